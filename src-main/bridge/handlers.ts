@@ -1,0 +1,66 @@
+import { describeConfig } from '../../src-shared/connection'
+import { parseEnvFile, parsePostgresUrl } from '../db/connection-parsers'
+import { PLAYGROUND_CONNECTION_ID, type Services } from '../services'
+import type { Handlers } from './router'
+
+/** One handler per contract method; each is a thin call into a service. */
+export function createHandlers(s: Services): Handlers {
+  return {
+    'app.info': async () => s.info,
+
+    'connections.list': async () => s.saved.list(),
+    'connections.save': async (i) => s.saved.save(i),
+    'connections.remove': async ({ id }) => {
+      await s.saved.remove(id)
+      return null
+    },
+    'connections.test': async ({ config }) => {
+      const r = await s.connections.test(config)
+      return { ...r, message: `Connected to ${describeConfig(config)}: ${r.serverVersion}` }
+    },
+    'connections.open': async (i) => {
+      if ('id' in i) {
+        const { saved, config: stored } = await s.saved.resolve(i.id)
+        // The playground's port and password come from the running server, not the saved entry.
+        const config = saved.builtin === 'playground' ? await s.playground.config() : stored
+        return s.connections.openConfig(config, { name: saved.name, savedId: saved.id })
+      }
+      return s.connections.openConfig(i.config, { name: i.name ?? describeConfig(i.config), savedId: null })
+    },
+    'connections.close': async ({ handle }) => {
+      await s.connections.close(handle)
+      return null
+    },
+    'connections.listOpen': async () => s.connections.list(),
+    'connections.parseUrl': async ({ url }) => parsePostgresUrl(url),
+    'connections.parseEnv': async ({ text }) => parseEnvFile(text),
+
+    'playground.status': async () => s.playground.current,
+    'playground.start': async () => {
+      const status = await s.playground.start()
+      const config = await s.playground.config()
+      await s.saved.save({ id: PLAYGROUND_CONNECTION_ID, name: 'PostgreSQL playground', config, rememberPassword: true, builtin: 'playground' })
+      s.playground.setConnectionId(PLAYGROUND_CONNECTION_ID)
+      return { ...status, connectionId: PLAYGROUND_CONNECTION_ID }
+    },
+    'playground.stop': async () => {
+      for (const c of s.connections.list()) if (c.savedId === PLAYGROUND_CONNECTION_ID) await s.connections.close(c.handle)
+      return s.playground.stop()
+    },
+    'playground.reset': async () => {
+      for (const c of s.connections.list()) if (c.savedId === PLAYGROUND_CONNECTION_ID) await s.connections.close(c.handle)
+      const status = await s.playground.reset()
+      const config = await s.playground.config()
+      await s.saved.save({ id: PLAYGROUND_CONNECTION_ID, name: 'PostgreSQL playground', config, rememberPassword: true, builtin: 'playground' })
+      return { ...status, connectionId: PLAYGROUND_CONNECTION_ID }
+    },
+
+    'schema.introspect': async ({ handle }) => {
+      const driver = s.connections.driver(handle)
+      return driver.dialect.introspect(driver)
+    },
+
+    'query.run': async ({ handle, sql, params, queryId }) => s.connections.query(handle, sql, params ?? [], queryId),
+    'query.cancel': async ({ queryId }) => ({ cancelled: await s.connections.cancel(queryId) }),
+  }
+}

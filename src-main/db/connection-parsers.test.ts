@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest'
+import { parseEnvFile, parsePostgresUrl, toPostgresUrl } from './connection-parsers'
+
+describe('connection parsers', () => {
+  it('parses postgres URLs with encoded credentials and sslmode', () => {
+    expect(parsePostgresUrl('postgresql://app%40corp:p%40ss%3Aw@db.local:6543/my%20db?sslmode=require')).toEqual({
+      engine: 'postgres', host: 'db.local', port: 6543, user: 'app@corp', password: 'p@ss:w', database: 'my db', sslMode: 'require',
+    })
+    expect(parsePostgresUrl('postgres://u@[::1]/d').host).toBe('::1')
+    expect(() => parsePostgresUrl('mysql://x')).toThrow(/postgres:\/\//)
+    expect(() => parsePostgresUrl('postgres://u@h/d?sslmode=maybe')).toThrow(/sslmode/)
+  })
+
+  it('round-trips through toPostgresUrl', () => {
+    const c = parsePostgresUrl('postgres://a%20b:c%2Fd@h:1/e?sslmode=disable')
+    expect(parsePostgresUrl(toPostgresUrl(c, true))).toEqual(c)
+  })
+
+  it('reads the notes\' .env settings and says which are missing', () => {
+    const r = parseEnvFile(`# settings\nDB_HOST=localhost\nDB_PORT=5433\nDB_USER="admin"\nDB_PASSWORD='s3cret # not a comment'\nexport DB_NAME=shop # comment\n`)
+    expect(r.config).toEqual({ engine: 'postgres', host: 'localhost', port: 5433, user: 'admin', password: 's3cret # not a comment', database: 'shop', sslMode: 'prefer' })
+    expect(r.missing).toEqual([])
+    expect(parseEnvFile('DB_USER=x').missing).toEqual(['DB_HOST', 'DB_PORT', 'DB_PASSWORD', 'DB_NAME'])
+    expect(() => parseEnvFile('DB_PORT=abc')).toThrow(/DB_PORT/)
+  })
+})

@@ -1,0 +1,66 @@
+import { AppError } from '../../src-shared/errors'
+import { postgresConfigSchema, SSL_MODES, type PostgresConfig, type SslMode } from '../../src-shared/connection'
+
+/** Parse `postgres://user:pass@host:port/db?sslmode=...` into fields. */
+export function parsePostgresUrl(url: string): PostgresConfig {
+  let u: URL
+  try {
+    u = new URL(url.trim())
+  } catch {
+    throw new AppError('BAD_REQUEST', `Not a valid URL: ${url}`)
+  }
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
+    throw new AppError('BAD_REQUEST', `Expected a postgres:// or postgresql:// URL, got ${u.protocol}//`)
+  }
+  const ssl = u.searchParams.get('sslmode') ?? 'prefer'
+  if (!(SSL_MODES as readonly string[]).includes(ssl)) throw new AppError('BAD_REQUEST', `Unknown sslmode "${ssl}"; use one of ${SSL_MODES.join(', ')}`)
+  return postgresConfigSchema.parse({
+    engine: 'postgres',
+    host: decodeURIComponent(u.hostname.replace(/^\[|\]$/g, '')) || '127.0.0.1',
+    port: u.port ? Number(u.port) : 5432,
+    user: u.username ? decodeURIComponent(u.username) : 'postgres',
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    database: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres',
+    sslMode: ssl as SslMode,
+  })
+}
+
+export function toPostgresUrl(c: PostgresConfig, withPassword = false): string {
+  const auth = encodeURIComponent(c.user) + (withPassword && c.password ? `:${encodeURIComponent(c.password)}` : '')
+  const host = c.host.includes(':') ? `[${c.host}]` : c.host
+  return `postgres://${auth}@${host}:${c.port}/${encodeURIComponent(c.database)}?sslmode=${c.sslMode}`
+}
+
+const ENV_KEYS = ['DB_HOST', 'DB_PORT', 'DB_USER', 'DB_PASSWORD', 'DB_NAME'] as const
+
+/** Read the notes' `.env` settings (DB_USER, DB_PASSWORD, DB_HOST, DB_PORT, DB_NAME; DB_SSLMODE too). */
+export function parseEnvFile(text: string): { config: PostgresConfig; found: string[]; missing: string[] } {
+  const vars = new Map<string, string>()
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim()
+    if (!line || line.startsWith('#')) continue
+    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line)
+    if (!m) continue
+    let v = m[2].trim()
+    if ((v.startsWith('"') && v.endsWith('"')) || (v.startsWith("'") && v.endsWith("'"))) v = v.slice(1, -1)
+    else v = v.replace(/\s+#.*$/, '')
+    vars.set(m[1], v)
+  }
+  if (vars.has('DATABASE_URL') && !vars.has('DB_HOST')) {
+    return { config: parsePostgresUrl(vars.get('DATABASE_URL')!), found: ['DATABASE_URL'], missing: [] }
+  }
+  const port = vars.has('DB_PORT') ? Number(vars.get('DB_PORT')) : 5432
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new AppError('BAD_REQUEST', `DB_PORT must be a port number, got "${vars.get('DB_PORT')}"`)
+  const ssl = vars.get('DB_SSLMODE') ?? 'prefer'
+  if (!(SSL_MODES as readonly string[]).includes(ssl)) throw new AppError('BAD_REQUEST', `Unknown DB_SSLMODE "${ssl}"`)
+  const config = postgresConfigSchema.parse({
+    engine: 'postgres',
+    host: vars.get('DB_HOST') || '127.0.0.1',
+    port,
+    user: vars.get('DB_USER') || 'postgres',
+    password: vars.get('DB_PASSWORD'),
+    database: vars.get('DB_NAME') || 'postgres',
+    sslMode: ssl,
+  })
+  return { config, found: ENV_KEYS.filter((k) => vars.has(k)), missing: ENV_KEYS.filter((k) => !vars.has(k)) }
+}

@@ -1,0 +1,34 @@
+import type { Column, DatabaseSchema, NeutralType } from '../../src-shared/schema'
+import type { Engine } from '../../src-shared/connection'
+import type { Driver } from './driver'
+
+/** What differs between engines, in one place per engine (see `sqlite/` and `postgres/`). */
+export interface Dialect {
+  readonly name: Engine
+  readonly capabilities: DialectCapabilities
+  /** Quote an identifier. The only place identifiers are escaped for this engine. */
+  quoteIdent(name: string): string
+  /** Quote a possibly schema-qualified table name. */
+  qualify(schema: string | null, name: string): string
+  /** Quote a string literal (used only where the engine cannot take a parameter, e.g. DDL defaults). */
+  quoteLiteral(value: string): string
+  /** Placeholder for the nth parameter (1-based). */
+  placeholder(n: number): string
+  /** Native type spelling for a column in CREATE TABLE. */
+  columnTypeSql(column: Pick<Column, 'type' | 'length' | 'scale' | 'autoincrement' | 'primaryKey'>, singlePk: boolean): string
+  /** Map an engine's native type name to the neutral type. */
+  neutralType(native: string): { type: NeutralType; length?: number; scale?: number }
+  /** Read the whole schema through an open connection. */
+  introspect(driver: Driver): Promise<DatabaseSchema>
+}
+
+export interface DialectCapabilities {
+  /** INSERT/UPDATE/DELETE ... RETURNING is available. */
+  returning: boolean
+  /** DDL statements take part in transactions and roll back with them. */
+  transactionalDdl: boolean
+  /** Schemas (namespaces) beyond one database file. */
+  schemas: boolean
+  /** ALTER TABLE can change a column's type or drop constraints in place. */
+  alterColumn: boolean
+}

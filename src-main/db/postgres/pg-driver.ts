@@ -1,0 +1,238 @@
+import pg from 'pg'
+import type { ConnectionOptions } from 'node:tls'
+import { AppError } from '../../../src-shared/errors'
+import type { PostgresConfig } from '../../../src-shared/connection'
+import type { QueryResult } from '../../../src-shared/query'
+import { encodeCell } from '../../../src-shared/values'
+import { commandOf, type Driver, type QueryOptions, type WaitEvent } from '../driver'
+import { postgresDialect } from './pg-dialect'
+import { pgError } from './pg-errors'
+
+// Dates, times and JSON come back as the server's text: no time-zone shifts, no re-serialising.
+const RAW_TEXT_OIDS = [1082, 1083, 1114, 1184, 1266, 114, 3802, 1186]
+const typeParsers = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (RAW_TEXT_OIDS.includes(oid)) return (v: string) => v
+    return pg.types.getTypeParser(oid, format ?? 'text')
+  },
+}
+
+const TYPE_NAMES: Record<number, string> = {
+  16: 'boolean', 17: 'bytea', 20: 'bigint', 21: 'smallint', 23: 'integer', 25: 'text', 114: 'json', 700: 'real',
+  701: 'double precision', 1043: 'varchar', 1082: 'date', 1083: 'time', 1114: 'timestamp', 1184: 'timestamptz',
+  1700: 'numeric', 2950: 'uuid', 3802: 'jsonb', 18: 'char', 19: 'name', 26: 'oid', 1042: 'bpchar',
+}
+
+function sslOption(mode: PostgresConfig['sslMode']): boolean | ConnectionOptions {
+  switch (mode) {
+    case 'disable':
+      return false
+    case 'prefer':
+    case 'require':
+      return { rejectUnauthorized: false }
+    case 'verify-ca':
+      return { rejectUnauthorized: true, checkServerIdentity: () => undefined }
+    case 'verify-full':
+      return { rejectUnauthorized: true }
+  }
+}
+
+function clientConfig(c: PostgresConfig, ssl: boolean | ConnectionOptions): pg.ClientConfig {
+  return {
+    host: c.host,
+    port: c.port,
+    user: c.user,
+    password: c.password ?? '',
+    database: c.database,
+    ssl,
+    connectionTimeoutMillis: 8000,
+    application_name: 'Schemist',
+    types: typeParsers,
+  }
+}
+
+/** How often a running statement is checked for lock waits, and after how long it starts. */
+const WAIT_POLL_MS = 40
+
+/** A PostgreSQL connection: one pg.Client, so a session's transaction stays on one backend. */
+export class PostgresDriver implements Driver {
+  readonly dialect = postgresDialect
+  readonly readOnly = false
+  serverVersion = ''
+  backendPid = 0
+  private running: { queryId: string | null } | null = null
+  private waitListeners = new Set<(e: WaitEvent) => void>()
+  private lostListeners = new Set<(m: string) => void>()
+  private monitor: pg.Client | null = null
+  private closing = false
+
+  private constructor(
+    private readonly client: pg.Client,
+    private readonly config: PostgresConfig,
+    private readonly ssl: boolean | ConnectionOptions,
+  ) {}
+
+  get database() {
+    return this.config.database
+  }
+
+  static async open(config: PostgresConfig): Promise<PostgresDriver> {
+    let ssl = sslOption(config.sslMode)
+    let client: pg.Client
+    try {
+      client = await PostgresDriver.connect(config, ssl)
+    } catch (e) {
+      // sslmode=prefer: fall back to a plain connection when the server has no SSL.
+      if (config.sslMode !== 'prefer' || !/does not support SSL/i.test(String((e as Error).message))) throw pgError(e, config)
+      ssl = false
+      try {
+        client = await PostgresDriver.connect(config, ssl)
+      } catch (e2) {
+        throw pgError(e2, config)
+      }
+    }
+    const d = new PostgresDriver(client, config, ssl)
+    const info = await client.query<{ v: string; pid: number }>("SELECT current_setting('server_version') AS v, pg_backend_pid() AS pid")
+    d.serverVersion = `PostgreSQL ${info.rows[0].v}`
+    d.backendPid = info.rows[0].pid
+    client.on('error', (e) => d.lost(e.message))
+    client.on('end', () => d.lost('The server closed the connection'))
+    return d
+  }
+
+  private static async connect(config: PostgresConfig, ssl: boolean | ConnectionOptions) {
+    const client = new pg.Client(clientConfig(config, ssl))
+    client.on('error', () => {})
+    await client.connect()
+    return client
+  }
+
+  private lost(message: string) {
+    if (this.closing) return
+    this.closing = true
+    for (const l of this.lostListeners) l(message)
+  }
+
+  async query(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<QueryResult> {
+    const started = performance.now()
+    const running = { queryId: options.queryId ?? null }
+    this.running = running
+    const stopWatch = this.watchForWaits(running)
+    try {
+      const r = await this.client.query({ text: sql, values: params.map(toParam), rowMode: 'array' })
+      const result = Array.isArray(r) ? r[r.length - 1] : r
+      const fields = (result.fields ?? []) as { name: string; dataTypeID: number }[]
+      return {
+        columns: fields.map((f) => ({ name: f.name, type: TYPE_NAMES[f.dataTypeID] ?? null })),
+        rows: (result.rows as unknown[][]).map((row) => row.map(encodeCell)),
+        rowCount: result.rowCount ?? result.rows.length,
+        command: result.command ?? commandOf(sql),
+        durationMs: performance.now() - started,
+      }
+    } catch (e) {
+      throw pgError(e, this.config)
+    } finally {
+      if (this.running === running) this.running = null
+      await stopWatch()
+    }
+  }
+
+  async execScript(sql: string): Promise<void> {
+    try {
+      await this.client.query(sql)
+    } catch (e) {
+      throw pgError(e, this.config)
+    }
+  }
+
+  /**
+   * While a statement runs, a second connection asks the server whether our backend is blocked
+   * (`pg_blocking_pids`) and reports the start and end of each wait with the blocking pids.
+   */
+  private watchForWaits(running: { queryId: string | null }): () => Promise<void> {
+    if (this.waitListeners.size === 0) return async () => {}
+    let since = 0
+    let blockers: number[] = []
+    let stopped = false
+    let inFlight: Promise<void> = Promise.resolve()
+    const emit = (waiting: boolean) => {
+      for (const l of this.waitListeners) l({ queryId: running.queryId, waiting, since, blockedBy: blockers })
+    }
+    const poll = async () => {
+      try {
+        const mon = await this.monitorClient()
+        const r = await mon.query<{ pids: number[] }>('SELECT pg_blocking_pids($1) AS pids', [this.backendPid])
+        if (stopped) return
+        const pids = r.rows[0]?.pids ?? []
+        if (pids.length > 0 && !since) {
+          since = Date.now()
+          blockers = pids
+          emit(true)
+        } else if (pids.length > 0 && pids.join() !== blockers.join()) {
+          blockers = pids
+          emit(true)
+        } else if (pids.length === 0 && since) {
+          emit(false)
+          since = 0
+          blockers = []
+        }
+      } catch {
+        // The monitor is best effort; the statement itself reports real errors.
+      }
+    }
+    const timer = setInterval(() => {
+      inFlight = inFlight.then(poll)
+    }, WAIT_POLL_MS)
+    return async () => {
+      clearInterval(timer)
+      stopped = true
+      if (since) emit(false)
+    }
+  }
+
+  private async monitorClient(): Promise<pg.Client> {
+    if (!this.monitor) {
+      this.monitor = await PostgresDriver.connect(this.config, this.ssl)
+    }
+    return this.monitor
+  }
+
+  async cancel(): Promise<boolean> {
+    if (!this.running) return false
+    const c = await PostgresDriver.connect(this.config, this.ssl)
+    try {
+      const r = await c.query<{ ok: boolean }>('SELECT pg_cancel_backend($1) AS ok', [this.backendPid])
+      return r.rows[0]?.ok === true
+    } finally {
+      await c.end().catch(() => {})
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closing = true
+    await this.monitor?.end().catch(() => {})
+    await this.client.end().catch(() => {})
+  }
+
+  onWait(listener: (e: WaitEvent) => void) {
+    this.waitListeners.add(listener)
+    return () => this.waitListeners.delete(listener)
+  }
+
+  onLost(listener: (message: string) => void) {
+    this.lostListeners.add(listener)
+    return () => this.lostListeners.delete(listener)
+  }
+}
+
+function toParam(v: unknown): unknown {
+  if (v && typeof v === 'object') {
+    if ('$blob' in v) return Buffer.from(String((v as { $blob: string }).$blob), 'hex')
+    if ('$bigint' in v) return String((v as { $bigint: string }).$bigint)
+  }
+  return v
+}
+
+export function assertPostgres(c: { engine: string }): asserts c is PostgresConfig {
+  if (c.engine !== 'postgres') throw new AppError('BAD_REQUEST', 'Not a PostgreSQL configuration')
+}

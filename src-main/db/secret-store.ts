@@ -1,0 +1,65 @@
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { writeFileAtomic } from './atomic-write'
+
+/**
+ * Where saved passwords live. Electron passes an encryptor backed by `safeStorage` (the OS
+ * keychain); without one (the web host) passwords stay in memory for this run only and are
+ * never written to disk.
+ */
+export interface Encryptor {
+  encrypt(plain: string): string
+  decrypt(cipher: string): string
+}
+
+export class SecretStore {
+  private memory = new Map<string, string>()
+  private file: string
+
+  constructor(
+    dataDir: string,
+    private readonly encryptor: Encryptor | null,
+  ) {
+    this.file = join(dataDir, 'secrets.json')
+  }
+
+  get kind(): 'encrypted' | 'memory' {
+    return this.encryptor ? 'encrypted' : 'memory'
+  }
+
+  async get(id: string): Promise<string | undefined> {
+    if (this.memory.has(id)) return this.memory.get(id)
+    if (!this.encryptor) return undefined
+    const all = await this.readAll()
+    const c = all[id]
+    if (c == null) return undefined
+    const plain = this.encryptor.decrypt(c)
+    this.memory.set(id, plain)
+    return plain
+  }
+
+  async set(id: string, password: string): Promise<void> {
+    this.memory.set(id, password)
+    if (!this.encryptor) return
+    const all = await this.readAll()
+    all[id] = this.encryptor.encrypt(password)
+    await writeFileAtomic(this.file, JSON.stringify(all, null, 2))
+  }
+
+  async remove(id: string): Promise<void> {
+    this.memory.delete(id)
+    if (!this.encryptor) return
+    const all = await this.readAll()
+    if (!(id in all)) return
+    delete all[id]
+    await writeFileAtomic(this.file, JSON.stringify(all, null, 2))
+  }
+
+  private async readAll(): Promise<Record<string, string>> {
+    try {
+      return JSON.parse(await readFile(this.file, 'utf8')) as Record<string, string>
+    } catch {
+      return {}
+    }
+  }
+}

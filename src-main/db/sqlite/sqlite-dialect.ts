@@ -1,0 +1,44 @@
+import type { Dialect } from '../dialect'
+import { neutralFromNative } from '../type-names'
+import { introspectSqlite } from './sqlite-introspector'
+
+const TYPE_SQL: Record<string, string> = {
+  integer: 'INTEGER',
+  bigint: 'BIGINT',
+  smallint: 'SMALLINT',
+  real: 'REAL',
+  double: 'DOUBLE PRECISION',
+  numeric: 'NUMERIC',
+  boolean: 'BOOLEAN',
+  text: 'TEXT',
+  varchar: 'VARCHAR',
+  date: 'DATE',
+  time: 'TIME',
+  timestamp: 'TIMESTAMP',
+  timestamptz: 'TIMESTAMPTZ',
+  json: 'JSON',
+  uuid: 'UUID',
+  blob: 'BLOB',
+  unknown: '',
+}
+
+export const sqliteDialect: Dialect = {
+  name: 'sqlite',
+  capabilities: { returning: true, transactionalDdl: true, schemas: false, alterColumn: false },
+  quoteIdent: (name) => `"${name.replaceAll('"', '""')}"`,
+  qualify(schema, name) {
+    return schema && schema !== 'main' ? `${this.quoteIdent(schema)}.${this.quoteIdent(name)}` : this.quoteIdent(name)
+  },
+  quoteLiteral: (v) => `'${v.replaceAll("'", "''")}'`,
+  placeholder: () => '?',
+  columnTypeSql(c) {
+    // An INTEGER PRIMARY KEY column is SQLite's rowid alias: it autoincrements without the keyword.
+    const base = TYPE_SQL[c.type] ?? ''
+    if ((c.type === 'varchar' || c.type === 'numeric') && c.length != null) {
+      return `${base}(${c.length}${c.scale != null ? `, ${c.scale}` : ''})`
+    }
+    return base
+  },
+  neutralType: neutralFromNative,
+  introspect: introspectSqlite,
+}

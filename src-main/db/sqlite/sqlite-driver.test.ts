@@ -1,0 +1,115 @@
+import { writeFileSync } from 'node:fs'
+import { afterEach, describe, expect, it } from 'vitest'
+import { AppError } from '../../../src-shared/errors'
+import type { WaitEvent } from '../driver'
+import { tempSqlitePath } from '../../test-support/databases'
+import { SqliteDriver } from './sqlite-driver'
+
+const open = (path: string, busyTimeoutMs = 5000) => SqliteDriver.open({ engine: 'sqlite', path, create: true, readOnly: false }, { busyTimeoutMs })
+
+describe('SqliteDriver', () => {
+  const drivers: SqliteDriver[] = []
+  afterEach(async () => {
+    await Promise.all(drivers.splice(0).map((d) => d.close().catch(() => {})))
+  })
+  const track = async (p: Promise<SqliteDriver>) => {
+    const d = await p
+    drivers.push(d)
+    return d
+  }
+
+  it('a lock held by one connection blocks neither another connection nor the main thread', async () => {
+    const path = tempSqlitePath()
+    const a = await track(open(path))
+    await a.query('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)')
+    const b = await track(open(path))
+    const c = await track(open(path))
+    const waits: WaitEvent[] = []
+    b.onWait((w) => waits.push(w))
+
+    await a.query('BEGIN IMMEDIATE')
+    await a.query("INSERT INTO t (v) VALUES ('from a')")
+    // b wants to write too: it must wait for a's lock, on its own thread.
+    const bWrite = b.query("INSERT INTO t (v) VALUES ('from b')", [], { queryId: 'q-b' })
+
+    // The main thread keeps ticking while b waits.
+    const ticks = await new Promise<number>((resolve) => {
+      let n = 0
+      const iv = setInterval(() => n++, 10)
+      setTimeout(() => {
+        clearInterval(iv)
+        resolve(n)
+      }, 300)
+    })
+    expect(ticks).toBeGreaterThan(10)
+    // Another connection still reads (the committed state, without a's row).
+    const read = await c.query('SELECT count(*) AS n FROM t')
+    expect(read.rows[0][0]).toBe(0)
+    expect(waits).toEqual([expect.objectContaining({ queryId: 'q-b', waiting: true })])
+
+    await a.query('COMMIT')
+    const r = await bWrite
+    expect(r.rowCount).toBe(1)
+    expect(waits.at(-1)).toMatchObject({ waiting: false })
+    expect((await c.query('SELECT v FROM t ORDER BY id')).rows).toEqual([['from a'], ['from b']])
+  })
+
+  it('reports SQLITE_BUSY after the busy timeout and leaves the transaction open', async () => {
+    const path = tempSqlitePath()
+    const a = await track(open(path))
+    await a.query('CREATE TABLE t (v TEXT)')
+    const b = await track(open(path, 200))
+    await a.query('BEGIN IMMEDIATE')
+    await b.query('BEGIN')
+    const err = await b.query("INSERT INTO t VALUES ('x')").catch((e) => e)
+    expect(err).toBeInstanceOf(AppError)
+    expect(err.code).toBe('BUSY')
+    expect(err.message).toMatch(/transaction is still open/)
+    // b is still inside its transaction: a second BEGIN fails.
+    await expect(b.query('BEGIN')).rejects.toThrow(/within a transaction/)
+    await b.query('ROLLBACK')
+    await a.query('ROLLBACK')
+  })
+
+  it('cancels a statement waiting on a lock at once', async () => {
+    const path = tempSqlitePath()
+    const a = await track(open(path))
+    await a.query('CREATE TABLE t (v TEXT)')
+    const b = await track(open(path, 60_000))
+    await a.query('BEGIN IMMEDIATE')
+    const waiting = b.query("INSERT INTO t VALUES ('x')").then(() => null, (e: unknown) => e)
+    await new Promise((r) => setTimeout(r, 100))
+    const started = Date.now()
+    expect(await b.cancel()).toBe(true)
+    expect(await waiting).toMatchObject({ code: 'CANCELLED' })
+    expect(Date.now() - started).toBeLessThan(1000)
+    // The connection still works afterwards.
+    expect((await b.query('SELECT 1 AS one')).rows).toEqual([[1]])
+    await a.query('ROLLBACK')
+  })
+
+  it('cancels a long computation by resetting the worker', async () => {
+    const b = await track(SqliteDriver.open({ engine: 'sqlite', path: tempSqlitePath(), create: true, readOnly: false }, { cancelGraceMs: 100 }))
+    const long = b.query('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 200000000) SELECT count(*) FROM c').then(() => null, (e: unknown) => e)
+    await new Promise((r) => setTimeout(r, 100))
+    expect(await b.cancel()).toBe(true)
+    expect(await long).toMatchObject({ code: 'CANCELLED' })
+    expect((await b.query('SELECT 2 AS two')).rows).toEqual([[2]])
+  })
+
+  it('says clearly when a file is not a SQLite database, or does not exist', async () => {
+    const path = tempSqlitePath('notes.txt')
+    writeFileSync(path, 'These are my notes, not a database. '.repeat(100))
+    await expect(SqliteDriver.open({ engine: 'sqlite', path, create: false, readOnly: false })).rejects.toMatchObject({ code: 'NOT_A_DATABASE', message: expect.stringMatching(/not a SQLite database/) })
+    await expect(SqliteDriver.open({ engine: 'sqlite', path: path + '.missing', create: false, readOnly: false })).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' })
+  })
+
+  it('maps constraint violations and syntax errors, and round-trips blobs and big integers', async () => {
+    const d = await track(open(tempSqlitePath()))
+    await d.query('CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB, n INTEGER UNIQUE)')
+    await d.query('INSERT INTO t (b, n) VALUES (?, ?)', [{ $blob: '00ff10' }, { $bigint: '9007199254740993' }])
+    expect((await d.query('SELECT b, n FROM t')).rows).toEqual([[{ $blob: '00ff10' }, { $bigint: '9007199254740993' }]])
+    await expect(d.query('INSERT INTO t (n) VALUES (?)', [{ $bigint: '9007199254740993' }])).rejects.toMatchObject({ code: 'CONSTRAINT_VIOLATION' })
+    await expect(d.query('SELEC 1')).rejects.toMatchObject({ code: 'SQL_ERROR', message: expect.stringMatching(/syntax error/) })
+  })
+})

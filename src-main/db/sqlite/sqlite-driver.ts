@@ -1,0 +1,210 @@
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { basename, join } from 'node:path'
+import { Worker } from 'node:worker_threads'
+import { AppError } from '../../../src-shared/errors'
+import type { SqliteConfig } from '../../../src-shared/connection'
+import type { QueryResult } from '../../../src-shared/query'
+import { commandOf, type Driver, type QueryOptions, type WaitEvent } from '../driver'
+import { sqliteDialect } from './sqlite-dialect'
+import { sqliteError } from './sqlite-errors'
+import { CANCEL_SLOT, type OpenReply, type QueryReply, type WorkerMessage, type WorkerRequest } from './sqlite-protocol'
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void; queryId: string | null }
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never
+
+/**
+ * The worker script: next to the built bundle, or (tests, CLI from source) the TypeScript
+ * source loaded through tsx's require hook, since a worker does not inherit the parent's loader.
+ */
+function spawnWorker(): Worker {
+  for (const dir of [__dirname, join(__dirname, '..')]) {
+    const js = join(dir, 'sqlite-worker.js')
+    if (existsSync(js)) return new Worker(js)
+  }
+  const ts = join(__dirname, 'sqlite-worker.ts')
+  if (!existsSync(ts)) throw new AppError('INTERNAL', `SQLite worker script not found near ${__dirname}`)
+  const tsxApi = createRequire(__filename).resolve('tsx/cjs/api')
+  return new Worker(`require(${JSON.stringify(tsxApi)}).register(); require(${JSON.stringify(ts)})`, { eval: true })
+}
+
+export interface SqliteDriverOptions {
+  busyTimeoutMs?: number
+  /** How long cancel waits for a statement to notice before the worker is restarted. */
+  cancelGraceMs?: number
+}
+
+/**
+ * A SQLite connection living on its own worker thread. Requests are sent one at a time (the
+ * worker is synchronous anyway); the queue lives here so cancel can target the one in flight.
+ */
+export class SqliteDriver implements Driver {
+  readonly dialect = sqliteDialect
+  serverVersion = ''
+  journalMode = ''
+  private worker!: Worker
+  private nextId = 1
+  private inFlight: { id: number; pending: Pending } | null = null
+  private queue: { req: WorkerRequest; pending: Pending }[] = []
+  private readonly cancelBuf = new SharedArrayBuffer(4)
+  private readonly cancelFlag = new Int32Array(this.cancelBuf)
+  private waitListeners = new Set<(e: WaitEvent) => void>()
+  private lostListeners = new Set<(m: string) => void>()
+  private closed = false
+
+  private constructor(
+    private readonly config: SqliteConfig,
+    private readonly options: Required<SqliteDriverOptions>,
+  ) {}
+
+  get database() {
+    return basename(this.config.path)
+  }
+  get readOnly() {
+    return this.config.readOnly
+  }
+  get path() {
+    return this.config.path
+  }
+
+  static async open(config: SqliteConfig, options: SqliteDriverOptions = {}): Promise<SqliteDriver> {
+    const d = new SqliteDriver(config, { busyTimeoutMs: options.busyTimeoutMs ?? 5000, cancelGraceMs: options.cancelGraceMs ?? 300 })
+    await d.start()
+    return d
+  }
+
+  private async start() {
+    this.worker = spawnWorker()
+    this.worker.on('message', (m: WorkerMessage) => this.onMessage(m))
+    this.worker.on('error', (e) => this.fail(`SQLite worker crashed: ${e.message}`))
+    this.worker.on('exit', () => this.fail('SQLite worker exited'))
+    try {
+      const info = (await this.send({
+        op: 'open',
+        path: this.config.path,
+        create: this.config.create,
+        readOnly: this.config.readOnly,
+        busyTimeoutMs: this.options.busyTimeoutMs,
+        cancelFlag: this.cancelBuf,
+      })) as OpenReply
+      this.serverVersion = `SQLite ${info.version}`
+      this.journalMode = info.journalMode
+    } catch (e) {
+      await this.worker.terminate()
+      throw e
+    }
+  }
+
+  private onMessage(m: WorkerMessage) {
+    const cur = this.inFlight
+    if (!cur || cur.id !== m.id) return
+    if (m.kind === 'wait') {
+      for (const l of this.waitListeners) l({ queryId: cur.pending.queryId, waiting: m.waiting, since: m.since })
+      return
+    }
+    this.inFlight = null
+    if (m.ok) cur.pending.resolve(m.value)
+    else cur.pending.reject(sqliteError(m.error, { path: this.config.path }))
+    this.pump()
+  }
+
+  private fail(message: string) {
+    const wasOpen = !this.closed
+    this.closed = true
+    const err = new AppError('CONNECTION_LOST', message)
+    this.inFlight?.pending.reject(err)
+    this.inFlight = null
+    for (const q of this.queue.splice(0)) q.pending.reject(err)
+    if (wasOpen) for (const l of this.lostListeners) l(message)
+  }
+
+  private send(req: DistributiveOmit<WorkerRequest, 'id'>, queryId: string | null = null): Promise<unknown> {
+    if (this.closed) return Promise.reject(new AppError('CONNECTION_LOST', 'The connection is closed'))
+    return new Promise((resolve, reject) => {
+      this.queue.push({ req: { ...req, id: this.nextId++ } as WorkerRequest, pending: { resolve, reject, queryId } })
+      this.pump()
+    })
+  }
+
+  private pump() {
+    if (this.inFlight || this.queue.length === 0) return
+    const next = this.queue.shift()!
+    Atomics.store(this.cancelFlag, CANCEL_SLOT, 0)
+    this.inFlight = { id: next.req.id, pending: next.pending }
+    this.worker.postMessage(next.req)
+  }
+
+  async query(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<QueryResult> {
+    const started = performance.now()
+    const r = (await this.send({ op: 'query', sql, params: [...params] }, options.queryId ?? null)) as QueryReply
+    return {
+      columns: r.columns,
+      rows: r.rows,
+      rowCount: r.rowCount,
+      command: commandOf(sql),
+      durationMs: performance.now() - started,
+    }
+  }
+
+  async execScript(sql: string): Promise<void> {
+    await this.send({ op: 'script', sql })
+  }
+
+  /**
+   * A statement waiting for a lock is woken through the shared flag and fails with CANCELLED.
+   * A statement busy computing cannot be interrupted from outside (better-sqlite3 has no
+   * sqlite3_interrupt), so after a grace period the worker is replaced: its transaction is
+   * rolled back by closing the connection, and the caller is told so.
+   */
+  async cancel(): Promise<boolean> {
+    const cur = this.inFlight
+    if (!cur) return false
+    Atomics.store(this.cancelFlag, CANCEL_SLOT, 1)
+    Atomics.notify(this.cancelFlag, CANCEL_SLOT)
+    const settled = await Promise.race([
+      new Promise<boolean>((res) => {
+        const check = setInterval(() => {
+          if (this.inFlight !== cur) {
+            clearInterval(check)
+            res(true)
+          }
+        }, 10)
+        setTimeout(() => clearInterval(check), this.options.cancelGraceMs + 50)
+      }),
+      new Promise<boolean>((res) => setTimeout(() => res(false), this.options.cancelGraceMs)),
+    ])
+    if (settled) return true
+    // Restart: the old thread finishes its statement in the background and exits.
+    const old = this.worker
+    this.inFlight = null
+    old.removeAllListeners()
+    void old.terminate()
+    cur.pending.reject(new AppError('CANCELLED', 'Query cancelled; the connection was reset, so any open transaction was rolled back'))
+    const pendingQueue = this.queue.splice(0)
+    await this.start()
+    this.queue.push(...pendingQueue)
+    this.pump()
+    return true
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    try {
+      await this.send({ op: 'close' })
+    } finally {
+      this.closed = true
+      this.worker.removeAllListeners()
+      await this.worker.terminate()
+    }
+  }
+
+  onWait(listener: (e: WaitEvent) => void) {
+    this.waitListeners.add(listener)
+    return () => this.waitListeners.delete(listener)
+  }
+
+  onLost(listener: (message: string) => void) {
+    this.lostListeners.add(listener)
+    return () => this.lostListeners.delete(listener)
+  }
+}

@@ -1,0 +1,26 @@
+import { AppError, type ErrorCode } from '../../../src-shared/errors'
+import type { WorkerError } from './sqlite-protocol'
+
+/** Turn a SQLite error code into the bridge's error codes, keeping SQLite's own code in details. */
+export function sqliteError(e: WorkerError, context?: { path?: string }): AppError {
+  const code = e.code ?? ''
+  let mapped: ErrorCode = 'SQL_ERROR'
+  let message = e.message
+  if (code === 'SCHEMIST_CANCELLED') mapped = 'CANCELLED'
+  else if (code.startsWith('SQLITE_CONSTRAINT')) mapped = 'CONSTRAINT_VIOLATION'
+  else if (code === 'SQLITE_NOTADB') {
+    mapped = 'NOT_A_DATABASE'
+    message = `${context?.path ?? 'The file'} is not a SQLite database (${e.message})`
+  } else if (code === 'SQLITE_CANTOPEN') {
+    mapped = 'FILE_NOT_FOUND'
+    message = `Cannot open ${context?.path ?? 'the database file'}: it does not exist or is not readable`
+  } else if (code === 'SQLITE_BUSY_SNAPSHOT') {
+    mapped = 'SERIALIZATION_FAILURE'
+    message = `${e.message} (SQLITE_BUSY_SNAPSHOT: another connection committed after this transaction's snapshot; roll back and retry)`
+  } else if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    mapped = 'BUSY'
+    message = `${e.message} (${code}: another connection holds the lock; the transaction is still open)`
+  } else if (code === 'SQLITE_READONLY') mapped = 'READ_ONLY'
+  else if (/no such file or directory|unable to open/i.test(e.message)) mapped = 'FILE_NOT_FOUND'
+  return new AppError(mapped, message, code ? { sqliteCode: code } : undefined)
+}

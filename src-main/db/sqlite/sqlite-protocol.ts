@@ -1,0 +1,35 @@
+import type { Cell } from '../../../src-shared/values'
+
+/** Messages between a SqliteDriver and its worker thread. */
+export type WorkerRequest =
+  | { id: number; op: 'open'; path: string; create: boolean; readOnly: boolean; busyTimeoutMs: number; cancelFlag: SharedArrayBuffer }
+  | { id: number; op: 'query'; sql: string; params: unknown[] }
+  | { id: number; op: 'script'; sql: string }
+  | { id: number; op: 'close' }
+
+export interface WorkerError {
+  message: string
+  /** SQLite's extended result code name, e.g. SQLITE_CONSTRAINT_UNIQUE. */
+  code: string | null
+}
+
+export interface OpenReply {
+  version: string
+  journalMode: string
+}
+
+export interface QueryReply {
+  columns: { name: string; type: string | null }[]
+  rows: Cell[][]
+  rowCount: number
+  reader: boolean
+}
+
+export type WorkerMessage =
+  | { kind: 'reply'; id: number; ok: true; value: unknown }
+  | { kind: 'reply'; id: number; ok: false; error: WorkerError }
+  /** The statement in flight is waiting for a lock (SQLITE_BUSY, retrying) or stopped waiting. */
+  | { kind: 'wait'; id: number; waiting: boolean; since: number }
+
+/** Index 0 of the shared flag: set to 1 by the driver to cancel the statement in flight. */
+export const CANCEL_SLOT = 0

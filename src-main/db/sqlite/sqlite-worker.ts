@@ -1,0 +1,141 @@
+import { parentPort } from 'node:worker_threads'
+import Database from 'better-sqlite3'
+import type { Cell } from '../../../src-shared/values'
+import { CANCEL_SLOT, type QueryReply, type WorkerMessage, type WorkerRequest } from './sqlite-protocol'
+
+// One SQLite connection per worker thread: better-sqlite3 is synchronous, so a statement that
+// waits on a lock blocks this thread only. We run with busy_timeout = 0 and retry SQLITE_BUSY
+// here ourselves, so the driver learns the moment a statement starts waiting and can cancel the
+// wait through the shared flag instead of waiting for the timeout.
+
+let db: Database.Database | null = null
+let busyTimeoutMs = 5000
+let cancelFlag: Int32Array | null = null
+const statements = new Map<string, Database.Statement>()
+const MAX_CACHED = 200
+
+const port = parentPort!
+
+function post(m: WorkerMessage) {
+  port.postMessage(m)
+}
+
+function toCell(v: unknown): Cell {
+  if (v === null || v === undefined) return null
+  if (typeof v === 'bigint') {
+    return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : { $bigint: v.toString() }
+  }
+  if (Buffer.isBuffer(v)) return { $blob: v.toString('hex') }
+  return v as Cell
+}
+
+function toParam(v: unknown): unknown {
+  if (v === undefined) return null
+  if (typeof v === 'boolean') return v ? 1 : 0
+  if (v && typeof v === 'object') {
+    if ('$blob' in v) return Buffer.from(String((v as { $blob: string }).$blob), 'hex')
+    if ('$bigint' in v) return BigInt(String((v as { $bigint: string }).$bigint))
+    if (v instanceof Uint8Array) return v
+    return JSON.stringify(v)
+  }
+  return v
+}
+
+function prepare(sql: string): Database.Statement {
+  let st = statements.get(sql)
+  if (st) return st
+  st = db!.prepare(sql)
+  st.safeIntegers(true)
+  if (statements.size >= MAX_CACHED) statements.delete(statements.keys().next().value as string)
+  statements.set(sql, st)
+  return st
+}
+
+function isBusy(e: unknown): boolean {
+  const code = (e as { code?: string }).code
+  // BUSY_SNAPSHOT cannot succeed on retry: the snapshot is stale until the transaction ends.
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_BUSY_RECOVERY'
+}
+
+class Cancelled extends Error {
+  code = 'SCHEMIST_CANCELLED'
+}
+
+/** Runs `fn`, retrying while the database is busy, reporting the wait and honouring cancel. */
+function withBusyRetry<T>(id: number, fn: () => T): T {
+  let since = 0
+  for (;;) {
+    try {
+      const out = fn()
+      if (since) post({ kind: 'wait', id, waiting: false, since })
+      return out
+    } catch (e) {
+      const now = Date.now()
+      if (!isBusy(e) || (since && now - since >= busyTimeoutMs)) {
+        if (since) post({ kind: 'wait', id, waiting: false, since })
+        throw e
+      }
+      if (!since) {
+        since = now
+        post({ kind: 'wait', id, waiting: true, since })
+      }
+      // Sleep a little, waking at once if the driver raises the cancel flag.
+      Atomics.wait(cancelFlag!, CANCEL_SLOT, 0, 10)
+      if (Atomics.load(cancelFlag!, CANCEL_SLOT) !== 0) {
+        post({ kind: 'wait', id, waiting: false, since })
+        throw new Cancelled('Cancelled while waiting for a lock')
+      }
+    }
+  }
+}
+
+function runQuery(id: number, sql: string, params: unknown[]): QueryReply {
+  const st = prepare(sql)
+  const args = params.map(toParam)
+  if (st.reader) {
+    const columns = st.columns().map((c) => ({ name: c.name, type: c.type }))
+    const raw = withBusyRetry(id, () => st.raw(true).all(...args) as unknown[][])
+    const rows = raw.map((r) => r.map(toCell))
+    return { columns, rows, rowCount: rows.length, reader: true }
+  }
+  const info = withBusyRetry(id, () => st.run(...args))
+  return { columns: [], rows: [], rowCount: info.changes, reader: false }
+}
+
+function handle(req: WorkerRequest): unknown {
+  switch (req.op) {
+    case 'open': {
+      busyTimeoutMs = req.busyTimeoutMs
+      cancelFlag = new Int32Array(req.cancelFlag)
+      db = new Database(req.path, { fileMustExist: !req.create, readonly: req.readOnly })
+      db.pragma('busy_timeout = 0')
+      // Touch the schema so a file that is not a database fails here, not on the first query.
+      db.prepare('SELECT count(*) FROM sqlite_master').get()
+      if (!req.readOnly) db.pragma('foreign_keys = ON')
+      const version = (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v
+      const journalMode = String(db.pragma('journal_mode', { simple: true }))
+      return { version, journalMode }
+    }
+    case 'query':
+      return runQuery(req.id, req.sql, req.params)
+    case 'script':
+      withBusyRetry(req.id, () => db!.exec(req.sql))
+      return null
+    case 'close':
+      statements.clear()
+      db?.close()
+      db = null
+      return null
+  }
+}
+
+// The driver sends one request at a time and clears the cancel flag before each one.
+port.on('message', (req: WorkerRequest) => {
+  try {
+    const value = handle(req)
+    post({ kind: 'reply', id: req.id, ok: true, value })
+  } catch (e) {
+    const err = e as { message?: string; code?: string }
+    post({ kind: 'reply', id: req.id, ok: false, error: { message: String(err.message ?? e), code: err.code ?? null } })
+  }
+})

@@ -1,0 +1,40 @@
+import type { Column, Table } from '../../src-shared/schema'
+import { primaryKeyColumns } from '../../src-shared/schema'
+import type { Dialect } from '../db/dialect'
+
+/** CREATE TABLE (and CREATE INDEX) statements for one table in the given dialect. */
+export function createTableSql(table: Table, d: Dialect): string[] {
+  const q = (n: string) => d.quoteIdent(n)
+  const pk = primaryKeyColumns(table)
+  const singlePk = pk.length === 1
+  const lines = table.columns.map((c) => columnSql(c, d, singlePk))
+  if (pk.length > 1) lines.push(`${table.primaryKeyName ? `CONSTRAINT ${q(table.primaryKeyName)} ` : ''}PRIMARY KEY (${pk.map(q).join(', ')})`)
+  for (const u of table.uniques) lines.push(`${u.name ? `CONSTRAINT ${q(u.name)} ` : ''}UNIQUE (${u.columns.map(q).join(', ')})`)
+  for (const ck of table.checks) lines.push(`${ck.name ? `CONSTRAINT ${q(ck.name)} ` : ''}CHECK (${ck.expression})`)
+  for (const fk of table.foreignKeys) {
+    let s = `${fk.name ? `CONSTRAINT ${q(fk.name)} ` : ''}FOREIGN KEY (${fk.columns.map(q).join(', ')}) REFERENCES ${d.qualify(fk.refSchema, fk.refTable)} (${fk.refColumns.map(q).join(', ')})`
+    if (fk.onDelete !== 'NO ACTION') s += ` ON DELETE ${fk.onDelete}`
+    if (fk.onUpdate !== 'NO ACTION') s += ` ON UPDATE ${fk.onUpdate}`
+    lines.push(s)
+  }
+  const out = [`CREATE TABLE ${d.qualify(table.schema, table.name)} (\n  ${lines.join(',\n  ')}\n)`]
+  for (const ix of table.indexes) {
+    out.push(
+      `CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX ${q(ix.name)} ON ${d.qualify(table.schema, table.name)} (${ix.columns.map(q).join(', ')})${ix.where ? ` WHERE ${ix.where}` : ''}`,
+    )
+  }
+  return out
+}
+
+function columnSql(c: Column, d: Dialect, singlePk: boolean): string {
+  let s = `${d.quoteIdent(c.name)} ${d.columnTypeSql(c, singlePk)}`.trimEnd()
+  if (singlePk && c.primaryKey === 1) s += ' PRIMARY KEY'
+  else if (!c.nullable) s += ' NOT NULL'
+  if (c.unique) s += ' UNIQUE'
+  if (c.serverDefault != null) s += ` DEFAULT ${c.serverDefault}`
+  return s
+}
+
+export function createViewSql(table: Table, d: Dialect): string {
+  return `CREATE VIEW ${d.qualify(table.schema, table.name)} AS ${table.definition}`
+}

@@ -1,0 +1,52 @@
+import { copyFile, mkdir } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { AppInfo } from '../src-shared/contract'
+import { EventBus } from './bridge/event-bus'
+import { ConnectionManager } from './db/connection-manager'
+import { Playground } from './db/playground'
+import { SavedConnections } from './db/saved-connections'
+import { SecretStore, type Encryptor } from './db/secret-store'
+import { loadSample } from './sample/load-sample'
+
+export const SAMPLE_CONNECTION_ID = 'sample'
+export const PLAYGROUND_CONNECTION_ID = 'playground'
+
+export interface ServiceOptions {
+  dataDir: string
+  resourcesDir: string
+  transport: AppInfo['transport']
+  version: string
+  /** Electron's safeStorage; null keeps passwords in memory only. */
+  encryptor: Encryptor | null
+}
+
+/** Every service of the main process, built once and shared by both transports. */
+export async function createServices(o: ServiceOptions) {
+  await mkdir(o.dataDir, { recursive: true })
+  const events = new EventBus()
+  const secrets = new SecretStore(o.dataDir, o.encryptor)
+  const saved = new SavedConnections(o.dataDir, secrets)
+  const connections = new ConnectionManager(events)
+  const playground = new Playground(o.dataDir, loadSample, (m) => events.log('debug', 'playground', m))
+  playground.onStatus((s) => events.emit('onPlaygroundStatus', s))
+
+  // The user works on a copy of the bundled sample, so edits never touch the app's resources.
+  const samplePath = join(o.dataDir, 'sample.sqlite')
+  if (!existsSync(samplePath)) await copyFile(join(o.resourcesDir, 'sample.sqlite'), samplePath)
+  const list = await saved.list()
+  if (!list.some((c) => c.id === SAMPLE_CONNECTION_ID)) {
+    await saved.save({ id: SAMPLE_CONNECTION_ID, name: 'Sample database', config: { engine: 'sqlite', path: samplePath, create: false, readOnly: false }, rememberPassword: false, builtin: 'sample' })
+  }
+
+  const info: AppInfo = { version: o.version, transport: o.transport, dataDir: o.dataDir, secretStorage: secrets.kind, sampleConnectionId: SAMPLE_CONNECTION_ID }
+
+  async function dispose() {
+    await connections.closeAll()
+    await playground.stop().catch(() => {})
+  }
+
+  return { info, events, secrets, saved, connections, playground, dispose }
+}
+
+export type Services = Awaited<ReturnType<typeof createServices>>

@@ -1,0 +1,122 @@
+import { z } from 'zod'
+import { connectionConfigSchema, openConnectionSchema, postgresConfigSchema, savedConnectionSchema } from './connection'
+import { queryResultSchema } from './query'
+import { databaseSchemaSchema } from './schema'
+
+/**
+ * The one contract between the renderer and the main process. Main registers a handler for
+ * every method here and validates each input; the preload's allowlist and the renderer's typed
+ * client are derived from it. Adding a method is one entry here and one handler in main.
+ */
+interface MethodSpec<I extends z.ZodType, O extends z.ZodType> {
+  doc: string
+  input: I
+  output: O
+}
+const method = <I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>) => spec
+const none = z.object({}).strict()
+const handle = z.string().min(1)
+
+export const playgroundStatusSchema = z.object({
+  state: z.enum(['stopped', 'starting', 'running', 'stopping', 'error']),
+  dataDir: z.string(),
+  port: z.number().nullable(),
+  connectionId: z.string().nullable(),
+  message: z.string().nullable(),
+})
+export type PlaygroundStatus = z.infer<typeof playgroundStatusSchema>
+
+export const appInfoSchema = z.object({
+  version: z.string(),
+  transport: z.enum(['electron', 'web']),
+  dataDir: z.string(),
+  /** How saved passwords are kept: encrypted by the OS keychain, or only in memory for this run. */
+  secretStorage: z.enum(['encrypted', 'memory']),
+  sampleConnectionId: z.string(),
+})
+export type AppInfo = z.infer<typeof appInfoSchema>
+
+export const testResultSchema = z.object({ serverVersion: z.string(), database: z.string(), message: z.string() })
+
+export const contract = {
+  'app.info': method({ doc: 'Version, transport and where the app keeps its data.', input: none, output: appInfoSchema }),
+
+  'connections.list': method({ doc: 'Saved connections, passwords never included.', input: none, output: z.array(savedConnectionSchema) }),
+  'connections.save': method({
+    doc: 'Create or update a saved connection. The password is kept per `rememberPassword` and the app\'s secret storage.',
+    input: z.object({ id: z.string().optional(), name: z.string().min(1), config: connectionConfigSchema, rememberPassword: z.boolean().default(true) }),
+    output: savedConnectionSchema,
+  }),
+  'connections.remove': method({ doc: 'Delete a saved connection and its stored password.', input: z.object({ id: z.string() }), output: z.null() }),
+  'connections.test': method({
+    doc: 'Connect once and report the server version, or a specific error (wrong password, unreachable host, missing database, not a SQLite file).',
+    input: z.object({ config: connectionConfigSchema }),
+    output: testResultSchema,
+  }),
+  'connections.open': method({
+    doc: 'Open a saved connection (by id) or an ad-hoc config; returns a handle for later calls.',
+    input: z.union([z.object({ id: z.string() }), z.object({ config: connectionConfigSchema, name: z.string().optional() })]),
+    output: openConnectionSchema,
+  }),
+  'connections.close': method({ doc: 'Close an open connection handle.', input: z.object({ handle }), output: z.null() }),
+  'connections.listOpen': method({ doc: 'Currently open connection handles.', input: none, output: z.array(openConnectionSchema) }),
+  'connections.parseUrl': method({
+    doc: 'Parse a postgres:// URL into connection fields.',
+    input: z.object({ url: z.string() }),
+    output: postgresConfigSchema,
+  }),
+  'connections.parseEnv': method({
+    doc: 'Read DB_USER, DB_PASSWORD, DB_HOST, DB_PORT, DB_NAME (and DB_SSLMODE) from .env text.',
+    input: z.object({ text: z.string() }),
+    output: z.object({ config: postgresConfigSchema, found: z.array(z.string()), missing: z.array(z.string()) }),
+  }),
+
+  'playground.status': method({ doc: 'State of the local PostgreSQL playground.', input: none, output: playgroundStatusSchema }),
+  'playground.start': method({ doc: 'Start (creating on first use, with the sample schema) the local PostgreSQL playground.', input: none, output: playgroundStatusSchema }),
+  'playground.stop': method({ doc: 'Stop the playground server; its data stays.', input: none, output: playgroundStatusSchema }),
+  'playground.reset': method({ doc: 'Delete the playground cluster and create it again with the sample schema.', input: none, output: playgroundStatusSchema }),
+
+  'schema.introspect': method({ doc: 'Read tables, views, columns, keys, constraints and indexes into the shared schema model.', input: z.object({ handle }), output: databaseSchemaSchema }),
+
+  'query.run': method({
+    doc: 'Run one SQL statement. `queryId` lets `query.cancel` stop it.',
+    input: z.object({ handle, sql: z.string().min(1), params: z.array(z.unknown()).optional(), queryId: z.string().optional() }),
+    output: queryResultSchema,
+  }),
+  'query.cancel': method({ doc: 'Cancel a running query (PostgreSQL: cancel request; SQLite: interrupt the worker).', input: z.object({ queryId: z.string() }), output: z.object({ cancelled: z.boolean() }) }),
+} as const
+
+/** Events main pushes to the renderer. */
+export const events = {
+  onLog: z.object({ level: z.enum(['debug', 'info', 'warn', 'error']), source: z.string(), message: z.string(), at: z.number() }),
+  onQueryProgress: z.object({ queryId: z.string(), phase: z.enum(['started', 'waiting', 'finished', 'failed', 'cancelled']), at: z.number() }),
+  onLockWait: z.object({ handle: z.string(), queryId: z.string().nullable(), waiting: z.boolean(), since: z.number(), blockedBy: z.array(z.string()) }),
+  onPlaygroundStatus: playgroundStatusSchema,
+  onConnectionLost: z.object({ handle: z.string(), message: z.string() }),
+} as const
+
+export type Contract = typeof contract
+export type MethodName = keyof Contract
+export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>
+export type MethodParsedInput<M extends MethodName> = z.output<Contract[M]['input']>
+export type MethodOutput<M extends MethodName> = z.output<Contract[M]['output']>
+export type EventName = keyof typeof events
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>
+
+export const METHOD_NAMES = Object.keys(contract) as MethodName[]
+export const EVENT_NAMES = Object.keys(events) as EventName[]
+
+export function isMethodName(x: unknown): x is MethodName {
+  return typeof x === 'string' && Object.prototype.hasOwnProperty.call(contract, x)
+}
+
+/** Channel names for Electron IPC; the WebSocket host uses the same message shapes. */
+export const IPC_CALL = 'schemist:call'
+export const IPC_EVENT = 'schemist:event'
+
+/** Wire format shared by both transports. */
+export interface CallMessage {
+  id: number
+  method: string
+  input: unknown
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod'
+import { columnSchema } from './column'
+import { checkConstraintSchema, foreignKeySchema, indexSchema, uniqueConstraintSchema } from './constraints'
+
+export const tableSchema = z.object({
+  /** PostgreSQL schema (namespace); null on SQLite's main database. */
+  schema: z.string().nullable(),
+  name: z.string(),
+  kind: z.enum(['table', 'view']),
+  columns: z.array(columnSchema),
+  primaryKeyName: z.string().nullable(),
+  foreignKeys: z.array(foreignKeySchema),
+  uniques: z.array(uniqueConstraintSchema),
+  checks: z.array(checkConstraintSchema),
+  indexes: z.array(indexSchema),
+  /** For views: the defining query as the engine reports it. */
+  definition: z.string().nullable(),
+  /** SQLite rowid tables without a declared key can still be edited through the rowid. */
+  hasRowid: z.boolean(),
+})
+export type Table = z.infer<typeof tableSchema>
+
+export function primaryKeyColumns(table: Table): string[] {
+  return table.columns
+    .filter((c) => c.primaryKey > 0)
+    .sort((a, b) => a.primaryKey - b.primaryKey)
+    .map((c) => c.name)
+}
+
+/** Stable identity for a table within one database: `schema.name`, or `name` without a schema. */
+export function tableKey(t: { schema: string | null; name: string }): string {
+  return t.schema ? `${t.schema}.${t.name}` : t.name
+}

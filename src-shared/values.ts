@@ -1,0 +1,38 @@
+import { z } from 'zod'
+
+/**
+ * A cell value as it crosses the bridge. JSON has no bigint or bytes, so those travel tagged:
+ * big integers as decimal strings, binary as hex.
+ */
+export const cellSchema = z.union([
+  z.null(),
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.object({ $bigint: z.string() }),
+  z.object({ $blob: z.string() }),
+])
+export type Cell = z.infer<typeof cellSchema>
+
+export function encodeCell(v: unknown): Cell {
+  if (v === null || v === undefined) return null
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return v
+    case 'number':
+      return Number.isFinite(v) ? v : String(v)
+    case 'bigint':
+      return { $bigint: v.toString() }
+  }
+  if (v instanceof Uint8Array) return { $blob: Buffer.from(v).toString('hex') }
+  if (v instanceof Date) return v.toISOString()
+  return JSON.stringify(v)
+}
+
+/** Text shown for a cell in grids and CLI tables. */
+export function formatCell(c: Cell): string {
+  if (c === null) return 'NULL'
+  if (typeof c === 'object') return '$bigint' in c ? c.$bigint : `x'${c.$blob}'`
+  return String(c)
+}
