@@ -22,6 +22,7 @@ export default async function setup(project: TestProject) {
   project.provide('pgUrl', toPostgresUrl(config, true))
   return async () => {
     await pg.stop()
+    rmSync(pg.current.dataDir, { recursive: true, force: true })
     rmSync(dataDir, { recursive: true, force: true })
   }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 
 /** The bundled `resources/` folder, from the built bundle, the source tree, or the cwd. */
 export function resourcesDir(): string {
-  const candidates = [join(__dirname, '../../resources'), join(__dirname, '../resources'), join(__dirname, 'resources'), join(process.cwd(), 'resources')]
+  const candidates = [join(__dirname, '../../../resources'), join(__dirname, '../../resources'), join(__dirname, '../resources'), join(__dirname, 'resources'), join(process.cwd(), 'resources')]
   const found = candidates.find((d) => existsSync(join(d, 'sample.sqlite')))
   if (!found) throw new Error(`resources/sample.sqlite not found (looked in ${candidates.join(', ')}); run npm run make-sample`)
   return found

@@ -78,6 +78,12 @@ export const contract = {
 
   'schema.introspect': method({ doc: 'Read tables, views, columns, keys, constraints and indexes into the shared schema model.', input: z.object({ handle }), output: databaseSchemaSchema }),
 
+  'schema.tableDdl': method({
+    doc: 'CREATE statements for one introspected table or view, in its own dialect.',
+    input: z.object({ handle, schema: z.string().nullable(), name: z.string() }),
+    output: z.object({ sql: z.string() }),
+  }),
+
   'query.run': method({
     doc: 'Run one SQL statement. `queryId` lets `query.cancel` stop it.',
     input: z.object({ handle, sql: z.string().min(1), params: z.array(z.unknown()).optional(), queryId: z.string().optional() }),

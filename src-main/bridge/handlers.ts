@@ -1,4 +1,6 @@
 import { describeConfig } from '../../src-shared/connection'
+import { AppError } from '../../src-shared/errors'
+import { createTableSql, createViewSql } from '../model/ddl'
 import { parseEnvFile, parsePostgresUrl } from '../db/connection-parsers'
 import { PLAYGROUND_CONNECTION_ID, type Services } from '../services'
 import type { Handlers } from './router'
@@ -58,6 +60,15 @@ export function createHandlers(s: Services): Handlers {
     'schema.introspect': async ({ handle }) => {
       const driver = s.connections.driver(handle)
       return driver.dialect.introspect(driver)
+    },
+
+    'schema.tableDdl': async ({ handle, schema, name }) => {
+      const driver = s.connections.driver(handle)
+      const db = await driver.dialect.introspect(driver)
+      const table = db.tables.find((t) => t.name === name && t.schema === schema)
+      if (!table) throw new AppError('NOT_FOUND', `No table ${name} in this database`)
+      const stmts = table.kind === 'view' ? [createViewSql(table, driver.dialect)] : createTableSql(table, driver.dialect)
+      return { sql: stmts.map((x) => `${x};`).join('\n\n') }
     },
 
     'query.run': async ({ handle, sql, params, queryId }) => s.connections.query(handle, sql, params ?? [], queryId),

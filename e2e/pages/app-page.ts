@@ -1,0 +1,42 @@
+import { expect, type Page } from '@playwright/test'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+
+export const SHOTS = join(__dirname, '..', 'artifacts', 'screenshots')
+
+/** The Schemist window, seen by a person: sidebar, tabs, dialogs, status bar. */
+export class AppPage {
+  constructor(readonly page: Page) {}
+
+  async open() {
+    await this.page.goto('/?token=e2e-token')
+    await expect(this.page.getByTestId('connection-sample')).toBeVisible()
+  }
+
+  tree(table: string) {
+    return this.page.getByTestId(`tree-table-${table}`)
+  }
+
+  async openStructure(table: string, connection?: string) {
+    const scope = connection ? this.page.locator('.conn', { has: this.page.getByTestId(`connection-${connection}`) }) : this.page
+    await scope.getByTestId(`tree-table-${table}`).click()
+    await expect(this.page.getByTestId('structure-title')).toHaveText(table)
+  }
+
+  async screenshot(name: string) {
+    mkdirSync(SHOTS, { recursive: true })
+    await this.page.screenshot({ path: join(SHOTS, `${name}.png`) })
+  }
+
+  async startPlayground() {
+    await this.page.getByTestId('playground-start').click()
+    await expect(this.page.getByTestId('playground-state')).toHaveText('Running', { timeout: 110_000 })
+    await expect(this.page.getByTestId('connection-playground')).toBeVisible()
+  }
+
+  async newConnectionDialog() {
+    await this.page.getByTestId('new-connection').click()
+    await expect(this.page.getByTestId('connection-dialog')).toBeVisible()
+    return this.page.getByTestId('connection-dialog')
+  }
+}

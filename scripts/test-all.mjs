@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// `npm test`: typecheck, unit and integration tests (vitest, real SQLite and PostgreSQL), then
+// the build and the browser tests (Playwright in Chromium against the web host). Ends with one
+// line `tests: N passed, N failed`, also written to .tmp/test-summary.txt for .ci/run.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+
+const skipE2e = process.argv.includes('--no-e2e') || process.env.SCHEMIST_SKIP_E2E === '1'
+mkdirSync('.tmp', { recursive: true })
+let passed = 0
+let failed = 0
+const notes = []
+
+function run(label, cmd, args) {
+  console.log(`\n=== ${label}: ${cmd} ${args.join(' ')}`)
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.CI ? '0' : '1' } })
+  return r.status === 0
+}
+
+// 1. Types.
+if (run('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'])) passed++
+else {
+  failed++
+  notes.push('typecheck failed')
+}
+
+// 2. Unit and integration tests.
+rmSync('.tmp/vitest.json', { force: true })
+run('vitest', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=.tmp/vitest.json'])
+if (existsSync('.tmp/vitest.json')) {
+  const v = JSON.parse(readFileSync('.tmp/vitest.json', 'utf8'))
+  passed += v.numPassedTests
+  failed += v.numFailedTests
+  // A suite that failed to load has no tests counted: count it as a failure.
+  const broken = v.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length
+  failed += broken
+  if (broken) notes.push(`${broken} test file(s) failed to load`)
+} else {
+  failed++
+  notes.push('vitest produced no report')
+}
+
+// 3. Build and browser tests.
+if (!skipE2e) {
+  if (!run('build', 'npx', ['electron-vite', 'build'])) {
+    failed++
+    notes.push('build failed')
+  } else {
+    rmSync('e2e/artifacts/results.json', { force: true })
+    run('e2e', 'npx', ['playwright', 'test'])
+    if (existsSync('e2e/artifacts/results.json')) {
+      const p = JSON.parse(readFileSync('e2e/artifacts/results.json', 'utf8'))
+      passed += p.stats.expected + (p.stats.flaky ?? 0)
+      failed += p.stats.unexpected
+      if (p.errors?.length) {
+        failed += p.errors.length
+        notes.push(`${p.errors.length} Playwright error(s) outside tests`)
+      }
+    } else {
+      failed++
+      notes.push('Playwright produced no report')
+    }
+  }
+}
+
+const line = `tests: ${passed} passed, ${failed} failed`
+writeFileSync('.tmp/test-summary.txt', line + '\n')
+if (notes.length) console.log(`\n${notes.join('\n')}`)
+console.log(`\n${line}`)
+process.exit(failed === 0 ? 0 : 1)

@@ -1,0 +1,59 @@
+import { useEffect } from 'react'
+import { useApp } from './store'
+import { StatusBar } from './StatusBar'
+import { TabBar } from './TabBar'
+import { Toasts } from './Toasts'
+import { Welcome } from './Welcome'
+import { ConnectionDialog } from '../features/connections/ConnectionDialog'
+import { Sidebar } from '../features/connections/Sidebar'
+import { QueryTab } from '../features/query/QueryTab'
+import { StructureTab } from '../features/structure/StructureTab'
+import { Icon } from '../ui/icons'
+import { toggleSidebar } from './store'
+
+function ActiveTab() {
+  const tab = useApp((s) => s.tabs.find((t) => t.id === s.activeTab))
+  if (!tab) return <Welcome />
+  if (tab.kind === 'structure') return <StructureTab key={tab.id} handle={tab.handle} table={tab.table} />
+  return <QueryTab key={tab.id} tabId={tab.id} handle={tab.handle} />
+}
+
+export function App() {
+  const theme = useApp((s) => s.theme)
+  const sidebarOpen = useApp((s) => s.sidebarOpen)
+  const dialog = useApp((s) => s.dialog)
+  const bootError = useApp((s) => s.bootError)
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme
+  }, [theme])
+  return (
+    <div className={`app${sidebarOpen ? '' : ' no-sidebar'}`}>
+      <header className="titlebar">
+        <button className="icon-button" onClick={toggleSidebar} title="Toggle sidebar (Ctrl+B)">
+          <Icon name="sidebar" />
+        </button>
+        <span className="brand">
+          <span className="brand-mark">S</span> Schemist
+        </span>
+      </header>
+      {sidebarOpen && <Sidebar />}
+      <main className="main">
+        {bootError ? (
+          <div className="pane-note error" role="alert">
+            {bootError}
+          </div>
+        ) : (
+          <>
+            <TabBar />
+            <div className="tab-content">
+              <ActiveTab />
+            </div>
+          </>
+        )}
+      </main>
+      <StatusBar />
+      {dialog?.kind === 'connection' && <ConnectionDialog editId={dialog.editId} />}
+      <Toasts />
+    </div>
+  )
+}

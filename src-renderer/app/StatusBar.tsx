@@ -1,0 +1,35 @@
+import { useApp } from './store'
+import { toggleTheme } from './store'
+import { Icon } from '../ui/icons'
+
+export function StatusBar() {
+  const conn = useApp((s) => (s.activeHandle ? s.open[s.activeHandle] : undefined))
+  const theme = useApp((s) => s.theme)
+  const info = useApp((s) => s.info)
+  const pg = useApp((s) => s.playground?.state)
+  const openCount = useApp((s) => Object.keys(s.open).length)
+  return (
+    <footer className="statusbar" data-testid="statusbar">
+      {conn ? (
+        <>
+          <span className={`status-dot ${conn.engine}`} />
+          <span data-testid="status-connection">{conn.name}</span>
+          <span className="sep">·</span>
+          <span>{conn.serverVersion}</span>
+          <span className="sep">·</span>
+          <span title="Statements in query tabs commit as they run; transactions arrive with sessions">Auto-commit</span>
+          {conn.readOnly && <span className="chip tiny">read-only</span>}
+        </>
+      ) : (
+        <span>No connection selected</span>
+      )}
+      <span className="spacer" />
+      {openCount > 0 && <span>{openCount} open</span>}
+      {pg && pg !== 'stopped' && <span>Playground: {pg}</span>}
+      {info && <span title={info.dataDir}>{info.transport === 'web' ? 'Web mode' : 'Desktop'}</span>}
+      <button className="status-button" onClick={toggleTheme} title="Toggle theme (Ctrl+Shift+L)" data-testid="toggle-theme">
+        <Icon name={theme === 'dark' ? 'sun' : 'moon'} size={13} /> {theme === 'dark' ? 'Light' : 'Dark'}
+      </button>
+    </footer>
+  )
+}

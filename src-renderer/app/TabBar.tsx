@@ -1,0 +1,40 @@
+import { useApp } from './store'
+import { Icon } from '../ui/icons'
+import { activateTab, closeTab } from '../features/tabs/actions'
+
+export function TabBar() {
+  const tabs = useApp((s) => s.tabs)
+  const active = useApp((s) => s.activeTab)
+  const open = useApp((s) => s.open)
+  if (tabs.length === 0) return null
+  return (
+    <div className="tabbar" role="tablist">
+      {tabs.map((t) => (
+        <div
+          key={t.id}
+          role="tab"
+          aria-selected={t.id === active}
+          className={`tab${t.id === active ? ' active' : ''}`}
+          onClick={() => activateTab(t.id)}
+          onAuxClick={(e) => e.button === 1 && closeTab(t.id)}
+          title={`${t.title} · ${open[t.handle]?.name ?? ''}`}
+          data-testid={`tab-${t.title}`}
+        >
+          <Icon name={t.kind === 'query' ? 'query' : 'table'} size={13} />
+          <span className={`tab-engine ${open[t.handle]?.engine ?? ''}`} />
+          <span className="tab-title">{t.title}</span>
+          <button
+            className="tab-close"
+            aria-label={`Close ${t.title}`}
+            onClick={(e) => {
+              e.stopPropagation()
+              closeTab(t.id)
+            }}
+          >
+            <Icon name="close" size={11} />
+          </button>
+        </div>
+      ))}
+    </div>
+  )
+}

@@ -1,0 +1,65 @@
+import { openDialog, useApp } from './store'
+import { Icon } from '../ui/icons'
+import { openSaved } from '../features/connections/actions'
+import { startPlayground } from '../features/playground/actions'
+import { openQueryTab } from '../features/tabs/actions'
+
+const SHORTCUTS: [string, string][] = [
+  ['Ctrl+N', 'New connection'],
+  ['Ctrl+T', 'New query on the active connection'],
+  ['Ctrl+Enter', 'Run the query'],
+  ['Ctrl+W', 'Close the tab'],
+  ['Ctrl+Tab', 'Next tab'],
+  ['Ctrl+B', 'Toggle the sidebar'],
+  ['Ctrl+Shift+L', 'Toggle light and dark'],
+]
+
+/** The empty state: what Schemist is for, and one click to each starting point. */
+export function Welcome() {
+  const sampleId = useApp((s) => s.info?.sampleConnectionId)
+  const handle = useApp((s) => s.activeHandle)
+  const pgState = useApp((s) => s.playground?.state)
+  return (
+    <div className="welcome" data-testid="welcome">
+      <div className="welcome-inner">
+        <h1>
+          Schemist <span className="muted">data modeling & transaction explorer</span>
+        </h1>
+        <p className="muted">Pick a table on the left to see its structure, or start somewhere below.</p>
+        <div className="cards">
+          <button className="card" onClick={() => sampleId && openSaved(sampleId)}>
+            <Icon name="database" size={20} />
+            <strong>Sample database</strong>
+            <span>Users, profiles, posts, cities, and every example table from the normalization notes.</span>
+          </button>
+          <button className="card" onClick={() => openDialog({ kind: 'connection' })}>
+            <Icon name="plus" size={20} />
+            <strong>New connection</strong>
+            <span>A SQLite file, or PostgreSQL by fields, URL or .env file.</span>
+          </button>
+          <button className="card" onClick={startPlayground} disabled={pgState === 'starting'}>
+            <Icon name="elephant" size={20} />
+            <strong>PostgreSQL playground</strong>
+            <span>{pgState === 'running' ? 'Running: open it in the sidebar.' : 'A real local server, no install, with the sample schema.'}</span>
+          </button>
+          <button className="card" disabled={!handle} onClick={() => handle && openQueryTab(handle)}>
+            <Icon name="query" size={20} />
+            <strong>New query</strong>
+            <span>Run SQL on the active connection.</span>
+          </button>
+        </div>
+        <h3>Keyboard</h3>
+        <dl className="shortcuts">
+          {SHORTCUTS.map(([k, v]) => (
+            <div key={k}>
+              <dt>
+                <kbd>{k}</kbd>
+              </dt>
+              <dd>{v}</dd>
+            </div>
+          ))}
+        </dl>
+      </div>
+    </div>
+  )
+}

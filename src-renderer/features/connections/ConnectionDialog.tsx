@@ -1,0 +1,189 @@
+import { useState } from 'react'
+import { SSL_MODES, type ConnectionConfig, type PostgresConfig, type SslMode } from '../../../src-shared/connection'
+import { BridgeError, call, errorMessage } from '../../bridge/client'
+import { openDialog, useApp } from '../../app/store'
+import { Icon } from '../../ui/icons'
+import { openSaved, saveConnection } from './actions'
+
+type Mode = 'fields' | 'url' | 'env'
+type Feedback = { kind: 'ok' | 'error' | 'info'; text: string } | null
+
+const DEFAULT_PG: PostgresConfig = { engine: 'postgres', host: '127.0.0.1', port: 5432, user: 'postgres', password: '', database: 'postgres', sslMode: 'prefer' }
+
+/** New or edit connection: a SQLite file, or PostgreSQL by fields, URL or a .env file. */
+export function ConnectionDialog({ editId }: { editId?: string }) {
+  const info = useApp((s) => s.info)
+  const existing = useApp((s) => s.saved.find((c) => c.id === editId))
+  const [engine, setEngine] = useState<'sqlite' | 'postgres'>(existing?.config.engine ?? 'sqlite')
+  const [name, setName] = useState(existing?.name ?? '')
+  const [path, setPath] = useState(existing?.config.engine === 'sqlite' ? existing.config.path : '')
+  const [create, setCreate] = useState(false)
+  const [pg, setPg] = useState<PostgresConfig>(existing?.config.engine === 'postgres' ? { ...DEFAULT_PG, ...existing.config, password: '' } : DEFAULT_PG)
+  const [mode, setMode] = useState<Mode>('fields')
+  const [url, setUrl] = useState('')
+  const [envText, setEnvText] = useState('')
+  const [remember, setRemember] = useState(true)
+  const [feedback, setFeedback] = useState<Feedback>(null)
+  const [busy, setBusy] = useState(false)
+
+  const config = (): ConnectionConfig => (engine === 'sqlite' ? { engine, path: path.trim(), create, readOnly: false } : { ...pg, password: pg.password || undefined })
+  const close = () => openDialog(null)
+  const fail = (e: unknown) => setFeedback({ kind: 'error', text: e instanceof BridgeError ? `${e.message}` : errorMessage(e) })
+
+  async function applyUrl(u: string) {
+    setUrl(u)
+    if (!u.trim()) return
+    try {
+      setPg(await call('connections.parseUrl', { url: u }))
+      setFeedback({ kind: 'info', text: 'Fields filled from the URL' })
+    } catch (e) {
+      fail(e)
+    }
+  }
+
+  async function applyEnv(text: string) {
+    setEnvText(text)
+    if (!text.trim()) return
+    try {
+      const r = await call('connections.parseEnv', { text })
+      setPg(r.config)
+      setFeedback({ kind: 'info', text: `Read ${r.found.join(', ') || 'nothing'}${r.missing.length ? `; defaults for ${r.missing.join(', ')}` : ''}` })
+    } catch (e) {
+      fail(e)
+    }
+  }
+
+  async function test() {
+    setBusy(true)
+    setFeedback({ kind: 'info', text: 'Connecting…' })
+    try {
+      const r = await call('connections.test', { config: config() })
+      setFeedback({ kind: 'ok', text: r.message })
+    } catch (e) {
+      fail(e)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  async function save(connect: boolean) {
+    const cfg = config()
+    const label = name.trim() || (cfg.engine === 'sqlite' ? cfg.path.split(/[\\/]/).pop() || 'SQLite' : `${cfg.database} on ${cfg.host}`)
+    setBusy(true)
+    try {
+      const saved = await saveConnection({ id: editId, name: label, config: cfg, rememberPassword: remember })
+      close()
+      if (connect) await openSaved(saved.id)
+    } catch (e) {
+      fail(e)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const field = (label: string, input: React.ReactNode, wide = false) => (
+    <label className={`field${wide ? ' wide' : ''}`}>
+      <span>{label}</span>
+      {input}
+    </label>
+  )
+
+  return (
+    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
+      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="conn-title" data-testid="connection-dialog" onKeyDown={(e) => e.key === 'Escape' && close()}>
+        <header className="modal-head">
+          <h2 id="conn-title">{editId ? 'Edit connection' : 'New connection'}</h2>
+          <button className="icon-button" onClick={close} aria-label="Close">
+            <Icon name="close" />
+          </button>
+        </header>
+        <div className="segmented" role="tablist">
+          {(['sqlite', 'postgres'] as const).map((e) => (
+            <button key={e} role="tab" aria-selected={engine === e} className={engine === e ? 'on' : ''} onClick={() => setEngine(e)} data-testid={`engine-${e}`}>
+              <Icon name={e === 'sqlite' ? 'database' : 'elephant'} size={14} /> {e === 'sqlite' ? 'SQLite' : 'PostgreSQL'}
+            </button>
+          ))}
+        </div>
+        <div className="modal-body">
+          {field('Name', <input value={name} onChange={(e) => setName(e.target.value)} placeholder="Optional: shown in the sidebar" data-testid="conn-name" />, true)}
+          {engine === 'sqlite' ? (
+            <>
+              {field('Database file', <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/database.sqlite" className="mono" data-testid="sqlite-path" autoFocus />, true)}
+              <label className="check">
+                <input type="checkbox" checked={create} onChange={(e) => setCreate(e.target.checked)} /> Create the file if it does not exist
+              </label>
+            </>
+          ) : (
+            <>
+              <div className="segmented small">
+                {(['fields', 'url', 'env'] as const).map((m) => (
+                  <button key={m} className={mode === m ? 'on' : ''} onClick={() => setMode(m)} data-testid={`pg-mode-${m}`}>
+                    {m === 'fields' ? 'Fields' : m === 'url' ? 'URL' : '.env file'}
+                  </button>
+                ))}
+              </div>
+              {mode === 'url' && field('Connection URL', <input className="mono" value={url} placeholder="postgres://user:password@host:5432/database?sslmode=prefer" onChange={(e) => void applyUrl(e.target.value)} data-testid="pg-url" />, true)}
+              {mode === 'env' && (
+                <div className="field wide">
+                  <span>.env contents (DB_USER, DB_PASSWORD, DB_HOST, DB_PORT, DB_NAME)</span>
+                  <textarea className="mono" rows={5} value={envText} onChange={(e) => void applyEnv(e.target.value)} placeholder={'DB_HOST=localhost\nDB_PORT=5432\nDB_USER=postgres\nDB_PASSWORD=...\nDB_NAME=app'} data-testid="pg-env" />
+                  <input
+                    type="file"
+                    accept=".env,text/plain"
+                    onChange={async (e) => {
+                      const f = e.target.files?.[0]
+                      if (f) await applyEnv(await f.text())
+                    }}
+                  />
+                </div>
+              )}
+              <div className="field-grid">
+                {field('Host', <input value={pg.host} onChange={(e) => setPg({ ...pg, host: e.target.value })} data-testid="pg-host" />)}
+                {field('Port', <input type="number" value={pg.port} onChange={(e) => setPg({ ...pg, port: Number(e.target.value) || 5432 })} data-testid="pg-port" />)}
+                {field('User', <input value={pg.user} onChange={(e) => setPg({ ...pg, user: e.target.value })} data-testid="pg-user" />)}
+                {field('Password', <input type="password" value={pg.password ?? ''} placeholder={existing?.passwordStorage !== 'none' && editId ? '(unchanged)' : ''} onChange={(e) => setPg({ ...pg, password: e.target.value })} data-testid="pg-password" />)}
+                {field('Database', <input value={pg.database} onChange={(e) => setPg({ ...pg, database: e.target.value })} data-testid="pg-database" />)}
+                {field(
+                  'SSL mode',
+                  <select value={pg.sslMode} onChange={(e) => setPg({ ...pg, sslMode: e.target.value as SslMode })}>
+                    {SSL_MODES.map((m) => (
+                      <option key={m}>{m}</option>
+                    ))}
+                  </select>,
+                )}
+              </div>
+              <label className="check">
+                <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> Remember the password
+              </label>
+              <p className="hint" data-testid="password-storage-note">
+                {info?.secretStorage === 'encrypted'
+                  ? 'Passwords are encrypted with your system keychain before they are saved.'
+                  : 'Web mode: the password is kept in memory for this run only and is never written to disk. You will be asked again after a restart.'}
+              </p>
+            </>
+          )}
+          {feedback && (
+            <div className={`feedback ${feedback.kind}`} role={feedback.kind === 'error' ? 'alert' : 'status'} data-testid="conn-feedback">
+              <Icon name={feedback.kind === 'ok' ? 'check' : feedback.kind === 'error' ? 'warning' : 'sparkle'} size={14} /> {feedback.text}
+            </div>
+          )}
+        </div>
+        <footer className="modal-foot">
+          <button className="btn" onClick={test} disabled={busy} data-testid="conn-test">
+            Test connection
+          </button>
+          <span className="spacer" />
+          <button className="btn ghost" onClick={close}>
+            Cancel
+          </button>
+          <button className="btn" onClick={() => save(false)} disabled={busy}>
+            Save
+          </button>
+          <button className="btn primary" onClick={() => save(true)} disabled={busy} data-testid="conn-save-connect">
+            Save & connect
+          </button>
+        </footer>
+      </div>
+    </div>
+  )
+}

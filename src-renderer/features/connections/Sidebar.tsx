@@ -1,0 +1,81 @@
+import { describeConfig, type SavedConnection } from '../../../src-shared/connection'
+import { openDialog, useApp } from '../../app/store'
+import { Icon } from '../../ui/icons'
+import { PlaygroundCard } from '../playground/PlaygroundCard'
+import { SchemaTree } from '../schema-tree/SchemaTree'
+import { openQueryTab } from '../tabs/actions'
+import { closeConnection, removeConnection, toggleExpanded } from './actions'
+
+function ConnectionRow({ c }: { c: SavedConnection }) {
+  const handle = useApp((s) => s.handleBySaved[c.id])
+  const expanded = useApp((s) => !!s.expanded[c.id])
+  const connecting = useApp((s) => !!s.connecting[c.id])
+  const active = useApp((s) => !!handle && s.activeHandle === handle)
+  return (
+    <div className={`conn${active ? ' active' : ''}`}>
+      <div className="conn-row">
+        <button className="conn-main" onClick={() => toggleExpanded(c.id)} data-testid={`connection-${c.id}`} title={describeConfig(c.config)}>
+          <Icon name="chevron" size={12} className={`chev${expanded && handle ? ' open' : ''}`} />
+          <span className={`engine-badge ${c.config.engine}`}>
+            <Icon name={c.config.engine === 'sqlite' ? 'database' : 'elephant'} size={14} />
+          </span>
+          <span className="conn-text">
+            <span className="conn-name">{c.name}</span>
+            <span className="conn-sub">{c.config.engine === 'sqlite' ? c.config.path.split(/[\\/]/).pop() : `${c.config.host}:${c.config.port}/${c.config.database}`}</span>
+          </span>
+          {connecting && <span className="spinner" aria-label="Connecting" />}
+          {handle && !connecting && <span className="dot-online" title="Connected" />}
+        </button>
+        <div className="conn-actions">
+          {handle && (
+            <button className="icon-button" title="New query (Ctrl+T)" onClick={() => openQueryTab(handle)} data-testid={`new-query-${c.id}`}>
+              <Icon name="query" size={14} />
+            </button>
+          )}
+          {handle && (
+            <button className="icon-button" title="Disconnect" onClick={() => closeConnection(handle)}>
+              <Icon name="close" size={14} />
+            </button>
+          )}
+          {!c.builtin && (
+            <button className="icon-button" title="Edit connection" onClick={() => openDialog({ kind: 'connection', editId: c.id })}>
+              <Icon name="edit" size={14} />
+            </button>
+          )}
+          {!c.builtin && (
+            <button
+              className="icon-button danger"
+              title="Remove saved connection"
+              onClick={() => {
+                if (confirm(`Remove the saved connection "${c.name}"?`)) void removeConnection(c.id)
+              }}
+            >
+              <Icon name="trash" size={14} />
+            </button>
+          )}
+        </div>
+      </div>
+      {handle && expanded && <SchemaTree handle={handle} />}
+    </div>
+  )
+}
+
+export function Sidebar() {
+  const saved = useApp((s) => s.saved)
+  return (
+    <aside className="sidebar" aria-label="Connections">
+      <div className="sidebar-head">
+        <span className="section-title">Connections</span>
+        <button className="icon-button" title="New connection (Ctrl+N)" onClick={() => openDialog({ kind: 'connection' })} data-testid="new-connection">
+          <Icon name="plus" />
+        </button>
+      </div>
+      <div className="sidebar-list">
+        {saved.map((c) => (
+          <ConnectionRow key={c.id} c={c} />
+        ))}
+      </div>
+      <PlaygroundCard />
+    </aside>
+  )
+}

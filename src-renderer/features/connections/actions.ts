@@ -1,0 +1,91 @@
+import type { ConnectionConfig } from '../../../src-shared/connection'
+import { call, errorMessage } from '../../bridge/client'
+import { getState, setState, toast } from '../../app/store'
+import { closeTabsOf } from '../tabs/actions'
+
+export async function loadSaved() {
+  const saved = await call('connections.list', {})
+  setState({ saved })
+}
+
+export async function refreshSchema(handle: string) {
+  setState((s) => ({ schemas: { ...s.schemas, [handle]: { state: 'loading' } } }))
+  try {
+    const schema = await call('schema.introspect', { handle })
+    setState((s) => ({ schemas: { ...s.schemas, [handle]: { state: 'ready', schema } } }))
+  } catch (e) {
+    setState((s) => ({ schemas: { ...s.schemas, [handle]: { state: 'error', message: errorMessage(e) } } }))
+  }
+}
+
+/** Open a saved connection (or focus it when already open) and load its schema. */
+export async function openSaved(id: string): Promise<string | null> {
+  const existing = getState().handleBySaved[id]
+  if (existing) {
+    setState((s) => ({ activeHandle: existing, expanded: { ...s.expanded, [id]: true } }))
+    return existing
+  }
+  setState((s) => ({ connecting: { ...s.connecting, [id]: true } }))
+  try {
+    const info = await call('connections.open', { id })
+    setState((s) => ({
+      open: { ...s.open, [info.handle]: info },
+      handleBySaved: { ...s.handleBySaved, [id]: info.handle },
+      expanded: { ...s.expanded, [id]: true },
+      activeHandle: info.handle,
+    }))
+    await refreshSchema(info.handle)
+    return info.handle
+  } catch (e) {
+    toast('error', `Could not open the connection: ${errorMessage(e)}`)
+    return null
+  } finally {
+    setState((s) => ({ connecting: { ...s.connecting, [id]: false } }))
+  }
+}
+
+export async function closeConnection(handle: string) {
+  closeTabsOf(handle)
+  await call('connections.close', { handle }).catch(() => {})
+  forgetHandle(handle)
+}
+
+/** Drop a handle from the store (closed by the user, or lost). */
+export function forgetHandle(handle: string) {
+  setState((s) => {
+    const open = { ...s.open }
+    const savedId = open[handle]?.savedId
+    delete open[handle]
+    const handleBySaved = { ...s.handleBySaved }
+    if (savedId) delete handleBySaved[savedId]
+    const schemas = { ...s.schemas }
+    delete schemas[handle]
+    return { open, handleBySaved, schemas, activeHandle: s.activeHandle === handle ? (Object.keys(open)[0] ?? null) : s.activeHandle }
+  })
+}
+
+export function toggleExpanded(id: string) {
+  const s = getState()
+  if (!s.handleBySaved[id]) {
+    void openSaved(id)
+    return
+  }
+  setState({ expanded: { ...s.expanded, [id]: !s.expanded[id] } })
+}
+
+export async function saveConnection(input: { id?: string; name: string; config: ConnectionConfig; rememberPassword: boolean }) {
+  const saved = await call('connections.save', input)
+  await loadSaved()
+  return saved
+}
+
+export async function removeConnection(id: string) {
+  const handle = getState().handleBySaved[id]
+  if (handle) await closeConnection(handle)
+  try {
+    await call('connections.remove', { id })
+    await loadSaved()
+  } catch (e) {
+    toast('error', errorMessage(e))
+  }
+}

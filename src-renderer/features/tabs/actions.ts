@@ -1,0 +1,49 @@
+import { getState, setState, type Tab } from '../../app/store'
+
+let nextQuery = 1
+
+export function openStructureTab(handle: string, table: string) {
+  const id = `structure:${handle}:${table}`
+  const s = getState()
+  if (!s.tabs.some((t) => t.id === id)) {
+    // PostgreSQL's default schema is left out of the title, as everywhere else in the UI.
+    const tab: Tab = { id, kind: 'structure', handle, table, title: table.replace(/^public\./, '') }
+    setState({ tabs: [...s.tabs, tab] })
+  }
+  setState({ activeTab: id, activeHandle: handle })
+}
+
+export function openQueryTab(handle: string) {
+  const n = nextQuery++
+  const id = `query:${handle}:${n}`
+  setState((s) => ({ tabs: [...s.tabs, { id, kind: 'query', handle, title: `Query ${n}` }], activeTab: id, activeHandle: handle }))
+}
+
+export function activateTab(id: string) {
+  const tab = getState().tabs.find((t) => t.id === id)
+  if (tab) setState({ activeTab: id, activeHandle: tab.handle })
+}
+
+export function closeTab(id: string) {
+  setState((s) => {
+    const i = s.tabs.findIndex((t) => t.id === id)
+    if (i < 0) return {}
+    const tabs = s.tabs.filter((t) => t.id !== id)
+    const activeTab = s.activeTab === id ? (tabs[Math.min(i, tabs.length - 1)]?.id ?? null) : s.activeTab
+    return { tabs, activeTab }
+  })
+}
+
+export function cycleTab(delta: number) {
+  const { tabs, activeTab } = getState()
+  if (tabs.length === 0) return
+  const i = tabs.findIndex((t) => t.id === activeTab)
+  activateTab(tabs[(i + delta + tabs.length) % tabs.length].id)
+}
+
+export function closeTabsOf(handle: string) {
+  setState((s) => {
+    const tabs = s.tabs.filter((t) => t.handle !== handle)
+    return { tabs, activeTab: tabs.some((t) => t.id === s.activeTab) ? s.activeTab : (tabs.at(-1)?.id ?? null) }
+  })
+}

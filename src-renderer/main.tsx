@@ -1,0 +1,34 @@
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { App } from './app/App'
+import { installShortcuts } from './app/shortcuts'
+import { setState, toast } from './app/store'
+import { call, errorMessage, onEvent } from './bridge/client'
+import { forgetHandle, loadSaved, openSaved } from './features/connections/actions'
+import './styles.css'
+
+async function boot() {
+  installShortcuts()
+  onEvent('onPlaygroundStatus', (playground) => setState({ playground }))
+  onEvent('onLog', (l) => setState((s) => ({ logs: [...s.logs.slice(-199), l] })))
+  onEvent('onConnectionLost', ({ handle, message }) => {
+    toast('error', `Connection lost: ${message}`)
+    forgetHandle(handle)
+  })
+  try {
+    const info = await call('app.info', {})
+    setState({ info, playground: await call('playground.status', {}) })
+    await loadSaved()
+    // Land on the sample database, open and expanded.
+    await openSaved(info.sampleConnectionId)
+  } catch (e) {
+    setState({ bootError: `Schemist could not start: ${errorMessage(e)}` })
+  }
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+)
+void boot()
