@@ -21,6 +21,10 @@ export const ERROR_CODES = [
   'CONNECTION_LOST',
   'READ_ONLY',
   'UNSUPPORTED',
+  'NO_RESULT', // ORM: exactly one row was required, none came back
+  'MULTIPLE_RESULTS', // ORM: at most one row was required, several came back
+  'STALE_DATA', // ORM: an UPDATE or DELETE matched a different number of rows than expected
+  'INVALID_STATE', // ORM: the object's state does not allow this (detached, expired, not loaded)
   'INTERNAL',
 ] as const
 

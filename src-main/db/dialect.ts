@@ -14,6 +14,14 @@ export interface Dialect {
   quoteLiteral(value: string): string
   /** Placeholder for the nth parameter (1-based). */
   placeholder(n: number): string
+  /** LIMIT/OFFSET from already-rendered placeholders (either may be null). */
+  limitClause(limit: string | null, offset: string | null): string
+  /** Case-insensitive LIKE of two SQL operands. */
+  ilike(left: string, right: string): string
+  /** Isolation choices for BEGIN, the engine's own names; the first is the default. */
+  readonly isolationLevels: readonly string[]
+  /** The statement that opens a transaction at the given isolation level (or the default). */
+  beginSql(isolationLevel?: string): string
   /** Native type spelling for a column in CREATE TABLE. */
   columnTypeSql(column: Pick<Column, 'type' | 'length' | 'scale' | 'autoincrement' | 'primaryKey'>, singlePk: boolean): string
   /** Map an engine's native type name to the neutral type. */

@@ -1,9 +1,25 @@
 import type { QueryResult } from '../../src-shared/query'
+import type { Cell } from '../../src-shared/values'
 import type { Dialect } from './dialect'
 
 export interface QueryOptions {
   /** Lets `cancel` and the lock-wait monitor refer to this statement. */
   queryId?: string
+}
+
+/** One statement run once per parameter list, as `executemany` does. */
+export interface BatchStep {
+  sql: string
+  params: readonly (readonly unknown[])[]
+  /** Bring back the rows each execution returns (INSERT ... RETURNING); otherwise only counts. */
+  returning: boolean
+}
+
+export interface BatchStepResult {
+  /** Rows changed by each execution. */
+  changes: number[]
+  /** Rows returned by each execution, when `returning` was asked for. */
+  rows: Cell[][][] | null
 }
 
 /** Reported while a statement waits for a lock held by another connection. */
@@ -27,6 +43,11 @@ export interface Driver {
   readonly readOnly: boolean
   /** Runs one statement. Parameters use the dialect's placeholders (`?` or `$1`). */
   query(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult>
+  /**
+   * Runs several statements, each once per parameter list, in one trip to the connection. Stops
+   * at the first failure with an AppError whose details name the step and the parameter row.
+   */
+  runBatch(steps: readonly BatchStep[]): Promise<BatchStepResult[]>
   /** Runs a script of several statements separated by semicolons, returning nothing. */
   execScript(sql: string): Promise<void>
   /** Stops the statement running now, if any. Resolves true when something was cancelled. */

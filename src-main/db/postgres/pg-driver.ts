@@ -3,8 +3,8 @@ import type { ConnectionOptions } from 'node:tls'
 import { AppError } from '../../../src-shared/errors'
 import type { PostgresConfig } from '../../../src-shared/connection'
 import type { QueryResult } from '../../../src-shared/query'
-import { encodeCell } from '../../../src-shared/values'
-import { commandOf, type Driver, type QueryOptions, type WaitEvent } from '../driver'
+import { encodeCell, type Cell } from '../../../src-shared/values'
+import { commandOf, type BatchStep, type BatchStepResult, type Driver, type QueryOptions, type WaitEvent } from '../driver'
 import { postgresDialect } from './pg-dialect'
 import { pgError } from './pg-errors'
 
@@ -135,6 +135,28 @@ export class PostgresDriver implements Driver {
       if (this.running === running) this.running = null
       await stopWatch()
     }
+  }
+
+  /** PostgreSQL has no executemany on the wire: each parameter row is one round trip. */
+  async runBatch(steps: readonly BatchStep[]): Promise<BatchStepResult[]> {
+    const out: BatchStepResult[] = []
+    for (let s = 0; s < steps.length; s++) {
+      const step = steps[s]
+      const changes: number[] = []
+      const rows: Cell[][][] | null = step.returning ? [] : null
+      for (let i = 0; i < step.params.length; i++) {
+        try {
+          const r = await this.client.query({ text: step.sql, values: step.params[i].map(toParam), rowMode: 'array' })
+          changes.push(r.rowCount ?? 0)
+          if (rows) rows.push((r.rows as unknown[][]).map((row) => row.map(encodeCell)))
+        } catch (e) {
+          const err = pgError(e, this.config)
+          throw new AppError(err.code, err.message, { ...err.details, step: s, row: i })
+        }
+      }
+      out.push({ changes, rows })
+    }
+    return out
   }
 
   async execScript(sql: string): Promise<void> {

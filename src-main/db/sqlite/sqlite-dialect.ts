@@ -1,3 +1,4 @@
+import { AppError } from '../../../src-shared/errors'
 import type { Dialect } from '../dialect'
 import { neutralFromNative } from '../type-names'
 import { introspectSqlite } from './sqlite-introspector'
@@ -31,6 +32,14 @@ export const sqliteDialect: Dialect = {
   },
   quoteLiteral: (v) => `'${v.replaceAll("'", "''")}'`,
   placeholder: () => '?',
+  limitClause: (limit, offset) => (limit ? ` LIMIT ${limit}` : offset ? ' LIMIT -1' : '') + (offset ? ` OFFSET ${offset}` : ''),
+  ilike: (l, r) => `lower(${l}) LIKE lower(${r})`,
+  // SQLite is serializable; what a transaction can choose is when it takes the write lock.
+  isolationLevels: ['DEFERRED', 'IMMEDIATE', 'EXCLUSIVE'],
+  beginSql(level) {
+    if (level && !this.isolationLevels.includes(level.toUpperCase())) throw new AppError('BAD_REQUEST', `SQLite transactions are DEFERRED, IMMEDIATE or EXCLUSIVE, not ${level}`)
+    return level ? `BEGIN ${level.toUpperCase()}` : 'BEGIN'
+  },
   columnTypeSql(c) {
     // An INTEGER PRIMARY KEY column is SQLite's rowid alias: it autoincrements without the keyword.
     const base = TYPE_SQL[c.type] ?? ''

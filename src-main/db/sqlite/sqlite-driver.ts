@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads'
 import { AppError } from '../../../src-shared/errors'
 import type { SqliteConfig } from '../../../src-shared/connection'
 import type { QueryResult } from '../../../src-shared/query'
-import { commandOf, type Driver, type QueryOptions, type WaitEvent } from '../driver'
+import { commandOf, type BatchStep, type BatchStepResult, type Driver, type QueryOptions, type WaitEvent } from '../driver'
 import { sqliteDialect } from './sqlite-dialect'
 import { sqliteError } from './sqlite-errors'
 import { CANCEL_SLOT, type OpenReply, type QueryReply, type WorkerMessage, type WorkerRequest } from './sqlite-protocol'
@@ -144,6 +144,11 @@ export class SqliteDriver implements Driver {
       command: commandOf(sql),
       durationMs: performance.now() - started,
     }
+  }
+
+  async runBatch(steps: readonly BatchStep[]): Promise<BatchStepResult[]> {
+    const plain = steps.map((s) => ({ sql: s.sql, params: s.params as unknown[][], returning: s.returning }))
+    return (await this.send({ op: 'batch', steps: plain })) as BatchStepResult[]
   }
 
   async execScript(sql: string): Promise<void> {

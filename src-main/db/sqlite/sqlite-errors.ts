@@ -22,5 +22,8 @@ export function sqliteError(e: WorkerError, context?: { path?: string }): AppErr
     message = `${e.message} (${code}: another connection holds the lock; the transaction is still open)`
   } else if (code === 'SQLITE_READONLY') mapped = 'READ_ONLY'
   else if (/no such file or directory|unable to open/i.test(e.message)) mapped = 'FILE_NOT_FOUND'
-  return new AppError(mapped, message, code ? { sqliteCode: code } : undefined)
+  const details: Record<string, unknown> = {}
+  if (code) details.sqliteCode = code
+  if (e.step !== undefined) Object.assign(details, { step: e.step, row: e.row })
+  return new AppError(mapped, message, Object.keys(details).length ? details : undefined)
 }

@@ -5,12 +5,16 @@ export type WorkerRequest =
   | { id: number; op: 'open'; path: string; create: boolean; readOnly: boolean; busyTimeoutMs: number; cancelFlag: SharedArrayBuffer }
   | { id: number; op: 'query'; sql: string; params: unknown[] }
   | { id: number; op: 'script'; sql: string }
+  | { id: number; op: 'batch'; steps: { sql: string; params: unknown[][]; returning: boolean }[] }
   | { id: number; op: 'close' }
 
 export interface WorkerError {
   message: string
   /** SQLite's extended result code name, e.g. SQLITE_CONSTRAINT_UNIQUE. */
   code: string | null
+  /** For a batch: which step and which parameter row failed. */
+  step?: number
+  row?: number
 }
 
 export interface OpenReply {

@@ -102,6 +102,50 @@ function runQuery(id: number, sql: string, params: unknown[]): QueryReply {
   return { columns: [], rows: [], rowCount: info.changes, reader: false }
 }
 
+class BatchFailure extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly step: number,
+    readonly row: number,
+  ) {
+    super((cause as Error).message)
+  }
+}
+
+function runBatch(id: number, steps: { sql: string; params: unknown[][]; returning: boolean }[]) {
+  const out: { changes: number[]; rows: Cell[][][] | null }[] = []
+  for (let s = 0; s < steps.length; s++) {
+    const step = steps[s]
+    let st: Database.Statement
+    try {
+      st = prepare(step.sql)
+    } catch (e) {
+      throw new BatchFailure(e, s, 0)
+    }
+    const n = step.params.length
+    const changes: number[] = new Array(n)
+    const rows: Cell[][][] | null = step.returning ? new Array(n) : null
+    if (st.reader) st.raw(true)
+    for (let i = 0; i < n; i++) {
+      const args = step.params[i].map(toParam)
+      try {
+        if (st.reader) {
+          const r = withBusyRetry(id, () => st.all(...args) as unknown[][])
+          changes[i] = r.length
+          if (rows) rows[i] = r.map((row) => row.map(toCell))
+        } else {
+          changes[i] = withBusyRetry(id, () => st.run(...args)).changes
+          if (rows) rows[i] = []
+        }
+      } catch (e) {
+        throw new BatchFailure(e, s, i)
+      }
+    }
+    out.push({ changes, rows })
+  }
+  return out
+}
+
 function handle(req: WorkerRequest): unknown {
   switch (req.op) {
     case 'open': {
@@ -118,6 +162,8 @@ function handle(req: WorkerRequest): unknown {
     }
     case 'query':
       return runQuery(req.id, req.sql, req.params)
+    case 'batch':
+      return runBatch(req.id, req.steps)
     case 'script':
       withBusyRetry(req.id, () => db!.exec(req.sql))
       return null
@@ -135,7 +181,9 @@ port.on('message', (req: WorkerRequest) => {
     const value = handle(req)
     post({ kind: 'reply', id: req.id, ok: true, value })
   } catch (e) {
-    const err = e as { message?: string; code?: string }
-    post({ kind: 'reply', id: req.id, ok: false, error: { message: String(err.message ?? e), code: err.code ?? null } })
+    const failure = e instanceof BatchFailure ? e : null
+    const err = (failure ? failure.cause : e) as { message?: string; code?: string }
+    const error = { message: String(err.message ?? e), code: err.code ?? null, ...(failure ? { step: failure.step, row: failure.row } : {}) }
+    post({ kind: 'reply', id: req.id, ok: false, error })
   }
 })
