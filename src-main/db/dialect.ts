@@ -22,6 +22,14 @@ export interface Dialect {
   readonly isolationLevels: readonly string[]
   /** The statement that opens a transaction at the given isolation level (or the default). */
   beginSql(isolationLevel?: string): string
+  /**
+   * INSERT for a page of rows that brings back `returning` for each row, correlated to the rows:
+   * SQLite runs one row per statement (RETURNING order is not tied to VALUES order there);
+   * PostgreSQL sends many rows at once, ordered by a sentinel, as SQLAlchemy's insertmanyvalues.
+   */
+  insertMany(table: string, columns: { name: string; nativeType: string }[], returning: string[], rowCount: number): { sql: string; rows: number }
+  /** Most rows one insertMany statement may carry for this many columns. */
+  insertPageSize(columnCount: number, returning: boolean): number
   /** Native type spelling for a column in CREATE TABLE. */
   columnTypeSql(column: Pick<Column, 'type' | 'length' | 'scale' | 'autoincrement' | 'primaryKey'>, singlePk: boolean): string
   /** Map an engine's native type name to the neutral type. */

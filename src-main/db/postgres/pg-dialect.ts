@@ -33,6 +33,22 @@ export const postgresDialect: Dialect = {
   quoteLiteral: (v) => `'${v.replaceAll("'", "''")}'`,
   placeholder: (n) => `$${n}`,
   limitClause: (limit, offset) => (limit ? ` LIMIT ${limit}` : '') + (offset ? ` OFFSET ${offset}` : ''),
+  insertMany(table, columns, returning, rowCount) {
+    const q = (n: string) => this.quoteIdent(n)
+    const ret = returning.length ? ` RETURNING ${returning.map(q).join(', ')}` : ''
+    if (columns.length === 0) return { sql: `INSERT INTO ${table} DEFAULT VALUES${ret}`, rows: 1 }
+    const cols = columns.map((c) => q(c.name)).join(', ')
+    const n = columns.length
+    if (!returning.length) {
+      const rows = Array.from({ length: rowCount }, (_, r) => `(${columns.map((_, j) => `$${r * n + j + 1}`).join(', ')})`)
+      return { sql: `INSERT INTO ${table} (${cols}) VALUES ${rows.join(', ')}`, rows: rowCount }
+    }
+    // VALUES params are untyped, so each is cast to its column's type; the sentinel orders them.
+    const rows = Array.from({ length: rowCount }, (_, r) => `(${columns.map((c, j) => `$${r * n + j + 1}::${c.nativeType}`).join(', ')}, ${r})`)
+    const names = columns.map((_, j) => `p${j}`)
+    return { sql: `INSERT INTO ${table} (${cols}) SELECT ${names.join(', ')} FROM (VALUES ${rows.join(', ')}) AS sen_data (${names.join(', ')}, sen_counter) ORDER BY sen_counter${ret}`, rows: rowCount }
+  },
+  insertPageSize: (n) => Math.max(1, Math.min(1000, Math.floor(32000 / Math.max(1, n)))),
   ilike: (l, r) => `${l} ILIKE ${r}`,
   isolationLevels: ['READ COMMITTED', 'READ UNCOMMITTED', 'REPEATABLE READ', 'SERIALIZABLE'],
   beginSql(level) {

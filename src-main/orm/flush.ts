@@ -1,0 +1,443 @@
+import { AppError } from '../../src-shared/errors'
+import type { BatchStep } from '../db/driver'
+import { writeColumn } from './entity'
+import { CircularDependencyError, StaleDataError } from './errors'
+import { identityKey, stateOf, type InstanceState } from './instance-state'
+import { lazyLoad } from './loading'
+import type { Mapper, Relationship } from './mapper'
+import { relatedStates, type Session } from './session'
+
+/** A flush that failed: the database is as it was, and so are the session's pending changes. */
+export class FlushError extends AppError {
+  constructor(
+    cause: AppError,
+    /** The objects whose statement failed (one, or a page of a multi-row INSERT). */
+    readonly objects: object[],
+  ) {
+    super(cause.code, cause.message, cause.details)
+    this.name = 'FlushError'
+  }
+}
+
+interface Plan {
+  saves: Set<InstanceState>
+  deletes: Set<InstanceState>
+  expunge: Set<InstanceState>
+  /** child -> parents whose one-to-many history links it */
+  links: Map<InstanceState, { parent: InstanceState; rel: Relationship }[]>
+  /** child -> one-to-many relationships it was removed from (FK to NULL) */
+  unlinks: Map<InstanceState, Relationship[]>
+  assocInserts: { rel: Relationship; owner: InstanceState; target: InstanceState }[]
+  assocDeletes: { rel: Relationship; owner: InstanceState; target: InstanceState }[]
+  postUpdate: Set<Relationship>
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
+  const l = m.get(k)
+  if (l) l.push(v)
+  else m.set(k, [v])
+}
+
+/** The unit of work (SQLAlchemy's Session.flush): plan, order, execute, finalize. */
+export async function flushSession(s: Session): Promise<void> {
+  if (s.pendingSet.size === 0 && s.deleteSet.size === 0 && ![...s.changedSet].some((st) => st.hasChanges())) return
+  const plan = await s.noAutoflush(() => buildPlan(s))
+  if (plan.saves.size === 0 && plan.deletes.size === 0 && plan.assocInserts.length === 0 && plan.assocDeletes.length === 0) {
+    finalize(s, plan, [])
+    return
+  }
+  const involved = new Set<Mapper>([...plan.saves, ...plan.deletes].map((st) => st.mapper))
+  const order = sortMappers(involved, plan)
+  await s.ensureTransaction()
+  const sp = s.driver.dialect.quoteIdent('schemist_flush')
+  await s.run(`SAVEPOINT ${sp}`)
+  const snapshot = new Map([...plan.saves].map((st) => [st, { values: st.values.slice(), modified: st.modified ? new Set(st.modified) : null }]))
+  const inserted: InstanceState[] = []
+  try {
+    for (const m of order) await saveMapper(s, m, [...plan.saves].filter((st) => st.mapper === m), plan, inserted)
+    await postUpdates(s, plan)
+    await associationRows(s, plan.assocDeletes, 'delete')
+    await associationRows(s, plan.assocInserts, 'insert')
+    for (const m of [...order].reverse()) await deleteMapper(s, m, [...plan.deletes].filter((st) => st.mapper === m))
+    await s.run(`RELEASE SAVEPOINT ${sp}`)
+  } catch (e) {
+    await s.run(`ROLLBACK TO SAVEPOINT ${sp}`).catch(() => {})
+    await s.run(`RELEASE SAVEPOINT ${sp}`).catch(() => {})
+    for (const [st, snap] of snapshot) {
+      st.values = snap.values
+      st.modified = snap.modified
+    }
+    throw e
+  }
+  finalize(s, plan, inserted)
+}
+
+async function buildPlan(s: Session): Promise<Plan> {
+  const plan: Plan = { saves: new Set(), deletes: new Set(s.deleteSet), expunge: new Set(), links: new Map(), unlinks: new Map(), assocInserts: [], assocDeletes: [], postUpdate: new Set() }
+  const withHistory = [...s.pendingSet, ...s.changedSet]
+
+  // delete-orphan: removed from its parent's collection, and not re-parented elsewhere.
+  for (const st of withHistory) {
+    for (const [name, removed] of st.removed ?? []) {
+      const rel = st.mapper.relationships.get(name)!
+      if (rel.direction !== 'onetomany' || !rel.cascade.has('delete-orphan')) continue
+      for (const child of removed) {
+        const back = rel.backPopulates ? child.related.get(rel.backPopulates) : undefined
+        if (back) continue
+        if (child.status === 'pending') plan.expunge.add(child)
+        else if (child.status === 'persistent') plan.deletes.add(child)
+      }
+    }
+  }
+
+  // delete cascade: children are deleted, or detached by setting their FK to NULL.
+  const queue = [...plan.deletes]
+  while (queue.length) {
+    const st = queue.shift()!
+    for (const rel of st.mapper.relationships.values()) {
+      if (rel.passiveDeletes === 'all' && rel.direction !== 'manytoone') continue
+      if (rel.direction === 'manytoone') {
+        if (!rel.cascade.has('delete')) continue
+        if (!st.related.has(rel.name)) await lazyLoad(s, st, rel)
+        for (const p of relatedStates(st, rel)) if (!plan.deletes.has(p) && p.status === 'persistent') (plan.deletes.add(p), queue.push(p))
+        continue
+      }
+      if (!st.related.has(rel.name)) {
+        // passive_deletes: leave unloaded children to the database's ON DELETE rule.
+        if (rel.passiveDeletes) continue
+        await lazyLoad(s, st, rel)
+      }
+      for (const c of relatedStates(st, rel)) {
+        if (plan.deletes.has(c)) continue
+        if (rel.direction === 'manytomany') {
+          plan.assocDeletes.push({ rel, owner: st, target: c })
+          if (rel.cascade.has('delete') && c.status === 'persistent') (plan.deletes.add(c), queue.push(c))
+        } else if (rel.cascade.has('delete')) {
+          if (c.status === 'persistent') (plan.deletes.add(c), queue.push(c))
+          else if (c.status === 'pending') plan.expunge.add(c)
+        } else if (c.status === 'persistent' || c.status === 'pending') {
+          push(plan.unlinks, c, rel)
+          plan.saves.add(c)
+        }
+      }
+    }
+  }
+
+  for (const st of s.pendingSet) if (!plan.expunge.has(st)) plan.saves.add(st)
+  for (const st of s.changedSet) if (st.hasChanges()) plan.saves.add(st)
+
+  // Relationship history becomes FK assignments and association rows.
+  for (const st of withHistory) {
+    if (plan.expunge.has(st)) continue
+    for (const [kind, map] of [['added', st.added], ['removed', st.removed]] as const) {
+      for (const [name, others] of map ?? []) {
+        const rel = st.mapper.relationships.get(name)!
+        for (const o of others) {
+          if (plan.expunge.has(o)) continue
+          if (rel.direction === 'onetomany') {
+            if (plan.deletes.has(o)) continue
+            if (kind === 'added') push(plan.links, o, { parent: st, rel })
+            else push(plan.unlinks, o, rel)
+            plan.saves.add(o)
+          } else if (rel.direction === 'manytomany') {
+            ;(kind === 'added' ? plan.assocInserts : plan.assocDeletes).push({ rel, owner: st, target: o })
+          }
+        }
+      }
+    }
+  }
+  for (const st of plan.deletes) plan.saves.delete(st)
+  return plan
+}
+
+/** Parents before children (by foreign key); a cycle is broken on a nullable FK with post_update. */
+function sortMappers(involved: Set<Mapper>, plan: Plan): Mapper[] {
+  const edges = new Map<Mapper, Set<Mapper>>()
+  const rels: Relationship[] = []
+  for (const m of involved) {
+    edges.set(m, new Set())
+    for (const rel of m.relationships.values()) if (rel.direction === 'manytoone' && rel.target !== m && involved.has(rel.target)) rels.push(rel)
+  }
+  for (const rel of rels) if (rel.postUpdate) plan.postUpdate.add(rel)
+  for (;;) {
+    for (const set of edges.values()) set.clear()
+    for (const rel of rels) if (!plan.postUpdate.has(rel)) edges.get(rel.target)!.add(rel.owner)
+    const indeg = new Map([...involved].map((m) => [m, 0]))
+    for (const set of edges.values()) for (const c of set) indeg.set(c, indeg.get(c)! + 1)
+    const ready = [...involved].filter((m) => indeg.get(m) === 0).sort((a, b) => a.index - b.index)
+    const out: Mapper[] = []
+    while (ready.length) {
+      const m = ready.shift()!
+      out.push(m)
+      for (const c of edges.get(m)!) {
+        indeg.set(c, indeg.get(c)! - 1)
+        if (indeg.get(c) === 0) {
+          ready.push(c)
+          ready.sort((a, b) => a.index - b.index)
+        }
+      }
+    }
+    if (out.length === involved.size) return out
+    // A cycle between tables: like post_update, insert one FK as NULL and set it afterwards.
+    const stuck = new Set([...involved].filter((m) => !out.includes(m)))
+    const breakable = rels.find((r) => !plan.postUpdate.has(r) && stuck.has(r.owner) && stuck.has(r.target) && r.ownerColumns.every((i) => r.owner.table.columns[i].nullable))
+    if (!breakable) throw new CircularDependencyError(`Circular dependency between ${[...stuck].map((m) => m.name).join(', ')} with no nullable foreign key to break it`)
+    plan.postUpdate.add(breakable)
+  }
+}
+
+function setValue(st: InstanceState, i: number, v: unknown) {
+  if (st.status === 'pending') st.values[i] = v
+  else writeColumn(st, i, v)
+}
+
+/** Copy parents' keys into a child's foreign keys, from every relationship that changed. */
+function syncChild(st: InstanceState, plan: Plan) {
+  for (const rel of plan.unlinks.get(st) ?? []) for (const c of rel.targetColumns) setValue(st, c, null)
+  for (const rel of st.mapper.relationships.values()) {
+    if (rel.direction !== 'manytoone' || plan.postUpdate.has(rel) || !st.related.has(rel.name)) continue
+    const changed = st.added?.has(rel.name) || st.removed?.has(rel.name) || st.status === 'pending'
+    if (!changed) continue
+    const p = st.related.get(rel.name) as object | null
+    const ps = p ? stateOf(p) : null
+    rel.ownerColumns.forEach((c, k) => setValue(st, c, ps ? ps.values[rel.targetColumns[k]] : null))
+  }
+  for (const { parent, rel } of plan.links.get(st) ?? []) rel.targetColumns.forEach((c, k) => setValue(st, c, parent.values[rel.ownerColumns[k]]))
+}
+
+/** Same-table parents that must be inserted first (self-referential rows). */
+function selfParents(st: InstanceState, plan: Plan): InstanceState[] {
+  const out: InstanceState[] = []
+  for (const rel of st.mapper.relationships.values()) {
+    if (rel.direction !== 'manytoone' || rel.target !== st.mapper || !st.related.has(rel.name)) continue
+    for (const p of relatedStates(st, rel)) if (p.status === 'pending') out.push(p)
+  }
+  for (const { parent } of plan.links.get(st) ?? []) if (parent.mapper === st.mapper && parent.status === 'pending') out.push(parent)
+  return out
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (a && b && typeof a === 'object' && typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b)
+  return false
+}
+
+async function saveMapper(s: Session, m: Mapper, states: InstanceState[], plan: Plan, inserted: InstanceState[]) {
+  const updates = states.filter((st) => st.status === 'persistent')
+  const inserts = states.filter((st) => st.status === 'pending').sort((a, b) => a.insertOrder - b.insertOrder)
+  for (const st of updates) syncChild(st, plan)
+  await runUpdates(s, m, updates)
+  const done = new Set<InstanceState>()
+  let remaining = inserts
+  while (remaining.length) {
+    // Rows whose same-table parents are in this batch wait for a later wave.
+    const wave = remaining.filter((st) => selfParents(st, plan).every((p) => done.has(p) || !remaining.includes(p)))
+    if (wave.length === 0) throw new CircularDependencyError(`Rows of ${m.name} depend on each other in a cycle; mark one relationship post_update`)
+    for (const st of wave) syncChild(st, plan)
+    await runInserts(s, m, wave)
+    for (const st of wave) done.add(st)
+    inserted.push(...wave)
+    remaining = remaining.filter((st) => !done.has(st))
+  }
+}
+
+async function runUpdates(s: Session, m: Mapper, states: InstanceState[]) {
+  const groups = new Map<string, { cols: number[]; states: InstanceState[] }>()
+  for (const st of states) {
+    if (!st.modified || st.modified.size === 0) continue
+    const committed = st.committed ?? st.values
+    const cols = [...st.modified].filter((i) => !sameValue(st.values[i], committed[i])).sort((a, b) => a - b)
+    if (cols.length === 0) continue
+    const key = cols.join(',')
+    const g = groups.get(key)
+    if (g) g.states.push(st)
+    else groups.set(key, { cols, states: [st] })
+  }
+  if (groups.size === 0) return
+  const d = m.dialect
+  const steps: BatchStep[] = []
+  const stepStates: InstanceState[][] = []
+  for (const { cols, states: sts } of groups.values()) {
+    let n = 0
+    const set = cols.map((i) => `${m.quoted(i)} = ${d.placeholder(++n)}`).join(', ')
+    const where = m.pk.map((i) => `${m.quoted(i)} = ${d.placeholder(++n)}`).join(' AND ')
+    steps.push({ sql: `UPDATE ${m.sqlName} SET ${set} WHERE ${where}`, params: sts.map((st) => [...cols.map((i) => st.values[i]), ...m.pk.map((i) => (st.committed ?? st.values)[i])]), returning: false })
+    stepStates.push(sts)
+  }
+  const results = await runSteps(s, steps, stepStates)
+  results.forEach((r, k) => {
+    const bad = r.changes.findIndex((c) => c !== 1)
+    if (bad >= 0) throw new StaleDataError(`UPDATE statement on table '${m.name}' expected to update 1 row(s); ${r.changes[bad]} were matched (${JSON.stringify(stepStates[k][bad].identity)})`)
+  })
+}
+
+async function runInserts(s: Session, m: Mapper, states: InstanceState[]) {
+  for (const st of states) {
+    for (const [i, def] of m.appDefaults) if (st.values[i] === undefined) st.values[i] = typeof def === 'function' ? (def as () => unknown)() : def
+  }
+  const groups = new Map<string, { cols: number[]; states: InstanceState[] }>()
+  for (const st of states) {
+    const cols: number[] = []
+    for (let i = 0; i < m.columns.length; i++) if (st.values[i] !== undefined) cols.push(i)
+    const key = cols.join(',')
+    const g = groups.get(key)
+    if (g) g.states.push(st)
+    else groups.set(key, { cols, states: [st] })
+  }
+  const d = m.dialect
+  const steps: BatchStep[] = []
+  const stepStates: InstanceState[][] = []
+  const returningOf: number[][] = []
+  for (const { cols, states: sts } of groups.values()) {
+    const provided = new Set(cols)
+    const needed = [...m.pk.filter((i) => !provided.has(i)), ...m.serverGenerated.filter((i) => !provided.has(i) && !m.pk.includes(i))]
+    const returning = needed.length ? [...m.pk.filter((i) => !needed.includes(i)), ...needed] : []
+    const columns = cols.map((i) => ({ name: m.columns[i], nativeType: m.table.columns[i].nativeType || 'text' }))
+    const perStatement = d.insertPageSize(cols.length, returning.length > 0)
+    const names = returning.map((i) => m.columns[i])
+    if (perStatement === 1) {
+      // One prepared statement run once per row (executemany), all in one trip.
+      steps.push({ sql: d.insertMany(m.sqlName, columns, names, 1).sql, params: sts.map((st) => cols.map((i) => st.values[i])), returning: returning.length > 0 })
+      stepStates.push(sts)
+      returningOf.push(returning)
+      continue
+    }
+    for (let off = 0; off < sts.length; off += perStatement) {
+      const chunk = sts.slice(off, off + perStatement)
+      steps.push({ sql: d.insertMany(m.sqlName, columns, names, chunk.length).sql, params: [chunk.flatMap((st) => cols.map((i) => st.values[i]))], returning: returning.length > 0 })
+      stepStates.push(chunk)
+      returningOf.push(returning)
+    }
+  }
+  const results = await runSteps(s, steps, stepStates)
+  results.forEach((r, k) => {
+    const returning = returningOf[k]
+    if (!returning.length || !r.rows) return
+    const sts = stepStates[k]
+    if (r.rows.length === sts.length) {
+      // One execution per row: each returned row belongs to its own state.
+      r.rows.forEach((rows, j) => returning.forEach((col, c) => (sts[j].values[col] = rows[0]?.[c])))
+      return
+    }
+    // One execution for the page: correlate by generated key order, as insertmanyvalues does.
+    const rows = [...r.rows[0]]
+    if (m.generatedPk) rows.sort((a, b) => compareKeys(a[0], b[0]))
+    rows.forEach((row, j) => returning.forEach((col, c) => (sts[j].values[col] = row[c])))
+  })
+}
+
+function compareKeys(a: unknown, b: unknown): number {
+  const n = (v: unknown) => (typeof v === 'object' && v && '$bigint' in v ? BigInt((v as { $bigint: string }).$bigint) : BigInt(Number(v)))
+  const x = n(a)
+  const y = n(b)
+  return x < y ? -1 : x > y ? 1 : 0
+}
+
+/** Run steps; a failure names the objects of the failing row. */
+async function runSteps(s: Session, steps: BatchStep[], stepStates: InstanceState[][]) {
+  try {
+    return await s.runBatch(steps)
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e
+    const step = Number(e.details?.step ?? 0)
+    const row = Number(e.details?.row ?? 0)
+    const sts = stepStates[step] ?? []
+    const failed = steps[step] && steps[step].params.length === sts.length ? [sts[row]] : sts
+    const objs = failed.filter(Boolean)
+    const first = objs[0]
+    const details = { ...e.details, table: first?.mapper.name, objects: objs.map((st) => ({ table: st.mapper.name, key: st.identity, values: Object.fromEntries(st.mapper.columns.map((c, i) => [c, st.values[i] ?? null])) })) }
+    throw new FlushError(new AppError(e.code, e.message, details), objs.map((st) => st.obj))
+  }
+}
+
+async function postUpdates(s: Session, plan: Plan) {
+  for (const rel of plan.postUpdate) {
+    const m = rel.owner
+    const d = m.dialect
+    for (const st of plan.saves) {
+      if (st.mapper !== m || !st.related.has(rel.name)) continue
+      const p = relatedStates(st, rel)[0]
+      const values = rel.ownerColumns.map((_, k) => (p ? p.values[rel.targetColumns[k]] : null))
+      let n = 0
+      const set = rel.ownerColumns.map((c) => `${m.quoted(c)} = ${d.placeholder(++n)}`).join(', ')
+      const where = m.pk.map((i) => `${m.quoted(i)} = ${d.placeholder(++n)}`).join(' AND ')
+      await s.run(`UPDATE ${m.sqlName} SET ${set} WHERE ${where}`, [...values, ...m.pk.map((i) => (st.committed ?? st.values)[i])])
+      rel.ownerColumns.forEach((c, k) => (st.values[c] = values[k]))
+    }
+  }
+}
+
+async function associationRows(s: Session, ops: Plan['assocInserts'], kind: 'insert' | 'delete') {
+  const byTable = new Map<string, { rel: Relationship; rows: Map<string, unknown[]>; cols: string[] }>()
+  for (const { rel, owner, target } of ops) {
+    const sec = rel.secondary!
+    // Both sides of back_populates record the same pair: normalise by column name.
+    const pairs = [...sec.ownerFk.map((c, k) => [c, owner.values[rel.ownerColumns[k]]] as const), ...sec.targetFk.map((c, k) => [c, target.values[rel.targetColumns[k]]] as const)].sort((a, b) => a[0].localeCompare(b[0]))
+    const tkey = `${sec.table.schema ?? ''}.${sec.table.name}`
+    const entry = byTable.get(tkey) ?? { rel, rows: new Map(), cols: pairs.map((p) => p[0]) }
+    byTable.set(tkey, entry)
+    entry.rows.set(JSON.stringify(pairs), pairs.map((p) => p[1]))
+  }
+  for (const { rel, rows, cols } of byTable.values()) {
+    const d = rel.owner.dialect
+    const table = d.qualify(rel.secondary!.table.schema, rel.secondary!.table.name)
+    const params = [...rows.values()]
+    if (kind === 'insert') {
+      await s.runBatch([{ sql: `INSERT INTO ${table} (${cols.map((c) => d.quoteIdent(c)).join(', ')}) VALUES (${cols.map((_, i) => d.placeholder(i + 1)).join(', ')})`, params, returning: false }])
+    } else {
+      const [r] = await s.runBatch([{ sql: `DELETE FROM ${table} WHERE ${cols.map((c, i) => `${d.quoteIdent(c)} = ${d.placeholder(i + 1)}`).join(' AND ')}`, params, returning: false }])
+      const bad = r.changes.findIndex((c) => c !== 1)
+      if (bad >= 0) throw new StaleDataError(`DELETE statement on table '${rel.secondary!.table.name}' expected to delete 1 row(s); only ${r.changes[bad]} were matched`)
+    }
+  }
+}
+
+async function deleteMapper(s: Session, m: Mapper, states: InstanceState[]) {
+  if (states.length === 0) return
+  if (m.pk.length === 0) throw new AppError('UNSUPPORTED', `${m.name} has no primary key, so its rows cannot be deleted one by one`)
+  // Self-referential rows: children before their parents.
+  const depth = (st: InstanceState, seen = new Set<InstanceState>()): number => {
+    if (seen.has(st)) return 0
+    seen.add(st)
+    let d = 0
+    for (const rel of m.relationships.values()) if (rel.direction === 'manytoone' && rel.target === m && st.related.has(rel.name)) for (const p of relatedStates(st, rel)) if (states.includes(p)) d = Math.max(d, depth(p, seen) + 1)
+    return d
+  }
+  const ordered = states.length > 1 && [...m.relationships.values()].some((r) => r.target === m) ? [...states].sort((a, b) => depth(b) - depth(a)) : states
+  const d = m.dialect
+  const sql = `DELETE FROM ${m.sqlName} WHERE ${m.pk.map((i, k) => `${m.quoted(i)} = ${d.placeholder(k + 1)}`).join(' AND ')}`
+  const [r] = await runSteps(s, [{ sql, params: ordered.map((st) => m.pk.map((i) => (st.committed ?? st.values)[i])), returning: false }], [ordered])
+  const bad = r.changes.findIndex((c) => c !== 1)
+  if (bad >= 0) throw new StaleDataError(`DELETE statement on table '${m.name}' expected to delete 1 row(s); ${r.changes[bad]} were matched (${JSON.stringify(ordered[bad].identity)})`)
+}
+
+function finalize(s: Session, plan: Plan, inserted: InstanceState[]) {
+  for (const st of inserted) {
+    const m = st.mapper
+    st.status = 'persistent'
+    st.key = identityKey(m, m.pk.map((i) => st.values[i]))
+    s.identityMap.set(st.key, st)
+    s.pendingSet.delete(st)
+    s.insertedInTx.add(st)
+  }
+  for (const st of plan.saves) {
+    st.committed = st.values.slice()
+    st.modified = null
+  }
+  for (const st of [...s.pendingSet, ...s.changedSet, ...plan.saves]) {
+    st.added = null
+    st.removed = null
+  }
+  s.changedSet.clear()
+  for (const st of plan.deletes) {
+    if (st.key && s.identityMap.get(st.key) === st) s.identityMap.delete(st.key)
+    st.status = 'deleted'
+    s.flushedDeletes.add(st)
+    s.deleteSet.delete(st)
+  }
+  for (const st of plan.expunge) {
+    s.pendingSet.delete(st)
+    st.status = 'transient'
+    st.session = null
+  }
+}

@@ -1,0 +1,79 @@
+import type { Mapper } from './mapper'
+import type { Session } from './session'
+
+export type ObjectStatus = 'transient' | 'pending' | 'persistent' | 'deleted' | 'detached'
+
+export const STATE: unique symbol = Symbol('schemist.state')
+
+/** What the session knows about one object: SQLAlchemy's InstanceState. */
+export class InstanceState {
+  status: ObjectStatus = 'transient'
+  session: Session | null = null
+  /** Identity key in the session's map, once the object has a database identity. */
+  key: string | null = null
+  /** Current column values by column index; `undefined` means "never set" (INSERT leaves it out). */
+  values: unknown[]
+  /** Values as last loaded or flushed; UPDATEs find the row by these key values. */
+  committed: unknown[] | null = null
+  /** Columns changed since load or flush. */
+  modified: Set<number> | null = null
+  /** Expired columns: reading them needs a refresh. */
+  expired: Set<number> | null = null
+  /** Loaded relationship values: an entity, null, or a RelatedList. */
+  related = new Map<string, unknown>()
+  /** Relationship history since the last flush. */
+  added: Map<string, Set<InstanceState>> | null = null
+  removed: Map<string, Set<InstanceState>> | null = null
+  /** Order of `add()`, which INSERTs follow within one table. */
+  insertOrder = 0
+
+  constructor(
+    readonly mapper: Mapper,
+    readonly obj: object,
+  ) {
+    this.values = new Array(mapper.columns.length)
+  }
+
+  get identity(): unknown[] | null {
+    if (this.mapper.pk.length === 0) return null
+    const src = this.committed ?? this.values
+    const id = this.mapper.pk.map((i) => src[i])
+    return id.some((v) => v === undefined || v === null) ? null : id
+  }
+
+  history(kind: 'added' | 'removed', rel: string): Set<InstanceState> {
+    const map = (this[kind] ??= new Map())
+    let set = map.get(rel)
+    if (!set) map.set(rel, (set = new Set()))
+    return set
+  }
+
+  hasChanges(): boolean {
+    return (this.modified !== null && this.modified.size > 0) || (this.added !== null && this.added.size > 0) || (this.removed !== null && this.removed.size > 0)
+  }
+
+  clearHistory() {
+    this.modified = null
+    this.added = null
+    this.removed = null
+  }
+}
+
+export function identityKey(mapper: Mapper, pk: readonly unknown[]): string {
+  return pk.length === 1 ? `${mapper.index}:${keyPart(pk[0])}` : `${mapper.index}:${pk.map(keyPart).join('\u0001')}`
+}
+
+function keyPart(v: unknown): string {
+  if (v !== null && typeof v === 'object') return JSON.stringify(v)
+  return typeof v === 'number' || typeof v === 'bigint' ? String(v) : `s${String(v)}`
+}
+
+export function stateOf(obj: object): InstanceState {
+  const st = (obj as { [STATE]?: InstanceState })[STATE]
+  if (!st) throw new TypeError('Not a mapped object: create it with mapper.create() or load it through a session')
+  return st
+}
+
+export function isMapped(obj: unknown): obj is object {
+  return typeof obj === 'object' && obj !== null && STATE in obj
+}

@@ -1,0 +1,115 @@
+import type { DatabaseSchema, Table } from '../../src-shared/schema'
+import { primaryKeyColumns, tableKey } from '../../src-shared/schema'
+import type { Dialect } from '../db/dialect'
+import { defineEntityClass } from './entity'
+import { Mapper, parseCascade, type LoadStrategy, type Relationship } from './mapper'
+import { manyToOneName, plural, singular } from './naming'
+
+/** User overrides for a derived relationship, by `table.attribute`. */
+export interface RelationshipOverride {
+  name?: string
+  cascade?: string
+  passiveDeletes?: boolean | 'all'
+  lazy?: LoadStrategy
+  backPopulates?: string | null
+  postUpdate?: boolean
+}
+
+export interface RegistryOptions {
+  /** Keyed `"<table>.<attribute>"` with the derived attribute name. */
+  relationships?: Record<string, RelationshipOverride>
+  /** Python-side defaults: `{ "users.name": "anonymous" }`. */
+  defaults?: Record<string, unknown | (() => unknown)>
+}
+
+/** A table that only links two others: two FKs whose columns are exactly its primary key. */
+export function isAssociationTable(t: Table): boolean {
+  if (t.kind !== 'table' || t.foreignKeys.length !== 2) return false
+  const pk = new Set(primaryKeyColumns(t))
+  const fkCols = t.foreignKeys.flatMap((f) => f.columns)
+  return fkCols.length === t.columns.length && fkCols.every((c) => pk.has(c)) && pk.size === fkCols.length
+}
+
+/**
+ * The mappers of one database: one per table with a primary key, and relationships derived from
+ * foreign keys the way a SQLAlchemy user would declare them, with `back_populates` pairs.
+ */
+export class Registry {
+  readonly mappers = new Map<string, Mapper>()
+
+  constructor(
+    readonly schema: DatabaseSchema,
+    readonly dialect: Dialect,
+    options: RegistryOptions = {},
+  ) {
+    const tables = schema.tables.filter((t) => t.kind === 'table')
+    tables.forEach((t, i) => this.mappers.set(tableKey(t), new Mapper(t, dialect, i)))
+    for (const [key, value] of Object.entries(options.defaults ?? {})) {
+      const dot = key.lastIndexOf('.')
+      const m = this.get(key.slice(0, dot))
+      m.appDefaults.set(m.col(key.slice(dot + 1)), value)
+    }
+    this.deriveRelationships(tables)
+    for (const [key, o] of Object.entries(options.relationships ?? {})) {
+      const dot = key.lastIndexOf('.')
+      const rel = this.get(key.slice(0, dot)).relationships.get(key.slice(dot + 1))
+      if (!rel) throw new Error(`No relationship ${key} to override`)
+      if (o.cascade !== undefined) rel.cascade = parseCascade(o.cascade)
+      if (o.passiveDeletes !== undefined) rel.passiveDeletes = o.passiveDeletes
+      if (o.lazy !== undefined) rel.lazy = o.lazy
+      if (o.postUpdate !== undefined) rel.postUpdate = o.postUpdate
+      if (o.backPopulates !== undefined) rel.backPopulates = o.backPopulates
+    }
+    for (const m of this.mappers.values()) m.entityClass = defineEntityClass(m)
+  }
+
+  get(name: string): Mapper {
+    const m = this.mappers.get(name) ?? [...this.mappers.values()].find((x) => x.table.name === name)
+    if (!m) throw new Error(`No mapped table ${name}`)
+    return m
+  }
+
+  private add(owner: Mapper, rel: Omit<Relationship, 'owner' | 'name'>, wanted: string): Relationship {
+    let name = wanted
+    while (owner.colIndex.has(name) || owner.relationships.has(name)) name = `${name}_rel`
+    const r: Relationship = { ...rel, owner, name }
+    owner.relationships.set(name, r)
+    return r
+  }
+
+  private deriveRelationships(tables: Table[]) {
+    const defaults = () => ({ cascade: parseCascade('save-update, merge'), passiveDeletes: false as const, lazy: 'select' as LoadStrategy, postUpdate: false })
+    for (const t of tables) {
+      const child = this.mappers.get(tableKey(t))!
+      if (isAssociationTable(t)) {
+        const [a, b] = t.foreignKeys
+        const ma = this.mappers.get(tableKey({ schema: a.refSchema ?? t.schema, name: a.refTable }))
+        const mb = this.mappers.get(tableKey({ schema: b.refSchema ?? t.schema, name: b.refTable }))
+        if (ma && mb && ma !== mb) {
+          const ra = this.add(ma, { ...defaults(), target: mb, direction: 'manytomany', uselist: true, ownerColumns: a.refColumns.map((c) => ma.col(c)), targetColumns: b.refColumns.map((c) => mb.col(c)), secondary: { table: t, ownerFk: a.columns, targetFk: b.columns }, backPopulates: null, kind: 'many-to-many' }, plural(mb.table.name))
+          const rb = this.add(mb, { ...defaults(), target: ma, direction: 'manytomany', uselist: true, ownerColumns: b.refColumns.map((c) => mb.col(c)), targetColumns: a.refColumns.map((c) => ma.col(c)), secondary: { table: t, ownerFk: b.columns, targetFk: a.columns }, backPopulates: null, kind: 'many-to-many' }, plural(ma.table.name))
+          ra.backPopulates = rb.name
+          rb.backPopulates = ra.name
+          continue
+        }
+      }
+      for (const fk of t.foreignKeys) {
+        const parent = this.mappers.get(tableKey({ schema: fk.refSchema ?? t.schema, name: fk.refTable }))
+        if (!parent) continue
+        // A unique FK (its own UNIQUE, or the whole primary key) makes the link one-to-one.
+        const pk = primaryKeyColumns(t)
+        const unique =
+          (fk.columns.length === 1 && t.columns.find((c) => c.name === fk.columns[0])?.unique) ||
+          t.uniques.some((u) => u.columns.length === fk.columns.length && u.columns.every((c) => fk.columns.includes(c))) ||
+          (pk.length === fk.columns.length && pk.every((c) => fk.columns.includes(c)))
+        const ownerColumns = fk.columns.map((c) => child.col(c))
+        const targetColumns = fk.refColumns.map((c) => parent.col(c))
+        const m2o = this.add(child, { ...defaults(), target: parent, direction: 'manytoone', uselist: false, ownerColumns, targetColumns, secondary: null, backPopulates: null, kind: unique ? 'one-to-one' : 'many-to-one' }, manyToOneName(fk.columns, parent.table.name))
+        const selfRef = parent === child
+        const o2mName = unique ? singular(t.name) : selfRef ? `${singular(t.name)}_children` : t.name
+        const o2m = this.add(parent, { ...defaults(), target: child, direction: 'onetomany', uselist: !unique, ownerColumns: targetColumns, targetColumns: ownerColumns, secondary: null, backPopulates: m2o.name, kind: unique ? 'one-to-one' : 'one-to-many' }, o2mName)
+        m2o.backPopulates = o2m.name
+      }
+    }
+  }
+}

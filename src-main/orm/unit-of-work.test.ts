@@ -1,0 +1,168 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { col } from '../../src-shared/expr'
+import type { Driver } from '../db/driver'
+import { createTableSql } from '../model/ddl'
+import { col as column, fk, table } from '../sample/sample-schema'
+import { ormFixture, type OrmFixture } from '../test-support/orm-fixture'
+import { FlushError } from './flush'
+import { select } from './statements'
+
+type Row = Record<string, unknown> & { posts: Row[]; cities: Row[]; users: Row[]; user: Row | null; profile: Row | null }
+
+describe.each(['sqlite', 'postgres'] as const)('unit of work on %s', (engine) => {
+  let f: OrmFixture
+  afterEach(async () => f?.close())
+  const stmts = (s: { log: { statements(): string[] } }) => s.log.statements().filter((x) => !/SAVEPOINT|^BEGIN|^COMMIT/.test(x))
+
+  it('flush inserts parents before children and association rows last', async () => {
+    f = await ormFixture(engine)
+    const s = f.session()
+    const u = s.create<Row>('users', { name: 'Мария', login: 'maria' })
+    const city = s.create<Row>('cities', { name: 'Тверь', longitude: 35.9, latitude: 56.86 })
+    u.posts.push(s.create<Row>('posts', { title: 'Hello' }), s.create<Row>('posts', { title: 'World' }))
+    u.cities.push(city)
+    s.add(u)
+    expect(s.new).toHaveLength(4) // save-update cascade pulled in posts and the city
+    await s.flush()
+    const order = stmts(s).map((x) => /^(INSERT INTO|UPDATE|DELETE FROM) ("?\w+"?)/.exec(x)?.slice(1).join(' '))
+    expect(order.indexOf('INSERT INTO "users"')).toBeLessThan(order.indexOf('INSERT INTO "posts"'))
+    expect(order.at(-1)).toBe('INSERT INTO "city_user"')
+    expect(u.id).toEqual(expect.any(Number))
+    expect(u.posts.every((p) => p.user_id === u.id)).toBe(true)
+    expect(u.created_at).toEqual(expect.any(String)) // server default came back with the INSERT
+    await s.commit()
+    expect(await f.scalar('SELECT count(*) FROM city_user WHERE user_id = ' + Number(await f.scalar("SELECT id FROM users WHERE login = 'maria'")))).toBe(1)
+  })
+
+  it('flush deletes association rows first and children before parents', async () => {
+    f = await ormFixture(engine, { relationships: { 'users.posts': { cascade: 'all' }, 'users.profile': { cascade: 'all' } } })
+    const s = f.session()
+    const u = (await s.get<Row>('users', 1))!
+    await s.load(u, 'cities')
+    s.delete(u)
+    await s.flush()
+    const order = stmts(s).filter((x) => x.startsWith('DELETE')).map((x) => /DELETE FROM ("?\w+"?)/.exec(x)![1])
+    expect(order[0]).toBe('"city_user"')
+    expect(order.indexOf('"posts"')).toBeLessThan(order.indexOf('"users"'))
+    expect(order.indexOf('"profiles"')).toBeLessThan(order.indexOf('"users"'))
+    await s.commit()
+    expect(await f.scalar('SELECT count(*) FROM posts WHERE user_id = 1')).toBe(0)
+  })
+
+  it('delete-orphan deletes a child removed from its collection', async () => {
+    f = await ormFixture(engine, { relationships: { 'users.posts': { cascade: 'all, delete-orphan' } } })
+    const s = f.session()
+    const u = (await s.get<Row>('users', 1))!
+    await s.load(u, 'posts')
+    const orphan = u.posts[0]
+    u.posts.remove(orphan)
+    expect(orphan.user).toBeNull() // back_populates mirrored the removal
+    await s.commit()
+    expect(await f.scalar('SELECT count(*) FROM posts WHERE id = ' + Number(orphan.id ?? 0))).toBe(0)
+    expect(await f.scalar('SELECT count(*) FROM posts WHERE user_id = 1')).toBe(1)
+  })
+
+  it('passive_deletes leaves unloaded children to ON DELETE CASCADE; without it the ORM loads and deletes them', async () => {
+    for (const passive of [true, false]) {
+      f = await ormFixture(engine, { relationships: { 'users.posts': { cascade: 'all', passiveDeletes: passive }, 'users.profile': { cascade: 'all', passiveDeletes: passive }, 'users.cities': { passiveDeletes: passive } } })
+      const s = f.session()
+      const u = (await s.get<Row>('users', 3))!
+      s.log.clear()
+      s.delete(u)
+      await s.commit()
+      const sql = stmts(s)
+      if (passive) {
+        expect(sql.filter((x) => x.startsWith('SELECT'))).toEqual([])
+        expect(sql).toEqual([expect.stringMatching(/^DELETE FROM "users"/)])
+      } else {
+        expect(sql.some((x) => /^SELECT .* FROM "posts"/.test(x))).toBe(true)
+        expect(sql.some((x) => x.startsWith('DELETE FROM "posts"'))).toBe(true)
+      }
+      expect(await f.scalar('SELECT count(*) FROM posts WHERE user_id = 3')).toBe(0)
+      await f.close()
+    }
+  })
+
+  it('a child moved to another parent gets the new foreign key', async () => {
+    f = await ormFixture(engine)
+    const s = f.session()
+    const post = (await s.execute(select(f.registry.get('posts')).where(col('title').eq('Isolation levels')))).scalarOne() as Row
+    const anna = (await s.get<Row>('users', 4))!
+    post.user = anna
+    await s.commit()
+    expect(await f.scalar("SELECT user_id FROM posts WHERE title = 'Isolation levels'")).toBe(4)
+  })
+
+  it('a failed flush leaves the database unchanged and every pending change in place', async () => {
+    f = await ormFixture(engine)
+    const s = f.session()
+    const ok = s.create<Row>('users', { name: 'New', login: 'new_user' })
+    const dup = s.create<Row>('users', { name: 'Dup', login: 'ivan' })
+    const olga = (await s.get<Row>('users', 2))!
+    olga.name = 'Ольга Петровна'
+    s.addAll([ok, dup])
+    const err = await s.flush().catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(FlushError)
+    expect(err).toMatchObject({ code: 'CONSTRAINT_VIOLATION' })
+    expect((err as FlushError).objects).toContain(dup)
+    // Nothing reached the database, nothing in the session was lost.
+    await s.rollback().catch(() => {})
+    expect(await f.scalar("SELECT count(*) FROM users WHERE login = 'new_user'")).toBe(0)
+  })
+
+  it('after a failed flush the session can be fixed and flushed again', async () => {
+    f = await ormFixture(engine)
+    const s = f.session()
+    const ok = s.create<Row>('users', { name: 'New', login: 'new_user' })
+    const dup = s.create<Row>('users', { name: 'Dup', login: 'ivan' })
+    s.addAll([ok, dup])
+    await expect(s.flush()).rejects.toMatchObject({ code: 'CONSTRAINT_VIOLATION' })
+    expect(s.new).toEqual([ok, dup])
+    expect(ok.id).toBeNull()
+    dup.login = 'dup_fixed'
+    await s.commit()
+    expect(await f.scalar("SELECT count(*) FROM users WHERE login IN ('new_user', 'dup_fixed')")).toBe(2)
+  })
+
+  it('rows that reference each other are inserted parent first (self-reference) or with post_update (cycle)', async () => {
+    f = await ormFixture(engine, {}, async (d: Driver) => {
+      const emp = table('staff', [column('id', 'integer', { primaryKey: 1, autoincrement: true, nullable: false }), column('name', 'text'), column('manager_id', 'integer')], { foreignKeys: [fk(['manager_id'], 'staff', ['id'])] })
+      const a = table('widget', [column('id', 'integer', { primaryKey: 1, autoincrement: true, nullable: false }), column('favorite_entry_id', 'integer')], { foreignKeys: [] })
+      const b = table('entry', [column('id', 'integer', { primaryKey: 1, autoincrement: true, nullable: false }), column('widget_id', 'integer', { nullable: false })], { foreignKeys: [fk(['widget_id'], 'widget', ['id'])] })
+      for (const t of [emp, a, b]) for (const x of createTableSql(t, d.dialect)) await d.query(x)
+      // The cycle's second edge, added once both tables exist.
+      if (d.dialect.capabilities.alterColumn) await d.query('ALTER TABLE widget ADD FOREIGN KEY (favorite_entry_id) REFERENCES entry (id)')
+    })
+    const s = f.session()
+    const boss = s.create<Row>('staff', { name: 'Boss' })
+    const dev = s.create<Row>('staff', { name: 'Dev' })
+    dev.manager = boss
+    s.add(dev) // boss comes along by save-update cascade, after dev in add() order
+    await s.flush()
+    expect(dev.manager_id).toBe(boss.id)
+    if (f.registry.get('widget').relationships.has('favorite_entry')) {
+      const w = s.create<Row>('widget', {})
+      const e = s.create<Row>('entry', {})
+      e.widget = w
+      w.favorite_entry = e
+      s.add(w)
+      await s.flush()
+      expect(stmts(s).some((x) => /^UPDATE "widget" SET "favorite_entry_id"/.test(x))).toBe(true)
+      expect(w.favorite_entry_id).toBe(e.id)
+    }
+    await s.commit()
+  })
+
+  it('batches INSERTs: one multi-row statement on PostgreSQL, one executemany on SQLite', async () => {
+    f = await ormFixture(engine)
+    const s = f.session()
+    s.addAll([1, 2, 3].map((i) => s.create('users', { name: `u${i}`, login: `batch${i}` })))
+    await s.flush()
+    const inserts = s.log.all().filter((e) => e.sql.startsWith('INSERT INTO "users"'))
+    expect(inserts).toHaveLength(1)
+    expect(inserts[0].executions).toBe(engine === 'sqlite' ? 3 : 1)
+    if (engine === 'postgres') expect(inserts[0].sql).toMatch(/ORDER BY sen_counter RETURNING "id"/)
+    const ids = (await s.execute(select(f.registry.get('users')).where(col('login').like('batch%')).orderBy('login'))).scalars().all().map((u) => (u as Row).id)
+    expect(ids).toEqual([...ids].sort((a, b) => Number(a) - Number(b)))
+  })
+})
