@@ -28,8 +28,8 @@ export function sessionmaker(defaults: SessionFactoryOptions) {
     const session = await open(options)
     try {
       const result = await fn(session)
+      // Without commit, closing the session ends the transaction (nothing is written).
       if (options.commit ?? true) await session.commit()
-      else await session.rollback()
       return result
     } catch (e) {
       await session.rollback().catch(() => {})

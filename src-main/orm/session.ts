@@ -484,10 +484,16 @@ export class Session implements LoadContext {
     return this.nested[this.nested.length - 1]
   }
 
-  /** Roll back what is open and detach everything. */
+  /**
+   * End the transaction without committing and detach everything. As in SQLAlchemy, close()
+   * does not expire objects: what was loaded stays readable on the detached objects.
+   */
   async close(): Promise<void> {
     if (this.closed) return
-    if (this.txState !== 'idle') await this.rollback().catch(() => {})
+    if (this.txState !== 'idle') {
+      await this.logged('ROLLBACK', [], () => this.driver.query('ROLLBACK')).catch(() => {})
+      this.txState = 'idle'
+    }
     for (const st of [...this.identityMap.values(), ...this.pendingSet]) {
       st.session = null
       st.status = st.status === 'pending' ? 'transient' : 'detached'

@@ -11,6 +11,8 @@ export interface OrmFixture {
   driver: Driver
   registry: Registry
   session(o?: SessionOptions): Session
+  /** A session on a connection of its own (two sessions cannot share one transaction). */
+  ownSession(o?: SessionOptions): Promise<Session>
   /** Ask a second connection, which sees only what is committed. */
   scalar(sql: string, params?: unknown[]): Promise<unknown>
   /** Open another connection to the same database. */
@@ -43,6 +45,17 @@ export async function ormFixture(engine: 'sqlite' | 'postgres', options: Registr
       return typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v
     },
     connect: () => openDriver(config),
+    async ownSession(o) {
+      const d = await openDriver(config)
+      const s = new Session(d, registry, o)
+      const close = s.close.bind(s)
+      s.close = async () => {
+        await close()
+        await d.close()
+      }
+      sessions.push(s)
+      return s
+    },
     async close() {
       for (const s of sessions) await s.close().catch(() => {})
       await outside.close()
