@@ -4,6 +4,7 @@ import type { Driver } from '../db/driver'
 import { createTableSql } from '../model/ddl'
 import { col as column, fk, table } from '../sample/sample-schema'
 import { ormFixture, type OrmFixture } from '../test-support/orm-fixture'
+import type { RelatedList } from './entity'
 import { FlushError } from './flush'
 import { select } from './statements'
 
@@ -55,7 +56,7 @@ describe.each(['sqlite', 'postgres'] as const)('unit of work on %s', (engine) =>
     const u = (await s.get<Row>('users', 1))!
     await s.load(u, 'posts')
     const orphan = u.posts[0]
-    u.posts.remove(orphan)
+    ;(u.posts as unknown as RelatedList<Row>).remove(orphan)
     expect(orphan.user).toBeNull() // back_populates mirrored the removal
     await s.commit()
     expect(await f.scalar('SELECT count(*) FROM posts WHERE id = ' + Number(orphan.id ?? 0))).toBe(0)
