@@ -47,4 +47,6 @@ export interface DialectCapabilities {
   schemas: boolean
   /** ALTER TABLE can change a column's type or drop constraints in place. */
   alterColumn: boolean
+  /** The driver can report the rowid of each INSERT without RETURNING (SQLite's lastInsertRowid). */
+  lastInsertId: boolean
 }

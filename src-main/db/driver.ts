@@ -11,15 +11,21 @@ export interface QueryOptions {
 export interface BatchStep {
   sql: string
   params: readonly (readonly unknown[])[]
-  /** Bring back the rows each execution returns (INSERT ... RETURNING); otherwise only counts. */
-  returning: boolean
+  /**
+   * What to bring back beyond the change counts: the rows each execution returns (INSERT ...
+   * RETURNING), or the rowid each INSERT created (SQLite's lastInsertRowid, the cheapest way to
+   * learn a generated key there; only where the dialect has `lastInsertId`).
+   */
+  returning?: 'rows' | 'lastInsertId'
 }
 
 export interface BatchStepResult {
   /** Rows changed by each execution. */
   changes: number[]
-  /** Rows returned by each execution, when `returning` was asked for. */
+  /** Rows returned by each execution, when asked for. */
   rows: Cell[][][] | null
+  /** The rowid each execution inserted, when asked for. */
+  ids: Cell[] | null
 }
 
 /** Reported while a statement waits for a lock held by another connection. */

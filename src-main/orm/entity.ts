@@ -89,11 +89,19 @@ function markChanged(st: InstanceState) {
 }
 
 /** `child` joined `owner.rel`: history, back_populates mirror, save-update cascade. */
+/**
+ * New objects keep no relationship history: at flush, everything in their relationships counts
+ * as added. That keeps building a large object graph cheap.
+ */
+const isNew = (st: InstanceState) => st.status === 'transient' || st.status === 'pending'
+
 function onAppend(owner: InstanceState, rel: Relationship, child: InstanceState, mirror: boolean) {
-  const removed = owner.removed?.get(rel.name)
-  if (removed?.has(child)) removed.delete(child)
-  else owner.history('added', rel.name).add(child)
-  markChanged(owner)
+  if (!isNew(owner)) {
+    const removed = owner.removed?.get(rel.name)
+    if (removed?.has(child)) removed.delete(child)
+    else owner.history('added', rel.name).add(child)
+    markChanged(owner)
+  }
   if (mirror && rel.backPopulates) {
     const back = rel.target.relationships.get(rel.backPopulates)!
     mirrorAdd(child, back, owner)
@@ -102,10 +110,12 @@ function onAppend(owner: InstanceState, rel: Relationship, child: InstanceState,
 }
 
 function onRemove(owner: InstanceState, rel: Relationship, child: InstanceState, mirror: boolean) {
-  const added = owner.added?.get(rel.name)
-  if (added?.has(child)) added.delete(child)
-  else owner.history('removed', rel.name).add(child)
-  markChanged(owner)
+  if (!isNew(owner)) {
+    const added = owner.added?.get(rel.name)
+    if (added?.has(child)) added.delete(child)
+    else owner.history('removed', rel.name).add(child)
+    markChanged(owner)
+  }
   if (mirror && rel.backPopulates) {
     const back = rel.target.relationships.get(rel.backPopulates)!
     mirrorRemove(child, back, owner)
@@ -160,12 +170,16 @@ function writeScalar(st: InstanceState, rel: Relationship, value: InstanceState 
   const oldState = old ? stateOf(old) : null
   if (old !== undefined && oldState === value) return
   st.related.set(rel.name, value ? value.obj : null)
-  if (oldState) {
+  if (isNew(st)) {
+    // No history for new objects; flush reads the relationship as it stands.
+  } else if (oldState) {
     const added = st.added?.get(rel.name)
     if (added?.has(oldState)) added.delete(oldState)
     else st.history('removed', rel.name).add(oldState)
   }
-  if (value) {
+  if (isNew(st)) {
+    // (see above)
+  } else if (value) {
     const removed = st.removed?.get(rel.name)
     if (removed?.has(value)) removed.delete(value)
     else st.history('added', rel.name).add(value)
@@ -173,7 +187,7 @@ function writeScalar(st: InstanceState, rel: Relationship, value: InstanceState 
     // Setting an unloaded or empty scalar to None still means "clear the foreign key".
     st.history('removed', rel.name)
   }
-  markChanged(st)
+  if (!isNew(st)) markChanged(st)
   if (mirror && rel.backPopulates) {
     const back = rel.target.relationships.get(rel.backPopulates)!
     if (oldState) mirrorRemove(oldState, back, st)
@@ -257,6 +271,12 @@ export function writeColumn(st: InstanceState, i: number, v: unknown) {
 /** A new transient object of this mapper, SQLAlchemy's `User(name=...)`. */
 export function createEntity<T extends object = Record<string, unknown>>(m: Mapper, values: Record<string, unknown> = {}): T {
   const obj = newEntityObject(m)
-  for (const [k, v] of Object.entries(values)) (obj as Record<string, unknown>)[k] = v
+  const st = obj[STATE]
+  for (const k in values) {
+    const i = m.colIndex.get(k)
+    // A new object has no history to keep: columns are stored directly.
+    if (i !== undefined) st.values[i] = values[k]
+    else (obj as Record<string, unknown>)[k] = values[k]
+  }
   return obj as unknown as T
 }

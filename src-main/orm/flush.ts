@@ -2,7 +2,7 @@ import { AppError } from '../../src-shared/errors'
 import type { BatchStep } from '../db/driver'
 import { writeColumn } from './entity'
 import { CircularDependencyError, StaleDataError } from './errors'
-import { identityKey, stateOf, type InstanceState } from './instance-state'
+import { identityKey, identityKey1, stateOf, type InstanceState } from './instance-state'
 import { lazyLoad } from './loading'
 import type { Mapper, Relationship } from './mapper'
 import { relatedStates, type Session } from './session'
@@ -30,6 +30,8 @@ interface Plan {
   assocInserts: { rel: Relationship; owner: InstanceState; target: InstanceState }[]
   assocDeletes: { rel: Relationship; owner: InstanceState; target: InstanceState }[]
   postUpdate: Set<Relationship>
+  /** Every value the flush wrote into an object, to put back if the flush fails. */
+  undo: { st: InstanceState; i: number; old: unknown; wasModified: boolean }[]
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
@@ -51,10 +53,11 @@ export async function flushSession(s: Session): Promise<void> {
   await s.ensureTransaction()
   const sp = s.driver.dialect.quoteIdent('schemist_flush')
   await s.run(`SAVEPOINT ${sp}`)
-  const snapshot = new Map([...plan.saves].map((st) => [st, { values: st.values.slice(), modified: st.modified ? new Set(st.modified) : null }]))
   const inserted: InstanceState[] = []
+  const byMapper = new Map<Mapper, InstanceState[]>()
+  for (const st of plan.saves) push(byMapper, st.mapper, st)
   try {
-    for (const m of order) await saveMapper(s, m, [...plan.saves].filter((st) => st.mapper === m), plan, inserted)
+    for (const m of order) await saveMapper(s, m, byMapper.get(m) ?? [], plan, inserted)
     await postUpdates(s, plan)
     await associationRows(s, plan.assocDeletes, 'delete')
     await associationRows(s, plan.assocInserts, 'insert')
@@ -63,9 +66,10 @@ export async function flushSession(s: Session): Promise<void> {
   } catch (e) {
     await s.run(`ROLLBACK TO SAVEPOINT ${sp}`).catch(() => {})
     await s.run(`RELEASE SAVEPOINT ${sp}`).catch(() => {})
-    for (const [st, snap] of snapshot) {
-      st.values = snap.values
-      st.modified = snap.modified
+    for (let k = plan.undo.length - 1; k >= 0; k--) {
+      const u = plan.undo[k]
+      u.st.values[u.i] = u.old
+      if (!u.wasModified) u.st.modified?.delete(u.i)
     }
     throw e
   }
@@ -73,11 +77,9 @@ export async function flushSession(s: Session): Promise<void> {
 }
 
 async function buildPlan(s: Session): Promise<Plan> {
-  const plan: Plan = { saves: new Set(), deletes: new Set(s.deleteSet), expunge: new Set(), links: new Map(), unlinks: new Map(), assocInserts: [], assocDeletes: [], postUpdate: new Set() }
-  const withHistory = [...s.pendingSet, ...s.changedSet]
-
+  const plan: Plan = { saves: new Set(), deletes: new Set(s.deleteSet), expunge: new Set(), links: new Map(), unlinks: new Map(), assocInserts: [], assocDeletes: [], postUpdate: new Set(), undo: [] }
   // delete-orphan: removed from its parent's collection, and not re-parented elsewhere.
-  for (const st of withHistory) {
+  for (const st of s.changedSet) {
     for (const [name, removed] of st.removed ?? []) {
       const rel = st.mapper.relationships.get(name)!
       if (rel.direction !== 'onetomany' || !rel.cascade.has('delete-orphan')) continue
@@ -126,9 +128,29 @@ async function buildPlan(s: Session): Promise<Plan> {
   for (const st of s.pendingSet) if (!plan.expunge.has(st)) plan.saves.add(st)
   for (const st of s.changedSet) if (st.hasChanges()) plan.saves.add(st)
 
-  // Relationship history becomes FK assignments and association rows.
-  for (const st of withHistory) {
+  // New objects have no history: everything in their loaded relationships is new.
+  for (const st of s.pendingSet) {
     if (plan.expunge.has(st)) continue
+    for (const [name, value] of st.related) {
+      if (!value) continue
+      const rel = st.mapper.relationships.get(name)!
+      if (rel.direction === 'manytoone') continue
+      const others = rel.uselist ? (value as object[]) : [value as object]
+      for (const obj of others) {
+        const o = stateOf(obj)
+        if (plan.expunge.has(o)) continue
+        if (rel.direction === 'onetomany') {
+          // The child's many-to-one side already points here: syncChild reads it from there.
+          if (!(rel.backPopulates && o.related.get(rel.backPopulates) === st.obj)) push(plan.links, o, { parent: st, rel })
+          if (!plan.deletes.has(o) && o.status !== 'pending') plan.saves.add(o)
+        } else plan.assocInserts.push({ rel, owner: st, target: o })
+      }
+    }
+  }
+
+  // Relationship history becomes FK assignments and association rows.
+  for (const st of s.changedSet) {
+    if (plan.expunge.has(st) || (st.added === null && st.removed === null)) continue
     for (const [kind, map] of [['added', st.added], ['removed', st.removed]] as const) {
       for (const [name, others] of map ?? []) {
         const rel = st.mapper.relationships.get(name)!
@@ -186,23 +208,27 @@ function sortMappers(involved: Set<Mapper>, plan: Plan): Mapper[] {
   }
 }
 
-function setValue(st: InstanceState, i: number, v: unknown) {
+/** Write a value during flush, remembering the old one in case the flush fails. */
+function setValue(plan: Plan, st: InstanceState, i: number, v: unknown) {
+  const old = st.values[i]
+  if (old === v) return
+  plan.undo.push({ st, i, old, wasModified: st.modified?.has(i) ?? false })
   if (st.status === 'pending') st.values[i] = v
   else writeColumn(st, i, v)
 }
 
 /** Copy parents' keys into a child's foreign keys, from every relationship that changed. */
 function syncChild(st: InstanceState, plan: Plan) {
-  for (const rel of plan.unlinks.get(st) ?? []) for (const c of rel.targetColumns) setValue(st, c, null)
+  for (const rel of plan.unlinks.get(st) ?? []) for (const c of rel.targetColumns) setValue(plan, st, c, null)
   for (const rel of st.mapper.relationships.values()) {
     if (rel.direction !== 'manytoone' || plan.postUpdate.has(rel) || !st.related.has(rel.name)) continue
     const changed = st.added?.has(rel.name) || st.removed?.has(rel.name) || st.status === 'pending'
     if (!changed) continue
     const p = st.related.get(rel.name) as object | null
     const ps = p ? stateOf(p) : null
-    rel.ownerColumns.forEach((c, k) => setValue(st, c, ps ? ps.values[rel.targetColumns[k]] : null))
+    rel.ownerColumns.forEach((c, k) => setValue(plan, st, c, ps ? ps.values[rel.targetColumns[k]] : null))
   }
-  for (const { parent, rel } of plan.links.get(st) ?? []) rel.targetColumns.forEach((c, k) => setValue(st, c, parent.values[rel.ownerColumns[k]]))
+  for (const { parent, rel } of plan.links.get(st) ?? []) rel.targetColumns.forEach((c, k) => setValue(plan, st, c, parent.values[rel.ownerColumns[k]]))
 }
 
 /** Same-table parents that must be inserted first (self-referential rows). */
@@ -227,6 +253,13 @@ async function saveMapper(s: Session, m: Mapper, states: InstanceState[], plan: 
   const inserts = states.filter((st) => st.status === 'pending').sort((a, b) => a.insertOrder - b.insertOrder)
   for (const st of updates) syncChild(st, plan)
   await runUpdates(s, m, updates)
+  const selfRef = [...m.relationships.values()].some((r) => r.target === m)
+  if (!selfRef) {
+    for (const st of inserts) syncChild(st, plan)
+    await runInserts(s, m, inserts, plan)
+    for (const st of inserts) inserted.push(st)
+    return
+  }
   const done = new Set<InstanceState>()
   let remaining = inserts
   while (remaining.length) {
@@ -234,7 +267,7 @@ async function saveMapper(s: Session, m: Mapper, states: InstanceState[], plan: 
     const wave = remaining.filter((st) => selfParents(st, plan).every((p) => done.has(p) || !remaining.includes(p)))
     if (wave.length === 0) throw new CircularDependencyError(`Rows of ${m.name} depend on each other in a cycle; mark one relationship post_update`)
     for (const st of wave) syncChild(st, plan)
-    await runInserts(s, m, wave)
+    await runInserts(s, m, wave, plan)
     for (const st of wave) done.add(st)
     inserted.push(...wave)
     remaining = remaining.filter((st) => !done.has(st))
@@ -261,7 +294,7 @@ async function runUpdates(s: Session, m: Mapper, states: InstanceState[]) {
     let n = 0
     const set = cols.map((i) => `${m.quoted(i)} = ${d.placeholder(++n)}`).join(', ')
     const where = m.pk.map((i) => `${m.quoted(i)} = ${d.placeholder(++n)}`).join(' AND ')
-    steps.push({ sql: `UPDATE ${m.sqlName} SET ${set} WHERE ${where}`, params: sts.map((st) => [...cols.map((i) => st.values[i]), ...m.pk.map((i) => (st.committed ?? st.values)[i])]), returning: false })
+    steps.push({ sql: `UPDATE ${m.sqlName} SET ${set} WHERE ${where}`, params: sts.map((st) => [...cols.map((i) => st.values[i]), ...m.pk.map((i) => (st.committed ?? st.values)[i])]) })
     stepStates.push(sts)
   }
   const results = await runSteps(s, steps, stepStates)
@@ -271,18 +304,25 @@ async function runUpdates(s: Session, m: Mapper, states: InstanceState[]) {
   })
 }
 
-async function runInserts(s: Session, m: Mapper, states: InstanceState[]) {
-  for (const st of states) {
-    for (const [i, def] of m.appDefaults) if (st.values[i] === undefined) st.values[i] = typeof def === 'function' ? (def as () => unknown)() : def
+async function runInserts(s: Session, m: Mapper, states: InstanceState[], plan: Plan) {
+  if (m.appDefaults.size) {
+    for (const st of states) for (const [i, def] of m.appDefaults) if (st.values[i] === undefined) setValue(plan, st, i, typeof def === 'function' ? (def as () => unknown)() : def)
   }
-  const groups = new Map<string, { cols: number[]; states: InstanceState[] }>()
+  // Rows are grouped by which columns they set: one prepared statement per column set.
+  const groups = new Map<string | number, { cols: number[]; states: InstanceState[] }>()
+  const n = m.columns.length
   for (const st of states) {
-    const cols: number[] = []
-    for (let i = 0; i < m.columns.length; i++) if (st.values[i] !== undefined) cols.push(i)
-    const key = cols.join(',')
+    let key: string | number = 0
+    if (n <= 30) {
+      for (let i = 0; i < n; i++) if (st.values[i] !== undefined) key |= 1 << i
+    } else key = st.values.map((v) => (v === undefined ? '0' : '1')).join('')
     const g = groups.get(key)
     if (g) g.states.push(st)
-    else groups.set(key, { cols, states: [st] })
+    else {
+      const cols: number[] = []
+      for (let i = 0; i < n; i++) if (st.values[i] !== undefined) cols.push(i)
+      groups.set(key, { cols, states: [st] })
+    }
   }
   const d = m.dialect
   const steps: BatchStep[] = []
@@ -294,17 +334,20 @@ async function runInserts(s: Session, m: Mapper, states: InstanceState[]) {
     const returning = needed.length ? [...m.pk.filter((i) => !needed.includes(i)), ...needed] : []
     const columns = cols.map((i) => ({ name: m.columns[i], nativeType: m.table.columns[i].nativeType || 'text' }))
     const perStatement = d.insertPageSize(cols.length, returning.length > 0)
-    const names = returning.map((i) => m.columns[i])
+    // Only the generated key is needed, and the driver can report it without RETURNING.
+    const byRowid = d.capabilities.lastInsertId && m.generatedPk && needed.length === 1 && needed[0] === m.pk[0]
+    const names = byRowid ? [] : returning.map((i) => m.columns[i])
+    const mode = byRowid ? 'lastInsertId' : returning.length ? 'rows' : undefined
     if (perStatement === 1) {
       // One prepared statement run once per row (executemany), all in one trip.
-      steps.push({ sql: d.insertMany(m.sqlName, columns, names, 1).sql, params: sts.map((st) => cols.map((i) => st.values[i])), returning: returning.length > 0 })
+      steps.push({ sql: d.insertMany(m.sqlName, columns, names, 1).sql, params: sts.map((st) => cols.map((i) => st.values[i])), returning: mode })
       stepStates.push(sts)
       returningOf.push(returning)
       continue
     }
     for (let off = 0; off < sts.length; off += perStatement) {
       const chunk = sts.slice(off, off + perStatement)
-      steps.push({ sql: d.insertMany(m.sqlName, columns, names, chunk.length).sql, params: [chunk.flatMap((st) => cols.map((i) => st.values[i]))], returning: returning.length > 0 })
+      steps.push({ sql: d.insertMany(m.sqlName, columns, names, chunk.length).sql, params: [chunk.flatMap((st) => cols.map((i) => st.values[i]))], returning: mode })
       stepStates.push(chunk)
       returningOf.push(returning)
     }
@@ -312,17 +355,26 @@ async function runInserts(s: Session, m: Mapper, states: InstanceState[]) {
   const results = await runSteps(s, steps, stepStates)
   results.forEach((r, k) => {
     const returning = returningOf[k]
+    if (r.ids) {
+      const sts = stepStates[k]
+      const pk = m.pk[0]
+      for (let j = 0; j < sts.length; j++) {
+        plan.undo.push({ st: sts[j], i: pk, old: undefined, wasModified: false })
+        sts[j].values[pk] = r.ids[j]
+      }
+      return
+    }
     if (!returning.length || !r.rows) return
     const sts = stepStates[k]
     if (r.rows.length === sts.length) {
       // One execution per row: each returned row belongs to its own state.
-      r.rows.forEach((rows, j) => returning.forEach((col, c) => (sts[j].values[col] = rows[0]?.[c])))
+      r.rows.forEach((rows, j) => returning.forEach((col, c) => setValue(plan, sts[j], col, rows[0]?.[c])))
       return
     }
     // One execution for the page: correlate by generated key order, as insertmanyvalues does.
     const rows = [...r.rows[0]]
     if (m.generatedPk) rows.sort((a, b) => compareKeys(a[0], b[0]))
-    rows.forEach((row, j) => returning.forEach((col, c) => (sts[j].values[col] = row[c])))
+    rows.forEach((row, j) => returning.forEach((col, c) => setValue(plan, sts[j], col, row[c])))
   })
 }
 
@@ -383,9 +435,9 @@ async function associationRows(s: Session, ops: Plan['assocInserts'], kind: 'ins
     const table = d.qualify(rel.secondary!.table.schema, rel.secondary!.table.name)
     const params = [...rows.values()]
     if (kind === 'insert') {
-      await s.runBatch([{ sql: `INSERT INTO ${table} (${cols.map((c) => d.quoteIdent(c)).join(', ')}) VALUES (${cols.map((_, i) => d.placeholder(i + 1)).join(', ')})`, params, returning: false }])
+      await s.runBatch([{ sql: `INSERT INTO ${table} (${cols.map((c) => d.quoteIdent(c)).join(', ')}) VALUES (${cols.map((_, i) => d.placeholder(i + 1)).join(', ')})`, params }])
     } else {
-      const [r] = await s.runBatch([{ sql: `DELETE FROM ${table} WHERE ${cols.map((c, i) => `${d.quoteIdent(c)} = ${d.placeholder(i + 1)}`).join(' AND ')}`, params, returning: false }])
+      const [r] = await s.runBatch([{ sql: `DELETE FROM ${table} WHERE ${cols.map((c, i) => `${d.quoteIdent(c)} = ${d.placeholder(i + 1)}`).join(' AND ')}`, params }])
       const bad = r.changes.findIndex((c) => c !== 1)
       if (bad >= 0) throw new StaleDataError(`DELETE statement on table '${rel.secondary!.table.name}' expected to delete 1 row(s); only ${r.changes[bad]} were matched`)
     }
@@ -406,7 +458,7 @@ async function deleteMapper(s: Session, m: Mapper, states: InstanceState[]) {
   const ordered = states.length > 1 && [...m.relationships.values()].some((r) => r.target === m) ? [...states].sort((a, b) => depth(b) - depth(a)) : states
   const d = m.dialect
   const sql = `DELETE FROM ${m.sqlName} WHERE ${m.pk.map((i, k) => `${m.quoted(i)} = ${d.placeholder(k + 1)}`).join(' AND ')}`
-  const [r] = await runSteps(s, [{ sql, params: ordered.map((st) => m.pk.map((i) => (st.committed ?? st.values)[i])), returning: false }], [ordered])
+  const [r] = await runSteps(s, [{ sql, params: ordered.map((st) => m.pk.map((i) => (st.committed ?? st.values)[i])) }], [ordered])
   const bad = r.changes.findIndex((c) => c !== 1)
   if (bad >= 0) throw new StaleDataError(`DELETE statement on table '${m.name}' expected to delete 1 row(s); ${r.changes[bad]} were matched (${JSON.stringify(ordered[bad].identity)})`)
 }
@@ -415,16 +467,19 @@ function finalize(s: Session, plan: Plan, inserted: InstanceState[]) {
   for (const st of inserted) {
     const m = st.mapper
     st.status = 'persistent'
-    st.key = identityKey(m, m.pk.map((i) => st.values[i]))
+    st.key = m.pk.length === 1 ? identityKey1(m, st.values[m.pk[0]]) : identityKey(m, m.pk.map((i) => st.values[i]))
     s.identityMap.set(st.key, st)
     s.pendingSet.delete(st)
     s.insertedInTx.add(st)
   }
   for (const st of plan.saves) {
-    st.committed = st.values.slice()
+    // Shared until the next write copies it (see writeColumn).
+    st.committed = st.values
     st.modified = null
+    st.added = null
+    st.removed = null
   }
-  for (const st of [...s.pendingSet, ...s.changedSet, ...plan.saves]) {
+  for (const st of s.changedSet) {
     st.added = null
     st.removed = null
   }

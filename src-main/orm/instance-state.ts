@@ -59,6 +59,11 @@ export class InstanceState {
   }
 }
 
+/** identityKey for a single-column key, without the array. */
+export function identityKey1(mapper: Mapper, v: unknown): string {
+  return `${mapper.index}:${keyPart(v)}`
+}
+
 export function identityKey(mapper: Mapper, pk: readonly unknown[]): string {
   return pk.length === 1 ? `${mapper.index}:${keyPart(pk[0])}` : `${mapper.index}:${pk.map(keyPart).join('\u0001')}`
 }

@@ -120,9 +120,20 @@ export class Session implements LoadContext {
         break
     }
     // save-update cascade: everything reachable through loaded relationships comes along.
-    for (const rel of st.mapper.relationships.values()) {
-      if (!rel.cascade.has('save-update') || !st.related.has(rel.name)) continue
-      for (const child of relatedStates(st, rel)) if (child.session !== this || child.status === 'transient') this.add(child.obj)
+    if (st.related.size === 0) return
+    for (const [name, value] of st.related) {
+      if (!value) continue
+      const rel = st.mapper.relationships.get(name)!
+      if (!rel.cascade.has('save-update')) continue
+      if (rel.uselist) {
+        for (const o of value as object[]) {
+          const c = stateOf(o)
+          if (c.session !== this || c.status === 'transient') this.add(o)
+        }
+      } else {
+        const c = stateOf(value as object)
+        if (c.session !== this || c.status === 'transient') this.add(value as object)
+      }
     }
   }
 

@@ -25,7 +25,7 @@ const TYPE_SQL: Record<string, string> = {
 
 export const postgresDialect: Dialect = {
   name: 'postgres',
-  capabilities: { returning: true, transactionalDdl: true, schemas: true, alterColumn: true },
+  capabilities: { returning: true, transactionalDdl: true, schemas: true, alterColumn: true, lastInsertId: false },
   quoteIdent: (name) => `"${name.replaceAll('"', '""')}"`,
   qualify(schema, name) {
     return schema && schema !== 'public' ? `${this.quoteIdent(schema)}.${this.quoteIdent(name)}` : this.quoteIdent(name)

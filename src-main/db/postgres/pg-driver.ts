@@ -142,8 +142,9 @@ export class PostgresDriver implements Driver {
     const out: BatchStepResult[] = []
     for (let s = 0; s < steps.length; s++) {
       const step = steps[s]
+      if (step.returning === 'lastInsertId') throw new AppError('UNSUPPORTED', 'PostgreSQL reports generated keys through RETURNING')
       const changes: number[] = []
-      const rows: Cell[][][] | null = step.returning ? [] : null
+      const rows: Cell[][][] | null = step.returning === 'rows' ? [] : null
       for (let i = 0; i < step.params.length; i++) {
         try {
           const r = await this.client.query({ text: step.sql, values: step.params[i].map(toParam), rowMode: 'array' })
@@ -154,7 +155,7 @@ export class PostgresDriver implements Driver {
           throw new AppError(err.code, err.message, { ...err.details, step: s, row: i })
         }
       }
-      out.push({ changes, rows })
+      out.push({ changes, rows, ids: null })
     }
     return out
   }

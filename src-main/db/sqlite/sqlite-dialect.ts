@@ -25,7 +25,7 @@ const TYPE_SQL: Record<string, string> = {
 
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
-  capabilities: { returning: true, transactionalDdl: true, schemas: false, alterColumn: false },
+  capabilities: { returning: true, transactionalDdl: true, schemas: false, alterColumn: false, lastInsertId: true },
   quoteIdent: (name) => `"${name.replaceAll('"', '""')}"`,
   qualify(schema, name) {
     return schema && schema !== 'main' ? `${this.quoteIdent(schema)}.${this.quoteIdent(name)}` : this.quoteIdent(name)

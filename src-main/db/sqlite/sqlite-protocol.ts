@@ -5,7 +5,7 @@ export type WorkerRequest =
   | { id: number; op: 'open'; path: string; create: boolean; readOnly: boolean; busyTimeoutMs: number; cancelFlag: SharedArrayBuffer }
   | { id: number; op: 'query'; sql: string; params: unknown[] }
   | { id: number; op: 'script'; sql: string }
-  | { id: number; op: 'batch'; steps: { sql: string; params: unknown[][]; returning: boolean }[] }
+  | { id: number; op: 'batch'; steps: { sql: string; params: unknown[][]; returning?: 'rows' | 'lastInsertId' }[] }
   | { id: number; op: 'close' }
 
 export interface WorkerError {

@@ -45,7 +45,9 @@ function prepare(sql: string): Database.Statement {
   let st = statements.get(sql)
   if (st) return st
   st = db!.prepare(sql)
-  st.safeIntegers(true)
+  // Exact big integers for what we read; writes skip the BigInt round trip of lastInsertRowid
+  // (a rowid beyond 2^53 would lose precision there, which real tables do not reach).
+  if (st.reader) st.safeIntegers(true)
   if (statements.size >= MAX_CACHED) statements.delete(statements.keys().next().value as string)
   statements.set(sql, st)
   return st
@@ -112,8 +114,18 @@ class BatchFailure extends Error {
   }
 }
 
-function runBatch(id: number, steps: { sql: string; params: unknown[][]; returning: boolean }[]) {
-  const out: { changes: number[]; rows: Cell[][][] | null }[] = []
+/** Parameters as better-sqlite3 takes them; most rows are plain and pass through as they are. */
+function toParams(p: unknown[]): unknown[] {
+  for (let j = 0; j < p.length; j++) {
+    const v = p[j]
+    const t = typeof v
+    if (v === undefined || t === 'boolean' || (t === 'object' && v !== null)) return p.map(toParam)
+  }
+  return p
+}
+
+function runBatch(id: number, steps: { sql: string; params: unknown[][]; returning?: 'rows' | 'lastInsertId' }[]) {
+  const out: { changes: number[]; rows: Cell[][][] | null; ids: Cell[] | null }[] = []
   for (let s = 0; s < steps.length; s++) {
     const step = steps[s]
     let st: Database.Statement
@@ -124,24 +136,40 @@ function runBatch(id: number, steps: { sql: string; params: unknown[][]; returni
     }
     const n = step.params.length
     const changes: number[] = new Array(n)
-    const rows: Cell[][][] | null = step.returning ? new Array(n) : null
-    if (st.reader) st.raw(true)
+    const rows: Cell[][][] | null = step.returning === 'rows' ? new Array(n) : null
+    const ids: Cell[] | null = step.returning === 'lastInsertId' ? new Array(n) : null
+    const reader = st.reader
+    if (reader) st.raw(true)
     for (let i = 0; i < n; i++) {
-      const args = step.params[i].map(toParam)
+      const args = toParams(step.params[i])
       try {
-        if (st.reader) {
-          const r = withBusyRetry(id, () => st.all(...args) as unknown[][])
+        if (reader) {
+          let r: unknown[][]
+          try {
+            r = st.all(args) as unknown[][]
+          } catch (e) {
+            if (!isBusy(e)) throw e
+            r = withBusyRetry(id, () => st.all(args) as unknown[][])
+          }
           changes[i] = r.length
           if (rows) rows[i] = r.map((row) => row.map(toCell))
         } else {
-          changes[i] = withBusyRetry(id, () => st.run(...args)).changes
-          if (rows) rows[i] = []
+          let info: Database.RunResult
+          try {
+            info = st.run(args)
+          } catch (e) {
+            if (!isBusy(e)) throw e
+            info = withBusyRetry(id, () => st.run(args))
+          }
+          changes[i] = info.changes
+          if (ids) ids[i] = toCell(info.lastInsertRowid)
+          else if (rows) rows[i] = []
         }
       } catch (e) {
         throw new BatchFailure(e, s, i)
       }
     }
-    out.push({ changes, rows })
+    out.push({ changes, rows, ids })
   }
   return out
 }

@@ -1,0 +1,272 @@
+// npm run bench -- orm [--runs=5] [--users=10000]
+// The ORM session manager against raw better-sqlite3 (prepared statements in one transaction)
+// and MikroORM 6 (a TypeScript ORM with a unit of work), in this process, on the same data.
+import Database from 'better-sqlite3'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Collection, EntitySchema, MikroORM } from '@mikro-orm/better-sqlite'
+import { SqliteDriver } from '../src-main/db/sqlite/sqlite-driver'
+import { Registry } from '../src-main/orm/registry'
+import { Session } from '../src-main/orm/session'
+import { joinedload, select, selectinload } from '../src-main/orm/statements'
+import { argValue, median, report, time } from './bench-lib'
+
+const RUNS = argValue('runs', 5)
+const USERS = argValue('users', 10_000)
+const LOAD = 1000
+const DDL = `
+  CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL);
+  CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users (id), title TEXT NOT NULL, body TEXT NOT NULL);
+  CREATE INDEX posts_user_id ON posts (user_id);`
+
+const dir = mkdtempSync(join(tmpdir(), 'schemist-bench-orm-'))
+let n = 0
+/** A fresh file in WAL mode with synchronous=NORMAL, empty or seeded. */
+function freshDb(seed: boolean): string {
+  const path = join(dir, `db${n++}.sqlite`)
+  const db = new Database(path)
+  db.pragma('journal_mode = WAL')
+  db.exec(DDL)
+  if (seed) {
+    const u = db.prepare('INSERT INTO users (name, email) VALUES (?, ?)')
+    const p = db.prepare('INSERT INTO posts (user_id, title, body) VALUES (?, ?, ?)')
+    db.transaction(() => {
+      for (let i = 0; i < USERS; i++) {
+        const id = u.run(`user ${i}`, `user${i}@example.com`).lastInsertRowid
+        p.run(id, `post ${i}a`, 'body')
+        p.run(id, `post ${i}b`, 'body')
+      }
+    })()
+  }
+  db.close()
+  return path
+}
+
+type Lane = {
+  insert(path: string): Promise<number>
+  loadSelectin(path: string): Promise<number>
+  loadJoined(path: string): Promise<number>
+  flushUpdate(path: string): Promise<number>
+}
+
+// ---- raw better-sqlite3 --------------------------------------------------------------------
+const raw: Lane = {
+  async insert(path) {
+    const db = new Database(path)
+    db.pragma('synchronous = NORMAL')
+    const u = db.prepare('INSERT INTO users (name, email) VALUES (?, ?)')
+    const p = db.prepare('INSERT INTO posts (user_id, title, body) VALUES (?, ?, ?)')
+    const t = await time(() =>
+      db.transaction(() => {
+        for (let i = 0; i < USERS; i++) {
+          const id = u.run(`user ${i}`, `user${i}@example.com`).lastInsertRowid
+          p.run(id, `post ${i}a`, 'body')
+          p.run(id, `post ${i}b`, 'body')
+        }
+      })(),
+    )
+    db.close()
+    return t
+  },
+  async loadSelectin(path) {
+    const db = new Database(path)
+    const t = await time(() => {
+      const users = db.prepare('SELECT id, name, email FROM users ORDER BY id LIMIT ?').all(LOAD) as { id: number; posts?: unknown[] }[]
+      const byId = new Map(users.map((x) => [x.id, Object.assign(x, { posts: [] as unknown[] })]))
+      for (let i = 0; i < users.length; i += 500) {
+        const ids = users.slice(i, i + 500).map((x) => x.id)
+        const rows = db.prepare(`SELECT id, user_id, title, body FROM posts WHERE user_id IN (${ids.map(() => '?').join(',')})`).all(...ids) as { user_id: number }[]
+        for (const r of rows) byId.get(r.user_id)!.posts!.push(r)
+      }
+    })
+    db.close()
+    return t
+  },
+  async loadJoined(path) {
+    const db = new Database(path)
+    const t = await time(() => {
+      const rows = db.prepare('SELECT u.id, u.name, u.email, p.id AS pid, p.user_id, p.title, p.body FROM (SELECT * FROM users ORDER BY id LIMIT ?) AS u LEFT JOIN posts p ON p.user_id = u.id').all(LOAD) as { id: number; pid: number }[]
+      const byId = new Map<number, { posts: unknown[] }>()
+      for (const r of rows) {
+        let u = byId.get(r.id)
+        if (!u) byId.set(r.id, (u = { ...r, posts: [] }))
+        if (r.pid) u.posts.push(r)
+      }
+    })
+    db.close()
+    return t
+  },
+  async flushUpdate(path) {
+    const db = new Database(path)
+    db.pragma('synchronous = NORMAL')
+    const users = db.prepare('SELECT id, name, email FROM users').all() as { id: number; name: string }[]
+    for (const u of users) u.name = `${u.name}!`
+    const upd = db.prepare('UPDATE users SET name = ? WHERE id = ?')
+    const t = await time(() => db.transaction(() => users.forEach((u) => upd.run(u.name, u.id)))())
+    db.close()
+    return t
+  },
+}
+
+// ---- Schemist's session manager -------------------------------------------------------------
+type U = { name: string; email: string; posts: object[] }
+async function openSession(path: string) {
+  const driver = await SqliteDriver.open({ engine: 'sqlite', path, create: false, readOnly: false })
+  await driver.query('PRAGMA synchronous = NORMAL')
+  const registry = new Registry(await driver.dialect.introspect(driver), driver.dialect)
+  return { driver, registry, session: new Session(driver, registry, { expireOnCommit: false }) }
+}
+const ours: Lane = {
+  async insert(path) {
+    const { driver, registry, session: s } = await openSession(path)
+    const users = registry.get('users')
+    const posts = registry.get('posts')
+    const t = await time(async () => {
+      const all: object[] = []
+      for (let i = 0; i < USERS; i++) {
+        const u = s.create<U>(users, { name: `user ${i}`, email: `user${i}@example.com` })
+        u.posts.push(s.create(posts, { title: `post ${i}a`, body: 'body' }), s.create(posts, { title: `post ${i}b`, body: 'body' }))
+        all.push(u)
+      }
+      s.addAll(all)
+      await s.commit()
+    })
+    await driver.close()
+    return t
+  },
+  async loadSelectin(path) {
+    const { driver, registry, session: s } = await openSession(path)
+    const t = await time(async () => (await s.execute(select(registry.get('users')).options(selectinload('posts')).orderBy('id').limit(LOAD))).scalars().all())
+    await driver.close()
+    return t
+  },
+  async loadJoined(path) {
+    const { driver, registry, session: s } = await openSession(path)
+    const t = await time(async () => (await s.execute(select(registry.get('users')).options(joinedload('posts')).orderBy('id').limit(LOAD))).scalars().all())
+    await driver.close()
+    return t
+  },
+  async flushUpdate(path) {
+    const { driver, registry, session: s } = await openSession(path)
+    const all = (await s.execute(select(registry.get('users')))).scalars().all() as U[]
+    await s.commit()
+    for (const u of all) u.name = `${u.name}!`
+    const t = await time(() => s.commit())
+    await driver.close()
+    return t
+  },
+}
+
+// ---- MikroORM 6 ----------------------------------------------------------------------------
+class MUser {
+  id!: number
+  name!: string
+  email!: string
+  posts = new Collection<MPost>(this)
+}
+class MPost {
+  id!: number
+  title!: string
+  body!: string
+  user!: MUser
+}
+const UserSchema = new EntitySchema<MUser>({
+  class: MUser,
+  tableName: 'users',
+  properties: { id: { type: 'number', primary: true }, name: { type: 'string' }, email: { type: 'string' }, posts: { kind: '1:m', entity: () => MPost, mappedBy: 'user' } },
+})
+const PostSchema = new EntitySchema<MPost>({
+  class: MPost,
+  tableName: 'posts',
+  properties: { id: { type: 'number', primary: true }, title: { type: 'string' }, body: { type: 'string' }, user: { kind: 'm:1', entity: () => MUser, fieldName: 'user_id' } },
+})
+async function mikro(path: string) {
+  const orm = await MikroORM.init({ dbName: path, entities: [UserSchema, PostSchema], debug: false, allowGlobalContext: true, discovery: { disableDynamicFileAccess: true } })
+  await orm.em.getConnection().execute('PRAGMA synchronous = NORMAL')
+  return orm
+}
+const mikroLane: Lane = {
+  async insert(path) {
+    const orm = await mikro(path)
+    const em = orm.em.fork()
+    const t = await time(async () => {
+      for (let i = 0; i < USERS; i++) {
+        const u = em.create(MUser, { name: `user ${i}`, email: `user${i}@example.com` })
+        em.create(MPost, { title: `post ${i}a`, body: 'body', user: u })
+        em.create(MPost, { title: `post ${i}b`, body: 'body', user: u })
+      }
+      await em.flush()
+    })
+    await orm.close()
+    return t
+  },
+  async loadSelectin(path) {
+    const orm = await mikro(path)
+    const em = orm.em.fork()
+    const t = await time(() => em.find(MUser, {}, { populate: ['posts'], orderBy: { id: 'asc' }, limit: LOAD, strategy: 'select-in' }))
+    await orm.close()
+    return t
+  },
+  async loadJoined(path) {
+    const orm = await mikro(path)
+    const em = orm.em.fork()
+    const t = await time(() => em.find(MUser, {}, { populate: ['posts'], orderBy: { id: 'asc' }, limit: LOAD, strategy: 'joined' }))
+    await orm.close()
+    return t
+  },
+  async flushUpdate(path) {
+    const orm = await mikro(path)
+    const em = orm.em.fork()
+    const all = await em.find(MUser, {})
+    for (const u of all) u.name = `${u.name}!`
+    const t = await time(() => em.flush())
+    await orm.close()
+    return t
+  },
+}
+
+async function measure(lane: Lane, work: keyof Lane): Promise<number> {
+  const samples: number[] = []
+  for (let r = 0; r <= RUNS; r++) {
+    const path = freshDb(work !== 'insert')
+    const ms = await lane[work](path)
+    if (r > 0) samples.push(ms) // the first run warms up
+  }
+  return median(samples)
+}
+
+async function verify() {
+  // The lanes must do the same work: check our insert lane's result.
+  const path = freshDb(false)
+  await ours.insert(path)
+  const db = new Database(path)
+  const c = db.prepare('SELECT (SELECT count(*) FROM users) AS u, (SELECT count(*) FROM posts) AS p, (SELECT count(*) FROM posts p JOIN users u ON u.id = p.user_id) AS j').get() as { u: number; p: number; j: number }
+  db.close()
+  if (c.u !== USERS || c.p !== 2 * USERS || c.j !== 2 * USERS) throw new Error(`insert lane wrote ${JSON.stringify(c)}`)
+}
+
+async function main() {
+  await verify()
+  const works: { work: keyof Lane; name: string; target: number }[] = [
+    { work: 'insert', name: 'insert', target: 2 },
+    { work: 'loadSelectin', name: 'load_selectin', target: 3 },
+    { work: 'loadJoined', name: 'load_joined', target: 3 },
+    { work: 'flushUpdate', name: 'flush_update', target: 2 },
+  ]
+  for (const { work, name, target } of works) {
+    const r = await measure(raw, work)
+    const o = await measure(ours, work)
+    const m = await measure(mikroLane, work)
+    console.log(`${name}: raw ${r.toFixed(1)} ms, schemist ${o.toFixed(1)} ms, mikro-orm ${m.toFixed(1)} ms`)
+    report(`orm.${name}.ms`, o, 'ms')
+    report(`orm.${name}.vs_raw`, o / r, 'x', target)
+    report(`orm.${name}.vs_mikroorm`, o / m, 'x')
+  }
+  rmSync(dir, { recursive: true, force: true })
+}
+
+main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})
