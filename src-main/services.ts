@@ -8,6 +8,7 @@ import { Playground } from './db/playground'
 import { SavedConnections } from './db/saved-connections'
 import { SecretStore, type Encryptor } from './db/secret-store'
 import { loadSample } from './sample/load-sample'
+import { OrmSessions } from './orm/orm-sessions'
 
 export const SAMPLE_CONNECTION_ID = 'sample'
 export const PLAYGROUND_CONNECTION_ID = 'playground'
@@ -28,6 +29,7 @@ export async function createServices(o: ServiceOptions) {
   const secrets = new SecretStore(o.dataDir, o.encryptor)
   const saved = new SavedConnections(o.dataDir, secrets)
   const connections = new ConnectionManager(events)
+  const orm = new OrmSessions(connections, events)
   const playground = new Playground(o.dataDir, loadSample, (m) => events.log('debug', 'playground', m))
   playground.onStatus((s) => events.emit('onPlaygroundStatus', s))
 
@@ -42,11 +44,12 @@ export async function createServices(o: ServiceOptions) {
   const info: AppInfo = { version: o.version, transport: o.transport, dataDir: o.dataDir, secretStorage: secrets.kind, sampleConnectionId: SAMPLE_CONNECTION_ID }
 
   async function dispose() {
+    await orm.closeAll()
     await connections.closeAll()
     await playground.stop().catch(() => {})
   }
 
-  return { info, events, secrets, saved, connections, playground, dispose }
+  return { info, events, secrets, saved, connections, playground, orm, dispose }
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>

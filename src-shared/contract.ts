@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { connectionConfigSchema, openConnectionSchema, postgresConfigSchema, savedConnectionSchema } from './connection'
 import { queryResultSchema } from './query'
 import { databaseSchemaSchema } from './schema'
+import { mapperInfoSchema, objectViewSchema, ormActionSchema, ormQuerySchema, sessionSnapshotSchema, sqlLogEntrySchema } from './orm'
 
 /**
  * The one contract between the renderer and the main process. Main registers a handler for
@@ -84,6 +85,24 @@ export const contract = {
     output: z.object({ sql: z.string() }),
   }),
 
+  'orm.open': method({
+    doc: 'Open an ORM session on its own connection to an open database; returns its mappers.',
+    input: z.object({ handle, autoflush: z.boolean().default(true), expireOnCommit: z.boolean().default(true), isolationLevel: z.string().optional() }),
+    output: z.object({ sessionId: z.string(), mappers: z.array(mapperInfoSchema), snapshot: sessionSnapshotSchema }),
+  }),
+  'orm.close': method({ doc: 'Close an ORM session (rolling back what is not committed) and its connection.', input: z.object({ sessionId: z.string() }), output: z.null() }),
+  'orm.snapshot': method({ doc: 'The session now: identity map, new/dirty/deleted, transaction, SQL log.', input: z.object({ sessionId: z.string() }), output: sessionSnapshotSchema }),
+  'orm.query': method({
+    doc: 'select(table).where(...).order_by(...).limit(...).options(loaders): objects and the snapshot after it.',
+    input: ormQuerySchema,
+    output: z.object({ refs: z.array(z.number()), snapshot: sessionSnapshotSchema }),
+  }),
+  'orm.act': method({
+    doc: 'One session operation (add, set, delete, link, load, flush, commit, rollback, configure a relationship...). Errors leave the session as it was and come back as data.',
+    input: z.object({ sessionId: z.string(), action: ormActionSchema }),
+    output: z.object({ ref: z.number().nullable(), snapshot: sessionSnapshotSchema, error: z.object({ code: z.string(), message: z.string(), refs: z.array(z.number()) }).nullable() }),
+  }),
+
   'query.run': method({
     doc: 'Run one SQL statement. `queryId` lets `query.cancel` stop it.',
     input: z.object({ handle, sql: z.string().min(1), params: z.array(z.unknown()).optional(), queryId: z.string().optional() }),
@@ -99,6 +118,7 @@ export const events = {
   onLockWait: z.object({ handle: z.string(), queryId: z.string().nullable(), waiting: z.boolean(), since: z.number(), blockedBy: z.array(z.string()) }),
   onPlaygroundStatus: playgroundStatusSchema,
   onConnectionLost: z.object({ handle: z.string(), message: z.string() }),
+  onSessionLog: z.object({ sessionId: z.string(), entry: sqlLogEntrySchema }),
 } as const
 
 export type Contract = typeof contract

@@ -71,6 +71,15 @@ export function createHandlers(s: Services): Handlers {
       return { sql: stmts.map((x) => `${x};`).join('\n\n') }
     },
 
+    'orm.open': async ({ handle, autoflush, expireOnCommit, isolationLevel }) => s.orm.start(handle, { autoflush, expireOnCommit, isolationLevel }),
+    'orm.close': async ({ sessionId }) => {
+      await s.orm.close(sessionId)
+      return null
+    },
+    'orm.snapshot': async ({ sessionId }) => s.orm.snapshot(sessionId),
+    'orm.query': async ({ sessionId, ...q }) => s.orm.query(sessionId, q),
+    'orm.act': async ({ sessionId, action }) => s.orm.act(sessionId, action),
+
     'query.run': async ({ handle, sql, params, queryId }) => s.connections.query(handle, sql, params ?? [], queryId),
     'query.cancel': async ({ queryId }) => ({ cancelled: await s.connections.cancel(queryId) }),
   }

@@ -9,6 +9,7 @@ import { openDriver } from './open-driver'
 interface Entry {
   info: OpenConnection
   driver: Driver
+  config: ConnectionConfig
 }
 
 /** Open connections by handle, and which handle runs which cancellable query. */
@@ -35,7 +36,7 @@ export class ConnectionManager {
       this.events.log('warn', 'connection', `${meta.name}: ${message}`)
     })
     driver.onWait((w) => this.events.emit('onLockWait', { handle, queryId: w.queryId, waiting: w.waiting, since: w.since, blockedBy: (w.blockedBy ?? []).map(String) }))
-    this.open.set(handle, { info, driver })
+    this.open.set(handle, { info, driver, config })
     this.events.log('info', 'connection', `Opened ${meta.name} (${driver.serverVersion})`)
     return info
   }
@@ -54,6 +55,13 @@ export class ConnectionManager {
     const e = this.open.get(handle)
     if (!e) throw new AppError('NOT_FOUND', 'This connection is closed; open it again')
     return e.driver
+  }
+
+  /** The config a handle was opened with, to open more connections to the same database. */
+  config(handle: string): ConnectionConfig {
+    const e = this.open.get(handle)
+    if (!e) throw new AppError('NOT_FOUND', 'This connection is closed; open it again')
+    return { ...e.config, ...(e.config.engine === 'sqlite' ? { create: false } : {}) } as ConnectionConfig
   }
 
   list(): OpenConnection[] {
