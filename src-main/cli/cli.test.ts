@@ -19,6 +19,26 @@ describe('schemist CLI', () => {
     expect(JSON.parse(json[0])).toMatchObject({ engine: 'postgres', database: 'schemist' })
   })
 
+  it('orm-demo prints each step with the SQL it emitted, and leaves the database as it was', async () => {
+    const path = join(__dirname, '../../resources/sample.sqlite')
+    const { copyFileSync, mkdtempSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const copy = join(mkdtempSync(join(tmpdir(), 'schemist-cli-')), 'demo.sqlite')
+    copyFileSync(path, copy)
+    const lines: string[] = []
+    expect(await runCli(['orm-demo', copy], (s) => lines.push(s))).toBe(0)
+    const text = lines.join('\n')
+    expect(text).toMatch(/-- add a user[\s\S]*INSERT INTO "users"[\s\S]*INSERT INTO "posts"[\s\S]*INSERT INTO "city_user"/)
+    expect(text).toMatch(/-- change a column[^\n]*\n(SAVEPOINT[^\n]*\n)?UPDATE "users" SET "name" = \?/)
+    expect(text).toMatch(/delete-orphan deletes it\n(SAVEPOINT[^\n]*\n)?DELETE FROM "posts"/)
+    const json: string[] = []
+    expect(await runCli(['orm-demo', copy, '--json'], (s) => json.push(s))).toBe(0)
+    expect(JSON.parse(json[0]).find((s: { step: string }) => s.step.startsWith('selectinload')).sql).toHaveLength(2)
+    const after: string[] = []
+    await runCli(['introspect', copy, '--json'], (s) => after.push(s))
+    expect(JSON.parse(after[0]).tables.length).toBe(12)
+  })
+
   it('reports errors as JSON with a code', async () => {
     const out: string[] = []
     expect(await runCli(['introspect', '/no/such/file.sqlite', '--json'], (s) => out.push(s))).toBe(1)

@@ -4,6 +4,7 @@ import type { Driver } from '../db/driver'
 import { loadSample } from '../sample/load-sample'
 import { parseConnectionArg } from './connection-arg'
 import { formatSchema } from './format-schema'
+import { ormDemo } from './orm-demo'
 
 // The headless CLI over the same services the app uses. Every command takes --json.
 
@@ -34,6 +35,8 @@ const USAGE = `schemist <command> [options]
 Commands:
   introspect <connection>     Print the schema (tables, columns, keys, constraints, indexes)
   sample <file.sqlite>        Create a SQLite file with the bundled sample schema and rows
+  orm-demo <connection>       Run a scripted unit of work on the sample schema and print its SQL
+                              (rolled back at the end; --commit keeps it)
 
 <connection> is a SQLite file path or a postgres://user:pass@host:port/db URL.
 Every command takes --json for machine-readable output.`
@@ -61,6 +64,11 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
       case 'sample': {
         await withDriver(rest[0], (d) => loadSample(d), true)
         out(json ? JSON.stringify({ created: rest[0] }) : `Created the sample database at ${rest[0]}`)
+        return 0
+      }
+      case 'orm-demo': {
+        const steps = await withDriver(rest[0], (d) => ormDemo(d, json ? () => {} : out, { commit: flags.has('commit') }))
+        if (json) out(JSON.stringify(steps.map((st) => ({ step: st.step, sql: st.sql.map((e) => ({ sql: e.sql, params: e.params, executions: e.executions, rows: e.rows, ms: Math.round(e.durationMs * 100) / 100 })) })), null, 2))
         return 0
       }
       case undefined:

@@ -50,9 +50,12 @@ export async function flushSession(s: Session): Promise<void> {
   }
   const involved = new Set<Mapper>([...plan.saves, ...plan.deletes].map((st) => st.mapper))
   const order = sortMappers(involved, plan)
+  // A flush inside a transaction that already did work runs in a savepoint, so a failure undoes
+  // only this flush; a flush that opens the transaction is undone by rolling all of it back.
+  const ownsTransaction = s.transaction === 'idle'
   await s.ensureTransaction()
   const sp = s.driver.dialect.quoteIdent('schemist_flush')
-  await s.run(`SAVEPOINT ${sp}`)
+  if (!ownsTransaction) await s.run(`SAVEPOINT ${sp}`)
   const inserted: InstanceState[] = []
   const byMapper = new Map<Mapper, InstanceState[]>()
   for (const st of plan.saves) push(byMapper, st.mapper, st)
@@ -62,10 +65,13 @@ export async function flushSession(s: Session): Promise<void> {
     await associationRows(s, plan.assocDeletes, 'delete')
     await associationRows(s, plan.assocInserts, 'insert')
     for (const m of [...order].reverse()) await deleteMapper(s, m, [...plan.deletes].filter((st) => st.mapper === m))
-    await s.run(`RELEASE SAVEPOINT ${sp}`)
+    if (!ownsTransaction) await s.run(`RELEASE SAVEPOINT ${sp}`)
   } catch (e) {
-    await s.run(`ROLLBACK TO SAVEPOINT ${sp}`).catch(() => {})
-    await s.run(`RELEASE SAVEPOINT ${sp}`).catch(() => {})
+    if (ownsTransaction) await s.abortTransaction()
+    else {
+      await s.run(`ROLLBACK TO SAVEPOINT ${sp}`).catch(() => {})
+      await s.run(`RELEASE SAVEPOINT ${sp}`).catch(() => {})
+    }
     for (let k = plan.undo.length - 1; k >= 0; k--) {
       const u = plan.undo[k]
       u.st.values[u.i] = u.old

@@ -386,6 +386,13 @@ export class Session implements LoadContext {
     this.txState = 'active'
   }
 
+  /** @internal ROLLBACK the database transaction, leaving the objects as they are. */
+  async abortTransaction(): Promise<void> {
+    if (this.txState === 'idle') return
+    await this.logged('ROLLBACK', [], () => this.driver.query('ROLLBACK')).catch(() => {})
+    this.txState = 'idle'
+  }
+
   async commit(): Promise<void> {
     this.assertOpen()
     if (this.nested.length) {
