@@ -546,7 +546,7 @@ export class Session implements LoadContext {
       return out
     } catch (e) {
       const step = (e as { details?: { step?: number } }).details?.step ?? 0
-      steps.slice(0, step + 1).forEach((s, i) => this.log.add({ sql: s.sql, params: s.params as unknown[][], executions: s.params.length, rows: 0, durationMs: performance.now() - started, ...(i === step ? { error: (e as Error).message } : {}) }))
+      steps.slice(0, step + 1).forEach((s, i) => this.log.add({ sql: s.sql, params: s.params.length === 1 ? [...s.params[0]] : (s.params as unknown[][]), executions: s.params.length, rows: 0, durationMs: performance.now() - started, ...(i === step ? { error: (e as Error).message } : {}) }))
       throw e
     }
   }

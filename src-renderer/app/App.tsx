@@ -7,6 +7,7 @@ import { Welcome } from './Welcome'
 import { ConnectionDialog } from '../features/connections/ConnectionDialog'
 import { Sidebar } from '../features/connections/Sidebar'
 import { QueryTab } from '../features/query/QueryTab'
+import { OrmPlaygroundTab } from '../features/orm/OrmPlaygroundTab'
 import { StructureTab } from '../features/structure/StructureTab'
 import { Icon } from '../ui/icons'
 import { toggleSidebar } from './store'
@@ -15,6 +16,7 @@ function ActiveTab() {
   const tab = useApp((s) => s.tabs.find((t) => t.id === s.activeTab))
   if (!tab) return <Welcome />
   if (tab.kind === 'structure') return <StructureTab key={tab.id} handle={tab.handle} table={tab.table} />
+  if (tab.kind === 'orm') return <OrmPlaygroundTab key={tab.id} tabId={tab.id} handle={tab.handle} />
   return <QueryTab key={tab.id} tabId={tab.id} handle={tab.handle} />
 }
 

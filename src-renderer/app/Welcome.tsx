@@ -2,7 +2,7 @@ import { openDialog, useApp } from './store'
 import { Icon } from '../ui/icons'
 import { openSaved } from '../features/connections/actions'
 import { startPlayground } from '../features/playground/actions'
-import { openQueryTab } from '../features/tabs/actions'
+import { openOrmTab, openQueryTab } from '../features/tabs/actions'
 
 const SHORTCUTS: [string, string][] = [
   ['Ctrl+N', 'New connection'],
@@ -46,6 +46,11 @@ export function Welcome() {
             <Icon name="query" size={20} />
             <strong>New query</strong>
             <span>Run SQL on the active connection.</span>
+          </button>
+          <button className="card" disabled={!handle} onClick={() => handle && openOrmTab(handle)} data-testid="welcome-orm">
+            <Icon name="sparkle" size={20} />
+            <strong>ORM playground</strong>
+            <span>A SQLAlchemy-style session: identity map, unit of work, cascades and loading strategies, with the SQL they send.</span>
           </button>
         </div>
         <h3>Keyboard</h3>

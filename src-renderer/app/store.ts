@@ -6,6 +6,7 @@ import type { DatabaseSchema } from '../../src-shared/schema'
 export type Tab =
   | { id: string; kind: 'structure'; handle: string; table: string; title: string }
   | { id: string; kind: 'query'; handle: string; title: string }
+  | { id: string; kind: 'orm'; handle: string; title: string }
 
 export type SchemaEntry = { state: 'loading' } | { state: 'ready'; schema: DatabaseSchema } | { state: 'error'; message: string }
 

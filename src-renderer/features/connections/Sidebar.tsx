@@ -3,7 +3,7 @@ import { openDialog, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { PlaygroundCard } from '../playground/PlaygroundCard'
 import { SchemaTree } from '../schema-tree/SchemaTree'
-import { openQueryTab } from '../tabs/actions'
+import { openOrmTab, openQueryTab } from '../tabs/actions'
 import { closeConnection, removeConnection, toggleExpanded } from './actions'
 
 function ConnectionRow({ c }: { c: SavedConnection }) {
@@ -30,6 +30,11 @@ function ConnectionRow({ c }: { c: SavedConnection }) {
           {handle && (
             <button className="icon-button" title="New query (Ctrl+T)" onClick={() => openQueryTab(handle)} data-testid={`new-query-${c.id}`}>
               <Icon name="query" size={14} />
+            </button>
+          )}
+ {handle && (
+            <button className="icon-button" title="ORM playground: a session over this database" onClick={() => openOrmTab(handle)} data-testid={`orm-${c.id}`}>
+              <Icon name="sparkle" size={14} />
             </button>
           )}
           {handle && (

@@ -1,3 +1,4 @@
+import { closeOrmSession } from '../orm/orm-store'
 import { getState, setState, type Tab } from '../../app/store'
 
 let nextQuery = 1
@@ -19,12 +20,22 @@ export function openQueryTab(handle: string) {
   setState((s) => ({ tabs: [...s.tabs, { id, kind: 'query', handle, title: `Query ${n}` }], activeTab: id, activeHandle: handle }))
 }
 
+let nextOrm = 1
+
+/** The ORM playground: a session on this connection, with its objects and SQL in view. */
+export function openOrmTab(handle: string) {
+  const n = nextOrm++
+  const id = `orm:${handle}:${n}`
+  setState((s) => ({ tabs: [...s.tabs, { id, kind: 'orm', handle, title: n === 1 ? 'ORM playground' : `ORM playground ${n}` }], activeTab: id, activeHandle: handle }))
+}
+
 export function activateTab(id: string) {
   const tab = getState().tabs.find((t) => t.id === id)
   if (tab) setState({ activeTab: id, activeHandle: tab.handle })
 }
 
 export function closeTab(id: string) {
+  if (id.startsWith('orm:')) void closeOrmSession(id)
   setState((s) => {
     const i = s.tabs.findIndex((t) => t.id === id)
     if (i < 0) return {}
@@ -42,6 +53,7 @@ export function cycleTab(delta: number) {
 }
 
 export function closeTabsOf(handle: string) {
+  for (const t of getState().tabs) if (t.handle === handle && t.kind === 'orm') void closeOrmSession(t.id)
   setState((s) => {
     const tabs = s.tabs.filter((t) => t.handle !== handle)
     return { tabs, activeTab: tabs.some((t) => t.id === s.activeTab) ? s.activeTab : (tabs.at(-1)?.id ?? null) }
