@@ -1,4 +1,4 @@
-// npm run bench -- orm [--runs=5] [--users=10000]
+// npm run bench -- orm [--runs=7] [--warmup=3] [--users=10000]
 // The ORM session manager against raw better-sqlite3 (prepared statements in one transaction)
 // and MikroORM 6 (a TypeScript ORM with a unit of work), in this process, on the same data.
 import Database from 'better-sqlite3'
@@ -12,7 +12,9 @@ import { Session } from '../src-main/orm/session'
 import { joinedload, select, selectinload } from '../src-main/orm/statements'
 import { argValue, median, report, time } from './bench-lib'
 
-const RUNS = argValue('runs', 5)
+const RUNS = argValue('runs', 7)
+/** Runs thrown away first, so every lane is measured with its code warmed up by the JIT. */
+const WARMUP = argValue('warmup', 3)
 const USERS = argValue('users', 10_000)
 const LOAD = 1000
 const DDL = `
@@ -228,10 +230,10 @@ const mikroLane: Lane = {
 
 async function measure(lane: Lane, work: keyof Lane): Promise<number> {
   const samples: number[] = []
-  for (let r = 0; r <= RUNS; r++) {
+  for (let r = 0; r < WARMUP + RUNS; r++) {
     const path = freshDb(work !== 'insert')
     const ms = await lane[work](path)
-    if (r > 0) samples.push(ms) // the first run warms up
+    if (r >= WARMUP) samples.push(ms)
   }
   return median(samples)
 }

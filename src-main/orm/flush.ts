@@ -281,16 +281,28 @@ async function saveMapper(s: Session, m: Mapper, states: InstanceState[], plan: 
 }
 
 async function runUpdates(s: Session, m: Mapper, states: InstanceState[]) {
-  const groups = new Map<string, { cols: number[]; states: InstanceState[] }>()
+  // Rows are grouped by the set of columns that really changed: one UPDATE statement per set.
+  const groups = new Map<number | string, { cols: number[]; states: InstanceState[] }>()
+  const wide = m.columns.length > 30
   for (const st of states) {
-    if (!st.modified || st.modified.size === 0) continue
+    const mod = st.modified
+    if (!mod || mod.size === 0) continue
     const committed = st.committed ?? st.values
-    const cols = [...st.modified].filter((i) => !sameValue(st.values[i], committed[i])).sort((a, b) => a - b)
-    if (cols.length === 0) continue
-    const key = cols.join(',')
+    let bits = 0
+    let names = ''
+    for (const i of mod) {
+      if (sameValue(st.values[i], committed[i])) continue
+      if (wide) names += `${i},`
+      else bits |= 1 << i
+    }
+    const key: number | string = wide ? names : bits
+    if (key === 0 || key === '') continue
     const g = groups.get(key)
     if (g) g.states.push(st)
-    else groups.set(key, { cols, states: [st] })
+    else {
+      const cols = [...mod].filter((i) => !sameValue(st.values[i], committed[i])).sort((a, b) => a - b)
+      groups.set(key, { cols, states: [st] })
+    }
   }
   if (groups.size === 0) return
   const d = m.dialect
