@@ -9,6 +9,7 @@ import { SavedConnections } from './db/saved-connections'
 import { SecretStore, type Encryptor } from './db/secret-store'
 import { loadSample } from './sample/load-sample'
 import { OrmSessions } from './orm/orm-sessions'
+import { TableData } from './data/table-data'
 
 export const SAMPLE_CONNECTION_ID = 'sample'
 export const PLAYGROUND_CONNECTION_ID = 'playground'
@@ -30,6 +31,7 @@ export async function createServices(o: ServiceOptions) {
   const saved = new SavedConnections(o.dataDir, secrets)
   const connections = new ConnectionManager(events)
   const orm = new OrmSessions(connections, events)
+  const data = new TableData(connections)
   const playground = new Playground(o.dataDir, loadSample, (m) => events.log('debug', 'playground', m))
   playground.onStatus((s) => events.emit('onPlaygroundStatus', s))
 
@@ -49,7 +51,7 @@ export async function createServices(o: ServiceOptions) {
     await playground.stop().catch(() => {})
   }
 
-  return { info, events, secrets, saved, connections, playground, orm, dispose }
+  return { info, events, secrets, saved, connections, playground, orm, data, dispose }
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>

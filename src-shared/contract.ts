@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { connectionConfigSchema, openConnectionSchema, postgresConfigSchema, savedConnectionSchema } from './connection'
 import { queryResultSchema } from './query'
 import { databaseSchemaSchema } from './schema'
+import { applyEditsResultSchema, countSchema, cursorSchema, pageRequestSchema, pageSchema, rowEditSchema, tableRefSchema, viewSpecSchema } from './grid'
 import { mapperInfoSchema, objectViewSchema, ormActionSchema, ormQuerySchema, sessionSnapshotSchema, sqlLogEntrySchema } from './orm'
 
 /**
@@ -101,6 +102,23 @@ export const contract = {
     doc: 'One session operation (add, set, delete, link, load, flush, commit, rollback, configure a relationship...). Errors leave the session as it was and come back as data.',
     input: z.object({ sessionId: z.string(), action: ormActionSchema }),
     output: z.object({ ref: z.number().nullable(), snapshot: sessionSnapshotSchema, error: z.object({ code: z.string(), message: z.string(), refs: z.array(z.number()) }).nullable() }),
+  }),
+
+  'data.page': method({
+    doc: 'One page of a table with keyset pagination (after/before a cursor, or from either end), sorted and filtered by the database.',
+    input: pageRequestSchema.extend({ skip: z.number().int().min(0).max(5000).default(0) }),
+    output: pageSchema,
+  }),
+  'data.count': method({ doc: 'Rows in the view: exact, or the catalog estimate for a large unfiltered PostgreSQL table (and says which).', input: viewSpecSchema.extend({ handle }), output: countSchema }),
+  'data.locate': method({
+    doc: 'Where row N of the view starts: a cursor from a sampled position index and a small skip.',
+    input: viewSpecSchema.extend({ handle, row: z.number().int().min(0) }),
+    output: z.object({ after: cursorSchema.nullable(), skip: z.number() }),
+  }),
+  'data.applyEdits': method({
+    doc: 'Run the grid\'s pending edits through an ORM session in one transaction: preview (then roll back) or commit. A failure names the edit.',
+    input: z.object({ handle, table: tableRefSchema, edits: z.array(rowEditSchema).min(1), mode: z.enum(['preview', 'commit']) }),
+    output: applyEditsResultSchema,
   }),
 
   'query.run': method({

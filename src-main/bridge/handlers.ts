@@ -58,6 +58,7 @@ export function createHandlers(s: Services): Handlers {
     },
 
     'schema.introspect': async ({ handle }) => {
+      s.data.invalidate(handle)
       const driver = s.connections.driver(handle)
       return driver.dialect.introspect(driver)
     },
@@ -79,6 +80,11 @@ export function createHandlers(s: Services): Handlers {
     'orm.snapshot': async ({ sessionId }) => s.orm.snapshot(sessionId),
     'orm.query': async ({ sessionId, ...q }) => s.orm.query(sessionId, q),
     'orm.act': async ({ sessionId, action }) => s.orm.act(sessionId, action),
+
+    'data.page': async (req) => s.data.page(req),
+    'data.count': async (req) => s.data.count(req),
+    'data.locate': async (req) => s.data.locate(req),
+    'data.applyEdits': async ({ handle, table, edits, mode }) => s.data.applyEdits(handle, table, edits, mode),
 
     'query.run': async ({ handle, sql, params, queryId }) => s.connections.query(handle, sql, params ?? [], queryId),
     'query.cancel': async ({ queryId }) => ({ cancelled: await s.connections.cancel(queryId) }),

@@ -30,6 +30,10 @@ export interface Dialect {
   insertMany(table: string, columns: { name: string; nativeType: string }[], returning: string[], rowCount: number): { sql: string; rows: number }
   /** Most rows one insertMany statement may carry for this many columns. */
   insertPageSize(columnCount: number, returning: boolean): number
+  /** The hidden row id a table without a primary key can be addressed by (SQLite's rowid), if any. */
+  readonly rowidColumn: string | null
+  /** A cheap row-count estimate from the catalog, or null when the engine keeps none. */
+  estimateRows(driver: Driver, schema: string | null, name: string): Promise<number | null>
   /** Native type spelling for a column in CREATE TABLE. */
   columnTypeSql(column: Pick<Column, 'type' | 'length' | 'scale' | 'autoincrement' | 'primaryKey'>, singlePk: boolean): string
   /** Map an engine's native type name to the neutral type. */

@@ -49,6 +49,12 @@ export const postgresDialect: Dialect = {
     return { sql: `INSERT INTO ${table} (${cols}) SELECT ${names.join(', ')} FROM (VALUES ${rows.join(', ')}) AS sen_data (${names.join(', ')}, sen_counter) ORDER BY sen_counter${ret}`, rows: rowCount }
   },
   insertPageSize: (n) => Math.max(1, Math.min(1000, Math.floor(32000 / Math.max(1, n)))),
+  rowidColumn: null,
+  async estimateRows(driver, schema, name) {
+    const r = await driver.query('SELECT c.reltuples::float8 AS n FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = $1 AND c.relname = $2', [schema ?? 'public', name])
+    const n = Number(r.rows[0]?.[0] ?? -1)
+    return n >= 0 ? Math.round(n) : null
+  },
   ilike: (l, r) => `${l} ILIKE ${r}`,
   isolationLevels: ['READ COMMITTED', 'READ UNCOMMITTED', 'REPEATABLE READ', 'SERIALIZABLE'],
   beginSql(level) {

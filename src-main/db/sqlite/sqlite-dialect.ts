@@ -40,6 +40,9 @@ export const sqliteDialect: Dialect = {
   },
   // One row per statement, run as a prepared executemany: about 1.4 µs a row on better-sqlite3.
   insertPageSize: () => 1,
+  rowidColumn: 'rowid',
+  // SQLite keeps no row counts; count(*) on a b-tree is what there is.
+  estimateRows: async () => null,
   ilike: (l, r) => `lower(${l}) LIKE lower(${r})`,
   // SQLite is serializable; what a transaction can choose is when it takes the write lock.
   isolationLevels: ['DEFERRED', 'IMMEDIATE', 'EXCLUSIVE'],

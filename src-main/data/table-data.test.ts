@@ -1,0 +1,139 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { ConnectionConfig } from '../../src-shared/connection'
+import type { Cursor, SortKey } from '../../src-shared/grid'
+import type { Cell } from '../../src-shared/values'
+import { EventBus } from '../bridge/event-bus'
+import { ConnectionManager } from '../db/connection-manager'
+import { freshPgDatabase, sqliteConfig } from '../test-support/databases'
+import { TableData } from './table-data'
+
+type Row = { id: number; a: number | null; b: string | null }
+
+function rowsFor(n: number): Row[] {
+  return Array.from({ length: n }, (_, k) => {
+    const i = k + 1
+    return { id: i, a: i % 5 === 0 ? null : i % 4, b: ['x', 'y', null][i % 3] }
+  })
+}
+
+/** The ordering the grid promises: NULLs last ascending, first descending, ties by id. */
+function expected(rows: Row[], sort: SortKey[]): number[] {
+  const cmp = (x: Cell, y: Cell, desc: boolean) => {
+    if (x === y) return 0
+    if (x === null) return desc ? -1 : 1
+    if (y === null) return desc ? 1 : -1
+    return (x < y ? -1 : 1) * (desc ? -1 : 1)
+  }
+  return [...rows]
+    .sort((r, s) => {
+      for (const k of sort) {
+        const c = cmp(r[k.column as keyof Row], s[k.column as keyof Row], k.desc)
+        if (c) return c
+      }
+      return r.id - s.id
+    })
+    .map((r) => r.id)
+}
+
+describe.each(['sqlite', 'postgres'] as const)('table data on %s', (engine) => {
+  let cm: ConnectionManager
+  let data: TableData
+  let handle: string
+  const table = { schema: null, name: 't' }
+
+  async function setup(n: number) {
+    const config: ConnectionConfig = engine === 'sqlite' ? sqliteConfig() : await freshPgDatabase()
+    handle = (await cm.openConfig(config, { name: 'test', savedId: null })).handle
+    const d = cm.driver(handle)
+    await d.query('CREATE TABLE t (id integer PRIMARY KEY, a integer, b text, "we""ird" text)')
+    const rows = rowsFor(n)
+    const ph = engine === 'sqlite' ? '?, ?, ?' : '$1, $2, $3'
+    await d.query('BEGIN')
+    await d.runBatch([{ sql: `INSERT INTO t (id, a, b) VALUES (${ph})`, params: rows.map((r) => [r.id, r.a, r.b]) }])
+    await d.query('COMMIT')
+    return rows
+  }
+
+  beforeEach(() => {
+    cm = new ConnectionManager(new EventBus())
+    data = new TableData(cm)
+  })
+  afterEach(() => cm.closeAll())
+
+  const view = (sort: SortKey[]) => ({ handle, table, sort, filter: null, where: '' })
+
+  it.each([[[{ column: 'a', desc: false }]], [[{ column: 'a', desc: true }, { column: 'b', desc: false }]], [[{ column: 'b', desc: true }, { column: 'a', desc: false }]], [[]]])('keyset pages walk every row once, forwards and backwards, with ties and NULLs (sort %j)', async (sort: SortKey[]) => {
+    const rows = await setup(61)
+    const want = expected(rows, sort)
+    const seen: number[] = []
+    let after: Cursor | null = null
+    for (;;) {
+      const p = await data.page({ ...view(sort), after, before: null, fromEnd: false, limit: 7 })
+      seen.push(...p.keys.map((k) => Number(k[0])))
+      if (p.atEdge) break
+      after = p.cursors.at(-1)!
+      expect(p.sql).not.toMatch(/OFFSET/)
+    }
+    expect(seen).toEqual(want)
+    const back: number[] = []
+    let before: Cursor | null = null
+    for (let first = true; ; first = false) {
+      const p = await data.page({ ...view(sort), after: null, before, fromEnd: first, limit: 7 })
+      back.unshift(...p.keys.map((k) => Number(k[0])))
+      if (p.atEdge) break
+      before = p.cursors[0]
+    }
+    expect(back).toEqual(want)
+  })
+
+  it('jumps to row N through the position index with a small skip', async () => {
+    const rows = await setup(2500)
+    const sort = [{ column: 'b', desc: false }]
+    const want = expected(rows, sort)
+    for (const n of [0, 999, 1000, 1001, 2345, 2499]) {
+      const at = await data.locate({ ...view(sort), row: n })
+      expect(at.skip).toBeLessThan(1000)
+      const p = await data.page({ ...view(sort), after: at.after, before: null, fromEnd: false, limit: 3, skip: at.skip })
+      expect(Number(p.keys[0][0])).toBe(want[n])
+    }
+  })
+
+  it('counts rows, with the filter and the raw WHERE applied', async () => {
+    await setup(61)
+    expect(await data.count(view([]))).toEqual({ count: 61, exact: true })
+    expect((await data.count({ ...view([]), filter: { op: 'null', column: 'a' } })).count).toBe(12)
+    expect((await data.count({ ...view([]), where: 'id <= 10' })).count).toBe(10)
+  })
+
+  it('keeps filter values and identifiers as data, never as SQL', async () => {
+    await setup(10)
+    const evil = `x'); DROP TABLE t; --`
+    const p = await data.page({ ...view([]), filter: { op: 'or', args: [{ op: 'cmp', column: 'b', cmp: '=', value: evil }, { op: 'in', column: 'we"ird', values: [evil, null] }] }, after: null, before: null, fromEnd: false, limit: 5 })
+    expect(p.rows).toEqual([])
+    expect(p.sql).not.toContain('DROP')
+    await expect(data.page({ ...view([]), filter: { op: 'cmp', column: 'no such"col', cmp: '=', value: 1 }, after: null, before: null, fromEnd: false, limit: 5 })).rejects.toMatchObject({ code: 'SQL_ERROR' })
+    expect((await data.count(view([]))).count).toBe(10)
+  })
+
+  it('applies edits through a session: preview changes nothing, commit writes, a failure names the edit and writes nothing', async () => {
+    await setup(5)
+    const edits = [
+      { kind: 'update' as const, id: 'e1', key: [1], values: { b: 'changed' } },
+      { kind: 'insert' as const, id: 'e2', values: { id: 100, a: 7, b: 'new' } },
+      { kind: 'delete' as const, id: 'e3', key: [5] },
+    ]
+    const preview = await data.applyEdits(handle, table, edits, 'preview')
+    expect(preview.ok).toBe(true)
+    expect(preview.sql.map((s) => s.sql.split(' ').slice(0, 3).join(' '))).toEqual(['BEGIN', 'UPDATE "t" SET', 'INSERT INTO "t"', 'DELETE FROM "t"', 'ROLLBACK'].filter((x) => x !== 'BEGIN' || preview.sql[0].sql === 'BEGIN'))
+    expect((await data.count(view([]))).count).toBe(5)
+    const bad = await data.applyEdits(handle, table, [...edits, { kind: 'insert', id: 'dup', values: { id: 2, a: 1, b: 'dup' } }], 'commit')
+    expect(bad).toMatchObject({ ok: false, error: { code: 'CONSTRAINT_VIOLATION', editId: 'dup' } })
+    const after1 = await data.page({ ...view([]), after: null, before: null, fromEnd: false, limit: 10 })
+    expect(after1.keys.map((k) => Number(k[0]))).toEqual([1, 2, 3, 4, 5])
+    const good = await data.applyEdits(handle, table, edits, 'commit')
+    expect(good.ok).toBe(true)
+    const after2 = await data.page({ ...view([]), after: null, before: null, fromEnd: false, limit: 10 })
+    expect(after2.keys.map((k) => Number(k[0]))).toEqual([1, 2, 3, 4, 100])
+    expect(after2.rows[0][2]).toBe('changed')
+  })
+})

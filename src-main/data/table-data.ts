@@ -1,0 +1,169 @@
+import { AppError } from '../../src-shared/errors'
+import type { ApplyEditsResult, Cursor, Page, RowEdit, TableRef, ViewSpec } from '../../src-shared/grid'
+import { encodeCell, type Cell } from '../../src-shared/values'
+import { tableKey, type DatabaseSchema, type Table } from '../../src-shared/schema'
+import type { ConnectionManager } from '../db/connection-manager'
+import { openDriver } from '../db/open-driver'
+import { FlushError } from '../orm/flush'
+import { Registry } from '../orm/registry'
+import { Session } from '../orm/session'
+import { select } from '../orm/statements'
+import { countQuery, ordering, pageQuery, ROWID_ALIAS, sampleQuery } from './keyset-pager'
+
+/** Rows between two cursors in the position index: jumps land at most this far from a cursor. */
+export const SAMPLE_STEP = 1000
+/** Above this many rows (by the catalog's estimate), PostgreSQL counts are estimated. */
+export const EXACT_COUNT_LIMIT = 500_000
+
+/**
+ * Table browsing and editing for the data grid: keyset pages, counts, jumps by position, and
+ * edits applied through an ORM session.
+ */
+export class TableData {
+  private schemas = new Map<string, DatabaseSchema>()
+  private samples = new Map<string, { cursors: Cursor[]; at: number }>()
+
+  constructor(private readonly connections: ConnectionManager) {}
+
+  /** Forget cached schema and position indexes for a connection (after DDL or edits). */
+  invalidate(handle: string) {
+    this.schemas.delete(handle)
+    for (const k of this.samples.keys()) if (k.startsWith(`${handle}|`)) this.samples.delete(k)
+  }
+
+  async table(handle: string, ref: TableRef): Promise<Table> {
+    let schema = this.schemas.get(handle)
+    if (!schema) {
+      const d = this.connections.driver(handle)
+      schema = await d.dialect.introspect(d)
+      this.schemas.set(handle, schema)
+    }
+    const t = schema.tables.find((x) => x.name === ref.name && (ref.schema === null || x.schema === ref.schema))
+    if (!t) throw new AppError('NOT_FOUND', `No table ${ref.schema ? `${ref.schema}.` : ''}${ref.name}`)
+    return t
+  }
+
+  async page(req: ViewSpec & { handle: string; after: Cursor | null; before: Cursor | null; fromEnd: boolean; limit: number; skip?: number }): Promise<Page> {
+    const driver = this.connections.driver(req.handle)
+    const table = await this.table(req.handle, req.table)
+    const q = pageQuery(table, req, driver.dialect, req)
+    const r = await driver.query(q.sql, q.params)
+    const atEdge = r.rows.length <= req.limit
+    let rows = r.rows.slice(0, req.limit)
+    if (q.reversed) rows = rows.reverse()
+    const o = ordering(table, req.sort, driver.dialect)
+    const pos = (c: string) => q.selectColumns.indexOf(c)
+    const keyPos = o.rowKey.map(pos)
+    const cursorPos = o.keys.map((k) => pos(k.column))
+    const hidden = o.rowKey[0] === ROWID_ALIAS
+    return {
+      columns: table.columns.map((c) => c.name),
+      keyColumns: o.rowKey,
+      rows: hidden ? rows.map((row) => row.slice(0, -1)) : rows,
+      cursors: rows.map((row) => cursorPos.map((i) => row[i])),
+      keys: rows.map((row) => keyPos.map((i) => row[i])),
+      atEdge,
+      sql: q.sql,
+      durationMs: r.durationMs,
+    }
+  }
+
+  async count(req: ViewSpec & { handle: string }): Promise<{ count: number; exact: boolean }> {
+    const driver = this.connections.driver(req.handle)
+    const table = await this.table(req.handle, req.table)
+    if (!req.filter && !req.where.trim()) {
+      const estimate = await driver.dialect.estimateRows(driver, table.schema, table.name)
+      if (estimate !== null && estimate > EXACT_COUNT_LIMIT) return { count: estimate, exact: false }
+    }
+    const q = countQuery(table, req, driver.dialect)
+    const r = await driver.query(q.sql, q.params)
+    return { count: Number(r.rows[0]?.[0] ?? 0), exact: true }
+  }
+
+  /**
+   * Where row `n` of the view starts: the cursor of the nearest indexed row before it and how many
+   * rows to skip from there (under SAMPLE_STEP). The index is one ordered pass, cached per view.
+   */
+  async locate(req: ViewSpec & { handle: string; row: number }): Promise<{ after: Cursor | null; skip: number }> {
+    if (req.row < SAMPLE_STEP) return { after: null, skip: req.row }
+    const key = `${req.handle}|${JSON.stringify([req.table, req.sort, req.filter, req.where])}`
+    let sample = this.samples.get(key)
+    if (!sample) {
+      const driver = this.connections.driver(req.handle)
+      const table = await this.table(req.handle, req.table)
+      const q = sampleQuery(table, req, driver.dialect, SAMPLE_STEP)
+      const r = await driver.query(q.sql, q.params)
+      sample = { cursors: r.rows, at: Date.now() }
+      this.samples.set(key, sample)
+      if (this.samples.size > 50) this.samples.delete(this.samples.keys().next().value as string)
+    }
+    // cursors[j] is the row at position (j + 1) * STEP - 1.
+    const j = Math.min(Math.floor(req.row / SAMPLE_STEP) - 1, sample.cursors.length - 1)
+    if (j < 0) return { after: null, skip: req.row }
+    return { after: sample.cursors[j], skip: req.row - (j + 1) * SAMPLE_STEP }
+  }
+
+  /**
+   * Apply the grid's pending edits through an ORM session on a connection of its own, in one
+   * transaction: `preview` runs them and rolls back (showing the exact SQL), `commit` commits.
+   * A failure rolls everything back and names the edit it came from.
+   */
+  async applyEdits(handle: string, ref: TableRef, edits: RowEdit[], mode: 'preview' | 'commit'): Promise<ApplyEditsResult> {
+    const table = await this.table(handle, ref)
+    const schema = this.schemas.get(handle)!
+    const driver = await openDriver(this.connections.config(handle))
+    const registry = new Registry(schema, driver.dialect)
+    const session = new Session(driver, registry, { autoflush: false, expireOnCommit: false })
+    const editOf = new Map<object, string>()
+    try {
+      const mapper = registry.mappers.get(tableKey(table))
+      if (!mapper || !mapper.hasPrimaryKey) throw new AppError('UNSUPPORTED', `${table.name} has no primary key, so its rows cannot be told apart for editing`)
+      const keyed = edits.filter((e): e is Extract<RowEdit, { key: Cell[] }> => e.kind !== 'insert')
+      // Load every edited row in one query.
+      if (keyed.length) {
+        const pk = mapper.pk.map((i) => mapper.columns[i])
+        const where = pk.length === 1 ? { op: 'in' as const, column: pk[0], values: keyed.map((e) => e.key[0]) } : { op: 'or' as const, args: keyed.map((e) => ({ op: 'and' as const, args: pk.map((c, i) => ({ op: 'cmp' as const, column: c, cmp: '=' as const, value: e.key[i] })) })) }
+        await session.execute(select(mapper).where(where))
+      }
+      for (const e of edits) {
+        if (e.kind === 'insert') {
+          const obj = session.create(mapper, e.values)
+          session.add(obj)
+          editOf.set(obj, e.id)
+          continue
+        }
+        const obj = await session.get<Record<string, unknown>>(mapper, e.key.length === 1 ? e.key[0] : e.key)
+        if (!obj) return { ok: false, sql: [], error: { code: 'STALE_DATA', message: 'This row no longer exists (another session deleted it or changed its key); reload to see the table as it is', editId: e.id } }
+        editOf.set(obj, e.id)
+        if (e.kind === 'delete') session.delete(obj)
+        else for (const [c, v] of Object.entries(e.values)) {
+          if (!mapper.colIndex.has(c)) throw new AppError('BAD_REQUEST', `${table.name} has no column ${c}`)
+          obj[c] = v
+        }
+      }
+      session.log.clear()
+      await session.flush()
+      if (mode === 'commit') await session.commit()
+      else await session.rollback()
+      if (mode === 'commit') this.invalidate(handle)
+      return { ok: true, sql: dmlOf(session), error: null }
+    } catch (e) {
+      await session.rollback().catch(() => {})
+      if (!(e instanceof AppError)) throw e
+      const editId = e instanceof FlushError ? (editOf.get(e.objects[0]) ?? null) : null
+      return { ok: false, sql: dmlOf(session), error: { code: e.code, message: e.message, editId } }
+    } finally {
+      await session.close()
+      await driver.close()
+    }
+  }
+}
+
+function dmlOf(s: Session) {
+  const enc = (v: unknown): unknown => (Array.isArray(v) ? v.map(enc) : encodeCell(v))
+  return s.log
+    .all()
+    .filter((e) => !/^(SELECT|SAVEPOINT|RELEASE|ROLLBACK TO)/.test(e.sql))
+    .map((e) => ({ sql: e.sql, params: (e.params as unknown[]).map(enc), executions: e.executions }))
+}
+

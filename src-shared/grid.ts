@@ -1,0 +1,66 @@
+import { z } from 'zod'
+import { exprSchema } from './expr'
+import { cellSchema } from './values'
+
+/** What the data grid asks for: one table, a sort, a filter, and where to start reading. */
+export const sortKeySchema = z.object({ column: z.string(), desc: z.boolean().default(false) })
+export type SortKey = z.infer<typeof sortKeySchema>
+
+export const tableRefSchema = z.object({ schema: z.string().nullable(), name: z.string() })
+export type TableRef = z.infer<typeof tableRefSchema>
+
+export const viewSpecSchema = z.object({
+  table: tableRefSchema,
+  sort: z.array(sortKeySchema).default([]),
+  filter: exprSchema.nullable().default(null),
+  /** The user's own WHERE text, ANDed with the filter. */
+  where: z.string().default(''),
+})
+export type ViewSpec = z.infer<typeof viewSpecSchema>
+
+/** A position in the ordered rows: the sort-key values (then the row key) of one row. */
+export const cursorSchema = z.array(cellSchema)
+export type Cursor = z.infer<typeof cursorSchema>
+
+export const pageRequestSchema = viewSpecSchema.extend({
+  handle: z.string(),
+  /** Read rows after this cursor, before it, from the start, or from the end. */
+  after: cursorSchema.nullable().default(null),
+  before: cursorSchema.nullable().default(null),
+  fromEnd: z.boolean().default(false),
+  limit: z.number().int().min(1).max(5000).default(200),
+})
+
+export const pageSchema = z.object({
+  columns: z.array(z.string()),
+  /** Row key column names (primary key, or SQLite's rowid), in the order of `keys`. */
+  keyColumns: z.array(z.string()),
+  rows: z.array(z.array(cellSchema)),
+  /** Per row: its cursor (sort values then key values). */
+  cursors: z.array(cursorSchema),
+  /** Per row: its key values. */
+  keys: z.array(z.array(cellSchema)),
+  /** True when there are no rows beyond this page in the direction read. */
+  atEdge: z.boolean(),
+  sql: z.string(),
+  durationMs: z.number(),
+})
+export type Page = z.infer<typeof pageSchema>
+
+export const countSchema = z.object({ count: z.number(), exact: z.boolean() })
+
+/** One pending edit of the grid, by row key. */
+export const rowEditSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('update'), id: z.string(), key: z.array(cellSchema), values: z.record(z.string(), cellSchema) }),
+  z.object({ kind: z.literal('insert'), id: z.string(), values: z.record(z.string(), cellSchema) }),
+  z.object({ kind: z.literal('delete'), id: z.string(), key: z.array(cellSchema) }),
+])
+export type RowEdit = z.infer<typeof rowEditSchema>
+
+export const applyEditsResultSchema = z.object({
+  ok: z.boolean(),
+  sql: z.array(z.object({ sql: z.string(), params: z.array(z.unknown()), executions: z.number() })),
+  /** When it failed: the database's message and the edit it belongs to. */
+  error: z.object({ code: z.string(), message: z.string(), editId: z.string().nullable() }).nullable(),
+})
+export type ApplyEditsResult = z.infer<typeof applyEditsResultSchema>
