@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ConnectionConfig } from '../../src-shared/connection'
-import type { Cursor, SortKey } from '../../src-shared/grid'
+import type { Cursor, RowEdit, SortKey } from '../../src-shared/grid'
 import type { Cell } from '../../src-shared/values'
 import { EventBus } from '../bridge/event-bus'
 import { ConnectionManager } from '../db/connection-manager'
@@ -117,10 +117,10 @@ describe.each(['sqlite', 'postgres'] as const)('table data on %s', (engine) => {
 
   it('applies edits through a session: preview changes nothing, commit writes, a failure names the edit and writes nothing', async () => {
     await setup(5)
-    const edits = [
-      { kind: 'update' as const, id: 'e1', key: [1], values: { b: 'changed' } },
-      { kind: 'insert' as const, id: 'e2', values: { id: 100, a: 7, b: 'new' } },
-      { kind: 'delete' as const, id: 'e3', key: [5] },
+    const edits: RowEdit[] = [
+      { kind: 'update', id: 'e1', key: [1], values: { b: 'changed' } },
+      { kind: 'insert', id: 'e2', values: { id: 100, a: 7, b: 'new' } },
+      { kind: 'delete', id: 'e3', key: [5] },
     ]
     const preview = await data.applyEdits(handle, table, edits, 'preview')
     expect(preview.ok).toBe(true)
