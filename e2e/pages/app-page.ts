@@ -19,13 +19,28 @@ export class AppPage {
 
   async openStructure(table: string, connection?: string) {
     const scope = connection ? this.page.locator('.conn', { has: this.page.getByTestId(`connection-${connection}`) }) : this.page
-    await scope.getByTestId(`tree-table-${table}`).click()
+    await scope.getByTestId(`tree-table-${table}`).hover()
+    await scope.getByTestId(`tree-structure-${table}`).click()
     await expect(this.page.getByTestId('structure-title')).toHaveText(table)
   }
 
   async screenshot(name: string) {
     mkdirSync(SHOTS, { recursive: true })
     await this.page.screenshot({ path: join(SHOTS, `${name}.png`) })
+  }
+
+  async openData(table: string) {
+    await this.tree(table).click()
+    await expect(this.page.getByTestId('data-grid')).toBeVisible()
+  }
+
+  /** Run SQL in a new query tab on the sample database. */
+  async runSql(sql: string) {
+    await this.page.getByTestId('new-query-sample').click()
+    const input = this.page.getByTestId('sql-input')
+    await input.fill(sql)
+    await input.press('Control+Enter')
+    await expect(this.page.getByTestId('result-meta')).toBeVisible()
   }
 
   async startPlayground() {

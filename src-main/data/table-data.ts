@@ -159,11 +159,12 @@ export class TableData {
   }
 }
 
+/** The statements a commit runs, as the user will see them: BEGIN, the session's DML, COMMIT. */
 function dmlOf(s: Session) {
   const enc = (v: unknown): unknown => (Array.isArray(v) ? v.map(enc) : encodeCell(v))
-  return s.log
+  const dml = s.log
     .all()
-    .filter((e) => !/^(SELECT|SAVEPOINT|RELEASE|ROLLBACK TO)/.test(e.sql))
+    .filter((e) => /^(INSERT|UPDATE|DELETE)/.test(e.sql))
     .map((e) => ({ sql: e.sql, params: (e.params as unknown[]).map(enc), executions: e.executions }))
+  return dml.length ? [{ sql: 'BEGIN', params: [], executions: 1 }, ...dml, { sql: 'COMMIT', params: [], executions: 1 }] : []
 }
-

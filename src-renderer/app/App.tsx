@@ -7,6 +7,7 @@ import { Welcome } from './Welcome'
 import { ConnectionDialog } from '../features/connections/ConnectionDialog'
 import { Sidebar } from '../features/connections/Sidebar'
 import { QueryTab } from '../features/query/QueryTab'
+import { DataTab } from '../features/grid/DataTab'
 import { OrmPlaygroundTab } from '../features/orm/OrmPlaygroundTab'
 import { StructureTab } from '../features/structure/StructureTab'
 import { Icon } from '../ui/icons'
@@ -16,6 +17,7 @@ function ActiveTab() {
   const tab = useApp((s) => s.tabs.find((t) => t.id === s.activeTab))
   if (!tab) return <Welcome />
   if (tab.kind === 'structure') return <StructureTab key={tab.id} handle={tab.handle} table={tab.table} />
+  if (tab.kind === 'data') return <DataTab key={tab.id} tabId={tab.id} handle={tab.handle} tableName={tab.table} initialFilter={tab.filter} />
   if (tab.kind === 'orm') return <OrmPlaygroundTab key={tab.id} tabId={tab.id} handle={tab.handle} />
   return <QueryTab key={tab.id} tabId={tab.id} handle={tab.handle} />
 }

@@ -3,7 +3,7 @@ import { tableKey, type Table } from '../../../src-shared/schema'
 import { useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { refreshSchema } from '../connections/actions'
-import { openStructureTab } from '../tabs/actions'
+import { openDataTab, openStructureTab } from '../tabs/actions'
 
 /** Tables and views of one open connection, filterable; a click opens the structure tab. */
 export const SchemaTree = memo(function SchemaTree({ handle }: { handle: string }) {
@@ -28,13 +28,18 @@ export const SchemaTree = memo(function SchemaTree({ handle }: { handle: string 
       </div>
       {items.map((t) => {
         const key = tableKey(t)
-        const active = activeTab === `structure:${handle}:${key}`
+        const active = activeTab === `structure:${handle}:${key}` || activeTab === `data:${handle}:${key}`
         return (
-          <button key={key} className={`tree-item${active ? ' active' : ''}`} data-testid={`tree-table-${key}`} title={key} onClick={() => openStructureTab(handle, key)}>
-            <Icon name={icon} />
-            <span className="tree-item-name">{t.schema && t.schema !== 'public' ? `${t.schema}.${t.name}` : t.name}</span>
-            <span className="tree-item-meta">{t.columns.length}</span>
-          </button>
+          <div key={key} className={`tree-item${active ? ' active' : ''}`}>
+            <button className="tree-open" data-testid={`tree-table-${key}`} title={`Open ${key}'s rows`} onClick={() => openDataTab(handle, key)}>
+              <Icon name={icon} />
+              <span className="tree-item-name">{t.schema && t.schema !== 'public' ? `${t.schema}.${t.name}` : t.name}</span>
+              <span className="tree-item-meta">{t.columns.length}</span>
+            </button>
+            <button className="tree-structure" title="Structure" data-testid={`tree-structure-${key}`} onClick={() => openStructureTab(handle, key)}>
+              <Icon name="key" size={12} />
+            </button>
+          </div>
         )
       })}
     </div>

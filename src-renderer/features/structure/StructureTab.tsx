@@ -3,7 +3,7 @@ import { primaryKeyColumns, tableKey, type Table } from '../../../src-shared/sch
 import { call, errorMessage } from '../../bridge/client'
 import { useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
-import { openQueryTab } from '../tabs/actions'
+import { openDataTab, openQueryTab } from '../tabs/actions'
 
 function Section({ title, count, children }: { title: string; count: number; children: React.ReactNode }) {
   return (
@@ -50,6 +50,9 @@ export function StructureTab({ handle, table: key }: { handle: string; table: st
         <div className="struct-meta">
           <span className="chip">{t.columns.length} columns</span>
           {pk.length > 0 ? <span className="chip">PK ({pk.join(', ')})</span> : t.kind === 'table' && <span className="chip warn">No primary key{t.hasRowid ? ' (rowid)' : ''}</span>}
+          <button className="btn small" onClick={() => openDataTab(handle, key)} data-testid="structure-open-data">
+            <Icon name="table" size={12} /> Data
+          </button>
           <button className="btn small" onClick={() => openQueryTab(handle)}>
             <Icon name="query" size={12} /> Query
           </button>

@@ -1,3 +1,5 @@
+import { dropGrid, useGrid } from '../grid/grid-store'
+import { formatCell, type Cell } from '../../../src-shared/values'
 import { closeOrmSession } from '../orm/orm-store'
 import { getState, setState, type Tab } from '../../app/store'
 
@@ -20,6 +22,18 @@ export function openQueryTab(handle: string) {
   setState((s) => ({ tabs: [...s.tabs, { id, kind: 'query', handle, title: `Query ${n}` }], activeTab: id, activeHandle: handle }))
 }
 
+/** A table's rows in the data grid; `filter` opens it on one referenced row (FK links). */
+export function openDataTab(handle: string, table: string, filter?: { column: string; value: Cell }) {
+  const id = `data:${handle}:${table}${filter ? `:${filter.column}=${JSON.stringify(filter.value)}` : ''}`
+  const s = getState()
+  if (!s.tabs.some((t) => t.id === id)) {
+    const name = table.replace(/^public\./, '')
+    const title = filter ? `${name} (${filter.column} = ${formatCell(filter.value)})` : name
+    setState({ tabs: [...s.tabs, { id, kind: 'data', handle, table, title, filter }] })
+  }
+  setState({ activeTab: id, activeHandle: handle })
+}
+
 let nextOrm = 1
 
 /** The ORM playground: a session on this connection, with its objects and SQL in view. */
@@ -36,6 +50,11 @@ export function activateTab(id: string) {
 
 export function closeTab(id: string) {
   if (id.startsWith('orm:')) void closeOrmSession(id)
+  if (id.startsWith('data:')) {
+    const g = useGrid.getState()[id]
+    if (g && Object.keys(g.edits).length && !confirm(`Close this tab and discard ${Object.keys(g.edits).length} pending change(s)?`)) return
+    dropGrid(id)
+  }
   setState((s) => {
     const i = s.tabs.findIndex((t) => t.id === id)
     if (i < 0) return {}

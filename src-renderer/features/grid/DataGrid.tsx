@@ -1,0 +1,262 @@
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
+import { cellEditText, parseCellInput } from '../../../src-shared/cell-input'
+import type { Table } from '../../../src-shared/schema'
+import { formatCell, type Cell } from '../../../src-shared/values'
+import { Icon } from '../../ui/icons'
+import { BLOCK, loadBlock, setCell, useGrid, type GridState, type Pending } from './grid-store'
+
+const ROW_H = 28
+
+export interface GridRow {
+  index: number
+  id: string
+  key: Cell[] | null
+  values: Record<string, Cell>
+  pending: Pending | undefined
+}
+
+function rowAt(g: GridState, i: number): GridRow | null {
+  if (i < g.inserts.length) {
+    const id = g.inserts[i]
+    const e = g.edits[id]
+    return { index: i, id, key: null, values: e?.kind === 'insert' ? e.values : {}, pending: e }
+  }
+  const n = i - g.inserts.length
+  const b = g.blocks[Math.floor(n / BLOCK)]
+  const r = b?.rows[n % BLOCK]
+  if (!b || !r) return null
+  const key = b.keys[n % BLOCK]
+  const id = `k:${JSON.stringify(key)}`
+  const values: Record<string, Cell> = {}
+  g.columns.forEach((c, k) => (values[c] = r[k]))
+  return { index: i, id, key, values, pending: g.edits[id] }
+}
+
+export function totalRows(g: GridState): number {
+  const loaded = Object.entries(g.blocks).reduce((m, [b, blk]) => Math.max(m, Number(b) * BLOCK + blk.rows.length), 0)
+  return g.inserts.length + Math.max(g.count?.count ?? 0, loaded)
+}
+
+/**
+ * A virtualized grid: only the visible rows are in the DOM; blocks of 100 rows are read from the
+ * database as they scroll into view. Pending edits are drawn over the rows, by row key.
+ */
+export function DataGrid({ tabId, table, selected, onSelect, onOpenRef, editable, colWidths, onResize }: {
+  tabId: string
+  table: Table | undefined
+  selected: { row: number; col: number } | null
+  onSelect: (s: { row: number; col: number }) => void
+  onOpenRef: (refTable: string, refColumn: string, value: Cell) => void
+  editable: boolean
+  colWidths: Record<string, number>
+  onResize: (col: string, w: number) => void
+}) {
+  const g = useGrid((s) => s[tabId])
+  const scroller = useRef<HTMLDivElement>(null)
+  const [scrollTop, setScrollTop] = useState(0)
+  const [height, setHeight] = useState(600)
+  const [editing, setEditing] = useState<{ row: number; col: number; text: string; error: string | null } | null>(null)
+
+  useLayoutEffect(() => {
+    const el = scroller.current
+    if (!el) return
+    const ro = new ResizeObserver(() => setHeight(el.clientHeight))
+    ro.observe(el)
+    setHeight(el.clientHeight)
+    return () => ro.disconnect()
+  }, [])
+
+  const total = g ? totalRows(g) : 0
+  const first = Math.max(0, Math.floor(scrollTop / ROW_H) - 5)
+  const last = Math.min(total - 1, Math.ceil((scrollTop + height) / ROW_H) + 5)
+
+  // Fetch the blocks the visible rows live in.
+  useEffect(() => {
+    if (!g) return
+    const t = setTimeout(() => {
+      const from = Math.max(0, first - g.inserts.length)
+      const to = Math.max(0, last - g.inserts.length)
+      for (let b = Math.floor(from / BLOCK); b <= Math.floor(to / BLOCK); b++) if (!g.blocks[b]) void loadBlock(tabId, b)
+    }, 60)
+    return () => clearTimeout(t)
+  }, [tabId, first, last, g?.generation, g?.blocks, g])
+
+  const colMeta = useMemo(() => new Map((table?.columns ?? []).map((c) => [c.name, c])), [table])
+  const fkOf = useMemo(() => {
+    const m = new Map<string, { refTable: string; refColumn: string }>()
+    for (const fk of table?.foreignKeys ?? []) if (fk.columns.length === 1) m.set(fk.columns[0], { refTable: fk.refTable, refColumn: fk.refColumns[0] })
+    return m
+  }, [table])
+
+  const startEdit = useCallback(
+    (row: number, col: number, initial?: string) => {
+      if (!g || !editable) return
+      const r = rowAt(g, row)
+      if (!r || r.pending?.kind === 'delete') return
+      const c = g.columns[col]
+      const v = r.pending?.kind === 'update' && c in r.pending.values ? r.pending.values[c] : r.values[c]
+      setEditing({ row, col, text: initial ?? (v === undefined ? '' : cellEditText(v)), error: null })
+    },
+    [g, editable],
+  )
+
+  const commitEdit = () => {
+    if (!editing || !g) return
+    const r = rowAt(g, editing.row)
+    const c = g.columns[editing.col]
+    const meta = colMeta.get(c)
+    const parsed = parseCellInput(editing.text, meta?.type ?? 'text')
+    if (!parsed.ok) {
+      setEditing({ ...editing, error: parsed.error })
+      return
+    }
+    if (r) setCell(tabId, r, c, parsed.value)
+    setEditing(null)
+    scroller.current?.focus()
+  }
+
+  const ensureVisible = (row: number) => {
+    const el = scroller.current
+    if (!el) return
+    const top = row * ROW_H
+    if (top < el.scrollTop) el.scrollTop = top
+    else if (top + ROW_H * 2 > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_H * 2 - el.clientHeight
+  }
+
+  const onKey = (e: React.KeyboardEvent) => {
+    if (!g || editing) return
+    const s = selected ?? { row: 0, col: 0 }
+    const move = (row: number, col: number) => {
+      const r = Math.max(0, Math.min(total - 1, row))
+      onSelect({ row: r, col: Math.max(0, Math.min(g.columns.length - 1, col)) })
+      ensureVisible(r)
+      e.preventDefault()
+    }
+    if (e.key === 'ArrowDown') move(s.row + 1, s.col)
+    else if (e.key === 'ArrowUp') move(s.row - 1, s.col)
+    else if (e.key === 'ArrowLeft') move(s.row, s.col - 1)
+    else if (e.key === 'ArrowRight' || e.key === 'Tab') move(s.row, s.col + (e.shiftKey ? -1 : 1))
+    else if (e.key === 'PageDown') move(s.row + Math.floor(height / ROW_H), s.col)
+    else if (e.key === 'PageUp') move(s.row - Math.floor(height / ROW_H), s.col)
+    else if (e.key === 'Home' && e.ctrlKey) move(0, s.col)
+    else if (e.key === 'End' && e.ctrlKey) move(total - 1, s.col)
+    else if ((e.key === 'Enter' || e.key === 'F2') && selected) {
+      startEdit(s.row, s.col)
+      e.preventDefault()
+    } else if (selected && e.key.length === 1 && !e.ctrlKey && !e.metaKey) startEdit(s.row, s.col, e.key)
+  }
+
+  if (!g) return null
+  const cols = g.columns
+  const widths = cols.map((c) => colWidths[c] ?? Math.min(280, Math.max(/text|varchar|json/.test(colMeta.get(c)?.type ?? '') ? 150 : 90, c.length * 9 + 40)))
+  const rows: GridRow[] = []
+  for (let i = first; i <= last; i++) rows.push(rowAt(g, i) ?? { index: i, id: `loading:${i}`, key: null, values: {}, pending: undefined })
+
+  return (
+    <div className="grid-scroller" ref={scroller} tabIndex={0} onScroll={(e) => setScrollTop((e.target as HTMLDivElement).scrollTop)} onKeyDown={onKey} data-testid="data-grid">
+      <div className="grid-header" style={{ width: widths.reduce((a, b) => a + b, 64) }}>
+        <div className="gh-cell rownum">#</div>
+        {cols.map((c, k) => {
+          const sortIdx = g.sort.findIndex((s) => s.column === c)
+          const meta = colMeta.get(c)
+          return (
+            <div key={c} className="gh-cell" style={{ width: widths[k] }} data-testid={`col-${c}`} title={`${meta?.nativeType ?? ''}${meta?.serverDefault ? ` DEFAULT ${meta.serverDefault}` : ''}`}>
+              <span className="gh-name" data-sort={sortIdx >= 0 ? (g.sort[sortIdx].desc ? 'desc' : 'asc') : undefined}>
+                {meta?.primaryKey ? <Icon name="key" size={10} /> : fkOf.has(c) ? <Icon name="link" size={10} /> : null} {c}
+                {sortIdx >= 0 && <span className="sort-mark">{g.sort[sortIdx].desc ? '▼' : '▲'}{g.sort.length > 1 ? sortIdx + 1 : ''}</span>}
+              </span>
+              <span className="gh-type">{meta?.type}</span>
+              <span
+                className="gh-resize"
+                onMouseDown={(e) => {
+                  e.preventDefault()
+                  e.stopPropagation()
+                  const x0 = e.clientX
+                  const w0 = widths[k]
+                  const onMove = (ev: MouseEvent) => onResize(c, Math.max(50, w0 + ev.clientX - x0))
+                  const onUp = () => {
+                    window.removeEventListener('mousemove', onMove)
+                    window.removeEventListener('mouseup', onUp)
+                  }
+                  window.addEventListener('mousemove', onMove)
+                  window.addEventListener('mouseup', onUp)
+                }}
+              />
+            </div>
+          )
+        })}
+      </div>
+      <div className="grid-body" style={{ height: total * ROW_H, width: widths.reduce((a, b) => a + b, 64) }}>
+        {rows.map((r) => {
+          const p = r.pending
+          const failed = g.failed?.id === r.id
+          return (
+            <div key={r.id} className={`grid-row${p ? ` pending-${p.kind}` : ''}${failed ? ' failed' : ''}`} style={{ top: r.index * ROW_H }} data-testid={r.key ? `row-${JSON.stringify(r.key)}` : r.id.startsWith('new:') ? `row-${r.id}` : undefined} title={failed ? g.failed!.message : undefined}>
+              <div className="g-cell rownum">{r.id.startsWith('new:') ? '+' : r.id.startsWith('loading') ? '' : r.index - g.inserts.length + 1}</div>
+              {cols.map((c, k) => {
+                const changed = p?.kind === 'update' && c in p.values
+                const v = changed ? (p as { values: Record<string, Cell> }).values[c] : r.values[c]
+                const isSel = selected?.row === r.index && selected.col === k
+                const meta = colMeta.get(c)
+                const fk = fkOf.get(c)
+                const isEditing = editing?.row === r.index && editing.col === k
+                return (
+                  <div
+                    key={c}
+                    className={`g-cell${isSel ? ' selected' : ''}${changed ? ' changed' : ''}${v === null ? ' null' : ''}${typeof v === 'number' ? ' num' : ''}`}
+                    style={{ width: widths[k] }}
+                    onMouseDown={() => onSelect({ row: r.index, col: k })}
+                    onDoubleClick={() => startEdit(r.index, k)}
+                    data-testid={isSel ? 'selected-cell' : undefined}
+                  >
+                    {isEditing ? (
+                      <div className="cell-editor">
+                        {meta?.type === 'boolean' ? (
+                          <select autoFocus value={editing.text} onChange={(e) => setEditing({ ...editing, text: e.target.value })} onBlur={commitEdit} onKeyDown={(e) => (e.key === 'Enter' ? commitEdit() : e.key === 'Escape' && setEditing(null))}>
+                            <option value="true">true</option>
+                            <option value="false">false</option>
+                          </select>
+                        ) : (
+                          <textarea
+                            autoFocus
+                            rows={1}
+                            className={`mono${editing.error ? ' invalid' : ''}`}
+                            value={editing.text}
+                            onChange={(e) => setEditing({ ...editing, text: e.target.value, error: null })}
+                            onBlur={() => (editing.error ? setEditing(null) : commitEdit())}
+                            onKeyDown={(e) => {
+                              if (e.key === 'Enter' && !e.shiftKey) {
+                                e.preventDefault()
+                                commitEdit()
+                              } else if (e.key === 'Escape') {
+                                setEditing(null)
+                                scroller.current?.focus()
+                              }
+                            }}
+                            data-testid="cell-editor"
+                          />
+                        )}
+                        {editing.error && <div className="editor-error" role="alert">{editing.error}</div>}
+                      </div>
+                    ) : v === undefined ? (
+                      r.id.startsWith('new:') ? <span className="default-mark">{meta?.serverDefault || meta?.autoincrement ? `DEFAULT${meta?.serverDefault ? ` ${meta.serverDefault}` : ''}` : 'NULL'}</span> : null
+                    ) : (
+                      <>
+                        <span className="cell-text">{formatCell(v)}</span>
+                        {fk && v !== null && (
+                          <button className="fk-link" title={`Open ${fk.refTable} where ${fk.refColumn} = ${formatCell(v)}`} onMouseDown={(e) => e.stopPropagation()} onClick={() => onOpenRef(fk.refTable, fk.refColumn, v)}>
+                            <Icon name="link" size={11} />
+                          </button>
+                        )}
+                      </>
+                    )}
+                  </div>
+                )
+              })}
+            </div>
+          )
+        })}
+      </div>
+    </div>
+  )
+}

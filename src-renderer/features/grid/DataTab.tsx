@@ -1,0 +1,135 @@
+import { useEffect, useState } from 'react'
+import { tableKey } from '../../../src-shared/schema'
+import type { Cell } from '../../../src-shared/values'
+import { useApp } from '../../app/store'
+import { Icon } from '../../ui/icons'
+import { openDataTab, openStructureTab } from '../tabs/actions'
+import { DataGrid } from './DataGrid'
+import { FilterBar } from './FilterBar'
+import { addRow, closeReview, commitEdits, discardEdits, initGrid, refreshView, reviewEdits, setCell, toggleDelete, useGrid } from './grid-store'
+import { ReviewDialog } from './ReviewDialog'
+import { totalRows } from './DataGrid'
+
+/** A table's rows: keyset-paged grid, sort, filter, and edits reviewed before one commit. */
+export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: string; handle: string; tableName: string; initialFilter?: { column: string; value: Cell } }) {
+  const entry = useApp((s) => s.schemas[handle])
+  const table = entry?.state === 'ready' ? entry.schema.tables.find((t) => tableKey(t) === tableName) : undefined
+  const g = useGrid((s) => s[tabId])
+  const [selected, setSelected] = useState<{ row: number; col: number } | null>(null)
+  const [colWidths, setColWidths] = useState<Record<string, number>>({})
+  const [showFilter, setShowFilter] = useState(!!initialFilter)
+
+  useEffect(() => {
+    if (table) initGrid(tabId, handle, { schema: table.schema, name: table.name }, initialFilter ? { op: 'cmp', column: initialFilter.column, cmp: '=', value: initialFilter.value } : null)
+  }, [tabId, handle, table?.name, table?.schema, initialFilter, table])
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's' && useApp.getState().activeTab === tabId) {
+        e.preventDefault()
+        void commitEdits(tabId)
+      }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [tabId])
+
+  if (!table) return <div className="pane-note">Loading…</div>
+  if (!g) return <div className="pane-note"><span className="spinner" /> Reading rows…</div>
+  const pendingCount = Object.keys(g.edits).length
+  const editable = table.kind === 'table' && table.columns.some((c) => c.primaryKey > 0)
+  const noEditReason = table.kind === 'view' ? 'Views are read-only here' : !editable ? 'Read-only: this table has no primary key, so a changed row could not be found again reliably' : null
+  const selRow = () => {
+    if (!selected) return null
+    const i = selected.row
+    if (i < g.inserts.length) {
+      const id = g.inserts[i]
+      const e = g.edits[id]
+      return { id, key: null, values: e?.kind === 'insert' ? e.values : {} }
+    }
+    const n = i - g.inserts.length
+    const b = g.blocks[Math.floor(n / 100)]
+    if (!b?.rows[n % 100]) return null
+    const key = b.keys[n % 100]
+    const values: Record<string, Cell> = {}
+    g.columns.forEach((c, k) => (values[c] = b.rows[n % 100][k]))
+    return { id: `k:${JSON.stringify(key)}`, key, values }
+  }
+  const sortBy = (col: string, add: boolean) => {
+    const cur = g.sort.find((s) => s.column === col)
+    let next = add ? g.sort.filter((s) => s.column !== col) : []
+    if (!cur) next = [...next, { column: col, desc: false }]
+    else if (!cur.desc) next = [...next, { column: col, desc: true }]
+    void refreshView(tabId, { sort: next })
+  }
+  const total = totalRows(g)
+  return (
+    <div className="data-tab">
+      <div className="toolbar">
+        <button className="btn small" onClick={() => setShowFilter(!showFilter)} data-testid="toggle-filter">
+          Filter{g.filter || g.where ? ' •' : ''}
+        </button>
+        <button className="btn small ghost" onClick={() => openStructureTab(handle, tableName)} title="Columns, keys, constraints and DDL">
+          <Icon name="key" size={12} /> Structure
+        </button>
+        <button className="icon-button" title="Reload rows" onClick={() => refreshView(tabId)}>
+          <Icon name="refresh" size={14} />
+        </button>
+        <span className="sep-v" />
+        <button className="btn small" disabled={!editable} onClick={() => { addRow(tabId); setSelected({ row: 0, col: 0 }) }} title="Insert a row (columns left empty get their DEFAULT)" data-testid="add-row">
+          <Icon name="plus" size={12} /> Row
+        </button>
+        <button className="btn small" disabled={!editable || !selected} onClick={() => { const r = selRow(); if (r) { const v = { ...r.values }; for (const c of table.columns) if (c.primaryKey && c.autoincrement) delete v[c.name]; addRow(tabId, v) } }} title="Duplicate the selected row as a new one">
+          Duplicate
+        </button>
+        <button className="btn small" disabled={!editable || !selected} onClick={() => { const r = selRow(); if (r) toggleDelete(tabId, r) }} title="Mark the selected row for deletion (again to unmark)" data-testid="delete-row">
+          <Icon name="trash" size={12} /> Delete
+        </button>
+        <button className="btn small" disabled={!editable || !selected} onClick={() => { const r = selRow(); const c = selected && g.columns[selected.col]; if (r && c) setCell(tabId, r, c, null) }} title="Set the selected cell to NULL" data-testid="set-null">
+          NULL
+        </button>
+        <span className="spacer" />
+        {noEditReason && <span className="muted small" data-testid="read-only-note">{noEditReason}</span>}
+        {pendingCount > 0 && (
+          <>
+            <span className="chip pending-chip" data-testid="pending-count">{pendingCount} pending</span>
+            <button className="btn small ghost" onClick={() => { if (confirm(`Discard ${pendingCount} pending change(s)?`)) discardEdits(tabId) }} data-testid="discard">
+              Discard
+            </button>
+            <button className="btn small" onClick={() => reviewEdits(tabId)} disabled={g.busy} data-testid="review">
+              Review changes
+            </button>
+            <button className="btn small primary" onClick={() => commitEdits(tabId)} disabled={g.busy} data-testid="commit" title="Commit in one transaction (Ctrl+S)">
+              <Icon name="check" size={12} /> Commit
+            </button>
+          </>
+        )}
+      </div>
+      {showFilter && <FilterBar columns={table.columns.map((c) => c.name)} initialWhere={g.where} onApply={(filter, where) => refreshView(tabId, { filter, where })} />}
+      {g.failed && (
+        <div className="error-box grid-error" role="alert" data-testid="grid-error">
+          {g.failed.message}
+          <div className="small muted">Nothing was written; every pending edit is kept. {g.failed.id ? 'The failing row is marked in red.' : ''}</div>
+        </div>
+      )}
+      {g.loadError && <div className="error-box grid-error" role="alert">{g.loadError}</div>}
+      <div className="grid-wrap" onClickCapture={(e) => {
+        const h = (e.target as HTMLElement).closest('.gh-cell') as HTMLElement | null
+        if (h && !(e.target as HTMLElement).classList.contains('gh-resize')) {
+          const col = h.dataset.testid?.replace(/^col-/, '')
+          if (col) sortBy(col, e.shiftKey)
+        }
+      }}>
+        <DataGrid tabId={tabId} table={table} selected={selected} onSelect={setSelected} editable={editable} colWidths={colWidths} onResize={(c, w) => setColWidths((x) => ({ ...x, [c]: w }))} onOpenRef={(refTable, refColumn, value) => openDataTab(handle, entry?.state === 'ready' ? (entry.schema.tables.find((t) => t.name === refTable) ? tableKey(entry.schema.tables.find((t) => t.name === refTable)!) : refTable) : refTable, { column: refColumn, value })} />
+      </div>
+      <div className="grid-status muted small" data-testid="grid-status">
+        <span data-testid="row-count">{g.count ? `${g.count.exact ? '' : '~'}${g.count.count.toLocaleString('en-US')} rows${g.count.exact ? '' : ' (estimated)'}` : 'counting…'}</span>
+        {g.inserts.length > 0 && <span> · {g.inserts.length} new</span>}
+        <span> · {total.toLocaleString('en-US')} shown</span>
+        <span className="spacer" />
+        <span className="mono last-sql" title={g.lastSql}>{g.lastSql.slice(0, 140)}</span>
+      </div>
+      {g.review && <ReviewDialog review={g.review} busy={g.busy} onClose={() => closeReview(tabId)} onCommit={() => commitEdits(tabId)} />}
+    </div>
+  )
+}

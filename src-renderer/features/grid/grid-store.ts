@@ -1,0 +1,215 @@
+import { create } from 'zustand'
+import type { Expr } from '../../../src-shared/expr'
+import type { ApplyEditsResult, Cursor, RowEdit, SortKey, TableRef } from '../../../src-shared/grid'
+import type { Cell } from '../../../src-shared/values'
+import { call, errorMessage } from '../../bridge/client'
+
+export const BLOCK = 100
+
+export interface Block {
+  rows: Cell[][]
+  cursors: Cursor[]
+  keys: Cell[][]
+}
+
+/** A pending change to one row, kept until commit or discard, whatever the view does. */
+export type Pending =
+  | { kind: 'update'; id: string; key: Cell[]; values: Record<string, Cell>; original: Record<string, Cell> }
+  | { kind: 'insert'; id: string; values: Record<string, Cell> }
+  | { kind: 'delete'; id: string; key: Cell[]; original: Record<string, Cell> }
+
+export interface GridState {
+  handle: string
+  table: TableRef
+  columns: string[]
+  keyColumns: string[]
+  sort: SortKey[]
+  filter: Expr | null
+  where: string
+  count: { count: number; exact: boolean } | null
+  blocks: Record<number, Block>
+  /** Bumped when the view changes, so late pages of an old view are dropped. */
+  generation: number
+  edits: Record<string, Pending>
+  /** Insert ids in the order they were added (shown first). */
+  inserts: string[]
+  failed: { id: string | null; message: string } | null
+  review: ApplyEditsResult | null
+  busy: boolean
+  loadError: string | null
+  lastSql: string
+}
+
+export const useGrid = create<Record<string, GridState>>()(() => ({}))
+
+export const rowId = (key: Cell[]) => `k:${JSON.stringify(key)}`
+let insertSeq = 1
+
+function get(tabId: string): GridState | undefined {
+  return useGrid.getState()[tabId]
+}
+function patch(tabId: string, p: Partial<GridState> | ((g: GridState) => Partial<GridState>)) {
+  useGrid.setState((s) => {
+    const g = s[tabId]
+    if (!g) return {}
+    return { [tabId]: { ...g, ...(typeof p === 'function' ? p(g) : p) } }
+  })
+}
+
+export function initGrid(tabId: string, handle: string, table: TableRef, filter: Expr | null = null) {
+  if (get(tabId)) return
+  useGrid.setState({
+    [tabId]: { handle, table, columns: [], keyColumns: [], sort: [], filter, where: '', count: null, blocks: {}, generation: 0, edits: {}, inserts: [], failed: null, review: null, busy: false, loadError: null, lastSql: '' },
+  })
+  void refreshView(tabId)
+}
+
+export function dropGrid(tabId: string) {
+  useGrid.setState((s) => {
+    const n = { ...s }
+    delete n[tabId]
+    return n
+  }, true)
+}
+
+/** New sort, filter or WHERE: pages are read again; pending edits stay. */
+export async function refreshView(tabId: string, p: Partial<Pick<GridState, 'sort' | 'filter' | 'where'>> = {}) {
+  patch(tabId, (g) => ({ ...p, blocks: {}, count: null, generation: g.generation + 1, loadError: null }))
+  const g = get(tabId)!
+  const view = { handle: g.handle, table: g.table, sort: g.sort, filter: g.filter, where: g.where }
+  try {
+    const [count] = await Promise.all([call('data.count', view), loadBlock(tabId, 0)])
+    if (get(tabId)?.generation === g.generation) patch(tabId, { count })
+  } catch (e) {
+    patch(tabId, { loadError: errorMessage(e) })
+  }
+}
+
+const inflight = new Map<string, Promise<void>>()
+
+/** Read block `b` of the view: next to a loaded block by keyset, from the end, or by jumping. */
+export function loadBlock(tabId: string, b: number): Promise<void> {
+  const key = `${tabId}|${get(tabId)?.generation}|${b}`
+  const existing = inflight.get(key)
+  if (existing) return existing
+  const p = (async () => {
+    const g = get(tabId)
+    if (!g || g.blocks[b]) return
+    const gen = g.generation
+    const view = { handle: g.handle, table: g.table, sort: g.sort, filter: g.filter, where: g.where }
+    const prev = g.blocks[b - 1]
+    const next = g.blocks[b + 1]
+    let req: { after: Cursor | null; before: Cursor | null; fromEnd: boolean; limit: number; skip: number }
+    if (b === 0) req = { after: null, before: null, fromEnd: false, limit: BLOCK, skip: 0 }
+    else if (prev) req = { after: prev.cursors[prev.cursors.length - 1], before: null, fromEnd: false, limit: BLOCK, skip: 0 }
+    else if (next) req = { after: null, before: next.cursors[0], fromEnd: false, limit: BLOCK, skip: 0 }
+    else if (g.count?.exact && (b + 1) * BLOCK >= g.count.count) req = { after: null, before: null, fromEnd: true, limit: g.count.count - b * BLOCK, skip: 0 }
+    else {
+      const at = await call('data.locate', { ...view, row: b * BLOCK })
+      req = { after: at.after, before: null, fromEnd: false, limit: BLOCK, skip: at.skip }
+    }
+    try {
+      const page = await call('data.page', { ...view, ...req })
+      if (get(tabId)?.generation !== gen) return
+      patch(tabId, (s) => ({ columns: page.columns, keyColumns: page.keyColumns, lastSql: page.sql, blocks: { ...s.blocks, [b]: { rows: page.rows, cursors: page.cursors, keys: page.keys } } }))
+    } catch (e) {
+      patch(tabId, { loadError: errorMessage(e) })
+    }
+  })().finally(() => inflight.delete(key))
+  inflight.set(key, p)
+  return p
+}
+
+export function setCell(tabId: string, row: { id: string; key: Cell[] | null; values: Record<string, Cell> }, column: string, value: Cell) {
+  patch(tabId, (g) => {
+    const cur = g.edits[row.id]
+    if (cur?.kind === 'insert') return { edits: { ...g.edits, [row.id]: { ...cur, values: { ...cur.values, [column]: value } } }, failed: null }
+    if (cur?.kind === 'delete') return {}
+    const original = cur?.kind === 'update' ? cur.original : row.values
+    const values = { ...(cur?.kind === 'update' ? cur.values : {}), [column]: value }
+    // Typing the original value back removes the change.
+    if (JSON.stringify(original[column]) === JSON.stringify(value)) delete values[column]
+    const edits = { ...g.edits }
+    if (Object.keys(values).length === 0) delete edits[row.id]
+    else edits[row.id] = { kind: 'update', id: row.id, key: row.key!, values, original }
+    return { edits, failed: null }
+  })
+}
+
+export function addRow(tabId: string, values: Record<string, Cell> = {}) {
+  const id = `new:${insertSeq++}`
+  patch(tabId, (g) => ({ edits: { ...g.edits, [id]: { kind: 'insert', id, values } }, inserts: [id, ...g.inserts], failed: null }))
+  return id
+}
+
+export function toggleDelete(tabId: string, row: { id: string; key: Cell[] | null; values: Record<string, Cell> }) {
+  patch(tabId, (g) => {
+    const edits = { ...g.edits }
+    const cur = edits[row.id]
+    if (cur?.kind === 'insert') {
+      delete edits[row.id]
+      return { edits, inserts: g.inserts.filter((i) => i !== row.id) }
+    }
+    if (cur?.kind === 'delete') delete edits[row.id]
+    else edits[row.id] = { kind: 'delete', id: row.id, key: row.key!, original: row.values }
+    return { edits, failed: null }
+  })
+}
+
+export function discardEdits(tabId: string) {
+  patch(tabId, { edits: {}, inserts: [], failed: null, review: null })
+}
+
+function toRowEdits(g: GridState): RowEdit[] {
+  const out: RowEdit[] = []
+  for (const id of g.inserts) {
+    const e = g.edits[id]
+    if (e?.kind === 'insert') out.push({ kind: 'insert', id, values: e.values })
+  }
+  for (const e of Object.values(g.edits)) {
+    if (e.kind === 'update') out.push({ kind: 'update', id: e.id, key: e.key, values: e.values })
+    else if (e.kind === 'delete') out.push({ kind: 'delete', id: e.id, key: e.key })
+  }
+  return out
+}
+
+/** Run the edits in a transaction and roll back: the exact SQL, and any error, before committing. */
+export async function reviewEdits(tabId: string) {
+  const g = get(tabId)
+  if (!g) return
+  const edits = toRowEdits(g)
+  if (!edits.length) return
+  patch(tabId, { busy: true })
+  try {
+    const r = await call('data.applyEdits', { handle: g.handle, table: g.table, edits, mode: 'preview' })
+    patch(tabId, { review: r, busy: false, failed: r.error ? { id: r.error.editId, message: `${r.error.code}: ${r.error.message}` } : null })
+  } catch (e) {
+    patch(tabId, { busy: false, failed: { id: null, message: errorMessage(e) } })
+  }
+}
+
+export function closeReview(tabId: string) {
+  patch(tabId, { review: null })
+}
+
+/** Commit in one transaction; on failure everything stays pending and the failing row is marked. */
+export async function commitEdits(tabId: string): Promise<boolean> {
+  const g = get(tabId)
+  if (!g) return false
+  const edits = toRowEdits(g)
+  if (!edits.length) return true
+  patch(tabId, { busy: true })
+  try {
+    const r = await call('data.applyEdits', { handle: g.handle, table: g.table, edits, mode: 'commit' })
+    if (!r.ok) {
+      patch(tabId, { busy: false, review: null, failed: { id: r.error?.editId ?? null, message: `${r.error?.code}: ${r.error?.message}` } })
+      return false
+    }
+    patch(tabId, { busy: false, edits: {}, inserts: [], failed: null, review: null })
+    await refreshView(tabId)
+    return true
+  } catch (e) {
+    patch(tabId, { busy: false, failed: { id: null, message: errorMessage(e) } })
+    return false
+  }
+}
