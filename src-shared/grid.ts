@@ -36,8 +36,9 @@ export const pageSchema = z.object({
   /** Row key column names (primary key, or SQLite's rowid), in the order of `keys`. */
   keyColumns: z.array(z.string()),
   rows: z.array(z.array(cellSchema)),
-  /** Per row: its cursor (sort values then key values). */
-  cursors: z.array(cursorSchema),
+  /** Cursors of the first and last rows (sort values, then key values), to read on from. */
+  firstCursor: cursorSchema.nullable(),
+  lastCursor: cursorSchema.nullable(),
   /** Per row: its key values. */
   keys: z.array(z.array(cellSchema)),
   /** True when there are no rows beyond this page in the direction read. */

@@ -7,7 +7,7 @@ import { compileExpr } from '../db/sql-expr'
 /** The full ordering of a view: the user's sort, then the row key as a tie-breaker. */
 export interface Ordering {
   /** Columns in ORDER BY, each with its direction; NULLs sort last ascending, first descending. */
-  keys: { column: string; desc: boolean }[]
+  keys: { column: string; desc: boolean; nullable: boolean }[]
   /** How many leading keys come from the user's sort (the rest are the row key). */
   sortCount: number
   /** Row key columns: the primary key, or the rowid alias. */
@@ -27,8 +27,9 @@ export function ordering(table: Table, sort: SortKey[], d: Dialect): Ordering {
     rowKey = [ROWID_ALIAS]
     rowKeySql = [`${d.rowidColumn} AS ${d.quoteIdent(ROWID_ALIAS)}`]
   }
-  const keys = sort.map((s) => ({ column: s.column, desc: s.desc }))
-  for (const k of rowKey) if (!keys.some((x) => x.column === k)) keys.push({ column: k, desc: false })
+  const nullable = (c: string) => c !== ROWID_ALIAS && (table.columns.find((x) => x.name === c)?.nullable ?? true) && !table.columns.find((x) => x.name === c)?.primaryKey
+  const keys = sort.map((s) => ({ column: s.column, desc: s.desc, nullable: nullable(s.column) }))
+  for (const k of rowKey) if (!keys.some((x) => x.column === k)) keys.push({ column: k, desc: false, nullable: false })
   return { keys, sortCount: sort.length, rowKey, rowKeySql }
 }
 
@@ -65,7 +66,8 @@ function keysetPredicate(o: Ordering, d: Dialect, cursor: Cursor, reversed: bool
       const cj = columnSql(o, d, o.keys[j].column)
       parts.push(cursor[j] === null ? `${cj} IS NULL` : `${cj} = ${p(cursor[j])}`)
     }
-    if (greater) parts.push(`(${c} > ${p(v)} OR ${c} IS NULL)`)
+    // A NOT NULL key needs no NULL branch, and without it the index serves the range.
+    if (greater) parts.push(o.keys[i].nullable ? `(${c} > ${p(v)} OR ${c} IS NULL)` : `${c} > ${p(v)}`)
     else parts.push(v === null ? `${c} IS NOT NULL` : `${c} < ${p(v)}`)
     ors.push(parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`)
   }

@@ -8,7 +8,8 @@ export const BLOCK = 100
 
 export interface Block {
   rows: Cell[][]
-  cursors: Cursor[]
+  first: Cursor | null
+  last: Cursor | null
   keys: Cell[][]
 }
 
@@ -101,8 +102,8 @@ export function loadBlock(tabId: string, b: number): Promise<void> {
     const next = g.blocks[b + 1]
     let req: { after: Cursor | null; before: Cursor | null; fromEnd: boolean; limit: number; skip: number }
     if (b === 0) req = { after: null, before: null, fromEnd: false, limit: BLOCK, skip: 0 }
-    else if (prev) req = { after: prev.cursors[prev.cursors.length - 1], before: null, fromEnd: false, limit: BLOCK, skip: 0 }
-    else if (next) req = { after: null, before: next.cursors[0], fromEnd: false, limit: BLOCK, skip: 0 }
+    else if (prev?.last) req = { after: prev.last, before: null, fromEnd: false, limit: BLOCK, skip: 0 }
+    else if (next?.first) req = { after: null, before: next.first, fromEnd: false, limit: BLOCK, skip: 0 }
     else if (g.count?.exact && (b + 1) * BLOCK >= g.count.count) req = { after: null, before: null, fromEnd: true, limit: g.count.count - b * BLOCK, skip: 0 }
     else {
       const at = await call('data.locate', { ...view, row: b * BLOCK })
@@ -111,7 +112,7 @@ export function loadBlock(tabId: string, b: number): Promise<void> {
     try {
       const page = await call('data.page', { ...view, ...req })
       if (get(tabId)?.generation !== gen) return
-      patch(tabId, (s) => ({ columns: page.columns, keyColumns: page.keyColumns, lastSql: page.sql, blocks: { ...s.blocks, [b]: { rows: page.rows, cursors: page.cursors, keys: page.keys } } }))
+      patch(tabId, (s) => ({ columns: page.columns, keyColumns: page.keyColumns, lastSql: page.sql, blocks: { ...s.blocks, [b]: { rows: page.rows, first: page.firstCursor, last: page.lastCursor, keys: page.keys } } }))
     } catch (e) {
       patch(tabId, { loadError: errorMessage(e) })
     }

@@ -1,0 +1,158 @@
+// npm run bench -- grid [--rows=1000000] [--runs=15]
+// The data grid's pages through the bridge (WebSocket host, the real handlers) on a generated
+// table, against the same page fetched by the raw driver (better-sqlite3 / pg) in this process.
+import Database from 'better-sqlite3'
+import pg from 'pg'
+import WebSocket from 'ws'
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { ConnectionConfig } from '../src-shared/connection'
+import type { Cursor, Page } from '../src-shared/grid'
+import { createHandlers } from '../src-main/bridge/handlers'
+import { createRouter } from '../src-main/bridge/router'
+import { startWebHost } from '../src-main/host/web-host'
+import { createServices } from '../src-main/services'
+import { Playground } from '../src-main/db/playground'
+import { pageQuery } from '../src-main/data/keyset-pager'
+import { sqliteDialect } from '../src-main/db/sqlite/sqlite-dialect'
+import { postgresDialect } from '../src-main/db/postgres/pg-dialect'
+import { argValue, median, report } from './bench-lib'
+
+const ROWS = argValue('rows', 1_000_000)
+const RUNS = argValue('runs', 15)
+const DEEP = Math.floor(ROWS * 0.9)
+const dir = mkdtempSync(join(tmpdir(), 'schemist-bench-grid-'))
+
+async function bridgeClient(port: number, token: string) {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/bridge?token=${token}`, { origin: `http://127.0.0.1:${port}` })
+  await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)))
+  let id = 1
+  const waiting = new Map<number, (v: unknown) => void>()
+  ws.on('message', (d) => {
+    const m = JSON.parse(String(d))
+    if (m.type === 'reply') waiting.get(m.id)?.(m.envelope)
+  })
+  return {
+    call<T>(method: string, input: unknown): Promise<T> {
+      const n = id++
+      return new Promise((resolve, reject) => {
+        waiting.set(n, (e) => {
+          const env = e as { ok: boolean; value: T; error?: { message: string } }
+          if (env.ok) resolve(env.value)
+          else reject(new Error(env.error!.message))
+        })
+        ws.send(JSON.stringify({ id: n, method, input }))
+      })
+    },
+    close: () => ws.close(),
+  }
+}
+
+async function timeIt(fn: () => Promise<unknown>): Promise<number> {
+  const t = performance.now()
+  await fn()
+  return performance.now() - t
+}
+
+async function series(fn: () => Promise<unknown>): Promise<number> {
+  for (let i = 0; i < 3; i++) await fn()
+  const xs: number[] = []
+  for (let i = 0; i < RUNS; i++) xs.push(await timeIt(fn))
+  return median(xs)
+}
+
+const TABLE = { columns: ['id', 'name', 'bucket', 'created'] }
+function tableModel(schema: string | null) {
+  const col = (name: string, type: 'integer' | 'text', pk = 0) => ({ name, type, nativeType: type, nullable: pk === 0, serverDefault: null, autoincrement: pk > 0, primaryKey: pk, unique: false })
+  return { schema, name: 'big', kind: 'table' as const, columns: [col('id', 'integer', 1), col('name', 'text'), col('bucket', 'integer'), col('created', 'text')], primaryKeyName: null, foreignKeys: [], uniques: [], checks: [], indexes: [], definition: null, hasRowid: true }
+}
+
+async function main() {
+  const resources = join(dir, 'resources')
+  mkdirSync(resources)
+  // The services want a bundled sample; an empty SQLite file will do for this bench.
+  new Database(join(resources, 'sample.sqlite')).close()
+  const services = await createServices({ dataDir: join(dir, 'data'), resourcesDir: resources, transport: 'web', version: 'bench', encryptor: null })
+  const staticDir = join(dir, 'static')
+  mkdirSync(staticDir)
+  writeFileSync(join(staticDir, 'index.html'), '')
+  const host = await startWebHost({ router: createRouter(createHandlers(services)), events: services.events, staticDir })
+  const bridge = await bridgeClient(host.port, host.token)
+
+  // --- data ---
+  const sqlitePath = join(dir, 'big.sqlite')
+  const sdb = new Database(sqlitePath)
+  sdb.pragma('journal_mode = WAL')
+  sdb.exec('CREATE TABLE big (id INTEGER PRIMARY KEY, name TEXT, bucket INTEGER, created TEXT)')
+  const ins = sdb.prepare('INSERT INTO big (name, bucket, created) VALUES (?, ?, ?)')
+  sdb.transaction(() => {
+    for (let i = 1; i <= ROWS; i++) ins.run(`name ${i % 997}`, i % 13, '2026-01-01 00:00:00')
+  })()
+  const pgPlayground = new Playground(join(dir, 'pgdata'), async () => {})
+  await pgPlayground.start()
+  const pgConfig = await pgPlayground.config()
+  const pgc = new pg.Client({ host: pgConfig.host, port: pgConfig.port, user: pgConfig.user, password: pgConfig.password, database: pgConfig.database })
+  await pgc.connect()
+  await pgc.query('CREATE TABLE big (id integer PRIMARY KEY, name text, bucket integer, created text)')
+  await pgc.query(`INSERT INTO big SELECT i, 'name ' || (i % 997), i % 13, '2026-01-01 00:00:00' FROM generate_series(1, ${ROWS}) AS i`)
+  await pgc.query('ANALYZE big')
+
+  const engines: { name: string; config: ConnectionConfig; raw: (sql: string, params: unknown[]) => Promise<unknown>; dialect: typeof sqliteDialect; schema: string | null }[] = [
+    { name: 'sqlite', config: { engine: 'sqlite', path: sqlitePath, create: false, readOnly: false }, raw: async (sql, params) => sdb.prepare(sql).raw(true).all(...params), dialect: sqliteDialect, schema: null },
+    { name: 'postgres', config: pgConfig, raw: (sql, params) => pgc.query({ text: sql, values: params, rowMode: 'array' }), dialect: postgresDialect, schema: 'public' },
+  ]
+
+  for (const e of engines) {
+    const { handle } = await bridge.call<{ handle: string }>('connections.open', { config: e.config })
+    const view = { handle, table: { schema: e.schema, name: 'big' }, sort: [], filter: null, where: '' }
+    const page = (req: object) => bridge.call<Page>('data.page', { ...view, limit: 100, ...req })
+    const t = tableModel(e.schema)
+    const rawPage = (req: { after: Cursor | null; before: Cursor | null; fromEnd: boolean; skip?: number }) => {
+      const q = pageQuery(t, { table: view.table, sort: [], filter: null, where: '' }, e.dialect, { ...req, limit: 100 })
+      return () => e.raw(q.sql, q.params)
+    }
+    const count = await bridge.call<{ count: number; exact: boolean }>('data.count', view)
+    const indexMs = await timeIt(() => bridge.call('data.locate', { ...view, row: DEEP }))
+    const at = await bridge.call<{ after: Cursor | null; skip: number }>('data.locate', { ...view, row: DEEP })
+
+    const first = await series(() => page({}))
+    const firstRaw = await series(rawPage({ after: null, before: null, fromEnd: false }))
+    const deep = await series(() => page({ after: at.after, skip: at.skip }))
+    const deepRaw = await series(rawPage({ after: at.after, before: null, fromEnd: false, skip: at.skip }))
+    const deepWithLocate = await series(async () => {
+      const a = await bridge.call<{ after: Cursor | null; skip: number }>('data.locate', { ...view, row: DEEP })
+      await page({ after: a.after, skip: a.skip })
+    })
+    const big = await series(() => page({ limit: 2000 }))
+    const bigRaw = await series(() => { const q = pageQuery(t, { table: view.table, sort: [], filter: null, where: '' }, e.dialect, { after: null, before: null, fromEnd: false, limit: 2000 }); return e.raw(q.sql, q.params) as Promise<unknown> })
+    const last = await series(() => page({ fromEnd: true }))
+    const lastRaw = await series(rawPage({ after: null, before: null, fromEnd: true }))
+    const check = await page({ after: at.after, skip: at.skip })
+    if (Number(check.keys[0][0]) !== DEEP + 1) throw new Error(`row ${DEEP} should have id ${DEEP + 1}, got ${check.keys[0][0]}`)
+
+    console.log(`${e.name}: ${count.count} rows (${count.exact ? 'exact' : 'estimated'}); position index built in ${indexMs.toFixed(0)} ms (once per view)`)
+    console.log(`  first page ${first.toFixed(2)} ms (raw ${firstRaw.toFixed(2)}), page at row ${DEEP} ${deep.toFixed(2)} ms (raw ${deepRaw.toFixed(2)}; with locate ${deepWithLocate.toFixed(2)}), last page ${last.toFixed(2)} ms (raw ${lastRaw.toFixed(2)}), a 2,000-row page ${big.toFixed(2)} ms (raw ${bigRaw.toFixed(2)})`)
+    report(`grid.${e.name}.first_page.ms`, first, 'ms')
+    report(`grid.${e.name}.first_page.vs_raw`, first / firstRaw, 'x', 1.5)
+    report(`grid.${e.name}.deep_page.vs_raw`, deep / deepRaw, 'x', 1.5)
+    report(`grid.${e.name}.last_page.vs_raw`, last / lastRaw, 'x', 1.5)
+    report(`grid.${e.name}.page_2000_rows.vs_raw`, big / bigRaw, 'x', 1.5)
+    report(`grid.${e.name}.deep_page.vs_first_page`, deepWithLocate / first, 'x', 2)
+    report(`grid.${e.name}.last_page.vs_first_page`, last / first, 'x', 2)
+    report(`grid.${e.name}.position_index.ms`, indexMs, 'ms')
+  }
+  bridge.close()
+  await pgc.end()
+  sdb.close()
+  await host.close()
+  await services.dispose()
+  await pgPlayground.stop()
+  rmSync(pgPlayground.current.dataDir, { recursive: true, force: true })
+  rmSync(dir, { recursive: true, force: true })
+}
+
+main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})
