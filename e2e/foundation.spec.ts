@@ -27,19 +27,23 @@ test('shows a table structure with keys, constraints and DDL', async ({ page }) 
   await expect(page.getByTestId('columns-table')).toContainText('PK 2')
 })
 
-test('runs a query and shows an error for malformed SQL', async ({ page }) => {
+test('runs the statement under the cursor, explains it, and shows an error for malformed SQL', async ({ page }) => {
   const app = new AppPage(page)
   await app.open()
   await page.getByTestId('new-query-sample').click()
-  const input = page.getByTestId('sql-input')
-  await input.fill('SELECT name, department, city FROM employee_departments ORDER BY employee_id')
-  await input.press('Control+Enter')
+  await app.typeSql('SELECT 1 AS first;\nSELECT name, department, city FROM employee_departments ORDER BY employee_id')
+  // The cursor is in the second statement: that one runs.
+  await page.keyboard.press('Control+Enter')
   await expect(page.getByTestId('result-table')).toContainText('Санкт-Петербург')
   await expect(page.getByTestId('result-meta')).toContainText('6 rows')
   await app.screenshot('03-query')
-  await input.fill('SELEC oops')
+  await page.getByTestId('explain').click()
+  await expect(page.getByTestId('plan-tree')).toContainText(/SCAN|employee_departments/)
+  await app.typeSql('SELEC oops')
   await page.getByTestId('run-query').click()
   await expect(page.getByTestId('query-error')).toContainText('syntax error')
+  await page.getByTestId('history').click()
+  await expect(page.getByTestId('history-panel')).toContainText('SELEC oops')
 })
 
 test('explains a bad SQLite path in the connection dialog', async ({ page }) => {

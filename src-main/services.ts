@@ -10,6 +10,7 @@ import { SecretStore, type Encryptor } from './db/secret-store'
 import { loadSample } from './sample/load-sample'
 import { OrmSessions } from './orm/orm-sessions'
 import { TableData } from './data/table-data'
+import { QueryHistory } from './db/query-history'
 
 export const SAMPLE_CONNECTION_ID = 'sample'
 export const PLAYGROUND_CONNECTION_ID = 'playground'
@@ -32,6 +33,7 @@ export async function createServices(o: ServiceOptions) {
   const connections = new ConnectionManager(events)
   const orm = new OrmSessions(connections, events)
   const data = new TableData(connections)
+  const history = new QueryHistory(o.dataDir)
   const playground = new Playground(o.dataDir, loadSample, (m) => events.log('debug', 'playground', m))
   playground.onStatus((s) => events.emit('onPlaygroundStatus', s))
 
@@ -46,12 +48,13 @@ export async function createServices(o: ServiceOptions) {
   const info: AppInfo = { version: o.version, transport: o.transport, dataDir: o.dataDir, secretStorage: secrets.kind, sampleConnectionId: SAMPLE_CONNECTION_ID }
 
   async function dispose() {
+    await history.flush()
     await orm.closeAll()
     await connections.closeAll()
     await playground.stop().catch(() => {})
   }
 
-  return { info, events, secrets, saved, connections, playground, orm, data, dispose }
+  return { info, events, secrets, saved, connections, playground, orm, data, history, dispose }
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>

@@ -3,6 +3,7 @@ import { connectionConfigSchema, openConnectionSchema, postgresConfigSchema, sav
 import { queryResultSchema } from './query'
 import { databaseSchemaSchema } from './schema'
 import { applyEditsResultSchema, countSchema, cursorSchema, pageRequestSchema, pageSchema, rowEditSchema, tableRefSchema, viewSpecSchema } from './grid'
+import { explainResultSchema, historyEntrySchema } from './plan'
 import { mapperInfoSchema, objectViewSchema, ormActionSchema, ormQuerySchema, sessionSnapshotSchema, sqlLogEntrySchema } from './orm'
 
 /**
@@ -126,6 +127,12 @@ export const contract = {
     input: z.object({ handle, sql: z.string().min(1), params: z.array(z.unknown()).optional(), queryId: z.string().optional() }),
     output: queryResultSchema,
   }),
+  'query.explain': method({
+    doc: 'The plan of a statement as a tree; PostgreSQL with analyze runs it in a rolled-back transaction on a separate connection.',
+    input: z.object({ handle, sql: z.string().min(1), analyze: z.boolean().default(false) }),
+    output: explainResultSchema,
+  }),
+  'query.history': method({ doc: 'Statements run on this connection, newest first.', input: z.object({ handle }), output: z.array(historyEntrySchema) }),
   'query.cancel': method({ doc: 'Cancel a running query (PostgreSQL: cancel request; SQLite: interrupt the worker).', input: z.object({ queryId: z.string() }), output: z.object({ cancelled: z.boolean() }) }),
 } as const
 

@@ -34,13 +34,19 @@ export class AppPage {
     await expect(this.page.getByTestId('data-grid')).toBeVisible()
   }
 
+  /** Replace the text of the active query tab's editor. */
+  async typeSql(sql: string) {
+    await this.page.locator('.cm-content').click()
+    await this.page.keyboard.press('Control+A')
+    await this.page.keyboard.insertText(sql)
+  }
+
   /** Run SQL in a new query tab on the sample database. */
   async runSql(sql: string) {
     await this.page.getByTestId('new-query-sample').click()
-    const input = this.page.getByTestId('sql-input')
-    await input.fill(sql)
-    await input.press('Control+Enter')
-    await expect(this.page.getByTestId('result-meta')).toBeVisible()
+    await this.typeSql(sql)
+    await this.page.keyboard.press('Control+Enter')
+    await expect(this.page.getByTestId('result-meta')).toContainText(sql.slice(0, 40))
   }
 
   async startPlayground() {

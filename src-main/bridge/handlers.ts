@@ -1,6 +1,7 @@
 import { describeConfig } from '../../src-shared/connection'
 import { AppError } from '../../src-shared/errors'
 import { createTableSql, createViewSql } from '../model/ddl'
+import { openDriver } from '../db/open-driver'
 import { parseEnvFile, parsePostgresUrl } from '../db/connection-parsers'
 import { PLAYGROUND_CONNECTION_ID, type Services } from '../services'
 import type { Handlers } from './router'
@@ -86,7 +87,23 @@ export function createHandlers(s: Services): Handlers {
     'data.locate': async (req) => s.data.locate(req),
     'data.applyEdits': async ({ handle, table, edits, mode }) => s.data.applyEdits(handle, table, edits, mode),
 
-    'query.run': async ({ handle, sql, params, queryId }) => s.connections.query(handle, sql, params ?? [], queryId),
+    'query.run': async ({ handle, sql, params, queryId }) => {
+      const key = s.connections.list().find((c) => c.handle === handle)?.savedId ?? 'adhoc'
+      const at = Date.now()
+      try {
+        const r = await s.connections.query(handle, sql, params ?? [], queryId)
+        void s.history.add(key, { sql, at, durationMs: r.durationMs, rows: r.rowCount, error: null })
+        return r
+      } catch (e) {
+        void s.history.add(key, { sql, at, durationMs: Date.now() - at, rows: 0, error: e instanceof Error ? e.message : String(e) })
+        throw e
+      }
+    },
+    'query.explain': async ({ handle, sql, analyze }) => {
+      const driver = s.connections.driver(handle)
+      return driver.dialect.explain(driver, sql, analyze, () => openDriver(s.connections.config(handle)))
+    },
+    'query.history': async ({ handle }) => s.history.list(s.connections.list().find((c) => c.handle === handle)?.savedId ?? 'adhoc'),
     'query.cancel': async ({ queryId }) => ({ cancelled: await s.connections.cancel(queryId) }),
   }
 }

@@ -1,6 +1,7 @@
 import type { Column, DatabaseSchema, NeutralType } from '../../src-shared/schema'
 import type { Engine } from '../../src-shared/connection'
 import type { Driver } from './driver'
+import type { ExplainResult } from '../../src-shared/plan'
 
 /** What differs between engines, in one place per engine (see `sqlite/` and `postgres/`). */
 export interface Dialect {
@@ -34,6 +35,11 @@ export interface Dialect {
   readonly rowidColumn: string | null
   /** A cheap row-count estimate from the catalog, or null when the engine keeps none. */
   estimateRows(driver: Driver, schema: string | null, name: string): Promise<number | null>
+  /**
+   * The plan of a statement as a tree. With `analyze` (where the engine can), the statement
+   * runs inside a transaction that is rolled back, on a connection opened by `connect`.
+   */
+  explain(driver: Driver, sql: string, analyze: boolean, connect: () => Promise<Driver>): Promise<ExplainResult>
   /** Native type spelling for a column in CREATE TABLE. */
   columnTypeSql(column: Pick<Column, 'type' | 'length' | 'scale' | 'autoincrement' | 'primaryKey'>, singlePk: boolean): string
   /** Map an engine's native type name to the neutral type. */

@@ -2,6 +2,7 @@ import { AppError } from '../../../src-shared/errors'
 import type { Dialect } from '../dialect'
 import { neutralFromNative } from '../type-names'
 import { introspectPostgres } from './pg-introspector'
+import { explainPostgres } from './pg-explain'
 
 const TYPE_SQL: Record<string, string> = {
   integer: 'integer',
@@ -55,6 +56,7 @@ export const postgresDialect: Dialect = {
     const n = Number(r.rows[0]?.[0] ?? -1)
     return n >= 0 ? Math.round(n) : null
   },
+  explain: explainPostgres,
   ilike: (l, r) => `${l} ILIKE ${r}`,
   isolationLevels: ['READ COMMITTED', 'READ UNCOMMITTED', 'REPEATABLE READ', 'SERIALIZABLE'],
   beginSql(level) {

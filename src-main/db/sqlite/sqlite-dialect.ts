@@ -2,6 +2,7 @@ import { AppError } from '../../../src-shared/errors'
 import type { Dialect } from '../dialect'
 import { neutralFromNative } from '../type-names'
 import { introspectSqlite } from './sqlite-introspector'
+import { explainSqlite } from './sqlite-explain'
 
 const TYPE_SQL: Record<string, string> = {
   integer: 'INTEGER',
@@ -43,6 +44,7 @@ export const sqliteDialect: Dialect = {
   rowidColumn: 'rowid',
   // SQLite keeps no row counts; count(*) on a b-tree is what there is.
   estimateRows: async () => null,
+  explain: (driver, sql, analyze) => explainSqlite(driver, sql, analyze),
   ilike: (l, r) => `lower(${l}) LIKE lower(${r})`,
   // SQLite is serializable; what a transaction can choose is when it takes the write lock.
   isolationLevels: ['DEFERRED', 'IMMEDIATE', 'EXCLUSIVE'],

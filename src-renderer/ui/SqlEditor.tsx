@@ -1,0 +1,58 @@
+import { useEffect, useRef } from 'react'
+import { basicSetup } from 'codemirror'
+import { EditorView, keymap } from '@codemirror/view'
+import { EditorState, Prec } from '@codemirror/state'
+import { PostgreSQL, SQLite, sql } from '@codemirror/lang-sql'
+import type { DatabaseSchema } from '../../src-shared/schema'
+
+export interface SqlEditorHandle {
+  /** The selection if there is one, else the whole text, and the cursor position. */
+  current(): { text: string; selection: string; cursor: number }
+  focus(): void
+}
+
+/** CodeMirror 6 with the engine's SQL dialect and completion from the connection's schema. */
+export function SqlEditor({ initial, engine, schema, onChange, onRun, handleRef }: { initial: string; engine: 'sqlite' | 'postgres'; schema: DatabaseSchema | null; onChange: (text: string) => void; onRun: () => void; handleRef: { current: SqlEditorHandle | null } }) {
+  const host = useRef<HTMLDivElement>(null)
+  const run = useRef(onRun)
+  run.current = onRun
+  const change = useRef(onChange)
+  change.current = onChange
+
+  useEffect(() => {
+    if (!host.current) return
+    const tables: Record<string, string[]> = {}
+    for (const t of schema?.tables ?? []) tables[t.name] = t.columns.map((c) => c.name)
+    const view = new EditorView({
+      parent: host.current,
+      state: EditorState.create({
+        doc: initial,
+        extensions: [
+          Prec.highest(keymap.of([{ key: 'Mod-Enter', run: () => (run.current(), true) }])),
+          basicSetup,
+          sql({ dialect: engine === 'postgres' ? PostgreSQL : SQLite, schema: tables, upperCaseKeywords: true }),
+          EditorView.updateListener.of((u) => {
+            if (u.docChanged) change.current(u.state.doc.toString())
+          }),
+          EditorView.theme({ '&': { height: '100%', fontSize: '13px' }, '.cm-scroller': { fontFamily: "'JetBrains Mono', 'DejaVu Sans Mono', monospace" } }),
+        ],
+      }),
+    })
+    handleRef.current = {
+      current: () => {
+        const s = view.state
+        const sel = s.selection.main
+        return { text: s.doc.toString(), selection: s.sliceDoc(sel.from, sel.to), cursor: sel.head }
+      },
+      focus: () => view.focus(),
+    }
+    view.focus()
+    return () => {
+      handleRef.current = null
+      view.destroy()
+    }
+    // The editor is created once per tab; schema changes rebuild it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [engine, schema])
+  return <div className="sql-editor" ref={host} data-testid="sql-editor" />
+}
