@@ -11,6 +11,8 @@ import { loadSample } from './sample/load-sample'
 import { OrmSessions } from './orm/orm-sessions'
 import { TableData } from './data/table-data'
 import { QueryHistory } from './db/query-history'
+import { Exporter } from './data/exporter'
+import { Importer } from './data/importer'
 
 export const SAMPLE_CONNECTION_ID = 'sample'
 export const PLAYGROUND_CONNECTION_ID = 'playground'
@@ -34,6 +36,8 @@ export async function createServices(o: ServiceOptions) {
   const orm = new OrmSessions(connections, events)
   const data = new TableData(connections)
   const history = new QueryHistory(o.dataDir)
+  const exporter = new Exporter(data, connections, events)
+  const importer = new Importer(data, connections, events)
   const playground = new Playground(o.dataDir, loadSample, (m) => events.log('debug', 'playground', m))
   playground.onStatus((s) => events.emit('onPlaygroundStatus', s))
 
@@ -54,7 +58,7 @@ export async function createServices(o: ServiceOptions) {
     await playground.stop().catch(() => {})
   }
 
-  return { info, events, secrets, saved, connections, playground, orm, data, history, dispose }
+  return { info, events, secrets, saved, connections, playground, orm, data, history, exporter, importer, dispose }
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>

@@ -122,6 +122,23 @@ export const contract = {
     output: applyEditsResultSchema,
   }),
 
+  'data.export': method({
+    doc: 'Stream the view (its filter and sort) to a CSV, JSON or SQL file; progress comes as onExportProgress.',
+    input: viewSpecSchema.extend({ handle, format: z.enum(['csv', 'json', 'sql']), path: z.string().min(1) }),
+    output: z.object({ exportId: z.string() }),
+  }),
+  'data.cancelExport': method({ doc: 'Stop an export; its partial file is removed.', input: z.object({ exportId: z.string() }), output: z.object({ cancelled: z.boolean() }) }),
+  'data.importPreview': method({
+    doc: 'Read a CSV file (or text): its header and first rows.',
+    input: z.object({ path: z.string().optional(), text: z.string().optional(), delimiter: z.string().length(1).default(','), hasHeader: z.boolean().default(true) }),
+    output: z.object({ header: z.array(z.string()), rows: z.array(z.array(z.string())), total: z.number() }),
+  }),
+  'data.import': method({
+    doc: 'Import CSV rows into a table: every row type-checked first, then one transaction; rows that fail are listed with the reason and nothing is written.',
+    input: z.object({ handle, table: tableRefSchema, path: z.string().optional(), text: z.string().optional(), delimiter: z.string().length(1).default(','), hasHeader: z.boolean().default(true), mapping: z.record(z.string(), z.number().int().nullable()) }),
+    output: z.object({ ok: z.boolean(), inserted: z.number(), failures: z.array(z.object({ row: z.number(), column: z.string().nullable(), value: z.string().nullable(), reason: z.string() })), failureCount: z.number() }),
+  }),
+
   'query.run': method({
     doc: 'Run one SQL statement. `queryId` lets `query.cancel` stop it.',
     input: z.object({ handle, sql: z.string().min(1), params: z.array(z.unknown()).optional(), queryId: z.string().optional() }),
@@ -144,6 +161,8 @@ export const events = {
   onPlaygroundStatus: playgroundStatusSchema,
   onConnectionLost: z.object({ handle: z.string(), message: z.string() }),
   onSessionLog: z.object({ sessionId: z.string(), entry: sqlLogEntrySchema }),
+  onExportProgress: z.object({ exportId: z.string(), path: z.string(), rows: z.number(), total: z.number().nullable(), done: z.boolean(), error: z.string().nullable(), cancelled: z.boolean() }),
+  onImportProgress: z.object({ importId: z.string(), rows: z.number(), total: z.number() }),
 } as const
 
 export type Contract = typeof contract

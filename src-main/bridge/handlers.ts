@@ -87,6 +87,11 @@ export function createHandlers(s: Services): Handlers {
     'data.locate': async (req) => s.data.locate(req),
     'data.applyEdits': async ({ handle, table, edits, mode }) => s.data.applyEdits(handle, table, edits, mode),
 
+    'data.export': async (req) => s.exporter.start(req),
+    'data.cancelExport': async ({ exportId }) => ({ cancelled: s.exporter.cancel(exportId) }),
+    'data.importPreview': async (req) => s.importer.preview(req),
+    'data.import': async (req) => s.importer.run(req),
+
     'query.run': async ({ handle, sql, params, queryId }) => {
       const key = s.connections.list().find((c) => c.handle === handle)?.savedId ?? 'adhoc'
       const at = Date.now()

@@ -2,6 +2,7 @@ import type { Column, DatabaseSchema, NeutralType } from '../../src-shared/schem
 import type { Engine } from '../../src-shared/connection'
 import type { Driver } from './driver'
 import type { ExplainResult } from '../../src-shared/plan'
+import type { Cell } from '../../src-shared/values'
 
 /** What differs between engines, in one place per engine (see `sqlite/` and `postgres/`). */
 export interface Dialect {
@@ -13,6 +14,8 @@ export interface Dialect {
   qualify(schema: string | null, name: string): string
   /** Quote a string literal (used only where the engine cannot take a parameter, e.g. DDL defaults). */
   quoteLiteral(value: string): string
+  /** A value as an SQL literal, for scripts (INSERT statements exported to a file). */
+  sqlLiteral(v: Cell): string
   /** Placeholder for the nth parameter (1-based). */
   placeholder(n: number): string
   /** LIMIT/OFFSET from already-rendered placeholders (either may be null). */

@@ -33,6 +33,13 @@ export const postgresDialect: Dialect = {
   },
   quoteLiteral: (v) => `'${v.replaceAll("'", "''")}'`,
   placeholder: (n) => `$${n}`,
+  sqlLiteral(v) {
+    if (v === null) return 'NULL'
+    if (typeof v === 'number') return String(v)
+    if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE'
+    if (typeof v === 'object') return '$bigint' in v ? v.$bigint : `'\\x${v.$blob}'::bytea`
+    return this.quoteLiteral(v)
+  },
   limitClause: (limit, offset) => (limit ? ` LIMIT ${limit}` : '') + (offset ? ` OFFSET ${offset}` : ''),
   insertMany(table, columns, returning, rowCount) {
     const q = (n: string) => this.quoteIdent(n)

@@ -33,6 +33,13 @@ export const sqliteDialect: Dialect = {
   },
   quoteLiteral: (v) => `'${v.replaceAll("'", "''")}'`,
   placeholder: () => '?',
+  sqlLiteral(v) {
+    if (v === null) return 'NULL'
+    if (typeof v === 'number') return String(v)
+    if (typeof v === 'boolean') return v ? '1' : '0'
+    if (typeof v === 'object') return '$bigint' in v ? v.$bigint : `X'${v.$blob}'`
+    return this.quoteLiteral(v)
+  },
   limitClause: (limit, offset) => (limit ? ` LIMIT ${limit}` : offset ? ' LIMIT -1' : '') + (offset ? ` OFFSET ${offset}` : ''),
   insertMany(table, columns, returning) {
     const ret = returning.length ? ` RETURNING ${returning.map((c) => this.quoteIdent(c)).join(', ')}` : ''
