@@ -3,7 +3,8 @@ import { cellEditText, parseCellInput } from '../../../src-shared/cell-input'
 import type { Table } from '../../../src-shared/schema'
 import { formatCell, type Cell } from '../../../src-shared/values'
 import { Icon } from '../../ui/icons'
-import { BLOCK, loadBlock, setCell, useGrid, type GridState, type Pending } from './grid-store'
+import { addRow, BLOCK, loadBlock, setCell, useGrid, type GridState, type Pending } from './grid-store'
+import { parseCsv, toTsv } from '../../../src-shared/csv'
 
 const ROW_H = 28
 
@@ -41,11 +42,14 @@ export function totalRows(g: GridState): number {
  * A virtualized grid: only the visible rows are in the DOM; blocks of 100 rows are read from the
  * database as they scroll into view. Pending edits are drawn over the rows, by row key.
  */
-export function DataGrid({ tabId, table, selected, onSelect, onOpenRef, editable, colWidths, onResize }: {
+export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, editable, colWidths, onResize, onMessage }: {
   tabId: string
   table: Table | undefined
   selected: { row: number; col: number } | null
-  onSelect: (s: { row: number; col: number }) => void
+  /** The other corner of a range selection (shift+click, shift+arrows). */
+  anchor: { row: number; col: number } | null
+  onSelect: (s: { row: number; col: number }, extend: boolean) => void
+  onMessage: (kind: 'info' | 'error', text: string) => void
   onOpenRef: (refTable: string, refColumn: string, value: Cell) => void
   editable: boolean
   colWidths: Record<string, number>
@@ -128,7 +132,7 @@ export function DataGrid({ tabId, table, selected, onSelect, onOpenRef, editable
     const s = selected ?? { row: 0, col: 0 }
     const move = (row: number, col: number) => {
       const r = Math.max(0, Math.min(total - 1, row))
-      onSelect({ row: r, col: Math.max(0, Math.min(g.columns.length - 1, col)) })
+      onSelect({ row: r, col: Math.max(0, Math.min(g.columns.length - 1, col)) }, e.shiftKey && e.key !== 'Tab')
       ensureVisible(r)
       e.preventDefault()
     }
@@ -140,20 +144,98 @@ export function DataGrid({ tabId, table, selected, onSelect, onOpenRef, editable
     else if (e.key === 'PageUp') move(s.row - Math.floor(height / ROW_H), s.col)
     else if (e.key === 'Home' && e.ctrlKey) move(0, s.col)
     else if (e.key === 'End' && e.ctrlKey) move(total - 1, s.col)
-    else if ((e.key === 'Enter' || e.key === 'F2') && selected) {
+    else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'c' && selected) {
+      e.preventDefault()
+      void copySelection()
+    } else if ((e.key === 'Enter' || e.key === 'F2') && selected) {
       startEdit(s.row, s.col)
       e.preventDefault()
     } else if (selected && e.key.length === 1 && !e.ctrlKey && !e.metaKey) startEdit(s.row, s.col, e.key)
   }
 
+  /** The selected rectangle as TSV (with a header row when whole rows are selected). */
+  async function copySelection() {
+    if (!g || !selected) return
+    const a = anchor ?? selected
+    const [r0, r1] = [Math.min(a.row, selected.row), Math.max(a.row, selected.row)]
+    const [c0, c1] = [Math.min(a.col, selected.col), Math.max(a.col, selected.col)]
+    const lines: string[][] = []
+    for (let i = r0; i <= r1; i++) {
+      const r = rowAt(g, i)
+      if (!r) continue
+      const line: string[] = []
+      for (let k = c0; k <= c1; k++) {
+        const c = g.columns[k]
+        const v = r.pending?.kind === 'update' && c in r.pending.values ? r.pending.values[c] : r.values[c]
+        line.push(v === undefined || v === null ? '' : cellEditText(v))
+      }
+      lines.push(line)
+    }
+    const text = toTsv(lines)
+    try {
+      await navigator.clipboard.writeText(text)
+      onMessage('info', `Copied ${lines.length} row(s) × ${c1 - c0 + 1} column(s)`)
+    } catch {
+      onMessage('error', 'The browser refused clipboard access')
+    }
+  }
+
+  /** TSV pasted at the selection: changes to existing rows, new rows past the end. */
+  function paste(text: string) {
+    if (!g || !selected || !editable) return
+    const lines = parseCsv(text.replace(/\r?\n$/, ''), '\t')
+    const parsed: { row: number; col: string; value: Cell }[] = []
+    for (let i = 0; i < lines.length; i++) {
+      for (let j = 0; j < lines[i].length; j++) {
+        const col = g.columns[selected.col + j]
+        if (!col) continue
+        const t = lines[i][j]
+        if (t === '' && colMeta.get(col)?.nullable) {
+          parsed.push({ row: selected.row + i, col, value: null })
+          continue
+        }
+        const p = parseCellInput(t, colMeta.get(col)?.type ?? 'text')
+        if (!p.ok) {
+          onMessage('error', `Nothing pasted: line ${i + 1}, ${col}: ${p.error}`)
+          return
+        }
+        parsed.push({ row: selected.row + i, col, value: p.value })
+      }
+    }
+    const newRows = new Map<number, Record<string, Cell>>()
+    for (const p of parsed) {
+      const r = rowAt(g, p.row)
+      if (r) setCell(tabId, r, p.col, p.value)
+      else newRows.set(p.row, { ...(newRows.get(p.row) ?? {}), [p.col]: p.value })
+    }
+    for (const values of newRows.values()) addRow(tabId, values)
+    onMessage('info', `Pasted ${lines.length} line(s) as pending edits${newRows.size ? `, ${newRows.size} as new rows` : ''}`)
+  }
+
   if (!g) return null
   const cols = g.columns
+  const inRange = (row: number, col: number) => {
+    if (!selected || !anchor) return false
+    return row >= Math.min(anchor.row, selected.row) && row <= Math.max(anchor.row, selected.row) && col >= Math.min(anchor.col, selected.col) && col <= Math.max(anchor.col, selected.col)
+  }
   const widths = cols.map((c) => colWidths[c] ?? Math.min(280, Math.max(/text|varchar|json/.test(colMeta.get(c)?.type ?? '') ? 150 : 90, c.length * 9 + 40)))
   const rows: GridRow[] = []
   for (let i = first; i <= last; i++) rows.push(rowAt(g, i) ?? { index: i, id: `loading:${i}`, key: null, values: {}, pending: undefined })
 
   return (
-    <div className="grid-scroller" ref={scroller} tabIndex={0} onScroll={(e) => setScrollTop((e.target as HTMLDivElement).scrollTop)} onKeyDown={onKey} data-testid="data-grid">
+    <div
+      className="grid-scroller"
+      ref={scroller}
+      tabIndex={0}
+      onScroll={(e) => setScrollTop((e.target as HTMLDivElement).scrollTop)}
+      onKeyDown={onKey}
+      onPaste={(e) => {
+        if (editing) return
+        e.preventDefault()
+        paste(e.clipboardData.getData('text'))
+      }}
+      data-testid="data-grid"
+    >
       <div className="grid-header" style={{ width: widths.reduce((a, b) => a + b, 64) }}>
         <div className="gh-cell rownum">#</div>
         {cols.map((c, k) => {
@@ -203,9 +285,9 @@ export function DataGrid({ tabId, table, selected, onSelect, onOpenRef, editable
                 return (
                   <div
                     key={c}
-                    className={`g-cell${isSel ? ' selected' : ''}${changed ? ' changed' : ''}${v === null ? ' null' : ''}${typeof v === 'number' ? ' num' : ''}`}
+                    className={`g-cell${isSel ? ' selected' : ''}${inRange(r.index, k) ? ' in-range' : ''}${changed ? ' changed' : ''}${v === null ? ' null' : ''}${typeof v === 'number' ? ' num' : ''}`}
                     style={{ width: widths[k] }}
-                    onMouseDown={() => onSelect({ row: r.index, col: k })}
+                    onMouseDown={(e) => onSelect({ row: r.index, col: k }, e.shiftKey)}
                     onDoubleClick={() => startEdit(r.index, k)}
                     data-testid={isSel ? 'selected-cell' : undefined}
                   >

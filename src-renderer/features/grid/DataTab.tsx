@@ -1,13 +1,14 @@
 import { useEffect, useState } from 'react'
 import { tableKey } from '../../../src-shared/schema'
 import type { Cell } from '../../../src-shared/values'
-import { useApp } from '../../app/store'
+import { toast, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { openDataTab, openStructureTab } from '../tabs/actions'
 import { DataGrid } from './DataGrid'
 import { FilterBar } from './FilterBar'
 import { addRow, closeReview, commitEdits, discardEdits, initGrid, refreshView, reviewEdits, setCell, toggleDelete, useGrid } from './grid-store'
 import { ReviewDialog } from './ReviewDialog'
+import { ExportDialog, ImportDialog } from './MoveDataDialogs'
 import { totalRows } from './DataGrid'
 
 /** A table's rows: keyset-paged grid, sort, filter, and edits reviewed before one commit. */
@@ -16,8 +17,14 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
   const table = entry?.state === 'ready' ? entry.schema.tables.find((t) => tableKey(t) === tableName) : undefined
   const g = useGrid((s) => s[tabId])
   const [selected, setSelected] = useState<{ row: number; col: number } | null>(null)
+  const [anchor, setAnchor] = useState<{ row: number; col: number } | null>(null)
+  const select = (s: { row: number; col: number }, extend: boolean) => {
+    setAnchor(extend ? (anchor ?? selected ?? s) : null)
+    setSelected(s)
+  }
   const [colWidths, setColWidths] = useState<Record<string, number>>({})
   const [showFilter, setShowFilter] = useState(!!initialFilter)
+  const [dialog, setDialog] = useState<'export' | 'import' | null>(null)
 
   useEffect(() => {
     if (table) initGrid(tabId, handle, { schema: table.schema, name: table.name }, initialFilter ? { op: 'cmp', column: initialFilter.column, cmp: '=', value: initialFilter.value } : null)
@@ -88,6 +95,13 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
         <button className="btn small" disabled={!editable || !selected} onClick={() => { const r = selRow(); const c = selected && g.columns[selected.col]; if (r && c) setCell(tabId, r, c, null) }} title="Set the selected cell to NULL" data-testid="set-null">
           NULL
         </button>
+        <span className="sep-v" />
+        <button className="btn small ghost" onClick={() => setDialog('export')} data-testid="open-export">
+          Export
+        </button>
+        <button className="btn small ghost" onClick={() => setDialog('import')} disabled={table.kind !== 'table'} data-testid="open-import">
+          Import
+        </button>
         <span className="spacer" />
         {noEditReason && <span className="muted small" data-testid="read-only-note">{noEditReason}</span>}
         {pendingCount > 0 && (
@@ -120,7 +134,7 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
           if (col) sortBy(col, e.shiftKey)
         }
       }}>
-        <DataGrid tabId={tabId} table={table} selected={selected} onSelect={setSelected} editable={editable} colWidths={colWidths} onResize={(c, w) => setColWidths((x) => ({ ...x, [c]: w }))} onOpenRef={(refTable, refColumn, value) => openDataTab(handle, entry?.state === 'ready' ? (entry.schema.tables.find((t) => t.name === refTable) ? tableKey(entry.schema.tables.find((t) => t.name === refTable)!) : refTable) : refTable, { column: refColumn, value })} />
+        <DataGrid tabId={tabId} table={table} selected={selected} anchor={anchor} onSelect={select} onMessage={(kind, text) => toast(kind === 'error' ? 'error' : 'info', text)} editable={editable} colWidths={colWidths} onResize={(c, w) => setColWidths((x) => ({ ...x, [c]: w }))} onOpenRef={(refTable, refColumn, value) => openDataTab(handle, entry?.state === 'ready' ? (entry.schema.tables.find((t) => t.name === refTable) ? tableKey(entry.schema.tables.find((t) => t.name === refTable)!) : refTable) : refTable, { column: refColumn, value })} />
       </div>
       <div className="grid-status muted small" data-testid="grid-status">
         <span data-testid="row-count">{g.count ? `${g.count.exact ? '' : '~'}${g.count.count.toLocaleString('en-US')} rows${g.count.exact ? '' : ' (estimated)'}` : 'counting…'}</span>
@@ -129,6 +143,8 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
         <span className="spacer" />
         <span className="mono last-sql" title={g.lastSql}>{g.lastSql.slice(0, 140)}</span>
       </div>
+      {dialog === 'export' && <ExportDialog handle={handle} table={g.table} view={{ sort: g.sort, filter: g.filter, where: g.where }} onClose={() => setDialog(null)} />}
+      {dialog === 'import' && <ImportDialog handle={handle} table={table} onClose={() => setDialog(null)} onDone={() => refreshView(tabId)} />}
       {g.review && <ReviewDialog review={g.review} busy={g.busy} onClose={() => closeReview(tabId)} onCommit={() => commitEdits(tabId)} />}
     </div>
   )
