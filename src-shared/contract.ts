@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { connectionConfigSchema, openConnectionSchema, postgresConfigSchema, savedConnectionSchema } from './connection'
 import { queryResultSchema } from './query'
+import { cellSchema } from './values'
 import { databaseSchemaSchema } from './schema'
 import { applyEditsResultSchema, countSchema, cursorSchema, pageRequestSchema, pageSchema, rowEditSchema, tableRefSchema, viewSpecSchema } from './grid'
 import { explainResultSchema, historyEntrySchema } from './plan'
@@ -122,6 +123,16 @@ export const contract = {
     output: applyEditsResultSchema,
   }),
 
+  'data.deleteEffects': method({
+    doc: 'What deleting these rows does to other tables (ON DELETE CASCADE / SET NULL / RESTRICT), before it happens.',
+    input: z.object({ handle, table: tableRefSchema, keys: z.array(z.array(cellSchema)).min(1) }),
+    output: z.array(z.object({ table: z.string(), via: z.string(), action: z.string(), rows: z.number() })),
+  }),
+  'data.related': method({
+    doc: "A row's related rows through each ORM relationship, loaded with the given strategy, with the SQL it took.",
+    input: z.object({ handle, table: tableRefSchema, key: z.array(cellSchema), strategy: z.enum(['select', 'joined', 'selectin', 'subquery']).default('select') }),
+    output: z.array(z.object({ name: z.string(), kind: z.string(), target: z.string(), columns: z.array(z.string()), rows: z.array(z.array(cellSchema)), sql: z.array(z.string()) })),
+  }),
   'data.export': method({
     doc: 'Stream the view (its filter and sort) to a CSV, JSON or SQL file; progress comes as onExportProgress.',
     input: viewSpecSchema.extend({ handle, format: z.enum(['csv', 'json', 'sql']), path: z.string().min(1) }),

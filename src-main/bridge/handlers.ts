@@ -87,6 +87,8 @@ export function createHandlers(s: Services): Handlers {
     'data.locate': async (req) => s.data.locate(req),
     'data.applyEdits': async ({ handle, table, edits, mode }) => s.data.applyEdits(handle, table, edits, mode),
 
+    'data.deleteEffects': async ({ handle, table, keys }) => s.data.deleteEffects(handle, table, keys),
+    'data.related': async ({ handle, table, key, strategy }) => s.data.related(handle, table, key, strategy),
     'data.export': async (req) => s.exporter.start(req),
     'data.cancelExport': async ({ exportId }) => ({ cancelled: s.exporter.cancel(exportId) }),
     'data.importPreview': async (req) => s.importer.preview(req),

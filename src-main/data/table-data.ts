@@ -105,6 +105,90 @@ export class TableData {
   }
 
   /**
+   * What deleting these rows makes the database do to other tables: rows deleted by ON DELETE
+   * CASCADE (followed down the chain), set to NULL or DEFAULT, or a RESTRICT / NO ACTION that
+   * would make the delete fail.
+   */
+  async deleteEffects(handle: string, ref: TableRef, keys: Cell[][]): Promise<{ table: string; via: string; action: string; rows: number }[]> {
+    const driver = this.connections.driver(handle)
+    const d = driver.dialect
+    const root = await this.table(handle, ref)
+    const schema = this.schemas.get(handle)!
+    const out: { table: string; via: string; action: string; rows: number }[] = []
+    const pkOf = (t: Table) => t.columns.filter((c) => c.primaryKey > 0).sort((a, b) => a.primaryKey - b.primaryKey).map((c) => c.name)
+    const visit = async (t: Table, tkeys: Cell[][], depth: number) => {
+      if (depth > 6 || tkeys.length === 0) return
+      const pk = pkOf(t)
+      for (const child of schema.tables) {
+        for (const fk of child.foreignKeys) {
+          if (fk.refTable !== t.name || (fk.refSchema ?? child.schema) !== t.schema) continue
+          // The referenced values: the keys themselves when the FK points at the primary key.
+          let refValues = tkeys
+          if (fk.refColumns.join() !== pk.join()) {
+            const params: unknown[] = []
+            const where = tkeys.map((k) => `(${pk.map((c, i) => (params.push(k[i]), `${d.quoteIdent(c)} = ${d.placeholder(params.length)}`)).join(' AND ')})`).join(' OR ')
+            const r = await driver.query(`SELECT ${fk.refColumns.map((c) => d.quoteIdent(c)).join(', ')} FROM ${d.qualify(t.schema, t.name)} WHERE ${where}`, params)
+            refValues = r.rows
+          }
+          if (refValues.length === 0) continue
+          const params: unknown[] = []
+          const where = refValues.map((v) => `(${fk.columns.map((c, i) => (params.push(v[i]), `${d.quoteIdent(c)} = ${d.placeholder(params.length)}`)).join(' AND ')})`).join(' OR ')
+          const childPk = pkOf(child)
+          const r = await driver.query(`SELECT ${childPk.length ? childPk.map((c) => d.quoteIdent(c)).join(', ') : 'count(*)'} FROM ${d.qualify(child.schema, child.name)} WHERE ${where}${childPk.length ? ' LIMIT 10001' : ''}`, params)
+          const rows = childPk.length ? r.rows.length : Number(r.rows[0]?.[0] ?? 0)
+          if (rows === 0) continue
+          const action = fk.onDelete === 'NO ACTION' || fk.onDelete === 'RESTRICT' ? 'blocks the delete' : fk.onDelete === 'CASCADE' ? 'deleted' : fk.onDelete === 'SET NULL' ? 'set to NULL' : 'set to DEFAULT'
+          out.push({ table: child.name, via: `${child.name}.${fk.columns.join(', ')} ON DELETE ${fk.onDelete}`, action, rows })
+          if (fk.onDelete === 'CASCADE' && childPk.length) await visit(child, r.rows, depth + 1)
+        }
+      }
+    }
+    await visit(root, keys, 0)
+    return out
+  }
+
+  /** A row's related rows through each ORM relationship, loaded with the given strategy. */
+  async related(handle: string, ref: TableRef, key: Cell[], strategy: 'select' | 'joined' | 'selectin' | 'subquery'): Promise<{ name: string; kind: string; target: string; columns: string[]; rows: Cell[][]; sql: string[] }[]> {
+    const table = await this.table(handle, ref)
+    const schema = this.schemas.get(handle)!
+    const driver = await openDriver(this.connections.config(handle))
+    const registry = new Registry(schema, driver.dialect)
+    const mapper = registry.mappers.get(tableKey(table))
+    if (!mapper || !mapper.hasPrimaryKey) {
+      await driver.close()
+      return []
+    }
+    const out: { name: string; kind: string; target: string; columns: string[]; rows: Cell[][]; sql: string[] }[] = []
+    try {
+      for (const rel of mapper.relationships.values()) {
+        const session = new Session(driver, registry, { autoflush: false })
+        const where = { op: 'and' as const, args: mapper.pk.map((i, k) => ({ op: 'cmp' as const, column: mapper.columns[i], cmp: '=' as const, value: key[k] })) }
+        let obj: Record<string, unknown> | null
+        if (strategy === 'select') {
+          obj = (await session.execute(select(mapper).where(where))).scalarOneOrNone() as Record<string, unknown> | null
+          if (obj) await session.load(obj, rel.name)
+        } else {
+          obj = (await session.execute(select(mapper).where(where).options({ relationship: rel.name, strategy }))).scalarOneOrNone() as Record<string, unknown> | null
+        }
+        const value = obj ? obj[rel.name] : null
+        const objs = (Array.isArray(value) ? value : value ? [value] : []) as Record<string, unknown>[]
+        out.push({
+          name: rel.name,
+          kind: rel.kind,
+          target: rel.target.table.name,
+          columns: rel.target.columns,
+          rows: objs.slice(0, 50).map((o) => rel.target.columns.map((c) => encodeCell(o[c]))),
+          sql: session.log.statements().filter((x) => x.startsWith('SELECT')),
+        })
+        await session.close()
+      }
+      return out
+    } finally {
+      await driver.close()
+    }
+  }
+
+  /**
    * Apply the grid's pending edits through an ORM session on a connection of its own, in one
    * transaction: `preview` runs them and rolls back (showing the exact SQL), `commit` commits.
    * A failure rolls everything back and names the edit it came from.
@@ -113,7 +197,7 @@ export class TableData {
     const table = await this.table(handle, ref)
     const schema = this.schemas.get(handle)!
     const driver = await openDriver(this.connections.config(handle))
-    const registry = new Registry(schema, driver.dialect)
+    const registry = new Registry(schema, driver.dialect, { passiveWhereDatabaseActs: true })
     const session = new Session(driver, registry, { autoflush: false, expireOnCommit: false })
     const editOf = new Map<object, string>()
     try {

@@ -20,6 +20,12 @@ export interface RegistryOptions {
   relationships?: Record<string, RelationshipOverride>
   /** Python-side defaults: `{ "users.name": "anonymous" }`. */
   defaults?: Record<string, unknown | (() => unknown)>
+  /**
+   * Leave children to the database where the foreign key has ON DELETE CASCADE / SET NULL /
+   * SET DEFAULT (passive_deletes=True on those relationships). SQLAlchemy's default is False;
+   * the data grid turns this on, so deleting a row does what the schema says.
+   */
+  passiveWhereDatabaseActs?: boolean
 }
 
 /** A table that only links two others: two FKs whose columns are exactly its primary key. */
@@ -49,7 +55,7 @@ export class Registry {
       const m = this.get(key.slice(0, dot))
       m.appDefaults.set(m.col(key.slice(dot + 1)), value)
     }
-    this.deriveRelationships(tables)
+    this.deriveRelationships(tables, options.passiveWhereDatabaseActs ?? false)
     for (const [key, o] of Object.entries(options.relationships ?? {})) {
       const dot = key.lastIndexOf('.')
       const rel = this.get(key.slice(0, dot)).relationships.get(key.slice(dot + 1))
@@ -77,7 +83,8 @@ export class Registry {
     return r
   }
 
-  private deriveRelationships(tables: Table[]) {
+  private deriveRelationships(tables: Table[], passiveWhereDatabaseActs: boolean) {
+    const acts = (a: string) => passiveWhereDatabaseActs && a !== 'NO ACTION' && a !== 'RESTRICT'
     const defaults = () => ({ cascade: parseCascade('save-update, merge'), passiveDeletes: false as const, lazy: 'select' as LoadStrategy, postUpdate: false })
     for (const t of tables) {
       const child = this.mappers.get(tableKey(t))!
@@ -86,8 +93,8 @@ export class Registry {
         const ma = this.mappers.get(tableKey({ schema: a.refSchema ?? t.schema, name: a.refTable }))
         const mb = this.mappers.get(tableKey({ schema: b.refSchema ?? t.schema, name: b.refTable }))
         if (ma && mb && ma !== mb) {
-          const ra = this.add(ma, { ...defaults(), target: mb, direction: 'manytomany', uselist: true, ownerColumns: a.refColumns.map((c) => ma.col(c)), targetColumns: b.refColumns.map((c) => mb.col(c)), secondary: { table: t, ownerFk: a.columns, targetFk: b.columns }, backPopulates: null, kind: 'many-to-many' }, plural(mb.table.name))
-          const rb = this.add(mb, { ...defaults(), target: ma, direction: 'manytomany', uselist: true, ownerColumns: b.refColumns.map((c) => mb.col(c)), targetColumns: a.refColumns.map((c) => ma.col(c)), secondary: { table: t, ownerFk: b.columns, targetFk: a.columns }, backPopulates: null, kind: 'many-to-many' }, plural(ma.table.name))
+          const ra = this.add(ma, { ...defaults(), passiveDeletes: acts(a.onDelete), target: mb, direction: 'manytomany', uselist: true, ownerColumns: a.refColumns.map((c) => ma.col(c)), targetColumns: b.refColumns.map((c) => mb.col(c)), secondary: { table: t, ownerFk: a.columns, targetFk: b.columns }, backPopulates: null, kind: 'many-to-many' }, plural(mb.table.name))
+          const rb = this.add(mb, { ...defaults(), passiveDeletes: acts(b.onDelete), target: ma, direction: 'manytomany', uselist: true, ownerColumns: b.refColumns.map((c) => mb.col(c)), targetColumns: a.refColumns.map((c) => ma.col(c)), secondary: { table: t, ownerFk: b.columns, targetFk: a.columns }, backPopulates: null, kind: 'many-to-many' }, plural(ma.table.name))
           ra.backPopulates = rb.name
           rb.backPopulates = ra.name
           continue
@@ -107,7 +114,7 @@ export class Registry {
         const m2o = this.add(child, { ...defaults(), target: parent, direction: 'manytoone', uselist: false, ownerColumns, targetColumns, secondary: null, backPopulates: null, kind: unique ? 'one-to-one' : 'many-to-one' }, manyToOneName(fk.columns, parent.table.name))
         const selfRef = parent === child
         const o2mName = unique ? singular(t.name) : selfRef ? `${singular(t.name)}_children` : t.name
-        const o2m = this.add(parent, { ...defaults(), target: child, direction: 'onetomany', uselist: !unique, ownerColumns: targetColumns, targetColumns: ownerColumns, secondary: null, backPopulates: m2o.name, kind: unique ? 'one-to-one' : 'one-to-many' }, o2mName)
+        const o2m = this.add(parent, { ...defaults(), passiveDeletes: acts(fk.onDelete), target: child, direction: 'onetomany', uselist: !unique, ownerColumns: targetColumns, targetColumns: ownerColumns, secondary: null, backPopulates: m2o.name, kind: unique ? 'one-to-one' : 'one-to-many' }, o2mName)
         m2o.backPopulates = o2m.name
       }
     }

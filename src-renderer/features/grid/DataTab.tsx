@@ -9,6 +9,9 @@ import { FilterBar } from './FilterBar'
 import { addRow, closeReview, commitEdits, discardEdits, initGrid, refreshView, reviewEdits, setCell, toggleDelete, useGrid } from './grid-store'
 import { ReviewDialog } from './ReviewDialog'
 import { ExportDialog, ImportDialog } from './MoveDataDialogs'
+import { RelatedPanel } from './RelatedPanel'
+import { DeleteConfirm } from './DeleteConfirm'
+import { call } from '../../bridge/client'
 import { totalRows } from './DataGrid'
 
 /** A table's rows: keyset-paged grid, sort, filter, and edits reviewed before one commit. */
@@ -25,6 +28,8 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
   const [colWidths, setColWidths] = useState<Record<string, number>>({})
   const [showFilter, setShowFilter] = useState(!!initialFilter)
   const [dialog, setDialog] = useState<'export' | 'import' | null>(null)
+  const [showRelated, setShowRelated] = useState(false)
+  const [deleting, setDeleting] = useState<{ row: { id: string; key: Cell[] | null; values: Record<string, Cell> }; effects: { table: string; via: string; action: string; rows: number }[] } | null>(null)
 
   useEffect(() => {
     if (table) initGrid(tabId, handle, { schema: table.schema, name: table.name }, initialFilter ? { op: 'cmp', column: initialFilter.column, cmp: '=', value: initialFilter.value } : null)
@@ -62,6 +67,15 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
     g.columns.forEach((c, k) => (values[c] = b.rows[n % 100][k]))
     return { id: `k:${JSON.stringify(key)}`, key, values }
   }
+  /** Before a row is marked, say what its deletion does to other tables. */
+  const askDelete = async () => {
+    const r = selRow()
+    if (!r) return
+    if (!r.key || g.edits[r.id]?.kind === 'delete') return toggleDelete(tabId, r)
+    const effects = await call('data.deleteEffects', { handle, table: g.table, keys: [r.key] }).catch(() => [])
+    if (effects.length === 0) toggleDelete(tabId, r)
+    else setDeleting({ row: r, effects })
+  }
   const sortBy = (col: string, add: boolean) => {
     const cur = g.sort.find((s) => s.column === col)
     let next = add ? g.sort.filter((s) => s.column !== col) : []
@@ -89,13 +103,16 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
         <button className="btn small" disabled={!editable || !selected} onClick={() => { const r = selRow(); if (r) { const v = { ...r.values }; for (const c of table.columns) if (c.primaryKey && c.autoincrement) delete v[c.name]; addRow(tabId, v) } }} title="Duplicate the selected row as a new one">
           Duplicate
         </button>
-        <button className="btn small" disabled={!editable || !selected} onClick={() => { const r = selRow(); if (r) toggleDelete(tabId, r) }} title="Mark the selected row for deletion (again to unmark)" data-testid="delete-row">
+        <button className="btn small" disabled={!editable || !selected} onClick={() => void askDelete()} title="Mark the selected row for deletion (again to unmark)" data-testid="delete-row">
           <Icon name="trash" size={12} /> Delete
         </button>
         <button className="btn small" disabled={!editable || !selected} onClick={() => { const r = selRow(); const c = selected && g.columns[selected.col]; if (r && c) setCell(tabId, r, c, null) }} title="Set the selected cell to NULL" data-testid="set-null">
           NULL
         </button>
         <span className="sep-v" />
+        <button className={`btn small ghost${showRelated ? ' on' : ''}`} onClick={() => setShowRelated(!showRelated)} data-testid="toggle-related" title="Rows related to the selected one, through the ORM's relationships">
+          Related
+        </button>
         <button className="btn small ghost" onClick={() => setDialog('export')} data-testid="open-export">
           Export
         </button>
@@ -127,6 +144,7 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
         </div>
       )}
       {g.loadError && <div className="error-box grid-error" role="alert">{g.loadError}</div>}
+      <div className="grid-area">
       <div className="grid-wrap" onClickCapture={(e) => {
         const h = (e.target as HTMLElement).closest('.gh-cell') as HTMLElement | null
         if (h && !(e.target as HTMLElement).classList.contains('gh-resize')) {
@@ -135,6 +153,8 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
         }
       }}>
         <DataGrid tabId={tabId} table={table} selected={selected} anchor={anchor} onSelect={select} onMessage={(kind, text) => toast(kind === 'error' ? 'error' : 'info', text)} editable={editable} colWidths={colWidths} onResize={(c, w) => setColWidths((x) => ({ ...x, [c]: w }))} onOpenRef={(refTable, refColumn, value) => openDataTab(handle, entry?.state === 'ready' ? (entry.schema.tables.find((t) => t.name === refTable) ? tableKey(entry.schema.tables.find((t) => t.name === refTable)!) : refTable) : refTable, { column: refColumn, value })} />
+      </div>
+      {showRelated && <RelatedPanel handle={handle} table={g.table} rowKey={selRow()?.key ?? null} onOpen={(t) => openDataTab(handle, entry?.state === 'ready' ? tableKey(entry.schema.tables.find((x) => x.name === t) ?? { schema: null, name: t }) : t)} />}
       </div>
       <div className="grid-status muted small" data-testid="grid-status">
         <span data-testid="row-count">{g.count ? `${g.count.exact ? '' : '~'}${g.count.count.toLocaleString('en-US')} rows${g.count.exact ? '' : ' (estimated)'}` : 'counting…'}</span>
@@ -145,6 +165,7 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
       </div>
       {dialog === 'export' && <ExportDialog handle={handle} table={g.table} view={{ sort: g.sort, filter: g.filter, where: g.where }} onClose={() => setDialog(null)} />}
       {dialog === 'import' && <ImportDialog handle={handle} table={table} onClose={() => setDialog(null)} onDone={() => refreshView(tabId)} />}
+      {deleting && <DeleteConfirm effects={deleting.effects} onCancel={() => setDeleting(null)} onConfirm={() => { toggleDelete(tabId, deleting.row); setDeleting(null) }} />}
       {g.review && <ReviewDialog review={g.review} busy={g.busy} onClose={() => closeReview(tabId)} onCommit={() => commitEdits(tabId)} />}
     </div>
   )
