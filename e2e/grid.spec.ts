@@ -122,3 +122,15 @@ test('related rows through the relationships, and what a delete will cascade to'
   page.once('dialog', (d) => d.accept())
   await page.getByTestId('discard').click()
 })
+
+test('columns can be hidden and reordered without reloading rows', async ({ page }) => {
+  const app = new AppPage(page)
+  await app.open()
+  await app.openData('cities')
+  await page.getByTestId('toggle-columns').click()
+  await page.getByTestId('show-longitude').uncheck()
+  await expect(page.getByTestId('col-longitude')).toHaveCount(0)
+  await page.getByTestId('columns-popover').locator('.col-item', { hasText: 'name' }).getByTitle('Move left').click()
+  await expect(page.locator('.gh-cell').nth(1)).toHaveAttribute('data-testid', 'col-name')
+  await expect(page.getByTestId('toggle-columns')).toHaveText('Columns (1 hidden)')
+})

@@ -131,6 +131,18 @@ describe.each(['sqlite', 'postgres'] as const)('table data on %s', (engine) => {
     const after1 = await data.page({ ...view([]), after: null, before: null, fromEnd: false, limit: 10 })
     expect(after1.keys.map((k) => Number(k[0]))).toEqual([1, 2, 3, 4, 5])
     const good = await data.applyEdits(handle, table, edits, 'commit')
+    if (engine === 'sqlite') {
+      // A table without a primary key is edited by its rowid.
+      const d = cm.driver(handle)
+      await d.query('CREATE TABLE nokey (a text, b integer)')
+      await d.query("INSERT INTO nokey VALUES ('x', 1), ('y', 2)")
+      data.invalidate(handle)
+      const p = await data.page({ ...view([]), table: { schema: null, name: 'nokey' }, after: null, before: null, fromEnd: false, limit: 10 })
+      expect(p.keyColumns).toEqual(['__rowid'])
+      const r = await data.applyEdits(handle, { schema: null, name: 'nokey' }, [{ kind: 'update', id: 'u', key: p.keys[1], values: { a: 'Y' } }, { kind: 'insert', id: 'i', values: { a: 'z', b: 3 } }, { kind: 'delete', id: 'd', key: p.keys[0] }], 'commit')
+      expect(r.ok).toBe(true)
+      expect((await d.query('SELECT a, b FROM nokey ORDER BY b')).rows).toEqual([['Y', 2], ['z', 3]])
+    }
     expect(good.ok).toBe(true)
     const after2 = await data.page({ ...view([]), after: null, before: null, fromEnd: false, limit: 10 })
     expect(after2.keys.map((k) => Number(k[0]))).toEqual([1, 2, 3, 4, 100])

@@ -194,9 +194,16 @@ export class TableData {
    * A failure rolls everything back and names the edit it came from.
    */
   async applyEdits(handle: string, ref: TableRef, edits: RowEdit[], mode: 'preview' | 'commit'): Promise<ApplyEditsResult> {
-    const table = await this.table(handle, ref)
-    const schema = this.schemas.get(handle)!
+    let table = await this.table(handle, ref)
+    let schema = this.schemas.get(handle)!
     const driver = await openDriver(this.connections.config(handle))
+    // A table without a primary key is edited by its rowid where the engine has one (SQLite).
+    const rowid = driver.dialect.rowidColumn
+    if (!table.columns.some((c) => c.primaryKey > 0) && table.hasRowid && rowid && !table.columns.some((c) => c.name.toLowerCase() === rowid)) {
+      const withRowid = { ...table, columns: [{ name: rowid, type: 'integer' as const, nativeType: 'INTEGER', nullable: false, serverDefault: null, autoincrement: true, primaryKey: 1, unique: false }, ...table.columns] }
+      schema = { ...schema, tables: schema.tables.map((t) => (t === table ? withRowid : t)) }
+      table = withRowid
+    }
     const registry = new Registry(schema, driver.dialect, { passiveWhereDatabaseActs: true })
     const session = new Session(driver, registry, { autoflush: false, expireOnCommit: false })
     const editOf = new Map<object, string>()

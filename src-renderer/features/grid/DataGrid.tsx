@@ -42,8 +42,10 @@ export function totalRows(g: GridState): number {
  * A virtualized grid: only the visible rows are in the DOM; blocks of 100 rows are read from the
  * database as they scroll into view. Pending edits are drawn over the rows, by row key.
  */
-export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, editable, colWidths, onResize, onMessage }: {
+export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, editable, colWidths, onResize, onMessage, visible }: {
   tabId: string
+  /** Columns to show, in display order (hidden ones left out). */
+  visible: string[] | null
   table: Table | undefined
   selected: { row: number; col: number } | null
   /** The other corner of a range selection (shift+click, shift+arrows). */
@@ -71,6 +73,7 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
   }, [])
 
   const total = g ? totalRows(g) : 0
+  const cols = g ? (visible ?? g.columns).filter((c) => g.columns.includes(c)) : []
   const first = Math.max(0, Math.floor(scrollTop / ROW_H) - 5)
   const last = Math.min(total - 1, Math.ceil((scrollTop + height) / ROW_H) + 5)
 
@@ -97,17 +100,17 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
       if (!g || !editable) return
       const r = rowAt(g, row)
       if (!r || r.pending?.kind === 'delete') return
-      const c = g.columns[col]
+      const c = cols[col]
       const v = r.pending?.kind === 'update' && c in r.pending.values ? r.pending.values[c] : r.values[c]
       setEditing({ row, col, text: initial ?? (v === undefined ? '' : cellEditText(v)), error: null })
     },
-    [g, editable],
+    [g, editable, cols],
   )
 
   const commitEdit = () => {
     if (!editing || !g) return
     const r = rowAt(g, editing.row)
-    const c = g.columns[editing.col]
+    const c = cols[editing.col]
     const meta = colMeta.get(c)
     const parsed = parseCellInput(editing.text, meta?.type ?? 'text')
     if (!parsed.ok) {
@@ -132,7 +135,7 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
     const s = selected ?? { row: 0, col: 0 }
     const move = (row: number, col: number) => {
       const r = Math.max(0, Math.min(total - 1, row))
-      onSelect({ row: r, col: Math.max(0, Math.min(g.columns.length - 1, col)) }, e.shiftKey && e.key !== 'Tab')
+      onSelect({ row: r, col: Math.max(0, Math.min(cols.length - 1, col)) }, e.shiftKey && e.key !== 'Tab')
       ensureVisible(r)
       e.preventDefault()
     }
@@ -165,7 +168,7 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
       if (!r) continue
       const line: string[] = []
       for (let k = c0; k <= c1; k++) {
-        const c = g.columns[k]
+        const c = cols[k]
         const v = r.pending?.kind === 'update' && c in r.pending.values ? r.pending.values[c] : r.values[c]
         line.push(v === undefined || v === null ? '' : cellEditText(v))
       }
@@ -187,7 +190,7 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
     const parsed: { row: number; col: string; value: Cell }[] = []
     for (let i = 0; i < lines.length; i++) {
       for (let j = 0; j < lines[i].length; j++) {
-        const col = g.columns[selected.col + j]
+        const col = cols[selected.col + j]
         if (!col) continue
         const t = lines[i][j]
         if (t === '' && colMeta.get(col)?.nullable) {
@@ -213,7 +216,6 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
   }
 
   if (!g) return null
-  const cols = g.columns
   const inRange = (row: number, col: number) => {
     if (!selected || !anchor) return false
     return row >= Math.min(anchor.row, selected.row) && row <= Math.max(anchor.row, selected.row) && col >= Math.min(anchor.col, selected.col) && col <= Math.max(anchor.col, selected.col)

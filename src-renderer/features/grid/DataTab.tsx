@@ -29,6 +29,9 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
   const [showFilter, setShowFilter] = useState(!!initialFilter)
   const [dialog, setDialog] = useState<'export' | 'import' | null>(null)
   const [showRelated, setShowRelated] = useState(false)
+  const [order, setOrder] = useState<string[] | null>(null)
+  const [hidden, setHidden] = useState<string[]>([])
+  const [showColumns, setShowColumns] = useState(false)
   const [deleting, setDeleting] = useState<{ row: { id: string; key: Cell[] | null; values: Record<string, Cell> }; effects: { table: string; via: string; action: string; rows: number }[] } | null>(null)
 
   useEffect(() => {
@@ -49,8 +52,16 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
   if (!table) return <div className="pane-note">Loading…</div>
   if (!g) return <div className="pane-note"><span className="spinner" /> Reading rows…</div>
   const pendingCount = Object.keys(g.edits).length
-  const editable = table.kind === 'table' && table.columns.some((c) => c.primaryKey > 0)
-  const noEditReason = table.kind === 'view' ? 'Views are read-only here' : !editable ? 'Read-only: this table has no primary key, so a changed row could not be found again reliably' : null
+  const hasKey = table.columns.some((c) => c.primaryKey > 0)
+  const editable = table.kind === 'table' && (hasKey || table.hasRowid)
+  const noEditReason =
+    table.kind === 'view'
+      ? 'Views are read-only here'
+      : !editable
+        ? 'Read-only: this table has no primary key, so a changed row could not be found again reliably'
+        : !hasKey
+          ? 'No primary key: rows are edited by their SQLite rowid'
+          : null
   const selRow = () => {
     if (!selected) return null
     const i = selected.row
@@ -84,6 +95,16 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
     void refreshView(tabId, { sort: next })
   }
   const total = totalRows(g)
+  const allColumns = order ?? table.columns.map((c) => c.name)
+  const visibleColumns = allColumns.filter((c) => !hidden.includes(c))
+  const moveColumn = (c: string, d: -1 | 1) => {
+    const list = [...allColumns]
+    const i = list.indexOf(c)
+    const j = i + d
+    if (j < 0 || j >= list.length) return
+    ;[list[i], list[j]] = [list[j], list[i]]
+    setOrder(list)
+  }
   return (
     <div className="data-tab">
       <div className="toolbar">
@@ -106,10 +127,30 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
         <button className="btn small" disabled={!editable || !selected} onClick={() => void askDelete()} title="Mark the selected row for deletion (again to unmark)" data-testid="delete-row">
           <Icon name="trash" size={12} /> Delete
         </button>
-        <button className="btn small" disabled={!editable || !selected} onClick={() => { const r = selRow(); const c = selected && g.columns[selected.col]; if (r && c) setCell(tabId, r, c, null) }} title="Set the selected cell to NULL" data-testid="set-null">
+        <button className="btn small" disabled={!editable || !selected} onClick={() => { const r = selRow(); const c = selected && visibleColumns[selected.col]; if (r && c) setCell(tabId, r, c, null) }} title="Set the selected cell to NULL" data-testid="set-null">
           NULL
         </button>
         <span className="sep-v" />
+        <div className="popover-anchor">
+          <button className={`btn small ghost${showColumns ? ' on' : ''}`} onClick={() => setShowColumns(!showColumns)} data-testid="toggle-columns">
+            Columns{hidden.length ? ` (${hidden.length} hidden)` : ''}
+          </button>
+          {showColumns && (
+            <div className="popover" data-testid="columns-popover">
+              {allColumns.map((c) => (
+                <div key={c} className="col-item">
+                  <label className="check">
+                    <input type="checkbox" checked={!hidden.includes(c)} onChange={(e) => setHidden(e.target.checked ? hidden.filter((x) => x !== c) : [...hidden, c])} data-testid={`show-${c}`} /> <span className="mono">{c}</span>
+                  </label>
+                  <span className="spacer" />
+                  <button className="icon-button" title="Move left" onClick={() => moveColumn(c, -1)}>↑</button>
+                  <button className="icon-button" title="Move right" onClick={() => moveColumn(c, 1)}>↓</button>
+                </div>
+              ))}
+              <button className="link small" onClick={() => { setOrder(null); setHidden([]) }}>Reset</button>
+            </div>
+          )}
+        </div>
         <button className={`btn small ghost${showRelated ? ' on' : ''}`} onClick={() => setShowRelated(!showRelated)} data-testid="toggle-related" title="Rows related to the selected one, through the ORM's relationships">
           Related
         </button>
@@ -152,7 +193,7 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
           if (col) sortBy(col, e.shiftKey)
         }
       }}>
-        <DataGrid tabId={tabId} table={table} selected={selected} anchor={anchor} onSelect={select} onMessage={(kind, text) => toast(kind === 'error' ? 'error' : 'info', text)} editable={editable} colWidths={colWidths} onResize={(c, w) => setColWidths((x) => ({ ...x, [c]: w }))} onOpenRef={(refTable, refColumn, value) => openDataTab(handle, entry?.state === 'ready' ? (entry.schema.tables.find((t) => t.name === refTable) ? tableKey(entry.schema.tables.find((t) => t.name === refTable)!) : refTable) : refTable, { column: refColumn, value })} />
+        <DataGrid tabId={tabId} table={table} visible={visibleColumns} selected={selected} anchor={anchor} onSelect={select} onMessage={(kind, text) => toast(kind === 'error' ? 'error' : 'info', text)} editable={editable} colWidths={colWidths} onResize={(c, w) => setColWidths((x) => ({ ...x, [c]: w }))} onOpenRef={(refTable, refColumn, value) => openDataTab(handle, entry?.state === 'ready' ? (entry.schema.tables.find((t) => t.name === refTable) ? tableKey(entry.schema.tables.find((t) => t.name === refTable)!) : refTable) : refTable, { column: refColumn, value })} />
       </div>
       {showRelated && <RelatedPanel handle={handle} table={g.table} rowKey={selRow()?.key ?? null} onOpen={(t) => openDataTab(handle, entry?.state === 'ready' ? tableKey(entry.schema.tables.find((x) => x.name === t) ?? { schema: null, name: t }) : t)} />}
       </div>
