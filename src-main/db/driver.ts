@@ -69,3 +69,19 @@ export function commandOf(sql: string): string {
   const m = /^\s*(?:(?:--[^\n]*\n)|(?:\/\*[\s\S]*?\*\/)|\s)*([A-Za-z]+)/.exec(sql)
   return m ? m[1].toUpperCase() : ''
 }
+
+/** The wait and lost listeners every driver keeps. */
+export abstract class DriverEvents {
+  protected readonly waitListeners = new Set<(e: WaitEvent) => void>()
+  protected readonly lostListeners = new Set<(message: string) => void>()
+
+  onWait(listener: (e: WaitEvent) => void): () => void {
+    this.waitListeners.add(listener)
+    return () => this.waitListeners.delete(listener)
+  }
+
+  onLost(listener: (message: string) => void): () => void {
+    this.lostListeners.add(listener)
+    return () => this.lostListeners.delete(listener)
+  }
+}

@@ -4,7 +4,7 @@ import { AppError } from '../../../src-shared/errors'
 import type { PostgresConfig } from '../../../src-shared/connection'
 import type { QueryResult } from '../../../src-shared/query'
 import { encodeCell, type Cell } from '../../../src-shared/values'
-import { commandOf, type BatchStep, type BatchStepResult, type Driver, type QueryOptions, type WaitEvent } from '../driver'
+import { commandOf, DriverEvents, type BatchStep, type BatchStepResult, type Driver, type QueryOptions, type WaitEvent } from '../driver'
 import { postgresDialect } from './pg-dialect'
 import { pgError } from './pg-errors'
 
@@ -55,14 +55,12 @@ function clientConfig(c: PostgresConfig, ssl: boolean | ConnectionOptions): pg.C
 const WAIT_POLL_MS = 40
 
 /** A PostgreSQL connection: one pg.Client, so a session's transaction stays on one backend. */
-export class PostgresDriver implements Driver {
+export class PostgresDriver extends DriverEvents implements Driver {
   readonly dialect = postgresDialect
   readonly readOnly = false
   serverVersion = ''
   backendPid = 0
   private running: { queryId: string | null } | null = null
-  private waitListeners = new Set<(e: WaitEvent) => void>()
-  private lostListeners = new Set<(m: string) => void>()
   private monitor: pg.Client | null = null
   private closing = false
 
@@ -70,7 +68,9 @@ export class PostgresDriver implements Driver {
     private readonly client: pg.Client,
     private readonly config: PostgresConfig,
     private readonly ssl: boolean | ConnectionOptions,
-  ) {}
+  ) {
+    super()
+  }
 
   get database() {
     return this.config.database
@@ -235,16 +235,6 @@ export class PostgresDriver implements Driver {
     this.closing = true
     await this.monitor?.end().catch(() => {})
     await this.client.end().catch(() => {})
-  }
-
-  onWait(listener: (e: WaitEvent) => void) {
-    this.waitListeners.add(listener)
-    return () => this.waitListeners.delete(listener)
-  }
-
-  onLost(listener: (message: string) => void) {
-    this.lostListeners.add(listener)
-    return () => this.lostListeners.delete(listener)
   }
 }
 

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads'
 import { AppError } from '../../../src-shared/errors'
 import type { SqliteConfig } from '../../../src-shared/connection'
 import type { QueryResult } from '../../../src-shared/query'
-import { commandOf, type BatchStep, type BatchStepResult, type Driver, type QueryOptions, type WaitEvent } from '../driver'
+import { commandOf, DriverEvents, type BatchStep, type BatchStepResult, type Driver, type QueryOptions, type WaitEvent } from '../driver'
 import { sqliteDialect } from './sqlite-dialect'
 import { sqliteError } from './sqlite-errors'
 import { CANCEL_SLOT, type OpenReply, type QueryReply, type WorkerMessage, type WorkerRequest } from './sqlite-protocol'
@@ -38,7 +38,7 @@ export interface SqliteDriverOptions {
  * A SQLite connection living on its own worker thread. Requests are sent one at a time (the
  * worker is synchronous anyway); the queue lives here so cancel can target the one in flight.
  */
-export class SqliteDriver implements Driver {
+export class SqliteDriver extends DriverEvents implements Driver {
   readonly dialect = sqliteDialect
   serverVersion = ''
   journalMode = ''
@@ -48,14 +48,14 @@ export class SqliteDriver implements Driver {
   private queue: { req: WorkerRequest; pending: Pending }[] = []
   private readonly cancelBuf = new SharedArrayBuffer(4)
   private readonly cancelFlag = new Int32Array(this.cancelBuf)
-  private waitListeners = new Set<(e: WaitEvent) => void>()
-  private lostListeners = new Set<(m: string) => void>()
   private closed = false
 
   private constructor(
     private readonly config: SqliteConfig,
     private readonly options: Required<SqliteDriverOptions>,
-  ) {}
+  ) {
+    super()
+  }
 
   get database() {
     return basename(this.config.path)
@@ -201,15 +201,5 @@ export class SqliteDriver implements Driver {
       this.worker.removeAllListeners()
       await this.worker.terminate()
     }
-  }
-
-  onWait(listener: (e: WaitEvent) => void) {
-    this.waitListeners.add(listener)
-    return () => this.waitListeners.delete(listener)
-  }
-
-  onLost(listener: (message: string) => void) {
-    this.lostListeners.add(listener)
-    return () => this.lostListeners.delete(listener)
   }
 }
