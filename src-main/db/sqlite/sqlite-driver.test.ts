@@ -71,6 +71,27 @@ describe('SqliteDriver', () => {
     await a.query('ROLLBACK')
   })
 
+  it('a read transaction upgrading to write while another connection writes gets SQLITE_BUSY at once, as in SQLite', async () => {
+    const path = tempSqlitePath()
+    const a = await track(open(path))
+    await a.query('CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)')
+    await a.query('INSERT INTO t VALUES (1, 10)')
+    const b = await track(open(path, 5000))
+    const waits: WaitEvent[] = []
+    b.onWait((w) => waits.push(w))
+    await a.query('BEGIN')
+    await a.query('UPDATE t SET v = 11 WHERE id = 1')
+    await b.query('BEGIN')
+    expect((await b.query('SELECT v FROM t')).rows).toEqual([[10]])
+    const started = Date.now()
+    const err = await b.query('UPDATE t SET v = 12 WHERE id = 1').catch((e: unknown) => e)
+    expect(Date.now() - started).toBeLessThan(1000) // not the 5 s busy timeout
+    expect(err).toMatchObject({ code: 'BUSY' })
+    expect(waits).toEqual([])
+    await b.query('ROLLBACK')
+    await a.query('COMMIT')
+  })
+
   it('cancels a statement waiting on a lock at once', async () => {
     const path = tempSqlitePath()
     const a = await track(open(path))

@@ -4,12 +4,16 @@ import type { Cell } from '../../../src-shared/values'
 import { CANCEL_SLOT, type QueryReply, type WorkerMessage, type WorkerRequest } from './sqlite-protocol'
 
 // One SQLite connection per worker thread: better-sqlite3 is synchronous, so a statement that
-// waits on a lock blocks this thread only. We run with busy_timeout = 0 and retry SQLITE_BUSY
-// here ourselves, so the driver learns the moment a statement starts waiting and can cancel the
-// wait through the shared flag instead of waiting for the timeout.
+// waits on a lock blocks this thread only. SQLite's own busy handler runs in short slices
+// (busy_timeout = BUSY_SLICE_MS) and we retry here, so the driver learns within one slice that a
+// statement is waiting, and can cancel the wait through the shared flag. A SQLITE_BUSY that
+// comes back at once means SQLite skipped its busy handler because waiting could deadlock (a
+// read transaction upgrading while another connection writes): that one fails at once, as it
+// does in SQLite itself.
 
 let db: Database.Database | null = null
 let busyTimeoutMs = 5000
+const BUSY_SLICE_MS = 50
 let cancelFlag: Int32Array | null = null
 const statements = new Map<string, Database.Statement>()
 const MAX_CACHED = 200
@@ -67,22 +71,24 @@ class Cancelled extends Error {
 function withBusyRetry<T>(id: number, fn: () => T): T {
   let since = 0
   for (;;) {
+    const t0 = Date.now()
     try {
       const out = fn()
       if (since) post({ kind: 'wait', id, waiting: false, since })
       return out
     } catch (e) {
       const now = Date.now()
-      if (!isBusy(e) || (since && now - since >= busyTimeoutMs)) {
+      const attemptMs = now - t0
+      // Back at once: SQLite did not run its busy handler, so waiting cannot help.
+      const immediate = attemptMs < BUSY_SLICE_MS / 2
+      if (!isBusy(e) || immediate || (since && now - since >= busyTimeoutMs)) {
         if (since) post({ kind: 'wait', id, waiting: false, since })
         throw e
       }
       if (!since) {
-        since = now
+        since = now - attemptMs
         post({ kind: 'wait', id, waiting: true, since })
       }
-      // Sleep a little, waking at once if the driver raises the cancel flag.
-      Atomics.wait(cancelFlag!, CANCEL_SLOT, 0, 10)
       if (Atomics.load(cancelFlag!, CANCEL_SLOT) !== 0) {
         post({ kind: 'wait', id, waiting: false, since })
         throw new Cancelled('Cancelled while waiting for a lock')
@@ -145,20 +151,22 @@ function runBatch(id: number, steps: { sql: string; params: unknown[][]; returni
       try {
         if (reader) {
           let r: unknown[][]
+          const t0 = Date.now()
           try {
             r = st.all(args) as unknown[][]
           } catch (e) {
-            if (!isBusy(e)) throw e
+            if (!isBusy(e) || Date.now() - t0 < BUSY_SLICE_MS / 2) throw e
             r = withBusyRetry(id, () => st.all(args) as unknown[][])
           }
           changes[i] = r.length
           if (rows) rows[i] = r.map((row) => row.map(toCell))
         } else {
           let info: Database.RunResult
+          const t0 = Date.now()
           try {
             info = st.run(args)
           } catch (e) {
-            if (!isBusy(e)) throw e
+            if (!isBusy(e) || Date.now() - t0 < BUSY_SLICE_MS / 2) throw e
             info = withBusyRetry(id, () => st.run(args))
           }
           changes[i] = info.changes
@@ -180,7 +188,7 @@ function handle(req: WorkerRequest): unknown {
       busyTimeoutMs = req.busyTimeoutMs
       cancelFlag = new Int32Array(req.cancelFlag)
       db = new Database(req.path, { fileMustExist: !req.create, readonly: req.readOnly })
-      db.pragma('busy_timeout = 0')
+      db.pragma(`busy_timeout = ${BUSY_SLICE_MS}`)
       // Touch the schema so a file that is not a database fails here, not on the first query.
       db.prepare('SELECT count(*) FROM sqlite_master').get()
       if (!req.readOnly) db.pragma('foreign_keys = ON')
