@@ -5,6 +5,7 @@ import { cellSchema } from './values'
 import { databaseSchemaSchema } from './schema'
 import { applyEditsResultSchema, countSchema, cursorSchema, pageRequestSchema, pageSchema, rowEditSchema, tableRefSchema, viewSpecSchema } from './grid'
 import { explainResultSchema, historyEntrySchema } from './plan'
+import { scenarioRunSchema } from './tx'
 import { mapperInfoSchema, objectViewSchema, ormActionSchema, ormQuerySchema, sessionSnapshotSchema, sqlLogEntrySchema } from './orm'
 
 /**
@@ -148,6 +149,23 @@ export const contract = {
     doc: 'Import CSV rows into a table: every row type-checked first, then one transaction; rows that fail are listed with the reason and nothing is written.',
     input: z.object({ handle, table: tableRefSchema, path: z.string().optional(), text: z.string().optional(), delimiter: z.string().length(1).default(','), hasHeader: z.boolean().default(true), mapping: z.record(z.string(), z.number().int().nullable()) }),
     output: z.object({ ok: z.boolean(), inserted: z.number(), failures: z.array(z.object({ row: z.number(), column: z.string().nullable(), value: z.string().nullable(), reason: z.string() })), failureCount: z.number() }),
+  }),
+
+  'tx.scenarios': method({
+    doc: 'The anomaly scenarios: the notes\' anomalies plus read skew, write skew, G1c and the read-only anomaly.',
+    input: none,
+    output: z.array(z.object({ id: z.string(), name: z.string(), anomaly: z.string(), description: z.string(), panes: z.array(z.string()), steps: z.array(z.object({ pane: z.string(), sql: z.string() })) })),
+  }),
+  'tx.levels': method({ doc: 'The isolation levels (or SQLite BEGIN modes) of a connection, weakest first.', input: z.object({ handle }), output: z.array(z.string()) }),
+  'tx.runScenario': method({
+    doc: 'Run a scenario at a level on its own connections (scratch table schemist_isolation_test): every step with its result, wait or error, and the verdict.',
+    input: z.object({ handle, scenario: z.string(), level: z.string().nullable() }),
+    output: scenarioRunSchema,
+  }),
+  'tx.matrix': method({
+    doc: 'Every scenario at every level on this server: the table the notes draw, measured here.',
+    input: z.object({ handle }),
+    output: z.object({ levels: z.array(z.string()), scenarios: z.array(z.object({ id: z.string(), name: z.string() })), runs: z.record(z.string(), z.record(z.string(), scenarioRunSchema)) }),
   }),
 
   'query.run': method({

@@ -2,6 +2,9 @@ import { describeConfig } from '../../src-shared/connection'
 import { AppError } from '../../src-shared/errors'
 import { createTableSql, createViewSql } from '../model/ddl'
 import { openDriver } from '../db/open-driver'
+import { runScenario } from '../tx/scenario-runner'
+import { scenario, SCENARIOS } from '../tx/scenarios'
+import { runMatrix } from '../tx/matrix'
 import { parseEnvFile, parsePostgresUrl } from '../db/connection-parsers'
 import { PLAYGROUND_CONNECTION_ID, type Services } from '../services'
 import type { Handlers } from './router'
@@ -93,6 +96,11 @@ export function createHandlers(s: Services): Handlers {
     'data.cancelExport': async ({ exportId }) => ({ cancelled: s.exporter.cancel(exportId) }),
     'data.importPreview': async (req) => s.importer.preview(req),
     'data.import': async (req) => s.importer.run(req),
+
+    'tx.scenarios': async () => SCENARIOS.map(({ id, name, anomaly, description, panes, steps }) => ({ id, name, anomaly, description, panes, steps })),
+    'tx.levels': async ({ handle }) => [...s.connections.driver(handle).dialect.isolationLevels],
+    'tx.runScenario': async ({ handle, scenario: id, level }) => runScenario(s.connections.config(handle), scenario(id), level),
+    'tx.matrix': async ({ handle }) => runMatrix(s.connections.config(handle)),
 
     'query.run': async ({ handle, sql, params, queryId }) => {
       const key = s.connections.list().find((c) => c.handle === handle)?.savedId ?? 'adhoc'

@@ -5,6 +5,9 @@ import { loadSample } from '../sample/load-sample'
 import { parseConnectionArg } from './connection-arg'
 import { formatSchema } from './format-schema'
 import { ormDemo } from './orm-demo'
+import { runScenario } from '../tx/scenario-runner'
+import { scenario, SCENARIOS } from '../tx/scenarios'
+import { formatMatrix, runMatrix } from '../tx/matrix'
 
 // The headless CLI over the same services the app uses. Every command takes --json.
 
@@ -28,7 +31,7 @@ function parseArgs(argv: string[]): Parsed {
   return { positional, flags }
 }
 
-const VALUE_FLAGS = new Set(['connection', 'dialect', 'to'])
+const VALUE_FLAGS = new Set(['connection', 'dialect', 'to', 'level'])
 
 const USAGE = `schemist <command> [options]
 
@@ -37,6 +40,12 @@ Commands:
   sample <file.sqlite>        Create a SQLite file with the bundled sample schema and rows
   orm-demo <connection>       Run a scripted unit of work on the sample schema and print its SQL
                               (rolled back at the end; --commit keeps it)
+  isolation scenarios         List the anomaly scenarios
+  isolation scenario <id> --connection <c> [--level L]
+                              Run one scenario step by step and print the verdict
+  isolation matrix --connection <c>
+                              Run every scenario at every isolation level; print the matrix
+                              (scenarios use a scratch table, schemist_isolation_test)
 
 <connection> is a SQLite file path or a postgres://user:pass@host:port/db URL.
 Every command takes --json for machine-readable output.`
@@ -70,6 +79,32 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
         const steps = await withDriver(rest[0], (d) => ormDemo(d, json ? () => {} : out, { commit: flags.has('commit') }))
         if (json) out(JSON.stringify(steps.map((st) => ({ step: st.step, sql: st.sql.map((e) => ({ sql: e.sql, params: e.params, executions: e.executions, rows: e.rows, ms: Math.round(e.durationMs * 100) / 100 })) })), null, 2))
         return 0
+      }
+      case 'isolation': {
+        const [sub, id] = rest
+        if (sub === 'scenarios') {
+          out(json ? JSON.stringify(SCENARIOS.map(({ id, name, anomaly, description }) => ({ id, name, anomaly, description })), null, 2) : SCENARIOS.map((s) => `${s.id.padEnd(22)} ${s.name} (${s.anomaly})`).join('\n'))
+          return 0
+        }
+        const config = parseConnectionArg(flags.get('connection') as string | undefined)
+        if (sub === 'scenario') {
+          const r = await runScenario(config, scenario(id), (flags.get('level') as string | undefined) ?? null)
+          if (json) out(JSON.stringify(r, null, 2))
+          else {
+            for (const st of r.steps) {
+              const res = st.error ? `ERROR: ${st.error.message}` : st.result?.columns.length ? st.result.rows.map((row) => row.join(', ')).join('; ') : (st.result?.command ?? '')
+              out(`${st.pane}: ${st.sql}${st.waitedMs ? `  <waited ${Math.round(st.waitedMs)} ms on ${st.waitedOn.join(', ') || '?'}>` : ''}  -> ${res}${st.note ? `  (${st.note})` : ''}`)
+            }
+            out(`\n${r.verdict}: ${r.explanation}`)
+          }
+          return 0
+        }
+        if (sub === 'matrix') {
+          const m = await runMatrix(config)
+          out(json ? JSON.stringify(m, null, 2) : formatMatrix(m))
+          return 0
+        }
+        throw new AppError('BAD_REQUEST', 'isolation scenarios | scenario <id> --connection <c> [--level L] | matrix --connection <c>')
       }
       case undefined:
       case 'help':

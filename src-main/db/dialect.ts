@@ -22,7 +22,7 @@ export interface Dialect {
   limitClause(limit: string | null, offset: string | null): string
   /** Case-insensitive LIKE of two SQL operands. */
   ilike(left: string, right: string): string
-  /** Isolation choices for BEGIN, the engine's own names; the first is the default. */
+  /** Isolation choices for BEGIN, the engine's own names, weakest first. */
   readonly isolationLevels: readonly string[]
   /** The statement that opens a transaction at the given isolation level (or the default). */
   beginSql(isolationLevel?: string): string

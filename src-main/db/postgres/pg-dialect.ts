@@ -65,7 +65,7 @@ export const postgresDialect: Dialect = {
   },
   explain: explainPostgres,
   ilike: (l, r) => `${l} ILIKE ${r}`,
-  isolationLevels: ['READ COMMITTED', 'READ UNCOMMITTED', 'REPEATABLE READ', 'SERIALIZABLE'],
+  isolationLevels: ['READ UNCOMMITTED', 'READ COMMITTED', 'REPEATABLE READ', 'SERIALIZABLE'],
   beginSql(level) {
     if (!level) return 'BEGIN'
     const l = level.toUpperCase()

@@ -1,0 +1,103 @@
+import type { ConnectionConfig } from '../../src-shared/connection'
+import type { ScenarioRun, StepOutcome, Verdict } from '../../src-shared/tx'
+import type { Driver } from '../db/driver'
+import { openDriver } from '../db/open-driver'
+import type { Scenario } from './scenarios'
+import { TxPane } from './tx-pane'
+
+/** The scratch table scenarios run on, so a person's own tables are never touched. */
+export const SCRATCH_TABLE = 'schemist_isolation_test'
+
+/** How long a step may run before the runner treats it as blocked and moves on. */
+const BLOCK_GRACE_MS = 1500
+/** A blocked pane's next step waits at most this long for the earlier one. */
+const SETTLE_LIMIT_MS = 15_000
+
+const ABORT_CODES = new Set(['SERIALIZATION_FAILURE', 'DEADLOCK', 'BUSY'])
+
+async function openPane(id: string, config: ConnectionConfig): Promise<TxPane> {
+  const driver = await openDriver(config)
+  // Long lock waits end instead of hanging the run: PostgreSQL by lock_timeout, SQLite by its busy timeout.
+  const pid = (driver as Driver & { backendPid?: number }).backendPid ?? null
+  if (driver.dialect.name === 'postgres') await driver.query("SET lock_timeout = '10s'")
+  return new TxPane(id, driver, pid)
+}
+
+function until<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  return Promise.race([p, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms))])
+}
+
+/** Which panes hold what a waiting pane wants: by backend pid, or (SQLite) the panes that wrote. */
+export function attribution(panes: TxPane[], waiting: TxPane): string[] {
+  if (waiting.waitingOn.length) return panes.filter((p) => p.backendId !== null && waiting.waitingOn.includes(p.backendId)).map((p) => p.id)
+  return panes.filter((p) => p !== waiting && p.state !== 'idle' && p.wrote).map((p) => p.id)
+}
+
+/**
+ * Run a scenario at an isolation level: a fresh scratch table, one connection per transaction,
+ * the steps in order (a step that blocks is left waiting while the next steps go on, as
+ * PostgreSQL's isolation tester does), then the verdict.
+ */
+export async function runScenario(config: ConnectionConfig, s: Scenario, level: string | null, onStep?: (o: StepOutcome) => void): Promise<ScenarioRun> {
+  const admin = await openDriver(config)
+  const d = admin.dialect
+  const t = d.quoteIdent(SCRATCH_TABLE)
+  await admin.query(`DROP TABLE IF EXISTS ${t}`)
+  await admin.query(`CREATE TABLE ${t} (id integer PRIMARY KEY, value integer)`)
+  for (const [id, value] of [[1, 10], [2, 20], ...(s.extraRows ?? [])]) await admin.query(`INSERT INTO ${t} (id, value) VALUES (${id}, ${value})`)
+  const panes = await Promise.all(s.panes.map((p) => openPane(p, config)))
+  const byId = new Map(panes.map((p) => [p.id, p]))
+  const outcomes: (StepOutcome | null)[] = new Array(s.steps.length).fill(null)
+  // A blocked pane's later steps wait in its queue while the other panes go on; they run, in
+  // order, once it is free again. Each pane keeps its own order; the engine decides the rest.
+  const queues = new Map(panes.map((p) => [p.id, [] as number[]]))
+  let resolveAll!: () => void
+  const allDone = new Promise<void>((r) => (resolveAll = r))
+  const start = (i: number) => {
+    const step = s.steps[i]
+    const pane = byId.get(step.pane)!
+    const sql = step.sql === 'BEGIN' ? d.beginSql(level ?? undefined) : step.sql.replaceAll('{t}', t)
+    return pane.run(sql, () => attribution(panes, pane)).then((o) => {
+      outcomes[i] = o
+      onStep?.(o)
+      const next = queues.get(pane.id)!.shift()
+      if (next !== undefined) void start(next)
+      if (outcomes.every((x) => x !== null)) resolveAll()
+    })
+  }
+  try {
+    for (let i = 0; i < s.steps.length; i++) {
+      const pane = byId.get(s.steps[i].pane)!
+      const queue = queues.get(pane.id)!
+      if (pane.busy || queue.length) {
+        queue.push(i)
+        continue
+      }
+      const run = start(i)
+      // Wait for the step, or until it is seen waiting on a lock (or has run for a while).
+      const started = Date.now()
+      while (outcomes[i] === null && pane.state !== 'waiting' && Date.now() - started < BLOCK_GRACE_MS) await until(run, 20)
+    }
+    await until(allDone, SETTLE_LIMIT_MS)
+  } finally {
+    for (const p of panes) if (p.state !== 'idle' && !p.busy) await p.driver.query('ROLLBACK').catch(() => {})
+    await Promise.all(panes.map((p) => until(p.close(), 2000)))
+  }
+  const finalRows = (await admin.query(`SELECT id, value FROM ${t} ORDER BY id`)).rows
+  await admin.query(`DROP TABLE IF EXISTS ${t}`).catch(() => {})
+  await admin.close()
+  const steps = outcomes.map((o, i) => o ?? ({ pane: s.steps[i].pane, sql: s.steps[i].sql, result: null, error: { code: 'TIMEOUT', message: 'Did not finish', sqlstate: null }, waitedOn: [], waitedMs: 0, startedAt: 0, finishedAt: 0, state: 'waiting', note: null } as StepOutcome))
+  const observed = s.observed({
+    value: (i) => (steps[i].result?.rows[0]?.[0] ?? null),
+    rows: (i) => steps[i].result?.rows ?? [],
+    failed: (i) => steps[i].error !== null,
+    final: new Map(finalRows.map((r) => [Number(r[0]), Number(r[1])])),
+    steps,
+  })
+  const aborted = steps.some((o) => o.error && ABORT_CODES.has(o.error.code)) || steps.some((o) => o.note?.startsWith('PostgreSQL answered COMMIT with ROLLBACK'))
+  const blocked = steps.some((o) => o.waitedMs > 0)
+  const verdict: Verdict = observed ? 'anomaly observed' : aborted ? 'prevented by aborting' : blocked ? 'prevented by blocking' : 'prevented'
+  const why = observed ? s.explain.anomaly : s.explain.prevented
+  const how = verdict === 'prevented by aborting' ? ` The engine stopped a transaction: ${steps.find((o) => o.error && ABORT_CODES.has(o.error.code))?.error?.message ?? 'its COMMIT became a ROLLBACK'}.` : verdict === 'prevented by blocking' ? ' A statement waited for the other transaction to finish first.' : ''
+  return { scenario: s.id, level: level ?? 'default', steps, verdict, explanation: `${why}${how}` }
+}

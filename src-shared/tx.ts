@@ -1,0 +1,36 @@
+import { z } from 'zod'
+import { queryResultSchema } from './query'
+
+/** What a console pane is doing, always visible on the pane. */
+export const PANE_STATES = ['idle', 'in transaction', 'failed', 'waiting'] as const
+export type PaneState = (typeof PANE_STATES)[number]
+
+export const stepOutcomeSchema = z.object({
+  pane: z.string(),
+  sql: z.string(),
+  /** The rows or the change count it produced. */
+  result: queryResultSchema.nullable(),
+  error: z.object({ code: z.string(), message: z.string(), sqlstate: z.string().nullable() }).nullable(),
+  /** It waited for a lock held by these panes (empty when it did not wait). */
+  waitedOn: z.array(z.string()),
+  waitedMs: z.number(),
+  startedAt: z.number(),
+  finishedAt: z.number(),
+  /** The pane's state after the step. */
+  state: z.enum(PANE_STATES),
+  /** Something a person should know: PostgreSQL answered COMMIT with ROLLBACK, SQLITE_BUSY left the transaction open... */
+  note: z.string().nullable(),
+})
+export type StepOutcome = z.infer<typeof stepOutcomeSchema>
+
+export const VERDICTS = ['anomaly observed', 'prevented by blocking', 'prevented by aborting', 'prevented'] as const
+export type Verdict = (typeof VERDICTS)[number]
+
+export const scenarioRunSchema = z.object({
+  scenario: z.string(),
+  level: z.string(),
+  steps: z.array(stepOutcomeSchema),
+  verdict: z.enum(VERDICTS),
+  explanation: z.string(),
+})
+export type ScenarioRun = z.infer<typeof scenarioRunSchema>
