@@ -8,6 +8,7 @@ import { ConnectionDialog } from '../features/connections/ConnectionDialog'
 import { Sidebar } from '../features/connections/Sidebar'
 import { QueryTab } from '../features/query/QueryTab'
 import { DataTab } from '../features/grid/DataTab'
+import { IsolationTab } from '../features/tx/IsolationTab'
 import { OrmPlaygroundTab } from '../features/orm/OrmPlaygroundTab'
 import { StructureTab } from '../features/structure/StructureTab'
 import { Icon } from '../ui/icons'
@@ -18,6 +19,7 @@ function ActiveTab() {
   if (!tab) return <Welcome />
   if (tab.kind === 'structure') return <StructureTab key={tab.id} handle={tab.handle} table={tab.table} />
   if (tab.kind === 'data') return <DataTab key={tab.id} tabId={tab.id} handle={tab.handle} tableName={tab.table} initialFilter={tab.filter} />
+  if (tab.kind === 'isolation') return <IsolationTab key={tab.id} handle={tab.handle} />
   if (tab.kind === 'orm') return <OrmPlaygroundTab key={tab.id} tabId={tab.id} handle={tab.handle} />
   return <QueryTab key={tab.id} tabId={tab.id} handle={tab.handle} />
 }

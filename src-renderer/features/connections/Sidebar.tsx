@@ -3,7 +3,7 @@ import { openDialog, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { PlaygroundCard } from '../playground/PlaygroundCard'
 import { SchemaTree } from '../schema-tree/SchemaTree'
-import { openOrmTab, openQueryTab } from '../tabs/actions'
+import { openIsolationTab, openOrmTab, openQueryTab } from '../tabs/actions'
 import { closeConnection, removeConnection, toggleExpanded } from './actions'
 
 function ConnectionRow({ c }: { c: SavedConnection }) {
@@ -33,6 +33,11 @@ function ConnectionRow({ c }: { c: SavedConnection }) {
             </button>
           )}
  {handle && (
+            <button className="icon-button" title="Isolation: anomaly scenarios and the isolation matrix" onClick={() => openIsolationTab(handle)} data-testid={`iso-${c.id}`}>
+              <Icon name="warning" size={14} />
+            </button>
+          )}
+          {handle && (
             <button className="icon-button" title="ORM playground: a session over this database" onClick={() => openOrmTab(handle)} data-testid={`orm-${c.id}`}>
               <Icon name="sparkle" size={14} />
             </button>

@@ -34,6 +34,13 @@ export function openDataTab(handle: string, table: string, filter?: { column: st
   setState({ activeTab: id, activeHandle: handle })
 }
 
+export function openIsolationTab(handle: string) {
+  const id = `isolation:${handle}`
+  const s = getState()
+  if (!s.tabs.some((t) => t.id === id)) setState({ tabs: [...s.tabs, { id, kind: 'isolation', handle, title: 'Isolation' }] })
+  setState({ activeTab: id, activeHandle: handle })
+}
+
 let nextOrm = 1
 
 /** The ORM playground: a session on this connection, with its objects and SQL in view. */

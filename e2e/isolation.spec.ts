@@ -1,0 +1,27 @@
+import { expect, test } from '@playwright/test'
+import { AppPage } from './pages/app-page'
+
+test('run the lost-update scenario on PostgreSQL, read the verdict, and open the matrix', async ({ page }) => {
+  const app = new AppPage(page)
+  await app.open()
+  if ((await page.getByTestId('playground-state').innerText()) !== 'Running') await app.startPlayground()
+  else await page.getByTestId('connection-playground').click()
+  await page.getByTestId('iso-playground').click()
+  await page.getByTestId('scenario-select').selectOption('lost-update')
+  await page.getByTestId('level-select').selectOption('READ COMMITTED')
+  await page.getByTestId('run-scenario').click()
+  await expect(page.getByTestId('verdict')).toContainText('anomaly observed at READ COMMITTED')
+  await expect(page.getByTestId('step-wait').first()).toContainText('on T1')
+  await app.screenshot('30-lost-update-read-committed')
+  await page.getByTestId('level-select').selectOption('REPEATABLE READ')
+  await page.getByTestId('run-scenario').click()
+  await expect(page.getByTestId('verdict')).toContainText('prevented by aborting at REPEATABLE READ')
+  await expect(page.getByTestId('scenario-run')).toContainText('40001')
+  await expect(page.getByTestId('scenario-run')).toContainText('answered COMMIT with ROLLBACK')
+  await app.screenshot('31-lost-update-repeatable-read')
+  await page.getByTestId('run-matrix').click()
+  await expect(page.getByTestId('matrix')).toBeVisible({ timeout: 90_000 })
+  await expect(page.getByTestId('m-SERIALIZABLE-write-skew')).toHaveText('aborting')
+  await expect(page.getByTestId('m-REPEATABLE READ-write-skew')).toHaveText('anomaly')
+  await app.screenshot('32-isolation-matrix')
+})

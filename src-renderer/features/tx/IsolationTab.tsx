@@ -1,0 +1,173 @@
+import { useEffect, useState } from 'react'
+import type { MethodOutput } from '../../../src-shared/contract'
+import type { ScenarioRun, StepOutcome } from '../../../src-shared/tx'
+import { formatCell } from '../../../src-shared/values'
+import { call, errorMessage } from '../../bridge/client'
+import { useApp } from '../../app/store'
+import { Icon } from '../../ui/icons'
+
+type Scenarios = MethodOutput<'tx.scenarios'>
+type Matrix = MethodOutput<'tx.matrix'>
+
+const VERDICT_CLASS: Record<ScenarioRun['verdict'], string> = {
+  'anomaly observed': 'v-anomaly',
+  'prevented by blocking': 'v-blocked',
+  'prevented by aborting': 'v-aborted',
+  prevented: 'v-ok',
+}
+
+function StepCell({ o }: { o: StepOutcome }) {
+  return (
+    <div className={`step${o.error ? ' err' : ''}`} data-testid="step">
+      <div className="mono step-sql">{o.sql}</div>
+      {o.waitedMs > 0 && (
+        <div className="step-wait" data-testid="step-wait">
+          <Icon name="warning" size={11} /> waited {(o.waitedMs / 1000).toFixed(2)} s{o.waitedOn.length ? ` on ${o.waitedOn.join(', ')}` : ''}
+        </div>
+      )}
+      {o.error ? (
+        <div className="step-error">
+          {o.error.sqlstate ? <span className="mono">{o.error.sqlstate} </span> : null}
+          {o.error.message}
+        </div>
+      ) : o.result && o.result.columns.length ? (
+        <div className="mono step-rows">{o.result.rows.length ? o.result.rows.map((r) => r.map(formatCell).join(', ')).join(' · ') : '(no rows)'}</div>
+      ) : (
+        <div className="muted small">{o.result?.command}{o.result && o.result.rowCount ? ` ${o.result.rowCount}` : ''}</div>
+      )}
+      {o.note && <div className="step-note">{o.note}</div>}
+      <div className={`pill tiny st-${o.state.replace(' ', '-')}`}>{o.state}</div>
+    </div>
+  )
+}
+
+/** One run drawn as lanes: a column per transaction, a row per step in the order it ran. */
+export function RunLanes({ run, panes }: { run: ScenarioRun; panes: string[] }) {
+  return (
+    <div className="run" data-testid="scenario-run">
+      <div className={`verdict ${VERDICT_CLASS[run.verdict]}`} data-testid="verdict">
+        <strong>{run.verdict}</strong> at {run.level}. {run.explanation}
+      </div>
+      <div className="lanes" style={{ gridTemplateColumns: `repeat(${panes.length}, minmax(0, 1fr))` }}>
+        {panes.map((p) => (
+          <div key={p} className="lane-head">
+            {p}
+          </div>
+        ))}
+        {run.steps.map((o, i) => (
+          <div key={i} className="lane-row" style={{ gridColumn: `${panes.indexOf(o.pane) + 1}`, gridRow: `${i + 2}` }}>
+            <span className="step-no">{i + 1}</span>
+            <StepCell o={o} />
+          </div>
+        ))}
+      </div>
+    </div>
+  )
+}
+
+/**
+ * The scenario library and the isolation matrix: each anomaly run step by step on real
+ * connections at a chosen level, with waits, errors and a verdict; the matrix runs them all.
+ */
+export function IsolationTab({ handle }: { handle: string }) {
+  const conn = useApp((s) => s.open[handle])
+  const [scenarios, setScenarios] = useState<Scenarios>([])
+  const [levels, setLevels] = useState<string[]>([])
+  const [id, setId] = useState('lost-update')
+  const [level, setLevel] = useState<string | null>(null)
+  const [run, setRun] = useState<ScenarioRun | null>(null)
+  const [matrix, setMatrix] = useState<Matrix | null>(null)
+  const [busy, setBusy] = useState<string | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  useEffect(() => {
+    void call('tx.scenarios', {}).then(setScenarios)
+    void call('tx.levels', { handle }).then((l) => {
+      setLevels(l)
+      setLevel(l.includes('READ COMMITTED') ? 'READ COMMITTED' : l[0])
+    })
+  }, [handle])
+  const sc = scenarios.find((s) => s.id === id)
+  const go = async <T,>(label: string, fn: () => Promise<T>) => {
+    setBusy(label)
+    setError(null)
+    try {
+      return await fn()
+    } catch (e) {
+      setError(errorMessage(e))
+    } finally {
+      setBusy(null)
+    }
+  }
+  return (
+    <div className="iso-tab">
+      <div className="toolbar wrap">
+        <select value={id} onChange={(e) => setId(e.target.value)} data-testid="scenario-select">
+          {scenarios.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name} ({s.anomaly})
+            </option>
+          ))}
+        </select>
+        <select value={level ?? ''} onChange={(e) => setLevel(e.target.value)} data-testid="level-select">
+          {levels.map((l) => (
+            <option key={l}>{l}</option>
+          ))}
+        </select>
+        <button className="btn small primary" disabled={!!busy} onClick={() => go('run', async () => setRun((await call('tx.runScenario', { handle, scenario: id, level })) ?? null))} data-testid="run-scenario">
+          {busy === 'run' ? <span className="spinner" /> : <Icon name="play" size={12} />} Run scenario
+        </button>
+        <button className="btn small" disabled={!!busy} onClick={() => go('matrix', async () => setMatrix((await call('tx.matrix', { handle })) ?? null))} data-testid="run-matrix">
+          {busy === 'matrix' ? <span className="spinner" /> : null} Isolation matrix
+        </button>
+        <span className="spacer" />
+        <span className="muted small">
+          {conn?.name} · {conn?.serverVersion} · runs on a scratch table, schemist_isolation_test
+        </span>
+      </div>
+      <div className="iso-body">
+        {sc && (
+          <p className="iso-desc">
+            <strong>{sc.name}.</strong> {sc.description}
+            {conn?.engine === 'postgres' && level === 'READ UNCOMMITTED' && <span className="muted"> PostgreSQL treats READ UNCOMMITTED as READ COMMITTED.</span>}
+          </p>
+        )}
+        {error && <div className="error-box">{error}</div>}
+        {matrix && (
+          <section className="matrix" data-testid="matrix">
+            <h3>Measured on {conn?.serverVersion}</h3>
+            <div className="matrix-scroll">
+            <table className="grid-table">
+              <thead>
+                <tr>
+                  <th>level</th>
+                  {matrix.scenarios.map((s) => (
+                    <th key={s.id}>{s.name}</th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {matrix.levels.map((l) => (
+                  <tr key={l}>
+                    <td className="mono strong">{l}</td>
+                    {matrix.scenarios.map((s) => {
+                      const r = matrix.runs[l][s.id]
+                      return (
+                        <td key={s.id} className={`m-cell ${VERDICT_CLASS[r.verdict]}`} title={r.explanation} onClick={() => { setId(s.id); setLevel(l); setRun(r) }} data-testid={`m-${l}-${s.id}`}>
+                          {r.verdict === 'anomaly observed' ? 'anomaly' : r.verdict === 'prevented' ? 'prevented' : r.verdict.replace('prevented by ', '')}
+                        </td>
+                      )
+                    })}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            </div>
+            <p className="muted small">Click a cell to see its run, step by step.</p>
+          </section>
+        )}
+        {run && <RunLanes run={run} panes={scenarios.find((s) => s.id === run.scenario)?.panes ?? ['T1', 'T2']} />}
+        {!run && !matrix && !error && <div className="pane-note muted">Pick an anomaly and a level, then run it: each transaction gets its own connection, and you see every statement, every wait and every error in the order they happened.</div>}
+      </div>
+    </div>
+  )
+}
