@@ -13,6 +13,7 @@ import { TableData } from './data/table-data'
 import { QueryHistory } from './db/query-history'
 import { Exporter } from './data/exporter'
 import { Importer } from './data/importer'
+import { TxConsoles } from './tx/tx-consoles'
 
 export const SAMPLE_CONNECTION_ID = 'sample'
 export const PLAYGROUND_CONNECTION_ID = 'playground'
@@ -38,6 +39,7 @@ export async function createServices(o: ServiceOptions) {
   const history = new QueryHistory(o.dataDir)
   const exporter = new Exporter(data, connections, events)
   const importer = new Importer(data, connections, events)
+  const consoles = new TxConsoles(events)
   const playground = new Playground(o.dataDir, loadSample, (m) => events.log('debug', 'playground', m))
   playground.onStatus((s) => events.emit('onPlaygroundStatus', s))
 
@@ -53,12 +55,13 @@ export async function createServices(o: ServiceOptions) {
 
   async function dispose() {
     await history.flush()
+    await consoles.closeAll()
     await orm.closeAll()
     await connections.closeAll()
     await playground.stop().catch(() => {})
   }
 
-  return { info, events, secrets, saved, connections, playground, orm, data, history, exporter, importer, dispose }
+  return { info, events, secrets, saved, connections, playground, orm, data, history, exporter, importer, consoles, dispose }
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>

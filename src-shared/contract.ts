@@ -5,7 +5,7 @@ import { cellSchema } from './values'
 import { databaseSchemaSchema } from './schema'
 import { applyEditsResultSchema, countSchema, cursorSchema, pageRequestSchema, pageSchema, rowEditSchema, tableRefSchema, viewSpecSchema } from './grid'
 import { explainResultSchema, historyEntrySchema } from './plan'
-import { scenarioRunSchema } from './tx'
+import { paneInfoSchema, scenarioRunSchema, timelineEntrySchema } from './tx'
 import { mapperInfoSchema, objectViewSchema, ormActionSchema, ormQuerySchema, sessionSnapshotSchema, sqlLogEntrySchema } from './orm'
 
 /**
@@ -168,6 +168,13 @@ export const contract = {
     output: z.object({ levels: z.array(z.string()), scenarios: z.array(z.object({ id: z.string(), name: z.string() })), runs: z.record(z.string(), z.record(z.string(), scenarioRunSchema)) }),
   }),
 
+  'tx.consoleOpen': method({ doc: 'Open a transaction console with its panes, each on its own connection.', input: z.object({ handle, panes: z.number().int().min(1).max(4).default(2) }), output: z.object({ consoleId: z.string() }) }),
+  'tx.consoleClose': method({ doc: 'Close a console, rolling back what its panes left open.', input: z.object({ consoleId: z.string() }), output: z.null() }),
+  'tx.addPane': method({ doc: 'Add a pane (at most four).', input: z.object({ consoleId: z.string() }), output: z.object({ pane: z.string() }) }),
+  'tx.removePane': method({ doc: 'Remove a pane, rolling back its transaction.', input: z.object({ consoleId: z.string(), pane: z.string() }), output: z.null() }),
+  'tx.run': method({ doc: 'Start a statement on a pane; its progress, waits and result arrive as onTxStep.', input: z.object({ consoleId: z.string(), pane: z.string(), sql: z.string().min(1) }), output: z.object({ entry: z.number() }) }),
+  'tx.snapshot': method({ doc: 'Panes and the timeline.', input: z.object({ consoleId: z.string() }), output: z.object({ panes: z.array(paneInfoSchema), timeline: z.array(timelineEntrySchema) }) }),
+
   'query.run': method({
     doc: 'Run one SQL statement. `queryId` lets `query.cancel` stop it.',
     input: z.object({ handle, sql: z.string().min(1), params: z.array(z.unknown()).optional(), queryId: z.string().optional() }),
@@ -191,6 +198,8 @@ export const events = {
   onConnectionLost: z.object({ handle: z.string(), message: z.string() }),
   onSessionLog: z.object({ sessionId: z.string(), entry: sqlLogEntrySchema }),
   onExportProgress: z.object({ exportId: z.string(), path: z.string(), rows: z.number(), total: z.number().nullable(), done: z.boolean(), error: z.string().nullable(), cancelled: z.boolean() }),
+  onTxStep: z.object({ consoleId: z.string(), entry: timelineEntrySchema, panes: z.array(paneInfoSchema) }),
+  onTxPanes: z.object({ consoleId: z.string(), panes: z.array(paneInfoSchema) }),
   onImportProgress: z.object({ importId: z.string(), rows: z.number(), total: z.number() }),
 } as const
 

@@ -34,3 +34,18 @@ export const scenarioRunSchema = z.object({
   explanation: z.string(),
 })
 export type ScenarioRun = z.infer<typeof scenarioRunSchema>
+
+export const paneInfoSchema = z.object({ id: z.string(), state: z.enum(PANE_STATES), busy: z.boolean(), engine: z.enum(['sqlite', 'postgres']), levels: z.array(z.string()) })
+export type PaneInfo = z.infer<typeof paneInfoSchema>
+
+export const timelineEntrySchema = z.object({
+  id: z.number(),
+  pane: z.string(),
+  sql: z.string(),
+  startedAt: z.number(),
+  waitStartedAt: z.number().nullable(),
+  waitedOn: z.array(z.string()),
+  finishedAt: z.number().nullable(),
+  outcome: stepOutcomeSchema.nullable(),
+})
+export type TimelineEntry = z.infer<typeof timelineEntrySchema>

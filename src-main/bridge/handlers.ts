@@ -102,6 +102,19 @@ export function createHandlers(s: Services): Handlers {
     'tx.runScenario': async ({ handle, scenario: id, level }) => runScenario(s.connections.config(handle), scenario(id), level),
     'tx.matrix': async ({ handle }) => runMatrix(s.connections.config(handle)),
 
+    'tx.consoleOpen': async ({ handle, panes }) => ({ consoleId: await s.consoles.open(s.connections.config(handle), panes) }),
+    'tx.consoleClose': async ({ consoleId }) => {
+      await s.consoles.close(consoleId)
+      return null
+    },
+    'tx.addPane': async ({ consoleId }) => ({ pane: await s.consoles.addPane(consoleId) }),
+    'tx.removePane': async ({ consoleId, pane }) => {
+      await s.consoles.removePane(consoleId, pane)
+      return null
+    },
+    'tx.run': async ({ consoleId, pane, sql }) => ({ entry: s.consoles.run(consoleId, pane, sql) }),
+    'tx.snapshot': async ({ consoleId }) => s.consoles.snapshot(consoleId),
+
     'query.run': async ({ handle, sql, params, queryId }) => {
       const key = s.connections.list().find((c) => c.handle === handle)?.savedId ?? 'adhoc'
       const at = Date.now()

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest'
+import type { ConnectionConfig } from '../../src-shared/connection'
+import type { EventPayload } from '../../src-shared/contract'
+import { EventBus } from '../bridge/event-bus'
+import { openDriver } from '../db/open-driver'
+import { freshPgDatabase, sqliteConfig } from '../test-support/databases'
+import { TxConsoles } from './tx-consoles'
+
+describe.each(['postgres', 'sqlite'] as const)('the transaction console on %s', (engine) => {
+  it('shows a wait at once, attributed to the pane holding the lock, while the other panes stay usable', async () => {
+    const config: ConnectionConfig = engine === 'sqlite' ? sqliteConfig() : await freshPgDatabase()
+    const admin = await openDriver(config)
+    await admin.query('CREATE TABLE acct (id integer PRIMARY KEY, balance integer)')
+    await admin.query('INSERT INTO acct VALUES (1, 100)')
+    await admin.close()
+    const events = new EventBus()
+    const steps: EventPayload<'onTxStep'>[] = []
+    events.subscribe((e, p) => e === 'onTxStep' && steps.push(p as EventPayload<'onTxStep'>))
+    const consoles = new TxConsoles(events)
+    const id = await consoles.open({ ...config, create: false } as ConnectionConfig, 3)
+    const done = (entry: number) => expect.poll(() => steps.some((s) => s.entry.id === entry && s.entry.finishedAt !== null), { timeout: 5000 }).toBe(true)
+    await done(consoles.run(id, 'A', engine === 'sqlite' ? 'BEGIN IMMEDIATE' : 'BEGIN'))
+    await done(consoles.run(id, 'A', 'UPDATE acct SET balance = balance - 10 WHERE id = 1'))
+    const started = Date.now()
+    const waiting = consoles.run(id, 'B', 'UPDATE acct SET balance = balance + 10 WHERE id = 1')
+    await expect.poll(() => steps.find((s) => s.entry.id === waiting && s.entry.waitStartedAt !== null)?.entry.waitedOn, { timeout: 3000 }).toEqual(['A'])
+    const reportedAfter = steps.find((s) => s.entry.id === waiting && s.entry.waitStartedAt !== null)!
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(reportedAfter.panes.find((p) => p.id === 'B')?.state).toBe('waiting')
+    // Pane C still answers while B waits.
+    const c = consoles.run(id, 'C', 'SELECT balance FROM acct')
+    await done(c)
+    expect(steps.find((s) => s.entry.id === c && s.entry.finishedAt)?.entry.outcome?.result?.rows).toEqual([[100]])
+    await done(consoles.run(id, 'A', 'COMMIT'))
+    await done(waiting)
+    const b = steps.find((s) => s.entry.id === waiting && s.entry.finishedAt)!.entry
+    expect(b.outcome?.error).toBeNull()
+    expect(b.outcome?.waitedMs).toBeGreaterThan(0)
+    await consoles.closeAll()
+  })
+})

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto'
+import { AppError } from '../../src-shared/errors'
+import type { ConnectionConfig } from '../../src-shared/connection'
+import type { PaneState, StepOutcome } from '../../src-shared/tx'
+import type { EventBus } from '../bridge/event-bus'
+import type { Driver } from '../db/driver'
+import { openDriver } from '../db/open-driver'
+import { attribution } from './scenario-runner'
+import { TxPane } from './tx-pane'
+
+export interface TimelineEntry {
+  id: number
+  pane: string
+  sql: string
+  startedAt: number
+  /** When it started to wait on a lock, and on which panes. */
+  waitStartedAt: number | null
+  waitedOn: string[]
+  finishedAt: number | null
+  outcome: StepOutcome | null
+}
+
+interface Console {
+  config: ConnectionConfig
+  panes: Map<string, TxPane>
+  timeline: TimelineEntry[]
+  next: number
+}
+
+const NAMES = ['A', 'B', 'C', 'D']
+
+/**
+ * Interactive transaction consoles: up to four panes, each its own connection, statements run
+ * without waiting for each other, and a shared timeline of every step with its waits.
+ */
+export class TxConsoles {
+  private consoles = new Map<string, Console>()
+
+  constructor(private readonly events: EventBus) {}
+
+  async open(config: ConnectionConfig, panes = 2): Promise<string> {
+    const id = randomUUID()
+    const c: Console = { config, panes: new Map(), timeline: [], next: 1 }
+    this.consoles.set(id, c)
+    for (let i = 0; i < panes; i++) await this.addPane(id)
+    return id
+  }
+
+  private get(id: string): Console {
+    const c = this.consoles.get(id)
+    if (!c) throw new AppError('NOT_FOUND', 'This console is closed')
+    return c
+  }
+
+  async addPane(id: string): Promise<string> {
+    const c = this.get(id)
+    const name = NAMES.find((n) => !c.panes.has(n))
+    if (!name) throw new AppError('BAD_REQUEST', 'A console has at most four panes')
+    const driver: Driver = await openDriver(c.config)
+    const pane = new TxPane(name, driver, (driver as Driver & { backendPid?: number }).backendPid ?? null)
+    pane.onWait((p, w) => {
+      const entry = [...c.timeline].reverse().find((e) => e.pane === p.id && e.finishedAt === null)
+      if (!entry) return
+      if (w.waiting) {
+        entry.waitStartedAt ??= w.since
+        entry.waitedOn = attribution([...c.panes.values()], p)
+      }
+      this.emit(id, entry)
+    })
+    c.panes.set(name, pane)
+    this.events.emit('onTxPanes', { consoleId: id, panes: this.paneStates(c) })
+    return name
+  }
+
+  async removePane(id: string, pane: string): Promise<void> {
+    const c = this.get(id)
+    const p = c.panes.get(pane)
+    if (!p) return
+    c.panes.delete(pane)
+    await p.driver.query('ROLLBACK').catch(() => {})
+    await p.close()
+    this.events.emit('onTxPanes', { consoleId: id, panes: this.paneStates(c) })
+  }
+
+  private paneStates(c: Console) {
+    return [...c.panes.values()].map((p) => ({ id: p.id, state: p.state as PaneState, busy: p.busy, engine: p.driver.dialect.name, levels: [...p.driver.dialect.isolationLevels] }))
+  }
+
+  private emit(id: string, entry: TimelineEntry) {
+    const c = this.consoles.get(id)
+    if (!c) return
+    this.events.emit('onTxStep', { consoleId: id, entry: { ...entry, waitedOn: [...entry.waitedOn] }, panes: this.paneStates(c) })
+  }
+
+  /** Start a statement on a pane; the answer comes as onTxStep events, waits included. */
+  run(id: string, pane: string, sql: string): number {
+    const c = this.get(id)
+    const p = c.panes.get(pane)
+    if (!p) throw new AppError('NOT_FOUND', `No pane ${pane}`)
+    const entry: TimelineEntry = { id: c.next++, pane, sql, startedAt: Date.now(), waitStartedAt: null, waitedOn: [], finishedAt: null, outcome: null }
+    c.timeline.push(entry)
+    void p.run(sql, () => attribution([...c.panes.values()], p)).then((o) => {
+      entry.finishedAt = Date.now()
+      entry.outcome = o
+      if (o.waitedOn.length) entry.waitedOn = o.waitedOn
+      this.emit(id, entry)
+    })
+    this.emit(id, entry)
+    return entry.id
+  }
+
+  snapshot(id: string) {
+    const c = this.get(id)
+    return { panes: this.paneStates(c), timeline: c.timeline }
+  }
+
+  async close(id: string) {
+    const c = this.consoles.get(id)
+    if (!c) return
+    this.consoles.delete(id)
+    for (const p of c.panes.values()) {
+      await p.driver.query('ROLLBACK').catch(() => {})
+      void p.close()
+    }
+  }
+
+  async closeAll() {
+    await Promise.all([...this.consoles.keys()].map((k) => this.close(k)))
+  }
+}
