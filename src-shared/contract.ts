@@ -172,7 +172,11 @@ export const contract = {
   'tx.consoleClose': method({ doc: 'Close a console, rolling back what its panes left open.', input: z.object({ consoleId: z.string() }), output: z.null() }),
   'tx.addPane': method({ doc: 'Add a pane (at most four).', input: z.object({ consoleId: z.string() }), output: z.object({ pane: z.string() }) }),
   'tx.removePane': method({ doc: 'Remove a pane, rolling back its transaction.', input: z.object({ consoleId: z.string(), pane: z.string() }), output: z.null() }),
-  'tx.run': method({ doc: 'Start a statement on a pane; its progress, waits and result arrive as onTxStep.', input: z.object({ consoleId: z.string(), pane: z.string(), sql: z.string().min(1) }), output: z.object({ entry: z.number() }) }),
+  'tx.run': method({
+    doc: 'Start a statement on a pane; its progress, waits and result arrive as onTxStep. `BEGIN` with a level becomes the engine\'s own BEGIN for it.',
+    input: z.object({ consoleId: z.string(), pane: z.string(), sql: z.string().min(1), level: z.string().optional() }),
+    output: z.object({ entry: z.number() }),
+  }),
   'tx.snapshot': method({ doc: 'Panes and the timeline.', input: z.object({ consoleId: z.string() }), output: z.object({ panes: z.array(paneInfoSchema), timeline: z.array(timelineEntrySchema) }) }),
 
   'query.run': method({

@@ -112,7 +112,7 @@ export function createHandlers(s: Services): Handlers {
       await s.consoles.removePane(consoleId, pane)
       return null
     },
-    'tx.run': async ({ consoleId, pane, sql }) => ({ entry: s.consoles.run(consoleId, pane, sql) }),
+    'tx.run': async ({ consoleId, pane, sql, level }) => ({ entry: s.consoles.run(consoleId, pane, sql, level) }),
     'tx.snapshot': async ({ consoleId }) => s.consoles.snapshot(consoleId),
 
     'query.run': async ({ handle, sql, params, queryId }) => {

@@ -93,10 +93,12 @@ export class TxConsoles {
   }
 
   /** Start a statement on a pane; the answer comes as onTxStep events, waits included. */
-  run(id: string, pane: string, sql: string): number {
+  run(id: string, pane: string, text: string, level?: string): number {
     const c = this.get(id)
     const p = c.panes.get(pane)
     if (!p) throw new AppError('NOT_FOUND', `No pane ${pane}`)
+    if (p.busy) throw new AppError('BAD_REQUEST', `Pane ${pane} is still running its previous statement`)
+    const sql = /^\s*BEGIN\s*;?\s*$/i.test(text) && level ? p.driver.dialect.beginSql(level) : text
     const entry: TimelineEntry = { id: c.next++, pane, sql, startedAt: Date.now(), waitStartedAt: null, waitedOn: [], finishedAt: null, outcome: null }
     c.timeline.push(entry)
     void p.run(sql, () => attribution([...c.panes.values()], p)).then((o) => {

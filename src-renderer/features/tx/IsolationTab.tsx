@@ -5,6 +5,7 @@ import { formatCell } from '../../../src-shared/values'
 import { call, errorMessage } from '../../bridge/client'
 import { useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
+import { ConsoleTab } from './ConsoleTab'
 
 type Scenarios = MethodOutput<'tx.scenarios'>
 type Matrix = MethodOutput<'tx.matrix'>
@@ -70,6 +71,23 @@ export function RunLanes({ run, panes }: { run: ScenarioRun; panes: string[] }) 
  * connections at a chosen level, with waits, errors and a verdict; the matrix runs them all.
  */
 export function IsolationTab({ handle }: { handle: string }) {
+  const [mode, setMode] = useState<'console' | 'scenarios'>('scenarios')
+  return (
+    <div className="iso-wrap">
+      <div className="segmented small iso-mode">
+        <button className={mode === 'console' ? 'on' : ''} onClick={() => setMode('console')} data-testid="mode-console">
+          Console
+        </button>
+        <button className={mode === 'scenarios' ? 'on' : ''} onClick={() => setMode('scenarios')} data-testid="mode-scenarios">
+          Scenarios & matrix
+        </button>
+      </div>
+      {mode === 'console' ? <ConsoleTab handle={handle} /> : <ScenariosView handle={handle} />}
+    </div>
+  )
+}
+
+function ScenariosView({ handle }: { handle: string }) {
   const conn = useApp((s) => s.open[handle])
   const [scenarios, setScenarios] = useState<Scenarios>([])
   const [levels, setLevels] = useState<string[]>([])

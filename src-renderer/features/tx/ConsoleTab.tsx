@@ -1,0 +1,193 @@
+import { useEffect, useRef, useState } from 'react'
+import type { PaneInfo, TimelineEntry } from '../../../src-shared/tx'
+import { statementAt } from '../../../src-shared/sql-split'
+import { formatCell } from '../../../src-shared/values'
+import { call, errorMessage, onEvent } from '../../bridge/client'
+import { useApp } from '../../app/store'
+import { Icon } from '../../ui/icons'
+import { SqlEditor, type SqlEditorHandle } from '../../ui/SqlEditor'
+
+const STARTERS: Record<string, string> = {
+  A: "SELECT * FROM users WHERE id = 1;\nUPDATE users SET name = name || '!' WHERE id = 1;",
+  B: "SELECT * FROM users WHERE id = 1;\nUPDATE users SET name = name || '?' WHERE id = 1;",
+  C: 'SELECT * FROM users;',
+  D: 'SELECT * FROM users;',
+}
+
+function useNow(active: boolean) {
+  const [now, setNow] = useState(Date.now())
+  useEffect(() => {
+    if (!active) return
+    const t = setInterval(() => setNow(Date.now()), 100)
+    return () => clearInterval(t)
+  }, [active])
+  return now
+}
+
+function Pane({ consoleId, info, last, waiting }: { consoleId: string; info: PaneInfo; last: TimelineEntry | undefined; waiting: TimelineEntry | undefined }) {
+  const schemaEntry = useApp((s) => (s.activeHandle ? s.schemas[s.activeHandle] : undefined))
+  const [level, setLevel] = useState(info.levels.includes('READ COMMITTED') ? 'READ COMMITTED' : info.levels[0])
+  const [error, setError] = useState<string | null>(null)
+  const editor = useRef<SqlEditorHandle | null>(null)
+  const now = useNow(!!waiting)
+  const run = async (sql: string) => {
+    setError(null)
+    try {
+      await call('tx.run', { consoleId, pane: info.id, sql, level })
+    } catch (e) {
+      setError(errorMessage(e))
+    }
+  }
+  const runCurrent = () => {
+    const cur = editor.current?.current()
+    if (!cur) return
+    const text = cur.selection.trim() || statementAt(cur.text, cur.cursor)?.text || ''
+    if (text) void run(text)
+  }
+  const o = last?.outcome
+  return (
+    <div className={`tx-pane state-${info.state.replace(' ', '-')}`} data-testid={`pane-${info.id}`}>
+      <header className="tx-pane-head">
+        <strong>{info.id}</strong>
+        <span className={`pill st-${info.state.replace(' ', '-')}`} data-testid={`pane-state-${info.id}`}>
+          {info.state}
+        </span>
+        {waiting && (
+          <span className="wait-timer" data-testid={`pane-waiting-${info.id}`}>
+            <span className="spinner" /> {((now - (waiting.waitStartedAt ?? now)) / 1000).toFixed(1)} s on {waiting.waitedOn.join(', ') || 'a lock'}
+          </span>
+        )}
+        <span className="spacer" />
+        <select value={level} onChange={(e) => setLevel(e.target.value)} title="Isolation level for BEGIN" data-testid={`pane-level-${info.id}`}>
+          {info.levels.map((l) => (
+            <option key={l}>{l}</option>
+          ))}
+        </select>
+      </header>
+      <div className="tx-buttons">
+        <button className="btn small" disabled={info.busy} onClick={() => run('BEGIN')} data-testid={`pane-begin-${info.id}`}>
+          BEGIN
+        </button>
+        <button className="btn small" disabled={info.busy} onClick={() => run('COMMIT')} data-testid={`pane-commit-${info.id}`}>
+          COMMIT
+        </button>
+        <button className="btn small" disabled={info.busy} onClick={() => run('ROLLBACK')} data-testid={`pane-rollback-${info.id}`}>
+          ROLLBACK
+        </button>
+        <button className="btn small ghost" disabled={info.busy} onClick={() => run('SAVEPOINT sp1')}>
+          SAVEPOINT sp1
+        </button>
+        <button className="btn small ghost" disabled={info.busy} onClick={() => run('ROLLBACK TO SAVEPOINT sp1')}>
+          ROLLBACK TO sp1
+        </button>
+        <span className="spacer" />
+        <button className="btn small primary" disabled={info.busy} onClick={runCurrent} data-testid={`pane-run-${info.id}`} title="Run the statement under the cursor (Ctrl+Enter)">
+          <Icon name="play" size={11} /> Run
+        </button>
+      </div>
+      <div className="tx-editor">
+        <SqlEditor initial={STARTERS[info.id] ?? ''} engine={info.engine} schema={schemaEntry?.state === 'ready' ? schemaEntry.schema : null} onChange={() => {}} onRun={runCurrent} handleRef={editor} />
+      </div>
+      <div className="tx-out" data-testid={`pane-out-${info.id}`}>
+        {error && <div className="step-error">{error}</div>}
+        {info.state === 'failed' && <div className="step-note">The transaction failed: PostgreSQL ignores everything until ROLLBACK (a COMMIT will roll back).</div>}
+        {o && (
+          <>
+            <div className="mono small muted">{o.sql}</div>
+            {o.error ? <div className="step-error">{o.error.sqlstate ? `${o.error.sqlstate} ` : ''}{o.error.message}</div> : o.result?.columns.length ? <div className="mono step-rows">{o.result.rows.map((r) => r.map(formatCell).join(', ')).join(' · ') || '(no rows)'}</div> : <div className="small muted">{o.result?.command} {o.result?.rowCount ?? ''}</div>}
+            {o.note && <div className="step-note">{o.note}</div>}
+          </>
+        )}
+        {last && !o && !waiting && <div className="small muted"><span className="spinner" /> running…</div>}
+      </div>
+    </div>
+  )
+}
+
+/** Transactions side by side: each pane its own connection; the timeline records every step. */
+export function ConsoleTab({ handle }: { handle: string }) {
+  const [consoleId, setConsoleId] = useState<string | null>(null)
+  const [panes, setPanes] = useState<PaneInfo[]>([])
+  const [timeline, setTimeline] = useState<Map<number, TimelineEntry>>(new Map())
+  const [error, setError] = useState<string | null>(null)
+  const idRef = useRef<string | null>(null)
+  const now = useNow([...timeline.values()].some((e) => e.finishedAt === null))
+  useEffect(() => {
+    let live = true
+    const offStep = onEvent('onTxStep', (p) => {
+      if (p.consoleId !== idRef.current) return
+      setPanes(p.panes)
+      setTimeline((m) => new Map(m).set(p.entry.id, p.entry))
+    })
+    const offPanes = onEvent('onTxPanes', (p) => p.consoleId === idRef.current && setPanes(p.panes))
+    call('tx.consoleOpen', { handle, panes: 2 })
+      .then(async ({ consoleId }) => {
+        if (!live) return void call('tx.consoleClose', { consoleId })
+        idRef.current = consoleId
+        setConsoleId(consoleId)
+        setPanes((await call('tx.snapshot', { consoleId })).panes)
+      })
+      .catch((e) => setError(errorMessage(e)))
+    return () => {
+      live = false
+      offStep()
+      offPanes()
+      if (idRef.current) void call('tx.consoleClose', { consoleId: idRef.current })
+    }
+  }, [handle])
+  if (error) return <div className="pane-note error">{error}</div>
+  if (!consoleId) return <div className="pane-note"><span className="spinner" /> Opening connections…</div>
+  const entries = [...timeline.values()].sort((a, b) => a.id - b.id)
+  const paneIds = panes.map((p) => p.id)
+  return (
+    <div className="console-tab">
+      <div className="tx-panes" style={{ gridTemplateColumns: `repeat(${panes.length}, minmax(0, 1fr))` }}>
+        {panes.map((p) => {
+          const mine = entries.filter((e) => e.pane === p.id)
+          const last = mine[mine.length - 1]
+          const waiting = last && last.finishedAt === null && last.waitStartedAt !== null ? last : undefined
+          return <Pane key={p.id} consoleId={consoleId} info={p} last={last} waiting={waiting} />
+        })}
+      </div>
+      <div className="timeline" data-testid="timeline">
+        <div className="timeline-head">
+          <strong>Timeline</strong>
+          <span className="muted small">every step in the order it started; waits in amber</span>
+          <span className="spacer" />
+          {panes.length < 4 && (
+            <button className="btn small ghost" onClick={() => call('tx.addPane', { consoleId })} data-testid="add-pane">
+              <Icon name="plus" size={11} /> Pane
+            </button>
+          )}
+          {panes.length > 1 && (
+            <button className="btn small ghost" onClick={() => call('tx.removePane', { consoleId, pane: panes[panes.length - 1].id })}>
+              Remove {panes[panes.length - 1].id}
+            </button>
+          )}
+        </div>
+        <div className="lanes" style={{ gridTemplateColumns: `repeat(${paneIds.length}, minmax(0, 1fr))` }}>
+          {entries.filter((e) => paneIds.includes(e.pane)).map((e, i) => {
+            const o = e.outcome
+            const waited = e.waitStartedAt ? ((e.finishedAt ?? now) - e.waitStartedAt) / 1000 : 0
+            return (
+              <div key={e.id} className="lane-row" style={{ gridColumn: `${paneIds.indexOf(e.pane) + 1}`, gridRow: `${i + 1}` }}>
+                <span className="step-no">{e.id}</span>
+                <div className={`step${o?.error ? ' err' : ''}${!o ? ' running' : ''}`}>
+                  <div className="mono step-sql">{e.sql}</div>
+                  {e.waitStartedAt && (
+                    <div className="step-wait">
+                      <Icon name="warning" size={11} /> {o ? 'waited' : 'waiting'} {waited.toFixed(2)} s{e.waitedOn.length ? ` on ${e.waitedOn.join(', ')}` : ''}
+                    </div>
+                  )}
+                  {o?.error && <div className="step-error">{o.error.sqlstate ? `${o.error.sqlstate} ` : ''}{o.error.message}</div>}
+                  {o && !o.error && o.result?.columns.length ? <div className="mono step-rows">{o.result.rows.map((r) => r.map(formatCell).join(', ')).join(' · ') || '(no rows)'}</div> : null}
+                  {o && !o.error && !o.result?.columns.length && <div className="muted small">{o.result?.command}</div>}
+                </div>
+              </div>
+            )
+          })}
+        </div>
+      </div>
+    </div>
+  )
+}
