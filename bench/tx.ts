@@ -1,0 +1,108 @@
+// npm run bench -- tx [--runs=200]
+// A statement's round trip through a console pane against the raw driver, and how long it takes
+// the console to report that a statement is waiting on a lock, on SQLite and PostgreSQL.
+import Database from 'better-sqlite3'
+import pg from 'pg'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { ConnectionConfig } from '../src-shared/connection'
+import type { EventPayload } from '../src-shared/contract'
+import { EventBus } from '../src-main/bridge/event-bus'
+import { Playground } from '../src-main/db/playground'
+import { TxConsoles } from '../src-main/tx/tx-consoles'
+import { argValue, median, report } from './bench-lib'
+
+const RUNS = argValue('runs', 200)
+const dir = mkdtempSync(join(tmpdir(), 'schemist-bench-tx-'))
+
+async function main() {
+  const playground = new Playground(join(dir, 'pg'), async () => {})
+  await playground.start()
+  const pgConfig = await playground.config()
+  const sqlitePath = join(dir, 'tx.sqlite')
+  const setup = new Database(sqlitePath)
+  setup.exec('CREATE TABLE acct (id integer PRIMARY KEY, balance integer); INSERT INTO acct VALUES (1, 100), (2, 200)')
+  setup.close()
+  const pgAdmin = new pg.Client({ host: pgConfig.host, port: pgConfig.port, user: pgConfig.user, password: pgConfig.password, database: pgConfig.database })
+  await pgAdmin.connect()
+  await pgAdmin.query('CREATE TABLE acct (id integer PRIMARY KEY, balance integer); INSERT INTO acct VALUES (1, 100), (2, 200)')
+
+  const engines: { name: string; config: ConnectionConfig; raw: () => Promise<() => Promise<unknown>>; close?: () => Promise<void> }[] = [
+    {
+      name: 'sqlite',
+      config: { engine: 'sqlite', path: sqlitePath, create: false, readOnly: false },
+      raw: async () => {
+        const db = new Database(sqlitePath)
+        const st = db.prepare('SELECT balance FROM acct WHERE id = 1')
+        return async () => st.get()
+      },
+    },
+    {
+      name: 'postgres',
+      config: pgConfig,
+      raw: async () => async () => pgAdmin.query('SELECT balance FROM acct WHERE id = 1'),
+    },
+  ]
+
+  for (const e of engines) {
+    const events = new EventBus()
+    const waiters = new Map<number, (p: EventPayload<'onTxStep'>) => void>()
+    events.subscribe((name, p) => {
+      if (name !== 'onTxStep') return
+      const s = p as EventPayload<'onTxStep'>
+      waiters.get(s.entry.id)?.(s)
+    })
+    const consoles = new TxConsoles(events)
+    const id = await consoles.open(e.config, 2)
+    const until = (entry: number, pred: (p: EventPayload<'onTxStep'>) => boolean) =>
+      new Promise<EventPayload<'onTxStep'>>((resolve) => waiters.set(entry, (p) => pred(p) && (waiters.delete(entry), resolve(p))))
+    // run() emits only the start synchronously; the finish comes later, after the waiter is set.
+    const throughPane = () => until(consoles.run(id, 'A', 'SELECT balance FROM acct WHERE id = 1'), (p) => p.entry.finishedAt !== null)
+    const raw = await e.raw()
+    const time = async (fn: () => Promise<unknown>) => {
+      for (let i = 0; i < 20; i++) await fn()
+      const xs: number[] = []
+      for (let i = 0; i < RUNS; i++) {
+        const t = performance.now()
+        await fn()
+        xs.push(performance.now() - t)
+      }
+      return median(xs)
+    }
+    const paneMs = await time(throughPane)
+    const rawMs = await time(raw)
+
+    // Wait reporting: A holds a lock, B's UPDATE starts waiting; how long until the console says so.
+    const delays: number[] = []
+    for (let i = 0; i < 10; i++) {
+      const begin = e.name === 'sqlite' ? 'BEGIN IMMEDIATE' : 'BEGIN'
+      const a1 = consoles.run(id, 'A', begin)
+      await until(a1, (p) => p.entry.finishedAt !== null)
+      const a2 = consoles.run(id, 'A', 'UPDATE acct SET balance = balance + 1 WHERE id = 2')
+      await until(a2, (p) => p.entry.finishedAt !== null)
+      const started = performance.now()
+      const b = consoles.run(id, 'B', 'UPDATE acct SET balance = balance - 1 WHERE id = 2')
+      await until(b, (p) => p.entry.waitStartedAt !== null)
+      delays.push(performance.now() - started)
+      const c = consoles.run(id, 'A', 'COMMIT')
+      await until(c, (p) => p.entry.finishedAt !== null)
+      await until(b, (p) => p.entry.finishedAt !== null)
+    }
+    const waitMs = median(delays)
+    console.log(`${e.name}: round trip through a pane ${paneMs.toFixed(3)} ms, raw driver ${rawMs.toFixed(3)} ms; wait reported after ${waitMs.toFixed(0)} ms (median of ${delays.length})`)
+    report(`tx.${e.name}.round_trip.vs_raw`, paneMs / rawMs, 'x', 1.2)
+    report(`tx.${e.name}.round_trip.ms`, paneMs, 'ms')
+    report(`tx.${e.name}.wait_report.ms`, waitMs, 'ms', 200)
+    await consoles.closeAll()
+  }
+  await pgAdmin.end()
+  await playground.stop()
+  rmSync(playground.current.dataDir, { recursive: true, force: true })
+  rmSync(dir, { recursive: true, force: true })
+}
+
+main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})
