@@ -39,6 +39,15 @@ describe('schemist CLI', () => {
     expect(JSON.parse(after[0]).tables.length).toBe(12)
   })
 
+  it('isolation run prints a spec in the isolation tester\'s format', async () => {
+    const lines: string[] = []
+    const { freshPgDatabase } = await import('../test-support/databases')
+    const { toPostgresUrl } = await import('../db/connection-parsers')
+    const url = toPostgresUrl(await freshPgDatabase(), true)
+    expect(await runCli(['isolation', 'run', join(__dirname, '../../resources/specs/blocking-update.spec'), '--connection', url], (s) => lines.push(s))).toBe(0)
+    expect(lines.join('\n')).toContain('step s2u: UPDATE acct SET balance = balance - 10 WHERE id = 1; <waiting ...>\nstep s1c: COMMIT;\nstep s2u: <... completed>')
+  })
+
   it('reports errors as JSON with a code', async () => {
     const out: string[] = []
     expect(await runCli(['introspect', '/no/such/file.sqlite', '--json'], (s) => out.push(s))).toBe(1)

@@ -8,6 +8,8 @@ import { ormDemo } from './orm-demo'
 import { runScenario } from '../tx/scenario-runner'
 import { scenario, SCENARIOS } from '../tx/scenarios'
 import { formatMatrix, runMatrix } from '../tx/matrix'
+import { parseSpec } from '../tx/isolation-spec'
+import { runSpec } from '../tx/spec-runner'
 
 // The headless CLI over the same services the app uses. Every command takes --json.
 
@@ -43,6 +45,8 @@ Commands:
   isolation scenarios         List the anomaly scenarios
   isolation scenario <id> --connection <c> [--level L]
                               Run one scenario step by step and print the verdict
+  isolation run <file.spec> --connection <c>
+                              Run a PostgreSQL isolation tester spec; print its .out format
   isolation matrix --connection <c>
                               Run every scenario at every isolation level; print the matrix
                               (scenarios use a scratch table, schemist_isolation_test)
@@ -99,12 +103,22 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
           }
           return 0
         }
+        if (sub === 'run') {
+          if (!id) throw new AppError('BAD_REQUEST', 'Give a .spec file')
+          const { readFile } = await import('node:fs/promises')
+          const text = await readFile(id, 'utf8').catch(() => {
+            throw new AppError('FILE_NOT_FOUND', `No such file: ${id}`)
+          })
+          const results = await runSpec(config, parseSpec(text), json ? () => {} : out)
+          if (json) out(JSON.stringify(results.map((steps, i) => ({ permutation: i + 1, steps })), null, 2))
+          return 0
+        }
         if (sub === 'matrix') {
           const m = await runMatrix(config)
           out(json ? JSON.stringify(m, null, 2) : formatMatrix(m))
           return 0
         }
-        throw new AppError('BAD_REQUEST', 'isolation scenarios | scenario <id> --connection <c> [--level L] | matrix --connection <c>')
+        throw new AppError('BAD_REQUEST', 'isolation scenarios | scenario <id> --connection <c> [--level L] | run <file.spec> --connection <c> | matrix --connection <c>')
       }
       case undefined:
       case 'help':
