@@ -91,7 +91,12 @@ export class Exporter {
       emit({ rows, total: rows, done: true, error: null, cancelled: false })
       return rows
     } catch (e) {
-      out?.destroy()
+      if (out && !out.closed) {
+        // Wait for the file to be closed (it may still be opening) before removing it.
+        const closed = new Promise<void>((r) => out!.once('close', () => r()))
+        out.destroy()
+        await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))])
+      }
       await rm(req.path, { force: true })
       const cancelled = job.cancelled
       emit({ rows, total: null, done: true, error: cancelled ? null : (e as Error).message, cancelled })
