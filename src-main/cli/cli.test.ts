@@ -48,6 +48,23 @@ describe('schemist CLI', () => {
     expect(lines.join('\n')).toContain('step s2u: UPDATE acct SET balance = balance - 10 WHERE id = 1; <waiting ...>\nstep s1c: COMMIT;\nstep s2u: <... completed>')
   })
 
+  it('fd and normalize read a table or a CSV file', async () => {
+    const sample = join(__dirname, '../../resources/sample.sqlite')
+    const lines: string[] = []
+    expect(await runCli(['fd', 'employee_departments', '--connection', sample], (s) => lines.push(s))).toBe(0)
+    expect(lines.join('\n')).toMatch(/department_id -> city/)
+    const diag: string[] = []
+    expect(await runCli(['normalize', 'employee_departments', '--connection', sample], (s) => diag.push(s))).toBe(0)
+    expect(diag[0]).toBe('employee_departments: 2NF')
+    const { writeFileSync, mkdtempSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const csv = join(mkdtempSync(join(tmpdir(), 'schemist-fd-')), 'grades.csv')
+    writeFileSync(csv, 'student,course,course_name,grade\n1,101,Math,5\n2,101,Math,4\n1,102,Physics,3\n3,102,Physics,5\n')
+    const json: string[] = []
+    expect(await runCli(['fd', csv, '--json'], (s) => json.push(s))).toBe(0)
+    expect(JSON.parse(json[0]).fds).toContainEqual(expect.objectContaining({ lhs: ['course'], rhs: 'course_name' }))
+  })
+
   it('reports errors as JSON with a code', async () => {
     const out: string[] = []
     expect(await runCli(['introspect', '/no/such/file.sqlite', '--json'], (s) => out.push(s))).toBe(1)

@@ -5,6 +5,7 @@ import { loadSample } from '../sample/load-sample'
 import { parseConnectionArg } from './connection-arg'
 import { formatSchema } from './format-schema'
 import { ormDemo } from './orm-demo'
+import { fdCommand, normalizeCommand } from './fd-commands'
 import { runScenario } from '../tx/scenario-runner'
 import { scenario, SCENARIOS } from '../tx/scenarios'
 import { formatMatrix, runMatrix } from '../tx/matrix'
@@ -33,7 +34,7 @@ function parseArgs(argv: string[]): Parsed {
   return { positional, flags }
 }
 
-const VALUE_FLAGS = new Set(['connection', 'dialect', 'to', 'level'])
+const VALUE_FLAGS = new Set(['connection', 'dialect', 'to', 'level', 'max-error'])
 
 const USAGE = `schemist <command> [options]
 
@@ -42,6 +43,10 @@ Commands:
   sample <file.sqlite>        Create a SQLite file with the bundled sample schema and rows
   orm-demo <connection>       Run a scripted unit of work on the sample schema and print its SQL
                               (rolled back at the end; --commit keeps it)
+  fd <table|file.csv> [--connection <c>] [--nulls-distinct] [--max-error 0.01]
+                              Minimal functional dependencies (TANE) and candidate keys
+  normalize <table|file.csv> [--connection <c>]
+                              The normal form, with the dependency that breaks the next one
   isolation scenarios         List the anomaly scenarios
   isolation scenario <id> --connection <c> [--level L]
                               Run one scenario step by step and print the verdict
@@ -84,6 +89,12 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
         if (json) out(JSON.stringify(steps.map((st) => ({ step: st.step, sql: st.sql.map((e) => ({ sql: e.sql, params: e.params, executions: e.executions, rows: e.rows, ms: Math.round(e.durationMs * 100) / 100 })) })), null, 2))
         return 0
       }
+      case 'fd':
+        await fdCommand(rest[0], flags, out)
+        return 0
+      case 'normalize':
+        await normalizeCommand(rest[0], flags, out)
+        return 0
       case 'isolation': {
         const [sub, id] = rest
         if (sub === 'scenarios') {

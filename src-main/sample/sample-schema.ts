@@ -208,10 +208,14 @@ export const SAMPLE_ROWS: Record<string, { columns: string[]; rows: unknown[][] 
       ['Математика', 'Иван Петров', 101],
       ['Математика', 'Ольга Иванова', 102],
       // added: every teacher of a course with every room of it (course ->> teacher | room),
-      // which is what the notes' split into course-teacher and course-room assumes
+      // which is what the notes' split into course-teacher and course-room assumes; a teacher
+      // and a room shared by two courses keep accidental dependencies out of the data
       ['Математика', 'Иван Петров', 102],
       ['Математика', 'Ольга Иванова', 101],
+      ['Физика', 'Анна Смирнова', 102],
       ['Физика', 'Анна Смирнова', 201],
+      ['Физика', 'Иван Петров', 102],
+      ['Физика', 'Иван Петров', 201],
     ],
   },
   project_developer_skills: {

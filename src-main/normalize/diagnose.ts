@@ -1,0 +1,95 @@
+import type { Cell } from '../../src-shared/values'
+import { candidateKeys, findMvds, oneNfProblems, ternaryJoinDependency, type Fd, type OneNfProblem } from './fd-analysis'
+import { attrs, tane, type DiscoveryOptions } from './tane'
+
+export type NormalForm = 'not 1NF' | '1NF' | '2NF' | '3NF' | 'BCNF' | '4NF' | '5NF'
+
+export interface RankedFd extends Fd {
+  /** Rows that share their left-hand side with another row: the evidence the dependency rests on. */
+  support: number
+}
+
+export interface Discovery {
+  columns: string[]
+  rows: number
+  fds: RankedFd[]
+  /** Candidate keys found in the data. */
+  keys: string[][]
+}
+
+/** Minimal dependencies (TANE) named by column, ranked by how much of the data supports each. */
+export function discover(columns: string[], rows: Cell[][], options: DiscoveryOptions = {}): Discovery {
+  const r = tane(rows, columns.length, options)
+  const fds: RankedFd[] = r.dependencies.map((d) => {
+    const lhs = attrs(d.lhs)
+    const seen = new Map<string, number>()
+    for (const row of rows) {
+      const k = JSON.stringify(lhs.map((i) => row[i]))
+      seen.set(k, (seen.get(k) ?? 0) + 1)
+    }
+    let support = 0
+    for (const c of seen.values()) if (c > 1) support += c
+    return { lhs: lhs.map((i) => columns[i]), rhs: columns[d.rhs], error: d.error, support }
+  })
+  fds.sort((a, b) => b.support - a.support || a.lhs.length - b.lhs.length || a.rhs.localeCompare(b.rhs))
+  return { columns, rows: rows.length, fds, keys: candidateKeys(columns, fds) }
+}
+
+export interface Violation {
+  form: Exclude<NormalForm, 'not 1NF'>
+  explanation: string
+  fd?: Fd
+  mvd?: { lhs: string[]; rhs: string[]; rest: string[] }
+}
+
+export interface Diagnosis {
+  normalForm: NormalForm
+  keys: string[][]
+  keySource: 'declared' | 'discovered'
+  oneNf: OneNfProblem[]
+  violations: Violation[]
+  /** What was not checked, said plainly. */
+  notes: string[]
+}
+
+const list = (xs: string[]) => xs.join(', ')
+
+/**
+ * The table's normal form and the dependency that breaks the next one. The key is the declared
+ * primary key when there is one (it is what the table means); otherwise the keys found in data.
+ */
+export function diagnose(columns: string[], rows: Cell[][], fds: Fd[], declaredKey: string[] | null): Diagnosis {
+  const exact = fds.filter((f) => f.error === 0)
+  const discovered = candidateKeys(columns, exact)
+  const keys = declaredKey && declaredKey.length ? [declaredKey] : discovered
+  const prime = new Set(keys.flat())
+  const isSuperkey = (x: string[]) => keys.some((k) => k.every((a) => x.includes(a)))
+  const oneNf = oneNfProblems(columns, rows)
+  const violations: Violation[] = []
+  const notes: string[] = []
+  for (const f of exact) {
+    if (isSuperkey(f.lhs) || f.lhs.includes(f.rhs)) continue
+    const partOfKey = keys.find((k) => f.lhs.length < k.length && f.lhs.every((a) => k.includes(a)))
+    if (!prime.has(f.rhs) && partOfKey) {
+      violations.push({ form: '2NF', fd: f, explanation: `${f.rhs} depends on ${list(f.lhs)} alone, only part of the key (${list(partOfKey)}): a partial dependency. Every row repeats ${f.rhs} for each ${list(f.lhs)}.` })
+    } else if (!prime.has(f.rhs)) {
+      violations.push({ form: '3NF', fd: f, explanation: `${f.rhs} depends on ${list(f.lhs)}, which is not a key: a transitive dependency (key → ${list(f.lhs)} → ${f.rhs}). ${f.rhs} is repeated for every row with the same ${list(f.lhs)}.` })
+    } else {
+      violations.push({ form: 'BCNF', fd: f, explanation: `${list(f.lhs)} determines ${f.rhs} but is not a key: a determinant that is not a candidate key.` })
+    }
+  }
+  if (!violations.length && !oneNf.length) {
+    const mvds = findMvds(columns, rows, keys)
+    if (columns.length > 8) notes.push('4NF not checked: multivalued dependencies are searched on tables of at most 8 columns')
+    for (const m of mvds) violations.push({ form: '4NF', mvd: m, explanation: `${list(m.lhs)} ->> ${list(m.rhs)} | ${list(m.rest)}: for each ${list(m.lhs)}, every ${list(m.rhs)} appears with every ${list(m.rest)}. They are independent facts stored as a product.` })
+    if (!mvds.length && columns.length === 3 && keys.length === 1 && keys[0].length === 3) {
+      if (ternaryJoinDependency(rows)) violations.push({ form: '5NF', explanation: `The table is exactly the join of its three two-column projections (${columns[0]}-${columns[1]}, ${columns[1]}-${columns[2]}, ${columns[0]}-${columns[2]}): a join dependency, so it can be stored as three tables without losing a row.` })
+    } else if (!mvds.length && columns.length > 3) notes.push('5NF checked only for three-column tables')
+  }
+  const order: Violation['form'][] = ['2NF', '3NF', 'BCNF', '4NF', '5NF']
+  violations.sort((a, b) => order.indexOf(a.form) - order.indexOf(b.form))
+  const first = order.find((f) => violations.some((v) => v.form === f))
+  const normalForm: NormalForm = oneNf.length ? 'not 1NF' : first ? (['1NF', '2NF', '3NF', 'BCNF', '4NF'] as const)[order.indexOf(first)] : columns.length === 3 || columns.length <= 8 ? '5NF' : '4NF'
+  if (rows.length < 10) notes.push(`Only ${rows.length} rows: some dependencies may be accidents of this data; accept or reject each`)
+  return { normalForm, keys, keySource: declaredKey && declaredKey.length ? 'declared' : 'discovered', oneNf, violations, notes }
+}

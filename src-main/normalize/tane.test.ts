@@ -1,0 +1,133 @@
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { Cell } from '../../src-shared/values'
+import { SqliteDriver } from '../db/sqlite/sqlite-driver'
+import { tane } from './tane'
+import { diagnose, discover } from './diagnose'
+
+/** A small seeded PRNG, so a failure can be replayed. */
+function rng(seed: number) {
+  let s = seed >>> 0
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32)
+}
+
+/** The reference: every X → A checked by grouping, kept when no subset of X also works. */
+function bruteForce(rows: Cell[][], m: number, nullsEqual: boolean): string[] {
+  const holds = (x: number, a: number) => {
+    const seen = new Map<string, Cell>()
+    for (const r of rows) {
+      const lhs: Cell[] = []
+      let hasNull = false
+      for (let i = 0; i < m; i++) if (x & (1 << i)) {
+        lhs.push(r[i])
+        if (r[i] === null) hasNull = true
+      }
+      // NULL != NULL: a row with a NULL on the left agrees with no other row.
+      if (hasNull && !nullsEqual) continue
+      const k = JSON.stringify(lhs)
+      if (!seen.has(k)) seen.set(k, r[a])
+      else {
+        const prev = seen.get(k)
+        const same = prev === r[a] && (nullsEqual || r[a] !== null)
+        if (!same) return false
+      }
+    }
+    return true
+  }
+  const out: string[] = []
+  for (let a = 0; a < m; a++) {
+    const found: number[] = []
+    for (let size = 0; size < m; size++) {
+      for (let x = 0; x < 1 << m; x++) {
+        if (x & (1 << a) || popcount(x) !== size) continue
+        if (found.some((f) => (f & x) === f)) continue
+        if (holds(x, a)) found.push(x)
+      }
+    }
+    for (const x of found) out.push(`${x}->${a}`)
+  }
+  return out.sort()
+}
+
+function popcount(x: number) {
+  let c = 0
+  for (; x; x &= x - 1) c++
+  return c
+}
+
+describe('TANE', () => {
+  it('finds exactly the minimal dependencies a brute-force search finds, on random tables with planted ones', () => {
+    for (let seed = 1; seed <= 60; seed++) {
+      const r = rng(seed)
+      const m = 3 + Math.floor(r() * 4)
+      const n = 5 + Math.floor(r() * 40)
+      const nullsEqual = seed % 2 === 0
+      const rows: Cell[][] = []
+      for (let i = 0; i < n; i++) {
+        const row: Cell[] = []
+        for (let c = 0; c < m; c++) row.push(r() < 0.08 ? null : Math.floor(r() * (2 + (c % 3) * 2)))
+        // Plant: column m-1 is a function of columns 0 and 1.
+        row[m - 1] = row[0] === null || row[1] === null ? null : ((row[0] as number) * 7 + (row[1] as number)) % 5
+        rows.push(row)
+      }
+      const got = tane(rows, m, { nullsEqual }).dependencies.map((d) => `${d.lhs}->${d.rhs}`).sort()
+      const want = bruteForce(rows, m, nullsEqual)
+      expect(got, `seed ${seed}, ${m} columns, ${n} rows, nullsEqual ${nullsEqual}`).toEqual(want)
+    }
+  })
+
+  it('finds approximate dependencies within an error threshold', () => {
+    const rows: Cell[][] = Array.from({ length: 100 }, (_, i) => [i % 10, (i % 10) * 2])
+    rows[5] = [5, 999] // one dirty row
+    expect(tane(rows, 2).dependencies.some((d) => d.lhs === 1 && d.rhs === 1)).toBe(false)
+    const approx = tane(rows, 2, { maxError: 0.02 }).dependencies.find((d) => d.lhs === 1 && d.rhs === 1)
+    expect(approx?.error).toBeCloseTo(0.01)
+  })
+})
+
+describe('diagnosis of the notes\' example tables', () => {
+  async function table(name: string) {
+    const d = await SqliteDriver.open({ engine: 'sqlite', path: join(__dirname, '../../resources/sample.sqlite'), create: false, readOnly: true })
+    try {
+      const schema = await d.dialect.introspect(d)
+      const t = schema.tables.find((x) => x.name === name)!
+      const r = await d.query(`SELECT * FROM "${name}"`)
+      const columns = t.columns.map((c) => c.name)
+      const pk = t.columns.filter((c) => c.primaryKey > 0).sort((a, b) => a.primaryKey - b.primaryKey).map((c) => c.name)
+      const found = discover(columns, r.rows)
+      return { found, diagnosis: diagnose(columns, r.rows, found.fds, pk.length ? pk : null) }
+    } finally {
+      await d.close()
+    }
+  }
+
+  it('phones in one cell and numbered phone columns are not 1NF', async () => {
+    expect((await table('phone_book')).diagnosis).toMatchObject({ normalForm: 'not 1NF', oneNf: [{ kind: 'list-in-cell', columns: ['phones'] }] })
+    expect((await table('contacts_wide')).diagnosis.oneNf).toEqual([expect.objectContaining({ kind: 'repeating-group', columns: ['phone1', 'phone2', 'phone3'] })])
+  })
+
+  it('student grades: course_name depends on part of the key (2NF)', async () => {
+    const { found, diagnosis } = await table('student_courses')
+    expect(found.fds).toContainEqual(expect.objectContaining({ lhs: ['course_id'], rhs: 'course_name', error: 0 }))
+    expect(diagnosis.normalForm).toBe('1NF')
+    expect(diagnosis.violations[0]).toMatchObject({ form: '2NF', fd: { lhs: ['course_id'], rhs: 'course_name' } })
+  })
+
+  it('employees: city depends on the department, not the employee (3NF)', async () => {
+    const { diagnosis } = await table('employee_departments')
+    expect(diagnosis.normalForm).toBe('2NF')
+    expect(diagnosis.violations.filter((v) => v.form === '3NF').map((v) => `${v.fd!.lhs}->${v.fd!.rhs}`)).toEqual(expect.arrayContaining(['department_id->city', 'department_id->department']))
+  })
+
+  it('courses, teachers and rooms: independent facts as a product (4NF)', async () => {
+    const { diagnosis } = await table('course_teacher_rooms')
+    expect(diagnosis.normalForm).toBe('BCNF')
+    expect(diagnosis.violations[0]).toMatchObject({ form: '4NF', mvd: { lhs: ['course'] } })
+  })
+
+  it('projects, developers and skills: a join dependency (5NF)', async () => {
+    const { diagnosis } = await table('project_developer_skills')
+    expect(diagnosis.normalForm).toBe('4NF')
+    expect(diagnosis.violations[0].form).toBe('5NF')
+  })
+})

@@ -1,0 +1,148 @@
+import type { Cell } from '../../src-shared/values'
+import { columnPartition, errorCount, g3, product, type Partition } from './partitions'
+
+export interface Dependency {
+  /** Bitmask of the left-hand side columns. */
+  lhs: number
+  rhs: number
+  /** g3 error: 0 for an exact dependency. */
+  error: number
+}
+
+export interface DiscoveryResult {
+  dependencies: Dependency[]
+  /** Minimal keys (bitmasks). */
+  keys: number[]
+  /** Partitions computed, for progress and measurement. */
+  partitions: number
+}
+
+export interface DiscoveryOptions {
+  nullsEqual?: boolean
+  /** Approximate dependencies: the largest share of rows that may break one (0 = exact). */
+  maxError?: number
+  /** Called with the lattice level reached and how many candidate sets it has. */
+  onProgress?: (level: number, candidates: number) => void
+  /** Return true to stop. */
+  cancelled?: () => boolean
+}
+
+const bits = (x: number) => {
+  const out: number[] = []
+  for (let i = 0; x; i++, x >>>= 1) if (x & 1) out.push(i)
+  return out
+}
+
+/**
+ * TANE (Huhtala, Kärkkäinen, Porkka, Toivonen 1999): all minimal non-trivial functional
+ * dependencies X → A that hold in the rows, level by level over the attribute lattice, with
+ * stripped partitions, the C+ candidate sets and key pruning. Exact by default; with
+ * `maxError`, the approximate variant by the g3 measure.
+ */
+export function tane(rows: Cell[][], columnCount: number, options: DiscoveryOptions = {}): DiscoveryResult {
+  if (columnCount > 30) throw new Error('Dependency discovery handles up to 30 columns')
+  const n = rows.length
+  const R = columnCount === 0 ? 0 : (1 << columnCount) - 1
+  const eps = options.maxError ?? 0
+  const exactOnly = eps === 0
+  const probe = new Int32Array(n).fill(-1)
+  const parts = new Map<number, Partition>()
+  const cplus = new Map<number, number>()
+  const deps: Dependency[] = []
+  const keys: number[] = []
+  let partitions = 0
+  const all: Partition = { classes: n > 1 ? [Int32Array.from({ length: n }, (_, i) => i)] : [], size: n > 1 ? n : 0 }
+  parts.set(0, all)
+  cplus.set(0, R)
+  let level: number[] = []
+  for (let a = 0; a < columnCount; a++) {
+    parts.set(1 << a, columnPartition(rows, a, options.nullsEqual ?? true))
+    partitions++
+    level.push(1 << a)
+  }
+  const holds = (lhs: number, x: number): number | null => {
+    const pl = parts.get(lhs)!
+    const px = parts.get(x)!
+    if (errorCount(pl) === errorCount(px)) return 0
+    if (exactOnly) return null
+    const e = g3(pl, px, n, probe)
+    return e <= eps ? e : null
+  }
+  let depth = 1
+  while (level.length) {
+    if (options.cancelled?.()) break
+    options.onProgress?.(depth, level.length)
+    // C+(X) = ∩ C+(X \ {A})
+    for (const x of level) {
+      let c = R
+      for (const a of bits(x)) c &= cplus.get(x & ~(1 << a)) ?? R
+      cplus.set(x, c)
+    }
+    for (const x of level) {
+      let c = cplus.get(x)!
+      for (const a of bits(x & c)) {
+        const lhs = x & ~(1 << a)
+        const e = holds(lhs, x)
+        if (e === null) continue
+        deps.push({ lhs, rhs: a, error: e })
+        c &= ~(1 << a)
+        if (e === 0) c &= x
+      }
+      cplus.set(x, c)
+    }
+    // Prune: no candidates left, or X is a key (its supersets give no minimal dependencies).
+    const kept: number[] = []
+    for (const x of level) {
+      const c = cplus.get(x)!
+      if (c === 0) continue
+      if (errorCount(parts.get(x)!) === 0) {
+        for (const a of bits(c & ~x)) {
+          let inAll = true
+          for (const b of bits(x)) {
+            const y = (x | (1 << a)) & ~(1 << b)
+            if (!((cplus.get(y) ?? R) & (1 << a))) {
+              inAll = false
+              break
+            }
+          }
+          if (inAll) deps.push({ lhs: x, rhs: a, error: 0 })
+        }
+        if (!keys.some((k) => (k & x) === k)) keys.push(x)
+        continue
+      }
+      kept.push(x)
+    }
+    // Next level: join sets that share all but their highest attribute (prefix blocks).
+    const inLevel = new Set(kept)
+    const next: number[] = []
+    const byPrefix = new Map<number, number[]>()
+    for (const x of kept) {
+      const high = 31 - Math.clz32(x)
+      const prefix = x & ~(1 << high)
+      const l = byPrefix.get(prefix)
+      if (l) l.push(x)
+      else byPrefix.set(prefix, [x])
+    }
+    for (const block of byPrefix.values()) {
+      for (let i = 0; i < block.length; i++) {
+        for (let j = i + 1; j < block.length; j++) {
+          const x = block[i] | block[j]
+          if (bits(x).every((a) => inLevel.has(x & ~(1 << a)))) {
+            parts.set(x, product(parts.get(block[i])!, parts.get(block[j])!, probe))
+            partitions++
+            next.push(x)
+          }
+        }
+      }
+    }
+    // Partitions two levels down are no longer needed.
+    for (const x of level) if (!inLevel.has(x)) parts.delete(x)
+    level = next
+    depth++
+  }
+  return { dependencies: deps, keys, partitions }
+}
+
+export function attrs(mask: number): number[] {
+  return bits(mask)
+}
