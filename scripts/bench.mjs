@@ -9,5 +9,5 @@ if (!name || !names.includes(name)) {
   console.log(`usage: npm run bench -- <name>\nbenchmarks: ${names.join(', ') || '(none yet)'}`)
   process.exit(name ? 2 : 0)
 }
-const r = spawnSync('npx', ['tsx', `bench/${name}.ts`, ...rest], { stdio: 'inherit' })
+const r = spawnSync('npx', ['tsx', `bench/${name}.ts`, ...rest], { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=12288`.trim() } })
 process.exit(r.status ?? 1)

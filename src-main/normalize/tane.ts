@@ -55,6 +55,7 @@ export function tane(rows: Cell[][], columnCount: number, options: DiscoveryOpti
   parts.set(0, all)
   cplus.set(0, R)
   let level: number[] = []
+  let previous: number[] = []
   for (let a = 0; a < columnCount; a++) {
     parts.set(1 << a, columnPartition(rows, a, options.nullsEqual ?? true))
     partitions++
@@ -96,16 +97,12 @@ export function tane(rows: Cell[][], columnCount: number, options: DiscoveryOpti
       const c = cplus.get(x)!
       if (c === 0) continue
       if (errorCount(parts.get(x)!) === 0) {
+        // A key determines everything; X → A is minimal unless a dependency with a smaller left
+        // side already gives A (all of those were found at earlier levels). Checking that
+        // directly replaces the paper's C+ test, which needs C+ of sets the lattice pruned.
         for (const a of bits(c & ~x)) {
-          let inAll = true
-          for (const b of bits(x)) {
-            const y = (x | (1 << a)) & ~(1 << b)
-            if (!((cplus.get(y) ?? R) & (1 << a))) {
-              inAll = false
-              break
-            }
-          }
-          if (inAll) deps.push({ lhs: x, rhs: a, error: 0 })
+          const covered = deps.some((d) => d.rhs === a && d.error === 0 && (d.lhs & x) === d.lhs)
+          if (!covered) deps.push({ lhs: x, rhs: a, error: 0 })
         }
         if (!keys.some((k) => (k & x) === k)) keys.push(x)
         continue
@@ -135,8 +132,11 @@ export function tane(rows: Cell[][], columnCount: number, options: DiscoveryOpti
         }
       }
     }
-    // Partitions two levels down are no longer needed.
+    // Only this level's partitions are needed from here on (the next level's checks compare
+    // against them): the level before, and this level's pruned sets, are freed.
+    for (const x of previous) parts.delete(x)
     for (const x of level) if (!inLevel.has(x)) parts.delete(x)
+    previous = kept
     level = next
     depth++
   }
