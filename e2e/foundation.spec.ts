@@ -44,6 +44,13 @@ test('runs the statement under the cursor, explains it, and shows an error for m
   await expect(page.getByTestId('query-error')).toContainText('syntax error')
   await page.getByTestId('history').click()
   await expect(page.getByTestId('history-panel')).toContainText('SELEC oops')
+  // The status bar follows the connection's transaction.
+  await app.typeSql('BEGIN')
+  await page.keyboard.press('Control+Enter')
+  await expect(page.getByTestId('status-tx')).toHaveText('In transaction')
+  await app.typeSql('ROLLBACK')
+  await page.keyboard.press('Control+Enter')
+  await expect(page.getByTestId('status-tx')).toHaveText('Auto-commit')
 })
 
 test('explains a bad SQLite path in the connection dialog', async ({ page }) => {

@@ -4,6 +4,7 @@ import { Icon } from '../ui/icons'
 
 export function StatusBar() {
   const conn = useApp((s) => (s.activeHandle ? s.open[s.activeHandle] : undefined))
+  const tx = useApp((s) => (s.activeHandle ? (s.txState[s.activeHandle] ?? 'auto-commit') : 'auto-commit'))
   const theme = useApp((s) => s.theme)
   const info = useApp((s) => s.info)
   const pg = useApp((s) => s.playground?.state)
@@ -17,7 +18,9 @@ export function StatusBar() {
           <span className="sep">·</span>
           <span>{conn.serverVersion}</span>
           <span className="sep">·</span>
-          <span title="Statements in query tabs commit as they run; transactions arrive with sessions">Auto-commit</span>
+          <span className={`tx-status ${tx.replace(' ', '-')}`} data-testid="status-tx" title="The query tabs' connection: statements commit as they run unless you BEGIN a transaction">
+            {tx === 'auto-commit' ? 'Auto-commit' : tx === 'failed' ? 'Transaction failed: ROLLBACK' : 'In transaction'}
+          </span>
           {conn.readOnly && <span className="chip tiny">read-only</span>}
         </>
       ) : (

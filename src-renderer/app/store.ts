@@ -36,6 +36,8 @@ export interface AppState {
   connecting: Record<string, boolean>
   schemas: Record<string, SchemaEntry>
   activeHandle: string | null
+  /** Transaction state of each open connection's own session (query tabs), by handle. */
+  txState: Record<string, 'auto-commit' | 'in transaction' | 'failed'>
   tabs: Tab[]
   activeTab: string | null
   playground: PlaygroundStatus | null
@@ -58,6 +60,7 @@ export const useApp = create<AppState>()(() => ({
   connecting: {},
   schemas: {},
   activeHandle: null,
+  txState: {},
   tabs: [],
   activeTab: null,
   playground: null,

@@ -3,7 +3,7 @@ import type { ExplainResult, HistoryEntry } from '../../../src-shared/plan'
 import type { QueryResult } from '../../../src-shared/query'
 import { statementAt } from '../../../src-shared/sql-split'
 import { BridgeError, call } from '../../bridge/client'
-import { useApp } from '../../app/store'
+import { setState, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { ResultTable } from '../../ui/ResultTable'
 import { SqlEditor, type SqlEditorHandle } from '../../ui/SqlEditor'
@@ -11,6 +11,13 @@ import { refreshSchema } from '../connections/actions'
 import { PlanTree } from './PlanTree'
 
 const drafts = new Map<string, string>()
+
+/** Follow BEGIN / COMMIT / ROLLBACK on the connection, for the status bar. */
+function trackTransaction(handle: string, command: string, sql: string) {
+  const tag = command.toUpperCase()
+  const next = tag === 'BEGIN' || tag === 'START' ? 'in transaction' : (tag === 'COMMIT' || tag === 'ROLLBACK' || tag === 'END') && !/^\s*ROLLBACK\s+TO/i.test(sql) ? 'auto-commit' : null
+  if (next) setState((s) => ({ txState: { ...s.txState, [handle]: next } }))
+}
 
 /** A SQL editor tab: the statement under the cursor (or the selection) runs with Ctrl+Enter. */
 export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
@@ -47,12 +54,14 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
       } else {
         const r = await call('query.run', { handle, sql: text, queryId })
         setResult(r)
+        trackTransaction(handle, r.command, text)
         setPlan(null)
         if (/^(CREATE|DROP|ALTER)/i.test(r.command)) void refreshSchema(handle)
       }
     } catch (e) {
       setResult(null)
       setPlan(null)
+      if (conn?.engine === 'postgres' && useApp.getState().txState[handle] === 'in transaction') setState((st) => ({ txState: { ...st.txState, [handle]: 'failed' } }))
       setError(e instanceof BridgeError ? { code: e.code, message: e.message } : { code: 'INTERNAL', message: String(e) })
     } finally {
       setRunning(null)
