@@ -43,6 +43,8 @@ export interface Dialect {
    * runs inside a transaction that is rolled back, on a connection opened by `connect`.
    */
   explain(driver: Driver, sql: string, analyze: boolean, connect: () => Promise<Driver>): Promise<ExplainResult>
+  /** A statement that bounds lock waits on this connection, or null where the driver does it (SQLite's busy timeout). */
+  lockTimeoutSql(ms: number): string | null
   /** Native type spelling for a column in CREATE TABLE. */
   columnTypeSql(column: Pick<Column, 'type' | 'length' | 'scale' | 'autoincrement' | 'primaryKey'>, singlePk: boolean): string
   /** Map an engine's native type name to the neutral type. */
@@ -62,4 +64,6 @@ export interface DialectCapabilities {
   alterColumn: boolean
   /** The driver can report the rowid of each INSERT without RETURNING (SQLite's lastInsertRowid). */
   lastInsertId: boolean
+  /** An error inside a transaction aborts it: every later statement fails until ROLLBACK (PostgreSQL). */
+  errorAbortsTransaction: boolean
 }

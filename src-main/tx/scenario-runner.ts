@@ -19,7 +19,8 @@ async function openPane(id: string, config: ConnectionConfig): Promise<TxPane> {
   const driver = await openDriver(config)
   // Long lock waits end instead of hanging the run: PostgreSQL by lock_timeout, SQLite by its busy timeout.
   const pid = (driver as Driver & { backendPid?: number }).backendPid ?? null
-  if (driver.dialect.name === 'postgres') await driver.query("SET lock_timeout = '10s'")
+  const bound = driver.dialect.lockTimeoutSql(10_000)
+  if (bound) await driver.query(bound)
   return new TxPane(id, driver, pid)
 }
 

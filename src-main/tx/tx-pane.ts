@@ -75,7 +75,7 @@ export class TxPane {
         const err = e instanceof AppError ? e : new AppError('INTERNAL', String(e))
         const inTx = this.state === 'in transaction' || (this.state === 'waiting' && this.beforeWait !== 'idle')
         if (inTx) {
-          if (this.driver.dialect.name === 'postgres') this.state = 'failed'
+          if (this.driver.dialect.capabilities.errorAbortsTransaction) this.state = 'failed'
           else {
             this.state = 'in transaction'
             if (err.code === 'BUSY' || err.code === 'SERIALIZATION_FAILURE') note = 'The statement failed but SQLite keeps the transaction open: a COMMIT now would commit the statements before it. ROLLBACK to abandon it.'

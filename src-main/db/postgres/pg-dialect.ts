@@ -26,7 +26,7 @@ const TYPE_SQL: Record<string, string> = {
 
 export const postgresDialect: Dialect = {
   name: 'postgres',
-  capabilities: { returning: true, transactionalDdl: true, schemas: true, alterColumn: true, lastInsertId: false },
+  capabilities: { returning: true, transactionalDdl: true, schemas: true, alterColumn: true, lastInsertId: false, errorAbortsTransaction: true },
   quoteIdent: (name) => `"${name.replaceAll('"', '""')}"`,
   qualify(schema, name) {
     return schema && schema !== 'public' ? `${this.quoteIdent(schema)}.${this.quoteIdent(name)}` : this.quoteIdent(name)
@@ -58,6 +58,7 @@ export const postgresDialect: Dialect = {
   },
   insertPageSize: (n) => Math.max(1, Math.min(1000, Math.floor(32000 / Math.max(1, n)))),
   rowidColumn: null,
+  lockTimeoutSql: (ms) => `SET lock_timeout = '${Math.round(ms)}ms'`,
   async estimateRows(driver, schema, name) {
     const r = await driver.query('SELECT c.reltuples::float8 AS n FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = $1 AND c.relname = $2', [schema ?? 'public', name])
     const n = Number(r.rows[0]?.[0] ?? -1)

@@ -26,7 +26,7 @@ const TYPE_SQL: Record<string, string> = {
 
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
-  capabilities: { returning: true, transactionalDdl: true, schemas: false, alterColumn: false, lastInsertId: true },
+  capabilities: { returning: true, transactionalDdl: true, schemas: false, alterColumn: false, lastInsertId: true, errorAbortsTransaction: false },
   quoteIdent: (name) => `"${name.replaceAll('"', '""')}"`,
   qualify(schema, name) {
     return schema && schema !== 'main' ? `${this.quoteIdent(schema)}.${this.quoteIdent(name)}` : this.quoteIdent(name)
@@ -49,6 +49,7 @@ export const sqliteDialect: Dialect = {
   // One row per statement, run as a prepared executemany: about 1.4 µs a row on better-sqlite3.
   insertPageSize: () => 1,
   rowidColumn: 'rowid',
+  lockTimeoutSql: () => null,
   // SQLite keeps no row counts; count(*) on a b-tree is what there is.
   estimateRows: async () => null,
   explain: (driver, sql, analyze) => explainSqlite(driver, sql, analyze),
