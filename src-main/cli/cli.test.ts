@@ -70,4 +70,31 @@ describe('schemist CLI', () => {
     expect(await runCli(['introspect', '/no/such/file.sqlite', '--json'], (s) => out.push(s))).toBe(1)
     expect(JSON.parse(out[0])).toEqual({ error: expect.objectContaining({ code: 'FILE_NOT_FOUND' }) })
   })
+
+  it('normalize --to 3nf prints a lossless split whose SQL runs and moves the rows', async () => {
+    const { copyFileSync, mkdtempSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { SqliteDriver } = await import('../db/sqlite/sqlite-driver')
+    const copy = join(mkdtempSync(join(tmpdir(), 'schemist-cli-')), 'norm.sqlite')
+    copyFileSync(join(__dirname, '../../resources/sample.sqlite'), copy)
+    const lines: string[] = []
+    expect(await runCli(['normalize', 'employee_departments', '--connection', copy, '--to', '3nf'], (s) => lines.push(s))).toBe(0)
+    const text = lines.join('\n')
+    expect(text).toMatch(/departments\(\*department_id, department, city\)  3 rows/)
+    expect(text).toMatch(/lossless: by the dependencies yes, by the rows yes/)
+    const sql = text.slice(text.indexOf('-- SQL'))
+    const d = await SqliteDriver.open({ engine: 'sqlite', path: copy, create: false, readOnly: false })
+    try {
+      await d.execScript(sql)
+      const joined = await d.query('SELECT e.employee_id, e.name, d.department, d.city FROM employee_departments_new e JOIN departments d USING (department_id) ORDER BY 1')
+      const original = await d.query('SELECT employee_id, name, department, city FROM employee_departments ORDER BY 1')
+      expect(joined.rows).toEqual(original.rows)
+      expect((await d.query('SELECT count(*) FROM departments')).rows[0][0]).toBe(3)
+    } finally {
+      await d.close()
+    }
+    const bad: string[] = []
+    expect(await runCli(['normalize', 'employee_departments', '--connection', copy, '--to', '3nf', '--fd', 'nope -> city', '--json'], (s) => bad.push(s))).toBe(1)
+    expect(JSON.parse(bad[0]).error).toMatchObject({ code: 'BAD_REQUEST', message: 'No column nope in employee_departments' })
+  })
 })

@@ -3,18 +3,34 @@ import { parseCsv } from '../../src-shared/csv'
 import { AppError } from '../../src-shared/errors'
 import type { Cell } from '../../src-shared/values'
 import { openDriver } from '../db/open-driver'
+import type { Dialect } from '../db/dialect'
+import { sqliteDialect } from '../db/sqlite/sqlite-dialect'
+import { decomposeBcnf, decomposeMultivalued, plausibleFds, synthesize3nf, type Proposal } from '../normalize/decompose'
 import { diagnose, discover } from '../normalize/diagnose'
+import type { Fd } from '../normalize/fd-analysis'
 import { parseConnectionArg } from './connection-arg'
 
 /** Rows of a CSV file (header first), or of a table on a connection, with its declared key. */
-export async function loadSource(source: string, connection: string | undefined): Promise<{ columns: string[]; rows: Cell[][]; key: string[] | null; name: string }> {
+export interface Source {
+  columns: string[]
+  rows: Cell[][]
+  key: string[] | null
+  name: string
+  /** Declared column types (a table on a connection), the dialect, and the qualified name to read from. */
+  types?: Map<string, string>
+  dialect: Dialect
+  from?: string
+}
+
+export async function loadSource(source: string, connection: string | undefined): Promise<Source> {
   if (/\.(csv|tsv)$/i.test(source)) {
     const text = await readFile(source, 'utf8').catch(() => {
       throw new AppError('FILE_NOT_FOUND', `No such file: ${source}`)
     })
     const all = parseCsv(text, /\.tsv$/i.test(source) ? '\t' : ',').filter((r) => !(r.length === 1 && r[0] === ''))
     const [columns, ...rows] = all
-    return { columns, rows: rows.map((r) => r.map((v) => (v === '' ? null : v))), key: null, name: source }
+    const name = source.replace(/^.*[\\/]/, '').replace(/\.(csv|tsv)$/i, '')
+    return { columns, rows: rows.map((r) => r.map((v) => (v === '' ? null : v))), key: null, name, dialect: sqliteDialect }
   }
   if (!connection) throw new AppError('BAD_REQUEST', 'Give --connection <sqlite file | postgres url> for a table, or a .csv file')
   const d = await openDriver(parseConnectionArg(connection))
@@ -24,7 +40,15 @@ export async function loadSource(source: string, connection: string | undefined)
     if (!t) throw new AppError('NOT_FOUND', `No table ${source}`)
     const r = await d.query(`SELECT * FROM ${d.dialect.qualify(t.schema, t.name)}`)
     const key = t.columns.filter((c) => c.primaryKey > 0).sort((a, b) => a.primaryKey - b.primaryKey).map((c) => c.name)
-    return { columns: t.columns.map((c) => c.name), rows: r.rows, key: key.length ? key : null, name: t.name }
+    return {
+      columns: t.columns.map((c) => c.name),
+      rows: r.rows,
+      key: key.length ? key : null,
+      name: t.name,
+      types: new Map(t.columns.map((c) => [c.name, c.nativeType])),
+      dialect: d.dialect,
+      from: d.dialect.qualify(t.schema, t.name),
+    }
   } finally {
     await d.close()
   }
@@ -46,8 +70,11 @@ export async function normalizeCommand(source: string, flags: Map<string, string
   const src = await loadSource(source, flags.get('connection') as string | undefined)
   const found = discover(src.columns, src.rows)
   const d = diagnose(src.columns, src.rows, found.fds, src.key)
+  const target = flags.has('to') ? String(flags.get('to')).toLowerCase() : null
+  const fds = target ? chooseFds(found.fds, src, flags) : []
+  const p = target ? propose(target, src, fds) : null
   if (flags.has('json')) {
-    out(JSON.stringify({ discovery: found, diagnosis: d }, null, 2))
+    out(JSON.stringify({ discovery: found, diagnosis: d, ...(target ? { proposal: p && { ...p, sql: proposalSql(p, src) } } : {}) }, null, 2))
     return
   }
   out(`${src.name}: ${d.normalForm}`)
@@ -55,5 +82,71 @@ export async function normalizeCommand(source: string, flags: Map<string, string
   for (const p of d.oneNf) out(`  1NF: ${p.explanation}`)
   for (const v of d.violations) out(`  ${v.form}: ${v.explanation}`)
   for (const n of d.notes) out(`  note: ${n}`)
-  if (flags.has('to')) out('Proposals (the split and its SQL) are not implemented yet: this prints the diagnosis.')
+  if (!target) return
+  if (!p) {
+    out(`No ${target.toUpperCase()} split applies: the table has no dependency of that kind.`)
+    return
+  }
+  out('')
+  out(`Proposal (${p.target.toUpperCase()}): ${p.explanation}`)
+  if (p.target !== '4nf' && p.target !== '5nf') out(`built on: ${fds.map((f) => `${f.lhs.join(', ')} -> ${f.rhs}`).join('; ')}`)
+  for (const t of p.tables) {
+    const refs = t.references.map((r) => `, (${r.columns.join(', ')}) -> ${r.table}`).join('')
+    out(`  ${t.name}(${t.columns.map((c) => (t.key.includes(c) ? `*${c}` : c)).join(', ')})  ${t.rows.length} rows${refs}`)
+  }
+  out(`lossless: ${p.losslessBySchema === null ? '' : `by the dependencies ${p.losslessBySchema ? 'yes' : 'NO'}, `}by the rows ${p.losslessByData ? 'yes (the join gives back exactly the original rows)' : 'NO (the join adds rows)'}`)
+  out(p.lost.length ? `not preserved: ${p.lost.map((f) => `${f.lhs.join(', ')} -> ${f.rhs}`).join('; ')} (no single table holds it; it needs a trigger or a check across tables)` : 'every dependency stays enforceable by one table')
+  out(`cells: ${p.cellsBefore} before, ${p.cellsAfter} after`)
+  out('')
+  out('-- SQL (not run; review, then run it in a transaction)')
+  for (const line of proposalSql(p, src)) out(line)
+}
+
+/** The user's dependencies (--fd "a,b->c", repeatable via ';'), else the plausible discovered ones minus --drop. */
+function chooseFds(found: (Fd & { support: number })[], src: Source, flags: Map<string, string | true>): Fd[] {
+  const parse = (spec: string): Fd[] =>
+    spec.split(';').filter((x) => x.trim()).map((one) => {
+      const m = /^(.*)->(.*)$/.exec(one)
+      if (!m) throw new AppError('BAD_REQUEST', `A dependency is written "a, b -> c", not "${one}"`)
+      const lhs = m[1].split(',').map((x) => x.trim()).filter(Boolean)
+      const rhs = m[2].split(',').map((x) => x.trim()).filter(Boolean)
+      for (const c of [...lhs, ...rhs]) if (!src.columns.includes(c)) throw new AppError('BAD_REQUEST', `No column ${c} in ${src.name}`)
+      return rhs.map((r) => ({ lhs, rhs: r, error: 0 }))
+    }).flat()
+  if (typeof flags.get('fd') === 'string') return parse(flags.get('fd') as string)
+  const drop = typeof flags.get('drop') === 'string' ? parse(flags.get('drop') as string) : []
+  return plausibleFds(found, src.rows.length, src.columns, src.key).filter((f) => !drop.some((d) => d.rhs === f.rhs && d.lhs.length === f.lhs.length && d.lhs.every((c) => f.lhs.includes(c))))
+}
+
+function propose(target: string, src: Source, fds: Fd[]): Proposal | null {
+  switch (target) {
+    case '2nf':
+    case '3nf':
+      return synthesize3nf(src.name, src.columns, src.rows, fds, src.key)
+    case 'bcnf':
+      return decomposeBcnf(src.name, src.columns, src.rows, fds)
+    case '4nf':
+    case '5nf':
+      return decomposeMultivalued(src.name, src.columns, src.rows, fds)
+    default:
+      throw new AppError('BAD_REQUEST', `--to takes 2nf, 3nf, bcnf, 4nf or 5nf, not ${target}`)
+  }
+}
+
+/** CREATE TABLE for each part (referenced tables first) and INSERT … SELECT DISTINCT from the source. */
+export function proposalSql(p: Proposal, src: Source): string[] {
+  const d = src.dialect
+  const q = (n: string) => d.quoteIdent(n)
+  const newName = (t: string) => (t === src.name ? `${t}_new` : t)
+  const order = [...p.tables].sort((a, b) => a.references.length - b.references.length)
+  const out: string[] = []
+  for (const t of order) {
+    const cols = t.columns.map((c) => `${q(c)} ${src.types?.get(c) || 'TEXT'}${t.key.includes(c) ? ' NOT NULL' : ''}`)
+    cols.push(`PRIMARY KEY (${t.key.map(q).join(', ')})`)
+    for (const r of t.references) cols.push(`FOREIGN KEY (${r.columns.map(q).join(', ')}) REFERENCES ${q(newName(r.table))} (${r.columns.map(q).join(', ')})`)
+    out.push(`CREATE TABLE ${q(newName(t.name))} (\n  ${cols.join(',\n  ')}\n);`)
+  }
+  if (src.from) for (const t of order) out.push(`INSERT INTO ${q(newName(t.name))} (${t.columns.map(q).join(', ')}) SELECT DISTINCT ${t.columns.map(q).join(', ')} FROM ${src.from};`)
+  else out.push(`-- fill the tables from ${src.name} after importing it`)
+  return out
 }

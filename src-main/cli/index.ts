@@ -34,7 +34,7 @@ function parseArgs(argv: string[]): Parsed {
   return { positional, flags }
 }
 
-const VALUE_FLAGS = new Set(['connection', 'dialect', 'to', 'level', 'max-error'])
+const VALUE_FLAGS = new Set(['connection', 'dialect', 'to', 'level', 'max-error', 'fd', 'drop'])
 
 const USAGE = `schemist <command> [options]
 
@@ -45,8 +45,9 @@ Commands:
                               (rolled back at the end; --commit keeps it)
   fd <table|file.csv> [--connection <c>] [--nulls-distinct] [--max-error 0.01]
                               Minimal functional dependencies (TANE) and candidate keys
-  normalize <table|file.csv> [--connection <c>]
-                              The normal form, with the dependency that breaks the next one
+  normalize <table|file.csv> [--connection <c>] [--to 3nf|bcnf|4nf|5nf] [--fd "a->b; c,d->e"] [--drop "x->y"]
+                              The normal form, with the dependency that breaks the next one;
+                              --to proposes the split, checks it is lossless, prints its SQL
   isolation scenarios         List the anomaly scenarios
   isolation scenario <id> --connection <c> [--level L]
                               Run one scenario step by step and print the verdict
