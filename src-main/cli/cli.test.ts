@@ -96,5 +96,8 @@ describe('schemist CLI', () => {
     const bad: string[] = []
     expect(await runCli(['normalize', 'employee_departments', '--connection', copy, '--to', '3nf', '--fd', 'nope -> city', '--json'], (s) => bad.push(s))).toBe(1)
     expect(JSON.parse(bad[0]).error).toMatchObject({ code: 'BAD_REQUEST', message: 'No column nope in employee_departments' })
+    const applied: string[] = []
+    expect(await runCli(['normalize', 'course_teacher_rooms', '--connection', copy, '--to', '4nf', '--apply', '--keep-view'], (s) => applied.push(s))).toBe(0)
+    expect(applied.join('\n')).toMatch(/applied: course_teachers \(4 rows\), course_rooms \(4 rows\); course_teacher_rooms is now a view; the join gives back all 8 rows/)
   })
 })

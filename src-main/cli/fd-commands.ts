@@ -6,6 +6,7 @@ import { openDriver } from '../db/open-driver'
 import type { Dialect } from '../db/dialect'
 import { sqliteDialect } from '../db/sqlite/sqlite-dialect'
 import { decomposeBcnf, decomposeMultivalued, plausibleFds, synthesize3nf, type Proposal } from '../normalize/decompose'
+import { applyProposal } from '../normalize/apply'
 import { diagnose, discover } from '../normalize/diagnose'
 import type { Fd } from '../normalize/fd-analysis'
 import { parseConnectionArg } from './connection-arg'
@@ -20,6 +21,7 @@ export interface Source {
   types?: Map<string, string>
   dialect: Dialect
   from?: string
+  schema?: string | null
 }
 
 export async function loadSource(source: string, connection: string | undefined): Promise<Source> {
@@ -48,6 +50,7 @@ export async function loadSource(source: string, connection: string | undefined)
       types: new Map(t.columns.map((c) => [c.name, c.nativeType])),
       dialect: d.dialect,
       from: d.dialect.qualify(t.schema, t.name),
+      schema: t.schema,
     }
   } finally {
     await d.close()
@@ -98,8 +101,20 @@ export async function normalizeCommand(source: string, flags: Map<string, string
   out(p.lost.length ? `not preserved: ${p.lost.map((f) => `${f.lhs.join(', ')} -> ${f.rhs}`).join('; ')} (no single table holds it; it needs a trigger or a check across tables)` : 'every dependency stays enforceable by one table')
   out(`cells: ${p.cellsBefore} before, ${p.cellsAfter} after`)
   out('')
-  out('-- SQL (not run; review, then run it in a transaction)')
-  for (const line of proposalSql(p, src)) out(line)
+  if (!flags.has('apply')) {
+    out('-- SQL (not run; --apply runs it in one transaction and checks the join, --keep-view keeps the old name as a view)')
+    for (const line of proposalSql(p, src)) out(line)
+    return
+  }
+  if (!src.from) throw new AppError('BAD_REQUEST', '--apply needs a table on a connection, not a file')
+  const db = await openDriver(parseConnectionArg(flags.get('connection') as string))
+  try {
+    const r = await applyProposal(db, { schema: src.schema ?? null, name: src.name, types: src.types ?? new Map() }, p, { keepView: flags.has('keep-view') })
+    for (const s of r.statements) out(`${s};`)
+    out(`applied: ${r.tables.map((t) => `${t.name} (${t.rows} rows)`).join(', ')}${r.view ? `; ${r.view} is now a view` : ''}; the join gives back all ${r.originalRows} rows`)
+  } finally {
+    await db.close()
+  }
 }
 
 /** The user's dependencies (--fd "a,b->c", repeatable via ';'), else the plausible discovered ones minus --drop. */

@@ -47,7 +47,8 @@ Commands:
                               Minimal functional dependencies (TANE) and candidate keys
   normalize <table|file.csv> [--connection <c>] [--to 3nf|bcnf|4nf|5nf] [--fd "a->b; c,d->e"] [--drop "x->y"]
                               The normal form, with the dependency that breaks the next one;
-                              --to proposes the split, checks it is lossless, prints its SQL
+                              --to proposes the split, checks it is lossless, prints its SQL;
+                              --apply runs it in one transaction (--keep-view: old name becomes a view)
   isolation scenarios         List the anomaly scenarios
   isolation scenario <id> --connection <c> [--level L]
                               Run one scenario step by step and print the verdict
