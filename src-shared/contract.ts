@@ -5,6 +5,7 @@ import { cellSchema } from './values'
 import { databaseSchemaSchema } from './schema'
 import { applyEditsResultSchema, countSchema, cursorSchema, pageRequestSchema, pageSchema, rowEditSchema, tableRefSchema, viewSpecSchema } from './grid'
 import { explainResultSchema, historyEntrySchema } from './plan'
+import { analysisSchema, applyResultSchema, fdSchema, normalizeTargetSchema, proposalSchema } from './normalize'
 import { paneInfoSchema, scenarioRunSchema, timelineEntrySchema } from './tx'
 import { mapperInfoSchema, objectViewSchema, ormActionSchema, ormQuerySchema, sessionSnapshotSchema, sqlLogEntrySchema } from './orm'
 
@@ -149,6 +150,22 @@ export const contract = {
     doc: 'Import CSV rows into a table: every row type-checked first, then one transaction; rows that fail are listed with the reason and nothing is written.',
     input: z.object({ handle, table: tableRefSchema, path: z.string().optional(), text: z.string().optional(), delimiter: z.string().length(1).default(','), hasHeader: z.boolean().default(true), mapping: z.record(z.string(), z.number().int().nullable()) }),
     output: z.object({ ok: z.boolean(), inserted: z.number(), failures: z.array(z.object({ row: z.number(), column: z.string().nullable(), value: z.string().nullable(), reason: z.string() })), failureCount: z.number() }),
+  }),
+
+  'normalize.analyze': method({
+    doc: 'Discover the minimal functional dependencies in a table\'s rows (TANE), its keys, and its normal form with the dependency that breaks the next one.',
+    input: z.object({ handle, table: tableRefSchema, nullsEqual: z.boolean().default(true), maxError: z.number().min(0).max(0.5).default(0) }),
+    output: analysisSchema,
+  }),
+  'normalize.propose': method({
+    doc: 'The split a target normal form asks for, built on the accepted dependencies: new tables with keys, foreign keys and real rows, lossless checks, and its SQL.',
+    input: z.object({ handle, table: tableRefSchema, target: normalizeTargetSchema, fds: z.array(fdSchema), keepView: z.boolean().default(true) }),
+    output: proposalSchema,
+  }),
+  'normalize.apply': method({
+    doc: 'Apply the split in one transaction: create, move the rows, verify the join gives back exactly the original rows, optionally keep the old name as a view.',
+    input: z.object({ handle, table: tableRefSchema, target: normalizeTargetSchema, fds: z.array(fdSchema), keepView: z.boolean() }),
+    output: applyResultSchema,
   }),
 
   'tx.scenarios': method({

@@ -5,6 +5,7 @@ import { openDriver } from '../db/open-driver'
 import { runScenario } from '../tx/scenario-runner'
 import { scenario, SCENARIOS } from '../tx/scenarios'
 import { runMatrix } from '../tx/matrix'
+import { analyzeTable, applySplit, proposeSplit } from '../normalize/normalize-service'
 import { parseEnvFile, parsePostgresUrl } from '../db/connection-parsers'
 import { PLAYGROUND_CONNECTION_ID, type Services } from '../services'
 import type { Handlers } from './router'
@@ -101,6 +102,10 @@ export function createHandlers(s: Services): Handlers {
     'tx.levels': async ({ handle }) => [...s.connections.driver(handle).dialect.isolationLevels],
     'tx.runScenario': async ({ handle, scenario: id, level }) => runScenario(s.connections.config(handle), scenario(id), level),
     'tx.matrix': async ({ handle }) => runMatrix(s.connections.config(handle)),
+
+    'normalize.analyze': async ({ handle, table, nullsEqual, maxError }) => analyzeTable(s.connections.driver(handle), table, { nullsEqual, maxError }),
+    'normalize.propose': async ({ handle, table, target, fds, keepView }) => proposeSplit(s.connections.driver(handle), table, target, fds, keepView),
+    'normalize.apply': async ({ handle, table, target, fds, keepView }) => applySplit(s.connections.driver(handle), table, target, fds, keepView),
 
     'tx.consoleOpen': async ({ handle, panes }) => ({ consoleId: await s.consoles.open(s.connections.config(handle), panes) }),
     'tx.consoleClose': async ({ consoleId }) => {

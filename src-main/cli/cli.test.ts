@@ -85,17 +85,18 @@ describe('schemist CLI', () => {
     const sql = text.slice(text.indexOf('-- SQL'))
     const d = await SqliteDriver.open({ engine: 'sqlite', path: copy, create: false, readOnly: false })
     try {
-      await d.execScript(sql)
-      const joined = await d.query('SELECT e.employee_id, e.name, d.department, d.city FROM employee_departments_new e JOIN departments d USING (department_id) ORDER BY 1')
       const original = await d.query('SELECT employee_id, name, department, city FROM employee_departments ORDER BY 1')
+      await d.execScript(sql)
+      const joined = await d.query('SELECT e.employee_id, e.name, d.department, d.city FROM employees e JOIN departments d USING (department_id) ORDER BY 1')
       expect(joined.rows).toEqual(original.rows)
+      await expect(d.query('SELECT 1 FROM employee_departments')).rejects.toMatchObject({ code: 'SQL_ERROR' })
       expect((await d.query('SELECT count(*) FROM departments')).rows[0][0]).toBe(3)
     } finally {
       await d.close()
     }
     const bad: string[] = []
-    expect(await runCli(['normalize', 'employee_departments', '--connection', copy, '--to', '3nf', '--fd', 'nope -> city', '--json'], (s) => bad.push(s))).toBe(1)
-    expect(JSON.parse(bad[0]).error).toMatchObject({ code: 'BAD_REQUEST', message: 'No column nope in employee_departments' })
+    expect(await runCli(['normalize', 'student_courses', '--connection', copy, '--to', '3nf', '--fd', 'nope -> grade', '--json'], (s) => bad.push(s))).toBe(1)
+    expect(JSON.parse(bad[0]).error).toMatchObject({ code: 'BAD_REQUEST', message: 'No column nope in student_courses' })
     const applied: string[] = []
     expect(await runCli(['normalize', 'course_teacher_rooms', '--connection', copy, '--to', '4nf', '--apply', '--keep-view'], (s) => applied.push(s))).toBe(0)
     expect(applied.join('\n')).toMatch(/applied: course_teachers \(4 rows\), course_rooms \(4 rows\); course_teacher_rooms is now a view; the join gives back all 8 rows/)

@@ -5,8 +5,9 @@ import type { Cell } from '../../src-shared/values'
 import { openDriver } from '../db/open-driver'
 import type { Dialect } from '../db/dialect'
 import { sqliteDialect } from '../db/sqlite/sqlite-dialect'
-import { decomposeBcnf, decomposeMultivalued, plausibleFds, synthesize3nf, type Proposal } from '../normalize/decompose'
+import { decomposeBcnf, decomposeMultivalued, finalizeNames, plausibleFds, synthesize3nf, type Proposal } from '../normalize/decompose'
 import { applyProposal } from '../normalize/apply'
+import { proposalSql } from '../normalize/proposal-sql'
 import { diagnose, discover } from '../normalize/diagnose'
 import type { Fd } from '../normalize/fd-analysis'
 import { parseConnectionArg } from './connection-arg'
@@ -75,9 +76,12 @@ export async function normalizeCommand(source: string, flags: Map<string, string
   const d = diagnose(src.columns, src.rows, found.fds, src.key)
   const target = flags.has('to') ? String(flags.get('to')).toLowerCase() : null
   const fds = target ? chooseFds(found.fds, src, flags) : []
-  const p = target ? propose(target, src, fds) : null
+  const raw = target ? propose(target, src, fds) : null
+  const keepView = flags.has('keep-view')
+  const p = raw && finalizeNames(raw, src.name, keepView)
+  const sql = (x: Proposal) => proposalSql(x, { schema: src.schema ?? null, name: src.name, columns: src.columns, types: src.types ?? new Map() }, src.dialect, keepView, !src.from)
   if (flags.has('json')) {
-    out(JSON.stringify({ discovery: found, diagnosis: d, ...(target ? { proposal: p && { ...p, sql: proposalSql(p, src) } } : {}) }, null, 2))
+    out(JSON.stringify({ discovery: found, diagnosis: d, ...(target ? { proposal: p && { ...p, sql: sql(p) } } : {}) }, null, 2))
     return
   }
   out(`${src.name}: ${d.normalForm}`)
@@ -102,8 +106,8 @@ export async function normalizeCommand(source: string, flags: Map<string, string
   out(`cells: ${p.cellsBefore} before, ${p.cellsAfter} after`)
   out('')
   if (!flags.has('apply')) {
-    out('-- SQL (not run; --apply runs it in one transaction and checks the join, --keep-view keeps the old name as a view)')
-    for (const line of proposalSql(p, src)) out(line)
+    out(`-- SQL (not run; --apply runs it and checks the join${keepView ? '' : ', --keep-view keeps the old name as a view'})`)
+    for (const line of sql(p)) out(line)
     return
   }
   if (!src.from) throw new AppError('BAD_REQUEST', '--apply needs a table on a connection, not a file')
@@ -146,22 +150,4 @@ function propose(target: string, src: Source, fds: Fd[]): Proposal | null {
     default:
       throw new AppError('BAD_REQUEST', `--to takes 2nf, 3nf, bcnf, 4nf or 5nf, not ${target}`)
   }
-}
-
-/** CREATE TABLE for each part (referenced tables first) and INSERT … SELECT DISTINCT from the source. */
-export function proposalSql(p: Proposal, src: Source): string[] {
-  const d = src.dialect
-  const q = (n: string) => d.quoteIdent(n)
-  const newName = (t: string) => (t === src.name ? `${t}_new` : t)
-  const order = [...p.tables].sort((a, b) => a.references.length - b.references.length)
-  const out: string[] = []
-  for (const t of order) {
-    const cols = t.columns.map((c) => `${q(c)} ${src.types?.get(c) || 'TEXT'}${t.key.includes(c) ? ' NOT NULL' : ''}`)
-    cols.push(`PRIMARY KEY (${t.key.map(q).join(', ')})`)
-    for (const r of t.references) cols.push(`FOREIGN KEY (${r.columns.map(q).join(', ')}) REFERENCES ${q(newName(r.table))} (${r.columns.map(q).join(', ')})`)
-    out.push(`CREATE TABLE ${q(newName(t.name))} (\n  ${cols.join(',\n  ')}\n);`)
-  }
-  if (src.from) for (const t of order) out.push(`INSERT INTO ${q(newName(t.name))} (${t.columns.map(q).join(', ')}) SELECT DISTINCT ${t.columns.map(q).join(', ')} FROM ${src.from};`)
-  else out.push(`-- fill the tables from ${src.name} after importing it`)
-  return out
 }

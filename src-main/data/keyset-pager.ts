@@ -30,6 +30,9 @@ export function ordering(table: Table, sort: SortKey[], d: Dialect): Ordering {
   const nullable = (c: string) => c !== ROWID_ALIAS && (table.columns.find((x) => x.name === c)?.nullable ?? true) && !table.columns.find((x) => x.name === c)?.primaryKey
   const keys = sort.map((s) => ({ column: s.column, desc: s.desc, nullable: nullable(s.column) }))
   for (const k of rowKey) if (!keys.some((x) => x.column === k)) keys.push({ column: k, desc: false, nullable: false })
+  // A view (or a table without rowid) has no row key: order by every column, so the order is total
+  // up to rows that are equal in every column (such twins can merge at a page boundary).
+  if (rowKey.length === 0) for (const c of table.columns) if (!keys.some((x) => x.column === c.name)) keys.push({ column: c.name, desc: false, nullable: nullable(c.name) })
   return { keys, sortCount: sort.length, rowKey, rowKeySql }
 }
 

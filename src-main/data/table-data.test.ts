@@ -86,6 +86,23 @@ describe.each(['sqlite', 'postgres'] as const)('table data on %s', (engine) => {
     expect(back).toEqual(want)
   })
 
+  it('pages through a view, which has no key, forwards and backwards', async () => {
+    const rows = await setup(30)
+    await cm.driver(handle).query('CREATE VIEW v AS SELECT id, a, b FROM t')
+    const v = { handle, table: { schema: null, name: 'v' }, sort: [{ column: 'b', desc: false }], filter: null, where: '' }
+    const seen: number[] = []
+    let after: Cursor | null = null
+    for (;;) {
+      const p = await data.page({ ...v, after, before: null, fromEnd: false, limit: 7 })
+      seen.push(...p.rows.map((r) => Number(r[0])))
+      if (p.atEdge) break
+      after = p.lastCursor!
+    }
+    expect(seen).toEqual(expected(rows, v.sort))
+    const last = await data.page({ ...v, after: null, before: null, fromEnd: true, limit: 7 })
+    expect(last.rows.map((r) => Number(r[0]))).toEqual(expected(rows, v.sort).slice(-7))
+  })
+
   it('jumps to row N through the position index with a small skip', async () => {
     const rows = await setup(2500)
     const sort = [{ column: 'b', desc: false }]

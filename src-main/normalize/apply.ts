@@ -1,7 +1,8 @@
 import { AppError } from '../../src-shared/errors'
 import type { Driver } from '../db/driver'
-import type { Proposal, ProposedTable } from './decompose'
-import { plural } from '../orm/naming'
+import type { Proposal } from './decompose'
+import { finalizeNames } from './decompose'
+import { splitPlan } from './proposal-sql'
 
 export interface ApplySource {
   schema: string | null
@@ -44,72 +45,33 @@ export async function applyProposal(d: Driver, src: ApplySource, p: Proposal, op
     throw new AppError('UNSUPPORTED', `${referencing.map((t) => t.name).join(', ')} ${referencing.length > 1 ? 'have foreign keys' : 'has a foreign key'} to ${src.name}: point ${referencing.length > 1 ? 'them' : 'it'} at the new tables first`)
   }
 
-  // Final names: a part named after the original takes a name of its own when the original becomes a view.
+  // A part named after the original, when the original is to stay as a view, takes a name of its own.
   const taken = new Set(here.map((t) => t.name))
-  const rename = new Map<string, string>()
-  for (const t of p.tables) {
-    let name = t.name
-    if (name === src.name && opts.keepView) {
-      name = t.key.length === 1 ? plural(t.key[0].replace(/_id$/i, '')) : `${src.name}_data`
-      while (taken.has(name) || p.tables.some((o) => o !== t && o.name === name)) name += '_2'
-    } else if (name !== src.name && taken.has(name)) {
-      throw new AppError('BAD_REQUEST', `A table named ${name} already exists: rename the proposed table`)
-    }
-    rename.set(t.name, name)
-  }
-  const final = (t: ProposedTable) => rename.get(t.name)!
-  const order = [...p.tables].sort((a, b) => a.references.length - b.references.length)
-  const keepsName = p.tables.some((t) => final(t) === src.name)
-  const from = keepsName ? `${src.name}__before_split` : src.name
+  let named = p
+  if (opts.keepView && p.tables.some((t) => t.name === src.name)) named = finalizeNames(p, src.name, true)
+  for (const t of named.tables) if (t.name !== src.name && taken.has(t.name)) throw new AppError('BAD_REQUEST', `A table named ${t.name} already exists: rename the proposed table`)
+  const plan = splitPlan(named, { schema: src.schema, name: src.name, columns: original.columns.map((c) => c.name), types: src.types }, dl, opts.keepView)
   const statements: string[] = []
   const run = async (sql: string) => {
     statements.push(sql)
     return d.query(sql)
   }
   const count = async (sql: string) => Number((await run(sql)).rows[0][0])
-
-  const columns = p.tables.flatMap((t) => t.columns).filter((c, i, all) => all.indexOf(c) === i)
-  const ordered = original.columns.map((c) => c.name).filter((c) => columns.includes(c))
-  const joinSql = () => {
-    const alias = new Map<string, string>()
-    let sql = ''
-    order.forEach((t, i) => {
-      const a = `t${i}`
-      const on = t.columns.filter((c) => alias.has(c)).map((c) => `(${alias.get(c)}.${q(c)} = ${a}.${q(c)} OR (${alias.get(c)}.${q(c)} IS NULL AND ${a}.${q(c)} IS NULL))`)
-      sql += i === 0 ? `${qt(final(t))} ${a}` : ` JOIN ${qt(final(t))} ${a} ON ${on.length ? on.join(' AND ') : '1 = 1'}`
-      for (const c of t.columns) if (!alias.has(c)) alias.set(c, a)
-    })
-    return `SELECT ${ordered.map((c) => `${alias.get(c)}.${q(c)}`).join(', ')} FROM ${sql}`
-  }
+  const list = original.columns.map((c) => c.name).filter((c) => named.tables.some((t) => t.columns.includes(c))).map(q).join(', ')
 
   await run('BEGIN')
   try {
-    if (keepsName) await run(`ALTER TABLE ${qt(src.name)} RENAME TO ${q(from)}`)
-    for (const t of order) {
-      const cols = t.columns.map((c) => `${q(c)} ${src.types.get(c) || 'TEXT'}${t.key.includes(c) ? ' NOT NULL' : ''}`)
-      cols.push(`PRIMARY KEY (${t.key.map(q).join(', ')})`)
-      for (const r of t.references) {
-        const target = p.tables.find((x) => x.name === r.table)!
-        cols.push(`FOREIGN KEY (${r.columns.map(q).join(', ')}) REFERENCES ${qt(final(target))} (${r.columns.map(q).join(', ')})`)
-      }
-      await run(`CREATE TABLE ${qt(final(t))} (\n  ${cols.join(',\n  ')}\n)`)
-    }
+    for (const sql of plan.build) await run(sql)
     const tables: ApplyResult['tables'] = []
-    for (const t of order) {
-      const list = t.columns.map(q).join(', ')
-      await run(`INSERT INTO ${qt(final(t))} (${list}) SELECT DISTINCT ${list} FROM ${qt(from)}`)
-      tables.push({ name: final(t), rows: await count(`SELECT count(*) FROM ${qt(final(t))}`) })
-    }
-    const list = ordered.map(q).join(', ')
-    const originalRows = await count(`SELECT count(*) FROM (SELECT DISTINCT ${list} FROM ${qt(from)}) o`)
-    const joinedRows = await count(`SELECT count(*) FROM (${joinSql()}) j`)
-    const missing = await count(`SELECT count(*) FROM (SELECT ${list} FROM ${qt(from)} EXCEPT ${joinSql()}) m`)
-    const invented = await count(`SELECT count(*) FROM (${joinSql()} EXCEPT SELECT ${list} FROM ${qt(from)}) x`)
+    for (const t of plan.order) tables.push({ name: t.name, rows: await count(`SELECT count(*) FROM ${qt(t.name)}`) })
+    const originalRows = await count(`SELECT count(*) FROM (SELECT DISTINCT ${list} FROM ${plan.from}) o`)
+    const joinedRows = await count(`SELECT count(*) FROM (${plan.joinSql}) j`)
+    const missing = await count(`SELECT count(*) FROM (SELECT ${list} FROM ${plan.from} EXCEPT ${plan.joinSql}) m`)
+    const invented = await count(`SELECT count(*) FROM (${plan.joinSql} EXCEPT SELECT ${list} FROM ${plan.from}) x`)
     if (missing || invented || joinedRows !== originalRows) {
       throw new AppError('CONSTRAINT_VIOLATION', `The new tables do not join back to the original: ${missing} rows missing, ${invented} rows invented (${joinedRows} joined vs ${originalRows} original). Nothing was changed.`, { missing, invented })
     }
-    await run(`DROP TABLE ${qt(from)}`)
-    if (opts.keepView) await run(`CREATE VIEW ${qt(src.name)} AS ${joinSql()}`)
+    for (const sql of plan.finish) await run(sql)
     await run('COMMIT')
     return { tables, view: opts.keepView ? src.name : null, originalRows, joinedRows, statements }
   } catch (e) {

@@ -124,7 +124,7 @@ function finish(target: Proposal['target'], table: string, columns: string[], ro
   }))
   const colsets = parts.map((p) => p.cols)
   const kept = fds.filter((f) => f.error === 0)
-  const lost = minimalCover(kept).filter((f) => !colsets.some((c) => c.includes(f.rhs) && f.lhs.every((a) => c.includes(a))))
+  const lost = minimalCover(kept).filter((f) => !preserved(f, colsets, kept))
   return {
     target,
     tables,
@@ -150,6 +150,45 @@ export function plausibleFds(fds: (Fd & { support?: number })[], rowCount: numbe
   return [...kept.filter((f) => !key.includes(f.rhs)), ...columns.filter((c) => !key.includes(c)).map((c) => ({ lhs: key, rhs: c, error: 0 }))]
 }
 
+/**
+ * Is X -> A still enforced by the parts together? Grow Z from X using only what each part can
+ * enforce on its own (the closure of Z ∩ part, kept within the part), until A is in Z or Z stops.
+ */
+export function preserved(f: Fd, parts: string[][], fds: Fd[]): boolean {
+  const z = new Set(f.lhs)
+  for (let grew = true; grew && !z.has(f.rhs); ) {
+    grew = false
+    for (const part of parts) {
+      for (const c of closure(part.filter((x) => z.has(x)), fds)) {
+        if (part.includes(c) && !z.has(c)) {
+          z.add(c)
+          grew = true
+        }
+      }
+    }
+  }
+  return z.has(f.rhs)
+}
+
+/**
+ * The names a split will really create. The part that keeps the table's key is named after the thing
+ * it keys (employees for employee_id); when that is the table's own name, it replaces the table in
+ * place, or, when the old name is to stay as a view, takes a name of its own.
+ */
+export function finalizeNames(p: Proposal, source: string, keepView: boolean): Proposal {
+  const rename = new Map<string, string>()
+  const taken = new Set(p.tables.map((t) => t.name))
+  for (const t of p.tables) {
+    if (t.name !== source) continue
+    let name = nameFor(source, t.key, new Set())
+    if (name !== source && taken.has(name)) name = source
+    if (keepView && name === source) name = `${source}_base`
+    rename.set(t.name, name)
+  }
+  const to = (n: string) => rename.get(n) ?? n
+  return { ...p, tables: p.tables.map((t) => ({ ...t, name: to(t.name), references: t.references.map((r) => ({ ...r, table: to(r.table) })) })) }
+}
+
 /** 3NF synthesis (Bernstein): a table per left side of a minimal cover, plus one with a key. */
 export function synthesize3nf(table: string, columns: string[], rows: Cell[][], fds: Fd[], key: string[] | null): Proposal {
   const cover = minimalCover(fds)
@@ -161,13 +200,30 @@ export function synthesize3nf(table: string, columns: string[], rows: Cell[][], 
     groups.set(k, g)
   }
   // Determinants that imply each other (department_id <-> department) describe one thing: one table.
-  const merged: { lhs: string[]; rhs: Set<string> }[] = []
+  const merged: { lhs: string[]; alts: string[][]; rhs: Set<string> }[] = []
   for (const g of groups.values()) {
     const twin = merged.find((m) => g.lhs.every((c) => closure(m.lhs, cover).has(c)) && m.lhs.every((c) => closure(g.lhs, cover).has(c)))
-    if (twin) for (const c of [...g.lhs, ...g.rhs]) twin.rhs.add(c)
-    else merged.push({ lhs: g.lhs, rhs: new Set(g.rhs) })
+    if (twin) {
+      twin.alts.push(g.lhs)
+      for (const c of [...g.lhs, ...g.rhs]) twin.rhs.add(c)
+    } else merged.push({ lhs: g.lhs, alts: [g.lhs], rhs: new Set(g.rhs) })
+  }
+  // Of equivalent determinants the shortest, leftmost one is the key (department_id, not department).
+  const pos = (k: string[]) => Math.min(...k.map((c) => columns.indexOf(c)))
+  for (const m of merged) {
+    m.lhs = [...m.alts].sort((a, b) => a.length - b.length || pos(a) - pos(b))[0]
+    for (const c of m.alts.flat()) m.rhs.add(c)
   }
   let parts = merged.map((g) => ({ cols: columns.filter((c) => g.lhs.includes(c) || g.rhs.has(c)), key: g.lhs }))
+  // Elsewhere, refer to such a thing by its key: a table holding department refers by department_id.
+  for (const p of parts) for (const m of merged) {
+    if (m.lhs === p.key || m.lhs.every((c) => p.cols.includes(c))) continue
+    const alt = m.alts.find((a) => a !== m.lhs && a.every((c) => p.cols.includes(c)))
+    if (!alt) continue
+    const swap = (cols: string[]) => columns.filter((c) => (cols.includes(c) && !alt.includes(c)) || m.lhs.includes(c))
+    if (alt.every((c) => p.key.includes(c))) p.key = swap(p.key)
+    p.cols = swap(p.cols)
+  }
   const keys = key ? [key] : candidateKeys(columns, fds)
   if (!parts.some((p) => keys.some((k) => k.every((c) => p.cols.includes(c))))) parts.push({ cols: keys[0], key: keys[0] })
   parts = parts.filter((p, i) => !parts.some((q, j) => j !== i && (q.cols.length > p.cols.length || j < i) && p.cols.every((c) => q.cols.includes(c))))

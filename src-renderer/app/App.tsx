@@ -11,6 +11,7 @@ import { DataTab } from '../features/grid/DataTab'
 import { IsolationTab } from '../features/tx/IsolationTab'
 import { OrmPlaygroundTab } from '../features/orm/OrmPlaygroundTab'
 import { StructureTab } from '../features/structure/StructureTab'
+import { NormalizeTab } from '../features/normalize/NormalizeTab'
 import { Icon } from '../ui/icons'
 import { toggleSidebar } from './store'
 
@@ -18,6 +19,7 @@ function ActiveTab() {
   const tab = useApp((s) => s.tabs.find((t) => t.id === s.activeTab))
   if (!tab) return <Welcome />
   if (tab.kind === 'structure') return <StructureTab key={tab.id} handle={tab.handle} table={tab.table} />
+  if (tab.kind === 'normalize') return <NormalizeTab key={tab.id} handle={tab.handle} table={tab.table} />
   if (tab.kind === 'data') return <DataTab key={tab.id} tabId={tab.id} handle={tab.handle} tableName={tab.table} initialFilter={tab.filter} />
   if (tab.kind === 'isolation') return <IsolationTab key={tab.id} handle={tab.handle} />
   if (tab.kind === 'orm') return <OrmPlaygroundTab key={tab.id} tabId={tab.id} handle={tab.handle} />

@@ -3,7 +3,7 @@ import { primaryKeyColumns, tableKey, type Table } from '../../../src-shared/sch
 import { call, errorMessage } from '../../bridge/client'
 import { useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
-import { openDataTab, openQueryTab } from '../tabs/actions'
+import { openDataTab, openNormalizeTab, openQueryTab } from '../tabs/actions'
 
 function Section({ title, count, children }: { title: string; count: number; children: React.ReactNode }) {
   return (
@@ -53,6 +53,11 @@ export function StructureTab({ handle, table: key }: { handle: string; table: st
           <button className="btn small" onClick={() => openDataTab(handle, key)} data-testid="structure-open-data">
             <Icon name="table" size={12} /> Data
           </button>
+          {t.kind === 'table' && (
+            <button className="btn small" onClick={() => openNormalizeTab(handle, key)} data-testid="structure-normalize" title="Find dependencies in the rows, the normal form, and a split">
+              <Icon name="sparkle" size={12} /> Normalize
+            </button>
+          )}
           <button className="btn small" onClick={() => openQueryTab(handle)}>
             <Icon name="query" size={12} /> Query
           </button>

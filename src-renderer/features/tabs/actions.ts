@@ -16,6 +16,14 @@ export function openStructureTab(handle: string, table: string) {
   setState({ activeTab: id, activeHandle: handle })
 }
 
+/** The normalization wizard on a table. */
+export function openNormalizeTab(handle: string, table: string) {
+  const id = `normalize:${handle}:${table}`
+  const s = getState()
+  if (!s.tabs.some((t) => t.id === id)) setState({ tabs: [...s.tabs, { id, kind: 'normalize', handle, table, title: `Normalize ${table.replace(/^public\./, '')}` }] })
+  setState({ activeTab: id, activeHandle: handle })
+}
+
 export function openQueryTab(handle: string) {
   const n = nextQuery++
   const id = `query:${handle}:${n}`

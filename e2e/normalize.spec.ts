@@ -1,0 +1,48 @@
+import { expect, test } from '@playwright/test'
+import { AppPage } from './pages/app-page'
+
+test('normalize the employee/department example to 3NF: discover, diagnose, propose, apply, keep a view', async ({ page }) => {
+  const app = new AppPage(page)
+  await app.open()
+  await app.openStructure('employee_departments')
+  await page.getByTestId('structure-normalize').click()
+  await page.getByTestId('normalize-discover').click()
+
+  // The diagnosis: 2NF, broken by the transitive dependency through the department.
+  await expect(page.getByTestId('normalize-form')).toContainText('2NF')
+  await expect(page.getByTestId('normalize-violations')).toContainText('city depends on department_id, which is not a key')
+  // The accidental name -> city (two Ivans, both in Moscow) is listed but not accepted.
+  const fds = page.getByTestId('normalize-fds')
+  await expect(fds.getByLabel('Accept name → city')).not.toBeChecked()
+  await expect(fds.getByLabel('Accept department_id → city')).toBeChecked()
+  await app.screenshot('40-normalize-diagnosis')
+
+  // A dependency typed by hand that the data breaks is refused with a clear error and nothing else changes.
+  await page.getByLabel('Add a dependency').fill('nope -> city')
+  await page.getByLabel('Add a dependency').press('Enter')
+  await expect(page.getByTestId('normalize-error')).toContainText('No column nope')
+
+  await page.getByTestId('normalize-propose').click()
+  const proposal = page.getByTestId('normalize-proposal')
+  await expect(proposal.getByTestId('proposed-departments')).toContainText('3 rows')
+  await expect(proposal.getByTestId('proposed-departments')).toContainText('Санкт-Петербург')
+  await expect(proposal.getByTestId('proposed-employees')).toContainText('(department_id) → departments')
+  await expect(page.getByTestId('normalize-lossless')).toHaveText('Lossless on the rows')
+  await expect(proposal).toContainText('Every dependency preserved')
+  await page.getByTestId('normalize-apply').scrollIntoViewIfNeeded()
+  await app.screenshot('41-normalize-proposal')
+
+  await expect(page.getByTestId('normalize-keep-view')).toBeChecked()
+  await page.getByTestId('normalize-apply').click()
+  await expect(page.getByTestId('normalize-applied')).toContainText('Created departments (3 rows), employees (6 rows); employee_departments is now a view. Joining them gives back all 6 rows.')
+  // The new tables are in the tree, and the old name is a view.
+  await expect(app.tree('employees')).toBeVisible()
+  await expect(app.tree('departments')).toBeVisible()
+  await expect(page.getByRole('group', { name: 'Views' }).getByTestId('tree-table-employee_departments')).toBeVisible()
+  await app.screenshot('42-normalize-applied')
+
+  // Existing queries still work through the view.
+  await app.openData('employee_departments')
+  await expect(page.getByTestId('row-count')).toHaveText('6 rows')
+  await expect(page.getByTestId('data-grid')).toContainText('Санкт-Петербург')
+})

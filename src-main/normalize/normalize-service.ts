@@ -1,0 +1,80 @@
+import { AppError } from '../../src-shared/errors'
+import type { Analysis, FdSpec, NormalizeTarget, ProposalView } from '../../src-shared/normalize'
+import type { Cell } from '../../src-shared/values'
+import type { Driver } from '../db/driver'
+import { applyProposal, type ApplyResult } from './apply'
+import { decomposeBcnf, decomposeMultivalued, finalizeNames, plausibleFds, synthesize3nf, type Proposal } from './decompose'
+import { diagnose, discover } from './diagnose'
+import { proposalSql } from './proposal-sql'
+
+/** Tables above this are not read whole; discovery on a sample verified by the database is not built yet. */
+export const MAX_ROWS = 200_000
+const PREVIEW_ROWS = 20
+
+interface Loaded {
+  schema: string | null
+  name: string
+  columns: string[]
+  rows: Cell[][]
+  key: string[] | null
+  types: Map<string, string>
+  from: string
+}
+
+async function load(d: Driver, ref: { schema: string | null; name: string }): Promise<Loaded> {
+  const schema = await d.dialect.introspect(d)
+  const t = schema.tables.find((x) => x.name === ref.name && (ref.schema === null || x.schema === ref.schema))
+  if (!t) throw new AppError('NOT_FOUND', `No table ${ref.name}`)
+  const from = d.dialect.qualify(t.schema, t.name)
+  const n = Number((await d.query(`SELECT count(*) FROM ${from}`)).rows[0][0])
+  if (n > MAX_ROWS) throw new AppError('UNSUPPORTED', `${t.name} has ${n.toLocaleString('en')} rows; discovery reads at most ${MAX_ROWS.toLocaleString('en')} (sampling with verification in the database is not built yet)`)
+  const r = await d.query(`SELECT * FROM ${from}`)
+  const key = t.columns.filter((c) => c.primaryKey > 0).sort((a, b) => a.primaryKey - b.primaryKey).map((c) => c.name)
+  return { schema: t.schema, name: t.name, columns: t.columns.map((c) => c.name), rows: r.rows, key: key.length ? key : null, types: new Map(t.columns.map((c) => [c.name, c.nativeType])), from }
+}
+
+export async function analyzeTable(d: Driver, ref: { schema: string | null; name: string }, options: { nullsEqual: boolean; maxError: number }): Promise<Analysis> {
+  const t0 = performance.now()
+  const t = await load(d, ref)
+  const found = discover(t.columns, t.rows, { nullsEqual: options.nullsEqual, maxError: options.maxError })
+  const suggested = plausibleFds(found.fds, t.rows.length, t.columns, t.key)
+  const isSuggested = (f: FdSpec) => suggested.some((s) => s.rhs === f.rhs && s.lhs.length === f.lhs.length && s.lhs.every((c) => f.lhs.includes(c)))
+  const diagnosis = diagnose(t.columns, t.rows, found.fds, t.key)
+  return {
+    columns: t.columns,
+    rowCount: t.rows.length,
+    declaredKey: t.key,
+    fds: found.fds.map((f) => ({ ...f, suggested: isSuggested(f) })),
+    keys: found.keys,
+    diagnosis,
+    millis: performance.now() - t0,
+  }
+}
+
+function build(t: Loaded, target: NormalizeTarget, fds: FdSpec[], keepView: boolean): Proposal {
+  for (const f of fds) for (const c of [...f.lhs, f.rhs]) if (!t.columns.includes(c)) throw new AppError('BAD_REQUEST', `No column ${c} in ${t.name}`)
+  // The accepted dependencies, plus the declared key, which the table states whatever the data shows.
+  const all = t.key ? [...fds, ...t.columns.filter((c) => !t.key!.includes(c)).map((c) => ({ lhs: t.key!, rhs: c, error: 0 }))] : fds
+  const p =
+    target === '3nf' ? synthesize3nf(t.name, t.columns, t.rows, all, t.key)
+    : target === 'bcnf' ? decomposeBcnf(t.name, t.columns, t.rows, all)
+    : decomposeMultivalued(t.name, t.columns, t.rows, all)
+  if (!p) throw new AppError('NOT_FOUND', `No ${target.toUpperCase()} split applies to ${t.name}: no multivalued or join dependency holds in its rows`)
+  if (p.tables.length < 2) throw new AppError('NOT_FOUND', `${t.name} is already in ${target.toUpperCase()} under the accepted dependencies: nothing to split`)
+  return finalizeNames(p, t.name, keepView)
+}
+
+export async function proposeSplit(d: Driver, ref: { schema: string | null; name: string }, target: NormalizeTarget, fds: FdSpec[], keepView: boolean): Promise<ProposalView> {
+  const t = await load(d, ref)
+  const p = build(t, target, fds, keepView)
+  return {
+    ...p,
+    tables: p.tables.map((x) => ({ ...x, rows: x.rows.slice(0, PREVIEW_ROWS), rowCount: x.rows.length })),
+    sql: proposalSql(p, { schema: t.schema, name: t.name, columns: t.columns, types: t.types }, d.dialect, keepView),
+  }
+}
+
+export async function applySplit(d: Driver, ref: { schema: string | null; name: string }, target: NormalizeTarget, fds: FdSpec[], keepView: boolean): Promise<ApplyResult> {
+  const t = await load(d, ref)
+  return applyProposal(d, { schema: t.schema, name: t.name, types: t.types }, build(t, target, fds, keepView), { keepView })
+}

@@ -1,0 +1,329 @@
+import { useState } from 'react'
+import type { MethodOutput } from '../../../src-shared/contract'
+import type { Analysis, FdSpec, NormalizeTarget, ProposalView } from '../../../src-shared/normalize'
+import { tableKey } from '../../../src-shared/schema'
+import { formatCell } from '../../../src-shared/values'
+import { call, errorMessage } from '../../bridge/client'
+import { toast, useApp } from '../../app/store'
+import { Icon } from '../../ui/icons'
+import { refreshSchema } from '../connections/actions'
+import { openDataTab, openStructureTab } from '../tabs/actions'
+
+const fdText = (f: FdSpec) => `${f.lhs.join(', ') || '∅'} → ${f.rhs}`
+const fdId = (f: FdSpec) => `${[...f.lhs].sort().join(',')}->${f.rhs}`
+
+const TARGETS: { id: NormalizeTarget; label: string; hint: string }[] = [
+  { id: '3nf', label: '3NF synthesis', hint: 'keeps every dependency' },
+  { id: 'bcnf', label: 'BCNF', hint: 'may lose a dependency' },
+  { id: '4nf', label: '4NF', hint: 'independent facts' },
+  { id: '5nf', label: '5NF', hint: 'join dependency' },
+]
+
+/** The form a diagnosis suggests going to next. */
+function nextTarget(a: Analysis): NormalizeTarget {
+  const f = a.diagnosis.normalForm
+  return f === 'BCNF' ? '4nf' : f === '4NF' ? '5nf' : f === '3NF' ? 'bcnf' : '3nf'
+}
+
+/**
+ * The normalization wizard for one table: discover dependencies in its rows, accept or reject
+ * each, read the diagnosis, look at the proposed split with its rows, and apply it.
+ */
+export function NormalizeTab({ handle, table: key }: { handle: string; table: string }) {
+  const entry = useApp((s) => s.schemas[handle])
+  const t = entry?.state === 'ready' ? entry.schema.tables.find((x) => tableKey(x) === key) : undefined
+  const ref = { schema: t?.schema ?? null, name: t?.name ?? key }
+  const [busy, setBusy] = useState<null | 'analyze' | 'propose' | 'apply'>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [analysis, setAnalysis] = useState<Analysis | null>(null)
+  const [accepted, setAccepted] = useState<Set<string>>(new Set())
+  const [custom, setCustom] = useState<FdSpec[]>([])
+  const [customText, setCustomText] = useState('')
+  const [nullsEqual, setNullsEqual] = useState(true)
+  const [target, setTarget] = useState<NormalizeTarget>('3nf')
+  const [proposal, setProposal] = useState<ProposalView | null>(null)
+  const [keepView, setKeepView] = useState(true)
+  const [applied, setApplied] = useState<MethodOutput<'normalize.apply'> | null>(null)
+
+  const chosen = (): FdSpec[] => [...(analysis?.fds ?? []).filter((f) => accepted.has(fdId(f))).map(({ lhs, rhs, error }) => ({ lhs, rhs, error })), ...custom]
+
+  async function analyze() {
+    setBusy('analyze')
+    setError(null)
+    setProposal(null)
+    setApplied(null)
+    try {
+      const a = await call('normalize.analyze', { handle, table: ref, nullsEqual, maxError: 0 })
+      setAnalysis(a)
+      setAccepted(new Set(a.fds.filter((f) => f.suggested).map(fdId)))
+      setTarget(nextTarget(a))
+    } catch (e) {
+      setError(errorMessage(e))
+    } finally {
+      setBusy(null)
+    }
+  }
+
+  async function propose(to = target, view = keepView) {
+    setBusy('propose')
+    setError(null)
+    setApplied(null)
+    try {
+      setProposal(await call('normalize.propose', { handle, table: ref, target: to, fds: chosen(), keepView: view }))
+    } catch (e) {
+      setProposal(null)
+      setError(errorMessage(e))
+    } finally {
+      setBusy(null)
+    }
+  }
+
+  async function apply() {
+    if (!proposal) return
+    setBusy('apply')
+    setError(null)
+    try {
+      const r = await call('normalize.apply', { handle, table: ref, target, fds: chosen(), keepView })
+      setApplied(r)
+      toast('success', `Split ${ref.name} into ${r.tables.map((x) => x.name).join(', ')}`)
+      await refreshSchema(handle)
+    } catch (e) {
+      setError(`Nothing was changed: ${errorMessage(e)}`)
+    } finally {
+      setBusy(null)
+    }
+  }
+
+  function addCustom() {
+    const m = /^(.*)->(.*)$/.exec(customText.replace('→', '->'))
+    const cols = analysis?.columns ?? []
+    if (!m) return setError('Write a dependency as "a, b -> c"')
+    const lhs = m[1].split(',').map((x) => x.trim()).filter(Boolean)
+    const rhs = m[2].split(',').map((x) => x.trim()).filter(Boolean)
+    const unknown = [...lhs, ...rhs].filter((c) => !cols.includes(c))
+    if (unknown.length || !rhs.length) return setError(unknown.length ? `No column ${unknown.join(', ')} in ${ref.name}` : 'Name a column after ->')
+    setCustom((c) => [...c, ...rhs.map((r) => ({ lhs, rhs: r, error: 0 }))])
+    setCustomText('')
+    setError(null)
+  }
+
+  const d = analysis?.diagnosis
+  return (
+    <div className="structure normalize" data-testid="normalize-tab">
+      <header className="struct-head">
+        <div>
+          <div className="struct-kicker">Normalize · {analysis ? `${analysis.rowCount} rows, ${analysis.columns.length} columns` : 'dependencies from the data'}</div>
+          <h2>{ref.name}</h2>
+        </div>
+        <div className="struct-meta">
+          <label className="check small" title="Treat NULLs as equal values when grouping rows (off: NULL differs from everything)">
+            <input type="checkbox" checked={nullsEqual} onChange={(e) => setNullsEqual(e.target.checked)} /> NULL = NULL
+          </label>
+          <button className="btn small primary" disabled={busy !== null} onClick={analyze} data-testid="normalize-discover">
+            <Icon name="sparkle" size={12} /> {busy === 'analyze' ? 'Discovering…' : analysis ? 'Discover again' : 'Discover dependencies'}
+          </button>
+        </div>
+      </header>
+
+      {error && (
+        <div className="pane-note error" role="alert" data-testid="normalize-error">
+          <Icon name="warning" size={14} /> {error}
+        </div>
+      )}
+      {!analysis && !error && <div className="pane-note">Schemist reads the rows, finds every functional dependency that holds in them (TANE), and says which normal form the table is in and why.</div>}
+
+      {analysis && d && (
+        <>
+          <section className="struct-section">
+            <h3>Diagnosis</h3>
+            <div className="nf-verdict" data-testid="normalize-form">
+              <span className={`nf-badge nf-${d.normalForm.replace(/\W/g, '')}`}>{d.normalForm}</span>
+              <span className="muted">
+                key ({d.keySource}): {d.keys.map((k) => `(${k.join(', ')})`).join(', ') || 'none'}
+              </span>
+            </div>
+            <ul className="nf-violations" data-testid="normalize-violations">
+              {d.oneNf.map((p, i) => (
+                <li key={`1nf${i}`}>
+                  <b>1NF</b> {p.explanation}
+                </li>
+              ))}
+              {d.violations.map((v, i) => (
+                <li key={i}>
+                  <b>{v.form}</b> {v.explanation}
+                </li>
+              ))}
+              {d.notes.map((n, i) => (
+                <li key={`n${i}`} className="muted">
+                  {n}
+                </li>
+              ))}
+            </ul>
+          </section>
+
+          <section className="struct-section">
+            <h3>
+              Dependencies <span className="count">{analysis.fds.length}</span>
+              <span className="muted small">found in {Math.round(analysis.millis)} ms; tick the ones that are true of the data, not just of these rows</span>
+            </h3>
+            <table className="grid-table" data-testid="normalize-fds">
+              <thead>
+                <tr>
+                  <th style={{ width: 28 }} />
+                  <th>Dependency</th>
+                  <th className="num">Supporting rows</th>
+                </tr>
+              </thead>
+              <tbody>
+                {analysis.fds.map((f) => (
+                  <tr key={fdId(f)} className={accepted.has(fdId(f)) ? '' : 'muted'}>
+                    <td>
+                      <input
+                        type="checkbox"
+                        aria-label={`Accept ${fdText(f)}`}
+                        checked={accepted.has(fdId(f))}
+                        onChange={(e) =>
+                          setAccepted((s) => {
+                            const n = new Set(s)
+                            if (e.target.checked) n.add(fdId(f))
+                            else n.delete(fdId(f))
+                            return n
+                          })
+                        }
+                      />
+                    </td>
+                    <td className="mono">{fdText(f)}</td>
+                    <td className="num" title={f.support === 0 ? 'The left side is unique in every row: any column follows from it' : `${f.support} rows share their left side with another row`}>
+                      {f.support === 0 ? 'unique' : f.support}
+                    </td>
+                  </tr>
+                ))}
+                {custom.map((f, i) => (
+                  <tr key={`c${i}`}>
+                    <td>
+                      <button className="btn ghost small" title="Remove" onClick={() => setCustom((c) => c.filter((_, j) => j !== i))}>
+                        <Icon name="close" size={11} />
+                      </button>
+                    </td>
+                    <td className="mono">{fdText(f)}</td>
+                    <td className="num muted">yours</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <div className="nf-add">
+              <input className="mono" placeholder="add your own: a, b -> c" value={customText} onChange={(e) => setCustomText(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && addCustom()} aria-label="Add a dependency" />
+              <button className="btn small" onClick={addCustom} disabled={!customText.trim()}>
+                <Icon name="plus" size={12} /> Add
+              </button>
+            </div>
+          </section>
+
+          <section className="struct-section">
+            <h3>Proposal</h3>
+            <div className="nf-targets" role="radiogroup" aria-label="Target normal form">
+              {TARGETS.map((x) => (
+                <button key={x.id} role="radio" aria-checked={target === x.id} className={`btn small${target === x.id ? ' primary' : ''}`} onClick={() => setTarget(x.id)} title={x.hint}>
+                  {x.label}
+                </button>
+              ))}
+              <button className="btn small" disabled={busy !== null} onClick={() => propose()} data-testid="normalize-propose">
+                {busy === 'propose' ? 'Working…' : 'Propose split'}
+              </button>
+            </div>
+            {proposal && <ProposalPanel p={proposal} />}
+            {proposal && !applied && (
+              <div className="nf-apply">
+                <label className="check">
+                  <input type="checkbox" checked={keepView} onChange={(e) => {
+                      setKeepView(e.target.checked)
+                      void propose(target, e.target.checked)
+                    }}
+                    data-testid="normalize-keep-view"
+                  /> Keep <b>{ref.name}</b> as a view so existing queries still work
+                </label>
+                <button className="btn primary" disabled={busy !== null || !proposal.losslessByData} onClick={apply} data-testid="normalize-apply">
+                  {busy === 'apply' ? 'Applying…' : 'Apply in one transaction'}
+                </button>
+              </div>
+            )}
+            {applied && (
+              <div className="nf-done" role="status" data-testid="normalize-applied">
+                <Icon name="check" size={14} /> Created {applied.tables.map((x) => `${x.name} (${x.rows} rows)`).join(', ')}
+                {applied.view ? `; ${applied.view} is now a view` : ''}. Joining them gives back all {applied.originalRows} rows.
+                <span className="nf-links">
+                  {applied.tables.map((x) => (
+                    <button key={x.name} className="btn small" onClick={() => openDataTab(handle, tableKey({ schema: ref.schema, name: x.name }))}>
+                      <Icon name="table" size={12} /> {x.name}
+                    </button>
+                  ))}
+                  {applied.view && (
+                    <button className="btn small" onClick={() => openStructureTab(handle, tableKey({ schema: ref.schema, name: applied.view! }))}>
+                      <Icon name="view" size={12} /> {applied.view}
+                    </button>
+                  )}
+                </span>
+              </div>
+            )}
+          </section>
+        </>
+      )}
+    </div>
+  )
+}
+
+function ProposalPanel({ p }: { p: ProposalView }) {
+  const saved = p.cellsBefore - p.cellsAfter
+  return (
+    <div data-testid="normalize-proposal">
+      <p className="muted">{p.explanation}</p>
+      <div className="nf-checks">
+        <span className={`chip ${p.losslessByData ? 'ok' : 'warn'}`} data-testid="normalize-lossless">
+          {p.losslessByData ? 'Lossless on the rows' : 'The join adds rows: lossy'}
+        </span>
+        {p.losslessBySchema !== null && <span className={`chip ${p.losslessBySchema ? 'ok' : 'warn'}`}>{p.losslessBySchema ? 'Lossless by the chase' : 'Not lossless by the dependencies'}</span>}
+        <span className={`chip ${p.lost.length ? 'warn' : 'ok'}`}>{p.lost.length ? `Not preserved: ${p.lost.map(fdText).join('; ')}` : 'Every dependency preserved'}</span>
+        <span className="chip">{saved >= 0 ? `${saved} fewer cells (${p.cellsBefore} → ${p.cellsAfter})` : `${-saved} more cells (${p.cellsBefore} → ${p.cellsAfter})`}</span>
+      </div>
+      <div className="nf-tables">
+        {p.tables.map((t) => (
+          <div className="nf-table" key={t.name} data-testid={`proposed-${t.name}`}>
+            <div className="nf-table-head">
+              <Icon name="table" size={13} /> <b>{t.name}</b> <span className="muted small">{t.rowCount} rows</span>
+            </div>
+            {t.references.map((r) => (
+              <div key={r.table} className="nf-ref small">
+                <Icon name="link" size={11} /> ({r.columns.join(', ')}) → {r.table}
+              </div>
+            ))}
+            <table className="grid-table">
+              <thead>
+                <tr>
+                  {t.columns.map((c) => (
+                    <th key={c}>
+                      {t.key.includes(c) && <Icon name="key" size={10} />} {c}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {t.rows.map((r, i) => (
+                  <tr key={i}>
+                    {r.map((v, j) => (
+                      <td key={j}>{formatCell(v)}</td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {t.rowCount > t.rows.length && <div className="muted small">… {t.rowCount - t.rows.length} more</div>}
+          </div>
+        ))}
+      </div>
+      <details className="nf-sql">
+        <summary>SQL</summary>
+        <pre className="code">{p.sql.join('\n')}</pre>
+      </details>
+    </div>
+  )
+}

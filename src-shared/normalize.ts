@@ -1,0 +1,60 @@
+import { z } from 'zod'
+import { cellSchema } from './values'
+
+/** X -> A; `error` is the share of rows to remove for it to hold exactly (0 for an exact dependency). */
+export const fdSchema = z.object({ lhs: z.array(z.string()), rhs: z.string(), error: z.number().min(0).max(1) })
+export type FdSpec = z.infer<typeof fdSchema>
+
+export const normalFormSchema = z.enum(['not 1NF', '1NF', '2NF', '3NF', 'BCNF', '4NF', '5NF'])
+export const normalizeTargetSchema = z.enum(['3nf', 'bcnf', '4nf', '5nf'])
+export type NormalizeTarget = z.infer<typeof normalizeTargetSchema>
+
+export const analysisSchema = z.object({
+  columns: z.array(z.string()),
+  rowCount: z.number(),
+  declaredKey: z.array(z.string()).nullable(),
+  /** Every minimal dependency found, ranked; `suggested` marks those a proposal builds on by default. */
+  fds: z.array(fdSchema.extend({ support: z.number(), suggested: z.boolean() })),
+  keys: z.array(z.array(z.string())),
+  diagnosis: z.object({
+    normalForm: normalFormSchema,
+    keys: z.array(z.array(z.string())),
+    keySource: z.enum(['declared', 'discovered']),
+    oneNf: z.array(z.object({ kind: z.string(), columns: z.array(z.string()), explanation: z.string() })),
+    violations: z.array(z.object({ form: normalFormSchema, explanation: z.string(), fd: fdSchema.optional(), mvd: z.object({ lhs: z.array(z.string()), rhs: z.array(z.string()), rest: z.array(z.string()) }).optional() })),
+    notes: z.array(z.string()),
+  }),
+  millis: z.number(),
+})
+export type Analysis = z.infer<typeof analysisSchema>
+
+export const proposalSchema = z.object({
+  target: z.enum(['2nf', '3nf', 'bcnf', '4nf', '5nf']),
+  tables: z.array(
+    z.object({
+      name: z.string(),
+      columns: z.array(z.string()),
+      key: z.array(z.string()),
+      references: z.array(z.object({ columns: z.array(z.string()), table: z.string() })),
+      /** The first rows of the new table, from the real data, and how many it has. */
+      rows: z.array(z.array(cellSchema)),
+      rowCount: z.number(),
+    }),
+  ),
+  lost: z.array(fdSchema),
+  losslessBySchema: z.boolean().nullable(),
+  losslessByData: z.boolean(),
+  cellsBefore: z.number(),
+  cellsAfter: z.number(),
+  explanation: z.string(),
+  sql: z.array(z.string()),
+})
+export type ProposalView = z.infer<typeof proposalSchema>
+
+export const applyResultSchema = z.object({
+  tables: z.array(z.object({ name: z.string(), rows: z.number() })),
+  view: z.string().nullable(),
+  originalRows: z.number(),
+  joinedRows: z.number(),
+  statements: z.array(z.string()),
+})
