@@ -97,12 +97,12 @@ export function chaseLossless(columns: string[], parts: string[][], fds: Fd[]): 
   return t.some((row) => row.every((v) => v.startsWith('a:')))
 }
 
-/** departments for department_id; course_rooms for (course, room); else the table and the key. */
+/** departments for department_id (or "dept id"); course_rooms for (course, room); else the table and the key. */
 function nameFor(table: string, key: string[], taken: Set<string>): string {
-  const bare = key.map((c) => c.replace(/_id$/i, ''))
+  const bare = key.map((c) => c.replace(/(.)[ _]?id$/i, '$1').replace(/\s+/g, '_'))
   let name =
-    key.length === 1 && /_id$/i.test(key[0]) ? plural(bare[0])
-    : key.length > 1 && key.length <= 3 ? [...bare.slice(0, -1).map(singular), plural(bare[bare.length - 1])].join('_')
+    key.length === 1 ? plural(bare[0])
+    : key.length <= 3 ? [...bare.slice(0, -1).map(singular), plural(bare[bare.length - 1])].join('_')
     : `${singular(table)}_${key.join('_')}`
   while (taken.has(name)) name += '_2'
   taken.add(name)

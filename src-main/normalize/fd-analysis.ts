@@ -94,6 +94,24 @@ export function mvdHolds(rows: Cell[][], x: number[], y: number[], z: number[]):
   return true
 }
 
+/**
+ * Some X value really has several Y values and several others: otherwise X ->> Y only restates a
+ * functional dependency X -> Y or X -> Z (a unique X makes every MVD hold), which 4NF does not add.
+ */
+function genuinelyMultivalued(rows: Cell[][], x: number[], y: number[], z: number[]): boolean {
+  const key = (r: Cell[], cols: number[]) => JSON.stringify(cols.map((c) => r[c]))
+  const groups = new Map<string, { ys: Set<string>; zs: Set<string> }>()
+  for (const r of rows) {
+    const k = key(r, x)
+    let g = groups.get(k)
+    if (!g) groups.set(k, (g = { ys: new Set(), zs: new Set() }))
+    g.ys.add(key(r, y))
+    g.zs.add(key(r, z))
+    if (g.ys.size > 1 && g.zs.size > 1) return true
+  }
+  return false
+}
+
 /** Non-trivial multivalued dependencies X ->> Y (Y, Z non-empty) on a small table. */
 export function findMvds(columns: string[], rows: Cell[][], keys: string[][]): { lhs: string[]; rhs: string[]; rest: string[] }[] {
   const m = columns.length
@@ -112,7 +130,7 @@ export function findMvds(columns: string[], rows: Cell[][], keys: string[][]): {
       if (!(ym & 1) || ym === (1 << others.length) - 1) continue
       const y = others.filter((_, j) => ym & (1 << j))
       const z = others.filter((_, j) => !(ym & (1 << j)))
-      if (mvdHolds(rows, x, y, z)) out.push({ lhs: xNames, rhs: y.map((i) => columns[i]), rest: z.map((i) => columns[i]) })
+      if (mvdHolds(rows, x, y, z) && genuinelyMultivalued(rows, x, y, z)) out.push({ lhs: xNames, rhs: y.map((i) => columns[i]), rest: z.map((i) => columns[i]) })
     }
   }
   // Keep those with a minimal left side.
