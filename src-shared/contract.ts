@@ -5,7 +5,7 @@ import { cellSchema } from './values'
 import { databaseSchemaSchema } from './schema'
 import { applyEditsResultSchema, countSchema, cursorSchema, pageRequestSchema, pageSchema, rowEditSchema, tableRefSchema, viewSpecSchema } from './grid'
 import { explainResultSchema, historyEntrySchema } from './plan'
-import { analysisSchema, applyResultSchema, fdSchema, normalizeTargetSchema, proposalSchema } from './normalize'
+import { analysisSchema, applyResultSchema, diagnosisSchema, fdSchema, normalizeTargetSchema, proposalSchema } from './normalize'
 import { paneInfoSchema, scenarioRunSchema, timelineEntrySchema } from './tx'
 import { mapperInfoSchema, objectViewSchema, ormActionSchema, ormQuerySchema, sessionSnapshotSchema, sqlLogEntrySchema } from './orm'
 
@@ -156,6 +156,11 @@ export const contract = {
     doc: 'Discover the minimal functional dependencies in a table\'s rows (TANE), its keys, and its normal form with the dependency that breaks the next one.',
     input: z.object({ handle, table: tableRefSchema, nullsEqual: z.boolean().default(true), maxError: z.number().min(0).max(0.5).default(0) }),
     output: analysisSchema,
+  }),
+  'normalize.diagnose': method({
+    doc: 'The normal form under the dependencies the user accepted (and added), instead of every one found in the rows.',
+    input: z.object({ handle, table: tableRefSchema, fds: z.array(fdSchema) }),
+    output: diagnosisSchema,
   }),
   'normalize.propose': method({
     doc: 'The split a target normal form asks for, built on the accepted dependencies: new tables with keys, foreign keys and real rows, lossless checks, and its SQL.',

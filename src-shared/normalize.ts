@@ -9,6 +9,16 @@ export const normalFormSchema = z.enum(['not 1NF', '1NF', '2NF', '3NF', 'BCNF', 
 export const normalizeTargetSchema = z.enum(['3nf', 'bcnf', '4nf', '5nf'])
 export type NormalizeTarget = z.infer<typeof normalizeTargetSchema>
 
+export const diagnosisSchema = z.object({
+  normalForm: normalFormSchema,
+  keys: z.array(z.array(z.string())),
+  keySource: z.enum(['declared', 'discovered']),
+  oneNf: z.array(z.object({ kind: z.string(), columns: z.array(z.string()), explanation: z.string() })),
+  violations: z.array(z.object({ form: normalFormSchema, explanation: z.string(), fd: fdSchema.optional(), mvd: z.object({ lhs: z.array(z.string()), rhs: z.array(z.string()), rest: z.array(z.string()) }).optional() })),
+  notes: z.array(z.string()),
+})
+export type DiagnosisView = z.infer<typeof diagnosisSchema>
+
 export const analysisSchema = z.object({
   columns: z.array(z.string()),
   rowCount: z.number(),
@@ -16,14 +26,7 @@ export const analysisSchema = z.object({
   /** Every minimal dependency found, ranked; `suggested` marks those a proposal builds on by default. */
   fds: z.array(fdSchema.extend({ support: z.number(), suggested: z.boolean() })),
   keys: z.array(z.array(z.string())),
-  diagnosis: z.object({
-    normalForm: normalFormSchema,
-    keys: z.array(z.array(z.string())),
-    keySource: z.enum(['declared', 'discovered']),
-    oneNf: z.array(z.object({ kind: z.string(), columns: z.array(z.string()), explanation: z.string() })),
-    violations: z.array(z.object({ form: normalFormSchema, explanation: z.string(), fd: fdSchema.optional(), mvd: z.object({ lhs: z.array(z.string()), rhs: z.array(z.string()), rest: z.array(z.string()) }).optional() })),
-    notes: z.array(z.string()),
-  }),
+  diagnosis: diagnosisSchema,
   millis: z.number(),
 })
 export type Analysis = z.infer<typeof analysisSchema>

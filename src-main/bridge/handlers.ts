@@ -5,7 +5,7 @@ import { openDriver } from '../db/open-driver'
 import { runScenario } from '../tx/scenario-runner'
 import { scenario, SCENARIOS } from '../tx/scenarios'
 import { runMatrix } from '../tx/matrix'
-import { analyzeTable, applySplit, proposeSplit } from '../normalize/normalize-service'
+import { analyzeTable, applySplit, diagnoseWith, proposeSplit } from '../normalize/normalize-service'
 import { parseEnvFile, parsePostgresUrl } from '../db/connection-parsers'
 import { PLAYGROUND_CONNECTION_ID, type Services } from '../services'
 import type { Handlers } from './router'
@@ -104,6 +104,7 @@ export function createHandlers(s: Services): Handlers {
     'tx.matrix': async ({ handle }) => runMatrix(s.connections.config(handle)),
 
     'normalize.analyze': async ({ handle, table, nullsEqual, maxError }) => analyzeTable(s.connections.driver(handle), table, { nullsEqual, maxError }),
+    'normalize.diagnose': async ({ handle, table, fds }) => diagnoseWith(s.connections.driver(handle), table, fds),
     'normalize.propose': async ({ handle, table, target, fds, keepView }) => proposeSplit(s.connections.driver(handle), table, target, fds, keepView),
     'normalize.apply': async ({ handle, table, target, fds, keepView }) => applySplit(s.connections.driver(handle), table, target, fds, keepView),
 

@@ -4,7 +4,7 @@ import type { Cell } from '../../src-shared/values'
 import type { Driver } from '../db/driver'
 import { applyProposal, type ApplyResult } from './apply'
 import { decomposeBcnf, decomposeMultivalued, finalizeNames, plausibleFds, synthesize3nf, type Proposal } from './decompose'
-import { diagnose, discover } from './diagnose'
+import { diagnose, discover, type Diagnosis } from './diagnose'
 import { proposalSql } from './proposal-sql'
 
 /** Tables above this are not read whole; discovery on a sample verified by the database is not built yet. */
@@ -49,6 +49,13 @@ export async function analyzeTable(d: Driver, ref: { schema: string | null; name
     diagnosis,
     millis: performance.now() - t0,
   }
+}
+
+/** The diagnosis under the accepted dependencies only (the rows still decide 1NF, MVDs and join dependencies). */
+export async function diagnoseWith(d: Driver, ref: { schema: string | null; name: string }, fds: FdSpec[]): Promise<Diagnosis> {
+  const t = await load(d, ref)
+  for (const f of fds) for (const c of [...f.lhs, f.rhs]) if (!t.columns.includes(c)) throw new AppError('BAD_REQUEST', `No column ${c} in ${t.name}`)
+  return diagnose(t.columns, t.rows, fds, t.key)
 }
 
 function build(t: Loaded, target: NormalizeTarget, fds: FdSpec[], keepView: boolean): Proposal {

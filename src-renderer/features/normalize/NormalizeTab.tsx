@@ -1,6 +1,6 @@
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { MethodOutput } from '../../../src-shared/contract'
-import type { Analysis, FdSpec, NormalizeTarget, ProposalView } from '../../../src-shared/normalize'
+import type { Analysis, DiagnosisView, FdSpec, NormalizeTarget, ProposalView } from '../../../src-shared/normalize'
 import { tableKey } from '../../../src-shared/schema'
 import { formatCell } from '../../../src-shared/values'
 import { call, errorMessage } from '../../bridge/client'
@@ -45,6 +45,9 @@ export function NormalizeTab({ handle, table: key }: { handle: string; table: st
   const [keepView, setKeepView] = useState(true)
   const [applied, setApplied] = useState<MethodOutput<'normalize.apply'> | null>(null)
 
+  const [diagnosis, setDiagnosis] = useState<DiagnosisView | null>(null)
+  const firstDiagnosis = useRef(true)
+
   const chosen = (): FdSpec[] => [...(analysis?.fds ?? []).filter((f) => accepted.has(fdId(f))).map(({ lhs, rhs, error }) => ({ lhs, rhs, error })), ...custom]
 
   async function analyze() {
@@ -54,8 +57,10 @@ export function NormalizeTab({ handle, table: key }: { handle: string; table: st
     setApplied(null)
     try {
       const a = await call('normalize.analyze', { handle, table: ref, nullsEqual, maxError: 0 })
+      firstDiagnosis.current = true
       setAnalysis(a)
       setAccepted(new Set(a.fds.filter((f) => f.suggested).map(fdId)))
+      setCustom([])
       setTarget(nextTarget(a))
     } catch (e) {
       setError(errorMessage(e))
@@ -107,7 +112,25 @@ export function NormalizeTab({ handle, table: key }: { handle: string; table: st
     setError(null)
   }
 
-  const d = analysis?.diagnosis
+  // The diagnosis follows the dependencies the user accepts: rejecting an accident changes the verdict.
+  useEffect(() => {
+    if (!analysis) return
+    let live = true
+    call('normalize.diagnose', { handle, table: ref, fds: chosen() })
+      .then((x) => {
+        if (!live) return
+        setDiagnosis(x)
+        if (!firstDiagnosis.current) setProposal(null)
+        firstDiagnosis.current = false
+      })
+      .catch((e) => live && setError(errorMessage(e)))
+    return () => {
+      live = false
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [analysis, accepted, custom])
+
+  const d = diagnosis ?? analysis?.diagnosis
   return (
     <div className="structure normalize" data-testid="normalize-tab">
       <header className="struct-head">
@@ -135,7 +158,9 @@ export function NormalizeTab({ handle, table: key }: { handle: string; table: st
       {analysis && d && (
         <>
           <section className="struct-section">
-            <h3>Diagnosis</h3>
+            <h3>
+              Diagnosis <span className="muted small">under the {chosen().length} accepted dependencies</span>
+            </h3>
             <div className="nf-verdict" data-testid="normalize-form">
               <span className={`nf-badge nf-${d.normalForm.replace(/\W/g, '')}`}>{d.normalForm}</span>
               <span className="muted">
