@@ -1,6 +1,5 @@
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { SqliteDriver } from '../db/sqlite/sqlite-driver'
+import { sampleTable } from '../test-support/sample-table'
 import { chaseLossless, decomposeBcnf, decomposeMultivalued, joinsBack, minimalCover, plausibleFds, synthesize3nf } from './decompose'
 import { discover } from './diagnose'
 import type { Fd } from './fd-analysis'
@@ -8,19 +7,9 @@ import type { Fd } from './fd-analysis'
 const fd = (lhs: string[], rhs: string): Fd => ({ lhs, rhs, error: 0 })
 
 async function sample(name: string) {
-  const d = await SqliteDriver.open({ engine: 'sqlite', path: join(__dirname, '../../resources/sample.sqlite'), create: false, readOnly: true })
-  try {
-    const schema = await d.dialect.introspect(d)
-    const t = schema.tables.find((x) => x.name === name)!
-    const r = await d.query(`SELECT * FROM "${name}"`)
-    const columns = t.columns.map((c) => c.name)
-    const pk = t.columns.filter((c) => c.primaryKey > 0).sort((a, b) => a.primaryKey - b.primaryKey).map((c) => c.name)
-    const key = pk.length ? pk : null
-    const found = discover(columns, r.rows).fds
-    return { columns, rows: r.rows, key, found, fds: plausibleFds(found, r.rows.length, columns, key) }
-  } finally {
-    await d.close()
-  }
+  const { columns, rows, key } = await sampleTable(name)
+  const found = discover(columns, rows).fds
+  return { columns, rows, key, found, fds: plausibleFds(found, rows.length, columns, key) }
 }
 
 describe('dependency theory', () => {

@@ -1,7 +1,6 @@
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Cell } from '../../src-shared/values'
-import { SqliteDriver } from '../db/sqlite/sqlite-driver'
+import { sampleTable } from '../test-support/sample-table'
 import { tane } from './tane'
 import { diagnose, discover } from './diagnose'
 
@@ -88,18 +87,9 @@ describe('TANE', () => {
 
 describe('diagnosis of the notes\' example tables', () => {
   async function table(name: string) {
-    const d = await SqliteDriver.open({ engine: 'sqlite', path: join(__dirname, '../../resources/sample.sqlite'), create: false, readOnly: true })
-    try {
-      const schema = await d.dialect.introspect(d)
-      const t = schema.tables.find((x) => x.name === name)!
-      const r = await d.query(`SELECT * FROM "${name}"`)
-      const columns = t.columns.map((c) => c.name)
-      const pk = t.columns.filter((c) => c.primaryKey > 0).sort((a, b) => a.primaryKey - b.primaryKey).map((c) => c.name)
-      const found = discover(columns, r.rows)
-      return { found, diagnosis: diagnose(columns, r.rows, found.fds, pk.length ? pk : null) }
-    } finally {
-      await d.close()
-    }
+    const { columns, rows, key } = await sampleTable(name)
+    const found = discover(columns, rows)
+    return { found, diagnosis: diagnose(columns, rows, found.fds, key) }
   }
 
   it('phones in one cell and numbered phone columns are not 1NF', async () => {
