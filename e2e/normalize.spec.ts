@@ -7,6 +7,10 @@ test('normalize the employee/department example to 3NF: discover, diagnose, prop
   await app.openStructure('employee_departments')
   await page.getByTestId('structure-normalize').click()
   await page.getByTestId('normalize-discover').click()
+  // Earlier specs may have added employees to the shared sample: count them as the wizard does.
+  const kicker = page.getByTestId('normalize-tab').locator('.struct-kicker')
+  await expect(kicker).toContainText(/\d+ rows/)
+  const n = Number(/(\d+) rows/.exec(await kicker.innerText())![1])
 
   // The diagnosis: 2NF, broken by the transitive dependency through the department.
   await expect(page.getByTestId('normalize-form')).toContainText('2NF')
@@ -36,7 +40,7 @@ test('normalize the employee/department example to 3NF: discover, diagnose, prop
 
   await expect(page.getByTestId('normalize-keep-view')).toBeChecked()
   await page.getByTestId('normalize-apply').click()
-  await expect(page.getByTestId('normalize-applied')).toContainText('Created departments (3 rows), employees (6 rows); employee_departments is now a view. Joining them gives back all 6 rows.')
+  await expect(page.getByTestId('normalize-applied')).toContainText(`Created departments (3 rows), employees (${n} rows); employee_departments is now a view. Joining them gives back all ${n} rows.`)
   // The new tables are in the tree, and the old name is a view.
   await expect(app.tree('employees')).toBeVisible()
   await expect(app.tree('departments')).toBeVisible()
@@ -45,6 +49,6 @@ test('normalize the employee/department example to 3NF: discover, diagnose, prop
 
   // Existing queries still work through the view.
   await app.openData('employee_departments')
-  await expect(page.getByTestId('row-count')).toHaveText('6 rows')
+  await expect(page.getByTestId('row-count')).toHaveText(`${n} rows`)
   await expect(page.getByTestId('data-grid')).toContainText('Санкт-Петербург')
 })
