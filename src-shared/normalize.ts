@@ -6,7 +6,7 @@ export const fdSchema = z.object({ lhs: z.array(z.string()), rhs: z.string(), er
 export type FdSpec = z.infer<typeof fdSchema>
 
 export const normalFormSchema = z.enum(['not 1NF', '1NF', '2NF', '3NF', 'BCNF', '4NF', '5NF'])
-export const normalizeTargetSchema = z.enum(['3nf', 'bcnf', '4nf', '5nf'])
+export const normalizeTargetSchema = z.enum(['1nf', '3nf', 'bcnf', '4nf', '5nf'])
 export type NormalizeTarget = z.infer<typeof normalizeTargetSchema>
 
 export const diagnosisSchema = z.object({
@@ -32,7 +32,7 @@ export const analysisSchema = z.object({
 export type Analysis = z.infer<typeof analysisSchema>
 
 export const proposalSchema = z.object({
-  target: z.enum(['2nf', '3nf', 'bcnf', '4nf', '5nf']),
+  target: z.enum(['1nf', '2nf', '3nf', 'bcnf', '4nf', '5nf']),
   tables: z.array(
     z.object({
       name: z.string(),

@@ -12,7 +12,7 @@ export interface ProposedTable {
 }
 
 export interface Proposal {
-  target: '2nf' | '3nf' | 'bcnf' | '4nf' | '5nf'
+  target: '1nf' | '2nf' | '3nf' | 'bcnf' | '4nf' | '5nf'
   tables: ProposedTable[]
   /** Dependencies no single table can enforce any more (BCNF can lose some). */
   lost: Fd[]

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Driver } from '../db/driver'
+import { loadSample } from '../sample/load-sample'
 import { ENGINES } from '../test-support/databases'
 import { analyzeTable, applySplit, diagnoseWith, proposeSplit } from './normalize-service'
 
@@ -42,5 +43,38 @@ describe.each(ENGINES)('the normalization service on $name', ({ open }) => {
     await expect(proposeSplit(d, ref, '4nf', [], true)).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/No 4NF split applies/) })
     await expect(proposeSplit(d, ref, '3nf', [{ lhs: ['nope'], rhs: 'full name', error: 0 }], true)).rejects.toMatchObject({ code: 'BAD_REQUEST', message: `No column nope in ${NAME}` })
     await expect(analyzeTable(d, { schema: null, name: 'missing' }, { nullsEqual: true, maxError: 0 })).rejects.toMatchObject({ code: 'NOT_FOUND' })
+  })
+})
+
+describe.each(ENGINES)('1NF on the notes\' phone tables on $name', ({ open }) => {
+  let d: Driver
+  beforeEach(async () => {
+    d = await open()
+    await loadSample(d)
+  })
+  afterEach(() => d.close())
+
+  it('a list of phones in one cell becomes rows of a phones table', async () => {
+    const ref = { schema: null, name: 'phone_book' }
+    expect((await analyzeTable(d, ref, { nullsEqual: true, maxError: 0 })).diagnosis.normalForm).toBe('not 1NF')
+    const p = await proposeSplit(d, ref, '1nf', [], false)
+    expect(p.tables.map((t) => `${t.name}(${t.columns})`)).toEqual(['phone_book(id,name)', 'phones(id,phone)'])
+    expect(p.tables[1].rows.map((r) => r.map(String))).toEqual([['1', '111-222'], ['1', '333-444'], ['2', '555-666']])
+    const r = await applySplit(d, ref, '1nf', [], false)
+    expect(r.tables).toEqual([{ name: 'phones', rows: 3 }])
+    const rows = await d.query('SELECT b.name, p.phone FROM phone_book b JOIN phones p ON p.id = b.id ORDER BY p.phone')
+    expect(rows.rows).toEqual([['Иван', '111-222'], ['Иван', '333-444'], ['Ольга', '555-666']])
+    expect((await d.dialect.introspect(d)).tables.find((t) => t.name === 'phone_book')!.columns.map((c) => c.name)).toEqual(['id', 'name'])
+  })
+
+  it('phone1, phone2, phone3 become rows, empty ones dropped', async () => {
+    const ref = { schema: null, name: 'contacts_wide' }
+    const r = await applySplit(d, ref, '1nf', [], false)
+    expect(r.tables).toEqual([{ name: 'phones', rows: 3 }])
+    expect((await d.query('SELECT id, phone FROM phones ORDER BY phone')).rows.map((x) => x.map(String))).toEqual([['1', '111-222'], ['1', '333-444'], ['2', '555-666']])
+  })
+
+  it('a table already in 1NF says so', async () => {
+    await expect(proposeSplit(d, { schema: null, name: 'users' }, '1nf', [], false)).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/is in 1NF/) })
   })
 })

@@ -6,6 +6,7 @@ import { applyProposal, type ApplyResult } from './apply'
 import { decomposeBcnf, decomposeMultivalued, finalizeNames, plausibleFds, synthesize3nf, type Proposal } from './decompose'
 import { diagnose, discover, type Diagnosis } from './diagnose'
 import { proposalSql } from './proposal-sql'
+import { applyFirstNormalForm, splitFirstNormalForm } from './first-normal-form'
 
 /** Tables above this are not read whole; discovery on a sample verified by the database is not built yet. */
 export const MAX_ROWS = 200_000
@@ -19,6 +20,8 @@ interface Loaded {
   key: string[] | null
   types: Map<string, string>
   from: string
+  /** Every table and view name in the database, to keep new names clear of them. */
+  existing: string[]
 }
 
 async function load(d: Driver, ref: { schema: string | null; name: string }): Promise<Loaded> {
@@ -30,7 +33,7 @@ async function load(d: Driver, ref: { schema: string | null; name: string }): Pr
   if (n > MAX_ROWS) throw new AppError('UNSUPPORTED', `${t.name} has ${n.toLocaleString('en')} rows; discovery reads at most ${MAX_ROWS.toLocaleString('en')} (sampling with verification in the database is not built yet)`)
   const r = await d.query(`SELECT * FROM ${from}`)
   const key = t.columns.filter((c) => c.primaryKey > 0).sort((a, b) => a.primaryKey - b.primaryKey).map((c) => c.name)
-  return { schema: t.schema, name: t.name, columns: t.columns.map((c) => c.name), rows: r.rows, key: key.length ? key : null, types: new Map(t.columns.map((c) => [c.name, c.nativeType])), from }
+  return { schema: t.schema, name: t.name, columns: t.columns.map((c) => c.name), rows: r.rows, key: key.length ? key : null, types: new Map(t.columns.map((c) => [c.name, c.nativeType])), from, existing: schema.tables.map((x) => x.name) }
 }
 
 export async function analyzeTable(d: Driver, ref: { schema: string | null; name: string }, options: { nullsEqual: boolean; maxError: number }): Promise<Analysis> {
@@ -71,17 +74,34 @@ function build(t: Loaded, target: NormalizeTarget, fds: FdSpec[], keepView: bool
   return finalizeNames(p, t.name, keepView)
 }
 
+function firstNormalForm(t: Loaded) {
+  const r = splitFirstNormalForm(t.name, t.columns, t.rows, t.key, t.existing)
+  if (!r) throw new AppError('NOT_FOUND', `${t.name} is in 1NF: no lists in a cell or numbered column groups`)
+  return r
+}
+
 export async function proposeSplit(d: Driver, ref: { schema: string | null; name: string }, target: NormalizeTarget, fds: FdSpec[], keepView: boolean): Promise<ProposalView> {
   const t = await load(d, ref)
-  const p = build(t, target, fds, keepView)
-  return {
-    ...p,
-    tables: p.tables.map((x) => ({ ...x, rows: x.rows.slice(0, PREVIEW_ROWS), rowCount: x.rows.length })),
-    sql: proposalSql(p, { schema: t.schema, name: t.name, columns: t.columns, types: t.types }, d.dialect, keepView),
+  const preview = (p: Proposal, sql: string[]): ProposalView => ({ ...p, tables: p.tables.map((x) => ({ ...x, rows: x.rows.slice(0, PREVIEW_ROWS), rowCount: x.rows.length })), sql })
+  if (target === '1nf') {
+    const { proposal, plans } = firstNormalForm(t)
+    const q = d.dialect.quoteIdent
+    const sql = [
+      ...plans.map((p) => `CREATE TABLE ${q(p.child)} (${[...p.key, p.value].map(q).join(', ')}, PRIMARY KEY (${[...p.key, p.value].map(q).join(', ')}), FOREIGN KEY (${p.key.map(q).join(', ')}) REFERENCES ${q(t.name)} ON DELETE CASCADE);`),
+      `-- Schemist fills ${plans.map((p) => p.child).join(', ')} from the rows (splitting lists on , ; |), checks every value arrived, then:`,
+      ...plans.flatMap((p) => p.from).map((c) => `ALTER TABLE ${q(t.name)} DROP COLUMN ${q(c)};`),
+    ]
+    return preview(proposal, sql)
   }
+  const p = build(t, target, fds, keepView)
+  return preview(p, proposalSql(p, { schema: t.schema, name: t.name, columns: t.columns, types: t.types }, d.dialect, keepView))
 }
 
 export async function applySplit(d: Driver, ref: { schema: string | null; name: string }, target: NormalizeTarget, fds: FdSpec[], keepView: boolean): Promise<ApplyResult> {
   const t = await load(d, ref)
+  if (target === '1nf') {
+    const r = await applyFirstNormalForm(d, { schema: t.schema, name: t.name, types: t.types }, firstNormalForm(t).plans)
+    return { ...r, view: null, originalRows: t.rows.length, joinedRows: t.rows.length }
+  }
   return applyProposal(d, { schema: t.schema, name: t.name, types: t.types }, build(t, target, fds, keepView), { keepView })
 }

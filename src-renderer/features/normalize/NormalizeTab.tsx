@@ -13,6 +13,7 @@ const fdText = (f: FdSpec) => `${f.lhs.join(', ') || '∅'} → ${f.rhs}`
 const fdId = (f: FdSpec) => `${[...f.lhs].sort().join(',')}->${f.rhs}`
 
 const TARGETS: { id: NormalizeTarget; label: string; hint: string }[] = [
+  { id: '1nf', label: '1NF', hint: 'one value per cell' },
   { id: '3nf', label: '3NF synthesis', hint: 'keeps every dependency' },
   { id: 'bcnf', label: 'BCNF', hint: 'may lose a dependency' },
   { id: '4nf', label: '4NF', hint: 'independent facts' },
@@ -22,7 +23,7 @@ const TARGETS: { id: NormalizeTarget; label: string; hint: string }[] = [
 /** The form a diagnosis suggests going to next. */
 function nextTarget(a: Analysis): NormalizeTarget {
   const f = a.diagnosis.normalForm
-  return f === 'BCNF' ? '4nf' : f === '4NF' ? '5nf' : f === '3NF' ? 'bcnf' : '3nf'
+  return f === 'not 1NF' ? '1nf' : f === 'BCNF' ? '4nf' : f === '4NF' ? '5nf' : f === '3NF' ? 'bcnf' : '3nf'
 }
 
 /**
@@ -259,7 +260,8 @@ export function NormalizeTab({ handle, table: key }: { handle: string; table: st
             {proposal && <ProposalPanel p={proposal} />}
             {proposal && !applied && (
               <div className="nf-apply">
-                <label className="check">
+                {proposal.target === '1nf' && <span className="muted">The moved columns are dropped from {ref.name} once every value has arrived.</span>}
+                <label className="check" style={proposal.target === '1nf' ? { display: 'none' } : undefined}>
                   <input type="checkbox" checked={keepView} onChange={(e) => {
                       setKeepView(e.target.checked)
                       void propose(target, e.target.checked)

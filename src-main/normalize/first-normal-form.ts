@@ -1,0 +1,114 @@
+import { AppError } from '../../src-shared/errors'
+import type { Cell } from '../../src-shared/values'
+import type { Driver } from '../db/driver'
+import { plural, singular } from '../orm/naming'
+import type { Proposal } from './decompose'
+import { oneNfProblems } from './fd-analysis'
+
+/** How a 1NF split derives its child table: a list split per cell, or numbered columns unpivoted. */
+export interface OneNfPlan {
+  child: string
+  value: string
+  key: string[]
+  /** The columns the values come from (one for a list, several for a repeating group); they leave the table. */
+  from: string[]
+  kind: 'list-in-cell' | 'repeating-group'
+}
+
+const SEPARATOR = /\s*[,;|]\s*/
+
+/** The child rows (key..., value) a plan makes from the table's rows, without duplicates. */
+export function childRows(columns: string[], rows: Cell[][], plan: OneNfPlan): Cell[][] {
+  const keyIdx = plan.key.map((k) => columns.indexOf(k))
+  const fromIdx = plan.from.map((c) => columns.indexOf(c))
+  const seen = new Map<string, Cell[]>()
+  for (const r of rows) {
+    const values = fromIdx.flatMap((i) => {
+      const v = r[i]
+      if (v === null || v === '') return []
+      return plan.kind === 'list-in-cell' && typeof v === 'string' ? v.split(SEPARATOR).filter((x) => x !== '') : [v]
+    })
+    for (const v of values) {
+      const row = [...keyIdx.map((i) => r[i]), v]
+      seen.set(JSON.stringify(row), row)
+    }
+  }
+  return [...seen.values()]
+}
+
+/** 1NF: each list column or repeating group moves to a child table keyed by the table's key and the value. */
+export function splitFirstNormalForm(table: string, columns: string[], rows: Cell[][], key: string[] | null, existing: string[] = []): { proposal: Proposal; plans: OneNfPlan[] } | null {
+  const problems = oneNfProblems(columns, rows).filter((p) => p.kind !== 'structured-value')
+  if (!problems.length) return null
+  if (!key) throw new AppError('BAD_REQUEST', `${table} needs a primary key before its lists can move to their own table: the new rows must say which row they came from`)
+  const taken = new Set([table, ...existing])
+  const plans: OneNfPlan[] = problems.map((p) => {
+    const stem = p.kind === 'repeating-group' ? p.columns[0].replace(/_?\d+$/, '') : singular(p.columns[0])
+    let child = plural(stem)
+    while (taken.has(child)) child = `${table}_${child}`
+    taken.add(child)
+    const value = key.includes(stem) ? `${stem}_value` : stem
+    return { child, value, key, from: p.columns, kind: p.kind as OneNfPlan['kind'] }
+  })
+  const moved = new Set(plans.flatMap((p) => p.from))
+  const keep = columns.filter((c) => !moved.has(c))
+  const keepIdx = keep.map((c) => columns.indexOf(c))
+  const children = plans.map((plan) => ({ plan, rows: childRows(columns, rows, plan) }))
+  const proposal: Proposal = {
+    target: '1nf',
+    tables: [
+      { name: table, columns: keep, key, references: [], rows: rows.map((r) => keepIdx.map((i) => r[i])) },
+      ...children.map(({ plan, rows: cr }) => ({ name: plan.child, columns: [...key, plan.value], key: [...key, plan.value], references: [{ columns: key, table }], rows: cr })),
+    ],
+    lost: [],
+    losslessBySchema: null,
+    losslessByData: true,
+    cellsBefore: rows.length * columns.length,
+    cellsAfter: rows.length * keep.length + children.reduce((a, c) => a + c.rows.length * (key.length + 1), 0),
+    explanation: plans
+      .map((p) => (p.kind === 'list-in-cell' ? `Each value of ${p.from[0]} becomes a row of ${p.child}` : `${p.from.join(', ')} become rows of ${p.child}`))
+      .join('; ') + ', keyed by the row it came from: one value per cell, and no limit on how many.',
+  }
+  return { proposal, plans }
+}
+
+/**
+ * Applies a 1NF split in one transaction: create each child table, fill it from the rows as they
+ * are now, check every value arrived, then drop the moved columns. Anything failing rolls back.
+ */
+export async function applyFirstNormalForm(d: Driver, src: { schema: string | null; name: string; types: Map<string, string> }, plans: OneNfPlan[]): Promise<{ tables: { name: string; rows: number }[]; statements: string[] }> {
+  const q = (n: string) => d.dialect.quoteIdent(n)
+  const qt = (n: string) => d.dialect.qualify(src.schema, n)
+  const statements: string[] = []
+  const run = async (sql: string) => {
+    statements.push(sql)
+    return d.query(sql)
+  }
+  await run('BEGIN')
+  try {
+    const current = await run(`SELECT * FROM ${qt(src.name)}`)
+    const columns = current.columns.map((c) => c.name)
+    const tables: { name: string; rows: number }[] = []
+    for (const plan of plans) {
+      const valueType = src.types.get(plan.from[0]) || 'TEXT'
+      const cols = [...plan.key.map((k) => `${q(k)} ${src.types.get(k) || 'TEXT'} NOT NULL`), `${q(plan.value)} ${valueType} NOT NULL`]
+      cols.push(`PRIMARY KEY (${[...plan.key, plan.value].map(q).join(', ')})`)
+      cols.push(`FOREIGN KEY (${plan.key.map(q).join(', ')}) REFERENCES ${qt(src.name)} (${plan.key.map(q).join(', ')}) ON DELETE CASCADE`)
+      await run(`CREATE TABLE ${qt(plan.child)} (\n  ${cols.join(',\n  ')}\n)`)
+      const rows = childRows(columns, current.rows, plan)
+      const list = [...plan.key, plan.value].map(q).join(', ')
+      const sql = `INSERT INTO ${qt(plan.child)} (${list}) VALUES (${[...plan.key, plan.value].map((_, i) => d.dialect.placeholder(i + 1)).join(', ')})`
+      statements.push(`${sql} -- ${rows.length} rows`)
+      if (rows.length) await d.runBatch([{ sql, params: rows }])
+      const got = Number((await run(`SELECT count(*) FROM ${qt(plan.child)}`)).rows[0][0])
+      if (got !== rows.length) throw new AppError('CONSTRAINT_VIOLATION', `${plan.child} got ${got} rows, expected ${rows.length}. Nothing was changed.`)
+      tables.push({ name: plan.child, rows: got })
+    }
+    for (const c of plans.flatMap((p) => p.from)) await run(`ALTER TABLE ${qt(src.name)} DROP COLUMN ${q(c)}`)
+    await run('COMMIT')
+    return { tables, statements }
+  } catch (e) {
+    await d.query('ROLLBACK').catch(() => undefined)
+    throw e
+  }
+}
