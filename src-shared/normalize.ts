@@ -5,6 +5,11 @@ import { cellSchema } from './values'
 export const fdSchema = z.object({ lhs: z.array(z.string()), rhs: z.string(), error: z.number().min(0).max(1) })
 export type FdSpec = z.infer<typeof fdSchema>
 
+/** The same dependency: one right side, the same left side in any order. */
+export function sameFd(a: { lhs: string[]; rhs: string }, b: { lhs: string[]; rhs: string }): boolean {
+  return a.rhs === b.rhs && a.lhs.length === b.lhs.length && a.lhs.every((c) => b.lhs.includes(c))
+}
+
 export const normalFormSchema = z.enum(['not 1NF', '1NF', '2NF', '3NF', 'BCNF', '4NF', '5NF'])
 export const normalizeTargetSchema = z.enum(['1nf', '3nf', 'bcnf', '4nf', '5nf'])
 export type NormalizeTarget = z.infer<typeof normalizeTargetSchema>

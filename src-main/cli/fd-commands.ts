@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { parseCsv } from '../../src-shared/csv'
 import { AppError } from '../../src-shared/errors'
+import { sameFd } from '../../src-shared/normalize'
 import type { Cell } from '../../src-shared/values'
 import { openDriver } from '../db/open-driver'
 import type { Dialect } from '../db/dialect'
@@ -9,6 +10,7 @@ import { decomposeBcnf, decomposeMultivalued, finalizeNames, plausibleFds, synth
 import { applyProposal } from '../normalize/apply'
 import { proposalSql } from '../normalize/proposal-sql'
 import { diagnose, discover } from '../normalize/diagnose'
+import { loadTable } from '../normalize/normalize-service'
 import type { Fd } from '../normalize/fd-analysis'
 import { parseConnectionArg } from './connection-arg'
 
@@ -38,21 +40,7 @@ export async function loadSource(source: string, connection: string | undefined)
   if (!connection) throw new AppError('BAD_REQUEST', 'Give --connection <sqlite file | postgres url> for a table, or a .csv file')
   const d = await openDriver(parseConnectionArg(connection))
   try {
-    const schema = await d.dialect.introspect(d)
-    const t = schema.tables.find((x) => x.name === source || `${x.schema}.${x.name}` === source)
-    if (!t) throw new AppError('NOT_FOUND', `No table ${source}`)
-    const r = await d.query(`SELECT * FROM ${d.dialect.qualify(t.schema, t.name)}`)
-    const key = t.columns.filter((c) => c.primaryKey > 0).sort((a, b) => a.primaryKey - b.primaryKey).map((c) => c.name)
-    return {
-      columns: t.columns.map((c) => c.name),
-      rows: r.rows,
-      key: key.length ? key : null,
-      name: t.name,
-      types: new Map(t.columns.map((c) => [c.name, c.nativeType])),
-      dialect: d.dialect,
-      from: d.dialect.qualify(t.schema, t.name),
-      schema: t.schema,
-    }
+    return { ...(await loadTable(d, { schema: null, name: source })), dialect: d.dialect }
   } finally {
     await d.close()
   }
@@ -134,7 +122,7 @@ function chooseFds(found: (Fd & { support: number })[], src: Source, flags: Map<
     }).flat()
   if (typeof flags.get('fd') === 'string') return parse(flags.get('fd') as string)
   const drop = typeof flags.get('drop') === 'string' ? parse(flags.get('drop') as string) : []
-  return plausibleFds(found, src.rows.length, src.columns, src.key).filter((f) => !drop.some((d) => d.rhs === f.rhs && d.lhs.length === f.lhs.length && d.lhs.every((c) => f.lhs.includes(c))))
+  return plausibleFds(found, src.rows.length, src.columns, src.key).filter((f) => !drop.some((d) => sameFd(d, f)))
 }
 
 function propose(target: string, src: Source, fds: Fd[]): Proposal | null {

@@ -1,7 +1,7 @@
 import { AppError } from '../../src-shared/errors'
 import type { ApplyEditsResult, Cursor, Page, RowEdit, TableRef, ViewSpec } from '../../src-shared/grid'
 import { encodeCell, type Cell } from '../../src-shared/values'
-import { tableKey, type DatabaseSchema, type Table } from '../../src-shared/schema'
+import { primaryKeyColumns, tableKey, type DatabaseSchema, type Table } from '../../src-shared/schema'
 import type { ConnectionManager } from '../db/connection-manager'
 import { openDriver } from '../db/open-driver'
 import { FlushError } from '../orm/flush'
@@ -115,10 +115,9 @@ export class TableData {
     const root = await this.table(handle, ref)
     const schema = this.schemas.get(handle)!
     const out: { table: string; via: string; action: string; rows: number }[] = []
-    const pkOf = (t: Table) => t.columns.filter((c) => c.primaryKey > 0).sort((a, b) => a.primaryKey - b.primaryKey).map((c) => c.name)
     const visit = async (t: Table, tkeys: Cell[][], depth: number) => {
       if (depth > 6 || tkeys.length === 0) return
-      const pk = pkOf(t)
+      const pk = primaryKeyColumns(t)
       for (const child of schema.tables) {
         for (const fk of child.foreignKeys) {
           if (fk.refTable !== t.name || (fk.refSchema ?? child.schema) !== t.schema) continue
@@ -133,7 +132,7 @@ export class TableData {
           if (refValues.length === 0) continue
           const params: unknown[] = []
           const where = refValues.map((v) => `(${fk.columns.map((c, i) => (params.push(v[i]), `${d.quoteIdent(c)} = ${d.placeholder(params.length)}`)).join(' AND ')})`).join(' OR ')
-          const childPk = pkOf(child)
+          const childPk = primaryKeyColumns(child)
           const r = await driver.query(`SELECT ${childPk.length ? childPk.map((c) => d.quoteIdent(c)).join(', ') : 'count(*)'} FROM ${d.qualify(child.schema, child.name)} WHERE ${where}${childPk.length ? ' LIMIT 10001' : ''}`, params)
           const rows = childPk.length ? r.rows.length : Number(r.rows[0]?.[0] ?? 0)
           if (rows === 0) continue

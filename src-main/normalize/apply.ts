@@ -47,8 +47,7 @@ export async function applyProposal(d: Driver, src: ApplySource, p: Proposal, op
 
   // A part named after the original, when the original is to stay as a view, takes a name of its own.
   const taken = new Set(here.map((t) => t.name))
-  let named = p
-  if (opts.keepView && p.tables.some((t) => t.name === src.name)) named = finalizeNames(p, src.name, true)
+  const named = opts.keepView ? finalizeNames(p, src.name, true) : p
   for (const t of named.tables) if (t.name !== src.name && taken.has(t.name)) throw new AppError('BAD_REQUEST', `A table named ${t.name} already exists: rename the proposed table`)
   const plan = splitPlan(named, { schema: src.schema, name: src.name, columns: original.columns.map((c) => c.name), types: src.types }, dl, opts.keepView)
   const statements: string[] = []

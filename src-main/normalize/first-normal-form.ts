@@ -1,5 +1,6 @@
 import { AppError } from '../../src-shared/errors'
 import type { Cell } from '../../src-shared/values'
+import type { Dialect } from '../db/dialect'
 import type { Driver } from '../db/driver'
 import { plural, singular } from '../orm/naming'
 import type { Proposal } from './decompose'
@@ -72,11 +73,35 @@ export function splitFirstNormalForm(table: string, columns: string[], rows: Cel
   return { proposal, plans }
 }
 
+type OneNfSource = { schema: string | null; name: string; types: Map<string, string> }
+
+/** CREATE TABLE for a child: the parent's key and the value as its key, a foreign key to the parent. */
+function childTableSql(plan: OneNfPlan, src: OneNfSource, d: Dialect): string {
+  const q = (n: string) => d.quoteIdent(n)
+  const cols = [...plan.key.map((k) => `${q(k)} ${src.types.get(k) || 'TEXT'} NOT NULL`), `${q(plan.value)} ${src.types.get(plan.from[0]) || 'TEXT'} NOT NULL`]
+  cols.push(`PRIMARY KEY (${[...plan.key, plan.value].map(q).join(', ')})`)
+  cols.push(`FOREIGN KEY (${plan.key.map(q).join(', ')}) REFERENCES ${d.qualify(src.schema, src.name)} (${plan.key.map(q).join(', ')}) ON DELETE CASCADE`)
+  return `CREATE TABLE ${d.qualify(src.schema, plan.child)} (\n  ${cols.join(',\n  ')}\n)`
+}
+
+const dropColumnSql = (c: string, src: OneNfSource, d: Dialect) => `ALTER TABLE ${d.qualify(src.schema, src.name)} DROP COLUMN ${d.quoteIdent(c)}`
+
+/** The script to review: what `applyFirstNormalForm` runs, with the row-filling step described. */
+export function firstNormalFormSql(plans: OneNfPlan[], src: OneNfSource, d: Dialect): string[] {
+  return [
+    'BEGIN;',
+    ...plans.map((p) => `${childTableSql(p, src, d)};`),
+    `-- Schemist fills ${plans.map((p) => p.child).join(', ')} from the rows (lists split on , ; |) and checks every value arrived`,
+    ...plans.flatMap((p) => p.from).map((c) => `${dropColumnSql(c, src, d)};`),
+    'COMMIT;',
+  ]
+}
+
 /**
  * Applies a 1NF split in one transaction: create each child table, fill it from the rows as they
  * are now, check every value arrived, then drop the moved columns. Anything failing rolls back.
  */
-export async function applyFirstNormalForm(d: Driver, src: { schema: string | null; name: string; types: Map<string, string> }, plans: OneNfPlan[]): Promise<{ tables: { name: string; rows: number }[]; statements: string[] }> {
+export async function applyFirstNormalForm(d: Driver, src: OneNfSource, plans: OneNfPlan[]): Promise<{ tables: { name: string; rows: number }[]; statements: string[] }> {
   const q = (n: string) => d.dialect.quoteIdent(n)
   const qt = (n: string) => d.dialect.qualify(src.schema, n)
   const statements: string[] = []
@@ -90,11 +115,7 @@ export async function applyFirstNormalForm(d: Driver, src: { schema: string | nu
     const columns = current.columns.map((c) => c.name)
     const tables: { name: string; rows: number }[] = []
     for (const plan of plans) {
-      const valueType = src.types.get(plan.from[0]) || 'TEXT'
-      const cols = [...plan.key.map((k) => `${q(k)} ${src.types.get(k) || 'TEXT'} NOT NULL`), `${q(plan.value)} ${valueType} NOT NULL`]
-      cols.push(`PRIMARY KEY (${[...plan.key, plan.value].map(q).join(', ')})`)
-      cols.push(`FOREIGN KEY (${plan.key.map(q).join(', ')}) REFERENCES ${qt(src.name)} (${plan.key.map(q).join(', ')}) ON DELETE CASCADE`)
-      await run(`CREATE TABLE ${qt(plan.child)} (\n  ${cols.join(',\n  ')}\n)`)
+      await run(childTableSql(plan, src, d.dialect))
       const rows = childRows(columns, current.rows, plan)
       const list = [...plan.key, plan.value].map(q).join(', ')
       const sql = `INSERT INTO ${qt(plan.child)} (${list}) VALUES (${[...plan.key, plan.value].map((_, i) => d.dialect.placeholder(i + 1)).join(', ')})`
@@ -104,7 +125,7 @@ export async function applyFirstNormalForm(d: Driver, src: { schema: string | nu
       if (got !== rows.length) throw new AppError('CONSTRAINT_VIOLATION', `${plan.child} got ${got} rows, expected ${rows.length}. Nothing was changed.`)
       tables.push({ name: plan.child, rows: got })
     }
-    for (const c of plans.flatMap((p) => p.from)) await run(`ALTER TABLE ${qt(src.name)} DROP COLUMN ${q(c)}`)
+    for (const c of plans.flatMap((p) => p.from)) await run(dropColumnSql(c, src, d.dialect))
     await run('COMMIT')
     return { tables, statements }
   } catch (e) {

@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { primaryKeyColumns } from '../../src-shared/schema'
 import type { Cell } from '../../src-shared/values'
 import { SqliteDriver } from '../db/sqlite/sqlite-driver'
 
@@ -9,7 +10,7 @@ export async function sampleTable(name: string): Promise<{ columns: string[]; ro
     const t = (await d.dialect.introspect(d)).tables.find((x) => x.name === name)
     if (!t) throw new Error(`The sample has no table ${name}`)
     const r = await d.query(`SELECT * FROM ${d.dialect.quoteIdent(name)}`)
-    const pk = t.columns.filter((c) => c.primaryKey > 0).sort((a, b) => a.primaryKey - b.primaryKey).map((c) => c.name)
+    const pk = primaryKeyColumns(t)
     return { columns: t.columns.map((c) => c.name), rows: r.rows, key: pk.length ? pk : null }
   } finally {
     await d.close()
