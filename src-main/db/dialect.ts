@@ -45,6 +45,11 @@ export interface Dialect {
   explain(driver: Driver, sql: string, analyze: boolean, connect: () => Promise<Driver>): Promise<ExplainResult>
   /** A statement that bounds lock waits on this connection, or null where the driver does it (SQLite's busy timeout). */
   lockTimeoutSql(ms: number): string | null
+  /**
+   * Statements that set `column` to `expression` on every UPDATE of a row (the notes'
+   * `onupdate=func.now()` realised in the database): a trigger, and on PostgreSQL its function.
+   */
+  touchTriggerSql(schema: string | null, table: string, column: string, expression: string, key: string[]): string[]
   /** Native type spelling for a column in CREATE TABLE. */
   columnTypeSql(column: Pick<Column, 'type' | 'length' | 'scale' | 'autoincrement' | 'primaryKey'>, singlePk: boolean): string
   /** Map an engine's native type name to the neutral type. */
@@ -64,6 +69,8 @@ export interface DialectCapabilities {
   alterColumn: boolean
   /** The driver can report the rowid of each INSERT without RETURNING (SQLite's lastInsertRowid). */
   lastInsertId: boolean
+  /** CREATE TABLE may name a table not created yet in REFERENCES (SQLite); otherwise such keys are added by ALTER TABLE afterwards. */
+  forwardReferences: boolean
   /** An error inside a transaction aborts it: every later statement fails until ROLLBACK (PostgreSQL). */
   errorAbortsTransaction: boolean
 }

@@ -27,9 +27,12 @@ export function createTableSql(table: Table, d: Dialect): string[] {
 }
 
 function columnSql(c: Column, d: Dialect, singlePk: boolean): string {
-  let s = `${d.quoteIdent(c.name)} ${d.columnTypeSql(c, singlePk)}`.trimEnd()
+  // A type the neutral list does not know (a PostgreSQL enum, say) keeps the engine's own spelling.
+  const type = c.type === 'unknown' && c.nativeType ? c.nativeType : d.columnTypeSql(c, singlePk)
+  let s = `${d.quoteIdent(c.name)} ${type}`.trimEnd()
+  // NOT NULL on a key too: SQLite lets a non-INTEGER PRIMARY KEY hold NULLs unless told otherwise.
+  if (!c.nullable) s += ' NOT NULL'
   if (singlePk && c.primaryKey === 1) s += ' PRIMARY KEY'
-  else if (!c.nullable) s += ' NOT NULL'
   if (c.unique) s += ' UNIQUE'
   if (c.serverDefault != null) s += ` DEFAULT ${c.serverDefault}`
   return s

@@ -1,6 +1,6 @@
 import type { Cell } from '../../src-shared/values'
 import { candidateKeys, closure, findMvds, ternaryJoinDependency, type Fd } from './fd-analysis'
-import { plural, singular } from '../orm/naming'
+import { plural, singular } from '../../src-shared/naming'
 
 export interface ProposedTable {
   name: string

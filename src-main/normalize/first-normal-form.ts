@@ -2,7 +2,7 @@ import { AppError } from '../../src-shared/errors'
 import type { Cell } from '../../src-shared/values'
 import type { Dialect } from '../db/dialect'
 import type { Driver } from '../db/driver'
-import { plural, singular } from '../orm/naming'
+import { plural, singular } from '../../src-shared/naming'
 import type { Proposal } from './decompose'
 import { oneNfProblems } from './fd-analysis'
 

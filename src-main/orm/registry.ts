@@ -1,9 +1,9 @@
 import type { DatabaseSchema, Table } from '../../src-shared/schema'
-import { primaryKeyColumns, tableKey } from '../../src-shared/schema'
+import { isAssociationTable, primaryKeyColumns, tableKey } from '../../src-shared/schema'
 import type { Dialect } from '../db/dialect'
 import { defineEntityClass } from './entity'
 import { Mapper, parseCascade, type LoadStrategy, type Relationship } from './mapper'
-import { manyToOneName, plural, singular } from './naming'
+import { manyToOneName, plural, singular } from '../../src-shared/naming'
 
 /** User overrides for a derived relationship, by `table.attribute`. */
 export interface RelationshipOverride {
@@ -28,13 +28,7 @@ export interface RegistryOptions {
   passiveWhereDatabaseActs?: boolean
 }
 
-/** A table that only links two others: two FKs whose columns are exactly its primary key. */
-export function isAssociationTable(t: Table): boolean {
-  if (t.kind !== 'table' || t.foreignKeys.length !== 2) return false
-  const pk = new Set(primaryKeyColumns(t))
-  const fkCols = t.foreignKeys.flatMap((f) => f.columns)
-  return fkCols.length === t.columns.length && fkCols.every((c) => pk.has(c)) && pk.size === fkCols.length
-}
+export { isAssociationTable }
 
 /**
  * The mappers of one database: one per table with a primary key, and relationships derived from

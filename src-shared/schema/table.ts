@@ -20,7 +20,7 @@ export const tableSchema = z.object({
 })
 export type Table = z.infer<typeof tableSchema>
 
-export function primaryKeyColumns(table: Table): string[] {
+export function primaryKeyColumns(table: Pick<Table, 'columns'>): string[] {
   return table.columns
     .filter((c) => c.primaryKey > 0)
     .sort((a, b) => a.primaryKey - b.primaryKey)
@@ -30,4 +30,12 @@ export function primaryKeyColumns(table: Table): string[] {
 /** Stable identity for a table within one database: `schema.name`, or `name` without a schema. */
 export function tableKey(t: { schema: string | null; name: string }): string {
   return t.schema ? `${t.schema}.${t.name}` : t.name
+}
+
+/** A table that only links two others: two FKs whose columns are exactly its primary key. */
+export function isAssociationTable(t: Pick<Table, 'foreignKeys' | 'columns'> & { kind?: Table['kind'] }): boolean {
+  if ((t.kind ?? 'table') !== 'table' || t.foreignKeys.length !== 2) return false
+  const pk = new Set(primaryKeyColumns(t))
+  const fkCols = t.foreignKeys.flatMap((f) => f.columns)
+  return fkCols.length === t.columns.length && fkCols.every((c) => pk.has(c)) && pk.size === fkCols.length
 }

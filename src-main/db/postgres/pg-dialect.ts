@@ -26,7 +26,7 @@ const TYPE_SQL: Record<string, string> = {
 
 export const postgresDialect: Dialect = {
   name: 'postgres',
-  capabilities: { returning: true, transactionalDdl: true, schemas: true, alterColumn: true, lastInsertId: false, errorAbortsTransaction: true },
+  capabilities: { returning: true, transactionalDdl: true, schemas: true, alterColumn: true, lastInsertId: false, errorAbortsTransaction: true, forwardReferences: false },
   quoteIdent: (name) => `"${name.replaceAll('"', '""')}"`,
   qualify(schema, name) {
     return schema && schema !== 'public' ? `${this.quoteIdent(schema)}.${this.quoteIdent(name)}` : this.quoteIdent(name)
@@ -72,6 +72,13 @@ export const postgresDialect: Dialect = {
     const l = level.toUpperCase()
     if (!this.isolationLevels.includes(l)) throw new AppError('BAD_REQUEST', `Unknown PostgreSQL isolation level ${level}`)
     return `BEGIN ISOLATION LEVEL ${l}`
+  },
+  touchTriggerSql(schema, table, column, expression) {
+    const fn = this.qualify(schema, `${table}_${column}_touch`)
+    return [
+      `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.${this.quoteIdent(column)} := ${expression}; RETURN NEW; END $$`,
+      `CREATE TRIGGER ${this.quoteIdent(`${table}_${column}_touch`)} BEFORE UPDATE ON ${this.qualify(schema, table)} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+    ]
   },
   columnTypeSql(c) {
     let base = TYPE_SQL[c.type] ?? 'text'

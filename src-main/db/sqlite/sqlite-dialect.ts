@@ -26,7 +26,7 @@ const TYPE_SQL: Record<string, string> = {
 
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
-  capabilities: { returning: true, transactionalDdl: true, schemas: false, alterColumn: false, lastInsertId: true, errorAbortsTransaction: false },
+  capabilities: { returning: true, transactionalDdl: true, schemas: false, alterColumn: false, lastInsertId: true, errorAbortsTransaction: false, forwardReferences: true },
   quoteIdent: (name) => `"${name.replaceAll('"', '""')}"`,
   qualify(schema, name) {
     return schema && schema !== 'main' ? `${this.quoteIdent(schema)}.${this.quoteIdent(name)}` : this.quoteIdent(name)
@@ -59,6 +59,14 @@ export const sqliteDialect: Dialect = {
   beginSql(level) {
     if (level && !this.isolationLevels.includes(level.toUpperCase())) throw new AppError('BAD_REQUEST', `SQLite transactions are DEFERRED, IMMEDIATE or EXCLUSIVE, not ${level}`)
     return level ? `BEGIN ${level.toUpperCase()}` : 'BEGIN'
+  },
+  touchTriggerSql(schema, table, column, expression, key) {
+    const q = (n: string) => this.quoteIdent(n)
+    const match = key.length ? key.map((k) => `${q(k)} IS NEW.${q(k)}`).join(' AND ') : 'rowid = NEW.rowid'
+    // Only when the update left the column alone, so an explicit value wins and the trigger's own UPDATE does not fire it again.
+    return [
+      `CREATE TRIGGER ${this.qualify(schema, `${table}_${column}_touch`)} AFTER UPDATE ON ${q(table)} FOR EACH ROW WHEN NEW.${q(column)} IS OLD.${q(column)} BEGIN UPDATE ${q(table)} SET ${q(column)} = ${expression} WHERE ${match}; END`,
+    ]
   },
   columnTypeSql(c) {
     // An INTEGER PRIMARY KEY column is SQLite's rowid alias: it autoincrements without the keyword.

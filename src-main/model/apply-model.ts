@@ -1,0 +1,43 @@
+import { AppError } from '../../src-shared/errors'
+import type { ModelDocument } from '../../src-shared/model/document'
+import { validateModel } from '../../src-shared/model/validate'
+import type { Driver } from '../db/driver'
+import { modelDdl } from './model-ddl'
+
+export interface ApplyModelResult {
+  created: string[]
+  /** Tables that already existed and were left as they are (create_all's checkfirst). */
+  skipped: string[]
+  statements: string[]
+}
+
+/**
+ * The notes' `Base.metadata.create_all`: create every table of the model that the database does
+ * not have yet, in one transaction, so a failure leaves the database exactly as it was. A model
+ * with errors is refused before anything runs.
+ */
+export async function applyModel(d: Driver, doc: ModelDocument): Promise<ApplyModelResult> {
+  const errors = validateModel(doc).filter((p) => p.level === 'error')
+  if (errors.length) throw new AppError('BAD_REQUEST', `The model has ${errors.length} error(s); fix them first: ${errors.map((e) => e.message).join(' ')}`, { problems: errors })
+  const live = await d.dialect.introspect(d)
+  const exists = (schema: string | null, name: string) =>
+    live.tables.some((t) => t.name === name && d.dialect.qualify(t.schema, t.name) === d.dialect.qualify(schema, name))
+  const missing = doc.tables.filter((t) => !exists(t.schema, t.name))
+  const skipped = doc.tables.filter((t) => exists(t.schema, t.name)).map((t) => t.name)
+  const { statements } = modelDdl(doc, d.dialect, new Set(missing.map((t) => t.name)))
+  if (statements.length === 0) return { created: [], skipped, statements }
+  await d.query('BEGIN')
+  let current = ''
+  try {
+    for (const sql of statements) {
+      current = sql
+      await d.query(sql)
+    }
+    await d.query('COMMIT')
+  } catch (e) {
+    await d.query('ROLLBACK').catch(() => undefined)
+    const msg = e instanceof Error ? e.message : String(e)
+    throw new AppError(e instanceof AppError ? e.code : 'SQL_ERROR', `${msg}. Nothing was created. The statement was: ${current.split('\n')[0]}${current.includes('\n') ? ' …' : ''}`, { statement: current })
+  }
+  return { created: missing.map((t) => t.name), skipped, statements }
+}

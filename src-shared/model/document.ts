@@ -1,0 +1,112 @@
+import { z } from 'zod'
+import { columnSchema } from '../schema/column'
+import { checkConstraintSchema, foreignKeySchema, indexSchema, uniqueConstraintSchema } from '../schema/constraints'
+import { LOAD_STRATEGIES } from '../orm'
+import { TABLE_NAMING } from '../naming'
+
+/**
+ * The designer's document: the shared schema model's tables, plus what a database does not
+ * keep (ids that survive renames, positions on the canvas, SQLAlchemy options and the
+ * application-side `default`). Saved as versioned JSON.
+ */
+
+export const MODEL_FORMAT = 'schemist-model'
+export const MODEL_VERSION = 1
+
+/** ORM options of the relationship a foreign key defines, in the notes' vocabulary. */
+export const relationshipOptionsSchema = z.object({
+  /** Attribute on the referencing class (`Post.user`); null for none. */
+  name: z.string().nullable(),
+  /** Attribute on the referenced class (`User.posts`, or `User.profile` for one-to-one); null for none. */
+  backPopulates: z.string().nullable(),
+  /** `cascade=` on the referenced side's collection, e.g. ['all', 'delete-orphan']. */
+  cascade: z.array(z.string()),
+  passiveDeletes: z.boolean(),
+  lazy: z.enum(LOAD_STRATEGIES),
+})
+export type RelationshipOptions = z.infer<typeof relationshipOptionsSchema>
+
+export const modelColumnSchema = columnSchema.extend({
+  id: z.string(),
+  /** SQL expression stored on every UPDATE of the row (the notes' `onupdate=func.now()`), realised per engine by a trigger. */
+  onUpdate: z.string().optional(),
+})
+export type ModelColumn = z.infer<typeof modelColumnSchema>
+
+export const modelForeignKeySchema = foreignKeySchema.extend({
+  id: z.string(),
+  orm: relationshipOptionsSchema.optional(),
+})
+export type ModelForeignKey = z.infer<typeof modelForeignKeySchema>
+
+/** The many-to-many relationship an association table (the notes' `city_user`) carries. */
+export const associationSchema = z.object({
+  /** Attribute names on the two sides, in the order of the table's two foreign keys. */
+  names: z.tuple([z.string(), z.string()]),
+  lazy: z.enum(LOAD_STRATEGIES),
+})
+
+export const modelTableSchema = z.object({
+  id: z.string(),
+  /** PostgreSQL schema; null for the default (public, or SQLite's main). */
+  schema: z.string().nullable(),
+  name: z.string(),
+  /** The mapped class (`User`); the table name follows from it by the document's naming rule unless set by hand. */
+  className: z.string(),
+  /** The table name was typed by the user rather than derived from the class name. */
+  nameLocked: z.boolean().default(false),
+  columns: z.array(modelColumnSchema),
+  primaryKeyName: z.string().nullable(),
+  foreignKeys: z.array(modelForeignKeySchema),
+  uniques: z.array(uniqueConstraintSchema),
+  checks: z.array(checkConstraintSchema),
+  indexes: z.array(indexSchema),
+  /** Set when this table exists to carry a many-to-many relationship. */
+  association: associationSchema.optional(),
+  /** The document's base mixin was applied to this table. */
+  base: z.boolean().default(false),
+  comment: z.string().optional(),
+  position: z.object({ x: z.number(), y: z.number() }),
+  color: z.string().optional(),
+})
+export type ModelTable = z.infer<typeof modelTableSchema>
+
+export const modelDocumentSchema = z.object({
+  format: z.literal(MODEL_FORMAT),
+  version: z.literal(MODEL_VERSION),
+  name: z.string(),
+  naming: z.enum(TABLE_NAMING).default('snake_plural'),
+  tables: z.array(modelTableSchema),
+})
+export type ModelDocument = z.infer<typeof modelDocumentSchema>
+
+export function emptyModel(name = 'Untitled model'): ModelDocument {
+  return { format: MODEL_FORMAT, version: MODEL_VERSION, name, naming: 'snake_plural', tables: [] }
+}
+
+let idCounter = 0
+/** A short id unique within a document (time plus a counter; documents from files keep theirs). */
+export function newId(prefix: string): string {
+  idCounter = (idCounter + 1) % 1_000_000
+  return `${prefix}${Date.now().toString(36)}${idCounter.toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`
+}
+
+/** Parse a saved document, with an error a person can act on. */
+export function parseModelDocument(json: unknown): ModelDocument {
+  if (typeof json === 'object' && json && (json as { format?: unknown }).format === MODEL_FORMAT) {
+    const v = (json as { version?: unknown }).version
+    if (typeof v === 'number' && v > MODEL_VERSION) throw new Error(`This model was saved by a newer Schemist (format version ${v}; this one reads ${MODEL_VERSION}).`)
+  } else {
+    throw new Error('This file is not a Schemist model (no "format": "schemist-model").')
+  }
+  const r = modelDocumentSchema.safeParse(json)
+  if (!r.success) {
+    const first = r.error.issues[0]
+    throw new Error(`The model file is damaged: ${first.path.join('.')}: ${first.message}`)
+  }
+  return r.data
+}
+
+export function findTable(doc: ModelDocument, name: string, schema: string | null = null): ModelTable | undefined {
+  return doc.tables.find((t) => t.name === name && (t.schema ?? null) === (schema ?? null))
+}

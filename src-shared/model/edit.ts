@@ -1,0 +1,419 @@
+import type { NeutralType, ReferentialAction } from '../schema'
+import { className as classNameOf, plural, singular, snakeCase, tableNameFor, type TableNaming } from '../naming'
+import { newId, type ModelColumn, type ModelDocument, type ModelForeignKey, type ModelTable, type RelationshipOptions } from './document'
+
+/**
+ * Every designer edit as a pure function from one document to the next: the renderer keeps
+ * the old documents for undo, the CLI and tests build models through the same calls, and
+ * references (foreign keys, indexes, association tables) follow renames and deletions here.
+ */
+
+export type ColumnPatch = Partial<Omit<ModelColumn, 'id' | 'primaryKey'>>
+
+export function tableById(doc: ModelDocument, id: string): ModelTable {
+  const t = doc.tables.find((x) => x.id === id)
+  if (!t) throw new Error(`No table with id ${id} in the model`)
+  return t
+}
+
+function columnById(t: ModelTable, id: string): ModelColumn {
+  const c = t.columns.find((x) => x.id === id)
+  if (!c) throw new Error(`No column with id ${id} in ${t.name}`)
+  return c
+}
+
+function mapTables(doc: ModelDocument, fn: (t: ModelTable) => ModelTable): ModelDocument {
+  return { ...doc, tables: doc.tables.map(fn) }
+}
+
+function updateTableById(doc: ModelDocument, id: string, fn: (t: ModelTable) => ModelTable): ModelDocument {
+  tableById(doc, id)
+  return mapTables(doc, (t) => (t.id === id ? fn(t) : t))
+}
+
+const sameSchema = (a: string | null, b: string | null) => (a ?? null) === (b ?? null)
+
+/** The first name not taken, trying `base`, `base2`, `base3`... */
+export function uniqueName(base: string, taken: Iterable<string>): string {
+  const used = new Set([...taken].map((n) => n.toLowerCase()))
+  if (!used.has(base.toLowerCase())) return base
+  for (let i = 2; ; i++) if (!used.has(`${base}${i}`.toLowerCase())) return `${base}${i}`
+}
+
+export function newColumn(name: string, type: NeutralType = 'text', extra: Partial<ModelColumn> = {}): ModelColumn {
+  return {
+    id: newId('c'),
+    name,
+    type,
+    nativeType: '',
+    nullable: true,
+    serverDefault: null,
+    autoincrement: false,
+    primaryKey: 0,
+    unique: false,
+    ...extra,
+  }
+}
+
+function idColumn(): ModelColumn {
+  return newColumn('id', 'integer', { nullable: false, autoincrement: true, primaryKey: 1 })
+}
+
+export interface NewTableOptions {
+  className?: string
+  /** An explicit table name (locks it against the naming rule). */
+  name?: string
+  schema?: string | null
+  position?: { x: number; y: number }
+  /** Columns to start with; by default an autoincrementing `id` primary key. */
+  columns?: ModelColumn[]
+}
+
+export function addTable(doc: ModelDocument, o: NewTableOptions = {}): { doc: ModelDocument; id: string } {
+  const taken = doc.tables.map((t) => t.name)
+  const cls = uniqueName(o.className ?? (o.name ? classNameOf(o.name) : 'NewTable'), doc.tables.map((t) => t.className))
+  const name = o.name ?? uniqueName(tableNameFor(cls, doc.naming), taken)
+  const id = newId('t')
+  const table: ModelTable = {
+    id,
+    schema: o.schema ?? null,
+    name,
+    className: cls,
+    nameLocked: o.name != null && o.name !== tableNameFor(cls, doc.naming),
+    columns: o.columns ?? [idColumn()],
+    primaryKeyName: null,
+    foreignKeys: [],
+    uniques: [],
+    checks: [],
+    indexes: [],
+    base: false,
+    position: o.position ?? nextFreePosition(doc),
+  }
+  return { doc: { ...doc, tables: [...doc.tables, table] }, id }
+}
+
+function nextFreePosition(doc: ModelDocument): { x: number; y: number } {
+  if (doc.tables.length === 0) return { x: 40, y: 40 }
+  const maxX = Math.max(...doc.tables.map((t) => t.position.x))
+  const atMax = doc.tables.filter((t) => t.position.x === maxX)
+  return { x: maxX + 300, y: Math.min(...atMax.map((t) => t.position.y)) }
+}
+
+/** Point every reference to a table at its new name (foreign keys elsewhere follow a rename). */
+function retargetReferences(doc: ModelDocument, schema: string | null, from: string, to: string): ModelDocument {
+  if (from === to) return doc
+  return mapTables(doc, (t) =>
+    t.foreignKeys.some((f) => f.refTable === from && sameSchema(f.refSchema, schema))
+      ? { ...t, foreignKeys: t.foreignKeys.map((f) => (f.refTable === from && sameSchema(f.refSchema, schema) ? { ...f, refTable: to } : f)) }
+      : t,
+  )
+}
+
+/** Set the table's name by hand; it no longer follows the class name. */
+export function renameTable(doc: ModelDocument, id: string, name: string): ModelDocument {
+  const t = tableById(doc, id)
+  const next = updateTableById(doc, id, (x) => ({ ...x, name, nameLocked: name !== tableNameFor(x.className, doc.naming) }))
+  return retargetReferences(next, t.schema, t.name, name)
+}
+
+/** Rename the mapped class; the table name follows unless it was set by hand. */
+export function renameClass(doc: ModelDocument, id: string, cls: string): ModelDocument {
+  const t = tableById(doc, id)
+  const name = t.nameLocked ? t.name : tableNameFor(cls, doc.naming)
+  const next = updateTableById(doc, id, (x) => ({ ...x, className: cls, name }))
+  return retargetReferences(next, t.schema, t.name, name)
+}
+
+/** Switch the naming rule; tables whose names were not typed by hand are renamed by it. */
+export function setNaming(doc: ModelDocument, naming: TableNaming): ModelDocument {
+  let next: ModelDocument = { ...doc, naming }
+  if (naming === 'manual') return { ...next, tables: next.tables.map((t) => ({ ...t, nameLocked: true })) }
+  for (const t of doc.tables) {
+    if (t.nameLocked) continue
+    const name = tableNameFor(t.className, naming)
+    next = retargetReferences(updateTableById(next, t.id, (x) => ({ ...x, name })), t.schema, t.name, name)
+  }
+  return next
+}
+
+/**
+ * Remove tables. Foreign keys that pointed at them go too (their columns stay), and an
+ * association table goes with either of the tables it linked.
+ */
+export function deleteTables(doc: ModelDocument, ids: string[]): ModelDocument {
+  const gone = new Set(ids)
+  const isGone = (f: ModelForeignKey, all: ModelTable[]) => all.some((t) => gone.has(t.id) && t.name === f.refTable && sameSchema(t.schema, f.refSchema))
+  for (const t of doc.tables) if (t.association && !gone.has(t.id) && t.foreignKeys.some((f) => isGone(f, doc.tables))) gone.add(t.id)
+  const tables = doc.tables.filter((t) => !gone.has(t.id))
+  return {
+    ...doc,
+    tables: tables.map((t) => (t.foreignKeys.some((f) => isGone(f, doc.tables)) ? { ...t, foreignKeys: t.foreignKeys.filter((f) => !isGone(f, doc.tables)) } : t)),
+  }
+}
+
+export function moveTables(doc: ModelDocument, positions: Record<string, { x: number; y: number }>): ModelDocument {
+  return mapTables(doc, (t) => (positions[t.id] ? { ...t, position: positions[t.id] } : t))
+}
+
+export function updateTable(doc: ModelDocument, id: string, patch: Partial<Pick<ModelTable, 'uniques' | 'checks' | 'indexes' | 'comment' | 'color' | 'association' | 'schema' | 'primaryKeyName'>>): ModelDocument {
+  return updateTableById(doc, id, (t) => ({ ...t, ...patch }))
+}
+
+export function addColumn(doc: ModelDocument, tableId: string, patch: ColumnPatch = {}): { doc: ModelDocument; id: string } {
+  const t = tableById(doc, tableId)
+  const col = newColumn(patch.name ?? uniqueName('column', t.columns.map((c) => c.name)), patch.type ?? 'text', patch)
+  return { doc: updateTableById(doc, tableId, (x) => ({ ...x, columns: [...x.columns, col] })), id: col.id }
+}
+
+const renameIn = (names: string[], from: string, to: string) => names.map((n) => (n === from ? to : n))
+
+/** Change a column's options; a rename follows into constraints, indexes and foreign keys that reference it. */
+export function updateColumn(doc: ModelDocument, tableId: string, columnId: string, patch: ColumnPatch): ModelDocument {
+  const t = tableById(doc, tableId)
+  const old = columnById(t, columnId)
+  let next = updateTableById(doc, tableId, (x) => ({ ...x, columns: x.columns.map((c) => (c.id === columnId ? { ...c, ...patch } : c)) }))
+  if (patch.name != null && patch.name !== old.name) {
+    const [from, to] = [old.name, patch.name]
+    next = updateTableById(next, tableId, (x) => ({
+      ...x,
+      foreignKeys: x.foreignKeys.map((f) => ({ ...f, columns: renameIn(f.columns, from, to) })),
+      uniques: x.uniques.map((u) => ({ ...u, columns: renameIn(u.columns, from, to) })),
+      indexes: x.indexes.map((i) => ({ ...i, columns: renameIn(i.columns, from, to) })),
+    }))
+    next = mapTables(next, (x) =>
+      x.foreignKeys.some((f) => f.refTable === t.name && sameSchema(f.refSchema, t.schema))
+        ? { ...x, foreignKeys: x.foreignKeys.map((f) => (f.refTable === t.name && sameSchema(f.refSchema, t.schema) ? { ...f, refColumns: renameIn(f.refColumns, from, to) } : f)) }
+        : x,
+    )
+  }
+  return next
+}
+
+/** Put a column in or out of the primary key (appended last); the key's order is kept. */
+export function setPrimaryKey(doc: ModelDocument, tableId: string, columnId: string, on: boolean): ModelDocument {
+  return updateTableById(doc, tableId, (t) => {
+    const order = t.columns.filter((c) => c.primaryKey > 0 && c.id !== columnId).sort((a, b) => a.primaryKey - b.primaryKey).map((c) => c.id)
+    if (on) order.push(columnId)
+    return {
+      ...t,
+      columns: t.columns.map((c) => {
+        const pos = order.indexOf(c.id) + 1
+        const pk = { ...c, primaryKey: pos }
+        if (pos > 0) pk.nullable = false
+        if (pos === 0 && c.id === columnId) pk.autoincrement = false
+        return pk
+      }),
+    }
+  })
+}
+
+/** Remove a column, with every constraint that used it here and every foreign key elsewhere that referenced it. */
+export function deleteColumn(doc: ModelDocument, tableId: string, columnId: string): ModelDocument {
+  const t = tableById(doc, tableId)
+  const name = columnById(t, columnId).name
+  let next = updateTableById(doc, tableId, (x) => {
+    const columns = x.columns.filter((c) => c.id !== columnId)
+    const pkOrder = columns.filter((c) => c.primaryKey > 0).sort((a, b) => a.primaryKey - b.primaryKey)
+    return {
+      ...x,
+      columns: columns.map((c) => (c.primaryKey > 0 ? { ...c, primaryKey: pkOrder.indexOf(c) + 1 } : c)),
+      foreignKeys: x.foreignKeys.filter((f) => !f.columns.includes(name)),
+      uniques: x.uniques.filter((u) => !u.columns.includes(name)),
+      indexes: x.indexes.filter((i) => !i.columns.includes(name)),
+    }
+  })
+  next = mapTables(next, (x) =>
+    x.foreignKeys.some((f) => f.refTable === t.name && sameSchema(f.refSchema, t.schema) && f.refColumns.includes(name))
+      ? { ...x, foreignKeys: x.foreignKeys.filter((f) => !(f.refTable === t.name && sameSchema(f.refSchema, t.schema) && f.refColumns.includes(name))) }
+      : x,
+  )
+  return next
+}
+
+export function moveColumn(doc: ModelDocument, tableId: string, columnId: string, toIndex: number): ModelDocument {
+  return updateTableById(doc, tableId, (t) => {
+    const cols = t.columns.filter((c) => c.id !== columnId)
+    cols.splice(Math.max(0, Math.min(toIndex, cols.length)), 0, columnById(t, columnId))
+    return { ...t, columns: cols }
+  })
+}
+
+export const RELATIONSHIP_KINDS = ['many-to-one', 'one-to-many', 'one-to-one', 'many-to-many'] as const
+export type RelationshipKind = (typeof RELATIONSHIP_KINDS)[number]
+
+export interface ConnectOptions {
+  /** For many-to-one and one-to-one: the table that gets the foreign key. For one-to-many, the "one" side. */
+  from: string
+  to: string
+  kind: RelationshipKind
+  /** Use this existing column of `from` as the foreign key (a drag from a column); otherwise one is added. */
+  fromColumn?: string
+  /** Reference this column of `to` (a drag onto a column); by default its primary key. */
+  toColumn?: string
+  onDelete?: ReferentialAction
+  onUpdate?: ReferentialAction
+}
+
+function defaultOptions(child: ModelTable, parent: ModelTable, fkColumns: string[], oneToOne: boolean): RelationshipOptions {
+  const m = fkColumns.length === 1 ? /^(.+?)_?(id|Id|ID)$/.exec(fkColumns[0]) : null
+  return {
+    name: m?.[1] ? m[1] : singular(parent.name),
+    backPopulates: oneToOne ? singular(child.name) : plural(child.name),
+    cascade: [],
+    passiveDeletes: false,
+    lazy: 'select',
+  }
+}
+
+function keyColumnsOf(t: ModelTable, toColumn?: string): ModelColumn[] {
+  if (toColumn) return [columnById(t, toColumn)]
+  const pk = t.columns.filter((c) => c.primaryKey > 0).sort((a, b) => a.primaryKey - b.primaryKey)
+  if (pk.length === 0) throw new Error(`${t.name} has no primary key to reference; give it one first`)
+  return pk
+}
+
+/** A copy of a referenced column's type for the column that references it. */
+function referencingColumn(name: string, target: ModelColumn, extra: Partial<ModelColumn> = {}): ModelColumn {
+  const { id: _id, name: _n, primaryKey: _p, autoincrement: _a, unique: _u, serverDefault: _s, appDefault: _d, comment: _c, ...type } = target
+  return { ...newColumn(name, target.type), ...type, nullable: false, ...extra }
+}
+
+/**
+ * Draw a relationship. Many-to-one and one-to-one put a foreign key on `from` (one-to-one makes
+ * it unique: `uselist=False`); one-to-many puts it on `to`; many-to-many creates the association
+ * table with two foreign keys that form its primary key, like the notes' `city_user`.
+ */
+export function connect(doc: ModelDocument, o: ConnectOptions): { doc: ModelDocument; tableId: string; foreignKeyIds: string[] } {
+  if (o.kind === 'one-to-many') return connect(doc, { ...o, kind: 'many-to-one', from: o.to, to: o.from, fromColumn: o.toColumn, toColumn: o.fromColumn })
+  if (o.kind === 'many-to-many') return connectManyToMany(doc, o)
+  const child = tableById(doc, o.from)
+  const parent = tableById(doc, o.to)
+  const targets = keyColumnsOf(parent, o.toColumn)
+  const oneToOne = o.kind === 'one-to-one'
+  let columns = child.columns
+  let fkColumns: string[]
+  if (o.fromColumn) {
+    const col = columnById(child, o.fromColumn)
+    if (targets.length !== 1) throw new Error(`${parent.name}'s key has ${targets.length} columns; drag onto the table to reference all of them`)
+    fkColumns = [col.name]
+    if (oneToOne && !col.unique && col.primaryKey === 0) columns = columns.map((c) => (c.id === col.id ? { ...c, unique: true } : c))
+  } else {
+    const taken = child.columns.map((c) => c.name)
+    const added = targets.map((tc) => {
+      const name = uniqueName(`${snakeCase(singular(parent.name))}_${tc.name}`, taken)
+      taken.push(name)
+      return referencingColumn(name, tc, { unique: oneToOne && targets.length === 1 })
+    })
+    columns = [...columns, ...added]
+    fkColumns = added.map((c) => c.name)
+  }
+  const fk: ModelForeignKey = {
+    id: newId('f'),
+    name: null,
+    columns: fkColumns,
+    refSchema: parent.schema,
+    refTable: parent.name,
+    refColumns: targets.map((c) => c.name),
+    onDelete: o.onDelete ?? 'NO ACTION',
+    onUpdate: o.onUpdate ?? 'NO ACTION',
+    orm: defaultOptions(child, parent, fkColumns, oneToOne),
+  }
+  let uniques = child.uniques
+  if (oneToOne && fkColumns.length > 1) uniques = [...uniques, { name: null, columns: fkColumns }]
+  return { doc: updateTableById(doc, child.id, (t) => ({ ...t, columns, uniques, foreignKeys: [...t.foreignKeys, fk] })), tableId: child.id, foreignKeyIds: [fk.id] }
+}
+
+function connectManyToMany(doc: ModelDocument, o: ConnectOptions): { doc: ModelDocument; tableId: string; foreignKeyIds: string[] } {
+  const a = tableById(doc, o.from)
+  const b = tableById(doc, o.to)
+  const name = uniqueName(`${snakeCase(singular(a.name))}_${snakeCase(singular(b.name))}`, doc.tables.map((t) => t.name))
+  const columns: ModelColumn[] = []
+  const fks: ModelForeignKey[] = []
+  for (const side of [a, b]) {
+    const keys = keyColumnsOf(side)
+    const cols = keys.map((k) => {
+      const col = referencingColumn(uniqueName(`${snakeCase(singular(side.name))}_${k.name}`, columns.map((c) => c.name)), k)
+      columns.push(col)
+      return col
+    })
+    fks.push({
+      id: newId('f'),
+      name: null,
+      columns: cols.map((c) => c.name),
+      refSchema: side.schema,
+      refTable: side.name,
+      refColumns: keys.map((k) => k.name),
+      onDelete: o.onDelete ?? 'CASCADE',
+      onUpdate: o.onUpdate ?? 'NO ACTION',
+    })
+  }
+  columns.forEach((c, i) => (c.primaryKey = i + 1))
+  const position = { x: Math.round((a.position.x + b.position.x) / 2), y: Math.round((a.position.y + b.position.y) / 2) + 160 }
+  const added = addTable(doc, { name, className: classNameOf(name), schema: a.schema, position, columns })
+  const next = updateTableById(added.doc, added.id, (t) => ({
+    ...t,
+    foreignKeys: fks,
+    // `User.cities` and `City.users`: each side's attribute holds the other side's rows.
+    association: { names: [plural(snakeCase(singular(b.name))), plural(snakeCase(singular(a.name)))], lazy: 'select' },
+  }))
+  return { doc: next, tableId: added.id, foreignKeyIds: fks.map((f) => f.id) }
+}
+
+export function updateForeignKey(doc: ModelDocument, tableId: string, fkId: string, patch: Partial<Omit<ModelForeignKey, 'id'>>): ModelDocument {
+  return updateTableById(doc, tableId, (t) => ({ ...t, foreignKeys: t.foreignKeys.map((f) => (f.id === fkId ? { ...f, ...patch } : f)) }))
+}
+
+/** Drop a foreign key; its columns stay. Removing one of an association table's keys makes it a plain table. */
+export function deleteForeignKey(doc: ModelDocument, tableId: string, fkId: string): ModelDocument {
+  return updateTableById(doc, tableId, (t) => ({ ...t, foreignKeys: t.foreignKeys.filter((f) => f.id !== fkId), association: undefined }))
+}
+
+/**
+ * The notes' `Base`: an autoincrementing integer `id` primary key, and `created_at`/`updated_at`
+ * stamped by the database (`server_default=func.now()`), `updated_at` also on every update.
+ */
+export function applyBase(doc: ModelDocument, tableId: string): ModelDocument {
+  return updateTableById(doc, tableId, (t) => {
+    const byName = new Map(t.columns.map((c) => [c.name, c]))
+    const hasOtherKey = t.columns.some((c) => c.primaryKey > 0 && c.name !== 'id')
+    const id = byName.get('id') ?? idColumn()
+    const cols: ModelColumn[] = [
+      hasOtherKey ? id : { ...id, type: 'integer', nullable: false, autoincrement: true, primaryKey: 1 },
+      ...t.columns.filter((c) => !['id', 'created_at', 'updated_at'].includes(c.name)),
+      { ...(byName.get('created_at') ?? newColumn('created_at')), type: 'timestamp', nullable: false, serverDefault: 'CURRENT_TIMESTAMP' },
+      { ...(byName.get('updated_at') ?? newColumn('updated_at')), type: 'timestamp', nullable: false, serverDefault: 'CURRENT_TIMESTAMP', onUpdate: 'CURRENT_TIMESTAMP' },
+    ]
+    return { ...t, base: true, columns: cols }
+  })
+}
+
+/** Copies of tables for paste: new ids, names made unique, foreign keys kept only between copied tables or to tables still present. */
+export function duplicateTables(doc: ModelDocument, tables: ModelTable[], offset = 40): { doc: ModelDocument; ids: string[] } {
+  const taken = doc.tables.map((t) => t.name)
+  const takenCls = doc.tables.map((t) => t.className)
+  const renamed = new Map<string, string>()
+  const copies = tables.map((t) => {
+    const name = uniqueName(t.name, taken)
+    const cls = uniqueName(t.className, takenCls)
+    taken.push(name)
+    takenCls.push(cls)
+    renamed.set(t.name, name)
+    return {
+      ...structuredClone(t),
+      id: newId('t'),
+      name,
+      className: cls,
+      nameLocked: t.nameLocked || name !== tableNameFor(cls, doc.naming),
+      position: { x: t.position.x + offset, y: t.position.y + offset },
+    }
+  })
+  const present = new Set(doc.tables.map((t) => t.name))
+  for (const c of copies) {
+    c.columns = c.columns.map((col) => ({ ...col, id: newId('c') }))
+    c.foreignKeys = c.foreignKeys
+      .filter((f) => renamed.has(f.refTable) || present.has(f.refTable))
+      .map((f) => ({ ...f, id: newId('f'), refTable: renamed.get(f.refTable) ?? f.refTable }))
+    if (c.association && c.foreignKeys.length !== 2) delete c.association
+  }
+  return { doc: { ...doc, tables: [...doc.tables, ...copies] }, ids: copies.map((c) => c.id) }
+}
