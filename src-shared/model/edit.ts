@@ -326,7 +326,9 @@ export function connect(doc: ModelDocument, o: ConnectOptions): { doc: ModelDocu
 function connectManyToMany(doc: ModelDocument, o: ConnectOptions): { doc: ModelDocument; tableId: string; foreignKeyIds: string[] } {
   const a = tableById(doc, o.from)
   const b = tableById(doc, o.to)
-  const name = uniqueName(`${snakeCase(singular(a.name))}_${snakeCase(singular(b.name))}`, doc.tables.map((t) => t.name))
+  // Named after both sides in alphabetical order, as the notes' `city_user`, whichever way it was drawn.
+  const sides = [snakeCase(singular(a.name)), snakeCase(singular(b.name))].sort()
+  const name = uniqueName(sides.join('_'), doc.tables.map((t) => t.name))
   const columns: ModelColumn[] = []
   const fks: ModelForeignKey[] = []
   for (const side of [a, b]) {

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest'
+import { emptyModel, parseModelDocument, type ModelDocument } from './document'
+import { addColumn, addTable, connect, deleteColumn, deleteTables, duplicateTables, moveColumn, renameClass, renameTable, setNaming, setPrimaryKey, tableById, updateColumn } from './edit'
+import { validateModel } from './validate'
+import { autoLayout, NODE_WIDTH, nodeHeight } from './layout'
+
+function twoTables(): { doc: ModelDocument; a: string; b: string } {
+  let doc = emptyModel()
+  const a = addTable(doc, { className: 'Author' })
+  const b = addTable(a.doc, { className: 'Book' })
+  doc = connect(b.doc, { from: b.id, to: a.id, kind: 'many-to-one' }).doc
+  return { doc, a: a.id, b: b.id }
+}
+
+describe('designer edits', () => {
+  it('derives table names from class names by the naming rule, until a name is typed by hand', () => {
+    let doc = emptyModel()
+    const r = addTable(doc, { className: 'UserProfile' })
+    doc = r.doc
+    expect(tableById(doc, r.id).name).toBe('user_profiles')
+    doc = setNaming(doc, 'class')
+    expect(tableById(doc, r.id).name).toBe('userprofile')
+    doc = renameClass(doc, r.id, 'Person')
+    expect(tableById(doc, r.id).name).toBe('person')
+    doc = renameTable(doc, r.id, 'people')
+    doc = renameClass(doc, r.id, 'Human')
+    expect(tableById(doc, r.id)).toMatchObject({ name: 'people', className: 'Human', nameLocked: true })
+  })
+
+  it('a renamed table or column is renamed in the foreign keys that reference it', () => {
+    let { doc, a, b } = twoTables()
+    expect(tableById(doc, b).foreignKeys[0]).toMatchObject({ columns: ['author_id'], refTable: 'authors', refColumns: ['id'] })
+    doc = renameTable(doc, a, 'writers')
+    const idCol = tableById(doc, a).columns[0].id
+    doc = updateColumn(doc, a, idCol, { name: 'writer_no' })
+    expect(tableById(doc, b).foreignKeys[0]).toMatchObject({ refTable: 'writers', refColumns: ['writer_no'] })
+    const fkCol = tableById(doc, b).columns.find((c) => c.name === 'author_id')!.id
+    doc = updateColumn(doc, b, fkCol, { name: 'writer_id' })
+    expect(tableById(doc, b).foreignKeys[0].columns).toEqual(['writer_id'])
+    expect(validateModel(doc)).toEqual([])
+  })
+
+  it('deleting a table drops the foreign keys to it, and the association tables that linked it', () => {
+    let { doc, a, b } = twoTables()
+    const c = addTable(doc, { className: 'Genre' })
+    doc = connect(c.doc, { from: b, to: c.id, kind: 'many-to-many' }).doc
+    expect(doc.tables.map((t) => t.name)).toEqual(['authors', 'books', 'genres', 'book_genre'])
+    doc = deleteTables(doc, [c.id])
+    expect(doc.tables.map((t) => t.name)).toEqual(['authors', 'books'])
+    doc = deleteTables(doc, [a])
+    expect(tableById(doc, b).foreignKeys).toEqual([])
+    expect(tableById(doc, b).columns.map((c) => c.name)).toEqual(['id', 'author_id'])
+  })
+
+  it('deleting a referenced column drops the foreign keys on it; the key order closes up', () => {
+    let { doc, a, b } = twoTables()
+    doc = deleteColumn(doc, a, tableById(doc, a).columns[0].id)
+    expect(tableById(doc, b).foreignKeys).toEqual([])
+    let r = addColumn(doc, b, { name: 'isbn', type: 'varchar', length: 13 })
+    doc = setPrimaryKey(r.doc, b, r.id, true)
+    const id = tableById(doc, b).columns[0].id
+    doc = setPrimaryKey(doc, b, id, false)
+    expect(tableById(doc, b).columns.map((c) => [c.name, c.primaryKey])).toEqual([
+      ['id', 0],
+      ['author_id', 0],
+      ['isbn', 1],
+    ])
+    doc = moveColumn(doc, b, r.id, 0)
+    expect(tableById(doc, b).columns[0].name).toBe('isbn')
+  })
+
+  it('one-to-many drawn from the parent puts the key on the child; one-to-one makes it unique', () => {
+    let doc = emptyModel()
+    const u = addTable(doc, { className: 'User' })
+    const p = addTable(u.doc, { className: 'Passport' })
+    doc = connect(p.doc, { from: u.id, to: p.id, kind: 'one-to-many' }).doc
+    expect(tableById(doc, p.id).foreignKeys[0]).toMatchObject({ columns: ['user_id'], refTable: 'users', orm: { name: 'user', backPopulates: 'passports' } })
+    doc = connect(doc, { from: p.id, to: u.id, kind: 'one-to-one' }).doc
+    const second = tableById(doc, p.id).columns.find((c) => c.name === 'user_id2')!
+    expect(second.unique).toBe(true)
+    expect(tableById(doc, p.id).foreignKeys[1].orm?.backPopulates).toBe('passport')
+  })
+
+  it('copies of tables get new names and keep keys among themselves', () => {
+    const { doc, a, b } = twoTables()
+    const r = duplicateTables(doc, [tableById(doc, a), tableById(doc, b)])
+    expect(r.doc.tables.map((t) => t.name)).toEqual(['authors', 'books', 'authors2', 'books2'])
+    expect(tableById(r.doc, r.ids[1]).foreignKeys[0].refTable).toBe('authors2')
+  })
+
+  it('explains what is wrong', () => {
+    let { doc, a, b } = twoTables()
+    const fkCol = tableById(doc, b).columns.find((c) => c.name === 'author_id')!.id
+    doc = updateColumn(doc, b, fkCol, { type: 'text' })
+    doc = addColumn(doc, a, { name: 'ID', type: 'integer' }).doc
+    doc = addTable(doc, { name: 'select', columns: [] }).doc
+    const msgs = validateModel(doc).map((p) => `${p.level}: ${p.message}`)
+    expect(msgs).toContain('error: books.author_id is text but references authors.id, which is integer.')
+    expect(msgs).toContain('error: authors has two columns named ID.')
+    expect(msgs).toContain('error: select has no columns.')
+    expect(msgs.some((m) => m.startsWith('warning: select is a reserved word'))).toBe(true)
+    expect(msgs.some((m) => m.startsWith('warning: select has no primary key'))).toBe(true)
+  })
+
+  it('documents: a newer format or a damaged file is refused with a reason', () => {
+    const { doc } = twoTables()
+    expect(parseModelDocument(JSON.parse(JSON.stringify(doc)))).toEqual(doc)
+    expect(() => parseModelDocument({ ...doc, version: 9 })).toThrow(/newer Schemist/)
+    expect(() => parseModelDocument({ hello: 1 })).toThrow(/not a Schemist model/)
+    expect(() => parseModelDocument({ ...doc, tables: [{ name: 3 }] })).toThrow(/damaged: tables\.0/)
+  })
+
+  it('automatic layout puts referenced tables left of their referrers and overlaps nothing', () => {
+    let { doc } = twoTables()
+    for (let i = 0; i < 12; i++) doc = addTable(doc, { className: `Lone${i}` }).doc
+    doc = autoLayout(doc)
+    const [authors, books] = doc.tables
+    expect(authors.position.x).toBeLessThan(books.position.x)
+    const boxes = doc.tables.map((t) => ({ x: t.position.x, y: t.position.y, w: NODE_WIDTH, h: nodeHeight(t) }))
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [p, q] = [boxes[i], boxes[j]]
+        expect(p.x + p.w <= q.x || q.x + q.w <= p.x || p.y + p.h <= q.y || q.y + q.h <= p.y).toBe(true)
+      }
+  })
+})
