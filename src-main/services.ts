@@ -14,6 +14,7 @@ import { QueryHistory } from './db/query-history'
 import { Exporter } from './data/exporter'
 import { Importer } from './data/importer'
 import { TxConsoles } from './tx/tx-consoles'
+import { ModelFiles } from './model/model-files'
 
 export const SAMPLE_CONNECTION_ID = 'sample'
 export const PLAYGROUND_CONNECTION_ID = 'playground'
@@ -40,6 +41,7 @@ export async function createServices(o: ServiceOptions) {
   const exporter = new Exporter(data, connections, events)
   const importer = new Importer(data, connections, events)
   const consoles = new TxConsoles(events)
+  const models = new ModelFiles(o.dataDir)
   const playground = new Playground(o.dataDir, loadSample, (m) => events.log('debug', 'playground', m))
   playground.onStatus((s) => events.emit('onPlaygroundStatus', s))
 
@@ -61,7 +63,7 @@ export async function createServices(o: ServiceOptions) {
     await playground.stop().catch(() => {})
   }
 
-  return { info, events, secrets, saved, connections, playground, orm, data, history, exporter, importer, consoles, dispose }
+  return { info, events, secrets, saved, connections, playground, orm, data, history, exporter, importer, consoles, models, dispose }
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>

@@ -7,6 +7,7 @@ import { applyEditsResultSchema, countSchema, cursorSchema, pageRequestSchema, p
 import { explainResultSchema, historyEntrySchema } from './plan'
 import { analysisSchema, applyResultSchema, diagnosisSchema, fdSchema, normalizeTargetSchema, proposalSchema } from './normalize'
 import { paneInfoSchema, scenarioRunSchema, timelineEntrySchema } from './tx'
+import { modelDocumentSchema } from './model/document'
 import { mapperInfoSchema, objectViewSchema, ormActionSchema, ormQuerySchema, sessionSnapshotSchema, sqlLogEntrySchema } from './orm'
 
 /**
@@ -172,6 +173,26 @@ export const contract = {
     input: z.object({ handle, table: tableRefSchema, target: normalizeTargetSchema, fds: z.array(fdSchema), keepView: z.boolean() }),
     output: applyResultSchema,
   }),
+
+  'model.ddl': method({
+    doc: 'The DDL that creates the model on an engine: tables in dependency order, keys that close a cycle afterwards, indexes, onupdate triggers.',
+    input: z.object({ doc: modelDocumentSchema, engine: z.enum(['sqlite', 'postgres']) }),
+    output: z.object({ statements: z.array(z.string()), script: z.string() }),
+  }),
+  'model.apply': method({
+    doc: "Create the model's tables the database lacks, in one transaction (create_all); tables that exist are skipped and listed.",
+    input: z.object({ handle, doc: modelDocumentSchema }),
+    output: z.object({ created: z.array(z.string()), skipped: z.array(z.string()), statements: z.array(z.string()) }),
+  }),
+  'model.reverse': method({ doc: 'A live database as a new model, laid out automatically.', input: z.object({ handle }), output: modelDocumentSchema }),
+  'model.export': method({
+    doc: 'The model as code: SQLAlchemy 2.0 declarative models in the notes\' style.',
+    input: z.object({ doc: modelDocumentSchema, format: z.enum(['sqlalchemy']) }),
+    output: z.object({ code: z.string() }),
+  }),
+  'model.open': method({ doc: 'Read a model file.', input: z.object({ path: z.string().min(1) }), output: z.object({ path: z.string(), doc: modelDocumentSchema }) }),
+  'model.save': method({ doc: 'Write a model file atomically (temporary file, then rename).', input: z.object({ path: z.string().min(1), doc: modelDocumentSchema }), output: z.object({ path: z.string() }) }),
+  'model.recent': method({ doc: 'Recently opened or saved model files, newest first.', input: none, output: z.array(z.string()) }),
 
   'tx.scenarios': method({
     doc: 'The anomaly scenarios: the notes\' anomalies plus read skew, write skew, G1c and the read-only anomaly.',

@@ -1,7 +1,7 @@
 import { describeConfig } from '../../src-shared/connection'
 import { AppError } from '../../src-shared/errors'
 import { createTableSql, createViewSql } from '../model/ddl'
-import { openDriver } from '../db/open-driver'
+import { dialectFor, openDriver } from '../db/open-driver'
 import { runScenario } from '../tx/scenario-runner'
 import { scenario, SCENARIOS } from '../tx/scenarios'
 import { runMatrix } from '../tx/matrix'
@@ -9,6 +9,11 @@ import { analyzeTable, applySplit, diagnoseWith, proposeSplit } from '../normali
 import { parseEnvFile, parsePostgresUrl } from '../db/connection-parsers'
 import { PLAYGROUND_CONNECTION_ID, type Services } from '../services'
 import type { Handlers } from './router'
+import { modelDdl } from '../model/model-ddl'
+import { applyModel } from '../model/apply-model'
+import { schemaToModel } from '../model/reverse'
+import { exportSqlalchemy } from '../model/sqlalchemy-export'
+
 
 /** One handler per contract method; each is a thin call into a service. */
 export function createHandlers(s: Services): Handlers {
@@ -107,6 +112,17 @@ export function createHandlers(s: Services): Handlers {
     'normalize.diagnose': async ({ handle, table, fds }) => diagnoseWith(s.connections.driver(handle), table, fds),
     'normalize.propose': async ({ handle, table, target, fds, keepView }) => proposeSplit(s.connections.driver(handle), table, target, fds, keepView),
     'normalize.apply': async ({ handle, table, target, fds, keepView }) => applySplit(s.connections.driver(handle), table, target, fds, keepView),
+
+    'model.ddl': async ({ doc, engine }) => modelDdl(doc, dialectFor(engine)),
+    'model.apply': async ({ handle, doc }) => applyModel(s.connections.driver(handle), doc),
+    'model.reverse': async ({ handle }) => {
+      const d = s.connections.driver(handle)
+      return schemaToModel(await d.dialect.introspect(d), d.dialect, s.connections.list().find((c) => c.handle === handle)?.name)
+    },
+    'model.export': async ({ doc }) => ({ code: exportSqlalchemy(doc) }),
+    'model.open': async ({ path }) => s.models.open(path),
+    'model.save': async ({ path, doc }) => s.models.save(path, doc),
+    'model.recent': async () => s.models.recent(),
 
     'tx.consoleOpen': async ({ handle, panes }) => ({ consoleId: await s.consoles.open(s.connections.config(handle), panes) }),
     'tx.consoleClose': async ({ consoleId }) => {

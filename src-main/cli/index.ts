@@ -10,6 +10,7 @@ import { runScenario } from '../tx/scenario-runner'
 import { scenario, SCENARIOS } from '../tx/scenarios'
 import { formatMatrix, runMatrix } from '../tx/matrix'
 import { parseSpec } from '../tx/isolation-spec'
+import { applyCommand, ddlCommand, exportCommand, reverseCommand } from './model-commands'
 import { runSpec } from '../tx/spec-runner'
 
 // The headless CLI over the same services the app uses. Every command takes --json.
@@ -34,7 +35,7 @@ function parseArgs(argv: string[]): Parsed {
   return { positional, flags }
 }
 
-const VALUE_FLAGS = new Set(['connection', 'dialect', 'to', 'level', 'max-error', 'fd', 'drop'])
+const VALUE_FLAGS = new Set(['connection', 'dialect', 'to', 'level', 'max-error', 'fd', 'drop', 'out'])
 
 const USAGE = `schemist <command> [options]
 
@@ -49,6 +50,14 @@ Commands:
                               The normal form, with the dependency that breaks the next one;
                               --to proposes the split, checks it is lossless, prints its SQL;
                               --apply runs it in one transaction (--keep-view: old name becomes a view)
+  ddl <model.json> [--dialect sqlite|postgres]
+                              The DDL that creates a designer model (problems on stderr)
+  export sqlalchemy <model.json>
+                              SQLAlchemy 2.0 declarative models for a designer model
+  reverse <connection> [--out model.json]
+                              Reverse engineer a database into a model document
+  apply <model.json> --connection <c>
+                              Create the model's missing tables in one transaction (create_all)
   isolation scenarios         List the anomaly scenarios
   isolation scenario <id> --connection <c> [--level L]
                               Run one scenario step by step and print the verdict
@@ -96,6 +105,18 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
         return 0
       case 'normalize':
         await normalizeCommand(rest[0], flags, out)
+        return 0
+      case 'ddl':
+        await ddlCommand(rest[0], flags, out)
+        return 0
+      case 'export':
+        await exportCommand(rest[0], rest[1], out)
+        return 0
+      case 'reverse':
+        await reverseCommand(rest[0] ?? (flags.get('connection') as string | undefined), flags, out)
+        return 0
+      case 'apply':
+        await applyCommand(rest[0], flags, out)
         return 0
       case 'isolation': {
         const [sub, id] = rest

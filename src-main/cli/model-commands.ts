@@ -1,0 +1,69 @@
+import { readFile } from 'node:fs/promises'
+import { AppError } from '../../src-shared/errors'
+import { parseModelDocument, type ModelDocument } from '../../src-shared/model/document'
+import { validateModel } from '../../src-shared/model/validate'
+import { dialectFor, openDriver } from '../db/open-driver'
+import { writeFileAtomic } from '../db/atomic-write'
+import { modelDdl } from '../model/model-ddl'
+import { applyModel } from '../model/apply-model'
+import { schemaToModel } from '../model/reverse'
+import { exportSqlalchemy } from '../model/sqlalchemy-export'
+import { parseConnectionArg } from './connection-arg'
+
+type Flags = Map<string, string | true>
+
+async function readModel(path: string | undefined): Promise<ModelDocument> {
+  if (!path) throw new AppError('BAD_REQUEST', 'Give a model file (.json saved by the designer)')
+  const text = await readFile(path, 'utf8').catch(() => {
+    throw new AppError('FILE_NOT_FOUND', `No such file: ${path}`)
+  })
+  try {
+    return parseModelDocument(JSON.parse(text))
+  } catch (e) {
+    throw new AppError('BAD_REQUEST', `${path}: ${(e as Error).message}`)
+  }
+}
+
+/** `schemist ddl <model> --dialect sqlite|postgres` */
+export async function ddlCommand(path: string | undefined, flags: Flags, out: (s: string) => void): Promise<void> {
+  const doc = await readModel(path)
+  const dialect = (flags.get('dialect') as string | undefined) ?? 'sqlite'
+  if (dialect !== 'sqlite' && dialect !== 'postgres') throw new AppError('BAD_REQUEST', `--dialect is sqlite or postgres, not ${dialect}`)
+  const problems = validateModel(doc)
+  for (const p of problems) process.stderr.write(`${p.level}: ${p.message}\n`)
+  const ddl = modelDdl(doc, dialectFor(dialect))
+  out(flags.has('json') ? JSON.stringify({ statements: ddl.statements, problems }, null, 2) : ddl.script.trimEnd())
+}
+
+/** `schemist export sqlalchemy <model>` */
+export async function exportCommand(format: string | undefined, path: string | undefined, out: (s: string) => void): Promise<void> {
+  if (format !== 'sqlalchemy') throw new AppError('BAD_REQUEST', 'export sqlalchemy <model>')
+  out(exportSqlalchemy(await readModel(path)).trimEnd())
+}
+
+/** `schemist reverse <connection> [--out model.json]`: a live database as a model document. */
+export async function reverseCommand(conn: string | undefined, flags: Flags, out: (s: string) => void): Promise<void> {
+  const d = await openDriver(parseConnectionArg(conn))
+  try {
+    const doc = schemaToModel(await d.dialect.introspect(d), d.dialect)
+    const target = flags.get('out')
+    if (typeof target === 'string') {
+      await writeFileAtomic(target, JSON.stringify(doc, null, 2) + '\n', 0o644)
+      out(`Wrote ${doc.tables.length} tables to ${target}`)
+    } else out(JSON.stringify(doc, null, 2))
+  } finally {
+    await d.close()
+  }
+}
+
+/** `schemist apply <model> --connection <c>`: create_all in one transaction. */
+export async function applyCommand(path: string | undefined, flags: Flags, out: (s: string) => void): Promise<void> {
+  const doc = await readModel(path)
+  const d = await openDriver(parseConnectionArg(flags.get('connection') as string | undefined, { create: true }))
+  try {
+    const r = await applyModel(d, doc)
+    out(flags.has('json') ? JSON.stringify(r, null, 2) : `Created ${r.created.length ? r.created.join(', ') : 'nothing'}${r.skipped.length ? `; already there: ${r.skipped.join(', ')}` : ''}`)
+  } finally {
+    await d.close()
+  }
+}
