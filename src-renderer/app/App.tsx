@@ -12,6 +12,7 @@ import { IsolationTab } from '../features/tx/IsolationTab'
 import { OrmPlaygroundTab } from '../features/orm/OrmPlaygroundTab'
 import { StructureTab } from '../features/structure/StructureTab'
 import { NormalizeTab } from '../features/normalize/NormalizeTab'
+import { DesignerTab } from '../features/designer/DesignerTab'
 import { Icon } from '../ui/icons'
 import { toggleSidebar } from './store'
 
@@ -22,6 +23,7 @@ function ActiveTab() {
   if (tab.kind === 'normalize') return <NormalizeTab key={tab.id} handle={tab.handle} table={tab.table} />
   if (tab.kind === 'data') return <DataTab key={tab.id} tabId={tab.id} handle={tab.handle} tableName={tab.table} initialFilter={tab.filter} />
   if (tab.kind === 'isolation') return <IsolationTab key={tab.id} handle={tab.handle} />
+  if (tab.kind === 'designer') return <DesignerTab key={tab.id} tabId={tab.id} handle={tab.handle} initial={tab.doc} />
   if (tab.kind === 'orm') return <OrmPlaygroundTab key={tab.id} tabId={tab.id} handle={tab.handle} />
   return <QueryTab key={tab.id} tabId={tab.id} handle={tab.handle} />
 }

@@ -2,7 +2,7 @@ import { openDialog, useApp } from './store'
 import { Icon } from '../ui/icons'
 import { openSaved } from '../features/connections/actions'
 import { startPlayground } from '../features/playground/actions'
-import { openOrmTab, openQueryTab } from '../features/tabs/actions'
+import { openDesignerTab, openOrmTab, openQueryTab } from '../features/tabs/actions'
 
 const SHORTCUTS: [string, string][] = [
   ['Ctrl+N', 'New connection'],
@@ -51,6 +51,11 @@ export function Welcome() {
             <Icon name="sparkle" size={20} />
             <strong>ORM playground</strong>
             <span>A SQLAlchemy-style session: identity map, unit of work, cascades and loading strategies, with the SQL they send.</span>
+          </button>
+          <button className="card" disabled={!handle} onClick={() => handle && void openDesignerTab(handle)} data-testid="welcome-designer">
+            <Icon name="diagram" size={20} />
+            <strong>New model</strong>
+            <span>Design tables and relationships on a canvas; get DDL and SQLAlchemy code; apply it to the active connection.</span>
           </button>
         </div>
         <h3>Keyboard</h3>

@@ -171,7 +171,9 @@ const renameIn = (names: string[], from: string, to: string) => names.map((n) =>
 export function updateColumn(doc: ModelDocument, tableId: string, columnId: string, patch: ColumnPatch): ModelDocument {
   const t = tableById(doc, tableId)
   const old = columnById(t, columnId)
-  let next = updateTableById(doc, tableId, (x) => ({ ...x, columns: x.columns.map((c) => (c.id === columnId ? { ...c, ...patch } : c)) }))
+  // Only integer columns autoincrement: a change of type takes the flag away rather than leave an error behind.
+  const fixed = patch.type && !['integer', 'bigint', 'smallint'].includes(patch.type) && old.autoincrement ? { ...patch, autoincrement: false } : patch
+  let next = updateTableById(doc, tableId, (x) => ({ ...x, columns: x.columns.map((c) => (c.id === columnId ? { ...c, ...fixed } : c)) }))
   if (patch.name != null && patch.name !== old.name) {
     const [from, to] = [old.name, patch.name]
     next = updateTableById(next, tableId, (x) => ({

@@ -3,7 +3,7 @@ import { openDialog, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { PlaygroundCard } from '../playground/PlaygroundCard'
 import { SchemaTree } from '../schema-tree/SchemaTree'
-import { openIsolationTab, openOrmTab, openQueryTab } from '../tabs/actions'
+import { openDesignerTab, openIsolationTab, openOrmTab, openQueryTab } from '../tabs/actions'
 import { closeConnection, removeConnection, toggleExpanded } from './actions'
 
 function ConnectionRow({ c }: { c: SavedConnection }) {
@@ -40,6 +40,11 @@ function ConnectionRow({ c }: { c: SavedConnection }) {
           {handle && (
             <button className="icon-button" title="ORM playground: a session over this database" onClick={() => openOrmTab(handle)} data-testid={`orm-${c.id}`}>
               <Icon name="sparkle" size={14} />
+            </button>
+          )}
+          {handle && (
+            <button className="icon-button" title="Model designer: this database as a diagram" onClick={() => void openDesignerTab(handle, { reverse: true })} data-testid={`design-${c.id}`}>
+              <Icon name="diagram" size={14} />
             </button>
           )}
           {handle && (

@@ -1,6 +1,10 @@
 import { dropGrid, useGrid } from '../grid/grid-store'
 import { formatCell, type Cell } from '../../../src-shared/values'
 import { closeOrmSession } from '../orm/orm-store'
+import { dropDesigner } from '../designer/designer-store'
+import { call, errorMessage } from '../../bridge/client'
+import { toast } from '../../app/store'
+import type { ModelDocument } from '../../../src-shared/model/document'
 import { getState, setState, type Tab } from '../../app/store'
 
 let nextQuery = 1
@@ -58,6 +62,28 @@ export function openOrmTab(handle: string) {
   setState((s) => ({ tabs: [...s.tabs, { id, kind: 'orm', handle, title: n === 1 ? 'ORM playground' : `ORM playground ${n}` }], activeTab: id, activeHandle: handle }))
 }
 
+let nextDesigner = 1
+
+/**
+ * The model designer, tied to a connection (where Apply and Reverse engineer go). With
+ * `reverse`, it opens on the connection's database read into a model.
+ */
+export async function openDesignerTab(handle: string, o: { reverse?: boolean } = {}) {
+  let doc: ModelDocument | undefined
+  if (o.reverse) {
+    try {
+      doc = await call('model.reverse', { handle })
+    } catch (e) {
+      toast('error', errorMessage(e))
+      return
+    }
+  }
+  const n = nextDesigner++
+  const id = `designer:${handle}:${n}`
+  const title = doc ? `Model: ${doc.name.split(/[\\/]/).pop()}` : n === 1 ? 'New model' : `New model ${n}`
+  setState((s) => ({ tabs: [...s.tabs, { id, kind: 'designer', handle, title, doc }], activeTab: id, activeHandle: handle }))
+}
+
 export function activateTab(id: string) {
   const tab = getState().tabs.find((t) => t.id === id)
   if (tab) setState({ activeTab: id, activeHandle: tab.handle })
@@ -65,6 +91,7 @@ export function activateTab(id: string) {
 
 export function closeTab(id: string) {
   if (id.startsWith('orm:')) void closeOrmSession(id)
+  if (id.startsWith('designer:')) dropDesigner(id)
   if (id.startsWith('data:')) {
     const g = useGrid.getState()[id]
     if (g && Object.keys(g.edits).length && !confirm(`Close this tab and discard ${Object.keys(g.edits).length} pending change(s)?`)) return
