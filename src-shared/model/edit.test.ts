@@ -117,10 +117,46 @@ describe('designer edits', () => {
     const [authors, books] = doc.tables
     expect(authors.position.x).toBeLessThan(books.position.x)
     const boxes = doc.tables.map((t) => ({ x: t.position.x, y: t.position.y, w: NODE_WIDTH, h: nodeHeight(t) }))
-    for (let i = 0; i < boxes.length; i++)
-      for (let j = i + 1; j < boxes.length; j++) {
-        const [p, q] = [boxes[i], boxes[j]]
-        expect(p.x + p.w <= q.x || q.x + q.w <= p.x || p.y + p.h <= q.y || q.y + q.h <= p.y).toBe(true)
+    expectNoOverlap(boxes)
+  })
+
+  it('a large connected model is laid out in ranks too, referenced tables left (cycles cut), nothing overlapping', () => {
+    let doc = emptyModel()
+    const ids: string[] = []
+    for (let i = 0; i < 220; i++) {
+      const r = addTable(doc, { className: `T${i}` })
+      doc = r.doc
+      ids.push(r.id)
+      if (i > 0) doc = connect(doc, { from: r.id, to: ids[Math.max(0, i - 1 - (i % 7))], kind: 'many-to-one' }).doc
+      if (i > 10 && i % 5 === 0) doc = connect(doc, { from: r.id, to: ids[i % 10], kind: 'many-to-one' }).doc
+    }
+    // A cycle, which the ranking has to cut.
+    doc = connect(doc, { from: ids[0], to: ids[219], kind: 'many-to-one' }).doc
+    doc = autoLayout(doc)
+    const at = new Map(doc.tables.map((t) => [t.name, t.position]))
+    // Every reference points left, except where a cycle had to be cut: there the referenced table references its way back.
+    const refs = new Map(doc.tables.map((t) => [t.name, t.foreignKeys.map((f) => f.refTable)]))
+    const reaches = (from: string, to: string) => {
+      const seen = new Set<string>()
+      const todo = [from]
+      while (todo.length) {
+        const x = todo.pop()!
+        if (x === to) return true
+        if (!seen.has(x)) (seen.add(x), todo.push(...refs.get(x)!))
       }
+      return false
+    }
+    const backwards = doc.tables.flatMap((t) => t.foreignKeys.filter((f) => at.get(f.refTable)!.x >= t.position.x).map((f) => [t.name, f.refTable]))
+    expect(backwards.length).toBeGreaterThan(0)
+    for (const [t, r] of backwards) expect(reaches(r, t)).toBe(true)
+    expectNoOverlap(doc.tables.map((t) => ({ x: t.position.x, y: t.position.y, w: NODE_WIDTH, h: nodeHeight(t) })))
   })
 })
+
+function expectNoOverlap(boxes: { x: number; y: number; w: number; h: number }[]) {
+  for (let i = 0; i < boxes.length; i++)
+    for (let j = i + 1; j < boxes.length; j++) {
+      const [p, q] = [boxes[i], boxes[j]]
+      expect(p.x + p.w <= q.x || q.x + q.w <= p.x || p.y + p.h <= q.y || q.y + q.h <= p.y).toBe(true)
+    }
+}

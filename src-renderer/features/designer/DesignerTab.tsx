@@ -77,8 +77,8 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
     })
   }, [doc, problems, matches, d.selection.tables])
 
-  const positions = useMemo(() => new Map(nodes.map((n) => [n.id, n.position])), [nodes])
-  const edges = useMemo(() => buildEdges(doc, positions, d.selection.fk), [doc, positions, d.selection.fk])
+  // Edges follow the document's positions, not the live drag: dragging one table re-renders its own edges only.
+  const edges = useMemo(() => buildEdges(doc, d.selection.fk), [doc, d.selection.fk])
 
   useEffect(() => {
     const id = requestAnimationFrame(() => void rf.fitView({ padding: 0.15, duration: 0, maxZoom: 1.2 }))
@@ -404,7 +404,7 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
 }
 
 /** Which column handle a foreign key leaves and enters by, so edges take the short way round. */
-function buildEdges(doc: ModelDocument, positions: Map<string, { x: number; y: number }>, selectedFk: { table: string; fk: string } | null): RelationEdgeType[] {
+function buildEdges(doc: ModelDocument, selectedFk: { table: string; fk: string } | null): RelationEdgeType[] {
   const byName = new Map(doc.tables.map((t) => [`${t.schema ?? ''}.${t.name}`, t]))
   const out: RelationEdgeType[] = []
   for (const t of doc.tables) {
@@ -414,9 +414,7 @@ function buildEdges(doc: ModelDocument, positions: Map<string, { x: number; y: n
       const from = t.columns.find((c) => c.name === f.columns[0])
       const to = ref.columns.find((c) => c.name === f.refColumns[0])
       if (!from || !to) continue
-      const a = positions.get(t.id) ?? t.position
-      const b = positions.get(ref.id) ?? ref.position
-      const leftToRight = a.x <= b.x
+      const leftToRight = t.position.x <= ref.position.x
       const unique = (f.columns.length === 1 && from.unique) || t.uniques.some((u) => u.columns.length === f.columns.length && u.columns.every((c) => f.columns.includes(c))) || (f.columns.length === t.columns.filter((c) => c.primaryKey > 0).length && f.columns.every((n) => (t.columns.find((c) => c.name === n)?.primaryKey ?? 0) > 0) && !t.association)
       const many = unique ? '1' : 'N'
       const one = t.columns.filter((c) => f.columns.includes(c.name)).every((c) => !c.nullable) ? '1' : '0..1'

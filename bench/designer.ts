@@ -1,0 +1,149 @@
+// npm run bench -- designer [--sizes=50,300,1000] [--drag-steps=60]
+// Generated models of 50, 300 and 1,000 tables: time to lay out (dagre, in this process), to first
+// render in Chromium (the real renderer against the web host), and per frame while dragging a table.
+// layout is what the app does (dagre up to 150 tables in a connected group, our layered layout
+// above); layout_layered is the layered layout alone at every size. Each figure is also reported as a ratio to the 50-table model: near-linear growth is the target,
+// so 1000/50 at most 25x. Needs `npm run build` first (it serves out/renderer).
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium } from '@playwright/test'
+import { emptyModel, newId, type ModelDocument, type ModelTable } from '../src-shared/model/document'
+import { newColumn } from '../src-shared/model/edit'
+import { autoLayout } from '../src-shared/model/layout'
+import { startWebHost } from '../src-main/host/web-host'
+import { createServices } from '../src-main/services'
+import { createRouter } from '../src-main/bridge/router'
+import { createHandlers } from '../src-main/bridge/handlers'
+import { argValue, median, report } from './bench-lib'
+
+const sizes = (process.argv.find((a) => a.startsWith('--sizes='))?.split('=')[1] ?? '50,300,1000').split(',').map(Number)
+const DRAG_STEPS = argValue('drag-steps', 60)
+
+/** A deterministic pseudo-random model: 3 to 9 columns a table, each table after the first few referencing one or two earlier ones. */
+function generate(n: number): ModelDocument {
+  let seed = 42
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+  const doc = emptyModel(`generated ${n}`)
+  const types = ['integer', 'text', 'varchar', 'timestamp', 'boolean', 'numeric', 'json'] as const
+  for (let i = 0; i < n; i++) {
+    const name = `table_${i}`
+    const columns = [newColumn('id', 'integer', { nullable: false, autoincrement: true, primaryKey: 1 })]
+    const extra = 2 + Math.floor(rnd() * 7)
+    for (let c = 0; c < extra; c++) columns.push(newColumn(`col_${c}`, types[Math.floor(rnd() * types.length)]))
+    const t: ModelTable = { id: newId('t'), schema: null, name, className: `Table${i}`, nameLocked: true, columns, primaryKeyName: null, foreignKeys: [], uniques: [], checks: [], indexes: [], base: false, position: { x: 0, y: 0 } }
+    const refs = i < 3 ? 0 : 1 + (rnd() < 0.4 ? 1 : 0)
+    for (let r = 0; r < refs; r++) {
+      // Mostly near neighbours (modules of related tables), sometimes far ones.
+      const target = rnd() < 0.8 ? Math.max(0, i - 1 - Math.floor(rnd() * 12)) : Math.floor(rnd() * i)
+      const col = newColumn(`ref_${r}_id`, 'integer', { nullable: false })
+      t.columns.push(col)
+      t.foreignKeys.push({ id: newId('f'), name: null, columns: [col.name], refSchema: null, refTable: `table_${target}`, refColumns: ['id'], onDelete: 'NO ACTION', onUpdate: 'NO ACTION' })
+    }
+    doc.tables.push(t)
+  }
+  return doc
+}
+
+async function main() {
+  const staticDir = join(__dirname, '..', 'out', 'renderer')
+  if (!existsSync(join(staticDir, 'index.html'))) throw new Error('Build the renderer first: npm run build')
+  const dir = mkdtempSync(join(tmpdir(), 'schemist-bench-designer-'))
+  const services = await createServices({ dataDir: join(dir, 'data'), resourcesDir: join(__dirname, '..', 'resources'), transport: 'web', version: 'bench', encryptor: null })
+  const host = await startWebHost({ router: createRouter(createHandlers(services)), events: services.events, staticDir })
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] })
+  const results: Record<number, { layout: number; layered: number; render: number; frame: number; frameP95: number }> = {}
+  try {
+    for (const n of sizes) {
+      const raw = generate(n)
+      const layoutRuns: number[] = []
+      let doc = raw
+      for (let i = 0; i < (n >= 1000 ? 3 : 5); i++) {
+        const t = performance.now()
+        doc = autoLayout(raw)
+        layoutRuns.push(performance.now() - t)
+      }
+      // The layered layout alone at every size, to show how it grows (the app uses dagre for groups up to 150 tables).
+      const layeredRuns: number[] = []
+      for (let i = 0; i < 5; i++) {
+        const t = performance.now()
+        autoLayout(raw, undefined, { engine: 'layered' })
+        layeredRuns.push(performance.now() - t)
+      }
+      const file = join(dir, `model-${n}.json`)
+      writeFileSync(file, JSON.stringify(doc))
+
+      const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
+      await page.goto(`http://127.0.0.1:${host.port}/?token=${host.token}`)
+      await page.getByTestId('connection-sample').click()
+      await page.getByTestId('welcome-designer').click()
+      await page.getByTestId('designer').waitFor()
+      // Open the file through the designer's own Open command; time until every table is on screen.
+      page.once('dialog', (dlg) => void dlg.accept(file))
+      const start = await page.evaluate(() => performance.now())
+      await page.getByTitle('Open a model file').click()
+      await page.waitForFunction((count) => document.querySelectorAll('.react-flow__node').length >= count, n, { timeout: 120_000, polling: 'raf' })
+      const end = await page.evaluate(() => new Promise<number>((r) => requestAnimationFrame(() => r(performance.now()))))
+      const render = end - start
+
+      // Zoom in on one table so it can be grabbed, then drag it in small steps while counting frames.
+      await page.getByTestId('dz-search').fill(`table_${Math.floor(n / 2)}`)
+      await page.getByTestId('dz-search').press('Enter')
+      await page.waitForTimeout(600)
+      const target = page.getByTestId(`dz-table-table_${Math.floor(n / 2)}`).locator('.dz-head')
+      const box = (await target.boundingBox())!
+      // A string, not a function: tsx would wrap a named function in a helper the page does not have.
+      await page.evaluate(`(() => {
+        window.__frames = []
+        window.__stop = false
+        let last = performance.now()
+        const tick = (t) => {
+          window.__frames.push(t - last)
+          last = t
+          if (!window.__stop) requestAnimationFrame(tick)
+        }
+        requestAnimationFrame(tick)
+      })()`)
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+      await page.mouse.down()
+      for (let i = 1; i <= DRAG_STEPS; i++) {
+        await page.mouse.move(box.x + box.width / 2 + i * 4, box.y + box.height / 2 + i * 2)
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))))
+      }
+      await page.mouse.up()
+      const after = (await target.boundingBox())!
+      if (Math.abs(after.x - box.x) < DRAG_STEPS) throw new Error(`The table did not follow the drag (moved ${Math.round(after.x - box.x)} px)`)
+      const frames = await page.evaluate(() => {
+        const w = window as unknown as { __frames: number[]; __stop: boolean }
+        w.__stop = true
+        return w.__frames.slice(2)
+      })
+      const sorted = [...frames].sort((a, b) => a - b)
+      results[n] = { layout: median(layoutRuns), layered: median(layeredRuns), render, frame: median(frames), frameP95: sorted[Math.floor(sorted.length * 0.95)] ?? 0 }
+      report(`designer.layout.${n}`, results[n].layout, 'ms')
+      report(`designer.layout_layered.${n}`, results[n].layered, 'ms')
+      report(`designer.first_render.${n}`, render, 'ms')
+      report(`designer.drag_frame.${n}`, results[n].frame, 'ms')
+      report(`designer.drag_frame_p95.${n}`, results[n].frameP95, 'ms')
+      await page.close()
+    }
+    const base = results[sizes[0]]
+    for (const n of sizes.slice(1)) {
+      const r = results[n]
+      const target = n / sizes[0] <= 20 ? undefined : 25
+      report(`designer.layout.ratio_${n}_${sizes[0]}`, r.layout / base.layout, 'x', target)
+      report(`designer.layout_layered.ratio_${n}_${sizes[0]}`, r.layered / base.layered, 'x', target)
+      report(`designer.first_render.ratio_${n}_${sizes[0]}`, r.render / base.render, 'x', target)
+      report(`designer.drag_frame.ratio_${n}_${sizes[0]}`, r.frame / base.frame, 'x', target)
+    }
+  } finally {
+    await browser.close()
+    await host.close()
+    await services.dispose()
+  }
+}
+
+main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})
