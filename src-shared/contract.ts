@@ -45,6 +45,16 @@ export type AppInfo = z.infer<typeof appInfoSchema>
 
 export const testResultSchema = z.object({ serverVersion: z.string(), database: z.string(), message: z.string() })
 
+const migrationPlanSchema = z.object({
+  before: z.array(z.string()),
+  steps: z.array(z.object({ sql: z.string(), note: z.string() })),
+  check: z.string().nullable(),
+  after: z.array(z.string()),
+  warnings: z.array(z.string()),
+  summary: z.array(z.string()),
+  script: z.string(),
+})
+
 export const contract = {
   'app.info': method({ doc: 'Version, transport and where the app keeps its data.', input: none, output: appInfoSchema }),
 
@@ -183,6 +193,21 @@ export const contract = {
     doc: "Create the model's tables the database lacks, in one transaction (create_all); tables that exist are skipped and listed.",
     input: z.object({ handle, doc: modelDocumentSchema }),
     output: z.object({ created: z.array(z.string()), skipped: z.array(z.string()), statements: z.array(z.string()) }),
+  }),
+  'model.diff': method({
+    doc: 'The migration from what the connected database is now to the model: a summary, warnings, the statements and the script. Nothing runs.',
+    input: z.object({ handle, doc: modelDocumentSchema }),
+    output: migrationPlanSchema,
+  }),
+  'model.migrate': method({
+    doc: 'Plan and run the migration to the model in one transaction (SQLite rebuilds tables with foreign keys off, checked before commit).',
+    input: z.object({ handle, doc: modelDocumentSchema }),
+    output: migrationPlanSchema.extend({ ran: z.number() }),
+  }),
+  'model.diffModels': method({
+    doc: 'The migration between two versions of a model, in an engine\'s dialect.',
+    input: z.object({ from: modelDocumentSchema, to: modelDocumentSchema, engine: z.enum(['sqlite', 'postgres']) }),
+    output: migrationPlanSchema,
   }),
   'model.reverse': method({ doc: 'A live database as a new model, laid out automatically.', input: z.object({ handle }), output: modelDocumentSchema }),
   'model.export': method({

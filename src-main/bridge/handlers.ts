@@ -10,6 +10,8 @@ import { parseEnvFile, parsePostgresUrl } from '../db/connection-parsers'
 import { PLAYGROUND_CONNECTION_ID, type Services } from '../services'
 import type { Handlers } from './router'
 import { modelDdl } from '../model/model-ddl'
+import { applyMigration, planAgainstDatabase } from '../model/apply-migration'
+import { planMigration } from '../model/migrate'
 import { applyModel } from '../model/apply-model'
 import { schemaToModel } from '../model/reverse'
 import { exportSqlalchemy } from '../model/sqlalchemy-export'
@@ -119,6 +121,9 @@ export function createHandlers(s: Services): Handlers {
       const d = s.connections.driver(handle)
       return schemaToModel(await d.dialect.introspect(d), d.dialect, s.connections.list().find((c) => c.handle === handle)?.name)
     },
+    'model.diff': async ({ handle, doc }) => planAgainstDatabase(s.connections.driver(handle), doc),
+    'model.migrate': async ({ handle, doc }) => applyMigration(s.connections.driver(handle), doc),
+    'model.diffModels': async ({ from, to, engine }) => planMigration(from, to, dialectFor(engine)),
     'model.export': async ({ doc }) => ({ code: exportSqlalchemy(doc) }),
     'model.open': async ({ path }) => s.models.open(path),
     'model.save': async ({ path, doc }) => s.models.save(path, doc),

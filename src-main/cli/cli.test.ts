@@ -20,7 +20,7 @@ describe('schemist CLI', () => {
   })
 
   it('reverse, ddl, export sqlalchemy and apply work on model files', async () => {
-    const { mkdtempSync } = await import('node:fs')
+    const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs')
     const { tmpdir } = await import('node:os')
     const dir = mkdtempSync(join(tmpdir(), 'schemist-model-'))
     const model = join(dir, 'sample.model.json')
@@ -39,6 +39,16 @@ describe('schemist CLI', () => {
     const target = join(dir, 'copy.sqlite')
     expect(await runCli(['apply', model, '--connection', target], (s) => applied.push(s))).toBe(0)
     expect(applied[0]).toMatch(/^Created cities, city_user, .*posts, profiles, .*users$/)
+    const diff: string[] = []
+    expect(await runCli(['diff', model, target], (s) => diff.push(s))).toBe(0)
+    expect(diff[0]).toBe('-- The database already matches the model.')
+    // Rename a table the way the designer does: the foreign keys that point at it follow.
+    const { renameTable } = await import('../../src-shared/model/edit')
+    const doc = JSON.parse(readFileSync(model, 'utf8'))
+    writeFileSync(join(dir, 'edited.json'), JSON.stringify(renameTable(doc, doc.tables.find((t: { name: string }) => t.name === 'users').id, 'members')))
+    const plan: string[] = []
+    expect(await runCli(['diff', join(dir, 'edited.json'), target, '--apply'], (s) => plan.push(s))).toBe(0)
+    expect(plan[0]).toMatch(/^-- rename table users → members\n[\s\S]*ALTER TABLE "users" RENAME TO "members";[\s\S]*-- applied: 1 statement/)
     const err: string[] = []
     expect(await runCli(['ddl', join(dir, 'nope.json')], (s) => err.push(s))).not.toBe(0)
   })

@@ -10,7 +10,7 @@ import { runScenario } from '../tx/scenario-runner'
 import { scenario, SCENARIOS } from '../tx/scenarios'
 import { formatMatrix, runMatrix } from '../tx/matrix'
 import { parseSpec } from '../tx/isolation-spec'
-import { applyCommand, ddlCommand, exportCommand, reverseCommand } from './model-commands'
+import { applyCommand, ddlCommand, diffCommand, exportCommand, reverseCommand } from './model-commands'
 import { runSpec } from '../tx/spec-runner'
 
 // The headless CLI over the same services the app uses. Every command takes --json.
@@ -56,6 +56,9 @@ Commands:
                               SQLAlchemy 2.0 declarative models for a designer model
   reverse <connection> [--out model.json]
                               Reverse engineer a database into a model document
+  diff <model.json> <connection | other.json> [--apply] [--dialect sqlite|postgres]
+                              The migration from the database (or the first model) to the model,
+                              keeping data; --apply runs it in one transaction
   apply <model.json> --connection <c>
                               Create the model's missing tables in one transaction (create_all)
   isolation scenarios         List the anomaly scenarios
@@ -114,6 +117,9 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
         return 0
       case 'reverse':
         await reverseCommand(rest[0] ?? (flags.get('connection') as string | undefined), flags, out)
+        return 0
+      case 'diff':
+        await diffCommand(rest[0], rest[1], flags, out)
         return 0
       case 'apply':
         await applyCommand(rest[0], flags, out)

@@ -6,6 +6,8 @@ import { dialectFor, openDriver } from '../db/open-driver'
 import { writeFileAtomic } from '../db/atomic-write'
 import { modelDdl } from '../model/model-ddl'
 import { applyModel } from '../model/apply-model'
+import { applyMigration, planAgainstDatabase } from '../model/apply-migration'
+import { planMigration } from '../model/migrate'
 import { schemaToModel } from '../model/reverse'
 import { exportSqlalchemy } from '../model/sqlalchemy-export'
 import { parseConnectionArg } from './connection-arg'
@@ -66,4 +68,33 @@ export async function applyCommand(path: string | undefined, flags: Flags, out: 
   } finally {
     await d.close()
   }
+}
+
+/**
+ * `schemist diff <model> <connection|model2>`: the migration from the database (or from the
+ * first model to the second) to the model; `--apply` runs it in one transaction.
+ */
+export async function diffCommand(modelPath: string | undefined, other: string | undefined, flags: Flags, out: (s: string) => void): Promise<void> {
+  const doc = await readModel(modelPath)
+  if (!other) throw new AppError('BAD_REQUEST', 'diff <model.json> <connection | other-model.json>')
+  if (other.endsWith('.json')) {
+    const to = await readModel(other)
+    const dialect = (flags.get('dialect') as string | undefined) ?? 'sqlite'
+    if (dialect !== 'sqlite' && dialect !== 'postgres') throw new AppError('BAD_REQUEST', `--dialect is sqlite or postgres, not ${dialect}`)
+    const plan = planMigration(doc, to, dialectFor(dialect))
+    out(flags.has('json') ? JSON.stringify(plan, null, 2) : formatPlan(plan))
+    return
+  }
+  const d = await openDriver(parseConnectionArg(other))
+  try {
+    const plan = flags.has('apply') ? await applyMigration(d, doc) : await planAgainstDatabase(d, doc)
+    out(flags.has('json') ? JSON.stringify(plan, null, 2) : formatPlan(plan) + (flags.has('apply') ? `\n-- applied: ${plan.steps.length} statement(s)` : ''))
+  } finally {
+    await d.close()
+  }
+}
+
+function formatPlan(plan: { summary: string[]; warnings: string[]; script: string }): string {
+  if (plan.summary.length === 0) return '-- The database already matches the model.'
+  return [...plan.summary.map((s) => `-- ${s}`), ...plan.warnings.map((w) => `-- warning: ${w}`), '', plan.script.trimEnd()].join('\n')
 }

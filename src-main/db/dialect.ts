@@ -50,6 +50,10 @@ export interface Dialect {
    * `onupdate=func.now()` realised in the database): a trigger, and on PostgreSQL its function.
    */
   touchTriggerSql(schema: string | null, table: string, column: string, expression: string, key: string[]): string[]
+  /** ALTER TABLE for migrations, or null where the engine cannot change a table in place and migrations rebuild it (SQLite). */
+  readonly alter: AlterSql | null
+  /** Statements a migration that rebuilds tables needs: before BEGIN, a check before COMMIT that returns rows on a violation, and after COMMIT. */
+  readonly rebuildGuards: { before: string[]; check: string | null; after: string[] }
   /** Native type spelling for a column in CREATE TABLE. */
   columnTypeSql(column: Pick<Column, 'type' | 'length' | 'scale' | 'autoincrement' | 'primaryKey'>, singlePk: boolean): string
   /** Map an engine's native type name to the neutral type. */
@@ -69,8 +73,23 @@ export interface DialectCapabilities {
   alterColumn: boolean
   /** The driver can report the rowid of each INSERT without RETURNING (SQLite's lastInsertRowid). */
   lastInsertId: boolean
+  /** A table's single INTEGER PRIMARY KEY is its row id and always autoincrements (SQLite). */
+  rowidKeys: boolean
   /** CREATE TABLE may name a table not created yet in REFERENCES (SQLite); otherwise such keys are added by ALTER TABLE afterwards. */
   forwardReferences: boolean
   /** An error inside a transaction aborts it: every later statement fails until ROLLBACK (PostgreSQL). */
   errorAbortsTransaction: boolean
+}
+
+/** In-place table changes, each as one statement on a qualified table name. */
+export interface AlterSql {
+  alterType(table: string, column: string, typeSql: string): string
+  setNotNull(table: string, column: string, on: boolean): string
+  setDefault(table: string, column: string, expression: string | null): string
+  setIdentity(table: string, column: string, on: boolean): string
+  /**
+   * Drop a constraint: by name when the model knows it, otherwise the one of that kind on exactly
+   * these columns (the engine named it).
+   */
+  dropConstraint(schema: string | null, table: string, kind: 'primary' | 'unique' | 'foreign' | 'check', name: string | null, columns: string[]): string
 }

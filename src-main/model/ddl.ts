@@ -26,7 +26,7 @@ export function createTableSql(table: Table, d: Dialect): string[] {
   return out
 }
 
-function columnSql(c: Column, d: Dialect, singlePk: boolean): string {
+export function columnSql(c: Column, d: Dialect, singlePk: boolean): string {
   // A type the neutral list does not know (a PostgreSQL enum, say) keeps the engine's own spelling.
   const type = c.type === 'unknown' && c.nativeType ? c.nativeType : d.columnTypeSql(c, singlePk)
   let s = `${d.quoteIdent(c.name)} ${type}`.trimEnd()

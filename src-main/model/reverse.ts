@@ -48,7 +48,7 @@ export function schemaToModel(schema: DatabaseSchema, d: Dialect, name = schema.
       name: t.name,
       className: cls,
       nameLocked: t.name !== tableNameFor(cls, doc.naming),
-      columns: t.columns.map((c) => ({ ...c, serverDefault: plainDefault(c.serverDefault), id: newId('c') })),
+      columns: t.columns.map((c) => ({ ...c, serverDefault: plainDefault(c.serverDefault), id: newId('c'), was: c.name })),
       primaryKeyName: t.primaryKeyName,
       foreignKeys,
       uniques: t.uniques,
@@ -57,6 +57,7 @@ export function schemaToModel(schema: DatabaseSchema, d: Dialect, name = schema.
       association: association ? { names: [plural(singular(t.foreignKeys[1].refTable)), plural(singular(t.foreignKeys[0].refTable))], lazy: 'select' } : undefined,
       base: false,
       position: { x: 0, y: 0 },
+      was: t.name,
     }
   })
   return autoLayout(doc)

@@ -30,6 +30,8 @@ export const modelColumnSchema = columnSchema.extend({
   id: z.string(),
   /** SQL expression stored on every UPDATE of the row (the notes' `onupdate=func.now()`), realised per engine by a trigger. */
   onUpdate: z.string().optional(),
+  /** The column's name in the database when the model last read it or was applied: a rename is a rename, not a drop and an add. */
+  was: z.string().optional(),
 })
 export type ModelColumn = z.infer<typeof modelColumnSchema>
 
@@ -68,6 +70,13 @@ export const modelTableSchema = z.object({
   comment: z.string().optional(),
   position: z.object({ x: z.number(), y: z.number() }),
   color: z.string().optional(),
+  /** The table's name in the database when the model last read it or was applied. */
+  was: z.string().optional(),
+  /**
+   * A table split out of another (the designer's Split, or a normalization proposal): the migration
+   * fills it from the source's distinct rows before the source loses the moved columns.
+   */
+  copyFrom: z.object({ table: z.string(), columns: z.record(z.string(), z.string()) }).optional(),
 })
 export type ModelTable = z.infer<typeof modelTableSchema>
 

@@ -409,15 +409,75 @@ export function duplicateTables(doc: ModelDocument, tables: ModelTable[], offset
       className: cls,
       nameLocked: t.nameLocked || name !== tableNameFor(cls, doc.naming),
       position: { x: t.position.x + offset, y: t.position.y + offset },
+      was: undefined,
+      copyFrom: undefined,
     }
   })
   const present = new Set(doc.tables.map((t) => t.name))
   for (const c of copies) {
-    c.columns = c.columns.map((col) => ({ ...col, id: newId('c') }))
+    c.columns = c.columns.map((col) => ({ ...col, id: newId('c'), was: undefined }))
     c.foreignKeys = c.foreignKeys
       .filter((f) => renamed.has(f.refTable) || present.has(f.refTable))
       .map((f) => ({ ...f, id: newId('f'), refTable: renamed.get(f.refTable) ?? f.refTable }))
     if (c.association && c.foreignKeys.length !== 2) delete c.association
   }
   return { doc: { ...doc, tables: [...doc.tables, ...copies] }, ids: copies.map((c) => c.id) }
+}
+
+/**
+ * Split columns out of a table into a new one keyed by `key` (a determinant, the way the
+ * normalization wizard splits): the new table holds the key and the moved columns, the old
+ * table keeps the key as a foreign key to it. The migration fills the new table from the old
+ * table's distinct rows before the moved columns are dropped, so no data is lost.
+ */
+export function splitTable(doc: ModelDocument, tableId: string, o: { key: string[]; move: string[]; className: string; name?: string }): { doc: ModelDocument; id: string } {
+  const src = tableById(doc, tableId)
+  if (o.key.length === 0 || o.move.length === 0) throw new Error('Choose the key columns and at least one column to move')
+  const keyCols = o.key.map((id) => columnById(src, id))
+  const moved = o.move.map((id) => columnById(src, id))
+  if (moved.some((c) => c.primaryKey > 0)) throw new Error(`${moved.find((c) => c.primaryKey > 0)!.name} is in ${src.name}'s primary key and cannot move out`)
+  if (moved.some((c) => o.key.includes(c.id))) throw new Error('A column cannot be both the key and moved')
+  const columns = [
+    ...keyCols.map((c, i) => ({ ...newColumn(c.name, c.type), length: c.length, scale: c.scale, nativeType: c.nativeType, nullable: false, primaryKey: i + 1 })),
+    ...moved.map((c) => ({ ...c, id: newId('c'), primaryKey: 0, unique: false, autoincrement: false, was: undefined })),
+  ].map((c) => {
+    const out = { ...c }
+    if (out.length === undefined) delete out.length
+    if (out.scale === undefined) delete out.scale
+    return out
+  })
+  const added = addTable(doc, {
+    className: o.className,
+    name: o.name,
+    schema: src.schema,
+    position: { x: src.position.x + NODE_GAP_X, y: src.position.y },
+    columns,
+  })
+  const copyFrom = { table: src.was ?? src.name, columns: Object.fromEntries([...keyCols, ...moved].map((c) => [c.name, c.was ?? c.name])) }
+  let next = updateTableById(added.doc, added.id, (t) => ({ ...t, copyFrom }))
+  for (const c of moved) next = deleteColumn(next, tableId, c.id)
+  const newT = tableById(next, added.id)
+  const fk: ModelForeignKey = {
+    id: newId('f'),
+    name: null,
+    columns: keyCols.map((c) => c.name),
+    refSchema: newT.schema,
+    refTable: newT.name,
+    refColumns: keyCols.map((c) => c.name),
+    onDelete: 'NO ACTION',
+    onUpdate: 'NO ACTION',
+    orm: { name: singular(snakeCase(newT.className)), backPopulates: plural(snakeCase(singular(src.name))), cascade: [], passiveDeletes: false, lazy: 'select' },
+  }
+  next = updateTableById(next, tableId, (t) => ({ ...t, foreignKeys: [...t.foreignKeys, fk] }))
+  return { doc: next, id: added.id }
+}
+
+const NODE_GAP_X = 320
+
+/** After a migration ran: every table and column is now in the database under its current name. */
+export function markSynced(doc: ModelDocument): ModelDocument {
+  return {
+    ...doc,
+    tables: doc.tables.map((t) => ({ ...t, was: t.name, copyFrom: undefined, columns: t.columns.map((c) => ({ ...c, was: c.name })) })),
+  }
 }

@@ -26,7 +26,7 @@ const TYPE_SQL: Record<string, string> = {
 
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
-  capabilities: { returning: true, transactionalDdl: true, schemas: false, alterColumn: false, lastInsertId: true, errorAbortsTransaction: false, forwardReferences: true },
+  capabilities: { returning: true, transactionalDdl: true, schemas: false, alterColumn: false, lastInsertId: true, errorAbortsTransaction: false, rowidKeys: true, forwardReferences: true },
   quoteIdent: (name) => `"${name.replaceAll('"', '""')}"`,
   qualify(schema, name) {
     return schema && schema !== 'main' ? `${this.quoteIdent(schema)}.${this.quoteIdent(name)}` : this.quoteIdent(name)
@@ -60,12 +60,18 @@ export const sqliteDialect: Dialect = {
     if (level && !this.isolationLevels.includes(level.toUpperCase())) throw new AppError('BAD_REQUEST', `SQLite transactions are DEFERRED, IMMEDIATE or EXCLUSIVE, not ${level}`)
     return level ? `BEGIN ${level.toUpperCase()}` : 'BEGIN'
   },
+  // SQLite changes a table by building a new one, copying the rows and renaming it (its own documented procedure).
+  alter: null,
+  // Foreign keys off while tables are rebuilt (a DROP would otherwise run ON DELETE actions), checked before commit.
+  rebuildGuards: { before: ['PRAGMA foreign_keys = OFF'], check: 'PRAGMA foreign_key_check', after: ['PRAGMA foreign_keys = ON'] },
   touchTriggerSql(schema, table, column, expression, key) {
     const q = (n: string) => this.quoteIdent(n)
     const match = key.length ? key.map((k) => `${q(k)} IS NEW.${q(k)}`).join(' AND ') : 'rowid = NEW.rowid'
     // Only when the update left the column alone, so an explicit value wins and the trigger's own UPDATE does not fire it again.
+    const name = this.qualify(schema, `${table}_${column}_touch`)
     return [
-      `CREATE TRIGGER ${this.qualify(schema, `${table}_${column}_touch`)} AFTER UPDATE ON ${q(table)} FOR EACH ROW WHEN NEW.${q(column)} IS OLD.${q(column)} BEGIN UPDATE ${q(table)} SET ${q(column)} = ${expression} WHERE ${match}; END`,
+      `DROP TRIGGER IF EXISTS ${name}`,
+      `CREATE TRIGGER ${name} AFTER UPDATE ON ${q(table)} FOR EACH ROW WHEN NEW.${q(column)} IS OLD.${q(column)} BEGIN UPDATE ${q(table)} SET ${q(column)} = ${expression} WHERE ${match}; END`,
     ]
   },
   columnTypeSql(c) {

@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest'
+import { emptyModel, type ModelDocument } from '../../src-shared/model/document'
+import { addColumn, addTable, connect, deleteColumn, renameTable, splitTable, tableById, updateColumn } from '../../src-shared/model/edit'
+import type { Driver } from '../db/driver'
+import { ENGINES } from '../test-support/databases'
+import { applyModel } from './apply-model'
+import { applyMigration, planAgainstDatabase } from './apply-migration'
+import { schemaToModel } from './reverse'
+import { planMigration } from './migrate'
+import { sqliteDialect } from '../db/sqlite/sqlite-dialect'
+
+const col = (doc: ModelDocument, table: string, name: string) => {
+  const t = doc.tables.find((x) => x.name === table)!
+  return { t: t.id, c: t.columns.find((c) => c.name === name)!.id }
+}
+
+async function rows(d: Driver, sql: string): Promise<unknown[][]> {
+  return (await d.query(sql)).rows.map((r) => r.map((v) => (typeof v === 'object' && v && '$bigint' in v ? Number(v.$bigint) : v)))
+}
+
+/** authors(id, name) and books(id, title, price text, author_id -> authors), with rows. */
+async function start(d: Driver): Promise<ModelDocument> {
+  let doc = emptyModel('library')
+  const a = addTable(doc, { className: 'Author' })
+  doc = addColumn(a.doc, a.id, { name: 'name', type: 'text', nullable: false }).doc
+  const b = addTable(doc, { className: 'Book' })
+  doc = addColumn(b.doc, b.id, { name: 'title', type: 'text', nullable: false }).doc
+  doc = addColumn(doc, b.id, { name: 'price', type: 'text' }).doc
+  doc = connect(doc, { from: b.id, to: a.id, kind: 'many-to-one' }).doc
+  await applyModel(d, doc)
+  await d.query(`INSERT INTO authors (name) VALUES ('Tolstoy'), ('Chekhov')`)
+  await d.query(`INSERT INTO books (title, price, author_id) VALUES ('War and Peace', '12.50', 1), ('Anna Karenina', '9.90', 1), ('The Seagull', '5', 2)`)
+  // What the designer works on: the database read back, so it knows each name it had.
+  return schemaToModel(await d.dialect.introspect(d), d.dialect)
+}
+
+/** Migrate, then check that planning again finds nothing left to do. */
+async function migrate(d: Driver, doc: ModelDocument) {
+  const r = await applyMigration(d, doc)
+  const again = await planAgainstDatabase(d, doc)
+  expect(again.summary).toEqual([])
+  return r
+}
+
+describe.each(ENGINES)('migrations on $name keep the rows', ({ open }) => {
+  it('add, drop and rename a column, change a type, rename a table', async () => {
+    const d = await open()
+    try {
+      let doc = await start(d)
+      // add
+      doc = addColumn(doc, col(doc, 'books', 'title').t, { name: 'isbn', type: 'varchar', length: 13 }).doc
+      let r = await migrate(d, doc)
+      expect(r.summary).toEqual(['add column books.isbn'])
+      expect(await rows(d, 'SELECT title, isbn FROM books ORDER BY id')).toEqual([
+        ['War and Peace', null],
+        ['Anna Karenina', null],
+        ['The Seagull', null],
+      ])
+      // rename
+      const name = col(doc, 'authors', 'name')
+      doc = updateColumn(doc, name.t, name.c, { name: 'full name' })
+      r = await migrate(d, doc)
+      expect(r.summary).toEqual(['rename column authors.name → full name'])
+      expect(await rows(d, 'SELECT "full name" FROM authors ORDER BY id')).toEqual([['Tolstoy'], ['Chekhov']])
+      // type change: text prices become numbers
+      const price = col(doc, 'books', 'price')
+      doc = updateColumn(doc, price.t, price.c, { type: 'numeric', length: 8, scale: 2 })
+      r = await migrate(d, doc)
+      expect(r.summary).toEqual(['change column books.price type text → numeric'])
+      expect((await rows(d, 'SELECT price FROM books ORDER BY id')).map((x) => Number(x[0]))).toEqual([12.5, 9.9, 5])
+      // drop
+      doc = deleteColumn(doc, price.t, price.c)
+      r = await migrate(d, doc)
+      expect(r.summary).toEqual(['drop column books.price'])
+      expect(r.warnings).toContain('Dropping books.price deletes its data.')
+      expect(await rows(d, 'SELECT id, title, author_id FROM books ORDER BY id')).toEqual([
+        [1, 'War and Peace', 1],
+        [2, 'Anna Karenina', 1],
+        [3, 'The Seagull', 2],
+      ])
+      // rename the referenced table: the foreign key follows
+      doc = renameTable(doc, col(doc, 'authors', 'id').t, 'writers')
+      r = await migrate(d, doc)
+      expect(r.summary).toEqual(['rename table authors → writers'])
+      expect(await rows(d, 'SELECT b.title, w."full name" FROM books b JOIN writers w ON w.id = b.author_id ORDER BY b.id')).toEqual([
+        ['War and Peace', 'Tolstoy'],
+        ['Anna Karenina', 'Tolstoy'],
+        ['The Seagull', 'Chekhov'],
+      ])
+      await expect(d.query('INSERT INTO books (title, author_id) VALUES (\'x\', 99)')).rejects.toThrow(/FOREIGN KEY|foreign key/)
+    } finally {
+      await d.close()
+    }
+  })
+
+  it('adds a foreign key to existing rows, and refuses (changing nothing) when a row breaks it', async () => {
+    const d = await open()
+    try {
+      let doc = await start(d)
+      const books = col(doc, 'books', 'title').t
+      doc = addColumn(doc, books, { name: 'translator_id', type: 'integer' }).doc
+      await migrate(d, doc)
+      await d.query('UPDATE books SET translator_id = 2 WHERE id = 1')
+      const withFk = connect(doc, { from: books, to: col(doc, 'authors', 'id').t, kind: 'many-to-one', fromColumn: col(doc, 'books', 'translator_id').c }).doc
+      // A translator that does not exist: the migration must fail and leave everything as it was.
+      await d.query('UPDATE books SET translator_id = 42 WHERE id = 2')
+      await expect(applyMigration(d, withFk)).rejects.toThrow(/Nothing was changed/)
+      expect(await rows(d, 'SELECT id, translator_id FROM books ORDER BY id')).toEqual([
+        [1, 2],
+        [2, 42],
+        [3, null],
+      ])
+      expect((await planAgainstDatabase(d, withFk)).summary).toEqual(['add foreign key books(translator_id) → authors'])
+      await d.query('UPDATE books SET translator_id = NULL WHERE id = 2')
+      const r = await migrate(d, withFk)
+      expect(r.summary).toEqual(['add foreign key books(translator_id) → authors'])
+      expect(await rows(d, 'SELECT id, translator_id FROM books ORDER BY id')).toEqual([
+        [1, 2],
+        [2, null],
+        [3, null],
+      ])
+      await expect(d.query('UPDATE books SET translator_id = 7 WHERE id = 3')).rejects.toThrow(/FOREIGN KEY|foreign key/)
+    } finally {
+      await d.close()
+    }
+  })
+
+  it('splits a table: the new table is filled from the distinct rows, the old one keeps the key', async () => {
+    const d = await open()
+    try {
+      let doc = emptyModel('staff')
+      const e = addTable(doc, { name: 'employees', className: 'Employee', columns: [] })
+      doc = e.doc
+      for (const [n, ty] of [
+        ['emp_id', 'integer'],
+        ['name', 'text'],
+        ['dept_id', 'integer'],
+        ['dept_name', 'text'],
+      ] as const)
+        doc = addColumn(doc, e.id, { name: n, type: ty, nullable: n !== 'emp_id' }).doc
+      doc = { ...doc, tables: doc.tables.map((t) => ({ ...t, columns: t.columns.map((c) => (c.name === 'emp_id' ? { ...c, primaryKey: 1 } : c)) })) }
+      await applyModel(d, doc)
+      await d.query(`INSERT INTO employees VALUES (1, 'Ann', 10, 'Sales'), (2, 'Bob', 10, 'Sales'), (3, 'Cid', 20, 'R&D'), (4, 'Dee', NULL, NULL)`)
+      doc = schemaToModel(await d.dialect.introspect(d), d.dialect)
+      const emp = tableById(doc, doc.tables[0].id)
+      const byName = (n: string) => emp.columns.find((c) => c.name === n)!.id
+      doc = splitTable(doc, emp.id, { key: [byName('dept_id')], move: [byName('dept_name')], className: 'Department', name: 'departments' }).doc
+      const r = await migrate(d, doc)
+      expect(r.summary).toEqual(['create table departments', 'copy dept_id, dept_name from employees into departments', 'drop column employees.dept_name', 'add foreign key employees(dept_id) → departments'])
+      expect(await rows(d, 'SELECT dept_id, dept_name FROM departments ORDER BY dept_id')).toEqual([
+        [10, 'Sales'],
+        [20, 'R&D'],
+      ])
+      expect(await rows(d, 'SELECT e.emp_id, e.name, e.dept_id, dp.dept_name FROM employees e LEFT JOIN departments dp ON dp.dept_id = e.dept_id ORDER BY e.emp_id')).toEqual([
+        [1, 'Ann', 10, 'Sales'],
+        [2, 'Bob', 10, 'Sales'],
+        [3, 'Cid', 20, 'R&D'],
+        [4, 'Dee', null, null],
+      ])
+    } finally {
+      await d.close()
+    }
+  })
+})
+
+describe('migration plans', () => {
+  it('SQLite renames in place and rebuilds what ALTER cannot do, with foreign keys off around it', () => {
+    let from = emptyModel()
+    const t = addTable(from, { name: 'items', columns: [] })
+    from = addColumn(t.doc, t.id, { name: 'a', type: 'integer' }).doc
+    from = { ...from, tables: from.tables.map((x) => ({ ...x, was: x.name, columns: x.columns.map((c) => ({ ...c, was: c.name })) })) }
+    const a = from.tables[0].columns[0].id
+    const renamed = updateColumn(from, t.id, a, { name: 'b' })
+    const p1 = planMigration(from, renamed, sqliteDialect)
+    expect(p1.steps.map((s) => s.sql)).toEqual(['ALTER TABLE "items" RENAME COLUMN "a" TO "b"'])
+    expect(p1.before).toEqual([])
+    const retyped = updateColumn(from, t.id, a, { type: 'text', nullable: false })
+    const p2 = planMigration(from, retyped, sqliteDialect)
+    expect(p2.before).toEqual(['PRAGMA foreign_keys = OFF'])
+    expect(p2.steps.map((s) => s.sql)).toEqual([
+      'CREATE TABLE "_schemist_new_items" (\n  "a" TEXT NOT NULL\n)',
+      'INSERT INTO "_schemist_new_items" ("a") SELECT CAST("a" AS TEXT) FROM "items"',
+      'DROP TABLE "items"',
+      'ALTER TABLE "_schemist_new_items" RENAME TO "items"',
+    ])
+    expect(p2.check).toBe('PRAGMA foreign_key_check')
+    expect(p2.script).toMatch(/^PRAGMA foreign_keys = OFF;\nBEGIN;[\s\S]*PRAGMA foreign_key_check;\nCOMMIT;\nPRAGMA foreign_keys = ON;\n$/)
+  })
+})
