@@ -20,7 +20,7 @@ export function TabBar() {
           title={`${t.title} · ${open[t.handle]?.name ?? ''}`}
           data-testid={`tab-${t.title}`}
         >
-          <Icon name={t.kind === 'query' ? 'query' : t.kind === 'orm' ? 'sparkle' : t.kind === 'isolation' ? 'warning' : t.kind === 'structure' ? 'key' : t.kind === 'normalize' ? 'sparkle' : 'table'} size={13} />
+          <Icon name={t.kind === 'query' ? 'query' : t.kind === 'orm' ? 'sparkle' : t.kind === 'isolation' ? 'warning' : t.kind === 'structure' ? 'key' : t.kind === 'normalize' ? 'sparkle' : t.kind === 'designer' ? 'diagram' : 'table'} size={13} />
           <span className={`tab-engine ${open[t.handle]?.engine ?? ''}`} />
           <span className="tab-title">{t.title}</span>
           <button

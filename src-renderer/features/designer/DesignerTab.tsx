@@ -10,15 +10,17 @@ import {
   applyNodeChanges,
   useReactFlow,
   type Connection,
+  type FinalConnectionState,
   type NodeChange,
   type OnSelectionChangeParams,
 } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
 import type { ModelDocument, ModelTable } from '../../../src-shared/model/document'
-import { addTable, connect, deleteTables, duplicateTables, moveTables, RELATIONSHIP_KINDS, type RelationshipKind } from '../../../src-shared/model/edit'
+import { addTable, connect, deleteTables, duplicateTables, markSynced, moveTables, RELATIONSHIP_KINDS, type RelationshipKind } from '../../../src-shared/model/edit'
 import { autoLayout, NODE_WIDTH, nodeHeight } from '../../../src-shared/model/layout'
-import { validateModel } from '../../../src-shared/model/validate'
+import { validateModel, type ModelProblem } from '../../../src-shared/model/validate'
 import { call, errorMessage } from '../../bridge/client'
+import type { MethodOutput } from '../../../src-shared/contract'
 import { toast, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { refreshSchema } from '../connections/actions'
@@ -27,7 +29,11 @@ import { RelationEdge, type RelationEdgeType } from './RelationEdge'
 import { Inspector } from './Inspector'
 import { designer, edit, initDesigner, redo, replaceDoc, requestFit, saveModel, select, setEngine, undo, useDesigners } from './designer-store'
 
+// Props React Flow tracks by identity live outside the component, so they never look changed.
 const nodeTypes = { table: TableNode }
+const PRO_OPTIONS = { hideAttribution: true }
+const PAN_BUTTONS = [1, 2]
+const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control']
 const edgeTypes = { relation: RelationEdge }
 
 type Panel = 'inspector' | 'ddl' | 'code' | 'problems'
@@ -52,29 +58,21 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
   const [panel, setPanel] = useState<Panel>('inspector')
   const [pending, setPending] = useState<Connection | null>(null)
   const [search, setSearch] = useState('')
+  const [plan, setPlan] = useState<MethodOutput<'model.diff'> | null>(null)
   const rf = useReactFlow()
   const problems = useMemo(() => validateModel(doc), [doc])
 
   // Nodes live in local state while dragging; the document gets the final positions as one edit.
-  const [nodes, setNodes] = useState<TableNodeType[]>([])
   const matches = useMemo(() => {
     const q = search.trim().toLowerCase()
     return q ? new Set(doc.tables.filter((t) => t.name.toLowerCase().includes(q) || t.className.toLowerCase().includes(q) || t.columns.some((c) => c.name.toLowerCase().includes(q))).map((t) => t.id)) : null
   }, [doc, search])
+  const toNodes = (prev: TableNodeType[]) => buildNodes(prev, doc, problems, matches, d.selection.tables)
+  // Built on the first render too, so React Flow never starts from an empty frame.
+  const [nodes, setNodes] = useState<TableNodeType[]>(() => toNodes([]))
   useEffect(() => {
-    const level = new Map<string, 'error' | 'warning'>()
-    for (const p of problems) if (p.level === 'error' || !level.has(p.tableId)) level.set(p.tableId, p.level)
-    const selected = new Set(d.selection.tables)
-    setNodes((prev) => {
-      const old = new Map(prev.map((n) => [n.id, n]))
-      return doc.tables.map((t) => {
-        const o = old.get(t.id)
-        const fkColumns = new Set(t.foreignKeys.flatMap((f) => f.columns))
-        const data = { table: t, fkColumns, problems: level.get(t.id) ?? null, highlight: matches?.has(t.id) ?? false }
-        const same = o && o.data.table === t && o.data.problems === data.problems && o.data.highlight === data.highlight && o.selected === selected.has(t.id)
-        return same ? o : { id: t.id, type: 'table' as const, position: t.position, data, selected: selected.has(t.id), width: undefined }
-      })
-    })
+    setNodes((prev) => toNodes(prev))
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [doc, problems, matches, d.selection.tables])
 
   // Edges follow the document's positions, not the live drag: dragging one table re-renders its own edges only.
@@ -131,6 +129,17 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
     },
     [tabId],
   )
+  const onConnectEnd = useCallback((event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+    // Dropped on a table (or one of its columns) rather than exactly on a handle: connect to it anyway.
+    if (state.isValid || !state.fromNode) return
+    const pt = 'changedTouches' in event ? event.changedTouches[0] : event
+    const el = document.elementFromPoint(pt.clientX, pt.clientY)
+    const node = el?.closest<HTMLElement>('.react-flow__node')
+    const row = el?.closest<HTMLElement>('[data-colid]')
+    const target = node?.dataset.id
+    if (!target || target === state.fromNode.id) return
+    setPending({ source: state.fromNode.id, sourceHandle: state.fromHandle?.id ?? null, target, targetHandle: row ? `${row.dataset.colid}:l` : null })
+  }, [])
   const deleteSelection = useCallback(() => {
     const s = designer(tabId).selection
     if (s.tables.length) {
@@ -277,8 +286,18 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
         <button className="btn small ghost" onClick={() => void reverse(tabId, handle)} title="Replace the model with the tables of this connection's database" data-testid="dz-reverse">
           Reverse engineer
         </button>
-        <button className="btn small primary" onClick={() => void apply(tabId, handle)} disabled={errors > 0} title={errors ? 'Fix the errors first (see Problems)' : "Create the model's missing tables in this database, in one transaction"} data-testid="dz-apply">
-          Apply to database
+        <button
+          className="btn small primary"
+          onClick={() =>
+            void call('model.diff', { handle, doc: designer(tabId).doc })
+              .then(setPlan)
+              .catch((e) => toast('error', errorMessage(e)))
+          }
+          disabled={errors > 0}
+          title={errors ? 'Fix the errors first (see Problems)' : 'Preview the changes that bring this database to the model, then run them in one transaction'}
+          data-testid="dz-apply"
+        >
+          Apply to database…
         </button>
       </div>
       <div className="dz-body">
@@ -291,29 +310,19 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
             onNodesChange={onNodesChange}
             onNodeDragStop={onDragStop}
             onSelectionChange={onSelectionChange}
-            onConnect={(c) => setPending(c)}
-            onConnectEnd={(event, state) => {
-              // Dropped on a table (or one of its columns) rather than exactly on a handle: connect to it anyway.
-              if (state.isValid || !state.fromNode) return
-              const pt = 'changedTouches' in event ? event.changedTouches[0] : event
-              const el = document.elementFromPoint(pt.clientX, pt.clientY)
-              const node = el?.closest<HTMLElement>('.react-flow__node')
-              const row = el?.closest<HTMLElement>('[data-colid]')
-              const target = node?.dataset.id
-              if (!target || target === state.fromNode.id) return
-              setPending({ source: state.fromNode.id, sourceHandle: state.fromHandle?.id ?? null, target, targetHandle: row ? `${row.dataset.colid}:l` : null })
-            }}
+            onConnect={setPending}
+            onConnectEnd={onConnectEnd}
             connectionMode={ConnectionMode.Loose}
             colorMode={theme}
             deleteKeyCode={null}
             minZoom={0.05}
             maxZoom={2}
             onlyRenderVisibleElements={doc.tables.length > 150}
-            proOptions={{ hideAttribution: true }}
+            proOptions={PRO_OPTIONS}
             selectionOnDrag
-            panOnDrag={[1, 2]}
+            panOnDrag={PAN_BUTTONS}
             panOnScroll
-            multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+            multiSelectionKeyCode={MULTI_SELECT_KEYS}
           >
             <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
             <MiniMap pannable zoomable nodeStrokeWidth={2} className="dz-minimap" />
@@ -324,6 +333,7 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
               <p>An empty model. Add a table (N), or reverse engineer this connection's database.</p>
             </div>
           )}
+          {plan && <MigrationDialog tabId={tabId} handle={handle} plan={plan} onClose={() => setPlan(null)} />}
           {pending && <ConnectMenu tabId={tabId} doc={doc} conn={pending} onDone={() => setPending(null)} />}
         </div>
         <aside className="dz-side">
@@ -401,6 +411,20 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
       </div>
     </div>
   )
+}
+
+/** Table nodes for React Flow; unchanged tables keep their node object (and its measurements). */
+function buildNodes(prev: TableNodeType[], doc: ModelDocument, problems: ModelProblem[], matches: Set<string> | null, selection: string[]): TableNodeType[] {
+  const level = new Map<string, 'error' | 'warning'>()
+  for (const p of problems) if (p.level === 'error' || !level.has(p.tableId)) level.set(p.tableId, p.level)
+  const selected = new Set(selection)
+  const old = new Map(prev.map((n) => [n.id, n]))
+  return doc.tables.map((t) => {
+    const o = old.get(t.id)
+    const data = { table: t, fkColumns: new Set(t.foreignKeys.flatMap((f) => f.columns)), problems: level.get(t.id) ?? null, highlight: matches?.has(t.id) ?? false }
+    if (o && o.data.table === t && o.data.problems === data.problems && o.data.highlight === data.highlight && !!o.selected === selected.has(t.id)) return o
+    return o ? { ...o, position: t.position, data, selected: selected.has(t.id) } : { id: t.id, type: 'table' as const, position: t.position, data, selected: selected.has(t.id) }
+  })
 }
 
 /** Which column handle a foreign key leaves and enters by, so edges take the short way round. */
@@ -516,15 +540,79 @@ async function reverse(tabId: string, handle: string) {
   }
 }
 
-async function apply(tabId: string, handle: string) {
-  const d = designer(tabId)
-  const name = useApp.getState().open[handle]?.name ?? 'the database'
-  if (!confirm(`Create the model's tables in ${name}? Tables that already exist there are left as they are. It runs in one transaction: all or nothing.`)) return
-  try {
-    const r = await call('model.apply', { handle, doc: d.doc })
-    toast('success', r.created.length ? `Created ${r.created.join(', ')}${r.skipped.length ? `; already there: ${r.skipped.join(', ')}` : ''}` : `Nothing to create: ${r.skipped.length} tables already exist`)
-    void refreshSchema(handle)
-  } catch (e) {
-    toast('error', errorMessage(e))
+/** What applying the model will do to the database, reviewed before anything runs. */
+function MigrationDialog({ tabId, handle, plan, onClose }: { tabId: string; handle: string; plan: MethodOutput<'model.diff'>; onClose: () => void }) {
+  const name = useApp((s) => s.open[handle]?.name ?? 'the database')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const run = async () => {
+    setBusy(true)
+    setError(null)
+    try {
+      const r = await call('model.migrate', { handle, doc: designer(tabId).doc })
+      edit(tabId, (x) => markSynced(x))
+      toast('success', r.ran ? `Applied ${r.summary.length} change(s) to ${name}` : `${name} already matches the model`)
+      void refreshSchema(handle)
+      onClose()
+    } catch (e) {
+      setError(errorMessage(e))
+    } finally {
+      setBusy(false)
+    }
   }
+  return (
+    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && !busy && onClose()}>
+      <div className="modal dz-migration" role="dialog" aria-modal="true" aria-labelledby="dz-mig-title" data-testid="dz-migration" onKeyDown={(e) => e.key === 'Escape' && !busy && onClose()}>
+        <header className="modal-head">
+          <h2 id="dz-mig-title">Apply the model to {name}</h2>
+          <button className="icon-button" onClick={onClose} disabled={busy} aria-label="Close">
+            <Icon name="close" />
+          </button>
+        </header>
+        <div className="modal-body">
+          {plan.summary.length === 0 ? (
+            <p className="muted">The database already matches the model. Nothing to do.</p>
+          ) : (
+            <>
+              <ul className="dz-summary" data-testid="dz-migration-summary">
+                {plan.summary.map((x, i) => (
+                  <li key={i}>{x}</li>
+                ))}
+              </ul>
+              {plan.warnings.length > 0 && (
+                <ul className="dz-problems-inline" data-testid="dz-migration-warnings">
+                  {plan.warnings.map((w, i) => (
+                    <li key={i} className="warning">
+                      {w}
+                    </li>
+                  ))}
+                </ul>
+              )}
+              <p className="muted small">It runs in one transaction: if any statement fails, nothing changes.</p>
+              <pre className="mono dz-script" data-testid="dz-migration-script">
+                {plan.script}
+              </pre>
+            </>
+          )}
+          {error && (
+            <p className="dz-problems-inline error" role="alert" data-testid="dz-migration-error">
+              {error}
+            </p>
+          )}
+        </div>
+        <footer className="modal-foot">
+          <button className="btn ghost" onClick={() => void navigator.clipboard?.writeText(plan.script)} disabled={!plan.summary.length}>
+            Copy script
+          </button>
+          <span className="spacer" />
+          <button className="btn" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button className="btn primary" onClick={() => void run()} disabled={busy || !plan.summary.length} data-testid="dz-migration-run">
+            {busy ? 'Running…' : 'Run migration'}
+          </button>
+        </footer>
+      </div>
+    </div>
+  )
 }

@@ -14,6 +14,7 @@ import {
   renameTable,
   setNaming,
   setPrimaryKey,
+  splitTable,
   updateColumn,
   updateForeignKey,
   updateTable,
@@ -67,6 +68,7 @@ function TableEditor({ tabId, table: t, doc, problems }: { tabId: string; table:
   const [open, setOpen] = useState<string | null>(null)
   const [ixCols, setIxCols] = useState('')
   const [check, setCheck] = useState('')
+  const [split, setSplit] = useState<{ key: string[]; move: string[]; cls: string } | null>(null)
   const upd = (c: ModelColumn, p: Partial<ModelColumn>, key: string) => edit(tabId, (d) => updateColumn(d, t.id, c.id, p), `${c.id}:${key}`)
   return (
     <div className="dz-inspector" data-testid="dz-inspector">
@@ -281,6 +283,59 @@ function TableEditor({ tabId, table: t, doc, problems }: { tabId: string; table:
         </button>
       </div>
 
+      <div className="dz-section-head">
+        <h5>Split</h5>
+        <span className="spacer" />
+        {!split && (
+          <button className="btn small ghost" onClick={() => setSplit({ key: [], move: [], cls: '' })} title="Move columns that depend on a key to a table of their own; the migration copies their rows" data-testid="dz-split">
+            Split table…
+          </button>
+        )}
+      </div>
+      {split && (
+        <div className="dz-col-more" data-testid="dz-split-form">
+          <p className="muted small">Tick the key the moved columns depend on (it stays here as a foreign key) and the columns to move. Applying copies their distinct rows into the new table.</p>
+          <div className="dz-split-grid">
+            <span className="muted small">column</span>
+            <span className="muted small">key</span>
+            <span className="muted small">move</span>
+            {t.columns.map((c) => (
+              <SplitRow key={c.id} name={c.name} keyOn={split.key.includes(c.id)} moveOn={split.move.includes(c.id)} canMove={c.primaryKey === 0} onKey={(on) => setSplit({ ...split, key: on ? [...split.key, c.id] : split.key.filter((x) => x !== c.id), move: split.move.filter((x) => x !== c.id) })} onMove={(on) => setSplit({ ...split, move: on ? [...split.move, c.id] : split.move.filter((x) => x !== c.id), key: split.key.filter((x) => x !== c.id) })} />
+            ))}
+          </div>
+          <label className="field">
+            <span>New class</span>
+            <input value={split.cls} placeholder="e.g. Department" onChange={(e) => setSplit({ ...split, cls: e.target.value })} data-testid="dz-split-class" />
+          </label>
+          <div className="dz-inline">
+            <span className="spacer" />
+            <button className="btn small ghost" onClick={() => setSplit(null)}>
+              Cancel
+            </button>
+            <button
+              className="btn small primary"
+              disabled={!split.key.length || !split.move.length || !split.cls.trim()}
+              onClick={() => {
+                let id = ''
+                if (
+                  edit(tabId, (d) => {
+                    const r = splitTable(d, t.id, { key: split.key, move: split.move, className: split.cls.trim() })
+                    id = r.id
+                    return r.doc
+                  })
+                ) {
+                  setSplit(null)
+                  select(tabId, { tables: [id], fk: null })
+                }
+              }}
+              data-testid="dz-split-go"
+            >
+              Split
+            </button>
+          </div>
+        </div>
+      )}
+
       {t.foreignKeys.length > 0 && (
         <>
           <div className="dz-section-head">
@@ -370,5 +425,15 @@ function ForeignKeyEditor({ tabId, table: t, fkId, doc }: { tabId: string; table
         </>
       )}
     </div>
+  )
+}
+
+function SplitRow({ name, keyOn, moveOn, canMove, onKey, onMove }: { name: string; keyOn: boolean; moveOn: boolean; canMove: boolean; onKey: (on: boolean) => void; onMove: (on: boolean) => void }) {
+  return (
+    <>
+      <span className="mono small">{name}</span>
+      <input type="checkbox" checked={keyOn} onChange={(e) => onKey(e.target.checked)} aria-label={`${name} is the key`} data-testid={`dz-split-key-${name}`} />
+      <input type="checkbox" checked={moveOn} disabled={!canMove} onChange={(e) => onMove(e.target.checked)} aria-label={`move ${name}`} data-testid={`dz-split-move-${name}`} />
+    </>
   )
 }
