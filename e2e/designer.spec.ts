@@ -17,6 +17,8 @@ async function drag(page: Page, from: Locator, to: Locator) {
 test('designs two tables, connects them many-to-many, applies to SQLite, reverse engineers, undoes and redoes', async ({ page }) => {
   const app = new AppPage(page)
   page.on('dialog', (d) => void d.accept())
+  page.on('pageerror', (e) => console.log('PAGEERROR', e.message))
+  page.on('console', (m) => m.type() === 'error' && console.log('CONSOLE', m.text().slice(0, 300)))
   await app.open()
 
   // An empty SQLite database to design into.
@@ -83,9 +85,15 @@ test('designs two tables, connects them many-to-many, applies to SQLite, reverse
   await page.getByTestId('dz-panel-code').click()
   await expect(page.getByTestId('dz-code')).toContainText('authors: Mapped[list["Author"]] = relationship(secondary=AuthorBook, back_populates="books")')
 
-  // Apply to the SQLite file: the tables appear in the connection's tree.
+  // Apply to the SQLite file: a preview of the changes first, then one transaction.
   await page.getByTestId('dz-apply').click()
-  await expect(page.getByText('Created authors, books, author_book')).toBeVisible()
+  const migration = page.getByTestId('dz-migration')
+  await expect(page.getByTestId('dz-migration-summary')).toContainText('create table author_book')
+  await expect(page.getByTestId('dz-migration-script')).toContainText('BEGIN;')
+  await app.screenshot('46b-designer-apply-preview')
+  await page.getByTestId('dz-migration-run').click()
+  await expect(migration).toHaveCount(0)
+  await expect(page.getByText('Applied 3 change(s) to Library')).toBeVisible()
   await expect(conn.getByTestId('tree-table-author_book')).toBeVisible()
 
   // Reverse engineer the database back into the model: the same three tables, the association recognised.
@@ -113,6 +121,30 @@ test('designs two tables, connects them many-to-many, applies to SQLite, reverse
   await app.screenshot('48-designer-problems')
   await page.keyboard.press('Control+Z')
   await expect(page.getByTestId('dz-apply')).toBeEnabled()
+
+  // Split a column out with rows in the table: the migration copies them.
+  await app.runSqlOn('Library', `INSERT INTO authors (name) VALUES ('Tolstoy'), ('Chekhov')`)
+  await page.getByTestId('tab-Model: Library').click()
+  await page.getByTestId('dz-table-authors').click()
+  await page.getByTestId('dz-panel-inspector').click()
+  await page.getByTestId('dz-add-column').click()
+  await page.getByTestId('dz-colname-2').fill('country')
+  await page.getByTestId('dz-apply').click()
+  await expect(page.getByTestId('dz-migration-summary')).toHaveText('add column authors.country')
+  await page.getByTestId('dz-migration-run').click()
+  await expect(page.getByText('Applied 1 change(s) to Library')).toBeVisible()
+  await page.getByTestId('dz-split').click()
+  await page.getByTestId('dz-split-key-name').check()
+  await page.getByTestId('dz-split-move-country').check()
+  await page.getByTestId('dz-split-class').fill('AuthorCountry')
+  await page.getByTestId('dz-split-go').click()
+  await expect(page.getByTestId('dz-table-author_countries')).toBeVisible()
+  await page.getByTestId('dz-apply').click()
+  await expect(page.getByTestId('dz-migration-summary')).toContainText('copy name, country from authors into author_countries')
+  await expect(page.getByTestId('dz-migration-summary')).toContainText('drop column authors.country')
+  await app.screenshot('48b-designer-split-preview')
+  await page.getByTestId('dz-migration-run').click()
+  await expect(page.getByText(/Applied 4 change\(s\) to Library/)).toBeVisible()
 
   // The other theme.
   await page.getByTestId('toggle-theme').click()

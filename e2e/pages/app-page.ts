@@ -49,6 +49,14 @@ export class AppPage {
     await expect(this.page.getByTestId('result-meta')).toContainText(sql.slice(0, 40))
   }
 
+  /** Run SQL in a new query tab on the connection shown under this name in the sidebar. */
+  async runSqlOn(connection: string, sql: string) {
+    await this.page.locator('.conn', { hasText: connection }).locator('[data-testid^="new-query-"]').click()
+    await this.typeSql(sql)
+    await this.page.keyboard.press('Control+Enter')
+    await expect(this.page.getByTestId('result-meta')).toContainText(sql.slice(0, 40))
+  }
+
   async startPlayground() {
     await this.page.getByTestId('playground-start').click()
     await expect(this.page.getByTestId('playground-state')).toHaveText('Running', { timeout: 110_000 })

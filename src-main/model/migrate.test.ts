@@ -147,6 +147,7 @@ describe.each(ENGINES)('migrations on $name keep the rows', ({ open }) => {
       doc = splitTable(doc, emp.id, { key: [byName('dept_id')], move: [byName('dept_name')], className: 'Department', name: 'departments' }).doc
       const r = await migrate(d, doc)
       expect(r.summary).toEqual(['create table departments', 'copy dept_id, dept_name from employees into departments', 'drop column employees.dept_name', 'add foreign key employees(dept_id) → departments'])
+      expect(r.warnings).toEqual([])
       expect(await rows(d, 'SELECT dept_id, dept_name FROM departments ORDER BY dept_id')).toEqual([
         [10, 'Sales'],
         [20, 'R&D'],

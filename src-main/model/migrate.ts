@@ -206,7 +206,11 @@ export function planMigration(from: ModelDocument, to: ModelDocument, d: Dialect
     for (const x of [...ch.ixAdd, ...ch.ixDrop]) summary.push(`${ch.ixAdd.includes(x) ? 'create' : 'drop'} index ${x.name}`)
 
     for (const c of ch.added) if (!c.nullable && c.serverDefault == null && c.primaryKey === 0 && !c.autoincrement && !ch.t.copyFrom) warnings.push(`${t.name}.${c.name} is NOT NULL without a default: rows already in ${t.name} have no value for it, so the migration fails if the table has rows.`)
-    for (const c of ch.dropped) warnings.push(`Dropping ${t.name}.${c.name} deletes its data.`)
+    for (const c of ch.dropped) {
+      // A column moved into a split-out table keeps its data there ("copy ... into" says so).
+      const moved = created.some((x) => x.copyFrom?.table === f.name && Object.values(x.copyFrom.columns).includes(c.name))
+      if (!moved) warnings.push(`Dropping ${t.name}.${c.name} deletes its data.`)
+    }
 
     if (!alter) {
       // SQLite: renames and plain additions in place; anything else rebuilds the table.

@@ -12,7 +12,7 @@ import {
   type Connection,
   type FinalConnectionState,
   type NodeChange,
-  type OnSelectionChangeParams,
+  type EdgeChange,
 } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
 import type { ModelDocument, ModelTable } from '../../../src-shared/model/document'
@@ -105,27 +105,42 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
     return () => clearTimeout(timer)
   }, [doc, panel])
 
-  const onNodesChange = useCallback((changes: NodeChange<TableNodeType>[]) => {
-    // Removal goes through the document (undoable), not React Flow's own state.
-    setNodes((ns) => applyNodeChanges(changes.filter((c) => c.type !== 'remove'), ns))
-  }, [])
+  // Selection lives in the designer's store and is changed only by what the user does (React Flow's
+  // 'select' changes); the nodes and edges get it back as props. Listening to onSelectionChange
+  // instead races the props on a remount and never settles.
+  const onNodesChange = useCallback(
+    (changes: NodeChange<TableNodeType>[]) => {
+      // Removal goes through the document (undoable), not React Flow's own state.
+      setNodes((ns) => applyNodeChanges(changes.filter((c) => c.type !== 'remove'), ns))
+      const picks = changes.filter((c) => c.type === 'select')
+      if (!picks.length) return
+      const cur = new Set(designer(tabId).selection.tables)
+      for (const c of picks) if (c.selected) cur.add(c.id)
+      else cur.delete(c.id)
+      const tables = designer(tabId).doc.tables.map((t) => t.id).filter((id) => cur.has(id))
+      select(tabId, tables.length ? { tables, fk: null } : { tables })
+      if (tables.length) setPanel('inspector')
+    },
+    [tabId],
+  )
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange<RelationEdgeType>[]) => {
+      for (const c of changes) {
+        if (c.type !== 'select') continue
+        const [table, fk] = c.id.split('|')
+        if (c.selected) {
+          select(tabId, { tables: [], fk: { table, fk } })
+          setPanel('inspector')
+        } else if (designer(tabId).selection.fk?.fk === fk) select(tabId, { fk: null })
+      }
+    },
+    [tabId],
+  )
   const onDragStop = useCallback(
     (_: unknown, __: unknown, dragged: TableNodeType[]) => {
       const pos: Record<string, { x: number; y: number }> = {}
       for (const n of dragged) pos[n.id] = { x: Math.round(n.position.x), y: Math.round(n.position.y) }
       edit(tabId, (x) => moveTables(x, pos))
-    },
-    [tabId],
-  )
-  const onSelectionChange = useCallback(
-    ({ nodes: sn, edges: se }: OnSelectionChangeParams) => {
-      const tables = sn.map((n) => n.id)
-      const e = se[0] as RelationEdgeType | undefined
-      const cur = designer(tabId).selection
-      const fk = e ? { table: e.id.split('|')[0], fk: e.id.split('|')[1] } : null
-      if (tables.join() === cur.tables.join() && JSON.stringify(fk) === JSON.stringify(cur.fk)) return
-      select(tabId, { tables, fk })
-      if (tables.length || fk) setPanel('inspector')
     },
     [tabId],
   )
@@ -309,7 +324,7 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
             edgeTypes={edgeTypes}
             onNodesChange={onNodesChange}
             onNodeDragStop={onDragStop}
-            onSelectionChange={onSelectionChange}
+            onEdgesChange={onEdgesChange}
             onConnect={setPending}
             onConnectEnd={onConnectEnd}
             connectionMode={ConnectionMode.Loose}
