@@ -215,6 +215,11 @@ export const contract = {
     input: z.object({ doc: modelDocumentSchema, format: z.enum(['sqlalchemy']) }),
     output: z.object({ code: z.string() }),
   }),
+  'model.import': method({
+    doc: 'Read SQLAlchemy declarative models (a .py file by path, or its text) into a model; the Python is parsed, never run.',
+    input: z.object({ format: z.enum(['sqlalchemy']), path: z.string().optional(), text: z.string().optional() }),
+    output: z.object({ doc: modelDocumentSchema, warnings: z.array(z.string()) }),
+  }),
   'model.open': method({ doc: 'Read a model file.', input: z.object({ path: z.string().min(1) }), output: z.object({ path: z.string(), doc: modelDocumentSchema }) }),
   'model.save': method({ doc: 'Write a model file atomically (temporary file, then rename).', input: z.object({ path: z.string().min(1), doc: modelDocumentSchema }), output: z.object({ path: z.string() }) }),
   'model.recent': method({ doc: 'Recently opened or saved model files, newest first.', input: none, output: z.array(z.string()) }),

@@ -15,6 +15,7 @@ import { planMigration } from '../model/migrate'
 import { applyModel } from '../model/apply-model'
 import { schemaToModel } from '../model/reverse'
 import { exportSqlalchemy } from '../model/sqlalchemy-export'
+import { readSqlalchemy } from '../model/sqlalchemy-import'
 
 
 /** One handler per contract method; each is a thin call into a service. */
@@ -125,6 +126,7 @@ export function createHandlers(s: Services): Handlers {
     'model.migrate': async ({ handle, doc }) => applyMigration(s.connections.driver(handle), doc),
     'model.diffModels': async ({ from, to, engine }) => planMigration(from, to, dialectFor(engine)),
     'model.export': async ({ doc }) => ({ code: exportSqlalchemy(doc) }),
+    'model.import': async ({ path, text }) => readSqlalchemy({ path, text }),
     'model.open': async ({ path }) => s.models.open(path),
     'model.save': async ({ path, doc }) => s.models.save(path, doc),
     'model.recent': async () => s.models.recent(),

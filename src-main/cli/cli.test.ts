@@ -35,6 +35,14 @@ describe('schemist CLI', () => {
     expect(await runCli(['export', 'sqlalchemy', model], (s) => py.push(s))).toBe(0)
     expect(py[0]).toMatch(/CityUser = Table\(\n    "city_user",/)
     expect(py[0]).toContain('cities: Mapped[list["City"]] = relationship(secondary=CityUser, back_populates="users")')
+    // ... and read back by the importer into a model with the same tables.
+    writeFileSync(join(dir, 'models.py'), py[0])
+    const imported: string[] = []
+    expect(await runCli(['import', 'sqlalchemy', join(dir, 'models.py'), '--out', join(dir, 'imported.json')], (s) => imported.push(s))).toBe(0)
+    expect(imported[0]).toMatch(/^Wrote 11 tables/)
+    const importedDdl: string[] = []
+    expect(await runCli(['ddl', join(dir, 'imported.json'), '--dialect', 'postgres'], (s) => importedDdl.push(s))).toBe(0)
+    expect(importedDdl[0].split(';').length).toBe(ddl[0].split(';').length)
     const applied: string[] = []
     const target = join(dir, 'copy.sqlite')
     expect(await runCli(['apply', model, '--connection', target], (s) => applied.push(s))).toBe(0)

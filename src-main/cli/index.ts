@@ -10,7 +10,7 @@ import { runScenario } from '../tx/scenario-runner'
 import { scenario, SCENARIOS } from '../tx/scenarios'
 import { formatMatrix, runMatrix } from '../tx/matrix'
 import { parseSpec } from '../tx/isolation-spec'
-import { applyCommand, ddlCommand, diffCommand, exportCommand, reverseCommand } from './model-commands'
+import { applyCommand, ddlCommand, diffCommand, exportCommand, importCommand, reverseCommand } from './model-commands'
 import { runSpec } from '../tx/spec-runner'
 
 // The headless CLI over the same services the app uses. Every command takes --json.
@@ -54,6 +54,8 @@ Commands:
                               The DDL that creates a designer model (problems on stderr)
   export sqlalchemy <model.json>
                               SQLAlchemy 2.0 declarative models for a designer model
+  import sqlalchemy <file.py> [--out model.json]
+                              Read SQLAlchemy declarative models into a model document
   reverse <connection> [--out model.json]
                               Reverse engineer a database into a model document
   diff <model.json> <connection | other.json> [--apply] [--dialect sqlite|postgres]
@@ -114,6 +116,9 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
         return 0
       case 'export':
         await exportCommand(rest[0], rest[1], out)
+        return 0
+      case 'import':
+        await importCommand(rest[0], rest[1], flags, out)
         return 0
       case 'reverse':
         await reverseCommand(rest[0] ?? (flags.get('connection') as string | undefined), flags, out)

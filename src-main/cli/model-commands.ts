@@ -10,6 +10,7 @@ import { applyMigration, planAgainstDatabase } from '../model/apply-migration'
 import { planMigration } from '../model/migrate'
 import { schemaToModel } from '../model/reverse'
 import { exportSqlalchemy } from '../model/sqlalchemy-export'
+import { readSqlalchemy } from '../model/sqlalchemy-import'
 import { parseConnectionArg } from './connection-arg'
 
 type Flags = Map<string, string | true>
@@ -97,4 +98,16 @@ export async function diffCommand(modelPath: string | undefined, other: string |
 function formatPlan(plan: { summary: string[]; warnings: string[]; script: string }): string {
   if (plan.summary.length === 0) return '-- The database already matches the model.'
   return [...plan.summary.map((s) => `-- ${s}`), ...plan.warnings.map((w) => `-- warning: ${w}`), '', plan.script.trimEnd()].join('\n')
+}
+
+/** `schemist import sqlalchemy <file.py> [--out model.json]` */
+export async function importCommand(format: string | undefined, path: string | undefined, flags: Flags, out: (s: string) => void): Promise<void> {
+  if (format !== 'sqlalchemy' || !path) throw new AppError('BAD_REQUEST', 'import sqlalchemy <file.py> [--out model.json]')
+  const { doc, warnings } = await readSqlalchemy({ path })
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`)
+  const target = flags.get('out')
+  if (typeof target === 'string') {
+    await writeFileAtomic(target, JSON.stringify(doc, null, 2) + '\n', 0o644)
+    out(`Wrote ${doc.tables.length} tables to ${target}`)
+  } else out(JSON.stringify(doc, null, 2))
 }

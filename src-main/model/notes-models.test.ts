@@ -9,6 +9,8 @@ import { ENGINES } from '../test-support/databases'
 import { modelDdl } from './model-ddl'
 import { exportSqlalchemy } from './sqlalchemy-export'
 import { applyModel } from './apply-model'
+import { importSqlalchemy } from './sqlalchemy-import'
+import { modelStructure } from './compare'
 
 /** The notes' users/profiles/posts: one-to-one with `lazy="joined"`, one-to-many with cascade. */
 function usersProfilesPosts(): ModelDocument {
@@ -139,6 +141,81 @@ describe("the notes' example models", () => {
     const ddl = modelDdl(doc, sqliteDialect).statements
     expect(ddl[0]).toContain('"created_at" TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP')
     expect(ddl.some((s) => s.startsWith('CREATE TRIGGER'))).toBe(true)
+  })
+
+  it('the SQLAlchemy importer reads the exported code back into the same model', () => {
+    const withBase = (() => {
+      let doc = setNaming(emptyModel('base'), 'class')
+      const r = addTable(doc, { className: 'Users', columns: [] })
+      doc = addColumn(r.doc, r.id, { name: 'name', type: 'text', nullable: false }).doc
+      return applyBase(doc, r.id)
+    })()
+    for (const doc of [usersProfilesPosts(), citiesUsers(), withBase]) {
+      const { doc: back, warnings } = importSqlalchemy(exportSqlalchemy(doc))
+      expect(warnings).toEqual([])
+      expect(modelStructure(back, { constraintNames: true })).toEqual(modelStructure(doc, { constraintNames: true }))
+      const orm = (d: ModelDocument) =>
+        d.tables
+          .map((t) => ({ name: t.name, cls: t.className, base: t.base, association: t.association ?? null, onUpdate: t.columns.map((c) => c.onUpdate ?? null), fks: t.foreignKeys.map((f) => f.orm ?? null) }))
+          .sort((a, b) => a.name.localeCompare(b.name))
+      expect(orm(back)).toEqual(orm(doc))
+      // The naming rule shows in code only where the Base derives __tablename__.
+      if (doc.tables.some((t) => t.base)) expect(back.naming).toBe(doc.naming)
+    }
+  })
+
+  it("reads the notes' own code, and says where Python is malformed", () => {
+    const notes = `
+from sqlalchemy import Column, ForeignKey, Integer, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from typing import List
+
+CityUser = Table(
+    "city_user",
+    Base.metadata,
+    Column("user_id", Integer, ForeignKey("user.id"), primary_key=True),
+    Column("city_id", Integer, ForeignKey("city.id"), primary_key=True)
+    )
+
+class Base(DeclarativeBase):
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    __abstract__ = True
+
+class CitiesModel(Base):
+    __tablename__ = 'city'
+    name: Mapped[str] = mapped_column(nullable=False)
+    longitude: Mapped[float]
+    latitude: Mapped[float]
+
+    users: Mapped[List["UsersModel"]] = relationship( # type: ignore
+        "UsersModel",
+        secondary="city_user",
+        back_populates="cities",
+        lazy='selectin'
+        )
+
+class UsersModel(Base):
+    __tablename__ = 'user'
+    login: Mapped[str] = mapped_column(unique=True, nullable=False)
+    cities: Mapped[List["CitiesModel"]] = relationship( # type: ignore
+        "CitiesModel",
+        secondary="city_user",
+        back_populates="users",
+        lazy="selectin",
+        )
+`
+    const { doc } = importSqlalchemy(notes)
+    expect(doc.tables.map((t) => t.name).sort()).toEqual(['city', 'city_user', 'user'])
+    const city = doc.tables.find((t) => t.name === 'city')!
+    expect(city.columns.map((c) => [c.name, c.type, c.nullable, c.primaryKey])).toEqual([
+      ['id', 'integer', false, 1],
+      ['name', 'varchar', false, 0],
+      ['longitude', 'double', false, 0],
+      ['latitude', 'double', false, 0],
+    ])
+    expect(doc.tables.find((t) => t.name === 'city_user')!.association).toEqual({ names: ['cities', 'users'], lazy: 'selectin' })
+    expect(doc.tables.find((t) => t.name === 'user')!.columns.find((c) => c.name === 'login')).toMatchObject({ unique: true, nullable: false })
+    expect(() => importSqlalchemy('class User(Base:\n    pass\n')).toThrow(/Python syntax error on line 1/)
   })
 
   describe.each(ENGINES)('applied to $name', ({ open }) => {

@@ -298,6 +298,9 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
         <button className="icon-button" onClick={() => void save(tabId, false)} title="Save (Ctrl+S); Save as: Ctrl+Shift+S" data-testid="dz-save">
           <Icon name="save" size={15} />
         </button>
+        <button className="btn small ghost" onClick={() => void importPython(tabId)} title="Read SQLAlchemy declarative models from a .py file (parsed, never run)">
+          Import .py
+        </button>
         <button className="btn small ghost" onClick={() => void reverse(tabId, handle)} title="Replace the model with the tables of this connection's database" data-testid="dz-reverse">
           Reverse engineer
         </button>
@@ -538,6 +541,19 @@ async function openModel(tabId: string) {
   try {
     const r = await call('model.open', { path })
     replaceDoc(tabId, r.doc, r.path)
+  } catch (e) {
+    toast('error', errorMessage(e))
+  }
+}
+
+async function importPython(tabId: string) {
+  const path = prompt('Import SQLAlchemy models from a .py file (a path on this machine):')
+  if (!path) return
+  try {
+    const r = await call('model.import', { format: 'sqlalchemy', path })
+    if (designer(tabId).doc.tables.length && !confirm(`Replace this model with the ${r.doc.tables.length} tables read from the file? (Undo brings the model back.)`)) return
+    replaceDoc(tabId, r.doc)
+    toast(r.warnings.length ? 'info' : 'success', `Read ${r.doc.tables.length} tables${r.warnings.length ? `; ${r.warnings.length} thing(s) left out: ${r.warnings.join(' ')}` : ''}`)
   } catch (e) {
     toast('error', errorMessage(e))
   }
