@@ -211,8 +211,8 @@ export const contract = {
   }),
   'model.reverse': method({ doc: 'A live database as a new model, laid out automatically.', input: z.object({ handle }), output: modelDocumentSchema }),
   'model.export': method({
-    doc: 'The model as code: SQLAlchemy 2.0 declarative models in the notes\' style.',
-    input: z.object({ doc: modelDocumentSchema, format: z.enum(['sqlalchemy']) }),
+    doc: 'The model as code: SQLAlchemy 2.0 declarative models in the notes\' style, or TypeScript types.',
+    input: z.object({ doc: modelDocumentSchema, format: z.enum(['sqlalchemy', 'typescript']) }),
     output: z.object({ code: z.string() }),
   }),
   'model.import': method({

@@ -16,6 +16,7 @@ import { applyModel } from '../model/apply-model'
 import { schemaToModel } from '../model/reverse'
 import { exportSqlalchemy } from '../model/sqlalchemy-export'
 import { readSqlalchemy } from '../model/sqlalchemy-import'
+import { exportTypescript } from '../model/typescript-export'
 
 
 /** One handler per contract method; each is a thin call into a service. */
@@ -125,7 +126,7 @@ export function createHandlers(s: Services): Handlers {
     'model.diff': async ({ handle, doc }) => planAgainstDatabase(s.connections.driver(handle), doc),
     'model.migrate': async ({ handle, doc }) => applyMigration(s.connections.driver(handle), doc),
     'model.diffModels': async ({ from, to, engine }) => planMigration(from, to, dialectFor(engine)),
-    'model.export': async ({ doc }) => ({ code: exportSqlalchemy(doc) }),
+    'model.export': async ({ doc, format }) => ({ code: format === 'typescript' ? exportTypescript(doc) : exportSqlalchemy(doc) }),
     'model.import': async ({ path, text }) => readSqlalchemy({ path, text }),
     'model.open': async ({ path }) => s.models.open(path),
     'model.save': async ({ path, doc }) => s.models.save(path, doc),

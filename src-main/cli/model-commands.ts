@@ -11,6 +11,7 @@ import { planMigration } from '../model/migrate'
 import { schemaToModel } from '../model/reverse'
 import { exportSqlalchemy } from '../model/sqlalchemy-export'
 import { readSqlalchemy } from '../model/sqlalchemy-import'
+import { exportTypescript } from '../model/typescript-export'
 import { parseConnectionArg } from './connection-arg'
 
 type Flags = Map<string, string | true>
@@ -40,8 +41,9 @@ export async function ddlCommand(path: string | undefined, flags: Flags, out: (s
 
 /** `schemist export sqlalchemy <model>` */
 export async function exportCommand(format: string | undefined, path: string | undefined, out: (s: string) => void): Promise<void> {
-  if (format !== 'sqlalchemy') throw new AppError('BAD_REQUEST', 'export sqlalchemy <model>')
-  out(exportSqlalchemy(await readModel(path)).trimEnd())
+  if (format !== 'sqlalchemy' && format !== 'typescript') throw new AppError('BAD_REQUEST', 'export sqlalchemy|typescript <model>')
+  const doc = await readModel(path)
+  out((format === 'typescript' ? exportTypescript(doc) : exportSqlalchemy(doc)).trimEnd())
 }
 
 /** `schemist reverse <connection> [--out model.json]`: a live database as a model document. */

@@ -11,6 +11,11 @@ import { exportSqlalchemy } from './sqlalchemy-export'
 import { applyModel } from './apply-model'
 import { importSqlalchemy } from './sqlalchemy-import'
 import { modelStructure } from './compare'
+import { exportTypescript } from './typescript-export'
+import ts from 'typescript'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 /** The notes' users/profiles/posts: one-to-one with `lazy="joined"`, one-to-many with cascade. */
 function usersProfilesPosts(): ModelDocument {
@@ -216,6 +221,19 @@ class UsersModel(Base):
     expect(doc.tables.find((t) => t.name === 'city_user')!.association).toEqual({ names: ['cities', 'users'], lazy: 'selectin' })
     expect(doc.tables.find((t) => t.name === 'user')!.columns.find((c) => c.name === 'login')).toMatchObject({ unique: true, nullable: false })
     expect(() => importSqlalchemy('class User(Base:\n    pass\n')).toThrow(/Python syntax error on line 1/)
+  })
+
+  it('TypeScript types for the rows, checked by the TypeScript compiler', () => {
+    const code = exportTypescript(usersProfilesPosts())
+    expect(exportTypescript(citiesUsers())).toContain('export interface User {\n  id: number\n  login: string\n  cities?: City[]\n}')
+    expect(code).toContain('export interface User {\n  id: number\n  name: string\n  posts?: Post[]\n  profile?: Profile | null\n}')
+    expect(code).toContain('export interface Profile {\n  id: number\n  bio: string | null\n  user_id: number\n  user?: User\n}')
+    expect(code).toContain('export type NewUser = Omit<User, "id"> & Partial<Pick<User, "id">>')
+    const file = join(mkdtempSync(join(tmpdir(), 'schemist-ts-')), 'models.ts')
+    writeFileSync(file, code + '\nconst u: User = { id: 1, name: "ann", posts: [] }\nconst p: NewPost = { title: "t", content: "c", user_id: u.id }\nvoid p\n')
+    const program = ts.createProgram([file], { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, types: [] })
+    const errors = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))
+    expect(errors).toEqual([])
   })
 
   describe.each(ENGINES)('applied to $name', ({ open }) => {

@@ -95,15 +95,16 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
     return () => clearTimeout(timer)
   }, [doc, d.engine, panel])
   const [code, setCode] = useState('')
+  const [codeFormat, setCodeFormat] = useState<'sqlalchemy' | 'typescript'>('sqlalchemy')
   useEffect(() => {
     if (panel !== 'code') return
     const timer = setTimeout(() => {
-      call('model.export', { doc, format: 'sqlalchemy' })
+      call('model.export', { doc, format: codeFormat })
         .then((r) => setCode(r.code))
         .catch((e) => setCode(`# ${errorMessage(e)}`))
     }, 150)
     return () => clearTimeout(timer)
-  }, [doc, panel])
+  }, [doc, panel, codeFormat])
 
   // Selection lives in the designer's store and is changed only by what the user does (React Flow's
   // 'select' changes); the nodes and edges get it back as props. Listening to onSelectionChange
@@ -360,7 +361,7 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
               [
                 ['inspector', selectedTable || d.selection.fk ? 'Inspector' : 'Model'],
                 ['ddl', 'DDL'],
-                ['code', 'SQLAlchemy'],
+                ['code', 'Code'],
                 ['problems', `Problems${problems.length ? ` (${problems.length})` : ''}`],
               ] as [Panel, string][]
             ).map(([p, label]) => (
@@ -395,7 +396,13 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
             {panel === 'code' && (
               <div className="dz-code">
                 <div className="dz-inline">
-                  <span className="muted small">SQLAlchemy 2.0 declarative models</span>
+                  <div className="segmented small">
+                    {(['sqlalchemy', 'typescript'] as const).map((f) => (
+                      <button key={f} className={codeFormat === f ? 'on' : ''} onClick={() => setCodeFormat(f)} data-testid={`dz-code-${f}`}>
+                        {f === 'sqlalchemy' ? 'SQLAlchemy 2.0' : 'TypeScript'}
+                      </button>
+                    ))}
+                  </div>
                   <span className="spacer" />
                   <button className="btn small ghost" onClick={() => void navigator.clipboard?.writeText(code)}>
                     Copy
