@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AppPage } from './pages/app-page'
@@ -145,6 +145,14 @@ test('designs two tables, connects them many-to-many, applies to SQLite, reverse
   await app.screenshot('48b-designer-split-preview')
   await page.getByTestId('dz-migration-run').click()
   await expect(page.getByText(/Applied 4 change\(s\) to Library/)).toBeVisible()
+
+  // The diagram as SVG and PNG files.
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.getByTestId('dz-export-svg').click()])
+  expect(svg.suggestedFilename()).toBe('Library.svg')
+  expect(readFileSync(await svg.path(), 'utf8')).toMatch(/^<svg [\s\S]*author_countries[\s\S]*<\/svg>$/)
+  const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('dz-export-png').click()])
+  expect(png.suggestedFilename()).toBe('Library.png')
+  expect(readFileSync(await png.path()).subarray(1, 4).toString()).toBe('PNG')
 
   // The other theme.
   await page.getByTestId('toggle-theme').click()

@@ -52,8 +52,8 @@ Commands:
                               --apply runs it in one transaction (--keep-view: old name becomes a view)
   ddl <model.json> [--dialect sqlite|postgres]
                               The DDL that creates a designer model (problems on stderr)
-  export sqlalchemy|typescript <model.json>
-                              SQLAlchemy 2.0 declarative models (or TypeScript types) for a model
+  export sqlalchemy|typescript|svg <model.json>
+                              SQLAlchemy 2.0 declarative models, TypeScript types, or the diagram
   import sqlalchemy <file.py> [--out model.json]
                               Read SQLAlchemy declarative models into a model document
   reverse <connection> [--out model.json]

@@ -12,6 +12,7 @@ import { schemaToModel } from '../model/reverse'
 import { exportSqlalchemy } from '../model/sqlalchemy-export'
 import { readSqlalchemy } from '../model/sqlalchemy-import'
 import { exportTypescript } from '../model/typescript-export'
+import { modelSvg } from '../../src-shared/model/svg'
 import { parseConnectionArg } from './connection-arg'
 
 type Flags = Map<string, string | true>
@@ -41,9 +42,9 @@ export async function ddlCommand(path: string | undefined, flags: Flags, out: (s
 
 /** `schemist export sqlalchemy <model>` */
 export async function exportCommand(format: string | undefined, path: string | undefined, out: (s: string) => void): Promise<void> {
-  if (format !== 'sqlalchemy' && format !== 'typescript') throw new AppError('BAD_REQUEST', 'export sqlalchemy|typescript <model>')
+  if (format !== 'sqlalchemy' && format !== 'typescript' && format !== 'svg') throw new AppError('BAD_REQUEST', 'export sqlalchemy|typescript|svg <model>')
   const doc = await readModel(path)
-  out((format === 'typescript' ? exportTypescript(doc) : exportSqlalchemy(doc)).trimEnd())
+  out((format === 'typescript' ? exportTypescript(doc) : format === 'svg' ? modelSvg(doc) : exportSqlalchemy(doc)).trimEnd())
 }
 
 /** `schemist reverse <connection> [--out model.json]`: a live database as a model document. */

@@ -3,6 +3,7 @@ import { emptyModel, parseModelDocument, type ModelDocument } from './document'
 import { addColumn, addTable, connect, deleteColumn, deleteTables, duplicateTables, moveColumn, renameClass, renameTable, setNaming, setPrimaryKey, tableById, updateColumn } from './edit'
 import { validateModel } from './validate'
 import { autoLayout, NODE_WIDTH, nodeHeight } from './layout'
+import { modelSvg } from './svg'
 
 function twoTables(): { doc: ModelDocument; a: string; b: string } {
   let doc = emptyModel()
@@ -100,6 +101,17 @@ describe('designer edits', () => {
     expect(msgs).toContain('error: select has no columns.')
     expect(msgs.some((m) => m.startsWith('warning: select is a reserved word'))).toBe(true)
     expect(msgs.some((m) => m.startsWith('warning: select has no primary key'))).toBe(true)
+  })
+
+  it('the diagram as SVG: a group per table, a path per foreign key, every name escaped', () => {
+    let { doc, b } = twoTables()
+    doc = renameTable(doc, b, 'a<b & "c">')
+    const svg = modelSvg(autoLayout(doc), 'dark')
+    expect(svg.match(/<g>/g)).toHaveLength(2)
+    expect(svg.match(/<path [^>]*stroke-width="1.4"/g)).toHaveLength(1)
+    expect(svg).toContain('a&lt;b &amp; &quot;c&quot;&gt;')
+    expect(svg).not.toMatch(/<b &/)
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true)
   })
 
   it('documents: a newer format or a damaged file is refused with a reason', () => {

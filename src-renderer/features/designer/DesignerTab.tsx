@@ -18,6 +18,7 @@ import '@xyflow/react/dist/style.css'
 import type { ModelDocument, ModelTable } from '../../../src-shared/model/document'
 import { addTable, connect, deleteTables, duplicateTables, markSynced, moveTables, RELATIONSHIP_KINDS, type RelationshipKind } from '../../../src-shared/model/edit'
 import { autoLayout, NODE_WIDTH, nodeHeight } from '../../../src-shared/model/layout'
+import { modelSvg } from '../../../src-shared/model/svg'
 import { validateModel, type ModelProblem } from '../../../src-shared/model/validate'
 import { call, errorMessage } from '../../bridge/client'
 import type { MethodOutput } from '../../../src-shared/contract'
@@ -299,6 +300,12 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
         <button className="icon-button" onClick={() => void save(tabId, false)} title="Save (Ctrl+S); Save as: Ctrl+Shift+S" data-testid="dz-save">
           <Icon name="save" size={15} />
         </button>
+        <button className="btn small ghost" onClick={() => downloadSvg(designer(tabId).doc, theme)} title="Save the diagram as SVG" data-testid="dz-export-svg">
+          SVG
+        </button>
+        <button className="btn small ghost" onClick={() => void downloadPng(designer(tabId).doc, theme)} title="Save the diagram as PNG" data-testid="dz-export-png">
+          PNG
+        </button>
         <button className="btn small ghost" onClick={() => void importPython(tabId)} title="Read SQLAlchemy declarative models from a .py file (parsed, never run)">
           Import .py
         </button>
@@ -550,6 +557,49 @@ async function openModel(tabId: string) {
     replaceDoc(tabId, r.doc, r.path)
   } catch (e) {
     toast('error', errorMessage(e))
+  }
+}
+
+function fileName(doc: ModelDocument, ext: string): string {
+  return `${doc.name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-|-$/g, '') || 'model'}.${ext}`
+}
+
+function download(blob: Blob, name: string) {
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}
+
+function downloadSvg(doc: ModelDocument, theme: 'light' | 'dark') {
+  download(new Blob([modelSvg(doc, theme)], { type: 'image/svg+xml' }), fileName(doc, 'svg'))
+}
+
+/** The same SVG drawn onto a canvas at twice the size, for a crisp PNG. */
+async function downloadPng(doc: ModelDocument, theme: 'light' | 'dark') {
+  const svg = modelSvg(doc, theme)
+  const m = /width="(\d+)" height="(\d+)"/.exec(svg)
+  const [w, h] = m ? [Number(m[1]), Number(m[2])] : [800, 600]
+  const scale = Math.min(2, 16000 / Math.max(w, h))
+  const img = new Image()
+  img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`
+  try {
+    await img.decode()
+    const canvas = document.createElement('canvas')
+    canvas.width = Math.round(w * scale)
+    canvas.height = Math.round(h * scale)
+    const ctx = canvas.getContext('2d')!
+    ctx.scale(scale, scale)
+    ctx.drawImage(img, 0, 0, w, h)
+    const blob = await new Promise<Blob | null>((r) => canvas.toBlob(r, 'image/png'))
+    if (!blob) throw new Error('the diagram is too large for one image')
+    download(blob, fileName(doc, 'png'))
+  } catch (e) {
+    toast('error', `Could not make the PNG: ${errorMessage(e)}`)
   }
 }
 
