@@ -212,12 +212,12 @@ export const contract = {
   'model.reverse': method({ doc: 'A live database as a new model, laid out automatically.', input: z.object({ handle }), output: modelDocumentSchema }),
   'model.export': method({
     doc: 'The model as code: SQLAlchemy 2.0 declarative models in the notes\' style, or TypeScript types.',
-    input: z.object({ doc: modelDocumentSchema, format: z.enum(['sqlalchemy', 'typescript']) }),
+    input: z.object({ doc: modelDocumentSchema, format: z.enum(['sqlalchemy', 'typescript', 'dbml']) }),
     output: z.object({ code: z.string() }),
   }),
   'model.import': method({
-    doc: 'Read SQLAlchemy declarative models (a .py file by path, or its text) into a model; the Python is parsed, never run.',
-    input: z.object({ format: z.enum(['sqlalchemy']), path: z.string().optional(), text: z.string().optional() }),
+    doc: 'Read SQLAlchemy declarative models (Python parsed, never run) or CREATE TABLE statements (parsed by SQLite) into a model, from a file or text.',
+    input: z.object({ format: z.enum(['sqlalchemy', 'sql']), path: z.string().optional(), text: z.string().optional() }),
     output: z.object({ doc: modelDocumentSchema, warnings: z.array(z.string()) }),
   }),
   'model.open': method({ doc: 'Read a model file.', input: z.object({ path: z.string().min(1) }), output: z.object({ path: z.string(), doc: modelDocumentSchema }) }),

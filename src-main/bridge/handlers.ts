@@ -17,6 +17,9 @@ import { schemaToModel } from '../model/reverse'
 import { exportSqlalchemy } from '../model/sqlalchemy-export'
 import { readSqlalchemy } from '../model/sqlalchemy-import'
 import { exportTypescript } from '../model/typescript-export'
+import { exportDbml } from '../model/dbml-export'
+import { importSqlDdl, readText } from '../model/sql-import'
+import { basename } from 'node:path'
 
 
 /** One handler per contract method; each is a thin call into a service. */
@@ -126,8 +129,8 @@ export function createHandlers(s: Services): Handlers {
     'model.diff': async ({ handle, doc }) => planAgainstDatabase(s.connections.driver(handle), doc),
     'model.migrate': async ({ handle, doc }) => applyMigration(s.connections.driver(handle), doc),
     'model.diffModels': async ({ from, to, engine }) => planMigration(from, to, dialectFor(engine)),
-    'model.export': async ({ doc, format }) => ({ code: format === 'typescript' ? exportTypescript(doc) : exportSqlalchemy(doc) }),
-    'model.import': async ({ path, text }) => readSqlalchemy({ path, text }),
+    'model.export': async ({ doc, format }) => ({ code: format === 'typescript' ? exportTypescript(doc) : format === 'dbml' ? exportDbml(doc) : exportSqlalchemy(doc) }),
+    'model.import': async ({ format, path, text }) => (format === 'sql' ? { doc: await importSqlDdl(text ?? (await readText(path)), path ? basename(path) : undefined), warnings: [] } : readSqlalchemy({ path, text })),
     'model.open': async ({ path }) => s.models.open(path),
     'model.save': async ({ path, doc }) => s.models.save(path, doc),
     'model.recent': async () => s.models.recent(),

@@ -52,10 +52,10 @@ Commands:
                               --apply runs it in one transaction (--keep-view: old name becomes a view)
   ddl <model.json> [--dialect sqlite|postgres]
                               The DDL that creates a designer model (problems on stderr)
-  export sqlalchemy|typescript|svg <model.json>
+  export sqlalchemy|typescript|dbml|svg <model.json>
                               SQLAlchemy 2.0 declarative models, TypeScript types, or the diagram
-  import sqlalchemy <file.py> [--out model.json]
-                              Read SQLAlchemy declarative models into a model document
+  import sqlalchemy|sql <file> [--out model.json]
+                              Read SQLAlchemy declarative models or CREATE TABLE statements
   reverse <connection> [--out model.json]
                               Reverse engineer a database into a model document
   diff <model.json> <connection | other.json> [--apply] [--dialect sqlite|postgres]

@@ -12,6 +12,8 @@ import { schemaToModel } from '../model/reverse'
 import { exportSqlalchemy } from '../model/sqlalchemy-export'
 import { readSqlalchemy } from '../model/sqlalchemy-import'
 import { exportTypescript } from '../model/typescript-export'
+import { exportDbml } from '../model/dbml-export'
+import { importSqlDdl, readText } from '../model/sql-import'
 import { modelSvg } from '../../src-shared/model/svg'
 import { parseConnectionArg } from './connection-arg'
 
@@ -42,9 +44,10 @@ export async function ddlCommand(path: string | undefined, flags: Flags, out: (s
 
 /** `schemist export sqlalchemy <model>` */
 export async function exportCommand(format: string | undefined, path: string | undefined, out: (s: string) => void): Promise<void> {
-  if (format !== 'sqlalchemy' && format !== 'typescript' && format !== 'svg') throw new AppError('BAD_REQUEST', 'export sqlalchemy|typescript|svg <model>')
-  const doc = await readModel(path)
-  out((format === 'typescript' ? exportTypescript(doc) : format === 'svg' ? modelSvg(doc) : exportSqlalchemy(doc)).trimEnd())
+  const exporters: Record<string, (d: ModelDocument) => string> = { sqlalchemy: exportSqlalchemy, typescript: exportTypescript, svg: (d) => modelSvg(d), dbml: exportDbml }
+  const fn = format ? exporters[format] : undefined
+  if (!fn) throw new AppError('BAD_REQUEST', 'export sqlalchemy|typescript|dbml|svg <model>')
+  out(fn(await readModel(path)).trimEnd())
 }
 
 /** `schemist reverse <connection> [--out model.json]`: a live database as a model document. */
@@ -105,8 +108,8 @@ function formatPlan(plan: { summary: string[]; warnings: string[]; script: strin
 
 /** `schemist import sqlalchemy <file.py> [--out model.json]` */
 export async function importCommand(format: string | undefined, path: string | undefined, flags: Flags, out: (s: string) => void): Promise<void> {
-  if (format !== 'sqlalchemy' || !path) throw new AppError('BAD_REQUEST', 'import sqlalchemy <file.py> [--out model.json]')
-  const { doc, warnings } = await readSqlalchemy({ path })
+  if ((format !== 'sqlalchemy' && format !== 'sql') || !path) throw new AppError('BAD_REQUEST', 'import sqlalchemy|sql <file> [--out model.json]')
+  const { doc, warnings } = format === 'sql' ? { doc: await importSqlDdl(await readText(path)), warnings: [] as string[] } : await readSqlalchemy({ path })
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`)
   const target = flags.get('out')
   if (typeof target === 'string') {

@@ -96,7 +96,7 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
     return () => clearTimeout(timer)
   }, [doc, d.engine, panel])
   const [code, setCode] = useState('')
-  const [codeFormat, setCodeFormat] = useState<'sqlalchemy' | 'typescript'>('sqlalchemy')
+  const [codeFormat, setCodeFormat] = useState<'sqlalchemy' | 'typescript' | 'dbml'>('sqlalchemy')
   useEffect(() => {
     if (panel !== 'code') return
     const timer = setTimeout(() => {
@@ -306,8 +306,8 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
         <button className="btn small ghost" onClick={() => void downloadPng(designer(tabId).doc, theme)} title="Save the diagram as PNG" data-testid="dz-export-png">
           PNG
         </button>
-        <button className="btn small ghost" onClick={() => void importPython(tabId)} title="Read SQLAlchemy declarative models from a .py file (parsed, never run)">
-          Import .py
+        <button className="btn small ghost" onClick={() => void importFile(tabId)} title="Read SQLAlchemy models (.py, parsed, never run) or CREATE TABLE statements (.sql) into this model">
+          Import…
         </button>
         <button className="btn small ghost" onClick={() => void reverse(tabId, handle)} title="Replace the model with the tables of this connection's database" data-testid="dz-reverse">
           Reverse engineer
@@ -404,9 +404,9 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
               <div className="dz-code">
                 <div className="dz-inline">
                   <div className="segmented small">
-                    {(['sqlalchemy', 'typescript'] as const).map((f) => (
+                    {(['sqlalchemy', 'typescript', 'dbml'] as const).map((f) => (
                       <button key={f} className={codeFormat === f ? 'on' : ''} onClick={() => setCodeFormat(f)} data-testid={`dz-code-${f}`}>
-                        {f === 'sqlalchemy' ? 'SQLAlchemy 2.0' : 'TypeScript'}
+                        {f === 'sqlalchemy' ? 'SQLAlchemy 2.0' : f === 'typescript' ? 'TypeScript' : 'DBML'}
                       </button>
                     ))}
                   </div>
@@ -603,11 +603,11 @@ async function downloadPng(doc: ModelDocument, theme: 'light' | 'dark') {
   }
 }
 
-async function importPython(tabId: string) {
-  const path = prompt('Import SQLAlchemy models from a .py file (a path on this machine):')
+async function importFile(tabId: string) {
+  const path = prompt('Import SQLAlchemy models (.py) or CREATE TABLE statements (.sql): a path on this machine')
   if (!path) return
   try {
-    const r = await call('model.import', { format: 'sqlalchemy', path })
+    const r = await call('model.import', { format: /\.py$/i.test(path) ? 'sqlalchemy' : 'sql', path })
     if (designer(tabId).doc.tables.length && !confirm(`Replace this model with the ${r.doc.tables.length} tables read from the file? (Undo brings the model back.)`)) return
     replaceDoc(tabId, r.doc)
     toast(r.warnings.length ? 'info' : 'success', `Read ${r.doc.tables.length} tables${r.warnings.length ? `; ${r.warnings.length} thing(s) left out: ${r.warnings.join(' ')}` : ''}`)
