@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from '@playwright/test'
-import { emptyModel, newId, type ModelDocument, type ModelTable } from '../src-shared/model/document'
+import { blankTable, emptyModel, newId, type ModelDocument } from '../src-shared/model/document'
 import { newColumn } from '../src-shared/model/edit'
 import { autoLayout } from '../src-shared/model/layout'
 import { startWebHost } from '../src-main/host/web-host'
@@ -31,7 +31,7 @@ function generate(n: number): ModelDocument {
     const columns = [newColumn('id', 'integer', { nullable: false, autoincrement: true, primaryKey: 1 })]
     const extra = 2 + Math.floor(rnd() * 7)
     for (let c = 0; c < extra; c++) columns.push(newColumn(`col_${c}`, types[Math.floor(rnd() * types.length)]))
-    const t: ModelTable = { id: newId('t'), schema: null, name, className: `Table${i}`, nameLocked: true, columns, primaryKeyName: null, foreignKeys: [], uniques: [], checks: [], indexes: [], base: false, position: { x: 0, y: 0 } }
+    const t = blankTable({ name, className: `Table${i}`, nameLocked: true, columns })
     const refs = i < 3 ? 0 : 1 + (rnd() < 0.4 ? 1 : 0)
     for (let r = 0; r < refs; r++) {
       // Mostly near neighbours (modules of related tables), sometimes far ones.

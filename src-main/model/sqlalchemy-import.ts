@@ -3,7 +3,7 @@ import type { SyntaxNode } from '@lezer/common'
 import type { NeutralType, ReferentialAction } from '../../src-shared/schema'
 import { REFERENTIAL_ACTIONS } from '../../src-shared/schema'
 import { LOAD_STRATEGIES } from '../../src-shared/orm'
-import { emptyModel, newId, type ModelColumn, type ModelDocument, type ModelForeignKey, type ModelTable } from '../../src-shared/model/document'
+import { blankTable, emptyModel, newId, type ModelColumn, type ModelDocument, type ModelForeignKey, type ModelTable } from '../../src-shared/model/document'
 import { newColumn } from '../../src-shared/model/edit'
 import { autoLayout } from '../../src-shared/model/layout'
 import { tableNameFor } from '../../src-shared/naming'
@@ -336,21 +336,7 @@ export function importSqlalchemy(code: string, name = 'Imported model'): { doc: 
     const columns = [...(mixin ? mixin.columns.filter((x) => x.name === 'id').map((x) => ({ ...x, id: newId('c') })) : []), ...c.columns, ...(mixin ? mixin.columns.filter((x) => x.name !== 'id').map((x) => ({ ...x, id: newId('c') })) : [])]
     let pk = 0
     for (const col of columns) if (col.primaryKey) col.primaryKey = ++pk
-    const t: ModelTable = {
-      id: newId('t'),
-      schema: null,
-      name: tname,
-      className: c.name,
-      nameLocked: tname !== tableNameFor(c.name, doc.naming),
-      columns,
-      primaryKeyName: null,
-      foreignKeys: [],
-      uniques: [],
-      checks: [],
-      indexes: [],
-      base: mixin != null,
-      position: { x: 0, y: 0 },
-    }
+    const t = blankTable({ name: tname, className: c.name, nameLocked: tname !== tableNameFor(c.name, doc.naming), columns, base: mixin != null })
     for (const { column: col, fk } of c.fks) t.foreignKeys.push(fkOf([col], fk))
     for (const a of c.tableArgs) {
       if (a.k === 'dict') {
@@ -379,21 +365,7 @@ export function importSqlalchemy(code: string, name = 'Imported model'): { doc: 
   for (const tb of tables) {
     let pk = 0
     for (const col of tb.columns) if (col.primaryKey) col.primaryKey = ++pk
-    const t: ModelTable = {
-      id: newId('t'),
-      schema: tb.schema,
-      name: tb.name,
-      className: tb.variable,
-      nameLocked: true,
-      columns: tb.columns,
-      primaryKeyName: null,
-      foreignKeys: tb.fks.map(({ column: col, fk }) => fkOf([col], fk)),
-      uniques: [],
-      checks: [],
-      indexes: [],
-      base: false,
-      position: { x: 0, y: 0 },
-    }
+    const t = blankTable({ schema: tb.schema, name: tb.name, className: tb.variable, nameLocked: true, columns: tb.columns, foreignKeys: tb.fks.map(({ column: col, fk }) => fkOf([col], fk)) })
     modelTables.set(tb.variable, t)
     doc.tables.push(t)
   }

@@ -89,6 +89,11 @@ export const modelDocumentSchema = z.object({
 })
 export type ModelDocument = z.infer<typeof modelDocumentSchema>
 
+/** A table with nothing but what is given: no keys, constraints or indexes yet. */
+export function blankTable(o: Pick<ModelTable, 'name' | 'className' | 'columns'> & Partial<ModelTable>): ModelTable {
+  return { id: newId('t'), schema: null, nameLocked: false, primaryKeyName: null, foreignKeys: [], uniques: [], checks: [], indexes: [], base: false, position: { x: 0, y: 0 }, ...o }
+}
+
 export function emptyModel(name = 'Untitled model'): ModelDocument {
   return { format: MODEL_FORMAT, version: MODEL_VERSION, name, naming: 'snake_plural', tables: [] }
 }

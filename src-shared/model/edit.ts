@@ -1,6 +1,6 @@
 import type { NeutralType, ReferentialAction } from '../schema'
 import { className as classNameOf, plural, singular, snakeCase, tableNameFor, type TableNaming } from '../naming'
-import { newId, type ModelColumn, type ModelDocument, type ModelForeignKey, type ModelTable, type RelationshipOptions } from './document'
+import { blankTable, newId, type ModelColumn, type ModelDocument, type ModelForeignKey, type ModelTable, type RelationshipOptions } from './document'
 
 /**
  * Every designer edit as a pure function from one document to the next: the renderer keeps
@@ -74,21 +74,15 @@ export function addTable(doc: ModelDocument, o: NewTableOptions = {}): { doc: Mo
   const cls = uniqueName(o.className ?? (o.name ? classNameOf(o.name) : 'NewTable'), doc.tables.map((t) => t.className))
   const name = o.name ?? uniqueName(tableNameFor(cls, doc.naming), taken)
   const id = newId('t')
-  const table: ModelTable = {
+  const table = blankTable({
     id,
     schema: o.schema ?? null,
     name,
     className: cls,
     nameLocked: o.name != null && o.name !== tableNameFor(cls, doc.naming),
     columns: o.columns ?? [idColumn()],
-    primaryKeyName: null,
-    foreignKeys: [],
-    uniques: [],
-    checks: [],
-    indexes: [],
-    base: false,
     position: o.position ?? nextFreePosition(doc),
-  }
+  })
   return { doc: { ...doc, tables: [...doc.tables, table] }, id }
 }
 
