@@ -216,8 +216,8 @@ export const contract = {
     output: z.object({ code: z.string() }),
   }),
   'model.import': method({
-    doc: 'Read SQLAlchemy declarative models (Python parsed, never run) or CREATE TABLE statements (parsed by SQLite) into a model, from a file or text.',
-    input: z.object({ format: z.enum(['sqlalchemy', 'sql']), path: z.string().optional(), text: z.string().optional() }),
+    doc: 'Read SQLAlchemy declarative models (Python parsed, never run) CREATE TABLE statements (parsed by SQLite) or DBML into a model, from a file or text.',
+    input: z.object({ format: z.enum(['sqlalchemy', 'sql', 'dbml']), path: z.string().optional(), text: z.string().optional() }),
     output: z.object({ doc: modelDocumentSchema, warnings: z.array(z.string()) }),
   }),
   'model.open': method({ doc: 'Read a model file.', input: z.object({ path: z.string().min(1) }), output: z.object({ path: z.string(), doc: modelDocumentSchema }) }),

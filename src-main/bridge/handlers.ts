@@ -18,6 +18,7 @@ import { exportSqlalchemy } from '../model/sqlalchemy-export'
 import { readSqlalchemy } from '../model/sqlalchemy-import'
 import { exportTypescript } from '../model/typescript-export'
 import { exportDbml } from '../model/dbml-export'
+import { importDbml } from '../model/dbml-import'
 import { importSqlDdl, readText } from '../model/sql-import'
 import { basename } from 'node:path'
 
@@ -130,7 +131,12 @@ export function createHandlers(s: Services): Handlers {
     'model.migrate': async ({ handle, doc }) => applyMigration(s.connections.driver(handle), doc),
     'model.diffModels': async ({ from, to, engine }) => planMigration(from, to, dialectFor(engine)),
     'model.export': async ({ doc, format }) => ({ code: format === 'typescript' ? exportTypescript(doc) : format === 'dbml' ? exportDbml(doc) : exportSqlalchemy(doc) }),
-    'model.import': async ({ format, path, text }) => (format === 'sql' ? { doc: await importSqlDdl(text ?? (await readText(path)), path ? basename(path) : undefined), warnings: [] } : readSqlalchemy({ path, text })),
+    'model.import': async ({ format, path, text }) => {
+      if (format === 'sqlalchemy') return readSqlalchemy({ path, text })
+      const source = text ?? (await readText(path))
+      const name = path ? basename(path) : undefined
+      return { doc: format === 'sql' ? await importSqlDdl(source, name) : importDbml(source, name), warnings: [] }
+    },
     'model.open': async ({ path }) => s.models.open(path),
     'model.save': async ({ path, doc }) => s.models.save(path, doc),
     'model.recent': async () => s.models.recent(),

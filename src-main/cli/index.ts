@@ -54,8 +54,8 @@ Commands:
                               The DDL that creates a designer model (problems on stderr)
   export sqlalchemy|typescript|dbml|svg <model.json>
                               SQLAlchemy 2.0 declarative models, TypeScript types, or the diagram
-  import sqlalchemy|sql <file> [--out model.json]
-                              Read SQLAlchemy declarative models or CREATE TABLE statements
+  import sqlalchemy|sql|dbml <file> [--out model.json]
+                              Read SQLAlchemy models, CREATE TABLE statements or DBML
   reverse <connection> [--out model.json]
                               Reverse engineer a database into a model document
   diff <model.json> <connection | other.json> [--apply] [--dialect sqlite|postgres]

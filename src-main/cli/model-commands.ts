@@ -13,6 +13,7 @@ import { exportSqlalchemy } from '../model/sqlalchemy-export'
 import { readSqlalchemy } from '../model/sqlalchemy-import'
 import { exportTypescript } from '../model/typescript-export'
 import { exportDbml } from '../model/dbml-export'
+import { importDbml } from '../model/dbml-import'
 import { importSqlDdl, readText } from '../model/sql-import'
 import { modelSvg } from '../../src-shared/model/svg'
 import { parseConnectionArg } from './connection-arg'
@@ -108,8 +109,9 @@ function formatPlan(plan: { summary: string[]; warnings: string[]; script: strin
 
 /** `schemist import sqlalchemy <file.py> [--out model.json]` */
 export async function importCommand(format: string | undefined, path: string | undefined, flags: Flags, out: (s: string) => void): Promise<void> {
-  if ((format !== 'sqlalchemy' && format !== 'sql') || !path) throw new AppError('BAD_REQUEST', 'import sqlalchemy|sql <file> [--out model.json]')
-  const { doc, warnings } = format === 'sql' ? { doc: await importSqlDdl(await readText(path)), warnings: [] as string[] } : await readSqlalchemy({ path })
+  if (!['sqlalchemy', 'sql', 'dbml'].includes(format ?? '') || !path) throw new AppError('BAD_REQUEST', 'import sqlalchemy|sql|dbml <file> [--out model.json]')
+  const { doc, warnings } =
+    format === 'sqlalchemy' ? await readSqlalchemy({ path }) : { doc: format === 'sql' ? await importSqlDdl(await readText(path)) : importDbml(await readText(path)), warnings: [] as string[] }
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`)
   const target = flags.get('out')
   if (typeof target === 'string') {

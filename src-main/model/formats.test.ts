@@ -6,6 +6,7 @@ import { modelDdl } from './model-ddl'
 import { modelStructure } from './compare'
 import { importSqlDdl } from './sql-import'
 import { exportDbml } from './dbml-export'
+import { importDbml } from './dbml-import'
 
 function library() {
   let doc = emptyModel('library')
@@ -46,5 +47,48 @@ describe('DBML export', () => {
     expect(dbml).toContain('  indexes {\n    (author_id, book_id) [pk]\n  }')
     expect(dbml).toContain('Ref: books.author_id > authors.id [delete: cascade]')
     expect(dbml).toContain('Ref: author_book.book_id > books.id [delete: cascade]')
+  })
+})
+
+describe('DBML import', () => {
+  it('reads the DBML the designer writes back into the same model', () => {
+    const doc = library()
+    const back = importDbml(exportDbml(doc))
+    expect(modelStructure(back, { constraintNames: false })).toEqual(modelStructure(doc, { constraintNames: false }))
+  })
+
+  it('reads dbdiagram.io-style files: notes, enums, inline refs, Ref blocks, many-to-many', () => {
+    const doc = importDbml(`
+      Project shop { database_type: 'PostgreSQL' }
+      enum status { draft  placed }
+      Table users as U {
+        id int [pk, increment] // the key
+        email varchar(120) [not null, unique, note: 'login']
+        Note: 'People'
+      }
+      Table orders {
+        id bigint [pk]
+        user_id int [ref: > users.id]
+        status status [default: 'draft']
+        total "decimal(10,2)"
+      }
+      Table tags { id int [pk] }
+      Ref: orders.id <> tags.id
+      Ref named { orders.user_id > users.id [delete: cascade] }
+    `)
+    expect(doc.tables.map((t) => t.name)).toEqual(['users', 'orders', 'tags', 'orders_tags'])
+    const users = doc.tables[0]
+    expect(users.comment).toBe('People')
+    expect(users.columns[1]).toMatchObject({ name: 'email', type: 'varchar', length: 120, nullable: false, unique: true, comment: 'login' })
+    const orders = doc.tables[1]
+    expect(orders.columns.find((c) => c.name === 'status')).toMatchObject({ type: 'unknown', nativeType: 'status', serverDefault: "'draft'" })
+    expect(orders.columns.find((c) => c.name === 'total')).toMatchObject({ type: 'numeric', length: 10, scale: 2 })
+    expect(orders.foreignKeys.map((f) => [f.columns, f.refTable, f.onDelete, f.name])).toEqual([
+      [['user_id'], 'users', 'NO ACTION', null],
+      [['user_id'], 'users', 'CASCADE', 'named'],
+    ])
+    expect(doc.tables[3]).toMatchObject({ association: { names: ['tags', 'orders'] } })
+    expect(() => importDbml('Table t {\n  id int [pk\n}')).toThrow(/DBML line 3/)
+    expect(() => importDbml('Ref: a.id > b.id')).toThrow(/names a, which is not a table/)
   })
 })

@@ -306,7 +306,7 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
         <button className="btn small ghost" onClick={() => void downloadPng(designer(tabId).doc, theme)} title="Save the diagram as PNG" data-testid="dz-export-png">
           PNG
         </button>
-        <button className="btn small ghost" onClick={() => void importFile(tabId)} title="Read SQLAlchemy models (.py, parsed, never run) or CREATE TABLE statements (.sql) into this model">
+        <button className="btn small ghost" onClick={() => void importFile(tabId)} title="Read SQLAlchemy models (.py, parsed, never run), CREATE TABLE statements (.sql) or DBML (.dbml) into this model">
           Import…
         </button>
         <button className="btn small ghost" onClick={() => void reverse(tabId, handle)} title="Replace the model with the tables of this connection's database" data-testid="dz-reverse">
@@ -604,10 +604,10 @@ async function downloadPng(doc: ModelDocument, theme: 'light' | 'dark') {
 }
 
 async function importFile(tabId: string) {
-  const path = prompt('Import SQLAlchemy models (.py) or CREATE TABLE statements (.sql): a path on this machine')
+  const path = prompt('Import SQLAlchemy models (.py), CREATE TABLE statements (.sql) or DBML (.dbml): a path on this machine')
   if (!path) return
   try {
-    const r = await call('model.import', { format: /\.py$/i.test(path) ? 'sqlalchemy' : 'sql', path })
+    const r = await call('model.import', { format: /\.py$/i.test(path) ? 'sqlalchemy' : /\.dbml$/i.test(path) ? 'dbml' : 'sql', path })
     if (designer(tabId).doc.tables.length && !confirm(`Replace this model with the ${r.doc.tables.length} tables read from the file? (Undo brings the model back.)`)) return
     replaceDoc(tabId, r.doc)
     toast(r.warnings.length ? 'info' : 'success', `Read ${r.doc.tables.length} tables${r.warnings.length ? `; ${r.warnings.length} thing(s) left out: ${r.warnings.join(' ')}` : ''}`)
