@@ -165,6 +165,17 @@ describe.each(ENGINES)('migrations on $name keep the rows', ({ open }) => {
 })
 
 describe('migration plans', () => {
+  it('between two versions of a document, tables and columns are matched by their ids, so renames are renames', () => {
+    let v1 = emptyModel()
+    const t = addTable(v1, { className: 'Item' })
+    v1 = addColumn(t.doc, t.id, { name: 'label', type: 'text' }).doc
+    const label = v1.tables[0].columns[1].id
+    const v2 = renameTable(updateColumn(v1, t.id, label, { name: 'title' }), t.id, 'products')
+    const plan = planMigration(v1, v2, sqliteDialect)
+    expect(plan.summary).toEqual(['rename table items → products', 'rename column products.label → title'])
+    expect(plan.steps.map((s) => s.sql)).toEqual(['ALTER TABLE "items" RENAME TO "products"', 'ALTER TABLE "products" RENAME COLUMN "label" TO "title"'])
+  })
+
   it('SQLite renames in place and rebuilds what ALTER cannot do, with foreign keys off around it', () => {
     let from = emptyModel()
     const t = addTable(from, { name: 'items', columns: [] })

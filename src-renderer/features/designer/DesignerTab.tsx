@@ -60,6 +60,7 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
   const [pending, setPending] = useState<Connection | null>(null)
   const [search, setSearch] = useState('')
   const [plan, setPlan] = useState<MethodOutput<'model.diff'> | null>(null)
+  const [comparison, setComparison] = useState<{ plan: MethodOutput<'model.diff'>; file: string } | null>(null)
   const rf = useReactFlow()
   const problems = useMemo(() => validateModel(doc), [doc])
 
@@ -306,6 +307,17 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
         <button className="btn small ghost" onClick={() => void downloadPng(designer(tabId).doc, theme)} title="Save the diagram as PNG" data-testid="dz-export-png">
           PNG
         </button>
+        <button
+          className="btn small ghost"
+          onClick={() =>
+            void compareWithFile(tabId)
+              .then((c) => c && setComparison(c))
+              .catch((e) => toast('error', errorMessage(e)))
+          }
+          title="The migration from another version of this model (a saved file) to this one"
+        >
+          Compare…
+        </button>
         <button className="btn small ghost" onClick={() => void importFile(tabId)} title="Read SQLAlchemy models (.py, parsed, never run), CREATE TABLE statements (.sql) or DBML (.dbml) into this model">
           Import…
         </button>
@@ -360,6 +372,7 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
             </div>
           )}
           {plan && <MigrationDialog tabId={tabId} handle={handle} plan={plan} onClose={() => setPlan(null)} />}
+          {comparison && <MigrationDialog tabId={tabId} handle={handle} plan={comparison.plan} compareWith={comparison.file} onClose={() => setComparison(null)} />}
           {pending && <ConnectMenu tabId={tabId} doc={doc} conn={pending} onDone={() => setPending(null)} />}
         </div>
         <aside className="dz-side">
@@ -603,6 +616,16 @@ async function downloadPng(doc: ModelDocument, theme: 'light' | 'dark') {
   }
 }
 
+/** Another saved version of the model, and the migration from it to this one. */
+async function compareWithFile(tabId: string): Promise<{ plan: MethodOutput<'model.diff'>; file: string } | null> {
+  const recent = await call('model.recent', {}).catch(() => [] as string[])
+  const path = prompt('Compare with which saved model (a path on this machine)?', recent[0] ?? '')
+  if (!path) return null
+  const other = await call('model.open', { path })
+  const d = designer(tabId)
+  return { plan: await call('model.diffModels', { from: other.doc, to: d.doc, engine: d.engine }), file: other.path }
+}
+
 async function importFile(tabId: string) {
   const path = prompt('Import SQLAlchemy models (.py), CREATE TABLE statements (.sql) or DBML (.dbml): a path on this machine')
   if (!path) return
@@ -629,7 +652,7 @@ async function reverse(tabId: string, handle: string) {
 }
 
 /** What applying the model will do to the database, reviewed before anything runs. */
-function MigrationDialog({ tabId, handle, plan, onClose }: { tabId: string; handle: string; plan: MethodOutput<'model.diff'>; onClose: () => void }) {
+function MigrationDialog({ tabId, handle, plan, onClose, compareWith }: { tabId: string; handle: string; plan: MethodOutput<'model.diff'>; onClose: () => void; compareWith?: string }) {
   const name = useApp((s) => s.open[handle]?.name ?? 'the database')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
@@ -652,14 +675,14 @@ function MigrationDialog({ tabId, handle, plan, onClose }: { tabId: string; hand
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && !busy && onClose()}>
       <div className="modal dz-migration" role="dialog" aria-modal="true" aria-labelledby="dz-mig-title" data-testid="dz-migration" onKeyDown={(e) => e.key === 'Escape' && !busy && onClose()}>
         <header className="modal-head">
-          <h2 id="dz-mig-title">Apply the model to {name}</h2>
+          <h2 id="dz-mig-title">{compareWith ? `From ${compareWith.split(/[\\/]/).pop()} to this model` : `Apply the model to ${name}`}</h2>
           <button className="icon-button" onClick={onClose} disabled={busy} aria-label="Close">
             <Icon name="close" />
           </button>
         </header>
         <div className="modal-body">
           {plan.summary.length === 0 ? (
-            <p className="muted">The database already matches the model. Nothing to do.</p>
+            <p className="muted">{compareWith ? 'The two versions create the same database.' : 'The database already matches the model. Nothing to do.'}</p>
           ) : (
             <>
               <ul className="dz-summary" data-testid="dz-migration-summary">
@@ -676,7 +699,7 @@ function MigrationDialog({ tabId, handle, plan, onClose }: { tabId: string; hand
                   ))}
                 </ul>
               )}
-              <p className="muted small">It runs in one transaction: if any statement fails, nothing changes.</p>
+              <p className="muted small">{compareWith ? `The migration script between the versions, in ${designer(tabId).engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}'s dialect (the DDL tab's engine).` : 'It runs in one transaction: if any statement fails, nothing changes.'}</p>
               <pre className="mono dz-script" data-testid="dz-migration-script">
                 {plan.script}
               </pre>
@@ -696,9 +719,11 @@ function MigrationDialog({ tabId, handle, plan, onClose }: { tabId: string; hand
           <button className="btn" onClick={onClose} disabled={busy}>
             Cancel
           </button>
-          <button className="btn primary" onClick={() => void run()} disabled={busy || !plan.summary.length} data-testid="dz-migration-run">
-            {busy ? 'Running…' : 'Run migration'}
-          </button>
+          {!compareWith && (
+            <button className="btn primary" onClick={() => void run()} disabled={busy || !plan.summary.length} data-testid="dz-migration-run">
+              {busy ? 'Running…' : 'Run migration'}
+            </button>
+          )}
         </footer>
       </div>
     </div>
