@@ -159,3 +159,26 @@ test('designs two tables, connects them many-to-many, applies to SQLite, reverse
   await app.screenshot('49-designer-other-theme')
   await page.getByTestId('toggle-theme').click()
 })
+
+test('a saved model is listed under Recent models and opens again as it was', async ({ page }) => {
+  const app = new AppPage(page)
+  // Prompts take the path they suggest, as a person pressing Enter would.
+  page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? d.defaultValue() : undefined))
+  await app.open()
+  await page.getByTestId('connection-sample').click()
+  await page.getByTestId('welcome-designer').click()
+  await page.getByTestId('dz-add-table').click()
+  await page.getByTestId('dz-class-name').fill('Invoice')
+  await expect(page.getByTestId('dz-table-invoices')).toBeVisible()
+  // Ctrl+S asks where to save (the prompt's suggestion is accepted), then writes the file atomically.
+  await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } })
+  await page.keyboard.press('Control+S')
+  await expect(page.getByText(/^Saved .*Untitled-model\.schemist\.json$/)).toBeVisible()
+  await page.locator('[data-testid^="tab-"]', { hasText: 'New model' }).getByRole('button').click()
+  const recent = page.getByTestId('recent-models')
+  await expect(recent).toContainText('Untitled-model.schemist.json')
+  await app.screenshot('49b-recent-models')
+  await recent.getByRole('button', { name: 'Untitled-model.schemist.json' }).click()
+  await expect(page.getByTestId('dz-table-invoices')).toBeVisible()
+  await expect(page.locator('.dz-file')).toHaveText('Untitled-model.schemist.json')
+})

@@ -2,7 +2,9 @@ import { openDialog, useApp } from './store'
 import { Icon } from '../ui/icons'
 import { openSaved } from '../features/connections/actions'
 import { startPlayground } from '../features/playground/actions'
-import { openDesignerTab, openOrmTab, openQueryTab } from '../features/tabs/actions'
+import { openDesignerTab, openModelFile, openOrmTab, openQueryTab } from '../features/tabs/actions'
+import { useEffect, useState } from 'react'
+import { call } from '../bridge/client'
 
 const SHORTCUTS: [string, string][] = [
   ['Ctrl+N', 'New connection'],
@@ -19,6 +21,10 @@ export function Welcome() {
   const sampleId = useApp((s) => s.info?.sampleConnectionId)
   const handle = useApp((s) => s.activeHandle)
   const pgState = useApp((s) => s.playground?.state)
+  const [recent, setRecent] = useState<string[]>([])
+  useEffect(() => {
+    call('model.recent', {}).then(setRecent, () => setRecent([]))
+  }, [])
   return (
     <div className="welcome" data-testid="welcome">
       <div className="welcome-inner">
@@ -58,6 +64,22 @@ export function Welcome() {
             <span>Design tables and relationships on a canvas; get DDL and SQLAlchemy code; apply it to the active connection.</span>
           </button>
         </div>
+        {recent.length > 0 && (
+          <>
+            <h3>Recent models</h3>
+            <ul className="recent-models" data-testid="recent-models">
+              {recent.slice(0, 6).map((p) => (
+                <li key={p}>
+                  <button className="link" disabled={!handle} title={handle ? p : 'Open a connection first: the model applies to it'} onClick={() => handle && void openModelFile(handle, p)}>
+                    {/autosave-/.test(p) ? 'Unsaved model (autosaved) · ' : ''}
+                    {p.split(/[\\/]/).pop()}
+                  </button>
+                  <span className="muted small"> {p}</span>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
         <h3>Keyboard</h3>
         <dl className="shortcuts">
           {SHORTCUTS.map(([k, v]) => (

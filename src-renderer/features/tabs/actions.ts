@@ -84,6 +84,21 @@ export async function openDesignerTab(handle: string, o: { reverse?: boolean } =
   setState((s) => ({ tabs: [...s.tabs, { id, kind: 'designer', handle, title, doc }], activeTab: id, activeHandle: handle }))
 }
 
+/** A saved model (or an autosaved one) in the designer, tied to the active connection. */
+export async function openModelFile(handle: string, path: string) {
+  try {
+    const r = await call('model.open', { path })
+    const autosave = /autosave-[^/\\]*\.schemist\.json$/.test(r.path)
+    const n = nextDesigner++
+    const id = `designer:${handle}:${n}`
+    const title = `Model: ${r.doc.name}`
+    // An autosave is recovered as an unsaved model: Save asks where it should live.
+    setState((s) => ({ tabs: [...s.tabs, { id, kind: 'designer', handle, title, doc: r.doc, path: autosave ? undefined : r.path }], activeTab: id, activeHandle: handle }))
+  } catch (e) {
+    toast('error', errorMessage(e))
+  }
+}
+
 export function activateTab(id: string) {
   const tab = getState().tabs.find((t) => t.id === id)
   if (tab) setState({ activeTab: id, activeHandle: tab.handle })
