@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useState } from 'react'
 import {
   Background,
   BackgroundVariant,
@@ -16,19 +16,21 @@ import {
 } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
 import type { ModelDocument, ModelTable } from '../../../src-shared/model/document'
-import { addTable, connect, deleteTables, duplicateTables, markSynced, moveTables, RELATIONSHIP_KINDS, type RelationshipKind } from '../../../src-shared/model/edit'
+import { addTable, deleteTables, duplicateTables, moveTables } from '../../../src-shared/model/edit'
 import { autoLayout, NODE_WIDTH, nodeHeight } from '../../../src-shared/model/layout'
-import { modelSvg } from '../../../src-shared/model/svg'
-import { validateModel, type ModelProblem } from '../../../src-shared/model/validate'
+import { validateModel } from '../../../src-shared/model/validate'
 import { call, errorMessage } from '../../bridge/client'
 import type { MethodOutput } from '../../../src-shared/contract'
 import { toast, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
-import { refreshSchema } from '../connections/actions'
 import { TableNode, type TableNodeType } from './TableNode'
+import { buildEdges, buildNodes } from './graph'
+import { ConnectMenu } from './ConnectMenu'
+import { MigrationDialog } from './MigrationDialog'
+import { compareWithFile, downloadPng, downloadSvg, importFile, openModel, reverse, save } from './model-actions'
 import { RelationEdge, type RelationEdgeType } from './RelationEdge'
 import { Inspector } from './Inspector'
-import { designer, edit, initDesigner, redo, replaceDoc, requestFit, saveModel, select, setEngine, undo, useDesigners } from './designer-store'
+import { designer, edit, initDesigner, redo, requestFit, select, setEngine, undo, useDesigners } from './designer-store'
 
 // Props React Flow tracks by identity live outside the component, so they never look changed.
 const nodeTypes = { table: TableNode }
@@ -453,278 +455,6 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
             )}
           </div>
         </aside>
-      </div>
-    </div>
-  )
-}
-
-/** Table nodes for React Flow; unchanged tables keep their node object (and its measurements). */
-function buildNodes(prev: TableNodeType[], doc: ModelDocument, problems: ModelProblem[], matches: Set<string> | null, selection: string[]): TableNodeType[] {
-  const level = new Map<string, 'error' | 'warning'>()
-  for (const p of problems) if (p.level === 'error' || !level.has(p.tableId)) level.set(p.tableId, p.level)
-  const selected = new Set(selection)
-  const old = new Map(prev.map((n) => [n.id, n]))
-  return doc.tables.map((t) => {
-    const o = old.get(t.id)
-    const data = { table: t, fkColumns: new Set(t.foreignKeys.flatMap((f) => f.columns)), problems: level.get(t.id) ?? null, highlight: matches?.has(t.id) ?? false }
-    if (o && o.data.table === t && o.data.problems === data.problems && o.data.highlight === data.highlight && !!o.selected === selected.has(t.id)) return o
-    return o ? { ...o, position: t.position, data, selected: selected.has(t.id) } : { id: t.id, type: 'table' as const, position: t.position, data, selected: selected.has(t.id) }
-  })
-}
-
-/** Which column handle a foreign key leaves and enters by, so edges take the short way round. */
-function buildEdges(doc: ModelDocument, selectedFk: { table: string; fk: string } | null): RelationEdgeType[] {
-  const byName = new Map(doc.tables.map((t) => [`${t.schema ?? ''}.${t.name}`, t]))
-  const out: RelationEdgeType[] = []
-  for (const t of doc.tables) {
-    for (const f of t.foreignKeys) {
-      const ref = byName.get(`${f.refSchema ?? ''}.${f.refTable}`)
-      if (!ref) continue
-      const from = t.columns.find((c) => c.name === f.columns[0])
-      const to = ref.columns.find((c) => c.name === f.refColumns[0])
-      if (!from || !to) continue
-      const leftToRight = t.position.x <= ref.position.x
-      const unique = (f.columns.length === 1 && from.unique) || t.uniques.some((u) => u.columns.length === f.columns.length && u.columns.every((c) => f.columns.includes(c))) || (f.columns.length === t.columns.filter((c) => c.primaryKey > 0).length && f.columns.every((n) => (t.columns.find((c) => c.name === n)?.primaryKey ?? 0) > 0) && !t.association)
-      const many = unique ? '1' : 'N'
-      const one = t.columns.filter((c) => f.columns.includes(c.name)).every((c) => !c.nullable) ? '1' : '0..1'
-      const optional = t.columns.some((c) => f.columns.includes(c.name) && c.nullable)
-      // Edges always leave by a right-hand (source) handle and enter by a left-hand (target) one,
-      // so the edge runs from whichever table is further left.
-      out.push({
-        id: `${t.id}|${f.id}`,
-        source: leftToRight ? t.id : ref.id,
-        target: leftToRight ? ref.id : t.id,
-        sourceHandle: `${leftToRight ? from.id : to.id}:r`,
-        targetHandle: `${leftToRight ? to.id : from.id}:l`,
-        type: 'relation',
-        selected: selectedFk?.fk === f.id,
-        data: { from: leftToRight ? many : one, to: leftToRight ? one : many, title: `${t.name} → ${ref.name}`, optional },
-      })
-    }
-  }
-  return out
-}
-
-const KIND_LABEL: Record<RelationshipKind, string> = {
-  'many-to-one': 'Many-to-one',
-  'one-to-many': 'One-to-many',
-  'one-to-one': 'One-to-one',
-  'many-to-many': 'Many-to-many',
-}
-
-/** After a drag from one table (or column) to another: which relationship to draw. */
-function ConnectMenu({ tabId, doc, conn, onDone }: { tabId: string; doc: ModelDocument; conn: Connection; onDone: () => void }) {
-  const a = doc.tables.find((t) => t.id === conn.source)
-  const b = doc.tables.find((t) => t.id === conn.target)
-  const colOf = (h: string | null | undefined) => (h && h.includes(':') ? h.split(':')[0] : undefined)
-  if (!a || !b) return null
-  const fromColumn = colOf(conn.sourceHandle)
-  const toColumn = colOf(conn.targetHandle)
-  const fromName = fromColumn ? `${a.name}.${a.columns.find((c) => c.id === fromColumn)?.name}` : a.name
-  const toName = toColumn ? `${b.name}.${b.columns.find((c) => c.id === toColumn)?.name}` : b.name
-  const choose = (kind: RelationshipKind) => {
-    const cols = kind === 'many-to-many' ? {} : { fromColumn, toColumn }
-    edit(tabId, (x) => connect(x, { from: a.id, to: b.id, kind, ...cols }).doc)
-    onDone()
-  }
-  const explain: Record<RelationshipKind, string> = {
-    'many-to-one': `each ${a.name} row refers to one ${b.name} row (${fromColumn ? fromName : `a new ${a.name} column`} → ${toName})`,
-    'one-to-many': `each ${a.name} row has many ${b.name} rows (the key goes on ${b.name})`,
-    'one-to-one': `each ${a.name} row refers to at most one ${b.name} row, uniquely (uselist=False)`,
-    'many-to-many': `an association table links ${a.name} and ${b.name}, both keys its primary key`,
-  }
-  return (
-    <div className="dz-connect" role="dialog" aria-label="New relationship" data-testid="dz-connect">
-      <strong>
-        {fromName} → {toName}
-      </strong>
-      {RELATIONSHIP_KINDS.map((k) => (
-        <button key={k} onClick={() => choose(k)} data-testid={`dz-kind-${k}`}>
-          <span className="strong">{KIND_LABEL[k]}</span> <span className="muted small">{explain[k]}</span>
-        </button>
-      ))}
-      <button className="btn small ghost" onClick={onDone}>
-        Cancel
-      </button>
-    </div>
-  )
-}
-
-async function save(tabId: string, saveAs: boolean) {
-  const d = designer(tabId)
-  let path = d.path
-  if (!path || saveAs) {
-    const dir = useApp.getState().info?.dataDir ?? '.'
-    path = prompt('Save the model as (a path on this machine):', path ?? `${dir}/models/${d.doc.name.replace(/[^A-Za-z0-9_-]+/g, '-') || 'model'}.schemist.json`)
-    if (!path) return
-  }
-  await saveModel(tabId, path)
-}
-
-async function openModel(tabId: string) {
-  const recent = await call('model.recent', {}).catch(() => [] as string[])
-  const path = prompt(`Open a model file (a path on this machine).${recent.length ? `\nRecent:\n${recent.slice(0, 5).join('\n')}` : ''}`, recent[0] ?? '')
-  if (!path) return
-  try {
-    const r = await call('model.open', { path })
-    replaceDoc(tabId, r.doc, r.path)
-  } catch (e) {
-    toast('error', errorMessage(e))
-  }
-}
-
-function fileName(doc: ModelDocument, ext: string): string {
-  return `${doc.name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-|-$/g, '') || 'model'}.${ext}`
-}
-
-function download(blob: Blob, name: string) {
-  const url = URL.createObjectURL(blob)
-  const a = document.createElement('a')
-  a.href = url
-  a.download = name
-  document.body.appendChild(a)
-  a.click()
-  a.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
-}
-
-function downloadSvg(doc: ModelDocument, theme: 'light' | 'dark') {
-  download(new Blob([modelSvg(doc, theme)], { type: 'image/svg+xml' }), fileName(doc, 'svg'))
-}
-
-/** The same SVG drawn onto a canvas at twice the size, for a crisp PNG. */
-async function downloadPng(doc: ModelDocument, theme: 'light' | 'dark') {
-  const svg = modelSvg(doc, theme)
-  const m = /width="(\d+)" height="(\d+)"/.exec(svg)
-  const [w, h] = m ? [Number(m[1]), Number(m[2])] : [800, 600]
-  const scale = Math.min(2, 16000 / Math.max(w, h))
-  const img = new Image()
-  img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`
-  try {
-    await img.decode()
-    const canvas = document.createElement('canvas')
-    canvas.width = Math.round(w * scale)
-    canvas.height = Math.round(h * scale)
-    const ctx = canvas.getContext('2d')!
-    ctx.scale(scale, scale)
-    ctx.drawImage(img, 0, 0, w, h)
-    const blob = await new Promise<Blob | null>((r) => canvas.toBlob(r, 'image/png'))
-    if (!blob) throw new Error('the diagram is too large for one image')
-    download(blob, fileName(doc, 'png'))
-  } catch (e) {
-    toast('error', `Could not make the PNG: ${errorMessage(e)}`)
-  }
-}
-
-/** Another saved version of the model, and the migration from it to this one. */
-async function compareWithFile(tabId: string): Promise<{ plan: MethodOutput<'model.diff'>; file: string } | null> {
-  const recent = await call('model.recent', {}).catch(() => [] as string[])
-  const path = prompt('Compare with which saved model (a path on this machine)?', recent[0] ?? '')
-  if (!path) return null
-  const other = await call('model.open', { path })
-  const d = designer(tabId)
-  return { plan: await call('model.diffModels', { from: other.doc, to: d.doc, engine: d.engine }), file: other.path }
-}
-
-async function importFile(tabId: string) {
-  const path = prompt('Import SQLAlchemy models (.py), CREATE TABLE statements (.sql) or DBML (.dbml): a path on this machine')
-  if (!path) return
-  try {
-    const r = await call('model.import', { format: /\.py$/i.test(path) ? 'sqlalchemy' : /\.dbml$/i.test(path) ? 'dbml' : 'sql', path })
-    if (designer(tabId).doc.tables.length && !confirm(`Replace this model with the ${r.doc.tables.length} tables read from the file? (Undo brings the model back.)`)) return
-    replaceDoc(tabId, r.doc)
-    toast(r.warnings.length ? 'info' : 'success', `Read ${r.doc.tables.length} tables${r.warnings.length ? `; ${r.warnings.length} thing(s) left out: ${r.warnings.join(' ')}` : ''}`)
-  } catch (e) {
-    toast('error', errorMessage(e))
-  }
-}
-
-async function reverse(tabId: string, handle: string) {
-  const d = designer(tabId)
-  if (d.doc.tables.length && !confirm('Replace this model with the tables of the database? (Undo brings the model back.)')) return
-  try {
-    const doc = await call('model.reverse', { handle })
-    replaceDoc(tabId, doc)
-    toast('success', `Read ${doc.tables.length} tables from the database`)
-  } catch (e) {
-    toast('error', errorMessage(e))
-  }
-}
-
-/** What applying the model will do to the database, reviewed before anything runs. */
-function MigrationDialog({ tabId, handle, plan, onClose, compareWith }: { tabId: string; handle: string; plan: MethodOutput<'model.diff'>; onClose: () => void; compareWith?: string }) {
-  const name = useApp((s) => s.open[handle]?.name ?? 'the database')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const run = async () => {
-    setBusy(true)
-    setError(null)
-    try {
-      const r = await call('model.migrate', { handle, doc: designer(tabId).doc })
-      edit(tabId, (x) => markSynced(x))
-      toast('success', r.ran ? `Applied ${r.summary.length} change(s) to ${name}` : `${name} already matches the model`)
-      void refreshSchema(handle)
-      onClose()
-    } catch (e) {
-      setError(errorMessage(e))
-    } finally {
-      setBusy(false)
-    }
-  }
-  return (
-    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && !busy && onClose()}>
-      <div className="modal dz-migration" role="dialog" aria-modal="true" aria-labelledby="dz-mig-title" data-testid="dz-migration" onKeyDown={(e) => e.key === 'Escape' && !busy && onClose()}>
-        <header className="modal-head">
-          <h2 id="dz-mig-title">{compareWith ? `From ${compareWith.split(/[\\/]/).pop()} to this model` : `Apply the model to ${name}`}</h2>
-          <button className="icon-button" onClick={onClose} disabled={busy} aria-label="Close">
-            <Icon name="close" />
-          </button>
-        </header>
-        <div className="modal-body">
-          {plan.summary.length === 0 ? (
-            <p className="muted">{compareWith ? 'The two versions create the same database.' : 'The database already matches the model. Nothing to do.'}</p>
-          ) : (
-            <>
-              <ul className="dz-summary" data-testid="dz-migration-summary">
-                {plan.summary.map((x, i) => (
-                  <li key={i}>{x}</li>
-                ))}
-              </ul>
-              {plan.warnings.length > 0 && (
-                <ul className="dz-problems-inline" data-testid="dz-migration-warnings">
-                  {plan.warnings.map((w, i) => (
-                    <li key={i} className="warning">
-                      {w}
-                    </li>
-                  ))}
-                </ul>
-              )}
-              <p className="muted small">{compareWith ? `The migration script between the versions, in ${designer(tabId).engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}'s dialect (the DDL tab's engine).` : 'It runs in one transaction: if any statement fails, nothing changes.'}</p>
-              <pre className="mono dz-script" data-testid="dz-migration-script">
-                {plan.script}
-              </pre>
-            </>
-          )}
-          {error && (
-            <p className="dz-problems-inline error" role="alert" data-testid="dz-migration-error">
-              {error}
-            </p>
-          )}
-        </div>
-        <footer className="modal-foot">
-          <button className="btn ghost" onClick={() => void navigator.clipboard?.writeText(plan.script)} disabled={!plan.summary.length}>
-            Copy script
-          </button>
-          <span className="spacer" />
-          <button className="btn" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          {!compareWith && (
-            <button className="btn primary" onClick={() => void run()} disabled={busy || !plan.summary.length} data-testid="dz-migration-run">
-              {busy ? 'Running…' : 'Run migration'}
-            </button>
-          )}
-        </footer>
       </div>
     </div>
   )

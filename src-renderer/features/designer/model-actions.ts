@@ -1,0 +1,109 @@
+import type { ModelDocument } from '../../../src-shared/model/document'
+import type { MethodOutput } from '../../../src-shared/contract'
+import { modelSvg } from '../../../src-shared/model/svg'
+import { call, errorMessage } from '../../bridge/client'
+import { toast, useApp } from '../../app/store'
+import { designer, replaceDoc, saveModel } from './designer-store'
+
+/* The designer's file and database commands: save, open, import, compare, reverse engineer, export pictures. */
+
+export async function save(tabId: string, saveAs: boolean) {
+  const d = designer(tabId)
+  let path = d.path
+  if (!path || saveAs) {
+    const dir = useApp.getState().info?.dataDir ?? '.'
+    path = prompt('Save the model as (a path on this machine):', path ?? `${dir}/models/${d.doc.name.replace(/[^A-Za-z0-9_-]+/g, '-') || 'model'}.schemist.json`)
+    if (!path) return
+  }
+  await saveModel(tabId, path)
+}
+
+export async function openModel(tabId: string) {
+  const recent = await call('model.recent', {}).catch(() => [] as string[])
+  const path = prompt(`Open a model file (a path on this machine).${recent.length ? `\nRecent:\n${recent.slice(0, 5).join('\n')}` : ''}`, recent[0] ?? '')
+  if (!path) return
+  try {
+    const r = await call('model.open', { path })
+    replaceDoc(tabId, r.doc, r.path)
+  } catch (e) {
+    toast('error', errorMessage(e))
+  }
+}
+
+function fileName(doc: ModelDocument, ext: string): string {
+  return `${doc.name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-|-$/g, '') || 'model'}.${ext}`
+}
+
+function download(blob: Blob, name: string) {
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}
+
+export function downloadSvg(doc: ModelDocument, theme: 'light' | 'dark') {
+  download(new Blob([modelSvg(doc, theme)], { type: 'image/svg+xml' }), fileName(doc, 'svg'))
+}
+
+/** The same SVG drawn onto a canvas at twice the size, for a crisp PNG. */
+export async function downloadPng(doc: ModelDocument, theme: 'light' | 'dark') {
+  const svg = modelSvg(doc, theme)
+  const m = /width="(\d+)" height="(\d+)"/.exec(svg)
+  const [w, h] = m ? [Number(m[1]), Number(m[2])] : [800, 600]
+  const scale = Math.min(2, 16000 / Math.max(w, h))
+  const img = new Image()
+  img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`
+  try {
+    await img.decode()
+    const canvas = document.createElement('canvas')
+    canvas.width = Math.round(w * scale)
+    canvas.height = Math.round(h * scale)
+    const ctx = canvas.getContext('2d')!
+    ctx.scale(scale, scale)
+    ctx.drawImage(img, 0, 0, w, h)
+    const blob = await new Promise<Blob | null>((r) => canvas.toBlob(r, 'image/png'))
+    if (!blob) throw new Error('the diagram is too large for one image')
+    download(blob, fileName(doc, 'png'))
+  } catch (e) {
+    toast('error', `Could not make the PNG: ${errorMessage(e)}`)
+  }
+}
+
+/** Another saved version of the model, and the migration from it to this one. */
+export async function compareWithFile(tabId: string): Promise<{ plan: MethodOutput<'model.diff'>; file: string } | null> {
+  const recent = await call('model.recent', {}).catch(() => [] as string[])
+  const path = prompt('Compare with which saved model (a path on this machine)?', recent[0] ?? '')
+  if (!path) return null
+  const other = await call('model.open', { path })
+  const d = designer(tabId)
+  return { plan: await call('model.diffModels', { from: other.doc, to: d.doc, engine: d.engine }), file: other.path }
+}
+
+export async function importFile(tabId: string) {
+  const path = prompt('Import SQLAlchemy models (.py), CREATE TABLE statements (.sql) or DBML (.dbml): a path on this machine')
+  if (!path) return
+  try {
+    const r = await call('model.import', { format: /\.py$/i.test(path) ? 'sqlalchemy' : /\.dbml$/i.test(path) ? 'dbml' : 'sql', path })
+    if (designer(tabId).doc.tables.length && !confirm(`Replace this model with the ${r.doc.tables.length} tables read from the file? (Undo brings the model back.)`)) return
+    replaceDoc(tabId, r.doc)
+    toast(r.warnings.length ? 'info' : 'success', `Read ${r.doc.tables.length} tables${r.warnings.length ? `; ${r.warnings.length} thing(s) left out: ${r.warnings.join(' ')}` : ''}`)
+  } catch (e) {
+    toast('error', errorMessage(e))
+  }
+}
+
+export async function reverse(tabId: string, handle: string) {
+  const d = designer(tabId)
+  if (d.doc.tables.length && !confirm('Replace this model with the tables of the database? (Undo brings the model back.)')) return
+  try {
+    const doc = await call('model.reverse', { handle })
+    replaceDoc(tabId, doc)
+    toast('success', `Read ${doc.tables.length} tables from the database`)
+  } catch (e) {
+    toast('error', errorMessage(e))
+  }
+}
