@@ -14,13 +14,7 @@ import { applyMigration, planAgainstDatabase } from '../model/apply-migration'
 import { planMigration } from '../model/migrate'
 import { applyModel } from '../model/apply-model'
 import { schemaToModel } from '../model/reverse'
-import { exportSqlalchemy } from '../model/sqlalchemy-export'
-import { readSqlalchemy } from '../model/sqlalchemy-import'
-import { exportTypescript } from '../model/typescript-export'
-import { exportDbml } from '../model/dbml-export'
-import { importDbml } from '../model/dbml-import'
-import { importSqlDdl, readText } from '../model/sql-import'
-import { basename } from 'node:path'
+import { EXPORTERS, importModel } from '../model/formats'
 
 
 /** One handler per contract method; each is a thin call into a service. */
@@ -130,13 +124,8 @@ export function createHandlers(s: Services): Handlers {
     'model.diff': async ({ handle, doc }) => planAgainstDatabase(s.connections.driver(handle), doc),
     'model.migrate': async ({ handle, doc }) => applyMigration(s.connections.driver(handle), doc),
     'model.diffModels': async ({ from, to, engine }) => planMigration(from, to, dialectFor(engine)),
-    'model.export': async ({ doc, format }) => ({ code: format === 'typescript' ? exportTypescript(doc) : format === 'dbml' ? exportDbml(doc) : exportSqlalchemy(doc) }),
-    'model.import': async ({ format, path, text }) => {
-      if (format === 'sqlalchemy') return readSqlalchemy({ path, text })
-      const source = text ?? (await readText(path))
-      const name = path ? basename(path) : undefined
-      return { doc: format === 'sql' ? await importSqlDdl(source, name) : importDbml(source, name), warnings: [] }
-    },
+    'model.export': async ({ doc, format }) => ({ code: EXPORTERS[format](doc) }),
+    'model.import': async ({ format, path, text }) => importModel(format, { path, text }),
     'model.open': async ({ path }) => s.models.open(path),
     'model.save': async ({ path, doc }) => s.models.save(path, doc),
     'model.recent': async () => s.models.recent(),

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises'
 import { AppError } from '../../src-shared/errors'
-import { parseModelDocument, type ModelDocument } from '../../src-shared/model/document'
+import type { ModelDocument } from '../../src-shared/model/document'
 import { validateModel } from '../../src-shared/model/validate'
 import { dialectFor, openDriver } from '../db/open-driver'
 import { writeFileAtomic } from '../db/atomic-write'
@@ -9,32 +8,24 @@ import { applyModel } from '../model/apply-model'
 import { applyMigration, planAgainstDatabase } from '../model/apply-migration'
 import { planMigration } from '../model/migrate'
 import { schemaToModel } from '../model/reverse'
-import { exportSqlalchemy } from '../model/sqlalchemy-export'
-import { readSqlalchemy } from '../model/sqlalchemy-import'
-import { exportTypescript } from '../model/typescript-export'
-import { exportDbml } from '../model/dbml-export'
-import { importDbml } from '../model/dbml-import'
-import { importSqlDdl, readText } from '../model/sql-import'
-import { modelSvg } from '../../src-shared/model/svg'
+import { EXPORTERS, importModel, type ExportFormat, type ImportFormat } from '../model/formats'
+import { readModelFile } from '../model/model-files'
 import { parseConnectionArg } from './connection-arg'
 
 type Flags = Map<string, string | true>
 
-async function readModel(path: string | undefined): Promise<ModelDocument> {
-  if (!path) throw new AppError('BAD_REQUEST', 'Give a model file (.json saved by the designer)')
-  const text = await readFile(path, 'utf8').catch(() => {
-    throw new AppError('FILE_NOT_FOUND', `No such file: ${path}`)
-  })
-  try {
-    return parseModelDocument(JSON.parse(text))
-  } catch (e) {
-    throw new AppError('BAD_REQUEST', `${path}: ${(e as Error).message}`)
-  }
+/** Write a model to --out, or print it. */
+async function emitModel(doc: ModelDocument, flags: Flags, out: (s: string) => void) {
+  const target = flags.get('out')
+  if (typeof target === 'string') {
+    await writeFileAtomic(target, JSON.stringify(doc, null, 2) + '\n', 0o644)
+    out(`Wrote ${doc.tables.length} tables to ${target}`)
+  } else out(JSON.stringify(doc, null, 2))
 }
 
 /** `schemist ddl <model> --dialect sqlite|postgres` */
 export async function ddlCommand(path: string | undefined, flags: Flags, out: (s: string) => void): Promise<void> {
-  const doc = await readModel(path)
+  const doc = await readModelFile(path)
   const dialect = (flags.get('dialect') as string | undefined) ?? 'sqlite'
   if (dialect !== 'sqlite' && dialect !== 'postgres') throw new AppError('BAD_REQUEST', `--dialect is sqlite or postgres, not ${dialect}`)
   const problems = validateModel(doc)
@@ -43,24 +34,17 @@ export async function ddlCommand(path: string | undefined, flags: Flags, out: (s
   out(flags.has('json') ? JSON.stringify({ statements: ddl.statements, problems }, null, 2) : ddl.script.trimEnd())
 }
 
-/** `schemist export sqlalchemy <model>` */
+/** `schemist export sqlalchemy|typescript|dbml|svg <model>` */
 export async function exportCommand(format: string | undefined, path: string | undefined, out: (s: string) => void): Promise<void> {
-  const exporters: Record<string, (d: ModelDocument) => string> = { sqlalchemy: exportSqlalchemy, typescript: exportTypescript, svg: (d) => modelSvg(d), dbml: exportDbml }
-  const fn = format ? exporters[format] : undefined
-  if (!fn) throw new AppError('BAD_REQUEST', 'export sqlalchemy|typescript|dbml|svg <model>')
-  out(fn(await readModel(path)).trimEnd())
+  if (!format || !(format in EXPORTERS)) throw new AppError('BAD_REQUEST', `export ${Object.keys(EXPORTERS).join('|')} <model>`)
+  out(EXPORTERS[format as ExportFormat](await readModelFile(path)).trimEnd())
 }
 
 /** `schemist reverse <connection> [--out model.json]`: a live database as a model document. */
 export async function reverseCommand(conn: string | undefined, flags: Flags, out: (s: string) => void): Promise<void> {
   const d = await openDriver(parseConnectionArg(conn))
   try {
-    const doc = schemaToModel(await d.dialect.introspect(d), d.dialect)
-    const target = flags.get('out')
-    if (typeof target === 'string') {
-      await writeFileAtomic(target, JSON.stringify(doc, null, 2) + '\n', 0o644)
-      out(`Wrote ${doc.tables.length} tables to ${target}`)
-    } else out(JSON.stringify(doc, null, 2))
+    await emitModel(schemaToModel(await d.dialect.introspect(d), d.dialect), flags, out)
   } finally {
     await d.close()
   }
@@ -68,7 +52,7 @@ export async function reverseCommand(conn: string | undefined, flags: Flags, out
 
 /** `schemist apply <model> --connection <c>`: create_all in one transaction. */
 export async function applyCommand(path: string | undefined, flags: Flags, out: (s: string) => void): Promise<void> {
-  const doc = await readModel(path)
+  const doc = await readModelFile(path)
   const d = await openDriver(parseConnectionArg(flags.get('connection') as string | undefined, { create: true }))
   try {
     const r = await applyModel(d, doc)
@@ -83,10 +67,10 @@ export async function applyCommand(path: string | undefined, flags: Flags, out: 
  * first model to the second) to the model; `--apply` runs it in one transaction.
  */
 export async function diffCommand(modelPath: string | undefined, other: string | undefined, flags: Flags, out: (s: string) => void): Promise<void> {
-  const doc = await readModel(modelPath)
+  const doc = await readModelFile(modelPath)
   if (!other) throw new AppError('BAD_REQUEST', 'diff <model.json> <connection | other-model.json>')
   if (other.endsWith('.json')) {
-    const to = await readModel(other)
+    const to = await readModelFile(other)
     const dialect = (flags.get('dialect') as string | undefined) ?? 'sqlite'
     if (dialect !== 'sqlite' && dialect !== 'postgres') throw new AppError('BAD_REQUEST', `--dialect is sqlite or postgres, not ${dialect}`)
     const plan = planMigration(doc, to, dialectFor(dialect))
@@ -110,12 +94,7 @@ function formatPlan(plan: { summary: string[]; warnings: string[]; script: strin
 /** `schemist import sqlalchemy <file.py> [--out model.json]` */
 export async function importCommand(format: string | undefined, path: string | undefined, flags: Flags, out: (s: string) => void): Promise<void> {
   if (!['sqlalchemy', 'sql', 'dbml'].includes(format ?? '') || !path) throw new AppError('BAD_REQUEST', 'import sqlalchemy|sql|dbml <file> [--out model.json]')
-  const { doc, warnings } =
-    format === 'sqlalchemy' ? await readSqlalchemy({ path }) : { doc: format === 'sql' ? await importSqlDdl(await readText(path)) : importDbml(await readText(path)), warnings: [] as string[] }
+  const { doc, warnings } = await importModel(format as ImportFormat, { path })
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`)
-  const target = flags.get('out')
-  if (typeof target === 'string') {
-    await writeFileAtomic(target, JSON.stringify(doc, null, 2) + '\n', 0o644)
-    out(`Wrote ${doc.tables.length} tables to ${target}`)
-  } else out(JSON.stringify(doc, null, 2))
+  await emitModel(doc, flags, out)
 }

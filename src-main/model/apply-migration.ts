@@ -1,9 +1,9 @@
 import { AppError } from '../../src-shared/errors'
 import type { ModelDocument } from '../../src-shared/model/document'
-import { validateModel } from '../../src-shared/model/validate'
 import type { Driver } from '../db/driver'
 import { planMigration, type MigrationPlan } from './migrate'
 import { schemaToModel } from './reverse'
+import { refuseInvalid } from './apply-model'
 
 /** The migration from what the database is now to the model: read the database, then plan. */
 export async function planAgainstDatabase(d: Driver, doc: ModelDocument): Promise<MigrationPlan> {
@@ -17,8 +17,7 @@ export async function planAgainstDatabase(d: Driver, doc: ModelDocument): Promis
  * rolls all of it back, and the error says which statement failed.
  */
 export async function applyMigration(d: Driver, doc: ModelDocument): Promise<MigrationPlan & { ran: number }> {
-  const errors = validateModel(doc).filter((p) => p.level === 'error')
-  if (errors.length) throw new AppError('BAD_REQUEST', `The model has ${errors.length} error(s); fix them first: ${errors.map((e) => e.message).join(' ')}`, { problems: errors })
+  refuseInvalid(doc)
   const plan = await planAgainstDatabase(d, doc)
   if (plan.steps.length === 0) return { ...plan, ran: 0 }
   for (const s of plan.before) await d.query(s)

@@ -17,8 +17,7 @@ export interface ApplyModelResult {
  * with errors is refused before anything runs.
  */
 export async function applyModel(d: Driver, doc: ModelDocument): Promise<ApplyModelResult> {
-  const errors = validateModel(doc).filter((p) => p.level === 'error')
-  if (errors.length) throw new AppError('BAD_REQUEST', `The model has ${errors.length} error(s); fix them first: ${errors.map((e) => e.message).join(' ')}`, { problems: errors })
+  refuseInvalid(doc)
   const live = await d.dialect.introspect(d)
   const exists = (schema: string | null, name: string) =>
     live.tables.some((t) => t.name === name && d.dialect.qualify(t.schema, t.name) === d.dialect.qualify(schema, name))
@@ -40,4 +39,10 @@ export async function applyModel(d: Driver, doc: ModelDocument): Promise<ApplyMo
     throw new AppError(e instanceof AppError ? e.code : 'SQL_ERROR', `${msg}. Nothing was created. The statement was: ${current.split('\n')[0]}${current.includes('\n') ? ' …' : ''}`, { statement: current })
   }
   return { created: missing.map((t) => t.name), skipped, statements }
+}
+
+/** Nothing runs for a model with errors: the message lists them. */
+export function refuseInvalid(doc: ModelDocument): void {
+  const errors = validateModel(doc).filter((p) => p.level === 'error')
+  if (errors.length) throw new AppError('BAD_REQUEST', `The model has ${errors.length} error(s); fix them first: ${errors.map((e) => e.message).join(' ')}`, { problems: errors })
 }

@@ -1,5 +1,5 @@
 import type { ModelDocument } from '../../src-shared/model/document'
-import { primaryKeyColumns } from '../../src-shared/schema'
+import { isUniqueKey, primaryKeyColumns, typeLabel } from '../../src-shared/schema'
 
 const ident = (n: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(n) ? n : `"${n.replaceAll('"', '\\"')}"`)
 const str = (s: string) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`
@@ -22,7 +22,7 @@ export function exportDbml(doc: ModelDocument): string {
         settings.push(`default: ${/^-?\d+(\.\d+)?$/.test(d) ? d : /^'(.*)'$/s.test(d) ? str(d.slice(1, -1).replaceAll("''", "'")) : /^(true|false|null)$/i.test(d) ? d.toLowerCase() : `\`${d}\``}`)
       }
       if (c.comment) settings.push(`note: ${str(c.comment)}`)
-      const type = c.type === 'unknown' ? c.nativeType || 'text' : c.length != null ? `${c.type}(${c.length}${c.scale != null ? `,${c.scale}` : ''})` : c.type
+      const type = c.type === 'unknown' && !c.nativeType ? 'text' : typeLabel(c)
       out.push(`  ${ident(c.name)} ${/^[A-Za-z_][A-Za-z0-9_(),]*$/.test(type) ? type : `"${type}"`}${settings.length ? ` [${settings.join(', ')}]` : ''}`)
     }
     const indexes = [
@@ -36,7 +36,7 @@ export function exportDbml(doc: ModelDocument): string {
   }
   for (const t of doc.tables)
     for (const f of t.foreignKeys) {
-      const one = f.columns.length === 1 && t.columns.find((c) => c.name === f.columns[0])?.unique
+      const one = isUniqueKey(t, f.columns)
       const cols = (xs: string[]) => (xs.length === 1 ? ident(xs[0]) : `(${xs.map(ident).join(', ')})`)
       const settings = [f.onDelete !== 'NO ACTION' ? `delete: ${f.onDelete.toLowerCase()}` : '', f.onUpdate !== 'NO ACTION' ? `update: ${f.onUpdate.toLowerCase()}` : ''].filter(Boolean)
       out.push(`Ref${f.name ? ` ${ident(f.name)}` : ''}: ${full(t.schema, t.name)}.${cols(f.columns)} ${one ? '-' : '>'} ${full(f.refSchema, f.refTable)}.${cols(f.refColumns)}${settings.length ? ` [${settings.join(', ')}]` : ''}`)

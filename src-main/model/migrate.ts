@@ -1,6 +1,7 @@
+import { primaryKeyColumns } from '../../src-shared/schema'
 import type { ModelColumn, ModelDocument, ModelForeignKey, ModelTable } from '../../src-shared/model/document'
 import type { Dialect } from '../db/dialect'
-import { columnSql, createTableSql } from './ddl'
+import { columnSql, createIndexSql, createTableSql, foreignKeySql } from './ddl'
 import { dependencyOrder, toSchemaTable } from './model-ddl'
 
 /**
@@ -58,7 +59,6 @@ function matchBy<F extends { id: string; name: string }, T extends { id: string;
 }
 
 const sameType = (a: ModelColumn, b: ModelColumn) => a.type === b.type && (a.length ?? null) === (b.length ?? null) && (a.scale ?? null) === (b.scale ?? null) && (a.type !== 'unknown' || a.nativeType.toLowerCase() === b.nativeType.toLowerCase())
-const pkOf = (t: ModelTable) => t.columns.filter((c) => c.primaryKey > 0).sort((a, b) => a.primaryKey - b.primaryKey).map((c) => c.name)
 
 export function planMigration(from: ModelDocument, to: ModelDocument, d: Dialect, views: LiveView[] = []): MigrationPlan {
   const q = (n: string) => d.quoteIdent(n)
@@ -69,7 +69,7 @@ export function planMigration(from: ModelDocument, to: ModelDocument, d: Dialect
   const step = (sql: string, note: string) => steps.push({ sql, note })
 
   // Where a single INTEGER PRIMARY KEY is the row id, it autoincrements whatever the model says.
-  const autoinc = (t: ModelTable, c: ModelColumn) => c.autoincrement || (d.capabilities.rowidKeys && c.type === 'integer' && c.primaryKey === 1 && pkOf(t).length === 1)
+  const autoinc = (t: ModelTable, c: ModelColumn) => c.autoincrement || (d.capabilities.rowidKeys && c.type === 'integer' && c.primaryKey === 1 && primaryKeyColumns(t).length === 1)
   const tkey = (t: { name: string; schema?: string | null }) => `${t.schema ?? ''}\u0000${t.name}`
   const tableMatch = matchBy(from.tables, to.tables, (x) => tkey({ name: x.name, schema: (x as ModelTable).schema ?? null }))
   // Column matches per matched table, and how old names map to new ones.
@@ -146,7 +146,7 @@ export function planMigration(from: ModelDocument, to: ModelDocument, d: Dialect
       ckAdd: t.checks.filter((x) => !f.checks.some((c) => x.expression === c.expression)),
       ixDrop: f.indexes.filter((i) => !t.indexes.some((j) => j.name === i.name && j.unique === i.unique && (j.where ?? null) === (i.where ?? null) && JSON.stringify(j.columns) === JSON.stringify(mapCols(f.name, i.columns)))),
       ixAdd: t.indexes.filter((j) => !f.indexes.some((i) => j.name === i.name && j.unique === i.unique && (j.where ?? null) === (i.where ?? null) && JSON.stringify(j.columns) === JSON.stringify(mapCols(f.name, i.columns)))),
-      pkChanged: JSON.stringify(pkOf(t)) !== JSON.stringify(mapCols(f.name, pkOf(f))),
+      pkChanged: JSON.stringify(primaryKeyColumns(t)) !== JSON.stringify(mapCols(f.name, primaryKeyColumns(f))),
       triggers: t.columns.filter((c) => c.onUpdate && (!m.has(c.id) || m.get(c.id)!.onUpdate !== c.onUpdate)),
     }
     changes.push(ch)
@@ -172,7 +172,7 @@ export function planMigration(from: ModelDocument, to: ModelDocument, d: Dialect
     step(create, `create table ${t.name}`)
     for (const ix of indexes) step(ix, `index on ${t.name}`)
     summary.push(`create table ${t.name}`)
-    for (const c of t.columns) if (c.onUpdate) for (const s of d.touchTriggerSql(t.schema, t.name, c.name, c.onUpdate, pkOf(t))) step(s, `${t.name}.${c.name} on update`)
+    for (const c of t.columns) if (c.onUpdate) for (const s of d.touchTriggerSql(t.schema, t.name, c.name, c.onUpdate, primaryKeyColumns(t))) step(s, `${t.name}.${c.name} on update`)
     // 4. A table split out of another is filled from the source's distinct rows while the source still has them.
     if (t.copyFrom) {
       const src = from.tables.find((x) => x.name === t.copyFrom!.table)
@@ -181,7 +181,7 @@ export function planMigration(from: ModelDocument, to: ModelDocument, d: Dialect
         const pairs = Object.entries(t.copyFrom.columns).filter(([, old]) => src.columns.some((c) => c.name === old))
         const srcName = newTableName.get(src.name) ?? src.name
         const srcQ = d.qualify(src.schema, srcName)
-        const keyCols = pkOf(t).map((k) => t.copyFrom!.columns[k]).filter(Boolean)
+        const keyCols = primaryKeyColumns(t).map((k) => t.copyFrom!.columns[k]).filter(Boolean)
         const where = keyCols.length ? ` WHERE ${keyCols.map((k) => `${q(k)} IS NOT NULL`).join(' AND ')}` : ''
         step(`INSERT INTO ${qt(t)} (${pairs.map(([n]) => q(n)).join(', ')}) SELECT DISTINCT ${pairs.map(([, o]) => q(o)).join(', ')} FROM ${srcQ}${where}`, `fill ${t.name} from ${srcName}`)
         summary.push(`copy ${pairs.map(([, o]) => o).join(', ')} from ${srcName} into ${t.name}`)
@@ -198,7 +198,7 @@ export function planMigration(from: ModelDocument, to: ModelDocument, d: Dialect
     for (const c of ch.added) summary.push(`add column ${t.name}.${c.name}`)
     for (const c of ch.dropped) summary.push(`drop column ${t.name}.${c.name}`)
     for (const [o, n] of ch.altered) summary.push(`change column ${t.name}.${n.name}${sameType(o, n) ? '' : ` type ${o.type} → ${n.type}`}${o.nullable !== n.nullable ? (n.nullable ? ' nullable' : ' NOT NULL') : ''}${(o.serverDefault ?? null) !== (n.serverDefault ?? null) ? ` default ${n.serverDefault ?? 'none'}` : ''}${o.unique !== n.unique ? (n.unique ? ' unique' : ' not unique') : ''}`)
-    if (ch.pkChanged) summary.push(`primary key of ${t.name} → (${pkOf(t).join(', ')})`)
+    if (ch.pkChanged) summary.push(`primary key of ${t.name} → (${primaryKeyColumns(t).join(', ')})`)
     for (const fk of ch.fkAdd) summary.push(`add foreign key ${t.name}(${fk.columns.join(', ')}) → ${fk.refTable}`)
     for (const fk of ch.fkDrop) summary.push(`drop foreign key ${f.name}(${fk.columns.join(', ')}) → ${fk.refTable}`)
     for (const x of [...ch.uqAdd, ...ch.uqDrop]) summary.push(`${ch.uqAdd.includes(x) ? 'add' : 'drop'} unique (${x.columns.join(', ')}) on ${t.name}`)
@@ -223,8 +223,8 @@ export function planMigration(from: ModelDocument, to: ModelDocument, d: Dialect
       for (const [o, n] of ch.renamed) step(`ALTER TABLE ${T} RENAME COLUMN ${q(o.name)} TO ${q(n.name)}`, `rename column ${t.name}.${o.name} to ${n.name}`)
       for (const c of ch.added) step(`ALTER TABLE ${T} ADD COLUMN ${columnSql(c, d, false)}`, `add column ${t.name}.${c.name}`)
       for (const ix of ch.ixDrop) step(`DROP INDEX ${d.qualify(t.schema, ix.name)}`, `drop index ${ix.name}`)
-      for (const ix of ch.ixAdd) step(indexSql(d, t, ix), `create index ${ix.name}`)
-      for (const c of ch.triggers) for (const s of d.touchTriggerSql(t.schema, t.name, c.name, c.onUpdate!, pkOf(t))) step(s, `${t.name}.${c.name} on update`)
+      for (const ix of ch.ixAdd) step(createIndexSql(t, ix, d), `create index ${ix.name}`)
+      for (const c of ch.triggers) for (const s of d.touchTriggerSql(t.schema, t.name, c.name, c.onUpdate!, primaryKeyColumns(t))) step(s, `${t.name}.${c.name} on update`)
       continue
     }
 
@@ -236,7 +236,7 @@ export function planMigration(from: ModelDocument, to: ModelDocument, d: Dialect
       if (c.name) step(alter.dropConstraint(t.schema, t.name, 'check', c.name, []), `drop check ${c.name}`)
       else warnings.push(`The check (${c.expression}) on ${t.name} has no name, so it cannot be dropped by name; it stays.`)
     }
-    if (ch.pkChanged && pkOf(f).length) step(alter.dropConstraint(t.schema, t.name, 'primary', f.primaryKeyName, pkOf(f)), `drop primary key of ${t.name}`)
+    if (ch.pkChanged && primaryKeyColumns(f).length) step(alter.dropConstraint(t.schema, t.name, 'primary', f.primaryKeyName, primaryKeyColumns(f)), `drop primary key of ${t.name}`)
     for (const [o, n] of ch.altered) if (o.unique && !n.unique) step(alter.dropConstraint(t.schema, t.name, 'unique', null, [o.name]), `${t.name}.${o.name} no longer unique`)
     for (const [o, n] of ch.renamed) step(`ALTER TABLE ${T} RENAME COLUMN ${q(o.name)} TO ${q(n.name)}`, `rename column ${t.name}.${o.name} to ${n.name}`)
     for (const c of ch.dropped) step(`ALTER TABLE ${T} DROP COLUMN ${q(c.name)}`, `drop column ${t.name}.${c.name}`)
@@ -248,11 +248,11 @@ export function planMigration(from: ModelDocument, to: ModelDocument, d: Dialect
       if (o.nullable !== n.nullable && n.primaryKey === 0) step(alter.setNotNull(T, n.name, !n.nullable), `${t.name}.${n.name} ${n.nullable ? 'nullable' : 'NOT NULL'}`)
       if (!o.unique && n.unique) step(`ALTER TABLE ${T} ADD UNIQUE (${q(n.name)})`, `${t.name}.${n.name} unique`)
     }
-    if (ch.pkChanged && pkOf(t).length) step(`ALTER TABLE ${T} ADD ${t.primaryKeyName ? `CONSTRAINT ${q(t.primaryKeyName)} ` : ''}PRIMARY KEY (${pkOf(t).map(q).join(', ')})`, `primary key of ${t.name}`)
+    if (ch.pkChanged && primaryKeyColumns(t).length) step(`ALTER TABLE ${T} ADD ${t.primaryKeyName ? `CONSTRAINT ${q(t.primaryKeyName)} ` : ''}PRIMARY KEY (${primaryKeyColumns(t).map(q).join(', ')})`, `primary key of ${t.name}`)
     for (const u of ch.uqAdd) step(`ALTER TABLE ${T} ADD ${u.name ? `CONSTRAINT ${q(u.name)} ` : ''}UNIQUE (${u.columns.map(q).join(', ')})`, `unique (${u.columns.join(', ')})`)
     for (const c of ch.ckAdd) step(`ALTER TABLE ${T} ADD ${c.name ? `CONSTRAINT ${q(c.name)} ` : ''}CHECK (${c.expression})`, `check (${c.expression})`)
-    for (const ix of ch.ixAdd) step(indexSql(d, t, ix), `create index ${ix.name}`)
-    for (const c of ch.triggers) for (const s of d.touchTriggerSql(t.schema, t.name, c.name, c.onUpdate!, pkOf(t))) step(s, `${t.name}.${c.name} on update`)
+    for (const ix of ch.ixAdd) step(createIndexSql(t, ix, d), `create index ${ix.name}`)
+    for (const c of ch.triggers) for (const s of d.touchTriggerSql(t.schema, t.name, c.name, c.onUpdate!, primaryKeyColumns(t))) step(s, `${t.name}.${c.name} on update`)
     for (const fk of ch.fkAdd) lateFks.push({ t, fk })
   }
 
@@ -261,11 +261,11 @@ export function planMigration(from: ModelDocument, to: ModelDocument, d: Dialect
     const names = new Set(rebuild.flatMap((ch) => [ch.t.name, ch.f.name]))
     const affected = views.filter((v) => [...names].some((n) => v.definition.toLowerCase().includes(n.toLowerCase())))
     for (const v of affected) step(`DROP VIEW ${d.qualify(v.schema, v.name)}`, `drop view ${v.name} while its tables are rebuilt`)
-    for (const ch of rebuild) rebuildTable(ch.t, ch.f, colMatch.get(ch.t.id)!)
+    for (const ch of rebuild) rebuildTable(ch.t, colMatch.get(ch.t.id)!)
     for (const v of affected) step(`CREATE VIEW ${d.qualify(v.schema, v.name)} AS ${v.definition}`, `view ${v.name} again`)
   }
 
-  function rebuildTable(t: ModelTable, f: ModelTable, m: Map<string, ModelColumn>) {
+  function rebuildTable(t: ModelTable, m: Map<string, ModelColumn>) {
     const tmp = `_schemist_new_${t.name}`
     const table = toSchemaTable({ ...t, name: tmp })
     const [create] = createTableSql({ ...table, indexes: [] }, d)
@@ -278,18 +278,12 @@ export function planMigration(from: ModelDocument, to: ModelDocument, d: Dialect
     step(`INSERT INTO ${d.qualify(t.schema, tmp)} (${pairs.map(([n]) => q(n)).join(', ')}) SELECT ${pairs.map(([, e]) => e).join(', ')} FROM ${qt(t)}`, `rebuild ${t.name}: copy the rows`)
     step(`DROP TABLE ${qt(t)}`, `rebuild ${t.name}: drop the old table`)
     step(`ALTER TABLE ${d.qualify(t.schema, tmp)} RENAME TO ${q(t.name)}`, `rebuild ${t.name}: rename the new table`)
-    for (const ix of t.indexes) step(indexSql(d, t, ix), `rebuild ${t.name}: index ${ix.name}`)
-    for (const c of t.columns) if (c.onUpdate) for (const s of d.touchTriggerSql(t.schema, t.name, c.name, c.onUpdate, pkOf(t))) step(s, `${t.name}.${c.name} on update`)
-    void f
+    for (const ix of t.indexes) step(createIndexSql(t, ix, d), `rebuild ${t.name}: index ${ix.name}`)
+    for (const c of t.columns) if (c.onUpdate) for (const s of d.touchTriggerSql(t.schema, t.name, c.name, c.onUpdate, primaryKeyColumns(t))) step(s, `${t.name}.${c.name} on update`)
   }
 
   // 6. Foreign keys added once every table has its new shape.
-  for (const { t, fk } of lateFks) {
-    let s = `ALTER TABLE ${qt(t)} ADD ${fk.name ? `CONSTRAINT ${q(fk.name)} ` : ''}FOREIGN KEY (${fk.columns.map(q).join(', ')}) REFERENCES ${d.qualify(fk.refSchema, fk.refTable)} (${fk.refColumns.map(q).join(', ')})`
-    if (fk.onDelete !== 'NO ACTION') s += ` ON DELETE ${fk.onDelete}`
-    if (fk.onUpdate !== 'NO ACTION') s += ` ON UPDATE ${fk.onUpdate}`
-    step(s, `foreign key ${t.name}(${fk.columns.join(', ')}) → ${fk.refTable}`)
-  }
+  for (const { t, fk } of lateFks) step(`ALTER TABLE ${qt(t)} ADD ${foreignKeySql(fk, d)}`, `foreign key ${t.name}(${fk.columns.join(', ')}) → ${fk.refTable}`)
 
   // 7. Tables that are gone, referencing ones first.
   const dropOrder = dependencyOrder(dropped).order.reverse()
@@ -302,8 +296,4 @@ export function planMigration(from: ModelDocument, to: ModelDocument, d: Dialect
   const guards = rebuild.length ? d.rebuildGuards : { before: [], check: null, after: [] }
   const script = [...guards.before.map((s) => `${s};`), steps.length ? 'BEGIN;' : '', ...steps.map((s) => `-- ${s.note}\n${s.sql};`), guards.check ? `-- must return no rows:\n${guards.check};` : '', steps.length ? 'COMMIT;' : '', ...guards.after.map((s) => `${s};`)].filter(Boolean).join('\n')
   return { before: guards.before, steps, check: guards.check, after: guards.after, warnings, summary, script: script + '\n' }
-}
-
-function indexSql(d: Dialect, t: ModelTable, ix: ModelTable['indexes'][number]): string {
-  return `CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX ${d.quoteIdent(ix.name)} ON ${d.qualify(t.schema, t.name)} (${ix.columns.map((c) => d.quoteIdent(c)).join(', ')})${ix.where ? ` WHERE ${ix.where}` : ''}`
 }

@@ -1,7 +1,7 @@
-import type { Table } from '../../src-shared/schema'
+import { primaryKeyColumns, type Table } from '../../src-shared/schema'
 import type { ModelDocument, ModelTable } from '../../src-shared/model/document'
 import type { Dialect } from '../db/dialect'
-import { createTableSql } from './ddl'
+import { createTableSql, foreignKeySql } from './ddl'
 
 /** A model table as the shared schema model's table (what DDL, the ORM and introspection speak). */
 export function toSchemaTable(t: ModelTable): Table {
@@ -71,14 +71,9 @@ export function modelDdl(doc: ModelDocument, d: Dialect, only?: Set<string>): Mo
     const inline = { ...table, foreignKeys: table.foreignKeys.filter((_, i) => !late.has(`${t.id}:${i}`)) }
     statements.push(...createTableSql(inline, d))
     table.foreignKeys.forEach((f, i) => {
-      if (!late.has(`${t.id}:${i}`)) return
-      const q = (n: string) => d.quoteIdent(n)
-      let s = `ALTER TABLE ${d.qualify(t.schema, t.name)} ADD ${f.name ? `CONSTRAINT ${q(f.name)} ` : ''}FOREIGN KEY (${f.columns.map(q).join(', ')}) REFERENCES ${d.qualify(f.refSchema, f.refTable)} (${f.refColumns.map(q).join(', ')})`
-      if (f.onDelete !== 'NO ACTION') s += ` ON DELETE ${f.onDelete}`
-      if (f.onUpdate !== 'NO ACTION') s += ` ON UPDATE ${f.onUpdate}`
-      after.push(s)
+      if (late.has(`${t.id}:${i}`)) after.push(`ALTER TABLE ${d.qualify(t.schema, t.name)} ADD ${foreignKeySql(f, d)}`)
     })
-    const pk = t.columns.filter((c) => c.primaryKey > 0).sort((a, b) => a.primaryKey - b.primaryKey).map((c) => c.name)
+    const pk = primaryKeyColumns(t)
     for (const c of t.columns) if (c.onUpdate) after.push(...d.touchTriggerSql(t.schema, t.name, c.name, c.onUpdate, pk))
   }
   statements.push(...after)

@@ -19,26 +19,9 @@ export class ModelFiles {
 
   async open(path: string): Promise<{ path: string; doc: ModelDocument }> {
     const full = resolve(path)
-    let text: string
-    try {
-      text = await readFile(full, 'utf8')
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code
-      throw new AppError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'BAD_REQUEST', code === 'ENOENT' ? `No file at ${full}` : `Cannot read ${full}: ${(e as Error).message}`)
-    }
-    let json: unknown
-    try {
-      json = JSON.parse(text)
-    } catch {
-      throw new AppError('BAD_REQUEST', `${full} is not JSON, so it is not a Schemist model.`)
-    }
-    try {
-      const doc = parseModelDocument(json)
-      await this.remember(full)
-      return { path: full, doc }
-    } catch (e) {
-      throw new AppError('BAD_REQUEST', (e as Error).message)
-    }
+    const doc = await readModelFile(full)
+    await this.remember(full)
+    return { path: full, doc }
   }
 
   async save(path: string, doc: ModelDocument): Promise<{ path: string }> {
@@ -60,5 +43,32 @@ export class ModelFiles {
   private async remember(path: string): Promise<void> {
     const list = [path, ...(await this.recent()).filter((p) => p !== path)].slice(0, MAX_RECENT)
     await writeFileAtomic(this.recentPath, JSON.stringify(list, null, 2))
+  }
+}
+
+/** A text file's contents, or an error that says what is wrong. */
+export async function readTextFile(path: string | undefined): Promise<string> {
+  if (!path) throw new AppError('BAD_REQUEST', 'Give a file or its text')
+  try {
+    return await readFile(path, 'utf8')
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    throw new AppError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'BAD_REQUEST', code === 'ENOENT' ? `No file at ${path}` : `Cannot read ${path}: ${(e as Error).message}`)
+  }
+}
+
+/** A saved model document, checked: not JSON, not a model, damaged, or from a newer Schemist each say so. */
+export async function readModelFile(path: string | undefined): Promise<ModelDocument> {
+  const text = await readTextFile(path)
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    throw new AppError('BAD_REQUEST', `${path} is not JSON, so it is not a Schemist model.`)
+  }
+  try {
+    return parseModelDocument(json)
+  } catch (e) {
+    throw new AppError('BAD_REQUEST', `${path}: ${(e as Error).message}`)
   }
 }

@@ -1,5 +1,5 @@
-import type { DatabaseSchema, Table } from '../../src-shared/schema'
-import { isAssociationTable } from '../../src-shared/schema'
+import type { DatabaseSchema } from '../../src-shared/schema'
+import { isAssociationTable, isUniqueKey } from '../../src-shared/schema'
 import { className, manyToOneName, plural, singular, tableNameFor } from '../../src-shared/naming'
 import { emptyModel, newId, type ModelDocument, type ModelForeignKey, type ModelTable } from '../../src-shared/model/document'
 import { autoLayout } from '../../src-shared/model/layout'
@@ -19,10 +19,6 @@ export function schemaToModel(schema: DatabaseSchema, d: Dialect, name = schema.
   const doc = emptyModel(name)
   const tables = schema.tables.filter((t) => t.kind === 'table')
   const local = (s: string | null) => (isDefaultSchema(d, s) ? null : s)
-  const uniqueFk = (t: Table, cols: string[]) =>
-    (cols.length === 1 && t.columns.find((c) => c.name === cols[0])?.unique) ||
-    t.uniques.some((u) => u.columns.length === cols.length && u.columns.every((c) => cols.includes(c))) ||
-    (t.columns.filter((c) => c.primaryKey > 0).length === cols.length && cols.every((n) => (t.columns.find((c) => c.name === n)?.primaryKey ?? 0) > 0))
   doc.tables = tables.map((t): ModelTable => {
     const cls = className(t.name)
     const association = isAssociationTable(t)
@@ -35,7 +31,7 @@ export function schemaToModel(schema: DatabaseSchema, d: Dialect, name = schema.
           ? undefined
           : {
               name: manyToOneName(f.columns, f.refTable),
-              backPopulates: uniqueFk(t, f.columns) ? singular(t.name) : plural(t.name),
+              backPopulates: isUniqueKey(t, f.columns) ? singular(t.name) : plural(t.name),
               cascade: [],
               passiveDeletes: false,
               lazy: 'select',

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AppError } from '../../src-shared/errors'
@@ -36,12 +35,4 @@ export async function importSqlDdl(sql: string, name = 'Imported model'): Promis
     await d.close()
     rmSync(dir, { recursive: true, force: true })
   }
-}
-
-/** A text file's contents, or a clear error. */
-export async function readText(path: string | undefined): Promise<string> {
-  if (!path) throw new AppError('BAD_REQUEST', 'Give a file or its text')
-  return readFile(path, 'utf8').catch(() => {
-    throw new AppError('FILE_NOT_FOUND', `No such file: ${path}`)
-  })
 }

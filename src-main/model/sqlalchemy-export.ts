@@ -1,5 +1,5 @@
 import type { ModelColumn, ModelDocument, ModelTable } from '../../src-shared/model/document'
-import { primaryKeyColumns } from '../../src-shared/schema'
+import { isUniqueKey, primaryKeyColumns } from '../../src-shared/schema'
 import { tableNameFor } from '../../src-shared/naming'
 
 /**
@@ -87,9 +87,8 @@ function pyLiteral(v: unknown): string {
   if (typeof v === 'boolean') return v ? 'True' : 'False'
   if (typeof v === 'number') return String(v)
   if (typeof v === 'string') return str(v)
-  return repr(v)
+  return JSON.stringify(v)
 }
-const repr = (v: unknown) => JSON.stringify(v)
 
 /** Types `Mapped[...]` would imply, spelled out for `Table(...)` columns. */
 const TABLE_TYPES: Record<string, string> = {
@@ -276,11 +275,4 @@ export function exportSqlalchemy(doc: ModelDocument): string {
     head.push('', '')
   }
   return head.join('\n') + body.join('\n\n\n') + '\n'
-}
-
-function isUniqueKey(t: ModelTable, cols: string[]): boolean {
-  if (cols.length === 1 && t.columns.find((c) => c.name === cols[0])?.unique) return true
-  const pk = primaryKeyColumns(t)
-  if (pk.length === cols.length && cols.every((c) => pk.includes(c))) return true
-  return t.uniques.some((u) => u.columns.length === cols.length && u.columns.every((c) => cols.includes(c)))
 }

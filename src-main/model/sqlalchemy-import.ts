@@ -7,8 +7,6 @@ import { blankTable, emptyModel, newId, type ModelColumn, type ModelDocument, ty
 import { newColumn } from '../../src-shared/model/edit'
 import { autoLayout } from '../../src-shared/model/layout'
 import { tableNameFor } from '../../src-shared/naming'
-import { readFile } from 'node:fs/promises'
-import { basename } from 'node:path'
 import { AppError } from '../../src-shared/errors'
 
 /**
@@ -31,7 +29,6 @@ type Py =
   | { k: 'dict'; entries: [Py, Py][] }
   | { k: 'other'; text: string }
 
-export class SqlalchemyImportError extends Error {}
 
 function pyString(raw: string): string {
   const m = /^([rRbBuUfF]*)("""|'''|"|')([\s\S]*)\2$/.exec(raw)
@@ -62,7 +59,7 @@ export function importSqlalchemy(code: string, name = 'Imported model'): { doc: 
   if (syntaxError) {
     const at = (syntaxError as SyntaxNode).from
     const line = code.slice(0, at).split('\n').length
-    throw new SqlalchemyImportError(`Python syntax error on line ${line}: ${code.split('\n')[line - 1]?.trim() ?? ''}`)
+    throw new AppError('BAD_REQUEST', `Python syntax error on line ${line}: ${code.split('\n')[line - 1]?.trim() ?? ''}`)
   }
 
   function expr(n: SyntaxNode): Py {
@@ -424,23 +421,6 @@ export function importSqlalchemy(code: string, name = 'Imported model'): { doc: 
     }
   }
   for (const t of doc.tables) if (t.association && t.foreignKeys.length === 2) for (const f of t.foreignKeys) delete f.orm
-  if (doc.tables.length === 0) throw new SqlalchemyImportError('No mapped classes or Table(...) definitions were found in the file.')
+  if (doc.tables.length === 0) throw new AppError('BAD_REQUEST', 'No mapped classes or Table(...) definitions were found in the file.')
   return { doc: autoLayout(doc), warnings }
-}
-
-/** Import from a file or from text, with errors a person can act on. */
-export async function readSqlalchemy(o: { path?: string; text?: string }): Promise<{ doc: ModelDocument; warnings: string[] }> {
-  let code = o.text
-  if (code == null) {
-    if (!o.path) throw new AppError('BAD_REQUEST', 'Give a .py file or its text')
-    code = await readFile(o.path, 'utf8').catch(() => {
-      throw new AppError('FILE_NOT_FOUND', `No such file: ${o.path}`)
-    })
-  }
-  try {
-    return importSqlalchemy(code, o.path ? basename(o.path).replace(/\.py$/, '') : 'Imported model')
-  } catch (e) {
-    if (e instanceof SqlalchemyImportError) throw new AppError('BAD_REQUEST', e.message)
-    throw e
-  }
 }

@@ -1,4 +1,5 @@
 import type { ModelColumn, ModelDocument } from '../../src-shared/model/document'
+import { isUniqueKey } from '../../src-shared/schema'
 
 const TS_TYPES: Record<ModelColumn['type'], string> = {
   integer: 'number',
@@ -39,7 +40,7 @@ export function exportTypescript(doc: ModelDocument): string {
     for (const other of doc.tables)
       for (const f of other.foreignKeys) {
         if (!f.orm?.backPopulates || other.association || `${f.refSchema ?? ''}.${f.refTable}` !== `${t.schema ?? ''}.${t.name}`) continue
-        const one = (f.columns.length === 1 && other.columns.find((c) => c.name === f.columns[0])?.unique) || false
+        const one = isUniqueKey(other, f.columns)
         out.push(`  ${prop(f.orm.backPopulates)}?: ${one ? `${other.className} | null` : `${other.className}[]`}`)
       }
     for (const a of doc.tables) {

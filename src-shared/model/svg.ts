@@ -1,4 +1,5 @@
 import type { ModelDocument, ModelTable } from './document'
+import { isUniqueKey, typeLabel } from '../schema'
 import { NODE_HEADER, NODE_ROW, NODE_WIDTH, nodeHeight } from './layout'
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
@@ -8,10 +9,6 @@ const THEMES = {
   dark: { bg: '#15171c', node: '#1b1e24', head: '#232730', border: '#2c313c', text: '#e6e8ee', muted: '#6f7787', accent: '#6aa8ff', key: '#e6b450', edge: '#6f7787', assoc: '#8e8cf0' },
 }
 
-function typeLabel(c: ModelTable['columns'][number]): string {
-  if (c.type === 'unknown') return c.nativeType || '?'
-  return c.length != null ? `${c.type}(${c.length}${c.scale != null ? `,${c.scale}` : ''})` : c.type
-}
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s)
 
@@ -45,7 +42,7 @@ export function modelSvg(doc: ModelDocument, theme: 'light' | 'dark' = 'light'):
       const y1 = rowY(t, f.columns[0])
       const y2 = rowY(ref, f.refColumns[0])
       const mid = right ? Math.max(x1 + 20, (x1 + x2) / 2) : Math.min(x1 - 20, (x1 + x2) / 2)
-      const unique = f.columns.length === 1 && t.columns.find((x) => x.name === f.columns[0])?.unique
+      const unique = isUniqueKey(t, f.columns)
       const optional = t.columns.some((x) => f.columns.includes(x.name) && x.nullable)
       out.push(`<path d="M${x1} ${y1} H${mid} V${y2} H${x2}" fill="none" stroke="${c.edge}" stroke-width="1.4"${optional ? ' stroke-dasharray="5 4"' : ''}/>`)
       out.push(`<text x="${x1 + (right ? 6 : -6)}" y="${y1 - 4}" fill="${c.muted}" font-size="10" font-weight="600" text-anchor="${right ? 'start' : 'end'}">${unique ? '1' : 'N'}</text>`)

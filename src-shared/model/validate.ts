@@ -1,4 +1,4 @@
-import { primaryKeyColumns } from '../schema'
+import { isUniqueKey, primaryKeyColumns } from '../schema'
 import type { ModelDocument, ModelTable } from './document'
 
 export interface ModelProblem {
@@ -82,12 +82,7 @@ export function validateModel(doc: ModelDocument): ModelProblem[] {
         err(`${label}: ${f.refColumns.filter((_, i) => !refCols[i]).join(', ')} is not a column of ${f.refTable}.`, colIds[0]?.id)
         continue
       }
-      const refPk = primaryKeyColumns(ref)
-      const isKey =
-        (refPk.length === f.refColumns.length && refPk.every((n) => f.refColumns.includes(n))) ||
-        (f.refColumns.length === 1 && refCols[0]!.unique) ||
-        ref.uniques.some((u) => u.columns.length === f.refColumns.length && u.columns.every((n) => f.refColumns.includes(n)))
-      if (!isKey) err(`${label}: ${f.refTable}(${f.refColumns.join(', ')}) is neither its primary key nor unique, so PostgreSQL refuses the foreign key.`, colIds[0]?.id)
+      if (!isUniqueKey(ref, f.refColumns)) err(`${label}: ${f.refTable}(${f.refColumns.join(', ')}) is neither its primary key nor unique, so PostgreSQL refuses the foreign key.`, colIds[0]?.id)
       f.columns.forEach((_, i) => {
         const a = colIds[i]!
         const b = refCols[i]!

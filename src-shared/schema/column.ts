@@ -46,3 +46,9 @@ export const columnSchema = z.object({
   comment: z.string().optional(),
 })
 export type Column = z.infer<typeof columnSchema>
+
+/** How a column's type reads in the designer, the diagram and DBML: `varchar(40)`, `numeric(10,2)`, or the engine's own name. */
+export function typeLabel(c: Pick<Column, 'type' | 'nativeType' | 'length' | 'scale'>): string {
+  if (c.type === 'unknown') return c.nativeType || '?'
+  return c.length != null ? `${c.type}(${c.length}${c.scale != null ? `,${c.scale}` : ''})` : c.type
+}

@@ -39,3 +39,11 @@ export function isAssociationTable(t: Pick<Table, 'foreignKeys' | 'columns'> & {
   const fkCols = t.foreignKeys.flatMap((f) => f.columns)
   return fkCols.length === t.columns.length && fkCols.every((c) => pk.has(c)) && pk.size === fkCols.length
 }
+
+/** Whether these columns hold each value at most once: the primary key, a UNIQUE column, or a UNIQUE constraint on exactly them. */
+export function isUniqueKey(t: Pick<Table, 'columns' | 'uniques'>, cols: string[]): boolean {
+  if (cols.length === 1 && t.columns.find((c) => c.name === cols[0])?.unique) return true
+  const pk = primaryKeyColumns(t)
+  if (pk.length === cols.length && cols.every((c) => pk.includes(c))) return true
+  return t.uniques.some((u) => u.columns.length === cols.length && u.columns.every((c) => cols.includes(c)))
+}

@@ -3,6 +3,7 @@ import { Handle, Position, type NodeProps, type Node } from '@xyflow/react'
 import type { ModelTable } from '../../../src-shared/model/document'
 import { NODE_HEADER, NODE_ROW, NODE_WIDTH } from '../../../src-shared/model/layout'
 import { Icon } from '../../ui/icons'
+import { typeLabel } from '../../../src-shared/schema'
 
 export type TableNodeData = {
   table: ModelTable
@@ -13,11 +14,6 @@ export type TableNodeData = {
 }
 export type TableNodeType = Node<TableNodeData, 'table'>
 
-export function typeLabel(c: ModelTable['columns'][number]): string {
-  if (c.type === 'unknown') return c.nativeType || '?'
-  if (c.length != null) return `${c.type}(${c.length}${c.scale != null ? `,${c.scale}` : ''})`
-  return c.type
-}
 
 /** One table on the canvas: its name, then a row per column with type and markers, and a handle on each side of every row. */
 export const TableNode = memo(function TableNode({ data, selected }: NodeProps<TableNodeType>) {

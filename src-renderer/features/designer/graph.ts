@@ -1,4 +1,5 @@
 import type { ModelDocument } from '../../../src-shared/model/document'
+import { isUniqueKey } from '../../../src-shared/schema'
 import type { ModelProblem } from '../../../src-shared/model/validate'
 import type { TableNodeType } from './TableNode'
 import type { RelationEdgeType } from './RelationEdge'
@@ -31,7 +32,7 @@ export function buildEdges(doc: ModelDocument, selectedFk: { table: string; fk: 
       const to = ref.columns.find((c) => c.name === f.refColumns[0])
       if (!from || !to) continue
       const leftToRight = t.position.x <= ref.position.x
-      const unique = (f.columns.length === 1 && from.unique) || t.uniques.some((u) => u.columns.length === f.columns.length && u.columns.every((c) => f.columns.includes(c))) || (f.columns.length === t.columns.filter((c) => c.primaryKey > 0).length && f.columns.every((n) => (t.columns.find((c) => c.name === n)?.primaryKey ?? 0) > 0) && !t.association)
+      const unique = isUniqueKey(t, f.columns)
       const many = unique ? '1' : 'N'
       const one = t.columns.filter((c) => f.columns.includes(c.name)).every((c) => !c.nullable) ? '1' : '0..1'
       const optional = t.columns.some((c) => f.columns.includes(c.name) && c.nullable)
