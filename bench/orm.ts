@@ -45,21 +45,34 @@ function freshDb(seed: boolean): string {
   return path
 }
 
-type Lane = {
-  insert(path: string): Promise<number>
-  loadSelectin(path: string): Promise<number>
-  loadJoined(path: string): Promise<number>
-  flushUpdate(path: string): Promise<number>
+/**
+ * A lane opens one connection and keeps it for all its runs, as the app keeps a tab's
+ * connection (for Schemist, its SQLite worker thread), so every lane is measured warmed up.
+ */
+type Lane<C> = {
+  open(path: string): Promise<C>
+  close(c: C): Promise<void>
+  insert(c: C): Promise<number>
+  loadSelectin(c: C): Promise<number>
+  loadJoined(c: C): Promise<number>
+  flushUpdate(c: C): Promise<number>
 }
+type Work = Exclude<keyof Lane<unknown>, 'open' | 'close'>
 
 // ---- raw better-sqlite3 --------------------------------------------------------------------
-const raw: Lane = {
-  async insert(path) {
+const raw: Lane<Database.Database> = {
+  async open(path) {
     const db = new Database(path)
     db.pragma('synchronous = NORMAL')
+    return db
+  },
+  async close(db) {
+    db.close()
+  },
+  async insert(db) {
     const u = db.prepare('INSERT INTO users (name, email) VALUES (?, ?)')
     const p = db.prepare('INSERT INTO posts (user_id, title, body) VALUES (?, ?, ?)')
-    const t = await time(() =>
+    return time(() =>
       db.transaction(() => {
         for (let i = 0; i < USERS; i++) {
           const id = u.run(`user ${i}`, `user${i}@example.com`).lastInsertRowid
@@ -68,12 +81,9 @@ const raw: Lane = {
         }
       })(),
     )
-    db.close()
-    return t
   },
-  async loadSelectin(path) {
-    const db = new Database(path)
-    const t = await time(() => {
+  async loadSelectin(db) {
+    return time(() => {
       const users = db.prepare('SELECT id, name, email FROM users ORDER BY id LIMIT ?').all(LOAD) as { id: number; posts?: unknown[] }[]
       const byId = new Map(users.map((x) => [x.id, Object.assign(x, { posts: [] as unknown[] })]))
       for (let i = 0; i < users.length; i += 500) {
@@ -82,12 +92,9 @@ const raw: Lane = {
         for (const r of rows) byId.get(r.user_id)!.posts!.push(r)
       }
     })
-    db.close()
-    return t
   },
-  async loadJoined(path) {
-    const db = new Database(path)
-    const t = await time(() => {
+  async loadJoined(db) {
+    return time(() => {
       const rows = db.prepare('SELECT u.id, u.name, u.email, p.id AS pid, p.user_id, p.title, p.body FROM (SELECT * FROM users ORDER BY id LIMIT ?) AS u LEFT JOIN posts p ON p.user_id = u.id').all(LOAD) as { id: number; pid: number }[]
       const byId = new Map<number, { posts: unknown[] }>()
       for (const r of rows) {
@@ -96,35 +103,32 @@ const raw: Lane = {
         if (r.pid) u.posts.push(r)
       }
     })
-    db.close()
-    return t
   },
-  async flushUpdate(path) {
-    const db = new Database(path)
-    db.pragma('synchronous = NORMAL')
+  async flushUpdate(db) {
     const users = db.prepare('SELECT id, name, email FROM users').all() as { id: number; name: string }[]
     for (const u of users) u.name = `${u.name}!`
     const upd = db.prepare('UPDATE users SET name = ? WHERE id = ?')
-    const t = await time(() => db.transaction(() => users.forEach((u) => upd.run(u.name, u.id)))())
-    db.close()
-    return t
+    return time(() => db.transaction(() => users.forEach((u) => upd.run(u.name, u.id)))())
   },
 }
 
 // ---- Schemist's session manager -------------------------------------------------------------
 type U = { name: string; email: string; posts: object[] }
-async function openSession(path: string) {
-  const driver = await SqliteDriver.open({ engine: 'sqlite', path, create: false, readOnly: false })
-  await driver.query('PRAGMA synchronous = NORMAL')
-  const registry = new Registry(await driver.dialect.introspect(driver), driver.dialect)
-  return { driver, registry, session: new Session(driver, registry, { expireOnCommit: false }) }
-}
-const ours: Lane = {
-  async insert(path) {
-    const { driver, registry, session: s } = await openSession(path)
+type Ours = { driver: SqliteDriver; registry: Registry }
+const ours: Lane<Ours> = {
+  async open(path) {
+    const driver = await SqliteDriver.open({ engine: 'sqlite', path, create: false, readOnly: false })
+    await driver.query('PRAGMA synchronous = NORMAL')
+    return { driver, registry: new Registry(await driver.dialect.introspect(driver), driver.dialect) }
+  },
+  async close({ driver }) {
+    await driver.close()
+  },
+  async insert({ driver, registry }) {
+    const s = new Session(driver, registry, { expireOnCommit: false })
     const users = registry.get('users')
     const posts = registry.get('posts')
-    const t = await time(async () => {
+    return time(async () => {
       const all: object[] = []
       for (let i = 0; i < USERS; i++) {
         const u = s.create<U>(users, { name: `user ${i}`, email: `user${i}@example.com` })
@@ -134,29 +138,25 @@ const ours: Lane = {
       s.addAll(all)
       await s.commit()
     })
-    await driver.close()
-    return t
   },
-  async loadSelectin(path) {
-    const { driver, registry, session: s } = await openSession(path)
+  async loadSelectin({ driver, registry }) {
+    const s = new Session(driver, registry, { expireOnCommit: false })
     const t = await time(async () => (await s.execute(select(registry.get('users')).options(selectinload('posts')).orderBy('id').limit(LOAD))).scalars().all())
-    await driver.close()
+    await s.close()
     return t
   },
-  async loadJoined(path) {
-    const { driver, registry, session: s } = await openSession(path)
+  async loadJoined({ driver, registry }) {
+    const s = new Session(driver, registry, { expireOnCommit: false })
     const t = await time(async () => (await s.execute(select(registry.get('users')).options(joinedload('posts')).orderBy('id').limit(LOAD))).scalars().all())
-    await driver.close()
+    await s.close()
     return t
   },
-  async flushUpdate(path) {
-    const { driver, registry, session: s } = await openSession(path)
+  async flushUpdate({ driver, registry }) {
+    const s = new Session(driver, registry, { expireOnCommit: false })
     const all = (await s.execute(select(registry.get('users')))).scalars().all() as U[]
     await s.commit()
     for (const u of all) u.name = `${u.name}!`
-    const t = await time(() => s.commit())
-    await driver.close()
-    return t
+    return time(() => s.commit())
   },
 }
 
@@ -188,11 +188,14 @@ async function mikro(path: string) {
   await orm.em.getConnection().execute('PRAGMA synchronous = NORMAL')
   return orm
 }
-const mikroLane: Lane = {
-  async insert(path) {
-    const orm = await mikro(path)
+const mikroLane: Lane<MikroORM> = {
+  open: mikro,
+  async close(orm) {
+    await orm.close()
+  },
+  async insert(orm) {
     const em = orm.em.fork()
-    const t = await time(async () => {
+    return time(async () => {
       for (let i = 0; i < USERS; i++) {
         const u = em.create(MUser, { name: `user ${i}`, email: `user${i}@example.com` })
         em.create(MPost, { title: `post ${i}a`, body: 'body', user: u })
@@ -200,48 +203,52 @@ const mikroLane: Lane = {
       }
       await em.flush()
     })
-    await orm.close()
-    return t
   },
-  async loadSelectin(path) {
-    const orm = await mikro(path)
+  async loadSelectin(orm) {
     const em = orm.em.fork()
-    const t = await time(() => em.find(MUser, {}, { populate: ['posts'], orderBy: { id: 'asc' }, limit: LOAD, strategy: 'select-in' }))
-    await orm.close()
-    return t
+    return time(() => em.find(MUser, {}, { populate: ['posts'], orderBy: { id: 'asc' }, limit: LOAD, strategy: 'select-in' }))
   },
-  async loadJoined(path) {
-    const orm = await mikro(path)
+  async loadJoined(orm) {
     const em = orm.em.fork()
-    const t = await time(() => em.find(MUser, {}, { populate: ['posts'], orderBy: { id: 'asc' }, limit: LOAD, strategy: 'joined' }))
-    await orm.close()
-    return t
+    return time(() => em.find(MUser, {}, { populate: ['posts'], orderBy: { id: 'asc' }, limit: LOAD, strategy: 'joined' }))
   },
-  async flushUpdate(path) {
-    const orm = await mikro(path)
+  async flushUpdate(orm) {
     const em = orm.em.fork()
     const all = await em.find(MUser, {})
     for (const u of all) u.name = `${u.name}!`
-    const t = await time(() => em.flush())
-    await orm.close()
-    return t
+    return time(() => em.flush())
   },
 }
 
-async function measure(lane: Lane, work: keyof Lane): Promise<number> {
+/** Warm-up runs and measured runs on one connection; inserts start from empty tables each time. */
+async function measure<C>(lane: Lane<C>, work: Work): Promise<number> {
+  const path = freshDb(work !== 'insert')
+  const conn = await lane.open(path)
   const samples: number[] = []
-  for (let r = 0; r < WARMUP + RUNS; r++) {
-    const path = freshDb(work !== 'insert')
-    const ms = await lane[work](path)
-    if (r >= WARMUP) samples.push(ms)
+  try {
+    for (let r = 0; r < WARMUP + RUNS; r++) {
+      if (work === 'insert') empty(path)
+      const ms = await lane[work](conn)
+      if (r >= WARMUP) samples.push(ms)
+    }
+  } finally {
+    await lane.close(conn)
   }
   return median(samples)
+}
+
+function empty(path: string) {
+  const db = new Database(path)
+  db.exec('DELETE FROM posts; DELETE FROM users')
+  db.close()
 }
 
 async function verify() {
   // The lanes must do the same work: check our insert lane's result.
   const path = freshDb(false)
-  await ours.insert(path)
+  const conn = await ours.open(path)
+  await ours.insert(conn)
+  await ours.close(conn)
   const db = new Database(path)
   const c = db.prepare('SELECT (SELECT count(*) FROM users) AS u, (SELECT count(*) FROM posts) AS p, (SELECT count(*) FROM posts p JOIN users u ON u.id = p.user_id) AS j').get() as { u: number; p: number; j: number }
   db.close()
@@ -250,7 +257,7 @@ async function verify() {
 
 async function main() {
   await verify()
-  const works: { work: keyof Lane; name: string; target: number }[] = [
+  const works: { work: Work; name: string; target: number }[] = [
     { work: 'insert', name: 'insert', target: 2 },
     { work: 'loadSelectin', name: 'load_selectin', target: 3 },
     { work: 'loadJoined', name: 'load_joined', target: 3 },

@@ -8,7 +8,7 @@ import type { QueryResult } from '../../../src-shared/query'
 import { commandOf, DriverEvents, type BatchStep, type BatchStepResult, type Driver, type QueryOptions, type WaitEvent } from '../driver'
 import { sqliteDialect } from './sqlite-dialect'
 import { sqliteError } from './sqlite-errors'
-import { CANCEL_SLOT, type OpenReply, type QueryReply, type WorkerMessage, type WorkerRequest } from './sqlite-protocol'
+import { CANCEL_SLOT, type OpenReply, type QueryReply, type WireStep, type WorkerMessage, type WorkerRequest } from './sqlite-protocol'
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void; queryId: string | null }
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never
@@ -17,6 +17,17 @@ type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : n
  * The worker script: next to the built bundle, or (tests, CLI from source) the TypeScript
  * source loaded through tsx's require hook, since a worker does not inherit the parent's loader.
  */
+/** Rows that JSON carries without changing them: finite numbers, strings, booleans and nulls. */
+function plainRows(rows: readonly (readonly unknown[])[]): boolean {
+  for (const row of rows) {
+    for (const v of row) {
+      const t = typeof v
+      if (v !== null && t !== 'string' && t !== 'boolean' && !(t === 'number' && Number.isFinite(v))) return false
+    }
+  }
+  return true
+}
+
 function spawnWorker(): Worker {
   for (const dir of [__dirname, join(__dirname, '..')]) {
     const js = join(dir, 'sqlite-worker.js')
@@ -147,8 +158,8 @@ export class SqliteDriver extends DriverEvents implements Driver {
   }
 
   async runBatch(steps: readonly BatchStep[]): Promise<BatchStepResult[]> {
-    const plain = steps.map((s) => ({ sql: s.sql, params: s.params as unknown[][], returning: s.returning }))
-    return (await this.send({ op: 'batch', steps: plain })) as BatchStepResult[]
+    const wire = steps.map((s): WireStep => (s.params.length > 8 && plainRows(s.params) ? { sql: s.sql, json: JSON.stringify(s.params), returning: s.returning } : { sql: s.sql, params: s.params as unknown[][], returning: s.returning }))
+    return (await this.send({ op: 'batch', steps: wire })) as BatchStepResult[]
   }
 
   async execScript(sql: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import type { Cell } from '../../../src-shared/values'
-import { CANCEL_SLOT, type QueryReply, type WorkerMessage, type WorkerRequest } from './sqlite-protocol'
+import { CANCEL_SLOT, type QueryReply, type WireStep, type WorkerMessage, type WorkerRequest } from './sqlite-protocol'
 
 // One SQLite connection per worker thread: better-sqlite3 is synchronous, so a statement that
 // waits on a lock blocks this thread only. SQLite's own busy handler runs in short slices
@@ -130,7 +130,7 @@ function toParams(p: unknown[]): unknown[] {
   return p
 }
 
-function runBatch(id: number, steps: { sql: string; params: unknown[][]; returning?: 'rows' | 'lastInsertId' }[]) {
+function runBatch(id: number, steps: WireStep[]) {
   const out: { changes: number[]; rows: Cell[][][] | null; ids: Cell[] | null }[] = []
   for (let s = 0; s < steps.length; s++) {
     const step = steps[s]
@@ -140,14 +140,15 @@ function runBatch(id: number, steps: { sql: string; params: unknown[][]; returni
     } catch (e) {
       throw new BatchFailure(e, s, 0)
     }
-    const n = step.params.length
+    const params = step.params ?? (JSON.parse(step.json) as unknown[][])
+    const n = params.length
     const changes: number[] = new Array(n)
     const rows: Cell[][][] | null = step.returning === 'rows' ? new Array(n) : null
     const ids: Cell[] | null = step.returning === 'lastInsertId' ? new Array(n) : null
     const reader = st.reader
     if (reader) st.raw(true)
     for (let i = 0; i < n; i++) {
-      const args = toParams(step.params[i])
+      const args = toParams(params[i])
       try {
         if (reader) {
           let r: unknown[][]
