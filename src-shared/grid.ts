@@ -52,7 +52,14 @@ export const countSchema = z.object({ count: z.number(), exact: z.boolean() })
 
 /** One pending edit of the grid, by row key. */
 export const rowEditSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('update'), id: z.string(), key: z.array(cellSchema), values: z.record(z.string(), cellSchema) }),
+  z.object({
+    kind: z.literal('update'),
+    id: z.string(),
+    key: z.array(cellSchema),
+    values: z.record(z.string(), cellSchema),
+    /** Columns put back to their default (UPDATE ... SET c = DEFAULT, or its default expression). */
+    defaults: z.array(z.string()).optional(),
+  }),
   z.object({ kind: z.literal('insert'), id: z.string(), values: z.record(z.string(), cellSchema) }),
   z.object({ kind: z.literal('delete'), id: z.string(), key: z.array(cellSchema) }),
 ])

@@ -165,4 +165,21 @@ describe.each(['sqlite', 'postgres'] as const)('table data on %s', (engine) => {
     expect(after2.keys.map((k) => Number(k[0]))).toEqual([1, 2, 3, 4, 100])
     expect(after2.rows[0][2]).toBe('changed')
   })
+  it('puts an existing cell back to its column default: DEFAULT on PostgreSQL, the default expression on SQLite', async () => {
+    await setup(3)
+    const d = cm.driver(handle)
+    await d.query("CREATE TABLE withdef (id integer PRIMARY KEY, status text DEFAULT 'new', note text)")
+    await d.query("INSERT INTO withdef VALUES (1, 'done', 'keep')")
+    data.invalidate(handle)
+    const ref = { schema: null, name: 'withdef' }
+    const edits: RowEdit[] = [{ kind: 'update', id: 'u', key: [1], values: {}, defaults: ['status', 'note'] }]
+    const preview = await data.applyEdits(handle, ref, edits, 'preview')
+    expect(preview.ok).toBe(true)
+    const upd = preview.sql.find((x) => x.sql.startsWith('UPDATE'))!.sql
+    expect(upd).toContain(engine === 'postgres' ? '"status" = DEFAULT' : `"status" = ('new')`)
+    expect(upd).toContain(engine === 'postgres' ? '"note" = DEFAULT' : '"note" = NULL')
+    expect((await d.query('SELECT status FROM withdef')).rows).toEqual([['done']])
+    expect((await data.applyEdits(handle, ref, edits, 'commit')).ok).toBe(true)
+    expect((await d.query('SELECT status, note FROM withdef')).rows).toEqual([['new', null]])
+  })
 })

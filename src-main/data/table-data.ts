@@ -8,6 +8,7 @@ import { FlushError } from '../orm/flush'
 import { Registry } from '../orm/registry'
 import { Session } from '../orm/session'
 import { select } from '../orm/statements'
+import { sqlExpression } from '../orm/sql-expression'
 import { countQuery, ordering, pageQuery, ROWID_ALIAS, sampleQuery } from './keyset-pager'
 
 /** Rows between two cursors in the position index: jumps land at most this far from a cursor. */
@@ -227,9 +228,15 @@ export class TableData {
         if (!obj) return { ok: false, sql: [], error: { code: 'STALE_DATA', message: 'This row no longer exists (another session deleted it or changed its key); reload to see the table as it is', editId: e.id } }
         editOf.set(obj, e.id)
         if (e.kind === 'delete') session.delete(obj)
-        else for (const [c, v] of Object.entries(e.values)) {
-          if (!mapper.colIndex.has(c)) throw new AppError('BAD_REQUEST', `${table.name} has no column ${c}`)
-          obj[c] = v
+        else {
+          for (const [c, v] of Object.entries(e.values)) {
+            if (!mapper.colIndex.has(c)) throw new AppError('BAD_REQUEST', `${table.name} has no column ${c}`)
+            obj[c] = v
+          }
+          for (const c of e.defaults ?? []) {
+            if (!mapper.colIndex.has(c)) throw new AppError('BAD_REQUEST', `${table.name} has no column ${c}`)
+            obj[c] = sqlExpression(driver.dialect.columnDefaultSql(mapper.table.columns[mapper.col(c)].serverDefault))
+          }
         }
       }
       session.log.clear()

@@ -36,6 +36,11 @@ export interface Dialect {
   insertPageSize(columnCount: number, returning: boolean): number
   /** The hidden row id a table without a primary key can be addressed by (SQLite's rowid), if any. */
   readonly rowidColumn: string | null
+  /**
+   * What `SET column = ...` writes to put a column back to its default: the DEFAULT keyword where
+   * UPDATE takes it (PostgreSQL), else the column's default expression (SQLite), else NULL.
+   */
+  columnDefaultSql(serverDefault: string | null): string
   /** A cheap row-count estimate from the catalog, or null when the engine keeps none. */
   estimateRows(driver: Driver, schema: string | null, name: string): Promise<number | null>
   /**

@@ -1,7 +1,8 @@
 import { AppError } from '../../src-shared/errors'
 import type { BatchStep } from '../db/driver'
 import { writeColumn } from './entity'
-import { CircularDependencyError, StaleDataError } from './errors'
+import { CircularDependencyError, InvalidRequestError, StaleDataError } from './errors'
+import { SqlExpression } from './sql-expression'
 import { identityKey, identityKey1, stateOf, type InstanceState } from './instance-state'
 import { lazyLoad } from './loading'
 import type { Mapper, Relationship } from './mapper'
@@ -290,13 +291,17 @@ async function runUpdates(s: Session, m: Mapper, states: InstanceState[]) {
     const committed = st.committed ?? st.values
     let bits = 0
     let names = ''
+    // Columns set to a SQL expression share a statement only with rows setting the same SQL.
+    let exprs = ''
     for (const i of mod) {
-      if (sameValue(st.values[i], committed[i])) continue
+      const v = st.values[i]
+      if (sameValue(v, committed[i])) continue
       if (wide) names += `${i},`
       else bits |= 1 << i
+      if (v instanceof SqlExpression) exprs += `${i}=${v.sql}\u0000`
     }
-    const key: number | string = wide ? names : bits
-    if (key === 0 || key === '') continue
+    if (bits === 0 && names === '') continue
+    const key: number | string = exprs ? `${wide ? names : bits}|${exprs}` : wide ? names : bits
     const g = groups.get(key)
     if (g) g.states.push(st)
     else {
@@ -310,9 +315,11 @@ async function runUpdates(s: Session, m: Mapper, states: InstanceState[]) {
   const stepStates: InstanceState[][] = []
   for (const { cols, states: sts } of groups.values()) {
     let n = 0
-    const set = cols.map((i) => `${m.quoted(i)} = ${d.placeholder(++n)}`).join(', ')
+    const first = sts[0].values
+    const set = cols.map((i) => `${m.quoted(i)} = ${first[i] instanceof SqlExpression ? (first[i] as SqlExpression).sql : d.placeholder(++n)}`).join(', ')
     const where = m.pk.map((i) => `${m.quoted(i)} = ${d.placeholder(++n)}`).join(' AND ')
-    steps.push({ sql: `UPDATE ${m.sqlName} SET ${set} WHERE ${where}`, params: sts.map((st) => [...cols.map((i) => st.values[i]), ...m.pk.map((i) => (st.committed ?? st.values)[i])]) })
+    const bound = cols.filter((i) => !(first[i] instanceof SqlExpression))
+    steps.push({ sql: `UPDATE ${m.sqlName} SET ${set} WHERE ${where}`, params: sts.map((st) => [...bound.map((i) => st.values[i]), ...m.pk.map((i) => (st.committed ?? st.values)[i])]) })
     stepStates.push(sts)
   }
   const results = await runSteps(s, steps, stepStates)
@@ -323,6 +330,15 @@ async function runUpdates(s: Session, m: Mapper, states: InstanceState[]) {
 }
 
 async function runInserts(s: Session, m: Mapper, states: InstanceState[], plan: Plan) {
+  for (const st of states) {
+    for (let i = 0; i < st.values.length; i++) {
+      const v = st.values[i]
+      if (!(v instanceof SqlExpression)) continue
+      // The column's own default on INSERT is what leaving it out gives.
+      if (v.sql === m.dialect.columnDefaultSql(m.table.columns[i].serverDefault)) setValue(plan, st, i, undefined)
+      else throw new InvalidRequestError(`${m.name}.${m.columns[i]}: a SQL expression can be assigned to a persistent object's column (UPDATE); a new object takes values, or nothing for the column's DEFAULT`)
+    }
+  }
   if (m.appDefaults.size) {
     for (const st of states) for (const [i, def] of m.appDefaults) if (st.values[i] === undefined) setValue(plan, st, i, typeof def === 'function' ? (def as () => unknown)() : def)
   }
@@ -504,6 +520,12 @@ function finalize(s: Session, plan: Plan, inserted: InstanceState[]) {
     s.insertedInTx.add(st)
   }
   for (const st of plan.saves) {
+    // A column written as SQL holds what the database computed: expired until loaded again.
+    for (let i = 0; i < st.values.length; i++) {
+      if (!(st.values[i] instanceof SqlExpression)) continue
+      st.values[i] = undefined
+      ;(st.expired ??= new Set()).add(i)
+    }
     // Shared until the next write copies it (see writeColumn).
     st.committed = st.values
     st.modified = null

@@ -6,6 +6,7 @@ import { col as column, fk, table } from '../sample/sample-schema'
 import { ormFixture, type OrmFixture } from '../test-support/orm-fixture'
 import type { RelatedList } from './entity'
 import { FlushError } from './flush'
+import { sqlExpression } from './sql-expression'
 import { select } from './statements'
 
 type Row = Record<string, unknown> & { posts: Row[]; cities: Row[]; users: Row[]; user: Row | null; profile: Row | null }
@@ -92,6 +93,41 @@ describe.each(['sqlite', 'postgres'] as const)('unit of work on %s', (engine) =>
     post.user = anna
     await s.commit()
     expect(await f.scalar("SELECT user_id FROM posts WHERE title = 'Isolation levels'")).toBe(4)
+  })
+
+  it('a column assigned a SQL expression is written as SQL (DEFAULT) and expired after the flush', async () => {
+    f = await ormFixture(engine)
+    const s = f.session()
+    await f.driver.query("UPDATE users SET created_at = '2001-02-03 04:05:06' WHERE id = 1")
+    const u = (await s.get<Row>('users', 1))!
+    const mapper = f.registry.get('users')
+    const def = f.driver.dialect.columnDefaultSql(mapper.table.columns[mapper.col('created_at')].serverDefault)
+    u.created_at = sqlExpression(def)
+    u.name = 'renamed'
+    await s.flush()
+    const upd = stmts(s).find((x) => x.startsWith('UPDATE'))!
+    expect(upd).toContain(`"created_at" = ${def}`)
+    expect(() => u.created_at).toThrow(/expired/)
+    await s.refresh(u)
+    expect(String(u.created_at)).not.toContain('2001')
+    expect(u.name).toBe('renamed')
+    await s.commit()
+    expect(String(await f.scalar('SELECT created_at FROM users WHERE id = 1'))).not.toContain('2001')
+  })
+
+  it('a new object given DEFAULT leaves the column out; any other SQL expression on INSERT is refused', async () => {
+    f = await ormFixture(engine)
+    const s = f.session()
+    const mapper = f.registry.get('users')
+    const def = f.driver.dialect.columnDefaultSql(mapper.table.columns[mapper.col('created_at')].serverDefault)
+    const u = s.create<Row>('users', { name: 'n', login: 'sql-default', created_at: sqlExpression(def) })
+    s.add(u)
+    await s.flush()
+    expect(stmts(s).find((x) => x.startsWith('INSERT'))).toMatch(/^INSERT INTO "users" \("name", "login"\)/)
+    expect(String(u.created_at)).toMatch(/^\d{4}-/) // the database's default, brought back
+    const v = s.create<Row>('users', { name: 'n', login: 'sql-other', created_at: sqlExpression('1 + 1') })
+    s.add(v)
+    await expect(s.flush()).rejects.toThrow(/SQL expression/)
   })
 
   it('a failed flush leaves the database unchanged and every pending change in place', async () => {

@@ -60,6 +60,7 @@ export const postgresDialect: Dialect = {
   },
   insertPageSize: (n) => Math.max(1, Math.min(1000, Math.floor(32000 / Math.max(1, n)))),
   rowidColumn: null,
+  columnDefaultSql: () => 'DEFAULT',
   lockTimeoutSql: (ms) => `SET lock_timeout = '${Math.round(ms)}ms'`,
   async estimateRows(driver, schema, name) {
     const r = await driver.query('SELECT c.reltuples::float8 AS n FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = $1 AND c.relname = $2', [schema ?? 'public', name])

@@ -49,6 +49,8 @@ export const sqliteDialect: Dialect = {
   // One row per statement, run as a prepared executemany: about 1.4 µs a row on better-sqlite3.
   insertPageSize: () => 1,
   rowidColumn: 'rowid',
+  // UPDATE has no DEFAULT keyword in SQLite: the column's default expression is written instead.
+  columnDefaultSql: (serverDefault) => (serverDefault === null ? 'NULL' : `(${serverDefault})`),
   lockTimeoutSql: () => null,
   // SQLite keeps no row counts; count(*) on a b-tree is what there is.
   estimateRows: async () => null,

@@ -3,7 +3,7 @@ import { cellEditText, parseCellInput } from '../../../src-shared/cell-input'
 import type { Table } from '../../../src-shared/schema'
 import { formatCell, type Cell } from '../../../src-shared/values'
 import { Icon } from '../../ui/icons'
-import { addRow, BLOCK, loadBlock, setCell, useGrid, type GridState, type Pending } from './grid-store'
+import { addRow, BLOCK, loadBlock, setCell, setDefault, useGrid, type GridState, type Pending } from './grid-store'
 import { parseCsv, toTsv } from '../../../src-shared/csv'
 
 const ROW_H = 28
@@ -147,7 +147,15 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
     else if (e.key === 'PageUp') move(s.row - Math.floor(height / ROW_H), s.col)
     else if (e.key === 'Home' && e.ctrlKey) move(0, s.col)
     else if (e.key === 'End' && e.ctrlKey) move(total - 1, s.col)
-    else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'c' && selected) {
+    else if (e.ctrlKey && e.altKey && (e.code === 'KeyN' || e.code === 'KeyD') && selected && editable) {
+      // Ctrl+Alt+N: NULL; Ctrl+Alt+D: the column's DEFAULT.
+      e.preventDefault()
+      const r = rowAt(g, s.row)
+      const c = cols[s.col]
+      if (!r || !c || r.id.startsWith('loading')) return
+      if (e.code === 'KeyN') setCell(tabId, r, c, null)
+      else setDefault(tabId, r, c)
+    } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'c' && selected) {
       e.preventDefault()
       void copySelection()
     } else if ((e.key === 'Enter' || e.key === 'F2') && selected) {
@@ -278,8 +286,9 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
             <div key={r.id} className={`grid-row${p ? ` pending-${p.kind}` : ''}${failed ? ' failed' : ''}`} style={{ top: r.index * ROW_H }} data-testid={r.key ? `row-${JSON.stringify(r.key)}` : r.id.startsWith('new:') ? `row-${r.id}` : undefined} title={failed ? g.failed!.message : undefined}>
               <div className="g-cell rownum">{r.id.startsWith('new:') ? '+' : r.id.startsWith('loading') ? '' : r.index - g.inserts.length + 1}</div>
               {cols.map((c, k) => {
-                const changed = p?.kind === 'update' && c in p.values
-                const v = changed ? (p as { values: Record<string, Cell> }).values[c] : r.values[c]
+                const toDefault = p?.kind === 'update' && (p.defaults?.includes(c) ?? false)
+                const changed = (p?.kind === 'update' && c in p.values) || toDefault
+                const v = toDefault ? undefined : changed ? (p as { values: Record<string, Cell> }).values[c] : r.values[c]
                 const isSel = selected?.row === r.index && selected.col === k
                 const meta = colMeta.get(c)
                 const fk = fkOf.get(c)
@@ -322,6 +331,8 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
                         )}
                         {editing.error && <div className="editor-error" role="alert">{editing.error}</div>}
                       </div>
+                    ) : toDefault ? (
+                      <span className="default-mark" title="Set back to the column's default when committed">{meta?.serverDefault ? `DEFAULT ${meta.serverDefault}` : 'DEFAULT (NULL)'}</span>
                     ) : v === undefined ? (
                       r.id.startsWith('new:') ? <span className="default-mark">{meta?.serverDefault || meta?.autoincrement ? `DEFAULT${meta?.serverDefault ? ` ${meta.serverDefault}` : ''}` : 'NULL'}</span> : null
                     ) : (

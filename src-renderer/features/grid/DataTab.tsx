@@ -6,7 +6,7 @@ import { Icon } from '../../ui/icons'
 import { openDataTab, openStructureTab } from '../tabs/actions'
 import { DataGrid } from './DataGrid'
 import { FilterBar } from './FilterBar'
-import { addRow, closeReview, commitEdits, discardEdits, initGrid, refreshView, reviewEdits, setCell, toggleDelete, useGrid } from './grid-store'
+import { addRow, closeReview, commitEdits, discardEdits, initGrid, refreshView, reviewEdits, setCell, setDefault, toggleDelete, useGrid } from './grid-store'
 import { ReviewDialog } from './ReviewDialog'
 import { ExportDialog, ImportDialog } from './MoveDataDialogs'
 import { RelatedPanel } from './RelatedPanel'
@@ -127,8 +127,11 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
         <button className="btn small" disabled={!editable || !selected} onClick={() => void askDelete()} title="Mark the selected row for deletion (again to unmark)" data-testid="delete-row">
           <Icon name="trash" size={12} /> Delete
         </button>
-        <button className="btn small" disabled={!editable || !selected} onClick={() => { const r = selRow(); const c = selected && visibleColumns[selected.col]; if (r && c) setCell(tabId, r, c, null) }} title="Set the selected cell to NULL" data-testid="set-null">
+        <button className="btn small" disabled={!editable || !selected} onClick={() => { const r = selRow(); const c = selected && visibleColumns[selected.col]; if (r && c) setCell(tabId, r, c, null) }} title="Set the selected cell to NULL (Ctrl+Alt+N)" data-testid="set-null">
           NULL
+        </button>
+        <button className="btn small" disabled={!editable || !selected} onClick={() => { const r = selRow(); const c = selected && visibleColumns[selected.col]; if (r && c) setDefault(tabId, r, c) }} title="Put the selected cell back to its column's DEFAULT when committed (Ctrl+Alt+D)" data-testid="set-default">
+          DEFAULT
         </button>
         <span className="sep-v" />
         <div className="popover-anchor">

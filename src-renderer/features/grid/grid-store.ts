@@ -15,7 +15,7 @@ export interface Block {
 
 /** A pending change to one row, kept until commit or discard, whatever the view does. */
 export type Pending =
-  | { kind: 'update'; id: string; key: Cell[]; values: Record<string, Cell>; original: Record<string, Cell> }
+  | { kind: 'update'; id: string; key: Cell[]; values: Record<string, Cell>; original: Record<string, Cell>; defaults?: string[] }
   | { kind: 'insert'; id: string; values: Record<string, Cell> }
   | { kind: 'delete'; id: string; key: Cell[]; original: Record<string, Cell> }
 
@@ -128,12 +128,38 @@ export function setCell(tabId: string, row: { id: string; key: Cell[] | null; va
     if (cur?.kind === 'delete') return {}
     const original = cur?.kind === 'update' ? cur.original : row.values
     const values = { ...(cur?.kind === 'update' ? cur.values : {}), [column]: value }
+    const defaults = (cur?.kind === 'update' ? (cur.defaults ?? []) : []).filter((c) => c !== column)
     // Typing the original value back removes the change.
     if (JSON.stringify(original[column]) === JSON.stringify(value)) delete values[column]
-    const edits = { ...g.edits }
-    if (Object.keys(values).length === 0) delete edits[row.id]
-    else edits[row.id] = { kind: 'update', id: row.id, key: row.key!, values, original }
-    return { edits, failed: null }
+    return { edits: withUpdate(g.edits, row, original, values, defaults), failed: null }
+  })
+}
+
+function withUpdate(edits: Record<string, Pending>, row: { id: string; key: Cell[] | null }, original: Record<string, Cell>, values: Record<string, Cell>, defaults: string[]) {
+  const next = { ...edits }
+  if (Object.keys(values).length === 0 && defaults.length === 0) delete next[row.id]
+  else next[row.id] = { kind: 'update', id: row.id, key: row.key!, values, original, ...(defaults.length ? { defaults } : {}) }
+  return next
+}
+
+/**
+ * Put a cell back to its column's default: a new row simply leaves the column out of its INSERT;
+ * an existing row gets `SET column = DEFAULT` (or the default expression, on SQLite) at commit.
+ */
+export function setDefault(tabId: string, row: { id: string; key: Cell[] | null; values: Record<string, Cell> }, column: string) {
+  patch(tabId, (g) => {
+    const cur = g.edits[row.id]
+    if (cur?.kind === 'delete') return {}
+    if (cur?.kind === 'insert') {
+      const values = { ...cur.values }
+      delete values[column]
+      return { edits: { ...g.edits, [row.id]: { ...cur, values } }, failed: null }
+    }
+    const original = cur?.kind === 'update' ? cur.original : row.values
+    const values = { ...(cur?.kind === 'update' ? cur.values : {}) }
+    delete values[column]
+    const defaults = [...new Set([...(cur?.kind === 'update' ? (cur.defaults ?? []) : []), column])]
+    return { edits: withUpdate(g.edits, row, original, values, defaults), failed: null }
   })
 }
 
@@ -168,7 +194,7 @@ function toRowEdits(g: GridState): RowEdit[] {
     if (e?.kind === 'insert') out.push({ kind: 'insert', id, values: e.values })
   }
   for (const e of Object.values(g.edits)) {
-    if (e.kind === 'update') out.push({ kind: 'update', id: e.id, key: e.key, values: e.values })
+    if (e.kind === 'update') out.push({ kind: 'update', id: e.id, key: e.key, values: e.values, defaults: e.defaults ?? [] })
     else if (e.kind === 'delete') out.push({ kind: 'delete', id: e.id, key: e.key })
   }
   return out
