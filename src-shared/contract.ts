@@ -131,8 +131,8 @@ export const contract = {
     output: z.object({ after: cursorSchema.nullable(), skip: z.number() }),
   }),
   'data.applyEdits': method({
-    doc: 'Run the grid\'s pending edits through an ORM session in one transaction: preview (then roll back) or commit. A failure names the edit.',
-    input: z.object({ handle, table: tableRefSchema, edits: z.array(rowEditSchema).min(1), mode: z.enum(['preview', 'commit']) }),
+    doc: 'Run the grid\'s pending edits through an ORM session in one transaction: inspect (the session before it flushes, nothing sent but the SELECT of the edited rows), preview (flush, then roll back) or commit. A failure names the edit.',
+    input: z.object({ handle, table: tableRefSchema, edits: z.array(rowEditSchema).min(1), mode: z.enum(['inspect', 'preview', 'commit']) }),
     output: applyEditsResultSchema,
   }),
 

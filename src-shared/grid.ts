@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { exprSchema } from './expr'
 import { cellSchema } from './values'
+import { sessionSnapshotSchema } from './orm'
 
 /** What the data grid asks for: one table, a sort, a filter, and where to start reading. */
 export const sortKeySchema = z.object({ column: z.string(), desc: z.boolean().default(false) })
@@ -70,5 +71,7 @@ export const applyEditsResultSchema = z.object({
   sql: z.array(z.object({ sql: z.string(), params: z.array(z.unknown()), executions: z.number() })),
   /** When it failed: the database's message and the edit it belongs to. */
   error: z.object({ code: z.string(), message: z.string(), editId: z.string().nullable() }).nullable(),
+  /** The session that ran the edits: its objects before the flush (or after a commit) and every statement it sent. */
+  session: sessionSnapshotSchema.optional(),
 })
 export type ApplyEditsResult = z.infer<typeof applyEditsResultSchema>

@@ -26,6 +26,10 @@ export function encodeCell(v: unknown): Cell {
       return { $bigint: v.toString() }
   }
   if (v instanceof Uint8Array) return { $blob: Buffer.from(v).toString('hex') }
+  // Already a cell: blobs and big integers as the bridge carries them.
+  const o = v as { $blob?: unknown; $bigint?: unknown }
+  if (typeof o.$blob === 'string' && Object.keys(o).length === 1) return { $blob: o.$blob }
+  if (typeof o.$bigint === 'string' && Object.keys(o).length === 1) return { $bigint: o.$bigint }
   if (v instanceof Date) return v.toISOString()
   return JSON.stringify(v)
 }

@@ -182,4 +182,24 @@ describe.each(['sqlite', 'postgres'] as const)('table data on %s', (engine) => {
     expect((await data.applyEdits(handle, ref, edits, 'commit')).ok).toBe(true)
     expect((await d.query('SELECT status, note FROM withdef')).rows).toEqual([['new', null]])
   })
+  it('shows the session behind the edits: new, dirty and deleted before the flush, the SQL it sent, empty after commit', async () => {
+    await setup(5)
+    const edits: RowEdit[] = [
+      { kind: 'update', id: 'e1', key: [1], values: { b: 'changed' } },
+      { kind: 'insert', id: 'e2', values: { id: 100, a: 7, b: 'new' } },
+      { kind: 'delete', id: 'e3', key: [5] },
+    ]
+    const inspect = await data.applyEdits(handle, table, edits, 'inspect')
+    const snap = inspect.session!
+    expect([snap.new.length, snap.dirty.length, snap.deleted.length]).toEqual([1, 1, 1])
+    const dirty = snap.objects.find((o) => o.ref === snap.dirty[0])!
+    expect(dirty).toMatchObject({ status: 'persistent', modified: ['b'], values: expect.objectContaining({ b: 'changed' }) })
+    expect(snap.log.map((e) => e.sql.split(' ')[0])).not.toContain('UPDATE')
+    expect((await data.count(view([]))).count).toBe(5)
+    const preview = await data.applyEdits(handle, table, edits, 'preview')
+    expect(preview.session!.log.map((e) => e.sql.split(' ')[0])).toEqual(expect.arrayContaining(['SELECT', 'UPDATE', 'INSERT', 'DELETE', 'ROLLBACK']))
+    const commit = await data.applyEdits(handle, table, edits, 'commit')
+    expect([commit.session!.new, commit.session!.dirty, commit.session!.deleted]).toEqual([[], [], []])
+    expect(commit.session!.log.at(-1)!.sql).toBe('COMMIT')
+  })
 })

@@ -9,7 +9,12 @@ import { Registry } from '../orm/registry'
 import { Session } from '../orm/session'
 import { select } from '../orm/statements'
 import { sqlExpression } from '../orm/sql-expression'
+import { logView, ObjectRefs, snapshotSession } from '../orm/snapshot'
+import type { SessionSnapshot } from '../../src-shared/orm'
 import { countQuery, ordering, pageQuery, ROWID_ALIAS, sampleQuery } from './keyset-pager'
+
+/** The id the grid's short-lived sessions go by in their snapshots. */
+const GRID_SESSION = 'grid'
 
 /** Rows between two cursors in the position index: jumps land at most this far from a cursor. */
 export const SAMPLE_STEP = 1000
@@ -193,7 +198,7 @@ export class TableData {
    * transaction: `preview` runs them and rolls back (showing the exact SQL), `commit` commits.
    * A failure rolls everything back and names the edit it came from.
    */
-  async applyEdits(handle: string, ref: TableRef, edits: RowEdit[], mode: 'preview' | 'commit'): Promise<ApplyEditsResult> {
+  async applyEdits(handle: string, ref: TableRef, edits: RowEdit[], mode: 'inspect' | 'preview' | 'commit'): Promise<ApplyEditsResult> {
     let table = await this.table(handle, ref)
     let schema = this.schemas.get(handle)!
     const driver = await openDriver(this.connections.config(handle))
@@ -207,6 +212,8 @@ export class TableData {
     const registry = new Registry(schema, driver.dialect, { passiveWhereDatabaseActs: true })
     const session = new Session(driver, registry, { autoflush: false, expireOnCommit: false })
     const editOf = new Map<object, string>()
+    const refs = new ObjectRefs()
+    let before: SessionSnapshot | undefined
     try {
       const mapper = registry.mappers.get(tableKey(table))
       if (!mapper || !mapper.hasPrimaryKey) throw new AppError('UNSUPPORTED', `${table.name} has no primary key, so its rows cannot be told apart for editing`)
@@ -239,17 +246,26 @@ export class TableData {
           }
         }
       }
-      session.log.clear()
+      // What the session holds before it flushes: the grid's Session panel shows this.
+      before = snapshotSession(session, GRID_SESSION, refs)
+      if (mode === 'inspect') {
+        await session.rollback()
+        return { ok: true, sql: [], error: null, session: { ...before, transaction: session.transaction, log: session.log.all().map(logView) } }
+      }
       await session.flush()
-      if (mode === 'commit') await session.commit()
-      else await session.rollback()
-      if (mode === 'commit') this.invalidate(handle)
-      return { ok: true, sql: dmlOf(session), error: null }
+      if (mode === 'commit') {
+        await session.commit()
+        this.invalidate(handle)
+        return { ok: true, sql: dmlOf(session), error: null, session: snapshotSession(session, GRID_SESSION, refs) }
+      }
+      await session.rollback()
+      return { ok: true, sql: dmlOf(session), error: null, session: { ...before, transaction: session.transaction, log: session.log.all().map(logView) } }
     } catch (e) {
       await session.rollback().catch(() => {})
       if (!(e instanceof AppError)) throw e
       const editId = e instanceof FlushError ? (editOf.get(e.objects[0]) ?? null) : null
-      return { ok: false, sql: dmlOf(session), error: { code: e.code, message: e.message, editId } }
+      const failedSession = before ? { ...before, transaction: session.transaction, log: session.log.all().map(logView) } : undefined
+      return { ok: false, sql: dmlOf(session), error: { code: e.code, message: e.message, editId }, session: failedSession }
     } finally {
       await session.close()
       await driver.close()
@@ -259,10 +275,10 @@ export class TableData {
 
 /** The statements a commit runs, as the user will see them: BEGIN, the session's DML, COMMIT. */
 function dmlOf(s: Session) {
-  const enc = (v: unknown): unknown => (Array.isArray(v) ? v.map(enc) : encodeCell(v))
   const dml = s.log
     .all()
     .filter((e) => /^(INSERT|UPDATE|DELETE)/.test(e.sql))
-    .map((e) => ({ sql: e.sql, params: (e.params as unknown[]).map(enc), executions: e.executions }))
+    .map(logView)
+    .map((e) => ({ sql: e.sql, params: e.params, executions: e.executions }))
   return dml.length ? [{ sql: 'BEGIN', params: [], executions: 1 }, ...dml, { sql: 'COMMIT', params: [], executions: 1 }] : []
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { AppError } from '../../src-shared/errors'
-import type { MapperInfo, ObjectView, OrmAction, SessionSnapshot, SqlLogEntryView } from '../../src-shared/orm'
-import { encodeCell } from '../../src-shared/values'
+import type { MapperInfo, OrmAction, SessionSnapshot } from '../../src-shared/orm'
 import type { Expr } from '../../src-shared/expr'
 import type { EventBus } from '../bridge/event-bus'
 import type { ConnectionManager } from '../db/connection-manager'
@@ -9,26 +8,19 @@ import type { Driver } from '../db/driver'
 import { openDriver } from '../db/open-driver'
 import { RelatedList } from './entity'
 import { FlushError } from './flush'
-import { stateOf, type InstanceState } from './instance-state'
+import { stateOf } from './instance-state'
 import { CASCADES, parseCascade, type LoadStrategy, type Mapper } from './mapper'
 import { Registry } from './registry'
 import { Session, type SessionOptions } from './session'
-import type { SqlLogEntry } from './sql-log'
 import { Select, type LoaderOption } from './statements'
+import { logView, ObjectRefs, snapshotSession } from './snapshot'
 
 interface Open {
   session: Session
   driver: Driver
   registry: Registry
-  refs: Map<number, InstanceState>
-  ids: WeakMap<InstanceState, number>
-  next: number
+  refs: ObjectRefs
   unsubscribe: () => void
-}
-
-function logView(e: SqlLogEntry): SqlLogEntryView {
-  const enc = (v: unknown): unknown => (Array.isArray(v) ? v.map(enc) : encodeCell(v))
-  return { ...e, params: (e.params as unknown[]).map(enc) }
 }
 
 export function mapperInfo(m: Mapper): MapperInfo {
@@ -68,7 +60,7 @@ export class OrmSessions {
     const session = new Session(driver, registry, options)
     const sessionId = randomUUID()
     const unsubscribe = session.log.onEntry((e) => this.events.emit('onSessionLog', { sessionId, entry: logView(e) }))
-    this.open.set(sessionId, { session, driver, registry, refs: new Map(), ids: new WeakMap(), next: 1, unsubscribe })
+    this.open.set(sessionId, { session, driver, registry, refs: new ObjectRefs(), unsubscribe })
     return { sessionId, mappers: [...registry.mappers.values()].map(mapperInfo), snapshot: this.snapshot(sessionId) }
   }
 
@@ -78,64 +70,8 @@ export class OrmSessions {
     return o
   }
 
-  private ref(o: Open, st: InstanceState): number {
-    let id = o.ids.get(st)
-    if (id === undefined) {
-      id = o.next++
-      o.ids.set(st, id)
-      o.refs.set(id, st)
-    }
-    return id
-  }
-
-  private state(o: Open, ref: number): InstanceState {
-    const st = o.refs.get(ref)
-    if (!st) throw new AppError('NOT_FOUND', `No object #${ref} in this session`)
-    return st
-  }
-
   snapshot(id: string): SessionSnapshot {
-    const o = this.get(id)
-    const s = o.session
-    const all = new Set<InstanceState>([...s.identityMap.values(), ...s.pendingSet, ...s.deleteSet, ...s.flushedDeletes, ...o.refs.values()])
-    const view = (st: InstanceState): ObjectView => {
-      const m = st.mapper
-      const values: ObjectView['values'] = {}
-      const expired: string[] = []
-      m.columns.forEach((c, i) => {
-        if (st.expired?.has(i)) expired.push(c)
-        else if (st.values[i] !== undefined) values[c] = encodeCell(st.values[i])
-      })
-      const related: ObjectView['related'] = {}
-      for (const [name, v] of st.related) {
-        if (Array.isArray(v)) related[name] = v.map((x) => this.ref(o, stateOf(x)))
-        else related[name] = v ? this.ref(o, stateOf(v as object)) : null
-      }
-      return {
-        ref: this.ref(o, st),
-        table: m.table.name,
-        status: st.status,
-        key: st.identity?.map(encodeCell) ?? null,
-        values,
-        modified: [...(st.modified ?? [])].map((i) => m.columns[i]),
-        expired,
-        related,
-      }
-    }
-    const objects = [...all].map(view)
-    // Views can reach objects not yet seen (related ones): include those too.
-    for (let k = 0; k < objects.length; k++) for (const v of Object.values(objects[k].related)) for (const r of [v].flat()) if (typeof r === 'number' && !objects.some((x) => x.ref === r)) objects.push(view(o.refs.get(r)!))
-    return {
-      sessionId: id,
-      transaction: s.transaction,
-      objects,
-      identityMap: [...s.identityMap.values()].map((st) => this.ref(o, st)),
-      new: [...s.pendingSet].map((st) => this.ref(o, st)),
-      dirty: s.dirty.map((x) => this.ref(o, stateOf(x))),
-      deleted: [...s.deleteSet].map((st) => this.ref(o, st)),
-      log: s.log.all().slice(-200).map(logView),
-      options: { autoflush: s.autoflush, expireOnCommit: s.expireOnCommit, isolationLevel: s.isolationLevel ?? null },
-    }
+    return snapshotSession(this.get(id).session, id, this.get(id).refs)
   }
 
   async query(id: string, q: { table: string; where?: Expr; orderBy: { column: string; desc: boolean }[]; limit?: number; loaders: { relationship: string; strategy: LoadStrategy }[] }) {
@@ -146,7 +82,7 @@ export class OrmSessions {
     if (q.limit) stmt = stmt.limit(q.limit)
     if (q.loaders.length) stmt = stmt.options(...q.loaders.map((l): LoaderOption => ({ relationship: l.relationship, strategy: l.strategy })))
     const r = await o.session.execute(stmt)
-    return { refs: r.scalars().all().map((x) => this.ref(o, stateOf(x as object))), snapshot: this.snapshot(id) }
+    return { refs: r.scalars().all().map((x) => o.refs.ref(stateOf(x as object))), snapshot: this.snapshot(id) }
   }
 
   async act(id: string, a: OrmAction): Promise<{ ref: number | null; snapshot: SessionSnapshot; error: { code: string; message: string; refs: number[] } | null }> {
@@ -158,36 +94,36 @@ export class OrmSessions {
         case 'create': {
           const obj = s.create(a.table, a.values)
           s.add(obj)
-          ref = this.ref(o, stateOf(obj))
+          ref = o.refs.ref(stateOf(obj))
           break
         }
         case 'set': {
-          const st = this.state(o, a.ref)
+          const st = o.refs.state(a.ref)
           if (!st.mapper.colIndex.has(a.column)) throw new AppError('BAD_REQUEST', `${st.mapper.name} has no column ${a.column}`)
           ;(st.obj as Record<string, unknown>)[a.column] = a.value
           break
         }
         case 'delete':
-          s.delete(this.state(o, a.ref).obj)
+          s.delete(o.refs.state(a.ref).obj)
           break
         case 'expunge':
-          s.expunge(this.state(o, a.ref).obj)
+          s.expunge(o.refs.state(a.ref).obj)
           break
         case 'expire':
-          s.expire(this.state(o, a.ref).obj)
+          s.expire(o.refs.state(a.ref).obj)
           break
         case 'refresh':
-          await s.refresh(this.state(o, a.ref).obj)
+          await s.refresh(o.refs.state(a.ref).obj)
           break
         case 'load':
-          await s.load(this.state(o, a.ref).obj, a.relationship)
+          await s.load(o.refs.state(a.ref).obj, a.relationship)
           break
         case 'link':
         case 'unlink': {
-          const st = this.state(o, a.ref)
+          const st = o.refs.state(a.ref)
           const rel = st.mapper.relationships.get(a.relationship)
           if (!rel) throw new AppError('BAD_REQUEST', `${st.mapper.name} has no relationship ${a.relationship}`)
-          const target = a.target === null ? null : this.state(o, a.target).obj
+          const target = a.target === null ? null : o.refs.state(a.target).obj
           if (rel.uselist) {
             const list = (await s.load(st.obj, rel.name)) as RelatedList
             if (!target) throw new AppError('BAD_REQUEST', 'Pick an object to add to the collection')
@@ -227,7 +163,7 @@ export class OrmSessions {
       return { ref, snapshot: this.snapshot(id), error: null }
     } catch (e) {
       if (!(e instanceof AppError)) throw e
-      const refs = e instanceof FlushError ? e.objects.map((x) => this.ref(o, stateOf(x))) : []
+      const refs = e instanceof FlushError ? e.objects.map((x) => o.refs.ref(stateOf(x))) : []
       return { ref, snapshot: this.snapshot(id), error: { code: e.code, message: e.message, refs } }
     }
   }

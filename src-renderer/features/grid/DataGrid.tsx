@@ -7,6 +7,20 @@ import { addRow, BLOCK, loadBlock, setCell, setDefault, useGrid, type GridState,
 import { parseCsv, toTsv } from '../../../src-shared/csv'
 
 const ROW_H = 28
+const MAX_BLOB_FILE = 16 * 1048576
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+
+/** Offer hex-encoded bytes as a file download. */
+export function saveBlob(hex: string, name: string) {
+  const bytes = new Uint8Array(hex.length / 2)
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16)
+  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }))
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  a.click()
+  setTimeout(() => URL.revokeObjectURL(url), 1000)
+}
 
 export interface GridRow {
   index: number
@@ -42,7 +56,7 @@ export function totalRows(g: GridState): number {
  * A virtualized grid: only the visible rows are in the DOM; blocks of 100 rows are read from the
  * database as they scroll into view. Pending edits are drawn over the rows, by row key.
  */
-export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, editable, colWidths, onResize, onMessage, visible }: {
+export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, editable, colWidths, onResize, onMessage, visible, onMoveColumn }: {
   tabId: string
   /** Columns to show, in display order (hidden ones left out). */
   visible: string[] | null
@@ -56,9 +70,13 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
   editable: boolean
   colWidths: Record<string, number>
   onResize: (col: string, w: number) => void
+  /** A header dragged onto another: put `col` just before `before` (or last when null). */
+  onMoveColumn?: (col: string, before: string | null) => void
 }) {
+  const [dragCol, setDragCol] = useState<{ col: string; over: string | null; after: boolean } | null>(null)
   const g = useGrid((s) => s[tabId])
   const scroller = useRef<HTMLDivElement>(null)
+  const fileInput = useRef<HTMLInputElement>(null)
   const [scrollTop, setScrollTop] = useState(0)
   const [height, setHeight] = useState(600)
   const [editing, setEditing] = useState<{ row: number; col: number; text: string; error: string | null } | null>(null)
@@ -223,6 +241,34 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
     onMessage('info', `Pasted ${lines.length} line(s) as pending edits${newRows.size ? `, ${newRows.size} as new rows` : ''}`)
   }
 
+  /** A file's bytes become the edited BLOB cell (pending, like any edit). */
+  // The file chooser takes focus, which ends the edit: the target cell is remembered here.
+  const blobTarget = useRef<{ row: number; col: string } | null>(null)
+  const closingWithoutCommit = useRef(false)
+  async function loadBlobFile(file: File) {
+    const target = blobTarget.current
+    blobTarget.current = null
+    const cur = useGrid.getState()[tabId]
+    if (!target || !cur) return
+    if (file.size > MAX_BLOB_FILE) {
+      onMessage('error', `${file.name} is ${(file.size / 1048576).toFixed(1)} MB; files up to ${MAX_BLOB_FILE / 1048576} MB can be loaded into a cell`)
+      return
+    }
+    const bytes = new Uint8Array(await file.arrayBuffer())
+    let hex = ''
+    for (let i = 0; i < bytes.length; i++) hex += HEX[bytes[i]]
+    const r = rowAt(cur, target.row)
+    if (!r) return
+    setCell(tabId, r, target.col, { $blob: hex })
+    // An editor still open holds the old text: moving focus away (which blurs it, synchronously)
+    // must not commit that over the file.
+    closingWithoutCommit.current = true
+    setEditing(null)
+    scroller.current?.focus()
+    closingWithoutCommit.current = false
+    onMessage('info', `${file.name}: ${bytes.length.toLocaleString('en-US')} bytes loaded into ${target.col} (pending)`)
+  }
+
   if (!g) return null
   const inRange = (row: number, col: number) => {
     if (!selected || !anchor) return false
@@ -246,13 +292,49 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
       }}
       data-testid="data-grid"
     >
+      <input
+        ref={fileInput}
+        type="file"
+        hidden
+        data-testid="blob-file-input"
+        onChange={(e) => {
+          const f = e.target.files?.[0]
+          e.target.value = ''
+          if (f) void loadBlobFile(f)
+        }}
+      />
       <div className="grid-header" style={{ width: widths.reduce((a, b) => a + b, 64) }}>
         <div className="gh-cell rownum">#</div>
         {cols.map((c, k) => {
           const sortIdx = g.sort.findIndex((s) => s.column === c)
           const meta = colMeta.get(c)
           return (
-            <div key={c} className="gh-cell" style={{ width: widths[k] }} data-testid={`col-${c}`} title={`${meta?.nativeType ?? ''}${meta?.serverDefault ? ` DEFAULT ${meta.serverDefault}` : ''}`}>
+            <div
+              key={c}
+              className={`gh-cell${dragCol?.col === c ? ' dragging' : ''}${dragCol && dragCol.over === c && dragCol.col !== c ? (dragCol.after ? ' drop-after' : ' drop-before') : ''}`}
+              style={{ width: widths[k] }}
+              data-testid={`col-${c}`}
+              title={`${meta?.nativeType ?? ''}${meta?.serverDefault ? ` DEFAULT ${meta.serverDefault}` : ''}${onMoveColumn ? ' · drag to move the column' : ''}`}
+              draggable={!!onMoveColumn}
+              onDragStart={(e) => {
+                e.dataTransfer.effectAllowed = 'move'
+                e.dataTransfer.setData('text/x-schemist-column', c)
+                setDragCol({ col: c, over: null, after: false })
+              }}
+              onDragOver={(e) => {
+                if (!dragCol) return
+                e.preventDefault()
+                const box = (e.currentTarget as HTMLElement).getBoundingClientRect()
+                const after = e.clientX > box.left + box.width / 2
+                if (dragCol.over !== c || dragCol.after !== after) setDragCol({ ...dragCol, over: c, after })
+              }}
+              onDrop={(e) => {
+                e.preventDefault()
+                if (dragCol && dragCol.col !== c) onMoveColumn?.(dragCol.col, dragCol.after ? (cols[k + 1] ?? null) : c)
+                setDragCol(null)
+              }}
+              onDragEnd={() => setDragCol(null)}
+            >
               <span className="gh-name" data-sort={sortIdx >= 0 ? (g.sort[sortIdx].desc ? 'desc' : 'asc') : undefined}>
                 {meta?.primaryKey ? <Icon name="key" size={10} /> : fkOf.has(c) ? <Icon name="link" size={10} /> : null} {c}
                 {sortIdx >= 0 && <span className="sort-mark">{g.sort[sortIdx].desc ? '▼' : '▲'}{g.sort.length > 1 ? sortIdx + 1 : ''}</span>}
@@ -283,7 +365,7 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
           const p = r.pending
           const failed = g.failed?.id === r.id
           return (
-            <div key={r.id} className={`grid-row${p ? ` pending-${p.kind}` : ''}${failed ? ' failed' : ''}`} style={{ top: r.index * ROW_H }} data-testid={r.key ? `row-${JSON.stringify(r.key)}` : r.id.startsWith('new:') ? `row-${r.id}` : undefined} title={failed ? g.failed!.message : undefined}>
+            <div key={r.id} className={`grid-row${p ? ` pending-${p.kind}` : ''}${failed ? ' failed' : ''}${editing?.row === r.index ? ' editing' : ''}`} style={{ top: r.index * ROW_H }} data-testid={r.key ? `row-${JSON.stringify(r.key)}` : r.id.startsWith('new:') ? `row-${r.id}` : undefined} title={failed ? g.failed!.message : undefined}>
               <div className="g-cell rownum">{r.id.startsWith('new:') ? '+' : r.id.startsWith('loading') ? '' : r.index - g.inserts.length + 1}</div>
               {cols.map((c, k) => {
                 const toDefault = p?.kind === 'update' && (p.defaults?.includes(c) ?? false)
@@ -296,7 +378,7 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
                 return (
                   <div
                     key={c}
-                    className={`g-cell${isSel ? ' selected' : ''}${inRange(r.index, k) ? ' in-range' : ''}${changed ? ' changed' : ''}${v === null ? ' null' : ''}${typeof v === 'number' ? ' num' : ''}`}
+                    className={`g-cell${isEditing ? ' editing' : ''}${isSel ? ' selected' : ''}${inRange(r.index, k) ? ' in-range' : ''}${changed ? ' changed' : ''}${v === null ? ' null' : ''}${typeof v === 'number' ? ' num' : ''}`}
                     style={{ width: widths[k] }}
                     onMouseDown={(e) => onSelect({ row: r.index, col: k }, e.shiftKey)}
                     onDoubleClick={() => startEdit(r.index, k)}
@@ -316,7 +398,11 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
                             className={`mono${editing.error ? ' invalid' : ''}`}
                             value={editing.text}
                             onChange={(e) => setEditing({ ...editing, text: e.target.value, error: null })}
-                            onBlur={() => (editing.error ? setEditing(null) : commitEdit())}
+                            onBlur={() => {
+                              if (closingWithoutCommit.current) closingWithoutCommit.current = false
+                              else if (editing.error) setEditing(null)
+                              else commitEdit()
+                            }}
                             onKeyDown={(e) => {
                               if (e.key === 'Enter' && !e.shiftKey) {
                                 e.preventDefault()
@@ -328,6 +414,22 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
                             }}
                             data-testid="cell-editor"
                           />
+                        )}
+                        {meta?.type === 'blob' && (
+                          <div className="editor-tools">
+                            <button className="btn small" onMouseDown={(e) => e.preventDefault()} onClick={() => {
+                                blobTarget.current = { row: r.index, col: c }
+                                fileInput.current?.click()
+                              }} data-testid="blob-from-file" title="Replace the value with a file's bytes">
+                              Load file…
+                            </button>
+                            {v && typeof v === 'object' && '$blob' in v && (
+                              <button className="btn small" onMouseDown={(e) => e.preventDefault()} onClick={() => saveBlob(v.$blob, `${c}.bin`)} title="Save the current bytes to a file">
+                                Save…
+                              </button>
+                            )}
+                            <span className="muted small">hex, two digits a byte</span>
+                          </div>
                         )}
                         {editing.error && <div className="editor-error" role="alert">{editing.error}</div>}
                       </div>

@@ -6,7 +6,8 @@ import { Icon } from '../../ui/icons'
 import { openDataTab, openStructureTab } from '../tabs/actions'
 import { DataGrid } from './DataGrid'
 import { FilterBar } from './FilterBar'
-import { addRow, closeReview, commitEdits, discardEdits, initGrid, refreshView, reviewEdits, setCell, setDefault, toggleDelete, useGrid } from './grid-store'
+import { addRow, closeReview, commitEdits, discardEdits, initGrid, inspectSession, refreshView, reviewEdits, setCell, setDefault, toggleDelete, useGrid } from './grid-store'
+import { SessionPanel } from '../orm/SessionPanel'
 import { ReviewDialog } from './ReviewDialog'
 import { ExportDialog, ImportDialog } from './MoveDataDialogs'
 import { RelatedPanel } from './RelatedPanel'
@@ -29,6 +30,7 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
   const [showFilter, setShowFilter] = useState(!!initialFilter)
   const [dialog, setDialog] = useState<'export' | 'import' | null>(null)
   const [showRelated, setShowRelated] = useState(false)
+  const [showSession, setShowSession] = useState(false)
   const [order, setOrder] = useState<string[] | null>(null)
   const [hidden, setHidden] = useState<string[]>([])
   const [showColumns, setShowColumns] = useState(false)
@@ -48,6 +50,14 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
   }, [tabId])
+
+  // The Session panel follows the pending edits (debounced: each look is a round trip).
+  const edits = g?.edits
+  useEffect(() => {
+    if (!showSession || !edits) return
+    const t = setTimeout(() => void inspectSession(tabId), 250)
+    return () => clearTimeout(t)
+  }, [showSession, edits, tabId])
 
   if (!table) return <div className="pane-note">Loading…</div>
   if (!g) return <div className="pane-note"><span className="spinner" /> Reading rows…</div>
@@ -105,6 +115,13 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
     ;[list[i], list[j]] = [list[j], list[i]]
     setOrder(list)
   }
+  /** Dragged header: `c` goes before `before` among all columns (hidden ones keep their place). */
+  const dropColumn = (c: string, before: string | null) => {
+    const list = allColumns.filter((x) => x !== c)
+    const i = before === null ? list.length : list.indexOf(before)
+    list.splice(i < 0 ? list.length : i, 0, c)
+    setOrder(list)
+  }
   return (
     <div className="data-tab">
       <div className="toolbar">
@@ -157,6 +174,9 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
         <button className={`btn small ghost${showRelated ? ' on' : ''}`} onClick={() => setShowRelated(!showRelated)} data-testid="toggle-related" title="Rows related to the selected one, through the ORM's relationships">
           Related
         </button>
+        <button className={`btn small ghost${showSession ? ' on' : ''}`} onClick={() => setShowSession(!showSession)} data-testid="toggle-session" title="The ORM session the edits go through: its new, dirty and deleted objects and the SQL it sends">
+          Session
+        </button>
         <button className="btn small ghost" onClick={() => setDialog('export')} data-testid="open-export">
           Export
         </button>
@@ -196,8 +216,28 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
           if (col) sortBy(col, e.shiftKey)
         }
       }}>
-        <DataGrid tabId={tabId} table={table} visible={visibleColumns} selected={selected} anchor={anchor} onSelect={select} onMessage={(kind, text) => toast(kind === 'error' ? 'error' : 'info', text)} editable={editable} colWidths={colWidths} onResize={(c, w) => setColWidths((x) => ({ ...x, [c]: w }))} onOpenRef={(refTable, refColumn, value) => openDataTab(handle, entry?.state === 'ready' ? (entry.schema.tables.find((t) => t.name === refTable) ? tableKey(entry.schema.tables.find((t) => t.name === refTable)!) : refTable) : refTable, { column: refColumn, value })} />
+        <DataGrid tabId={tabId} table={table} visible={visibleColumns} selected={selected} anchor={anchor} onSelect={select} onMessage={(kind, text) => toast(kind === 'error' ? 'error' : 'info', text)} editable={editable} colWidths={colWidths} onResize={(c, w) => setColWidths((x) => ({ ...x, [c]: w }))} onMoveColumn={dropColumn} onOpenRef={(refTable, refColumn, value) => openDataTab(handle, entry?.state === 'ready' ? (entry.schema.tables.find((t) => t.name === refTable) ? tableKey(entry.schema.tables.find((t) => t.name === refTable)!) : refTable) : refTable, { column: refColumn, value })} />
       </div>
+      {showSession && (
+        <div className="grid-session">
+          {g.session ? (
+            <SessionPanel
+              snapshot={g.session.snapshot}
+              caption={g.session.label}
+              actions={pendingCount ? ['commit', 'rollback'] : []}
+              busy={g.busy}
+              onAction={(op) => {
+                if (op === 'commit') void commitEdits(tabId)
+                else if (op === 'rollback' && confirm(`Discard ${pendingCount} pending change(s)?`)) discardEdits(tabId)
+              }}
+            />
+          ) : (
+            <div className="session-panel empty" data-testid="session-panel">
+              <div className="pane-note small">No pending edits: the session is empty. Edit a cell to see the objects it loads and changes.</div>
+            </div>
+          )}
+        </div>
+      )}
       {showRelated && <RelatedPanel handle={handle} table={g.table} rowKey={selRow()?.key ?? null} onOpen={(t) => openDataTab(handle, entry?.state === 'ready' ? tableKey(entry.schema.tables.find((x) => x.name === t) ?? { schema: null, name: t }) : t)} />}
       </div>
       <div className="grid-status muted small" data-testid="grid-status">

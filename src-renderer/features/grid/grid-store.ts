@@ -3,6 +3,7 @@ import type { Expr } from '../../../src-shared/expr'
 import type { ApplyEditsResult, Cursor, RowEdit, SortKey, TableRef } from '../../../src-shared/grid'
 import type { Cell } from '../../../src-shared/values'
 import { call, errorMessage } from '../../bridge/client'
+import type { SessionSnapshot } from '../../../src-shared/orm'
 
 export const BLOCK = 100
 
@@ -39,6 +40,8 @@ export interface GridState {
   busy: boolean
   loadError: string | null
   lastSql: string
+  /** The ORM session behind the edits, as last seen, for the Session panel. */
+  session: { snapshot: SessionSnapshot; label: string } | null
 }
 
 export const useGrid = create<Record<string, GridState>>()(() => ({}))
@@ -60,7 +63,7 @@ function patch(tabId: string, p: Partial<GridState> | ((g: GridState) => Partial
 export function initGrid(tabId: string, handle: string, table: TableRef, filter: Expr | null = null) {
   if (get(tabId)) return
   useGrid.setState({
-    [tabId]: { handle, table, columns: [], keyColumns: [], sort: [], filter, where: '', count: null, blocks: {}, generation: 0, edits: {}, inserts: [], failed: null, review: null, busy: false, loadError: null, lastSql: '' },
+    [tabId]: { handle, table, columns: [], keyColumns: [], sort: [], filter, where: '', count: null, blocks: {}, generation: 0, edits: {}, inserts: [], failed: null, review: null, busy: false, loadError: null, lastSql: '', session: null },
   })
   void refreshView(tabId)
 }
@@ -209,7 +212,7 @@ export async function reviewEdits(tabId: string) {
   patch(tabId, { busy: true })
   try {
     const r = await call('data.applyEdits', { handle: g.handle, table: g.table, edits, mode: 'preview' })
-    patch(tabId, { review: r, busy: false, failed: r.error ? { id: r.error.editId, message: `${r.error.code}: ${r.error.message}` } : null })
+    patch(tabId, { review: r, busy: false, failed: r.error ? { id: r.error.editId, message: `${r.error.code}: ${r.error.message}` } : null, ...sessionOf(r.session, 'Review: flushed, then rolled back') })
   } catch (e) {
     patch(tabId, { busy: false, failed: { id: null, message: errorMessage(e) } })
   }
@@ -229,14 +232,38 @@ export async function commitEdits(tabId: string): Promise<boolean> {
   try {
     const r = await call('data.applyEdits', { handle: g.handle, table: g.table, edits, mode: 'commit' })
     if (!r.ok) {
-      patch(tabId, { busy: false, review: null, failed: { id: r.error?.editId ?? null, message: `${r.error?.code}: ${r.error?.message}` } })
+      patch(tabId, { busy: false, review: null, failed: { id: r.error?.editId ?? null, message: `${r.error?.code}: ${r.error?.message}` }, ...sessionOf(r.session, 'Failed commit: rolled back, edits kept') })
       return false
     }
-    patch(tabId, { busy: false, edits: {}, inserts: [], failed: null, review: null })
+    patch(tabId, { busy: false, edits: {}, inserts: [], failed: null, review: null, ...sessionOf(r.session, 'Last commit') })
     await refreshView(tabId)
     return true
   } catch (e) {
     patch(tabId, { busy: false, failed: { id: null, message: errorMessage(e) } })
     return false
+  }
+}
+
+function sessionOf(snapshot: SessionSnapshot | undefined, label: string): Partial<GridState> {
+  return snapshot ? { session: { snapshot, label } } : {}
+}
+
+/**
+ * The session the pending edits make, before it flushes (the Session panel keeps this current):
+ * only the SELECT of the edited rows is sent, then rolled back.
+ */
+export async function inspectSession(tabId: string) {
+  const g = get(tabId)
+  if (!g) return
+  const edits = toRowEdits(g)
+  if (!edits.length) {
+    if (g.session && g.session.label !== 'Last commit') patch(tabId, { session: null })
+    return
+  }
+  try {
+    const r = await call('data.applyEdits', { handle: g.handle, table: g.table, edits, mode: 'inspect' })
+    if (get(tabId)?.edits === g.edits) patch(tabId, sessionOf(r.session, 'Pending edits: not flushed yet'))
+  } catch (e) {
+    patch(tabId, { failed: { id: null, message: errorMessage(e) } })
   }
 }

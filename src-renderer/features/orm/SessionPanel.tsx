@@ -55,7 +55,19 @@ function ObjList({ title, refs, byRef, testId, onPick, highlight }: { title: str
  * What a session holds and does: its transaction, the new/dirty/deleted sets, the identity map,
  * and every statement it sent with parameters and timing.
  */
-export function SessionPanel({ snapshot, errorRefs, onAction, onPick, busy }: { snapshot: SessionSnapshot; errorRefs?: number[]; onAction: (op: 'flush' | 'commit' | 'rollback' | 'expireAll' | 'clearLog') => void; onPick?: (ref: number) => void; busy?: boolean }) {
+export type SessionAction = 'flush' | 'commit' | 'rollback' | 'expireAll' | 'clearLog'
+
+export function SessionPanel({ snapshot, errorRefs, onAction, onPick, busy, caption, actions = ['flush', 'commit', 'rollback', 'expireAll', 'clearLog'] }: {
+  snapshot: SessionSnapshot
+  errorRefs?: number[]
+  onAction: (op: SessionAction) => void
+  onPick?: (ref: number) => void
+  busy?: boolean
+  /** What this snapshot is (the grid shows sessions it has already closed). */
+  caption?: string
+  /** The buttons to offer. */
+  actions?: SessionAction[]
+}) {
   const byRef = new Map(snapshot.objects.map((o) => [o.ref, o]))
   const [showMap, setShowMap] = useState(false)
   const highlight = new Set(errorRefs ?? [])
@@ -70,19 +82,20 @@ export function SessionPanel({ snapshot, errorRefs, onAction, onPick, busy }: { 
           autoflush {snapshot.options.autoflush ? 'on' : 'off'} · expire_on_commit {snapshot.options.expireOnCommit ? 'on' : 'off'}
         </span>
       </header>
+      {caption && <div className="sp-caption small" data-testid="session-caption">{caption}</div>}
       <div className="sp-actions">
-        <button className="btn small" disabled={busy} onClick={() => onAction('flush')} data-testid="session-flush" title="Send pending changes, keep the transaction open">
+        {actions.includes('flush') && <button className="btn small" disabled={busy} onClick={() => onAction('flush')} data-testid="session-flush" title="Send pending changes, keep the transaction open">
           Flush
-        </button>
-        <button className="btn small primary" disabled={busy} onClick={() => onAction('commit')} data-testid="session-commit" title="Flush and COMMIT">
+        </button>}
+        {actions.includes('commit') && <button className="btn small primary" disabled={busy} onClick={() => onAction('commit')} data-testid="session-commit" title="Flush and COMMIT">
           <Icon name="check" size={12} /> Commit
-        </button>
-        <button className="btn small" disabled={busy} onClick={() => onAction('rollback')} data-testid="session-rollback" title="ROLLBACK: expunge new objects, expire the rest">
+        </button>}
+        {actions.includes('rollback') && <button className="btn small" disabled={busy} onClick={() => onAction('rollback')} data-testid="session-rollback" title="ROLLBACK: expunge new objects, expire the rest">
           Rollback
-        </button>
-        <button className="btn small ghost" disabled={busy} onClick={() => onAction('expireAll')} title="Mark every object stale">
+        </button>}
+        {actions.includes('expireAll') && <button className="btn small ghost" disabled={busy} onClick={() => onAction('expireAll')} title="Mark every object stale">
           Expire all
-        </button>
+        </button>}
       </div>
       <div className="sp-body">
         <ObjList title="New" refs={snapshot.new} byRef={byRef} testId="session-new" onPick={onPick} highlight={highlight} />
@@ -107,9 +120,9 @@ export function SessionPanel({ snapshot, errorRefs, onAction, onPick, busy }: { 
           <h4>
             SQL <span className="count">{snapshot.log.length}</span>
             <span className="spacer" />
-            <button className="link small" onClick={() => onAction('clearLog')}>
+            {actions.includes('clearLog') && <button className="link small" onClick={() => onAction('clearLog')}>
               clear
-            </button>
+            </button>}
           </h4>
           {snapshot.log.length === 0 && <div className="muted small">No statements yet</div>}
           {[...snapshot.log].reverse().map((e) => (
