@@ -15,6 +15,7 @@ import { planMigration } from '../model/migrate'
 import { applyModel } from '../model/apply-model'
 import { schemaToModel } from '../model/reverse'
 import { EXPORTERS, importModel } from '../model/formats'
+import { resultSource } from '../data/result-source'
 
 
 /** One handler per contract method; each is a thin call into a service. */
@@ -149,7 +150,10 @@ export function createHandlers(s: Services): Handlers {
       try {
         const r = await s.connections.query(handle, sql, params ?? [], queryId)
         void s.history.add(key, { sql, at, durationMs: r.durationMs, rows: r.rowCount, error: null })
-        return r
+        // Whether the rows can be edited in place (one table, its key among the columns).
+        const driver = s.connections.driver(handle)
+        const source = await resultSource(driver, r, (ref) => s.data.table(handle, ref)).catch(() => ({ columns: r.columns.map(({ name, type }) => ({ name, type })), source: null, readOnly: null }))
+        return { ...r, ...source }
       } catch (e) {
         void s.history.add(key, { sql, at, durationMs: Date.now() - at, rows: 0, error: e instanceof Error ? e.message : String(e) })
         throw e

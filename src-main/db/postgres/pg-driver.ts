@@ -121,9 +121,9 @@ export class PostgresDriver extends DriverEvents implements Driver {
     try {
       const r = await this.client.query({ text: sql, values: params.map(toParam), rowMode: 'array' })
       const result = Array.isArray(r) ? r[r.length - 1] : r
-      const fields = (result.fields ?? []) as { name: string; dataTypeID: number }[]
+      const fields = (result.fields ?? []) as { name: string; dataTypeID: number; tableID: number; columnID: number }[]
       return {
-        columns: fields.map((f) => ({ name: f.name, type: TYPE_NAMES[f.dataTypeID] ?? null })),
+        columns: fields.map((f) => ({ name: f.name, type: TYPE_NAMES[f.dataTypeID] ?? null, ...(f.tableID ? { originId: { table: f.tableID, column: f.columnID } } : {}) })),
         rows: (result.rows as unknown[][]).map((row) => row.map(encodeCell)),
         rowCount: result.rowCount ?? result.rows.length,
         command: result.command ?? commandOf(sql),

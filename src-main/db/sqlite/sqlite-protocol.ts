@@ -30,7 +30,7 @@ export interface OpenReply {
 }
 
 export interface QueryReply {
-  columns: { name: string; type: string | null }[]
+  columns: { name: string; type: string | null; origin: { schema: string | null; table: string; column: string } | null }[]
   rows: Cell[][]
   rowCount: number
   reader: boolean

@@ -101,7 +101,7 @@ function runQuery(id: number, sql: string, params: unknown[]): QueryReply {
   const st = prepare(sql)
   const args = params.map(toParam)
   if (st.reader) {
-    const columns = st.columns().map((c) => ({ name: c.name, type: c.type }))
+    const columns = st.columns().map((c) => ({ name: c.name, type: c.type, origin: c.table && c.column ? { schema: c.database === 'main' ? null : c.database, table: c.table, column: c.column } : null }))
     const raw = withBusyRetry(id, () => st.raw(true).all(...args) as unknown[][])
     const rows = raw.map((r) => r.map(toCell))
     return { columns, rows, rowCount: rows.length, reader: true }

@@ -30,7 +30,7 @@ export interface GridRow {
   pending: Pending | undefined
 }
 
-function rowAt(g: GridState, i: number): GridRow | null {
+export function rowAt(g: GridState, i: number): GridRow | null {
   if (i < g.inserts.length) {
     const id = g.inserts[i]
     const e = g.edits[id]

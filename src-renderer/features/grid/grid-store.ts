@@ -42,7 +42,12 @@ export interface GridState {
   lastSql: string
   /** The ORM session behind the edits, as last seen, for the Session panel. */
   session: { snapshot: SessionSnapshot; label: string } | null
+  /** A table read page by page, or a query's result held whole (edited the same way). */
+  mode: 'table' | 'result'
 }
+
+/** How a result grid reads its rows again (its query runs again) after a commit. */
+const reloaders = new Map<string, () => Promise<void>>()
 
 export const useGrid = create<Record<string, GridState>>()(() => ({}))
 
@@ -63,12 +68,56 @@ function patch(tabId: string, p: Partial<GridState> | ((g: GridState) => Partial
 export function initGrid(tabId: string, handle: string, table: TableRef, filter: Expr | null = null) {
   if (get(tabId)) return
   useGrid.setState({
-    [tabId]: { handle, table, columns: [], keyColumns: [], sort: [], filter, where: '', count: null, blocks: {}, generation: 0, edits: {}, inserts: [], failed: null, review: null, busy: false, loadError: null, lastSql: '', session: null },
+    [tabId]: { handle, table, columns: [], keyColumns: [], sort: [], filter, where: '', count: null, blocks: {}, generation: 0, edits: {}, inserts: [], failed: null, review: null, busy: false, loadError: null, lastSql: '', session: null, mode: 'table' },
   })
   void refreshView(tabId)
 }
 
+/**
+ * A query's result as an editable grid: all rows are here already, in blocks; edits go to the
+ * source table by its key. Pending edits on the same table survive the query running again.
+ */
+export function initResultGrid(tabId: string, handle: string, source: { table: TableRef; keyColumns: string[] }, columns: string[], rows: Cell[][], sql: string, reload: () => Promise<void>) {
+  const prev = get(tabId)
+  const keep = prev && prev.table.name === source.table.name && prev.table.schema === source.table.schema
+  const keyPos = source.keyColumns.map((k) => columns.indexOf(k))
+  const blocks: Record<number, Block> = {}
+  for (let b = 0; b * BLOCK < rows.length; b++) {
+    const part = rows.slice(b * BLOCK, (b + 1) * BLOCK)
+    blocks[b] = { rows: part, first: null, last: null, keys: part.map((r) => keyPos.map((i) => r[i])) }
+  }
+  reloaders.set(tabId, reload)
+  useGrid.setState({
+    [tabId]: {
+      handle,
+      table: source.table,
+      columns,
+      keyColumns: source.keyColumns,
+      sort: [],
+      filter: null,
+      where: '',
+      count: { count: rows.length, exact: true },
+      blocks,
+      generation: (prev?.generation ?? 0) + 1,
+      edits: keep ? prev.edits : {},
+      inserts: keep ? prev.inserts : [],
+      failed: keep ? prev.failed : null,
+      review: null,
+      busy: false,
+      loadError: null,
+      lastSql: sql,
+      session: keep ? prev.session : null,
+      mode: 'result',
+    },
+  })
+}
+
+export function pendingCount(tabId: string): number {
+  return Object.keys(get(tabId)?.edits ?? {}).length
+}
+
 export function dropGrid(tabId: string) {
+  reloaders.delete(tabId)
   useGrid.setState((s) => {
     const n = { ...s }
     delete n[tabId]
@@ -78,6 +127,8 @@ export function dropGrid(tabId: string) {
 
 /** New sort, filter or WHERE: pages are read again; pending edits stay. */
 export async function refreshView(tabId: string, p: Partial<Pick<GridState, 'sort' | 'filter' | 'where'>> = {}) {
+  const reload = get(tabId)?.mode === 'result' ? reloaders.get(tabId) : undefined
+  if (reload) return reload()
   patch(tabId, (g) => ({ ...p, blocks: {}, count: null, generation: g.generation + 1, loadError: null }))
   const g = get(tabId)!
   const view = { handle: g.handle, table: g.table, sort: g.sort, filter: g.filter, where: g.where }
@@ -98,7 +149,7 @@ export function loadBlock(tabId: string, b: number): Promise<void> {
   if (existing) return existing
   const p = (async () => {
     const g = get(tabId)
-    if (!g || g.blocks[b]) return
+    if (!g || g.blocks[b] || g.mode === 'result') return
     const gen = g.generation
     const view = { handle: g.handle, table: g.table, sort: g.sort, filter: g.filter, where: g.where }
     const prev = g.blocks[b - 1]

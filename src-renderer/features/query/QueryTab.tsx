@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react'
+import { useCallback, useRef, useState } from 'react'
 import type { ExplainResult, HistoryEntry } from '../../../src-shared/plan'
 import type { QueryResult } from '../../../src-shared/query'
 import { statementAt } from '../../../src-shared/sql-split'
@@ -9,6 +9,8 @@ import { ResultTable } from '../../ui/ResultTable'
 import { SqlEditor, type SqlEditorHandle } from '../../ui/SqlEditor'
 import { refreshSchema } from '../connections/actions'
 import { PlanTree } from './PlanTree'
+import { ResultGrid } from './ResultGrid'
+import { pendingCount } from '../grid/grid-store'
 
 const drafts = new Map<string, string>()
 
@@ -40,9 +42,12 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
     return statementAt(cur.text, cur.cursor)?.text ?? ''
   }
 
-  async function run(explain?: 'plan' | 'analyze') {
-    const text = target()
+  const gridId = `${tabId}:result`
+  async function run(explain?: 'plan' | 'analyze', again?: string) {
+    const text = again ?? target()
     if (!text || running) return
+    const pending = again ? 0 : pendingCount(gridId)
+    if (pending && !confirm(`The result has ${pending} pending edit(s). Running another statement discards them, unless its rows come from the same table. Run it?`)) return
     const queryId = `${tabId}:${Date.now()}`
     setRunning(queryId)
     setError(null)
@@ -67,6 +72,13 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
       setRunning(null)
     }
   }
+
+  // After a commit from the result grid the same statement runs again (stable for the grid).
+  const ranRef = useRef('')
+  ranRef.current = ran
+  const runRef = useRef(run)
+  runRef.current = run
+  const rerun = useCallback(() => runRef.current(undefined, ranRef.current), [])
 
   return (
     <div className="query-tab">
@@ -134,7 +146,16 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
               {result.command} · {result.columns.length ? `${result.rows.length} rows` : `${result.rowCount} rows affected`} · {result.durationMs.toFixed(1)} ms
               <span className="mono ran" title={ran}> · {ran.slice(0, 80)}</span>
             </div>
-            {result.columns.length > 0 && <ResultTable result={result} />}
+            {result.columns.length > 0 && result.source ? (
+              <ResultGrid gridId={gridId} tabId={tabId} handle={handle} result={result} source={result.source} sql={ran} rerun={rerun} />
+            ) : (
+              result.columns.length > 0 && (
+                <>
+                  {result.readOnly && <div className="muted small read-only-note" data-testid="result-read-only">{result.readOnly}</div>}
+                  <ResultTable result={result} />
+                </>
+              )
+            )}
           </>
         )}
       </div>

@@ -107,11 +107,11 @@ export function activateTab(id: string) {
 export function closeTab(id: string) {
   if (id.startsWith('orm:')) void closeOrmSession(id)
   if (id.startsWith('designer:')) dropDesigner(id)
-  if (id.startsWith('data:')) {
-    const g = useGrid.getState()[id]
-    if (g && Object.keys(g.edits).length && !confirm(`Close this tab and discard ${Object.keys(g.edits).length} pending change(s)?`)) return
-    dropGrid(id)
-  }
+  // A table tab's grid, or a query tab's editable result: pending edits are not dropped silently.
+  const gridId = id.startsWith('data:') ? id : `${id}:result`
+  const g = useGrid.getState()[gridId]
+  if (g && Object.keys(g.edits).length && !confirm(`Close this tab and discard ${Object.keys(g.edits).length} pending change(s)?`)) return
+  if (g) dropGrid(gridId)
   setState((s) => {
     const i = s.tabs.findIndex((t) => t.id === id)
     if (i < 0) return {}

@@ -1,0 +1,105 @@
+import { useEffect, useState } from 'react'
+import type { QueryResult } from '../../../src-shared/query'
+import { tableKey } from '../../../src-shared/schema'
+import { toast, useApp } from '../../app/store'
+import { Icon } from '../../ui/icons'
+import { DataGrid, rowAt } from '../grid/DataGrid'
+import { closeReview, commitEdits, discardEdits, initResultGrid, reviewEdits, setCell, setDefault, toggleDelete, useGrid } from '../grid/grid-store'
+import { ReviewDialog } from '../grid/ReviewDialog'
+import { openDataTab } from '../tabs/actions'
+
+/**
+ * A query's rows, editable because they map to one table's primary key: the same grid, pending
+ * edits, review and commit as a table tab, through an ORM session; after a commit the query runs
+ * again.
+ */
+export function ResultGrid({ gridId, tabId, handle, result, source, sql, rerun }: { gridId: string; tabId: string; handle: string; result: QueryResult; source: NonNullable<QueryResult['source']>; sql: string; rerun: () => Promise<void> }) {
+  const entry = useApp((s) => s.schemas[handle])
+  const table = entry?.state === 'ready' ? entry.schema.tables.find((t) => t.name === source.table.name && (source.table.schema === null || t.schema === source.table.schema)) : undefined
+  const g = useGrid((s) => s[gridId])
+  const [selected, setSelected] = useState<{ row: number; col: number } | null>(null)
+  const [anchor, setAnchor] = useState<{ row: number; col: number } | null>(null)
+  const [colWidths, setColWidths] = useState<Record<string, number>>({})
+
+  useEffect(() => {
+    initResultGrid(gridId, handle, source, result.columns.map((c) => c.name), result.rows, sql, rerun)
+  }, [gridId, handle, result, source, sql, rerun])
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's' && useApp.getState().activeTab === tabId) {
+        e.preventDefault()
+        void commitEdits(gridId)
+      }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [gridId, tabId])
+
+  if (!g) return null
+  const pending = Object.keys(g.edits).length
+  const cur = selected ? rowAt(g, selected.row) : null
+  const col = selected ? g.columns[selected.col] : null
+  return (
+    <div className="result-grid" data-testid="result-grid">
+      <div className="toolbar slim">
+        <span className="muted small" data-testid="result-source">
+          <Icon name="key" size={11} /> Editable: rows of <span className="mono">{source.table.name}</span> by {source.keyColumns.join(', ')}
+        </span>
+        <span className="sep-v" />
+        <button className="btn small" disabled={!cur || !col} onClick={() => cur && col && setCell(gridId, cur, col, null)} title="Set the selected cell to NULL (Ctrl+Alt+N)">
+          NULL
+        </button>
+        <button className="btn small" disabled={!cur || !col} onClick={() => cur && col && setDefault(gridId, cur, col)} title="Back to the column's DEFAULT at commit (Ctrl+Alt+D)">
+          DEFAULT
+        </button>
+        <button className="btn small" disabled={!cur?.key} onClick={() => cur && toggleDelete(gridId, cur)} title="Mark the selected row for deletion (again to unmark)">
+          <Icon name="trash" size={12} /> Delete
+        </button>
+        <span className="spacer" />
+        {pending > 0 && (
+          <>
+            <span className="chip pending-chip" data-testid="result-pending">{pending} pending</span>
+            <button className="btn small ghost" onClick={() => { if (confirm(`Discard ${pending} pending change(s)?`)) discardEdits(gridId) }}>
+              Discard
+            </button>
+            <button className="btn small" onClick={() => reviewEdits(gridId)} disabled={g.busy} data-testid="result-review">
+              Review changes
+            </button>
+            <button className="btn small primary" onClick={() => commitEdits(gridId)} disabled={g.busy} data-testid="result-commit" title="Commit in one transaction (Ctrl+S), then run the query again">
+              <Icon name="check" size={12} /> Commit
+            </button>
+          </>
+        )}
+      </div>
+      {g.failed && (
+        <div className="error-box grid-error" role="alert" data-testid="result-error">
+          {g.failed.message}
+          <div className="small muted">Nothing was written; every pending edit is kept.</div>
+        </div>
+      )}
+      <div className="grid-wrap">
+        <DataGrid
+          tabId={gridId}
+          table={table}
+          visible={null}
+          selected={selected}
+          anchor={anchor}
+          onSelect={(s, extend) => {
+            setAnchor(extend ? (anchor ?? selected ?? s) : null)
+            setSelected(s)
+          }}
+          onMessage={(kind, text) => toast(kind === 'error' ? 'error' : 'info', text)}
+          editable
+          colWidths={colWidths}
+          onResize={(c, w) => setColWidths((x) => ({ ...x, [c]: w }))}
+          onOpenRef={(refTable, refColumn, value) => {
+            const t = entry?.state === 'ready' ? entry.schema.tables.find((x) => x.name === refTable) : undefined
+            openDataTab(handle, t ? tableKey(t) : refTable, { column: refColumn, value })
+          }}
+        />
+      </div>
+      {g.review && <ReviewDialog review={g.review} busy={g.busy} onClose={() => closeReview(gridId)} onCommit={() => commitEdits(gridId)} />}
+    </div>
+  )
+}
