@@ -5,22 +5,12 @@ import { formatCell, type Cell } from '../../../src-shared/values'
 import { Icon } from '../../ui/icons'
 import { addRow, BLOCK, loadBlock, setCell, setDefault, useGrid, type GridState, type Pending } from './grid-store'
 import { parseCsv, toTsv } from '../../../src-shared/csv'
+import { CellEditor, saveBlob } from './CellEditor'
 
 const ROW_H = 28
 const MAX_BLOB_FILE = 16 * 1048576
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
 
-/** Offer hex-encoded bytes as a file download. */
-export function saveBlob(hex: string, name: string) {
-  const bytes = new Uint8Array(hex.length / 2)
-  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16)
-  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }))
-  const a = document.createElement('a')
-  a.href = url
-  a.download = name
-  a.click()
-  setTimeout(() => URL.revokeObjectURL(url), 1000)
-}
 
 export interface GridRow {
   index: number
@@ -56,7 +46,7 @@ export function totalRows(g: GridState): number {
  * A virtualized grid: only the visible rows are in the DOM; blocks of 100 rows are read from the
  * database as they scroll into view. Pending edits are drawn over the rows, by row key.
  */
-export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, editable, colWidths, onResize, onMessage, visible, onMoveColumn }: {
+export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, editable, colWidths, onResize, onMessage, visible, onMoveColumn, jump }: {
   tabId: string
   /** Columns to show, in display order (hidden ones left out). */
   visible: string[] | null
@@ -72,6 +62,8 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
   onResize: (col: string, w: number) => void
   /** A header dragged onto another: put `col` just before `before` (or last when null). */
   onMoveColumn?: (col: string, before: string | null) => void
+  /** Scroll to this row (0-based among the table's rows) and select it; `seq` repeats a jump. */
+  jump?: { row: number; seq: number } | null
 }) {
   const [dragCol, setDragCol] = useState<{ col: string; over: string | null; after: boolean } | null>(null)
   const g = useGrid((s) => s[tabId])
@@ -105,6 +97,16 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
     }, 60)
     return () => clearTimeout(t)
   }, [tabId, first, last, g?.generation, g?.blocks, g])
+
+  // Go to row N: the blocks around it are read by position (data.locate), not by scrolling there.
+  useEffect(() => {
+    const el = scroller.current
+    if (!jump || !el || !g) return
+    const row = Math.max(0, Math.min(totalRows(g) - 1, g.inserts.length + jump.row))
+    el.scrollTop = Math.max(0, row * ROW_H - el.clientHeight / 3)
+    onSelect({ row, col: selected?.col ?? 0 }, false)
+    el.focus()
+  }, [jump?.seq])
 
   const colMeta = useMemo(() => new Map((table?.columns ?? []).map((c) => [c.name, c])), [table])
   const fkOf = useMemo(() => {
@@ -385,54 +387,27 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
                     data-testid={isSel ? 'selected-cell' : undefined}
                   >
                     {isEditing ? (
-                      <div className="cell-editor">
-                        {meta?.type === 'boolean' ? (
-                          <select autoFocus value={editing.text} onChange={(e) => setEditing({ ...editing, text: e.target.value })} onBlur={commitEdit} onKeyDown={(e) => (e.key === 'Enter' ? commitEdit() : e.key === 'Escape' && setEditing(null))}>
-                            <option value="true">true</option>
-                            <option value="false">false</option>
-                          </select>
-                        ) : (
-                          <textarea
-                            autoFocus
-                            rows={1}
-                            className={`mono${editing.error ? ' invalid' : ''}`}
-                            value={editing.text}
-                            onChange={(e) => setEditing({ ...editing, text: e.target.value, error: null })}
-                            onBlur={() => {
-                              if (closingWithoutCommit.current) closingWithoutCommit.current = false
-                              else if (editing.error) setEditing(null)
-                              else commitEdit()
-                            }}
-                            onKeyDown={(e) => {
-                              if (e.key === 'Enter' && !e.shiftKey) {
-                                e.preventDefault()
-                                commitEdit()
-                              } else if (e.key === 'Escape') {
-                                setEditing(null)
-                                scroller.current?.focus()
-                              }
-                            }}
-                            data-testid="cell-editor"
-                          />
-                        )}
-                        {meta?.type === 'blob' && (
-                          <div className="editor-tools">
-                            <button className="btn small" onMouseDown={(e) => e.preventDefault()} onClick={() => {
-                                blobTarget.current = { row: r.index, col: c }
-                                fileInput.current?.click()
-                              }} data-testid="blob-from-file" title="Replace the value with a file's bytes">
-                              Load file…
-                            </button>
-                            {v && typeof v === 'object' && '$blob' in v && (
-                              <button className="btn small" onMouseDown={(e) => e.preventDefault()} onClick={() => saveBlob(v.$blob, `${c}.bin`)} title="Save the current bytes to a file">
-                                Save…
-                              </button>
-                            )}
-                            <span className="muted small">hex, two digits a byte</span>
-                          </div>
-                        )}
-                        {editing.error && <div className="editor-error" role="alert">{editing.error}</div>}
-                      </div>
+                      <CellEditor
+                        editing={editing}
+                        type={meta?.type}
+                        value={v}
+                        onChange={(text, error = null) => setEditing({ ...editing, text, error })}
+                        onCommit={commitEdit}
+                        onCancel={() => {
+                          setEditing(null)
+                          scroller.current?.focus()
+                        }}
+                        onBlur={() => {
+                          if (closingWithoutCommit.current) closingWithoutCommit.current = false
+                          else if (editing.error) setEditing(null)
+                          else commitEdit()
+                        }}
+                        onLoadFile={() => {
+                          blobTarget.current = { row: r.index, col: c }
+                          fileInput.current?.click()
+                        }}
+                        onSaveFile={(hex) => saveBlob(hex, `${c}.bin`)}
+                      />
                     ) : toDefault ? (
                       <span className="default-mark" title="Set back to the column's default when committed">{meta?.serverDefault ? `DEFAULT ${meta.serverDefault}` : 'DEFAULT (NULL)'}</span>
                     ) : v === undefined ? (

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { tableKey } from '../../../src-shared/schema'
 import type { Cell } from '../../../src-shared/values'
 import { toast, useApp } from '../../app/store'
@@ -31,6 +31,9 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
   const [dialog, setDialog] = useState<'export' | 'import' | null>(null)
   const [showRelated, setShowRelated] = useState(false)
   const [showSession, setShowSession] = useState(false)
+  const [jump, setJump] = useState<{ row: number; seq: number } | null>(null)
+  const [jumpText, setJumpText] = useState('')
+  const jumpInput = useRef<HTMLInputElement>(null)
   const [order, setOrder] = useState<string[] | null>(null)
   const [hidden, setHidden] = useState<string[]>([])
   const [showColumns, setShowColumns] = useState(false)
@@ -45,6 +48,11 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's' && useApp.getState().activeTab === tabId) {
         e.preventDefault()
         void commitEdits(tabId)
+      }
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'g' && useApp.getState().activeTab === tabId) {
+        e.preventDefault()
+        jumpInput.current?.focus()
+        jumpInput.current?.select()
       }
     }
     window.addEventListener('keydown', onKey)
@@ -200,7 +208,7 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
           </>
         )}
       </div>
-      {showFilter && <FilterBar columns={table.columns.map((c) => c.name)} initialWhere={g.where} onApply={(filter, where) => refreshView(tabId, { filter, where })} />}
+      {showFilter && <FilterBar columns={table.columns} initialWhere={g.where} onApply={(filter, where) => refreshView(tabId, { filter, where })} />}
       {g.failed && (
         <div className="error-box grid-error" role="alert" data-testid="grid-error">
           {g.failed.message}
@@ -216,7 +224,7 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
           if (col) sortBy(col, e.shiftKey)
         }
       }}>
-        <DataGrid tabId={tabId} table={table} visible={visibleColumns} selected={selected} anchor={anchor} onSelect={select} onMessage={(kind, text) => toast(kind === 'error' ? 'error' : 'info', text)} editable={editable} colWidths={colWidths} onResize={(c, w) => setColWidths((x) => ({ ...x, [c]: w }))} onMoveColumn={dropColumn} onOpenRef={(refTable, refColumn, value) => openDataTab(handle, entry?.state === 'ready' ? (entry.schema.tables.find((t) => t.name === refTable) ? tableKey(entry.schema.tables.find((t) => t.name === refTable)!) : refTable) : refTable, { column: refColumn, value })} />
+        <DataGrid tabId={tabId} table={table} visible={visibleColumns} selected={selected} anchor={anchor} onSelect={select} onMessage={(kind, text) => toast(kind === 'error' ? 'error' : 'info', text)} editable={editable} colWidths={colWidths} onResize={(c, w) => setColWidths((x) => ({ ...x, [c]: w }))} onMoveColumn={dropColumn} jump={jump} onOpenRef={(refTable, refColumn, value) => openDataTab(handle, entry?.state === 'ready' ? (entry.schema.tables.find((t) => t.name === refTable) ? tableKey(entry.schema.tables.find((t) => t.name === refTable)!) : refTable) : refTable, { column: refColumn, value })} />
       </div>
       {showSession && (
         <div className="grid-session">
@@ -244,6 +252,18 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
         <span data-testid="row-count">{g.count ? `${g.count.exact ? '' : '~'}${g.count.count.toLocaleString('en-US')} rows${g.count.exact ? '' : ' (estimated)'}` : 'counting…'}</span>
         {g.inserts.length > 0 && <span> · {g.inserts.length} new</span>}
         <span> · {total.toLocaleString('en-US')} shown</span>
+        <input
+          ref={jumpInput}
+          className="goto-row"
+          placeholder="Go to row… (Ctrl+G)"
+          value={jumpText}
+          onChange={(e) => setJumpText(e.target.value.replace(/[^\d]/g, ''))}
+          onKeyDown={(e) => {
+            if (e.key !== 'Enter' || !jumpText) return
+            setJump({ row: Number(jumpText) - 1, seq: (jump?.seq ?? 0) + 1 })
+          }}
+          data-testid="goto-row"
+        />
         <span className="spacer" />
         <span className="mono last-sql" title={g.lastSql}>{g.lastSql.slice(0, 140)}</span>
       </div>

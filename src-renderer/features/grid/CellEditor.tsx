@@ -1,0 +1,105 @@
+import type { NeutralType } from '../../../src-shared/schema'
+import type { Cell } from '../../../src-shared/values'
+
+/** What the text editor expects, for types typed as text. */
+const HINTS: Partial<Record<NeutralType, string>> = {
+  json: 'JSON · Shift+Enter for a new line',
+  time: 'HH:MM[:SS]',
+  timestamp: 'YYYY-MM-DD HH:MM[:SS]',
+  timestamptz: 'YYYY-MM-DD HH:MM[:SS][+HH:MM]',
+  uuid: '8-4-4-4-12 hex digits',
+}
+
+/** Offer hex-encoded bytes as a file download. */
+export function saveBlob(hex: string, name: string) {
+  const bytes = new Uint8Array(hex.length / 2)
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16)
+  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }))
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  a.click()
+  setTimeout(() => URL.revokeObjectURL(url), 1000)
+}
+
+/**
+ * The editor over a grid cell, fitted to the column's type: true/false for booleans, a date
+ * picker for dates, text (multi-line with Shift+Enter) for the rest, with the expected format,
+ * JSON formatting, and BLOBs from or to a file. The grid parses what comes out.
+ */
+export function CellEditor({ editing, type, value, onChange, onCommit, onCancel, onBlur, onLoadFile, onSaveFile }: {
+  editing: { text: string; error: string | null }
+  type: NeutralType | undefined
+  value: Cell | undefined
+  onChange: (text: string, error?: string | null) => void
+  onCommit: () => void
+  onCancel: () => void
+  onBlur: () => void
+  onLoadFile: () => void
+  onSaveFile: (hex: string) => void
+}) {
+  const keep = (e: React.MouseEvent) => e.preventDefault()
+  return (
+    <div className="cell-editor">
+      {type === 'boolean' ? (
+        <select autoFocus value={editing.text} onChange={(e) => onChange(e.target.value)} onBlur={onCommit} onKeyDown={(e) => (e.key === 'Enter' ? onCommit() : e.key === 'Escape' && onCancel())}>
+          <option value="true">true</option>
+          <option value="false">false</option>
+        </select>
+      ) : type === 'date' ? (
+        <input type="date" autoFocus className={`mono${editing.error ? ' invalid' : ''}`} value={editing.text} onChange={(e) => onChange(e.target.value)} onBlur={onBlur} onKeyDown={(e) => (e.key === 'Enter' ? onCommit() : e.key === 'Escape' && onCancel())} data-testid="cell-editor" />
+      ) : (
+        <textarea
+          autoFocus
+          rows={1}
+          className={`mono${editing.error ? ' invalid' : ''}`}
+          value={editing.text}
+          onChange={(e) => onChange(e.target.value)}
+          onBlur={onBlur}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey) {
+              e.preventDefault()
+              onCommit()
+            } else if (e.key === 'Escape') onCancel()
+          }}
+          data-testid="cell-editor"
+        />
+      )}
+      {type && HINTS[type] && !editing.error && (
+        <div className="editor-tools">
+          {type === 'json' && (
+            <button
+              className="btn small"
+              onMouseDown={keep}
+              onClick={() => {
+                try {
+                  onChange(JSON.stringify(JSON.parse(editing.text), null, 2))
+                } catch (err) {
+                  onChange(editing.text, `Not valid JSON: ${(err as Error).message}`)
+                }
+              }}
+              data-testid="json-format"
+            >
+              Format
+            </button>
+          )}
+          <span className="muted small">{HINTS[type]}</span>
+        </div>
+      )}
+      {type === 'blob' && !editing.error && (
+        <div className="editor-tools">
+          <button className="btn small" onMouseDown={keep} onClick={onLoadFile} data-testid="blob-from-file" title="Replace the value with a file's bytes">
+            Load file…
+          </button>
+          {value && typeof value === 'object' && '$blob' in value && (
+            <button className="btn small" onMouseDown={keep} onClick={() => onSaveFile(value.$blob)} title="Save the current bytes to a file">
+              Save…
+            </button>
+          )}
+          <span className="muted small">hex, two digits a byte</span>
+        </div>
+      )}
+      {editing.error && <div className="editor-error" role="alert">{editing.error}</div>}
+    </div>
+  )
+}
