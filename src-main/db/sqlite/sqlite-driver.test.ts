@@ -133,4 +133,13 @@ describe('SqliteDriver', () => {
     await expect(d.query('INSERT INTO t (n) VALUES (?)', [{ $bigint: '9007199254740993' }])).rejects.toMatchObject({ code: 'CONSTRAINT_VIOLATION' })
     await expect(d.query('SELEC 1')).rejects.toMatchObject({ code: 'SQL_ERROR', message: expect.stringMatching(/syntax error/) })
   })
+
+  it('large results carry the same cells as small ones (blobs, big integers, infinity, unicode)', async () => {
+    const d = await track(open(tempSqlitePath()))
+    const sql = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) SELECT i, x'00ff', 9007199254740993, 1e999, 'Тверь \"q\" ' || i, NULL, 0.5 FROM n"
+    const small = (await d.query(sql, [3])).rows
+    const large = (await d.query(sql, [40])).rows
+    expect(large.slice(0, 3)).toEqual(small)
+    expect(large[39]).toEqual([40, { $blob: '00ff' }, { $bigint: '9007199254740993' }, 'Infinity', 'Тверь "q" 40', null, 0.5])
+  })
 })

@@ -6,6 +6,7 @@ import { AppError } from '../../../src-shared/errors'
 import type { SqliteConfig } from '../../../src-shared/connection'
 import type { QueryResult } from '../../../src-shared/query'
 import { commandOf, DriverEvents, type BatchStep, type BatchStepResult, type Driver, type QueryOptions, type WaitEvent } from '../driver'
+import type { Cell } from '../../../src-shared/values'
 import { sqliteDialect } from './sqlite-dialect'
 import { sqliteError } from './sqlite-errors'
 import { CANCEL_SLOT, type OpenReply, type QueryReply, type WireStep, type WorkerMessage, type WorkerRequest } from './sqlite-protocol'
@@ -13,10 +14,6 @@ import { CANCEL_SLOT, type OpenReply, type QueryReply, type WireStep, type Worke
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void; queryId: string | null }
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never
 
-/**
- * The worker script: next to the built bundle, or (tests, CLI from source) the TypeScript
- * source loaded through tsx's require hook, since a worker does not inherit the parent's loader.
- */
 /** Rows that JSON carries without changing them: finite numbers, strings, booleans and nulls. */
 function plainRows(rows: readonly (readonly unknown[])[]): boolean {
   for (const row of rows) {
@@ -28,6 +25,10 @@ function plainRows(rows: readonly (readonly unknown[])[]): boolean {
   return true
 }
 
+/**
+ * The worker script: next to the built bundle, or (tests, CLI from source) the TypeScript
+ * source loaded through tsx's require hook, since a worker does not inherit the parent's loader.
+ */
 function spawnWorker(): Worker {
   for (const dir of [__dirname, join(__dirname, '..')]) {
     const js = join(dir, 'sqlite-worker.js')
@@ -150,7 +151,7 @@ export class SqliteDriver extends DriverEvents implements Driver {
     const r = (await this.send({ op: 'query', sql, params: [...params] }, options.queryId ?? null)) as QueryReply
     return {
       columns: r.columns,
-      rows: r.rows,
+      rows: r.rowsJson === undefined ? r.rows : (JSON.parse(r.rowsJson) as Cell[][]),
       rowCount: r.rowCount,
       command: commandOf(sql),
       durationMs: performance.now() - started,

@@ -32,6 +32,11 @@ export interface OpenReply {
 export interface QueryReply {
   columns: { name: string; type: string | null; origin: { schema: string | null; table: string; column: string } | null }[]
   rows: Cell[][]
+  /**
+   * The rows as one JSON string, for results of more than a few rows: cells are JSON by design,
+   * and a string crosses threads about twice as fast as structured clone of the arrays.
+   */
+  rowsJson?: string
   rowCount: number
   reader: boolean
 }

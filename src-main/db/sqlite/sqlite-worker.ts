@@ -24,13 +24,27 @@ function post(m: WorkerMessage) {
   port.postMessage(m)
 }
 
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER)
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
+
 function toCell(v: unknown): Cell {
+  const t = typeof v
+  if (t === 'string') return v as Cell
+  // Infinity (SQLite stores 1e999) has no JSON form: it travels as text, as encodeCell does.
+  if (t === 'number') return Number.isFinite(v) ? (v as number) : String(v)
   if (v === null || v === undefined) return null
-  if (typeof v === 'bigint') {
-    return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : { $bigint: v.toString() }
-  }
+  if (t === 'bigint') return (v as bigint) >= MIN_SAFE && (v as bigint) <= MAX_SAFE ? Number(v) : { $bigint: (v as bigint).toString() }
   if (Buffer.isBuffer(v)) return { $blob: v.toString('hex') }
   return v as Cell
+}
+
+/** Rows as cells, in place: the arrays better-sqlite3 returned are ours to reuse. */
+function toCells(rows: unknown[][]): Cell[][] {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]
+    for (let j = 0; j < r.length; j++) r[j] = toCell(r[j])
+  }
+  return rows as Cell[][]
 }
 
 function toParam(v: unknown): unknown {
@@ -103,7 +117,8 @@ function runQuery(id: number, sql: string, params: unknown[]): QueryReply {
   if (st.reader) {
     const columns = st.columns().map((c) => ({ name: c.name, type: c.type, origin: c.table && c.column ? { schema: c.database === 'main' ? null : c.database, table: c.table, column: c.column } : null }))
     const raw = withBusyRetry(id, () => st.raw(true).all(...args) as unknown[][])
-    const rows = raw.map((r) => r.map(toCell))
+    const rows = toCells(raw)
+    if (rows.length > 16) return { columns, rows: [], rowsJson: JSON.stringify(rows), rowCount: rows.length, reader: true }
     return { columns, rows, rowCount: rows.length, reader: true }
   }
   const info = withBusyRetry(id, () => st.run(...args))
@@ -160,7 +175,7 @@ function runBatch(id: number, steps: WireStep[]) {
             r = withBusyRetry(id, () => st.all(args) as unknown[][])
           }
           changes[i] = r.length
-          if (rows) rows[i] = r.map((row) => row.map(toCell))
+          if (rows) rows[i] = toCells(r)
         } else {
           let info: Database.RunResult
           const t0 = Date.now()
