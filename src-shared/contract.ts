@@ -247,7 +247,7 @@ export const contract = {
   'tx.removePane': method({ doc: 'Remove a pane, rolling back its transaction.', input: z.object({ consoleId: z.string(), pane: z.string() }), output: z.null() }),
   'tx.run': method({
     doc: 'Start a statement on a pane; its progress, waits and result arrive as onTxStep. `BEGIN` with a level becomes the engine\'s own BEGIN for it.',
-    input: z.object({ consoleId: z.string(), pane: z.string(), sql: z.string().min(1), level: z.string().optional() }),
+    input: z.object({ consoleId: z.string(), pane: z.string(), sql: z.string().min(1), level: z.string().optional(), readOnly: z.boolean().optional(), deferrable: z.boolean().optional() }),
     output: z.object({ entry: z.number() }),
   }),
   'tx.snapshot': method({ doc: 'Panes and the timeline.', input: z.object({ consoleId: z.string() }), output: z.object({ panes: z.array(paneInfoSchema), timeline: z.array(timelineEntrySchema) }) }),

@@ -141,7 +141,7 @@ export function createHandlers(s: Services): Handlers {
       await s.consoles.removePane(consoleId, pane)
       return null
     },
-    'tx.run': async ({ consoleId, pane, sql, level }) => ({ entry: s.consoles.run(consoleId, pane, sql, level) }),
+    'tx.run': async ({ consoleId, pane, sql, level, readOnly, deferrable }) => ({ entry: s.consoles.run(consoleId, pane, sql, level, { readOnly, deferrable }) }),
     'tx.snapshot': async ({ consoleId }) => s.consoles.snapshot(consoleId),
 
     'query.run': async ({ handle, sql, params, queryId }) => {

@@ -24,8 +24,11 @@ export interface Dialect {
   ilike(left: string, right: string): string
   /** Isolation choices for BEGIN, the engine's own names, weakest first. */
   readonly isolationLevels: readonly string[]
-  /** The statement that opens a transaction at the given isolation level (or the default). */
-  beginSql(isolationLevel?: string): string
+  /**
+   * The statement that opens a transaction at the given isolation level (or the default), with
+   * PostgreSQL's READ ONLY and DEFERRABLE where asked (an engine without them refuses).
+   */
+  beginSql(isolationLevel?: string, options?: BeginOptions): string
   /**
    * INSERT for a page of rows that brings back `returning` for each row, correlated to the rows:
    * SQLite runs one row per statement (RETURNING order is not tied to VALUES order there);
@@ -65,6 +68,12 @@ export interface Dialect {
   neutralType(native: string): { type: NeutralType; length?: number; scale?: number }
   /** Read the whole schema through an open connection. */
   introspect(driver: Driver): Promise<DatabaseSchema>
+}
+
+export interface BeginOptions {
+  readOnly?: boolean
+  /** Only with SERIALIZABLE READ ONLY: wait for a snapshot that cannot see an anomaly, then never abort. */
+  deferrable?: boolean
 }
 
 export interface DialectCapabilities {

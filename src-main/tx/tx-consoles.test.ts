@@ -38,4 +38,29 @@ describe.each(['postgres', 'sqlite'] as const)('the transaction console on %s', 
     expect(b.outcome?.waitedMs).toBeGreaterThan(0)
     await consoles.closeAll()
   })
+
+  it('BEGIN READ ONLY (and DEFERRABLE) where the engine has it; SQLite says what to do instead', async () => {
+    const config: ConnectionConfig = engine === 'sqlite' ? sqliteConfig() : await freshPgDatabase()
+    const admin = await openDriver(config)
+    await admin.query('CREATE TABLE acct (id integer PRIMARY KEY, balance integer)')
+    await admin.close()
+    const events = new EventBus()
+    const steps: EventPayload<'onTxStep'>[] = []
+    events.subscribe((e, p) => e === 'onTxStep' && steps.push(p as EventPayload<'onTxStep'>))
+    const consoles = new TxConsoles(events)
+    const id = await consoles.open({ ...config, create: false } as ConnectionConfig, 1)
+    const outcome = async (entry: number) => {
+      await expect.poll(() => steps.some((s) => s.entry.id === entry && s.entry.finishedAt !== null), { timeout: 5000 }).toBe(true)
+      return steps.find((s) => s.entry.id === entry && s.entry.finishedAt !== null)!.entry
+    }
+    if (engine === 'sqlite') {
+      expect(() => consoles.run(id, 'A', 'BEGIN', 'DEFERRED', { readOnly: true })).toThrow(/no READ ONLY/)
+    } else {
+      const begin = await outcome(consoles.run(id, 'A', 'BEGIN', 'SERIALIZABLE', { readOnly: true, deferrable: true }))
+      expect(begin.sql).toBe('BEGIN ISOLATION LEVEL SERIALIZABLE READ ONLY DEFERRABLE')
+      const write = await outcome(consoles.run(id, 'A', 'INSERT INTO acct VALUES (1, 1)'))
+      expect(write.outcome?.error?.sqlstate).toBe('25006')
+    }
+    await consoles.closeAll()
+  })
 })

@@ -3,6 +3,7 @@ import { AppError } from '../../src-shared/errors'
 import type { ConnectionConfig } from '../../src-shared/connection'
 import type { PaneState, StepOutcome } from '../../src-shared/tx'
 import type { EventBus } from '../bridge/event-bus'
+import type { BeginOptions } from '../db/dialect'
 import type { Driver } from '../db/driver'
 import { openDriver } from '../db/open-driver'
 import { attribution } from './scenario-runner'
@@ -93,12 +94,12 @@ export class TxConsoles {
   }
 
   /** Start a statement on a pane; the answer comes as onTxStep events, waits included. */
-  run(id: string, pane: string, text: string, level?: string): number {
+  run(id: string, pane: string, text: string, level?: string, options: BeginOptions = {}): number {
     const c = this.get(id)
     const p = c.panes.get(pane)
     if (!p) throw new AppError('NOT_FOUND', `No pane ${pane}`)
     if (p.busy) throw new AppError('BAD_REQUEST', `Pane ${pane} is still running its previous statement`)
-    const sql = /^\s*BEGIN\s*;?\s*$/i.test(text) && level ? p.driver.dialect.beginSql(level) : text
+    const sql = /^\s*BEGIN\s*;?\s*$/i.test(text) && (level || options.readOnly || options.deferrable) ? p.driver.dialect.beginSql(level, options) : text
     const entry: TimelineEntry = { id: c.next++, pane, sql, startedAt: Date.now(), waitStartedAt: null, waitedOn: [], finishedAt: null, outcome: null }
     c.timeline.push(entry)
     void p.run(sql, () => attribution([...c.panes.values()], p)).then((o) => {

@@ -31,6 +31,9 @@ const paths = {
   fit: 'M2.5 6V2.5H6M10 2.5h3.5V6M13.5 10v3.5H10M6 13.5H2.5V10',
   save: 'M3 2.5h8l2.5 2.5v8.5H3zM5.5 2.5v3.5h5V2.5M5 13.5V9h6v4.5',
   folder: 'M2 4.5V12.5h12V5.5H8L6.5 3.5H2z',
+  info: 'M8 1.5a6.5 6.5 0 1 1 0 13 6.5 6.5 0 0 1 0-13zM8 7v4.5M8 4.75h.01',
+  download: 'M8 2.5v8M4.5 7L8 10.5 11.5 7M3 13.5h10',
+  step: 'M4 3.5v9M7 3.5l6 4.5-6 4.5z',
 } as const
 
 export type IconName = keyof typeof paths

@@ -70,11 +70,11 @@ export const postgresDialect: Dialect = {
   explain: explainPostgres,
   ilike: (l, r) => `${l} ILIKE ${r}`,
   isolationLevels: ['READ UNCOMMITTED', 'READ COMMITTED', 'REPEATABLE READ', 'SERIALIZABLE'],
-  beginSql(level) {
-    if (!level) return 'BEGIN'
-    const l = level.toUpperCase()
-    if (!this.isolationLevels.includes(l)) throw new AppError('BAD_REQUEST', `Unknown PostgreSQL isolation level ${level}`)
-    return `BEGIN ISOLATION LEVEL ${l}`
+  beginSql(level, options = {}) {
+    const l = level?.toUpperCase()
+    if (l && !this.isolationLevels.includes(l)) throw new AppError('BAD_REQUEST', `Unknown PostgreSQL isolation level ${level}`)
+    const modes = [l ? `ISOLATION LEVEL ${l}` : '', options.readOnly ? 'READ ONLY' : '', options.deferrable ? 'DEFERRABLE' : ''].filter(Boolean)
+    return modes.length ? `BEGIN ${modes.join(' ')}` : 'BEGIN'
   },
   alter: {
     alterType: (t, c, type) => `ALTER TABLE ${t} ALTER COLUMN ${pgIdent(c)} TYPE ${type} USING ${pgIdent(c)}::${type}`,

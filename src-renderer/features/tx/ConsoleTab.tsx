@@ -14,6 +14,12 @@ const STARTERS: Record<string, string> = {
   D: 'SELECT * FROM users;',
 }
 
+const LEVEL_NOTES: Record<PaneInfo['engine'], string> = {
+  postgres: 'PostgreSQL: READ UNCOMMITTED behaves as READ COMMITTED; REPEATABLE READ is snapshot isolation (a lost update fails with 40001); SERIALIZABLE adds SSI, which aborts one transaction of a dangerous cycle.',
+  sqlite:
+    'SQLite is serializable: one writer at a time. BEGIN DEFERRED takes locks as it goes, IMMEDIATE takes the write lock at BEGIN, EXCLUSIVE also keeps readers out (in rollback-journal mode). PRAGMA read_uncommitted needs a shared cache, which this build of SQLite leaves out (SQLITE_OMIT_SHARED_CACHE), so dirty reads cannot happen here.',
+}
+
 function useNow(active: boolean) {
   const [now, setNow] = useState(Date.now())
   useEffect(() => {
@@ -27,13 +33,16 @@ function useNow(active: boolean) {
 function Pane({ consoleId, info, last, waiting }: { consoleId: string; info: PaneInfo; last: TimelineEntry | undefined; waiting: TimelineEntry | undefined }) {
   const schemaEntry = useApp((s) => (s.activeHandle ? s.schemas[s.activeHandle] : undefined))
   const [level, setLevel] = useState(info.levels.includes('READ COMMITTED') ? 'READ COMMITTED' : info.levels[0])
+  const [readOnly, setReadOnly] = useState(false)
+  const [deferrable, setDeferrable] = useState(false)
+  const pg = info.engine === 'postgres'
   const [error, setError] = useState<string | null>(null)
   const editor = useRef<SqlEditorHandle | null>(null)
   const now = useNow(!!waiting)
   const run = async (sql: string) => {
     setError(null)
     try {
-      await call('tx.run', { consoleId, pane: info.id, sql, level })
+      await call('tx.run', { consoleId, pane: info.id, sql, level, ...(pg ? { readOnly, deferrable } : {}) })
     } catch (e) {
       setError(errorMessage(e))
     }
@@ -63,7 +72,22 @@ function Pane({ consoleId, info, last, waiting }: { consoleId: string; info: Pan
             <option key={l}>{l}</option>
           ))}
         </select>
+        {pg && (
+          <>
+            <label className="check small" title="BEGIN ... READ ONLY: writes fail; a read-only SERIALIZABLE transaction takes part in SSI as a reader">
+              <input type="checkbox" checked={readOnly} onChange={(e) => setReadOnly(e.target.checked)} data-testid={`pane-readonly-${info.id}`} /> read only
+            </label>
+            <label className="check small" title="DEFERRABLE (with SERIALIZABLE READ ONLY): BEGIN waits for a snapshot that cannot take part in an anomaly, and then can never fail with a serialization error">
+              <input type="checkbox" checked={deferrable} onChange={(e) => setDeferrable(e.target.checked)} data-testid={`pane-deferrable-${info.id}`} /> deferrable
+            </label>
+          </>
+        )}
+        <span className="level-info" title={LEVEL_NOTES[info.engine]}>
+          <Icon name="info" size={12} />
+        </span>
       </header>
+      {pg && level === 'READ UNCOMMITTED' && <div className="pane-note-line small">PostgreSQL runs READ UNCOMMITTED as READ COMMITTED: it never shows uncommitted rows.</div>}
+      {pg && deferrable && !(level === 'SERIALIZABLE' && readOnly) && <div className="pane-note-line small">DEFERRABLE only changes anything in a SERIALIZABLE READ ONLY transaction.</div>}
       <div className="tx-buttons">
         <button className="btn small" disabled={info.busy} onClick={() => run('BEGIN')} data-testid={`pane-begin-${info.id}`}>
           BEGIN
