@@ -1,5 +1,7 @@
 import { expect, test } from '@playwright/test'
-import { AppPage } from './pages/app-page'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { AppPage, SHOTS } from './pages/app-page'
 
 test('run the lost-update scenario on PostgreSQL, read the verdict, and open the matrix', async ({ page }) => {
   const app = new AppPage(page)
@@ -55,4 +57,41 @@ test('two panes by hand: the waiting indicator appears on B and clears when A co
   await page.getByTestId('pane-rollback-B').click()
   await expect(page.getByTestId('pane-state-B')).toHaveText('idle')
   await app.screenshot('34-console-after')
+})
+
+test('a spec from the isolation tester runs step by step in the panes; the session saves as a spec, a script and a PNG', async ({ page }) => {
+  const app = new AppPage(page)
+  await app.open()
+  if ((await page.getByTestId('playground-state').innerText()) !== 'Running') await app.startPlayground()
+  else await page.getByTestId('connection-playground').click()
+  await page.getByTestId('iso-playground').click()
+  await page.getByTestId('mode-console').click()
+  await page.getByTestId('spec-file').setInputFiles(join(__dirname, '..', 'resources', 'specs', 'blocking-update.spec'))
+  await expect(page.getByTestId('queue-message')).toContainText('s1 → pane A, s2 → pane B')
+  await expect(page.getByTestId('queue-progress')).toContainText('step 1 of 7')
+  // One step at a time: the sessions' BEGINs (the spec's setup runs first).
+  await page.getByTestId('queue-next').click()
+  await expect(page.getByTestId('pane-state-A')).toHaveText('in transaction')
+  await page.getByTestId('queue-next').click()
+  await expect(page.getByTestId('pane-state-B')).toHaveText('in transaction')
+  // Then the rest, as the isolation tester runs them: s2u blocks until s1c commits.
+  await page.getByTestId('queue-all').click()
+  await expect(page.getByTestId('queue-progress')).toContainText('all steps sent')
+  await expect(page.getByTestId('pane-state-B')).toHaveText('idle')
+  await expect(page.getByTestId('timeline')).toContainText('waited')
+  await expect(page.getByTestId('pane-out-B')).toContainText('COMMIT')
+  await expect(page.getByTestId('timeline').locator('.lane-row.queued', { hasText: 'SELECT balance FROM acct' })).toContainText('100')
+  await app.screenshot('35-console-spec-run')
+  const save = async (testId: string) => {
+    const dl = page.waitForEvent('download')
+    await page.getByTestId(testId).click()
+    return readFileSync(await (await dl).path())
+  }
+  expect(String(await save('save-spec'))).toMatch(/session A[\s\S]*step a1\s+\{ BEGIN; \}[\s\S]*permutation a1 b1 a2 b2 a3 b3 b4/)
+  expect(String(await save('save-script'))).toContain('-- pane B at +')
+  const png = await save('save-png')
+  expect(png.subarray(0, 4).toString('hex')).toBe('89504e47')
+  writeFileSync(join(SHOTS, '35b-timeline-export.png'), png)
+  await page.getByTestId('queue-finish').click()
+  await expect(page.getByTestId('queue-message')).toHaveText('Teardown done')
 })

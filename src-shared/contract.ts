@@ -250,6 +250,18 @@ export const contract = {
     input: z.object({ consoleId: z.string(), pane: z.string(), sql: z.string().min(1), level: z.string().optional(), readOnly: z.boolean().optional(), deferrable: z.boolean().optional() }),
     output: z.object({ entry: z.number() }),
   }),
+  'tx.exportConsole': method({ doc: 'The console\'s timeline as an isolation tester spec (one session per pane, the permutation it ran in) and as a commented SQL script.', input: z.object({ consoleId: z.string() }), output: z.object({ spec: z.string(), script: z.string() }) }),
+  'tx.parseSpec': method({
+    doc: 'Read an isolation tester spec: setup, teardown, sessions with steps, permutations (all interleavings when none are listed, at most 200).',
+    input: z.object({ text: z.string() }),
+    output: z.object({
+      setup: z.array(z.string()),
+      teardown: z.array(z.string()),
+      sessions: z.array(z.object({ name: z.string(), setup: z.array(z.string()), teardown: z.array(z.string()), steps: z.array(z.object({ name: z.string(), sql: z.string() })) })),
+      permutations: z.array(z.array(z.string())),
+    }),
+  }),
+  'tx.runAdmin': method({ doc: 'Run setup or teardown statements on a connection of their own, outside the panes.', input: z.object({ consoleId: z.string(), statements: z.array(z.string()) }), output: z.null() }),
   'tx.snapshot': method({ doc: 'Panes and the timeline.', input: z.object({ consoleId: z.string() }), output: z.object({ panes: z.array(paneInfoSchema), timeline: z.array(timelineEntrySchema) }) }),
 
   'query.run': method({

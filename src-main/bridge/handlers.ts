@@ -16,6 +16,7 @@ import { applyModel } from '../model/apply-model'
 import { schemaToModel } from '../model/reverse'
 import { EXPORTERS, importModel } from '../model/formats'
 import { resultSource } from '../data/result-source'
+import { allPermutations, parseSpec } from '../tx/isolation-spec'
 
 
 /** One handler per contract method; each is a thin call into a service. */
@@ -143,6 +144,15 @@ export function createHandlers(s: Services): Handlers {
     },
     'tx.run': async ({ consoleId, pane, sql, level, readOnly, deferrable }) => ({ entry: s.consoles.run(consoleId, pane, sql, level, { readOnly, deferrable }) }),
     'tx.snapshot': async ({ consoleId }) => s.consoles.snapshot(consoleId),
+    'tx.exportConsole': async ({ consoleId }) => s.consoles.exportConsole(consoleId),
+    'tx.parseSpec': async ({ text }) => {
+      const spec = parseSpec(text)
+      return { ...spec, permutations: spec.permutations.length ? spec.permutations : allPermutations(spec, 200) }
+    },
+    'tx.runAdmin': async ({ consoleId, statements }) => {
+      await s.consoles.runAdmin(consoleId, statements)
+      return null
+    },
 
     'query.run': async ({ handle, sql, params, queryId }) => {
       const key = s.connections.list().find((c) => c.handle === handle)?.savedId ?? 'adhoc'

@@ -5,6 +5,8 @@ import { EventBus } from '../bridge/event-bus'
 import { openDriver } from '../db/open-driver'
 import { freshPgDatabase, sqliteConfig } from '../test-support/databases'
 import { TxConsoles } from './tx-consoles'
+import { parseSpec } from './isolation-spec'
+import { runSpec } from './spec-runner'
 
 describe.each(['postgres', 'sqlite'] as const)('the transaction console on %s', (engine) => {
   it('shows a wait at once, attributed to the pane holding the lock, while the other panes stay usable', async () => {
@@ -62,5 +64,36 @@ describe.each(['postgres', 'sqlite'] as const)('the transaction console on %s', 
       expect(write.outcome?.error?.sqlstate).toBe('25006')
     }
     await consoles.closeAll()
+  })
+
+  it('a console session saved as a spec runs again with the same interleaving and the same wait', async () => {
+    const config: ConnectionConfig = engine === 'sqlite' ? sqliteConfig() : await freshPgDatabase()
+    const admin = await openDriver(config)
+    await admin.query('CREATE TABLE acct (id integer PRIMARY KEY, balance integer)')
+    await admin.query('INSERT INTO acct VALUES (1, 100)')
+    await admin.close()
+    const events = new EventBus()
+    const steps: EventPayload<'onTxStep'>[] = []
+    events.subscribe((e, p) => e === 'onTxStep' && steps.push(p as EventPayload<'onTxStep'>))
+    const consoles = new TxConsoles(events)
+    const cfg = { ...config, create: false } as ConnectionConfig
+    const id = await consoles.open(cfg, 2)
+    const finished = (entry: number) => expect.poll(() => steps.some((s) => s.entry.id === entry && s.entry.finishedAt !== null), { timeout: 5000 }).toBe(true)
+    const waits = (entry: number) => expect.poll(() => steps.some((s) => s.entry.id === entry && s.entry.waitStartedAt !== null), { timeout: 5000 }).toBe(true)
+    await finished(consoles.run(id, 'A', engine === 'sqlite' ? 'BEGIN IMMEDIATE' : 'BEGIN'))
+    await finished(consoles.run(id, 'A', 'UPDATE acct SET balance = 90 WHERE id = 1'))
+    const blocked = consoles.run(id, 'B', 'UPDATE acct SET balance = 80 WHERE id = 1')
+    await waits(blocked)
+    await finished(consoles.run(id, 'A', 'COMMIT'))
+    await finished(blocked)
+    const { spec, script } = consoles.exportConsole(id)
+    await consoles.closeAll()
+    expect(script).toMatch(/-- pane B at \+[\d.]+ s, waited on a lock: ok\nUPDATE acct SET balance = 80 WHERE id = 1;/)
+    const parsed = parseSpec(spec)
+    expect(parsed.sessions.map((x) => [x.name, x.steps.map((st) => st.name)])).toEqual([['A', ['a1', 'a2', 'a3']], ['B', ['b1']]])
+    expect(parsed.permutations).toEqual([['a1', 'a2', 'b1', 'a3']])
+    const out: string[] = []
+    await runSpec(cfg, parsed, (l) => out.push(l))
+    expect(out.join('\n')).toMatch(/step b1: UPDATE acct SET balance = 80 WHERE id = 1; <waiting \.\.\.>[\s\S]*step a3: COMMIT;[\s\S]*step b1: <\.\.\. completed>/)
   })
 })

@@ -8,6 +8,9 @@ import type { Driver } from '../db/driver'
 import { openDriver } from '../db/open-driver'
 import { attribution } from './scenario-runner'
 import { TxPane } from './tx-pane'
+import { timelineToScript, timelineToSpec } from './console-spec'
+import { formatSpec } from './isolation-spec'
+import { splitStatements } from '../../src-shared/sql-split'
 
 export interface TimelineEntry {
   id: number
@@ -110,6 +113,24 @@ export class TxConsoles {
     })
     this.emit(id, entry)
     return entry.id
+  }
+
+  /** The console's timeline as an isolation tester spec and as a commented SQL script. */
+  exportConsole(id: string): { spec: string; script: string } {
+    const c = this.get(id)
+    const done = c.timeline.filter((e) => e.outcome !== null || e.finishedAt === null)
+    return { spec: formatSpec(timelineToSpec(done)), script: timelineToScript(done, `Schemist transaction console, ${new Date().toISOString()}`) }
+  }
+
+  /** Setup or teardown statements (a spec's), on a connection of their own, outside the panes. */
+  async runAdmin(id: string, statements: string[]): Promise<void> {
+    const c = this.get(id)
+    const d = await openDriver(c.config)
+    try {
+      for (const block of statements) for (const st of splitStatements(block)) await d.query(st.text)
+    } finally {
+      await d.close()
+    }
   }
 
   snapshot(id: string) {

@@ -4,6 +4,7 @@ import { modelSvg } from '../../../src-shared/model/svg'
 import { call, errorMessage } from '../../bridge/client'
 import { toast, useApp } from '../../app/store'
 import { designer, replaceDoc, saveModel } from './designer-store'
+import { download, svgToPng } from '../../ui/download'
 
 /* The designer's file and database commands: save, open, import, compare, reverse engineer, export pictures. */
 
@@ -34,40 +35,14 @@ function fileName(doc: ModelDocument, ext: string): string {
   return `${doc.name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-|-$/g, '') || 'model'}.${ext}`
 }
 
-function download(blob: Blob, name: string) {
-  const url = URL.createObjectURL(blob)
-  const a = document.createElement('a')
-  a.href = url
-  a.download = name
-  document.body.appendChild(a)
-  a.click()
-  a.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
-}
-
 export function downloadSvg(doc: ModelDocument, theme: 'light' | 'dark') {
   download(new Blob([modelSvg(doc, theme)], { type: 'image/svg+xml' }), fileName(doc, 'svg'))
 }
 
 /** The same SVG drawn onto a canvas at twice the size, for a crisp PNG. */
 export async function downloadPng(doc: ModelDocument, theme: 'light' | 'dark') {
-  const svg = modelSvg(doc, theme)
-  const m = /width="(\d+)" height="(\d+)"/.exec(svg)
-  const [w, h] = m ? [Number(m[1]), Number(m[2])] : [800, 600]
-  const scale = Math.min(2, 16000 / Math.max(w, h))
-  const img = new Image()
-  img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`
   try {
-    await img.decode()
-    const canvas = document.createElement('canvas')
-    canvas.width = Math.round(w * scale)
-    canvas.height = Math.round(h * scale)
-    const ctx = canvas.getContext('2d')!
-    ctx.scale(scale, scale)
-    ctx.drawImage(img, 0, 0, w, h)
-    const blob = await new Promise<Blob | null>((r) => canvas.toBlob(r, 'image/png'))
-    if (!blob) throw new Error('the diagram is too large for one image')
-    download(blob, fileName(doc, 'png'))
+    download(await svgToPng(modelSvg(doc, theme)), fileName(doc, 'png'))
   } catch (e) {
     toast('error', `Could not make the PNG: ${errorMessage(e)}`)
   }

@@ -1,5 +1,6 @@
 import type { NeutralType } from '../../../src-shared/schema'
 import type { Cell } from '../../../src-shared/values'
+import { download } from '../../ui/download'
 
 /** What the text editor expects, for types typed as text. */
 const HINTS: Partial<Record<NeutralType, string>> = {
@@ -14,12 +15,7 @@ const HINTS: Partial<Record<NeutralType, string>> = {
 export function saveBlob(hex: string, name: string) {
   const bytes = new Uint8Array(hex.length / 2)
   for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16)
-  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }))
-  const a = document.createElement('a')
-  a.href = url
-  a.download = name
-  a.click()
-  setTimeout(() => URL.revokeObjectURL(url), 1000)
+  download(new Blob([bytes], { type: 'application/octet-stream' }), name)
 }
 
 /**

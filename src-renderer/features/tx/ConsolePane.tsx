@@ -1,0 +1,130 @@
+import { useEffect, useRef, useState } from 'react'
+import type { PaneInfo, TimelineEntry } from '../../../src-shared/tx'
+import { statementAt } from '../../../src-shared/sql-split'
+import { formatCell } from '../../../src-shared/values'
+import { call, errorMessage } from '../../bridge/client'
+import { useApp } from '../../app/store'
+import { Icon } from '../../ui/icons'
+import { SqlEditor, type SqlEditorHandle } from '../../ui/SqlEditor'
+
+const STARTERS: Record<string, string> = {
+  A: "SELECT * FROM users WHERE id = 1;\nUPDATE users SET name = name || '!' WHERE id = 1;",
+  B: "SELECT * FROM users WHERE id = 1;\nUPDATE users SET name = name || '?' WHERE id = 1;",
+  C: 'SELECT * FROM users;',
+  D: 'SELECT * FROM users;',
+}
+
+const LEVEL_NOTES: Record<PaneInfo['engine'], string> = {
+  postgres: 'PostgreSQL: READ UNCOMMITTED behaves as READ COMMITTED; REPEATABLE READ is snapshot isolation (a lost update fails with 40001); SERIALIZABLE adds SSI, which aborts one transaction of a dangerous cycle.',
+  sqlite:
+    'SQLite is serializable: one writer at a time. BEGIN DEFERRED takes locks as it goes, IMMEDIATE takes the write lock at BEGIN, EXCLUSIVE also keeps readers out (in rollback-journal mode). PRAGMA read_uncommitted needs a shared cache, which this build of SQLite leaves out (SQLITE_OMIT_SHARED_CACHE), so dirty reads cannot happen here.',
+}
+
+export function useNow(active: boolean) {
+  const [now, setNow] = useState(Date.now())
+  useEffect(() => {
+    if (!active) return
+    const t = setInterval(() => setNow(Date.now()), 100)
+    return () => clearInterval(t)
+  }, [active])
+  return now
+}
+
+/** One transaction: its connection's state, level, controls, editor and latest outcome. */
+export function Pane({ consoleId, info, last, waiting }: { consoleId: string; info: PaneInfo; last: TimelineEntry | undefined; waiting: TimelineEntry | undefined }) {
+  const schemaEntry = useApp((s) => (s.activeHandle ? s.schemas[s.activeHandle] : undefined))
+  const [level, setLevel] = useState(info.levels.includes('READ COMMITTED') ? 'READ COMMITTED' : info.levels[0])
+  const [readOnly, setReadOnly] = useState(false)
+  const [deferrable, setDeferrable] = useState(false)
+  const pg = info.engine === 'postgres'
+  const [error, setError] = useState<string | null>(null)
+  const editor = useRef<SqlEditorHandle | null>(null)
+  const now = useNow(!!waiting)
+  const run = async (sql: string) => {
+    setError(null)
+    try {
+      await call('tx.run', { consoleId, pane: info.id, sql, level, ...(pg ? { readOnly, deferrable } : {}) })
+    } catch (e) {
+      setError(errorMessage(e))
+    }
+  }
+  const runCurrent = () => {
+    const cur = editor.current?.current()
+    if (!cur) return
+    const text = cur.selection.trim() || statementAt(cur.text, cur.cursor)?.text || ''
+    if (text) void run(text)
+  }
+  const o = last?.outcome
+  return (
+    <div className={`tx-pane state-${info.state.replace(' ', '-')}`} data-testid={`pane-${info.id}`}>
+      <header className="tx-pane-head">
+        <strong>{info.id}</strong>
+        <span className={`pill st-${info.state.replace(' ', '-')}`} data-testid={`pane-state-${info.id}`}>
+          {info.state}
+        </span>
+        {waiting && (
+          <span className="wait-timer" data-testid={`pane-waiting-${info.id}`}>
+            <span className="spinner" /> {((now - (waiting.waitStartedAt ?? now)) / 1000).toFixed(1)} s on {waiting.waitedOn.join(', ') || 'a lock'}
+          </span>
+        )}
+        <span className="spacer" />
+        <select value={level} onChange={(e) => setLevel(e.target.value)} title="Isolation level for BEGIN" data-testid={`pane-level-${info.id}`}>
+          {info.levels.map((l) => (
+            <option key={l}>{l}</option>
+          ))}
+        </select>
+        {pg && (
+          <>
+            <label className="check small" title="BEGIN ... READ ONLY: writes fail; a read-only SERIALIZABLE transaction takes part in SSI as a reader">
+              <input type="checkbox" checked={readOnly} onChange={(e) => setReadOnly(e.target.checked)} data-testid={`pane-readonly-${info.id}`} /> read only
+            </label>
+            <label className="check small" title="DEFERRABLE (with SERIALIZABLE READ ONLY): BEGIN waits for a snapshot that cannot take part in an anomaly, and then can never fail with a serialization error">
+              <input type="checkbox" checked={deferrable} onChange={(e) => setDeferrable(e.target.checked)} data-testid={`pane-deferrable-${info.id}`} /> deferrable
+            </label>
+          </>
+        )}
+        <span className="level-info" title={LEVEL_NOTES[info.engine]}>
+          <Icon name="info" size={12} />
+        </span>
+      </header>
+      {pg && level === 'READ UNCOMMITTED' && <div className="pane-note-line small">PostgreSQL runs READ UNCOMMITTED as READ COMMITTED: it never shows uncommitted rows.</div>}
+      {pg && deferrable && !(level === 'SERIALIZABLE' && readOnly) && <div className="pane-note-line small">DEFERRABLE only changes anything in a SERIALIZABLE READ ONLY transaction.</div>}
+      <div className="tx-buttons">
+        <button className="btn small" disabled={info.busy} onClick={() => run('BEGIN')} data-testid={`pane-begin-${info.id}`}>
+          BEGIN
+        </button>
+        <button className="btn small" disabled={info.busy} onClick={() => run('COMMIT')} data-testid={`pane-commit-${info.id}`}>
+          COMMIT
+        </button>
+        <button className="btn small" disabled={info.busy} onClick={() => run('ROLLBACK')} data-testid={`pane-rollback-${info.id}`}>
+          ROLLBACK
+        </button>
+        <button className="btn small ghost" disabled={info.busy} onClick={() => run('SAVEPOINT sp1')}>
+          SAVEPOINT sp1
+        </button>
+        <button className="btn small ghost" disabled={info.busy} onClick={() => run('ROLLBACK TO SAVEPOINT sp1')}>
+          ROLLBACK TO sp1
+        </button>
+        <span className="spacer" />
+        <button className="btn small primary" disabled={info.busy} onClick={runCurrent} data-testid={`pane-run-${info.id}`} title="Run the statement under the cursor (Ctrl+Enter)">
+          <Icon name="play" size={11} /> Run
+        </button>
+      </div>
+      <div className="tx-editor">
+        <SqlEditor initial={STARTERS[info.id] ?? ''} engine={info.engine} schema={schemaEntry?.state === 'ready' ? schemaEntry.schema : null} onChange={() => {}} onRun={runCurrent} handleRef={editor} />
+      </div>
+      <div className="tx-out" data-testid={`pane-out-${info.id}`}>
+        {error && <div className="step-error">{error}</div>}
+        {info.state === 'failed' && <div className="step-note">The transaction failed: PostgreSQL ignores everything until ROLLBACK (a COMMIT will roll back).</div>}
+        {o && (
+          <>
+            <div className="mono small muted">{o.sql}</div>
+            {o.error ? <div className="step-error">{o.error.sqlstate ? `${o.error.sqlstate} ` : ''}{o.error.message}</div> : o.result?.columns.length ? <div className="mono step-rows">{o.result.rows.map((r) => r.map(formatCell).join(', ')).join(' · ') || '(no rows)'}</div> : <div className="small muted">{o.result?.command} {o.result?.rowCount ?? ''}</div>}
+            {o.note && <div className="step-note">{o.note}</div>}
+          </>
+        )}
+        {last && !o && !waiting && <div className="small muted"><span className="spinner" /> running…</div>}
+      </div>
+    </div>
+  )
+}
