@@ -6,7 +6,7 @@ import { databaseSchemaSchema } from './schema'
 import { applyEditsResultSchema, countSchema, cursorSchema, pageRequestSchema, pageSchema, rowEditSchema, tableRefSchema, viewSpecSchema } from './grid'
 import { explainResultSchema, historyEntrySchema } from './plan'
 import { analysisSchema, applyResultSchema, diagnosisSchema, fdSchema, normalizeTargetSchema, proposalSchema } from './normalize'
-import { paneInfoSchema, scenarioRunSchema, timelineEntrySchema } from './tx'
+import { paneInfoSchema, scenarioRunSchema, stepOutcomeSchema, timelineEntrySchema } from './tx'
 import { modelDocumentSchema } from './model/document'
 import { mapperInfoSchema, objectViewSchema, ormActionSchema, ormQuerySchema, sessionSnapshotSchema, sqlLogEntrySchema } from './orm'
 
@@ -230,6 +230,16 @@ export const contract = {
     output: z.array(z.object({ id: z.string(), name: z.string(), anomaly: z.string(), description: z.string(), panes: z.array(z.string()), steps: z.array(z.object({ pane: z.string(), sql: z.string() })) })),
   }),
   'tx.levels': method({ doc: 'The isolation levels (or SQLite BEGIN modes) of a connection, weakest first.', input: z.object({ handle }), output: z.array(z.string()) }),
+  'tx.scenarioSpec': method({
+    doc: 'A scenario at a level as an isolation tester spec (scratch table as setup, a session per transaction), to step through in the console.',
+    input: z.object({ handle, scenario: z.string(), level: z.string().nullable() }),
+    output: z.object({ title: z.string(), text: z.string() }),
+  }),
+  'tx.judgeScenario': method({
+    doc: 'The verdict on a scenario stepped through in a console: its steps as they ran and the scratch table as they left it.',
+    input: z.object({ consoleId: z.string(), scenario: z.string(), level: z.string().nullable(), steps: z.array(stepOutcomeSchema) }),
+    output: scenarioRunSchema,
+  }),
   'tx.runScenario': method({
     doc: 'Run a scenario at a level on its own connections (scratch table schemist_isolation_test): every step with its result, wait or error, and the verdict.',
     input: z.object({ handle, scenario: z.string(), level: z.string().nullable() }),

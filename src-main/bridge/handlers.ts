@@ -2,7 +2,7 @@ import { describeConfig } from '../../src-shared/connection'
 import { AppError } from '../../src-shared/errors'
 import { createTableSql, createViewSql } from '../model/ddl'
 import { dialectFor, openDriver } from '../db/open-driver'
-import { runScenario } from '../tx/scenario-runner'
+import { judge, runScenario, scenarioSpec, scratchRows } from '../tx/scenario-runner'
 import { scenario, SCENARIOS } from '../tx/scenarios'
 import { runMatrix } from '../tx/matrix'
 import { analyzeTable, applySplit, diagnoseWith, proposeSplit } from '../normalize/normalize-service'
@@ -16,7 +16,7 @@ import { applyModel } from '../model/apply-model'
 import { schemaToModel } from '../model/reverse'
 import { EXPORTERS, importModel } from '../model/formats'
 import { resultSource } from '../data/result-source'
-import { allPermutations, parseSpec } from '../tx/isolation-spec'
+import { allPermutations, formatSpec, parseSpec } from '../tx/isolation-spec'
 
 
 /** One handler per contract method; each is a thin call into a service. */
@@ -110,6 +110,11 @@ export function createHandlers(s: Services): Handlers {
     'tx.scenarios': async () => SCENARIOS.map(({ id, name, anomaly, description, panes, steps }) => ({ id, name, anomaly, description, panes, steps })),
     'tx.levels': async ({ handle }) => [...s.connections.driver(handle).dialect.isolationLevels],
     'tx.runScenario': async ({ handle, scenario: id, level }) => runScenario(s.connections.config(handle), scenario(id), level),
+    'tx.scenarioSpec': async ({ handle, scenario: id, level }) => {
+      const sc = scenario(id)
+      return { title: `${sc.name} at ${level ?? 'the default level'}`, text: formatSpec(scenarioSpec(sc, s.connections.driver(handle).dialect, level)) }
+    },
+    'tx.judgeScenario': async ({ consoleId, scenario: id, level, steps }) => judge(scenario(id), level, steps, await scratchRows(s.consoles.configOf(consoleId))),
     'tx.matrix': async ({ handle }) => runMatrix(s.connections.config(handle)),
 
     'normalize.analyze': async ({ handle, table, nullsEqual, maxError }) => analyzeTable(s.connections.driver(handle), table, { nullsEqual, maxError }),

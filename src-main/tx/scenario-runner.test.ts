@@ -1,7 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { ConnectionConfig } from '../../src-shared/connection'
 import { freshPgDatabase, sqliteConfig } from '../test-support/databases'
-import { runScenario } from './scenario-runner'
+import type { EventPayload } from '../../src-shared/contract'
+import type { StepOutcome } from '../../src-shared/tx'
+import { EventBus } from '../bridge/event-bus'
+import { openDriver } from '../db/open-driver'
+import { formatSpec, parseSpec } from './isolation-spec'
+import { judge, runScenario, scenarioSpec, scratchRows } from './scenario-runner'
+import { TxConsoles } from './tx-consoles'
 import { scenario } from './scenarios'
 
 describe('isolation scenarios on PostgreSQL', () => {
@@ -33,6 +39,41 @@ describe('isolation scenarios on PostgreSQL', () => {
     const ser = await run('write-skew', 'SERIALIZABLE')
     expect(ser.verdict).toBe('prevented by aborting')
     expect(ser.steps.find((s) => s.error)?.error?.sqlstate).toBe('40001')
+  })
+
+  it('a scenario stepped through a console as a spec reaches the same verdict as the runner', async () => {
+    const events = new EventBus()
+    const done = new Map<number, StepOutcome>()
+    const waiting = new Set<number>()
+    events.subscribe((e, p) => {
+      if (e !== 'onTxStep') return
+      const { entry } = p as EventPayload<'onTxStep'>
+      if (entry.outcome) done.set(entry.id, entry.outcome)
+      if (entry.waitStartedAt) waiting.add(entry.id)
+    })
+    const consoles = new TxConsoles(events)
+    const id = await consoles.open(pg, 2)
+    const driver = await openDriver(pg)
+    const spec = parseSpec(formatSpec(scenarioSpec(scenario('lost-update'), driver.dialect, 'READ COMMITTED')))
+    await driver.close()
+    expect(spec.sessions.map((x) => x.name)).toEqual(['T1', 'T2'])
+    await consoles.runAdmin(id, spec.setup)
+    const paneOf = new Map(spec.sessions.flatMap((x, i) => x.steps.map((st) => [st.name, { pane: 'AB'[i], sql: st.sql }] as const)))
+    const entries: number[] = []
+    for (const name of spec.permutations[0]) {
+      const { pane, sql } = paneOf.get(name)!
+      await expect.poll(() => consoles.snapshot(id).panes.find((p) => p.id === pane)?.busy, { timeout: 5000 }).toBe(false)
+      const e = consoles.run(id, pane, sql)
+      entries.push(e)
+      await expect.poll(() => done.has(e) || waiting.has(e), { timeout: 5000 }).toBe(true)
+    }
+    await expect.poll(() => entries.every((e) => done.has(e)), { timeout: 5000 }).toBe(true)
+    const steps = entries.map((e) => ({ ...done.get(e)!, pane: done.get(e)!.pane === 'A' ? 'T1' : 'T2' }))
+    const verdict = judge(scenario('lost-update'), 'READ COMMITTED', steps, await scratchRows(pg))
+    await consoles.runAdmin(id, spec.teardown)
+    await consoles.closeAll()
+    expect(verdict.verdict).toBe('anomaly observed')
+    expect(steps[5].waitedMs).toBeGreaterThan(0)
   })
 
   it('never shows a dirty read, even at READ UNCOMMITTED', async () => {

@@ -1,6 +1,8 @@
 import type { ConnectionConfig } from '../../src-shared/connection'
 import type { ScenarioRun, StepOutcome, Verdict } from '../../src-shared/tx'
+import type { Dialect } from '../db/dialect'
 import type { Driver } from '../db/driver'
+import type { IsolationSpec } from './isolation-spec'
 import { openDriver } from '../db/open-driver'
 import type { Scenario } from './scenarios'
 import { TxPane } from './tx-pane'
@@ -88,10 +90,15 @@ export async function runScenario(config: ConnectionConfig, s: Scenario, level: 
   await admin.query(`DROP TABLE IF EXISTS ${t}`).catch(() => {})
   await admin.close()
   const steps = outcomes.map((o, i) => o ?? ({ pane: s.steps[i].pane, sql: s.steps[i].sql, result: null, error: { code: 'TIMEOUT', message: 'Did not finish', sqlstate: null }, waitedOn: [], waitedMs: 0, startedAt: 0, finishedAt: 0, state: 'waiting', note: null } as StepOutcome))
+  return judge(s, level, steps, finalRows)
+}
+
+/** The verdict on a scenario's steps and the scratch table as they left it. */
+export function judge(s: Scenario, level: string | null, steps: StepOutcome[], finalRows: unknown[][]): ScenarioRun {
   const observed = s.observed({
-    value: (i) => (steps[i].result?.rows[0]?.[0] ?? null),
-    rows: (i) => steps[i].result?.rows ?? [],
-    failed: (i) => steps[i].error !== null,
+    value: (i) => (steps[i]?.result?.rows[0]?.[0] ?? null),
+    rows: (i) => steps[i]?.result?.rows ?? [],
+    failed: (i) => (steps[i]?.error ?? null) !== null,
     final: new Map(finalRows.map((r) => [Number(r[0]), Number(r[1])])),
     steps,
   })
@@ -101,4 +108,35 @@ export async function runScenario(config: ConnectionConfig, s: Scenario, level: 
   const why = observed ? s.explain.anomaly : s.explain.prevented
   const how = verdict === 'prevented by aborting' ? ` The engine stopped a transaction: ${steps.find((o) => o.error && ABORT_CODES.has(o.error.code))?.error?.message ?? 'its COMMIT became a ROLLBACK'}.` : verdict === 'prevented by blocking' ? ' A statement waited for the other transaction to finish first.' : ''
   return { scenario: s.id, level: level ?? 'default', steps, verdict, explanation: `${why}${how}` }
+}
+
+/**
+ * A scenario as an isolation tester spec, to step through in the console: the scratch table
+ * as setup, one session per transaction, BEGIN as the level's own, the steps in order.
+ */
+export function scenarioSpec(s: Scenario, d: Dialect, level: string | null): IsolationSpec {
+  const t = d.quoteIdent(SCRATCH_TABLE)
+  const rows = [[1, 10], [2, 20], ...(s.extraRows ?? [])]
+  const setup = [`DROP TABLE IF EXISTS ${t}; CREATE TABLE ${t} (id integer PRIMARY KEY, value integer); INSERT INTO ${t} (id, value) VALUES ${rows.map(([a, b]) => `(${a}, ${b})`).join(', ')};`]
+  const count = new Map<string, number>()
+  const permutation: string[] = []
+  const sessions = s.panes.map((p) => ({ name: p, setup: [] as string[], teardown: [] as string[], steps: [] as { name: string; sql: string }[] }))
+  for (const step of s.steps) {
+    const k = (count.get(step.pane) ?? 0) + 1
+    count.set(step.pane, k)
+    const name = `${step.pane.toLowerCase()}_${k}`
+    sessions.find((x) => x.name === step.pane)!.steps.push({ name, sql: step.sql === 'BEGIN' ? d.beginSql(level ?? undefined) : step.sql.replaceAll('{t}', t) })
+    permutation.push(name)
+  }
+  return { setup, teardown: [`DROP TABLE IF EXISTS ${t}`], sessions, permutations: [permutation] }
+}
+
+/** The scratch table as the scenario left it, read on a connection of its own. */
+export async function scratchRows(config: ConnectionConfig): Promise<unknown[][]> {
+  const d = await openDriver(config)
+  try {
+    return (await d.query(`SELECT id, value FROM ${d.dialect.quoteIdent(SCRATCH_TABLE)} ORDER BY id`)).rows
+  } finally {
+    await d.close()
+  }
 }

@@ -50,6 +50,10 @@ export class TxConsoles {
     return id
   }
 
+  configOf(id: string): ConnectionConfig {
+    return this.get(id).config
+  }
+
   private get(id: string): Console {
     const c = this.consoles.get(id)
     if (!c) throw new AppError('NOT_FOUND', 'This console is closed')

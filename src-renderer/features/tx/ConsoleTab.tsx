@@ -4,13 +4,20 @@ import { formatCell } from '../../../src-shared/values'
 import { call, errorMessage, onEvent } from '../../bridge/client'
 import { Icon } from '../../ui/icons'
 import { Pane, useNow } from './ConsolePane'
-import { QueueBar, useStepQueue } from './StepQueue'
+import { QueueBar, useStepQueue, type ScenarioRef } from './StepQueue'
 import { timelineSvg } from './timeline-image'
 import { download, downloadText, svgToPng } from '../../ui/download'
 import { toast, useApp } from '../../app/store'
 
 /** Transactions side by side: each pane its own connection; the timeline records every step. */
-export function ConsoleTab({ handle }: { handle: string }) {
+/** A spec to load into the console's step queue (from the scenario library). */
+export interface ConsoleLoad {
+  title: string
+  text: string
+  scenario: ScenarioRef | null
+}
+
+export function ConsoleTab({ handle, load }: { handle: string; load?: ConsoleLoad | null }) {
   const [consoleId, setConsoleId] = useState<string | null>(null)
   const [panes, setPanes] = useState<PaneInfo[]>([])
   const [timeline, setTimeline] = useState<Map<number, TimelineEntry>>(new Map())
@@ -22,6 +29,18 @@ export function ConsoleTab({ handle }: { handle: string }) {
   timelineRef.current = timeline
   const q = useStepQueue(consoleId, panesRef, timelineRef)
   const specInput = useRef<HTMLInputElement>(null)
+  const ensurePanes = async (n: number) => {
+    const ids = panesRef.current.map((p) => p.id)
+    while (ids.length < n) ids.push((await call('tx.addPane', { consoleId: idRef.current! })).pane)
+    return ids.slice(0, n)
+  }
+  const loaded = useRef<ConsoleLoad | null>(null)
+  useEffect(() => {
+    if (!consoleId || !load || loaded.current === load) return
+    loaded.current = load
+    void q.loadSpec(load.title, load.text, ensurePanes, load.scenario)
+    // q and ensurePanes work through refs: only a new load, or the console opening, matters here.
+  }, [consoleId, load])
   const theme = useApp((s) => s.theme)
   const now = useNow([...timeline.values()].some((e) => e.finishedAt === null))
   useEffect(() => {
@@ -52,11 +71,6 @@ export function ConsoleTab({ handle }: { handle: string }) {
   const entries = [...timeline.values()].sort((a, b) => a.id - b.id)
   const paneIds = panes.map((p) => p.id)
   const queued = new Set(q.queue?.entries ?? [])
-  const ensurePanes = async (n: number) => {
-    const ids = panesRef.current.map((p) => p.id)
-    while (ids.length < n) ids.push((await call('tx.addPane', { consoleId })).pane)
-    return ids.slice(0, n)
-  }
   const exportAs = async (kind: 'spec' | 'script' | 'png') => {
     try {
       if (kind === 'png') return download(await svgToPng(timelineSvg(entries.filter((e) => paneIds.includes(e.pane)), paneIds, `Transaction console · ${new Date().toLocaleString()}`, theme)), 'timeline.png')

@@ -5,17 +5,11 @@ import { formatCell } from '../../../src-shared/values'
 import { call, errorMessage } from '../../bridge/client'
 import { useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
-import { ConsoleTab } from './ConsoleTab'
+import { ConsoleTab, type ConsoleLoad } from './ConsoleTab'
+import { VERDICT_CLASS } from './StepQueue'
 
 type Scenarios = MethodOutput<'tx.scenarios'>
 type Matrix = MethodOutput<'tx.matrix'>
-
-const VERDICT_CLASS: Record<ScenarioRun['verdict'], string> = {
-  'anomaly observed': 'v-anomaly',
-  'prevented by blocking': 'v-blocked',
-  'prevented by aborting': 'v-aborted',
-  prevented: 'v-ok',
-}
 
 function StepCell({ o }: { o: StepOutcome }) {
   return (
@@ -72,6 +66,10 @@ export function RunLanes({ run, panes }: { run: ScenarioRun; panes: string[] }) 
  */
 export function IsolationTab({ handle }: { handle: string }) {
   const [mode, setMode] = useState<'console' | 'scenarios'>('scenarios')
+  const [load, setLoad] = useState<ConsoleLoad | null>(null)
+  // Opened on first use, then kept: its connections and timeline survive a look at the scenarios.
+  const [consoleOpened, setConsoleOpened] = useState(false)
+  if (mode === 'console' && !consoleOpened) setConsoleOpened(true)
   return (
     <div className="iso-wrap">
       <div className="segmented small iso-mode">
@@ -82,12 +80,25 @@ export function IsolationTab({ handle }: { handle: string }) {
           Scenarios & matrix
         </button>
       </div>
-      {mode === 'console' ? <ConsoleTab handle={handle} /> : <ScenariosView handle={handle} />}
+      {consoleOpened && (
+        <div className="iso-mode-body" hidden={mode !== 'console'}>
+          <ConsoleTab handle={handle} load={load} />
+        </div>
+      )}
+      {mode === 'scenarios' && (
+        <ScenariosView
+          handle={handle}
+          onStepThrough={(l) => {
+            setLoad(l)
+            setMode('console')
+          }}
+        />
+      )}
     </div>
   )
 }
 
-function ScenariosView({ handle }: { handle: string }) {
+function ScenariosView({ handle, onStepThrough }: { handle: string; onStepThrough: (l: ConsoleLoad) => void }) {
   const conn = useApp((s) => s.open[handle])
   const [scenarios, setScenarios] = useState<Scenarios>([])
   const [levels, setLevels] = useState<string[]>([])
@@ -133,6 +144,15 @@ function ScenariosView({ handle }: { handle: string }) {
         </select>
         <button className="btn small primary" disabled={!!busy} onClick={() => go('run', async () => setRun((await call('tx.runScenario', { handle, scenario: id, level })) ?? null))} data-testid="run-scenario">
           {busy === 'run' ? <span className="spinner" /> : <Icon name="play" size={12} />} Run scenario
+        </button>
+        <button
+          className="btn small"
+          disabled={!!busy}
+          onClick={() => go('step', async () => onStepThrough({ ...(await call('tx.scenarioSpec', { handle, scenario: id, level })), scenario: { id, level } }))}
+          data-testid="step-scenario"
+          title="Open the scenario in the console and run it one step at a time, in panes you can also type into"
+        >
+          <Icon name="step" size={12} /> Step through
         </button>
         <button className="btn small" disabled={!!busy} onClick={() => go('matrix', async () => setMatrix((await call('tx.matrix', { handle })) ?? null))} data-testid="run-matrix">
           {busy === 'matrix' ? <span className="spinner" /> : null} Isolation matrix

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react'
 import { splitStatements } from '../../../src-shared/sql-split'
 import type { MethodOutput } from '../../../src-shared/contract'
-import type { PaneInfo, TimelineEntry } from '../../../src-shared/tx'
+import type { PaneInfo, ScenarioRun, StepOutcome, TimelineEntry } from '../../../src-shared/tx'
 import { call, errorMessage } from '../../bridge/client'
 import { Icon } from '../../ui/icons'
 
@@ -22,6 +22,20 @@ interface Queue {
   /** The spec's setup has run for this permutation. */
   setupDone: boolean
   finished: boolean
+  scenario: ScenarioRef | null
+}
+
+export const VERDICT_CLASS: Record<ScenarioRun['verdict'], string> = {
+  'anomaly observed': 'v-anomaly',
+  'prevented by blocking': 'v-blocked',
+  'prevented by aborting': 'v-aborted',
+  prevented: 'v-ok',
+}
+
+/** A scenario from the library being stepped through: judged at the end like a full run. */
+export interface ScenarioRef {
+  id: string
+  level: string | null
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -49,8 +63,9 @@ function specSteps(spec: Spec, perm: number, paneOf: (session: number) => string
  */
 export function useStepQueue(consoleId: string | null, panesRef: React.RefObject<PaneInfo[]>, timelineRef: React.RefObject<Map<number, TimelineEntry>>) {
   const [queue, setQueue] = useState<Queue | null>(null)
-  const [busy, setBusy] = useState(false)
+  const [busy, setBusy] = useState<'all' | 'finish' | null>(null)
   const [message, setMessage] = useState<string | null>(null)
+  const [verdict, setVerdict] = useState<ScenarioRun | null>(null)
   const queueRef = useRef<Queue | null>(null)
   const stop = useRef(false)
   const update = (q: Queue | null) => {
@@ -95,7 +110,7 @@ export function useStepQueue(consoleId: string | null, panesRef: React.RefObject
 
   async function runAll() {
     stop.current = false
-    setBusy(true)
+    setBusy('all')
     try {
       while (!stop.current && queueRef.current && queueRef.current.next < queueRef.current.steps.length) {
         const step = queueRef.current.steps[queueRef.current.next]
@@ -115,33 +130,40 @@ export function useStepQueue(consoleId: string | null, panesRef: React.RefObject
         }
       }
     } finally {
-      setBusy(false)
+      setBusy(null)
     }
   }
 
   async function finish() {
     const q = queueRef.current
     if (!q || !consoleId) return
-    setBusy(true)
+    setBusy('finish')
     try {
       for (let t = 0; t < 100 && (panesRef.current ?? []).some((p) => p.busy); t++) await sleep(50)
       await rollbackPanes()
+      if (q.scenario && q.spec) {
+        // Each pane stands for one of the scenario's transactions, named as the library names them.
+        const sessionOf = new Map(q.steps.map((st, i) => [st.pane, q.spec!.sessions[[...new Set(q.steps.map((x) => x.pane))].indexOf(st.pane)]?.name ?? `T${i + 1}`]))
+        const steps = q.entries.map((e) => timelineRef.current?.get(e)?.outcome).filter((o): o is StepOutcome => !!o).map((o) => ({ ...o, pane: sessionOf.get(o.pane) ?? o.pane }))
+        setVerdict(await call('tx.judgeScenario', { consoleId, scenario: q.scenario.id, level: q.scenario.level, steps }))
+      }
       if (q.spec?.teardown.length) await call('tx.runAdmin', { consoleId, statements: q.spec.teardown })
       update({ ...q, finished: true })
       setMessage(q.spec ? 'Teardown done' : null)
     } catch (e) {
       setMessage(errorMessage(e))
     } finally {
-      setBusy(false)
+      setBusy(null)
     }
   }
 
-  async function loadSpec(title: string, text: string, ensurePanes: (n: number) => Promise<string[]>) {
+  async function loadSpec(title: string, text: string, ensurePanes: (n: number) => Promise<string[]>, scenario: ScenarioRef | null = null) {
+    setVerdict(null)
     try {
       const spec = await call('tx.parseSpec', { text })
       if (spec.sessions.length > 4) throw new Error(`This spec has ${spec.sessions.length} sessions; a console has at most four panes`)
       const panes = await ensurePanes(spec.sessions.length)
-      update({ title, steps: specSteps(spec, 0, (i) => panes[i]), next: 0, entries: [], spec, permutation: 0, setupDone: false, finished: false })
+      update({ title, steps: specSteps(spec, 0, (i) => panes[i]), next: 0, entries: [], spec, permutation: 0, setupDone: false, finished: false, scenario })
       setMessage(`Sessions ${spec.sessions.map((s, i) => `${s.name} → pane ${panes[i]}`).join(', ')}. The spec's setup runs before the first step.`)
     } catch (e) {
       setMessage(errorMessage(e))
@@ -153,17 +175,19 @@ export function useStepQueue(consoleId: string | null, panesRef: React.RefObject
     if (!q?.spec) return
     const panes = [...new Set(q.steps.map((s) => s.pane))]
     const order = q.spec.sessions.map((_, k) => panes[k] ?? panes[0])
+    setVerdict(null)
     update({ ...q, steps: specSteps(q.spec, i, (k) => order[k]), permutation: i, next: 0, entries: [], setupDone: false, finished: false })
   }
 
   function replay(entries: TimelineEntry[]) {
     if (!entries.length) return
-    update({ title: `Replay of ${entries.length} step(s)`, steps: entries.map((e) => ({ pane: e.pane, sql: e.sql, label: `#${e.id}` })), next: 0, entries: [], spec: null, permutation: 0, setupDone: true, finished: false })
+    setVerdict(null)
+    update({ title: `Replay of ${entries.length} step(s)`, steps: entries.map((e) => ({ pane: e.pane, sql: e.sql, label: `#${e.id}` })), next: 0, entries: [], spec: null, permutation: 0, setupDone: true, finished: false, scenario: null })
     setMessage('Panes in a transaction are rolled back first; then each step runs again in its pane, in the order it first ran.')
     void rollbackPanes()
   }
 
-  return { queue, busy, message, runNext, runAll, finish, loadSpec, choosePermutation, replay, close: () => update(null), stop: () => (stop.current = true) }
+  return { queue, busy, message, verdict, runNext, runAll, finish, loadSpec, choosePermutation, replay, close: () => update(null), stop: () => (stop.current = true) }
 }
 
 export function QueueBar({ q }: { q: ReturnType<typeof useStepQueue> }) {
@@ -175,7 +199,7 @@ export function QueueBar({ q }: { q: ReturnType<typeof useStepQueue> }) {
     <div className="queue-bar" data-testid="queue-bar">
       <strong>{queue.title}</strong>
       {queue.spec && queue.spec.permutations.length > 1 && (
-        <select value={queue.permutation} onChange={(e) => q.choosePermutation(Number(e.target.value))} disabled={q.busy} title="Which interleaving of the sessions' steps">
+        <select value={queue.permutation} onChange={(e) => q.choosePermutation(Number(e.target.value))} disabled={!!q.busy} title="Which interleaving of the sessions' steps">
           {queue.spec.permutations.map((p, i) => (
             <option key={i} value={i}>
               permutation {i + 1}: {p.join(' ')}
@@ -188,26 +212,31 @@ export function QueueBar({ q }: { q: ReturnType<typeof useStepQueue> }) {
         {step ? ` · next: ${step.label} in pane ${step.pane}: ${step.sql.slice(0, 60)}` : ' · all steps sent'}
       </span>
       <span className="spacer" />
-      <button className="btn small" disabled={q.busy || done} onClick={() => void q.runNext()} data-testid="queue-next" title="Run the next step in its pane">
+      <button className="btn small" disabled={!!q.busy || done} onClick={() => void q.runNext()} data-testid="queue-next" title="Run the next step in its pane">
         <Icon name="step" size={11} /> Next step
       </button>
-      <button className="btn small primary" disabled={q.busy || done} onClick={() => void q.runAll()} data-testid="queue-all" title="Run the remaining steps in order; a step that blocks is left waiting">
+      <button className="btn small primary" disabled={!!q.busy || done} onClick={() => void q.runAll()} data-testid="queue-all" title="Run the remaining steps in order; a step that blocks is left waiting">
         <Icon name="play" size={11} /> Run all
       </button>
-      {q.busy && (
+      {q.busy === 'all' && (
         <button className="btn small" onClick={q.stop}>
           Stop
         </button>
       )}
       {done && !queue.finished && (
-        <button className="btn small" disabled={q.busy} onClick={() => void q.finish()} data-testid="queue-finish" title="Roll back open transactions and run the spec's teardown">
-          {queue.spec ? 'Teardown' : 'Roll back panes'}
+        <button className="btn small" disabled={!!q.busy} onClick={() => void q.finish()} data-testid="queue-finish" title={queue.scenario ? 'Judge what happened, then drop the scratch table' : "Roll back open transactions and run the spec's teardown"}>
+          {queue.scenario ? 'Verdict' : queue.spec ? 'Teardown' : 'Roll back panes'}
         </button>
       )}
       <button className="icon-button" onClick={q.close} title="Close">
         <Icon name="close" size={12} />
       </button>
       {q.message && <div className="queue-message small" data-testid="queue-message">{q.message}</div>}
+      {q.verdict && (
+        <div className={`verdict ${VERDICT_CLASS[q.verdict.verdict]} queue-verdict`} data-testid="queue-verdict">
+          <strong>{q.verdict.verdict}</strong> at {q.verdict.level}. {q.verdict.explanation}
+        </div>
+      )}
     </div>
   )
 }
