@@ -6,7 +6,7 @@ import { databaseSchemaSchema } from './schema'
 import { applyEditsResultSchema, countSchema, cursorSchema, pageRequestSchema, pageSchema, rowEditSchema, tableRefSchema, viewSpecSchema } from './grid'
 import { explainResultSchema, historyEntrySchema } from './plan'
 import { analysisSchema, applyResultSchema, diagnosisSchema, fdSchema, normalizeTargetSchema, proposalSchema } from './normalize'
-import { paneInfoSchema, scenarioRunSchema, stepOutcomeSchema, timelineEntrySchema } from './tx'
+import { mvccViewSchema, paneInfoSchema, scenarioRunSchema, stepOutcomeSchema, timelineEntrySchema } from './tx'
 import { modelDocumentSchema } from './model/document'
 import { mapperInfoSchema, objectViewSchema, ormActionSchema, ormQuerySchema, sessionSnapshotSchema, sqlLogEntrySchema } from './orm'
 
@@ -259,6 +259,11 @@ export const contract = {
     doc: 'Start a statement on a pane; its progress, waits and result arrive as onTxStep. `BEGIN` with a level becomes the engine\'s own BEGIN for it.',
     input: z.object({ consoleId: z.string(), pane: z.string(), sql: z.string().min(1), level: z.string().optional(), readOnly: z.boolean().optional(), deferrable: z.boolean().optional() }),
     output: z.object({ entry: z.number() }),
+  }),
+  'tx.rowVersions': method({
+    doc: 'PostgreSQL: the row versions of a table (ctid, xmin, xmax) and which of them a pane\'s snapshot sees, read in the pane\'s own transaction.',
+    input: z.object({ consoleId: z.string(), pane: z.string(), table: tableRefSchema }),
+    output: mvccViewSchema,
   }),
   'tx.exportConsole': method({ doc: 'The console\'s timeline as an isolation tester spec (one session per pane, the permutation it ran in) and as a commented SQL script.', input: z.object({ consoleId: z.string() }), output: z.object({ spec: z.string(), script: z.string() }) }),
   'tx.parseSpec': method({

@@ -35,7 +35,16 @@ export const scenarioRunSchema = z.object({
 })
 export type ScenarioRun = z.infer<typeof scenarioRunSchema>
 
-export const paneInfoSchema = z.object({ id: z.string(), state: z.enum(PANE_STATES), busy: z.boolean(), engine: z.enum(['sqlite', 'postgres']), levels: z.array(z.string()) })
+export const paneInfoSchema = z.object({
+  id: z.string(),
+  state: z.enum(PANE_STATES),
+  busy: z.boolean(),
+  engine: z.enum(['sqlite', 'postgres']),
+  levels: z.array(z.string()),
+  /** SQLite: the lock the pane's connection holds, as its statements imply, and the journal mode. */
+  lock: z.string().nullable().optional(),
+  journalMode: z.string().nullable().optional(),
+})
 export type PaneInfo = z.infer<typeof paneInfoSchema>
 
 export const timelineEntrySchema = z.object({
@@ -49,3 +58,29 @@ export const timelineEntrySchema = z.object({
   outcome: stepOutcomeSchema.nullable(),
 })
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>
+
+/** One row version of a PostgreSQL table, and whether a pane's snapshot sees it. */
+export const rowVersionSchema = z.object({
+  ctid: z.string(),
+  xmin: z.string(),
+  xmax: z.string(),
+  /** Commit status of xmin and xmax (committed, aborted, in progress), where the server says. */
+  xminStatus: z.string().nullable(),
+  xmaxStatus: z.string().nullable(),
+  visible: z.boolean(),
+  /** The row's values, for the versions the snapshot sees. */
+  row: z.record(z.string(), z.unknown()).nullable(),
+})
+export type RowVersion = z.infer<typeof rowVersionSchema>
+
+export const mvccViewSchema = z.object({
+  table: z.string(),
+  /** The pane's snapshot (xmin:xmax:in-progress xids) and its own transaction id, if it has one. */
+  snapshot: z.string().nullable(),
+  xid: z.string().nullable(),
+  versions: z.array(rowVersionSchema),
+  /** True when every version on the pages was read (pageinspect), not only the visible ones. */
+  allVersions: z.boolean(),
+  note: z.string().nullable(),
+})
+export type MvccView = z.infer<typeof mvccViewSchema>

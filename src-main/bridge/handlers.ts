@@ -150,6 +150,7 @@ export function createHandlers(s: Services): Handlers {
     'tx.run': async ({ consoleId, pane, sql, level, readOnly, deferrable }) => ({ entry: s.consoles.run(consoleId, pane, sql, level, { readOnly, deferrable }) }),
     'tx.snapshot': async ({ consoleId }) => s.consoles.snapshot(consoleId),
     'tx.exportConsole': async ({ consoleId }) => s.consoles.exportConsole(consoleId),
+    'tx.rowVersions': async ({ consoleId, pane, table }) => s.consoles.rowVersions(consoleId, pane, table),
     'tx.parseSpec': async ({ text }) => {
       const spec = parseSpec(text)
       return { ...spec, permutations: spec.permutations.length ? spec.permutations : allPermutations(spec, 200) }

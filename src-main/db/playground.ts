@@ -147,6 +147,10 @@ export class Playground {
         state.sampleLoaded = true
         await writeFileAtomic(this.stateFile, JSON.stringify(state))
       }
+      // pageinspect lets the console show every row version, not only the visible ones.
+      const driver = await PostgresDriver.open({ engine: 'postgres', host: '127.0.0.1', port: state.port, user: PLAYGROUND_USER, password: state.password, database: PLAYGROUND_DATABASE, sslMode: 'disable' })
+      await driver.query('CREATE EXTENSION IF NOT EXISTS pageinspect').catch(() => {})
+      await driver.close()
       this.set({ state: 'running', port: state.port, message: null })
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e ?? 'PostgreSQL exited during start-up')

@@ -8,6 +8,8 @@ import type { Driver } from '../db/driver'
 import { openDriver } from '../db/open-driver'
 import { attribution } from './scenario-runner'
 import { TxPane } from './tx-pane'
+import { rowVersions } from './mvcc'
+import type { MvccView } from '../../src-shared/tx'
 import { timelineToScript, timelineToSpec } from './console-spec'
 import { formatSpec } from './isolation-spec'
 import { splitStatements } from '../../src-shared/sql-split'
@@ -26,6 +28,8 @@ export interface TimelineEntry {
 
 interface Console {
   config: ConnectionConfig
+  /** SQLite's journal mode, read when the first pane connects. */
+  journalMode: string | null
   panes: Map<string, TxPane>
   timeline: TimelineEntry[]
   next: number
@@ -44,7 +48,7 @@ export class TxConsoles {
 
   async open(config: ConnectionConfig, panes = 2): Promise<string> {
     const id = randomUUID()
-    const c: Console = { config, panes: new Map(), timeline: [], next: 1 }
+    const c: Console = { config, journalMode: null, panes: new Map(), timeline: [], next: 1 }
     this.consoles.set(id, c)
     for (let i = 0; i < panes; i++) await this.addPane(id)
     return id
@@ -75,6 +79,7 @@ export class TxConsoles {
       }
       this.emit(id, entry)
     })
+    if (driver.dialect.name === 'sqlite' && c.journalMode === null) c.journalMode = String((await driver.query('PRAGMA journal_mode')).rows[0]?.[0] ?? 'delete')
     c.panes.set(name, pane)
     this.events.emit('onTxPanes', { consoleId: id, panes: this.paneStates(c) })
     return name
@@ -91,7 +96,15 @@ export class TxConsoles {
   }
 
   private paneStates(c: Console) {
-    return [...c.panes.values()].map((p) => ({ id: p.id, state: p.state as PaneState, busy: p.busy, engine: p.driver.dialect.name, levels: [...p.driver.dialect.isolationLevels] }))
+    return [...c.panes.values()].map((p) => ({
+      id: p.id,
+      state: p.state as PaneState,
+      busy: p.busy,
+      engine: p.driver.dialect.name,
+      levels: [...p.driver.dialect.isolationLevels],
+      lock: c.journalMode === null ? null : p.sqliteLock(c.journalMode),
+      journalMode: c.journalMode,
+    }))
   }
 
   private emit(id: string, entry: TimelineEntry) {
@@ -135,6 +148,15 @@ export class TxConsoles {
     } finally {
       await d.close()
     }
+  }
+
+  /** What a pane's snapshot sees of a table's row versions (PostgreSQL), read in its own transaction. */
+  async rowVersions(id: string, pane: string, table: { schema: string | null; name: string }): Promise<MvccView> {
+    const p = this.get(id).panes.get(pane)
+    if (!p) throw new AppError('NOT_FOUND', `No pane ${pane}`)
+    if (p.busy) throw new AppError('BAD_REQUEST', `Pane ${pane} is running a statement (or waiting on a lock); look again when it is done`)
+    if (p.state === 'failed') throw new AppError('BAD_REQUEST', `Pane ${pane}'s transaction failed: nothing can be read in it until ROLLBACK`)
+    return rowVersions(p.driver, table)
   }
 
   snapshot(id: string) {

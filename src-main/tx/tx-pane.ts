@@ -11,6 +11,10 @@ export class TxPane {
   state: PaneState = 'idle'
   /** Wrote in the current transaction: on SQLite, a pane that may hold the write lock. */
   wrote = false
+  /** Read in the current transaction (on SQLite: holds a shared lock, or a WAL read mark). */
+  read = false
+  /** How the current transaction began: SQLite's DEFERRED, IMMEDIATE or EXCLUSIVE. */
+  beganWith: 'DEFERRED' | 'IMMEDIATE' | 'EXCLUSIVE' | null = null
   private running: Promise<StepOutcome> | null = null
   waitingSince = 0
   waitingOn: number[] = []
@@ -63,12 +67,19 @@ export class TxPane {
         if (tag === 'BEGIN' || tag === 'START') {
           this.state = 'in transaction'
           this.wrote = false
+          this.read = false
+          this.beganWith = /\bIMMEDIATE\b/i.test(sql) ? 'IMMEDIATE' : /\bEXCLUSIVE\b/i.test(sql) ? 'EXCLUSIVE' : 'DEFERRED'
         } else if (['COMMIT', 'END', 'ROLLBACK', 'ABORT'].includes(tag) && !/^ROLLBACK\s+TO/i.test(sql) && !/^(RELEASE|SAVEPOINT)/i.test(sql)) {
           if (command === 'COMMIT' && tag === 'ROLLBACK') note = 'PostgreSQL answered COMMIT with ROLLBACK: the transaction had failed, so nothing was committed'
           this.state = 'idle'
           this.wrote = false
+          this.read = false
+          this.beganWith = null
         } else if (this.state === 'failed' && /^ROLLBACK\s+TO/i.test(sql)) this.state = 'in transaction'
-        else if (/^(INSERT|UPDATE|DELETE|MERGE)/.test(tag)) this.wrote = this.state !== 'idle'
+        else if (/^(INSERT|UPDATE|DELETE|MERGE)/.test(tag)) {
+          this.wrote = this.state !== 'idle'
+          this.read ||= this.wrote
+        } else if (result.columns.length && this.state !== 'idle') this.read = true
         else if (this.state === 'waiting') this.state = this.beforeWait
         return { pane: this.id, sql, result, error: null, waitedOn: [...waitedOn], waitedMs: this.waitingSince ? Date.now() - this.waitingSince : 0, startedAt, finishedAt: Date.now(), state: this.state, note }
       } catch (e) {
@@ -92,6 +103,20 @@ export class TxPane {
     })()
     this.running = p
     return p
+  }
+
+  /**
+   * The SQLite lock this pane's connection holds, as its statements imply (SQLite does not
+   * report locks): none, SHARED (or a WAL read snapshot), RESERVED (the write lock), EXCLUSIVE.
+   */
+  sqliteLock(journalMode: string): string {
+    const wal = journalMode.toLowerCase() === 'wal'
+    if (this.state === 'idle') return 'no lock'
+    const reading = wal ? 'read snapshot (WAL read mark)' : 'SHARED'
+    if (this.state === 'waiting') return this.wrote || this.beganWith !== 'DEFERRED' ? 'waiting for the write lock' : `waiting for ${wal ? 'the write lock' : 'a lock'}`
+    if (this.beganWith === 'EXCLUSIVE') return wal ? 'RESERVED (EXCLUSIVE in WAL mode keeps writers out, not readers)' : 'EXCLUSIVE'
+    if (this.wrote || this.beganWith === 'IMMEDIATE') return this.read ? `RESERVED + ${reading}` : 'RESERVED (the write lock)'
+    return this.read ? reading : 'none yet (DEFERRED takes locks at the first read or write)'
   }
 
   async close() {

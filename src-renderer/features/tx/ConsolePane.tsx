@@ -31,7 +31,7 @@ export function useNow(active: boolean) {
 }
 
 /** One transaction: its connection's state, level, controls, editor and latest outcome. */
-export function Pane({ consoleId, info, last, waiting }: { consoleId: string; info: PaneInfo; last: TimelineEntry | undefined; waiting: TimelineEntry | undefined }) {
+export function Pane({ consoleId, info, last, waiting, mvccOpen, onMvcc }: { consoleId: string; info: PaneInfo; last: TimelineEntry | undefined; waiting: TimelineEntry | undefined; mvccOpen: boolean; onMvcc: () => void }) {
   const schemaEntry = useApp((s) => (s.activeHandle ? s.schemas[s.activeHandle] : undefined))
   const [level, setLevel] = useState(info.levels.includes('READ COMMITTED') ? 'READ COMMITTED' : info.levels[0])
   const [readOnly, setReadOnly] = useState(false)
@@ -65,6 +65,11 @@ export function Pane({ consoleId, info, last, waiting }: { consoleId: string; in
         {waiting && (
           <span className="wait-timer" data-testid={`pane-waiting-${info.id}`}>
             <span className="spinner" /> {((now - (waiting.waitStartedAt ?? now)) / 1000).toFixed(1)} s on {waiting.waitedOn.join(', ') || 'a lock'}
+          </span>
+        )}
+        {info.lock && (
+          <span className={`lock-chip${/RESERVED|EXCLUSIVE/.test(info.lock) ? ' held' : ''}`} title={`SQLite lock, as this pane's statements imply (SQLite does not report locks). Journal mode: ${info.journalMode}`} data-testid={`pane-lock-${info.id}`}>
+            {info.lock}
           </span>
         )}
         <span className="spacer" />
@@ -105,6 +110,11 @@ export function Pane({ consoleId, info, last, waiting }: { consoleId: string; in
         <button className="btn small ghost" disabled={info.busy} onClick={() => run('ROLLBACK TO SAVEPOINT sp1')}>
           ROLLBACK TO sp1
         </button>
+        {pg && (
+          <button className={`btn small ghost${mvccOpen ? ' on' : ''}`} onClick={onMvcc} data-testid={`pane-mvcc-${info.id}`} title="The row versions behind what this pane reads (xmin, xmax, ctid) and which ones its snapshot sees">
+            Row versions
+          </button>
+        )}
         <span className="spacer" />
         <button className="btn small primary" disabled={info.busy} onClick={runCurrent} data-testid={`pane-run-${info.id}`} title="Run the statement under the cursor (Ctrl+Enter)">
           <Icon name="play" size={11} /> Run

@@ -5,6 +5,7 @@ import { call, errorMessage, onEvent } from '../../bridge/client'
 import { Icon } from '../../ui/icons'
 import { Pane, useNow } from './ConsolePane'
 import { QueueBar, useStepQueue, type ScenarioRef } from './StepQueue'
+import { MvccPanel } from './MvccPanel'
 import { timelineSvg } from './timeline-image'
 import { download, downloadText, svgToPng } from '../../ui/download'
 import { toast, useApp } from '../../app/store'
@@ -42,6 +43,8 @@ export function ConsoleTab({ handle, load }: { handle: string; load?: ConsoleLoa
     // q and ensurePanes work through refs: only a new load, or the console opening, matters here.
   }, [consoleId, load])
   const theme = useApp((s) => s.theme)
+  const [mvccPane, setMvccPane] = useState<string | null>(null)
+  const schemaEntry = useApp((s) => s.schemas[handle])
   const now = useNow([...timeline.values()].some((e) => e.finishedAt === null))
   useEffect(() => {
     let live = true
@@ -88,14 +91,18 @@ export function ConsoleTab({ handle, load }: { handle: string; load?: ConsoleLoa
           const mine = entries.filter((e) => e.pane === p.id)
           const last = mine[mine.length - 1]
           const waiting = last && last.finishedAt === null && last.waitStartedAt !== null ? last : undefined
-          return <Pane key={p.id} consoleId={consoleId} info={p} last={last} waiting={waiting} />
+          return <Pane key={p.id} consoleId={consoleId} info={p} last={last} waiting={waiting} mvccOpen={mvccPane === p.id} onMvcc={() => setMvccPane(mvccPane === p.id ? null : p.id)} />
         })}
       </div>
+      {mvccPane && paneIds.includes(mvccPane) && (
+        <MvccPanel key={mvccPane} consoleId={consoleId} pane={mvccPane} tables={schemaEntry?.state === 'ready' ? schemaEntry.schema.tables.filter((t) => t.kind === 'table') : []} onClose={() => setMvccPane(null)} />
+      )}
       <QueueBar q={q} />
       <div className="timeline" data-testid="timeline">
         <div className="timeline-head">
           <strong>Timeline</strong>
           <span className="muted small">every step in the order it started; waits in amber</span>
+          {panes[0]?.journalMode && <span className="chip small" title="SQLite's journal mode: in WAL, readers never block the writer, nor the writer them" data-testid="journal-mode">journal: {panes[0].journalMode}</span>}
           <span className="spacer" />
           <input
             ref={specInput}
