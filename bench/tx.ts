@@ -60,18 +60,23 @@ async function main() {
     // run() emits only the start synchronously; the finish comes later, after the waiter is set.
     const throughPane = () => until(consoles.run(id, 'A', 'SELECT balance FROM acct WHERE id = 1'), (p) => p.entry.finishedAt !== null)
     const raw = await e.raw()
-    const time = async (fn: () => Promise<unknown>) => {
-      for (let i = 0; i < 20; i++) await fn()
+    // Interleaved (pane, raw, pane, raw...): on a busy 2-core machine the server's speed drifts,
+    // and measuring one lane after the other would charge the drift to one of them.
+    const timeBoth = async (a: () => Promise<unknown>, b: () => Promise<unknown>) => {
+      for (let i = 0; i < 20; i++) await a(), await b()
       const xs: number[] = []
+      const ys: number[] = []
       for (let i = 0; i < RUNS; i++) {
-        const t = performance.now()
-        await fn()
+        let t = performance.now()
+        await a()
         xs.push(performance.now() - t)
+        t = performance.now()
+        await b()
+        ys.push(performance.now() - t)
       }
-      return median(xs)
+      return [median(xs), median(ys)]
     }
-    const paneMs = await time(throughPane)
-    const rawMs = await time(raw)
+    const [paneMs, rawMs] = await timeBoth(throughPane, raw)
 
     // Wait reporting: A holds a lock, B's UPDATE starts waiting; how long until the console says so.
     const delays: number[] = []
