@@ -33,6 +33,15 @@ export const analysisSchema = z.object({
   keys: z.array(z.array(z.string())),
   diagnosis: diagnosisSchema,
   millis: z.number(),
+  /**
+   * Set when the table was too big to read whole: discovery ran on a random sample of `rows`
+   * rows, and the database then checked every dependency and key on all `of` rows. Those that
+   * held only in the sample are listed, and left out of `fds` and `keys`.
+   */
+  sample: z
+    .object({ rows: z.number(), of: z.number(), sampleOnly: z.array(fdSchema), keysSampleOnly: z.array(z.array(z.string())) })
+    .nullable()
+    .default(null),
 })
 export type Analysis = z.infer<typeof analysisSchema>
 

@@ -7,10 +7,13 @@ import { applyProposal, type ApplyResult } from './apply'
 import { decomposeBcnf, decomposeMultivalued, finalizeNames, plausibleFds, synthesize3nf, type Proposal } from './decompose'
 import { diagnose, discover, type Diagnosis } from './diagnose'
 import { proposalSql } from './proposal-sql'
+import { fdErrorOnTable, isKeyOnTable } from './verify'
 import { applyFirstNormalForm, firstNormalFormSql, splitFirstNormalForm } from './first-normal-form'
 
-/** Tables above this are not read whole; discovery on a sample verified by the database is not built yet. */
+/** Tables above this are not read whole: discovery runs on a random sample, verified by the database. */
 export const MAX_ROWS = 200_000
+/** Rows in that sample. */
+export const SAMPLE_ROWS = 50_000
 const PREVIEW_ROWS = 20
 
 export interface LoadedTable {
@@ -23,35 +26,58 @@ export interface LoadedTable {
   from: string
   /** Every table and view name in the database, to keep new names clear of them. */
   existing: string[]
+  /** Rows in the whole table, when `rows` is a random sample of it. */
+  sampledFrom: number | null
 }
 
 /** A table read whole, with its declared key and types; `name` may also be written `schema.name`. */
-export async function loadTable(d: Driver, ref: { schema: string | null; name: string }): Promise<LoadedTable> {
+export async function loadTable(d: Driver, ref: { schema: string | null; name: string }, limits: { sampleAbove?: number; sampleRows?: number } = {}): Promise<LoadedTable> {
+  const above = limits.sampleAbove ?? MAX_ROWS
+  const size = limits.sampleRows ?? SAMPLE_ROWS
   const schema = await d.dialect.introspect(d)
   const t = schema.tables.find((x) => (x.name === ref.name && (ref.schema === null || x.schema === ref.schema)) || (ref.schema === null && `${x.schema}.${x.name}` === ref.name))
   if (!t) throw new AppError('NOT_FOUND', `No table ${ref.name}`)
   const from = d.dialect.qualify(t.schema, t.name)
   const n = Number((await d.query(`SELECT count(*) FROM ${from}`)).rows[0][0])
-  if (n > MAX_ROWS) throw new AppError('UNSUPPORTED', `${t.name} has ${n.toLocaleString('en')} rows; discovery reads at most ${MAX_ROWS.toLocaleString('en')} (sampling with verification in the database is not built yet)`)
-  const r = await d.query(`SELECT * FROM ${from}`)
+  const cols = t.columns.map((c) => d.dialect.quoteIdent(c.name)).join(', ')
+  // Too big to read whole: a uniform random sample, whose findings the database then checks.
+  const r = await d.query(n > above ? `SELECT ${cols} FROM ${from} ORDER BY random() LIMIT ${Math.floor(size)}` : `SELECT ${cols} FROM ${from}`)
   const key = primaryKeyColumns(t)
-  return { schema: t.schema, name: t.name, columns: t.columns.map((c) => c.name), rows: r.rows, key: key.length ? key : null, types: new Map(t.columns.map((c) => [c.name, c.nativeType])), from, existing: schema.tables.map((x) => x.name) }
+  return { schema: t.schema, name: t.name, columns: t.columns.map((c) => c.name), rows: r.rows, key: key.length ? key : null, types: new Map(t.columns.map((c) => [c.name, c.nativeType])), from, existing: schema.tables.map((x) => x.name), sampledFrom: n > above ? n : null }
 }
 
-export async function analyzeTable(d: Driver, ref: { schema: string | null; name: string }, options: { nullsEqual: boolean; maxError: number }): Promise<Analysis> {
+export async function analyzeTable(d: Driver, ref: { schema: string | null; name: string }, options: { nullsEqual: boolean; maxError: number; sampleAbove?: number; sampleRows?: number }): Promise<Analysis> {
   const t0 = performance.now()
-  const t = await loadTable(d, ref)
+  const t = await loadTable(d, ref, options)
   const found = discover(t.columns, t.rows, { nullsEqual: options.nullsEqual, maxError: options.maxError })
-  const suggested = plausibleFds(found.fds, t.rows.length, t.columns, t.key)
-  const diagnosis = diagnose(t.columns, t.rows, found.fds, t.key)
+  let { fds, keys } = found
+  let sample: Analysis['sample'] = null
+  if (t.sampledFrom !== null) {
+    // What held in the sample is checked on the whole table by the database itself.
+    const total = t.sampledFrom
+    const checked = await Promise.all(fds.map(async (f) => ({ f, error: await fdErrorOnTable(d, t.from, f.lhs, f.rhs, total) })))
+    const held = checked.filter((c) => c.error <= options.maxError + 1e-12)
+    const keyChecks = await Promise.all(keys.map(async (k) => ({ k, ok: await isKeyOnTable(d, t.from, k, total) })))
+    fds = held.map((c) => ({ ...c.f, error: c.error }))
+    keys = keyChecks.filter((c) => c.ok).map((c) => c.k)
+    sample = {
+      rows: t.rows.length,
+      of: total,
+      sampleOnly: checked.filter((c) => c.error > options.maxError + 1e-12).map((c) => ({ lhs: c.f.lhs, rhs: c.f.rhs, error: c.error })),
+      keysSampleOnly: keyChecks.filter((c) => !c.ok).map((c) => c.k),
+    }
+  }
+  const suggested = plausibleFds(fds, t.rows.length, t.columns, t.key)
+  const diagnosis = diagnose(t.columns, t.rows, fds, t.key)
   return {
     columns: t.columns,
-    rowCount: t.rows.length,
+    rowCount: t.sampledFrom ?? t.rows.length,
     declaredKey: t.key,
-    fds: found.fds.map((f) => ({ ...f, suggested: suggested.some((s) => sameFd(s, f)) })),
-    keys: found.keys,
+    fds: fds.map((f) => ({ ...f, suggested: suggested.some((s) => sameFd(s, f)) })),
+    keys,
     diagnosis,
     millis: performance.now() - t0,
+    sample,
   }
 }
 
@@ -87,7 +113,8 @@ function firstNormalForm(t: LoadedTable) {
 
 export async function proposeSplit(d: Driver, ref: { schema: string | null; name: string }, target: NormalizeTarget, fds: FdSpec[], keepView: boolean): Promise<ProposalView> {
   const t = await loadTable(d, ref)
-  const preview = (p: Proposal, sql: string[]): ProposalView => ({ ...p, tables: p.tables.map((x) => ({ ...x, rows: x.rows.slice(0, PREVIEW_ROWS), rowCount: x.rows.length })), sql })
+  const sampled = t.sampledFrom === null ? '' : ` Rows and counts here come from a random sample of ${t.rows.length.toLocaleString('en')} of ${t.sampledFrom.toLocaleString('en')} rows; Apply moves every row and checks the join on all of them.`
+  const preview = (p: Proposal, sql: string[]): ProposalView => ({ ...p, explanation: p.explanation + sampled, tables: p.tables.map((x) => ({ ...x, rows: x.rows.slice(0, PREVIEW_ROWS), rowCount: x.rows.length })), sql })
   if (target === '1nf') {
     const { proposal, plans } = firstNormalForm(t)
     return preview(proposal, firstNormalFormSql(plans, t, d.dialect))
@@ -100,7 +127,8 @@ export async function applySplit(d: Driver, ref: { schema: string | null; name: 
   const t = await loadTable(d, ref)
   if (target === '1nf') {
     const r = await applyFirstNormalForm(d, { schema: t.schema, name: t.name, types: t.types }, firstNormalForm(t).plans)
-    return { ...r, view: null, originalRows: t.rows.length, joinedRows: t.rows.length }
+    const all = t.sampledFrom ?? t.rows.length
+    return { ...r, view: null, originalRows: all, joinedRows: all }
   }
   return applyProposal(d, { schema: t.schema, name: t.name, types: t.types }, build(t, target, fds, keepView), { keepView })
 }

@@ -136,7 +136,7 @@ export function NormalizeTab({ handle, table: key }: { handle: string; table: st
     <div className="structure normalize" data-testid="normalize-tab">
       <header className="struct-head">
         <div>
-          <div className="struct-kicker">Normalize · {analysis ? `${analysis.rowCount} rows, ${analysis.columns.length} columns` : 'dependencies from the data'}</div>
+          <div className="struct-kicker">Normalize · {analysis ? `${analysis.rowCount.toLocaleString('en-US')} rows, ${analysis.columns.length} columns` : 'dependencies from the data'}</div>
           <h2>{ref.name}</h2>
         </div>
         <div className="struct-meta">
@@ -192,6 +192,22 @@ export function NormalizeTab({ handle, table: key }: { handle: string; table: st
               Dependencies <span className="count">{analysis.fds.length}</span>
               <span className="muted small">found in {Math.round(analysis.millis)} ms; tick the ones that are true of the data, not just of these rows</span>
             </h3>
+            {analysis.sample && (
+              <div className="note-box small" data-testid="normalize-sample">
+                The table has {analysis.sample.of.toLocaleString('en-US')} rows, too many to read whole: dependencies were found on a random sample of {analysis.sample.rows.toLocaleString('en-US')} rows, then the database checked each one on all {analysis.sample.of.toLocaleString('en-US')} rows. Every dependency and key listed here holds on the whole table (the supporting-row counts are the sample's)
+                {analysis.sample.sampleOnly.length + analysis.sample.keysSampleOnly.length > 0 ? (
+                  <>
+                    ; these held only in the sample and were dropped:{' '}
+                    <span className="mono">
+                      {[...analysis.sample.sampleOnly.map((f) => `${fdText(f)} (${(f.error * 100).toPrecision(2)}% of rows break it)`), ...analysis.sample.keysSampleOnly.map((k) => `key (${k.join(', ')})`)].join('; ')}
+                    </span>
+                    . A dependency with a longer left side may still hold: add it by hand below.
+                  </>
+                ) : (
+                  '.'
+                )}
+              </div>
+            )}
             <table className="grid-table" data-testid="normalize-fds">
               <thead>
                 <tr>
