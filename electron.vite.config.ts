@@ -3,7 +3,7 @@ import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
 
 // Main-side entries: the Electron entry, the web host (same services over WebSocket),
-// the SQLite worker thread, and the headless CLI. All share one build so the web host
+// the SQLite and dependency-discovery worker threads, and the headless CLI. All share one build so the web host
 // runs exactly the code Electron runs.
 export default defineConfig({
   main: {
@@ -14,6 +14,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src-main/index.ts'),
           'web-host': resolve(__dirname, 'src-main/host/web-main.ts'),
           'sqlite-worker': resolve(__dirname, 'src-main/db/sqlite/sqlite-worker.ts'),
+          'discover-worker': resolve(__dirname, 'src-main/normalize/discover-worker.ts'),
           cli: resolve(__dirname, 'src-main/cli/index.ts'),
         },
       },

@@ -165,9 +165,10 @@ export const contract = {
 
   'normalize.analyze': method({
     doc: 'Discover the minimal functional dependencies in a table\'s rows (TANE), its keys, and its normal form with the dependency that breaks the next one.',
-    input: z.object({ handle, table: tableRefSchema, nullsEqual: z.boolean().default(true), maxError: z.number().min(0).max(0.5).default(0) }),
+    input: z.object({ handle, table: tableRefSchema, nullsEqual: z.boolean().default(true), maxError: z.number().min(0).max(0.5).default(0), jobId: z.string().optional() }),
     output: analysisSchema,
   }),
+  'normalize.cancel': method({ doc: 'Stop a running discovery (its worker thread), by the jobId it was started with.', input: z.object({ jobId: z.string() }), output: z.object({ cancelled: z.boolean() }) }),
   'normalize.diagnose': method({
     doc: 'The normal form under the dependencies the user accepted (and added), instead of every one found in the rows.',
     input: z.object({ handle, table: tableRefSchema, fds: z.array(fdSchema) }),
@@ -305,6 +306,7 @@ export const events = {
   onTxStep: z.object({ consoleId: z.string(), entry: timelineEntrySchema, panes: z.array(paneInfoSchema) }),
   onTxPanes: z.object({ consoleId: z.string(), panes: z.array(paneInfoSchema) }),
   onImportProgress: z.object({ importId: z.string(), rows: z.number(), total: z.number() }),
+  onNormalizeProgress: z.object({ jobId: z.string(), phase: z.enum(['reading', 'discovering', 'verifying']), done: z.number(), total: z.number() }),
 } as const
 
 export type Contract = typeof contract

@@ -17,10 +17,13 @@ import { schemaToModel } from '../model/reverse'
 import { EXPORTERS, importModel } from '../model/formats'
 import { resultSource } from '../data/result-source'
 import { allPermutations, formatSpec, parseSpec } from '../tx/isolation-spec'
+import { CancelToken } from '../normalize/discover-thread'
 
 
 /** One handler per contract method; each is a thin call into a service. */
 export function createHandlers(s: Services): Handlers {
+  /** Running discoveries, by the id the renderer gave them, so Cancel can reach them. */
+  const normalizeJobs = new Map<string, CancelToken>()
   return {
     'app.info': async () => s.info,
 
@@ -117,7 +120,20 @@ export function createHandlers(s: Services): Handlers {
     'tx.judgeScenario': async ({ consoleId, scenario: id, level, steps }) => judge(scenario(id), level, steps, await scratchRows(s.consoles.configOf(consoleId))),
     'tx.matrix': async ({ handle }) => runMatrix(s.connections.config(handle)),
 
-    'normalize.analyze': async ({ handle, table, nullsEqual, maxError }) => analyzeTable(s.connections.driver(handle), table, { nullsEqual, maxError }),
+    'normalize.analyze': async ({ handle, table, nullsEqual, maxError, jobId }) => {
+      const token = new CancelToken()
+      if (jobId) normalizeJobs.set(jobId, token)
+      try {
+        return await analyzeTable(s.connections.driver(handle), table, { nullsEqual, maxError, offThread: true, token, onProgress: (p) => jobId && s.events.emit('onNormalizeProgress', { jobId, ...p }) })
+      } finally {
+        if (jobId) normalizeJobs.delete(jobId)
+      }
+    },
+    'normalize.cancel': async ({ jobId }) => {
+      const token = normalizeJobs.get(jobId)
+      token?.cancel()
+      return { cancelled: !!token }
+    },
     'normalize.diagnose': async ({ handle, table, fds }) => diagnoseWith(s.connections.driver(handle), table, fds),
     'normalize.propose': async ({ handle, table, target, fds, keepView }) => proposeSplit(s.connections.driver(handle), table, target, fds, keepView),
     'normalize.apply': async ({ handle, table, target, fds, keepView }) => applySplit(s.connections.driver(handle), table, target, fds, keepView),

@@ -8,6 +8,7 @@ import { decomposeBcnf, decomposeMultivalued, finalizeNames, plausibleFds, synth
 import { diagnose, discover, type Diagnosis } from './diagnose'
 import { proposalSql } from './proposal-sql'
 import { fdErrorOnTable, isKeyOnTable } from './verify'
+import { CancelToken, discoverOffThread } from './discover-thread'
 import { applyFirstNormalForm, firstNormalFormSql, splitFirstNormalForm } from './first-normal-form'
 
 /** Tables above this are not read whole: discovery runs on a random sample, verified by the database. */
@@ -46,18 +47,52 @@ export async function loadTable(d: Driver, ref: { schema: string | null; name: s
   return { schema: t.schema, name: t.name, columns: t.columns.map((c) => c.name), rows: r.rows, key: key.length ? key : null, types: new Map(t.columns.map((c) => [c.name, c.nativeType])), from, existing: schema.tables.map((x) => x.name), sampledFrom: n > above ? n : null }
 }
 
-export async function analyzeTable(d: Driver, ref: { schema: string | null; name: string }, options: { nullsEqual: boolean; maxError: number; sampleAbove?: number; sampleRows?: number }): Promise<Analysis> {
+export type AnalyzeProgress = { phase: 'reading' | 'discovering' | 'verifying'; done: number; total: number }
+
+export interface AnalyzeOptions {
+  nullsEqual: boolean
+  maxError: number
+  sampleAbove?: number
+  sampleRows?: number
+  /** Discovery runs on a worker thread (the app); tests and the CLI may run it inline. */
+  offThread?: boolean
+  onProgress?: (p: AnalyzeProgress) => void
+  token?: CancelToken
+}
+
+export async function analyzeTable(d: Driver, ref: { schema: string | null; name: string }, options: AnalyzeOptions): Promise<Analysis> {
   const t0 = performance.now()
+  const progress = options.onProgress ?? (() => {})
+  progress({ phase: 'reading', done: 0, total: 1 })
   const t = await loadTable(d, ref, options)
-  const found = discover(t.columns, t.rows, { nullsEqual: options.nullsEqual, maxError: options.maxError })
+  options.token?.throwIfCancelled()
+  const width = t.columns.length
+  progress({ phase: 'discovering', done: 0, total: width })
+  const found = options.offThread
+    ? await discoverOffThread(t.columns, t.rows, options, (level) => progress({ phase: 'discovering', done: level, total: width }), options.token)
+    : discover(t.columns, t.rows, { nullsEqual: options.nullsEqual, maxError: options.maxError })
   let { fds, keys } = found
   let sample: Analysis['sample'] = null
   if (t.sampledFrom !== null) {
     // What held in the sample is checked on the whole table by the database itself.
     const total = t.sampledFrom
-    const checked = await Promise.all(fds.map(async (f) => ({ f, error: await fdErrorOnTable(d, t.from, f.lhs, f.rhs, total) })))
+    const steps = fds.length + keys.length
+    let done = 0
+    const tick = () => {
+      options.token?.throwIfCancelled()
+      progress({ phase: 'verifying', done: ++done, total: steps })
+    }
+    const checked: { f: (typeof fds)[number]; error: number }[] = []
+    for (const f of fds) {
+      checked.push({ f, error: await fdErrorOnTable(d, t.from, f.lhs, f.rhs, total) })
+      tick()
+    }
     const held = checked.filter((c) => c.error <= options.maxError + 1e-12)
-    const keyChecks = await Promise.all(keys.map(async (k) => ({ k, ok: await isKeyOnTable(d, t.from, k, total) })))
+    const keyChecks: { k: string[]; ok: boolean }[] = []
+    for (const k of keys) {
+      keyChecks.push({ k, ok: await isKeyOnTable(d, t.from, k, total) })
+      tick()
+    }
     fds = held.map((c) => ({ ...c.f, error: c.error }))
     keys = keyChecks.filter((c) => c.ok).map((c) => c.k)
     sample = {

@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { basename, join } from 'node:path'
-import { Worker } from 'node:worker_threads'
+import { basename } from 'node:path'
+import type { Worker } from 'node:worker_threads'
+import { spawnWorkerScript } from '../../worker-script'
 import { AppError } from '../../../src-shared/errors'
 import type { SqliteConfig } from '../../../src-shared/connection'
 import type { QueryResult } from '../../../src-shared/query'
@@ -25,19 +24,9 @@ function plainRows(rows: readonly (readonly unknown[])[]): boolean {
   return true
 }
 
-/**
- * The worker script: next to the built bundle, or (tests, CLI from source) the TypeScript
- * source loaded through tsx's require hook, since a worker does not inherit the parent's loader.
- */
+/** The SQLite worker: next to the built bundle, or its TypeScript source in tests and the CLI. */
 function spawnWorker(): Worker {
-  for (const dir of [__dirname, join(__dirname, '..')]) {
-    const js = join(dir, 'sqlite-worker.js')
-    if (existsSync(js)) return new Worker(js)
-  }
-  const ts = join(__dirname, 'sqlite-worker.ts')
-  if (!existsSync(ts)) throw new AppError('INTERNAL', `SQLite worker script not found near ${__dirname}`)
-  const tsxApi = createRequire(__filename).resolve('tsx/cjs/api')
-  return new Worker(`require(${JSON.stringify(tsxApi)}).register(); require(${JSON.stringify(ts)})`, { eval: true })
+  return spawnWorkerScript('sqlite-worker', __dirname)
 }
 
 export interface SqliteDriverOptions {

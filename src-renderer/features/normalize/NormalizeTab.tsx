@@ -3,7 +3,7 @@ import type { MethodOutput } from '../../../src-shared/contract'
 import type { Analysis, DiagnosisView, FdSpec, NormalizeTarget, ProposalView } from '../../../src-shared/normalize'
 import { tableKey } from '../../../src-shared/schema'
 import { formatCell } from '../../../src-shared/values'
-import { call, errorMessage } from '../../bridge/client'
+import { call, errorMessage, onEvent } from '../../bridge/client'
 import { toast, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { refreshSchema } from '../connections/actions'
@@ -51,13 +51,24 @@ export function NormalizeTab({ handle, table: key }: { handle: string; table: st
 
   const chosen = (): FdSpec[] => [...(analysis?.fds ?? []).filter((f) => accepted.has(fdId(f))).map(({ lhs, rhs, error }) => ({ lhs, rhs, error })), ...custom]
 
+  const [job, setJob] = useState<{ id: string; phase: string; done: number; total: number } | null>(null)
+  useEffect(
+    () =>
+      onEvent('onNormalizeProgress', (p) =>
+        setJob((j) => (j && j.id === p.jobId ? { id: p.jobId, phase: p.phase, done: p.done, total: p.total } : j)),
+      ),
+    [],
+  )
+
   async function analyze() {
     setBusy('analyze')
     setError(null)
+    const jobId = `nf-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`
+    setJob({ id: jobId, phase: 'reading', done: 0, total: 1 })
     setProposal(null)
     setApplied(null)
     try {
-      const a = await call('normalize.analyze', { handle, table: ref, nullsEqual, maxError: 0 })
+      const a = await call('normalize.analyze', { handle, table: ref, nullsEqual, maxError: 0, jobId })
       firstDiagnosis.current = true
       setAnalysis(a)
       setAccepted(new Set(a.fds.filter((f) => f.suggested).map(fdId)))
@@ -67,6 +78,7 @@ export function NormalizeTab({ handle, table: key }: { handle: string; table: st
       setError(errorMessage(e))
     } finally {
       setBusy(null)
+      setJob(null)
     }
   }
 
@@ -154,7 +166,20 @@ export function NormalizeTab({ handle, table: key }: { handle: string; table: st
           <Icon name="warning" size={14} /> {error}
         </div>
       )}
-      {!analysis && !error && <div className="pane-note">Schemist reads the rows, finds every functional dependency that holds in them (TANE), and says which normal form the table is in and why.</div>}
+      {job && busy === 'analyze' && (
+        <div className="progress-wrap nf-progress" data-testid="normalize-progress">
+          <div className="small">
+            {job.phase === 'reading' ? 'Reading the rows…' : job.phase === 'discovering' ? `Discovering on a worker thread: lattice level ${job.done} of at most ${job.total}` : `Checking on the whole table: ${job.done} of ${job.total}`}
+            <button className="btn small ghost" onClick={() => void call('normalize.cancel', { jobId: job.id })} data-testid="normalize-cancel">
+              Cancel
+            </button>
+          </div>
+          <div className="progress">
+            <div style={{ width: `${Math.round((100 * job.done) / Math.max(1, job.total))}%` }} />
+          </div>
+        </div>
+      )}
+      {!analysis && !error && !job && <div className="pane-note">Schemist reads the rows, finds every functional dependency that holds in them (TANE), and says which normal form the table is in and why.</div>}
 
       {analysis && d && (
         <>
