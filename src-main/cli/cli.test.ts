@@ -143,4 +143,25 @@ describe('schemist CLI', () => {
     expect(await runCli(['normalize', 'course_teacher_rooms', '--connection', copy, '--to', '4nf', '--apply', '--keep-view'], (s) => applied.push(s))).toBe(0)
     expect(applied.join('\n')).toMatch(/applied: course_teachers \(4 rows\), course_rooms \(4 rows\); course_teacher_rooms is now a view; the join gives back all 8 rows/)
   })
+
+  it('normalize --to 1nf moves the phones in one cell to rows of their own, and --apply does it', async () => {
+    const { copyFileSync, mkdtempSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { SqliteDriver } = await import('../db/sqlite/sqlite-driver')
+    const copy = join(mkdtempSync(join(tmpdir(), 'schemist-cli-')), 'onenf.sqlite')
+    copyFileSync(join(__dirname, '../../resources/sample.sqlite'), copy)
+    const d = await SqliteDriver.open({ engine: 'sqlite', path: copy, create: false, readOnly: false })
+    const before = (await d.query('SELECT phones FROM phone_book')).rows.flatMap((r) => String(r[0]).split(/\s*,\s*/))
+    await d.close()
+    const dry: string[] = []
+    expect(await runCli(['normalize', 'phone_book', '--connection', copy, '--to', '1nf'], (s) => dry.push(s))).toBe(0)
+    expect(dry.join('\n')).toMatch(/phone_book: not 1NF[\s\S]*Proposal \(1NF\)[\s\S]*-- SQL \(not run/)
+    const applied: string[] = []
+    expect(await runCli(['normalize', 'phone_book', '--connection', copy, '--to', '1nf', '--apply'], (s) => applied.push(s))).toBe(0)
+    const child = /applied: (\w+) \((\d+) rows\)/.exec(applied.join('\n'))!
+    expect(Number(child[2])).toBe(before.length)
+    const again: string[] = []
+    expect(await runCli(['normalize', 'phone_book', '--connection', copy, '--to', '1nf'], (s) => again.push(s))).toBe(0)
+    expect(again.join('\n')).toContain('phone_book is in 1NF')
+  })
 })

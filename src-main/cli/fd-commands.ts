@@ -9,8 +9,9 @@ import { sqliteDialect } from '../db/sqlite/sqlite-dialect'
 import { decomposeBcnf, decomposeMultivalued, finalizeNames, plausibleFds, synthesize3nf, type Proposal } from '../normalize/decompose'
 import { applyProposal } from '../normalize/apply'
 import { proposalSql } from '../normalize/proposal-sql'
-import { diagnose, discover } from '../normalize/diagnose'
-import { loadTable } from '../normalize/normalize-service'
+import { diagnose, discover, type Diagnosis } from '../normalize/diagnose'
+import { analyzeLoaded, loadTable, type LoadedTable } from '../normalize/normalize-service'
+import { applyFirstNormalForm, firstNormalFormSql, splitFirstNormalForm } from '../normalize/first-normal-form'
 import type { Fd } from '../normalize/fd-analysis'
 import { parseConnectionArg } from './connection-arg'
 
@@ -25,6 +26,27 @@ export interface Source {
   dialect: Dialect
   from?: string
   schema?: string | null
+  /** The table as the service read it (absent for a file). */
+  loaded?: LoadedTable
+}
+
+/** The analysis of a source: a CSV file inline; a table through the service, which checks a sample's findings on the whole table. */
+async function analyzeSource(src: Source, connection: string | undefined, flags: Map<string, string | true>) {
+  const options = { nullsEqual: !flags.has('nulls-distinct'), maxError: flags.has('max-error') ? Number(flags.get('max-error')) : 0 }
+  if (!src.loaded) {
+    const found = discover(src.columns, src.rows, options)
+    return { fds: found.fds, keys: found.keys, sampleNote: null as string | null }
+  }
+  const d = await openDriver(parseConnectionArg(connection!))
+  try {
+    const a = await analyzeLoaded(d, src.loaded, options)
+    const note = a.sample
+      ? `discovered on a random sample of ${a.sample.rows} of ${a.sample.of} rows; each dependency and key checked on all rows by the database${a.sample.sampleOnly.length ? `; held only in the sample: ${a.sample.sampleOnly.map((f) => `${f.lhs.join(', ') || '∅'} -> ${f.rhs}`).join('; ')}` : ''}`
+      : null
+    return { fds: a.fds, keys: a.keys, sampleNote: note }
+  } finally {
+    await d.close()
+  }
 }
 
 export async function loadSource(source: string, connection: string | undefined): Promise<Source> {
@@ -40,29 +62,35 @@ export async function loadSource(source: string, connection: string | undefined)
   if (!connection) throw new AppError('BAD_REQUEST', 'Give --connection <sqlite file | postgres url> for a table, or a .csv file')
   const d = await openDriver(parseConnectionArg(connection))
   try {
-    return { ...(await loadTable(d, { schema: null, name: source })), dialect: d.dialect }
+    const loaded = await loadTable(d, { schema: null, name: source })
+    return { ...loaded, dialect: d.dialect, loaded }
   } finally {
     await d.close()
   }
 }
 
 export async function fdCommand(source: string, flags: Map<string, string | true>, out: (s: string) => void): Promise<void> {
-  const src = await loadSource(source, flags.get('connection') as string | undefined)
-  const found = discover(src.columns, src.rows, { nullsEqual: !flags.has('nulls-distinct'), maxError: flags.has('max-error') ? Number(flags.get('max-error')) : 0 })
+  const connection = flags.get('connection') as string | undefined
+  const src = await loadSource(source, connection)
+  const found = await analyzeSource(src, connection, flags)
+  const rows = src.loaded?.sampledFrom ?? src.rows.length
   if (flags.has('json')) {
-    out(JSON.stringify(found, null, 2))
+    out(JSON.stringify({ columns: src.columns, rows, fds: found.fds, keys: found.keys, sample: found.sampleNote }, null, 2))
     return
   }
-  out(`${src.name}: ${src.rows.length} rows, ${src.columns.length} columns; ${found.fds.length} minimal dependencies`)
+  out(`${src.name}: ${rows} rows, ${src.columns.length} columns; ${found.fds.length} minimal dependencies`)
+  if (found.sampleNote) out(`(${found.sampleNote})`)
   for (const f of found.fds) out(`  ${f.lhs.join(', ') || '∅'} -> ${f.rhs}${f.error ? `  (approximate: ${(f.error * 100).toFixed(1)}% of rows disagree)` : ''}  [${f.support} supporting rows]`)
   out(`keys: ${found.keys.map((k) => `(${k.join(', ')})`).join(', ')}`)
 }
 
 export async function normalizeCommand(source: string, flags: Map<string, string | true>, out: (s: string) => void): Promise<void> {
-  const src = await loadSource(source, flags.get('connection') as string | undefined)
-  const found = discover(src.columns, src.rows)
+  const connection = flags.get('connection') as string | undefined
+  const src = await loadSource(source, connection)
+  const found = await analyzeSource(src, connection, flags)
   const d = diagnose(src.columns, src.rows, found.fds, src.key)
   const target = flags.has('to') ? String(flags.get('to')).toLowerCase() : null
+  if (target === '1nf') return firstNormalFormCommand(src, d, flags, out)
   const fds = target ? chooseFds(found.fds, src, flags) : []
   const raw = target ? propose(target, src, fds) : null
   const keepView = flags.has('keep-view')
@@ -73,6 +101,7 @@ export async function normalizeCommand(source: string, flags: Map<string, string
     return
   }
   out(`${src.name}: ${d.normalForm}`)
+  if (found.sampleNote) out(`(${found.sampleNote})`)
   out(`key (${d.keySource}): ${d.keys.map((k) => `(${k.join(', ')})`).join(', ')}`)
   for (const p of d.oneNf) out(`  1NF: ${p.explanation}`)
   for (const v of d.violations) out(`  ${v.form}: ${v.explanation}`)
@@ -136,6 +165,45 @@ function propose(target: string, src: Source, fds: Fd[]): Proposal | null {
     case '5nf':
       return decomposeMultivalued(src.name, src.columns, src.rows, fds)
     default:
-      throw new AppError('BAD_REQUEST', `--to takes 2nf, 3nf, bcnf, 4nf or 5nf, not ${target}`)
+      throw new AppError('BAD_REQUEST', `--to takes 1nf, 2nf, 3nf, bcnf, 4nf or 5nf, not ${target}`)
+  }
+}
+
+/** `--to 1nf`: lists in a cell and numbered column groups move to tables of their own. */
+async function firstNormalFormCommand(src: Source, d: Diagnosis, flags: Map<string, string | true>, out: (s: string) => void) {
+  const json = flags.has('json')
+  const split = splitFirstNormalForm(src.name, src.columns, src.rows, src.key, src.loaded?.existing ?? [])
+  if (!split) {
+    if (json) out(JSON.stringify({ diagnosis: d, proposal: null }, null, 2))
+    else out(`${src.name} is in 1NF: no lists in a cell or numbered column groups.`)
+    return
+  }
+  const oneNf = { schema: src.schema ?? null, name: src.name, types: src.types ?? new Map<string, string>() }
+  const sql = firstNormalFormSql(split.plans, oneNf, src.dialect)
+  const p = split.proposal
+  if (json) {
+    out(JSON.stringify({ diagnosis: d, proposal: { ...p, sql } }, null, 2))
+    return
+  }
+  out(`${src.name}: ${d.normalForm}`)
+  for (const x of d.oneNf) out(`  1NF: ${x.explanation}`)
+  out('')
+  out(`Proposal (1NF): ${p.explanation}`)
+  for (const t of p.tables) out(`  ${t.name}(${t.columns.map((c) => (t.key.includes(c) ? `*${c}` : c)).join(', ')})  ${t.rows.length} rows${t.references.map((r) => `, (${r.columns.join(', ')}) -> ${r.table}`).join('')}`)
+  out(`cells: ${p.cellsBefore} before, ${p.cellsAfter} after`)
+  out('')
+  if (!flags.has('apply')) {
+    out('-- SQL (not run; --apply runs it, fills the new tables from the rows and checks every value arrived)')
+    for (const line of sql) out(line)
+    return
+  }
+  if (!src.from) throw new AppError('BAD_REQUEST', '--apply needs a table on a connection, not a file')
+  const db = await openDriver(parseConnectionArg(flags.get('connection') as string))
+  try {
+    const r = await applyFirstNormalForm(db, oneNf, split.plans)
+    for (const s of r.statements) out(`${s};`)
+    out(`applied: ${r.tables.map((t) => `${t.name} (${t.rows} rows)`).join(', ')}`)
+  } finally {
+    await db.close()
   }
 }

@@ -62,9 +62,19 @@ export interface AnalyzeOptions {
 
 export async function analyzeTable(d: Driver, ref: { schema: string | null; name: string }, options: AnalyzeOptions): Promise<Analysis> {
   const t0 = performance.now()
-  const progress = options.onProgress ?? (() => {})
-  progress({ phase: 'reading', done: 0, total: 1 })
+  options.onProgress?.({ phase: 'reading', done: 0, total: 1 })
   const t = await loadTable(d, ref, options)
+  const a = await analyzeLoaded(d, t, options)
+  return { ...a, millis: performance.now() - t0 }
+}
+
+/**
+ * Discovery on rows already read: the dependencies, keys and diagnosis; for a sample, every
+ * finding checked on the whole table by the database (so `d` must still be open).
+ */
+export async function analyzeLoaded(d: Driver, t: LoadedTable, options: AnalyzeOptions): Promise<Analysis> {
+  const t0 = performance.now()
+  const progress = options.onProgress ?? (() => {})
   options.token?.throwIfCancelled()
   const width = t.columns.length
   progress({ phase: 'discovering', done: 0, total: width })
