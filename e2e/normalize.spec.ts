@@ -35,6 +35,12 @@ test('normalize the employee/department example to 3NF: discover, diagnose, prop
   await expect(proposal.getByTestId('proposed-employees')).toContainText('(department_id) → departments')
   await expect(page.getByTestId('normalize-lossless')).toHaveText('Lossless on the rows')
   await expect(proposal).toContainText('Every dependency preserved')
+  // The split drawn as the designer draws a schema: both tables, the key and the foreign key.
+  const diagram = page.getByTestId('normalize-diagram')
+  await expect(diagram.locator('.nf-diagram-svg svg')).toContainText('departments')
+  await expect(diagram.locator('.nf-diagram-svg svg')).toContainText('employees')
+  await diagram.scrollIntoViewIfNeeded()
+  await app.screenshot('41a-normalize-proposal-diagram')
   await page.getByTestId('normalize-apply').scrollIntoViewIfNeeded()
   await app.screenshot('41-normalize-proposal')
 

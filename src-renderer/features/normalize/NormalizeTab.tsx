@@ -1,13 +1,15 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import type { MethodOutput } from '../../../src-shared/contract'
 import type { Analysis, DiagnosisView, FdSpec, NormalizeTarget, ProposalView } from '../../../src-shared/normalize'
-import { tableKey } from '../../../src-shared/schema'
+import { tableKey, type Column } from '../../../src-shared/schema'
+import { proposalModel } from '../../../src-shared/model/proposal-model'
+import { modelSvg } from '../../../src-shared/model/svg'
 import { formatCell } from '../../../src-shared/values'
 import { call, errorMessage, onEvent } from '../../bridge/client'
 import { toast, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { refreshSchema } from '../connections/actions'
-import { openDataTab, openStructureTab } from '../tabs/actions'
+import { openDataTab, openDesignerTab, openStructureTab } from '../tabs/actions'
 
 const fdText = (f: FdSpec) => `${f.lhs.join(', ') || '∅'} → ${f.rhs}`
 const fdId = (f: FdSpec) => `${[...f.lhs].sort().join(',')}->${f.rhs}`
@@ -298,7 +300,7 @@ export function NormalizeTab({ handle, table: key }: { handle: string; table: st
                 {busy === 'propose' ? 'Working…' : 'Propose split'}
               </button>
             </div>
-            {proposal && <ProposalPanel p={proposal} />}
+            {proposal && <ProposalPanel p={proposal} handle={handle} source={t?.columns ?? []} tableName={ref.name} />}
             {proposal && !applied && (
               <div className="nf-apply">
                 {proposal.target === '1nf' && <span className="muted">The moved columns are dropped from {ref.name} once every value has arrived.</span>}
@@ -340,11 +342,20 @@ export function NormalizeTab({ handle, table: key }: { handle: string; table: st
   )
 }
 
-function ProposalPanel({ p }: { p: ProposalView }) {
+function ProposalPanel({ p, handle, source, tableName }: { p: ProposalView; handle: string; source: Column[]; tableName: string }) {
   const saved = p.cellsBefore - p.cellsAfter
+  const theme = useApp((s) => s.theme)
+  const model = useMemo(() => proposalModel(p, source, `${tableName} split (${p.target.toUpperCase()})`), [p, source, tableName])
+  const svg = useMemo(() => modelSvg(model, theme), [model, theme])
   return (
     <div data-testid="normalize-proposal">
       <p className="muted">{p.explanation}</p>
+      <div className="nf-diagram" data-testid="normalize-diagram">
+        <div className="nf-diagram-svg" dangerouslySetInnerHTML={{ __html: svg }} />
+        <button className="btn small ghost" onClick={() => void openDesignerTab(handle, { doc: model })} title="Open these tables as a model in the designer: rename them, adjust types, export them as SQLAlchemy classes" data-testid="normalize-open-designer">
+          <Icon name="diagram" size={12} /> Open in designer
+        </button>
+      </div>
       <div className="nf-checks">
         <span className={`chip ${p.losslessByData ? 'ok' : 'warn'}`} data-testid="normalize-lossless">
           {p.losslessByData ? 'Lossless on the rows' : 'The join adds rows: lossy'}

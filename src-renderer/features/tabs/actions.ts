@@ -68,8 +68,8 @@ let nextDesigner = 1
  * The model designer, tied to a connection (where Apply and Reverse engineer go). With
  * `reverse`, it opens on the connection's database read into a model.
  */
-export async function openDesignerTab(handle: string, o: { reverse?: boolean } = {}) {
-  let doc: ModelDocument | undefined
+export async function openDesignerTab(handle: string, o: { reverse?: boolean; doc?: ModelDocument } = {}) {
+  let doc: ModelDocument | undefined = o.doc
   if (o.reverse) {
     try {
       doc = await call('model.reverse', { handle })
