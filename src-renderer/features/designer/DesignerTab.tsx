@@ -31,6 +31,7 @@ import { compareWithFile, downloadPng, downloadSvg, importFile, openModel, rever
 import { RelationEdge, type RelationEdgeType } from './RelationEdge'
 import { Inspector } from './Inspector'
 import { designer, edit, initDesigner, redo, requestFit, select, setEngine, undo, useDesigners } from './designer-store'
+import { CodeView } from '../../ui/CodeView'
 
 // Props React Flow tracks by identity live outside the component, so they never look changed.
 const nodeTypes = { table: TableNode }
@@ -410,9 +411,7 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
                   </button>
                 </div>
                 {ddl.error && <p className="dz-problems-inline error">{ddl.error}</p>}
-                <pre className="mono" data-testid="dz-ddl">
-                  {ddl.script || '-- no tables yet'}
-                </pre>
+                <CodeView text={ddl.script || '-- no tables yet'} lang={d.engine} testId="dz-ddl" />
               </div>
             )}
             {panel === 'code' && (
@@ -430,9 +429,7 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
                     Copy
                   </button>
                 </div>
-                <pre className="mono" data-testid="dz-code">
-                  {code}
-                </pre>
+                <CodeView text={code} lang={codeFormat === 'sqlalchemy' ? 'python' : 'plain'} testId="dz-code" />
               </div>
             )}
             {panel === 'problems' && (

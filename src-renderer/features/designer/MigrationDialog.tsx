@@ -6,6 +6,7 @@ import { toast, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { refreshSchema } from '../connections/actions'
 import { designer, edit } from './designer-store'
+import { CodeView } from '../../ui/CodeView'
 
 /** What applying the model will do to the database, reviewed before anything runs. */
 export function MigrationDialog({ tabId, handle, plan, onClose, compareWith }: { tabId: string; handle: string; plan: MethodOutput<'model.diff'>; onClose: () => void; compareWith?: string }) {
@@ -56,9 +57,9 @@ export function MigrationDialog({ tabId, handle, plan, onClose, compareWith }: {
                 </ul>
               )}
               <p className="muted small">{compareWith ? `The migration script between the versions, in ${designer(tabId).engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}'s dialect (the DDL tab's engine).` : 'It runs in one transaction: if any statement fails, nothing changes.'}</p>
-              <pre className="mono dz-script" data-testid="dz-migration-script">
-                {plan.script}
-              </pre>
+              <div className="dz-script">
+                <CodeView text={plan.script} lang={designer(tabId).engine} testId="dz-migration-script" />
+              </div>
             </>
           )}
           {error && (
