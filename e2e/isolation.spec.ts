@@ -31,16 +31,8 @@ test('run the lost-update scenario on PostgreSQL, read the verdict, and open the
 test('two panes by hand: the waiting indicator appears on B and clears when A commits', async ({ page }) => {
   const app = new AppPage(page)
   await app.open()
-  if ((await page.getByTestId('playground-state').innerText()) !== 'Running') await app.startPlayground()
-  else await page.getByTestId('connection-playground').click()
-  await page.getByTestId('iso-playground').click()
-  await page.getByTestId('mode-console').click()
-  const type = async (pane: string, sql: string) => {
-    await page.getByTestId(`pane-${pane}`).locator('.cm-content').click()
-    await page.keyboard.press('Control+A')
-    await page.keyboard.insertText(sql)
-    await page.keyboard.press('Control+Enter')
-  }
+  await app.openPlaygroundConsole()
+  const type = (pane: string, sql: string) => app.runInPane(pane, sql)
   await page.getByTestId('pane-begin-A').click()
   await expect(page.getByTestId('pane-state-A')).toHaveText('in transaction')
   await type('A', 'UPDATE users SET name = name WHERE id = 1')
@@ -62,10 +54,7 @@ test('two panes by hand: the waiting indicator appears on B and clears when A co
 test('a spec from the isolation tester runs step by step in the panes; the session saves as a spec, a script and a PNG', async ({ page }) => {
   const app = new AppPage(page)
   await app.open()
-  if ((await page.getByTestId('playground-state').innerText()) !== 'Running') await app.startPlayground()
-  else await page.getByTestId('connection-playground').click()
-  await page.getByTestId('iso-playground').click()
-  await page.getByTestId('mode-console').click()
+  await app.openPlaygroundConsole()
   await page.getByTestId('spec-file').setInputFiles(join(__dirname, '..', 'resources', 'specs', 'blocking-update.spec'))
   await expect(page.getByTestId('queue-message')).toContainText('s1 → pane A, s2 → pane B')
   await expect(page.getByTestId('queue-progress')).toContainText('step 1 of 7')
@@ -117,16 +106,8 @@ test('a library scenario stepped through in the console, one step at a time, end
 test('row versions: under REPEATABLE READ pane A still sees the old version B replaced', async ({ page }) => {
   const app = new AppPage(page)
   await app.open()
-  if ((await page.getByTestId('playground-state').innerText()) !== 'Running') await app.startPlayground()
-  else await page.getByTestId('connection-playground').click()
-  await page.getByTestId('iso-playground').click()
-  await page.getByTestId('mode-console').click()
-  const type = async (pane: string, sql: string) => {
-    await page.getByTestId(`pane-${pane}`).locator('.cm-content').click()
-    await page.keyboard.press('Control+A')
-    await page.keyboard.insertText(sql)
-    await page.keyboard.press('Control+Enter')
-  }
+  await app.openPlaygroundConsole()
+  const type = (pane: string, sql: string) => app.runInPane(pane, sql)
   await page.getByTestId('pane-level-A').selectOption('REPEATABLE READ')
   await page.getByTestId('pane-begin-A').click()
   await type('A', 'SELECT name FROM cities WHERE id = 2')

@@ -63,6 +63,22 @@ export class AppPage {
     await expect(this.page.getByTestId('connection-playground')).toBeVisible()
   }
 
+  /** The transaction console on the PostgreSQL playground (started if it is not running). */
+  async openPlaygroundConsole() {
+    if ((await this.page.getByTestId('playground-state').innerText()) !== 'Running') await this.startPlayground()
+    else await this.page.getByTestId('connection-playground').click()
+    await this.page.getByTestId('iso-playground').click()
+    await this.page.getByTestId('mode-console').click()
+  }
+
+  /** Replace a console pane's SQL and run it (Ctrl+Enter). */
+  async runInPane(pane: string, sql: string) {
+    await this.page.getByTestId(`pane-${pane}`).locator('.cm-content').click()
+    await this.page.keyboard.press('Control+A')
+    await this.page.keyboard.insertText(sql)
+    await this.page.keyboard.press('Control+Enter')
+  }
+
   async newConnectionDialog() {
     await this.page.getByTestId('new-connection').click()
     await expect(this.page.getByTestId('connection-dialog')).toBeVisible()

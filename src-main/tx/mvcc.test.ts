@@ -1,26 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { ConnectionConfig } from '../../src-shared/connection'
-import type { EventPayload } from '../../src-shared/contract'
-import { EventBus } from '../bridge/event-bus'
-import { openDriver } from '../db/open-driver'
+import { consoleOn } from '../test-support/console-fixture'
 import { freshPgDatabase, sqliteConfig } from '../test-support/databases'
-import { TxConsoles } from './tx-consoles'
-
-async function consoleOn(config: ConnectionConfig, setup: string[]) {
-  const admin = await openDriver(config)
-  for (const sql of setup) await admin.query(sql)
-  await admin.close()
-  const events = new EventBus()
-  const finished = new Set<number>()
-  events.subscribe((e, p) => e === 'onTxStep' && (p as EventPayload<'onTxStep'>).entry.finishedAt !== null && finished.add((p as EventPayload<'onTxStep'>).entry.id))
-  const consoles = new TxConsoles(events)
-  const id = await consoles.open({ ...config, create: false } as ConnectionConfig, 2)
-  const run = async (pane: string, sql: string) => {
-    const e = consoles.run(id, pane, sql)
-    await expect.poll(() => finished.has(e), { timeout: 5000 }).toBe(true)
-  }
-  return { consoles, id, run }
-}
 
 describe('MVCC made visible', () => {
   it('PostgreSQL: each snapshot sees its own version of an updated row; the others are listed as invisible', async () => {

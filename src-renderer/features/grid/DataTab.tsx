@@ -6,9 +6,10 @@ import { Icon } from '../../ui/icons'
 import { openDataTab, openStructureTab } from '../tabs/actions'
 import { DataGrid } from './DataGrid'
 import { FilterBar } from './FilterBar'
-import { addRow, closeReview, commitEdits, discardEdits, initGrid, inspectSession, refreshView, reviewEdits, setCell, setDefault, toggleDelete, useGrid } from './grid-store'
+import { addRow, closeReview, commitEdits, discardEdits, initGrid, inspectSession, refreshView, setCell, setDefault, toggleDelete, useGrid } from './grid-store'
 import { SessionPanel } from '../orm/SessionPanel'
 import { ReviewDialog } from './ReviewDialog'
+import { CommitError, PendingActions } from './PendingActions'
 import { ExportDialog, ImportDialog } from './MoveDataDialogs'
 import { RelatedPanel } from './RelatedPanel'
 import { DeleteConfirm } from './DeleteConfirm'
@@ -193,28 +194,10 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
         </button>
         <span className="spacer" />
         {noEditReason && <span className="muted small" data-testid="read-only-note">{noEditReason}</span>}
-        {pendingCount > 0 && (
-          <>
-            <span className="chip pending-chip" data-testid="pending-count">{pendingCount} pending</span>
-            <button className="btn small ghost" onClick={() => { if (confirm(`Discard ${pendingCount} pending change(s)?`)) discardEdits(tabId) }} data-testid="discard">
-              Discard
-            </button>
-            <button className="btn small" onClick={() => reviewEdits(tabId)} disabled={g.busy} data-testid="review">
-              Review changes
-            </button>
-            <button className="btn small primary" onClick={() => commitEdits(tabId)} disabled={g.busy} data-testid="commit" title="Commit in one transaction (Ctrl+S)">
-              <Icon name="check" size={12} /> Commit
-            </button>
-          </>
-        )}
+        <PendingActions gridId={tabId} commitTitle="Commit in one transaction (Ctrl+S)" />
       </div>
       {showFilter && <FilterBar columns={table.columns} initialWhere={g.where} onApply={(filter, where) => refreshView(tabId, { filter, where })} />}
-      {g.failed && (
-        <div className="error-box grid-error" role="alert" data-testid="grid-error">
-          {g.failed.message}
-          <div className="small muted">Nothing was written; every pending edit is kept. {g.failed.id ? 'The failing row is marked in red.' : ''}</div>
-        </div>
-      )}
+      <CommitError gridId={tabId} testId="grid-error" markedRow />
       {g.loadError && <div className="error-box grid-error" role="alert">{g.loadError}</div>}
       <div className="grid-area">
       <div className="grid-wrap" onClickCapture={(e) => {

@@ -4,8 +4,9 @@ import { tableKey } from '../../../src-shared/schema'
 import { toast, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { DataGrid, rowAt } from '../grid/DataGrid'
-import { closeReview, commitEdits, discardEdits, initResultGrid, reviewEdits, setCell, setDefault, toggleDelete, useGrid } from '../grid/grid-store'
+import { closeReview, commitEdits, initResultGrid, setCell, setDefault, toggleDelete, useGrid } from '../grid/grid-store'
 import { ReviewDialog } from '../grid/ReviewDialog'
+import { CommitError, PendingActions } from '../grid/PendingActions'
 import { openDataTab } from '../tabs/actions'
 
 /**
@@ -37,7 +38,6 @@ export function ResultGrid({ gridId, tabId, handle, result, source, sql, rerun }
   }, [gridId, tabId])
 
   if (!g) return null
-  const pending = Object.keys(g.edits).length
   const cur = selected ? rowAt(g, selected.row) : null
   const col = selected ? g.columns[selected.col] : null
   return (
@@ -57,27 +57,9 @@ export function ResultGrid({ gridId, tabId, handle, result, source, sql, rerun }
           <Icon name="trash" size={12} /> Delete
         </button>
         <span className="spacer" />
-        {pending > 0 && (
-          <>
-            <span className="chip pending-chip" data-testid="result-pending">{pending} pending</span>
-            <button className="btn small ghost" onClick={() => { if (confirm(`Discard ${pending} pending change(s)?`)) discardEdits(gridId) }}>
-              Discard
-            </button>
-            <button className="btn small" onClick={() => reviewEdits(gridId)} disabled={g.busy} data-testid="result-review">
-              Review changes
-            </button>
-            <button className="btn small primary" onClick={() => commitEdits(gridId)} disabled={g.busy} data-testid="result-commit" title="Commit in one transaction (Ctrl+S), then run the query again">
-              <Icon name="check" size={12} /> Commit
-            </button>
-          </>
-        )}
+        <PendingActions gridId={gridId} prefix="result-" commitTitle="Commit in one transaction (Ctrl+S), then run the query again" />
       </div>
-      {g.failed && (
-        <div className="error-box grid-error" role="alert" data-testid="result-error">
-          {g.failed.message}
-          <div className="small muted">Nothing was written; every pending edit is kept.</div>
-        </div>
-      )}
+      <CommitError gridId={gridId} testId="result-error" />
       <div className="grid-wrap">
         <DataGrid
           tabId={gridId}
