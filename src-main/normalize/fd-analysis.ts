@@ -48,9 +48,17 @@ export function candidateKeys(columns: string[], fds: Fd[], limit = 64): string[
 }
 
 export interface OneNfProblem {
-  kind: 'list-in-cell' | 'repeating-group' | 'structured-value'
+  kind: 'list-in-cell' | 'json-array' | 'repeating-group' | 'structured-value'
   columns: string[]
   explanation: string
+}
+
+function parseJson(v: string): unknown {
+  try {
+    return JSON.parse(v)
+  } catch {
+    return undefined
+  }
 }
 
 /** 1NF problems: lists in a cell ("111-222, 333-444"), repeating groups (phone1, phone2), JSON/arrays in cells. */
@@ -59,13 +67,19 @@ export function oneNfProblems(columns: string[], rows: Cell[][]): OneNfProblem[]
   columns.forEach((c, i) => {
     const texts = rows.map((r) => r[i]).filter((v): v is string => typeof v === 'string' && v.length > 0)
     if (!texts.length) return
+    // JSON first: a JSON array's commas are not a list separator.
+    const parsed = texts.map((v) => (/^\s*[[{]/.test(v) ? parseJson(v) : undefined)).filter((v): v is object => typeof v === 'object' && v !== null)
+    if (parsed.length && parsed.length / texts.length >= 0.5) {
+      const arrays = parsed.filter((v): v is unknown[] => Array.isArray(v))
+      if (arrays.length === parsed.length && arrays.every((a) => a.every((x) => x === null || typeof x !== 'object')))
+        out.push({ kind: 'json-array', columns: [c], explanation: `${c} holds JSON arrays (e.g. ${JSON.stringify(arrays.find((a) => a.length > 1) ?? arrays[0])}): 1NF wants one value per cell, so each element gets its own row` })
+      else out.push({ kind: 'structured-value', columns: [c], explanation: `${c} holds JSON objects or nested arrays: their parts are not atomic values (Schemist does not split these; model them as columns or tables of their own)` })
+      return
+    }
     const lists = texts.filter((v) => /^[^,;|]+([,;|]\s*[^,;|]+)+$/.test(v) && !/^-?\d+([.,]\d+)?$/.test(v))
     if (lists.length && lists.length / texts.length >= 0.2 && lists.some((v) => v.split(/[,;|]/).length > 1)) {
       out.push({ kind: 'list-in-cell', columns: [c], explanation: `${c} holds several values in one cell (e.g. "${lists[0]}"): 1NF wants one value per cell, so each value gets its own row` })
-      return
     }
-    const structured = texts.filter((v) => /^\s*[[{]/.test(v) && (() => { try { return typeof JSON.parse(v) === 'object' } catch { return false } })())
-    if (structured.length && structured.length / texts.length >= 0.5) out.push({ kind: 'structured-value', columns: [c], explanation: `${c} holds arrays or JSON objects: its parts are not atomic values` })
   })
   const stems = new Map<string, string[]>()
   for (const c of columns) {

@@ -13,10 +13,22 @@ export interface OneNfPlan {
   key: string[]
   /** The columns the values come from (one for a list, several for a repeating group); they leave the table. */
   from: string[]
-  kind: 'list-in-cell' | 'repeating-group'
+  kind: 'list-in-cell' | 'json-array' | 'repeating-group'
 }
 
 const SEPARATOR = /\s*[,;|]\s*/
+
+/** A JSON array's elements as cells (nulls dropped); a cell that is not an array stays one value. */
+function jsonElements(v: string): Cell[] {
+  let a: unknown
+  try {
+    a = JSON.parse(v)
+  } catch {
+    return [v]
+  }
+  if (!Array.isArray(a)) return [v]
+  return a.filter((x) => x !== null && x !== undefined).map((x) => (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean' ? x : JSON.stringify(x)))
+}
 
 /** The child rows (key..., value) a plan makes from the table's rows, without duplicates. */
 export function childRows(columns: string[], rows: Cell[][], plan: OneNfPlan): Cell[][] {
@@ -27,6 +39,7 @@ export function childRows(columns: string[], rows: Cell[][], plan: OneNfPlan): C
     const values = fromIdx.flatMap((i) => {
       const v = r[i]
       if (v === null || v === '') return []
+      if (plan.kind === 'json-array' && typeof v === 'string') return jsonElements(v)
       return plan.kind === 'list-in-cell' && typeof v === 'string' ? v.split(SEPARATOR).filter((x) => x !== '') : [v]
     })
     for (const v of values) {
@@ -67,7 +80,7 @@ export function splitFirstNormalForm(table: string, columns: string[], rows: Cel
     cellsBefore: rows.length * columns.length,
     cellsAfter: rows.length * keep.length + children.reduce((a, c) => a + c.rows.length * (key.length + 1), 0),
     explanation: plans
-      .map((p) => (p.kind === 'list-in-cell' ? `Each value of ${p.from[0]} becomes a row of ${p.child}` : `${p.from.join(', ')} become rows of ${p.child}`))
+      .map((p) => (p.kind === 'list-in-cell' ? `Each value of ${p.from[0]} becomes a row of ${p.child}` : p.kind === 'json-array' ? `Each element of the JSON arrays in ${p.from[0]} becomes a row of ${p.child}` : `${p.from.join(', ')} become rows of ${p.child}`))
       .join('; ') + ', keyed by the row it came from: one value per cell, and no limit on how many.',
   }
   return { proposal, plans }
@@ -78,7 +91,9 @@ type OneNfSource = { schema: string | null; name: string; types: Map<string, str
 /** CREATE TABLE for a child: the parent's key and the value as its key, a foreign key to the parent. */
 function childTableSql(plan: OneNfPlan, src: OneNfSource, d: Dialect): string {
   const q = (n: string) => d.quoteIdent(n)
-  const cols = [...plan.key.map((k) => `${q(k)} ${src.types.get(k) || 'TEXT'} NOT NULL`), `${q(plan.value)} ${src.types.get(plan.from[0]) || 'TEXT'} NOT NULL`]
+  // A JSON array's elements are plain values: the child column is text, not the array's JSON type.
+  const valueType = plan.kind === 'json-array' ? 'TEXT' : src.types.get(plan.from[0]) || 'TEXT'
+  const cols = [...plan.key.map((k) => `${q(k)} ${src.types.get(k) || 'TEXT'} NOT NULL`), `${q(plan.value)} ${valueType} NOT NULL`]
   cols.push(`PRIMARY KEY (${[...plan.key, plan.value].map(q).join(', ')})`)
   cols.push(`FOREIGN KEY (${plan.key.map(q).join(', ')}) REFERENCES ${d.qualify(src.schema, src.name)} (${plan.key.map(q).join(', ')}) ON DELETE CASCADE`)
   return `CREATE TABLE ${d.qualify(src.schema, plan.child)} (\n  ${cols.join(',\n  ')}\n)`

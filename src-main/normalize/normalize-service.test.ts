@@ -103,6 +103,22 @@ describe.each(ENGINES)('1NF on the notes\' phone tables on $name', ({ open }) =>
     expect((await d.query('SELECT id, phone FROM phones ORDER BY phone')).rows.map((x) => x.map(String))).toEqual([['1', '111-222'], ['1', '333-444'], ['2', '555-666']])
   })
 
+  it('JSON arrays in a cell (on PostgreSQL a jsonb column) split element by element; JSON objects are named, not split', async () => {
+    const pg = d.dialect.name === 'postgres'
+    await d.query(`CREATE TABLE posts_tagged (id integer PRIMARY KEY, title text, tags ${pg ? 'jsonb' : 'TEXT'}, meta ${pg ? 'jsonb' : 'TEXT'})`)
+    await d.query(`INSERT INTO posts_tagged VALUES (1, 'a', '["sql", "orm, sessions"]', '{"draft": true}'), (2, 'b', '["sql"]', '{"draft": false}'), (3, 'c', '[]', '{}'), (4, 'd', NULL, NULL)`)
+    const ref = { schema: null, name: 'posts_tagged' }
+    const a = await analyzeTable(d, ref, { nullsEqual: true, maxError: 0 })
+    expect(a.diagnosis.normalForm).toBe('not 1NF')
+    expect(a.diagnosis.oneNf.map((x) => [x.kind, x.columns.join()])).toEqual([['json-array', 'tags'], ['structured-value', 'meta']])
+    const p = await proposeSplit(d, ref, '1nf', [], false)
+    expect(p.tables.map((t) => `${t.name}(${t.columns})`)).toEqual(['posts_tagged(id,title,meta)', 'tags(id,tag)'])
+    const r = await applySplit(d, ref, '1nf', [], false)
+    expect(r.tables).toEqual([{ name: 'tags', rows: 3 }])
+    // A comma inside an element is part of it, not a separator.
+    expect((await d.query('SELECT id, tag FROM tags ORDER BY id, tag')).rows.map((x) => x.map(String))).toEqual([['1', 'orm, sessions'], ['1', 'sql'], ['2', 'sql']])
+  })
+
   it('a table already in 1NF says so', async () => {
     await expect(proposeSplit(d, { schema: null, name: 'users' }, '1nf', [], false)).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/is in 1NF/) })
   })
