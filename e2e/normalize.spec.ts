@@ -75,6 +75,11 @@ test('phones in one cell: the wizard says not 1NF and moves each phone to a row 
   await page.getByTestId('normalize-apply').click()
   await expect(page.getByTestId('normalize-applied')).toContainText('Created phones (3 rows)')
   await expect(app.tree('phones')).toBeVisible()
+  // The wizard goes on with the new table: now in 1NF, and further.
+  await page.getByTestId('normalize-next-phones').click()
+  await page.getByTestId('normalize-discover').click()
+  await expect(page.getByTestId('normalize-steps').locator('li.reached').first()).toHaveText('✓ 1NF')
+  await app.screenshot('43b-normalize-next-step')
 })
 
 test('a table too big to read whole is discovered on a sample, and the database checks every finding', async ({ page }) => {

@@ -9,7 +9,7 @@ import { call, errorMessage, onEvent } from '../../bridge/client'
 import { toast, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { refreshSchema } from '../connections/actions'
-import { openDataTab, openDesignerTab, openStructureTab } from '../tabs/actions'
+import { openDataTab, openDesignerTab, openNormalizeTab, openStructureTab } from '../tabs/actions'
 
 const fdText = (f: FdSpec) => `${f.lhs.join(', ') || '∅'} → ${f.rhs}`
 const fdId = (f: FdSpec) => `${[...f.lhs].sort().join(',')}->${f.rhs}`
@@ -21,6 +21,8 @@ const TARGETS: { id: NormalizeTarget; label: string; hint: string }[] = [
   { id: '4nf', label: '4NF', hint: 'independent facts' },
   { id: '5nf', label: '5NF', hint: 'join dependency' },
 ]
+
+const FORMS = ['1NF', '2NF', '3NF', 'BCNF', '4NF', '5NF'] as const
 
 /** The form a diagnosis suggests going to next. */
 function nextTarget(a: Analysis): NormalizeTarget {
@@ -189,6 +191,18 @@ export function NormalizeTab({ handle, table: key }: { handle: string; table: st
             <h3>
               Diagnosis <span className="muted small">under the {chosen().length} accepted dependencies</span>
             </h3>
+            <ol className="nf-steps" data-testid="normalize-steps" aria-label="Normal forms, in order">
+              {FORMS.map((f, i) => {
+                const reached = FORMS.indexOf(d.normalForm as (typeof FORMS)[number]) >= i
+                const next = !reached && (i === 0 || FORMS.indexOf(d.normalForm as (typeof FORMS)[number]) === i - 1)
+                return (
+                  <li key={f} className={reached ? 'reached' : next ? 'next' : ''} title={reached ? `In ${f}` : next ? `Next: ${f}. The proposal below gets there.` : `Not yet ${f}`}>
+                    {reached ? '✓ ' : ''}
+                    {f}
+                  </li>
+                )
+              })}
+            </ol>
             <div className="nf-verdict" data-testid="normalize-form">
               <span className={`nf-badge nf-${d.normalForm.replace(/\W/g, '')}`}>{d.normalForm}</span>
               <span className="muted">
@@ -290,6 +304,11 @@ export function NormalizeTab({ handle, table: key }: { handle: string; table: st
 
           <section className="struct-section">
             <h3>Proposal</h3>
+            {d.normalForm === '5NF' && (
+              <p className="muted" data-testid="normalize-done">
+                {ref.name} is in 5NF under the accepted dependencies: there is nothing left to split. Accept more dependencies above if the data holds facts this one does not show.
+              </p>
+            )}
             <div className="nf-targets" role="radiogroup" aria-label="Target normal form">
               {TARGETS.map((x) => (
                 <button key={x.id} role="radio" aria-checked={target === x.id} className={`btn small${target === x.id ? ' primary' : ''}`} onClick={() => setTarget(x.id)} title={x.hint}>
@@ -325,6 +344,11 @@ export function NormalizeTab({ handle, table: key }: { handle: string; table: st
                   {applied.tables.map((x) => (
                     <button key={x.name} className="btn small" onClick={() => openDataTab(handle, tableKey({ schema: ref.schema, name: x.name }))}>
                       <Icon name="table" size={12} /> {x.name}
+                    </button>
+                  ))}
+                  {applied.tables.map((x) => (
+                    <button key={`n-${x.name}`} className="btn small ghost" onClick={() => openNormalizeTab(handle, tableKey({ schema: ref.schema, name: x.name }))} title={`The next step of the wizard: discover ${x.name}'s dependencies and normalize it further`} data-testid={`normalize-next-${x.name}`}>
+                      <Icon name="sparkle" size={12} /> Normalize {x.name}
                     </button>
                   ))}
                   {applied.view && (
