@@ -162,17 +162,20 @@ test('designs two tables, connects them many-to-many, applies to SQLite, reverse
 
 test('a saved model is listed under Recent models and opens again as it was', async ({ page }) => {
   const app = new AppPage(page)
-  // Prompts take the path they suggest, as a person pressing Enter would.
-  page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? d.defaultValue() : undefined))
+  page.on('dialog', (d) => void d.accept())
   await app.open()
   await page.getByTestId('connection-sample').click()
   await page.getByTestId('welcome-designer').click()
   await page.getByTestId('dz-add-table').click()
   await page.getByTestId('dz-class-name').fill('Invoice')
   await expect(page.getByTestId('dz-table-invoices')).toBeVisible()
-  // Ctrl+S asks where to save (the prompt's suggestion is accepted), then writes the file atomically.
+  // Ctrl+S asks where to save, then writes the file atomically.
   await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } })
   await page.keyboard.press('Control+S')
+  // The path field offers where to save; Enter takes it, as a person would.
+  await expect(page.getByTestId('path-input')).toHaveValue(/models\/Untitled-model\.schemist\.json$/)
+  await app.screenshot('49a-save-model-path')
+  await page.getByTestId('path-input').press('Enter')
   await expect(page.getByText(/^Saved .*Untitled-model\.schemist\.json$/)).toBeVisible()
   await page.locator('[data-testid^="tab-"]', { hasText: 'New model' }).getByRole('button').click()
   const recent = page.getByTestId('recent-models')

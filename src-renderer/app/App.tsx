@@ -3,6 +3,7 @@ import { useApp } from './store'
 import { StatusBar } from './StatusBar'
 import { TabBar } from './TabBar'
 import { Toasts } from './Toasts'
+import { PathPrompt } from '../ui/PathPrompt'
 import { Welcome } from './Welcome'
 import { ConnectionDialog } from '../features/connections/ConnectionDialog'
 import { Sidebar } from '../features/connections/Sidebar'
@@ -63,6 +64,7 @@ export function App() {
       </main>
       <StatusBar />
       {dialog?.kind === 'connection' && <ConnectionDialog editId={dialog.editId} />}
+      <PathPrompt />
       <Toasts />
     </div>
   )

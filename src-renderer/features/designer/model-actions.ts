@@ -5,6 +5,7 @@ import { call, errorMessage } from '../../bridge/client'
 import { toast, useApp } from '../../app/store'
 import { designer, replaceDoc, saveModel } from './designer-store'
 import { download, svgToPng } from '../../ui/download'
+import { askPath } from '../../ui/PathPrompt'
 
 /* The designer's file and database commands: save, open, import, compare, reverse engineer, export pictures. */
 
@@ -13,7 +14,13 @@ export async function save(tabId: string, saveAs: boolean) {
   let path = d.path
   if (!path || saveAs) {
     const dir = useApp.getState().info?.dataDir ?? '.'
-    path = prompt('Save the model as (a path on this machine):', path ?? `${dir}/models/${d.doc.name.replace(/[^A-Za-z0-9_-]+/g, '-') || 'model'}.schemist.json`)
+    path = await askPath({
+      title: 'Save the model as',
+      hint: 'A path on the machine Schemist runs on; folders are created as needed.',
+      initial: path ?? `${dir}/models/${d.doc.name.replace(/[^A-Za-z0-9_-]+/g, '-') || 'model'}.schemist.json`,
+      expect: ['.json'],
+      ok: 'Save',
+    })
     if (!path) return
   }
   await saveModel(tabId, path)
@@ -21,7 +28,7 @@ export async function save(tabId: string, saveAs: boolean) {
 
 export async function openModel(tabId: string) {
   const recent = await call('model.recent', {}).catch(() => [] as string[])
-  const path = prompt(`Open a model file (a path on this machine).${recent.length ? `\nRecent:\n${recent.slice(0, 5).join('\n')}` : ''}`, recent[0] ?? '')
+  const path = await askPath({ title: 'Open a model', hint: 'A Schemist model file (.schemist.json) on the machine Schemist runs on.', initial: recent[0] ?? '', recent, expect: ['.json'], ok: 'Open' })
   if (!path) return
   try {
     const r = await call('model.open', { path })
@@ -51,7 +58,7 @@ export async function downloadPng(doc: ModelDocument, theme: 'light' | 'dark') {
 /** Another saved version of the model, and the migration from it to this one. */
 export async function compareWithFile(tabId: string): Promise<{ plan: MethodOutput<'model.diff'>; file: string } | null> {
   const recent = await call('model.recent', {}).catch(() => [] as string[])
-  const path = prompt('Compare with which saved model (a path on this machine)?', recent[0] ?? '')
+  const path = await askPath({ title: 'Compare with a saved model', hint: 'The migration from that version of the model to this one is shown; nothing runs.', initial: recent[0] ?? '', recent, expect: ['.json'], ok: 'Compare' })
   if (!path) return null
   const other = await call('model.open', { path })
   const d = designer(tabId)
@@ -59,7 +66,7 @@ export async function compareWithFile(tabId: string): Promise<{ plan: MethodOutp
 }
 
 export async function importFile(tabId: string) {
-  const path = prompt('Import SQLAlchemy models (.py), CREATE TABLE statements (.sql) or DBML (.dbml): a path on this machine')
+  const path = await askPath({ title: 'Import a schema', hint: 'SQLAlchemy models (.py), CREATE TABLE statements (.sql) or DBML (.dbml): a path on the machine Schemist runs on.', initial: '', expect: ['.py', '.sql', '.dbml'], ok: 'Import' })
   if (!path) return
   try {
     const r = await call('model.import', { format: /\.py$/i.test(path) ? 'sqlalchemy' : /\.dbml$/i.test(path) ? 'dbml' : 'sql', path })

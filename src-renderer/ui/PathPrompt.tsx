@@ -1,0 +1,89 @@
+import { useEffect, useRef, useState } from 'react'
+import { create } from 'zustand'
+import { Icon } from './icons'
+
+interface Ask {
+  title: string
+  hint: string
+  initial: string
+  recent: string[]
+  ok: string
+  /** File name endings to expect, e.g. ['.schemist.json']; others get a warning, not a refusal. */
+  expect?: string[]
+  resolve: (path: string | null) => void
+}
+
+const useAsk = create<{ ask: Ask | null }>(() => ({ ask: null }))
+
+/**
+ * Ask for a file path on the machine that runs Schemist's main process (the web host cannot open
+ * a native file dialog there): a path field with its suggestion, and the recent files to pick.
+ */
+export function askPath(o: Omit<Ask, 'resolve' | 'recent' | 'ok'> & { recent?: string[]; ok?: string }): Promise<string | null> {
+  return new Promise((resolve) => {
+    useAsk.getState().ask?.resolve(null)
+    useAsk.setState({ ask: { recent: [], ok: 'OK', ...o, resolve } })
+  })
+}
+
+export function PathPrompt() {
+  const ask = useAsk((s) => s.ask)
+  const [path, setPath] = useState('')
+  const input = useRef<HTMLInputElement>(null)
+  useEffect(() => {
+    if (!ask) return
+    setPath(ask.initial)
+    setTimeout(() => input.current?.select(), 0)
+  }, [ask])
+  if (!ask) return null
+  const done = (value: string | null) => {
+    useAsk.setState({ ask: null })
+    ask.resolve(value && value.trim() ? value.trim() : null)
+  }
+  const unexpected = path.trim() && ask.expect && !ask.expect.some((e) => path.trim().toLowerCase().endsWith(e))
+  return (
+    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && done(null)}>
+      <div className="modal" role="dialog" aria-modal="true" aria-label={ask.title} data-testid="path-prompt" onKeyDown={(e) => e.key === 'Escape' && done(null)}>
+        <header className="modal-head">
+          <h2>{ask.title}</h2>
+          <button className="icon-button" onClick={() => done(null)} aria-label="Close">
+            <Icon name="close" />
+          </button>
+        </header>
+        <div className="modal-body">
+          <p className="hint">{ask.hint}</p>
+          <input
+            ref={input}
+            className="mono path-input"
+            value={path}
+            onChange={(e) => setPath(e.target.value)}
+            onKeyDown={(e) => e.key === 'Enter' && done(path)}
+            spellCheck={false}
+            aria-label="Path"
+            data-testid="path-input"
+          />
+          {unexpected && <div className="small warn-text">Expected a file ending in {ask.expect!.join(' or ')}.</div>}
+          {ask.recent.length > 0 && (
+            <div className="path-recent">
+              <div className="small muted">Recent</div>
+              {ask.recent.slice(0, 8).map((r) => (
+                <button key={r} className="path-item mono" onClick={() => setPath(r)} onDoubleClick={() => done(r)} title="Click to choose, double-click to open">
+                  <Icon name="folder" size={12} /> {r}
+                </button>
+              ))}
+            </div>
+          )}
+        </div>
+        <footer className="modal-foot">
+          <span className="spacer" />
+          <button className="btn ghost" onClick={() => done(null)}>
+            Cancel
+          </button>
+          <button className="btn primary" disabled={!path.trim()} onClick={() => done(path)} data-testid="path-ok">
+            {ask.ok}
+          </button>
+        </footer>
+      </div>
+    </div>
+  )
+}
