@@ -57,6 +57,8 @@ const tableSpec = fc.record({
   columns: fc.array(columnSpec, { minLength: 0, maxLength: 4 }),
   /** Index of an earlier table to reference, and how. */
   ref: fc.option(fc.record({ to: fc.nat(), kind: fc.constantFrom('many-to-one' as const, 'one-to-one' as const), onDelete: fc.constantFrom(...ACTIONS) }), { nil: undefined }),
+  /** A CHECK on the key column, named or left to the engine to name. */
+  check: fc.option(fc.boolean(), { nil: undefined }),
 })
 
 const modelSpec = fc.record({
@@ -99,7 +101,9 @@ function buildModel(spec: Spec): ModelDocument {
     doc = added.doc
     ids.push(added.id)
     const indexes = ts.columns.slice(0, cols.length).flatMap((c, i) => (c.indexed && !c.unique ? [{ name: `ix ${ix++} "${name}"`.slice(0, 50), columns: [cols[i].name], unique: false, where: null }] : []))
-    doc = { ...doc, tables: doc.tables.map((t) => (t.id === added.id ? { ...t, indexes } : t)) }
+    const keyCol = keyCols[0].name
+    const checks = ts.check === undefined ? [] : [{ name: ts.check ? `ck ${ti} "${name}"`.slice(0, 50) : null, expression: keyCols[0].type === 'text' ? `length(${keyCol}) > 0` : `${keyCol} > 0` }]
+    doc = { ...doc, tables: doc.tables.map((t) => (t.id === added.id ? { ...t, indexes, checks } : t)) }
     if (ts.ref && ti > 0) {
       const target = doc.tables.find((t) => t.id === ids[ts.ref!.to % ti])!
       doc = connect(doc, { from: added.id, to: target.id, kind: ts.ref.kind, onDelete: ts.ref.onDelete === 'SET NULL' ? 'CASCADE' : ts.ref.onDelete }).doc
