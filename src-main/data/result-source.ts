@@ -43,5 +43,13 @@ export async function resultSource(driver: Driver, result: QueryResult, findTabl
   if (key.length === 0) return readOnly(`Read-only: ${name} has no primary key`)
   const missing = key.filter((k) => !names.includes(k))
   if (missing.length) return readOnly(`Read-only: select the primary key (${missing.join(', ')}) to edit these rows`)
+  // A compound query (UNION ALL) or a join to itself can repeat a row: an edit would be ambiguous.
+  const keyAt = key.map((k) => names.indexOf(k))
+  const seen = new Set<string>()
+  for (const row of result.rows) {
+    const k = JSON.stringify(keyAt.map((i) => row[i]))
+    if (seen.has(k)) return readOnly(`Read-only: the same ${name} row appears more than once in the result`)
+    seen.add(k)
+  }
   return { columns, source: { table: { schema: table.schema, name: table.name }, keyColumns: key }, readOnly: null }
 }
