@@ -1,4 +1,7 @@
 import { expect, test } from '@playwright/test'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { AppPage } from './pages/app-page'
 
 test('normalize the employee/department example to 3NF: discover, diagnose, propose, apply, keep a view', async ({ page }) => {
@@ -112,4 +115,23 @@ test('discovery runs on a worker thread with a progress bar, and Cancel stops it
   await page.getByTestId('normalize-cancel').click()
   await expect(page.getByTestId('normalize-error')).toContainText('Discovery cancelled')
   await expect(page.getByTestId('normalize-progress')).toHaveCount(0)
+})
+
+test('a CSV file: its dependencies, normal form and split, on paper', async ({ page }) => {
+  const app = new AppPage(page)
+  const path = join(mkdtempSync(join(tmpdir(), 'schemist-e2e-csv-')), 'orders.csv')
+  const lines = ['order_id,customer,customer_city,product,qty']
+  for (let i = 1; i <= 40; i++) lines.push(`${i},c${i % 6},city ${i % 6 % 3},p${i % 5},${(i * 7) % 11}`)
+  writeFileSync(path, lines.join('\n') + '\n')
+  await app.open()
+  await page.getByTestId('connection-sample').click()
+  await page.getByTestId('welcome-normalize-csv').click()
+  await page.getByTestId('path-input').fill(path)
+  await page.getByTestId('path-ok').click()
+  await page.getByTestId('normalize-discover').click()
+  await expect(page.getByTestId('normalize-fds').getByLabel('Accept customer → customer_city')).toBeVisible()
+  await page.getByTestId('normalize-propose').click()
+  await expect(page.getByTestId('normalize-diagram').locator('.nf-diagram-svg svg')).toContainText('customer_city')
+  await expect(page.getByTestId('normalize-csv-note')).toContainText('import the file into a table')
+  await app.screenshot('44-normalize-csv')
 })

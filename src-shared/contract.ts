@@ -164,19 +164,19 @@ export const contract = {
   }),
 
   'normalize.analyze': method({
-    doc: 'Discover the minimal functional dependencies in a table\'s rows (TANE), its keys, and its normal form with the dependency that breaks the next one.',
-    input: z.object({ handle, table: tableRefSchema, nullsEqual: z.boolean().default(true), maxError: z.number().min(0).max(0.5).default(0), jobId: z.string().optional() }),
+    doc: 'Discover the minimal functional dependencies in a table\'s rows (TANE), its keys, and its normal form with the dependency that breaks the next one. With `csv`, the rows come from that file instead.',
+    input: z.object({ handle, table: tableRefSchema, nullsEqual: z.boolean().default(true), maxError: z.number().min(0).max(0.5).default(0), jobId: z.string().optional(), csv: z.string().optional() }),
     output: analysisSchema,
   }),
   'normalize.cancel': method({ doc: 'Stop a running discovery (its worker thread), by the jobId it was started with.', input: z.object({ jobId: z.string() }), output: z.object({ cancelled: z.boolean() }) }),
   'normalize.diagnose': method({
     doc: 'The normal form under the dependencies the user accepted (and added), instead of every one found in the rows.',
-    input: z.object({ handle, table: tableRefSchema, fds: z.array(fdSchema) }),
+    input: z.object({ handle, table: tableRefSchema, fds: z.array(fdSchema), csv: z.string().optional() }),
     output: diagnosisSchema,
   }),
   'normalize.propose': method({
     doc: 'The split a target normal form asks for, built on the accepted dependencies: new tables with keys, foreign keys and real rows, lossless checks, and its SQL.',
-    input: z.object({ handle, table: tableRefSchema, target: normalizeTargetSchema, fds: z.array(fdSchema), keepView: z.boolean().default(true) }),
+    input: z.object({ handle, table: tableRefSchema, target: normalizeTargetSchema, fds: z.array(fdSchema), keepView: z.boolean().default(true), csv: z.string().optional() }),
     output: proposalSchema,
   }),
   'normalize.apply': method({

@@ -120,11 +120,11 @@ export function createHandlers(s: Services): Handlers {
     'tx.judgeScenario': async ({ consoleId, scenario: id, level, steps }) => judge(scenario(id), level, steps, await scratchRows(s.consoles.configOf(consoleId))),
     'tx.matrix': async ({ handle }) => runMatrix(s.connections.config(handle)),
 
-    'normalize.analyze': async ({ handle, table, nullsEqual, maxError, jobId }) => {
+    'normalize.analyze': async ({ handle, table, nullsEqual, maxError, jobId, csv }) => {
       const token = new CancelToken()
       if (jobId) normalizeJobs.set(jobId, token)
       try {
-        return await analyzeTable(s.connections.driver(handle), table, { nullsEqual, maxError, offThread: true, token, onProgress: (p) => jobId && s.events.emit('onNormalizeProgress', { jobId, ...p }) })
+        return await analyzeTable(s.connections.driver(handle), table, { nullsEqual, maxError, csv, offThread: true, token, onProgress: (p) => jobId && s.events.emit('onNormalizeProgress', { jobId, ...p }) })
       } finally {
         if (jobId) normalizeJobs.delete(jobId)
       }
@@ -134,8 +134,8 @@ export function createHandlers(s: Services): Handlers {
       token?.cancel()
       return { cancelled: !!token }
     },
-    'normalize.diagnose': async ({ handle, table, fds }) => diagnoseWith(s.connections.driver(handle), table, fds),
-    'normalize.propose': async ({ handle, table, target, fds, keepView }) => proposeSplit(s.connections.driver(handle), table, target, fds, keepView),
+    'normalize.diagnose': async ({ handle, table, fds, csv }) => diagnoseWith(s.connections.driver(handle), table, fds, csv),
+    'normalize.propose': async ({ handle, table, target, fds, keepView, csv }) => proposeSplit(s.connections.driver(handle), table, target, fds, keepView, csv),
     'normalize.apply': async ({ handle, table, target, fds, keepView }) => applySplit(s.connections.driver(handle), table, target, fds, keepView),
 
     'model.ddl': async ({ doc, engine }) => modelDdl(doc, dialectFor(engine)),

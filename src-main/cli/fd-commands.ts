@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises'
-import { parseCsv } from '../../src-shared/csv'
 import { AppError } from '../../src-shared/errors'
 import { sameFd } from '../../src-shared/normalize'
 import type { Cell } from '../../src-shared/values'
@@ -10,7 +8,7 @@ import { decomposeBcnf, decomposeMultivalued, finalizeNames, plausibleFds, synth
 import { applyProposal } from '../normalize/apply'
 import { proposalSql } from '../normalize/proposal-sql'
 import { diagnose, discover, type Diagnosis } from '../normalize/diagnose'
-import { analyzeLoaded, loadTable, type LoadedTable } from '../normalize/normalize-service'
+import { analyzeLoaded, loadCsv, loadTable, type LoadedTable } from '../normalize/normalize-service'
 import { applyFirstNormalForm, firstNormalFormSql, splitFirstNormalForm } from '../normalize/first-normal-form'
 import type { Fd } from '../normalize/fd-analysis'
 import { parseConnectionArg } from './connection-arg'
@@ -50,15 +48,7 @@ async function analyzeSource(src: Source, connection: string | undefined, flags:
 }
 
 export async function loadSource(source: string, connection: string | undefined): Promise<Source> {
-  if (/\.(csv|tsv)$/i.test(source)) {
-    const text = await readFile(source, 'utf8').catch(() => {
-      throw new AppError('FILE_NOT_FOUND', `No such file: ${source}`)
-    })
-    const all = parseCsv(text, /\.tsv$/i.test(source) ? '\t' : ',').filter((r) => !(r.length === 1 && r[0] === ''))
-    const [columns, ...rows] = all
-    const name = source.replace(/^.*[\\/]/, '').replace(/\.(csv|tsv)$/i, '')
-    return { columns, rows: rows.map((r) => r.map((v) => (v === '' ? null : v))), key: null, name, dialect: sqliteDialect }
-  }
+  if (/\.(csv|tsv)$/i.test(source)) return { ...(await loadCsv(source)), dialect: sqliteDialect, from: undefined }
   if (!connection) throw new AppError('BAD_REQUEST', 'Give --connection <sqlite file | postgres url> for a table, or a .csv file')
   const d = await openDriver(parseConnectionArg(connection))
   try {

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Driver } from '../db/driver'
 import { loadSample } from '../sample/load-sample'
@@ -65,6 +68,22 @@ describe.each(ENGINES)('the normalization service on $name', ({ open }) => {
     // The database's own measure of the planted accident: one row of 2,000 breaks code -> dept.
     expect(await fdErrorOnTable(d, 'big', ['code'], 'dept', 2000)).toBeCloseTo(1 / 2000)
     expect(await isKeyOnTable(d, 'big', ['code'], 2000)).toBe(false)
+  })
+
+  it('a CSV file as the source: discovered, diagnosed and split on paper; a ragged line is named', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'schemist-csv-'))
+    const path = join(dir, 'grades.csv')
+    writeFileSync(path, 'student,course,course_name,grade\nann,db1,Databases,5\nann,os1,Systems,4\nbob,db1,Databases,3\ncid,os1,Systems,5\ncid,db1,Databases,4\n')
+    const ref = { schema: null, name: 'grades' }
+    const a = await analyzeTable(d, ref, { nullsEqual: true, maxError: 0, csv: path })
+    expect(a.rowCount).toBe(5)
+    expect(a.fds.some((f) => f.lhs.join() === 'course' && f.rhs === 'course_name')).toBe(true)
+    const p = await proposeSplit(d, ref, '3nf', a.fds.filter((f) => f.suggested), false, path)
+    expect(p.tables.some((t) => t.columns.join() === 'course,course_name')).toBe(true)
+    expect(p.sql.at(-1)).toMatch(/^-- import grades into a table/)
+    writeFileSync(join(dir, 'bad.csv'), 'a,b\n1,2\n3\n')
+    await expect(analyzeTable(d, ref, { nullsEqual: true, maxError: 0, csv: join(dir, 'bad.csv') })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/line 3: 1 values for 2 columns/) })
+    await expect(analyzeTable(d, ref, { nullsEqual: true, maxError: 0, csv: join(dir, 'none.csv') })).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' })
   })
 
   it('says why a target has nothing to split, and names an unknown column', async () => {

@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises'
 import { AppError } from '../../src-shared/errors'
+import { parseCsv } from '../../src-shared/csv'
 import { primaryKeyColumns } from '../../src-shared/schema'
 import { sameFd, type Analysis, type FdSpec, type NormalizeTarget, type ProposalView } from '../../src-shared/normalize'
 import type { Cell } from '../../src-shared/values'
@@ -60,10 +62,34 @@ export interface AnalyzeOptions {
   token?: CancelToken
 }
 
-export async function analyzeTable(d: Driver, ref: { schema: string | null; name: string }, options: AnalyzeOptions): Promise<Analysis> {
+/**
+ * A CSV (or TSV) file as a source: header first, empty cells as NULL, numbers as numbers. It has
+ * no declared key and no database, so it can be analyzed and split on paper, not applied.
+ */
+export async function loadCsv(path: string): Promise<LoadedTable> {
+  const text = await readFile(path, 'utf8').catch(() => {
+    throw new AppError('FILE_NOT_FOUND', `No such file: ${path}`)
+  })
+  const all = parseCsv(text, /\.tsv$/i.test(path) ? '\t' : ',').filter((r) => !(r.length === 1 && r[0] === ''))
+  if (all.length === 0) throw new AppError('BAD_REQUEST', `${path} is empty: a CSV source needs a header line and rows`)
+  const [columns, ...body] = all
+  if (new Set(columns).size !== columns.length) throw new AppError('BAD_REQUEST', `${path}: the header names a column twice`)
+  const bad = body.findIndex((r) => r.length !== columns.length)
+  if (bad >= 0) throw new AppError('BAD_REQUEST', `${path}, line ${bad + 2}: ${body[bad].length} values for ${columns.length} columns`)
+  const name = path.replace(/^.*[\\/]/, '').replace(/\.(csv|tsv|txt)$/i, '')
+  const cell = (v: string): Cell => (v === '' ? null : /^-?\d{1,15}(\.\d+)?$/.test(v) && !/^-?0\d/.test(v) ? Number(v) : v)
+  return { schema: null, name, columns, rows: body.map((r) => r.map(cell)), key: null, types: new Map(), from: '', existing: [], sampledFrom: null }
+}
+
+/** A table on the connection, or a CSV file when `csv` names one. */
+async function loadSource(d: Driver, ref: { schema: string | null; name: string }, csv: string | undefined, limits: { sampleAbove?: number; sampleRows?: number } = {}) {
+  return csv ? loadCsv(csv) : loadTable(d, ref, limits)
+}
+
+export async function analyzeTable(d: Driver, ref: { schema: string | null; name: string }, options: AnalyzeOptions & { csv?: string }): Promise<Analysis> {
   const t0 = performance.now()
   options.onProgress?.({ phase: 'reading', done: 0, total: 1 })
-  const t = await loadTable(d, ref, options)
+  const t = await loadSource(d, ref, options.csv, options)
   const a = await analyzeLoaded(d, t, options)
   return { ...a, millis: performance.now() - t0 }
 }
@@ -131,8 +157,8 @@ function checkColumns(t: LoadedTable, fds: FdSpec[]) {
 }
 
 /** The diagnosis under the accepted dependencies only (the rows still decide 1NF, MVDs and join dependencies). */
-export async function diagnoseWith(d: Driver, ref: { schema: string | null; name: string }, fds: FdSpec[]): Promise<Diagnosis> {
-  const t = await loadTable(d, ref)
+export async function diagnoseWith(d: Driver, ref: { schema: string | null; name: string }, fds: FdSpec[], csv?: string): Promise<Diagnosis> {
+  const t = await loadSource(d, ref, csv)
   checkColumns(t, fds)
   return diagnose(t.columns, t.rows, fds, t.key)
 }
@@ -156,8 +182,8 @@ function firstNormalForm(t: LoadedTable) {
   return r
 }
 
-export async function proposeSplit(d: Driver, ref: { schema: string | null; name: string }, target: NormalizeTarget, fds: FdSpec[], keepView: boolean): Promise<ProposalView> {
-  const t = await loadTable(d, ref)
+export async function proposeSplit(d: Driver, ref: { schema: string | null; name: string }, target: NormalizeTarget, fds: FdSpec[], keepView: boolean, csv?: string): Promise<ProposalView> {
+  const t = await loadSource(d, ref, csv)
   const sampled = t.sampledFrom === null ? '' : ` Rows and counts here come from a random sample of ${t.rows.length.toLocaleString('en')} of ${t.sampledFrom.toLocaleString('en')} rows; Apply moves every row and checks the join on all of them.`
   const preview = (p: Proposal, sql: string[]): ProposalView => ({ ...p, explanation: p.explanation + sampled, tables: p.tables.map((x) => ({ ...x, rows: x.rows.slice(0, PREVIEW_ROWS), rowCount: x.rows.length })), sql })
   if (target === '1nf') {
@@ -165,7 +191,7 @@ export async function proposeSplit(d: Driver, ref: { schema: string | null; name
     return preview(proposal, firstNormalFormSql(plans, t, d.dialect))
   }
   const p = build(t, target, fds, keepView)
-  return preview(p, proposalSql(p, { schema: t.schema, name: t.name, columns: t.columns, types: t.types }, d.dialect, keepView))
+  return preview(p, proposalSql(p, { schema: t.schema, name: t.name, columns: t.columns, types: t.types }, d.dialect, keepView, !!csv))
 }
 
 export async function applySplit(d: Driver, ref: { schema: string | null; name: string }, target: NormalizeTarget, fds: FdSpec[], keepView: boolean): Promise<ApplyResult> {

@@ -21,7 +21,7 @@ function ActiveTab() {
   const tab = useApp((s) => s.tabs.find((t) => t.id === s.activeTab))
   if (!tab) return <Welcome />
   if (tab.kind === 'structure') return <StructureTab key={tab.id} handle={tab.handle} table={tab.table} />
-  if (tab.kind === 'normalize') return <NormalizeTab key={tab.id} handle={tab.handle} table={tab.table} />
+  if (tab.kind === 'normalize') return <NormalizeTab key={tab.id} handle={tab.handle} table={tab.table} csv={tab.csv} />
   if (tab.kind === 'data') return <DataTab key={tab.id} tabId={tab.id} handle={tab.handle} tableName={tab.table} initialFilter={tab.filter} />
   if (tab.kind === 'isolation') return <IsolationTab key={tab.id} handle={tab.handle} />
   if (tab.kind === 'designer') return <DesignerTab key={tab.id} tabId={tab.id} handle={tab.handle} initial={tab.doc} path={tab.path ?? null} />

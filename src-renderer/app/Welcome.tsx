@@ -2,7 +2,7 @@ import { openDialog, useApp } from './store'
 import { Icon } from '../ui/icons'
 import { openSaved } from '../features/connections/actions'
 import { startPlayground } from '../features/playground/actions'
-import { openDesignerTab, openModelFile, openOrmTab, openQueryTab } from '../features/tabs/actions'
+import { openDesignerTab, openNormalizeCsv, openModelFile, openOrmTab, openQueryTab } from '../features/tabs/actions'
 import { useEffect, useState } from 'react'
 import { call } from '../bridge/client'
 
@@ -62,6 +62,11 @@ export function Welcome() {
             <Icon name="diagram" size={20} />
             <strong>New model</strong>
             <span>Design tables and relationships on a canvas; get DDL and SQLAlchemy code; apply it to the active connection.</span>
+          </button>
+          <button className="card" disabled={!handle} onClick={() => handle && void openNormalizeCsv(handle)} data-testid="welcome-normalize-csv">
+            <Icon name="sparkle" size={20} />
+            <strong>Normalize a CSV file</strong>
+            <span>Find the functional dependencies in a spreadsheet export, its normal form, and the tables it should be split into.</span>
           </button>
         </div>
         {recent.length > 0 && (

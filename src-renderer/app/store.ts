@@ -5,7 +5,7 @@ import type { DatabaseSchema } from '../../src-shared/schema'
 
 export type Tab =
   | { id: string; kind: 'structure'; handle: string; table: string; title: string }
-  | { id: string; kind: 'normalize'; handle: string; table: string; title: string }
+  | { id: string; kind: 'normalize'; handle: string; table: string; title: string; csv?: string }
   | { id: string; kind: 'query'; handle: string; title: string }
   | { id: string; kind: 'orm'; handle: string; title: string }
   | { id: string; kind: 'isolation'; handle: string; title: string }

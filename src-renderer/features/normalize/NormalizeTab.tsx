@@ -34,7 +34,7 @@ function nextTarget(a: Analysis): NormalizeTarget {
  * The normalization wizard for one table: discover dependencies in its rows, accept or reject
  * each, read the diagnosis, look at the proposed split with its rows, and apply it.
  */
-export function NormalizeTab({ handle, table: key }: { handle: string; table: string }) {
+export function NormalizeTab({ handle, table: key, csv }: { handle: string; table: string; csv?: string }) {
   const entry = useApp((s) => s.schemas[handle])
   const t = entry?.state === 'ready' ? entry.schema.tables.find((x) => tableKey(x) === key) : undefined
   const ref = { schema: t?.schema ?? null, name: t?.name ?? key }
@@ -72,7 +72,7 @@ export function NormalizeTab({ handle, table: key }: { handle: string; table: st
     setProposal(null)
     setApplied(null)
     try {
-      const a = await call('normalize.analyze', { handle, table: ref, nullsEqual, maxError: 0, jobId })
+      const a = await call('normalize.analyze', { handle, table: ref, nullsEqual, maxError: 0, jobId, csv })
       firstDiagnosis.current = true
       setAnalysis(a)
       setAccepted(new Set(a.fds.filter((f) => f.suggested).map(fdId)))
@@ -91,7 +91,7 @@ export function NormalizeTab({ handle, table: key }: { handle: string; table: st
     setError(null)
     setApplied(null)
     try {
-      setProposal(await call('normalize.propose', { handle, table: ref, target: to, fds: chosen(), keepView: view }))
+      setProposal(await call('normalize.propose', { handle, table: ref, target: to, fds: chosen(), keepView: view, csv }))
     } catch (e) {
       setProposal(null)
       setError(errorMessage(e))
@@ -133,7 +133,7 @@ export function NormalizeTab({ handle, table: key }: { handle: string; table: st
   useEffect(() => {
     if (!analysis) return
     let live = true
-    call('normalize.diagnose', { handle, table: ref, fds: chosen() })
+    call('normalize.diagnose', { handle, table: ref, fds: chosen(), csv })
       .then((x) => {
         if (!live) return
         setDiagnosis(x)
@@ -331,9 +331,15 @@ export function NormalizeTab({ handle, table: key }: { handle: string; table: st
                     data-testid="normalize-keep-view"
                   /> Keep <b>{ref.name}</b> as a view so existing queries still work
                 </label>
-                <button className="btn primary" disabled={busy !== null || !proposal.losslessByData} onClick={apply} data-testid="normalize-apply">
-                  {busy === 'apply' ? 'Applying…' : 'Apply in one transaction'}
-                </button>
+                {csv ? (
+                  <span className="muted small" data-testid="normalize-csv-note">
+                    A CSV file has no database to change: copy the SQL, or import the file into a table (a table's grid → Import) and normalize that.
+                  </span>
+                ) : (
+                  <button className="btn primary" disabled={busy !== null || !proposal.losslessByData} onClick={apply} data-testid="normalize-apply">
+                    {busy === 'apply' ? 'Applying…' : 'Apply in one transaction'}
+                  </button>
+                )}
               </div>
             )}
             {applied && (

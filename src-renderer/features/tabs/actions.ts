@@ -6,6 +6,7 @@ import { call, errorMessage } from '../../bridge/client'
 import { toast } from '../../app/store'
 import type { ModelDocument } from '../../../src-shared/model/document'
 import { getState, setState, type Tab } from '../../app/store'
+import { askPath } from '../../ui/PathPrompt'
 
 let nextQuery = 1
 
@@ -20,11 +21,11 @@ export function openStructureTab(handle: string, table: string) {
   setState({ activeTab: id, activeHandle: handle })
 }
 
-/** The normalization wizard on a table. */
-export function openNormalizeTab(handle: string, table: string) {
-  const id = `normalize:${handle}:${table}`
+/** The normalization wizard on a table, or on a CSV file (`csv` is its path; `table` its name). */
+export function openNormalizeTab(handle: string, table: string, csv?: string) {
+  const id = csv ? `normalize:csv:${csv}` : `normalize:${handle}:${table}`
   const s = getState()
-  if (!s.tabs.some((t) => t.id === id)) setState({ tabs: [...s.tabs, { id, kind: 'normalize', handle, table, title: `Normalize ${table.replace(/^public\./, '')}` }] })
+  if (!s.tabs.some((t) => t.id === id)) setState({ tabs: [...s.tabs, { id, kind: 'normalize', handle, table, csv, title: `Normalize ${table.replace(/^public\./, '')}${csv ? ' (CSV)' : ''}` }] })
   setState({ activeTab: id, activeHandle: handle })
 }
 
@@ -134,4 +135,11 @@ export function closeTabsOf(handle: string) {
     const tabs = s.tabs.filter((t) => t.handle !== handle)
     return { tabs, activeTab: tabs.some((t) => t.id === s.activeTab) ? s.activeTab : (tabs.at(-1)?.id ?? null) }
   })
+}
+
+/** Normalize a CSV file: its path asked for, the wizard opened on its rows. */
+export async function openNormalizeCsv(handle: string) {
+  const path = await askPath({ title: 'Normalize a CSV file', hint: 'A CSV (or TSV) file with a header line, on the machine Schemist runs on. Its dependencies are discovered and splits proposed; to apply one, import the file into a table first.', initial: '', expect: ['.csv', '.tsv', '.txt'], ok: 'Open' })
+  if (!path) return
+  openNormalizeTab(handle, path.replace(/^.*[\\/]/, '').replace(/\.(csv|tsv|txt)$/i, ''), path)
 }
