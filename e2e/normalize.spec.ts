@@ -133,5 +133,11 @@ test('a CSV file: its dependencies, normal form and split, on paper', async ({ p
   await page.getByTestId('normalize-propose').click()
   await expect(page.getByTestId('normalize-diagram').locator('.nf-diagram-svg svg')).toContainText('customer_city')
   await expect(page.getByTestId('normalize-csv-note')).toContainText('import the file into a table')
+  // A proposed table renamed: the proposal, its diagram and its SQL follow.
+  const firstName = page.getByTestId('normalize-proposal').locator('.nf-name').first()
+  await firstName.fill('clients')
+  await firstName.press('Enter')
+  await expect(page.getByTestId('normalize-diagram').locator('.nf-diagram-svg svg')).toContainText('clients')
+  await expect(page.getByTestId('rename-clients')).toHaveValue('clients')
   await app.screenshot('44-normalize-csv')
 })

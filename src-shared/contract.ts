@@ -176,12 +176,12 @@ export const contract = {
   }),
   'normalize.propose': method({
     doc: 'The split a target normal form asks for, built on the accepted dependencies: new tables with keys, foreign keys and real rows, lossless checks, and its SQL.',
-    input: z.object({ handle, table: tableRefSchema, target: normalizeTargetSchema, fds: z.array(fdSchema), keepView: z.boolean().default(true), csv: z.string().optional() }),
+    input: z.object({ handle, table: tableRefSchema, target: normalizeTargetSchema, fds: z.array(fdSchema), keepView: z.boolean().default(true), csv: z.string().optional(), names: z.record(z.string(), z.string()).default({}) }),
     output: proposalSchema,
   }),
   'normalize.apply': method({
     doc: 'Apply the split in one transaction: create, move the rows, verify the join gives back exactly the original rows, optionally keep the old name as a view.',
-    input: z.object({ handle, table: tableRefSchema, target: normalizeTargetSchema, fds: z.array(fdSchema), keepView: z.boolean() }),
+    input: z.object({ handle, table: tableRefSchema, target: normalizeTargetSchema, fds: z.array(fdSchema), keepView: z.boolean(), names: z.record(z.string(), z.string()).default({}) }),
     output: applyResultSchema,
   }),
 

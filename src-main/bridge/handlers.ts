@@ -135,8 +135,8 @@ export function createHandlers(s: Services): Handlers {
       return { cancelled: !!token }
     },
     'normalize.diagnose': async ({ handle, table, fds, csv }) => diagnoseWith(s.connections.driver(handle), table, fds, csv),
-    'normalize.propose': async ({ handle, table, target, fds, keepView, csv }) => proposeSplit(s.connections.driver(handle), table, target, fds, keepView, csv),
-    'normalize.apply': async ({ handle, table, target, fds, keepView }) => applySplit(s.connections.driver(handle), table, target, fds, keepView),
+    'normalize.propose': async ({ handle, table, target, fds, keepView, csv, names }) => proposeSplit(s.connections.driver(handle), table, target, fds, keepView, csv, names),
+    'normalize.apply': async ({ handle, table, target, fds, keepView, names }) => applySplit(s.connections.driver(handle), table, target, fds, keepView, names),
 
     'model.ddl': async ({ doc, engine }) => modelDdl(doc, dialectFor(engine)),
     'model.apply': async ({ handle, doc }) => applyModel(s.connections.driver(handle), doc),

@@ -86,6 +86,21 @@ describe.each(ENGINES)('the normalization service on $name', ({ open }) => {
     await expect(analyzeTable(d, ref, { nullsEqual: true, maxError: 0, csv: join(dir, 'none.csv') })).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' })
   })
 
+  it('proposed tables can be renamed before the split is applied; names are checked', async () => {
+    const ref = { schema: null, name: NAME }
+    const a = await analyzeTable(d, ref, { nullsEqual: true, maxError: 0 })
+    const fds = a.fds.filter((f) => f.suggested)
+    const names = { depts: 'department list', emps: 'staff' }
+    const p = await proposeSplit(d, ref, '3nf', fds, false, undefined, names)
+    expect(p.tables.map((t) => t.name).sort()).toEqual(['department list', 'staff'])
+    expect(p.tables.find((t) => t.name === 'staff')!.references.map((r) => r.table)).toEqual(['department list'])
+    expect(p.sql.join('\n')).toContain(`CREATE TABLE ${d.dialect.quoteIdent('department list')}`)
+    await expect(proposeSplit(d, ref, '3nf', fds, false, undefined, { depts: 'same', emps: 'SAME' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'Two proposed tables are named SAME' })
+    const r = await applySplit(d, ref, '3nf', fds, false, names)
+    expect(r.tables.map((t) => t.name).sort()).toEqual(['department list', 'staff'])
+    expect(Number((await d.query(`SELECT count(*) FROM ${d.dialect.quoteIdent('department list')}`)).rows[0][0])).toBe(4)
+  })
+
   it('says why a target has nothing to split, and names an unknown column', async () => {
     const ref = { schema: null, name: NAME }
     await expect(proposeSplit(d, ref, '4nf', [], true)).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/No 4NF split applies/) })

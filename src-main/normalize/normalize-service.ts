@@ -176,30 +176,51 @@ function build(t: LoadedTable, target: NormalizeTarget, fds: FdSpec[], keepView:
   return finalizeNames(p, t.name, keepView)
 }
 
-function firstNormalForm(t: LoadedTable) {
+function firstNormalForm(t: LoadedTable, names: Record<string, string> = {}) {
   const r = splitFirstNormalForm(t.name, t.columns, t.rows, t.key, t.existing)
   if (!r) throw new AppError('NOT_FOUND', `${t.name} is in 1NF: no lists in a cell or numbered column groups`)
-  return r
+  const to = renamer(r.proposal, names, t.name)
+  return { proposal: renamed(r.proposal, to), plans: r.plans.map((p) => ({ ...p, child: to(p.child) })) }
 }
 
-export async function proposeSplit(d: Driver, ref: { schema: string | null; name: string }, target: NormalizeTarget, fds: FdSpec[], keepView: boolean, csv?: string): Promise<ProposalView> {
+/** The names the user gave proposed tables (proposed name → chosen name), checked. */
+function renamer(p: Proposal, names: Record<string, string>, source: string): (n: string) => string {
+  const to = (n: string) => (names[n] ?? n).trim()
+  const seen = new Set<string>()
+  for (const t of p.tables) {
+    const n = to(t.name)
+    if (!n) throw new AppError('BAD_REQUEST', `The table proposed as ${t.name} needs a name`)
+    if (seen.has(n.toLowerCase())) throw new AppError('BAD_REQUEST', `Two proposed tables are named ${n}`)
+    if (n !== t.name && n.toLowerCase() === source.toLowerCase() && t.name !== source) throw new AppError('BAD_REQUEST', `${n} is the table being split: choose another name`)
+    seen.add(n.toLowerCase())
+  }
+  return to
+}
+
+function renamed(p: Proposal, to: (n: string) => string): Proposal {
+  return { ...p, tables: p.tables.map((t) => ({ ...t, name: to(t.name), references: t.references.map((r) => ({ ...r, table: to(r.table) })) })) }
+}
+
+export async function proposeSplit(d: Driver, ref: { schema: string | null; name: string }, target: NormalizeTarget, fds: FdSpec[], keepView: boolean, csv?: string, names: Record<string, string> = {}): Promise<ProposalView> {
   const t = await loadSource(d, ref, csv)
   const sampled = t.sampledFrom === null ? '' : ` Rows and counts here come from a random sample of ${t.rows.length.toLocaleString('en')} of ${t.sampledFrom.toLocaleString('en')} rows; Apply moves every row and checks the join on all of them.`
   const preview = (p: Proposal, sql: string[]): ProposalView => ({ ...p, explanation: p.explanation + sampled, tables: p.tables.map((x) => ({ ...x, rows: x.rows.slice(0, PREVIEW_ROWS), rowCount: x.rows.length })), sql })
   if (target === '1nf') {
-    const { proposal, plans } = firstNormalForm(t)
+    const { proposal, plans } = firstNormalForm(t, names)
     return preview(proposal, firstNormalFormSql(plans, t, d.dialect))
   }
-  const p = build(t, target, fds, keepView)
+  const built = build(t, target, fds, keepView)
+  const p = renamed(built, renamer(built, names, t.name))
   return preview(p, proposalSql(p, { schema: t.schema, name: t.name, columns: t.columns, types: t.types }, d.dialect, keepView, !!csv))
 }
 
-export async function applySplit(d: Driver, ref: { schema: string | null; name: string }, target: NormalizeTarget, fds: FdSpec[], keepView: boolean): Promise<ApplyResult> {
+export async function applySplit(d: Driver, ref: { schema: string | null; name: string }, target: NormalizeTarget, fds: FdSpec[], keepView: boolean, names: Record<string, string> = {}): Promise<ApplyResult> {
   const t = await loadTable(d, ref)
   if (target === '1nf') {
-    const r = await applyFirstNormalForm(d, { schema: t.schema, name: t.name, types: t.types }, firstNormalForm(t).plans)
+    const r = await applyFirstNormalForm(d, { schema: t.schema, name: t.name, types: t.types }, firstNormalForm(t, names).plans)
     const all = t.sampledFrom ?? t.rows.length
     return { ...r, view: null, originalRows: all, joinedRows: all }
   }
-  return applyProposal(d, { schema: t.schema, name: t.name, types: t.types }, build(t, target, fds, keepView), { keepView })
+  const built = build(t, target, fds, keepView)
+  return applyProposal(d, { schema: t.schema, name: t.name, types: t.types }, renamed(built, renamer(built, names, t.name)), { keepView })
 }

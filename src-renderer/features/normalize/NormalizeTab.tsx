@@ -69,6 +69,7 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
     setError(null)
     const jobId = `nf-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`
     setJob({ id: jobId, phase: 'reading', done: 0, total: 1 })
+    setNames({})
     setProposal(null)
     setApplied(null)
     try {
@@ -86,12 +87,16 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
     }
   }
 
-  async function propose(to = target, view = keepView) {
+  /** Names the user gave proposed tables, by the name Schemist proposed. */
+  const [names, setNames] = useState<Record<string, string>>({})
+
+  async function propose(to = target, view = keepView, renames = names) {
     setBusy('propose')
     setError(null)
     setApplied(null)
     try {
-      setProposal(await call('normalize.propose', { handle, table: ref, target: to, fds: chosen(), keepView: view, csv }))
+      setProposal(await call('normalize.propose', { handle, table: ref, target: to, fds: chosen(), keepView: view, csv, names: renames }))
+      setNames(renames)
     } catch (e) {
       setProposal(null)
       setError(errorMessage(e))
@@ -105,7 +110,7 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
     setBusy('apply')
     setError(null)
     try {
-      const r = await call('normalize.apply', { handle, table: ref, target, fds: chosen(), keepView })
+      const r = await call('normalize.apply', { handle, table: ref, target, fds: chosen(), keepView, names })
       setApplied(r)
       toast('success', `Split ${ref.name} into ${r.tables.map((x) => x.name).join(', ')}`)
       await refreshSchema(handle)
@@ -319,7 +324,19 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
                 {busy === 'propose' ? 'Working…' : 'Propose split'}
               </button>
             </div>
-            {proposal && <ProposalPanel p={proposal} handle={handle} source={t?.columns ?? []} tableName={ref.name} />}
+            {proposal && (
+              <ProposalPanel
+                p={proposal}
+                handle={handle}
+                source={t?.columns ?? []}
+                tableName={ref.name}
+                onRename={(shown, next) => {
+                  // Renames are kept by the name Schemist proposed, whatever the table is called now.
+                  const proposed = Object.entries(names).find(([, v]) => v === shown)?.[0] ?? shown
+                  void propose(target, keepView, { ...names, [proposed]: next })
+                }}
+              />
+            )}
             {proposal && !applied && (
               <div className="nf-apply">
                 {proposal.target === '1nf' && <span className="muted">The moved columns are dropped from {ref.name} once every value has arrived.</span>}
@@ -372,7 +389,7 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
   )
 }
 
-function ProposalPanel({ p, handle, source, tableName }: { p: ProposalView; handle: string; source: Column[]; tableName: string }) {
+function ProposalPanel({ p, handle, source, tableName, onRename }: { p: ProposalView; handle: string; source: Column[]; tableName: string; onRename: (shown: string, next: string) => void }) {
   const saved = p.cellsBefore - p.cellsAfter
   const theme = useApp((s) => s.theme)
   const model = useMemo(() => proposalModel(p, source, `${tableName} split (${p.target.toUpperCase()})`), [p, source, tableName])
@@ -398,7 +415,22 @@ function ProposalPanel({ p, handle, source, tableName }: { p: ProposalView; hand
         {p.tables.map((t) => (
           <div className="nf-table" key={t.name} data-testid={`proposed-${t.name}`}>
             <div className="nf-table-head">
-              <Icon name="table" size={13} /> <b>{t.name}</b> <span className="muted small">{t.rowCount} rows</span>
+              <Icon name="table" size={13} />{' '}
+              <input
+                key={t.name}
+                className="nf-name mono"
+                defaultValue={t.name}
+                aria-label={`Name of the proposed table ${t.name}`}
+                title="Rename this table (Enter)"
+                onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
+                onBlur={(e) => {
+                  const next = e.target.value.trim()
+                  if (next && next !== t.name) onRename(t.name, next)
+                  else e.target.value = t.name
+                }}
+                data-testid={`rename-${t.name}`}
+              />{' '}
+              <span className="muted small">{t.rowCount} rows</span>
             </div>
             {t.references.map((r) => (
               <div key={r.table} className="nf-ref small">
