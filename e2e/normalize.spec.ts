@@ -55,6 +55,10 @@ test('normalize the employee/department example to 3NF: discover, diagnose, prop
   await expect(app.tree('departments')).toBeVisible()
   await expect(page.getByRole('group', { name: 'Views' }).getByTestId('tree-table-employee_departments')).toBeVisible()
   await app.screenshot('42-normalize-applied')
+  // The new tables join the database's model in the designer.
+  await page.getByTestId('normalize-applied-designer').click()
+  await expect(page.getByTestId('dz-table-departments')).toBeVisible()
+  await expect(page.getByTestId('dz-table-employees')).toBeVisible()
 
   // Existing queries still work through the view.
   await app.openData('employee_departments')

@@ -369,6 +369,9 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
                       <Icon name="table" size={12} /> {x.name}
                     </button>
                   ))}
+                  <button className="btn small ghost" onClick={() => void openDesignerTab(handle, { reverse: true })} title="The database as it is now, new tables included, as a model in the designer" data-testid="normalize-applied-designer">
+                    <Icon name="diagram" size={12} /> Model in the designer
+                  </button>
                   {applied.tables.map((x) => (
                     <button key={`n-${x.name}`} className="btn small ghost" onClick={() => openNormalizeTab(handle, tableKey({ schema: ref.schema, name: x.name }))} title={`The next step of the wizard: discover ${x.name}'s dependencies and normalize it further`} data-testid={`normalize-next-${x.name}`}>
                       <Icon name="sparkle" size={12} /> Normalize {x.name}
