@@ -58,6 +58,8 @@ export interface Dialect {
    * `onupdate=func.now()` realised in the database): a trigger, and on PostgreSQL its function.
    */
   touchTriggerSql(schema: string | null, table: string, column: string, expression: string, key: string[]): string[]
+  /** Drop the touch trigger made for `<nameTable>.<column>` from `table` (its name now, after any rename). */
+  dropTouchTriggerSql(schema: string | null, table: string, nameTable: string, column: string): string[]
   /** ALTER TABLE for migrations, or null where the engine cannot change a table in place and migrations rebuild it (SQLite). */
   readonly alter: AlterSql | null
   /** Statements a migration that rebuilds tables needs: before BEGIN, a check before COMMIT that returns rows on a violation, and after COMMIT. */

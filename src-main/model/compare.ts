@@ -22,6 +22,7 @@ export function modelStructure(doc: ModelDocument, opts: { constraintNames: bool
       autoincrement: c.autoincrement,
       primaryKey: c.primaryKey,
       unique: c.unique,
+      onUpdate: c.onUpdate ?? null,
     })),
     primaryKeyName: nm(t.primaryKeyName),
     foreignKeys: sortBy(

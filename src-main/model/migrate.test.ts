@@ -93,6 +93,32 @@ describe.each(ENGINES)('migrations on $name keep the rows', ({ open }) => {
     }
   })
 
+  it('onupdate: the touch trigger is created, read back from the database, and dropped when the option goes', async () => {
+    const d = await open()
+    try {
+      let doc = await start(d)
+      const books = col(doc, 'books', 'title').t
+      doc = addColumn(doc, books, { name: 'touched', type: 'timestamp' }).doc
+      const touched = col(doc, 'books', 'touched').c
+      doc = updateColumn(doc, books, touched, { onUpdate: 'CURRENT_TIMESTAMP' })
+      const r = await migrate(d, doc)
+      expect(r.summary).toEqual(['add column books.touched', 'books.touched set on update to CURRENT_TIMESTAMP'])
+      // The database says so itself: reverse engineering finds the option again.
+      const back = schemaToModel(await d.dialect.introspect(d), d.dialect)
+      expect(back.tables.find((t) => t.name === 'books')!.columns.find((c) => c.name === 'touched')!.onUpdate).toBe('CURRENT_TIMESTAMP')
+      await d.query(`UPDATE books SET title = title || '!' WHERE id = 1`)
+      expect(await rows(d, 'SELECT touched IS NOT NULL FROM books ORDER BY id')).toEqual([[d.dialect.name === 'postgres' ? true : 1], [d.dialect.name === 'postgres' ? false : 0], [d.dialect.name === 'postgres' ? false : 0]])
+      // Without the option, the trigger goes.
+      doc = updateColumn(doc, books, touched, { onUpdate: undefined })
+      expect((await migrate(d, doc)).summary).toEqual(['books.touched no longer set on update'])
+      await d.query('UPDATE books SET touched = NULL')
+      await d.query(`UPDATE books SET title = title || '?' WHERE id = 2`)
+      expect(Number((await d.query('SELECT count(*) FROM books WHERE touched IS NOT NULL')).rows[0][0])).toBe(0)
+    } finally {
+      await d.close()
+    }
+  })
+
   it('adds a foreign key to existing rows, and refuses (changing nothing) when a row breaks it', async () => {
     const d = await open()
     try {

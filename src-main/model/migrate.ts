@@ -121,6 +121,8 @@ export function planMigration(from: ModelDocument, to: ModelDocument, d: Dialect
     ixAdd: ModelTable['indexes']
     pkChanged: boolean
     triggers: ModelColumn[]
+    /** Old columns whose touch trigger goes: onupdate removed, column dropped or renamed, table renamed. */
+    untouch: ModelColumn[]
   }
   const changes: TableChange[] = []
   for (const t of to.tables) {
@@ -147,7 +149,13 @@ export function planMigration(from: ModelDocument, to: ModelDocument, d: Dialect
       ixDrop: f.indexes.filter((i) => !t.indexes.some((j) => j.name === i.name && j.unique === i.unique && (j.where ?? null) === (i.where ?? null) && JSON.stringify(j.columns) === JSON.stringify(mapCols(f.name, i.columns)))),
       ixAdd: t.indexes.filter((j) => !f.indexes.some((i) => j.name === i.name && j.unique === i.unique && (j.where ?? null) === (i.where ?? null) && JSON.stringify(j.columns) === JSON.stringify(mapCols(f.name, i.columns)))),
       pkChanged: JSON.stringify(primaryKeyColumns(t)) !== JSON.stringify(mapCols(f.name, primaryKeyColumns(f))),
-      triggers: t.columns.filter((c) => c.onUpdate && (!m.has(c.id) || m.get(c.id)!.onUpdate !== c.onUpdate)),
+      // A trigger is named after its table and column: a rename makes a new one.
+      triggers: t.columns.filter((c) => c.onUpdate && (!m.has(c.id) || m.get(c.id)!.onUpdate !== c.onUpdate || m.get(c.id)!.name !== c.name || f.name !== t.name)),
+      untouch: f.columns.filter((o) => {
+        if (!o.onUpdate) return false
+        const n = t.columns.find((c) => m.get(c.id)?.id === o.id)
+        return !n || !n.onUpdate || n.name !== o.name || f.name !== t.name
+      }),
     }
     changes.push(ch)
   }
@@ -204,6 +212,8 @@ export function planMigration(from: ModelDocument, to: ModelDocument, d: Dialect
     for (const x of [...ch.uqAdd, ...ch.uqDrop]) summary.push(`${ch.uqAdd.includes(x) ? 'add' : 'drop'} unique (${x.columns.join(', ')}) on ${t.name}`)
     for (const x of [...ch.ckAdd, ...ch.ckDrop]) summary.push(`${ch.ckAdd.includes(x) ? 'add' : 'drop'} check (${x.expression}) on ${t.name}`)
     for (const x of [...ch.ixAdd, ...ch.ixDrop]) summary.push(`${ch.ixAdd.includes(x) ? 'create' : 'drop'} index ${x.name}`)
+    for (const o of ch.untouch) if (!ch.triggers.some((c) => c.id === o.id)) summary.push(`${t.name}.${o.name} no longer set on update`)
+    for (const c of ch.triggers) summary.push(`${t.name}.${c.name} set on update to ${c.onUpdate}`)
 
     for (const c of ch.added) if (!c.nullable && c.serverDefault == null && c.primaryKey === 0 && !c.autoincrement && !ch.t.copyFrom) warnings.push(`${t.name}.${c.name} is NOT NULL without a default: rows already in ${t.name} have no value for it, so the migration fails if the table has rows.`)
     for (const c of ch.dropped) {
@@ -224,6 +234,7 @@ export function planMigration(from: ModelDocument, to: ModelDocument, d: Dialect
       for (const c of ch.added) step(`ALTER TABLE ${T} ADD COLUMN ${columnSql(c, d, false)}`, `add column ${t.name}.${c.name}`)
       for (const ix of ch.ixDrop) step(`DROP INDEX ${d.qualify(t.schema, ix.name)}`, `drop index ${ix.name}`)
       for (const ix of ch.ixAdd) step(createIndexSql(t, ix, d), `create index ${ix.name}`)
+      for (const o of ch.untouch) for (const s of d.dropTouchTriggerSql(t.schema, t.name, f.name, o.name)) step(s, `${f.name}.${o.name} no longer set on update`)
       for (const c of ch.triggers) for (const s of d.touchTriggerSql(t.schema, t.name, c.name, c.onUpdate!, primaryKeyColumns(t))) step(s, `${t.name}.${c.name} on update`)
       continue
     }
@@ -252,6 +263,7 @@ export function planMigration(from: ModelDocument, to: ModelDocument, d: Dialect
     for (const u of ch.uqAdd) step(`ALTER TABLE ${T} ADD ${u.name ? `CONSTRAINT ${q(u.name)} ` : ''}UNIQUE (${u.columns.map(q).join(', ')})`, `unique (${u.columns.join(', ')})`)
     for (const c of ch.ckAdd) step(`ALTER TABLE ${T} ADD ${c.name ? `CONSTRAINT ${q(c.name)} ` : ''}CHECK (${c.expression})`, `check (${c.expression})`)
     for (const ix of ch.ixAdd) step(createIndexSql(t, ix, d), `create index ${ix.name}`)
+    for (const o of ch.untouch) for (const s of d.dropTouchTriggerSql(t.schema, t.name, f.name, o.name)) step(s, `${f.name}.${o.name} no longer set on update`)
     for (const c of ch.triggers) for (const s of d.touchTriggerSql(t.schema, t.name, c.name, c.onUpdate!, primaryKeyColumns(t))) step(s, `${t.name}.${c.name} on update`)
     for (const fk of ch.fkAdd) lateFks.push({ t, fk })
   }

@@ -50,6 +50,8 @@ const columnSpec = fc.record({
   unique: fc.boolean(),
   withDefault: fc.boolean(),
   indexed: fc.boolean(),
+  /** Set on every UPDATE (onupdate), for timestamp columns: a touch trigger in the database. */
+  touch: fc.boolean(),
 })
 
 const tableSpec = fc.record({
@@ -93,6 +95,7 @@ function buildModel(spec: Spec): ModelDocument {
         nullable: c.nullable,
         unique: c.unique,
         serverDefault: c.withDefault && ty.dflt ? ty.dflt : null,
+        ...(c.touch && ty.type === 'timestamp' ? { onUpdate: 'CURRENT_TIMESTAMP' } : {}),
       })
     })
     for (const c of cols) if (c.length === undefined) delete c.length

@@ -28,8 +28,6 @@ export type RelationshipOptions = z.infer<typeof relationshipOptionsSchema>
 
 export const modelColumnSchema = columnSchema.extend({
   id: z.string(),
-  /** SQL expression stored on every UPDATE of the row (the notes' `onupdate=func.now()`), realised per engine by a trigger. */
-  onUpdate: z.string().optional(),
   /** The column's name in the database when the model last read it or was applied: a rename is a rename, not a drop and an add. */
   was: z.string().optional(),
 })

@@ -44,6 +44,11 @@ export const columnSchema = z.object({
   /** A single-column UNIQUE constraint on this column. */
   unique: z.boolean(),
   comment: z.string().optional(),
+  /**
+   * SQL the database stores on every UPDATE of the row (SQLAlchemy's `onupdate=func.now()`),
+   * read back from the touch trigger Schemist creates for it (`<table>_<column>_touch`).
+   */
+  onUpdate: z.string().optional(),
 })
 export type Column = z.infer<typeof columnSchema>
 

@@ -101,6 +101,10 @@ export const postgresDialect: Dialect = {
       `CREATE TRIGGER ${this.quoteIdent(`${table}_${column}_touch`)} BEFORE UPDATE ON ${this.qualify(schema, table)} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
     ]
   },
+  dropTouchTriggerSql(schema, table, nameTable, column) {
+    const name = `${nameTable}_${column}_touch`
+    return [`DROP TRIGGER IF EXISTS ${this.quoteIdent(name)} ON ${this.qualify(schema, table)}`, `DROP FUNCTION IF EXISTS ${this.qualify(schema, name)}()`]
+  },
   columnTypeSql(c) {
     let base = TYPE_SQL[c.type] ?? 'text'
     if ((c.type === 'varchar' || c.type === 'numeric') && c.length != null) {

@@ -77,6 +77,9 @@ export const sqliteDialect: Dialect = {
       `CREATE TRIGGER ${name} AFTER UPDATE ON ${q(table)} FOR EACH ROW WHEN NEW.${q(column)} IS OLD.${q(column)} BEGIN UPDATE ${q(table)} SET ${q(column)} = ${expression} WHERE ${match}; END`,
     ]
   },
+  dropTouchTriggerSql(schema, _table, nameTable, column) {
+    return [`DROP TRIGGER IF EXISTS ${this.qualify(schema, `${nameTable}_${column}_touch`)}`]
+  },
   columnTypeSql(c) {
     // An INTEGER PRIMARY KEY column is SQLite's rowid alias: it autoincrements without the keyword.
     const base = TYPE_SQL[c.type] ?? ''

@@ -119,5 +119,13 @@ export async function introspectSqlite(driver: Driver): Promise<DatabaseSchema> 
       hasRowid: kind === 'table' && !withoutRowid,
     })
   }
+  // Schemist's touch triggers (`<table>_<column>_touch`) are a column's onupdate, read back.
+  const triggers = await rows(driver, `SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%\\_touch' ESCAPE '\\'`)
+  for (const tr of triggers) {
+    const t = tables.find((x) => x.name === String(tr.tbl_name))
+    const m = /\bBEGIN UPDATE .+? SET "((?:[^"]|"")+)" = ([\s\S]+) WHERE [\s\S]*; END$/.exec(String(tr.sql ?? ''))
+    const col = m && t?.columns.find((c) => c.name === m[1].replaceAll('""', '"'))
+    if (col && String(tr.name) === `${t!.name}_${col.name}_touch`) col.onUpdate = m![2]
+  }
   return { engine: 'sqlite', database: driver.database, tables }
 }
