@@ -6,6 +6,7 @@ import { setState, toast } from './app/store'
 import { call, errorMessage, onEvent } from './bridge/client'
 import { forgetHandle, loadSaved, openSaved } from './features/connections/actions'
 import './styles.css'
+import './styles-features.css'
 
 async function boot() {
   installShortcuts()
