@@ -5,16 +5,9 @@ import type { Driver } from '../db/driver'
 
 type Origin = NonNullable<ResultColumn['origin']>
 
-/** PostgreSQL names result columns' origins by OID and attribute number: look the names up. */
+/** Each result column's origin, by name: as the engine gave it, or resolved through the dialect. */
 async function resolveOrigins(driver: Driver, columns: ResultColumn[]): Promise<(Origin | null)[]> {
-  const ids = columns.map((c) => c.originId).filter((x) => x !== undefined)
-  if (ids.length === 0) return columns.map((c) => c.origin ?? null)
-  const oids = [...new Set(ids.map((x) => x.table))]
-  const r = await driver.query(
-    `SELECT c.oid::int8, n.nspname, c.relname, a.attnum, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0`,
-    [oids.map(String)],
-  )
-  const byId = new Map(r.rows.map(([oid, schema, table, num, column]) => [`${Number(oid)}:${Number(num)}`, { schema: String(schema), table: String(table), column: String(column) }]))
+  const byId = await driver.dialect.resolveOrigins(driver, columns.flatMap((c) => (c.originId ? [c.originId] : [])))
   return columns.map((c) => (c.originId ? (byId.get(`${c.originId.table}:${c.originId.column}`) ?? null) : (c.origin ?? null)))
 }
 

@@ -214,6 +214,8 @@ export class TableData {
     const editOf = new Map<object, string>()
     const refs = new ObjectRefs()
     let before: SessionSnapshot | undefined
+    /** The objects as they were before the flush, with the transaction and statements as they are now. */
+    const withLog = (snap: SessionSnapshot): SessionSnapshot => ({ ...snap, transaction: session.transaction, log: session.log.all().map(logView) })
     try {
       const mapper = registry.mappers.get(tableKey(table))
       if (!mapper || !mapper.hasPrimaryKey) throw new AppError('UNSUPPORTED', `${table.name} has no primary key, so its rows cannot be told apart for editing`)
@@ -250,7 +252,7 @@ export class TableData {
       before = snapshotSession(session, GRID_SESSION, refs)
       if (mode === 'inspect') {
         await session.rollback()
-        return { ok: true, sql: [], error: null, session: { ...before, transaction: session.transaction, log: session.log.all().map(logView) } }
+        return { ok: true, sql: [], error: null, session: withLog(before) }
       }
       await session.flush()
       if (mode === 'commit') {
@@ -259,12 +261,12 @@ export class TableData {
         return { ok: true, sql: dmlOf(session), error: null, session: snapshotSession(session, GRID_SESSION, refs) }
       }
       await session.rollback()
-      return { ok: true, sql: dmlOf(session), error: null, session: { ...before, transaction: session.transaction, log: session.log.all().map(logView) } }
+      return { ok: true, sql: dmlOf(session), error: null, session: withLog(before) }
     } catch (e) {
       await session.rollback().catch(() => {})
       if (!(e instanceof AppError)) throw e
       const editId = e instanceof FlushError ? (editOf.get(e.objects[0]) ?? null) : null
-      const failedSession = before ? { ...before, transaction: session.transaction, log: session.log.all().map(logView) } : undefined
+      const failedSession = before ? withLog(before) : undefined
       return { ok: false, sql: dmlOf(session), error: { code: e.code, message: e.message, editId }, session: failedSession }
     } finally {
       await session.close()

@@ -58,6 +58,13 @@ export interface Dialect {
    * `onupdate=func.now()` realised in the database): a trigger, and on PostgreSQL its function.
    */
   touchTriggerSql(schema: string | null, table: string, column: string, expression: string, key: string[]): string[]
+  /** The journal mode (SQLite: delete, wal...), where the engine has one; null elsewhere. */
+  journalMode(driver: Driver): Promise<string | null>
+  /**
+   * Names for result columns' origins reported as numbers (PostgreSQL's table OID and attribute
+   * number), keyed `table:column`. Engines that report names directly (SQLite) return none.
+   */
+  resolveOrigins(driver: Driver, ids: { table: number; column: number }[]): Promise<Map<string, { schema: string | null; table: string; column: string }>>
   /** Drop the touch trigger made for `<nameTable>.<column>` from `table` (its name now, after any rename). */
   dropTouchTriggerSql(schema: string | null, table: string, nameTable: string, column: string): string[]
   /** ALTER TABLE for migrations, or null where the engine cannot change a table in place and migrations rebuild it (SQLite). */

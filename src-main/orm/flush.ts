@@ -33,6 +33,8 @@ interface Plan {
   postUpdate: Set<Relationship>
   /** Every value the flush wrote into an object, to put back if the flush fails. */
   undo: { st: InstanceState; i: number; old: unknown; wasModified: boolean }[]
+  /** Objects whose UPDATE set a column to a SQL expression: those columns expire afterwards. */
+  expressions: InstanceState[]
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
@@ -84,7 +86,7 @@ export async function flushSession(s: Session): Promise<void> {
 }
 
 async function buildPlan(s: Session): Promise<Plan> {
-  const plan: Plan = { saves: new Set(), deletes: new Set(s.deleteSet), expunge: new Set(), links: new Map(), unlinks: new Map(), assocInserts: [], assocDeletes: [], postUpdate: new Set(), undo: [] }
+  const plan: Plan = { saves: new Set(), deletes: new Set(s.deleteSet), expunge: new Set(), links: new Map(), unlinks: new Map(), assocInserts: [], assocDeletes: [], postUpdate: new Set(), undo: [], expressions: [] }
   // delete-orphan: removed from its parent's collection, and not re-parented elsewhere.
   for (const st of s.changedSet) {
     for (const [name, removed] of st.removed ?? []) {
@@ -259,7 +261,7 @@ async function saveMapper(s: Session, m: Mapper, states: InstanceState[], plan: 
   const updates = states.filter((st) => st.status === 'persistent')
   const inserts = states.filter((st) => st.status === 'pending').sort((a, b) => a.insertOrder - b.insertOrder)
   for (const st of updates) syncChild(st, plan)
-  await runUpdates(s, m, updates)
+  await runUpdates(s, m, updates, plan)
   const selfRef = [...m.relationships.values()].some((r) => r.target === m)
   if (!selfRef) {
     for (const st of inserts) syncChild(st, plan)
@@ -281,7 +283,7 @@ async function saveMapper(s: Session, m: Mapper, states: InstanceState[], plan: 
   }
 }
 
-async function runUpdates(s: Session, m: Mapper, states: InstanceState[]) {
+async function runUpdates(s: Session, m: Mapper, states: InstanceState[], plan: Plan) {
   // Rows are grouped by the set of columns that really changed: one UPDATE statement per set.
   const groups = new Map<number | string, { cols: number[]; states: InstanceState[] }>()
   const wide = m.columns.length > 30
@@ -301,6 +303,7 @@ async function runUpdates(s: Session, m: Mapper, states: InstanceState[]) {
       if (v instanceof SqlExpression) exprs += `${i}=${v.sql}\u0000`
     }
     if (bits === 0 && names === '') continue
+    if (exprs) plan.expressions.push(st)
     const key: number | string = exprs ? `${wide ? names : bits}|${exprs}` : wide ? names : bits
     const g = groups.get(key)
     if (g) g.states.push(st)
@@ -519,13 +522,15 @@ function finalize(s: Session, plan: Plan, inserted: InstanceState[]) {
     s.pendingSet.delete(st)
     s.insertedInTx.add(st)
   }
-  for (const st of plan.saves) {
-    // A column written as SQL holds what the database computed: expired until loaded again.
+  // A column written as SQL holds what the database computed: expired until loaded again.
+  for (const st of plan.expressions) {
     for (let i = 0; i < st.values.length; i++) {
       if (!(st.values[i] instanceof SqlExpression)) continue
       st.values[i] = undefined
       ;(st.expired ??= new Set()).add(i)
     }
+  }
+  for (const st of plan.saves) {
     // Shared until the next write copies it (see writeColumn).
     st.committed = st.values
     st.modified = null

@@ -28,7 +28,7 @@ export interface TimelineEntry {
 
 interface Console {
   config: ConnectionConfig
-  /** SQLite's journal mode, read when the first pane connects. */
+  /** The engine's journal mode (SQLite), read when the first pane connects; null where there is none. */
   journalMode: string | null
   panes: Map<string, TxPane>
   timeline: TimelineEntry[]
@@ -79,7 +79,7 @@ export class TxConsoles {
       }
       this.emit(id, entry)
     })
-    if (driver.dialect.name === 'sqlite' && c.journalMode === null) c.journalMode = String((await driver.query('PRAGMA journal_mode')).rows[0]?.[0] ?? 'delete')
+    if (c.panes.size === 0) c.journalMode = await driver.dialect.journalMode(driver)
     c.panes.set(name, pane)
     this.events.emit('onTxPanes', { consoleId: id, panes: this.paneStates(c) })
     return name

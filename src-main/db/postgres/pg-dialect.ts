@@ -101,6 +101,18 @@ export const postgresDialect: Dialect = {
       `CREATE TRIGGER ${this.quoteIdent(`${table}_${column}_touch`)} BEFORE UPDATE ON ${this.qualify(schema, table)} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
     ]
   },
+  journalMode: async () => null,
+  async resolveOrigins(driver, ids) {
+    const out = new Map<string, { schema: string | null; table: string; column: string }>()
+    if (ids.length === 0) return out
+    const oids = [...new Set(ids.map((x) => String(x.table)))]
+    const r = await driver.query(
+      'SELECT c.oid::int8, n.nspname, c.relname, a.attnum, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0',
+      [oids],
+    )
+    for (const [oid, schema, table, num, column] of r.rows) out.set(`${Number(oid)}:${Number(num)}`, { schema: String(schema), table: String(table), column: String(column) })
+    return out
+  },
   dropTouchTriggerSql(schema, table, nameTable, column) {
     const name = `${nameTable}_${column}_touch`
     return [`DROP TRIGGER IF EXISTS ${this.quoteIdent(name)} ON ${this.qualify(schema, table)}`, `DROP FUNCTION IF EXISTS ${this.qualify(schema, name)}()`]

@@ -77,6 +77,9 @@ export const sqliteDialect: Dialect = {
       `CREATE TRIGGER ${name} AFTER UPDATE ON ${q(table)} FOR EACH ROW WHEN NEW.${q(column)} IS OLD.${q(column)} BEGIN UPDATE ${q(table)} SET ${q(column)} = ${expression} WHERE ${match}; END`,
     ]
   },
+  journalMode: async (driver) => String((await driver.query('PRAGMA journal_mode')).rows[0]?.[0] ?? 'delete'),
+  // SQLite's column metadata names each result column's table and column already.
+  resolveOrigins: async () => new Map(),
   dropTouchTriggerSql(schema, _table, nameTable, column) {
     return [`DROP TRIGGER IF EXISTS ${this.qualify(schema, `${nameTable}_${column}_touch`)}`]
   },

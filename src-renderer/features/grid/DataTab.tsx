@@ -14,7 +14,7 @@ import { ExportDialog, ImportDialog } from './MoveDataDialogs'
 import { RelatedPanel } from './RelatedPanel'
 import { DeleteConfirm } from './DeleteConfirm'
 import { call } from '../../bridge/client'
-import { totalRows } from './DataGrid'
+import { rowAt, totalRows } from './DataGrid'
 
 /** A table's rows: keyset-paged grid, sort, filter, and edits reviewed before one commit. */
 export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: string; handle: string; tableName: string; initialFilter?: { column: string; value: Cell } }) {
@@ -81,22 +81,7 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
         : !hasKey
           ? 'No primary key: rows are edited by their SQLite rowid'
           : null
-  const selRow = () => {
-    if (!selected) return null
-    const i = selected.row
-    if (i < g.inserts.length) {
-      const id = g.inserts[i]
-      const e = g.edits[id]
-      return { id, key: null, values: e?.kind === 'insert' ? e.values : {} }
-    }
-    const n = i - g.inserts.length
-    const b = g.blocks[Math.floor(n / 100)]
-    if (!b?.rows[n % 100]) return null
-    const key = b.keys[n % 100]
-    const values: Record<string, Cell> = {}
-    g.columns.forEach((c, k) => (values[c] = b.rows[n % 100][k]))
-    return { id: `k:${JSON.stringify(key)}`, key, values }
-  }
+  const selRow = () => (selected ? rowAt(g, selected.row) : null)
   /** Before a row is marked, say what its deletion does to other tables. */
   const askDelete = async () => {
     const r = selRow()

@@ -18,6 +18,8 @@ interface Queue {
   /** Timeline entries the queue started, step by step. */
   entries: number[]
   spec: Spec | null
+  /** The pane each of the spec's sessions runs in, by session index. */
+  panes: string[]
   permutation: number
   /** The spec's setup has run for this permutation. */
   setupDone: boolean
@@ -143,7 +145,7 @@ export function useStepQueue(consoleId: string | null, panesRef: React.RefObject
       await rollbackPanes()
       if (q.scenario && q.spec) {
         // Each pane stands for one of the scenario's transactions, named as the library names them.
-        const sessionOf = new Map(q.steps.map((st, i) => [st.pane, q.spec!.sessions[[...new Set(q.steps.map((x) => x.pane))].indexOf(st.pane)]?.name ?? `T${i + 1}`]))
+        const sessionOf = new Map(q.panes.map((pane, i) => [pane, q.spec!.sessions[i].name]))
         const steps = q.entries.map((e) => timelineRef.current?.get(e)?.outcome).filter((o): o is StepOutcome => !!o).map((o) => ({ ...o, pane: sessionOf.get(o.pane) ?? o.pane }))
         setVerdict(await call('tx.judgeScenario', { consoleId, scenario: q.scenario.id, level: q.scenario.level, steps }))
       }
@@ -163,7 +165,7 @@ export function useStepQueue(consoleId: string | null, panesRef: React.RefObject
       const spec = await call('tx.parseSpec', { text })
       if (spec.sessions.length > 4) throw new Error(`This spec has ${spec.sessions.length} sessions; a console has at most four panes`)
       const panes = await ensurePanes(spec.sessions.length)
-      update({ title, steps: specSteps(spec, 0, (i) => panes[i]), next: 0, entries: [], spec, permutation: 0, setupDone: false, finished: false, scenario })
+      update({ title, steps: specSteps(spec, 0, (i) => panes[i]), next: 0, entries: [], spec, panes, permutation: 0, setupDone: false, finished: false, scenario })
       setMessage(`Sessions ${spec.sessions.map((s, i) => `${s.name} → pane ${panes[i]}`).join(', ')}. The spec's setup runs before the first step.`)
     } catch (e) {
       setMessage(errorMessage(e))
@@ -173,16 +175,14 @@ export function useStepQueue(consoleId: string | null, panesRef: React.RefObject
   function choosePermutation(i: number) {
     const q = queueRef.current
     if (!q?.spec) return
-    const panes = [...new Set(q.steps.map((s) => s.pane))]
-    const order = q.spec.sessions.map((_, k) => panes[k] ?? panes[0])
     setVerdict(null)
-    update({ ...q, steps: specSteps(q.spec, i, (k) => order[k]), permutation: i, next: 0, entries: [], setupDone: false, finished: false })
+    update({ ...q, steps: specSteps(q.spec, i, (k) => q.panes[k]), permutation: i, next: 0, entries: [], setupDone: false, finished: false })
   }
 
   function replay(entries: TimelineEntry[]) {
     if (!entries.length) return
     setVerdict(null)
-    update({ title: `Replay of ${entries.length} step(s)`, steps: entries.map((e) => ({ pane: e.pane, sql: e.sql, label: `#${e.id}` })), next: 0, entries: [], spec: null, permutation: 0, setupDone: true, finished: false, scenario: null })
+    update({ title: `Replay of ${entries.length} step(s)`, steps: entries.map((e) => ({ pane: e.pane, sql: e.sql, label: `#${e.id}` })), next: 0, entries: [], spec: null, panes: [], permutation: 0, setupDone: true, finished: false, scenario: null })
     setMessage('Panes in a transaction are rolled back first; then each step runs again in its pane, in the order it first ran.')
     void rollbackPanes()
   }
