@@ -119,6 +119,26 @@ describe.each(ENGINES)('migrations on $name keep the rows', ({ open }) => {
     }
   })
 
+  it('onupdate on columns whose names look like quoting ($$, quotes, spaces)', async () => {
+    const d = await open()
+    try {
+      let doc = emptyModel('odd')
+      const t = addTable(doc, { name: 'odd $$ "t"', className: 'Odd' })
+      doc = addColumn(t.doc, t.id, { name: '$$a', type: 'timestamp' }).doc
+      doc = updateColumn(doc, t.id, col(doc, 'odd $$ "t"', '$$a').c, { onUpdate: 'CURRENT_TIMESTAMP' })
+      doc = addColumn(doc, t.id, { name: 'note', type: 'text' }).doc
+      await applyModel(d, doc)
+      const q = d.dialect.quoteIdent
+      await d.query(`INSERT INTO ${q('odd $$ "t"')} (note) VALUES ('x')`)
+      await d.query(`UPDATE ${q('odd $$ "t"')} SET note = 'y'`)
+      expect(Number((await d.query(`SELECT count(*) FROM ${q('odd $$ "t"')} WHERE ${q('$$a')} IS NOT NULL`)).rows[0][0])).toBe(1)
+      const back = schemaToModel(await d.dialect.introspect(d), d.dialect)
+      expect(back.tables[0].columns.find((c) => c.name === '$$a')!.onUpdate).toBe('CURRENT_TIMESTAMP')
+    } finally {
+      await d.close()
+    }
+  })
+
   it('adds a foreign key to existing rows, and refuses (changing nothing) when a row breaks it', async () => {
     const d = await open()
     try {

@@ -4,6 +4,16 @@ import { neutralFromNative } from '../type-names'
 import { introspectPostgres } from './pg-introspector'
 import { explainPostgres } from './pg-explain'
 
+/**
+ * A body quoted with a dollar tag it does not contain: names inside it (a column called `$$a`)
+ * cannot end the quote early. Tags stay letters only, as the statement splitter reads them.
+ */
+function dollarQuoted(body: string): string {
+  let tag = '$$'
+  for (let n = 0; body.includes(tag); n++) tag = `$${'q'.repeat(n + 1)}$`
+  return `${tag}${body}${tag}`
+}
+
 const TYPE_SQL: Record<string, string> = {
   integer: 'integer',
   bigint: 'bigint',
@@ -89,14 +99,14 @@ export const postgresDialect: Dialect = {
       const lit = (v: string) => `'${v.replaceAll("'", "''")}'`
       const rel = lit(qt)
       const cols = `ARRAY[${columns.map(lit).join(', ')}]::text[]`
-      return `DO $$ DECLARE n text; BEGIN SELECT conname INTO n FROM pg_constraint WHERE conrelid = ${rel}::regclass AND contype = '${contype}' AND (SELECT array_agg(a.attname::text ORDER BY k.i) FROM unnest(conkey) WITH ORDINALITY k(n, i) JOIN pg_attribute a ON a.attrelid = conrelid AND a.attnum = k.n) = ${cols} LIMIT 1; IF n IS NULL THEN RAISE EXCEPTION 'no such constraint on %', ${rel}; END IF; EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', ${rel}, n); END $$`
+      return `DO ${dollarQuoted(` DECLARE n text; BEGIN SELECT conname INTO n FROM pg_constraint WHERE conrelid = ${rel}::regclass AND contype = '${contype}' AND (SELECT array_agg(a.attname::text ORDER BY k.i) FROM unnest(conkey) WITH ORDINALITY k(n, i) JOIN pg_attribute a ON a.attrelid = conrelid AND a.attnum = k.n) = ${cols} LIMIT 1; IF n IS NULL THEN RAISE EXCEPTION 'no such constraint on %', ${rel}; END IF; EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', ${rel}, n); END `)}`
     },
   },
   rebuildGuards: { before: [], check: null, after: [] },
   touchTriggerSql(schema, table, column, expression) {
     const fn = this.qualify(schema, `${table}_${column}_touch`)
     return [
-      `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.${this.quoteIdent(column)} := ${expression}; RETURN NEW; END $$`,
+      `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS ${dollarQuoted(` BEGIN NEW.${this.quoteIdent(column)} := ${expression}; RETURN NEW; END `)}`,
       `DROP TRIGGER IF EXISTS ${this.quoteIdent(`${table}_${column}_touch`)} ON ${this.qualify(schema, table)}`,
       `CREATE TRIGGER ${this.quoteIdent(`${table}_${column}_touch`)} BEFORE UPDATE ON ${this.qualify(schema, table)} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
     ]
