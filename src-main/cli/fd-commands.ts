@@ -8,7 +8,7 @@ import { decomposeBcnf, decomposeMultivalued, finalizeNames, plausibleFds, synth
 import { applyProposal } from '../normalize/apply'
 import { proposalSql } from '../normalize/proposal-sql'
 import { diagnose, discover, type Diagnosis } from '../normalize/diagnose'
-import { analyzeLoaded, loadCsv, loadTable, type LoadedTable } from '../normalize/normalize-service'
+import { analyzeLoaded, loadCsv, loadTable, type CsvOptions, type LoadedTable } from '../normalize/normalize-service'
 import { applyFirstNormalForm, firstNormalFormSql, splitFirstNormalForm } from '../normalize/first-normal-form'
 import type { Fd } from '../normalize/fd-analysis'
 import { parseConnectionArg } from './connection-arg'
@@ -47,8 +47,15 @@ async function analyzeSource(src: Source, connection: string | undefined, flags:
   }
 }
 
-export async function loadSource(source: string, connection: string | undefined): Promise<Source> {
-  if (/\.(csv|tsv)$/i.test(source)) return { ...(await loadCsv(source)), dialect: sqliteDialect, from: undefined }
+/** The CSV reading flags: --no-header (columns become column1..N) and --separator (one character, or "tab"). */
+function csvOptions(flags: Map<string, string | true>): CsvOptions {
+  const sep = flags.get('separator')
+  if (sep === true) throw new AppError('BAD_REQUEST', '--separator needs a character, e.g. --separator ";" or --separator tab')
+  return { header: !flags.has('no-header'), separator: sep === undefined ? undefined : sep === 'tab' || sep === '\\t' ? '\t' : sep }
+}
+
+export async function loadSource(source: string, connection: string | undefined, flags: Map<string, string | true> = new Map()): Promise<Source> {
+  if (/\.(csv|tsv|data)$/i.test(source)) return { ...(await loadCsv(source, csvOptions(flags))), dialect: sqliteDialect, from: undefined }
   if (!connection) throw new AppError('BAD_REQUEST', 'Give --connection <sqlite file | postgres url> for a table, or a .csv file')
   const d = await openDriver(parseConnectionArg(connection))
   try {
@@ -61,7 +68,7 @@ export async function loadSource(source: string, connection: string | undefined)
 
 export async function fdCommand(source: string, flags: Map<string, string | true>, out: (s: string) => void): Promise<void> {
   const connection = flags.get('connection') as string | undefined
-  const src = await loadSource(source, connection)
+  const src = await loadSource(source, connection, flags)
   const found = await analyzeSource(src, connection, flags)
   const rows = src.loaded?.sampledFrom ?? src.rows.length
   if (flags.has('json')) {
@@ -76,7 +83,7 @@ export async function fdCommand(source: string, flags: Map<string, string | true
 
 export async function normalizeCommand(source: string, flags: Map<string, string | true>, out: (s: string) => void): Promise<void> {
   const connection = flags.get('connection') as string | undefined
-  const src = await loadSource(source, connection)
+  const src = await loadSource(source, connection, flags)
   const found = await analyzeSource(src, connection, flags)
   const d = diagnose(src.columns, src.rows, found.fds, src.key)
   const target = flags.has('to') ? String(flags.get('to')).toLowerCase() : null

@@ -35,7 +35,7 @@ function parseArgs(argv: string[]): Parsed {
   return { positional, flags }
 }
 
-const VALUE_FLAGS = new Set(['connection', 'dialect', 'to', 'level', 'max-error', 'fd', 'drop', 'out'])
+const VALUE_FLAGS = new Set(['connection', 'dialect', 'to', 'level', 'max-error', 'fd', 'drop', 'out', 'separator'])
 
 const USAGE = `schemist <command> [options]
 
@@ -45,7 +45,8 @@ Commands:
   orm-demo <connection>       Run a scripted unit of work on the sample schema and print its SQL
                               (rolled back at the end; --commit keeps it)
   fd <table|file.csv> [--connection <c>] [--nulls-distinct] [--max-error 0.01]
-                              Minimal functional dependencies (TANE) and candidate keys
+                              Minimal functional dependencies (TANE) and candidate keys;
+                              a CSV file: [--no-header] [--separator ";"|tab]
   normalize <table|file.csv> [--connection <c>] [--to 1nf|3nf|bcnf|4nf|5nf] [--fd "a->b; c,d->e"] [--drop "x->y"]
                               The normal form, with the dependency that breaks the next one;
                               --to proposes the split, checks it is lossless, prints its SQL;

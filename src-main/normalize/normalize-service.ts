@@ -62,23 +62,42 @@ export interface AnalyzeOptions {
   token?: CancelToken
 }
 
+/** How a CSV file is read: the first line as column names (or not: column1..N), and the separator. */
+export interface CsvOptions {
+  header?: boolean
+  separator?: string
+}
+
 /**
- * A CSV (or TSV) file as a source: header first, empty cells as NULL, numbers as numbers. It has
- * no declared key and no database, so it can be analyzed and split on paper, not applied.
+ * A CSV (or TSV) file as a source: header first unless told otherwise, empty cells as NULL, and
+ * numbers as numbers where the text is the number's own spelling (so `1.50` and `1.5` stay two
+ * values, as they are two values in the file). It has no declared key and no database, so it can
+ * be analyzed and split on paper, not applied.
  */
-export async function loadCsv(path: string): Promise<LoadedTable> {
+export async function loadCsv(path: string, options: CsvOptions = {}): Promise<LoadedTable> {
   const text = await readFile(path, 'utf8').catch(() => {
     throw new AppError('FILE_NOT_FOUND', `No such file: ${path}`)
   })
-  const all = parseCsv(text, /\.tsv$/i.test(path) ? '\t' : ',').filter((r) => !(r.length === 1 && r[0] === ''))
-  if (all.length === 0) throw new AppError('BAD_REQUEST', `${path} is empty: a CSV source needs a header line and rows`)
-  const [columns, ...body] = all
+  const separator = options.separator ?? (/\.tsv$/i.test(path) ? '\t' : ',')
+  if (separator.length !== 1) throw new AppError('BAD_REQUEST', `The separator must be one character, not "${separator}"`)
+  const all = parseCsv(text, separator).filter((r) => !(r.length === 1 && r[0] === ''))
+  if (all.length === 0) throw new AppError('BAD_REQUEST', `${path} is empty: a CSV source needs ${options.header === false ? 'rows' : 'a header line and rows'}`)
+  const header = options.header !== false
+  const columns = header ? all[0] : all[0].map((_, i) => `column${i + 1}`)
+  const body = header ? all.slice(1) : all
   if (new Set(columns).size !== columns.length) throw new AppError('BAD_REQUEST', `${path}: the header names a column twice`)
   const bad = body.findIndex((r) => r.length !== columns.length)
-  if (bad >= 0) throw new AppError('BAD_REQUEST', `${path}, line ${bad + 2}: ${body[bad].length} values for ${columns.length} columns`)
-  const name = path.replace(/^.*[\\/]/, '').replace(/\.(csv|tsv|txt)$/i, '')
-  const cell = (v: string): Cell => (v === '' ? null : /^-?\d{1,15}(\.\d+)?$/.test(v) && !/^-?0\d/.test(v) ? Number(v) : v)
-  return { schema: null, name, columns, rows: body.map((r) => r.map(cell)), key: null, types: new Map(), from: '', existing: [], sampledFrom: null }
+  if (bad >= 0) throw new AppError('BAD_REQUEST', `${path}, line ${bad + (header ? 2 : 1)}: ${body[bad].length} values for ${columns.length} columns`)
+  const name = path.replace(/^.*[\\/]/, '').replace(/\.(csv|tsv|txt|data)$/i, '')
+  return { schema: null, name, columns, rows: body.map((r) => r.map(csvCell)), key: null, types: new Map(), from: '', existing: [], sampledFrom: null }
+}
+
+/** A CSV value: NULL when empty, a number when the text is exactly how that number is written. */
+export function csvCell(v: string): Cell {
+  if (v === '') return null
+  if (!/^-?\d/.test(v)) return v
+  const n = Number(v)
+  return Number.isFinite(n) && String(n) === v ? n : v
 }
 
 /** A table on the connection, or a CSV file when `csv` names one. */
