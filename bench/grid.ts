@@ -137,12 +137,22 @@ async function main() {
     const bigQuery = pageQuery(t, { table: view.table, sort: [], filter: null, where: '' }, e.dialect, { after: null, before: null, fromEnd: false, limit: 2000 })
     const [big, bigRaw] = await pair(() => page({ limit: 2000 }), async () => e.raw(bigQuery.sql, bigQuery.params))
     const [last, lastRaw] = await pair(() => page({ fromEnd: true }), rawPage({ after: null, before: null, fromEnd: true }))
+    // Where the bridge's time goes: the same page from the service in this process (driver, worker
+    // thread for SQLite, page building; no transport), and an empty round trip over the bridge.
+    const [inProcess, inProcessRaw] = await pair(
+      () => services.data.page({ ...view, after: null, before: null, fromEnd: false, limit: 100 }),
+      rawPage({ after: null, before: null, fromEnd: false }),
+    )
+    const emptyTrip = await series(() => bridge.call('app.info', {}))
     const check = await page({ after: at.after, skip: at.skip })
     if (Number(check.keys[0][0]) !== DEEP + 1) throw new Error(`row ${DEEP} should have id ${DEEP + 1}, got ${check.keys[0][0]}`)
 
     console.log(`${e.name}: ${count.count} rows (${count.exact ? 'exact' : 'estimated'}); position index built in ${indexMs.toFixed(0)} ms (once per view)`)
     console.log(`  first page ${first.toFixed(2)} ms (raw ${firstRaw.toFixed(2)}), page at row ${DEEP} ${deep.toFixed(2)} ms (raw ${deepRaw.toFixed(2)}; with locate ${deepWithLocate.toFixed(2)}), last page ${last.toFixed(2)} ms (raw ${lastRaw.toFixed(2)}), a 2,000-row page ${big.toFixed(2)} ms (raw ${bigRaw.toFixed(2)})`)
+    console.log(`  the same first page from the service in process ${inProcess.toFixed(2)} ms (raw ${inProcessRaw.toFixed(2)}); an empty bridge round trip ${emptyTrip.toFixed(2)} ms`)
     report(`grid.${e.name}.first_page.ms`, first, 'ms')
+    report(`grid.${e.name}.first_page.in_process.vs_raw`, inProcess / inProcessRaw, 'x')
+    report(`grid.${e.name}.empty_round_trip.ms`, emptyTrip, 'ms')
     report(`grid.${e.name}.first_page.vs_raw`, first / firstRaw, 'x', 1.5)
     report(`grid.${e.name}.deep_page.vs_raw`, deep / deepRaw, 'x', 1.5)
     report(`grid.${e.name}.last_page.vs_raw`, last / lastRaw, 'x', 1.5)
