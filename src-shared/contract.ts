@@ -5,7 +5,7 @@ import { cellSchema } from './values'
 import { databaseSchemaSchema } from './schema'
 import { applyEditsResultSchema, countSchema, cursorSchema, pageRequestSchema, pageSchema, rowEditSchema, tableRefSchema, viewSpecSchema } from './grid'
 import { explainResultSchema, historyEntrySchema } from './plan'
-import { analysisSchema, applyResultSchema, diagnosisSchema, fdSchema, normalizeTargetSchema, proposalSchema } from './normalize'
+import { analysisSchema, applyResultSchema, declaredProposalSchema, declaredTableSchema, diagnosisSchema, fdSchema, normalizeTargetSchema, proposalSchema } from './normalize'
 import { mvccViewSchema, paneInfoSchema, scenarioRunSchema, stepOutcomeSchema, timelineEntrySchema } from './tx'
 import { modelDocumentSchema } from './model/document'
 import { mapperInfoSchema, objectViewSchema, ormActionSchema, ormQuerySchema, sessionSnapshotSchema, sqlLogEntrySchema } from './orm'
@@ -183,6 +183,11 @@ export const contract = {
     doc: 'Apply the split in one transaction: create, move the rows, verify the join gives back exactly the original rows, optionally keep the old name as a view.',
     input: z.object({ handle, table: tableRefSchema, target: normalizeTargetSchema, fds: z.array(fdSchema), keepView: z.boolean(), names: z.record(z.string(), z.string()).default({}) }),
     output: applyResultSchema,
+  }),
+  'normalize.declared': method({
+    doc: 'Normalize a table on paper (the designer\'s) under dependencies declared by hand: its normal form and why, and, given a target, the 3NF or BCNF split. No rows, so no connection.',
+    input: z.object({ table: declaredTableSchema, fds: z.array(fdSchema), target: z.enum(['3nf', 'bcnf']).nullable().default(null) }),
+    output: z.object({ diagnosis: diagnosisSchema, proposal: declaredProposalSchema.nullable() }),
   }),
 
   'model.ddl': method({

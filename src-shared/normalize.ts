@@ -75,3 +75,22 @@ export const applyResultSchema = z.object({
   joinedRows: z.number(),
   statements: z.array(z.string()),
 })
+
+/** A table on paper (the designer's): its columns, declared key and unique column sets; no rows. */
+export const declaredTableSchema = z.object({
+  name: z.string().min(1),
+  columns: z.array(z.string().min(1)).min(1),
+  key: z.array(z.string()).nullable(),
+  uniques: z.array(z.array(z.string())).default([]),
+})
+export type DeclaredTable = z.infer<typeof declaredTableSchema>
+
+/** A split of a table on paper: the new tables with keys and references, what it cannot keep, and the chase's verdict. */
+export const declaredProposalSchema = z.object({
+  target: z.enum(['3nf', 'bcnf']),
+  tables: z.array(z.object({ name: z.string(), columns: z.array(z.string()), key: z.array(z.string()), references: z.array(z.object({ columns: z.array(z.string()), table: z.string() })) })),
+  lost: z.array(fdSchema),
+  losslessBySchema: z.boolean(),
+  explanation: z.string(),
+})
+export type DeclaredProposal = z.infer<typeof declaredProposalSchema>

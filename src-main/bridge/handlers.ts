@@ -6,6 +6,7 @@ import { judge, runScenario, scenarioSpec, scratchRows } from '../tx/scenario-ru
 import { scenario, SCENARIOS } from '../tx/scenarios'
 import { runMatrix } from '../tx/matrix'
 import { analyzeTable, applySplit, diagnoseWith, proposeSplit } from '../normalize/normalize-service'
+import { diagnoseDeclared, proposeDeclared } from '../normalize/declared'
 import { parseEnvFile, parsePostgresUrl } from '../db/connection-parsers'
 import { PLAYGROUND_CONNECTION_ID, type Services } from '../services'
 import type { Handlers } from './router'
@@ -137,6 +138,7 @@ export function createHandlers(s: Services): Handlers {
     'normalize.diagnose': async ({ handle, table, fds, csv }) => diagnoseWith(s.connections.driver(handle), table, fds, csv),
     'normalize.propose': async ({ handle, table, target, fds, keepView, csv, names }) => proposeSplit(s.connections.driver(handle), table, target, fds, keepView, csv, names),
     'normalize.apply': async ({ handle, table, target, fds, keepView, names }) => applySplit(s.connections.driver(handle), table, target, fds, keepView, names),
+    'normalize.declared': async ({ table, fds, target }) => ({ diagnosis: diagnoseDeclared(table, fds), proposal: target ? proposeDeclared(table, fds, target) : null }),
 
     'model.ddl': async ({ doc, engine }) => modelDdl(doc, dialectFor(engine)),
     'model.apply': async ({ handle, doc }) => applyModel(s.connections.driver(handle), doc),

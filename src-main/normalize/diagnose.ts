@@ -56,15 +56,17 @@ const list = (xs: string[]) => xs.join(', ')
 
 /**
  * The table's normal form and the dependency that breaks the next one. The key is the declared
- * primary key when there is one (it is what the table means); otherwise the keys found in data.
+ * primary key when there is one (it is what the table means), with any declared unique column sets;
+ * otherwise the keys found in data.
  */
-export function diagnose(columns: string[], rows: Cell[][], fds: Fd[], declaredKey: string[] | null): Diagnosis {
+export function diagnose(columns: string[], rows: Cell[][] | null, fds: Fd[], declaredKey: string[] | null, uniqueKeys: string[][] = []): Diagnosis {
   const exact = fds.filter((f) => f.error === 0)
   const discovered = candidateKeys(columns, exact)
-  const keys = declaredKey && declaredKey.length ? [declaredKey] : discovered
+  const keys = declaredKey && declaredKey.length ? [declaredKey, ...uniqueKeys.filter((u) => u.length)] : discovered
   const prime = new Set(keys.flat())
   const isSuperkey = (x: string[]) => keys.some((k) => k.every((a) => x.includes(a)))
-  const oneNf = oneNfProblems(columns, rows)
+  // Without rows (a table on paper), 1NF is judged by the column names alone.
+  const oneNf = oneNfProblems(columns, rows ?? [])
   const violations: Violation[] = []
   const notes: string[] = []
   for (const f of exact) {
@@ -78,7 +80,9 @@ export function diagnose(columns: string[], rows: Cell[][], fds: Fd[], declaredK
       violations.push({ form: 'BCNF', fd: f, explanation: `${list(f.lhs)} determines ${f.rhs} but is not a key: a determinant that is not a candidate key.` })
     }
   }
-  if (!violations.length && !oneNf.length) {
+  if (!violations.length && !oneNf.length && rows === null) {
+    notes.push('4NF and 5NF not checked: multivalued and join dependencies are found in rows, and a table on paper has none (normalize it from a database or a CSV file to check them)')
+  } else if (!violations.length && !oneNf.length && rows !== null) {
     const mvds = findMvds(columns, rows, keys)
     if (columns.length > 8) notes.push('4NF not checked: multivalued dependencies are searched on tables of at most 8 columns')
     for (const m of mvds) violations.push({ form: '4NF', mvd: m, explanation: `${list(m.lhs)} ->> ${list(m.rhs)} | ${list(m.rest)}: for each ${list(m.lhs)}, every ${list(m.rhs)} appears with every ${list(m.rest)}. They are independent facts stored as a product.` })
@@ -89,7 +93,7 @@ export function diagnose(columns: string[], rows: Cell[][], fds: Fd[], declaredK
   const order: Violation['form'][] = ['2NF', '3NF', 'BCNF', '4NF', '5NF']
   violations.sort((a, b) => order.indexOf(a.form) - order.indexOf(b.form))
   const first = order.find((f) => violations.some((v) => v.form === f))
-  const normalForm: NormalForm = oneNf.length ? 'not 1NF' : first ? (['1NF', '2NF', '3NF', 'BCNF', '4NF'] as const)[order.indexOf(first)] : columns.length === 3 || columns.length <= 8 ? '5NF' : '4NF'
-  if (rows.length < 10) notes.push(`Only ${rows.length} rows: some dependencies may be accidents of this data; accept or reject each`)
+  const normalForm: NormalForm = oneNf.length ? 'not 1NF' : first ? (['1NF', '2NF', '3NF', 'BCNF', '4NF'] as const)[order.indexOf(first)] : rows === null ? 'BCNF' : columns.length === 3 || columns.length <= 8 ? '5NF' : '4NF'
+  if (rows !== null && rows.length < 10) notes.push(`Only ${rows.length} rows: some dependencies may be accidents of this data; accept or reject each`)
   return { normalForm, keys, keySource: declaredKey && declaredKey.length ? 'declared' : 'discovered', oneNf, violations, notes }
 }

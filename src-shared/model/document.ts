@@ -75,6 +75,8 @@ export const modelTableSchema = z.object({
    * fills it from the source's distinct rows before the source loses the moved columns.
    */
   copyFrom: z.object({ table: z.string(), columns: z.record(z.string(), z.string()) }).optional(),
+  /** Functional dependencies declared by hand (X -> A, by column name), which the normalizer works from. */
+  dependencies: z.array(z.object({ lhs: z.array(z.string()), rhs: z.string() })).optional(),
 })
 export type ModelTable = z.infer<typeof modelTableSchema>
 

@@ -149,7 +149,7 @@ export function moveTables(doc: ModelDocument, positions: Record<string, { x: nu
   return mapTables(doc, (t) => (positions[t.id] ? { ...t, position: positions[t.id] } : t))
 }
 
-export function updateTable(doc: ModelDocument, id: string, patch: Partial<Pick<ModelTable, 'uniques' | 'checks' | 'indexes' | 'comment' | 'color' | 'association' | 'schema' | 'primaryKeyName'>>): ModelDocument {
+export function updateTable(doc: ModelDocument, id: string, patch: Partial<Pick<ModelTable, 'uniques' | 'checks' | 'indexes' | 'comment' | 'color' | 'association' | 'schema' | 'primaryKeyName' | 'dependencies'>>): ModelDocument {
   return updateTableById(doc, id, (t) => ({ ...t, ...patch }))
 }
 
@@ -175,6 +175,7 @@ export function updateColumn(doc: ModelDocument, tableId: string, columnId: stri
       foreignKeys: x.foreignKeys.map((f) => ({ ...f, columns: renameIn(f.columns, from, to) })),
       uniques: x.uniques.map((u) => ({ ...u, columns: renameIn(u.columns, from, to) })),
       indexes: x.indexes.map((i) => ({ ...i, columns: renameIn(i.columns, from, to) })),
+      ...(x.dependencies ? { dependencies: x.dependencies.map((f) => ({ lhs: renameIn(f.lhs, from, to), rhs: f.rhs === from ? to : f.rhs })) } : {}),
     }))
     next = mapTables(next, (x) =>
       x.foreignKeys.some((f) => f.refTable === t.name && sameSchema(f.refSchema, t.schema))
@@ -216,6 +217,7 @@ export function deleteColumn(doc: ModelDocument, tableId: string, columnId: stri
       foreignKeys: x.foreignKeys.filter((f) => !f.columns.includes(name)),
       uniques: x.uniques.filter((u) => !u.columns.includes(name)),
       indexes: x.indexes.filter((i) => !i.columns.includes(name)),
+      ...(x.dependencies ? { dependencies: x.dependencies.filter((f) => f.rhs !== name && !f.lhs.includes(name)) } : {}),
     }
   })
   next = mapTables(next, (x) =>
