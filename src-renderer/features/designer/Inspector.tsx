@@ -1,3 +1,4 @@
+import { DependenciesDialog } from './DependenciesDialog'
 import { useState } from 'react'
 import { NEUTRAL_TYPES, REFERENTIAL_ACTIONS, type NeutralType, type ReferentialAction } from '../../../src-shared/schema'
 import { LOAD_STRATEGIES } from '../../../src-shared/orm'
@@ -69,6 +70,7 @@ function TableEditor({ tabId, table: t, doc, problems }: { tabId: string; table:
   const [ixCols, setIxCols] = useState('')
   const [check, setCheck] = useState('')
   const [split, setSplit] = useState<{ key: string[]; move: string[]; cls: string } | null>(null)
+  const [normalizing, setNormalizing] = useState(false)
   const upd = (c: ModelColumn, p: Partial<ModelColumn>, key: string) => edit(tabId, (d) => updateColumn(d, t.id, c.id, p), `${c.id}:${key}`)
   return (
     <div className="dz-inspector" data-testid="dz-inspector">
@@ -287,11 +289,17 @@ function TableEditor({ tabId, table: t, doc, problems }: { tabId: string; table:
         <h5>Split</h5>
         <span className="spacer" />
         {!split && (
-          <button className="btn small ghost" onClick={() => setSplit({ key: [], move: [], cls: '' })} title="Move columns that depend on a key to a table of their own; the migration copies their rows" data-testid="dz-split">
-            Split table…
-          </button>
+          <>
+            <button className="btn small ghost" onClick={() => setNormalizing(true)} title="Declare which columns determine which, read the normal form, and let Schemist split the table to 3NF or BCNF" data-testid="dz-normalize">
+              <Icon name="sparkle" size={12} /> Normalize…
+            </button>
+            <button className="btn small ghost" onClick={() => setSplit({ key: [], move: [], cls: '' })} title="Move columns that depend on a key to a table of their own; the migration copies their rows" data-testid="dz-split">
+              Split table…
+            </button>
+          </>
         )}
       </div>
+      {normalizing && <DependenciesDialog tabId={tabId} tableId={t.id} onClose={() => setNormalizing(false)} />}
       {split && (
         <div className="dz-col-more" data-testid="dz-split-form">
           <p className="muted small">Tick the key the moved columns depend on (it stays here as a foreign key) and the columns to move. Applying copies their distinct rows into the new table.</p>

@@ -8,6 +8,8 @@ import { Icon } from '../../ui/icons'
 import { refreshSchema } from '../connections/actions'
 import { openDataTab, openDesignerTab, openNormalizeTab, openStructureTab } from '../tabs/actions'
 import { fdText, ProposalPanel } from './ProposalPanel'
+import { DiagnosisSummary } from './DiagnosisSummary'
+import { parseFdText } from './fd-text'
 
 const fdId = (f: FdSpec) => `${[...f.lhs].sort().join(',')}->${f.rhs}`
 
@@ -18,8 +20,6 @@ const TARGETS: { id: NormalizeTarget; label: string; hint: string }[] = [
   { id: '4nf', label: '4NF', hint: 'independent facts' },
   { id: '5nf', label: '5NF', hint: 'join dependency' },
 ]
-
-const FORMS = ['1NF', '2NF', '3NF', 'BCNF', '4NF', '5NF'] as const
 
 /** The form a diagnosis suggests going to next. */
 function nextTarget(a: Analysis): NormalizeTarget {
@@ -119,14 +119,9 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
   }
 
   function addCustom() {
-    const m = /^(.*)->(.*)$/.exec(customText.replace('→', '->'))
-    const cols = analysis?.columns ?? []
-    if (!m) return setError('Write a dependency as "a, b -> c"')
-    const lhs = m[1].split(',').map((x) => x.trim()).filter(Boolean)
-    const rhs = m[2].split(',').map((x) => x.trim()).filter(Boolean)
-    const unknown = [...lhs, ...rhs].filter((c) => !cols.includes(c))
-    if (unknown.length || !rhs.length) return setError(unknown.length ? `No column ${unknown.join(', ')} in ${ref.name}` : 'Name a column after ->')
-    setCustom((c) => [...c, ...rhs.map((r) => ({ lhs, rhs: r, error: 0 }))])
+    const r = parseFdText(customText, analysis?.columns ?? [], ref.name)
+    if ('error' in r) return setError(r.error)
+    setCustom((c) => [...c, ...r.fds])
     setCustomText('')
     setError(null)
   }
@@ -193,41 +188,7 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
             <h3>
               Diagnosis <span className="muted small">under the {chosen().length} accepted dependencies</span>
             </h3>
-            <ol className="nf-steps" data-testid="normalize-steps" aria-label="Normal forms, in order">
-              {FORMS.map((f, i) => {
-                const reached = FORMS.indexOf(d.normalForm as (typeof FORMS)[number]) >= i
-                const next = !reached && (i === 0 || FORMS.indexOf(d.normalForm as (typeof FORMS)[number]) === i - 1)
-                return (
-                  <li key={f} className={reached ? 'reached' : next ? 'next' : ''} title={reached ? `In ${f}` : next ? `Next: ${f}. The proposal below gets there.` : `Not yet ${f}`}>
-                    {reached ? '✓ ' : ''}
-                    {f}
-                  </li>
-                )
-              })}
-            </ol>
-            <div className="nf-verdict" data-testid="normalize-form">
-              <span className={`nf-badge nf-${d.normalForm.replace(/\W/g, '')}`}>{d.normalForm}</span>
-              <span className="muted">
-                key ({d.keySource}): {d.keys.map((k) => `(${k.join(', ')})`).join(', ') || 'none'}
-              </span>
-            </div>
-            <ul className="nf-violations" data-testid="normalize-violations">
-              {d.oneNf.map((p, i) => (
-                <li key={`1nf${i}`}>
-                  <b>1NF</b> {p.explanation}
-                </li>
-              ))}
-              {d.violations.map((v, i) => (
-                <li key={i}>
-                  <b>{v.form}</b> {v.explanation}
-                </li>
-              ))}
-              {d.notes.map((n, i) => (
-                <li key={`n${i}`} className="muted">
-                  {n}
-                </li>
-              ))}
-            </ul>
+            <DiagnosisSummary d={d} />
           </section>
 
           <section className="struct-section">
