@@ -6,7 +6,7 @@ import type { Driver } from '../db/driver'
 import { loadSample } from '../sample/load-sample'
 import { ENGINES } from '../test-support/databases'
 import { analyzeTable, applySplit, diagnoseWith, proposeSplit } from './normalize-service'
-import { fdErrorOnTable, isKeyOnTable } from './verify'
+import { fdErrorOnTable, isKeyOnTable, mvdHoldsOnTable } from './verify'
 
 // A table whose name and columns need quoting, with a transitive dependency: dept id -> dept "city".
 const NAME = 'staff "list" 2024'
@@ -68,6 +68,33 @@ describe.each(ENGINES)('the normalization service on $name', ({ open }) => {
     // The database's own measure of the planted accident: one row of 2,000 breaks code -> dept.
     expect(await fdErrorOnTable(d, 'big', ['code'], 'dept', 2000)).toBeCloseTo(1 / 2000)
     expect(await isKeyOnTable(d, 'big', ['code'], 2000)).toBe(false)
+  })
+
+  it('a multivalued dependency is checked on the whole table by grouping, NULLs grouped together', async () => {
+    await d.query(`CREATE TABLE ctr (course text, teacher text, room text)`)
+    // Every teacher of a course with every room of it, one course with a NULL room: course ->> teacher | room.
+    const product = [['db', 'Ivanov', 'A1'], ['db', 'Ivanov', 'B2'], ['db', 'Petrov', 'A1'], ['db', 'Petrov', 'B2'], ['os', 'Sidorov', null], ['os', 'Orlov', null], [null, 'Kim', 'C3']]
+    await d.query(`INSERT INTO ctr VALUES ${product.map((r) => `(${r.map((v) => (v === null ? 'NULL' : `'${v}'`)).join(', ')})`).join(', ')}`)
+    expect(await mvdHoldsOnTable(d, 'ctr', ['course'], ['teacher'], ['room'])).toBe(true)
+    expect(await mvdHoldsOnTable(d, 'ctr', [], ['course', 'teacher'], ['room'])).toBe(false)
+    // One combination missing breaks it.
+    await d.query(`DELETE FROM ctr WHERE teacher = 'Petrov' AND room = 'B2'`)
+    expect(await mvdHoldsOnTable(d, 'ctr', ['course'], ['teacher'], ['room'])).toBe(false)
+  })
+
+  it('on a sampled table the diagnosis says a multivalued dependency was checked on all rows', async () => {
+    await d.query(`CREATE TABLE lessons (course text, teacher text, room text, PRIMARY KEY (course, teacher, room))`)
+    const values: string[] = []
+    // Each course has two teachers and two rooms, shared with the next course, so no teacher or room determines the course.
+    for (let c = 0; c < 3; c++) for (const t of [c, (c + 1) % 3]) for (const r of [c, (c + 1) % 3]) values.push(`('course ${c}', 'teacher ${t}', 'room ${r}')`)
+    await d.query(`INSERT INTO lessons VALUES ${values.join(', ')}`)
+    // Sampled (more than 10 rows), with a sample as big as the table, so the sample shows the dependency.
+    const a = await analyzeTable(d, { schema: null, name: 'lessons' }, { nullsEqual: true, maxError: 0, sampleAbove: 10, sampleRows: 100 })
+    expect(a.sample).toMatchObject({ of: 12 })
+    expect(a.diagnosis.normalForm).toBe('BCNF')
+    expect(a.diagnosis.violations[0].form).toBe('4NF')
+    expect(a.diagnosis.notes.join('\n')).toMatch(/course ->> (teacher|room) checked on all 12 rows by the database: it holds/)
+    expect(a.diagnosis.notes.join('\n')).toMatch(/searched in the sample/)
   })
 
   it('a CSV file as the source: discovered, diagnosed and split on paper; a ragged line is named', async () => {

@@ -9,7 +9,7 @@ import { applyProposal, type ApplyResult } from './apply'
 import { decomposeBcnf, decomposeMultivalued, finalizeNames, plausibleFds, synthesize3nf, type Proposal } from './decompose'
 import { diagnose, discover, type Diagnosis } from './diagnose'
 import { proposalSql } from './proposal-sql'
-import { fdErrorOnTable, isKeyOnTable } from './verify'
+import { fdErrorOnTable, isKeyOnTable, mvdHoldsOnTable } from './verify'
 import { CancelToken, discoverOffThread } from './discover-thread'
 import { applyFirstNormalForm, firstNormalFormSql, splitFirstNormalForm } from './first-normal-form'
 
@@ -158,7 +158,7 @@ export async function analyzeLoaded(d: Driver, t: LoadedTable, options: AnalyzeO
     }
   }
   const suggested = plausibleFds(fds, t.rows.length, t.columns, t.key)
-  const diagnosis = diagnose(t.columns, t.rows, fds, t.key)
+  const diagnosis = await checkSampledDiagnosis(d, t, diagnose(t.columns, t.rows, fds, t.key))
   return {
     columns: t.columns,
     rowCount: t.sampledFrom ?? t.rows.length,
@@ -171,6 +171,32 @@ export async function analyzeLoaded(d: Driver, t: LoadedTable, options: AnalyzeO
   }
 }
 
+/**
+ * On a sampled table, the multivalued dependencies the diagnosis found in the sample are checked on
+ * every row by the database: one that fails is dropped (and the normal form follows), and the notes
+ * say which were verified, and that the search itself only saw the sample.
+ */
+async function checkSampledDiagnosis(d: Driver, t: LoadedTable, diagnosis: Diagnosis): Promise<Diagnosis> {
+  if (t.sampledFrom === null) return diagnosis
+  const all = t.sampledFrom.toLocaleString('en')
+  const notes = [...diagnosis.notes]
+  const text = (m: NonNullable<Diagnosis['violations'][number]['mvd']>) => `${m.lhs.join(', ') || '∅'} ->> ${m.rhs.join(', ')}`
+  const violations: Diagnosis['violations'] = []
+  for (const v of diagnosis.violations) {
+    if (!v.mvd) {
+      if (v.form === '5NF') notes.push(`The join dependency was found in the sample of ${t.rows.length.toLocaleString('en')} rows; Apply checks the join on all ${all} rows before it commits`)
+      violations.push(v)
+    } else if (await mvdHoldsOnTable(d, t.from, v.mvd.lhs, v.mvd.rhs, v.mvd.rest)) {
+      notes.push(`${text(v.mvd)} checked on all ${all} rows by the database: it holds`)
+      violations.push(v)
+    } else notes.push(`${text(v.mvd)} held in the sample but not on all ${all} rows: dropped`)
+  }
+  const searched = diagnosis.normalForm !== 'not 1NF' && !diagnosis.violations.some((v) => ['2NF', '3NF', 'BCNF'].includes(v.form))
+  if (searched) notes.push(`Multivalued dependencies were searched in the sample of ${t.rows.length.toLocaleString('en')} rows: a random sample seldom holds every combination, so the whole table may have one the sample does not show`)
+  const droppedAll = diagnosis.violations.some((v) => v.mvd) && !violations.some((v) => v.mvd)
+  return { ...diagnosis, violations, notes, normalForm: droppedAll && !violations.length ? '4NF' : diagnosis.normalForm }
+}
+
 function checkColumns(t: LoadedTable, fds: FdSpec[]) {
   for (const f of fds) for (const c of [...f.lhs, f.rhs]) if (!t.columns.includes(c)) throw new AppError('BAD_REQUEST', `No column ${c} in ${t.name}`)
 }
@@ -179,7 +205,7 @@ function checkColumns(t: LoadedTable, fds: FdSpec[]) {
 export async function diagnoseWith(d: Driver, ref: { schema: string | null; name: string }, fds: FdSpec[], csv?: string): Promise<Diagnosis> {
   const t = await loadSource(d, ref, csv)
   checkColumns(t, fds)
-  return diagnose(t.columns, t.rows, fds, t.key)
+  return checkSampledDiagnosis(d, t, diagnose(t.columns, t.rows, fds, t.key))
 }
 
 function build(t: LoadedTable, target: NormalizeTarget, fds: FdSpec[], keepView: boolean): Proposal {
