@@ -222,8 +222,8 @@ export const contract = {
     output: z.object({ code: z.string() }),
   }),
   'model.import': method({
-    doc: 'Read SQLAlchemy declarative models (Python parsed, never run) CREATE TABLE statements (parsed by SQLite) or DBML into a model, from a file or text.',
-    input: z.object({ format: z.enum(['sqlalchemy', 'sql', 'dbml']), path: z.string().optional(), text: z.string().optional() }),
+    doc: 'Read SQLAlchemy declarative models (Python parsed, never run), CREATE TABLE statements (parsed by SQLite, or by PostgreSQL in a scratch database on the playground server: `auto` tries SQLite first) or DBML into a model, from a file or text.',
+    input: z.object({ format: z.enum(['sqlalchemy', 'sql', 'dbml']), path: z.string().optional(), text: z.string().optional(), sqlDialect: z.enum(['auto', 'sqlite', 'postgres']).default('auto') }),
     output: z.object({ doc: modelDocumentSchema, warnings: z.array(z.string()) }),
   }),
   'model.open': method({ doc: 'Read a model file.', input: z.object({ path: z.string().min(1) }), output: z.object({ path: z.string(), doc: modelDocumentSchema }) }),

@@ -150,7 +150,14 @@ export function createHandlers(s: Services): Handlers {
     'model.migrate': async ({ handle, doc }) => applyMigration(s.connections.driver(handle), doc),
     'model.diffModels': async ({ from, to, engine }) => planMigration(from, to, dialectFor(engine)),
     'model.export': async ({ doc, format }) => ({ code: EXPORTERS[format](doc) }),
-    'model.import': async ({ format, path, text }) => importModel(format, { path, text }),
+    'model.import': async ({ format, path, text, sqlDialect }) => {
+      // PostgreSQL's parser is the playground server's, started if it is not running.
+      const server = async () => {
+        await s.playground.start()
+        return s.playground.config()
+      }
+      return importModel(format, { path, text, parser: sqlDialect === 'sqlite' ? { engine: 'sqlite' } : { engine: sqlDialect, server } })
+    },
     'model.open': async ({ path }) => s.models.open(path),
     'model.save': async ({ path, doc }) => s.models.save(path, doc),
     'model.recent': async () => s.models.recent(),

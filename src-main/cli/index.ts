@@ -55,8 +55,9 @@ Commands:
                               The DDL that creates a designer model (problems on stderr)
   export sqlalchemy|typescript|dbml|svg <model.json>
                               SQLAlchemy 2.0 declarative models, TypeScript types, or the diagram
-  import sqlalchemy|sql|dbml <file> [--out model.json]
-                              Read SQLAlchemy models, CREATE TABLE statements or DBML
+  import sqlalchemy|sql|dbml <file> [--out model.json] [--connection postgres://…]
+                              Read SQLAlchemy models, CREATE TABLE statements or DBML; SQL
+                              SQLite cannot read goes to PostgreSQL on the --connection server
   reverse <connection> [--out model.json]
                               Reverse engineer a database into a model document
   diff <model.json> <connection | other.json> [--apply] [--dialect sqlite|postgres]

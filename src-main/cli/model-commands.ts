@@ -10,6 +10,7 @@ import { planMigration } from '../model/migrate'
 import { schemaToModel } from '../model/reverse'
 import { EXPORTERS, importModel, type ExportFormat, type ImportFormat } from '../model/formats'
 import { readModelFile } from '../model/model-files'
+import type { SqlParser } from '../model/sql-import'
 import { parseConnectionArg } from './connection-arg'
 
 type Flags = Map<string, string | true>
@@ -93,8 +94,16 @@ function formatPlan(plan: { summary: string[]; warnings: string[]; script: strin
 
 /** `schemist import sqlalchemy <file.py> [--out model.json]` */
 export async function importCommand(format: string | undefined, path: string | undefined, flags: Flags, out: (s: string) => void): Promise<void> {
-  if (!['sqlalchemy', 'sql', 'dbml'].includes(format ?? '') || !path) throw new AppError('BAD_REQUEST', 'import sqlalchemy|sql|dbml <file> [--out model.json]')
-  const { doc, warnings } = await importModel(format as ImportFormat, { path })
+  if (!['sqlalchemy', 'sql', 'dbml'].includes(format ?? '') || !path) throw new AppError('BAD_REQUEST', 'import sqlalchemy|sql|dbml <file> [--out model.json] [--connection postgres://… for SQL only PostgreSQL reads]')
+  // SQL that SQLite cannot read goes to PostgreSQL, in a scratch database on the server --connection names.
+  const connection = flags.get('connection')
+  let parser: SqlParser | undefined
+  if (typeof connection === 'string') {
+    const server = parseConnectionArg(connection)
+    if (server.engine !== 'postgres') throw new AppError('BAD_REQUEST', '--connection for import sql names a PostgreSQL server (postgres://…), whose parser reads what SQLite cannot')
+    parser = { engine: 'auto', server: async () => server }
+  }
+  const { doc, warnings } = await importModel(format as ImportFormat, { path, parser })
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`)
   await emitModel(doc, flags, out)
 }

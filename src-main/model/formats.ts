@@ -6,7 +6,7 @@ import { importSqlalchemy } from './sqlalchemy-import'
 import { exportTypescript } from './typescript-export'
 import { exportDbml } from './dbml-export'
 import { importDbml } from './dbml-import'
-import { importSqlDdl } from './sql-import'
+import { importSqlDdl, type SqlParser } from './sql-import'
 import { readTextFile } from './model-files'
 
 /** Every way a model leaves as text, in one place for the bridge and the CLI. */
@@ -21,9 +21,10 @@ export type ExportFormat = keyof typeof EXPORTERS
 export type ImportFormat = 'sqlalchemy' | 'sql' | 'dbml'
 
 /** Read a model from a file (or its text) in one of the formats the designer imports. */
-export async function importModel(format: ImportFormat, o: { path?: string; text?: string }): Promise<{ doc: ModelDocument; warnings: string[] }> {
+export async function importModel(format: ImportFormat, o: { path?: string; text?: string; parser?: SqlParser }): Promise<{ doc: ModelDocument; warnings: string[] }> {
   const source = o.text ?? (await readTextFile(o.path))
   const name = o.path ? basename(o.path).replace(/\.(py|sql|dbml)$/i, '') : 'Imported model'
   if (format === 'sqlalchemy') return importSqlalchemy(source, name)
-  return { doc: format === 'sql' ? await importSqlDdl(source, name) : importDbml(source, name), warnings: [] }
+  if (format === 'sql') return importSqlDdl(source, name, o.parser)
+  return { doc: importDbml(source, name), warnings: [] }
 }

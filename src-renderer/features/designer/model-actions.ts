@@ -68,13 +68,18 @@ export async function compareWithFile(tabId: string): Promise<{ plan: MethodOutp
 export async function importFile(tabId: string) {
   const path = await askPath({ title: 'Import a schema', hint: 'SQLAlchemy models (.py), CREATE TABLE statements (.sql) or DBML (.dbml): a path on the machine Schemist runs on.', initial: '', expect: ['.py', '.sql', '.dbml'], ok: 'Import' })
   if (!path) return
+  const format = /\.py$/i.test(path) ? 'sqlalchemy' : /\.dbml$/i.test(path) ? 'dbml' : 'sql'
+  // SQL that SQLite cannot read goes to PostgreSQL on the playground server, which may need starting.
+  const slow = format === 'sql' ? setTimeout(() => toast('info', 'SQLite could not read it all: reading the SQL with PostgreSQL on the playground server (starting it if needed)…'), 1200) : undefined
   try {
-    const r = await call('model.import', { format: /\.py$/i.test(path) ? 'sqlalchemy' : /\.dbml$/i.test(path) ? 'dbml' : 'sql', path })
+    const r = await call('model.import', { format, path })
     if (designer(tabId).doc.tables.length && !confirm(`Replace this model with the ${r.doc.tables.length} tables read from the file? (Undo brings the model back.)`)) return
     replaceDoc(tabId, r.doc)
-    toast(r.warnings.length ? 'info' : 'success', `Read ${r.doc.tables.length} tables${r.warnings.length ? `; ${r.warnings.length} thing(s) left out: ${r.warnings.join(' ')}` : ''}`)
+    toast(r.warnings.length ? 'info' : 'success', `Read ${r.doc.tables.length} tables${r.warnings.length ? `. ${r.warnings.join(' ')}` : ''}`)
   } catch (e) {
     toast('error', errorMessage(e))
+  } finally {
+    clearTimeout(slow)
   }
 }
 
