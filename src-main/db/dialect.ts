@@ -8,6 +8,8 @@ import type { Cell } from '../../src-shared/values'
 export interface Dialect {
   readonly name: Engine
   readonly capabilities: DialectCapabilities
+  /** The schema an unqualified name lands in (public), or null where there are no schemas to move between. */
+  readonly defaultSchema: string | null
   /** Quote an identifier. The only place identifiers are escaped for this engine. */
   quoteIdent(name: string): string
   /** Quote a possibly schema-qualified table name. */

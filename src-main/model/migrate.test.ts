@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { emptyModel, type ModelDocument } from '../../src-shared/model/document'
-import { addColumn, addTable, connect, deleteColumn, renameTable, splitTable, tableById, updateColumn } from '../../src-shared/model/edit'
+import { addColumn, addTable, connect, deleteColumn, markSynced, renameTable, setTableSchema, splitTable, tableById, updateColumn } from '../../src-shared/model/edit'
 import type { Driver } from '../db/driver'
 import { ENGINES } from '../test-support/databases'
 import { applyModel } from './apply-model'
@@ -204,6 +204,41 @@ describe.each(ENGINES)('migrations on $name keep the rows', ({ open }) => {
         [3, 'Cid', 20, 'R&D'],
         [4, 'Dee', null, null],
       ])
+    } finally {
+      await d.close()
+    }
+  })
+})
+
+describe.each(ENGINES)('moving a table to another schema on $name', ({ name, open }) => {
+  it(name === 'postgres' ? 'moves it with its rows (SET SCHEMA), renamed too, and foreign keys still hold' : 'has no schemas to move to, and says so', async () => {
+    const d = await open()
+    try {
+      let doc = await start(d)
+      const authors = col(doc, 'authors', 'name').t
+      doc = setTableSchema(doc, authors, 'archive')
+      doc = renameTable(doc, authors, 'writers')
+      // Foreign keys that point at the table follow it.
+      expect(doc.tables.find((t) => t.name === 'books')!.foreignKeys.map((f) => [f.refSchema, f.refTable])).toEqual([['archive', 'writers']])
+      if (name !== 'postgres') {
+        const plan = await planAgainstDatabase(d, doc)
+        expect(plan.warnings.join(' ')).toMatch(/schema archive, which sqlite does not have/)
+        return
+      }
+      const r = await migrate(d, doc)
+      expect(r.summary).toEqual(['move table authors from schema public to archive', 'rename table authors → writers'])
+      expect(await rows(d, 'SELECT name FROM archive.writers ORDER BY id')).toEqual([['Tolstoy'], ['Chekhov']])
+      expect(await rows(d, 'SELECT b.title, w.name FROM books b JOIN archive.writers w ON w.id = b.author_id ORDER BY b.id')).toEqual([
+        ['War and Peace', 'Tolstoy'],
+        ['Anna Karenina', 'Tolstoy'],
+        ['The Seagull', 'Chekhov'],
+      ])
+      await expect(d.query('INSERT INTO books (title, author_id) VALUES ($1, 99)', ['Nobody\'s'])).rejects.toMatchObject({ code: 'CONSTRAINT_VIOLATION' })
+      // And back to the default schema.
+      // As the designer does after a migration: every table is now where and as the model says.
+      doc = setTableSchema(markSynced(doc), authors, null)
+      expect((await migrate(d, doc)).summary).toEqual(['move table writers from schema archive to public'])
+      expect(await rows(d, 'SELECT name FROM public.writers ORDER BY id')).toEqual([['Tolstoy'], ['Chekhov']])
     } finally {
       await d.close()
     }

@@ -53,7 +53,13 @@ function matchBy<F extends { id: string; name: string }, T extends { id: string;
     }
   }
   for (const t of to) claim(t, byId.get(t.id))
-  for (const t of to) if (t.was != null) claim(t, byName.get(key({ name: t.was })))
+  // By the name it had: in its own schema first, else the one thing of that name in any schema (it moved).
+  for (const t of to) {
+    if (t.was == null) continue
+    const here = byName.get(key({ ...t, name: t.was }))
+    const anywhere = from.filter((f) => f.name === t.was && !claimed.has(f.id))
+    claim(t, here ?? (anywhere.length === 1 ? anywhere[0] : undefined))
+  }
   for (const t of to) claim(t, byName.get(key(t)))
   return out
 }
@@ -94,11 +100,26 @@ export function planMigration(from: ModelDocument, to: ModelDocument, d: Dialect
   const matchedFrom = new Set([...tableMatch.values()].map((f) => f.id))
   const dropped = from.tables.filter((f) => !matchedFrom.has(f.id))
 
-  // 1. Table renames first, so every later statement uses the new names.
+  // 1. Tables move to their new schema, then are renamed, so every later statement uses the new names.
+  const schemaOf = (x: { schema: string | null }) => x.schema ?? d.defaultSchema ?? 'main'
+  const madeSchemas = new Set<string>()
+  for (const t of to.tables) {
+    const f = tableMatch.get(t.id)
+    if (!f || schemaOf(f) === schemaOf(t)) continue
+    if (!d.capabilities.schemas) {
+      warnings.push(`${t.name} is placed in schema ${t.schema}, which ${d.name} does not have: it stays where it is`)
+      continue
+    }
+    const target = schemaOf(t)
+    if (!madeSchemas.has(target)) step(`CREATE SCHEMA IF NOT EXISTS ${q(target)}`, `schema ${target}`)
+    madeSchemas.add(target)
+    step(`ALTER TABLE ${qt(f)} SET SCHEMA ${q(target)}`, `move table ${f.name} to schema ${target}`)
+    summary.push(`move table ${f.name} from schema ${schemaOf(f)} to ${target}`)
+  }
   for (const t of to.tables) {
     const f = tableMatch.get(t.id)
     if (f && f.name !== t.name) {
-      step(`ALTER TABLE ${qt(f)} RENAME TO ${q(t.name)}`, `rename table ${f.name} to ${t.name}`)
+      step(`ALTER TABLE ${d.qualify(d.capabilities.schemas ? t.schema : f.schema, f.name)} RENAME TO ${q(t.name)}`, `rename table ${f.name} to ${t.name}`)
       summary.push(`rename table ${f.name} → ${t.name}`)
     }
   }

@@ -110,6 +110,19 @@ export function renameTable(doc: ModelDocument, id: string, name: string): Model
   return retargetReferences(next, t.schema, t.name, name)
 }
 
+/** Move a table to another schema (null: the default one); foreign keys elsewhere follow it. */
+export function setTableSchema(doc: ModelDocument, id: string, schema: string | null): ModelDocument {
+  const t = tableById(doc, id)
+  const to = schema?.trim() ? schema.trim() : null
+  if (sameSchema(t.schema, to)) return doc
+  const next = updateTableById(doc, id, (x) => ({ ...x, schema: to }))
+  return mapTables(next, (x) =>
+    x.foreignKeys.some((f) => f.refTable === t.name && sameSchema(f.refSchema, t.schema))
+      ? { ...x, foreignKeys: x.foreignKeys.map((f) => (f.refTable === t.name && sameSchema(f.refSchema, t.schema) ? { ...f, refSchema: to } : f)) }
+      : x,
+  )
+}
+
 /** Rename the mapped class; the table name follows unless it was set by hand. */
 export function renameClass(doc: ModelDocument, id: string, cls: string): ModelDocument {
   const t = tableById(doc, id)

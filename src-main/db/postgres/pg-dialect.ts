@@ -40,6 +40,7 @@ const pgQualify = (schema: string | null, name: string) => (schema && schema !==
 
 export const postgresDialect: Dialect = {
   name: 'postgres',
+  defaultSchema: 'public',
   capabilities: { returning: true, transactionalDdl: true, schemas: true, alterColumn: true, lastInsertId: false, errorAbortsTransaction: true, rowidKeys: false, forwardReferences: false },
   quoteIdent: pgIdent,
   qualify: pgQualify,

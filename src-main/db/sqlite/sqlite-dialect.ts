@@ -26,6 +26,7 @@ const TYPE_SQL: Record<string, string> = {
 
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
+  defaultSchema: null,
   capabilities: { returning: true, transactionalDdl: true, schemas: false, alterColumn: false, lastInsertId: true, errorAbortsTransaction: false, rowidKeys: true, forwardReferences: true },
   quoteIdent: (name) => `"${name.replaceAll('"', '""')}"`,
   qualify(schema, name) {

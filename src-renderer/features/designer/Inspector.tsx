@@ -13,6 +13,7 @@ import {
   moveColumn,
   renameClass,
   renameTable,
+  setTableSchema,
   setNaming,
   setPrimaryKey,
   splitTable,
@@ -22,7 +23,7 @@ import {
 } from '../../../src-shared/model/edit'
 import type { ModelProblem } from '../../../src-shared/model/validate'
 import { Icon } from '../../ui/icons'
-import { edit, select } from './designer-store'
+import { edit, select, useDesigners } from './designer-store'
 
 const CASCADES = ['save-update', 'merge', 'expunge', 'delete', 'delete-orphan', 'refresh-expire', 'all']
 const NAMING_LABEL: Record<TableNaming, string> = { snake_plural: 'snake_case plural (UserProfile → user_profiles)', class: "the notes' Base: class name lower-cased (UserProfile → userprofile)", manual: 'typed by hand' }
@@ -71,6 +72,7 @@ function TableEditor({ tabId, table: t, doc, problems }: { tabId: string; table:
   const [check, setCheck] = useState('')
   const [split, setSplit] = useState<{ key: string[]; move: string[]; cls: string } | null>(null)
   const [normalizing, setNormalizing] = useState(false)
+  const engine = useDesigners((s) => s[tabId]?.engine)
   const upd = (c: ModelColumn, p: Partial<ModelColumn>, key: string) => edit(tabId, (d) => updateColumn(d, t.id, c.id, p), `${c.id}:${key}`)
   return (
     <div className="dz-inspector" data-testid="dz-inspector">
@@ -97,6 +99,17 @@ function TableEditor({ tabId, table: t, doc, problems }: { tabId: string; table:
           <span>Table name{t.nameLocked ? ' (set by hand)' : ''}</span>
           <input value={t.name} onChange={(e) => edit(tabId, (d) => renameTable(d, t.id, e.target.value), `${t.id}:name`)} data-testid="dz-table-name" />
         </label>
+        {(engine === 'postgres' || t.schema) && (
+          <label className="field" title="The PostgreSQL schema the table lives in; applying the model moves it there (ALTER TABLE … SET SCHEMA), rows and all">
+            <span>Schema</span>
+            <input value={t.schema ?? ''} placeholder="public" list={`dz-schemas-${tabId}`} onChange={(e) => edit(tabId, (d) => setTableSchema(d, t.id, e.target.value), `${t.id}:schema`)} data-testid="dz-table-schema" />
+            <datalist id={`dz-schemas-${tabId}`}>
+              {[...new Set(doc.tables.map((x) => x.schema).filter((x): x is string => !!x))].map((x) => (
+                <option key={x} value={x} />
+              ))}
+            </datalist>
+          </label>
+        )}
       </div>
       {problems.length > 0 && (
         <ul className="dz-problems-inline">
