@@ -229,9 +229,17 @@ test('normalizes a designer table under dependencies declared by hand: diagnosis
   await page.getByTestId('dz-panel-ddl').click()
   await expect(page.getByTestId('dz-ddl')).toContainText('CREATE TABLE "departments"')
   await expect(page.getByTestId('dz-ddl')).toContainText('REFERENCES "departments"')
-  // Undo the tidy-up, then the split: one step puts the table back as it was.
-  await page.getByTestId('dz-undo').click()
-  await expect(departments).toBeVisible()
+  // With nothing selected, the outline lists the tables in document order; move one up.
+  await page.getByTestId('dz-panel-inspector').click()
+  await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } })
+  const outline = page.getByTestId('dz-outline')
+  await expect(outline.locator('li')).toHaveText([/employees/, /departments/])
+  await outline.getByRole('button', { name: 'Move departments up' }).click()
+  await expect(outline.locator('li')).toHaveText([/departments/, /employees/])
+  await app.screenshot('50c-designer-outline')
+  // Undo the move and the tidy-up, then the split: one step puts the table back as it was.
+  for (let i = 0; i < 2; i++) await page.getByTestId('dz-undo').click()
+  await expect(outline.locator('li')).toHaveText([/employees/, /departments/])
   await page.getByTestId('dz-undo').click()
   await expect(departments).toHaveCount(0)
   await expect(page.getByTestId('dz-col-employees-city')).toBeVisible()

@@ -1,18 +1,46 @@
 /** English-ish singular of a table name, for relationship attribute names (`posts` -> `post`). */
 export function singular(name: string): string {
+  const irregular = Object.entries(IRREGULAR).find(([, many]) => endsWithWord(name, many))
+  if (irregular) return name.slice(0, name.length - irregular[1].length) + matchCase(irregular[0], name.slice(-irregular[1].length))
+  if (UNCOUNTABLE.some((w) => endsWithWord(name, w))) return name
+  const ves = F_PLURALS.find((f) => new RegExp(`${fStem(f)}ves$`, 'i').test(name))
+  if (ves) return name.slice(0, -3) + (ves.endsWith('fe') ? 'fe' : 'f')
   if (/ies$/i.test(name)) return name.slice(0, -3) + 'y'
   if (/(ss|us|is)$/i.test(name)) return name
-  if (/(x|ch|sh|ses)es$/i.test(name)) return name.slice(0, -2)
+  if (/(x|ch|sh|ss|status|campus|bus|virus|census|bonus|focus)es$/i.test(name)) return name.slice(0, -2)
   if (/s$/i.test(name)) return name.slice(0, -1)
   return name
 }
 
-/** Plural for a collection attribute (`user` -> `users`, `city` -> `cities`). */
+/** Plural for a collection attribute (`user` -> `users`, `city` -> `cities`, `shelf` -> `shelves`). */
 export function plural(name: string): string {
+  const irregular = Object.entries(IRREGULAR).find(([one]) => endsWithWord(name, one))
+  if (irregular) return name.slice(0, name.length - irregular[0].length) + matchCase(irregular[1], name.slice(-irregular[0].length))
+  if (UNCOUNTABLE.some((w) => endsWithWord(name, w))) return name
+  const f = F_PLURALS.find((w) => new RegExp(`${w}$`, 'i').test(name))
+  if (f) return name.slice(0, -(f.length - fStem(f).length)) + 'ves'
+  if (/(ss|us|x|ch|sh)$/i.test(name)) return name + 'es'
   if (/s$/i.test(name)) return name
   if (/[^aeiou]y$/i.test(name)) return name.slice(0, -1) + 'ies'
-  if (/(x|ch|sh)$/i.test(name)) return name + 'es'
   return name + 's'
+}
+
+const IRREGULAR: Record<string, string> = { person: 'people', child: 'children', man: 'men', woman: 'women', mouse: 'mice', goose: 'geese', tooth: 'teeth', foot: 'feet' }
+/** Words whose f or fe becomes ves (roof, chief, chef, cliff and staff keep their f). */
+const F_PLURALS = ['shelf', 'leaf', 'wolf', 'knife', 'life', 'wife', 'half', 'calf', 'loaf', 'thief', 'self', 'elf']
+const fStem = (w: string) => w.replace(/fe?$/, '')
+/** Words that are their own plural. */
+const UNCOUNTABLE = ['news', 'series', 'species', 'data', 'metadata', 'information', 'equipment', 'sheep', 'fish']
+
+/** The name ends with the word, standing alone or after an underscore, a space or a capital (`sales_person`, `SalesPerson`). */
+function endsWithWord(name: string, word: string): boolean {
+  if (name.length < word.length || name.slice(-word.length).toLowerCase() !== word) return false
+  const before = name.slice(0, -word.length)
+  return before === '' || /[_\s-]$/.test(before) || /^[A-Z]/.test(name.slice(-word.length))
+}
+
+function matchCase(word: string, like: string): string {
+  return /^[A-Z]/.test(like) ? word[0].toUpperCase() + word.slice(1) : word
 }
 
 /** A many-to-one attribute name from its foreign-key column (`user_id` -> `user`). */

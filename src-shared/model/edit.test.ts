@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { emptyModel, parseModelDocument, type ModelDocument } from './document'
-import { addColumn, addTable, connect, deleteColumn, deleteTables, duplicateTables, moveColumn, renameClass, renameTable, setNaming, setPrimaryKey, tableById, updateColumn } from './edit'
+import { addColumn, addTable, connect, deleteColumn, deleteTables, duplicateTables, moveColumn, moveTable, setTableSchema, renameClass, renameTable, setNaming, setPrimaryKey, tableById, updateColumn } from './edit'
 import { validateModel } from './validate'
 import { autoLayout, NODE_WIDTH, nodeHeight } from './layout'
 import { modelSvg } from './svg'
@@ -68,6 +68,24 @@ describe('designer edits', () => {
     ])
     doc = moveColumn(doc, b, r.id, 0)
     expect(tableById(doc, b).columns[0].name).toBe('isbn')
+  })
+
+  it('tables are reordered in the document, clamped to its ends; moving one to a schema retargets the keys that point at it', () => {
+    let doc = emptyModel()
+    const a = addTable(doc, { className: 'Author' })
+    const b = addTable(a.doc, { className: 'Book' })
+    const c = addTable(b.doc, { className: 'Shelf' })
+    doc = moveTable(c.doc, c.id, 0)
+    expect(doc.tables.map((t) => t.name)).toEqual(['shelves', 'authors', 'books'])
+    doc = moveTable(doc, c.id, 99)
+    expect(doc.tables.map((t) => t.name)).toEqual(['authors', 'books', 'shelves'])
+    expect(moveTable(doc, a.id, 0)).toBe(doc)
+    doc = connect(doc, { from: b.id, to: a.id, kind: 'many-to-one' }).doc
+    doc = setTableSchema(doc, a.id, ' archive ')
+    expect(tableById(doc, a.id).schema).toBe('archive')
+    expect(tableById(doc, b.id).foreignKeys[0]).toMatchObject({ refSchema: 'archive', refTable: 'authors' })
+    doc = setTableSchema(doc, a.id, '')
+    expect(tableById(doc, b.id).foreignKeys[0].refSchema).toBeNull()
   })
 
   it('one-to-many drawn from the parent puts the key on the child; one-to-one makes it unique', () => {

@@ -110,6 +110,18 @@ export function renameTable(doc: ModelDocument, id: string, name: string): Model
   return retargetReferences(next, t.schema, t.name, name)
 }
 
+/** Put a table at another place in the document's order (the order code is exported in and the outline lists). */
+export function moveTable(doc: ModelDocument, id: string, toIndex: number): ModelDocument {
+  const from = doc.tables.findIndex((t) => t.id === id)
+  if (from < 0) throw new Error('No such table')
+  const to = Math.max(0, Math.min(doc.tables.length - 1, toIndex))
+  if (to === from) return doc
+  const tables = [...doc.tables]
+  const [t] = tables.splice(from, 1)
+  tables.splice(to, 0, t)
+  return { ...doc, tables }
+}
+
 /** Move a table to another schema (null: the default one); foreign keys elsewhere follow it. */
 export function setTableSchema(doc: ModelDocument, id: string, schema: string | null): ModelDocument {
   const t = tableById(doc, id)

@@ -11,6 +11,7 @@ import {
   deleteForeignKey,
   deleteTables,
   moveColumn,
+  moveTable,
   renameClass,
   renameTable,
   setTableSchema,
@@ -60,8 +61,32 @@ function DocumentSettings({ tabId, doc }: { tabId: string; doc: ModelDocument })
         </select>
       </label>
       <p className="muted small">
-        {doc.tables.length} tables, {rels} foreign keys. Select a table to edit it; drag from a column's dot to another table's column (or from a table's header to another table) to draw a relationship.
+        {doc.tables.length} table{doc.tables.length === 1 ? '' : 's'}, {rels} foreign key{rels === 1 ? '' : 's'}. Select a table to edit it; drag from a column's dot to another table's column (or from a table's header to another table) to draw a relationship.
       </p>
+      {doc.tables.length > 0 && (
+        <>
+          <div className="dz-section-head">
+            <h5>Tables</h5>
+            <span className="muted small">in the order code is exported</span>
+          </div>
+          <ol className="dz-outline" data-testid="dz-outline">
+            {doc.tables.map((t, i) => (
+              <li key={t.id}>
+                <button className="dz-outline-name" onClick={() => select(tabId, { tables: [t.id], fk: null })} title={`Select ${t.name}`}>
+                  <Icon name="table" size={12} /> {t.schema ? `${t.schema}.` : ''}
+                  {t.name} <span className="muted small" title="columns">{t.columns.length}</span>
+                </button>
+                <button className="icon-button" title="Move up" aria-label={`Move ${t.name} up`} disabled={i === 0} onClick={() => edit(tabId, (d) => moveTable(d, t.id, i - 1))}>
+                  ↑
+                </button>
+                <button className="icon-button" title="Move down" aria-label={`Move ${t.name} down`} disabled={i === doc.tables.length - 1} onClick={() => edit(tabId, (d) => moveTable(d, t.id, i + 1))}>
+                  ↓
+                </button>
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
     </div>
   )
 }
