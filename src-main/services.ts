@@ -5,6 +5,7 @@ import type { AppInfo } from '../src-shared/contract'
 import { EventBus } from './bridge/event-bus'
 import { ConnectionManager } from './db/connection-manager'
 import { Playground } from './db/playground'
+import { clearScratch } from './model/scratch'
 import { SavedConnections } from './db/saved-connections'
 import { SecretStore, type Encryptor } from './db/secret-store'
 import { loadSample } from './sample/load-sample'
@@ -31,6 +32,7 @@ export interface ServiceOptions {
 /** Every service of the main process, built once and shared by both transports. */
 export async function createServices(o: ServiceOptions) {
   await mkdir(o.dataDir, { recursive: true })
+  await clearScratch(o.dataDir)
   const events = new EventBus()
   const secrets = new SecretStore(o.dataDir, o.encryptor)
   const saved = new SavedConnections(o.dataDir, secrets)

@@ -103,7 +103,7 @@ export const contract = {
 
   'orm.open': method({
     doc: 'Open an ORM session on its own connection to an open database; returns its mappers.',
-    input: z.object({ handle, autoflush: z.boolean().default(true), expireOnCommit: z.boolean().default(true), isolationLevel: z.string().optional() }),
+    input: z.object({ handle, autoflush: z.boolean().default(true), expireOnCommit: z.boolean().default(true), isolationLevel: z.string().optional(), model: modelDocumentSchema.optional() }),
     output: z.object({ sessionId: z.string(), mappers: z.array(mapperInfoSchema), snapshot: sessionSnapshotSchema }),
   }),
   'orm.close': method({ doc: 'Close an ORM session (rolling back what is not committed) and its connection.', input: z.object({ sessionId: z.string() }), output: z.null() }),
@@ -194,6 +194,11 @@ export const contract = {
     doc: 'The DDL that creates the model on an engine: tables in dependency order, keys that close a cycle afterwards, indexes, onupdate triggers.',
     input: z.object({ doc: modelDocumentSchema, engine: z.enum(['sqlite', 'postgres']) }),
     output: z.object({ statements: z.array(z.string()), script: z.string() }),
+  }),
+  'model.scratch': method({
+    doc: "A new scratch SQLite database with the model's tables (in the app's data folder, emptied when the app starts), to try the model's mappers in the ORM playground.",
+    input: z.object({ doc: modelDocumentSchema }),
+    output: z.object({ path: z.string() }),
   }),
   'model.apply': method({
     doc: "Create the model's tables the database lacks, in one transaction (create_all); tables that exist are skipped and listed.",

@@ -14,6 +14,7 @@ import { modelDdl } from '../model/model-ddl'
 import { applyMigration, planAgainstDatabase } from '../model/apply-migration'
 import { planMigration } from '../model/migrate'
 import { applyModel } from '../model/apply-model'
+import { createScratchDatabase } from '../model/scratch'
 import { schemaToModel } from '../model/reverse'
 import { EXPORTERS, importModel } from '../model/formats'
 import { resultSource } from '../data/result-source'
@@ -90,7 +91,7 @@ export function createHandlers(s: Services): Handlers {
       return { sql: stmts.map((x) => `${x};`).join('\n\n') }
     },
 
-    'orm.open': async ({ handle, autoflush, expireOnCommit, isolationLevel }) => s.orm.start(handle, { autoflush, expireOnCommit, isolationLevel }),
+    'orm.open': async ({ handle, autoflush, expireOnCommit, isolationLevel, model }) => s.orm.start(handle, { autoflush, expireOnCommit, isolationLevel }, model),
     'orm.close': async ({ sessionId }) => {
       await s.orm.close(sessionId)
       return null
@@ -141,6 +142,7 @@ export function createHandlers(s: Services): Handlers {
     'normalize.declared': async ({ table, fds, target }) => ({ diagnosis: diagnoseDeclared(table, fds), proposal: target ? proposeDeclared(table, fds, target) : null }),
 
     'model.ddl': async ({ doc, engine }) => modelDdl(doc, dialectFor(engine)),
+    'model.scratch': async ({ doc }) => ({ path: await createScratchDatabase(s.info.dataDir, doc) }),
     'model.apply': async ({ handle, doc }) => applyModel(s.connections.driver(handle), doc),
     'model.reverse': async ({ handle }) => {
       const d = s.connections.driver(handle)

@@ -11,6 +11,8 @@ import { FlushError } from './flush'
 import { stateOf } from './instance-state'
 import { CASCADES, parseCascade, type LoadStrategy, type Mapper } from './mapper'
 import { Registry } from './registry'
+import { registryFromModel } from './model-registry'
+import type { ModelDocument } from '../../src-shared/model/document'
 import { Session, type SessionOptions } from './session'
 import { Select, type LoaderOption } from './statements'
 import { logView, ObjectRefs, snapshotSession } from './snapshot'
@@ -52,11 +54,19 @@ export class OrmSessions {
     private readonly events: EventBus,
   ) {}
 
-  async start(handle: string, options: SessionOptions): Promise<{ sessionId: string; mappers: MapperInfo[]; snapshot: SessionSnapshot }> {
+  /**
+   * A session on its own connection to the handle's database. With a model, the mappers are the
+   * model's (its relationship names and options) and the database must hold the model's tables.
+   */
+  async start(handle: string, options: SessionOptions, model?: ModelDocument): Promise<{ sessionId: string; mappers: MapperInfo[]; snapshot: SessionSnapshot }> {
     const base = this.connections.driver(handle)
     const schema = await base.dialect.introspect(base)
+    if (model) {
+      const missing = model.tables.filter((t) => !schema.tables.some((x) => x.name === t.name && (t.schema === null || x.schema === t.schema)))
+      if (missing.length) throw new AppError('NOT_FOUND', `The database lacks ${missing.map((t) => t.name).join(', ')} of the model: apply the model to it first`)
+    }
     const driver = await openDriver(this.connections.config(handle))
-    const registry = new Registry(schema, driver.dialect)
+    const registry = model ? registryFromModel(model, driver.dialect) : new Registry(schema, driver.dialect)
     const session = new Session(driver, registry, options)
     const sessionId = randomUUID()
     const unsubscribe = session.log.onEntry((e) => this.events.emit('onSessionLog', { sessionId, entry: logView(e) }))

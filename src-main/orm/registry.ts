@@ -1,4 +1,4 @@
-import type { DatabaseSchema, Table } from '../../src-shared/schema'
+import type { DatabaseSchema, ForeignKey, Table } from '../../src-shared/schema'
 import { isAssociationTable, primaryKeyColumns, tableKey } from '../../src-shared/schema'
 import type { Dialect } from '../db/dialect'
 import { defineEntityClass } from './entity'
@@ -26,6 +26,22 @@ export interface RegistryOptions {
    * the data grid turns this on, so deleting a row does what the schema says.
    */
   passiveWhereDatabaseActs?: boolean
+  /**
+   * Relationship options declared with a foreign key (the designer's): attribute names on both
+   * sides, and the one-to-many side's cascade, passive_deletes and loading strategy.
+   */
+  foreignKeyOptions?: (table: Table, fk: ForeignKey) => DeclaredRelationship | undefined
+  /** A many-to-many association table's attribute names (by its foreign keys' order) and loading strategy. */
+  associationOptions?: (table: Table) => { names: [string, string]; lazy: LoadStrategy } | undefined
+}
+
+/** What a foreign key says about its relationship: `name` on the referencing class, `backPopulates` on the referenced one. */
+export interface DeclaredRelationship {
+  name: string | null
+  backPopulates: string | null
+  cascade: string[]
+  passiveDeletes: boolean
+  lazy: LoadStrategy
 }
 
 export { isAssociationTable }
@@ -49,7 +65,7 @@ export class Registry {
       const m = this.get(key.slice(0, dot))
       m.appDefaults.set(m.col(key.slice(dot + 1)), value)
     }
-    this.deriveRelationships(tables, options.passiveWhereDatabaseActs ?? false)
+    this.deriveRelationships(tables, options)
     for (const [key, o] of Object.entries(options.relationships ?? {})) {
       const dot = key.lastIndexOf('.')
       const rel = this.get(key.slice(0, dot)).relationships.get(key.slice(dot + 1))
@@ -77,8 +93,8 @@ export class Registry {
     return r
   }
 
-  private deriveRelationships(tables: Table[], passiveWhereDatabaseActs: boolean) {
-    const acts = (a: string) => passiveWhereDatabaseActs && a !== 'NO ACTION' && a !== 'RESTRICT'
+  private deriveRelationships(tables: Table[], options: RegistryOptions) {
+    const acts = (a: string) => !!options.passiveWhereDatabaseActs && a !== 'NO ACTION' && a !== 'RESTRICT'
     const defaults = () => ({ cascade: parseCascade('save-update, merge'), passiveDeletes: false as const, lazy: 'select' as LoadStrategy, postUpdate: false })
     for (const t of tables) {
       const child = this.mappers.get(tableKey(t))!
@@ -87,8 +103,10 @@ export class Registry {
         const ma = this.mappers.get(tableKey({ schema: a.refSchema ?? t.schema, name: a.refTable }))
         const mb = this.mappers.get(tableKey({ schema: b.refSchema ?? t.schema, name: b.refTable }))
         if (ma && mb && ma !== mb) {
-          const ra = this.add(ma, { ...defaults(), passiveDeletes: acts(a.onDelete), target: mb, direction: 'manytomany', uselist: true, ownerColumns: a.refColumns.map((c) => ma.col(c)), targetColumns: b.refColumns.map((c) => mb.col(c)), secondary: { table: t, ownerFk: a.columns, targetFk: b.columns }, backPopulates: null, kind: 'many-to-many' }, plural(mb.table.name))
-          const rb = this.add(mb, { ...defaults(), passiveDeletes: acts(b.onDelete), target: ma, direction: 'manytomany', uselist: true, ownerColumns: b.refColumns.map((c) => mb.col(c)), targetColumns: a.refColumns.map((c) => ma.col(c)), secondary: { table: t, ownerFk: b.columns, targetFk: a.columns }, backPopulates: null, kind: 'many-to-many' }, plural(ma.table.name))
+          const declared = options.associationOptions?.(t)
+          const lazy = declared?.lazy ?? 'select'
+          const ra = this.add(ma, { ...defaults(), lazy, passiveDeletes: acts(a.onDelete), target: mb, direction: 'manytomany', uselist: true, ownerColumns: a.refColumns.map((c) => ma.col(c)), targetColumns: b.refColumns.map((c) => mb.col(c)), secondary: { table: t, ownerFk: a.columns, targetFk: b.columns }, backPopulates: null, kind: 'many-to-many' }, declared?.names[0] || plural(mb.table.name))
+          const rb = this.add(mb, { ...defaults(), lazy, passiveDeletes: acts(b.onDelete), target: ma, direction: 'manytomany', uselist: true, ownerColumns: b.refColumns.map((c) => mb.col(c)), targetColumns: a.refColumns.map((c) => ma.col(c)), secondary: { table: t, ownerFk: b.columns, targetFk: a.columns }, backPopulates: null, kind: 'many-to-many' }, declared?.names[1] || plural(ma.table.name))
           ra.backPopulates = rb.name
           rb.backPopulates = ra.name
           continue
@@ -105,10 +123,12 @@ export class Registry {
           (pk.length === fk.columns.length && pk.every((c) => fk.columns.includes(c)))
         const ownerColumns = fk.columns.map((c) => child.col(c))
         const targetColumns = fk.refColumns.map((c) => parent.col(c))
-        const m2o = this.add(child, { ...defaults(), target: parent, direction: 'manytoone', uselist: false, ownerColumns, targetColumns, secondary: null, backPopulates: null, kind: unique ? 'one-to-one' : 'many-to-one' }, manyToOneName(fk.columns, parent.table.name))
+        const declared = options.foreignKeyOptions?.(t, fk)
+        const m2o = this.add(child, { ...defaults(), target: parent, direction: 'manytoone', uselist: false, ownerColumns, targetColumns, secondary: null, backPopulates: null, kind: unique ? 'one-to-one' : 'many-to-one' }, declared?.name || manyToOneName(fk.columns, parent.table.name))
         const selfRef = parent === child
-        const o2mName = unique ? singular(t.name) : selfRef ? `${singular(t.name)}_children` : t.name
-        const o2m = this.add(parent, { ...defaults(), passiveDeletes: acts(fk.onDelete), target: child, direction: 'onetomany', uselist: !unique, ownerColumns: targetColumns, targetColumns: ownerColumns, secondary: null, backPopulates: m2o.name, kind: unique ? 'one-to-one' : 'one-to-many' }, o2mName)
+        const o2mName = declared?.backPopulates || (unique ? singular(t.name) : selfRef ? `${singular(t.name)}_children` : t.name)
+        const o2mOptions = declared ? { ...(declared.cascade.length ? { cascade: parseCascade(declared.cascade.join(', ')) } : {}), passiveDeletes: declared.passiveDeletes || acts(fk.onDelete), lazy: declared.lazy } : { passiveDeletes: acts(fk.onDelete) }
+        const o2m = this.add(parent, { ...defaults(), ...o2mOptions, target: child, direction: 'onetomany', uselist: !unique, ownerColumns: targetColumns, targetColumns: ownerColumns, secondary: null, backPopulates: m2o.name, kind: unique ? 'one-to-one' : 'one-to-many' }, o2mName)
         m2o.backPopulates = o2m.name
       }
     }

@@ -7,7 +7,7 @@ export type Tab =
   | { id: string; kind: 'structure'; handle: string; table: string; title: string }
   | { id: string; kind: 'normalize'; handle: string; table: string; title: string; csv?: string }
   | { id: string; kind: 'query'; handle: string; title: string }
-  | { id: string; kind: 'orm'; handle: string; title: string }
+  | { id: string; kind: 'orm'; handle: string; title: string; model?: import('../../src-shared/model/document').ModelDocument }
   | { id: string; kind: 'isolation'; handle: string; title: string }
   | { id: string; kind: 'designer'; handle: string; title: string; doc?: import('../../src-shared/model/document').ModelDocument; path?: string }
   | { id: string; kind: 'data'; handle: string; table: string; title: string; filter?: { column: string; value: import('../../src-shared/values').Cell } }

@@ -27,7 +27,7 @@ import { TableNode, type TableNodeType } from './TableNode'
 import { buildEdges, buildNodes } from './graph'
 import { ConnectMenu } from './ConnectMenu'
 import { MigrationDialog } from './MigrationDialog'
-import { compareWithFile, downloadPng, downloadSvg, importFile, openModel, reverse, save } from './model-actions'
+import { compareWithFile, downloadPng, downloadSvg, importFile, openModel, reverse, save, tryInOrm } from './model-actions'
 import { RelationEdge, type RelationEdgeType } from './RelationEdge'
 import { Inspector } from './Inspector'
 import { designer, edit, initDesigner, redo, requestFit, select, setEngine, undo, useDesigners } from './designer-store'
@@ -326,6 +326,9 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
         </button>
         <button className="btn small ghost" onClick={() => void reverse(tabId, handle)} title="Replace the model with the tables of this connection's database" data-testid="dz-reverse">
           Reverse engineer
+        </button>
+        <button className="btn small ghost" onClick={() => void tryInOrm(tabId)} disabled={errors > 0 || d.doc.tables.length === 0} title="Open an ORM playground on a scratch SQLite database made from this model, with the model's relationship names, cascades and loading strategies" data-testid="dz-try-orm">
+          Try in ORM…
         </button>
         <button
           className="btn small primary"

@@ -2,7 +2,9 @@ import type { ModelDocument } from '../../../src-shared/model/document'
 import type { MethodOutput } from '../../../src-shared/contract'
 import { modelSvg } from '../../../src-shared/model/svg'
 import { call, errorMessage } from '../../bridge/client'
-import { toast, useApp } from '../../app/store'
+import { setState, toast, useApp } from '../../app/store'
+import { refreshSchema } from '../connections/actions'
+import { openOrmTab } from '../tabs/actions'
 import { designer, replaceDoc, saveModel } from './designer-store'
 import { download, svgToPng } from '../../ui/download'
 import { askPath } from '../../ui/PathPrompt'
@@ -80,6 +82,20 @@ export async function importFile(tabId: string) {
     toast('error', errorMessage(e))
   } finally {
     clearTimeout(slow)
+  }
+}
+
+/** The model's mappers in the ORM playground, over a scratch SQLite database with its tables. */
+export async function tryInOrm(tabId: string) {
+  const doc = designer(tabId).doc
+  try {
+    const { path } = await call('model.scratch', { doc })
+    const info = await call('connections.open', { config: { engine: 'sqlite', path, create: false, readOnly: false }, name: `${doc.name} (scratch)` })
+    setState((s) => ({ open: { ...s.open, [info.handle]: info } }))
+    await refreshSchema(info.handle)
+    openOrmTab(info.handle, { model: doc })
+  } catch (e) {
+    toast('error', `Could not try the model: ${errorMessage(e)}`)
   }
 }
 

@@ -1,3 +1,4 @@
+import type { ModelDocument } from '../../../src-shared/model/document'
 import { useEffect, useMemo, useState } from 'react'
 import type { MapperInfo, ObjectView } from '../../../src-shared/orm'
 import { formatCell, type Cell } from '../../../src-shared/values'
@@ -183,14 +184,16 @@ function RelationshipSettings({ tabId, mapper }: { tabId: string; mapper: Mapper
 }
 
 /** Load objects with a strategy, change them through relationships, flush, commit, and watch the SQL. */
-export function OrmPlaygroundTab({ tabId, handle }: { tabId: string; handle: string }) {
+export function OrmPlaygroundTab({ tabId, handle, model }: { tabId: string; handle: string; model?: ModelDocument }) {
   const st = useOrm((s) => s[tabId])
   const conn = useApp((s) => s.open[handle])
   const [strategies, setStrategies] = useState<Record<string, Strategy>>({})
   const [limit, setLimit] = useState(20)
   const [showSettings, setShowSettings] = useState(false)
   useEffect(() => {
-    void openOrmSession(tabId, handle)
+    void openOrmSession(tabId, handle, model)
+    // The model is fixed for the tab's life: it was copied when the tab opened.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [tabId, handle])
   const mapper = st?.mappers.find((m) => m.table === st.table)
   const byRef = useMemo(() => new Map((st?.snapshot?.objects ?? []).map((o) => [o.ref, o])), [st?.snapshot])
@@ -249,7 +252,9 @@ export function OrmPlaygroundTab({ tabId, handle }: { tabId: string; handle: str
             Relationships…
           </button>
           <span className="spacer" />
-          <span className="muted small">{conn?.name}</span>
+          <span className="muted small" data-testid="orm-source">
+            {model ? `Mappers from the model ${model.name} (its relationship names, cascades, loading), over an empty scratch SQLite database: create objects, then flush or commit to see the SQL.` : conn?.name}
+          </span>
         </div>
         {showSettings && mapper && (
           <div className="orm-settings">

@@ -1,6 +1,7 @@
 import { create } from 'zustand'
 import type { MapperInfo, OrmAction, SessionSnapshot } from '../../../src-shared/orm'
 import { call, errorMessage } from '../../bridge/client'
+import type { ModelDocument } from '../../../src-shared/model/document'
 
 export interface OrmTabState {
   sessionId: string | null
@@ -22,11 +23,11 @@ function patch(tabId: string, p: Partial<OrmTabState>) {
   useOrm.setState((s) => ({ [tabId]: { ...(s[tabId] ?? blank()), ...p } }))
 }
 
-export async function openOrmSession(tabId: string, handle: string) {
+export async function openOrmSession(tabId: string, handle: string, model?: ModelDocument) {
   if (useOrm.getState()[tabId]?.sessionId) return
   patch(tabId, { busy: true })
   try {
-    const r = await call('orm.open', { handle, autoflush: true, expireOnCommit: true })
+    const r = await call('orm.open', { handle, autoflush: true, expireOnCommit: true, model })
     const table = r.mappers.some((m) => m.table === 'users') ? 'users' : (r.mappers[0]?.table ?? '')
     patch(tabId, { sessionId: r.sessionId, mappers: r.mappers, snapshot: r.snapshot, table, busy: false })
   } catch (e) {

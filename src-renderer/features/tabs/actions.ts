@@ -57,10 +57,11 @@ export function openIsolationTab(handle: string) {
 let nextOrm = 1
 
 /** The ORM playground: a session on this connection, with its objects and SQL in view. */
-export function openOrmTab(handle: string) {
+export function openOrmTab(handle: string, o: { model?: ModelDocument } = {}) {
   const n = nextOrm++
   const id = `orm:${handle}:${n}`
-  setState((s) => ({ tabs: [...s.tabs, { id, kind: 'orm', handle, title: n === 1 ? 'ORM playground' : `ORM playground ${n}` }], activeTab: id, activeHandle: handle }))
+  const title = o.model ? `ORM · ${o.model.name}` : n === 1 ? 'ORM playground' : `ORM playground ${n}`
+  setState((s) => ({ tabs: [...s.tabs, { id, kind: 'orm', handle, title, model: o.model }], activeTab: id, activeHandle: handle }))
 }
 
 let nextDesigner = 1
