@@ -47,11 +47,12 @@ async function analyzeSource(src: Source, connection: string | undefined, flags:
   }
 }
 
-/** The CSV reading flags: --no-header (columns become column1..N) and --separator (one character, or "tab"). */
+/** The CSV reading flags: --header / --no-header (else guessed; without one, columns are column1..N) and --separator (one character, or "tab"; else guessed). */
 function csvOptions(flags: Map<string, string | true>): CsvOptions {
   const sep = flags.get('separator')
   if (sep === true) throw new AppError('BAD_REQUEST', '--separator needs a character, e.g. --separator ";" or --separator tab')
-  return { header: !flags.has('no-header'), separator: sep === undefined ? undefined : sep === 'tab' || sep === '\\t' ? '\t' : sep }
+  const header = flags.has('no-header') ? false : flags.has('header') ? true : undefined
+  return { header, separator: sep === undefined ? undefined : sep === 'tab' || sep === '\\t' ? '\t' : sep }
 }
 
 export async function loadSource(source: string, connection: string | undefined, flags: Map<string, string | true> = new Map()): Promise<Source> {

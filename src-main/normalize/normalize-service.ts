@@ -64,25 +64,45 @@ export interface AnalyzeOptions {
 
 /** How a CSV file is read: the first line as column names (or not: column1..N), and the separator. */
 export interface CsvOptions {
+  /** Whether the first line names the columns; by default, guessed (see `looksLikeHeader`). */
   header?: boolean
+  /** One character; by default a tab for .tsv, else whichever of , ; tab | the first line has most of. */
   separator?: string
 }
 
+/** The separator the first line uses most, outside quotes: comma, semicolon, tab or bar. */
+export function guessSeparator(text: string): string {
+  const line = text.slice(0, text.search(/\r?\n|$/)).replace(/"[^"]*"/g, '')
+  let best = ','
+  let most = 0
+  for (const c of [',', ';', '\t', '|']) {
+    const n = line.split(c).length - 1
+    if (n > most) (best = c), (most = n)
+  }
+  return best
+}
+
+/** A first line of names: none empty, none repeated, and none a number (a number is data, as in the benchmark files). */
+export function looksLikeHeader(first: string[]): boolean {
+  return first.every((v) => v.trim() !== '' && typeof csvCell(v) !== 'number') && new Set(first).size === first.length
+}
+
 /**
- * A CSV (or TSV) file as a source: header first unless told otherwise, empty cells as NULL, and
- * numbers as numbers where the text is the number's own spelling (so `1.50` and `1.5` stay two
- * values, as they are two values in the file). It has no declared key and no database, so it can
- * be analyzed and split on paper, not applied.
+ * A CSV (or TSV) file as a source: the first line names the columns unless told otherwise or it
+ * looks like data (then they are column1..N), empty cells are NULL, and numbers are numbers where
+ * the text is the number's own spelling (so `1.50` and `1.5` stay two values, as they are two
+ * values in the file). It has no declared key and no database, so it can be analyzed and split
+ * on paper, not applied.
  */
 export async function loadCsv(path: string, options: CsvOptions = {}): Promise<LoadedTable> {
   const text = await readFile(path, 'utf8').catch(() => {
     throw new AppError('FILE_NOT_FOUND', `No such file: ${path}`)
   })
-  const separator = options.separator ?? (/\.tsv$/i.test(path) ? '\t' : ',')
+  const separator = options.separator ?? (/\.tsv$/i.test(path) ? '\t' : guessSeparator(text))
   if (separator.length !== 1) throw new AppError('BAD_REQUEST', `The separator must be one character, not "${separator}"`)
   const all = parseCsv(text, separator).filter((r) => !(r.length === 1 && r[0] === ''))
   if (all.length === 0) throw new AppError('BAD_REQUEST', `${path} is empty: a CSV source needs ${options.header === false ? 'rows' : 'a header line and rows'}`)
-  const header = options.header !== false
+  const header = options.header ?? looksLikeHeader(all[0])
   const columns = header ? all[0] : all[0].map((_, i) => `column${i + 1}`)
   const body = header ? all.slice(1) : all
   if (new Set(columns).size !== columns.length) throw new AppError('BAD_REQUEST', `${path}: the header names a column twice`)
