@@ -164,7 +164,7 @@ export const contract = {
   }),
 
   'normalize.analyze': method({
-    doc: 'Discover the minimal functional dependencies in a table\'s rows (TANE), its keys, and its normal form with the dependency that breaks the next one. With `csv`, the rows come from that file instead.',
+    doc: 'Discover the minimal functional dependencies in a table\'s rows (TANE, or agree sets on wide tables and ones of a few thousand rows), its keys, and its normal form with the dependency that breaks the next one. With `csv`, the rows come from that file instead.',
     input: z.object({ handle, table: tableRefSchema, nullsEqual: z.boolean().default(true), maxError: z.number().min(0).max(0.5).default(0), jobId: z.string().optional(), csv: z.string().optional() }),
     output: analysisSchema,
   }),

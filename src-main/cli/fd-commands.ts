@@ -33,7 +33,7 @@ async function analyzeSource(src: Source, connection: string | undefined, flags:
   const options = { nullsEqual: !flags.has('nulls-distinct'), maxError: flags.has('max-error') ? Number(flags.get('max-error')) : 0 }
   if (!src.loaded) {
     const found = discover(src.columns, src.rows, options)
-    return { fds: found.fds, keys: found.keys, sampleNote: null as string | null }
+    return { fds: found.fds, keys: found.keys, sampleNote: null as string | null, algorithm: found.algorithm as string | null }
   }
   const d = await openDriver(parseConnectionArg(connection!))
   try {
@@ -41,7 +41,7 @@ async function analyzeSource(src: Source, connection: string | undefined, flags:
     const note = a.sample
       ? `discovered on a random sample of ${a.sample.rows} of ${a.sample.of} rows; each dependency and key checked on all rows by the database${a.sample.sampleOnly.length ? `; held only in the sample: ${a.sample.sampleOnly.map((f) => `${f.lhs.join(', ') || '∅'} -> ${f.rhs}`).join('; ')}` : ''}`
       : null
-    return { fds: a.fds, keys: a.keys, sampleNote: note }
+    return { fds: a.fds, keys: a.keys, sampleNote: note, algorithm: null }
   } finally {
     await d.close()
   }
@@ -76,9 +76,9 @@ export async function fdCommand(source: string, flags: Map<string, string | true
     out(JSON.stringify({ columns: src.columns, rows, fds: found.fds, keys: found.keys, sample: found.sampleNote }, null, 2))
     return
   }
-  out(`${src.name}: ${rows} rows, ${src.columns.length} columns; ${found.fds.length} minimal dependencies`)
+  out(`${src.name}: ${rows} rows, ${src.columns.length} columns; ${found.fds.length} minimal dependencies${found.algorithm ? ` (${found.algorithm === 'tane' ? 'TANE' : 'agree sets'})` : ''}`)
   if (found.sampleNote) out(`(${found.sampleNote})`)
-  for (const f of found.fds) out(`  ${f.lhs.join(', ') || '∅'} -> ${f.rhs}${f.error ? `  (approximate: ${(f.error * 100).toFixed(1)}% of rows disagree)` : ''}  [${f.support} supporting rows]`)
+  for (const f of found.fds) out(`  ${f.lhs.join(', ') || '∅'} -> ${f.rhs}${f.error ? `  (approximate: ${(f.error * 100).toFixed(1)}% of rows disagree)` : ''}${f.support >= 0 ? `  [${f.support} supporting rows]` : ''}`)
   out(`keys: ${found.keys.map((k) => `(${k.join(', ')})`).join(', ')}`)
 }
 

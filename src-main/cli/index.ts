@@ -45,7 +45,7 @@ Commands:
   orm-demo <connection>       Run a scripted unit of work on the sample schema and print its SQL
                               (rolled back at the end; --commit keeps it)
   fd <table|file.csv> [--connection <c>] [--nulls-distinct] [--max-error 0.01]
-                              Minimal functional dependencies (TANE) and candidate keys;
+                              Minimal functional dependencies (TANE or agree sets) and keys;
                               a CSV file: [--header|--no-header] [--separator ";"|tab]
                               (both guessed from the first line when not given)
   normalize <table|file.csv> [--connection <c>] [--to 1nf|3nf|bcnf|4nf|5nf] [--fd "a->b; c,d->e"] [--drop "x->y"]

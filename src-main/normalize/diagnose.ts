@@ -1,11 +1,13 @@
 import type { Cell } from '../../src-shared/values'
 import { candidateKeys, findMvds, oneNfProblems, ternaryJoinDependency, type Fd, type OneNfProblem } from './fd-analysis'
 import { attrs, tane, type DiscoveryOptions } from './tane'
+import { AGREE_SET_PAIR_LIMIT, agreeSetDiscovery } from './fdep'
+import { AppError } from '../../src-shared/errors'
 
 export type NormalForm = 'not 1NF' | '1NF' | '2NF' | '3NF' | 'BCNF' | '4NF' | '5NF'
 
 export interface RankedFd extends Fd {
-  /** Rows that share their left-hand side with another row: the evidence the dependency rests on. */
+  /** Rows that share their left-hand side with another row: the evidence the dependency rests on (-1: not counted, past SUPPORT_LIMIT dependencies). */
   support: number
 }
 
@@ -15,13 +17,60 @@ export interface Discovery {
   fds: RankedFd[]
   /** Candidate keys found in the data. */
   keys: string[][]
+  /** The search that found them. */
+  algorithm: DiscoveryAlgorithm
 }
 
-/** Minimal dependencies (TANE) named by column, ranked by how much of the data supports each. */
+/** Which search a table gets: see `discover`. */
+export type DiscoveryAlgorithm = 'tane' | 'agree-sets'
+
+/**
+ * TANE walks the attribute lattice: fast on narrow tables with many rows, and the only one that
+ * finds approximate dependencies, but limited to 30 columns and slow when many dependencies have
+ * long left sides. The agree-set search compares every pair of distinct rows: fast on wide tables
+ * with up to a few thousand rows (the FD literature's benchmark tables), at any width. Exact
+ * discovery picks the agree sets when the pairs are few enough, or when the table is too wide for TANE.
+ */
+export function chooseAlgorithm(rows: Cell[][], columnCount: number, maxError: number): DiscoveryAlgorithm {
+  if (maxError > 0) {
+    if (columnCount > 30) throw new AppError('BAD_REQUEST', `Approximate dependencies are searched on tables of at most 30 columns; this one has ${columnCount}. Look for exact ones (error 0), or pick fewer columns.`)
+    return 'tane'
+  }
+  const pairs = (rows.length * (rows.length - 1)) / 2
+  return columnCount > 30 || pairs <= AGREE_SET_PAIR_LIMIT ? 'agree-sets' : 'tane'
+}
+
+/** Above this many dependencies, the supporting-row counts are not worked out (support is -1). */
+export const SUPPORT_LIMIT = 20_000
+
+/** Minimal dependencies named by column, ranked by how much of the data supports each. */
 export function discover(columns: string[], rows: Cell[][], options: DiscoveryOptions = {}): Discovery {
-  const r = tane(rows, columns.length, options)
-  const fds: RankedFd[] = r.dependencies.map((d) => {
-    const lhs = attrs(d.lhs)
+  const m = columns.length
+  let found: { lhs: number[]; rhs: number; error: number }[]
+  let keyIndexes: number[][] | null = null
+  const algorithm = chooseAlgorithm(rows, m, options.maxError ?? 0)
+  if (algorithm === 'tane') {
+    found = tane(rows, m, options).dependencies.map((d) => ({ lhs: attrs(d.lhs), rhs: d.rhs, error: d.error }))
+  } else {
+    const r = agreeSetDiscovery(rows, m, { nullsEqual: options.nullsEqual, cancelled: options.cancelled, onProgress: (done, total) => options.onProgress?.(done, total) })
+    found = r.dependencies.map((d) => ({ ...d, error: 0 }))
+    keyIndexes = r.keys
+  }
+  const counted = found.length <= SUPPORT_LIMIT
+  const supportOf = supportCounter(rows)
+  const fds: RankedFd[] = found.map((d) => ({ lhs: d.lhs.map((i) => columns[i]), rhs: columns[d.rhs], error: d.error, support: counted ? supportOf(d.lhs) : -1 }))
+  fds.sort((a, b) => b.support - a.support || a.lhs.length - b.lhs.length || a.rhs.localeCompare(b.rhs))
+  const keys = keyIndexes ? (keyIndexes.length ? keyIndexes.map((k) => k.map((i) => columns[i])) : [columns]) : candidateKeys(columns, fds)
+  return { columns, rows: rows.length, fds, keys, algorithm }
+}
+
+/** Rows that share their left-hand side with another row, cached per left side. */
+function supportCounter(rows: Cell[][]): (lhs: number[]) => number {
+  const cache = new Map<string, number>()
+  return (lhs) => {
+    const id = lhs.join(',')
+    const hit = cache.get(id)
+    if (hit !== undefined) return hit
     const seen = new Map<string, number>()
     for (const row of rows) {
       const k = JSON.stringify(lhs.map((i) => row[i]))
@@ -29,10 +78,9 @@ export function discover(columns: string[], rows: Cell[][], options: DiscoveryOp
     }
     let support = 0
     for (const c of seen.values()) if (c > 1) support += c
-    return { lhs: lhs.map((i) => columns[i]), rhs: columns[d.rhs], error: d.error, support }
-  })
-  fds.sort((a, b) => b.support - a.support || a.lhs.length - b.lhs.length || a.rhs.localeCompare(b.rhs))
-  return { columns, rows: rows.length, fds, keys: candidateKeys(columns, fds) }
+    cache.set(id, support)
+    return support
+  }
 }
 
 export interface Violation {

@@ -37,7 +37,7 @@ export class CancelToken {
 }
 
 /**
- * TANE on a worker thread, so a long discovery never stalls the main process (every tab, the
+ * Dependency discovery on a worker thread, so a long discovery never stalls the main process (every tab, the
  * bridge): progress per lattice level, and cancel through a shared flag (and, if the worker does
  * not stop within a second, by terminating it).
  */

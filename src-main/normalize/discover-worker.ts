@@ -2,8 +2,8 @@ import { parentPort } from 'node:worker_threads'
 import { discover } from './diagnose'
 import type { DiscoverRequest, DiscoverMessage } from './discover-thread'
 
-// Dependency discovery off the main thread: TANE on the rows it is sent, reporting each level of
-// the lattice it reaches, and stopping when the shared flag says so.
+// Dependency discovery off the main thread (TANE or agree sets) on the rows it is sent, reporting
+// each step it reaches, and stopping when the shared flag says so.
 const port = parentPort!
 port.on('message', (req: DiscoverRequest) => {
   const flag = new Int32Array(req.flag)

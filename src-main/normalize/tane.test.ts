@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import type { Cell } from '../../src-shared/values'
 import { sampleTable } from '../test-support/sample-table'
 import { tane } from './tane'
+import { agreeSetDependencies, agreeSetDiscovery } from './fdep'
+import { candidateKeys } from './fd-analysis'
 import { diagnose, discover } from './diagnose'
 
 /** A small seeded PRNG, so a failure can be replayed. */
@@ -74,6 +76,46 @@ describe('TANE', () => {
       const want = bruteForce(rows, m, nullsEqual)
       expect(got, `seed ${seed}, ${m} columns, ${n} rows, nullsEqual ${nullsEqual}`).toEqual(want)
     }
+  })
+
+  it('agree-set discovery (for wide tables) finds exactly what the brute-force search finds, both NULL semantics', () => {
+    for (let seed = 1; seed <= 150; seed++) {
+      const r = rng(seed * 7919)
+      const m = 2 + Math.floor(r() * 7)
+      const n = 2 + Math.floor(r() * 40)
+      const nullsEqual = seed % 2 === 0
+      const rows: Cell[][] = []
+      for (let i = 0; i < n; i++) {
+        const row: Cell[] = []
+        for (let c = 0; c < m; c++) row.push(r() < 0.1 ? null : Math.floor(r() * [2, 3, 5, 20, 80][c % 5]))
+        row[m - 1] = row[0] === null ? null : ((row[0] as number) * 3) % 4
+        // Some repeated rows, which agree on everything.
+        rows.push(row, ...(r() < 0.1 ? [[...row]] : []))
+      }
+      const got = agreeSetDependencies(rows, m, { nullsEqual }).map((d) => `${d.lhs.reduce((x, c) => x | (1 << c), 0)}->${d.rhs}`).sort()
+      expect(got, `seed ${seed}, ${m} columns, ${rows.length} rows, nullsEqual ${nullsEqual}`).toEqual(bruteForce(rows, m, nullsEqual))
+    }
+  })
+
+  it('agree-set keys are the candidate keys the dependencies imply', () => {
+    for (let seed = 1; seed <= 60; seed++) {
+      const r = rng(seed * 31)
+      const m = 2 + Math.floor(r() * 6)
+      const rows: Cell[][] = Array.from({ length: 3 + Math.floor(r() * 30) }, () => Array.from({ length: m }, (_, c) => Math.floor(r() * [2, 4, 9, 30][c % 4])))
+      const cols = Array.from({ length: m }, (_, i) => `c${i}`)
+      const found = agreeSetDiscovery(rows, m)
+      const fds = found.dependencies.map((d) => ({ lhs: d.lhs.map((i) => cols[i]), rhs: cols[d.rhs], error: 0 }))
+      const norm = (ks: string[][]) => ks.map((k) => k.join(',')).sort()
+      expect(norm(found.keys.map((k) => k.map((i) => cols[i]))), `seed ${seed}`).toEqual(norm(candidateKeys(cols, fds)))
+    }
+  })
+
+  it('agree-set discovery handles more columns than TANE can (no 30-column limit)', () => {
+    const rows: Cell[][] = Array.from({ length: 12 }, (_, i) => Array.from({ length: 40 }, (_, c) => (c === 39 ? i % 3 : c === 38 ? (i % 3) * 10 : (i * (c + 1)) % 7)))
+    const deps = agreeSetDependencies(rows, 40)
+    expect(deps.some((d) => d.lhs.length === 1 && d.lhs[0] === 39 && d.rhs === 38)).toBe(true)
+    expect(deps.some((d) => d.lhs.length === 1 && d.lhs[0] === 38 && d.rhs === 39)).toBe(true)
+    expect(() => tane(rows, 40)).toThrow(/30 columns/)
   })
 
   it('finds approximate dependencies within an error threshold', () => {

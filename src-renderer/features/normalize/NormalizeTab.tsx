@@ -170,7 +170,7 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
       {job && busy === 'analyze' && (
         <div className="progress-wrap nf-progress" data-testid="normalize-progress">
           <div className="small">
-            {job.phase === 'reading' ? 'Reading the rows…' : job.phase === 'discovering' ? `Discovering on a worker thread: lattice level ${job.done} of at most ${job.total}` : `Checking on the whole table: ${job.done} of ${job.total}`}
+            {job.phase === 'reading' ? 'Reading the rows…' : job.phase === 'discovering' ? `Discovering on a worker thread: step ${job.done} of at most ${job.total}` : `Checking on the whole table: ${job.done} of ${job.total}`}
             <button className="btn small ghost" onClick={() => void call('normalize.cancel', { jobId: job.id })} data-testid="normalize-cancel">
               Cancel
             </button>
@@ -180,7 +180,7 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
           </div>
         </div>
       )}
-      {!analysis && !error && !job && <div className="pane-note">Schemist reads the rows, finds every functional dependency that holds in them (TANE), and says which normal form the table is in and why.</div>}
+      {!analysis && !error && !job && <div className="pane-note">Schemist reads the rows, finds every functional dependency that holds in them (TANE, or agree sets on wide tables), and says which normal form the table is in and why.</div>}
 
       {analysis && d && (
         <>
@@ -239,8 +239,8 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
                       />
                     </td>
                     <td className="mono">{fdText(f)}</td>
-                    <td className="num" title={f.support === 0 ? 'The left side is unique in every row: any column follows from it' : `${f.support} rows share their left side with another row`}>
-                      {f.support === 0 ? 'unique' : f.support}
+                    <td className="num" title={f.support < 0 ? 'Not counted: there are too many dependencies to count the rows behind each' : f.support === 0 ? 'The left side is unique in every row: any column follows from it' : `${f.support} rows share their left side with another row`}>
+                      {f.support < 0 ? '—' : f.support === 0 ? 'unique' : f.support}
                     </td>
                   </tr>
                 ))}

@@ -1,0 +1,202 @@
+import type { Cell } from '../../src-shared/values'
+
+/** X → A with X as column indices, ascending. */
+export interface WideDependency {
+  lhs: number[]
+  rhs: number
+}
+
+export interface AgreeSetOptions {
+  nullsEqual?: boolean
+  /** Called with the right-hand sides done so far, of `columnCount`. */
+  onProgress?: (done: number, total: number) => void
+  cancelled?: () => boolean
+}
+
+/** Row pairs the agree-set search compares before it is better left to TANE. */
+export const AGREE_SET_PAIR_LIMIT = 6_000_000
+
+/**
+ * Minimal functional dependencies from agree sets, the way FDep and the induction half of HyFD
+ * work, for tables too wide for a lattice search (TANE's bitmasks stop at 30 columns, and its
+ * lattice explodes long before on wide tables with few rows). Every pair of distinct rows agrees
+ * on a set of columns N, which shows N ↛ A for every A outside N; X → A holds exactly when X is
+ * inside no such N. So, for each A, the minimal X are the minimal transversals of the complements
+ * of the maximal N without A, built by specialization (Berge): start from {∅}, and for each N
+ * replace every candidate inside N by its extensions with one column outside N, keeping only
+ * minimal ones in a prefix tree. Cost grows with the square of the rows, not with the lattice.
+ */
+export function agreeSetDependencies(rows: Cell[][], columnCount: number, options: AgreeSetOptions = {}): WideDependency[] {
+  return agreeSetDiscovery(rows, columnCount, options).dependencies
+}
+
+/**
+ * The dependencies and the minimal keys (unique column combinations, the first `keyLimit`,
+ * smallest first) from the same agree sets: X is a key when it lies inside no agree set at all.
+ */
+export function agreeSetDiscovery(rows: Cell[][], columnCount: number, options: AgreeSetOptions & { keyLimit?: number } = {}): { dependencies: WideDependency[]; keys: number[][] } {
+  const m = columnCount
+  const nullsEqual = options.nullsEqual ?? true
+  const words = Math.max(1, Math.ceil(m / 32))
+  // Compressed records: per column, a value id per row (a NULL that equals nothing gets its own).
+  const ids = new Map<unknown, number>()
+  let fresh = 0
+  const distinct = new Map<string, Int32Array>()
+  for (const r of rows) {
+    const rec = new Int32Array(m)
+    for (let c = 0; c < m; c++) {
+      const v = r[c]
+      if (v === null && !nullsEqual) {
+        rec[c] = -1 - fresh++
+        continue
+      }
+      const key = v !== null && typeof v === 'object' ? `o${JSON.stringify(v)}` : typeof v === 'string' ? `s${v}` : v
+      let id = ids.get(key)
+      if (id === undefined) ids.set(key, (id = ids.size))
+      rec[c] = id
+    }
+    // Identical rows agree on everything and show nothing; one of them is enough.
+    distinct.set(rec.join(','), rec)
+  }
+  const recs = [...distinct.values()]
+  const n = recs.length
+
+  // Every pair's agree set, once each.
+  const agree = new Map<string, Uint32Array>()
+  const buf = new Uint32Array(words)
+  for (let i = 0; i < n; i++) {
+    if (options.cancelled?.()) return { dependencies: [], keys: [] }
+    const a = recs[i]
+    for (let j = i + 1; j < n; j++) {
+      const b = recs[j]
+      buf.fill(0)
+      for (let c = 0; c < m; c++) if (a[c] === b[c]) buf[c >>> 5] |= 1 << (c & 31)
+      const key = buf.join(',')
+      if (!agree.has(key)) agree.set(key, Uint32Array.from(buf))
+    }
+  }
+  const sets = [...agree.values()].map((w) => ({ w, size: popcount(w) })).sort((x, y) => y.size - x.size)
+
+  const dependencies: WideDependency[] = []
+  for (let rhs = 0; rhs < m; rhs++) {
+    if (options.cancelled?.()) return { dependencies: [], keys: [] }
+    options.onProgress?.(rhs, m)
+    const bit = 1 << (rhs & 31)
+    const word = rhs >>> 5
+    for (const lhs of minimalTransversals(maximalOf(sets.filter((s) => !(s.w[word] & bit))), m, rhs)) dependencies.push({ lhs, rhs })
+  }
+  // Keys tell the distinct rows apart (repeated rows count once, as the dependencies see them).
+  const keys = n < 2 ? [] : minimalTransversals(maximalOf(sets), m, -1).sort((x, y) => x.length - y.length).slice(0, options.keyLimit ?? 64)
+  options.onProgress?.(m, m)
+  return { dependencies, keys }
+}
+
+/** The sets no other set contains (the input sorted largest first). */
+function maximalOf(sets: { w: Uint32Array }[]): Uint32Array[] {
+  const maximal: Uint32Array[] = []
+  for (const s of sets) if (!maximal.some((x) => isSubset(s.w, x))) maximal.push(s.w)
+  return maximal
+}
+
+/**
+ * The minimal column sets (never holding `exclude`) that lie inside none of the given sets, by
+ * specialization: start from {∅}; for each set N, every candidate inside N is replaced by its
+ * extensions with one column outside N, kept only when no candidate already inside it remains.
+ */
+function minimalTransversals(sets: Uint32Array[], m: number, exclude: number): number[][] {
+  const inN = new Uint8Array(m)
+  const tree = new LhsTree()
+  tree.add([])
+  for (const N of sets) {
+    inN.fill(0)
+    for (let c = 0; c < m; c++) if (N[c >>> 5] & (1 << (c & 31))) inN[c] = 1
+    const invalid = tree.removeInside(inN)
+    for (const x of invalid) {
+      for (let b = 0; b < m; b++) {
+        if (inN[b] || b === exclude) continue
+        const y = insertSorted(x, b)
+        // A stored set inside y must hold b: without it, it would sit inside x, which was minimal.
+        if (!tree.hasSubsetWith(y, b)) tree.add(y)
+      }
+    }
+  }
+  return tree.all()
+}
+
+function popcount(w: Uint32Array): number {
+  let c = 0
+  for (let x of w) for (; x; x &= x - 1) c++
+  return c
+}
+
+/** Every column of `a` is in `b`. */
+function isSubset(a: Uint32Array, b: Uint32Array): boolean {
+  for (let i = 0; i < a.length; i++) if ((a[i] & ~b[i]) !== 0) return false
+  return true
+}
+
+function insertSorted(xs: number[], v: number): number[] {
+  const out: number[] = []
+  let put = false
+  for (const x of xs) {
+    if (!put && v < x) (out.push(v), (put = true))
+    out.push(x)
+  }
+  if (!put) out.push(v)
+  return out
+}
+
+/** Sets of columns (sorted) in a prefix tree, answering "is one of you inside this set" quickly. */
+class LhsTree {
+  private children = new Map<number, LhsTree>()
+  private end = false
+
+  add(attrs: number[]) {
+    let t: LhsTree = this
+    for (const a of attrs) {
+      let next = t.children.get(a)
+      if (!next) t.children.set(a, (next = new LhsTree()))
+      t = next
+    }
+    t.end = true
+  }
+
+  /** Is some stored set that holds `must` a subset of `attrs` (sorted, holding `must`)? */
+  hasSubsetWith(attrs: number[], must: number, from = 0, used = false): boolean {
+    if (this.end && used) return true
+    for (let i = from; i < attrs.length; i++) {
+      const a = attrs[i]
+      // Paths go up in column order: past `must` without taking it, no set here can hold it.
+      if (!used && a > must) return false
+      const next = this.children.get(a)
+      if (next && next.hasSubsetWith(attrs, must, i + 1, used || a === must)) return true
+    }
+    return false
+  }
+
+  /** Take out every stored set whose columns are all marked in `inside`, and return them. */
+  removeInside(inside: Uint8Array, prefix: number[] = [], out: number[][] = []): number[][] {
+    if (this.end) {
+      out.push([...prefix])
+      this.end = false
+    }
+    for (const [a, next] of this.children) {
+      if (!inside[a]) continue
+      prefix.push(a)
+      next.removeInside(inside, prefix, out)
+      prefix.pop()
+      if (!next.end && next.children.size === 0) this.children.delete(a)
+    }
+    return out
+  }
+
+  all(prefix: number[] = [], out: number[][] = []): number[][] {
+    if (this.end) out.push([...prefix])
+    for (const [a, next] of [...this.children].sort((x, y) => x[0] - y[0])) {
+      prefix.push(a)
+      next.all(prefix, out)
+      prefix.pop()
+    }
+    return out
+  }
+}
