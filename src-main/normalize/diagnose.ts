@@ -37,7 +37,9 @@ export function chooseAlgorithm(rows: Cell[][], columnCount: number, maxError: n
     return 'tane'
   }
   const pairs = (rows.length * (rows.length - 1)) / 2
-  return columnCount > 30 || pairs <= AGREE_SET_PAIR_LIMIT ? 'agree-sets' : 'tane'
+  // Narrow tables have a small lattice: TANE wins there once the pairs run into the millions.
+  if (columnCount > 30) return 'agree-sets'
+  return pairs <= (columnCount <= 12 ? 1_000_000 : AGREE_SET_PAIR_LIMIT) ? 'agree-sets' : 'tane'
 }
 
 /** Above this many dependencies, the supporting-row counts are not worked out (support is -1). */
