@@ -76,7 +76,7 @@ export async function fdCommand(source: string, flags: Map<string, string | true
     out(JSON.stringify({ columns: src.columns, rows, fds: found.fds, keys: found.keys, sample: found.sampleNote }, null, 2))
     return
   }
-  out(`${src.name}: ${rows} rows, ${src.columns.length} columns; ${found.fds.length} minimal dependencies${found.algorithm ? ` (${found.algorithm === 'tane' ? 'TANE' : 'agree sets'})` : ''}`)
+  out(`${src.name}: ${rows} rows, ${src.columns.length} columns; ${found.fds.length} minimal dependencies${found.algorithm ? ` (${found.algorithm === 'tane' ? 'TANE' : found.algorithm === 'agree-sets' ? 'agree sets' : 'sampled agree sets, validated on every row'})` : ''}`)
   if (found.sampleNote) out(`(${found.sampleNote})`)
   for (const f of found.fds) out(`  ${f.lhs.join(', ') || '∅'} -> ${f.rhs}${f.error ? `  (approximate: ${(f.error * 100).toFixed(1)}% of rows disagree)` : ''}${f.support >= 0 ? `  [${f.support} supporting rows]` : ''}`)
   out(`keys: ${found.keys.map((k) => `(${k.join(', ')})`).join(', ')}`)

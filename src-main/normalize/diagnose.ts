@@ -2,6 +2,7 @@ import type { Cell } from '../../src-shared/values'
 import { candidateKeys, findMvds, oneNfProblems, ternaryJoinDependency, type Fd, type OneNfProblem } from './fd-analysis'
 import { attrs, tane, type DiscoveryOptions } from './tane'
 import { AGREE_SET_PAIR_LIMIT, agreeSetDiscovery } from './fdep'
+import { sampledDependencies } from './hyfd'
 import { AppError } from '../../src-shared/errors'
 
 export type NormalForm = 'not 1NF' | '1NF' | '2NF' | '3NF' | 'BCNF' | '4NF' | '5NF'
@@ -22,14 +23,14 @@ export interface Discovery {
 }
 
 /** Which search a table gets: see `discover`. */
-export type DiscoveryAlgorithm = 'tane' | 'agree-sets'
+export type DiscoveryAlgorithm = 'tane' | 'agree-sets' | 'sampled-agree-sets'
 
 /**
- * TANE walks the attribute lattice: fast on narrow tables with many rows, and the only one that
- * finds approximate dependencies, but limited to 30 columns and slow when many dependencies have
- * long left sides. The agree-set search compares every pair of distinct rows: fast on wide tables
- * with up to a few thousand rows (the FD literature's benchmark tables), at any width. Exact
- * discovery picks the agree sets when the pairs are few enough, or when the table is too wide for TANE.
+ * TANE walks the attribute lattice: fast on narrow tables, and the only one that finds approximate
+ * dependencies, but limited to 30 columns, and its partitions fill memory on wider tables with many
+ * rows. The agree-set search compares every pair of distinct rows: fast on tables of up to a few
+ * thousand rows, at any width. The sampled search (HyFD's way) compares a sample of pairs and checks
+ * its candidates on every row: for wide tables with many rows, in little memory.
  */
 export function chooseAlgorithm(rows: Cell[][], columnCount: number, maxError: number): DiscoveryAlgorithm {
   if (maxError > 0) {
@@ -38,8 +39,8 @@ export function chooseAlgorithm(rows: Cell[][], columnCount: number, maxError: n
   }
   const pairs = (rows.length * (rows.length - 1)) / 2
   // Narrow tables have a small lattice: TANE wins there once the pairs run into the millions.
-  if (columnCount > 30) return 'agree-sets'
-  return pairs <= (columnCount <= 12 ? 1_000_000 : AGREE_SET_PAIR_LIMIT) ? 'agree-sets' : 'tane'
+  if (columnCount <= 12) return pairs <= 1_000_000 ? 'agree-sets' : 'tane'
+  return pairs <= AGREE_SET_PAIR_LIMIT ? 'agree-sets' : 'sampled-agree-sets'
 }
 
 /** Above this many dependencies, the supporting-row counts are not worked out (support is -1). */
@@ -53,6 +54,8 @@ export function discover(columns: string[], rows: Cell[][], options: DiscoveryOp
   const algorithm = chooseAlgorithm(rows, m, options.maxError ?? 0)
   if (algorithm === 'tane') {
     found = tane(rows, m, options).dependencies.map((d) => ({ lhs: attrs(d.lhs), rhs: d.rhs, error: d.error }))
+  } else if (algorithm === 'sampled-agree-sets') {
+    found = sampledDependencies(rows, m, { nullsEqual: options.nullsEqual, cancelled: options.cancelled, onProgress: (done, total) => options.onProgress?.(done, total) }).map((d) => ({ ...d, error: 0 }))
   } else {
     const r = agreeSetDiscovery(rows, m, { nullsEqual: options.nullsEqual, cancelled: options.cancelled, onProgress: (done, total) => options.onProgress?.(done, total) })
     found = r.dependencies.map((d) => ({ ...d, error: 0 }))

@@ -24,17 +24,21 @@ export function closure(attrs: Iterable<string>, fds: Fd[]): Set<string> {
  * All candidate keys implied by the dependencies: attributes never on a right-hand side are in
  * every key, attributes only on right-hand sides in none; the rest are searched smallest first.
  */
-export function candidateKeys(columns: string[], fds: Fd[], limit = 64): string[][] {
+export function candidateKeys(columns: string[], fds: Fd[], limit = 64, budget = 20_000): string[][] {
   const exact = fds.filter((f) => f.error === 0)
+  // Wide tables with many dependencies: stop after `budget` closures, with the keys found by then.
+  let closures = 0
   const onRight = new Set(exact.map((f) => f.rhs))
   const onLeft = new Set(exact.flatMap((f) => f.lhs))
   const core = columns.filter((c) => !onRight.has(c))
   const middle = columns.filter((c) => onRight.has(c) && onLeft.has(c))
   if (closure(core, exact).size === columns.length) return [core]
   const keys: string[][] = []
-  for (let size = 1; size <= middle.length && keys.length < limit; size++) {
+  for (let size = 1; size <= middle.length && keys.length < limit && closures <= budget; size++) {
     const pick = (start: number, chosen: string[]) => {
+      if (closures > budget) return
       if (chosen.length === size) {
+        closures++
         if (keys.some((k) => k.every((a) => chosen.includes(a) || core.includes(a)))) return
         const cand = [...core, ...chosen]
         if (closure(cand, exact).size === columns.length) keys.push(cand)

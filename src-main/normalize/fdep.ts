@@ -36,28 +36,10 @@ export function agreeSetDependencies(rows: Cell[][], columnCount: number, option
  */
 export function agreeSetDiscovery(rows: Cell[][], columnCount: number, options: AgreeSetOptions & { keyLimit?: number } = {}): { dependencies: WideDependency[]; keys: number[][] } {
   const m = columnCount
-  const nullsEqual = options.nullsEqual ?? true
   const words = Math.max(1, Math.ceil(m / 32))
-  // Compressed records: per column, a value id per row (a NULL that equals nothing gets its own).
-  const ids = new Map<unknown, number>()
-  let fresh = 0
   const distinct = new Map<string, Int32Array>()
-  for (const r of rows) {
-    const rec = new Int32Array(m)
-    for (let c = 0; c < m; c++) {
-      const v = r[c]
-      if (v === null && !nullsEqual) {
-        rec[c] = -1 - fresh++
-        continue
-      }
-      const key = v !== null && typeof v === 'object' ? `o${JSON.stringify(v)}` : typeof v === 'string' ? `s${v}` : v
-      let id = ids.get(key)
-      if (id === undefined) ids.set(key, (id = ids.size))
-      rec[c] = id
-    }
-    // Identical rows agree on everything and show nothing; one of them is enough.
-    distinct.set(rec.join(','), rec)
-  }
+  // Identical rows agree on everything and show nothing; one of them is enough.
+  for (const rec of compressRows(rows, m, options.nullsEqual ?? true)) distinct.set(rec.join(','), rec)
   const recs = [...distinct.values()]
   const n = recs.length
 
@@ -91,8 +73,36 @@ export function agreeSetDiscovery(rows: Cell[][], columnCount: number, options: 
   return { dependencies, keys }
 }
 
+/** Per row, a value id per column; a NULL that equals nothing (NULL != NULL) gets an id of its own. */
+export function compressRows(rows: Cell[][], m: number, nullsEqual: boolean): Int32Array[] {
+  const ids = new Map<unknown, number>()
+  let fresh = 0
+  return rows.map((r) => {
+    const rec = new Int32Array(m)
+    for (let c = 0; c < m; c++) {
+      const v = r[c]
+      if (v === null && !nullsEqual) {
+        rec[c] = -1 - fresh++
+        continue
+      }
+      const key = v !== null && typeof v === 'object' ? `o${JSON.stringify(v)}` : typeof v === 'string' ? `s${v}` : v
+      let id = ids.get(key)
+      if (id === undefined) ids.set(key, (id = ids.size))
+      rec[c] = id
+    }
+    return rec
+  })
+}
+
+/** The columns two compressed rows agree on, as a bitset. */
+export function agreeSet(a: Int32Array, b: Int32Array, words: number): Uint32Array {
+  const w = new Uint32Array(words)
+  for (let c = 0; c < a.length; c++) if (a[c] === b[c]) w[c >>> 5] |= 1 << (c & 31)
+  return w
+}
+
 /** The sets no other set contains (the input sorted largest first). */
-function maximalOf(sets: { w: Uint32Array }[]): Uint32Array[] {
+export function maximalOf(sets: { w: Uint32Array }[]): Uint32Array[] {
   const maximal: Uint32Array[] = []
   for (const s of sets) if (!maximal.some((x) => isSubset(s.w, x))) maximal.push(s.w)
   return maximal
@@ -103,7 +113,7 @@ function maximalOf(sets: { w: Uint32Array }[]): Uint32Array[] {
  * specialization: start from {∅}; for each set N, every candidate inside N is replaced by its
  * extensions with one column outside N, kept only when no candidate already inside it remains.
  */
-function minimalTransversals(sets: Uint32Array[], m: number, exclude: number): number[][] {
+export function minimalTransversals(sets: Uint32Array[], m: number, exclude: number): number[][] {
   const inN = new Uint8Array(m)
   const tree = new LhsTree()
   tree.add([])
@@ -123,7 +133,7 @@ function minimalTransversals(sets: Uint32Array[], m: number, exclude: number): n
   return tree.all()
 }
 
-function popcount(w: Uint32Array): number {
+export function popcount(w: Uint32Array): number {
   let c = 0
   for (let x of w) for (; x; x &= x - 1) c++
   return c

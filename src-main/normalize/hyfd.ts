@@ -1,0 +1,130 @@
+import type { Cell } from '../../src-shared/values'
+import { agreeSet, compressRows, maximalOf, minimalTransversals, popcount, type AgreeSetOptions, type WideDependency } from './fdep'
+
+/**
+ * Minimal functional dependencies on tables with too many rows to compare every pair, in the
+ * manner of HyFD (Papenbrock and Naumann, 2016): agree sets from a sample of row pairs (neighbours
+ * within each column's clusters) give non-dependencies; the minimal column sets outside all of
+ * them are the candidates; each candidate left side is then checked on every row, grouping its
+ * rows by their values, and a pair that breaks a candidate is one more non-dependency. Induction
+ * and validation alternate until every candidate holds. The result is exactly the minimal
+ * dependencies: a true one is never inside a non-dependency, so it is a candidate or contains
+ * one, and a candidate that fails is specialized by the pair that broke it.
+ */
+export function sampledDependencies(rows: Cell[][], columnCount: number, options: AgreeSetOptions = {}): WideDependency[] {
+  const m = columnCount
+  const words = Math.max(1, Math.ceil(m / 32))
+  const recs = compressRows(rows, m, options.nullsEqual ?? true)
+  const n = recs.length
+  const nonFds = new Map<string, Uint32Array>()
+  const addPair = (i: number, j: number) => {
+    const w = agreeSet(recs[i], recs[j], words)
+    if (popcount(w) === m) return
+    const k = w.join(',')
+    if (!nonFds.has(k)) nonFds.set(k, w)
+  }
+  // Column clusters (rows sharing a value), the single-row ones left out.
+  const clusters: Int32Array[][] = []
+  for (let c = 0; c < m; c++) {
+    const groups = new Map<number, number[]>()
+    for (let i = 0; i < n; i++) {
+      const g = groups.get(recs[i][c])
+      if (g) g.push(i)
+      else groups.set(recs[i][c], [i])
+    }
+    clusters.push([...groups.values()].filter((g) => g.length > 1).map((g) => Int32Array.from(g)))
+  }
+  const sizes = clusters.map(size)
+  // The sample: in every cluster, each row against its next few neighbours.
+  for (const cs of clusters) for (const cl of cs) for (let k = 0; k < cl.length; k++) for (let d = 1; d <= 3 && k + d < cl.length; d++) addPair(cl[k], cl[k + d])
+
+  const valid = new Set<string>()
+  for (let round = 1; ; round++) {
+    if (options.cancelled?.()) return []
+    const sets = [...nonFds.values()].map((w) => ({ w, size: popcount(w) })).sort((x, y) => y.size - x.size)
+    // Candidates, grouped by left side so each left side is checked once for all its right sides.
+    const byLhs = new Map<string, { lhs: number[]; rhs: number[] }>()
+    for (let rhs = 0; rhs < m; rhs++) {
+      const bit = 1 << (rhs & 31)
+      const word = rhs >>> 5
+      for (const lhs of minimalTransversals(maximalOf(sets.filter((s) => !(s.w[word] & bit))), m, rhs)) {
+        const k = lhs.join(',')
+        const g = byLhs.get(k)
+        if (g) g.rhs.push(rhs)
+        else byLhs.set(k, { lhs, rhs: [rhs] })
+      }
+    }
+    options.onProgress?.(round, round + 1)
+    const before = nonFds.size
+    for (const [k, { lhs, rhs }] of byLhs) {
+      if (options.cancelled?.()) return []
+      const open = rhs.filter((a) => !valid.has(`${k}>${a}`))
+      if (!open.length) continue
+      const broken = check(lhs, open)
+      for (const a of open) if (!broken.has(a)) valid.add(`${k}>${a}`)
+    }
+    if (nonFds.size === before) {
+      const out: WideDependency[] = []
+      for (const { lhs, rhs } of byLhs.values()) for (const a of rhs) out.push({ lhs, rhs: a })
+      return out.sort((x, y) => x.rhs - y.rhs || x.lhs.length - y.lhs.length)
+    }
+  }
+
+  /** Check X → A for each open A on every row; a pair that breaks one becomes a non-dependency. Returns the broken A. */
+  function check(lhs: number[], open: number[]): Set<number> {
+    const broken = new Set<number>()
+    if (lhs.length === 0) {
+      for (const a of open) for (let i = 1; i < n; i++) if (recs[i][a] !== recs[0][a]) {
+        addPair(0, i)
+        broken.add(a)
+        break
+      }
+      return broken
+    }
+    // Rows that agree on X share a cluster of its most selective column.
+    let pivot = lhs[0]
+    for (const c of lhs) if (sizes[c] < sizes[pivot]) pivot = c
+    const rest = lhs.filter((c) => c !== pivot)
+    for (const cl of clusters[pivot]) {
+      // Split the cluster by each further column of X (numbers, no strings), dropping lone rows.
+      let groups: ArrayLike<number>[] = [cl]
+      for (const c of rest) {
+        const next: number[][] = []
+        for (const g of groups) {
+          const by = new Map<number, number[]>()
+          for (let k = 0; k < g.length; k++) {
+            const i = g[k]
+            const v = recs[i][c]
+            const h = by.get(v)
+            if (h) h.push(i)
+            else by.set(v, [i])
+          }
+          for (const h of by.values()) if (h.length > 1) next.push(h)
+        }
+        groups = next
+        if (!groups.length) break
+      }
+      for (const g of groups) {
+        const r0 = g[0]
+        for (const a of open) {
+          if (broken.has(a)) continue
+          const v = recs[r0][a]
+          for (let k = 1; k < g.length; k++) {
+            if (recs[g[k]][a] === v) continue
+            addPair(r0, g[k])
+            broken.add(a)
+            break
+          }
+        }
+        if (broken.size === open.length) return broken
+      }
+    }
+    return broken
+  }
+}
+
+function size(cs: Int32Array[]): number {
+  let s = 0
+  for (const c of cs) s += c.length
+  return s
+}
