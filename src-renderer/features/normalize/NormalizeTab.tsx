@@ -13,6 +13,9 @@ import { parseFdText } from './fd-text'
 
 const fdId = (f: FdSpec) => `${[...f.lhs].sort().join(',')}->${f.rhs}`
 
+/** Dependencies listed before "List all": a wide table can have hundreds of thousands. */
+const FD_ROWS_SHOWN = 500
+
 const TARGETS: { id: NormalizeTarget; label: string; hint: string }[] = [
   { id: '1nf', label: '1NF', hint: 'one value per cell' },
   { id: '3nf', label: '3NF synthesis', hint: 'keeps every dependency' },
@@ -41,6 +44,7 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
   const [accepted, setAccepted] = useState<Set<string>>(new Set())
   const [custom, setCustom] = useState<FdSpec[]>([])
   const [customText, setCustomText] = useState('')
+  const [showAll, setShowAll] = useState(false)
   const [nullsEqual, setNullsEqual] = useState(true)
   const [target, setTarget] = useState<NormalizeTarget>('3nf')
   const [proposal, setProposal] = useState<ProposalView | null>(null)
@@ -221,7 +225,7 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
                 </tr>
               </thead>
               <tbody>
-                {analysis.fds.map((f) => (
+                {(showAll ? analysis.fds : analysis.fds.slice(0, FD_ROWS_SHOWN)).map((f) => (
                   <tr key={fdId(f)} className={accepted.has(fdId(f)) ? '' : 'muted'}>
                     <td>
                       <input
@@ -257,6 +261,14 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
                 ))}
               </tbody>
             </table>
+            {!showAll && analysis.fds.length > FD_ROWS_SHOWN && (
+              <div className="muted small" data-testid="normalize-more">
+                The {FD_ROWS_SHOWN} best supported of {analysis.fds.length.toLocaleString('en-US')} dependencies are listed (the others count as found: {analysis.fds.filter((f) => accepted.has(fdId(f))).length.toLocaleString('en-US')} accepted in all).{' '}
+                <button className="btn small ghost" onClick={() => setShowAll(true)}>
+                  List all
+                </button>
+              </div>
+            )}
             <div className="nf-add">
               <input className="mono" placeholder="add your own: a, b -> c" value={customText} onChange={(e) => setCustomText(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && addCustom()} aria-label="Add a dependency" />
               <button className="btn small" onClick={addCustom} disabled={!customText.trim()}>
