@@ -16,6 +16,9 @@ export function sampledDependencies(rows: Cell[][], columnCount: number, options
   const words = Math.max(1, Math.ceil(m / 32))
   const recs = compressRows(rows, m, options.nullsEqual ?? true)
   const n = recs.length
+  let maxId = 0
+  for (const r of recs) for (let c = 0; c < m; c++) if (r[c] > maxId) maxId = r[c]
+  const slot = new Int32Array(maxId + 1).fill(-1)
   const nonFds = new Map<string, Uint32Array>()
   const addPair = (i: number, j: number) => {
     const w = agreeSet(recs[i], recs[j], words)
@@ -34,7 +37,6 @@ export function sampledDependencies(rows: Cell[][], columnCount: number, options
     }
     clusters.push([...groups.values()].filter((g) => g.length > 1).map((g) => Int32Array.from(g)))
   }
-  const sizes = clusters.map(size)
   // The sample: in every cluster, each row against its next few neighbours.
   for (const cs of clusters) for (const cl of cs) for (let k = 0; k < cl.length; k++) for (let d = 1; d <= 3 && k + d < cl.length; d++) addPair(cl[k], cl[k + d])
 
@@ -56,11 +58,17 @@ export function sampledDependencies(rows: Cell[][], columnCount: number, options
     }
     options.onProgress?.(round, round + 1)
     const before = nonFds.size
-    for (const [k, { lhs, rhs }] of byLhs) {
+    // Left sides in column order, so consecutive ones share the partitions of their common prefix.
+    const todo = [...byLhs].map(([k, g]) => ({ k, lhs: g.lhs, open: g.rhs.filter((a) => !valid.has(`${k}>${a}`)) })).filter((x) => x.open.length)
+    todo.sort((x, y) => compareLex(x.lhs, y.lhs))
+    const stack: { attr: number; groups: ArrayLike<number>[] }[] = []
+    for (const { k, lhs, open } of todo) {
       if (options.cancelled?.()) return []
-      const open = rhs.filter((a) => !valid.has(`${k}>${a}`))
-      if (!open.length) continue
-      const broken = check(lhs, open)
+      let same = 0
+      while (same < stack.length && same < lhs.length && stack[same].attr === lhs[same]) same++
+      stack.length = same
+      for (let d = same; d < lhs.length; d++) stack.push({ attr: lhs[d], groups: d === 0 ? clusters[lhs[0]] : refine(stack[d - 1].groups, lhs[d]) })
+      const broken = check(lhs.length ? stack[lhs.length - 1].groups : [], open, lhs.length === 0)
       for (const a of open) if (!broken.has(a)) valid.add(`${k}>${a}`)
     }
     if (nonFds.size === before) {
@@ -70,10 +78,37 @@ export function sampledDependencies(rows: Cell[][], columnCount: number, options
     }
   }
 
-  /** Check X → A for each open A on every row; a pair that breaks one becomes a non-dependency. Returns the broken A. */
-  function check(lhs: number[], open: number[]): Set<number> {
+  /** The groups split further by one more column, by a probe table over value ids (no maps), lone rows dropped. */
+  function refine(groups: ArrayLike<number>[], c: number): number[][] {
+    const next: number[][] = []
+    const touched: number[] = []
+    for (const g of groups) {
+      const local: number[][] = []
+      for (let k = 0; k < g.length; k++) {
+        const i = g[k]
+        const v = recs[i][c]
+        if (v < 0) continue // a NULL that equals nothing
+        const at = slot[v]
+        if (at === -1) {
+          slot[v] = local.length
+          local.push([i])
+          touched.push(v)
+        } else local[at].push(i)
+      }
+      for (const v of touched) slot[v] = -1
+      touched.length = 0
+      for (const h of local) if (h.length > 1) next.push(h)
+    }
+    return next
+  }
+
+  /**
+   * Check X → A for each open A, given the groups of rows that agree on X (for X = ∅, all rows);
+   * a pair that breaks one becomes a non-dependency. Returns the broken A.
+   */
+  function check(groups: ArrayLike<number>[], open: number[], empty: boolean): Set<number> {
     const broken = new Set<number>()
-    if (lhs.length === 0) {
+    if (empty) {
       for (const a of open) for (let i = 1; i < n; i++) if (recs[i][a] !== recs[0][a]) {
         addPair(0, i)
         broken.add(a)
@@ -81,50 +116,25 @@ export function sampledDependencies(rows: Cell[][], columnCount: number, options
       }
       return broken
     }
-    // Rows that agree on X share a cluster of its most selective column.
-    let pivot = lhs[0]
-    for (const c of lhs) if (sizes[c] < sizes[pivot]) pivot = c
-    const rest = lhs.filter((c) => c !== pivot)
-    for (const cl of clusters[pivot]) {
-      // Split the cluster by each further column of X (numbers, no strings), dropping lone rows.
-      let groups: ArrayLike<number>[] = [cl]
-      for (const c of rest) {
-        const next: number[][] = []
-        for (const g of groups) {
-          const by = new Map<number, number[]>()
-          for (let k = 0; k < g.length; k++) {
-            const i = g[k]
-            const v = recs[i][c]
-            const h = by.get(v)
-            if (h) h.push(i)
-            else by.set(v, [i])
-          }
-          for (const h of by.values()) if (h.length > 1) next.push(h)
+    for (const g of groups) {
+      const r0 = g[0]
+      for (const a of open) {
+        if (broken.has(a)) continue
+        const v = recs[r0][a]
+        for (let k = 1; k < g.length; k++) {
+          if (recs[g[k]][a] === v) continue
+          addPair(r0, g[k])
+          broken.add(a)
+          break
         }
-        groups = next
-        if (!groups.length) break
       }
-      for (const g of groups) {
-        const r0 = g[0]
-        for (const a of open) {
-          if (broken.has(a)) continue
-          const v = recs[r0][a]
-          for (let k = 1; k < g.length; k++) {
-            if (recs[g[k]][a] === v) continue
-            addPair(r0, g[k])
-            broken.add(a)
-            break
-          }
-        }
-        if (broken.size === open.length) return broken
-      }
+      if (broken.size === open.length) return broken
     }
     return broken
   }
 }
 
-function size(cs: Int32Array[]): number {
-  let s = 0
-  for (const c of cs) s += c.length
-  return s
+function compareLex(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length && i < b.length; i++) if (a[i] !== b[i]) return a[i] - b[i]
+  return a.length - b.length
 }
