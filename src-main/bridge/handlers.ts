@@ -154,10 +154,7 @@ export function createHandlers(s: Services): Handlers {
     'model.export': async ({ doc, format }) => ({ code: EXPORTERS[format](doc) }),
     'model.import': async ({ format, path, text, sqlDialect }) => {
       // PostgreSQL's parser is the playground server's, started if it is not running.
-      const server = async () => {
-        await s.playground.start()
-        return s.playground.config()
-      }
+      const server = () => s.playground.ensureRunning()
       return importModel(format, { path, text, parser: sqlDialect === 'sqlite' ? { engine: 'sqlite' } : { engine: sqlDialect, server } })
     },
     'model.open': async ({ path }) => s.models.open(path),

@@ -74,6 +74,12 @@ export class Playground {
     this.set({ connectionId: id })
   }
 
+  /** The server's connection settings, starting it first if it is not running. */
+  async ensureRunning(): Promise<PostgresConfig> {
+    await this.start()
+    return this.config()
+  }
+
   start(): Promise<PlaygroundStatus> {
     return this.serial(() => this.doStart())
   }

@@ -101,7 +101,7 @@ export function planMigration(from: ModelDocument, to: ModelDocument, d: Dialect
   const dropped = from.tables.filter((f) => !matchedFrom.has(f.id))
 
   // 1. Tables move to their new schema, then are renamed, so every later statement uses the new names.
-  const schemaOf = (x: { schema: string | null }) => x.schema ?? d.defaultSchema ?? 'main'
+  const schemaOf = (x: { schema: string | null }) => x.schema ?? d.defaultSchema
   const madeSchemas = new Set<string>()
   for (const t of to.tables) {
     const f = tableMatch.get(t.id)
@@ -110,7 +110,8 @@ export function planMigration(from: ModelDocument, to: ModelDocument, d: Dialect
       warnings.push(`${t.name} is placed in schema ${t.schema}, which ${d.name} does not have: it stays where it is`)
       continue
     }
-    const target = schemaOf(t)
+    // Engines with schemas have a default one, so the target is always named here.
+    const target = schemaOf(t)!
     if (!madeSchemas.has(target)) step(`CREATE SCHEMA IF NOT EXISTS ${q(target)}`, `schema ${target}`)
     madeSchemas.add(target)
     step(`ALTER TABLE ${qt(f)} SET SCHEMA ${q(target)}`, `move table ${f.name} to schema ${target}`)

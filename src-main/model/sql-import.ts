@@ -26,15 +26,27 @@ export async function importSqlDdl(sql: string, name = 'Imported model', parser:
   try {
     return { doc: await readWithSqlite(sql, name), warnings: [] }
   } catch (e) {
-    if (parser.engine !== 'auto' || !(e instanceof AppError) || !e.message.startsWith('The SQL could not be read')) throw e
+    const sqliteSays = reasonOf(e)
+    if (parser.engine !== 'auto' || sqliteSays === null) throw e
     // Syntax SQLite lacks (identity columns, schemas, enum types…): let PostgreSQL read it.
     try {
       const doc = await readWithPostgres(sql, name, await parser.server())
-      return { doc, warnings: [`Read by PostgreSQL, since SQLite could not: ${e.message.replace(/^The SQL could not be read: /, '')}`] }
+      return { doc, warnings: [`Read by PostgreSQL, since SQLite could not: ${sqliteSays}`] }
     } catch (pgError) {
-      throw new AppError('BAD_REQUEST', `The SQL could not be read by SQLite (${e.message.replace(/^The SQL could not be read: /, '')}) nor by PostgreSQL (${(pgError as Error).message.replace(/^The SQL could not be read by PostgreSQL: /, '')})`)
+      throw new AppError('BAD_REQUEST', `The SQL could not be read by SQLite (${sqliteSays}) nor by PostgreSQL (${reasonOf(pgError) ?? (pgError as Error).message})`)
     }
   }
+}
+
+/** The engine's own words for a script it could not run. */
+function unreadable(prefix: string, e: unknown): AppError {
+  const reason = (e as Error).message
+  return new AppError('BAD_REQUEST', `${prefix}: ${reason}`, { reason })
+}
+
+/** What an engine said of the script, when that is why reading failed (null for any other failure). */
+function reasonOf(e: unknown): string | null {
+  return e instanceof AppError && typeof e.details?.reason === 'string' ? e.details.reason : null
 }
 
 /** Nothing read from a scratch database was ever in the database the model will be applied to. */
@@ -64,7 +76,7 @@ async function readWithPostgres(sql: string, name: string, server: PostgresConfi
         try {
           await d.execScript(sql)
         } catch (e) {
-          throw new AppError('BAD_REQUEST', `The SQL could not be read by PostgreSQL: ${(e as Error).message}`)
+          throw unreadable('The SQL could not be read by PostgreSQL', e)
         }
         return fresh(await modelOf(d, name))
       } finally {
@@ -85,7 +97,7 @@ async function readWithSqlite(sql: string, name: string): Promise<ModelDocument>
     try {
       await d.execScript(sql)
     } catch (e) {
-      throw new AppError('BAD_REQUEST', `The SQL could not be read: ${(e as Error).message}`)
+      throw unreadable('The SQL could not be read', e)
     }
     const doc = await modelOf(d, name)
     // `serial` columns are PostgreSQL's autoincrementing integers.

@@ -55,9 +55,9 @@ export function discover(columns: string[], rows: Cell[][], options: DiscoveryOp
   if (algorithm === 'tane') {
     found = tane(rows, m, options).dependencies.map((d) => ({ lhs: attrs(d.lhs), rhs: d.rhs, error: d.error }))
   } else if (algorithm === 'sampled-agree-sets') {
-    found = sampledDependencies(rows, m, { nullsEqual: options.nullsEqual, cancelled: options.cancelled, onProgress: (done, total) => options.onProgress?.(done, total) }).map((d) => ({ ...d, error: 0 }))
+    found = sampledDependencies(rows, m, options).map((d) => ({ ...d, error: 0 }))
   } else {
-    const r = agreeSetDiscovery(rows, m, { nullsEqual: options.nullsEqual, cancelled: options.cancelled, onProgress: (done, total) => options.onProgress?.(done, total) })
+    const r = agreeSetDiscovery(rows, m, options)
     found = r.dependencies.map((d) => ({ ...d, error: 0 }))
     keyIndexes = r.keys
   }

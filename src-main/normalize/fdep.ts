@@ -1,4 +1,5 @@
 import type { Cell } from '../../src-shared/values'
+import { cellKey } from './partitions'
 
 /** X → A with X as column indices, ascending. */
 export interface WideDependency {
@@ -57,15 +58,13 @@ export function agreeSetDiscovery(rows: Cell[][], columnCount: number, options: 
       if (!agree.has(key)) agree.set(key, Uint32Array.from(buf))
     }
   }
-  const sets = [...agree.values()].map((w) => ({ w, size: popcount(w) })).sort((x, y) => y.size - x.size)
+  const sets = largestFirst(agree.values())
 
   const dependencies: WideDependency[] = []
   for (let rhs = 0; rhs < m; rhs++) {
     if (options.cancelled?.()) return { dependencies: [], keys: [] }
     options.onProgress?.(rhs, m)
-    const bit = 1 << (rhs & 31)
-    const word = rhs >>> 5
-    for (const lhs of minimalTransversals(maximalOf(sets.filter((s) => !(s.w[word] & bit))), m, rhs)) dependencies.push({ lhs, rhs })
+    for (const lhs of minimalLhs(sets, m, rhs)) dependencies.push({ lhs, rhs })
   }
   // Keys tell the distinct rows apart (repeated rows count once, as the dependencies see them).
   const keys = n < 2 ? [] : minimalTransversals(maximalOf(sets), m, -1).sort((x, y) => x.length - y.length).slice(0, options.keyLimit ?? 64)
@@ -85,7 +84,7 @@ export function compressRows(rows: Cell[][], m: number, nullsEqual: boolean): In
         rec[c] = -1 - fresh++
         continue
       }
-      const key = v !== null && typeof v === 'object' ? `o${JSON.stringify(v)}` : typeof v === 'string' ? `s${v}` : v
+      const key = cellKey(v)
       let id = ids.get(key)
       if (id === undefined) ids.set(key, (id = ids.size))
       rec[c] = id
@@ -101,8 +100,20 @@ export function agreeSet(a: Int32Array, b: Int32Array, words: number): Uint32Arr
   return w
 }
 
+/** Non-dependency sets with their sizes, largest first (the order `maximalOf` wants). */
+export function largestFirst(sets: Iterable<Uint32Array>): { w: Uint32Array; size: number }[] {
+  return [...sets].map((w) => ({ w, size: popcount(w) })).sort((x, y) => y.size - x.size)
+}
+
+/** The minimal left sides X of X → rhs: outside every non-dependency set that lacks rhs. */
+export function minimalLhs(sets: { w: Uint32Array }[], m: number, rhs: number): number[][] {
+  const bit = 1 << (rhs & 31)
+  const word = rhs >>> 5
+  return minimalTransversals(maximalOf(sets.filter((s) => !(s.w[word] & bit))), m, rhs)
+}
+
 /** The sets no other set contains (the input sorted largest first). */
-export function maximalOf(sets: { w: Uint32Array }[]): Uint32Array[] {
+function maximalOf(sets: { w: Uint32Array }[]): Uint32Array[] {
   const maximal: Uint32Array[] = []
   for (const s of sets) if (!maximal.some((x) => isSubset(s.w, x))) maximal.push(s.w)
   return maximal

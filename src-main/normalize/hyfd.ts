@@ -1,5 +1,5 @@
 import type { Cell } from '../../src-shared/values'
-import { agreeSet, compressRows, maximalOf, minimalTransversals, popcount, type AgreeSetOptions, type WideDependency } from './fdep'
+import { agreeSet, compressRows, largestFirst, minimalLhs, popcount, type AgreeSetOptions, type WideDependency } from './fdep'
 
 /**
  * Minimal functional dependencies on tables with too many rows to compare every pair, in the
@@ -27,29 +27,19 @@ export function sampledDependencies(rows: Cell[][], columnCount: number, options
     if (!nonFds.has(k)) nonFds.set(k, w)
   }
   // Column clusters (rows sharing a value), the single-row ones left out.
-  const clusters: Int32Array[][] = []
-  for (let c = 0; c < m; c++) {
-    const groups = new Map<number, number[]>()
-    for (let i = 0; i < n; i++) {
-      const g = groups.get(recs[i][c])
-      if (g) g.push(i)
-      else groups.set(recs[i][c], [i])
-    }
-    clusters.push([...groups.values()].filter((g) => g.length > 1).map((g) => Int32Array.from(g)))
-  }
+  const everyRow = [Array.from({ length: n }, (_, i) => i)]
+  const clusters = Array.from({ length: m }, (_, c) => refine(everyRow, c))
   // The sample: in every cluster, each row against its next few neighbours.
   for (const cs of clusters) for (const cl of cs) for (let k = 0; k < cl.length; k++) for (let d = 1; d <= 3 && k + d < cl.length; d++) addPair(cl[k], cl[k + d])
 
   const valid = new Set<string>()
   for (let round = 1; ; round++) {
     if (options.cancelled?.()) return []
-    const sets = [...nonFds.values()].map((w) => ({ w, size: popcount(w) })).sort((x, y) => y.size - x.size)
+    const sets = largestFirst(nonFds.values())
     // Candidates, grouped by left side so each left side is checked once for all its right sides.
     const byLhs = new Map<string, { lhs: number[]; rhs: number[] }>()
     for (let rhs = 0; rhs < m; rhs++) {
-      const bit = 1 << (rhs & 31)
-      const word = rhs >>> 5
-      for (const lhs of minimalTransversals(maximalOf(sets.filter((s) => !(s.w[word] & bit))), m, rhs)) {
+      for (const lhs of minimalLhs(sets, m, rhs)) {
         const k = lhs.join(',')
         const g = byLhs.get(k)
         if (g) g.rhs.push(rhs)

@@ -13,13 +13,21 @@ export function errorCount(p: Partition): number {
   return p.size - p.classes.length
 }
 
+/**
+ * A cell as a Map key: primitives as themselves (so 1 and "1" stay apart), a BLOB or big integer
+ * by its JSON behind a prefix no text cell starts with.
+ */
+export function cellKey(v: Cell): unknown {
+  return v !== null && typeof v === 'object' ? `\u0000${JSON.stringify(v)}` : v
+}
+
 /** One column's stripped partition. With `nullsEqual` false, every NULL is a class of its own. */
 export function columnPartition(rows: Cell[][], col: number, nullsEqual: boolean): Partition {
   const groups = new Map<unknown, number[]>()
   for (let i = 0; i < rows.length; i++) {
     const v = rows[i][col]
     if (v === null && !nullsEqual) continue
-    const key = v !== null && typeof v === 'object' ? JSON.stringify(v) : v
+    const key = cellKey(v)
     const g = groups.get(key)
     if (g) g.push(i)
     else groups.set(key, [i])

@@ -93,14 +93,11 @@ function nextFreePosition(doc: ModelDocument): { x: number; y: number } {
   return { x: maxX + 300, y: Math.min(...atMax.map((t) => t.position.y)) }
 }
 
-/** Point every reference to a table at its new name (foreign keys elsewhere follow a rename). */
-function retargetReferences(doc: ModelDocument, schema: string | null, from: string, to: string): ModelDocument {
-  if (from === to) return doc
-  return mapTables(doc, (t) =>
-    t.foreignKeys.some((f) => f.refTable === from && sameSchema(f.refSchema, schema))
-      ? { ...t, foreignKeys: t.foreignKeys.map((f) => (f.refTable === from && sameSchema(f.refSchema, schema) ? { ...f, refTable: to } : f)) }
-      : t,
-  )
+/** Point every reference to a table at its new name, or its new schema (foreign keys elsewhere follow a rename or a move). */
+function retargetReferences(doc: ModelDocument, schema: string | null, from: string, to: string, toSchema: string | null = schema): ModelDocument {
+  if (from === to && sameSchema(schema, toSchema)) return doc
+  const points = (f: ModelForeignKey) => f.refTable === from && sameSchema(f.refSchema, schema)
+  return mapTables(doc, (t) => (t.foreignKeys.some(points) ? { ...t, foreignKeys: t.foreignKeys.map((f) => (points(f) ? { ...f, refTable: to, refSchema: toSchema } : f)) } : t))
 }
 
 /** Set the table's name by hand; it no longer follows the class name. */
@@ -127,12 +124,7 @@ export function setTableSchema(doc: ModelDocument, id: string, schema: string | 
   const t = tableById(doc, id)
   const to = schema?.trim() ? schema.trim() : null
   if (sameSchema(t.schema, to)) return doc
-  const next = updateTableById(doc, id, (x) => ({ ...x, schema: to }))
-  return mapTables(next, (x) =>
-    x.foreignKeys.some((f) => f.refTable === t.name && sameSchema(f.refSchema, t.schema))
-      ? { ...x, foreignKeys: x.foreignKeys.map((f) => (f.refTable === t.name && sameSchema(f.refSchema, t.schema) ? { ...f, refSchema: to } : f)) }
-      : x,
-  )
+  return retargetReferences(updateTableById(doc, id, (x) => ({ ...x, schema: to })), t.schema, t.name, t.name, to)
 }
 
 /** Rename the mapped class; the table name follows unless it was set by hand. */
