@@ -144,4 +144,12 @@ test('a CSV file: its dependencies, normal form and split, on paper', async ({ p
   await expect(page.getByTestId('normalize-diagram').locator('.nf-diagram-svg svg')).toContainText('clients')
   await expect(page.getByTestId('rename-clients')).toHaveValue('clients')
   await app.screenshot('44-normalize-csv')
+  // What was guessed is shown; told that the first line is data, the columns become column1..N and discovery runs again.
+  await expect(page.getByTestId('normalize-csv-header').locator('option').first()).toHaveText('guess (names)')
+  await expect(page.getByTestId('normalize-csv-separator').locator('option').first()).toHaveText('guess (comma)')
+  await page.getByTestId('normalize-csv-header').selectOption('false')
+  await expect(page.getByTestId('normalize-fds').getByLabel('Accept column2 → column3')).toBeVisible()
+  await expect(page.getByTestId('normalize-tab')).toContainText('41 rows, 5 columns')
+  await page.getByTestId('normalize-csv-header').scrollIntoViewIfNeeded()
+  await app.screenshot('44b-normalize-csv-read-as')
 })

@@ -5,7 +5,7 @@ import { cellSchema } from './values'
 import { databaseSchemaSchema } from './schema'
 import { applyEditsResultSchema, countSchema, cursorSchema, pageRequestSchema, pageSchema, rowEditSchema, tableRefSchema, viewSpecSchema } from './grid'
 import { explainResultSchema, historyEntrySchema } from './plan'
-import { analysisSchema, applyResultSchema, declaredProposalSchema, declaredTableSchema, diagnosisSchema, fdSchema, normalizeTargetSchema, proposalSchema } from './normalize'
+import { analysisSchema, applyResultSchema, csvSourceSchema, declaredProposalSchema, declaredTableSchema, diagnosisSchema, fdSchema, normalizeTargetSchema, proposalSchema } from './normalize'
 import { mvccViewSchema, paneInfoSchema, scenarioRunSchema, stepOutcomeSchema, timelineEntrySchema } from './tx'
 import { modelDocumentSchema } from './model/document'
 import { mapperInfoSchema, objectViewSchema, ormActionSchema, ormQuerySchema, sessionSnapshotSchema, sqlLogEntrySchema } from './orm'
@@ -165,18 +165,18 @@ export const contract = {
 
   'normalize.analyze': method({
     doc: 'Discover the minimal functional dependencies in a table\'s rows (TANE, or agree sets on wide tables and ones of a few thousand rows), its keys, and its normal form with the dependency that breaks the next one. With `csv`, the rows come from that file instead.',
-    input: z.object({ handle, table: tableRefSchema, nullsEqual: z.boolean().default(true), maxError: z.number().min(0).max(0.5).default(0), jobId: z.string().optional(), csv: z.string().optional() }),
+    input: z.object({ handle, table: tableRefSchema, nullsEqual: z.boolean().default(true), maxError: z.number().min(0).max(0.5).default(0), jobId: z.string().optional(), csv: csvSourceSchema.optional() }),
     output: analysisSchema,
   }),
   'normalize.cancel': method({ doc: 'Stop a running discovery (its worker thread), by the jobId it was started with.', input: z.object({ jobId: z.string() }), output: z.object({ cancelled: z.boolean() }) }),
   'normalize.diagnose': method({
     doc: 'The normal form under the dependencies the user accepted (and added), instead of every one found in the rows.',
-    input: z.object({ handle, table: tableRefSchema, fds: z.array(fdSchema), csv: z.string().optional() }),
+    input: z.object({ handle, table: tableRefSchema, fds: z.array(fdSchema), csv: csvSourceSchema.optional() }),
     output: diagnosisSchema,
   }),
   'normalize.propose': method({
     doc: 'The split a target normal form asks for, built on the accepted dependencies: new tables with keys, foreign keys and real rows, lossless checks, and its SQL.',
-    input: z.object({ handle, table: tableRefSchema, target: normalizeTargetSchema, fds: z.array(fdSchema), keepView: z.boolean().default(true), csv: z.string().optional(), names: z.record(z.string(), z.string()).default({}) }),
+    input: z.object({ handle, table: tableRefSchema, target: normalizeTargetSchema, fds: z.array(fdSchema), keepView: z.boolean().default(true), csv: csvSourceSchema.optional(), names: z.record(z.string(), z.string()).default({}) }),
     output: proposalSchema,
   }),
   'normalize.apply': method({

@@ -24,6 +24,13 @@ export const diagnosisSchema = z.object({
 })
 export type DiagnosisView = z.infer<typeof diagnosisSchema>
 
+/**
+ * A CSV (or TSV) file as a source: its path, and how to read it where the guesses are wrong
+ * (`header`: whether the first line names the columns; `separator`: one character).
+ */
+export const csvSourceSchema = z.object({ path: z.string().min(1), header: z.boolean().optional(), separator: z.string().length(1).optional() })
+export type CsvSource = z.infer<typeof csvSourceSchema>
+
 export const analysisSchema = z.object({
   columns: z.array(z.string()),
   rowCount: z.number(),
@@ -42,6 +49,8 @@ export const analysisSchema = z.object({
     .object({ rows: z.number(), of: z.number(), sampleOnly: z.array(fdSchema), keysSampleOnly: z.array(z.array(z.string())) })
     .nullable()
     .default(null),
+  /** For a CSV source, how the file was read (guessed or as told). */
+  csvRead: z.object({ header: z.boolean(), separator: z.string() }).nullable().default(null),
 })
 export type Analysis = z.infer<typeof analysisSchema>
 

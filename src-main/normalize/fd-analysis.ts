@@ -90,7 +90,9 @@ export function oneNfProblems(columns: string[], rows: Cell[][]): OneNfProblem[]
     const m = /^(.*?)_?(\d+)$/.exec(c)
     if (m && m[1]) stems.set(m[1], [...(stems.get(m[1]) ?? []), c])
   }
-  for (const [stem, cols] of stems) if (cols.length >= 2) out.push({ kind: 'repeating-group', columns: cols, explanation: `${cols.join(', ')} repeat one attribute (${stem}) as numbered columns: 1NF wants them as rows of their own table` })
+  // Numbered columns that are the whole table are a file without a header (column1..N), not an
+  // attribute repeated beside the thing it describes.
+  for (const [stem, cols] of stems) if (cols.length >= 2 && cols.length < columns.length) out.push({ kind: 'repeating-group', columns: cols, explanation: `${cols.join(', ')} repeat one attribute (${stem}) as numbered columns: 1NF wants them as rows of their own table` })
   return out
 }
 

@@ -102,15 +102,35 @@ describe.each(ENGINES)('the normalization service on $name', ({ open }) => {
     const path = join(dir, 'grades.csv')
     writeFileSync(path, 'student,course,course_name,grade\nann,db1,Databases,5\nann,os1,Systems,4\nbob,db1,Databases,3\ncid,os1,Systems,5\ncid,db1,Databases,4\n')
     const ref = { schema: null, name: 'grades' }
-    const a = await analyzeTable(d, ref, { nullsEqual: true, maxError: 0, csv: path })
+    const a = await analyzeTable(d, ref, { nullsEqual: true, maxError: 0, csv: { path } })
     expect(a.rowCount).toBe(5)
+    expect(a.csvRead).toEqual({ header: true, separator: ',' })
     expect(a.fds.some((f) => f.lhs.join() === 'course' && f.rhs === 'course_name')).toBe(true)
-    const p = await proposeSplit(d, ref, '3nf', a.fds.filter((f) => f.suggested), false, path)
+    const p = await proposeSplit(d, ref, '3nf', a.fds.filter((f) => f.suggested), false, { path })
     expect(p.tables.some((t) => t.columns.join() === 'course,course_name')).toBe(true)
     expect(p.sql.at(-1)).toMatch(/^-- import grades into a table/)
     writeFileSync(join(dir, 'bad.csv'), 'a,b\n1,2\n3\n')
-    await expect(analyzeTable(d, ref, { nullsEqual: true, maxError: 0, csv: join(dir, 'bad.csv') })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/line 3: 1 values for 2 columns/) })
-    await expect(analyzeTable(d, ref, { nullsEqual: true, maxError: 0, csv: join(dir, 'none.csv') })).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' })
+    await expect(analyzeTable(d, ref, { nullsEqual: true, maxError: 0, csv: { path: join(dir, 'bad.csv') } })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/line 3: 1 values for 2 columns/) })
+    await expect(analyzeTable(d, ref, { nullsEqual: true, maxError: 0, csv: { path: join(dir, 'none.csv') } })).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' })
+  })
+
+  it('a CSV source read as told: the first line as data, a separator other than the guessed one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'schemist-csv-'))
+    const path = join(dir, 'codes.txt')
+    // Semicolons inside the values outnumber the bars between them, so the guessed separator is wrong.
+    writeFileSync(path, 'a;1|b;1\nx;2|y;2\nx;2|y;3\n')
+    const ref = { schema: null, name: 'codes' }
+    const guessed = await analyzeTable(d, ref, { nullsEqual: true, maxError: 0, csv: { path } })
+    expect(guessed.csvRead).toEqual({ header: false, separator: ';' })
+    expect(guessed.columns).toHaveLength(3)
+    const told = await analyzeTable(d, ref, { nullsEqual: true, maxError: 0, csv: { path, header: false, separator: '|' } })
+    expect(told.csvRead).toEqual({ header: false, separator: '|' })
+    expect(told.columns).toEqual(['column1', 'column2'])
+    expect(told.rowCount).toBe(3)
+    // Names made up for a file without a header are not a repeating group.
+    expect(told.diagnosis.oneNf.filter((p) => p.kind === 'repeating-group')).toEqual([])
+    const diag = await diagnoseWith(d, ref, told.fds.map(({ lhs, rhs, error }) => ({ lhs, rhs, error })), { path, header: false, separator: '|' })
+    expect(diag.keys).toEqual([['column2']])
   })
 
   it('proposed tables can be renamed before the split is applied; names are checked', async () => {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { AppError } from '../../src-shared/errors'
 import { parseCsv } from '../../src-shared/csv'
 import { primaryKeyColumns } from '../../src-shared/schema'
-import { sameFd, type Analysis, type FdSpec, type NormalizeTarget, type ProposalView } from '../../src-shared/normalize'
+import { sameFd, type Analysis, type CsvSource, type FdSpec, type NormalizeTarget, type ProposalView } from '../../src-shared/normalize'
 import type { Cell } from '../../src-shared/values'
 import type { Driver } from '../db/driver'
 import { applyProposal, type ApplyResult } from './apply'
@@ -31,6 +31,8 @@ export interface LoadedTable {
   existing: string[]
   /** Rows in the whole table, when `rows` is a random sample of it. */
   sampledFrom: number | null
+  /** For a CSV file, how it was read. */
+  csvRead?: { header: boolean; separator: string }
 }
 
 /** A table read whole, with its declared key and types; `name` may also be written `schema.name`. */
@@ -109,7 +111,7 @@ export async function loadCsv(path: string, options: CsvOptions = {}): Promise<L
   const bad = body.findIndex((r) => r.length !== columns.length)
   if (bad >= 0) throw new AppError('BAD_REQUEST', `${path}, line ${bad + (header ? 2 : 1)}: ${body[bad].length} values for ${columns.length} columns`)
   const name = path.replace(/^.*[\\/]/, '').replace(/\.(csv|tsv|txt|data)$/i, '')
-  return { schema: null, name, columns, rows: body.map((r) => r.map(csvCell)), key: null, types: new Map(), from: '', existing: [], sampledFrom: null }
+  return { schema: null, name, columns, rows: body.map((r) => r.map(csvCell)), key: null, types: new Map(), from: '', existing: [], sampledFrom: null, csvRead: { header, separator } }
 }
 
 /** A CSV value: NULL when empty, a number when the text is exactly how that number is written. */
@@ -121,11 +123,11 @@ export function csvCell(v: string): Cell {
 }
 
 /** A table on the connection, or a CSV file when `csv` names one. */
-async function loadSource(d: Driver, ref: { schema: string | null; name: string }, csv: string | undefined, limits: { sampleAbove?: number; sampleRows?: number } = {}) {
-  return csv ? loadCsv(csv) : loadTable(d, ref, limits)
+async function loadSource(d: Driver, ref: { schema: string | null; name: string }, csv: CsvSource | undefined, limits: { sampleAbove?: number; sampleRows?: number } = {}) {
+  return csv ? loadCsv(csv.path, csv) : loadTable(d, ref, limits)
 }
 
-export async function analyzeTable(d: Driver, ref: { schema: string | null; name: string }, options: AnalyzeOptions & { csv?: string }): Promise<Analysis> {
+export async function analyzeTable(d: Driver, ref: { schema: string | null; name: string }, options: AnalyzeOptions & { csv?: CsvSource }): Promise<Analysis> {
   const t0 = performance.now()
   options.onProgress?.({ phase: 'reading', done: 0, total: 1 })
   const t = await loadSource(d, ref, options.csv, options)
@@ -188,6 +190,7 @@ export async function analyzeLoaded(d: Driver, t: LoadedTable, options: AnalyzeO
     diagnosis,
     millis: performance.now() - t0,
     sample,
+    csvRead: t.csvRead ?? null,
   }
 }
 
@@ -222,7 +225,7 @@ function checkColumns(t: LoadedTable, fds: FdSpec[]) {
 }
 
 /** The diagnosis under the accepted dependencies only (the rows still decide 1NF, MVDs and join dependencies). */
-export async function diagnoseWith(d: Driver, ref: { schema: string | null; name: string }, fds: FdSpec[], csv?: string): Promise<Diagnosis> {
+export async function diagnoseWith(d: Driver, ref: { schema: string | null; name: string }, fds: FdSpec[], csv?: CsvSource): Promise<Diagnosis> {
   const t = await loadSource(d, ref, csv)
   checkColumns(t, fds)
   return checkSampledDiagnosis(d, t, diagnose(t.columns, t.rows, fds, t.key))
@@ -266,7 +269,7 @@ function renamed(p: Proposal, to: (n: string) => string): Proposal {
   return { ...p, tables: p.tables.map((t) => ({ ...t, name: to(t.name), references: t.references.map((r) => ({ ...r, table: to(r.table) })) })) }
 }
 
-export async function proposeSplit(d: Driver, ref: { schema: string | null; name: string }, target: NormalizeTarget, fds: FdSpec[], keepView: boolean, csv?: string, names: Record<string, string> = {}): Promise<ProposalView> {
+export async function proposeSplit(d: Driver, ref: { schema: string | null; name: string }, target: NormalizeTarget, fds: FdSpec[], keepView: boolean, csv?: CsvSource, names: Record<string, string> = {}): Promise<ProposalView> {
   const t = await loadSource(d, ref, csv)
   const sampled = t.sampledFrom === null ? '' : ` Rows and counts here come from a random sample of ${t.rows.length.toLocaleString('en')} of ${t.sampledFrom.toLocaleString('en')} rows; Apply moves every row and checks the join on all of them.`
   const preview = (p: Proposal, sql: string[]): ProposalView => ({ ...p, explanation: p.explanation + sampled, tables: p.tables.map((x) => ({ ...x, rows: x.rows.slice(0, PREVIEW_ROWS), rowCount: x.rows.length })), sql })

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react'
 import type { MethodOutput } from '../../../src-shared/contract'
-import type { Analysis, DiagnosisView, FdSpec, NormalizeTarget, ProposalView } from '../../../src-shared/normalize'
+import type { Analysis, CsvSource, DiagnosisView, FdSpec, NormalizeTarget, ProposalView } from '../../../src-shared/normalize'
 import { tableKey } from '../../../src-shared/schema'
 import { call, errorMessage, onEvent } from '../../bridge/client'
 import { toast, useApp } from '../../app/store'
@@ -50,6 +50,9 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
   const [proposal, setProposal] = useState<ProposalView | null>(null)
   const [keepView, setKeepView] = useState(true)
   const [applied, setApplied] = useState<MethodOutput<'normalize.apply'> | null>(null)
+  /** How a CSV source is read where the guesses are wrong; every call about it reads it the same way. */
+  const [read, setRead] = useState<Omit<CsvSource, 'path'>>({})
+  const source = (r = read): CsvSource | undefined => (csv ? { path: csv, ...r } : undefined)
 
   const [diagnosis, setDiagnosis] = useState<DiagnosisView | null>(null)
   const firstDiagnosis = useRef(true)
@@ -65,7 +68,7 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
     [],
   )
 
-  async function analyze() {
+  async function analyze(how = read) {
     setBusy('analyze')
     setError(null)
     const jobId = `nf-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`
@@ -74,7 +77,7 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
     setProposal(null)
     setApplied(null)
     try {
-      const a = await call('normalize.analyze', { handle, table: ref, nullsEqual, maxError: 0, jobId, csv })
+      const a = await call('normalize.analyze', { handle, table: ref, nullsEqual, maxError: 0, jobId, csv: source(how) })
       firstDiagnosis.current = true
       setAnalysis(a)
       setAccepted(new Set(a.fds.filter((f) => f.suggested).map(fdId)))
@@ -96,7 +99,7 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
     setError(null)
     setApplied(null)
     try {
-      setProposal(await call('normalize.propose', { handle, table: ref, target: to, fds: chosen(), keepView: view, csv, names: renames }))
+      setProposal(await call('normalize.propose', { handle, table: ref, target: to, fds: chosen(), keepView: view, csv: source(), names: renames }))
       setNames(renames)
     } catch (e) {
       setProposal(null)
@@ -134,7 +137,7 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
   useEffect(() => {
     if (!analysis) return
     let live = true
-    call('normalize.diagnose', { handle, table: ref, fds: chosen(), csv })
+    call('normalize.diagnose', { handle, table: ref, fds: chosen(), csv: source() })
       .then((x) => {
         if (!live) return
         setDiagnosis(x)
@@ -157,10 +160,15 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
           <h2>{ref.name}</h2>
         </div>
         <div className="struct-meta">
+          {csv && <CsvReadOptions read={read} used={analysis?.csvRead ?? null} disabled={busy !== null} onChange={(r) => {
+            setRead(r)
+            // What was found belongs to the old reading of the file: find it again under the new one.
+            if (analysis) void analyze(r)
+          }} />}
           <label className="check small" title="Treat NULLs as equal values when grouping rows (off: NULL differs from everything)">
             <input type="checkbox" checked={nullsEqual} onChange={(e) => setNullsEqual(e.target.checked)} /> NULL = NULL
           </label>
-          <button className="btn small primary" disabled={busy !== null} onClick={analyze} data-testid="normalize-discover">
+          <button className="btn small primary" disabled={busy !== null} onClick={() => void analyze()} data-testid="normalize-discover">
             <Icon name="sparkle" size={12} /> {busy === 'analyze' ? 'Discovering…' : analysis ? 'Discover again' : 'Discover dependencies'}
           </button>
         </div>
@@ -359,5 +367,41 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
         </>
       )}
     </div>
+  )
+}
+
+const SEPARATORS: [string, string][] = [[',', 'comma'], [';', 'semicolon'], ['\t', 'tab'], ['|', 'bar']]
+const separatorName = (c: string) => SEPARATORS.find(([s]) => s === c)?.[1] ?? c
+
+/** How to read a CSV file: the first line as names or as data, and the separator; each guessed unless told. */
+function CsvReadOptions({ read, used, disabled, onChange }: { read: Omit<CsvSource, 'path'>; used: Analysis['csvRead']; disabled: boolean; onChange: (r: Omit<CsvSource, 'path'>) => void }) {
+  const guessed = (what: string | undefined) => (what ? `guess (${what})` : 'guess')
+  return (
+    <>
+      <label className="small" title="Whether the file's first line names the columns; if it is data, the columns are column1..N">
+        First line{' '}
+        <select
+          value={read.header === undefined ? '' : String(read.header)}
+          disabled={disabled}
+          onChange={(e) => onChange({ ...read, header: e.target.value === '' ? undefined : e.target.value === 'true' })}
+          data-testid="normalize-csv-header"
+        >
+          <option value="">{guessed(used && read.header === undefined ? (used.header ? 'names' : 'data') : undefined)}</option>
+          <option value="true">column names</option>
+          <option value="false">data</option>
+        </select>
+      </label>
+      <label className="small" title="The character between values">
+        Separator{' '}
+        <select value={read.separator ?? ''} disabled={disabled} onChange={(e) => onChange({ ...read, separator: e.target.value || undefined })} data-testid="normalize-csv-separator">
+          <option value="">{guessed(used && read.separator === undefined ? separatorName(used.separator) : undefined)}</option>
+          {SEPARATORS.map(([c, name]) => (
+            <option key={name} value={c}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </label>
+    </>
   )
 }
