@@ -176,9 +176,34 @@ describe('designer edits', () => {
       }
       return false
     }
-    const backwards = doc.tables.flatMap((t) => t.foreignKeys.filter((f) => at.get(f.refTable)!.x >= t.position.x).map((f) => [t.name, f.refTable]))
+    // Ranks are folded into bands, so a referenced table is to the left, or wholly above (an earlier band).
+    const height = new Map(doc.tables.map((t) => [t.name, nodeHeight(t)]))
+    const before = (ref: string, t: ModelDocument['tables'][number]) => at.get(ref)!.x < t.position.x || at.get(ref)!.y + height.get(ref)! < t.position.y
+    const backwards = doc.tables.flatMap((t) => t.foreignKeys.filter((f) => !before(f.refTable, t)).map((f) => [t.name, f.refTable]))
     expect(backwards.length).toBeGreaterThan(0)
     for (const [t, r] of backwards) expect(reaches(r, t)).toBe(true)
+    expectNoOverlap(doc.tables.map((t) => ({ x: t.position.x, y: t.position.y, w: NODE_WIDTH, h: nodeHeight(t) })))
+  })
+
+  it('a long chain of references is folded into bands near a screen\'s proportions, not one endless strip', () => {
+    let doc = emptyModel()
+    const ids: string[] = []
+    for (let i = 0; i < 300; i++) {
+      const r = addTable(doc, { className: `C${i}` })
+      doc = r.doc
+      ids.push(r.id)
+      if (i > 0) doc = connect(doc, { from: r.id, to: ids[i - 1], kind: 'many-to-one' }).doc
+    }
+    doc = autoLayout(doc)
+    const right = Math.max(...doc.tables.map((t) => t.position.x + NODE_WIDTH)) - Math.min(...doc.tables.map((t) => t.position.x))
+    const bottom = Math.max(...doc.tables.map((t) => t.position.y + nodeHeight(t))) - Math.min(...doc.tables.map((t) => t.position.y))
+    expect(right / bottom).toBeGreaterThan(0.5)
+    expect(right / bottom).toBeLessThan(4)
+    // Reading order follows the chain: each table right of its parent, or on the next band down.
+    for (let i = 1; i < 300; i++) {
+      const [p, t] = [tableById(doc, ids[i - 1]).position, tableById(doc, ids[i]).position]
+      expect(p.x < t.x || p.y < t.y).toBe(true)
+    }
     expectNoOverlap(doc.tables.map((t) => ({ x: t.position.x, y: t.position.y, w: NODE_WIDTH, h: nodeHeight(t) })))
   })
 })

@@ -19,6 +19,10 @@ const GAP = 60
 const DAGRE_LIMIT = 150
 const RANK_SEP = 110
 const NODE_SEP = 40
+/** Between bands of ranks: wider than between tables, so a band reads as a row of its own. */
+const BAND_SEP = 160
+/** The width-to-height a folded layout aims at: about a screen's. */
+const ASPECT = 1.6
 
 type Box = { w: number; h: number; pos: Map<string, { x: number; y: number }> }
 
@@ -78,15 +82,27 @@ function layered(members: ModelTable[], edges: [string, string][]): Box {
   const height = new Map(members.map((t) => [t.id, nodeHeight(t)]))
   const pos = new Map<string, { x: number; y: number }>()
   const columnHeights = byRank.map((ids) => (ids ?? []).reduce((s, id) => s + height.get(id)! + NODE_SEP, -NODE_SEP))
-  const tallest = Math.max(...columnHeights)
-  byRank.forEach((ids, r) => {
-    let y = Math.round((tallest - columnHeights[r]) / 2)
-    for (const id of ids ?? []) {
-      pos.set(id, { x: r * (NODE_WIDTH + RANK_SEP), y })
-      y += height.get(id)! + NODE_SEP
+  // A long chain of references makes hundreds of ranks: one row of them is a strip no screen can
+  // show. The ranks are folded into bands stacked top to bottom, as many as bring the whole
+  // near a screen's proportions; a reference then points left in its band, or up to an earlier one.
+  const stride = NODE_WIDTH + RANK_SEP
+  const bands = Math.max(1, Math.round(Math.sqrt((byRank.length * stride) / (ASPECT * Math.max(...columnHeights)))))
+  const perBand = Math.ceil(byRank.length / bands)
+  let top = 0
+  let w = 0
+  for (let first = 0; first < byRank.length; first += perBand) {
+    const tallest = Math.max(...columnHeights.slice(first, first + perBand))
+    for (let r = first; r < Math.min(byRank.length, first + perBand); r++) {
+      let y = top + Math.round((tallest - columnHeights[r]) / 2)
+      for (const id of byRank[r] ?? []) {
+        pos.set(id, { x: (r - first) * stride, y })
+        y += height.get(id)! + NODE_SEP
+      }
     }
-  })
-  return { w: byRank.length * (NODE_WIDTH + RANK_SEP) - RANK_SEP, h: tallest, pos }
+    w = Math.max(w, (Math.min(byRank.length, first + perBand) - first) * stride - RANK_SEP)
+    top += tallest + BAND_SEP
+  }
+  return { w, h: top - BAND_SEP, pos }
 }
 
 /**

@@ -23,7 +23,7 @@ import { call, errorMessage } from '../../bridge/client'
 import type { MethodOutput } from '../../../src-shared/contract'
 import { toast, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
-import { TableNode, type TableNodeType } from './TableNode'
+import { TableNode, useCompact, type TableNodeType } from './TableNode'
 import { buildEdges, buildNodes } from './graph'
 import { ConnectMenu } from './ConnectMenu'
 import { MigrationDialog } from './MigrationDialog'
@@ -81,7 +81,8 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
   }, [doc, problems, matches, d.selection.tables])
 
   // Edges follow the document's positions, not the live drag: dragging one table re-renders its own edges only.
-  const edges = useMemo(() => buildEdges(doc, d.selection.fk), [doc, d.selection.fk])
+  const compact = useCompact()
+  const edges = useMemo(() => buildEdges(doc, d.selection.fk, compact), [doc, d.selection.fk, compact])
 
   useEffect(() => {
     const id = requestAnimationFrame(() => void rf.fitView({ padding: 0.15, duration: 0, maxZoom: 1.2 }))

@@ -1,7 +1,7 @@
 import { memo } from 'react'
-import { Handle, Position, type NodeProps, type Node } from '@xyflow/react'
+import { Handle, Position, useStore, type NodeProps, type Node } from '@xyflow/react'
 import type { ModelTable } from '../../../src-shared/model/document'
-import { NODE_HEADER, NODE_ROW, NODE_WIDTH } from '../../../src-shared/model/layout'
+import { NODE_HEADER, NODE_ROW, NODE_WIDTH, nodeHeight } from '../../../src-shared/model/layout'
 import { Icon } from '../../ui/icons'
 import { typeLabel } from '../../../src-shared/schema'
 
@@ -14,10 +14,19 @@ export type TableNodeData = {
 }
 export type TableNodeType = Node<TableNodeData, 'table'>
 
+/**
+ * Below this zoom a column row is a few pixels high and cannot be read: tables are drawn as their
+ * name over an empty body of the same size, and relationships join the tables, not the columns.
+ * A whole 1,000-table model in view then stays smooth to pan and drag.
+ */
+export const COMPACT_ZOOM = 0.35
+export const useCompact = () => useStore((s) => s.transform[2] < COMPACT_ZOOM)
+
 
 /** One table on the canvas: its name, then a row per column with type and markers, and a handle on each side of every row. */
 export const TableNode = memo(function TableNode({ data, selected }: NodeProps<TableNodeType>) {
   const t = data.table
+  const compact = useCompact()
   return (
     <div
       className={`dz-node${selected ? ' selected' : ''}${t.association ? ' association' : ''}${data.highlight ? ' highlight' : ''}`}
@@ -31,7 +40,7 @@ export const TableNode = memo(function TableNode({ data, selected }: NodeProps<T
         {t.association ? <span className="dz-tag">m:n</span> : t.base ? <span className="dz-tag">Base</span> : null}
         {data.problems && <span className={`dz-problem ${data.problems}`} title="See Problems">!</span>}
       </div>
-      {t.columns.map((c) => {
+      {compact ? <div className="dz-compact" style={{ height: nodeHeight(t) - NODE_HEADER }} title={`${t.columns.length} columns`} /> : t.columns.map((c) => {
         const pk = c.primaryKey > 0
         const fk = data.fkColumns.has(c.name)
         return (

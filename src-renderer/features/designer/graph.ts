@@ -1,5 +1,6 @@
 import type { ModelDocument } from '../../../src-shared/model/document'
 import { isUniqueKey } from '../../../src-shared/schema'
+import { NODE_WIDTH, nodeHeight } from '../../../src-shared/model/layout'
 import type { ModelProblem } from '../../../src-shared/model/validate'
 import type { TableNodeType } from './TableNode'
 import type { RelationEdgeType } from './RelationEdge'
@@ -16,12 +17,15 @@ function buildNodes(prev: TableNodeType[], doc: ModelDocument, problems: ModelPr
     const o = old.get(t.id)
     const data = { table: t, fkColumns: new Set(t.foreignKeys.flatMap((f) => f.columns)), problems: level.get(t.id) ?? null, highlight: matches?.has(t.id) ?? false }
     if (o && o.data.table === t && o.data.problems === data.problems && o.data.highlight === data.highlight && !!o.selected === selected.has(t.id)) return o
-    return o ? { ...o, position: t.position, data, selected: selected.has(t.id) } : { id: t.id, type: 'table' as const, position: t.position, data, selected: selected.has(t.id) }
+    // The size the layout assumes stands in until React Flow measures the node: with only visible
+    // tables rendered (big models), fitView and the minimap would otherwise skip the unmeasured ones.
+    const size = { initialWidth: NODE_WIDTH, initialHeight: nodeHeight(t) }
+    return o ? { ...o, ...size, position: t.position, data, selected: selected.has(t.id) } : { id: t.id, type: 'table' as const, ...size, position: t.position, data, selected: selected.has(t.id) }
   })
 }
 
 /** Which column handle a foreign key leaves and enters by, so edges take the short way round. */
-export function buildEdges(doc: ModelDocument, selectedFk: { table: string; fk: string } | null): RelationEdgeType[] {
+export function buildEdges(doc: ModelDocument, selectedFk: { table: string; fk: string } | null, compact = false): RelationEdgeType[] {
   const byName = new Map(doc.tables.map((t) => [`${t.schema ?? ''}.${t.name}`, t]))
   const out: RelationEdgeType[] = []
   for (const t of doc.tables) {
@@ -42,8 +46,9 @@ export function buildEdges(doc: ModelDocument, selectedFk: { table: string; fk: 
         id: `${t.id}|${f.id}`,
         source: leftToRight ? t.id : ref.id,
         target: leftToRight ? ref.id : t.id,
-        sourceHandle: `${leftToRight ? from.id : to.id}:r`,
-        targetHandle: `${leftToRight ? to.id : from.id}:l`,
+        // Zoomed out, tables are drawn without their columns: an edge joins the tables' own handles.
+        sourceHandle: compact ? 'table' : `${leftToRight ? from.id : to.id}:r`,
+        targetHandle: compact ? 'table-in' : `${leftToRight ? to.id : from.id}:l`,
         type: 'relation',
         selected: selectedFk?.fk === f.id,
         data: { from: leftToRight ? many : one, to: leftToRight ? one : many, title: `${t.name} → ${ref.name}`, optional },
