@@ -32,17 +32,17 @@ export interface OpenReply {
 export interface QueryReply {
   columns: { name: string; type: string | null; origin: { schema: string | null; table: string; column: string } | null }[]
   rows: Cell[][]
-  /**
-   * The rows as one JSON string, for results of more than a few rows: cells are JSON by design,
-   * and a string crosses threads about twice as fast as structured clone of the arrays.
-   */
-  rowsJson?: string
   rowCount: number
   reader: boolean
 }
 
 export type WorkerMessage =
   | { kind: 'reply'; id: number; ok: true; value: unknown }
+  /**
+   * A query's reply as one JSON string: cells are JSON by design, and a string crosses threads
+   * faster than structured clone of the columns' and rows' small objects and arrays.
+   */
+  | { kind: 'reply'; id: number; ok: true; json: string }
   | { kind: 'reply'; id: number; ok: false; error: WorkerError }
   /** The statement in flight is waiting for a lock (SQLITE_BUSY, retrying) or stopped waiting. */
   | { kind: 'wait'; id: number; waiting: boolean; since: number }
