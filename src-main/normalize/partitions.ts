@@ -2,15 +2,28 @@ import type { Cell } from '../../src-shared/values'
 
 /**
  * A stripped partition: the classes of row indices that agree on some attributes, without the
- * single-row classes. `size` is the number of rows in the classes (||π||).
+ * single-row classes, stored flat (one array of rows, class after class, and where each class
+ * starts) so a partition of a million rows is two typed arrays rather than a million small ones.
+ * `size` is the number of rows in the classes (||π||).
  */
 export interface Partition {
-  classes: Int32Array[]
+  rows: Int32Array
+  /** Where each class starts in `rows`, then one past the last class. */
+  starts: Int32Array
   size: number
 }
 
+export function classCount(p: Partition): number {
+  return p.starts.length - 1
+}
+
 export function errorCount(p: Partition): number {
-  return p.size - p.classes.length
+  return p.size - classCount(p)
+}
+
+/** The partition with every row in one class (of the empty attribute set). */
+export function wholePartition(n: number): Partition {
+  return n > 1 ? { rows: Int32Array.from({ length: n }, (_, i) => i), starts: Int32Array.of(0, n), size: n } : { rows: new Int32Array(0), starts: Int32Array.of(0), size: 0 }
 }
 
 /**
@@ -23,48 +36,90 @@ export function cellKey(v: Cell): unknown {
 
 /** One column's stripped partition. With `nullsEqual` false, every NULL is a class of its own. */
 export function columnPartition(rows: Cell[][], col: number, nullsEqual: boolean): Partition {
-  const groups = new Map<unknown, number[]>()
-  for (let i = 0; i < rows.length; i++) {
+  const n = rows.length
+  const ids = new Int32Array(n)
+  const index = new Map<unknown, number>()
+  const counts: number[] = []
+  for (let i = 0; i < n; i++) {
     const v = rows[i][col]
-    if (v === null && !nullsEqual) continue
+    if (v === null && !nullsEqual) {
+      ids[i] = -1
+      continue
+    }
     const key = cellKey(v)
-    const g = groups.get(key)
-    if (g) g.push(i)
-    else groups.set(key, [i])
+    let id = index.get(key)
+    if (id === undefined) {
+      id = counts.length
+      index.set(key, id)
+      counts.push(0)
+    }
+    ids[i] = id
+    counts[id]++
   }
-  const classes: Int32Array[] = []
+  // Counting sort of the rows by value, single rows left out.
+  const next = new Int32Array(counts.length).fill(-1)
   let size = 0
-  for (const g of groups.values()) if (g.length > 1) {
-    classes.push(Int32Array.from(g))
-    size += g.length
+  let classes = 0
+  for (let id = 0; id < counts.length; id++)
+    if (counts[id] > 1) {
+      next[id] = size
+      size += counts[id]
+      classes++
+    }
+  const starts = new Int32Array(classes + 1)
+  for (let id = 0, k = 0; id < counts.length; id++) if (counts[id] > 1) starts[k++] = next[id]
+  starts[classes] = size
+  const out = new Int32Array(size)
+  for (let i = 0; i < n; i++) {
+    const id = ids[i]
+    if (id >= 0 && next[id] >= 0) out[next[id]++] = i
   }
-  return { classes, size }
+  return { rows: out, starts, size }
 }
 
 /** π_Y · π_Z with a probe table (TANE's product), in time linear in ||π_Y|| + ||π_Z||. */
 export function product(a: Partition, b: Partition, probe: Int32Array): Partition {
-  const buckets: number[][] = new Array(a.classes.length)
-  for (let i = 0; i < a.classes.length; i++) {
-    for (const t of a.classes[i]) probe[t] = i
-    buckets[i] = []
-  }
-  const classes: Int32Array[] = []
-  let size = 0
-  for (const c of b.classes) {
-    for (const t of c) if (probe[t] !== -1) buckets[probe[t]].push(t)
-    for (const t of c) {
+  const ac = classCount(a)
+  for (let i = 0; i < ac; i++) for (let r = a.starts[i]; r < a.starts[i + 1]; r++) probe[a.rows[r]] = i
+  // count[i]: how many rows of the current class of b fall in class i of a; -1 once their
+  // class in the product has a place (at pos[i]).
+  const count = new Int32Array(ac)
+  const pos = new Int32Array(ac)
+  const cap = Math.min(a.size, b.size)
+  const out = new Int32Array(cap)
+  const starts = new Int32Array((cap >> 1) + 1)
+  let len = 0
+  let k = 0
+  const bc = classCount(b)
+  for (let c = 0; c < bc; c++) {
+    const s = b.starts[c]
+    const e = b.starts[c + 1]
+    for (let r = s; r < e; r++) {
+      const i = probe[b.rows[r]]
+      if (i !== -1) count[i]++
+    }
+    for (let r = s; r < e; r++) {
+      const t = b.rows[r]
       const i = probe[t]
       if (i === -1) continue
-      const bucket = buckets[i]
-      if (bucket.length > 1) {
-        classes.push(Int32Array.from(bucket))
-        size += bucket.length
+      const m = count[i]
+      if (m === 1) continue
+      if (m > 1) {
+        starts[k++] = len
+        pos[i] = len
+        len += m
+        count[i] = -1
       }
-      bucket.length = 0
+      out[pos[i]++] = t
+    }
+    for (let r = s; r < e; r++) {
+      const i = probe[b.rows[r]]
+      if (i !== -1) count[i] = 0
     }
   }
-  for (const c of a.classes) for (const t of c) probe[t] = -1
-  return { classes, size }
+  starts[k] = len
+  for (let r = 0; r < a.size; r++) probe[a.rows[r]] = -1
+  return { rows: out.slice(0, len), starts: starts.slice(0, k + 1), size: len }
 }
 
 /**
@@ -74,13 +129,14 @@ export function product(a: Partition, b: Partition, probe: Int32Array): Partitio
 export function g3(py: Partition, pya: Partition, n: number, probe: Int32Array): number {
   if (n === 0) return 0
   // For each class of Y∪A remember its size on one of its rows.
-  for (const c of pya.classes) probe[c[0]] = c.length
+  const classes = classCount(pya)
+  for (let c = 0; c < classes; c++) probe[pya.rows[pya.starts[c]]] = pya.starts[c + 1] - pya.starts[c]
   let removed = 0
-  for (const c of py.classes) {
+  for (let c = 0; c < classCount(py); c++) {
     let biggest = 1
-    for (const t of c) if (probe[t] > biggest) biggest = probe[t]
-    removed += c.length - biggest
+    for (let r = py.starts[c]; r < py.starts[c + 1]; r++) if (probe[py.rows[r]] > biggest) biggest = probe[py.rows[r]]
+    removed += py.starts[c + 1] - py.starts[c] - biggest
   }
-  for (const c of pya.classes) probe[c[0]] = -1
+  for (let c = 0; c < classes; c++) probe[pya.rows[pya.starts[c]]] = -1
   return removed / n
 }

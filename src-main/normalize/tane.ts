@@ -1,5 +1,5 @@
 import type { Cell } from '../../src-shared/values'
-import { columnPartition, errorCount, g3, product, type Partition } from './partitions'
+import { columnPartition, errorCount, g3, product, wholePartition, type Partition } from './partitions'
 
 export interface Dependency {
   /** Bitmask of the left-hand side columns. */
@@ -51,8 +51,7 @@ export function tane(rows: Cell[][], columnCount: number, options: DiscoveryOpti
   const deps: Dependency[] = []
   const keys: number[] = []
   let partitions = 0
-  const all: Partition = { classes: n > 1 ? [Int32Array.from({ length: n }, (_, i) => i)] : [], size: n > 1 ? n : 0 }
-  parts.set(0, all)
+  parts.set(0, wholePartition(n))
   cplus.set(0, R)
   let level: number[] = []
   let previous: number[] = []
