@@ -74,27 +74,42 @@ function popcount(x: number) {
   return c
 }
 
+/** The JS heap plus typed arrays' buffers (partitions live there), in bytes. */
+function memNow(): number {
+  const m = process.memoryUsage()
+  return m.heapUsed + m.arrayBuffers
+}
+
+/** Peak memory above `before`, sampled at each step a search reports (a lattice level, a round). */
+function peakTracker() {
+  global.gc?.()
+  const before = memNow()
+  let peak = 0
+  return {
+    sample: () => void (peak = Math.max(peak, memNow() - before)),
+    mb: () => Math.max(peak, memNow() - before) / 1e6,
+  }
+}
+
 function measure(m: number, n: number) {
   const rows = table(m, n)
-  global.gc?.()
-  const before = process.memoryUsage().heapUsed
+  const mem = peakTracker()
   const t = performance.now()
-  const r = tane(rows, m)
+  const r = tane(rows, m, { onProgress: mem.sample })
   const ms = performance.now() - t
-  const mem = Math.max(0, process.memoryUsage().heapUsed - before) / 1e6
-  return { rows, ms, mem, fds: r.dependencies.length }
+  return { rows, ms, mem: mem.mb(), fds: r.dependencies.length }
 }
 
 function main() {
-  console.log('columns x rows: TANE time, heap growth, minimal FDs; baseline')
+  console.log('columns x rows: TANE time, peak memory (heap and typed arrays, per lattice level), minimal FDs; baseline')
   const results: Record<string, number> = {}
-  for (const [m, n] of [[10, 10_000], [10, 100_000], [10, 1_000_000], [15, 10_000], [15, 100_000], [20, 10_000]] as const) {
+  for (const [m, n] of [[10, 10_000], [10, 100_000], [10, 1_000_000], [15, 10_000], [15, 100_000], [20, 10_000], [20, 100_000]] as const) {
     if (n > MAX_ROWS) continue
     const { rows, ms, mem, fds } = measure(m, n)
     results[`${m}x${n}`] = ms
     let line = `${m} x ${n.toLocaleString('en-US')}: ${ms.toFixed(0)} ms, ${mem.toFixed(0)} MB, ${fds} FDs`
     report(`fd.tane.${m}cols.${n}rows.ms`, ms, 'ms')
-    report(`fd.tane.${m}cols.${n}rows.heap_mb`, mem, 'MB')
+    report(`fd.tane.${m}cols.${n}rows.memory_mb`, mem, 'MB')
     if (n <= 10_000) {
       const t = performance.now()
       const found = baseline(rows, m, Date.now() + BASELINE_BUDGET_MS)
@@ -110,20 +125,19 @@ function main() {
   }
   if (results['10x10000'] && results['10x1000000']) report('fd.rows_growth.10cols.1m_vs_10k', results['10x1000000'] / results['10x10000'], 'x', 100)
 
-  // Tall tables of 15 and more columns, where the app uses the sampled search (TANE's partitions
-  // took 3.5 GB on 15 x 100,000 and ran out of a 12 GB heap on 20 x 100,000).
+  // The sampled search on the same tall tables: the app's fallback where TANE's partitions would
+  // pass their memory budget (and its choice past 30 columns).
   console.log('tall tables: the sampled agree-set search, validated on every row')
   for (const [m, n] of [[15, 10_000], [20, 10_000], [15, 100_000], [20, 100_000]] as const) {
     if (n > MAX_ROWS) continue
     const rows = table(m, n)
-    global.gc?.()
-    const before = process.memoryUsage().heapUsed
+    const tracker = peakTracker()
     const t = performance.now()
-    const fds = sampledDependencies(rows, m).length
+    const fds = sampledDependencies(rows, m, { onProgress: tracker.sample }).length
     const ms = performance.now() - t
-    const mem = Math.max(0, process.memoryUsage().heapUsed - before) / 1e6
+    const mem = tracker.mb()
     report(`fd.sampled.${m}cols.${n}rows.ms`, ms, 'ms')
-    report(`fd.sampled.${m}cols.${n}rows.heap_mb`, mem, 'MB')
+    report(`fd.sampled.${m}cols.${n}rows.memory_mb`, mem, 'MB')
     const tms = results[`${m}x${n}`]
     if (tms) report(`fd.sampled.${m}cols.${n}rows.vs_tane`, ms / tms, 'x')
     console.log(`${m} x ${n.toLocaleString('en-US')}: ${ms.toFixed(0)} ms, ${mem.toFixed(0)} MB, ${fds} FDs${tms ? ` (TANE ${tms.toFixed(0)} ms)` : ''}`)

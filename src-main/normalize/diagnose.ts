@@ -1,6 +1,6 @@
 import type { Cell } from '../../src-shared/values'
 import { candidateKeys, findMvds, oneNfProblems, ternaryJoinDependency, type Fd, type OneNfProblem } from './fd-analysis'
-import { attrs, tane, type DiscoveryOptions } from './tane'
+import { attrs, OutOfBudget, tane, type DiscoveryOptions } from './tane'
 import { AGREE_SET_PAIR_LIMIT, agreeSetDiscovery } from './fdep'
 import { sampledDependencies } from './hyfd'
 import { AppError } from '../../src-shared/errors'
@@ -26,11 +26,12 @@ export interface Discovery {
 export type DiscoveryAlgorithm = 'tane' | 'agree-sets' | 'sampled-agree-sets'
 
 /**
- * TANE walks the attribute lattice: fast on narrow tables, and the only one that finds approximate
- * dependencies, but limited to 30 columns, and its partitions fill memory on wider tables with many
- * rows. The agree-set search compares every pair of distinct rows: fast on tables of up to a few
- * thousand rows, at any width. The sampled search (HyFD's way) compares a sample of pairs and checks
- * its candidates on every row: for wide tables with many rows, in little memory.
+ * TANE walks the attribute lattice: fast on tables with many rows, and the only one that finds
+ * approximate dependencies, but limited to 30 columns, and on wide tables its partitions can fill
+ * memory (then it gives way, see TANE_MEMORY_BUDGET). The agree-set search compares every pair of
+ * distinct rows: fast on tables of up to a few thousand rows, at any width. The sampled search
+ * (HyFD's way) compares a sample of pairs and checks its candidates on every row: for tables
+ * wider than 30 columns with many rows, and wherever TANE would need too much memory.
  */
 export function chooseAlgorithm(rows: Cell[][], columnCount: number, maxError: number): DiscoveryAlgorithm {
   if (maxError > 0) {
@@ -40,8 +41,16 @@ export function chooseAlgorithm(rows: Cell[][], columnCount: number, maxError: n
   const pairs = (rows.length * (rows.length - 1)) / 2
   // Narrow tables have a small lattice: TANE wins there once the pairs run into the millions.
   if (columnCount <= 12) return pairs <= 1_000_000 ? 'agree-sets' : 'tane'
-  return pairs <= AGREE_SET_PAIR_LIMIT ? 'agree-sets' : 'sampled-agree-sets'
+  if (pairs <= AGREE_SET_PAIR_LIMIT) return 'agree-sets'
+  return columnCount <= 30 ? 'tane' : 'sampled-agree-sets'
 }
+
+/**
+ * What TANE's partitions may take on a table where the sampled search could run instead: 20 x
+ * 100,000 rows peaks near 1.3 GB (17 s; the sampled search takes 2 minutes there). Past it,
+ * TANE stops and the sampled search, whose memory stays near the table's own, takes over.
+ */
+export const TANE_MEMORY_BUDGET = 2_000_000_000
 
 /** Above this many dependencies, the supporting-row counts are not worked out (support is -1). */
 export const SUPPORT_LIMIT = 20_000
@@ -51,9 +60,17 @@ export function discover(columns: string[], rows: Cell[][], options: DiscoveryOp
   const m = columns.length
   let found: { lhs: number[]; rhs: number; error: number }[]
   let keyIndexes: number[][] | null = null
-  const algorithm = chooseAlgorithm(rows, m, options.maxError ?? 0)
+  let algorithm = chooseAlgorithm(rows, m, options.maxError ?? 0)
   if (algorithm === 'tane') {
-    found = tane(rows, m, options).dependencies.map((d) => ({ lhs: attrs(d.lhs), rhs: d.rhs, error: d.error }))
+    // Exact search on a table the sampled search can take: TANE within a memory budget.
+    const fallback = m > 12 && !(options.maxError ?? 0)
+    try {
+      found = tane(rows, m, fallback ? { ...options, memoryBudget: options.memoryBudget ?? TANE_MEMORY_BUDGET } : options).dependencies.map((d) => ({ lhs: attrs(d.lhs), rhs: d.rhs, error: d.error }))
+    } catch (e) {
+      if (!(e instanceof OutOfBudget) || !fallback) throw e
+      algorithm = 'sampled-agree-sets'
+      found = sampledDependencies(rows, m, options).map((d) => ({ ...d, error: 0 }))
+    }
   } else if (algorithm === 'sampled-agree-sets') {
     found = sampledDependencies(rows, m, options).map((d) => ({ ...d, error: 0 }))
   } else {

@@ -25,6 +25,18 @@ export interface DiscoveryOptions {
   onProgress?: (level: number, candidates: number) => void
   /** Return true to stop. */
   cancelled?: () => boolean
+  /**
+   * Bytes the partitions may hold at once; past it the search stops with `OutOfBudget` (so the
+   * caller can take a search that needs less memory). Unbounded by default.
+   */
+  memoryBudget?: number
+}
+
+/** TANE needed more memory for its partitions than it was allowed. */
+export class OutOfBudget extends Error {
+  constructor(readonly bytes: number) {
+    super(`TANE's partitions would need more than ${Math.round(bytes / 1e6)} MB`)
+  }
 }
 
 const bits = (x: number) => {
@@ -47,16 +59,28 @@ export function tane(rows: Cell[][], columnCount: number, options: DiscoveryOpti
   const exactOnly = eps === 0
   const probe = new Int32Array(n).fill(-1)
   const parts = new Map<number, Partition>()
+  const budget = options.memoryBudget ?? Infinity
+  let held = 0
+  const bytes = (p: Partition) => p.rows.byteLength + p.starts.byteLength
+  const keep = (x: number, p: Partition) => {
+    parts.set(x, p)
+    held += bytes(p)
+    if (held > budget) throw new OutOfBudget(budget)
+  }
+  const drop = (x: number) => {
+    const p = parts.get(x)
+    if (p && parts.delete(x)) held -= bytes(p)
+  }
   const cplus = new Map<number, number>()
   const deps: Dependency[] = []
   const keys: number[] = []
   let partitions = 0
-  parts.set(0, wholePartition(n))
+  keep(0, wholePartition(n))
   cplus.set(0, R)
   let level: number[] = []
   let previous: number[] = []
   for (let a = 0; a < columnCount; a++) {
-    parts.set(1 << a, columnPartition(rows, a, options.nullsEqual ?? true))
+    keep(1 << a, columnPartition(rows, a, options.nullsEqual ?? true))
     partitions++
     level.push(1 << a)
   }
@@ -124,7 +148,7 @@ export function tane(rows: Cell[][], columnCount: number, options: DiscoveryOpti
         for (let j = i + 1; j < block.length; j++) {
           const x = block[i] | block[j]
           if (bits(x).every((a) => inLevel.has(x & ~(1 << a)))) {
-            parts.set(x, product(parts.get(block[i])!, parts.get(block[j])!, probe))
+            keep(x, product(parts.get(block[i])!, parts.get(block[j])!, probe))
             partitions++
             next.push(x)
           }
@@ -133,8 +157,8 @@ export function tane(rows: Cell[][], columnCount: number, options: DiscoveryOpti
     }
     // Only this level's partitions are needed from here on (the next level's checks compare
     // against them): the level before, and this level's pruned sets, are freed.
-    for (const x of previous) parts.delete(x)
-    for (const x of level) if (!inLevel.has(x)) parts.delete(x)
+    for (const x of previous) drop(x)
+    for (const x of level) if (!inLevel.has(x)) drop(x)
     previous = kept
     level = next
     depth++
