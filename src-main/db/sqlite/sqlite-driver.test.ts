@@ -18,6 +18,21 @@ describe('SqliteDriver', () => {
     return d
   }
 
+  it('a worker that dies mid-statement: the statement and the ones queued behind it fail as a lost connection, and it says so once', async () => {
+    const d = await track(open(tempSqlitePath()))
+    const lost: string[] = []
+    d.onLost((m) => lost.push(m))
+    // A statement busy long enough to be in flight when the thread goes.
+    const long = d.query('WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000) SELECT count(*) FROM n')
+    const queued = d.query('SELECT 1')
+    await new Promise((r) => setTimeout(r, 20))
+    await (d as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate()
+    await expect(long).rejects.toMatchObject({ code: 'CONNECTION_LOST' })
+    await expect(queued).rejects.toMatchObject({ code: 'CONNECTION_LOST' })
+    await expect(d.query('SELECT 1')).rejects.toMatchObject({ code: 'CONNECTION_LOST' })
+    expect(lost).toEqual(['SQLite worker exited'])
+  })
+
   it('a lock held by one connection blocks neither another connection nor the main thread', async () => {
     const path = tempSqlitePath()
     const a = await track(open(path))

@@ -129,6 +129,8 @@ export class SqliteDriver extends DriverEvents implements Driver {
   private fail(message: string) {
     const wasOpen = !this.closed
     this.closed = true
+    // An open port keeps the process alive: a crashed worker's is closed here.
+    this.port.close()
     const err = new AppError('CONNECTION_LOST', message)
     this.inFlight?.pending.reject(err)
     this.inFlight = null
