@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { plural, singular } from './naming'
+import { counted, plural, singular } from './naming'
 
 describe('table and attribute names', () => {
   it('pluralizes the way English does, and singular undoes it', () => {
@@ -15,5 +15,14 @@ describe('table and attribute names', () => {
     }
     // A name that is plural already stays as it is.
     expect(plural('posts')).toBe('posts')
+  })
+})
+
+describe('counted', () => {
+  it('says a count with its noun, singular for one', () => {
+    expect(counted(1, 'change')).toBe('1 change')
+    expect(counted(3, 'pending change')).toBe('3 pending changes')
+    expect(counted(1200, 'row')).toBe('1,200 rows')
+    expect(counted(2, 'person', 'people')).toBe('2 people')
   })
 })

@@ -81,3 +81,8 @@ export function tableNameFor(cls: string, naming: TableNaming): string {
   if (naming === 'class') return cls.toLowerCase()
   return plural(snakeCase(cls))
 }
+
+/** "1 change", "3 changes": a count with its noun (a regular plural unless given). */
+export function counted(n: number, noun: string, nouns = `${noun}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? noun : nouns}`
+}

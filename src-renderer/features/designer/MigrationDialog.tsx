@@ -7,6 +7,7 @@ import { Icon } from '../../ui/icons'
 import { refreshSchema } from '../connections/actions'
 import { designer, edit } from './designer-store'
 import { CodeView } from '../../ui/CodeView'
+import { counted } from '../../../src-shared/naming'
 
 /** What applying the model will do to the database, reviewed before anything runs. */
 export function MigrationDialog({ tabId, handle, plan, onClose, compareWith }: { tabId: string; handle: string; plan: MethodOutput<'model.diff'>; onClose: () => void; compareWith?: string }) {
@@ -19,7 +20,7 @@ export function MigrationDialog({ tabId, handle, plan, onClose, compareWith }: {
     try {
       const r = await call('model.migrate', { handle, doc: designer(tabId).doc })
       edit(tabId, (x) => markSynced(x))
-      toast('success', r.ran ? `Applied ${r.summary.length} change(s) to ${name}` : `${name} already matches the model`)
+      toast('success', r.ran ? `Applied ${counted(r.summary.length, 'change')} to ${name}` : `${name} already matches the model`)
       void refreshSchema(handle)
       onClose()
     } catch (e) {

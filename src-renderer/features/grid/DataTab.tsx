@@ -15,6 +15,7 @@ import { RelatedPanel } from './RelatedPanel'
 import { DeleteConfirm } from './DeleteConfirm'
 import { call } from '../../bridge/client'
 import { rowAt, totalRows } from './DataGrid'
+import { counted } from '../../../src-shared/naming'
 
 /** A table's rows: keyset-paged grid, sort, filter, and edits reviewed before one commit. */
 export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: string; handle: string; tableName: string; initialFilter?: { column: string; value: Cell } }) {
@@ -204,7 +205,7 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
               busy={g.busy}
               onAction={(op) => {
                 if (op === 'commit') void commitEdits(tabId)
-                else if (op === 'rollback' && confirm(`Discard ${pendingCount} pending change(s)?`)) discardEdits(tabId)
+                else if (op === 'rollback' && confirm(`Discard ${counted(pendingCount, 'pending change')}?`)) discardEdits(tabId)
               }}
             />
           ) : (

@@ -1,5 +1,6 @@
 import { Icon } from '../../ui/icons'
 import { commitEdits, discardEdits, reviewEdits, useGrid } from './grid-store'
+import { counted } from '../../../src-shared/naming'
 
 /**
  * A grid's pending edits and what can be done with them: the count, Discard (after asking),
@@ -14,7 +15,7 @@ export function PendingActions({ gridId, prefix = '', commitTitle }: { gridId: s
       <span className="chip pending-chip" data-testid={`${prefix}pending-count`}>
         {pending} pending
       </span>
-      <button className="btn small ghost" onClick={() => confirm(`Discard ${pending} pending change(s)?`) && discardEdits(gridId)} data-testid={`${prefix}discard`}>
+      <button className="btn small ghost" onClick={() => confirm(`Discard ${counted(pending, 'pending change')}?`) && discardEdits(gridId)} data-testid={`${prefix}discard`}>
         Discard
       </button>
       <button className="btn small" onClick={() => reviewEdits(gridId)} disabled={g.busy} data-testid={`${prefix}review`}>

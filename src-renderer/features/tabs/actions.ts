@@ -7,6 +7,7 @@ import { toast } from '../../app/store'
 import type { ModelDocument } from '../../../src-shared/model/document'
 import { getState, setState, type Tab } from '../../app/store'
 import { askPath } from '../../ui/PathPrompt'
+import { counted } from '../../../src-shared/naming'
 
 let nextQuery = 1
 
@@ -112,7 +113,7 @@ export function closeTab(id: string) {
   // A table tab's grid, or a query tab's editable result: pending edits are not dropped silently.
   const gridId = id.startsWith('data:') ? id : `${id}:result`
   const g = useGrid.getState()[gridId]
-  if (g && Object.keys(g.edits).length && !confirm(`Close this tab and discard ${Object.keys(g.edits).length} pending change(s)?`)) return
+  if (g && Object.keys(g.edits).length && !confirm(`Close this tab and discard ${counted(Object.keys(g.edits).length, 'pending change')}?`)) return
   if (g) dropGrid(gridId)
   setState((s) => {
     const i = s.tabs.findIndex((t) => t.id === id)
