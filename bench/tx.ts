@@ -11,6 +11,7 @@ import type { EventPayload } from '../src-shared/contract'
 import { EventBus } from '../src-main/bridge/event-bus'
 import { Playground } from '../src-main/db/playground'
 import { TxConsoles } from '../src-main/tx/tx-consoles'
+import { openDriver } from '../src-main/db/open-driver'
 import { argValue, median, report } from './bench-lib'
 
 const RUNS = argValue('runs', 200)
@@ -77,6 +78,10 @@ async function main() {
       return [median(xs), median(ys)]
     }
     const [paneMs, rawMs] = await timeBoth(throughPane, raw)
+    // Where the pane's time goes: Schemist's own driver alone (for SQLite, the worker thread's hop).
+    const driver = await openDriver(e.config)
+    const [paneMs2, driverMs] = await timeBoth(throughPane, () => driver.query('SELECT balance FROM acct WHERE id = 1'))
+    await driver.close()
 
     // Wait reporting: A holds a lock, B's UPDATE starts waiting; how long until the console says so.
     const delays: number[] = []
@@ -95,9 +100,11 @@ async function main() {
       await until(b, (p) => p.entry.finishedAt !== null)
     }
     const waitMs = median(delays)
-    console.log(`${e.name}: round trip through a pane ${paneMs.toFixed(3)} ms, raw driver ${rawMs.toFixed(3)} ms; wait reported after ${waitMs.toFixed(0)} ms (median of ${delays.length})`)
+    console.log(`${e.name}: round trip through a pane ${paneMs.toFixed(3)} ms, raw driver ${rawMs.toFixed(3)} ms, Schemist's driver alone ${driverMs.toFixed(3)} ms; wait reported after ${waitMs.toFixed(0)} ms (median of ${delays.length})`)
     report(`tx.${e.name}.round_trip.vs_raw`, paneMs / rawMs, 'x', 1.2)
     report(`tx.${e.name}.round_trip.ms`, paneMs, 'ms')
+    report(`tx.${e.name}.driver_round_trip.ms`, driverMs, 'ms')
+    report(`tx.${e.name}.round_trip.vs_driver`, paneMs2 / driverMs, 'x')
     report(`tx.${e.name}.wait_report.ms`, waitMs, 'ms', 200)
     await consoles.closeAll()
   }

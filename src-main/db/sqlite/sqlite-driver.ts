@@ -37,6 +37,9 @@ function spawnWorker(): Worker {
  */
 const REPLY_SPIN_MS = 0.3
 
+/** Requests sent to any SQLite worker of this process: a lingering worker stops when it moves. */
+const activity = new Int32Array(new SharedArrayBuffer(4))
+
 export interface SqliteDriverOptions {
   busyTimeoutMs?: number
   /** How long cancel waits for a statement to notice before the worker is restarted. */
@@ -88,7 +91,7 @@ export class SqliteDriver extends DriverEvents implements Driver {
     const { port1, port2 } = new MessageChannel()
     this.port = port1
     port1.on('message', (m: WorkerMessage) => this.onMessage(m))
-    this.worker.postMessage({ port: port2 }, [port2])
+    this.worker.postMessage({ port: port2, activity: activity.buffer }, [port2])
     this.worker.on('error', (e) => this.fail(`SQLite worker crashed: ${e.message}`))
     this.worker.on('exit', () => this.fail('SQLite worker exited'))
     try {
@@ -153,6 +156,7 @@ export class SqliteDriver extends DriverEvents implements Driver {
       const cur = { id: next.req.id, pending: next.pending }
       this.inFlight = cur
       this.port.postMessage(next.req)
+      Atomics.add(activity, 0, 1)
       // Poll briefly for the reply (see REPLY_SPIN_MS); a report that the statement waits ends it.
       const until = performance.now() + REPLY_SPIN_MS
       while (this.inFlight === cur && performance.now() < until) {

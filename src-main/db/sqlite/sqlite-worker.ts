@@ -20,12 +20,34 @@ const MAX_CACHED = 200
 
 /** The channel to the driver; it arrives as the first message on the parent port. */
 let port: MessagePort | null = null
+/** Counts the requests sent to every SQLite worker in the process (see `linger`). */
+let activity: Int32Array | null = null
 /**
  * After a reply, how long the thread keeps polling for the next request before it sleeps:
  * statements come in bursts (a transaction, a flush, a page after a count), and waking a sleeping
  * thread costs tens of microseconds, several times what a small statement takes.
  */
 const LINGER_MS = 1
+
+/**
+ * The next request, if it comes within LINGER_MS. A request sent to another connection ends the
+ * wait at once: this thread's polling would otherwise hold the core that connection's worker
+ * needs (panes of the console take turns, and the machine may have two cores).
+ */
+function linger(): WorkerRequest | null {
+  const seen = Atomics.load(activity!, 0)
+  const until = performance.now() + LINGER_MS
+  for (;;) {
+    const next = receiveMessageOnPort(port!)
+    if (next) return next.message as WorkerRequest
+    if (Atomics.load(activity!, 0) !== seen) {
+      // Sent after the message is queued: a last look tells ours from another connection's.
+      const ours = receiveMessageOnPort(port!)
+      return ours ? (ours.message as WorkerRequest) : null
+    }
+    if (performance.now() >= until) return null
+  }
+}
 
 function post(m: WorkerMessage) {
   port!.postMessage(m)
@@ -246,18 +268,10 @@ function serve(req: WorkerRequest) {
   }
 }
 
-parentPort!.once('message', (m: { port: MessagePort }) => {
+parentPort!.once('message', (m: { port: MessagePort; activity: SharedArrayBuffer }) => {
   port = m.port
+  activity = new Int32Array(m.activity)
   port.on('message', (req: WorkerRequest) => {
-    serve(req)
-    for (;;) {
-      const until = performance.now() + LINGER_MS
-      let next: { message: unknown } | undefined
-      while (!(next = receiveMessageOnPort(port!)) && performance.now() < until) {
-        /* polling: see LINGER_MS */
-      }
-      if (!next) return
-      serve(next.message as WorkerRequest)
-    }
+    for (let next: WorkerRequest | null = req; next; next = linger()) serve(next)
   })
 })
