@@ -74,7 +74,6 @@ async function pair(a: () => Promise<unknown>, b: () => Promise<unknown>): Promi
   return [median(xs), median(ys)]
 }
 
-const TABLE = { columns: ['id', 'name', 'bucket', 'created'] }
 function tableModel(schema: string | null) {
   const col = (name: string, type: 'integer' | 'text', pk = 0) => ({ name, type, nativeType: type, nullable: pk === 0, serverDefault: null, autoincrement: pk > 0, primaryKey: pk, unique: false })
   return { schema, name: 'big', kind: 'table' as const, columns: [col('id', 'integer', 1), col('name', 'text'), col('bucket', 'integer'), col('created', 'text')], primaryKeyName: null, foreignKeys: [], uniques: [], checks: [], indexes: [], definition: null, hasRowid: true }

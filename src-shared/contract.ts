@@ -8,7 +8,7 @@ import { explainResultSchema, historyEntrySchema } from './plan'
 import { analysisSchema, applyResultSchema, csvSourceSchema, declaredProposalSchema, declaredTableSchema, diagnosisSchema, fdSchema, normalizeTargetSchema, proposalSchema } from './normalize'
 import { mvccViewSchema, paneInfoSchema, scenarioRunSchema, stepOutcomeSchema, timelineEntrySchema } from './tx'
 import { modelDocumentSchema } from './model/document'
-import { mapperInfoSchema, objectViewSchema, ormActionSchema, ormQuerySchema, sessionSnapshotSchema, sqlLogEntrySchema } from './orm'
+import { mapperInfoSchema, ormActionSchema, ormQuerySchema, sessionSnapshotSchema, sqlLogEntrySchema } from './orm'
 
 /**
  * The one contract between the renderer and the main process. Main registers a handler for

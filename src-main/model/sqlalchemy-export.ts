@@ -1,5 +1,5 @@
-import type { ModelColumn, ModelDocument, ModelTable } from '../../src-shared/model/document'
-import { isUniqueKey, primaryKeyColumns } from '../../src-shared/schema'
+import type { ModelColumn, ModelDocument } from '../../src-shared/model/document'
+import { isUniqueKey } from '../../src-shared/schema'
 import { tableNameFor } from '../../src-shared/naming'
 
 /**
@@ -148,7 +148,6 @@ export function exportSqlalchemy(doc: ModelDocument): string {
     const derived = t.base && doc.naming === 'class' && t.name === tableNameFor(t.className, 'class')
     if (!derived) lines.push(`    __tablename__ = ${str(t.name)}`)
     const tableArgs: string[] = []
-    const pk = primaryKeyColumns(t)
     const compositeFks = t.foreignKeys.filter((f) => f.columns.length > 1)
     for (const f of compositeFks) {
       sa.add('ForeignKeyConstraint')

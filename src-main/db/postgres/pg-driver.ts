@@ -4,7 +4,7 @@ import { AppError } from '../../../src-shared/errors'
 import type { PostgresConfig } from '../../../src-shared/connection'
 import type { QueryResult } from '../../../src-shared/query'
 import { encodeCell, type Cell } from '../../../src-shared/values'
-import { commandOf, DriverEvents, type BatchStep, type BatchStepResult, type Driver, type QueryOptions, type WaitEvent } from '../driver'
+import { commandOf, DriverEvents, type BatchStep, type BatchStepResult, type Driver, type QueryOptions } from '../driver'
 import { postgresDialect } from './pg-dialect'
 import { pgError } from './pg-errors'
 
