@@ -30,6 +30,12 @@ export type DiagnosisView = z.infer<typeof diagnosisSchema>
  */
 export const csvSourceSchema = z.object({ path: z.string().min(1), header: z.boolean().optional(), separator: z.string().length(1).optional() })
 export type CsvSource = z.infer<typeof csvSourceSchema>
+/**
+ * How a CSV file is read, each part guessed unless given: whether the first line names the columns
+ * (if not, they are column1..N), and the separator (a tab for .tsv, else whichever of , ; tab |
+ * the first line has most of).
+ */
+export type CsvReading = Omit<CsvSource, 'path'>
 
 export const analysisSchema = z.object({
   columns: z.array(z.string()),

@@ -1,5 +1,5 @@
 import { AppError } from '../../src-shared/errors'
-import { sameFd } from '../../src-shared/normalize'
+import { sameFd, type CsvReading } from '../../src-shared/normalize'
 import type { Cell } from '../../src-shared/values'
 import { openDriver } from '../db/open-driver'
 import type { Dialect } from '../db/dialect'
@@ -7,8 +7,8 @@ import { sqliteDialect } from '../db/sqlite/sqlite-dialect'
 import { decomposeBcnf, decomposeMultivalued, finalizeNames, plausibleFds, synthesize3nf, type Proposal } from '../normalize/decompose'
 import { applyProposal } from '../normalize/apply'
 import { proposalSql } from '../normalize/proposal-sql'
-import { diagnose, discover, type Diagnosis } from '../normalize/diagnose'
-import { analyzeLoaded, loadCsv, loadTable, type CsvOptions, type LoadedTable } from '../normalize/normalize-service'
+import { ALGORITHM_NAMES, diagnose, discover, type Diagnosis, type DiscoveryAlgorithm } from '../normalize/diagnose'
+import { analyzeLoaded, loadCsv, loadTable, type LoadedTable } from '../normalize/normalize-service'
 import { applyFirstNormalForm, firstNormalFormSql, splitFirstNormalForm } from '../normalize/first-normal-form'
 import type { Fd } from '../normalize/fd-analysis'
 import { parseConnectionArg } from './connection-arg'
@@ -33,7 +33,7 @@ async function analyzeSource(src: Source, connection: string | undefined, flags:
   const options = { nullsEqual: !flags.has('nulls-distinct'), maxError: flags.has('max-error') ? Number(flags.get('max-error')) : 0 }
   if (!src.loaded) {
     const found = discover(src.columns, src.rows, options)
-    return { fds: found.fds, keys: found.keys, sampleNote: null as string | null, algorithm: found.algorithm as string | null }
+    return { fds: found.fds, keys: found.keys, sampleNote: null as string | null, algorithm: found.algorithm as DiscoveryAlgorithm | null }
   }
   const d = await openDriver(parseConnectionArg(connection!))
   try {
@@ -48,7 +48,7 @@ async function analyzeSource(src: Source, connection: string | undefined, flags:
 }
 
 /** The CSV reading flags: --header / --no-header (else guessed; without one, columns are column1..N) and --separator (one character, or "tab"; else guessed). */
-function csvOptions(flags: Map<string, string | true>): CsvOptions {
+function csvOptions(flags: Map<string, string | true>): CsvReading {
   const sep = flags.get('separator')
   if (sep === true) throw new AppError('BAD_REQUEST', '--separator needs a character, e.g. --separator ";" or --separator tab')
   const header = flags.has('no-header') ? false : flags.has('header') ? true : undefined
@@ -76,7 +76,7 @@ export async function fdCommand(source: string, flags: Map<string, string | true
     out(JSON.stringify({ columns: src.columns, rows, fds: found.fds, keys: found.keys, sample: found.sampleNote }, null, 2))
     return
   }
-  out(`${src.name}: ${rows} rows, ${src.columns.length} columns; ${found.fds.length} minimal dependencies${found.algorithm ? ` (${found.algorithm === 'tane' ? 'TANE' : found.algorithm === 'agree-sets' ? 'agree sets' : 'sampled agree sets, validated on every row'})` : ''}`)
+  out(`${src.name}: ${rows} rows, ${src.columns.length} columns; ${found.fds.length} minimal dependencies${found.algorithm ? ` (${ALGORITHM_NAMES[found.algorithm]})` : ''}`)
   if (found.sampleNote) out(`(${found.sampleNote})`)
   for (const f of found.fds) out(`  ${f.lhs.join(', ') || '∅'} -> ${f.rhs}${f.error ? `  (approximate: ${(f.error * 100).toFixed(1)}% of rows disagree)` : ''}${f.support >= 0 ? `  [${f.support} supporting rows]` : ''}`)
   out(`keys: ${found.keys.map((k) => `(${k.join(', ')})`).join(', ')}`)

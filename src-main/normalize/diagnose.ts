@@ -25,6 +25,9 @@ export interface Discovery {
 /** Which search a table gets: see `discover`. */
 export type DiscoveryAlgorithm = 'tane' | 'agree-sets' | 'sampled-agree-sets'
 
+/** Each search as the CLI names it. */
+export const ALGORITHM_NAMES: Record<DiscoveryAlgorithm, string> = { tane: 'TANE', 'agree-sets': 'agree sets', 'sampled-agree-sets': 'sampled agree sets, validated on every row' }
+
 /**
  * TANE walks the attribute lattice: fast on tables with many rows, and the only one that finds
  * approximate dependencies, but limited to 30 columns, and on wide tables its partitions can fill
@@ -60,6 +63,7 @@ export function discover(columns: string[], rows: Cell[][], options: DiscoveryOp
   const m = columns.length
   let found: { lhs: number[]; rhs: number; error: number }[]
   let keyIndexes: number[][] | null = null
+  const sampled = () => sampledDependencies(rows, m, options).map((d) => ({ ...d, error: 0 }))
   let algorithm = chooseAlgorithm(rows, m, options.maxError ?? 0)
   if (algorithm === 'tane') {
     // Exact search on a table the sampled search can take: TANE within a memory budget.
@@ -69,10 +73,10 @@ export function discover(columns: string[], rows: Cell[][], options: DiscoveryOp
     } catch (e) {
       if (!(e instanceof OutOfBudget) || !fallback) throw e
       algorithm = 'sampled-agree-sets'
-      found = sampledDependencies(rows, m, options).map((d) => ({ ...d, error: 0 }))
+      found = sampled()
     }
   } else if (algorithm === 'sampled-agree-sets') {
-    found = sampledDependencies(rows, m, options).map((d) => ({ ...d, error: 0 }))
+    found = sampled()
   } else {
     const r = agreeSetDiscovery(rows, m, options)
     found = r.dependencies.map((d) => ({ ...d, error: 0 }))

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { AppError } from '../../src-shared/errors'
 import { parseCsv } from '../../src-shared/csv'
 import { primaryKeyColumns } from '../../src-shared/schema'
-import { sameFd, type Analysis, type CsvSource, type FdSpec, type NormalizeTarget, type ProposalView } from '../../src-shared/normalize'
+import { sameFd, type Analysis, type CsvReading, type CsvSource, type FdSpec, type NormalizeTarget, type ProposalView } from '../../src-shared/normalize'
 import type { Cell } from '../../src-shared/values'
 import type { Driver } from '../db/driver'
 import { applyProposal, type ApplyResult } from './apply'
@@ -32,7 +32,7 @@ export interface LoadedTable {
   /** Rows in the whole table, when `rows` is a random sample of it. */
   sampledFrom: number | null
   /** For a CSV file, how it was read. */
-  csvRead?: { header: boolean; separator: string }
+  csvRead?: NonNullable<Analysis['csvRead']>
 }
 
 /** A table read whole, with its declared key and types; `name` may also be written `schema.name`. */
@@ -64,13 +64,6 @@ export interface AnalyzeOptions {
   token?: CancelToken
 }
 
-/** How a CSV file is read: the first line as column names (or not: column1..N), and the separator. */
-export interface CsvOptions {
-  /** Whether the first line names the columns; by default, guessed (see `looksLikeHeader`). */
-  header?: boolean
-  /** One character; by default a tab for .tsv, else whichever of , ; tab | the first line has most of. */
-  separator?: string
-}
 
 /** The separator the first line uses most, outside quotes: comma, semicolon, tab or bar. */
 export function guessSeparator(text: string): string {
@@ -96,7 +89,7 @@ export function looksLikeHeader(first: string[]): boolean {
  * values in the file). It has no declared key and no database, so it can be analyzed and split
  * on paper, not applied.
  */
-export async function loadCsv(path: string, options: CsvOptions = {}): Promise<LoadedTable> {
+export async function loadCsv(path: string, options: CsvReading = {}): Promise<LoadedTable> {
   const text = await readFile(path, 'utf8').catch(() => {
     throw new AppError('FILE_NOT_FOUND', `No such file: ${path}`)
   })

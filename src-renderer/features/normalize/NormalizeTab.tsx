@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react'
 import type { MethodOutput } from '../../../src-shared/contract'
-import type { Analysis, CsvSource, DiagnosisView, FdSpec, NormalizeTarget, ProposalView } from '../../../src-shared/normalize'
+import type { Analysis, CsvReading, CsvSource, DiagnosisView, FdSpec, NormalizeTarget, ProposalView } from '../../../src-shared/normalize'
 import { tableKey } from '../../../src-shared/schema'
 import { call, errorMessage, onEvent } from '../../bridge/client'
 import { toast, useApp } from '../../app/store'
@@ -51,7 +51,7 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
   const [keepView, setKeepView] = useState(true)
   const [applied, setApplied] = useState<MethodOutput<'normalize.apply'> | null>(null)
   /** How a CSV source is read where the guesses are wrong; every call about it reads it the same way. */
-  const [read, setRead] = useState<Omit<CsvSource, 'path'>>({})
+  const [read, setRead] = useState<CsvReading>({})
   const source = (r = read): CsvSource | undefined => (csv ? { path: csv, ...r } : undefined)
 
   const [diagnosis, setDiagnosis] = useState<DiagnosisView | null>(null)
@@ -374,7 +374,7 @@ const SEPARATORS: [string, string][] = [[',', 'comma'], [';', 'semicolon'], ['\t
 const separatorName = (c: string) => SEPARATORS.find(([s]) => s === c)?.[1] ?? c
 
 /** How to read a CSV file: the first line as names or as data, and the separator; each guessed unless told. */
-function CsvReadOptions({ read, used, disabled, onChange }: { read: Omit<CsvSource, 'path'>; used: Analysis['csvRead']; disabled: boolean; onChange: (r: Omit<CsvSource, 'path'>) => void }) {
+function CsvReadOptions({ read, used, disabled, onChange }: { read: CsvReading; used: Analysis['csvRead']; disabled: boolean; onChange: (r: CsvReading) => void }) {
   const guessed = (what: string | undefined) => (what ? `guess (${what})` : 'guess')
   return (
     <>
