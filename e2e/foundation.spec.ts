@@ -53,6 +53,24 @@ test('runs the statement under the cursor, explains it, and shows an error for m
   await expect(page.getByTestId('status-tx')).toHaveText('Auto-commit')
 })
 
+test('a schema reload while typing keeps the text and the cursor of the editor', async ({ page }) => {
+  const app = new AppPage(page)
+  await app.open()
+  await page.getByTestId('new-query-sample').click()
+  const table = `keep_cursor_${Date.now()}`
+  await app.typeSql(`SELECT 7 AS seven;\nCREATE TEMP TABLE ${table}(x)`)
+  // CREATE reloads the connection's schema; the editor must not start over.
+  await page.keyboard.press('Control+Enter')
+  await expect(page.getByTestId('result-meta')).toContainText(`CREATE TEMP TABLE ${table}`)
+  await page.keyboard.type(';\nSELECT 8 AS eight')
+  await page.keyboard.press('Control+Enter')
+  await expect(page.getByTestId('result-table')).toContainText('eight')
+  await expect(page.locator('.cm-content')).toContainText(`CREATE TEMP TABLE ${table}(x);SELECT 8 AS eight`)
+  await app.typeSql(`DROP TABLE ${table}`)
+  await page.keyboard.press('Control+Enter')
+  await expect(page.getByTestId('result-meta')).toContainText('DROP')
+})
+
 test('explains a bad SQLite path in the connection dialog', async ({ page }) => {
   const app = new AppPage(page)
   await app.open()

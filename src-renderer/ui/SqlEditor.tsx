@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react'
 import { basicSetup } from 'codemirror'
 import { EditorView, keymap } from '@codemirror/view'
-import { EditorState, Prec } from '@codemirror/state'
+import { Compartment, EditorState, Prec } from '@codemirror/state'
 import { PostgreSQL, SQLite, sql } from '@codemirror/lang-sql'
 import type { DatabaseSchema } from '../../src-shared/schema'
 
@@ -11,7 +11,15 @@ export interface SqlEditorHandle {
   focus(): void
 }
 
-/** CodeMirror 6 with the engine's SQL dialect and completion from the connection's schema. */
+function language(engine: 'sqlite' | 'postgres', schema: DatabaseSchema | null) {
+  const tables: Record<string, string[]> = {}
+  for (const t of schema?.tables ?? []) tables[t.name] = t.columns.map((c) => c.name)
+  return sql({ dialect: engine === 'postgres' ? PostgreSQL : SQLite, schema: tables, upperCaseKeywords: true })
+}
+
+/** CodeMirror 6 with the engine's SQL dialect and completion from the connection's schema.
+ *  The editor is made once per mount: a schema that arrives or changes later only swaps the
+ *  language, so the text, the cursor and the undo history stay as the person left them. */
 export function SqlEditor({ initial, engine, schema, onChange, onRun, handleRef }: { initial: string; engine: 'sqlite' | 'postgres'; schema: DatabaseSchema | null; onChange: (text: string) => void; onRun: () => void; handleRef: { current: SqlEditorHandle | null } }) {
   const host = useRef<HTMLDivElement>(null)
   const run = useRef(onRun)
@@ -19,18 +27,19 @@ export function SqlEditor({ initial, engine, schema, onChange, onRun, handleRef 
   const change = useRef(onChange)
   change.current = onChange
 
+  const view = useRef<EditorView | null>(null)
+  const lang = useRef(new Compartment())
+
   useEffect(() => {
     if (!host.current) return
-    const tables: Record<string, string[]> = {}
-    for (const t of schema?.tables ?? []) tables[t.name] = t.columns.map((c) => c.name)
-    const view = new EditorView({
+    const editor = new EditorView({
       parent: host.current,
       state: EditorState.create({
         doc: initial,
         extensions: [
           Prec.highest(keymap.of([{ key: 'Mod-Enter', run: () => (run.current(), true) }])),
           basicSetup,
-          sql({ dialect: engine === 'postgres' ? PostgreSQL : SQLite, schema: tables, upperCaseKeywords: true }),
+          lang.current.of(language(engine, schema)),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) change.current(u.state.doc.toString())
           }),
@@ -38,21 +47,27 @@ export function SqlEditor({ initial, engine, schema, onChange, onRun, handleRef 
         ],
       }),
     })
+    view.current = editor
     handleRef.current = {
       current: () => {
-        const s = view.state
+        const s = editor.state
         const sel = s.selection.main
         return { text: s.doc.toString(), selection: s.sliceDoc(sel.from, sel.to), cursor: sel.head }
       },
-      focus: () => view.focus(),
+      focus: () => editor.focus(),
     }
-    view.focus()
+    editor.focus()
     return () => {
       handleRef.current = null
-      view.destroy()
+      view.current = null
+      editor.destroy()
     }
-    // The editor is created once per tab; schema changes rebuild it.
+    // Made once per mount; the language follows below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [])
+
+  useEffect(() => {
+    view.current?.dispatch({ effects: lang.current.reconfigure(language(engine, schema)) })
   }, [engine, schema])
   return <div className="sql-editor" ref={host} data-testid="sql-editor" />
 }
