@@ -51,6 +51,13 @@ if (!skipE2e) {
     if (existsSync('e2e/artifacts/results.json')) {
       const p = JSON.parse(readFileSync('e2e/artifacts/results.json', 'utf8'))
       passed += p.stats.expected + (p.stats.flaky ?? 0)
+      const flaky = []
+      const walk = (suite) => {
+        for (const spec of suite.specs ?? []) if (spec.tests.some((t) => t.status === 'flaky')) flaky.push(`${spec.file}: ${spec.title}`)
+        for (const child of suite.suites ?? []) walk(child)
+      }
+      for (const suite of p.suites ?? []) walk(suite)
+      if (flaky.length) notes.push(`${flaky.length} browser test(s) passed only on retry (flaky):\n  ${flaky.join('\n  ')}`)
       failed += p.stats.unexpected
       if (p.errors?.length) {
         failed += p.errors.length
