@@ -107,6 +107,56 @@ test('starts the PostgreSQL playground, browses it, and explains a wrong passwor
   await app.screenshot('06-wrong-password')
 })
 
+test('a connection dropped mid-transaction: the tabs and pending edits stay, Reconnect goes on without the lost work', async ({ page }) => {
+  const app = new AppPage(page)
+  await app.open()
+  if ((await page.getByTestId('playground-state').innerText()) !== 'Running') await app.startPlayground()
+  else await page.getByTestId('connection-playground').click()
+  const pgConn = page.locator('.conn', { has: page.getByTestId('connection-playground') })
+  // A pending edit in a data tab.
+  await pgConn.getByTestId('tree-table-public.cities').click()
+  const grid = page.getByTestId('data-grid')
+  const row = grid.locator('[data-testid="row-[3]"]')
+  await row.locator('.g-cell').nth(2).dblclick()
+  await page.getByTestId('cell-editor').fill('Казань (edited)')
+  await page.getByTestId('cell-editor').press('Enter')
+  await expect(page.getByTestId('pending-count')).toHaveText('1 pending')
+  // A transaction in a query tab on the same connection, then the server ends the connection.
+  await pgConn.getByTestId('new-query-playground').click()
+  for (const sql of ['BEGIN', "UPDATE cities SET name = 'in flight' WHERE id = 1"]) {
+    await app.typeSql(sql)
+    await page.keyboard.press('Control+Enter')
+    await expect(page.getByTestId('result-meta')).toContainText(sql.slice(0, 30))
+  }
+  await expect(page.getByTestId('status-tx')).toHaveText('In transaction')
+  await app.typeSql('SELECT pg_terminate_backend(pg_backend_pid())')
+  await page.keyboard.press('Control+Enter')
+  await expect(page.getByTestId('query-error')).toContainText('CONNECTION_LOST')
+  await expect(pgConn.getByTestId('lost-playground')).toBeVisible()
+  await expect(page.getByTestId('status-tx')).toHaveText('Connection lost')
+  await expect(page.getByTestId('tab-reconnect')).toBeVisible()
+  await app.screenshot('09-connection-lost')
+  // Statements now say what happened and what to do.
+  await app.typeSql('SELECT 1')
+  await page.getByTestId('run-query').click()
+  await expect(page.getByTestId('query-error')).toContainText('Reconnect it to go on')
+
+  await page.getByTestId('status-reconnect').click()
+  await expect(pgConn.getByTestId('lost-playground')).toHaveCount(0)
+  await expect(page.getByTestId('status-tx')).toHaveText('Auto-commit')
+  // The server rolled the open transaction back.
+  await app.typeSql('SELECT name FROM cities WHERE id = 1')
+  await page.keyboard.press('Control+Enter')
+  await expect(page.getByTestId('result-table')).toContainText('Москва')
+  // The data tab kept its edit, and it commits.
+  await page.locator('.tab', { hasText: 'cities' }).click()
+  await expect(page.getByTestId('pending-count')).toHaveText('1 pending')
+  await page.keyboard.press('Control+s')
+  await expect(page.getByTestId('pending-count')).toHaveCount(0)
+  await expect(grid.locator('[data-testid="row-[3]"]')).toContainText('Казань (edited)')
+  await app.runSqlOn('PostgreSQL playground', "UPDATE cities SET name = 'Казань' WHERE id = 3")
+})
+
 test('switches between dark and light themes', async ({ page }) => {
   const app = new AppPage(page)
   await app.open()

@@ -2,9 +2,9 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './app/App'
 import { installShortcuts } from './app/shortcuts'
-import { setState, toast } from './app/store'
+import { setState } from './app/store'
 import { call, errorMessage, onEvent } from './bridge/client'
-import { forgetHandle, loadSaved, openSaved } from './features/connections/actions'
+import { loadSaved, markLost, openSaved } from './features/connections/actions'
 import './styles.css'
 import './styles-features.css'
 
@@ -12,10 +12,7 @@ async function boot() {
   installShortcuts()
   onEvent('onPlaygroundStatus', (playground) => setState({ playground }))
   onEvent('onLog', (l) => setState((s) => ({ logs: [...s.logs.slice(-199), l] })))
-  onEvent('onConnectionLost', ({ handle, message }) => {
-    toast('error', `Connection lost: ${message}`)
-    forgetHandle(handle)
-  })
+  onEvent('onConnectionLost', ({ handle, message }) => markLost(handle, message))
   try {
     const info = await call('app.info', {})
     setState({ info, playground: await call('playground.status', {}) })

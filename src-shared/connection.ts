@@ -48,6 +48,8 @@ export const openConnectionSchema = z.object({
   database: z.string(),
   serverVersion: z.string(),
   readOnly: z.boolean(),
+  /** Why the connection dropped, if it did: calls on it fail until `connections.reconnect`. */
+  lost: z.string().optional(),
 })
 export type OpenConnection = z.infer<typeof openConnectionSchema>
 

@@ -76,6 +76,11 @@ export const contract = {
     output: openConnectionSchema,
   }),
   'connections.close': method({ doc: 'Close an open connection handle.', input: z.object({ handle }), output: z.null() }),
+  'connections.reconnect': method({
+    doc: 'Open a fresh connection under the same handle (after `onConnectionLost`, or to start over): tabs keep working; what the old connection had not committed is gone.',
+    input: z.object({ handle }),
+    output: openConnectionSchema,
+  }),
   'connections.listOpen': method({ doc: 'Currently open connection handles.', input: none, output: z.array(openConnectionSchema) }),
   'connections.parseUrl': method({
     doc: 'Parse a postgres:// URL into connection fields.',

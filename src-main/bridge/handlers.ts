@@ -52,6 +52,7 @@ export function createHandlers(s: Services): Handlers {
       await s.connections.close(handle)
       return null
     },
+    'connections.reconnect': async ({ handle }) => s.connections.reconnect(handle),
     'connections.listOpen': async () => s.connections.list(),
     'connections.parseUrl': async ({ url }) => parsePostgresUrl(url),
     'connections.parseEnv': async ({ text }) => parseEnvFile(text),

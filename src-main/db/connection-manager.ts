@@ -10,6 +10,8 @@ interface Entry {
   info: OpenConnection
   driver: Driver
   config: ConnectionConfig
+  /** Why the connection dropped, until it is reconnected. The handle, and so the tabs, stay. */
+  lost: string | null
 }
 
 /** Open connections by handle, and which handle runs which cancellable query. */
@@ -31,14 +33,46 @@ export class ConnectionManager {
       serverVersion: driver.serverVersion,
       readOnly: driver.readOnly,
     }
-    driver.onLost((message) => {
-      this.events.emit('onConnectionLost', { handle, message })
-      this.events.log('warn', 'connection', `${meta.name}: ${message}`)
-    })
-    driver.onWait((w) => this.events.emit('onLockWait', { handle, queryId: w.queryId, waiting: w.waiting, since: w.since, blockedBy: (w.blockedBy ?? []).map(String) }))
-    this.open.set(handle, { info, driver, config })
+    const entry: Entry = { info, driver, config, lost: null }
+    this.watch(handle, entry)
+    this.open.set(handle, entry)
     this.events.log('info', 'connection', `Opened ${meta.name} (${driver.serverVersion})`)
     return info
+  }
+
+  private watch(handle: string, entry: Entry) {
+    const driver = entry.driver
+    driver.onLost((message) => {
+      // A driver replaced by reconnect, or a handle closed meanwhile, is no news.
+      if (this.open.get(handle) !== entry || entry.driver !== driver) return
+      entry.lost = message
+      this.events.emit('onConnectionLost', { handle, message })
+      this.events.log('warn', 'connection', `${entry.info.name}: ${message}`)
+    })
+    driver.onWait((w) => this.events.emit('onLockWait', { handle, queryId: w.queryId, waiting: w.waiting, since: w.since, blockedBy: (w.blockedBy ?? []).map(String) }))
+  }
+
+  /**
+   * A fresh connection under the same handle, so open tabs and their pending edits go on where
+   * they were. Whatever the old connection had not committed is gone (the server rolled it back).
+   */
+  async reconnect(handle: string): Promise<OpenConnection> {
+    const e = this.open.get(handle)
+    if (!e) throw new AppError('NOT_FOUND', 'This connection is closed; open it again')
+    // A SQLite file that went away is not quietly made again, empty.
+    const driver = await openDriver(this.config(handle))
+    if (this.open.get(handle) !== e) {
+      await driver.close()
+      throw new AppError('NOT_FOUND', 'This connection was closed while reconnecting')
+    }
+    const old = e.driver
+    e.driver = driver
+    e.lost = null
+    e.info = { ...e.info, serverVersion: driver.serverVersion, database: driver.database, readOnly: driver.readOnly }
+    this.watch(handle, e)
+    void old.close().catch(() => {})
+    this.events.log('info', 'connection', `Reconnected ${e.info.name} (${driver.serverVersion})`)
+    return e.info
   }
 
   /** Connect once to check a config; returns the server version. */
@@ -54,6 +88,7 @@ export class ConnectionManager {
   driver(handle: string): Driver {
     const e = this.open.get(handle)
     if (!e) throw new AppError('NOT_FOUND', 'This connection is closed; open it again')
+    if (e.lost) throw new AppError('CONNECTION_LOST', `The connection to ${e.info.name} was lost (${e.lost}). Reconnect it to go on: open tabs and pending edits are kept, work not committed before the loss is gone.`)
     return e.driver
   }
 
@@ -65,7 +100,7 @@ export class ConnectionManager {
   }
 
   list(): OpenConnection[] {
-    return [...this.open.values()].map((e) => e.info)
+    return [...this.open.values()].map((e) => (e.lost ? { ...e.info, lost: e.lost } : e.info))
   }
 
   async query(handle: string, sql: string, params: unknown[] = [], queryId?: string): Promise<QueryResult> {
@@ -99,7 +134,9 @@ export class ConnectionManager {
     const e = this.open.get(handle)
     if (!e) return
     this.open.delete(handle)
-    await e.driver.close()
+    // A connection that dropped has nothing left to close cleanly.
+    if (e.lost) await e.driver.close().catch(() => {})
+    else await e.driver.close()
   }
 
   async closeAll(): Promise<void> {

@@ -1,6 +1,7 @@
 import { useApp } from './store'
 import { toggleTheme } from './store'
 import { Icon } from '../ui/icons'
+import { reconnect } from '../features/connections/actions'
 
 export function StatusBar() {
   const conn = useApp((s) => (s.activeHandle ? s.open[s.activeHandle] : undefined))
@@ -18,9 +19,20 @@ export function StatusBar() {
           <span className="sep">·</span>
           <span>{conn.serverVersion}</span>
           <span className="sep">·</span>
-          <span className={`tx-status ${tx.replace(' ', '-')}`} data-testid="status-tx" title="The query tabs' connection: statements commit as they run unless you BEGIN a transaction">
-            {tx === 'auto-commit' ? 'Auto-commit' : tx === 'failed' ? 'Transaction failed: ROLLBACK' : 'In transaction'}
-          </span>
+          {conn.lost ? (
+            <>
+              <span className="tx-status failed" data-testid="status-tx" title={conn.lost}>
+                Connection lost
+              </span>
+              <button className="status-button" onClick={() => void reconnect(conn.handle)} data-testid="status-reconnect">
+                Reconnect
+              </button>
+            </>
+          ) : (
+            <span className={`tx-status ${tx.replace(' ', '-')}`} data-testid="status-tx" title="The query tabs' connection: statements commit as they run unless you BEGIN a transaction">
+              {tx === 'auto-commit' ? 'Auto-commit' : tx === 'failed' ? 'Transaction failed: ROLLBACK' : 'In transaction'}
+            </span>
+          )}
           {conn.readOnly && <span className="chip tiny">read-only</span>}
         </>
       ) : (

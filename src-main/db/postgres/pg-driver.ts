@@ -107,13 +107,27 @@ export class PostgresDriver extends DriverEvents implements Driver {
     return client
   }
 
+  /** The statement sent last: the next waits for it, so statements reach the server one at a time
+   *  (in the order they were asked for), as the SQLite driver's queue does. */
+  private lane: Promise<unknown> = Promise.resolve()
+
+  private inTurn<T>(fn: () => Promise<T>): Promise<T> {
+    const turn = this.lane.then(fn, fn)
+    this.lane = turn.catch(() => {})
+    return turn
+  }
+
   private lost(message: string) {
     if (this.closing) return
     this.closing = true
     for (const l of this.lostListeners) l(message)
   }
 
-  async query(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<QueryResult> {
+  query(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<QueryResult> {
+    return this.inTurn(() => this.queryNow(sql, params, options))
+  }
+
+  private async queryNow(sql: string, params: readonly unknown[], options: QueryOptions): Promise<QueryResult> {
     const started = performance.now()
     const running = { queryId: options.queryId ?? null }
     this.running = running
@@ -138,7 +152,11 @@ export class PostgresDriver extends DriverEvents implements Driver {
   }
 
   /** PostgreSQL has no executemany on the wire: each parameter row is one round trip. */
-  async runBatch(steps: readonly BatchStep[]): Promise<BatchStepResult[]> {
+  runBatch(steps: readonly BatchStep[]): Promise<BatchStepResult[]> {
+    return this.inTurn(() => this.runBatchNow(steps))
+  }
+
+  private async runBatchNow(steps: readonly BatchStep[]): Promise<BatchStepResult[]> {
     const out: BatchStepResult[] = []
     for (let s = 0; s < steps.length; s++) {
       const step = steps[s]
@@ -160,12 +178,14 @@ export class PostgresDriver extends DriverEvents implements Driver {
     return out
   }
 
-  async execScript(sql: string): Promise<void> {
-    try {
-      await this.client.query(sql)
-    } catch (e) {
-      throw pgError(e, this.config)
-    }
+  execScript(sql: string): Promise<void> {
+    return this.inTurn(async () => {
+      try {
+        await this.client.query(sql)
+      } catch (e) {
+        throw pgError(e, this.config)
+      }
+    })
   }
 
   /**

@@ -40,6 +40,9 @@ export function pgError(e: unknown, config?: Pick<PostgresConfig, 'host' | 'port
   else if (code === '40P01') mapped = 'DEADLOCK'
   else if (code.startsWith('23')) mapped = 'CONSTRAINT_VIOLATION'
   else if (code === '25006') mapped = 'READ_ONLY'
-  else if (code === '57P01' || code === 'ECONNRESET' || /Connection terminated|not queryable|ended/i.test(message)) mapped = 'CONNECTION_LOST'
+  else if (code === '57P01' || code === 'ECONNRESET' || /Connection terminated|not queryable|ended/i.test(message)) {
+    mapped = 'CONNECTION_LOST'
+    message = `${message}: the connection to ${where} is gone, and the server rolled back whatever it had not committed`
+  }
   return new AppError(mapped, message, Object.keys(details).length ? details : undefined)
 }

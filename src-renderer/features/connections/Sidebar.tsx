@@ -4,13 +4,14 @@ import { Icon } from '../../ui/icons'
 import { PlaygroundCard } from '../playground/PlaygroundCard'
 import { SchemaTree } from '../schema-tree/SchemaTree'
 import { openDesignerTab, openIsolationTab, openOrmTab, openQueryTab } from '../tabs/actions'
-import { closeConnection, removeConnection, toggleExpanded } from './actions'
+import { closeConnection, reconnect, removeConnection, toggleExpanded } from './actions'
 
 function ConnectionRow({ c }: { c: SavedConnection }) {
   const handle = useApp((s) => s.handleBySaved[c.id])
   const expanded = useApp((s) => !!s.expanded[c.id])
   const connecting = useApp((s) => !!s.connecting[c.id])
   const active = useApp((s) => !!handle && s.activeHandle === handle)
+  const lost = useApp((s) => (handle ? s.open[handle]?.lost : undefined))
   return (
     <div className={`conn${active ? ' active' : ''}`}>
       <div className="conn-row">
@@ -24,9 +25,15 @@ function ConnectionRow({ c }: { c: SavedConnection }) {
             <span className="conn-sub">{c.config.engine === 'sqlite' ? c.config.path.split(/[\\/]/).pop() : `${c.config.host}:${c.config.port}/${c.config.database}`}</span>
           </span>
           {connecting && <span className="spinner" aria-label="Connecting" />}
-          {handle && !connecting && <span className="dot-online" title="Connected" />}
+          {handle && !connecting && !lost && <span className="dot-online" title="Connected" />}
+          {handle && lost && <span className="dot-lost" title={`Connection lost: ${lost}`} data-testid={`lost-${c.id}`} />}
         </button>
         <div className="conn-actions">
+          {handle && lost && (
+            <button className="btn small primary" title={`Connection lost: ${lost}. Open a fresh connection; tabs and pending edits are kept`} onClick={() => void reconnect(handle)} data-testid={`reconnect-${c.id}`}>
+              Reconnect
+            </button>
+          )}
           {handle && (
             <button className="icon-button" title="New query (Ctrl+T)" onClick={() => openQueryTab(handle)} data-testid={`new-query-${c.id}`}>
               <Icon name="query" size={14} />

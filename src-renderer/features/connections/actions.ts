@@ -2,6 +2,7 @@ import type { ConnectionConfig } from '../../../src-shared/connection'
 import { call, errorMessage } from '../../bridge/client'
 import { getState, setState, toast } from '../../app/store'
 import { closeTabsOf } from '../tabs/actions'
+import { refreshGridsOf } from '../grid/grid-store'
 
 export async function loadSaved() {
   const saved = await call('connections.list', {})
@@ -50,7 +51,33 @@ export async function closeConnection(handle: string) {
   forgetHandle(handle)
 }
 
-/** Drop a handle from the store (closed by the user, or lost). */
+/**
+ * The connection dropped (server restart, network, a killed backend, a dead SQLite thread): the
+ * handle stays, with its tabs and their pending edits, marked lost until it is reconnected.
+ */
+export function markLost(handle: string, message: string) {
+  const info = getState().open[handle]
+  if (!info) return
+  toast('error', `Connection to ${info.name} lost: ${message}. Tabs and pending edits are kept: Reconnect to go on.`)
+  setState((s) => ({ open: { ...s.open, [handle]: { ...info, lost: message } }, txState: { ...s.txState, [handle]: 'auto-commit' } }))
+}
+
+/** A fresh connection under the same handle; what the lost one had not committed is gone. */
+export async function reconnect(handle: string): Promise<boolean> {
+  try {
+    const info = await call('connections.reconnect', { handle })
+    setState((s) => ({ open: { ...s.open, [handle]: info }, txState: { ...s.txState, [handle]: 'auto-commit' } }))
+    toast('info', `Reconnected to ${info.name}`)
+    void refreshSchema(handle)
+    refreshGridsOf(handle)
+    return true
+  } catch (e) {
+    toast('error', `Could not reconnect: ${errorMessage(e)}`)
+    return false
+  }
+}
+
+/** Drop a handle from the store (closed by the user). */
 export function forgetHandle(handle: string) {
   setState((s) => {
     const open = { ...s.open }

@@ -16,6 +16,7 @@ import { DeleteConfirm } from './DeleteConfirm'
 import { call } from '../../bridge/client'
 import { rowAt, totalRows } from './DataGrid'
 import { counted } from '../../../src-shared/naming'
+import { ReconnectButton } from '../connections/ReconnectButton'
 
 /** A table's rows: keyset-paged grid, sort, filter, and edits reviewed before one commit. */
 export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: string; handle: string; tableName: string; initialFilter?: { column: string; value: Cell } }) {
@@ -184,7 +185,11 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
       </div>
       {showFilter && <FilterBar columns={table.columns} initialWhere={g.where} onApply={(filter, where) => refreshView(tabId, { filter, where })} />}
       <CommitError gridId={tabId} testId="grid-error" markedRow />
-      {g.loadError && <div className="error-box grid-error" role="alert">{g.loadError}</div>}
+      {g.loadError && (
+        <div className="error-box grid-error" role="alert">
+          {g.loadError} <ReconnectButton handle={handle} />
+        </div>
+      )}
       <div className="grid-area">
       <div className="grid-wrap" onClickCapture={(e) => {
         const h = (e.target as HTMLElement).closest('.gh-cell') as HTMLElement | null

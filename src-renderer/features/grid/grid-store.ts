@@ -140,6 +140,11 @@ export async function refreshView(tabId: string, p: Partial<Pick<GridState, 'sor
   }
 }
 
+/** After a reconnect: every table grid on the handle reads its rows again, pending edits kept. */
+export function refreshGridsOf(handle: string) {
+  for (const [tabId, g] of Object.entries(useGrid.getState())) if (g.handle === handle && g.mode === 'table') void refreshView(tabId)
+}
+
 const inflight = new Map<string, Promise<void>>()
 
 /** Read block `b` of the view: next to a loaded block by keyset, from the end, or by jumping. */

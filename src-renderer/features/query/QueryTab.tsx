@@ -7,6 +7,7 @@ import { setState, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { ResultTable } from '../../ui/ResultTable'
 import { SqlEditor, type SqlEditorHandle } from '../../ui/SqlEditor'
+import { ReconnectButton } from '../connections/ReconnectButton'
 import { refreshSchema } from '../connections/actions'
 import { PlanTree } from './PlanTree'
 import { ResultGrid } from './ResultGrid'
@@ -136,7 +137,7 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
         )}
         {error && (
           <div className="error-box" role="alert" data-testid="query-error">
-            <strong>{error.code}</strong> {error.message}
+            <strong>{error.code}</strong> {error.message} <ReconnectButton handle={handle} />
           </div>
         )}
         {plan && !running && <PlanTree plan={plan} />}
