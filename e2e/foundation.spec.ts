@@ -71,6 +71,40 @@ test('a schema reload while typing keeps the text and the cursor of the editor',
   await expect(page.getByTestId('result-meta')).toContainText('DROP')
 })
 
+test('runs a whole script, stops at the failing statement and selects it; fixed, the script runs to the end', async ({ page }) => {
+  const app = new AppPage(page)
+  await app.open()
+  await page.getByTestId('new-query-sample').click()
+  await app.typeSql(
+    [
+      'DROP TABLE IF EXISTS temp.script_t;',
+      'CREATE TEMP TABLE script_t (id integer PRIMARY KEY, v text);',
+      "INSERT INTO script_t VALUES (1, 'a'), (2, 'b');",
+      'SELECT * FROM script_t ORDER BY id;',
+      "INSERT INTO script_t VALUES (1, 'dup');",
+      "SELECT v AS last_value FROM script_t ORDER BY id DESC LIMIT 1",
+    ].join('\n'),
+  )
+  await page.keyboard.press('Control+Shift+Enter')
+  await expect(page.getByTestId('script-summary')).toHaveText('Stopped at statement 5 of 6: 4 statements ran before it')
+  await expect(page.getByTestId('query-error')).toContainText('Statement 5 of 6 (line 5)')
+  await expect(page.getByTestId('query-error')).toContainText('UNIQUE')
+  await expect(page.getByTestId('script-failed')).toContainText("INSERT INTO script_t VALUES (1, 'dup')")
+  // The last rows the script read stay on screen.
+  await expect(page.getByTestId('result-table')).toContainText('b')
+  await app.screenshot('03b-script-failed')
+  // The failing statement is selected: typing replaces it.
+  await page.keyboard.insertText("INSERT INTO script_t VALUES (3, 'c');")
+  await page.getByTestId('run-script').click()
+  await expect(page.getByTestId('script-summary')).toHaveText(/^6 statements ran in/)
+  await expect(page.getByTestId('script-log').locator('li')).toHaveCount(6)
+  await expect(page.getByTestId('result-table')).toContainText('c')
+  await expect(page.getByTestId('query-error')).toHaveCount(0)
+  await app.typeSql('DROP TABLE temp.script_t')
+  await page.keyboard.press('Control+Enter')
+  await expect(page.getByTestId('result-meta')).toContainText('DROP')
+})
+
 test('explains a bad SQLite path in the connection dialog', async ({ page }) => {
   const app = new AppPage(page)
   await app.open()

@@ -6,9 +6,11 @@ import { PostgreSQL, SQLite, sql } from '@codemirror/lang-sql'
 import type { DatabaseSchema } from '../../src-shared/schema'
 
 export interface SqlEditorHandle {
-  /** The selection if there is one, else the whole text, and the cursor position. */
-  current(): { text: string; selection: string; cursor: number }
+  /** The whole text, the selection (empty if none) and where it starts, and the cursor position. */
+  current(): { text: string; selection: string; selectionFrom: number; cursor: number }
   focus(): void
+  /** Select a range (and scroll it into view), e.g. the statement of a script that failed. */
+  select(from: number, to: number): void
 }
 
 function language(engine: 'sqlite' | 'postgres', schema: DatabaseSchema | null) {
@@ -20,10 +22,12 @@ function language(engine: 'sqlite' | 'postgres', schema: DatabaseSchema | null) 
 /** CodeMirror 6 with the engine's SQL dialect and completion from the connection's schema.
  *  The editor is made once per mount: a schema that arrives or changes later only swaps the
  *  language, so the text, the cursor and the undo history stay as the person left them. */
-export function SqlEditor({ initial, engine, schema, onChange, onRun, handleRef }: { initial: string; engine: 'sqlite' | 'postgres'; schema: DatabaseSchema | null; onChange: (text: string) => void; onRun: () => void; handleRef: { current: SqlEditorHandle | null } }) {
+export function SqlEditor({ initial, engine, schema, onChange, onRun, onRunScript, handleRef }: { initial: string; engine: 'sqlite' | 'postgres'; schema: DatabaseSchema | null; onChange: (text: string) => void; onRun: () => void; onRunScript?: () => void; handleRef: { current: SqlEditorHandle | null } }) {
   const host = useRef<HTMLDivElement>(null)
   const run = useRef(onRun)
   run.current = onRun
+  const runScript = useRef(onRunScript)
+  runScript.current = onRunScript
   const change = useRef(onChange)
   change.current = onChange
 
@@ -37,7 +41,12 @@ export function SqlEditor({ initial, engine, schema, onChange, onRun, handleRef 
       state: EditorState.create({
         doc: initial,
         extensions: [
-          Prec.highest(keymap.of([{ key: 'Mod-Enter', run: () => (run.current(), true) }])),
+          Prec.highest(
+            keymap.of([
+              { key: 'Mod-Enter', run: () => (run.current(), true) },
+              { key: 'Shift-Mod-Enter', run: () => (runScript.current ? (runScript.current(), true) : false) },
+            ]),
+          ),
           basicSetup,
           lang.current.of(language(engine, schema)),
           EditorView.updateListener.of((u) => {
@@ -52,9 +61,14 @@ export function SqlEditor({ initial, engine, schema, onChange, onRun, handleRef 
       current: () => {
         const s = editor.state
         const sel = s.selection.main
-        return { text: s.doc.toString(), selection: s.sliceDoc(sel.from, sel.to), cursor: sel.head }
+        return { text: s.doc.toString(), selection: s.sliceDoc(sel.from, sel.to), selectionFrom: sel.from, cursor: sel.head }
       },
       focus: () => editor.focus(),
+      select: (from, to) => {
+        const end = editor.state.doc.length
+        editor.dispatch({ selection: { anchor: Math.min(from, end), head: Math.min(to, end) }, scrollIntoView: true })
+        editor.focus()
+      },
     }
     editor.focus()
     return () => {

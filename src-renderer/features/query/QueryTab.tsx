@@ -1,7 +1,7 @@
 import { useCallback, useRef, useState } from 'react'
 import type { ExplainResult, HistoryEntry } from '../../../src-shared/plan'
 import type { QueryResult } from '../../../src-shared/query'
-import { statementAt } from '../../../src-shared/sql-split'
+import { splitStatements, statementAt } from '../../../src-shared/sql-split'
 import { BridgeError, call } from '../../bridge/client'
 import { setState, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
@@ -12,6 +12,7 @@ import { refreshSchema } from '../connections/actions'
 import { PlanTree } from './PlanTree'
 import { ResultGrid } from './ResultGrid'
 import { pendingCount } from '../grid/grid-store'
+import { counted } from '../../../src-shared/naming'
 
 const drafts = new Map<string, string>()
 
@@ -33,6 +34,8 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
   const [error, setError] = useState<{ code: string; message: string } | null>(null)
   const [history, setHistory] = useState<HistoryEntry[] | null>(null)
   const [ran, setRan] = useState<string>('')
+  const [script, setScript] = useState<ScriptRun | null>(null)
+  const stopScript = useRef(false)
   const editor = useRef<SqlEditorHandle | null>(null)
   const initial = drafts.get(tabId) ?? 'SELECT * FROM users;'
 
@@ -52,6 +55,7 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
     const queryId = `${tabId}:${Date.now()}`
     setRunning(queryId)
     setError(null)
+    setScript(null)
     setRan(text)
     try {
       if (explain) {
@@ -74,12 +78,70 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
     }
   }
 
+  /**
+   * Every statement of the selection (or of the whole editor) in order, stopping at the first
+   * error, which is selected in the editor. The last result with rows stays on screen.
+   */
+  async function runScript() {
+    const cur = editor.current?.current()
+    if (!cur || running) return
+    const base = cur.selection.trim() ? cur.selectionFrom : 0
+    const statements = splitStatements(cur.selection.trim() ? cur.selection : cur.text)
+    if (statements.length === 0) return
+    const pending = pendingCount(gridId)
+    if (pending && !confirm(`The result has ${counted(pending, 'pending edit')}. Running the script discards them. Run it?`)) return
+    stopScript.current = false
+    setError(null)
+    setPlan(null)
+    setResult(null)
+    let last: { result: QueryResult; sql: string } | null = null
+    let ddl = false
+    const done: ScriptStep[] = []
+    setScript({ steps: [], total: statements.length, failedAt: null, stopped: false })
+    try {
+      for (let i = 0; i < statements.length; i++) {
+        if (stopScript.current) {
+          setScript({ steps: [...done], total: statements.length, failedAt: null, stopped: true })
+          break
+        }
+        const st = statements[i]
+        const queryId = `${tabId}:${Date.now()}:${i}`
+        setRunning(queryId)
+        try {
+          const r = await call('query.run', { handle, sql: st.text, queryId })
+          trackTransaction(handle, r.command, st.text)
+          if (/^(CREATE|DROP|ALTER)/i.test(r.command)) ddl = true
+          done.push({ sql: st.text, command: r.command, rows: r.columns.length ? r.rows.length : r.rowCount, returnsRows: r.columns.length > 0, ms: r.durationMs })
+          if (r.columns.length) last = { result: r, sql: st.text }
+          setScript({ steps: [...done], total: statements.length, failedAt: null, stopped: false })
+        } catch (e) {
+          if (conn?.engine === 'postgres' && useApp.getState().txState[handle] === 'in transaction') setState((x) => ({ txState: { ...x.txState, [handle]: 'failed' } }))
+          const line = cur.text.slice(0, base + st.from).split('\n').length
+          const err = e instanceof BridgeError ? { code: e.code, message: e.message } : { code: 'INTERNAL', message: String(e) }
+          setError({ code: err.code, message: `Statement ${i + 1} of ${statements.length} (line ${line}): ${err.message}` })
+          setScript({ steps: [...done], total: statements.length, failedAt: i, stopped: false, failed: { sql: st.text, message: err.message } })
+          editor.current?.select(base + st.from, base + st.to)
+          break
+        }
+      }
+    } finally {
+      setRunning(null)
+      if (last) {
+        setRan(last.sql)
+        setResult(last.result)
+      }
+      if (ddl) void refreshSchema(handle)
+    }
+  }
+
   // After a commit from the result grid the same statement runs again (stable for the grid).
   const ranRef = useRef('')
   ranRef.current = ran
   const runRef = useRef(run)
   runRef.current = run
   const rerun = useCallback(() => runRef.current(undefined, ranRef.current), [])
+  const runScriptRef = useRef(runScript)
+  runScriptRef.current = runScript
 
   return (
     <div className="query-tab">
@@ -87,7 +149,18 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
         <button className="btn primary small" onClick={() => run()} disabled={!!running} data-testid="run-query" title="Run the statement under the cursor, or the selection (Ctrl+Enter)">
           <Icon name="play" size={12} /> Run
         </button>
-        <button className="btn small" disabled={!running} onClick={() => running && call('query.cancel', { queryId: running })} title="Cancel the running statement">
+        <button className="btn small" onClick={() => void runScript()} disabled={!!running} data-testid="run-script" title="Run every statement of the editor (or of the selection) in order, stopping at the first error (Ctrl+Shift+Enter)">
+          <Icon name="play" size={12} /> Run script
+        </button>
+        <button
+          className="btn small"
+          disabled={!running}
+          onClick={() => {
+            stopScript.current = true
+            if (running) void call('query.cancel', { queryId: running })
+          }}
+          title="Cancel the running statement (and the rest of a script)"
+        >
           <Icon name="stop" size={12} /> Cancel
         </button>
         <span className="sep-v" />
@@ -111,6 +184,7 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
             schema={schema}
             onChange={(t) => drafts.set(tabId, t)}
             onRun={() => run()}
+            onRunScript={() => void runScriptRef.current()}
             handleRef={editor}
           />
         </div>
@@ -140,6 +214,7 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
             <strong>{error.code}</strong> {error.message} <ReconnectButton handle={handle} />
           </div>
         )}
+        {script && <ScriptLog run={script} running={!!running} />}
         {plan && !running && <PlanTree plan={plan} />}
         {result && !running && (
           <>
@@ -161,5 +236,62 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
         )}
       </div>
     </div>
+  )
+}
+
+interface ScriptStep {
+  sql: string
+  command: string
+  rows: number
+  returnsRows: boolean
+  ms: number
+}
+interface ScriptRun {
+  steps: ScriptStep[]
+  total: number
+  /** The statement that failed (0-based), if one did. */
+  failedAt: number | null
+  /** The statement that failed and why. */
+  failed?: { sql: string; message: string }
+  stopped: boolean
+}
+
+/** What a script did, a line per statement: the command, its rows, its time. */
+function ScriptLog({ run, running }: { run: ScriptRun; running: boolean }) {
+  const ms = run.steps.reduce((a, s) => a + s.ms, 0)
+  const head = running
+    ? `Running statement ${run.steps.length + 1} of ${run.total}…`
+    : run.failedAt !== null
+      ? `Stopped at statement ${run.failedAt + 1} of ${run.total}: ${counted(run.steps.length, 'statement')} ran before it`
+      : run.stopped
+        ? `Cancelled after ${counted(run.steps.length, 'statement')} of ${run.total}`
+        : `${counted(run.total, 'statement')} ran in ${ms.toFixed(1)} ms`
+  return (
+    <details className="script-log" data-testid="script-log" open={run.failedAt !== null || run.total <= 12}>
+      <summary className={run.failedAt !== null ? 'failed' : ''} data-testid="script-summary">
+        {head}
+      </summary>
+      <ol>
+        {run.steps.map((s, i) => (
+          <li key={i}>
+            <span className="ok-mark">✓</span> <span className="cmd">{s.command}</span>
+            <span className="muted small">
+              {' '}
+              · {s.returnsRows ? counted(s.rows, 'row') : `${counted(s.rows, 'row')} affected`} · {s.ms.toFixed(1)} ms
+            </span>
+            <span className="mono small sql" title={s.sql}>
+              {' '}
+              {s.sql.replace(/\s+/g, ' ').slice(0, 100)}
+            </span>
+          </li>
+        ))}
+        {run.failed && (
+          <li className="failed" data-testid="script-failed">
+            <span className="fail-mark">✗</span> <span className="mono small sql">{run.failed.sql.replace(/\s+/g, ' ').slice(0, 100)}</span>
+            <span className="small"> · {run.failed.message.slice(0, 160)}</span>
+          </li>
+        )}
+      </ol>
+    </details>
   )
 }
