@@ -105,6 +105,24 @@ test('runs a whole script, stops at the failing statement and selects it; fixed,
   await expect(page.getByTestId('result-meta')).toContainText('DROP')
 })
 
+test('query tabs come back with their text after a reload; a closed one does not', async ({ page }) => {
+  const app = new AppPage(page)
+  await app.open()
+  await page.getByTestId('new-query-sample').click()
+  await app.typeSql('SELECT name FROM cities -- kept')
+  await page.getByTestId('new-query-sample').click()
+  await app.typeSql('SELECT 2 -- closed')
+  await page.getByRole('button', { name: 'Close Query 2' }).click()
+  await expect(page.locator('.tab')).toHaveCount(1)
+  await page.waitForTimeout(500) // the text is written down a moment after typing stops
+  await page.reload()
+  await expect(page.getByTestId('connection-sample')).toBeVisible()
+  await expect(page.locator('.tab')).toHaveCount(1)
+  await expect(page.locator('.cm-content')).toHaveText('SELECT name FROM cities -- kept')
+  await page.keyboard.press('Control+Enter')
+  await expect(page.getByTestId('result-table')).toContainText('Москва')
+})
+
 test('explains a bad SQLite path in the connection dialog', async ({ page }) => {
   const app = new AppPage(page)
   await app.open()

@@ -1,7 +1,7 @@
 import type { ConnectionConfig } from '../../../src-shared/connection'
 import { call, errorMessage } from '../../bridge/client'
 import { getState, setState, toast } from '../../app/store'
-import { closeTabsOf } from '../tabs/actions'
+import { closeTabsOf, restoreQueryTabs } from '../tabs/actions'
 import { refreshGridsOf } from '../grid/grid-store'
 
 export async function loadSaved() {
@@ -35,6 +35,7 @@ export async function openSaved(id: string): Promise<string | null> {
       expanded: { ...s.expanded, [id]: true },
       activeHandle: info.handle,
     }))
+    restoreQueryTabs(id, info.handle)
     await refreshSchema(info.handle)
     return info.handle
   } catch (e) {

@@ -8,13 +8,13 @@ import { Icon } from '../../ui/icons'
 import { ResultTable } from '../../ui/ResultTable'
 import { SqlEditor, type SqlEditorHandle } from '../../ui/SqlEditor'
 import { ReconnectButton } from '../connections/ReconnectButton'
+import { draftOf, setDraft } from './drafts'
 import { refreshSchema } from '../connections/actions'
 import { PlanTree } from './PlanTree'
 import { ResultGrid } from './ResultGrid'
 import { pendingCount } from '../grid/grid-store'
 import { counted } from '../../../src-shared/naming'
 
-const drafts = new Map<string, string>()
 
 /** Follow BEGIN / COMMIT / ROLLBACK on the connection, for the status bar. */
 function trackTransaction(handle: string, command: string, sql: string) {
@@ -37,7 +37,7 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
   const [script, setScript] = useState<ScriptRun | null>(null)
   const stopScript = useRef(false)
   const editor = useRef<SqlEditorHandle | null>(null)
-  const initial = drafts.get(tabId) ?? 'SELECT * FROM users;'
+  const initial = draftOf(tabId) ?? 'SELECT * FROM users;'
 
   const target = () => {
     const cur = editor.current?.current()
@@ -182,7 +182,7 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
             initial={initial}
             engine={conn?.engine ?? 'sqlite'}
             schema={schema}
-            onChange={(t) => drafts.set(tabId, t)}
+            onChange={(t) => setDraft(tabId, t)}
             onRun={() => run()}
             onRunScript={() => void runScriptRef.current()}
             handleRef={editor}

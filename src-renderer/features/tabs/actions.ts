@@ -8,6 +8,7 @@ import type { ModelDocument } from '../../../src-shared/model/document'
 import { getState, setState, type Tab } from '../../app/store'
 import { askPath } from '../../ui/PathPrompt'
 import { counted } from '../../../src-shared/naming'
+import { forgetDraft, restoreDrafts } from '../query/drafts'
 
 let nextQuery = 1
 
@@ -30,9 +31,18 @@ export function openNormalizeTab(handle: string, table: string, csv?: string) {
   setState({ activeTab: id, activeHandle: handle })
 }
 
-export function openQueryTab(handle: string) {
+function newQueryTabId(handle: string) {
   const n = nextQuery++
-  const id = `query:${handle}:${n}`
+  return { id: `query:${handle}:${n}`, n }
+}
+
+/** A connection just opened: its query tabs from last time come back, with their text. */
+export function restoreQueryTabs(savedId: string, handle: string) {
+  restoreDrafts(savedId, handle, () => newQueryTabId(handle))
+}
+
+export function openQueryTab(handle: string) {
+  const { id, n } = newQueryTabId(handle)
   setState((s) => ({ tabs: [...s.tabs, { id, kind: 'query', handle, title: `Query ${n}` }], activeTab: id, activeHandle: handle }))
 }
 
@@ -122,6 +132,7 @@ export function closeTab(id: string) {
     const activeTab = s.activeTab === id ? (tabs[Math.min(i, tabs.length - 1)]?.id ?? null) : s.activeTab
     return { tabs, activeTab }
   })
+  if (id.startsWith('query:')) forgetDraft(id)
 }
 
 export function cycleTab(delta: number) {
