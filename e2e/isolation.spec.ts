@@ -51,6 +51,27 @@ test('two panes by hand: the waiting indicator appears on B and clears when A co
   await app.screenshot('34-console-after')
 })
 
+test("a pane whose connection drops says so, and Reconnect pane gives it a fresh one without the lost transaction", async ({ page }) => {
+  const app = new AppPage(page)
+  await app.open()
+  await app.openPlaygroundConsole()
+  await page.getByTestId('pane-begin-A').click()
+  await app.runInPane('A', "UPDATE users SET name = 'lost' WHERE id = 2")
+  await expect(page.getByTestId('pane-out-A')).toContainText('UPDATE')
+  // B ends A's backend, as an administrator (or a server restart) would.
+  await app.runInPane('B', "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'UPDATE users SET name = ''lost''%'")
+  await expect(page.getByTestId('pane-out-B')).toContainText('pg_terminate_backend')
+  await app.runInPane('A', 'SELECT name FROM users WHERE id = 2')
+  await expect(page.getByTestId('pane-state-A')).toHaveText('disconnected')
+  await expect(page.getByTestId('pane-out-A')).toContainText('the server rolled it back')
+  await app.screenshot('37b-console-pane-disconnected')
+  await page.getByTestId('pane-reconnect-A').click()
+  await expect(page.getByTestId('pane-state-A')).toHaveText('idle')
+  await app.runInPane('A', 'SELECT name AS after_reconnect FROM users WHERE id = 2')
+  await expect(page.getByTestId('pane-out-A')).toContainText('after_reconnect')
+  await expect(page.getByTestId('pane-out-A')).not.toContainText('lost')
+})
+
 test('a spec from the isolation tester runs step by step in the panes; the session saves as a spec, a script and a PNG', async ({ page }) => {
   const app = new AppPage(page)
   await app.open()

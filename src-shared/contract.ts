@@ -270,6 +270,7 @@ export const contract = {
   'tx.consoleOpen': method({ doc: 'Open a transaction console with its panes, each on its own connection.', input: z.object({ handle, panes: z.number().int().min(1).max(4).default(2) }), output: z.object({ consoleId: z.string() }) }),
   'tx.consoleClose': method({ doc: 'Close a console, rolling back what its panes left open.', input: z.object({ consoleId: z.string() }), output: z.null() }),
   'tx.addPane': method({ doc: 'Add a pane (at most four).', input: z.object({ consoleId: z.string() }), output: z.object({ pane: z.string() }) }),
+  'tx.reconnectPane': method({ doc: 'Give a pane a fresh connection under the same name (after its connection dropped); what it had not committed is gone.', input: z.object({ consoleId: z.string(), pane: z.string() }), output: z.null() }),
   'tx.removePane': method({ doc: 'Remove a pane, rolling back its transaction.', input: z.object({ consoleId: z.string(), pane: z.string() }), output: z.null() }),
   'tx.run': method({
     doc: 'Start a statement on a pane; its progress, waits and result arrive as onTxStep. `BEGIN` with a level becomes the engine\'s own BEGIN for it.',

@@ -2,7 +2,8 @@ import { z } from 'zod'
 import { queryResultSchema } from './query'
 
 /** What a console pane is doing, always visible on the pane. */
-export const PANE_STATES = ['idle', 'in transaction', 'failed', 'waiting'] as const
+/** `disconnected`: its connection dropped; the pane must be reconnected before it runs again. */
+export const PANE_STATES = ['idle', 'in transaction', 'failed', 'waiting', 'disconnected'] as const
 export type PaneState = (typeof PANE_STATES)[number]
 
 export const stepOutcomeSchema = z.object({

@@ -11,6 +11,8 @@ export class AppPage {
   async open() {
     await this.page.goto('/?token=e2e-token')
     await expect(this.page.getByTestId('connection-sample')).toBeVisible()
+    // The playground's state is known (not 'Checking…'), so tests may read it.
+    await expect(this.page.getByTestId('playground-state')).not.toHaveText('Checking…')
   }
 
   tree(table: string) {

@@ -168,6 +168,10 @@ export function createHandlers(s: Services): Handlers {
       return null
     },
     'tx.addPane': async ({ consoleId }) => ({ pane: await s.consoles.addPane(consoleId) }),
+    'tx.reconnectPane': async ({ consoleId, pane }) => {
+      await s.consoles.reconnectPane(consoleId, pane)
+      return null
+    },
     'tx.removePane': async ({ consoleId, pane }) => {
       await s.consoles.removePane(consoleId, pane)
       return null

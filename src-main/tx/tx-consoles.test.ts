@@ -65,3 +65,27 @@ describe.each(['postgres', 'sqlite'] as const)('the transaction console on %s', 
     expect(out.join('\n')).toMatch(/step b1: UPDATE acct SET balance = 80 WHERE id = 1; <waiting \.\.\.>[\s\S]*step a3: COMMIT;[\s\S]*step b1: <\.\.\. completed>/)
   })
 })
+
+describe('a pane whose connection drops (PostgreSQL)', () => {
+  it('says the connection is lost, and a reconnected pane goes on under the same name without the lost work', async () => {
+    const { consoles, id, cfg, run } = await consoleOn(await freshPgDatabase(), ACCT, 2)
+    await run('A', 'BEGIN')
+    await run('A', 'UPDATE acct SET balance = 0 WHERE id = 1')
+    const killed = await run('B', "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'UPDATE acct%'")
+    expect(killed.outcome?.error).toBeNull()
+    const after = await run('A', 'SELECT balance FROM acct')
+    expect(after.outcome?.error?.code).toBe('CONNECTION_LOST')
+    expect(after.outcome?.error?.message).toMatch(/rolled back whatever it had not committed/)
+    expect(after.outcome?.state).toBe('disconnected')
+    expect(after.outcome?.note).toMatch(/Reconnect the pane/)
+    await consoles.reconnectPane(id, 'A')
+    expect(consoles.snapshot(id).panes.map((p) => [p.id, p.state])).toEqual([
+      ['A', 'idle'],
+      ['B', 'idle'],
+    ])
+    expect((await run('A', 'SELECT balance FROM acct')).outcome?.result?.rows).toEqual([[100]])
+    await expect(consoles.reconnectPane(id, 'Z')).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    expect(cfg.engine).toBe('postgres')
+    await consoles.closeAll()
+  })
+})

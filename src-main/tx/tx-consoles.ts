@@ -69,6 +69,13 @@ export class TxConsoles {
     const name = NAMES.find((n) => !c.panes.has(n))
     if (!name) throw new AppError('BAD_REQUEST', 'A console has at most four panes')
     const driver: Driver = await openDriver(c.config)
+    if (c.panes.size === 0) c.journalMode = await driver.dialect.journalMode(driver)
+    c.panes.set(name, this.attach(id, c, name, driver))
+    this.events.emit('onTxPanes', { consoleId: id, panes: this.paneStates(c) })
+    return name
+  }
+
+  private attach(id: string, c: Console, name: string, driver: Driver): TxPane {
     const pane = new TxPane(name, driver, (driver as Driver & { backendPid?: number }).backendPid ?? null)
     pane.onWait((p, w) => {
       const entry = [...c.timeline].reverse().find((e) => e.pane === p.id && e.finishedAt === null)
@@ -79,10 +86,27 @@ export class TxConsoles {
       }
       this.emit(id, entry)
     })
-    if (c.panes.size === 0) c.journalMode = await driver.dialect.journalMode(driver)
-    c.panes.set(name, pane)
+    return pane
+  }
+
+  /**
+   * A pane whose connection dropped (or that should start over) gets a fresh connection under
+   * the same name; its old transaction, if the server still had it, is rolled back.
+   */
+  async reconnectPane(id: string, pane: string): Promise<void> {
+    const c = this.get(id)
+    const old = c.panes.get(pane)
+    if (!old) throw new AppError('NOT_FOUND', `No pane ${pane}`)
+    if (old.busy) throw new AppError('BAD_REQUEST', `Pane ${pane} is still running a statement: cancel it or wait`)
+    const driver: Driver = await openDriver(c.config)
+    if (c.panes.get(pane) !== old) {
+      await driver.close()
+      throw new AppError('NOT_FOUND', `Pane ${pane} was removed while reconnecting`)
+    }
+    c.panes.set(pane, this.attach(id, c, pane, driver))
+    await old.driver.query('ROLLBACK').catch(() => {})
+    await old.close().catch(() => {})
     this.events.emit('onTxPanes', { consoleId: id, panes: this.paneStates(c) })
-    return name
   }
 
   async removePane(id: string, pane: string): Promise<void> {

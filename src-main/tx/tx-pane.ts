@@ -85,7 +85,10 @@ export class TxPane {
       } catch (e) {
         const err = e instanceof AppError ? e : new AppError('INTERNAL', String(e))
         const inTx = this.state === 'in transaction' || (this.state === 'waiting' && this.beforeWait !== 'idle')
-        if (inTx) {
+        if (err.code === 'CONNECTION_LOST') {
+          this.state = 'disconnected'
+          note = inTx ? 'The connection is gone, and with it the open transaction: the server rolled it back. Reconnect the pane to go on.' : 'The connection is gone. Reconnect the pane to go on.'
+        } else if (inTx) {
           if (this.driver.dialect.capabilities.errorAbortsTransaction) this.state = 'failed'
           else {
             this.state = 'in transaction'

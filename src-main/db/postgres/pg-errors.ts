@@ -42,6 +42,8 @@ export function pgError(e: unknown, config?: Pick<PostgresConfig, 'host' | 'port
   else if (code === '25006') mapped = 'READ_ONLY'
   else if (code === '57P01' || code === 'ECONNRESET' || /Connection terminated|not queryable|ended/i.test(message)) {
     mapped = 'CONNECTION_LOST'
+    // pg's own words for a client whose socket already failed say little to a person.
+    if (/not queryable/i.test(message)) message = 'The connection dropped'
     message = `${message}: the connection to ${where} is gone, and the server rolled back whatever it had not committed`
   }
   return new AppError(mapped, message, Object.keys(details).length ? details : undefined)

@@ -2,13 +2,14 @@ import { useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { resetPlayground, startPlayground, stopPlayground } from './actions'
 
-const LABEL = { stopped: 'Stopped', starting: 'Starting…', running: 'Running', stopping: 'Stopping…', error: 'Failed' } as const
+const LABEL = { unknown: 'Checking…', stopped: 'Stopped', starting: 'Starting…', running: 'Running', stopping: 'Stopping…', error: 'Failed' } as const
 
 /** The local PostgreSQL playground: a real server, no install, started from the app. */
 export function PlaygroundCard() {
   const st = useApp((s) => s.playground)
-  const state = st?.state ?? 'stopped'
-  const busy = state === 'starting' || state === 'stopping'
+  // Until the main process has answered, the card offers nothing: Start on a running server would mislead.
+  const state = st?.state ?? 'unknown'
+  const busy = state === 'starting' || state === 'stopping' || state === 'unknown'
   return (
     <div className="playground-card" data-testid="playground-card">
       <div className="pg-head">

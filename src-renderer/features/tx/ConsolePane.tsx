@@ -125,6 +125,14 @@ export function Pane({ consoleId, info, last, waiting, mvccOpen, onMvcc }: { con
       </div>
       <div className="tx-out" data-testid={`pane-out-${info.id}`}>
         {error && <div className="step-error">{error}</div>}
+        {info.state === 'disconnected' && (
+          <div className="pane-reconnect">
+            <button className="btn small primary" onClick={() => void call('tx.reconnectPane', { consoleId, pane: info.id }).catch((e) => setError(errorMessage(e)))} data-testid={`pane-reconnect-${info.id}`}>
+              Reconnect pane
+            </button>{' '}
+            <span className="muted small">a fresh connection, under the same name</span>
+          </div>
+        )}
         {info.state === 'failed' && <div className="step-note">The transaction failed: PostgreSQL ignores everything until ROLLBACK (a COMMIT will roll back).</div>}
         {o && (
           <>
