@@ -112,6 +112,11 @@ export const contract = {
     output: z.object({ sessionId: z.string(), mappers: z.array(mapperInfoSchema), snapshot: sessionSnapshotSchema }),
   }),
   'orm.close': method({ doc: 'Close an ORM session (rolling back what is not committed) and its connection.', input: z.object({ sessionId: z.string() }), output: z.null() }),
+  'orm.reconnect': method({
+    doc: "A fresh connection for a session whose connection dropped: pending changes are kept, unless the lost transaction had flushed some (then the session rolls back, as SQLAlchemy's does).",
+    input: z.object({ sessionId: z.string() }),
+    output: z.object({ rolledBack: z.boolean(), snapshot: sessionSnapshotSchema }),
+  }),
   'orm.snapshot': method({ doc: 'The session now: identity map, new/dirty/deleted, transaction, SQL log.', input: z.object({ sessionId: z.string() }), output: sessionSnapshotSchema }),
   'orm.query': method({
     doc: 'select(table).where(...).order_by(...).limit(...).options(loaders): objects and the snapshot after it.',

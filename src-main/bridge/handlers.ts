@@ -98,6 +98,7 @@ export function createHandlers(s: Services): Handlers {
       return null
     },
     'orm.snapshot': async ({ sessionId }) => s.orm.snapshot(sessionId),
+    'orm.reconnect': async ({ sessionId }) => s.orm.reconnect(sessionId),
     'orm.query': async ({ sessionId, ...q }) => s.orm.query(sessionId, q),
     'orm.act': async ({ sessionId, action }) => s.orm.act(sessionId, action),
 

@@ -59,6 +59,7 @@ export async function flushSession(s: Session): Promise<void> {
   await s.ensureTransaction()
   const sp = s.driver.dialect.quoteIdent('schemist_flush')
   if (!ownsTransaction) await s.run(`SAVEPOINT ${sp}`)
+  const wroteBefore = s.wroteInTx
   const inserted: InstanceState[] = []
   const byMapper = new Map<Mapper, InstanceState[]>()
   for (const st of plan.saves) push(byMapper, st.mapper, st)
@@ -75,6 +76,7 @@ export async function flushSession(s: Session): Promise<void> {
       await s.run(`ROLLBACK TO SAVEPOINT ${sp}`).catch(() => {})
       await s.run(`RELEASE SAVEPOINT ${sp}`).catch(() => {})
     }
+    s.wroteInTx = wroteBefore
     for (let k = plan.undo.length - 1; k >= 0; k--) {
       const u = plan.undo[k]
       u.st.values[u.i] = u.old

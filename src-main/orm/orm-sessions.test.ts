@@ -54,6 +54,48 @@ describe('ORM sessions over the bridge', () => {
     expect((await ok<{ error: unknown }>('orm.act', { sessionId, action: { op: 'commit' } })).error).toBeNull()
   })
 
+  it('a dropped connection: a commit fails naming it, Reconnect keeps every pending change, and work flushed before the loss is rolled back', async () => {
+    const { handle } = await ok<{ handle: string }>('connections.open', { id: 'sample' })
+    const id = (await ok<{ sessionId: string }>('orm.open', { handle })).sessionId
+    const kill = () => (services.orm as unknown as { open: Map<string, { driver: { worker: { terminate(): Promise<number> } } }> }).open.get(id)!.driver.worker.terminate()
+    const q = await ok<{ refs: number[] }>('orm.query', { sessionId: id, table: 'users', where: { op: 'cmp', column: 'login', cmp: '=', value: 'petr' } })
+    await ok('orm.act', { sessionId: id, action: { op: 'commit' } })
+    await ok('orm.act', { sessionId: id, action: { op: 'set', ref: q.refs[0], column: 'name', value: 'Пётр (kept)' } })
+    const city = await ok<{ ref: number }>('orm.act', { sessionId: id, action: { op: 'create', table: 'cities', values: { name: 'Тверь', longitude: 35.9, latitude: 56.9 } } })
+    await kill()
+    const failed = await ok<{ snapshot: SessionSnapshot; error: { code: string } | null }>('orm.act', { sessionId: id, action: { op: 'commit' } })
+    expect(failed.error?.code).toBe('CONNECTION_LOST')
+    expect(failed.snapshot).toMatchObject({ new: [city.ref], dirty: [q.refs[0]] })
+    const back = await ok<{ rolledBack: boolean; snapshot: SessionSnapshot }>('orm.reconnect', { sessionId: id })
+    expect(back.rolledBack).toBe(false)
+    expect(back.snapshot).toMatchObject({ new: [city.ref], dirty: [q.refs[0]], transaction: 'idle' })
+    expect((await ok<{ error: unknown }>('orm.act', { sessionId: id, action: { op: 'commit' } })).error).toBeNull()
+    const saved = await ok<{ rows: unknown[][] }>('query.run', { handle, sql: "SELECT (SELECT name FROM users WHERE login = 'petr'), (SELECT count(*) FROM cities WHERE name = 'Тверь')" })
+    expect(saved.rows).toEqual([['Пётр (kept)', 1]])
+
+    // Flushed, not committed, then lost: the database threw the INSERT away, and so does the session.
+    const flushed = await ok<{ ref: number }>('orm.act', { sessionId: id, action: { op: 'create', table: 'cities', values: { name: 'Псков', longitude: 28.3, latitude: 57.8 } } })
+    expect((await ok<{ snapshot: SessionSnapshot }>('orm.act', { sessionId: id, action: { op: 'flush' } })).snapshot.transaction).toBe('active')
+    await kill()
+    const again = await ok<{ rolledBack: boolean; snapshot: SessionSnapshot }>('orm.reconnect', { sessionId: id })
+    expect(again.rolledBack).toBe(true)
+    expect(again.snapshot.new).toEqual([])
+    expect(again.snapshot.objects.find((o) => o.ref === flushed.ref)?.status ?? 'transient').toBe('transient')
+    expect((await ok<{ rows: unknown[][] }>('query.run', { handle, sql: "SELECT count(*) FROM cities WHERE name = 'Псков'" })).rows).toEqual([[0]])
+
+    // A transaction that had only read when it was lost: the edit made since is kept.
+    const read = await ok<{ refs: number[]; snapshot: SessionSnapshot }>('orm.query', { sessionId: id, table: 'users', where: { op: 'cmp', column: 'login', cmp: '=', value: 'petr' } })
+    expect(read.snapshot.transaction).toBe('active')
+    await ok('orm.act', { sessionId: id, action: { op: 'set', ref: read.refs[0], column: 'name', value: 'Пётр (read, then lost)' } })
+    await kill()
+    const third = await ok<{ rolledBack: boolean; snapshot: SessionSnapshot }>('orm.reconnect', { sessionId: id })
+    expect(third.rolledBack).toBe(false)
+    expect(third.snapshot.dirty).toEqual([read.refs[0]])
+    expect((await ok<{ error: unknown }>('orm.act', { sessionId: id, action: { op: 'commit' } })).error).toBeNull()
+    expect((await ok<{ rows: unknown[][] }>('query.run', { handle, sql: "SELECT name FROM users WHERE login = 'petr'" })).rows).toEqual([['Пётр (read, then lost)']])
+    await ok('orm.close', { sessionId: id })
+  })
+
   it('relationship settings can be changed per session', async () => {
     const r = await ok<{ error: unknown }>('orm.act', { sessionId, action: { op: 'configure', relationship: 'users.posts', cascade: 'all, delete-orphan', lazy: 'joined' } })
     expect(r.error).toBeNull()

@@ -20,6 +20,8 @@ import { logView, ObjectRefs, snapshotSession } from './snapshot'
 interface Open {
   session: Session
   driver: Driver
+  /** The connection handle it was opened from (its config opens a fresh connection). */
+  handle: string
   registry: Registry
   refs: ObjectRefs
   unsubscribe: () => void
@@ -70,7 +72,7 @@ export class OrmSessions {
     const session = new Session(driver, registry, options)
     const sessionId = randomUUID()
     const unsubscribe = session.log.onEntry((e) => this.events.emit('onSessionLog', { sessionId, entry: logView(e) }))
-    this.open.set(sessionId, { session, driver, registry, refs: new ObjectRefs(), unsubscribe })
+    this.open.set(sessionId, { session, driver, handle, registry, refs: new ObjectRefs(), unsubscribe })
     return { sessionId, mappers: [...registry.mappers.values()].map(mapperInfo), snapshot: this.snapshot(sessionId) }
   }
 
@@ -178,13 +180,27 @@ export class OrmSessions {
     }
   }
 
+  /**
+   * A fresh connection for a session whose connection dropped. Pending changes are kept, unless
+   * the lost transaction had flushed some: those are gone with it (see Session.reconnected).
+   */
+  async reconnect(id: string): Promise<{ rolledBack: boolean; snapshot: SessionSnapshot }> {
+    const o = this.get(id)
+    const driver = await openDriver(this.connections.config(o.handle))
+    const old = o.driver
+    o.driver = driver
+    const { rolledBack } = o.session.reconnected(driver)
+    void old.close().catch(() => {})
+    return { rolledBack, snapshot: this.snapshot(id) }
+  }
+
   async close(id: string) {
     const o = this.open.get(id)
     if (!o) return
     this.open.delete(id)
     o.unsubscribe()
-    await o.session.close()
-    await o.driver.close()
+    await o.session.close().catch(() => {})
+    await o.driver.close().catch(() => {})
   }
 
   async closeAll() {

@@ -53,13 +53,19 @@ export class Session implements LoadContext {
   readonly expireOnCommit: boolean
   readonly isolationLevel: string | undefined
   private txState: TransactionState = 'idle'
+  /**
+   * @internal The open transaction holds writes of the session's (a flush, a bulk or raw
+   * statement that succeeded), which a lost connection takes with it.
+   */
+  wroteInTx = false
   private nested: NestedFrame[] = []
   private insertCounter = 0
   private noAutoflushDepth = 0
   private closed = false
 
   constructor(
-    readonly driver: Driver,
+    /** Replaced only by `reconnected`, after the connection dropped. */
+    public driver: Driver,
     readonly registry: Registry,
     options: SessionOptions = {},
   ) {
@@ -312,6 +318,7 @@ export class Session implements LoadContext {
         return bulkDelete(this, stmt, options.synchronizeSession ?? 'auto')
       case 'text': {
         const r = await this.run(stmt.sql, stmt.params)
+        this.wroteInTx = true
         return new Result(r.rows, r.rowCount)
       }
     }
@@ -384,6 +391,7 @@ export class Session implements LoadContext {
     if (this.txState !== 'idle') return
     await this.logged(this.driver.dialect.beginSql(this.isolationLevel), [], () => this.driver.query(this.driver.dialect.beginSql(this.isolationLevel)))
     this.txState = 'active'
+    this.wroteInTx = false
   }
 
   /** @internal ROLLBACK the database transaction, leaving the objects as they are. */
@@ -423,6 +431,29 @@ export class Session implements LoadContext {
       await this.logged('ROLLBACK', [], () => this.driver.query('ROLLBACK')).catch(() => {})
       this.txState = 'idle'
     }
+    this.forgetTransaction()
+  }
+
+  /**
+   * The connection dropped, and `driver` is a fresh one. If the lost transaction had written
+   * anything, the database threw it away: the session does its rollback bookkeeping (as SQLAlchemy
+   * requires a rollback after a disconnect). If it had only read, or the loss came between
+   * transactions (a failed flush puts everything back), every pending change is kept: nothing the
+   * database held for the session was lost.
+   */
+  reconnected(driver: Driver): { rolledBack: boolean } {
+    this.assertOpen()
+    this.driver = driver
+    const rolledBack = this.txState !== 'idle' && this.wroteInTx
+    this.txState = 'idle'
+    this.wroteInTx = false
+    this.log.add({ sql: '-- reconnected: a fresh connection', params: [], executions: 1, rows: 0, durationMs: 0 })
+    if (rolledBack) this.forgetTransaction()
+    return { rolledBack }
+  }
+
+  /** What a rollback does to the objects, the database's side done (or lost) already. */
+  private forgetTransaction() {
     this.nested = []
     for (const st of [...this.pendingSet, ...this.insertedInTx]) this.detachToTransient(st)
     this.pendingSet.clear()
@@ -532,7 +563,9 @@ export class Session implements LoadContext {
   /** Run one statement inside the session's transaction (begun if needed). */
   async run(sql: string, params: unknown[] = []): Promise<QueryResult> {
     await this.ensureTransaction()
-    return this.logged(sql, params, () => this.driver.query(sql, params))
+    const r = await this.logged(sql, params, () => this.driver.query(sql, params))
+    if (!/^\s*(SELECT|SAVEPOINT|RELEASE|ROLLBACK)\b/i.test(sql)) this.wroteInTx = true
+    return r
   }
 
   /** @internal executemany steps, logged one entry per step */
@@ -541,6 +574,7 @@ export class Session implements LoadContext {
     const started = performance.now()
     try {
       const out = await this.driver.runBatch(steps)
+      this.wroteInTx = true
       const ms = (performance.now() - started) / steps.length
       steps.forEach((s, i) => this.log.add({ sql: s.sql, params: s.params.length === 1 ? [...s.params[0]] : (s.params as unknown[][]), executions: s.params.length, rows: out[i].changes.reduce((a, b) => a + b, 0), durationMs: ms }))
       return out

@@ -4,7 +4,7 @@ import type { MapperInfo, ObjectView } from '../../../src-shared/orm'
 import { formatCell, type Cell } from '../../../src-shared/values'
 import { useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
-import { applyConfigureLocally, openOrmSession, ormAct, runOrmQuery, setOrmTable, useOrm } from './orm-store'
+import { applyConfigureLocally, openOrmSession, ormAct, reconnectOrmSession, runOrmQuery, setOrmTable, useOrm } from './orm-store'
 import { objectLabel, SessionPanel, StatusBadge } from './SessionPanel'
 
 type Strategy = 'default' | 'select' | 'joined' | 'selectin' | 'subquery'
@@ -264,6 +264,14 @@ export function OrmPlaygroundTab({ tabId, handle, model }: { tabId: string; hand
         {st.error && (
           <div className="error-box orm-error" role="alert" data-testid="orm-error">
             {st.error.message}
+            {st.error.code === 'CONNECTION_LOST' && (
+              <div className="small">
+                The session's connection dropped; its pending changes are still here.{' '}
+                <button className="btn small primary" disabled={st.busy} onClick={() => void reconnectOrmSession(tabId)} data-testid="orm-reconnect">
+                  Reconnect session
+                </button>
+              </div>
+            )}
             {st.error.refs.length > 0 && <div className="small">Failing object: {st.error.refs.map((r) => objectLabel(byRef.get(r))).join(', ')}; fix it and commit again: nothing was lost.</div>}
           </div>
         )}

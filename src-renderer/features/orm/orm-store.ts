@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import type { MapperInfo, OrmAction, SessionSnapshot } from '../../../src-shared/orm'
-import { call, errorMessage } from '../../bridge/client'
+import { BridgeError, call, errorMessage } from '../../bridge/client'
 import type { ModelDocument } from '../../../src-shared/model/document'
 
 export interface OrmTabState {
@@ -11,7 +11,7 @@ export interface OrmTabState {
   results: number[]
   table: string
   busy: boolean
-  error: { message: string; refs: number[] } | null
+  error: { message: string; refs: number[]; code?: string } | null
 }
 
 /** One ORM session per playground tab, keyed by tab id. */
@@ -57,7 +57,7 @@ export async function runOrmQuery(tabId: string, q: { table: string; limit?: num
     const r = await call('orm.query', { sessionId: st.sessionId, table: q.table, limit: q.limit, loaders: q.loaders, orderBy: [] })
     patch(tabId, { results: r.refs, snapshot: r.snapshot, busy: false })
   } catch (e) {
-    patch(tabId, { busy: false, error: { message: errorMessage(e), refs: [] } })
+    patch(tabId, { busy: false, error: { message: errorMessage(e), refs: [], code: e instanceof BridgeError ? e.code : undefined } })
   }
 }
 
@@ -69,15 +69,32 @@ export async function ormAct(tabId: string, action: OrmAction): Promise<number |
   try {
     const r = await call('orm.act', { sessionId: st.sessionId, action })
     const results = r.ref !== null && !st.results.includes(r.ref) ? [...st.results, r.ref] : st.results
-    patch(tabId, { snapshot: r.snapshot, results, busy: false, error: r.error ? { message: `${r.error.code}: ${r.error.message}`, refs: r.error.refs } : null })
+    patch(tabId, { snapshot: r.snapshot, results, busy: false, error: r.error ? { message: `${r.error.code}: ${r.error.message}`, refs: r.error.refs, code: r.error.code } : null })
     if (action.op === 'configure') {
       const m = await call('orm.snapshot', { sessionId: st.sessionId })
       patch(tabId, { snapshot: m })
     }
     return r.ref
   } catch (e) {
-    patch(tabId, { busy: false, error: { message: errorMessage(e), refs: [] } })
+    patch(tabId, { busy: false, error: { message: errorMessage(e), refs: [], code: e instanceof BridgeError ? e.code : undefined } })
     return null
+  }
+}
+
+/** A fresh connection for the tab's session after its connection dropped; pending changes stay. */
+export async function reconnectOrmSession(tabId: string) {
+  const st = useOrm.getState()[tabId]
+  if (!st?.sessionId) return
+  patch(tabId, { busy: true })
+  try {
+    const r = await call('orm.reconnect', { sessionId: st.sessionId })
+    patch(tabId, {
+      snapshot: r.snapshot,
+      busy: false,
+      error: r.rolledBack ? { message: 'Reconnected. The lost transaction had flushed changes, which the database threw away: the session rolled back (objects added in it are transient again, the rest expired).', refs: [] } : null,
+    })
+  } catch (e) {
+    patch(tabId, { busy: false, error: { message: errorMessage(e), refs: [], code: e instanceof BridgeError ? e.code : undefined } })
   }
 }
 
