@@ -162,9 +162,7 @@ test('starts the PostgreSQL playground, browses it, and explains a wrong passwor
 test('a connection dropped mid-transaction: the tabs and pending edits stay, Reconnect goes on without the lost work', async ({ page }) => {
   const app = new AppPage(page)
   await app.open()
-  if ((await page.getByTestId('playground-state').innerText()) !== 'Running') await app.startPlayground()
-  else await page.getByTestId('connection-playground').click()
-  const pgConn = page.locator('.conn', { has: page.getByTestId('connection-playground') })
+  const pgConn = await app.openPlayground()
   // A pending edit in a data tab.
   await pgConn.getByTestId('tree-table-public.cities').click()
   const grid = page.getByTestId('data-grid')

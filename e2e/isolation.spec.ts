@@ -6,8 +6,7 @@ import { AppPage, SHOTS } from './pages/app-page'
 test('run the lost-update scenario on PostgreSQL, read the verdict, and open the matrix', async ({ page }) => {
   const app = new AppPage(page)
   await app.open()
-  if ((await page.getByTestId('playground-state').innerText()) !== 'Running') await app.startPlayground()
-  else await page.getByTestId('connection-playground').click()
+  await app.openPlayground()
   await page.getByTestId('iso-playground').click()
   await page.getByTestId('scenario-select').selectOption('lost-update')
   await page.getByTestId('level-select').selectOption('READ COMMITTED')

@@ -65,10 +65,16 @@ export class AppPage {
     await expect(this.page.getByTestId('connection-playground')).toBeVisible()
   }
 
-  /** The transaction console on the PostgreSQL playground (started if it is not running). */
-  async openPlaygroundConsole() {
+  /** The PostgreSQL playground's connection, open in the sidebar (the server started if it is not running). */
+  async openPlayground() {
     if ((await this.page.getByTestId('playground-state').innerText()) !== 'Running') await this.startPlayground()
     else await this.page.getByTestId('connection-playground').click()
+    return this.page.locator('.conn', { has: this.page.getByTestId('connection-playground') })
+  }
+
+  /** The transaction console on the PostgreSQL playground (started if it is not running). */
+  async openPlaygroundConsole() {
+    await this.openPlayground()
     await this.page.getByTestId('iso-playground').click()
     await this.page.getByTestId('mode-console').click()
   }
