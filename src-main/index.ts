@@ -1,4 +1,5 @@
-import { app, ipcMain, safeStorage, session, type BrowserWindow } from 'electron'
+import { app, dialog, ipcMain, safeStorage, session, type BrowserWindow } from 'electron'
+import type { PickPathRequest } from '../src-shared/contract'
 import { IPC_CALL, IPC_EVENT } from '../src-shared/contract'
 import { createHandlers } from './bridge/handlers'
 import { createRouter } from './bridge/router'
@@ -25,7 +26,7 @@ app.whenReady().then(async () => {
         decrypt: (cipher: string) => safeStorage.decryptString(Buffer.from(cipher, 'base64')),
       }
     : null
-  services = await createServices({ dataDir: app.getPath('userData'), resourcesDir: app.isPackaged ? process.resourcesPath : resourcesDir(), transport: 'electron', version: app.getVersion(), encryptor })
+  services = await createServices({ dataDir: app.getPath('userData'), resourcesDir: app.isPackaged ? process.resourcesPath : resourcesDir(), transport: 'electron', version: app.getVersion(), encryptor, pickPath })
   const router = createRouter(createHandlers(services))
 
   ipcMain.handle(IPC_CALL, async (event, message: unknown) => {
@@ -43,6 +44,19 @@ app.whenReady().then(async () => {
   win = createMainWindow()
   win.on('closed', () => (win = null))
 })
+
+/** The native open/save dialog, attached to the window so it is modal there. */
+async function pickPath(req: PickPathRequest): Promise<string | null> {
+  const filters = [...(req.filters ?? []), { name: 'All files', extensions: ['*'] }]
+  if (req.mode === 'save') {
+    const opts = { title: req.title, defaultPath: req.defaultPath, filters, properties: ['createDirectory', 'showOverwriteConfirmation'] as ('createDirectory' | 'showOverwriteConfirmation')[] }
+    const r = win ? await dialog.showSaveDialog(win, opts) : await dialog.showSaveDialog(opts)
+    return r.canceled || !r.filePath ? null : r.filePath
+  }
+  const opts = { title: req.title, defaultPath: req.defaultPath, filters, properties: ['openFile'] as 'openFile'[] }
+  const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts)
+  return r.canceled || r.filePaths.length === 0 ? null : r.filePaths[0]
+}
 
 app.on('web-contents-created', (_e, contents) => {
   contents.on('will-attach-webview', (e) => e.preventDefault())

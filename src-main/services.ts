@@ -1,7 +1,7 @@
 import { copyFile, mkdir } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import type { AppInfo } from '../src-shared/contract'
+import type { AppInfo, PickPathRequest } from '../src-shared/contract'
 import { EventBus } from './bridge/event-bus'
 import { ConnectionManager } from './db/connection-manager'
 import { Playground } from './db/playground'
@@ -27,6 +27,8 @@ export interface ServiceOptions {
   version: string
   /** Electron's safeStorage; null keeps passwords in memory only. */
   encryptor: Encryptor | null
+  /** The host's native file dialog (Electron's); absent on the web host. Resolves null on cancel. */
+  pickPath?: (req: PickPathRequest) => Promise<string | null>
 }
 
 /** Every service of the main process, built once and shared by both transports. */
@@ -65,7 +67,7 @@ export async function createServices(o: ServiceOptions) {
     await playground.stop().catch(() => {})
   }
 
-  return { info, events, secrets, saved, connections, playground, orm, data, history, exporter, importer, consoles, models, dispose }
+  return { info, pickPath: o.pickPath ?? null, events, secrets, saved, connections, playground, orm, data, history, exporter, importer, consoles, models, dispose }
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>

@@ -5,6 +5,7 @@ import { installShortcuts } from './app/shortcuts'
 import { setState } from './app/store'
 import { call, errorMessage, onEvent } from './bridge/client'
 import { loadSaved, markLost, openSaved } from './features/connections/actions'
+import { setNativePicker } from './ui/PathPrompt'
 import './styles.css'
 import './styles-features.css'
 
@@ -15,6 +16,8 @@ async function boot() {
   onEvent('onConnectionLost', ({ handle, message }) => markLost(handle, message))
   try {
     const info = await call('app.info', {})
+    // Electron has the operating system's file dialogs; the web host asks for paths in the app.
+    if (info.transport === 'electron') setNativePicker((req) => call('app.pickPath', req))
     setState({ info, playground: await call('playground.status', {}) })
     await loadSaved()
     // Land on the sample database, open and expanded.

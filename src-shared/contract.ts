@@ -43,6 +43,16 @@ export const appInfoSchema = z.object({
 })
 export type AppInfo = z.infer<typeof appInfoSchema>
 
+/** A request for the operating system's file dialog (Electron); the web host has none. */
+export const pickPathSchema = z.object({
+  mode: z.enum(['open', 'save']),
+  title: z.string(),
+  defaultPath: z.string().optional(),
+  /** File types offered, e.g. { name: 'Schemist model', extensions: ['json'] }. */
+  filters: z.array(z.object({ name: z.string(), extensions: z.array(z.string().regex(/^[A-Za-z0-9*._-]+$/)) })).optional(),
+})
+export type PickPathRequest = z.infer<typeof pickPathSchema>
+
 export const testResultSchema = z.object({ serverVersion: z.string(), database: z.string(), message: z.string() })
 
 const migrationPlanSchema = z.object({
@@ -57,6 +67,11 @@ const migrationPlanSchema = z.object({
 
 export const contract = {
   'app.info': method({ doc: 'Version, transport and where the app keeps its data.', input: none, output: appInfoSchema }),
+  'app.pickPath': method({
+    doc: "The operating system's open or save dialog, where the host has one (Electron). `native` is false on the web host, where the renderer asks for a path itself; `path` is null when the user cancelled.",
+    input: pickPathSchema,
+    output: z.object({ native: z.boolean(), path: z.string().nullable() }),
+  }),
 
   'connections.list': method({ doc: 'Saved connections, passwords never included.', input: none, output: z.array(savedConnectionSchema) }),
   'connections.save': method({

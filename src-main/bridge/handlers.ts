@@ -28,6 +28,7 @@ export function createHandlers(s: Services): Handlers {
   const normalizeJobs = new Map<string, CancelToken>()
   return {
     'app.info': async () => s.info,
+    'app.pickPath': async (req) => (s.pickPath ? { native: true, path: await s.pickPath(req) } : { native: false, path: null }),
 
     'connections.list': async () => s.saved.list(),
     'connections.save': async (i) => s.saved.save(i),

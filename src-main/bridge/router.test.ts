@@ -31,6 +31,24 @@ describe('the bridge router', () => {
     expect(await call('app.info', { unexpected: 1 })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } })
   })
 
+  it('app.pickPath says the web host has no native dialog, and passes a host dialog its request and answer', async () => {
+    expect(await call('app.pickPath', { mode: 'open', title: 'Open a model' })).toEqual({ ok: true, value: { native: false, path: null } })
+    const asked: unknown[] = []
+    const host = await testServices({ transport: 'electron', pickPath: async (req) => (asked.push(req), req.mode === 'save' ? `${req.defaultPath}` : null) })
+    try {
+      const hostCall = createRouter(createHandlers(host))
+      const save = { mode: 'save', title: 'Save the model as', defaultPath: '/tmp/m.schemist.json', filters: [{ name: 'Schemist model', extensions: ['json'] }] }
+      expect(await hostCall('app.pickPath', save)).toEqual({ ok: true, value: { native: true, path: '/tmp/m.schemist.json' } })
+      expect(await hostCall('app.pickPath', { mode: 'open', title: 'Open' })).toEqual({ ok: true, value: { native: true, path: null } })
+      expect(asked).toEqual([save, { mode: 'open', title: 'Open' }])
+      // A filter that could smuggle a pattern into the dialog is refused before the host sees it.
+      expect(await hostCall('app.pickPath', { mode: 'open', title: 'x', filters: [{ name: 'x', extensions: ['json;rm -rf'] }] })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } })
+      expect(asked).toHaveLength(2)
+    } finally {
+      await host.dispose()
+    }
+  })
+
   it('answers service errors as data, never by throwing', async () => {
     expect(await call('query.run', { handle: 'no-such-handle', sql: 'SELECT 1' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
     expect(await call('connections.remove', { id: 'sample' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } })

@@ -10,8 +10,10 @@ import { neutralFromNative } from '../db/type-names'
 /**
  * DBML (dbdiagram.io's language) read into a model by a small recursive-descent parser:
  * tables with column settings, composite keys and indexes, notes, inline and standalone refs
- * (including `Ref { }` blocks), many-to-many `<>` refs as association tables. Projects, enums
- * and table groups are read past. Errors name the line.
+ * (including `Ref { }` blocks), many-to-many `<>` refs as association tables, and enums as
+ * SQLAlchemy's non-native `Enum` realises them: a varchar as long as the longest value with a
+ * CHECK (column IN (...)), which both engines enforce. Projects are read past; table groups and
+ * partials are read past with a warning. Errors name the line.
  */
 
 type Tok = { t: 'word' | 'str' | 'num' | 'expr' | 'punct'; v: string; line: number }
@@ -61,6 +63,12 @@ function tokenize(src: string): Tok[] {
       while (j < src.length && /[\d.]/.test(src[j])) j++
       out.push({ t: 'num', v: src.slice(i, j), line })
       i = j
+    } else if (c === '#' && /[0-9A-Fa-f]/.test(src[i + 1] ?? '')) {
+      // A colour, as in `[color: #3498db]`.
+      let j = i + 1
+      while (j < src.length && /[0-9A-Fa-f]/.test(src[j])) j++
+      out.push({ t: 'str', v: src.slice(i, j), line })
+      i = j
     } else if (src.startsWith('<>', i)) {
       out.push({ t: 'punct', v: '<>', line })
       i += 2
@@ -81,7 +89,10 @@ interface Ref {
   onUpdate: ReferentialAction
 }
 
-export function importDbml(src: string, name = 'Imported model'): ModelDocument {
+/** An identifier as a CHECK expression names it: bare when plain, quoted otherwise. */
+const sqlIdent = (n: string) => (/^[a-z_][a-z0-9_]*$/.test(n) ? n : `"${n.replaceAll('"', '""')}"`)
+
+export function importDbml(src: string, name = 'Imported model', warnings: string[] = []): ModelDocument {
   const toks = tokenize(src)
   let p = 0
   const peek = (k = 0) => toks[p + k]
@@ -171,6 +182,8 @@ export function importDbml(src: string, name = 'Imported model'): ModelDocument 
   }
 
   const doc = emptyModel(name)
+  const enums = new Map<string, string[]>()
+  const enumUses: { table: ModelTable; column: ModelColumn; type: string; line: number }[] = []
   const refs: Ref[] = []
   const notes = new Map<ModelTable, string>()
   while (p < toks.length) {
@@ -200,6 +213,17 @@ export function importDbml(src: string, name = 'Imported model'): ModelDocument 
           }
           continue
         }
+        if (head.t === 'word' && head.v.toLowerCase() === 'checks' && isP('{', 1)) {
+          // DBML 3.7's table checks: `expression` [name: 'ck_x'].
+          p += 2
+          while (!eat('}')) {
+            const e = next()
+            if (e.t !== 'expr') fail('a check is written as `expression` in backticks')
+            const n = settings().get('name')
+            t.checks.push({ name: n && n !== true ? n.v : null, expression: e.v })
+          }
+          continue
+        }
         if (head.t === 'word' && head.v.toLowerCase() === 'note' && isP(':', 1)) {
           p += 2
           notes.set(t, next().v)
@@ -208,6 +232,11 @@ export function importDbml(src: string, name = 'Imported model'): ModelDocument 
         const colName = word()
         const typeTok = next()
         let type = typeTok.v
+        // A schema-qualified type (an enum in another schema): `schema.type`.
+        while (isP('.') && (peek(1)?.t === 'word' || peek(1)?.t === 'num')) {
+          p++
+          type += `.${next().v}`
+        }
         if (eat('(')) {
           const args: string[] = []
           while (!eat(')')) {
@@ -221,12 +250,15 @@ export function importDbml(src: string, name = 'Imported model'): ModelDocument 
         const c: ModelColumn = newColumn(colName, nt.type, { nativeType: nt.type === 'unknown' ? type : '' })
         if (nt.length != null) c.length = nt.length
         if (nt.scale != null) c.scale = nt.scale
+        enumUses.push({ table: t, column: c, type, line: typeTok.line })
         if (s.has('pk') || s.has('primary key')) Object.assign(c, { primaryKey: 1, nullable: false })
         if (s.has('not null')) c.nullable = false
         if (s.has('unique')) c.unique = true
         if (s.has('increment')) c.autoincrement = true
         const d = s.get('default')
         if (d && d !== true) c.serverDefault = d.t === 'str' ? `'${d.v.replaceAll("'", "''")}'` : d.v
+        const ck = s.get('check')
+        if (ck && ck !== true) t.checks.push({ name: null, expression: ck.v })
         const note = s.get('note')
         if (note && note !== true) c.comment = note.v
         const r = s.get('ref')
@@ -249,12 +281,37 @@ export function importDbml(src: string, name = 'Imported model'): ModelDocument 
         expect(':')
         refs.push(refBody(refName))
       }
-    } else if (kw === 'project' || kw === 'enum' || kw === 'tablegroup' || kw === 'tablepartial' || kw === 'note') {
+    } else if (kw === 'enum') {
+      const ename = dotted().join('.')
+      expect('{')
+      const values: string[] = []
+      while (!eat('}')) {
+        const v = next()
+        if (v.t === 'punct') fail(`expected an enum value but found "${v.v}"`)
+        values.push(v.v)
+        settings()
+      }
+      if (values.length === 0) fail(`enum ${ename} has no values`)
+      enums.set(ename, values)
+    } else if (kw === 'tablegroup' || kw === 'tablepartial') {
+      const gname = peek()?.t === 'punct' ? '' : dotted().join('.')
+      settings()
+      warnings.push(`${kw === 'tablegroup' ? 'TableGroup' : 'TablePartial'} ${gname} was read past: Schemist models have no ${kw === 'tablegroup' ? 'table groups' : 'table partials'}.`)
+      skipBlock()
+    } else if (kw === 'project' || kw === 'note') {
       while (!isP('{')) next()
       skipBlock()
     } else fail(`unexpected "${kw}": DBML files hold Table, Ref, Enum, TableGroup and Project`)
   }
   for (const [t, n] of notes) t.comment = n
+  for (const u of enumUses) {
+    const values = enums.get(u.type) ?? enums.get(u.type.replace(/^public\./, ''))
+    if (!values) continue
+    // The column keeps its name and settings; its type becomes the values' varchar and a CHECK.
+    Object.assign(u.column, { type: 'varchar', nativeType: '', length: Math.max(...values.map((v) => v.length)) })
+    delete u.column.scale
+    u.table.checks.push({ name: null, expression: `${sqlIdent(u.column.name)} IN (${values.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ')})` })
+  }
 
   const find = (e: Ref['from']) => doc.tables.find((t) => t.name === e.table && (t.schema ?? null) === (e.schema ?? null)) ?? fail(`a ref names ${e.table}, which is not a table here`)
   for (const r of refs) {

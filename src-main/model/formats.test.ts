@@ -117,7 +117,9 @@ describe('DBML import', () => {
     expect(users.comment).toBe('People')
     expect(users.columns[1]).toMatchObject({ name: 'email', type: 'varchar', length: 120, nullable: false, unique: true, comment: 'login' })
     const orders = doc.tables[1]
-    expect(orders.columns.find((c) => c.name === 'status')).toMatchObject({ type: 'unknown', nativeType: 'status', serverDefault: "'draft'" })
+    // An enum becomes what SQLAlchemy's non-native Enum makes: a varchar of the longest value and a CHECK.
+    expect(orders.columns.find((c) => c.name === 'status')).toMatchObject({ type: 'varchar', length: 6, nativeType: '', serverDefault: "'draft'" })
+    expect(orders.checks).toEqual([{ name: null, expression: "status IN ('draft', 'placed')" }])
     expect(orders.columns.find((c) => c.name === 'total')).toMatchObject({ type: 'numeric', length: 10, scale: 2 })
     expect(orders.foreignKeys.map((f) => [f.columns, f.refTable, f.onDelete, f.name])).toEqual([
       [['user_id'], 'users', 'NO ACTION', null],
@@ -126,5 +128,50 @@ describe('DBML import', () => {
     expect(doc.tables[3]).toMatchObject({ association: { names: ['tags', 'orders'] } })
     expect(() => importDbml('Table t {\n  id int [pk\n}')).toThrow(/DBML line 3/)
     expect(() => importDbml('Ref: a.id > b.id')).toThrow(/names a, which is not a table/)
+  })
+  it('keeps enums, checks and quoted enum values through export and import, and says what it reads past', () => {
+    const warnings: string[] = []
+    const doc = importDbml(
+      `
+      Enum shop.job_state { "in progress" [note: 'running'] done 'it\\'s late' }
+      TableGroup billing [color: #345] { jobs }
+      Table jobs {
+        id int [pk]
+        state shop.job_state [not null]
+        "Odd \\"col\\"" job_state
+        price int [check: \`price >= 0\`]
+        checks {
+          \`price < 1000 AND id > 0\` [name: 'ck_jobs_range']
+        }
+      }
+      Enum job_state { a b }
+    `,
+      'jobs',
+      warnings,
+    )
+    const jobs = doc.tables[0]
+    expect(jobs.columns.map((c) => [c.name, c.type, c.length ?? null, c.nullable])).toEqual([
+      ['id', 'integer', null, false],
+      ['state', 'varchar', 11, false],
+      ['Odd "col"', 'varchar', 1, true],
+      ['price', 'integer', null, true],
+    ])
+    expect(jobs.checks).toEqual([
+      { name: null, expression: 'price >= 0' },
+      { name: 'ck_jobs_range', expression: 'price < 1000 AND id > 0' },
+      { name: null, expression: "state IN ('in progress', 'done', 'it''s late')" },
+      { name: null, expression: `"Odd ""col""" IN ('a', 'b')` },
+    ])
+    expect(warnings).toEqual(['TableGroup billing was read past: Schemist models have no table groups.'])
+    const dbml = exportDbml(doc)
+    expect(dbml).toContain(`Enum state {\n  "in progress"\n  done\n  "it's late"\n}`)
+    expect(dbml).toContain('  state state [not null]')
+    expect(dbml).toContain("  checks {\n    `price >= 0`\n    `price < 1000 AND id > 0` [name: 'ck_jobs_range']\n  }")
+    const back = importDbml(dbml)
+    expect(modelStructure(back, { constraintNames: true })).toEqual(modelStructure(doc, { constraintNames: true }))
+    // A varchar whose length is not its values' keeps its check as a check.
+    const wide = { ...doc, tables: [{ ...jobs, columns: jobs.columns.map((c) => (c.name === 'state' ? { ...c, length: 40 } : c)) }] }
+    expect(exportDbml(wide)).toContain("`state IN ('in progress', 'done', 'it''s late')`")
+    expect(() => importDbml('Enum e { }\nTable t { id int }')).toThrow(/enum e has no values/)
   })
 })

@@ -26,5 +26,6 @@ export async function importModel(format: ImportFormat, o: { path?: string; text
   const name = o.path ? basename(o.path).replace(/\.(py|sql|dbml)$/i, '') : 'Imported model'
   if (format === 'sqlalchemy') return importSqlalchemy(source, name)
   if (format === 'sql') return importSqlDdl(source, name, o.parser)
-  return { doc: importDbml(source, name), warnings: [] }
+  const warnings: string[] = []
+  return { doc: importDbml(source, name, warnings), warnings }
 }

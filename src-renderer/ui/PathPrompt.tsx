@@ -15,11 +15,39 @@ interface Ask {
 
 const useAsk = create<{ ask: Ask | null }>(() => ({ ask: null }))
 
+export interface NativePickRequest {
+  mode: 'open' | 'save'
+  title: string
+  defaultPath?: string
+  filters?: { name: string; extensions: string[] }[]
+}
+/** The host's own file dialog; `native: false` when it has none. */
+type NativePicker = (req: NativePickRequest) => Promise<{ native: boolean; path: string | null }>
+let nativePicker: NativePicker | null = null
+
+/** Installed at start-up where the host has a native file dialog (Electron). */
+export function setNativePicker(p: NativePicker | null) {
+  nativePicker = p
+}
+
+type AskOptions = Omit<Ask, 'resolve' | 'recent' | 'ok'> & { recent?: string[]; ok?: string; mode?: 'open' | 'save'; fileType?: string }
+
 /**
- * Ask for a file path on the machine that runs Schemist's main process (the web host cannot open
- * a native file dialog there): a path field with its suggestion, and the recent files to pick.
+ * Ask for a file path on the machine that runs Schemist's main process: the operating system's
+ * dialog where the host has one (Electron), otherwise (the web host, whose browser cannot name a
+ * path there) a path field with its suggestion and the recent files to pick.
  */
-export function askPath(o: Omit<Ask, 'resolve' | 'recent' | 'ok'> & { recent?: string[]; ok?: string }): Promise<string | null> {
+export async function askPath(o: AskOptions): Promise<string | null> {
+  if (nativePicker) {
+    const extensions = (o.expect ?? []).map((e) => e.replace(/^\./, '').split('.').pop()!)
+    const r = await nativePicker({
+      mode: o.mode ?? 'open',
+      title: o.title,
+      defaultPath: o.initial || undefined,
+      filters: extensions.length ? [{ name: o.fileType ?? extensions.map((e) => e.toUpperCase()).join(', '), extensions: [...new Set(extensions)] }] : undefined,
+    }).catch(() => null)
+    if (r?.native) return r.path
+  }
   return new Promise((resolve) => {
     useAsk.getState().ask?.resolve(null)
     useAsk.setState({ ask: { recent: [], ok: 'OK', ...o, resolve } })
@@ -85,5 +113,23 @@ export function PathPrompt() {
         </footer>
       </div>
     </div>
+  )
+}
+
+/** "Browse…" beside a path field, where the host has a native file dialog (Electron); nothing on the web host. */
+export function BrowseButton(o: { mode: 'open' | 'save'; title: string; current: string; expect?: string[]; fileType?: string; onPick: (path: string) => void; testId?: string }) {
+  if (!nativePicker) return null
+  return (
+    <button
+      type="button"
+      className="btn ghost small"
+      data-testid={o.testId}
+      onClick={async () => {
+        const p = await askPath({ title: o.title, hint: '', initial: o.current, expect: o.expect, fileType: o.fileType, mode: o.mode })
+        if (p) o.onPick(p)
+      }}
+    >
+      Browse…
+    </button>
   )
 }

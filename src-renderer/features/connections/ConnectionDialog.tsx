@@ -3,6 +3,7 @@ import { SSL_MODES, type ConnectionConfig, type PostgresConfig, type SslMode } f
 import { BridgeError, call, errorMessage } from '../../bridge/client'
 import { openDialog, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
+import { BrowseButton } from '../../ui/PathPrompt'
 import { openSaved, saveConnection } from './actions'
 
 type Mode = 'fields' | 'url' | 'env'
@@ -108,7 +109,14 @@ export function ConnectionDialog({ editId }: { editId?: string }) {
           {field('Name', <input value={name} onChange={(e) => setName(e.target.value)} placeholder="Optional: shown in the sidebar" data-testid="conn-name" />, true)}
           {engine === 'sqlite' ? (
             <>
-              {field('Database file', <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/database.sqlite" className="mono" data-testid="sqlite-path" autoFocus />, true)}
+              {field(
+                'Database file',
+                <span className="path-field">
+                  <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/database.sqlite" className="mono" data-testid="sqlite-path" autoFocus />
+                  <BrowseButton mode={create ? 'save' : 'open'} title="SQLite database file" current={path} expect={['.sqlite', '.db', '.sqlite3']} fileType="SQLite database" onPick={setPath} />
+                </span>,
+                true,
+              )}
               <label className="check">
                 <input type="checkbox" checked={create} onChange={(e) => setCreate(e.target.checked)} /> Create the file if it does not exist
               </label>

@@ -21,6 +21,8 @@ export async function save(tabId: string, saveAs: boolean) {
       hint: 'A path on the machine Schemist runs on; folders are created as needed.',
       initial: path ?? `${dir}/models/${d.doc.name.replace(/[^A-Za-z0-9_-]+/g, '-') || 'model'}.schemist.json`,
       expect: ['.json'],
+      fileType: 'Schemist model',
+      mode: 'save',
       ok: 'Save',
     })
     if (!path) return
@@ -30,7 +32,7 @@ export async function save(tabId: string, saveAs: boolean) {
 
 export async function openModel(tabId: string) {
   const recent = await call('model.recent', {}).catch(() => [] as string[])
-  const path = await askPath({ title: 'Open a model', hint: 'A Schemist model file (.schemist.json) on the machine Schemist runs on.', initial: recent[0] ?? '', recent, expect: ['.json'], ok: 'Open' })
+  const path = await askPath({ title: 'Open a model', hint: 'A Schemist model file (.schemist.json) on the machine Schemist runs on.', initial: recent[0] ?? '', recent, expect: ['.json'], fileType: 'Schemist model', ok: 'Open' })
   if (!path) return
   try {
     const r = await call('model.open', { path })
@@ -60,7 +62,7 @@ export async function downloadPng(doc: ModelDocument, theme: 'light' | 'dark') {
 /** Another saved version of the model, and the migration from it to this one. */
 export async function compareWithFile(tabId: string): Promise<{ plan: MethodOutput<'model.diff'>; file: string } | null> {
   const recent = await call('model.recent', {}).catch(() => [] as string[])
-  const path = await askPath({ title: 'Compare with a saved model', hint: 'The migration from that version of the model to this one is shown; nothing runs.', initial: recent[0] ?? '', recent, expect: ['.json'], ok: 'Compare' })
+  const path = await askPath({ title: 'Compare with a saved model', hint: 'The migration from that version of the model to this one is shown; nothing runs.', initial: recent[0] ?? '', recent, expect: ['.json'], fileType: 'Schemist model', ok: 'Compare' })
   if (!path) return null
   const other = await call('model.open', { path })
   const d = designer(tabId)
@@ -68,7 +70,7 @@ export async function compareWithFile(tabId: string): Promise<{ plan: MethodOutp
 }
 
 export async function importFile(tabId: string) {
-  const path = await askPath({ title: 'Import a schema', hint: 'SQLAlchemy models (.py), CREATE TABLE statements (.sql) or DBML (.dbml): a path on the machine Schemist runs on.', initial: '', expect: ['.py', '.sql', '.dbml'], ok: 'Import' })
+  const path = await askPath({ title: 'Import a schema', hint: 'SQLAlchemy models (.py), CREATE TABLE statements (.sql) or DBML (.dbml): a path on the machine Schemist runs on.', initial: '', expect: ['.py', '.sql', '.dbml'], fileType: 'SQLAlchemy, SQL or DBML', ok: 'Import' })
   if (!path) return
   const format = /\.py$/i.test(path) ? 'sqlalchemy' : /\.dbml$/i.test(path) ? 'dbml' : 'sql'
   // SQL that SQLite cannot read goes to PostgreSQL on the playground server, which may need starting.

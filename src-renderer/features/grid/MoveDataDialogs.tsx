@@ -6,6 +6,7 @@ import type { Table } from '../../../src-shared/schema'
 import { call, errorMessage, onEvent } from '../../bridge/client'
 import { useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
+import { BrowseButton } from '../../ui/PathPrompt'
 
 function Modal({ title, onClose, children, footer, testId }: { title: string; onClose: () => void; children: React.ReactNode; footer: React.ReactNode; testId: string }) {
   return (
@@ -83,7 +84,10 @@ export function ExportDialog({ handle, table, view, onClose }: { handle: string;
       </div>
       <label className="field wide">
         <span>File</span>
-        <input className="mono" value={path} onChange={(e) => setPath(e.target.value)} data-testid="export-path" />
+        <span className="path-field">
+          <input className="mono" value={path} onChange={(e) => setPath(e.target.value)} data-testid="export-path" />
+          <BrowseButton mode="save" title="Export to" current={path} expect={[`.${format}`]} onPick={setPath} />
+        </span>
       </label>
       {progress && (
         <div className="progress-wrap" data-testid="export-progress">
@@ -167,7 +171,10 @@ export function ImportDialog({ handle, table, onClose, onDone }: { handle: strin
       <div className="field-grid">
         <label className="field">
           <span>CSV file on this machine</span>
-          <input className="mono" value={path} placeholder="/path/to/file.csv" onChange={(e) => { setPath(e.target.value); setText(null) }} data-testid="import-path" />
+          <span className="path-field">
+            <input className="mono" value={path} placeholder="/path/to/file.csv" onChange={(e) => { setPath(e.target.value); setText(null) }} data-testid="import-path" />
+            <BrowseButton mode="open" title="Import a CSV file" current={path} expect={['.csv', '.tsv', '.txt']} fileType="CSV or TSV" onPick={(p) => { setPath(p); setText(null) }} />
+          </span>
         </label>
         <label className="field">
           <span>…or pick one</span>

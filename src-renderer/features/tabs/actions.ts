@@ -152,7 +152,7 @@ export function closeTabsOf(handle: string) {
 
 /** Normalize a CSV file: its path asked for, the wizard opened on its rows. */
 export async function openNormalizeCsv(handle: string) {
-  const path = await askPath({ title: 'Normalize a CSV file', hint: 'A CSV (or TSV) file with a header line, on the machine Schemist runs on. Its dependencies are discovered and splits proposed; to apply one, import the file into a table first.', initial: '', expect: ['.csv', '.tsv', '.txt'], ok: 'Open' })
+  const path = await askPath({ title: 'Normalize a CSV file', hint: 'A CSV (or TSV) file with a header line, on the machine Schemist runs on. Its dependencies are discovered and splits proposed; to apply one, import the file into a table first.', initial: '', expect: ['.csv', '.tsv', '.txt'], fileType: 'CSV or TSV', ok: 'Open' })
   if (!path) return
   openNormalizeTab(handle, path.replace(/^.*[\\/]/, '').replace(/\.(csv|tsv|txt)$/i, ''), path)
 }
