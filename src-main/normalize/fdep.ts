@@ -112,11 +112,59 @@ export function minimalLhs(sets: { w: Uint32Array }[], m: number, rhs: number): 
   return minimalTransversals(maximalOf(sets.filter((s) => !(s.w[word] & bit))), m, rhs)
 }
 
-/** The sets no other set contains (the input sorted largest first). */
+/**
+ * The sets no other set contains (the input sorted largest first). The maximal ones found so far
+ * sit in a set-trie, which answers "does a stored set contain this one" without comparing it with
+ * each of them: a table with many distinct agree sets has tens of thousands of maximal ones.
+ */
 function maximalOf(sets: { w: Uint32Array }[]): Uint32Array[] {
   const maximal: Uint32Array[] = []
-  for (const s of sets) if (!maximal.some((x) => isSubset(s.w, x))) maximal.push(s.w)
+  const trie = new SupersetTrie()
+  for (const s of sets) {
+    const cols = columnsOf(s.w)
+    if (maximal.length > 0 && trie.hasSuperset(cols, 0)) continue
+    trie.add(cols)
+    maximal.push(s.w)
+  }
   return maximal
+}
+
+function columnsOf(w: Uint32Array): number[] {
+  const out: number[] = []
+  for (let i = 0; i < w.length; i++) for (let x = w[i]; x; x &= x - 1) out.push(i * 32 + 31 - Math.clz32(x & -x))
+  return out
+}
+
+/** Column sets (ascending) in a trie, for superset queries. */
+class SupersetTrie {
+  private keys: number[] = []
+  private kids: SupersetTrie[] = []
+
+  add(cols: number[]) {
+    let t: SupersetTrie = this
+    for (const c of cols) {
+      const i = t.keys.indexOf(c)
+      if (i >= 0) t = t.kids[i]
+      else {
+        const next = new SupersetTrie()
+        t.keys.push(c)
+        t.kids.push(next)
+        t = next
+      }
+    }
+  }
+
+  /** Does a stored set hold every column of cols[from..]? (Every path of a non-empty trie ends in a set.) */
+  hasSuperset(cols: number[], from: number): boolean {
+    if (from === cols.length) return true
+    const need = cols[from]
+    for (let i = 0; i < this.keys.length; i++) {
+      const k = this.keys[i]
+      // Paths ascend: a column past the one needed means it can no longer come.
+      if (k < need ? this.kids[i].hasSuperset(cols, from) : k === need && this.kids[i].hasSuperset(cols, from + 1)) return true
+    }
+    return false
+  }
 }
 
 /**
@@ -148,12 +196,6 @@ export function popcount(w: Uint32Array): number {
   let c = 0
   for (let x of w) for (; x; x &= x - 1) c++
   return c
-}
-
-/** Every column of `a` is in `b`. */
-function isSubset(a: Uint32Array, b: Uint32Array): boolean {
-  for (let i = 0; i < a.length; i++) if ((a[i] & ~b[i]) !== 0) return false
-  return true
 }
 
 function insertSorted(xs: number[], v: number): number[] {

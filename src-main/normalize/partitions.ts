@@ -77,48 +77,95 @@ export function columnPartition(rows: Cell[][], col: number, nullsEqual: boolean
   return { rows: out, starts, size }
 }
 
-/** π_Y · π_Z with a probe table (TANE's product), in time linear in ||π_Y|| + ||π_Z||. */
-export function product(a: Partition, b: Partition, probe: Int32Array): Partition {
+/**
+ * Scratch space for `product`, kept across calls so a lattice of products on a tall table does
+ * not allocate (and zero) megabytes per product. `probe` is indexed by row and must hold -1
+ * between calls; `cls` holds three numbers per class of the probed partition, side by side so
+ * one cache line serves them all: the class of the other partition they were last counted for,
+ * the count there, and the next free place of their class in the output.
+ */
+export interface ProductScratch {
+  probe: Int32Array
+  cls: Int32Array
+  out: Int32Array
+  starts: Int32Array
+}
+
+export function productScratch(n: number): ProductScratch {
+  return { probe: new Int32Array(n).fill(-1), cls: new Int32Array(0), out: new Int32Array(0), starts: new Int32Array(0) }
+}
+
+/** Writes each row's class of `a` into the probe (-1 stays on rows of no class). */
+export function loadProbe(a: Partition, scratch: ProductScratch) {
+  const probe = scratch.probe
   const ac = classCount(a)
   for (let i = 0; i < ac; i++) for (let r = a.starts[i]; r < a.starts[i + 1]; r++) probe[a.rows[r]] = i
-  // count[i]: how many rows of the current class of b fall in class i of a; -1 once their
-  // class in the product has a place (at pos[i]).
-  const count = new Int32Array(ac)
-  const pos = new Int32Array(ac)
+}
+
+/** Sets the probe back to -1 on the rows of `a`. */
+export function clearProbe(a: Partition, scratch: ProductScratch) {
+  const probe = scratch.probe
+  for (let r = 0; r < a.size; r++) probe[a.rows[r]] = -1
+}
+
+/** π_Y · π_Z with a probe table (TANE's product), in time linear in ||π_Y|| + ||π_Z||. */
+export function product(a: Partition, b: Partition, scratch: ProductScratch): Partition {
+  loadProbe(a, scratch)
+  const p = productProbed(a, b, scratch)
+  clearProbe(a, scratch)
+  return p
+}
+
+/**
+ * The product of `a`, already in the probe (see `loadProbe`), with `b`. A lattice level takes
+ * the products of one set with several others in a row, and loads it once for all of them.
+ */
+export function productProbed(a: Partition, b: Partition, scratch: ProductScratch): Partition {
+  const probe = scratch.probe
+  const ac = classCount(a)
+  if (scratch.cls.length < 3 * ac) scratch.cls = new Int32Array(Math.max(3 * ac, scratch.cls.length * 2))
+  const cls = scratch.cls.fill(-1, 0, 3 * ac)
   const cap = Math.min(a.size, b.size)
-  const out = new Int32Array(cap)
-  const starts = new Int32Array((cap >> 1) + 1)
+  if (scratch.out.length < cap) {
+    scratch.out = new Int32Array(Math.max(cap, scratch.out.length * 2))
+    scratch.starts = new Int32Array((scratch.out.length >> 1) + 1)
+  }
+  const out = scratch.out
+  const starts = scratch.starts
   let len = 0
   let k = 0
   const bc = classCount(b)
   for (let c = 0; c < bc; c++) {
     const s = b.starts[c]
     const e = b.starts[c + 1]
+    // How many rows of this class of b fall in each class of a (counted afresh for class c).
     for (let r = s; r < e; r++) {
       const i = probe[b.rows[r]]
-      if (i !== -1) count[i]++
+      if (i === -1) continue
+      const at = 3 * i
+      if (cls[at] !== c) {
+        cls[at] = c
+        cls[at + 1] = 1
+      } else cls[at + 1]++
     }
+    // Classes of two rows or more get their place in the output as their first row is met.
     for (let r = s; r < e; r++) {
       const t = b.rows[r]
       const i = probe[t]
       if (i === -1) continue
-      const m = count[i]
+      const at = 3 * i
+      const m = cls[at + 1]
       if (m === 1) continue
       if (m > 1) {
         starts[k++] = len
-        pos[i] = len
+        cls[at + 2] = len
         len += m
-        count[i] = -1
+        cls[at + 1] = 0
       }
-      out[pos[i]++] = t
-    }
-    for (let r = s; r < e; r++) {
-      const i = probe[b.rows[r]]
-      if (i !== -1) count[i] = 0
+      out[cls[at + 2]++] = t
     }
   }
   starts[k] = len
-  for (let r = 0; r < a.size; r++) probe[a.rows[r]] = -1
   return { rows: out.slice(0, len), starts: starts.slice(0, k + 1), size: len }
 }
 

@@ -1,5 +1,5 @@
 import type { Cell } from '../../src-shared/values'
-import { columnPartition, errorCount, g3, product, wholePartition, type Partition } from './partitions'
+import { clearProbe, columnPartition, errorCount, g3, loadProbe, productProbed, productScratch, wholePartition, type Partition } from './partitions'
 
 export interface Dependency {
   /** Bitmask of the left-hand side columns. */
@@ -57,7 +57,8 @@ export function tane(rows: Cell[][], columnCount: number, options: DiscoveryOpti
   const R = columnCount === 0 ? 0 : (1 << columnCount) - 1
   const eps = options.maxError ?? 0
   const exactOnly = eps === 0
-  const probe = new Int32Array(n).fill(-1)
+  const scratch = productScratch(n)
+  const probe = scratch.probe
   const parts = new Map<number, Partition>()
   const budget = options.memoryBudget ?? Infinity
   let held = 0
@@ -145,14 +146,20 @@ export function tane(rows: Cell[][], columnCount: number, options: DiscoveryOpti
     }
     for (const block of byPrefix.values()) {
       for (let i = 0; i < block.length; i++) {
+        // block[i] goes into the probe once for all its products with the sets after it.
+        const pi = parts.get(block[i])!
+        let loaded = false
         for (let j = i + 1; j < block.length; j++) {
           const x = block[i] | block[j]
           if (bits(x).every((a) => inLevel.has(x & ~(1 << a)))) {
-            keep(x, product(parts.get(block[i])!, parts.get(block[j])!, probe))
+            if (!loaded) loadProbe(pi, scratch)
+            loaded = true
+            keep(x, productProbed(pi, parts.get(block[j])!, scratch))
             partitions++
             next.push(x)
           }
         }
+        if (loaded) clearProbe(pi, scratch)
       }
     }
     // Only this level's partitions are needed from here on (the next level's checks compare
