@@ -76,9 +76,9 @@ export async function fdCommand(source: string, flags: Map<string, string | true
     out(JSON.stringify({ columns: src.columns, rows, fds: found.fds, keys: found.keys, sample: found.sampleNote }, null, 2))
     return
   }
-  out(`${src.name}: ${rows} rows, ${src.columns.length} columns; ${found.fds.length} minimal dependencies${found.algorithm ? ` (${ALGORITHM_NAMES[found.algorithm]})` : ''}`)
+  out(`${src.name}: ${rows} rows, ${src.columns.length} columns; ${found.fds.length} minimal ${found.fds.length === 1 ? 'dependency' : 'dependencies'}${found.algorithm ? ` (${ALGORITHM_NAMES[found.algorithm]})` : ''}`)
   if (found.sampleNote) out(`(${found.sampleNote})`)
-  for (const f of found.fds) out(`  ${f.lhs.join(', ') || '∅'} -> ${f.rhs}${f.error ? `  (approximate: ${(f.error * 100).toFixed(1)}% of rows disagree)` : ''}${f.support >= 0 ? `  [${f.support} supporting rows]` : ''}`)
+  for (const f of found.fds) out(`  ${f.lhs.join(', ') || '∅'} -> ${f.rhs}${f.error ? `  (approximate: ${(f.error * 100).toFixed(1)}% of rows disagree)` : ''}${f.support > 0 ? `  [${f.support} supporting rows]` : f.support === 0 ? '  [the left side is a key: no two rows share it]' : ''}`)
   out(`keys: ${found.keys.map((k) => `(${k.join(', ')})`).join(', ')}`)
 }
 

@@ -34,6 +34,27 @@ describe('FD discovery on a published benchmark table', () => {
     }
   })
 
+  it('balance-scale, which is every combination of four weights and distances (so it can be made exactly), has its 1 published dependency', async () => {
+    // UCI's balance-scale.data: class (L, B or R: which side the torque tips), left weight, left
+    // distance, right weight, right distance, each 1..5, in this order: 625 rows.
+    const lines: string[] = []
+    for (let lw = 1; lw <= 5; lw++)
+      for (let ld = 1; ld <= 5; ld++)
+        for (let rw = 1; rw <= 5; rw++)
+          for (let rd = 1; rd <= 5; rd++) lines.push([lw * ld > rw * rd ? 'L' : lw * ld < rw * rd ? 'R' : 'B', lw, ld, rw, rd].join(','))
+    const dir = mkdtempSync(join(tmpdir(), 'schemist-balance-'))
+    try {
+      const file = join(dir, 'balance-scale.csv')
+      writeFileSync(file, lines.join('\n') + '\n')
+      const t = await loadCsv(file)
+      expect(t.rows).toHaveLength(625)
+      const found = discover(t.columns, t.rows, { nullsEqual: true, maxError: 0 })
+      expect(found.fds.map((f) => `${[...f.lhs].sort().join(',')}->${f.rhs}`)).toEqual(['column2,column3,column4,column5->column1'])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('a CSV value is a number only when written as that number, so distinct spellings stay distinct values', () => {
     expect(csvCell('0.15')).toBe(0.15)
     expect(csvCell('0.150')).toBe('0.150')
