@@ -20,7 +20,11 @@ app.whenReady().then(async () => {
   })
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
 
-  const encryptor = safeStorage.isEncryptionAvailable()
+  // On Linux without a keyring, safeStorage "encrypts" with a key written in Chromium's source
+  // (backend basic_text): that is no protection, so passwords then stay in memory only, as on
+  // the web host, and the UI says so instead of calling them encrypted.
+  const weakBackend = process.platform === 'linux' && safeStorage.getSelectedStorageBackend?.() === 'basic_text'
+  const encryptor = safeStorage.isEncryptionAvailable() && !weakBackend
     ? {
         encrypt: (plain: string) => safeStorage.encryptString(plain).toString('base64'),
         decrypt: (cipher: string) => safeStorage.decryptString(Buffer.from(cipher, 'base64')),
@@ -35,14 +39,20 @@ app.whenReady().then(async () => {
       return { ok: false, error: { code: 'UNAUTHORIZED', message: 'Calls are accepted only from the Schemist window' } }
     }
     const m = (message ?? {}) as { method?: unknown; input?: unknown }
-    return router(m.method, m.input)
+    return router(m.method, m.input, { clientId: `window-${event.sender.id}` })
   })
   services.events.subscribe((event, payload) => {
     if (win && !win.isDestroyed()) win.webContents.send(IPC_EVENT, { event, payload })
   })
 
   win = createMainWindow()
-  win.on('closed', () => (win = null))
+  // The window is the client: what it opened is released a little after it closes.
+  const clientId = `window-${win.webContents.id}`
+  services.clients.attach(clientId)
+  win.on('closed', () => {
+    win = null
+    services?.clients.detach(clientId)
+  })
 })
 
 /** The native open/save dialog, attached to the window so it is modal there. */

@@ -16,6 +16,7 @@ import { Exporter } from './data/exporter'
 import { Importer } from './data/importer'
 import { TxConsoles } from './tx/tx-consoles'
 import { ModelFiles } from './model/model-files'
+import { ClientRegistry } from './clients/client-registry'
 
 export const SAMPLE_CONNECTION_ID = 'sample'
 export const PLAYGROUND_CONNECTION_ID = 'playground'
@@ -29,6 +30,8 @@ export interface ServiceOptions {
   encryptor: Encryptor | null
   /** The host's native file dialog (Electron's); absent on the web host. Resolves null on cancel. */
   pickPath?: (req: PickPathRequest) => Promise<string | null>
+  /** How long a client that went away keeps its transactions and work (default 15 s). */
+  clientGraceMs?: number
 }
 
 /** Every service of the main process, built once and shared by both transports. */
@@ -36,12 +39,14 @@ export async function createServices(o: ServiceOptions) {
   await mkdir(o.dataDir, { recursive: true })
   await clearScratch(o.dataDir)
   const events = new EventBus()
+  const graceFromEnv = Number(process.env.SCHEMIST_CLIENT_GRACE_MS)
+  const clients = new ClientRegistry(o.clientGraceMs ?? (Number.isFinite(graceFromEnv) && graceFromEnv >= 0 ? graceFromEnv : 15_000), (m) => events.log('info', 'clients', m))
   const secrets = new SecretStore(o.dataDir, o.encryptor)
   const saved = new SavedConnections(o.dataDir, secrets)
   const connections = new ConnectionManager(events)
   const orm = new OrmSessions(connections, events)
   const data = new TableData(connections)
-  const history = new QueryHistory(o.dataDir)
+  const history = new QueryHistory(o.dataDir, (m) => events.log('warn', 'history', m))
   const exporter = new Exporter(data, connections, events)
   const importer = new Importer(data, connections, events)
   const consoles = new TxConsoles(events)
@@ -57,17 +62,19 @@ export async function createServices(o: ServiceOptions) {
     await saved.save({ id: SAMPLE_CONNECTION_ID, name: 'Sample database', config: { engine: 'sqlite', path: samplePath, create: false, readOnly: false }, rememberPassword: false, builtin: 'sample' })
   }
 
-  const info: AppInfo = { version: o.version, transport: o.transport, dataDir: o.dataDir, secretStorage: secrets.kind, sampleConnectionId: SAMPLE_CONNECTION_ID }
+  const info: AppInfo = { version: o.version, transport: o.transport, dataDir: o.dataDir, secretStorage: secrets.kind, sampleConnectionId: SAMPLE_CONNECTION_ID, startupProblems: [...saved.problems, ...secrets.problems] }
+  for (const p of info.startupProblems) events.log('warn', 'startup', p)
 
   async function dispose() {
-    await history.flush()
+    await clients.releaseAll()
+    await history.flush().catch(() => {})
     await consoles.closeAll()
     await orm.closeAll()
     await connections.closeAll()
     await playground.stop().catch(() => {})
   }
 
-  return { info, pickPath: o.pickPath ?? null, events, secrets, saved, connections, playground, orm, data, history, exporter, importer, consoles, models, dispose }
+  return { info, pickPath: o.pickPath ?? null, events, clients, secrets, saved, connections, playground, orm, data, history, exporter, importer, consoles, models, dispose }
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>

@@ -26,13 +26,26 @@ export function createMainWindow(): BrowserWindow {
     if (url !== indexUrl) e.preventDefault()
   })
   win.webContents.setWindowOpenHandler(({ url }) => {
-    // Links to documentation open in the user's browser; nothing opens inside the app.
-    if (/^https:\/\//.test(url)) void shell.openExternal(url)
+    // Links to the engines' and libraries' documentation open in the user's browser; nothing
+    // opens inside the app, and no other address leaves it.
+    if (isDocumentationUrl(url)) void shell.openExternal(url)
     return { action: 'deny' }
   })
   win.once('ready-to-show', () => win.show())
   void win.loadURL(indexUrl)
   return win
+}
+
+/** The sites the app links to. */
+const DOCUMENTATION_HOSTS = new Set(['www.postgresql.org', 'sqlite.org', 'www.sqlite.org', 'docs.sqlalchemy.org', 'mariadb.com', 'dev.mysql.com', 'github.com', 'jepsen.io'])
+
+export function isDocumentationUrl(url: string): boolean {
+  try {
+    const u = new URL(url)
+    return u.protocol === 'https:' && DOCUMENTATION_HOSTS.has(u.hostname) && !u.username && !u.password
+  } catch {
+    return false
+  }
 }
 
 export function isOwnFrame(win: BrowserWindow | null, senderUrl: string): boolean {

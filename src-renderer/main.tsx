@@ -3,8 +3,9 @@ import { createRoot } from 'react-dom/client'
 import { App } from './app/App'
 import { installShortcuts } from './app/shortcuts'
 import { setState } from './app/store'
-import { call, errorMessage, onEvent } from './bridge/client'
-import { loadSaved, markLost, openSaved } from './features/connections/actions'
+import { call, errorMessage, onEvent, onHostStatus } from './bridge/client'
+import { adoptOpen, loadSaved, markLost, openSaved } from './features/connections/actions'
+import { toast } from './app/store'
 import { setNativePicker } from './ui/PathPrompt'
 import './styles.css'
 import './styles-features.css'
@@ -14,12 +15,17 @@ async function boot() {
   onEvent('onPlaygroundStatus', (playground) => setState({ playground }))
   onEvent('onLog', (l) => setState((s) => ({ logs: [...s.logs.slice(-199), l] })))
   onEvent('onConnectionLost', ({ handle, message }) => markLost(handle, message))
+  onHostStatus((host) => setState({ host }))
   try {
     const info = await call('app.info', {})
     // Electron has the operating system's file dialogs; the web host asks for paths in the app.
     if (info.transport === 'electron') setNativePicker((req) => call('app.pickPath', req))
     setState({ info, playground: await call('playground.status', {}) })
+    for (const p of info.startupProblems) toast('error', p, 20000)
     await loadSaved()
+    // After a reload, the connections this page had open are still there (with any transaction
+    // they hold): take them back instead of opening new ones.
+    await adoptOpen()
     // Land on the sample database, open and expanded.
     await openSaved(info.sampleConnectionId)
   } catch (e) {

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { connectionConfigSchema, openConnectionSchema, postgresConfigSchema, savedConnectionSchema } from './connection'
 import { queryResultSchema } from './query'
 import { cellSchema } from './values'
+import { CSV_ENCODINGS } from './csv'
 import { databaseSchemaSchema } from './schema'
 import { applyEditsResultSchema, countSchema, cursorSchema, pageRequestSchema, pageSchema, rowEditSchema, tableRefSchema, viewSpecSchema } from './grid'
 import { explainResultSchema, historyEntrySchema } from './plan'
@@ -40,6 +41,8 @@ export const appInfoSchema = z.object({
   /** How saved passwords are kept: encrypted by the OS keychain, or only in memory for this run. */
   secretStorage: z.enum(['encrypted', 'memory']),
   sampleConnectionId: z.string(),
+  /** Files that could not be read at start-up and what was done with them (moved aside, kept). */
+  startupProblems: z.array(z.string()).default([]),
 })
 export type AppInfo = z.infer<typeof appInfoSchema>
 
@@ -179,12 +182,12 @@ export const contract = {
   'data.cancelExport': method({ doc: 'Stop an export; its partial file is removed.', input: z.object({ exportId: z.string() }), output: z.object({ cancelled: z.boolean() }) }),
   'data.importPreview': method({
     doc: 'Read a CSV file (or text): its header and first rows.',
-    input: z.object({ path: z.string().optional(), text: z.string().optional(), delimiter: z.string().length(1).default(','), hasHeader: z.boolean().default(true) }),
+    input: z.object({ path: z.string().optional(), text: z.string().optional(), delimiter: z.string().length(1).default(','), hasHeader: z.boolean().default(true), encoding: z.enum(CSV_ENCODINGS).default('auto') }),
     output: z.object({ header: z.array(z.string()), rows: z.array(z.array(z.string())), total: z.number() }),
   }),
   'data.import': method({
     doc: 'Import CSV rows into a table: every row type-checked first, then one transaction; rows that fail are listed with the reason and nothing is written.',
-    input: z.object({ handle, table: tableRefSchema, path: z.string().optional(), text: z.string().optional(), delimiter: z.string().length(1).default(','), hasHeader: z.boolean().default(true), mapping: z.record(z.string(), z.number().int().nullable()) }),
+    input: z.object({ handle, table: tableRefSchema, path: z.string().optional(), text: z.string().optional(), delimiter: z.string().length(1).default(','), hasHeader: z.boolean().default(true), encoding: z.enum(CSV_ENCODINGS).default('auto'), mapping: z.record(z.string(), z.number().int().nullable()) }),
     output: z.object({ ok: z.boolean(), inserted: z.number(), failures: z.array(z.object({ row: z.number(), column: z.string().nullable(), value: z.string().nullable(), reason: z.string() })), failureCount: z.number() }),
   }),
 
@@ -341,7 +344,7 @@ export const events = {
   onExportProgress: z.object({ exportId: z.string(), path: z.string(), rows: z.number(), total: z.number().nullable(), done: z.boolean(), error: z.string().nullable(), cancelled: z.boolean() }),
   onTxStep: z.object({ consoleId: z.string(), entry: timelineEntrySchema, panes: z.array(paneInfoSchema) }),
   onTxPanes: z.object({ consoleId: z.string(), panes: z.array(paneInfoSchema) }),
-  onImportProgress: z.object({ importId: z.string(), rows: z.number(), total: z.number() }),
+  onImportProgress: z.object({ importId: z.string(), rows: z.number(), total: z.number().nullable() }),
   onNormalizeProgress: z.object({ jobId: z.string(), phase: z.enum(['reading', 'discovering', 'verifying']), done: z.number(), total: z.number() }),
 } as const
 

@@ -1,3 +1,7 @@
+/** How a CSV file's bytes become text; 'auto' reads a byte-order mark, else strict UTF-8. */
+export const CSV_ENCODINGS = ['auto', 'utf-8', 'windows-1252', 'iso-8859-1', 'utf-16le', 'utf-16be'] as const
+export type CsvEncoding = (typeof CSV_ENCODINGS)[number]
+
 /**
  * CSV as RFC 4180 has it: fields separated by a delimiter, quoted with double quotes when they
  * hold the delimiter, a quote or a line break; a quote inside is doubled. Also reads TSV.

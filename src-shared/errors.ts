@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   'BUSY', // SQLite lock could not be acquired within the busy timeout
   'CANCELLED',
   'CONNECTION_LOST',
+  'COMMIT_UNKNOWN', // the connection dropped while COMMIT was on its way, and whether it took could not be found out
+  'FILE_ERROR', // a file could not be read or written (permissions, disk full, not a folder)
   'READ_ONLY',
   'UNSUPPORTED',
   'NO_RESULT', // ORM: exactly one row was required, none came back

@@ -40,21 +40,25 @@ export function createHandlers(s: Services): Handlers {
       const r = await s.connections.test(config)
       return { ...r, message: `Connected to ${describeConfig(config)}: ${r.serverVersion}` }
     },
-    'connections.open': async (i) => {
+    'connections.open': async (i, ctx) => {
+      let opened
       if ('id' in i) {
         const { saved, config: stored } = await s.saved.resolve(i.id)
         // The playground's port and password come from the running server, not the saved entry.
         const config = saved.builtin === 'playground' ? await s.playground.config() : stored
-        return s.connections.openConfig(config, { name: saved.name, savedId: saved.id })
-      }
-      return s.connections.openConfig(i.config, { name: i.name ?? describeConfig(i.config), savedId: null })
+        opened = await s.connections.openConfig(config, { name: saved.name, savedId: saved.id })
+      } else opened = await s.connections.openConfig(i.config, { name: i.name ?? describeConfig(i.config), savedId: null })
+      const { handle, name } = opened
+      s.clients.own(ctx.clientId, { kind: 'connection', id: handle, label: `the connection to ${name}`, release: () => s.connections.release(handle) })
+      return opened
     },
     'connections.close': async ({ handle }) => {
+      s.clients.disown('connection', handle)
       await s.connections.close(handle)
       return null
     },
     'connections.reconnect': async ({ handle }) => s.connections.reconnect(handle),
-    'connections.listOpen': async () => s.connections.list(),
+    'connections.listOpen': async (_i, ctx) => s.connections.list().filter((c) => s.clients.ownerOf('connection', c.handle) === ctx.clientId),
     'connections.parseUrl': async ({ url }) => parsePostgresUrl(url),
     'connections.parseEnv': async ({ text }) => parseEnvFile(text),
 
@@ -93,8 +97,13 @@ export function createHandlers(s: Services): Handlers {
       return { sql: stmts.map((x) => `${x};`).join('\n\n') }
     },
 
-    'orm.open': async ({ handle, autoflush, expireOnCommit, isolationLevel, model }) => s.orm.start(handle, { autoflush, expireOnCommit, isolationLevel }, model),
+    'orm.open': async ({ handle, autoflush, expireOnCommit, isolationLevel, model }, ctx) => {
+      const r = await s.orm.start(handle, { autoflush, expireOnCommit, isolationLevel }, model)
+      s.clients.own(ctx.clientId, { kind: 'orm-session', id: r.sessionId, label: 'an ORM playground session', release: () => s.orm.close(r.sessionId) })
+      return r
+    },
     'orm.close': async ({ sessionId }) => {
+      s.clients.disown('orm-session', sessionId)
       await s.orm.close(sessionId)
       return null
     },
@@ -110,7 +119,11 @@ export function createHandlers(s: Services): Handlers {
 
     'data.deleteEffects': async ({ handle, table, keys }) => s.data.deleteEffects(handle, table, keys),
     'data.related': async ({ handle, table, key, strategy }) => s.data.related(handle, table, key, strategy),
-    'data.export': async (req) => s.exporter.start(req),
+    'data.export': async (req, ctx) => {
+      const r = s.exporter.start(req, () => s.clients.disown('export', r.exportId))
+      s.clients.own(ctx.clientId, { kind: 'export', id: r.exportId, label: `an export to ${req.path}`, release: () => void s.exporter.cancel(r.exportId) })
+      return r
+    },
     'data.cancelExport': async ({ exportId }) => ({ cancelled: s.exporter.cancel(exportId) }),
     'data.importPreview': async (req) => s.importer.preview(req),
     'data.import': async (req) => s.importer.run(req),
@@ -125,13 +138,19 @@ export function createHandlers(s: Services): Handlers {
     'tx.judgeScenario': async ({ consoleId, scenario: id, level, steps }) => judge(scenario(id), level, steps, await scratchRows(s.consoles.configOf(consoleId))),
     'tx.matrix': async ({ handle }) => runMatrix(s.connections.config(handle)),
 
-    'normalize.analyze': async ({ handle, table, nullsEqual, maxError, jobId, csv }) => {
+    'normalize.analyze': async ({ handle, table, nullsEqual, maxError, jobId, csv }, ctx) => {
       const token = new CancelToken()
-      if (jobId) normalizeJobs.set(jobId, token)
+      if (jobId) {
+        normalizeJobs.set(jobId, token)
+        s.clients.own(ctx.clientId, { kind: 'discovery', id: jobId, label: `dependency discovery on ${table}`, release: () => token.cancel() })
+      }
       try {
         return await analyzeTable(s.connections.driver(handle), table, { nullsEqual, maxError, csv, offThread: true, token, onProgress: (p) => jobId && s.events.emit('onNormalizeProgress', { jobId, ...p }) })
       } finally {
-        if (jobId) normalizeJobs.delete(jobId)
+        if (jobId) {
+          normalizeJobs.delete(jobId)
+          s.clients.disown('discovery', jobId)
+        }
       }
     },
     'normalize.cancel': async ({ jobId }) => {
@@ -164,8 +183,13 @@ export function createHandlers(s: Services): Handlers {
     'model.save': async ({ path, doc }) => s.models.save(path, doc),
     'model.recent': async () => s.models.recent(),
 
-    'tx.consoleOpen': async ({ handle, panes }) => ({ consoleId: await s.consoles.open(s.connections.config(handle), panes) }),
+    'tx.consoleOpen': async ({ handle, panes }, ctx) => {
+      const consoleId = await s.consoles.open(s.connections.config(handle), panes)
+      s.clients.own(ctx.clientId, { kind: 'console', id: consoleId, label: 'a transaction console', release: () => s.consoles.close(consoleId) })
+      return { consoleId }
+    },
     'tx.consoleClose': async ({ consoleId }) => {
+      s.clients.disown('console', consoleId)
       await s.consoles.close(consoleId)
       return null
     },
@@ -191,9 +215,10 @@ export function createHandlers(s: Services): Handlers {
       return null
     },
 
-    'query.run': async ({ handle, sql, params, queryId }) => {
+    'query.run': async ({ handle, sql, params, queryId }, ctx) => {
       const key = s.connections.list().find((c) => c.handle === handle)?.savedId ?? 'adhoc'
       const at = Date.now()
+      if (queryId) s.clients.own(ctx.clientId, { kind: 'query', id: queryId, label: 'a running query', release: () => s.connections.cancel(queryId) })
       try {
         const r = await s.connections.query(handle, sql, params ?? [], queryId)
         void s.history.add(key, { sql, at, durationMs: r.durationMs, rows: r.rowCount, error: null })
@@ -204,6 +229,8 @@ export function createHandlers(s: Services): Handlers {
       } catch (e) {
         void s.history.add(key, { sql, at, durationMs: Date.now() - at, rows: 0, error: e instanceof Error ? e.message : String(e) })
         throw e
+      } finally {
+        if (queryId) s.clients.disown('query', queryId)
       }
     },
     'query.explain': async ({ handle, sql, analyze }) => {

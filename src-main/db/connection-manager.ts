@@ -139,6 +139,25 @@ export class ConnectionManager {
     else await e.driver.close()
   }
 
+  /**
+   * Closes a handle whose owner went away: whatever it runs is cancelled first (a statement
+   * waiting on a lock, or a long one), then the connection is closed, which rolls back its
+   * transaction and so frees its locks. Never waits longer than `deadlineMs`.
+   */
+  async release(handle: string, deadlineMs = 5000): Promise<void> {
+    const e = this.open.get(handle)
+    if (!e) return
+    for (const [queryId, h] of this.running) if (h === handle) this.running.delete(queryId)
+    const closing = (async () => {
+      await e.driver.cancel().catch(() => false)
+      await this.close(handle).catch(() => {})
+    })()
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([closing, new Promise<void>((r) => (timer = setTimeout(r, deadlineMs)))])
+    clearTimeout(timer)
+    this.open.delete(handle)
+  }
+
   async closeAll(): Promise<void> {
     await Promise.all([...this.open.keys()].map((h) => this.close(h)))
   }

@@ -10,7 +10,10 @@ export class QueryHistory {
   private cache = new Map<string, HistoryEntry[]>()
   private timers = new Map<string, NodeJS.Timeout>()
 
-  constructor(private readonly dataDir: string) {}
+  constructor(
+    private readonly dataDir: string,
+    private readonly onError: (message: string) => void = () => {},
+  ) {}
 
   private file(id: string) {
     return join(this.dataDir, 'history', `${id.replace(/[^A-Za-z0-9_-]/g, '_')}.json`)
@@ -36,13 +39,20 @@ export class QueryHistory {
     if (l.length > KEEP) l.length = KEEP
     // Written a moment later, so a burst of statements is one write.
     clearTimeout(this.timers.get(id))
-    this.timers.set(id, setTimeout(() => void writeFileAtomic(this.file(id), JSON.stringify(l)), 300))
+    // History is best effort: a folder that cannot be written costs the history, never the host.
+    this.timers.set(
+      id,
+      setTimeout(() => {
+        this.timers.delete(id)
+        writeFileAtomic(this.file(id), JSON.stringify(l)).catch((e: Error) => this.onError(`Query history not saved: ${e.message}`))
+      }, 300),
+    )
   }
 
   async flush(): Promise<void> {
     for (const [id, t] of this.timers) {
       clearTimeout(t)
-      await writeFileAtomic(this.file(id), JSON.stringify(this.cache.get(id) ?? []))
+      await writeFileAtomic(this.file(id), JSON.stringify(this.cache.get(id) ?? [])).catch((e: Error) => this.onError(`Query history not saved: ${e.message}`))
     }
     this.timers.clear()
   }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
@@ -7,12 +7,21 @@ import { savedConnectionSchema, type ConnectionConfig, type SavedConnection } fr
 import { writeFileAtomic } from './atomic-write'
 import type { SecretStore } from './secret-store'
 
-const fileSchema = z.object({ version: z.literal(1), connections: z.array(savedConnectionSchema) })
+const fileSchema = z.object({ version: z.literal(1), connections: z.array(z.unknown()) })
+
+function entryName(raw: unknown): string {
+  const r = raw as { name?: unknown; id?: unknown } | null
+  return typeof r?.name === 'string' ? `"${r.name}"` : typeof r?.id === 'string' ? r.id : 'an unnamed entry'
+}
 
 /** Saved connections in `connections.json` under the data directory, passwords kept apart. */
 export class SavedConnections {
   private readonly file: string
   private cache: SavedConnection[] | null = null
+  /** Entries this version cannot read (a newer version's, or edited by hand): kept in the file as they are. */
+  private unreadable: unknown[] = []
+  /** What went wrong reading the file, for the user to be told once. */
+  readonly problems: string[] = []
 
   constructor(
     dataDir: string,
@@ -21,14 +30,46 @@ export class SavedConnections {
     this.file = join(dataDir, 'connections.json')
   }
 
+  /**
+   * Entries are checked one by one: one that does not fit (say an `sslMode` this version does
+   * not know) is kept in the file untouched and reported, never a reason to lose the others. A
+   * file that is not readable JSON is moved aside to `connections.json.bad-<time>` and reported,
+   * never overwritten.
+   */
   async list(): Promise<SavedConnection[]> {
     if (this.cache) return this.cache
+    let text: string
     try {
-      const parsed = fileSchema.safeParse(JSON.parse(await readFile(this.file, 'utf8')))
-      this.cache = parsed.success ? parsed.data.connections : []
+      text = await readFile(this.file, 'utf8')
     } catch {
       this.cache = []
+      return this.cache
     }
+    const parsed = (() => {
+      try {
+        return fileSchema.safeParse(JSON.parse(text))
+      } catch {
+        return null
+      }
+    })()
+    if (!parsed?.success) {
+      const aside = `${this.file}.bad-${new Date().toISOString().replace(/[:.]/g, '-')}`
+      await rename(this.file, aside).catch(() => {})
+      this.problems.push(`The saved connections file could not be read, so it was moved aside to ${aside} (nothing in it was deleted); the list starts empty.`)
+      this.cache = []
+      return this.cache
+    }
+    const good: SavedConnection[] = []
+    for (const raw of parsed.data.connections) {
+      const entry = savedConnectionSchema.safeParse(raw)
+      if (entry.success) good.push(entry.data)
+      else {
+        this.unreadable.push(raw)
+        const why = entry.error.issues.map((i) => `${i.path.join('.') || '(entry)'}: ${i.message}`).join('; ')
+        this.problems.push(`The saved connection ${entryName(raw)} could not be read (${why}); it is kept in ${this.file} as it was.`)
+      }
+    }
+    this.cache = good
     return this.cache
   }
 
@@ -85,6 +126,6 @@ export class SavedConnections {
 
   private async write(list: SavedConnection[]) {
     this.cache = list
-    await writeFileAtomic(this.file, JSON.stringify({ version: 1, connections: list }, null, 2))
+    await writeFileAtomic(this.file, JSON.stringify({ version: 1, connections: [...list, ...this.unreadable] }, null, 2))
   }
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeFileAtomic } from './atomic-write'
 
@@ -55,11 +55,26 @@ export class SecretStore {
     await writeFileAtomic(this.file, JSON.stringify(all, null, 2))
   }
 
+  /** What went wrong reading the file, for the user to be told once. */
+  readonly problems: string[] = []
+
+  /** A missing file is empty; an unreadable one is moved aside and reported, never overwritten. */
   private async readAll(): Promise<Record<string, string>> {
+    let text: string
     try {
-      return JSON.parse(await readFile(this.file, 'utf8')) as Record<string, string>
+      text = await readFile(this.file, 'utf8')
     } catch {
       return {}
     }
+    try {
+      const v = JSON.parse(text) as unknown
+      if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, string>
+    } catch {
+      // falls through to moving it aside
+    }
+    const aside = `${this.file}.bad-${new Date().toISOString().replace(/[:.]/g, '-')}`
+    await rename(this.file, aside).catch(() => {})
+    this.problems.push(`The saved passwords file could not be read, so it was moved aside to ${aside}; saved passwords will be asked for again.`)
+    return {}
   }
 }

@@ -5,6 +5,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { EventBus } from '../bridge/event-bus'
 import type { Router } from '../bridge/router'
+import { jsonTextDepth, MAX_INPUT_DEPTH } from '../bridge/input-bounds'
+import type { ClientRegistry } from '../clients/client-registry'
 import { CONTENT_SECURITY_POLICY } from '../security'
 
 const MIME: Record<string, string> = {
@@ -27,7 +29,20 @@ export interface WebHostOptions {
   token?: string
   /** Largest message accepted from a client, in bytes. */
   maxPayload?: number
+  /** Who owns what: a client's work is released some time after its socket closes. */
+  clients?: ClientRegistry
+  /** Requests of one client run at once; more wait in order (and are dropped if it goes). */
+  maxInFlight?: number
+  /** Reply bytes a client may leave unread before the host stops reading its requests. */
+  maxBufferedBytes?: number
+  /** Errors the host survived (a broken frame, a failed send), for its log. */
+  log?: (message: string) => void
+  /** Told when the host stops or starts reading a client because of its unread replies. */
+  onFlow?: (paused: boolean) => void
 }
+
+/** A client names itself with this (kept by the page across reloads); anything else gets a fresh id. */
+const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/
 
 export interface WebHost {
   server: Server
@@ -50,10 +65,26 @@ function sameToken(a: string, b: string): boolean {
  */
 export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
   const token = o.token ?? randomBytes(24).toString('base64url')
+  const log = o.log ?? (() => {})
+  const maxInFlight = o.maxInFlight ?? 16
+  const maxBuffered = o.maxBufferedBytes ?? 16 * 1024 * 1024
+  let port = 0
+  // A page served from another name (a DNS-rebinding attack) is refused even before the token.
+  const hostAllowed = (host: string | undefined) => host === `127.0.0.1:${port}` || host === `localhost:${port}`
   const server = createServer(async (req, res) => {
     try {
+      if (!hostAllowed(req.headers.host)) {
+        res.writeHead(421, { 'content-type': 'text/plain' }).end('Misdirected request')
+        return
+      }
       const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-      let rel = decodeURIComponent(url.pathname)
+      let rel: string
+      try {
+        rel = decodeURIComponent(url.pathname)
+      } catch {
+        res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request')
+        return
+      }
       if (rel === '/' || rel === '') rel = '/index.html'
       const file = normalize(join(o.staticDir, rel))
       if (!file.startsWith(normalize(o.staticDir) + sep)) {
@@ -74,12 +105,15 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
       })
       res.end(await readFile(file))
     } catch {
-      res.writeHead(500).end('Internal error')
+      if (!res.headersSent) res.writeHead(500).end('Internal error')
+      else res.destroy()
     }
   })
+  server.on('clientError', (_e, socket) => socket.destroy())
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxPayload ?? 64 * 1024 * 1024 })
-  let port = 0
+  // Nothing the renderer sends comes near this; a bigger frame closes that socket (code 1009).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxPayload ?? 32 * 1024 * 1024 })
+  wss.on('error', (e) => log(`WebSocket server: ${e.message}`))
 
   const refuse = (socket: import('node:stream').Duplex, status: number, text: string) => {
     socket.write(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
@@ -89,30 +123,112 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
   server.on('upgrade', (req: IncomingMessage, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const allowedOrigins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`]
+    socket.on('error', () => socket.destroy())
     if (url.pathname !== '/bridge') return refuse(socket, 404, 'Not Found')
+    if (!hostAllowed(req.headers.host)) return refuse(socket, 421, 'Misdirected Request')
     if (!sameToken(url.searchParams.get('token') ?? '', token)) return refuse(socket, 401, 'Unauthorized')
     if (!allowedOrigins.includes(req.headers.origin ?? '')) return refuse(socket, 403, 'Forbidden')
-    wss.handleUpgrade(req, socket, head, (ws) => serveClient(ws))
+    const asked = url.searchParams.get('client') ?? ''
+    const clientId = CLIENT_ID.test(asked) ? asked : randomBytes(12).toString('base64url')
+    wss.handleUpgrade(req, socket, head, (ws) => serveClient(ws, clientId))
   })
 
-  function serveClient(ws: WebSocket) {
-    const unsubscribe = o.events.subscribe((event, payload) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'event', event, payload }))
+  function serveClient(ws: WebSocket, clientId: string) {
+    const resumed = o.clients?.attach(clientId).resumed ?? 0
+    let buffered = 0
+    let paused = false
+    let closed = false
+    let running = 0
+    const waiting: string[] = []
+
+    // A protocol error (oversize or unmasked frame, bad UTF-8 or opcode) ends this socket only;
+    // without a listener `ws` would throw it at the process.
+    ws.on('error', (e) => {
+      log(`client ${clientId}: ${e.message}`)
+      ws.terminate()
     })
-    ws.on('close', unsubscribe)
-    ws.on('message', async (data) => {
-      let msg: { id?: unknown; method?: unknown; input?: unknown }
+
+    const send = (obj: unknown) => {
+      if (closed || ws.readyState !== ws.OPEN) return
+      let text: string
       try {
-        msg = JSON.parse(String(data))
+        text = JSON.stringify(obj)
+      } catch (e) {
+        text = JSON.stringify({ type: 'reply', id: (obj as { id?: unknown }).id ?? null, envelope: { ok: false, error: { code: 'INTERNAL', message: `The reply could not be encoded: ${(e as Error).message}` } } })
+      }
+      buffered += text.length
+      ws.send(text, () => {
+        buffered -= text.length
+        flowControl()
+      })
+      flowControl()
+    }
+
+    // Backpressure: a client that does not read its replies stops being read from, so replies
+    // never pile up without bound; its socket's own buffers then push back on it.
+    function flowControl() {
+      const full = buffered > maxBuffered
+      if (full && !paused) {
+        paused = true
+        ws.pause()
+        o.onFlow?.(true)
+      } else if (!full && paused && !closed) {
+        paused = false
+        ws.resume()
+        o.onFlow?.(false)
+        pumpQueue()
+      }
+    }
+
+    const reply = (id: number | null, envelope: unknown) => send({ type: 'reply', id, envelope })
+
+    async function handle(text: string) {
+      let msg: { id?: unknown; method?: unknown; input?: unknown }
+      // Too deep to be worth parsing: refused from its text, answered under the id the client
+      // put first (as ours does) so the caller's promise still settles.
+      if (jsonTextDepth(text) > MAX_INPUT_DEPTH + 2) {
+        const id = /^\s*\{\s*"id"\s*:\s*(\d{1,15})\s*,/.exec(text)
+        reply(id ? Number(id[1]) : null, { ok: false, error: { code: 'BAD_REQUEST', message: `Input nested too deeply: more than ${MAX_INPUT_DEPTH} levels` } })
+        return
+      }
+      try {
+        msg = JSON.parse(text)
         if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) throw new Error('not an object')
-      } catch {
-        ws.send(JSON.stringify({ type: 'reply', id: null, envelope: { ok: false, error: { code: 'BAD_REQUEST', message: 'Malformed message: expected a JSON object {id, method, input}' } } }))
+      } catch (e) {
+        reply(null, { ok: false, error: { code: 'BAD_REQUEST', message: `Malformed message (${(e as Error).message}): expected a JSON object {id, method, input}` } })
         return
       }
       const id = typeof msg.id === 'number' ? msg.id : null
-      const envelope = await o.router(msg.method, msg.input)
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'reply', id, envelope }))
+      const envelope = await o.router(msg.method, msg.input, { clientId })
+      reply(id, envelope)
+    }
+
+    function pumpQueue() {
+      while (!closed && !paused && running < maxInFlight && waiting.length) {
+        const text = waiting.shift()!
+        running++
+        handle(text)
+          .catch((e) => log(`client ${clientId}: ${(e as Error).message}`))
+          .finally(() => {
+            running--
+            pumpQueue()
+          })
+      }
+    }
+
+    const unsubscribe = o.events.subscribe((event, payload) => send({ type: 'event', event, payload }))
+    ws.on('close', () => {
+      closed = true
+      // Requests not yet started are dropped: nobody is left to read their answers.
+      waiting.length = 0
+      unsubscribe()
+      o.clients?.detach(clientId)
     })
+    ws.on('message', (data) => {
+      waiting.push(String(data))
+      pumpQueue()
+    })
+    send({ type: 'hello', clientId, resumed })
   }
 
   await new Promise<void>((resolve, reject) => {

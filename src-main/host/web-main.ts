@@ -11,7 +11,12 @@ async function main() {
   const services = await createServices({ dataDir: defaultDataDir(), resourcesDir: resourcesDir(), transport: 'web', version, encryptor: null })
   const router = createRouter(createHandlers(services))
   const port = process.env.SCHEMIST_PORT ? Number(process.env.SCHEMIST_PORT) : 0
-  const host = await startWebHost({ router, events: services.events, staticDir: join(__dirname, '../renderer'), port, token: process.env.SCHEMIST_TOKEN || undefined })
+  const log = (m: string) => services.events.log('warn', 'host', m)
+  const host = await startWebHost({ router, events: services.events, staticDir: join(__dirname, '../renderer'), port, token: process.env.SCHEMIST_TOKEN || undefined, clients: services.clients, log })
+  // The last resort: a fault no handler caught is logged and the host keeps serving its other
+  // clients (every request path has its own handling; this is for what slips through).
+  process.on('uncaughtException', (e) => console.error('Schemist host: uncaught', e))
+  process.on('unhandledRejection', (e) => console.error('Schemist host: unhandled rejection', e))
   services.events.subscribe((event, payload) => {
     if (event === 'onLog' && process.env.SCHEMIST_VERBOSE) console.log(JSON.stringify(payload))
   })
@@ -20,8 +25,11 @@ async function main() {
   const stop = async () => {
     if (stopping) return
     stopping = true
+    // Shutdown has a deadline: queued work was dropped with the sockets, and what runs is
+    // cancelled by dispose; a statement that ignores cancel does not keep the process alive.
+    setTimeout(() => process.exit(0), 5000).unref()
     await host.close()
-    await services.dispose()
+    await services.dispose().catch((e) => console.error(e))
     process.exit(0)
   }
   process.on('SIGINT', stop)

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { AppError } from '../../src-shared/errors'
-import { parseCsv } from '../../src-shared/csv'
+import { readCsv } from '../data/csv-reader'
 import { primaryKeyColumns } from '../../src-shared/schema'
 import { sameFd, type Analysis, type CsvReading, type CsvSource, type FdSpec, type NormalizeTarget, type ProposalView } from '../../src-shared/normalize'
 import type { Cell } from '../../src-shared/values'
@@ -90,12 +90,15 @@ export function looksLikeHeader(first: string[]): boolean {
  * on paper, not applied.
  */
 export async function loadCsv(path: string, options: CsvReading = {}): Promise<LoadedTable> {
-  const text = await readFile(path, 'utf8').catch(() => {
+  const bytes = await readFile(path).catch(() => {
     throw new AppError('FILE_NOT_FOUND', `No such file: ${path}`)
   })
-  const separator = options.separator ?? (/\.tsv$/i.test(path) ? '\t' : guessSeparator(text))
+  const head = bytes.subarray(0, 64 * 1024).toString('utf8')
+  const separator = options.separator ?? (/\.tsv$/i.test(path) ? '\t' : guessSeparator(head))
   if (separator.length !== 1) throw new AppError('BAD_REQUEST', `The separator must be one character, not "${separator}"`)
-  const all = parseCsv(text, separator).filter((r) => !(r.length === 1 && r[0] === ''))
+  // Read strictly (csv-parse; a broken quote or a byte that is not UTF-8 is an error, not data).
+  const all: string[][] = []
+  for await (const r of readCsv({ path, delimiter: separator })) all.push(r.fields)
   if (all.length === 0) throw new AppError('BAD_REQUEST', `${path} is empty: a CSV source needs ${options.header === false ? 'rows' : 'a header line and rows'}`)
   const header = options.header ?? looksLikeHeader(all[0])
   const columns = header ? all[0] : all[0].map((_, i) => `column${i + 1}`)

@@ -10,8 +10,14 @@ export function StatusBar() {
   const info = useApp((s) => s.info)
   const pg = useApp((s) => s.playground?.state)
   const openCount = useApp((s) => Object.keys(s.open).length)
+  const host = useApp((s) => s.host)
   return (
     <footer className="statusbar" data-testid="statusbar">
+      {host.state === 'lost' && (
+        <span className="tx-status failed" role="alert" data-testid="status-host" title={host.message}>
+          Host lost: {host.message}
+        </span>
+      )}
       {conn ? (
         <>
           <span className={`status-dot ${conn.engine}`} />

@@ -46,6 +46,8 @@ export interface AppState {
   dialog: Dialog
   toasts: Toast[]
   logs: EventPayload<'onLog'>[]
+  /** Whether the host answers; 'lost' is shown at once while the page reconnects by itself. */
+  host: import('../bridge/client').HostStatus
 }
 
 const storedTheme = (typeof localStorage !== 'undefined' && localStorage.getItem('schemist-theme')) as AppState['theme'] | null
@@ -69,6 +71,7 @@ export const useApp = create<AppState>()(() => ({
   dialog: null,
   toasts: [],
   logs: [],
+  host: { state: 'connected' },
 }))
 
 export const setState = useApp.setState

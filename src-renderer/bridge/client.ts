@@ -19,20 +19,67 @@ export class BridgeError extends Error {
   }
 }
 
+/** Whether the renderer can reach its host: shown at once, and mended by reconnecting. */
+export type HostStatus = { state: 'connected' } | { state: 'lost'; message: string; retryInMs: number }
+const hostListeners = new Set<(s: HostStatus) => void>()
+export function onHostStatus(listener: (s: HostStatus) => void): () => void {
+  hostListeners.add(listener)
+  return () => hostListeners.delete(listener)
+}
+const setHostStatus = (s: HostStatus) => hostListeners.forEach((l) => l(s))
+
+/** This page's name for itself, kept across reloads so the host hands back its open work. */
+function clientId(): string {
+  let id = sessionStorage.getItem('schemist-client')
+  if (!id || !/^[A-Za-z0-9_-]{8,64}$/.test(id)) {
+    id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')
+    sessionStorage.setItem('schemist-client', id)
+  }
+  return id
+}
+
 /** The WebSocket transport: the same contract, for the renderer running in a browser. */
 function webSocketApi(): BridgeApi {
   const token = new URLSearchParams(location.search).get('token') ?? sessionStorage.getItem('schemist-token') ?? ''
   sessionStorage.setItem('schemist-token', token)
-  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/bridge?token=${encodeURIComponent(token)}`
+  // The token leaves the address bar (and so history, bookmarks and screen shares) once read.
+  if (new URLSearchParams(location.search).has('token')) {
+    const u = new URL(location.href)
+    u.searchParams.delete('token')
+    history.replaceState(history.state, '', u.pathname + u.search + u.hash)
+  }
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/bridge?token=${encodeURIComponent(token)}&client=${clientId()}`
   let nextId = 1
   const pending = new Map<number, (e: Envelope<unknown>) => void>()
   const listeners = new Map<string, Set<(p: unknown) => void>>()
   let socket: Promise<WebSocket> | null = null
+  let everOpen = false
+  let retry: ReturnType<typeof setTimeout> | null = null
+  let backoff = 250
+
+  // A lost host is said at once; the page keeps trying, and a host that restarted (its token is
+  // new) is told apart from one that is down by asking for the page itself.
+  const lost = async () => {
+    if (retry) return
+    const up = await fetch('/', { cache: 'no-store' }).then((r) => r.ok, () => false)
+    const message = up ? 'The Schemist host was restarted: open the address it printed (its token is new).' : 'The Schemist host is not answering; trying again.'
+    setHostStatus({ state: 'lost', message, retryInMs: backoff })
+    retry = setTimeout(() => {
+      retry = null
+      backoff = Math.min(backoff * 2, 5000)
+      void (socket ?? connect()).catch(() => {})
+    }, backoff)
+  }
 
   const connect = () => {
     socket = new Promise<WebSocket>((resolve, reject) => {
       const ws = new WebSocket(url)
-      ws.onopen = () => resolve(ws)
+      ws.onopen = () => {
+        everOpen = true
+        backoff = 250
+        setHostStatus({ state: 'connected' })
+        resolve(ws)
+      }
       ws.onerror = () => reject(new BridgeError({ code: 'UNAUTHORIZED', message: 'Cannot reach the Schemist host. Open the URL it printed (with its token).' }))
       ws.onclose = () => {
         socket = null
@@ -40,13 +87,14 @@ function webSocketApi(): BridgeApi {
           done({ ok: false, error: { code: 'CONNECTION_LOST', message: 'Lost the connection to the Schemist host' } })
           pending.delete(id)
         }
+        if (everOpen) void lost()
       }
       ws.onmessage = (ev) => {
-        const m = JSON.parse(String(ev.data)) as { type: 'reply'; id: number; envelope: Envelope<unknown> } | { type: 'event'; event: string; payload: unknown }
+        const m = JSON.parse(String(ev.data)) as { type: 'reply'; id: number; envelope: Envelope<unknown> } | { type: 'event'; event: string; payload: unknown } | { type: 'hello' }
         if (m.type === 'reply') {
           pending.get(m.id)?.(m.envelope)
           pending.delete(m.id)
-        } else for (const l of listeners.get(m.event) ?? []) l(m.payload)
+        } else if (m.type === 'event') for (const l of listeners.get(m.event) ?? []) l(m.payload)
       }
     })
     return socket

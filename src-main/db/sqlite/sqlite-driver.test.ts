@@ -1,9 +1,21 @@
 import { writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
 import { afterEach, describe, expect, it } from 'vitest'
 import { AppError } from '../../../src-shared/errors'
 import type { WaitEvent } from '../driver'
 import { tempSqlitePath } from '../../test-support/databases'
 import { SqliteDriver } from './sqlite-driver'
+
+/** Another process (plain better-sqlite3) that takes an exclusive lock, inserts a row, and commits after `ms`. */
+function holdExclusive(path: string, ms: number) {
+  const child = spawn(process.execPath, ['-e', `const D = require('better-sqlite3'); const d = new D(${JSON.stringify(path)}); d.exec('BEGIN EXCLUSIVE'); d.exec('INSERT INTO t VALUES (0)'); console.log('locked'); setTimeout(() => { d.exec('COMMIT'); d.close() }, ${ms})`], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const locked = new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (b) => String(b).includes('locked') && resolve())
+    child.once('exit', (code) => reject(new Error(`the lock holder exited early (${code})`)))
+  })
+  const done = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  return { locked, done }
+}
 
 const open = (path: string, busyTimeoutMs = 5000) => SqliteDriver.open({ engine: 'sqlite', path, create: true, readOnly: false }, { busyTimeoutMs })
 
@@ -67,6 +79,25 @@ describe('SqliteDriver', () => {
     expect(r.rowCount).toBe(1)
     expect(waits.at(-1)).toMatchObject({ waiting: false })
     expect((await c.query('SELECT v FROM t ORDER BY id')).rows).toEqual([['from a'], ['from b']])
+  })
+
+  it('a request the thread boundary cannot carry fails alone; the next statement on the connection answers', async () => {
+    const d = await track(open(tempSqlitePath()))
+    await expect(d.query('SELECT ?', [() => 1])).rejects.toMatchObject({ code: 'BAD_REQUEST' })
+    expect((await d.query('SELECT 42 AS x')).rows).toEqual([[42]])
+  })
+
+  it('opening a file another process holds an exclusive lock on waits for it within the busy timeout', async () => {
+    const path = tempSqlitePath()
+    const setup = await open(path)
+    await setup.query('CREATE TABLE t (v INTEGER)')
+    await setup.close()
+    const holder = holdExclusive(path, 1500)
+    await holder.locked
+    const d = await track(open(path))
+    await d.query('INSERT INTO t VALUES (1)')
+    expect((await d.query('SELECT count(*) FROM t')).rows).toEqual([[2]])
+    await holder.done
   })
 
   it('reports SQLITE_BUSY after the busy timeout and leaves the transaction open', async () => {

@@ -153,8 +153,15 @@ export class SqliteDriver extends DriverEvents implements Driver {
       const next = this.queue.shift()!
       Atomics.store(this.cancelFlag, CANCEL_SLOT, 0)
       const cur = { id: next.req.id, pending: next.pending }
+      try {
+        this.port.postMessage(next.req)
+      } catch (e) {
+        // A request the thread boundary cannot carry (a value nested too deep to clone) fails
+        // alone; before, it stayed "in flight" for ever and every later statement waited behind it.
+        next.pending.reject(new AppError('BAD_REQUEST', `This request cannot be sent to the SQLite connection: ${(e as Error).message}`))
+        continue
+      }
       this.inFlight = cur
-      this.port.postMessage(next.req)
       Atomics.add(activity, 0, 1)
       // Poll briefly for the reply (see REPLY_SPIN_MS); a report that the statement waits ends it.
       const until = performance.now() + REPLY_SPIN_MS

@@ -22,6 +22,10 @@ export interface WorkerError {
   /** For a batch: which step and which parameter row failed. */
   step?: number
   row?: number
+  /** Whether the connection was inside a transaction when it failed (said in BUSY messages). */
+  inTransaction?: boolean
+  /** The failure came while opening the file. */
+  opening?: boolean
 }
 
 export interface OpenReply {

@@ -234,10 +234,13 @@ function handle(req: WorkerRequest): unknown {
       db = new Database(req.path, { fileMustExist: !req.create, readonly: req.readOnly })
       db.pragma(`busy_timeout = ${BUSY_SLICE_MS}`)
       // Touch the schema so a file that is not a database fails here, not on the first query.
-      db.prepare('SELECT count(*) FROM sqlite_master').get()
+      // Another process may hold a lock on the file right now: opening waits for it within the
+      // busy timeout like every statement does (it used to fail after one 50 ms slice).
+      const d = db
+      withBusyRetry(req.id, () => d.prepare('SELECT count(*) FROM sqlite_master').get())
       if (!req.readOnly) db.pragma('foreign_keys = ON')
       const version = (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v
-      const journalMode = String(db.pragma('journal_mode', { simple: true }))
+      const journalMode = String(withBusyRetry(req.id, () => d.pragma('journal_mode', { simple: true })))
       return { version, journalMode }
     }
     case 'query':
@@ -263,7 +266,7 @@ function serve(req: WorkerRequest) {
   } catch (e) {
     const failure = e instanceof BatchFailure ? e : null
     const err = (failure ? failure.cause : e) as { message?: string; code?: string }
-    const error = { message: String(err.message ?? e), code: err.code ?? null, ...(failure ? { step: failure.step, row: failure.row } : {}) }
+    const error = { message: String(err.message ?? e), code: err.code ?? null, inTransaction: db?.inTransaction ?? false, opening: req.op === 'open', ...(failure ? { step: failure.step, row: failure.row } : {}) }
     post({ kind: 'reply', id: req.id, ok: false, error })
   }
 }

@@ -19,6 +19,20 @@ export async function refreshSchema(handle: string) {
   }
 }
 
+/** Take back the connections this page (by its client id) left open before a reload. */
+export async function adoptOpen() {
+  const open = await call('connections.listOpen', {}).catch(() => [])
+  for (const info of open) {
+    setState((s) => ({
+      open: { ...s.open, [info.handle]: info },
+      ...(info.savedId ? { handleBySaved: { ...s.handleBySaved, [info.savedId]: info.handle }, expanded: { ...s.expanded, [info.savedId]: true } } : {}),
+      activeHandle: s.activeHandle ?? info.handle,
+    }))
+    if (info.savedId) restoreQueryTabs(info.savedId, info.handle)
+    void refreshSchema(info.handle)
+  }
+}
+
 /** Open a saved connection (or focus it when already open) and load its schema. */
 export async function openSaved(id: string): Promise<string | null> {
   const existing = getState().handleBySaved[id]

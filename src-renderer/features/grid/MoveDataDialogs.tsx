@@ -3,6 +3,7 @@ import type { EventPayload } from '../../../src-shared/contract'
 import type { Expr } from '../../../src-shared/expr'
 import type { SortKey, TableRef } from '../../../src-shared/grid'
 import type { Table } from '../../../src-shared/schema'
+import type { CsvEncoding } from '../../../src-shared/csv'
 import { call, errorMessage, onEvent } from '../../bridge/client'
 import { useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
@@ -108,18 +109,32 @@ export function ImportDialog({ handle, table, onClose, onDone }: { handle: strin
   const [text, setText] = useState<string | null>(null)
   const [delimiter, setDelimiter] = useState(',')
   const [hasHeader, setHasHeader] = useState(true)
+  const [encoding, setEncoding] = useState<CsvEncoding>('auto')
+  const [file, setFile] = useState<File | null>(null)
   const [preview, setPreview] = useState<{ header: string[]; rows: string[][]; total: number } | null>(null)
   const [mapping, setMapping] = useState<Record<string, number | null>>({})
   const [result, setResult] = useState<{ ok: boolean; inserted: number; failures: { row: number; column: string | null; value: string | null; reason: string }[]; failureCount: number } | null>(null)
-  const [progress, setProgress] = useState<{ rows: number; total: number } | null>(null)
+  const [progress, setProgress] = useState<{ rows: number; total: number | null } | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   useEffect(() => onEvent('onImportProgress', (p) => setProgress({ rows: p.rows, total: p.total })), [])
-  const source = () => (text !== null ? { text } : { path })
+  const source = () => (text !== null ? { text } : { path, encoding })
+  // A file picked in the browser is decoded here, strictly: a byte that is not in the chosen
+  // encoding is an error to act on, never a silent U+FFFD.
+  const decodeFile = async (f: File, enc: CsvEncoding) => {
+    try {
+      setText(new TextDecoder(enc === 'auto' ? 'utf-8' : enc, { fatal: true }).decode(await f.arrayBuffer()))
+      setError(null)
+    } catch {
+      setText(null)
+      setError(`${f.name} is not valid ${enc === 'auto' ? 'UTF-8' : enc.toUpperCase()}: choose its encoding (Windows-1252 or Latin-1 are common) and preview again.`)
+    }
+  }
   const load = async () => {
     setError(null)
     setResult(null)
     try {
+      if (file && text === null) return void (await decodeFile(file, encoding))
       const p = await call('data.importPreview', { ...source(), delimiter, hasHeader })
       setPreview(p)
       // Map columns by name where the header matches.
@@ -172,13 +187,13 @@ export function ImportDialog({ handle, table, onClose, onDone }: { handle: strin
         <label className="field">
           <span>CSV file on this machine</span>
           <span className="path-field">
-            <input className="mono" value={path} placeholder="/path/to/file.csv" onChange={(e) => { setPath(e.target.value); setText(null) }} data-testid="import-path" />
-            <BrowseButton mode="open" title="Import a CSV file" current={path} expect={['.csv', '.tsv', '.txt']} fileType="CSV or TSV" onPick={(p) => { setPath(p); setText(null) }} />
+            <input className="mono" value={path} placeholder="/path/to/file.csv" onChange={(e) => { setPath(e.target.value); setText(null); setFile(null) }} data-testid="import-path" />
+            <BrowseButton mode="open" title="Import a CSV file" current={path} expect={['.csv', '.tsv', '.txt']} fileType="CSV or TSV" onPick={(p) => { setPath(p); setText(null); setFile(null) }} />
           </span>
         </label>
         <label className="field">
           <span>…or pick one</span>
-          <input type="file" accept=".csv,.tsv,text/csv,text/plain" onChange={async (e) => { const f = e.target.files?.[0]; if (f) { setText(await f.text()); setPath(f.name) } }} data-testid="import-file" />
+          <input type="file" accept=".csv,.tsv,text/csv,text/plain" onChange={async (e) => { const f = e.target.files?.[0]; if (f) { setFile(f); setPath(f.name); await decodeFile(f, encoding) } }} data-testid="import-file" />
         </label>
       </div>
       <div className="toolbar plain">
@@ -189,6 +204,17 @@ export function ImportDialog({ handle, table, onClose, onDone }: { handle: strin
             <option value=";">; semicolon</option>
             <option value={'\t'}>tab</option>
             <option value="|">| pipe</option>
+          </select>
+        </label>
+        <label className="inline">
+          <span className="muted small">Encoding</span>
+          <select value={encoding} onChange={(e) => { const enc = e.target.value as CsvEncoding; setEncoding(enc); if (file) void decodeFile(file, enc) }} data-testid="import-encoding">
+            <option value="auto">Detect (UTF-8)</option>
+            <option value="utf-8">UTF-8</option>
+            <option value="windows-1252">Windows-1252</option>
+            <option value="iso-8859-1">Latin-1 (ISO-8859-1)</option>
+            <option value="utf-16le">UTF-16 LE</option>
+            <option value="utf-16be">UTF-16 BE</option>
           </select>
         </label>
         <label className="check">
@@ -233,8 +259,8 @@ export function ImportDialog({ handle, table, onClose, onDone }: { handle: strin
       )}
       {progress && busy && (
         <div className="progress-wrap">
-          <div className="progress"><div style={{ width: `${(100 * progress.rows) / Math.max(1, progress.total)}%` }} /></div>
-          <span className="small">{progress.rows.toLocaleString('en-US')} of {progress.total.toLocaleString('en-US')} rows</span>
+          <div className="progress"><div style={{ width: `${(100 * progress.rows) / Math.max(1, progress.total ?? preview?.total ?? 1)}%` }} /></div>
+          <span className="small">{progress.rows.toLocaleString('en-US')} of {(progress.total ?? preview?.total ?? 0).toLocaleString('en-US')} rows</span>
         </div>
       )}
       {result && result.ok && <div className="feedback ok" data-testid="import-result">Imported {result.inserted.toLocaleString('en-US')} rows in one transaction.</div>}
