@@ -27,7 +27,7 @@ async function boot() {
     // they hold): take them back instead of opening new ones.
     await adoptOpen()
     // Land on the sample database, open and expanded.
-    await openSaved(info.sampleConnectionId)
+    await openSaved(info.sampleConnectionId, { focus: 'if-none' })
   } catch (e) {
     setState({ bootError: `Schemist could not start: ${errorMessage(e)}` })
   }

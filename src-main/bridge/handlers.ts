@@ -20,12 +20,30 @@ import { EXPORTERS, importModel } from '../model/formats'
 import { resultSource } from '../data/result-source'
 import { allPermutations, formatSpec, parseSpec } from '../tx/isolation-spec'
 import { CancelToken } from '../normalize/discover-thread'
+import type { Driver } from '../db/driver'
 
 
 /** One handler per contract method; each is a thin call into a service. */
 export function createHandlers(s: Services): Handlers {
   /** Running discoveries, by the id the renderer gave them, so Cancel can reach them. */
   const normalizeJobs = new Map<string, CancelToken>()
+
+  /**
+   * Schema changes (applies, migrations, normalization) run on a connection of their own, never
+   * on the handle's: on PostgreSQL a BEGIN inside the query tabs' open transaction is only a
+   * warning, so a failed apply rolled back the user's uncommitted work, and a good one committed it.
+   */
+  async function onOwnConnection<T>(handle: string, fn: (d: Driver) => Promise<T>): Promise<T> {
+    s.connections.driver(handle) // a closed or lost handle says so first
+    const d = await openDriver(s.connections.config(handle))
+    try {
+      return await fn(d)
+    } finally {
+      await d.close().catch(() => {})
+      s.data.invalidate(handle)
+    }
+  }
+
   return {
     'app.info': async () => s.info,
     'app.pickPath': async (req) => (s.pickPath ? { native: true, path: await s.pickPath(req) } : { native: false, path: null }),
@@ -160,18 +178,18 @@ export function createHandlers(s: Services): Handlers {
     },
     'normalize.diagnose': async ({ handle, table, fds, csv }) => diagnoseWith(s.connections.driver(handle), table, fds, csv),
     'normalize.propose': async ({ handle, table, target, fds, keepView, csv, names }) => proposeSplit(s.connections.driver(handle), table, target, fds, keepView, csv, names),
-    'normalize.apply': async ({ handle, table, target, fds, keepView, names }) => applySplit(s.connections.driver(handle), table, target, fds, keepView, names),
+    'normalize.apply': async ({ handle, table, target, fds, keepView, names }) => onOwnConnection(handle, (d) => applySplit(d, table, target, fds, keepView, names)),
     'normalize.declared': async ({ table, fds, target }) => ({ diagnosis: diagnoseDeclared(table, fds), proposal: target ? proposeDeclared(table, fds, target) : null }),
 
     'model.ddl': async ({ doc, engine }) => modelDdl(doc, dialectFor(engine)),
     'model.scratch': async ({ doc }) => ({ path: await createScratchDatabase(s.info.dataDir, doc) }),
-    'model.apply': async ({ handle, doc }) => applyModel(s.connections.driver(handle), doc),
+    'model.apply': async ({ handle, doc }) => onOwnConnection(handle, (d) => applyModel(d, doc)),
     'model.reverse': async ({ handle }) => {
       const d = s.connections.driver(handle)
       return schemaToModel(await d.dialect.introspect(d), d.dialect, s.connections.list().find((c) => c.handle === handle)?.name)
     },
     'model.diff': async ({ handle, doc }) => planAgainstDatabase(s.connections.driver(handle), doc),
-    'model.migrate': async ({ handle, doc }) => applyMigration(s.connections.driver(handle), doc),
+    'model.migrate': async ({ handle, doc }) => onOwnConnection(handle, (d) => applyMigration(d, doc)),
     'model.diffModels': async ({ from, to, engine }) => planMigration(from, to, dialectFor(engine)),
     'model.export': async ({ doc, format }) => ({ code: EXPORTERS[format](doc) }),
     'model.import': async ({ format, path, text, sqlDialect }) => {

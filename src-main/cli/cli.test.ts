@@ -165,3 +165,26 @@ describe('schemist CLI', () => {
     expect(again.join('\n')).toContain('phone_book is in 1NF')
   })
 })
+
+describe('schemist CLI in a pipe', () => {
+  it('several MB of --json output piped into a parser arrive whole', async () => {
+    const { spawn } = await import('node:child_process')
+    const Database = (await import('better-sqlite3')).default
+    const { tempSqlitePath } = await import('../test-support/databases')
+    const path = tempSqlitePath('wide.sqlite')
+    const db = new Database(path)
+    const cols = Array.from({ length: 12 }, (_, i) => `"a rather long column name number ${i}" TEXT DEFAULT 'some default value'`).join(', ')
+    db.exec('BEGIN')
+    for (let t = 0; t < 1500; t++) db.exec(`CREATE TABLE "table_${t}_with_a_long_name" (id INTEGER PRIMARY KEY, ${cols})`)
+    db.exec('COMMIT')
+    db.close()
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'index.ts'), 'introspect', path, '--json'], { cwd: join(__dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'] })
+    const chunks: Buffer[] = []
+    child.stdout.on('data', (b: Buffer) => chunks.push(b))
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve))
+    const text = Buffer.concat(chunks).toString('utf8')
+    expect(code).toBe(0)
+    expect(text.length).toBeGreaterThan(2_000_000)
+    expect(JSON.parse(text).tables).toHaveLength(1500)
+  }, 60_000)
+})

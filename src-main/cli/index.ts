@@ -184,5 +184,9 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
 }
 
 if (require.main === module) {
-  runCli(process.argv.slice(2)).then((code) => process.exit(code))
+  runCli(process.argv.slice(2)).then((code) => {
+    // Exit only once stdout has drained: into a pipe, writes are asynchronous, and exiting at
+    // once cut a piped result at 64 KB.
+    process.stdout.write('', () => process.exit(code))
+  })
 }

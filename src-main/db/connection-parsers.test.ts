@@ -11,6 +11,13 @@ describe('connection parsers', () => {
     expect(() => parsePostgresUrl('postgres://u@h/d?sslmode=maybe')).toThrow(/sslmode/)
   })
 
+  it('reads libpq\'s query parameters: ?user=, ?password=, ?host= (a socket folder too) and ?port=', () => {
+    expect(parsePostgresUrl('postgres:///shop?host=/var/run/postgresql&user=bob&password=x%20y')).toEqual({
+      engine: 'postgres', host: '/var/run/postgresql', port: 5432, user: 'bob', password: 'x y', database: 'shop', sslMode: 'prefer',
+    })
+    expect(parsePostgresUrl('postgres://db.local/d?user=alice&port=7000&sslmode=disable')).toMatchObject({ host: 'db.local', user: 'alice', port: 7000, sslMode: 'disable' })
+  })
+
   it('round-trips through toPostgresUrl', () => {
     const c = parsePostgresUrl('postgres://a%20b:c%2Fd@h:1/e?sslmode=disable')
     expect(parsePostgresUrl(toPostgresUrl(c, true))).toEqual(c)

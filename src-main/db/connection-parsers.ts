@@ -1,7 +1,13 @@
+import { parse as parseConnectionString } from 'pg-connection-string'
 import { AppError } from '../../src-shared/errors'
 import { postgresConfigSchema, SSL_MODES, type PostgresConfig, type SslMode } from '../../src-shared/connection'
 
-/** Parse `postgres://user:pass@host:port/db?sslmode=...` into fields. */
+/**
+ * Parse `postgres://user:pass@host:port/db?sslmode=...` into fields through pg-connection-string
+ * (pg's own parser), so libpq's query parameters count too: `?user=`, `?password=`, `?host=` (a
+ * socket folder as well), `?port=`. `sslmode` is read here: the library warns about its own
+ * reading of it, and Schemist keeps libpq's meaning.
+ */
 export function parsePostgresUrl(url: string): PostgresConfig {
   let u: URL
   try {
@@ -14,13 +20,17 @@ export function parsePostgresUrl(url: string): PostgresConfig {
   }
   const ssl = u.searchParams.get('sslmode') ?? 'prefer'
   if (!(SSL_MODES as readonly string[]).includes(ssl)) throw new AppError('BAD_REQUEST', `Unknown sslmode "${ssl}"; use one of ${SSL_MODES.join(', ')}`)
+  u.searchParams.delete('sslmode')
+  const p = parseConnectionString(u.toString())
+  const port = p.port ? Number(p.port) : 5432
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new AppError('BAD_REQUEST', `Not a port number: ${p.port}`)
   return postgresConfigSchema.parse({
     engine: 'postgres',
-    host: decodeURIComponent(u.hostname.replace(/^\[|\]$/g, '')) || '127.0.0.1',
-    port: u.port ? Number(u.port) : 5432,
-    user: u.username ? decodeURIComponent(u.username) : 'postgres',
-    password: u.password ? decodeURIComponent(u.password) : undefined,
-    database: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres',
+    host: p.host || '127.0.0.1',
+    port,
+    user: p.user || 'postgres',
+    password: p.password || undefined,
+    database: p.database || 'postgres',
     sslMode: ssl as SslMode,
   })
 }

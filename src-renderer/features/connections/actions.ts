@@ -33,8 +33,13 @@ export async function adoptOpen() {
   }
 }
 
-/** Open a saved connection (or focus it when already open) and load its schema. */
-export async function openSaved(id: string): Promise<string | null> {
+/**
+ * Open a saved connection (or focus it when already open) and load its schema. The sample opened
+ * at start-up takes the focus only if nothing else has it by then: a connection the user clicked
+ * meanwhile stays the active one (its actions stay on screen).
+ */
+export async function openSaved(id: string, options: { focus?: 'always' | 'if-none' } = {}): Promise<string | null> {
+  const focus = options.focus ?? 'always'
   const existing = getState().handleBySaved[id]
   if (existing) {
     setState((s) => ({ activeHandle: existing, expanded: { ...s.expanded, [id]: true } }))
@@ -47,7 +52,7 @@ export async function openSaved(id: string): Promise<string | null> {
       open: { ...s.open, [info.handle]: info },
       handleBySaved: { ...s.handleBySaved, [id]: info.handle },
       expanded: { ...s.expanded, [id]: true },
-      activeHandle: info.handle,
+      activeHandle: focus === 'always' || !s.activeHandle ? info.handle : s.activeHandle,
     }))
     restoreQueryTabs(id, info.handle)
     await refreshSchema(info.handle)
