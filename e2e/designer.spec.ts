@@ -48,7 +48,7 @@ test('designs two tables, connects them many-to-many, applies to SQLite, reverse
   // Tidy up and fit, then wait for the view to settle before dragging.
   await page.keyboard.press('Escape')
   await page.getByTestId('dz-layout').click()
-  await page.waitForTimeout(300)
+  await app.waitUntilStill(authors)
   await expect(authors).toBeVisible()
   await expect(books).toBeVisible()
   await app.screenshot('44-designer-two-tables')

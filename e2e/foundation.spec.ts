@@ -114,7 +114,9 @@ test('query tabs come back with their text after a reload; a closed one does not
   await app.typeSql('SELECT 2 -- closed')
   await page.getByRole('button', { name: 'Close Query 2' }).click()
   await expect(page.locator('.tab')).toHaveCount(1)
-  await page.waitForTimeout(500) // the text is written down a moment after typing stops
+  // The text is written down a moment after typing stops: wait until it is.
+  await expect.poll(() => page.evaluate(() => localStorage.getItem('schemist-query-drafts') ?? '')).toContain('SELECT name FROM cities -- kept')
+  await expect.poll(() => page.evaluate(() => localStorage.getItem('schemist-query-drafts') ?? '')).not.toContain('SELECT 2 -- closed')
   await page.reload()
   await expect(page.getByTestId('connection-sample')).toBeVisible()
   await expect(page.locator('.tab')).toHaveCount(1)

@@ -87,6 +87,22 @@ export class AppPage {
     await this.page.keyboard.press('Control+Enter')
   }
 
+  /** Waits until an element stops moving (an animated fit or layout has settled). */
+  async waitUntilStill(locator: import('@playwright/test').Locator) {
+    let last = ''
+    await expect
+      .poll(
+        async () => {
+          const now = JSON.stringify(await locator.boundingBox())
+          const still = now === last && now !== 'null'
+          last = now
+          return still
+        },
+        { intervals: [50, 100, 100, 200] },
+      )
+      .toBe(true)
+  }
+
   async newConnectionDialog() {
     await this.page.getByTestId('new-connection').click()
     await expect(this.page.getByTestId('connection-dialog')).toBeVisible()

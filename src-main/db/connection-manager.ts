@@ -70,7 +70,11 @@ export class ConnectionManager {
     e.lost = null
     e.info = { ...e.info, serverVersion: driver.serverVersion, database: driver.database, readOnly: driver.readOnly }
     this.watch(handle, e)
-    void old.close().catch(() => {})
+    // The old driver is closed before this returns (a dropped one fails fast), so nothing of it
+    // is still going on when the caller carries on; never waited on for more than a second.
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([old.close().catch(() => {}), new Promise<void>((r) => (timer = setTimeout(r, 1000)))])
+    clearTimeout(timer)
     this.events.log('info', 'connection', `Reconnected ${e.info.name} (${driver.serverVersion})`)
     return e.info
   }

@@ -72,7 +72,8 @@ ALTER TABLE shop.orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_
     } finally {
       await admin.close()
     }
-  })
+    // Four scratch databases made and dropped: seconds on a loaded two-core machine.
+  }, 120_000)
 })
 
 describe('DBML export', () => {

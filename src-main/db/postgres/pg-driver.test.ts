@@ -31,8 +31,10 @@ describe('PostgresDriver', () => {
 
   it('cancels a running statement', async () => {
     const d = await track(PostgresDriver.open(pgConfig()))
-    const q = d.query('SELECT pg_sleep(30)').then(() => null, (e: unknown) => e)
-    await new Promise((r) => setTimeout(r, 200))
+    const q = d.query('SELECT pg_sleep(30) AS cancelled_here').then(() => null, (e: unknown) => e)
+    // Cancel once the server runs it (asked from another connection, not guessed with a sleep).
+    const watcher = await track(PostgresDriver.open(pgConfig()))
+    await expect.poll(async () => (await watcher.query("SELECT count(*)::int FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%AS cancelled_here'")).rows[0][0]).toBe(1)
     expect(await d.cancel()).toBe(true)
     expect(await q).toMatchObject({ code: 'CANCELLED' })
     expect((await d.query('SELECT 1 AS one')).rows).toEqual([[1]])

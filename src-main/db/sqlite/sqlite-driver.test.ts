@@ -37,7 +37,7 @@ describe('SqliteDriver', () => {
     // A statement busy long enough to be in flight when the thread goes.
     const long = d.query('WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000) SELECT count(*) FROM n')
     const queued = d.query('SELECT 1')
-    await new Promise((r) => setTimeout(r, 20))
+    // Both are sent (in flight, queued) as soon as query() returns: no wait is needed to be sure.
     await (d as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate()
     await expect(long).rejects.toMatchObject({ code: 'CONNECTION_LOST' })
     await expect(queued).rejects.toMatchObject({ code: 'CONNECTION_LOST' })
@@ -59,16 +59,19 @@ describe('SqliteDriver', () => {
     // b wants to write too: it must wait for a's lock, on its own thread.
     const bWrite = b.query("INSERT INTO t (v) VALUES ('from b')", [], { queryId: 'q-b' })
 
-    // The main thread keeps ticking while b waits.
-    const ticks = await new Promise<number>((resolve) => {
+    // The main thread keeps ticking while b waits: ten timer ticks happen before b is done.
+    let bDone = false
+    void bWrite.finally(() => (bDone = true))
+    const ticksWhileWaiting = await new Promise<number>((resolve) => {
       let n = 0
-      const iv = setInterval(() => n++, 10)
-      setTimeout(() => {
-        clearInterval(iv)
-        resolve(n)
-      }, 300)
+      const iv = setInterval(() => {
+        if (++n >= 10 || bDone) {
+          clearInterval(iv)
+          resolve(bDone ? -1 : n)
+        }
+      }, 10)
     })
-    expect(ticks).toBeGreaterThan(10)
+    expect(ticksWhileWaiting).toBe(10)
     // Another connection still reads (the committed state, without a's row).
     const read = await c.query('SELECT count(*) AS n FROM t')
     expect(read.rows[0][0]).toBe(0)
@@ -144,8 +147,9 @@ describe('SqliteDriver', () => {
     await a.query('CREATE TABLE t (v TEXT)')
     const b = await track(open(path, 60_000))
     await a.query('BEGIN IMMEDIATE')
+    const waits = new Promise<void>((resolve) => b.onWait((w) => w.waiting && resolve()))
     const waiting = b.query("INSERT INTO t VALUES ('x')").then(() => null, (e: unknown) => e)
-    await new Promise((r) => setTimeout(r, 100))
+    await waits
     const started = Date.now()
     expect(await b.cancel()).toBe(true)
     expect(await waiting).toMatchObject({ code: 'CANCELLED' })
@@ -158,7 +162,7 @@ describe('SqliteDriver', () => {
   it('cancels a long computation by resetting the worker', async () => {
     const b = await track(SqliteDriver.open({ engine: 'sqlite', path: tempSqlitePath(), create: true, readOnly: false }, { cancelGraceMs: 100 }))
     const long = b.query('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 200000000) SELECT count(*) FROM c').then(() => null, (e: unknown) => e)
-    await new Promise((r) => setTimeout(r, 100))
+    // In flight as soon as query() returns.
     expect(await b.cancel()).toBe(true)
     expect(await long).toMatchObject({ code: 'CANCELLED' })
     expect((await b.query('SELECT 2 AS two')).rows).toEqual([[2]])
