@@ -51,6 +51,9 @@ function clientConfig(c: PostgresConfig, ssl: boolean | ConnectionOptions): pg.C
   }
 }
 
+/** COMMIT, END and COMMIT AND CHAIN, but not COMMIT PREPARED (a two-phase commit of another). */
+const COMMIT = /^\s*(COMMIT|END)(\s+(WORK|TRANSACTION))?(\s+AND\s+(NO\s+)?CHAIN)?\s*;?\s*$/i
+
 /** How often a running statement is checked for lock waits, and after how long it starts. */
 const WAIT_POLL_MS = 40
 
@@ -129,6 +132,10 @@ export class PostgresDriver extends DriverEvents implements Driver {
 
   private async queryNow(sql: string, params: readonly unknown[], options: QueryOptions): Promise<QueryResult> {
     const started = performance.now()
+    // A COMMIT of a transaction that wrote: its id is taken first, so that if the connection
+    // drops with the COMMIT on its way, a fresh connection can ask the server how it ended.
+    const committing = COMMIT.test(sql) && this.client.getTransactionStatus?.() === 'T'
+    const xid = committing ? await this.currentXid() : undefined
     const running = { queryId: options.queryId ?? null }
     this.running = running
     const stopWatch = this.watchForWaits(running)
@@ -144,10 +151,66 @@ export class PostgresDriver extends DriverEvents implements Driver {
         durationMs: performance.now() - started,
       }
     } catch (e) {
-      throw pgError(e, this.config)
+      const err = pgError(e, this.config)
+      if (committing && err.code === 'CONNECTION_LOST') {
+        const outcome = await this.commitOutcome(xid ?? null)
+        if (outcome.committed) return { columns: [], rows: [], rowCount: 0, command: 'COMMIT', durationMs: performance.now() - started }
+        throw outcome.error
+      }
+      throw err
     } finally {
       if (this.running === running) this.running = null
       await stopWatch()
+    }
+  }
+
+  /** The running transaction's id, or null when it has written nothing (undefined: cannot tell). */
+  private async currentXid(): Promise<string | null | undefined> {
+    try {
+      const r = await this.client.query<{ x: string | null }>('SELECT pg_current_xact_id_if_assigned()::text AS x')
+      return r.rows[0]?.x ?? null
+    } catch {
+      return undefined // a server before 13: the outcome of a lost COMMIT cannot be asked
+    }
+  }
+
+  /**
+   * The connection dropped while COMMIT was on its way: did it commit? A transaction that wrote
+   * nothing lost nothing. Otherwise a fresh connection asks `pg_xact_status` (waiting a little
+   * while the old backend may still be finishing), and only when that cannot be learnt is the
+   * answer COMMIT_UNKNOWN: never "rolled back" when it may have committed (a retry duplicated rows).
+   */
+  private async commitOutcome(xid: string | null): Promise<{ committed: true } | { committed: false; error: AppError }> {
+    const where = `${this.config.host}:${this.config.port}`
+    if (xid === null) return { committed: false, error: new AppError('CONNECTION_LOST', `The connection to ${where} dropped during COMMIT; the transaction had written nothing, so nothing was lost`) }
+    const deadline = Date.now() + 5000
+    let status: string | null = null
+    let lastError = ''
+    while (Date.now() < deadline) {
+      try {
+        const c = await PostgresDriver.connect(this.config, this.ssl)
+        try {
+          status = (await c.query<{ s: string | null }>('SELECT pg_xact_status($1::xid8) AS s', [xid])).rows[0]?.s ?? null
+        } finally {
+          await c.end().catch(() => {})
+        }
+        if (status === 'committed' || status === 'aborted') break
+      } catch (e) {
+        lastError = (e as Error).message
+      }
+      await new Promise((r) => setTimeout(r, 200))
+    }
+    if (status === 'committed') return { committed: true }
+    if (status === 'aborted') {
+      return { committed: false, error: new AppError('CONNECTION_LOST', `The connection to ${where} dropped during COMMIT, and the server rolled the transaction back (checked: transaction ${xid} aborted); nothing of it was written`, { xid }) }
+    }
+    return {
+      committed: false,
+      error: new AppError(
+        'COMMIT_UNKNOWN',
+        `The connection to ${where} dropped while COMMIT was on its way, and whether transaction ${xid} committed could not be found out${status ? ` (it was still ${status})` : lastError ? ` (${lastError})` : ''}. Look at the data before committing again.`,
+        { xid },
+      ),
     }
   }
 

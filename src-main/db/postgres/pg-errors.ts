@@ -44,6 +44,7 @@ export function pgError(e: unknown, config?: Pick<PostgresConfig, 'host' | 'port
     mapped = 'CONNECTION_LOST'
     // pg's own words for a client whose socket already failed say little to a person.
     if (/not queryable/i.test(message)) message = 'The connection dropped'
+    // (A COMMIT in flight is the exception, found out by the driver: see commitOutcome.)
     message = `${message}: the connection to ${where} is gone, and the server rolled back whatever it had not committed`
   }
   return new AppError(mapped, message, Object.keys(details).length ? details : undefined)

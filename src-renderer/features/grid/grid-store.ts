@@ -36,6 +36,12 @@ export interface GridState {
   /** Insert ids in the order they were added (shown first). */
   inserts: string[]
   failed: { id: string | null; message: string } | null
+  /**
+   * The last commit's outcome is unknown (the connection dropped with COMMIT on its way and the
+   * server could not be asked): the next Commit only warns, so edits that may already be in the
+   * database are not written twice by reflex.
+   */
+  uncertain?: boolean
   review: ApplyEditsResult | null
   busy: boolean
   loadError: string | null
@@ -284,9 +290,18 @@ export async function commitEdits(tabId: string): Promise<boolean> {
   if (!g) return false
   const edits = toRowEdits(g)
   if (!edits.length) return true
+  if (g.uncertain) {
+    patch(tabId, { uncertain: false, failed: { id: null, message: 'The last commit may have been written: the rows are shown as the database has them now. Look before committing again (press Commit once more to write the pending edits anyway, or discard them).' } })
+    return false
+  }
   patch(tabId, { busy: true })
   try {
     const r = await call('data.applyEdits', { handle: g.handle, table: g.table, edits, mode: 'commit' })
+    if (!r.ok && r.error?.code === 'COMMIT_UNKNOWN') {
+      patch(tabId, { busy: false, review: null, uncertain: true, failed: { id: null, message: `${r.error.code}: ${r.error.message}` } })
+      await refreshView(tabId)
+      return false
+    }
     if (!r.ok) {
       patch(tabId, { busy: false, review: null, failed: { id: r.error?.editId ?? null, message: `${r.error?.code}: ${r.error?.message}` }, ...sessionOf(r.session, 'Failed commit: rolled back, edits kept') })
       return false
