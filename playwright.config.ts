@@ -36,7 +36,8 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: false,
     timeout: 60_000,
-    env: { SCHEMIST_DATA_DIR: dataDir, SCHEMIST_PORT: String(port), SCHEMIST_TOKEN: token },
+    // A client that goes away is released after 1.5 s (15 s in use), so a test can see it happen.
+    env: { SCHEMIST_DATA_DIR: dataDir, SCHEMIST_PORT: String(port), SCHEMIST_TOKEN: token, SCHEMIST_CLIENT_GRACE_MS: '1500' },
     stdout: 'pipe',
   },
   metadata: { token },

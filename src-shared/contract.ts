@@ -56,6 +56,10 @@ export const pickPathSchema = z.object({
 })
 export type PickPathRequest = z.infer<typeof pickPathSchema>
 
+/** Who holds a lock: one of the app's own connections (with an id a rollback can use) or another program. */
+export const holderSchema = z.object({ id: z.string().nullable(), label: z.string(), since: z.number().nullable(), lastStatement: z.string() })
+export type Holder = z.infer<typeof holderSchema>
+
 export const testResultSchema = z.object({ serverVersion: z.string(), database: z.string(), message: z.string() })
 
 const migrationPlanSchema = z.object({
@@ -330,6 +334,11 @@ export const contract = {
     output: explainResultSchema,
   }),
   'query.history': method({ doc: 'Statements run on this connection, newest first.', input: z.object({ handle }), output: z.array(historyEntrySchema) }),
+  'locks.rollback': method({
+    doc: "Roll back the open transaction of one of the app's own connections that holds a lock (a holder a lock wait or a BUSY error named), freeing what it locked. Its work since BEGIN is gone.",
+    input: z.object({ holderId: z.string().min(1) }),
+    output: z.object({ rolledBack: z.boolean(), label: z.string(), handle: z.string().nullable() }),
+  }),
   'query.cancel': method({ doc: 'Cancel a running query (PostgreSQL: cancel request; SQLite: interrupt the worker).', input: z.object({ queryId: z.string() }), output: z.object({ cancelled: z.boolean() }) }),
 } as const
 
@@ -337,7 +346,7 @@ export const contract = {
 export const events = {
   onLog: z.object({ level: z.enum(['debug', 'info', 'warn', 'error']), source: z.string(), message: z.string(), at: z.number() }),
   onQueryProgress: z.object({ queryId: z.string(), phase: z.enum(['started', 'waiting', 'finished', 'failed', 'cancelled']), at: z.number() }),
-  onLockWait: z.object({ handle: z.string(), queryId: z.string().nullable(), waiting: z.boolean(), since: z.number(), blockedBy: z.array(z.string()) }),
+  onLockWait: z.object({ handle: z.string(), queryId: z.string().nullable(), waiting: z.boolean(), since: z.number(), blockedBy: z.array(z.string()), holders: z.array(holderSchema).default([]) }),
   onPlaygroundStatus: playgroundStatusSchema,
   onConnectionLost: z.object({ handle: z.string(), message: z.string() }),
   onSessionLog: z.object({ sessionId: z.string(), entry: sqlLogEntrySchema }),

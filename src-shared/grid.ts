@@ -70,7 +70,15 @@ export const applyEditsResultSchema = z.object({
   ok: z.boolean(),
   sql: z.array(z.object({ sql: z.string(), params: z.array(z.unknown()), executions: z.number() })),
   /** When it failed: the database's message and the edit it belongs to. */
-  error: z.object({ code: z.string(), message: z.string(), editId: z.string().nullable() }).nullable(),
+  error: z
+    .object({
+      code: z.string(),
+      message: z.string(),
+      editId: z.string().nullable(),
+      /** For a lock that could not be had: who holds it (the app's own connections can be rolled back). */
+      holders: z.array(z.object({ id: z.string().nullable(), label: z.string(), since: z.number().nullable(), lastStatement: z.string() })).optional(),
+    })
+    .nullable(),
   /** The session that ran the edits: its objects before the flush (or after a commit) and every statement it sent. */
   session: sessionSnapshotSchema.optional(),
 })

@@ -21,6 +21,7 @@ import { resultSource } from '../data/result-source'
 import { allPermutations, formatSpec, parseSpec } from '../tx/isolation-spec'
 import { CancelToken } from '../normalize/discover-thread'
 import type { Driver } from '../db/driver'
+import { lockBook } from '../db/lock-book'
 
 
 /** One handler per contract method; each is a thin call into a service. */
@@ -35,7 +36,8 @@ export function createHandlers(s: Services): Handlers {
    */
   async function onOwnConnection<T>(handle: string, fn: (d: Driver) => Promise<T>): Promise<T> {
     s.connections.driver(handle) // a closed or lost handle says so first
-    const d = await openDriver(s.connections.config(handle))
+    const name = s.connections.list().find((c) => c.handle === handle)?.name ?? 'this database'
+    const d = await openDriver(s.connections.config(handle), `a schema change on ${name}`)
     try {
       return await fn(d)
     } finally {
@@ -256,6 +258,16 @@ export function createHandlers(s: Services): Handlers {
       return driver.dialect.explain(driver, sql, analyze, () => openDriver(s.connections.config(handle)))
     },
     'query.history': async ({ handle }) => s.history.list(s.connections.list().find((c) => c.handle === handle)?.savedId ?? 'adhoc'),
+    'locks.rollback': async ({ holderId }) => {
+      const party = lockBook.get(holderId)
+      if (!party) throw new AppError('NOT_FOUND', 'That connection is gone already: its transaction ended with it')
+      const had = party.transactionSince() !== null
+      await party.rollback()
+      s.events.log('info', 'locks', `Rolled back ${party.label} on request`)
+      // The query tabs' own connection: the renderer puts its status back to auto-commit.
+      const handle = s.connections.list().find((c) => !c.lost && (s.connections.driver(c.handle) as Partial<typeof party>).partyId === holderId)?.handle ?? null
+      return { rolledBack: had, label: party.label, handle }
+    },
     'query.cancel': async ({ queryId }) => ({ cancelled: await s.connections.cancel(queryId) }),
   }
 }

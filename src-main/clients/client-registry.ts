@@ -132,7 +132,7 @@ export class ClientRegistry {
         this.log(`releasing ${r.label}: ${err instanceof Error ? err.message : String(err)}`)
       }
     }
-    if (all.length) this.log(`client ${clientId} gone: released ${all.length} resource(s)`)
+    if (all.length) this.log(`client ${clientId} gone: released ${all.map(([, r]) => r.label).join(', ')}`)
     return all.length
   }
 

@@ -85,7 +85,7 @@ export class Importer {
       if (failures.length < MAX_LISTED) failures.push(f)
     }
 
-    const driver = await openDriver(this.connections.config(req.handle))
+    const driver = await openDriver(this.connections.config(req.handle), `a CSV import into ${table.name}`)
     const d = driver.dialect
     const target = `INSERT INTO ${d.qualify(table.schema, table.name)} (${cols.map((c) => d.quoteIdent(c.name)).join(', ')}) VALUES `
     const perStatement = Math.max(1, Math.floor(PARAMS_PER_STATEMENT / cols.length))
@@ -132,7 +132,7 @@ export class Importer {
     }
 
     try {
-      await driver.query('BEGIN')
+      await driver.query(d.beginSql(d.writeTransactionLevel ?? undefined))
       let header: string[] | null = null
       let width: number | null = null
       let row = 0

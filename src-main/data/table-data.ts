@@ -201,7 +201,7 @@ export class TableData {
   async applyEdits(handle: string, ref: TableRef, edits: RowEdit[], mode: 'inspect' | 'preview' | 'commit'): Promise<ApplyEditsResult> {
     let table = await this.table(handle, ref)
     let schema = this.schemas.get(handle)!
-    const driver = await openDriver(this.connections.config(handle))
+    const driver = await openDriver(this.connections.config(handle), `a grid commit on ${ref.name}`)
     // A table without a primary key is edited by its rowid where the engine has one (SQLite).
     const rowid = driver.dialect.rowidColumn
     if (!table.columns.some((c) => c.primaryKey > 0) && table.hasRowid && rowid && !table.columns.some((c) => c.name.toLowerCase() === rowid)) {
@@ -210,7 +210,10 @@ export class TableData {
       table = withRowid
     }
     const registry = new Registry(schema, driver.dialect, { passiveWhereDatabaseActs: true })
-    const session = new Session(driver, registry, { autoflush: false, expireOnCommit: false })
+    // A commit writes: on SQLite it waits for the write lock from its BEGIN (within the busy
+    // timeout) rather than failing at once when its first read upgrades to a write.
+    const writeLevel = mode === 'commit' ? (driver.dialect.writeTransactionLevel ?? undefined) : undefined
+    const session = new Session(driver, registry, { autoflush: false, expireOnCommit: false, isolationLevel: writeLevel })
     const editOf = new Map<object, string>()
     const refs = new ObjectRefs()
     let before: SessionSnapshot | undefined
@@ -267,7 +270,8 @@ export class TableData {
       if (!(e instanceof AppError)) throw e
       const editId = e instanceof FlushError ? (editOf.get(e.objects[0]) ?? null) : null
       const failedSession = before ? withLog(before) : undefined
-      return { ok: false, sql: dmlOf(session), error: { code: e.code, message: e.message, editId }, session: failedSession }
+      const holders = Array.isArray(e.details?.holders) ? (e.details.holders as { id: string | null; label: string; since: number | null; lastStatement: string }[]) : undefined
+      return { ok: false, sql: dmlOf(session), error: { code: e.code, message: e.message, editId, ...(holders ? { holders } : {}) }, session: failedSession }
     } finally {
       await session.close()
       await driver.close()

@@ -22,7 +22,7 @@ export class ConnectionManager {
   constructor(private readonly events: EventBus) {}
 
   async openConfig(config: ConnectionConfig, meta: { name: string; savedId: string | null }): Promise<OpenConnection> {
-    const driver = await openDriver(config)
+    const driver = await openDriver(config, `the query tabs of ${meta.name}`)
     const handle = randomUUID()
     const info: OpenConnection = {
       handle,
@@ -36,7 +36,7 @@ export class ConnectionManager {
     const entry: Entry = { info, driver, config, lost: null }
     this.watch(handle, entry)
     this.open.set(handle, entry)
-    this.events.log('info', 'connection', `Opened ${meta.name} (${driver.serverVersion})`)
+    this.events.log('info', 'connection', `Opened ${meta.name} (${driver.serverVersion}) as ${handle}`)
     return info
   }
 
@@ -49,7 +49,7 @@ export class ConnectionManager {
       this.events.emit('onConnectionLost', { handle, message })
       this.events.log('warn', 'connection', `${entry.info.name}: ${message}`)
     })
-    driver.onWait((w) => this.events.emit('onLockWait', { handle, queryId: w.queryId, waiting: w.waiting, since: w.since, blockedBy: (w.blockedBy ?? []).map(String) }))
+    driver.onWait((w) => this.events.emit('onLockWait', { handle, queryId: w.queryId, waiting: w.waiting, since: w.since, blockedBy: (w.blockedBy ?? []).map(String), holders: w.holders ?? [] }))
   }
 
   /**
@@ -60,7 +60,7 @@ export class ConnectionManager {
     const e = this.open.get(handle)
     if (!e) throw new AppError('NOT_FOUND', 'This connection is closed; open it again')
     // A SQLite file that went away is not quietly made again, empty.
-    const driver = await openDriver(this.config(handle))
+    const driver = await openDriver(this.config(handle), `the query tabs of ${e.info.name}`)
     if (this.open.get(handle) !== e) {
       await driver.close()
       throw new AppError('NOT_FOUND', 'This connection was closed while reconnecting')

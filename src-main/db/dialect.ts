@@ -27,6 +27,13 @@ export interface Dialect {
   /** Isolation choices for BEGIN, the engine's own names, weakest first. */
   readonly isolationLevels: readonly string[]
   /**
+   * The level a transaction that is sure to write begins at, so it waits for the write lock up
+   * front instead of failing when it upgrades (SQLite's IMMEDIATE: a deferred transaction that
+   * read first gets SQLITE_BUSY at once, without waiting, while another connection writes). Null
+   * where the default already waits (PostgreSQL's row locks).
+   */
+  readonly writeTransactionLevel: string | null
+  /**
    * The statement that opens a transaction at the given isolation level (or the default), with
    * PostgreSQL's READ ONLY and DEFERRABLE where asked (an engine without them refuses).
    */

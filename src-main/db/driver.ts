@@ -1,6 +1,7 @@
 import type { QueryResult } from '../../src-shared/query'
 import type { Cell } from '../../src-shared/values'
 import type { Dialect } from './dialect'
+import type { HolderInfo } from './lock-book'
 
 export interface QueryOptions {
   /** Lets `cancel` and the lock-wait monitor refer to this statement. */
@@ -35,6 +36,8 @@ export interface WaitEvent {
   since: number
   /** Backend pids holding the lock (PostgreSQL); empty where the engine cannot tell (SQLite). */
   blockedBy?: number[]
+  /** Who holds the lock, as far as the app can tell (its own connections by name, others by what the server says). */
+  holders?: HolderInfo[]
 }
 
 /**
@@ -44,6 +47,8 @@ export interface WaitEvent {
  */
 export interface Driver {
   readonly dialect: Dialect
+  /** What the user calls this connection; lock waits elsewhere name it as the holder. */
+  label: string
   readonly database: string
   readonly serverVersion: string
   readonly readOnly: boolean

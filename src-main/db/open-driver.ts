@@ -12,9 +12,15 @@ const ENGINES: { [E in Engine]: { dialect: Dialect; open: (c: Extract<Connection
   postgres: { dialect: postgresDialect, open: (c) => PostgresDriver.open(c) },
 }
 
-export function openDriver(config: ConnectionConfig): Promise<Driver> {
+/**
+ * A new connection. `label` is what the user calls it ("console pane B"): a lock wait on another
+ * connection names it as the holder.
+ */
+export async function openDriver(config: ConnectionConfig, label?: string): Promise<Driver> {
   const engine = ENGINES[config.engine] as { open: (c: ConnectionConfig) => Promise<Driver> }
-  return engine.open(config)
+  const d = await engine.open(config)
+  if (label) d.label = label
+  return d
 }
 
 export function dialectFor(engine: Engine): Dialect {

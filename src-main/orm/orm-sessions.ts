@@ -67,7 +67,7 @@ export class OrmSessions {
       const missing = model.tables.filter((t) => !schema.tables.some((x) => x.name === t.name && (t.schema === null || x.schema === t.schema)))
       if (missing.length) throw new AppError('NOT_FOUND', `The database lacks ${missing.map((t) => t.name).join(', ')} of the model: apply the model to it first`)
     }
-    const driver = await openDriver(this.connections.config(handle))
+    const driver = await openDriver(this.connections.config(handle), 'the ORM playground session')
     const registry = model ? registryFromModel(model, driver.dialect) : new Registry(schema, driver.dialect)
     const session = new Session(driver, registry, options)
     const sessionId = randomUUID()
@@ -186,7 +186,7 @@ export class OrmSessions {
    */
   async reconnect(id: string): Promise<{ rolledBack: boolean; snapshot: SessionSnapshot }> {
     const o = this.get(id)
-    const driver = await openDriver(this.connections.config(o.handle))
+    const driver = await openDriver(this.connections.config(o.handle), 'the ORM playground session')
     const old = o.driver
     o.driver = driver
     const { rolledBack } = o.session.reconnected(driver)

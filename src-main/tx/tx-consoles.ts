@@ -68,7 +68,7 @@ export class TxConsoles {
     const c = this.get(id)
     const name = NAMES.find((n) => !c.panes.has(n))
     if (!name) throw new AppError('BAD_REQUEST', 'A console has at most four panes')
-    const driver: Driver = await openDriver(c.config)
+    const driver: Driver = await openDriver(c.config, `console pane ${name}`)
     if (c.panes.size === 0) c.journalMode = await driver.dialect.journalMode(driver)
     c.panes.set(name, this.attach(id, c, name, driver))
     this.events.emit('onTxPanes', { consoleId: id, panes: this.paneStates(c) })
@@ -98,7 +98,7 @@ export class TxConsoles {
     const old = c.panes.get(pane)
     if (!old) throw new AppError('NOT_FOUND', `No pane ${pane}`)
     if (old.busy) throw new AppError('BAD_REQUEST', `Pane ${pane} is still running a statement: cancel it or wait`)
-    const driver: Driver = await openDriver(c.config)
+    const driver: Driver = await openDriver(c.config, `console pane ${pane}`)
     if (c.panes.get(pane) !== old) {
       await driver.close()
       throw new AppError('NOT_FOUND', `Pane ${pane} was removed while reconnecting`)

@@ -81,6 +81,7 @@ export const postgresDialect: Dialect = {
   explain: explainPostgres,
   ilike: (l, r) => `${l} ILIKE ${r}`,
   isolationLevels: ['READ UNCOMMITTED', 'READ COMMITTED', 'REPEATABLE READ', 'SERIALIZABLE'],
+  writeTransactionLevel: null,
   beginSql(level, options = {}) {
     const l = level?.toUpperCase()
     if (l && !this.isolationLevels.includes(l)) throw new AppError('BAD_REQUEST', `Unknown PostgreSQL isolation level ${level}`)

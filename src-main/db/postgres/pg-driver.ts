@@ -7,6 +7,8 @@ import { encodeCell, type Cell } from '../../../src-shared/values'
 import { commandOf, DriverEvents, type BatchStep, type BatchStepResult, type Driver, type QueryOptions } from '../driver'
 import { postgresDialect } from './pg-dialect'
 import { pgError } from './pg-errors'
+import { randomUUID } from 'node:crypto'
+import { lockBook, type HolderInfo, type LockParty } from '../lock-book'
 
 // Dates, times and JSON come back as the server's text: no time-zone shifts, no re-serialising.
 const RAW_TEXT_OIDS = [1082, 1083, 1114, 1184, 1266, 114, 3802, 1186]
@@ -58,11 +60,39 @@ const COMMIT = /^\s*(COMMIT|END)(\s+(WORK|TRANSACTION))?(\s+AND\s+(NO\s+)?CHAIN)
 const WAIT_POLL_MS = 40
 
 /** A PostgreSQL connection: one pg.Client, so a session's transaction stays on one backend. */
-export class PostgresDriver extends DriverEvents implements Driver {
+export class PostgresDriver extends DriverEvents implements Driver, LockParty {
   readonly dialect = postgresDialect
   readonly readOnly = false
   serverVersion = ''
   backendPid = 0
+  readonly partyId = randomUUID()
+  label = 'a connection'
+  private txSinceAt: number | null = null
+  private lastSql = ''
+  private unregister: () => void = () => {}
+
+  /** Backend pids are unique per server: the book matches pg_blocking_pids against this. */
+  get resource() {
+    return `postgres:${this.config.host}:${this.config.port}`
+  }
+  get pid() {
+    return this.backendPid
+  }
+  transactionSince(): number | null {
+    return this.closing ? null : this.txSinceAt
+  }
+  lastStatement(): string {
+    return this.lastSql
+  }
+  async rollback(): Promise<void> {
+    if (this.txSinceAt !== null) await this.query('ROLLBACK')
+  }
+  /** After each statement: note when a transaction began, or that none is open. */
+  private noteTransaction() {
+    const status = this.client.getTransactionStatus?.()
+    if (status === 'I') this.txSinceAt = null
+    else if ((status === 'T' || status === 'E') && this.txSinceAt === null) this.txSinceAt = Date.now()
+  }
   private running: { queryId: string | null } | null = null
   private monitor: pg.Client | null = null
   private closing = false
@@ -98,6 +128,7 @@ export class PostgresDriver extends DriverEvents implements Driver {
     const info = await client.query<{ v: string; pid: number }>("SELECT current_setting('server_version') AS v, pg_backend_pid() AS pid")
     d.serverVersion = `PostgreSQL ${info.rows[0].v}`
     d.backendPid = info.rows[0].pid
+    d.unregister = lockBook.register(d)
     client.on('error', (e) => d.lost(e.message))
     client.on('end', () => d.lost('The server closed the connection'))
     return d
@@ -123,6 +154,7 @@ export class PostgresDriver extends DriverEvents implements Driver {
   private lost(message: string) {
     if (this.closing) return
     this.closing = true
+    this.unregister()
     for (const l of this.lostListeners) l(message)
   }
 
@@ -134,6 +166,7 @@ export class PostgresDriver extends DriverEvents implements Driver {
     const started = performance.now()
     // A COMMIT of a transaction that wrote: its id is taken first, so that if the connection
     // drops with the COMMIT on its way, a fresh connection can ask the server how it ended.
+    this.lastSql = sql
     const committing = COMMIT.test(sql) && this.client.getTransactionStatus?.() === 'T'
     const xid = committing ? await this.currentXid() : undefined
     const running = { queryId: options.queryId ?? null }
@@ -160,6 +193,7 @@ export class PostgresDriver extends DriverEvents implements Driver {
       throw err
     } finally {
       if (this.running === running) this.running = null
+      this.noteTransaction()
       await stopWatch()
     }
   }
@@ -220,6 +254,15 @@ export class PostgresDriver extends DriverEvents implements Driver {
   }
 
   private async runBatchNow(steps: readonly BatchStep[]): Promise<BatchStepResult[]> {
+    try {
+      return await this.runBatchSteps(steps)
+    } finally {
+      if (steps.length) this.lastSql = steps[steps.length - 1].sql
+      this.noteTransaction()
+    }
+  }
+
+  private async runBatchSteps(steps: readonly BatchStep[]): Promise<BatchStepResult[]> {
     const out: BatchStepResult[] = []
     for (let s = 0; s < steps.length; s++) {
       const step = steps[s]
@@ -243,12 +286,39 @@ export class PostgresDriver extends DriverEvents implements Driver {
 
   execScript(sql: string): Promise<void> {
     return this.inTurn(async () => {
+      this.lastSql = sql
       try {
         await this.client.query(sql)
       } catch (e) {
         throw pgError(e, this.config)
+      } finally {
+        this.noteTransaction()
       }
     })
+  }
+
+  /**
+   * The holders behind blocking pids: the app's own connections by their names, any other
+   * backend by what the server says of it (program, transaction start, statement).
+   */
+  private async describePids(mon: pg.Client, pids: number[]): Promise<HolderInfo[]> {
+    const out: HolderInfo[] = []
+    const foreign: number[] = []
+    for (const pid of pids) {
+      const own = lockBook.byPid(this.resource, pid)
+      if (own) out.push(own)
+      else foreign.push(pid)
+    }
+    if (foreign.length) {
+      const r = await mon.query<{ pid: number; app: string; xact: Date | null; query: string }>(
+        'SELECT pid, application_name AS app, xact_start AS xact, query FROM pg_stat_activity WHERE pid = ANY($1::int[])',
+        [foreign],
+      )
+      for (const row of r.rows) {
+        out.push({ id: null, label: `${row.app ? `another program (${row.app})` : 'another program'}, server process ${row.pid}`, since: row.xact ? new Date(row.xact).getTime() : null, lastStatement: row.query ?? '' })
+      }
+    }
+    return out
   }
 
   /**
@@ -259,10 +329,11 @@ export class PostgresDriver extends DriverEvents implements Driver {
     if (this.waitListeners.size === 0) return async () => {}
     let since = 0
     let blockers: number[] = []
+    let holders: HolderInfo[] = []
     let stopped = false
     let inFlight: Promise<void> = Promise.resolve()
     const emit = (waiting: boolean) => {
-      for (const l of this.waitListeners) l({ queryId: running.queryId, waiting, since, blockedBy: blockers })
+      for (const l of this.waitListeners) l({ queryId: running.queryId, waiting, since, blockedBy: blockers, holders: waiting ? holders : [] })
     }
     const poll = async () => {
       try {
@@ -270,11 +341,10 @@ export class PostgresDriver extends DriverEvents implements Driver {
         const r = await mon.query<{ pids: number[] }>('SELECT pg_blocking_pids($1) AS pids', [this.backendPid])
         if (stopped) return
         const pids = r.rows[0]?.pids ?? []
-        if (pids.length > 0 && !since) {
-          since = Date.now()
-          blockers = pids
-          emit(true)
-        } else if (pids.length > 0 && pids.join() !== blockers.join()) {
+        if (pids.length > 0 && (!since || pids.join() !== blockers.join())) {
+          holders = await this.describePids(mon, pids).catch(() => [])
+          if (stopped) return
+          since ||= Date.now()
           blockers = pids
           emit(true)
         } else if (pids.length === 0 && since) {
@@ -316,6 +386,7 @@ export class PostgresDriver extends DriverEvents implements Driver {
 
   async close(): Promise<void> {
     this.closing = true
+    this.unregister()
     await this.monitor?.end().catch(() => {})
     await this.client.end().catch(() => {})
   }

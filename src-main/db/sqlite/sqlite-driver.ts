@@ -1,4 +1,6 @@
-import { basename } from 'node:path'
+import { basename, resolve } from 'node:path'
+import { realpathSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads'
 import { spawnWorkerScript } from '../../worker-script'
 import { AppError } from '../../../src-shared/errors'
@@ -7,7 +9,8 @@ import type { QueryResult } from '../../../src-shared/query'
 import { commandOf, DriverEvents, type BatchStep, type BatchStepResult, type Driver, type QueryOptions } from '../driver'
 import { sqliteDialect } from './sqlite-dialect'
 import { sqliteError } from './sqlite-errors'
-import { CANCEL_SLOT, type OpenReply, type QueryReply, type WireStep, type WorkerMessage, type WorkerRequest } from './sqlite-protocol'
+import { describeHolder, lockBook, type HolderInfo, type LockParty } from '../lock-book'
+import { CANCEL_SLOT, TX_SINCE_SLOT, type OpenReply, type QueryReply, type WireStep, type WorkerMessage, type WorkerRequest } from './sqlite-protocol'
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void; queryId: string | null }
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never
@@ -49,8 +52,15 @@ export interface SqliteDriverOptions {
  * A SQLite connection living on its own worker thread. Requests are sent one at a time (the
  * worker is synchronous anyway); the queue lives here so cancel can target the one in flight.
  */
-export class SqliteDriver extends DriverEvents implements Driver {
+export class SqliteDriver extends DriverEvents implements Driver, LockParty {
   readonly dialect = sqliteDialect
+  readonly partyId = randomUUID()
+  label = 'a connection'
+  resource = ''
+  private readonly txSinceBuf = new SharedArrayBuffer(8)
+  private readonly txSince = new Float64Array(this.txSinceBuf)
+  private lastSql = ''
+  private unregister: () => void = () => {}
   serverVersion = ''
   journalMode = ''
   private worker!: Worker
@@ -82,10 +92,38 @@ export class SqliteDriver extends DriverEvents implements Driver {
   static async open(config: SqliteConfig, options: SqliteDriverOptions = {}): Promise<SqliteDriver> {
     const d = new SqliteDriver(config, { busyTimeoutMs: options.busyTimeoutMs ?? 5000, cancelGraceMs: options.cancelGraceMs ?? 300 })
     await d.start()
+    // The same file under any name: locks belong to the file.
+    d.resource = `sqlite:${(() => {
+      try {
+        return realpathSync(config.path)
+      } catch {
+        return resolve(config.path)
+      }
+    })()}`
+    d.unregister = lockBook.register(d)
     return d
   }
 
+  transactionSince(): number | null {
+    const t = this.txSince[TX_SINCE_SLOT]
+    return t === 0 || this.closed ? null : t
+  }
+
+  lastStatement(): string {
+    return this.lastSql
+  }
+
+  async rollback(): Promise<void> {
+    if (this.transactionSince() !== null) await this.query('ROLLBACK')
+  }
+
+  /** The app's other connections to this file that hold a transaction open now. */
+  holders(): HolderInfo[] {
+    return lockBook.holders(this.resource, this)
+  }
+
   private async start() {
+    this.txSince[TX_SINCE_SLOT] = 0
     this.worker = spawnWorker()
     const { port1, port2 } = new MessageChannel()
     this.port = port1
@@ -101,6 +139,7 @@ export class SqliteDriver extends DriverEvents implements Driver {
         readOnly: this.config.readOnly,
         busyTimeoutMs: this.options.busyTimeoutMs,
         cancelFlag: this.cancelBuf,
+        txSince: this.txSinceBuf,
       })) as OpenReply
       this.serverVersion = `SQLite ${info.version}`
       this.journalMode = info.journalMode
@@ -120,17 +159,27 @@ export class SqliteDriver extends DriverEvents implements Driver {
     const cur = this.inFlight
     if (!cur || cur.id !== m.id) return
     if (m.kind === 'wait') {
-      for (const l of this.waitListeners) l({ queryId: cur.pending.queryId, waiting: m.waiting, since: m.since })
+      const holders = m.waiting ? this.holders() : []
+      for (const l of this.waitListeners) l({ queryId: cur.pending.queryId, waiting: m.waiting, since: m.since, holders })
       return
     }
     this.inFlight = null
     if (m.ok) cur.pending.resolve('json' in m ? JSON.parse(m.json) : m.value)
-    else cur.pending.reject(sqliteError(m.error, { path: this.config.path }))
+    else {
+      const err = sqliteError(m.error, { path: this.config.path })
+      // SQLite says only "database is locked": the app's own bookkeeping says by whom.
+      if (err.code === 'BUSY') {
+        const holders = this.holders()
+        const by = holders.length ? ` Held by ${holders.map((h) => describeHolder(h)).join('; ')}.` : ' No connection of this app holds it: another program does.'
+        cur.pending.reject(new AppError(err.code, err.message + by, { ...err.details, holders }))
+      } else cur.pending.reject(err)
+    }
   }
 
   private fail(message: string) {
     const wasOpen = !this.closed
     this.closed = true
+    this.unregister()
     // An open port keeps the process alive: a crashed worker's is closed here.
     this.port.close()
     const err = new AppError('CONNECTION_LOST', message)
@@ -176,6 +225,7 @@ export class SqliteDriver extends DriverEvents implements Driver {
 
   async query(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<QueryResult> {
     const started = performance.now()
+    this.lastSql = sql
     const r = (await this.send({ op: 'query', sql, params: [...params] }, options.queryId ?? null)) as QueryReply
     return {
       columns: r.columns,
@@ -187,11 +237,13 @@ export class SqliteDriver extends DriverEvents implements Driver {
   }
 
   async runBatch(steps: readonly BatchStep[]): Promise<BatchStepResult[]> {
+    if (steps.length) this.lastSql = steps[steps.length - 1].sql
     const wire = steps.map((s): WireStep => (s.params.length > 8 && plainRows(s.params) ? { sql: s.sql, json: JSON.stringify(s.params), returning: s.returning } : { sql: s.sql, params: s.params as unknown[][], returning: s.returning }))
     return (await this.send({ op: 'batch', steps: wire })) as BatchStepResult[]
   }
 
   async execScript(sql: string): Promise<void> {
+    this.lastSql = sql
     await this.send({ op: 'script', sql })
   }
 
@@ -235,6 +287,7 @@ export class SqliteDriver extends DriverEvents implements Driver {
 
   async close(): Promise<void> {
     if (this.closed) return
+    this.unregister()
     try {
       await this.send({ op: 'close' })
     } finally {

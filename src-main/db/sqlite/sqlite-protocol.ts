@@ -2,7 +2,7 @@ import type { Cell } from '../../../src-shared/values'
 
 /** Messages between a SqliteDriver and its worker thread. */
 export type WorkerRequest =
-  | { id: number; op: 'open'; path: string; create: boolean; readOnly: boolean; busyTimeoutMs: number; cancelFlag: SharedArrayBuffer }
+  | { id: number; op: 'open'; path: string; create: boolean; readOnly: boolean; busyTimeoutMs: number; cancelFlag: SharedArrayBuffer; txSince: SharedArrayBuffer }
   | { id: number; op: 'query'; sql: string; params: unknown[] }
   | { id: number; op: 'script'; sql: string }
   | { id: number; op: 'batch'; steps: WireStep[] }
@@ -50,6 +50,13 @@ export type WorkerMessage =
   | { kind: 'reply'; id: number; ok: false; error: WorkerError }
   /** The statement in flight is waiting for a lock (SQLITE_BUSY, retrying) or stopped waiting. */
   | { kind: 'wait'; id: number; waiting: boolean; since: number }
+
+/**
+ * The shared `txSince` slot: when the connection's open transaction began (ms since the epoch),
+ * or 0 when it has none. The worker keeps it after every request at the cost of one read of
+ * sqlite3_get_autocommit, and the driver reads it only when a lock wait needs a holder named.
+ */
+export const TX_SINCE_SLOT = 0
 
 /** Index 0 of the shared flag: set to 1 by the driver to cancel the statement in flight. */
 export const CANCEL_SLOT = 0

@@ -1,7 +1,7 @@
 import { parentPort, receiveMessageOnPort, type MessagePort } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import type { Cell } from '../../../src-shared/values'
-import { CANCEL_SLOT, type QueryReply, type WireStep, type WorkerMessage, type WorkerRequest } from './sqlite-protocol'
+import { CANCEL_SLOT, TX_SINCE_SLOT, type QueryReply, type WireStep, type WorkerMessage, type WorkerRequest } from './sqlite-protocol'
 
 // One SQLite connection per worker thread: better-sqlite3 is synchronous, so a statement that
 // waits on a lock blocks this thread only. SQLite's own busy handler runs in short slices
@@ -15,6 +15,16 @@ let db: Database.Database | null = null
 let busyTimeoutMs = 5000
 const BUSY_SLICE_MS = 50
 let cancelFlag: Int32Array | null = null
+let txSince: Float64Array | null = null
+
+/** Keeps the shared note of when this connection's transaction began (see TX_SINCE_SLOT). */
+function noteTransaction() {
+  if (!txSince || !db) return
+  const open = db.inTransaction
+  const since = txSince[TX_SINCE_SLOT]
+  if (open && since === 0) txSince[TX_SINCE_SLOT] = Date.now()
+  else if (!open && since !== 0) txSince[TX_SINCE_SLOT] = 0
+}
 const statements = new Map<string, Database.Statement>()
 const MAX_CACHED = 200
 
@@ -231,6 +241,7 @@ function handle(req: WorkerRequest): unknown {
     case 'open': {
       busyTimeoutMs = req.busyTimeoutMs
       cancelFlag = new Int32Array(req.cancelFlag)
+      txSince = new Float64Array(req.txSince)
       db = new Database(req.path, { fileMustExist: !req.create, readonly: req.readOnly })
       db.pragma(`busy_timeout = ${BUSY_SLICE_MS}`)
       // Touch the schema so a file that is not a database fails here, not on the first query.
@@ -262,10 +273,12 @@ function handle(req: WorkerRequest): unknown {
 function serve(req: WorkerRequest) {
   try {
     const value = handle(req)
+    noteTransaction()
     post(req.op === 'query' ? { kind: 'reply', id: req.id, ok: true, json: JSON.stringify(value) } : { kind: 'reply', id: req.id, ok: true, value })
   } catch (e) {
     const failure = e instanceof BatchFailure ? e : null
     const err = (failure ? failure.cause : e) as { message?: string; code?: string }
+    noteTransaction()
     const error = { message: String(err.message ?? e), code: err.code ?? null, inTransaction: db?.inTransaction ?? false, opening: req.op === 'open', ...(failure ? { step: failure.step, row: failure.row } : {}) }
     post({ kind: 'reply', id: req.id, ok: false, error })
   }

@@ -92,7 +92,7 @@ export function ExportDialog({ handle, table, view, onClose }: { handle: string;
       </label>
       {progress && (
         <div className="progress-wrap" data-testid="export-progress">
-          <div className="progress"><div style={{ width: `${progress.total ? Math.min(100, (100 * progress.rows) / progress.total) : progress.done ? 100 : 30}%` }} /></div>
+          <div className={`progress${progress.error ? ' failed' : ''}`}><div style={{ width: `${progress.total ? Math.min(100, (100 * progress.rows) / progress.total) : progress.done ? 100 : 30}%` }} /></div>
           <span className="small">
             {progress.done ? (progress.cancelled ? 'Cancelled; the partial file was removed.' : progress.error ? `Failed: ${progress.error}` : `Done: ${progress.rows.toLocaleString('en-US')} rows written to ${progress.path}`) : `${progress.rows.toLocaleString('en-US')} of ${progress.total?.toLocaleString('en-US') ?? '?'} rows…`}
           </span>

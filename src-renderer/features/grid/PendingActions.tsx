@@ -1,5 +1,6 @@
 import { Icon } from '../../ui/icons'
 import { commitEdits, discardEdits, reviewEdits, useGrid } from './grid-store'
+import { LockHolders } from '../locks/LockHolders'
 import { counted } from '../../../src-shared/naming'
 
 /**
@@ -35,6 +36,7 @@ export function CommitError({ gridId, testId, markedRow }: { gridId: string; tes
   return (
     <div className="error-box grid-error" role="alert" data-testid={testId}>
       {failed.message}
+      <LockHolders holders={failed.holders ?? []} testId="grid-lock-holders" />
       <div className="small muted">Nothing was written; every pending edit is kept. {markedRow && failed.id ? 'The failing row is marked in red.' : ''}</div>
     </div>
   )

@@ -3,6 +3,7 @@ import type { Expr } from '../../../src-shared/expr'
 import type { ApplyEditsResult, Cursor, RowEdit, SortKey, TableRef } from '../../../src-shared/grid'
 import type { Cell } from '../../../src-shared/values'
 import { call, errorMessage } from '../../bridge/client'
+import type { Holder } from '../../../src-shared/contract'
 import type { SessionSnapshot } from '../../../src-shared/orm'
 
 export const BLOCK = 100
@@ -35,7 +36,7 @@ export interface GridState {
   edits: Record<string, Pending>
   /** Insert ids in the order they were added (shown first). */
   inserts: string[]
-  failed: { id: string | null; message: string } | null
+  failed: { id: string | null; message: string; holders?: Holder[] } | null
   /**
    * The last commit's outcome is unknown (the connection dropped with COMMIT on its way and the
    * server could not be asked): the next Commit only warns, so edits that may already be in the
@@ -303,7 +304,7 @@ export async function commitEdits(tabId: string): Promise<boolean> {
       return false
     }
     if (!r.ok) {
-      patch(tabId, { busy: false, review: null, failed: { id: r.error?.editId ?? null, message: `${r.error?.code}: ${r.error?.message}` }, ...sessionOf(r.session, 'Failed commit: rolled back, edits kept') })
+      patch(tabId, { busy: false, review: null, failed: { id: r.error?.editId ?? null, message: `${r.error?.code}: ${r.error?.message}`, holders: r.error?.holders }, ...sessionOf(r.session, 'Failed commit: rolled back, edits kept') })
       return false
     }
     patch(tabId, { busy: false, edits: {}, inserts: [], failed: null, review: null, ...sessionOf(r.session, 'Last commit') })

@@ -14,6 +14,8 @@ import { PlanTree } from './PlanTree'
 import { ResultGrid } from './ResultGrid'
 import { pendingCount } from '../grid/grid-store'
 import { counted } from '../../../src-shared/naming'
+import type { Holder } from '../../../src-shared/contract'
+import { holdersOf, LockHolders, LockWait } from '../locks/LockHolders'
 
 
 /** Follow BEGIN / COMMIT / ROLLBACK on the connection, for the status bar. */
@@ -31,7 +33,7 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
   const [running, setRunning] = useState<string | null>(null)
   const [result, setResult] = useState<QueryResult | null>(null)
   const [plan, setPlan] = useState<ExplainResult | null>(null)
-  const [error, setError] = useState<{ code: string; message: string } | null>(null)
+  const [error, setError] = useState<{ code: string; message: string; holders?: Holder[] } | null>(null)
   const [history, setHistory] = useState<HistoryEntry[] | null>(null)
   const [ran, setRan] = useState<string>('')
   const [script, setScript] = useState<ScriptRun | null>(null)
@@ -72,7 +74,7 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
       setResult(null)
       setPlan(null)
       if (conn?.engine === 'postgres' && useApp.getState().txState[handle] === 'in transaction') setState((st) => ({ txState: { ...st.txState, [handle]: 'failed' } }))
-      setError(e instanceof BridgeError ? { code: e.code, message: e.message } : { code: 'INTERNAL', message: String(e) })
+      setError(e instanceof BridgeError ? { code: e.code, message: e.message, holders: holdersOf(e.info.details) } : { code: 'INTERNAL', message: String(e) })
     } finally {
       setRunning(null)
     }
@@ -209,9 +211,11 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
             <span className="spinner" /> Running…
           </div>
         )}
+        {running && <LockWait handle={handle} queryId={running} />}
         {error && (
           <div className="error-box" role="alert" data-testid="query-error">
             <strong>{error.code}</strong> {error.message} <ReconnectButton handle={handle} />
+            <LockHolders holders={error.holders ?? []} />
           </div>
         )}
         {script && <ScriptLog run={script} running={!!running} />}
