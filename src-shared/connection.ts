@@ -27,6 +27,9 @@ export type PostgresConfig = z.infer<typeof postgresConfigSchema>
 export type ConnectionConfig = z.infer<typeof connectionConfigSchema>
 export type Engine = ConnectionConfig['engine']
 
+/** What each engine is called where people read it. */
+export const ENGINE_LABELS: Record<Engine, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' }
+
 export const savedConnectionSchema = z.object({
   id: z.string(),
   name: z.string(),

@@ -33,6 +33,8 @@ export interface Dialect {
    * where the default already waits (PostgreSQL's row locks).
    */
   readonly writeTransactionLevel: string | null
+  /** Identifiers longer than this (in UTF-8 bytes) are cut by the engine (PostgreSQL: 63); null when there is no limit. */
+  readonly maxIdentifierBytes: number | null
   /**
    * The statement that opens a transaction at the given isolation level (or the default), with
    * PostgreSQL's READ ONLY and DEFERRABLE where asked (an engine without them refuses).

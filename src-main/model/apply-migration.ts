@@ -1,3 +1,5 @@
+import { ENGINE_LABELS } from '../../src-shared/connection'
+import { validateModel } from '../../src-shared/model/validate'
 import { AppError } from '../../src-shared/errors'
 import type { ModelDocument } from '../../src-shared/model/document'
 import type { Driver } from '../db/driver'
@@ -9,7 +11,10 @@ import { refuseInvalid } from './apply-model'
 export async function planAgainstDatabase(d: Driver, doc: ModelDocument): Promise<MigrationPlan> {
   const live = await d.dialect.introspect(d)
   const views = live.tables.filter((t) => t.kind === 'view' && t.definition).map((t) => ({ schema: t.schema, name: t.name, definition: t.definition! }))
-  return planMigration(schemaToModel(live, d.dialect), doc, d.dialect, views)
+  const plan = planMigration(schemaToModel(live, d.dialect), doc, d.dialect, views)
+  // Names the engine would cut are said in the preview, before Apply refuses them.
+  const tooLong = validateModel(doc, { maxIdentifierBytes: d.dialect.maxIdentifierBytes, engineLabel: ENGINE_LABELS[d.dialect.name] }).filter((p) => p.level === 'error' && / bytes long; /.test(p.message))
+  return tooLong.length ? { ...plan, warnings: [...tooLong.map((p) => p.message), ...plan.warnings] } : plan
 }
 
 /**
@@ -17,7 +22,7 @@ export async function planAgainstDatabase(d: Driver, doc: ModelDocument): Promis
  * rolls all of it back, and the error says which statement failed.
  */
 export async function applyMigration(d: Driver, doc: ModelDocument): Promise<MigrationPlan & { ran: number }> {
-  refuseInvalid(doc)
+  refuseInvalid(doc, d.dialect)
   const plan = await planAgainstDatabase(d, doc)
   if (plan.steps.length === 0) return { ...plan, ran: 0 }
   for (const s of plan.before) await d.query(s)

@@ -2,6 +2,8 @@ import { AppError } from '../../src-shared/errors'
 import type { ModelDocument } from '../../src-shared/model/document'
 import { validateModel } from '../../src-shared/model/validate'
 import type { Driver } from '../db/driver'
+import type { Dialect } from '../db/dialect'
+import { ENGINE_LABELS } from '../../src-shared/connection'
 import { modelDdl } from './model-ddl'
 
 export interface ApplyModelResult {
@@ -17,7 +19,7 @@ export interface ApplyModelResult {
  * with errors is refused before anything runs.
  */
 export async function applyModel(d: Driver, doc: ModelDocument): Promise<ApplyModelResult> {
-  refuseInvalid(doc)
+  refuseInvalid(doc, d.dialect)
   const live = await d.dialect.introspect(d)
   const exists = (schema: string | null, name: string) =>
     live.tables.some((t) => t.name === name && d.dialect.qualify(t.schema, t.name) === d.dialect.qualify(schema, name))
@@ -42,7 +44,7 @@ export async function applyModel(d: Driver, doc: ModelDocument): Promise<ApplyMo
 }
 
 /** Nothing runs for a model with errors: the message lists them. */
-export function refuseInvalid(doc: ModelDocument): void {
-  const errors = validateModel(doc).filter((p) => p.level === 'error')
+export function refuseInvalid(doc: ModelDocument, dialect?: Dialect): void {
+  const errors = validateModel(doc, { maxIdentifierBytes: dialect?.maxIdentifierBytes, engineLabel: dialect ? ENGINE_LABELS[dialect.name] : undefined }).filter((p) => p.level === 'error')
   if (errors.length) throw new AppError('BAD_REQUEST', `The model has ${errors.length} error(s); fix them first: ${errors.map((e) => e.message).join(' ')}`, { problems: errors })
 }

@@ -30,8 +30,14 @@ const INTEGER_TYPES = new Set(['integer', 'bigint', 'smallint'])
  * What is wrong with a model, each problem said so a person knows what to change. Errors stop
  * DDL from applying; warnings are things a database accepts but a careful designer would fix.
  */
-export function validateModel(doc: ModelDocument): ModelProblem[] {
+export function validateModel(doc: ModelDocument, target: { maxIdentifierBytes?: number | null; engineLabel?: string } = {}): ModelProblem[] {
   const out: ModelProblem[] = []
+  const limit = target.maxIdentifierBytes ?? null
+  const bytes = (s: string) => new TextEncoder().encode(s).length
+  /** A name the engine would cut: applied, it would be another name, and every later diff would plan it again. */
+  const tooLong = (name: string, what: string, add: (m: string) => void) => {
+    if (limit !== null && bytes(name) > limit) add(`${what} ${name} is ${bytes(name)} bytes long; ${target.engineLabel ?? 'the database'} keeps only the first ${limit}, so it would be created under another name. Shorten it.`)
+  }
   const byName = new Map<string, ModelTable[]>()
   for (const t of doc.tables) {
     const key = `${t.schema ?? ''}.${t.name.toLowerCase()}`
@@ -46,6 +52,12 @@ export function validateModel(doc: ModelDocument): ModelProblem[] {
     else if ((byName.get(`${t.schema ?? ''}.${t.name.toLowerCase()}`)?.length ?? 0) > 1) err(`Two tables are named ${t.name} (SQLite does not tell names apart by case, so neither does the designer).`)
     if (t.name.trim() && isReservedWord(t.name)) warn(`${t.name} is a reserved word: it works quoted, but every hand-written query has to quote it.`)
     if (t.columns.length === 0) err(`${t.name} has no columns.`)
+    tooLong(t.name, 'The table name', (m) => err(m))
+    for (const c of t.columns) tooLong(c.name, `${t.name}: the column name`, (m) => err(m, c.id))
+    for (const ix of t.indexes) tooLong(ix.name, `${t.name}: the index name`, (m) => err(m))
+    for (const u of t.uniques) if (u.name) tooLong(u.name, `${t.name}: the constraint name`, (m) => err(m))
+    for (const ch of t.checks) if (ch.name) tooLong(ch.name, `${t.name}: the check name`, (m) => err(m))
+    if (t.primaryKeyName) tooLong(t.primaryKeyName, `${t.name}: the primary key name`, (m) => err(m))
 
     const seen = new Map<string, number>()
     for (const c of t.columns) seen.set(c.name.toLowerCase(), (seen.get(c.name.toLowerCase()) ?? 0) + 1)

@@ -3,6 +3,7 @@ import type { Dialect } from '../dialect'
 import { neutralFromNative } from '../type-names'
 import { introspectPostgres } from './pg-introspector'
 import { explainPostgres } from './pg-explain'
+import { PG_MAX_IDENTIFIER_BYTES, touchName } from './pg-names'
 
 /**
  * A body quoted with a dollar tag it does not contain: names inside it (a column called `$$a`)
@@ -82,6 +83,7 @@ export const postgresDialect: Dialect = {
   ilike: (l, r) => `${l} ILIKE ${r}`,
   isolationLevels: ['READ UNCOMMITTED', 'READ COMMITTED', 'REPEATABLE READ', 'SERIALIZABLE'],
   writeTransactionLevel: null,
+  maxIdentifierBytes: PG_MAX_IDENTIFIER_BYTES,
   beginSql(level, options = {}) {
     const l = level?.toUpperCase()
     if (l && !this.isolationLevels.includes(l)) throw new AppError('BAD_REQUEST', `Unknown PostgreSQL isolation level ${level}`)
@@ -106,11 +108,12 @@ export const postgresDialect: Dialect = {
   },
   rebuildGuards: { before: [], check: null, after: [] },
   touchTriggerSql(schema, table, column, expression) {
-    const fn = this.qualify(schema, `${table}_${column}_touch`)
+    const name = touchName(table, column)
+    const fn = this.qualify(schema, name)
     return [
       `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS ${dollarQuoted(` BEGIN NEW.${this.quoteIdent(column)} := ${expression}; RETURN NEW; END `)}`,
-      `DROP TRIGGER IF EXISTS ${this.quoteIdent(`${table}_${column}_touch`)} ON ${this.qualify(schema, table)}`,
-      `CREATE TRIGGER ${this.quoteIdent(`${table}_${column}_touch`)} BEFORE UPDATE ON ${this.qualify(schema, table)} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+      `DROP TRIGGER IF EXISTS ${this.quoteIdent(name)} ON ${this.qualify(schema, table)}`,
+      `CREATE TRIGGER ${this.quoteIdent(name)} BEFORE UPDATE ON ${this.qualify(schema, table)} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
     ]
   },
   journalMode: async () => null,
@@ -126,7 +129,7 @@ export const postgresDialect: Dialect = {
     return out
   },
   dropTouchTriggerSql(schema, table, nameTable, column) {
-    const name = `${nameTable}_${column}_touch`
+    const name = touchName(nameTable, column)
     return [`DROP TRIGGER IF EXISTS ${this.quoteIdent(name)} ON ${this.qualify(schema, table)}`, `DROP FUNCTION IF EXISTS ${this.qualify(schema, name)}()`]
   },
   columnTypeSql(c) {

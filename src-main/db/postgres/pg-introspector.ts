@@ -1,6 +1,7 @@
 import type { Column, DatabaseSchema, ReferentialAction, Table } from '../../../src-shared/schema'
 import type { Cell } from '../../../src-shared/values'
 import type { Driver } from '../driver'
+import { touchName } from './pg-names'
 import { neutralFromNative } from '../type-names'
 
 type Row = Record<string, Cell>
@@ -154,7 +155,7 @@ export async function introspectPostgres(driver: Driver): Promise<DatabaseSchema
   }
   // Declaration order for foreign keys is not kept by PostgreSQL; sort by column for stable output.
   for (const t of byOid.values()) t.foreignKeys.sort((a, b) => a.columns.join().localeCompare(b.columns.join()))
-  // Schemist's touch triggers (`<table>_<column>_touch`) are a column's onupdate, read back.
+  // Schemist's touch triggers (`<table>_<column>_touch`, hashed when that is too long) are a column's onupdate, read back.
   const touch = await rows(
     driver,
     `SELECT t.tgrelid::text AS oid, t.tgname AS name, p.prosrc AS src FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal AND t.tgname LIKE '%\\_touch'`,
@@ -164,7 +165,7 @@ export async function introspectPostgres(driver: Driver): Promise<DatabaseSchema
     const m = /NEW\.("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*) := ([\s\S]+?); RETURN NEW;/.exec(String(tr.src ?? ''))
     const colName = m ? m[1].replace(/^"(.*)"$/, '$1').replaceAll('""', '"') : null
     const col = colName !== null && t ? t.columns.find((c) => c.name === colName) : undefined
-    if (col && String(tr.name) === `${t!.name}_${col.name}_touch`) col.onUpdate = m![2]
+    if (col && String(tr.name) === touchName(t!.name, col.name)) col.onUpdate = m![2]
   }
   const db = await rows(driver, 'SELECT current_database() AS db')
   return { engine: 'postgres', database: String(db[0].db), tables: [...byOid.values()] }
