@@ -71,6 +71,8 @@ export interface Dialect {
   touchTriggerSql(schema: string | null, table: string, column: string, expression: string, key: string[]): string[]
   /** The journal mode (SQLite: delete, wal...), where the engine has one; null elsewhere. */
   journalMode(driver: Driver): Promise<string | null>
+  /** The names of a table's own triggers (not the engine's internal ones), which a rebuild or split would lose. */
+  triggersOf(driver: Driver, schema: string | null, table: string): Promise<string[]>
   /**
    * Names for result columns' origins reported as numbers (PostgreSQL's table OID and attribute
    * number), keyed `table:column`. Engines that report names directly (SQLite) return none.

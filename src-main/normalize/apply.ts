@@ -3,6 +3,8 @@ import type { Driver } from '../db/driver'
 import type { Proposal } from './decompose'
 import { finalizeNames } from './decompose'
 import { splitPlan } from './proposal-sql'
+import { createIndexSql } from '../model/ddl'
+import type { Index, Table } from '../../src-shared/schema'
 
 export interface ApplySource {
   schema: string | null
@@ -45,6 +47,8 @@ export async function applyProposal(d: Driver, src: ApplySource, p: Proposal, op
     throw new AppError('UNSUPPORTED', `${referencing.map((t) => t.name).join(', ')} ${referencing.length > 1 ? 'have foreign keys' : 'has a foreign key'} to ${src.name}: point ${referencing.length > 1 ? 'them' : 'it'} at the new tables first`)
   }
 
+  const carried = await carryOrRefuse(d, schema.tables, original, p, opts.keepView)
+
   // A part named after the original, when the original is to stay as a view, takes a name of its own.
   const taken = new Set(here.map((t) => t.name))
   const named = opts.keepView ? finalizeNames(p, src.name, true) : p
@@ -71,10 +75,38 @@ export async function applyProposal(d: Driver, src: ApplySource, p: Proposal, op
       throw new AppError('CONSTRAINT_VIOLATION', `The new tables do not join back to the original: ${missing} rows missing, ${invented} rows invented (${joinedRows} joined vs ${originalRows} original). Nothing was changed.`, { missing, invented })
     }
     for (const sql of plan.finish) await run(sql)
+    // The original's indexes, on the new table that has their columns (their names are free now).
+    for (const ix of carried) await run(createIndexSql({ schema: src.schema, name: ix.table }, ix.index, dl))
     await run('COMMIT')
     return { tables, view: opts.keepView ? src.name : null, originalRows, joinedRows, statements }
   } catch (e) {
     await d.query('ROLLBACK').catch(() => undefined)
     throw e
   }
+}
+
+/**
+ * What the original table has besides its rows, and what becomes of it in the split. Its indexes
+ * move to the new table that has all their columns. Its triggers and CHECK constraints, and the
+ * views that read it (unless it stays as a view of the same name), cannot be carried: the split is
+ * refused with the list of them before anything changes (SQLite used to drop them silently).
+ */
+async function carryOrRefuse(d: Driver, all: Table[], original: Table, p: Proposal, keepView: boolean): Promise<{ table: string; index: Index }[]> {
+  const carried: { table: string; index: Index }[] = []
+  const lost: string[] = []
+  for (const ix of original.indexes) {
+    const home = p.tables.find((t) => ix.columns.every((c) => t.columns.includes(c)))
+    if (home) carried.push({ table: home.name, index: ix })
+    else lost.push(`index ${ix.name} (${ix.columns.join(', ')}: no new table has all its columns)`)
+  }
+  for (const ch of original.checks) lost.push(`CHECK ${ch.name ? `${ch.name} ` : ''}(${ch.expression})`)
+  for (const tr of await d.dialect.triggersOf(d, original.schema, original.name)) lost.push(`trigger ${tr}`)
+  if (!keepView) {
+    const word = new RegExp(`(^|[^A-Za-z0-9_$])("?)${original.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\2([^A-Za-z0-9_$]|$)`, 'i')
+    for (const v of all) if (v.kind === 'view' && v.name !== original.name && v.definition && word.test(v.definition)) lost.push(`view ${v.name}, which reads it (keep ${original.name} as a view to keep it working)`)
+  }
+  if (lost.length) {
+    throw new AppError('UNSUPPORTED', `${original.name} has what the split cannot carry over: ${lost.join('; ')}. Nothing was changed; drop or move these first${keepView ? '' : ', or keep the table as a view'}.`, { lost })
+  }
+  return carried
 }

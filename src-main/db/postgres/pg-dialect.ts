@@ -117,6 +117,10 @@ export const postgresDialect: Dialect = {
     ]
   },
   journalMode: async () => null,
+  async triggersOf(driver, schema, table) {
+    const r = await driver.query('SELECT tgname FROM pg_trigger WHERE tgrelid = $1::regclass AND NOT tgisinternal ORDER BY tgname', [this.qualify(schema, table)])
+    return r.rows.map((x) => String(x[0]))
+  },
   async resolveOrigins(driver, ids) {
     const out = new Map<string, { schema: string | null; table: string; column: string }>()
     if (ids.length === 0) return out

@@ -80,6 +80,7 @@ export const sqliteDialect: Dialect = {
       `CREATE TRIGGER ${name} AFTER UPDATE ON ${q(table)} FOR EACH ROW WHEN NEW.${q(column)} IS OLD.${q(column)} BEGIN UPDATE ${q(table)} SET ${q(column)} = ${expression} WHERE ${match}; END`,
     ]
   },
+  triggersOf: async (driver, _schema, table) => (await driver.query("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name", [table])).rows.map((r) => String(r[0])),
   journalMode: async (driver) => String((await driver.query('PRAGMA journal_mode')).rows[0]?.[0] ?? 'delete'),
   // SQLite's column metadata names each result column's table and column already.
   resolveOrigins: async () => new Map(),
