@@ -231,6 +231,8 @@ export class TableData {
       }
       for (const e of edits) {
         if (e.kind === 'insert') {
+          // An unknown column is an error, as it is for an update: it used to vanish from the INSERT.
+          for (const c of Object.keys(e.values)) if (!mapper.colIndex.has(c)) throw new AppError('BAD_REQUEST', `${table.name} has no column ${c}`)
           const obj = session.create(mapper, e.values)
           session.add(obj)
           editOf.set(obj, e.id)

@@ -208,7 +208,8 @@ export function exportSqlalchemy(doc: ModelDocument): string {
     for (const f of t.foreignKeys) {
       const target = ref(f.refSchema, f.refTable)
       if (!f.orm?.name || !target) continue
-      const args = [f.orm.backPopulates ? `back_populates=${str(f.orm.backPopulates)}` : '']
+      // back_populates names the other side's attribute, which is written as a Python identifier.
+      const args = [f.orm.backPopulates ? `back_populates=${str(pyIdent(f.orm.backPopulates))}` : '']
       if (f.columns.length > 1 || t.foreignKeys.filter((x) => x.refTable === f.refTable).length > 1) args.push(`foreign_keys=[${f.columns.map(pyIdent).join(', ')}]`)
       rels.push(`    ${pyIdent(f.orm.name)}: Mapped["${target.className}"] = relationship(${args.filter(Boolean).join(', ')})`)
     }
@@ -217,7 +218,7 @@ export function exportSqlalchemy(doc: ModelDocument): string {
       for (const f of other.foreignKeys) {
         if (other.association || !f.orm?.backPopulates || ref(f.refSchema, f.refTable) !== t) continue
         const oneToOne = isUniqueKey(other, f.columns)
-        const args = [f.orm.name ? `back_populates=${str(f.orm.name)}` : '']
+        const args = [f.orm.name ? `back_populates=${str(pyIdent(f.orm.name))}` : '']
         if (oneToOne) args.push('uselist=False')
         if (f.orm.cascade.length) args.push(`cascade=${str(f.orm.cascade.join(', '))}`)
         if (f.orm.passiveDeletes) args.push('passive_deletes=True')
@@ -234,7 +235,7 @@ export function exportSqlalchemy(doc: ModelDocument): string {
         const otherFk = a.foreignKeys[1 - i]
         const other = ref(otherFk.refSchema, otherFk.refTable)
         if (!other) return
-        const args = [`secondary=${pyIdent(a.className)}`, `back_populates=${str(a.association!.names[1 - i])}`]
+        const args = [`secondary=${pyIdent(a.className)}`, `back_populates=${str(pyIdent(a.association!.names[1 - i]))}`]
         if (a.association!.lazy !== 'select') args.push(`lazy=${str(a.association!.lazy)}`)
         rels.push(`    ${pyIdent(a.association!.names[i])}: Mapped[list["${other.className}"]] = relationship(${args.join(', ')})`)
       })

@@ -72,7 +72,8 @@ export function parseChecks(createSql: string): { name: string | null; expressio
         let depth = 0
         for (; i < n; i++) {
           const c = s[i]
-          if (c === "'" || c === '"') {
+          // Every quoting SQLite accepts: a ')' inside [a)b] or `a)b` is a name, not the end.
+          if (c === "'" || c === '"' || c === '`' || c === '[') {
             readQuoted(c)
             i--
             continue

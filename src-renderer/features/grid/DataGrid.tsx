@@ -8,6 +8,21 @@ import { parseCsv, toTsv } from '../../../src-shared/csv'
 import { CellEditor, saveBlob } from './CellEditor'
 
 const ROW_H = 28
+/**
+ * The tallest scroll area the grid makes. Chromium cannot lay out an element much taller than
+ * 2^25 px (33.5 M: 1.2 M rows of 28 px), so past this the scrollbar moves through the rows in
+ * proportion: a pixel of scrolling is more than a pixel of rows, and rows are placed relative to
+ * the window's virtual top.
+ */
+const MAX_SCROLL_PX = 8_000_000
+
+/** Maps between the scroller's real scrollTop and the virtual top of a (possibly taller) list. */
+function scrollScale(total: number, viewport: number) {
+  const full = total * ROW_H
+  if (full <= MAX_SCROLL_PX) return { body: full, toVirtual: (s: number) => s, toScroll: (v: number) => v }
+  const k = (full - viewport) / Math.max(1, MAX_SCROLL_PX - viewport)
+  return { body: MAX_SCROLL_PX, toVirtual: (s: number) => s * k, toScroll: (v: number) => v / k }
+}
 const MAX_BLOB_FILE = 16 * 1048576
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
 
@@ -84,8 +99,10 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
 
   const total = g ? totalRows(g) : 0
   const cols = g ? (visible ?? g.columns).filter((c) => g.columns.includes(c)) : []
-  const first = Math.max(0, Math.floor(scrollTop / ROW_H) - 5)
-  const last = Math.min(total - 1, Math.ceil((scrollTop + height) / ROW_H) + 5)
+  const scale = scrollScale(total, height)
+  const vTop = scale.toVirtual(scrollTop)
+  const first = Math.max(0, Math.floor(vTop / ROW_H) - 5)
+  const last = Math.min(total - 1, Math.ceil((vTop + height) / ROW_H) + 5)
 
   // Fetch the blocks the visible rows live in.
   useEffect(() => {
@@ -103,7 +120,7 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
     const el = scroller.current
     if (!jump || !el || !g) return
     const row = Math.max(0, Math.min(totalRows(g) - 1, g.inserts.length + jump.row))
-    el.scrollTop = Math.max(0, row * ROW_H - el.clientHeight / 3)
+    el.scrollTop = scrollScale(totalRows(g), el.clientHeight).toScroll(Math.max(0, row * ROW_H - el.clientHeight / 3))
     onSelect({ row, col: selected?.col ?? 0 }, false)
     el.focus()
   }, [jump?.seq])
@@ -145,9 +162,11 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
   const ensureVisible = (row: number) => {
     const el = scroller.current
     if (!el) return
+    const sc = scrollScale(total, el.clientHeight)
     const top = row * ROW_H
-    if (top < el.scrollTop) el.scrollTop = top
-    else if (top + ROW_H * 2 > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_H * 2 - el.clientHeight
+    const v = sc.toVirtual(el.scrollTop)
+    if (top < v) el.scrollTop = sc.toScroll(top)
+    else if (top + ROW_H * 2 > v + el.clientHeight) el.scrollTop = sc.toScroll(top + ROW_H * 2 - el.clientHeight)
   }
 
   const onKey = (e: React.KeyboardEvent) => {
@@ -362,12 +381,12 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
           )
         })}
       </div>
-      <div className="grid-body" style={{ height: total * ROW_H, width: widths.reduce((a, b) => a + b, 64) }}>
+      <div className="grid-body" style={{ height: scale.body, width: widths.reduce((a, b) => a + b, 64) }}>
         {rows.map((r) => {
           const p = r.pending
           const failed = g.failed?.id === r.id
           return (
-            <div key={r.id} className={`grid-row${p ? ` pending-${p.kind}` : ''}${failed ? ' failed' : ''}${editing?.row === r.index ? ' editing' : ''}`} style={{ top: r.index * ROW_H }} data-testid={r.key ? `row-${JSON.stringify(r.key)}` : r.id.startsWith('new:') ? `row-${r.id}` : undefined} title={failed ? g.failed!.message : undefined}>
+            <div key={r.id} className={`grid-row${p ? ` pending-${p.kind}` : ''}${failed ? ' failed' : ''}${editing?.row === r.index ? ' editing' : ''}`} style={{ top: r.index * ROW_H - (vTop - scrollTop) }} data-testid={r.key ? `row-${JSON.stringify(r.key)}` : r.id.startsWith('new:') ? `row-${r.id}` : undefined} title={failed ? g.failed!.message : undefined}>
               <div className="g-cell rownum">{r.id.startsWith('new:') ? '+' : r.id.startsWith('loading') ? '' : r.index - g.inserts.length + 1}</div>
               {cols.map((c, k) => {
                 const toDefault = p?.kind === 'update' && (p.defaults?.includes(c) ?? false)
