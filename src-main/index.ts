@@ -4,7 +4,7 @@ import { IPC_CALL, IPC_EVENT } from '../src-shared/contract'
 import { createHandlers } from './bridge/handlers'
 import { createRouter } from './bridge/router'
 import { resourcesDir } from './app-paths'
-import { CONTENT_SECURITY_POLICY } from './security'
+import { ELECTRON_CONTENT_SECURITY_POLICY } from './security'
 import { createServices, type Services } from './services'
 import { createMainWindow, isOwnFrame } from './window'
 
@@ -16,7 +16,7 @@ app.enableSandbox()
 
 app.whenReady().then(async () => {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [ELECTRON_CONTENT_SECURITY_POLICY] } })
   })
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
 

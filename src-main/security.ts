@@ -14,3 +14,9 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ')
+
+/**
+ * The desktop shell's policy: the same, but with no WebSocket at all (its bridge is IPC). Sent as
+ * a header, it narrows the page's own meta policy: a browser enforces both.
+ */
+export const ELECTRON_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("connect-src 'self' ws://127.0.0.1:* ws://localhost:*", "connect-src 'self'")

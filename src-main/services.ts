@@ -17,6 +17,7 @@ import { Importer } from './data/importer'
 import { TxConsoles } from './tx/tx-consoles'
 import { ModelFiles } from './model/model-files'
 import { ClientRegistry } from './clients/client-registry'
+import { PathGrants } from './clients/path-grants'
 
 export const SAMPLE_CONNECTION_ID = 'sample'
 export const PLAYGROUND_CONNECTION_ID = 'playground'
@@ -51,6 +52,11 @@ export async function createServices(o: ServiceOptions) {
   const importer = new Importer(data, connections, events)
   const consoles = new TxConsoles(events)
   const models = new ModelFiles(o.dataDir)
+  // Paths are confined to what the user picked where the host has a native dialog to pick them.
+  const paths = new PathGrants(!!o.pickPath)
+  paths.grantFolder(o.dataDir)
+  for (const c of await saved.list()) if (c.config.engine === 'sqlite') paths.grant(c.config.path)
+  for (const m of await models.recent().catch(() => [])) paths.grant(m)
   const playground = new Playground(o.dataDir, loadSample, (m) => events.log('debug', 'playground', m))
   playground.onStatus((s) => events.emit('onPlaygroundStatus', s))
 
@@ -74,7 +80,7 @@ export async function createServices(o: ServiceOptions) {
     await playground.stop().catch(() => {})
   }
 
-  return { info, pickPath: o.pickPath ?? null, events, clients, secrets, saved, connections, playground, orm, data, history, exporter, importer, consoles, models, dispose }
+  return { info, pickPath: o.pickPath ?? null, events, clients, paths, secrets, saved, connections, playground, orm, data, history, exporter, importer, consoles, models, dispose }
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>

@@ -48,10 +48,18 @@ export function createHandlers(s: Services): Handlers {
 
   return {
     'app.info': async () => s.info,
-    'app.pickPath': async (req) => (s.pickPath ? { native: true, path: await s.pickPath(req) } : { native: false, path: null }),
+    'app.pickPath': async (req) => {
+      if (!s.pickPath) return { native: false, path: null }
+      const path = await s.pickPath(req)
+      if (path) s.paths.grant(path)
+      return { native: true, path }
+    },
 
     'connections.list': async () => s.saved.list(),
-    'connections.save': async (i) => s.saved.save(i),
+    'connections.save': async (i) => {
+      if (i.config.engine === 'sqlite') s.paths.check(i.config.path)
+      return s.saved.save(i)
+    },
     'connections.remove': async ({ id }) => {
       await s.saved.remove(id)
       return null
@@ -67,7 +75,10 @@ export function createHandlers(s: Services): Handlers {
         // The playground's port and password come from the running server, not the saved entry.
         const config = saved.builtin === 'playground' ? await s.playground.config() : stored
         opened = await s.connections.openConfig(config, { name: saved.name, savedId: saved.id })
-      } else opened = await s.connections.openConfig(i.config, { name: i.name ?? describeConfig(i.config), savedId: null })
+      } else {
+        if (i.config.engine === 'sqlite') s.paths.check(i.config.path)
+        opened = await s.connections.openConfig(i.config, { name: i.name ?? describeConfig(i.config), savedId: null })
+      }
       const { handle, name } = opened
       s.clients.own(ctx.clientId, { kind: 'connection', id: handle, label: `the connection to ${name}`, release: () => s.connections.release(handle) })
       return opened
@@ -140,13 +151,20 @@ export function createHandlers(s: Services): Handlers {
     'data.deleteEffects': async ({ handle, table, keys }) => s.data.deleteEffects(handle, table, keys),
     'data.related': async ({ handle, table, key, strategy }) => s.data.related(handle, table, key, strategy),
     'data.export': async (req, ctx) => {
+      s.paths.check(req.path)
       const r = s.exporter.start(req, () => s.clients.disown('export', r.exportId))
       s.clients.own(ctx.clientId, { kind: 'export', id: r.exportId, label: `an export to ${req.path}`, release: () => void s.exporter.cancel(r.exportId) })
       return r
     },
     'data.cancelExport': async ({ exportId }) => ({ cancelled: s.exporter.cancel(exportId) }),
-    'data.importPreview': async (req) => s.importer.preview(req),
-    'data.import': async (req) => s.importer.run(req),
+    'data.importPreview': async (req) => {
+      s.paths.check(req.path)
+      return s.importer.preview(req)
+    },
+    'data.import': async (req) => {
+      s.paths.check(req.path)
+      return s.importer.run(req)
+    },
 
     'tx.scenarios': async () => SCENARIOS.map(({ id, name, anomaly, description, panes, steps }) => ({ id, name, anomaly, description, panes, steps })),
     'tx.levels': async ({ handle }) => [...s.connections.driver(handle).dialect.isolationLevels],
@@ -159,6 +177,7 @@ export function createHandlers(s: Services): Handlers {
     'tx.matrix': async ({ handle }) => runMatrix(s.connections.config(handle)),
 
     'normalize.analyze': async ({ handle, table, nullsEqual, maxError, jobId, csv }, ctx) => {
+      s.paths.check(csv?.path)
       const token = new CancelToken()
       if (jobId) {
         normalizeJobs.set(jobId, token)
@@ -178,8 +197,8 @@ export function createHandlers(s: Services): Handlers {
       token?.cancel()
       return { cancelled: !!token }
     },
-    'normalize.diagnose': async ({ handle, table, fds, csv }) => diagnoseWith(s.connections.driver(handle), table, fds, csv),
-    'normalize.propose': async ({ handle, table, target, fds, keepView, csv, names }) => proposeSplit(s.connections.driver(handle), table, target, fds, keepView, csv, names),
+    'normalize.diagnose': async ({ handle, table, fds, csv }) => (s.paths.check(csv?.path), diagnoseWith(s.connections.driver(handle), table, fds, csv)),
+    'normalize.propose': async ({ handle, table, target, fds, keepView, csv, names }) => (s.paths.check(csv?.path), proposeSplit(s.connections.driver(handle), table, target, fds, keepView, csv, names)),
     'normalize.apply': async ({ handle, table, target, fds, keepView, names }) => onOwnConnection(handle, (d) => applySplit(d, table, target, fds, keepView, names)),
     'normalize.declared': async ({ table, fds, target }) => ({ diagnosis: diagnoseDeclared(table, fds), proposal: target ? proposeDeclared(table, fds, target) : null }),
 
@@ -195,12 +214,19 @@ export function createHandlers(s: Services): Handlers {
     'model.diffModels': async ({ from, to, engine }) => planMigration(from, to, dialectFor(engine)),
     'model.export': async ({ doc, format }) => ({ code: EXPORTERS[format](doc) }),
     'model.import': async ({ format, path, text, sqlDialect }) => {
+      s.paths.check(path)
       // PostgreSQL's parser is the playground server's, started if it is not running.
       const server = () => s.playground.ensureRunning()
       return importModel(format, { path, text, parser: sqlDialect === 'sqlite' ? { engine: 'sqlite' } : { engine: sqlDialect, server } })
     },
-    'model.open': async ({ path }) => s.models.open(path),
-    'model.save': async ({ path, doc }) => s.models.save(path, doc),
+    'model.open': async ({ path }) => {
+      s.paths.check(path)
+      return s.models.open(path)
+    },
+    'model.save': async ({ path, doc }) => {
+      s.paths.check(path)
+      return s.models.save(path, doc)
+    },
     'model.recent': async () => s.models.recent(),
 
     'tx.consoleOpen': async ({ handle, panes }, ctx) => {
