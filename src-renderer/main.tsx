@@ -5,7 +5,9 @@ import { installShortcuts } from './app/shortcuts'
 import { setState } from './app/store'
 import { call, errorMessage, onEvent, onHostStatus } from './bridge/client'
 import { adoptOpen, loadSaved, markLost, openSaved } from './features/connections/actions'
-import { toast } from './app/store'
+import { getState, toast } from './app/store'
+import { persistPendingEdits, restorePendingEdits } from './features/grid/grid-store'
+import { openDataTab } from './features/tabs/actions'
 import { setNativePicker } from './ui/PathPrompt'
 import './styles.css'
 import './styles-features.css'
@@ -16,6 +18,10 @@ async function boot() {
   onEvent('onLog', (l) => setState((s) => ({ logs: [...s.logs.slice(-199), l] })))
   onEvent('onConnectionLost', ({ handle, message }) => markLost(handle, message))
   onHostStatus((host) => setState({ host }))
+  persistPendingEdits((tabId) => {
+    const t = getState().tabs.find((x) => x.id === tabId)
+    return t && t.kind === 'data' && !t.filter ? { table: t.table } : undefined
+  })
   try {
     const info = await call('app.info', {})
     // Electron has the operating system's file dialogs; the web host asks for paths in the app.
@@ -25,7 +31,9 @@ async function boot() {
     await loadSaved()
     // After a reload, the connections this page had open are still there (with any transaction
     // they hold): take them back instead of opening new ones.
-    await adoptOpen()
+    const adopted = await adoptOpen()
+    const back = restorePendingEdits(adopted, (handle, table) => openDataTab(handle, table))
+    if (back) toast('info', `${back === 1 ? '1 pending edit' : `${back} pending edits`} kept across the reload`)
     // Land on the sample database, open and expanded.
     await openSaved(info.sampleConnectionId, { focus: 'if-none' })
   } catch (e) {

@@ -12,6 +12,8 @@ function ConnectionRow({ c }: { c: SavedConnection }) {
   const connecting = useApp((s) => !!s.connecting[c.id])
   const active = useApp((s) => !!handle && s.activeHandle === handle)
   const lost = useApp((s) => (handle ? s.open[handle]?.lost : undefined))
+  // With the host gone, no connection can be said to be up.
+  const hostUp = useApp((s) => s.host.state === 'connected')
   return (
     <div className={`conn${active ? ' active' : ''}`}>
       <div className="conn-row">
@@ -25,7 +27,7 @@ function ConnectionRow({ c }: { c: SavedConnection }) {
             <span className="conn-sub">{c.config.engine === 'sqlite' ? c.config.path.split(/[\\/]/).pop() : `${c.config.host}:${c.config.port}/${c.config.database}`}</span>
           </span>
           {connecting && <span className="spinner" aria-label="Connecting" />}
-          {handle && !connecting && !lost && <span className="dot-online" title="Connected" />}
+          {handle && !connecting && !lost && hostUp && <span className="dot-online" title="Connected" />}
           {handle && lost && <span className="dot-lost" title={`Connection lost: ${lost}`} data-testid={`lost-${c.id}`} />}
         </button>
         <div className="conn-actions">

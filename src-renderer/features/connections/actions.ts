@@ -20,7 +20,7 @@ export async function refreshSchema(handle: string) {
 }
 
 /** Take back the connections this page (by its client id) left open before a reload. */
-export async function adoptOpen() {
+export async function adoptOpen(): Promise<string[]> {
   const open = await call('connections.listOpen', {}).catch(() => [])
   for (const info of open) {
     setState((s) => ({
@@ -31,6 +31,7 @@ export async function adoptOpen() {
     if (info.savedId) restoreQueryTabs(info.savedId, info.handle)
     void refreshSchema(info.handle)
   }
+  return open.map((c) => c.handle)
 }
 
 /**

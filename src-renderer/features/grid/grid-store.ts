@@ -72,12 +72,63 @@ function patch(tabId: string, p: Partial<GridState> | ((g: GridState) => Partial
   })
 }
 
+/** Pending edits a reload brought back, waiting for their tab's grid (see restorePendingEdits). */
+const restored = new Map<string, { edits: Record<string, Pending>; inserts: string[] }>()
+
 export function initGrid(tabId: string, handle: string, table: TableRef, filter: Expr | null = null) {
   if (get(tabId)) return
+  const back = restored.get(tabId)
+  restored.delete(tabId)
   useGrid.setState({
-    [tabId]: { handle, table, columns: [], keyColumns: [], sort: [], filter, where: '', count: null, blocks: {}, generation: 0, edits: {}, inserts: [], failed: null, review: null, busy: false, loadError: null, lastSql: '', session: null, mode: 'table' },
+    [tabId]: { handle, table, columns: [], keyColumns: [], sort: [], filter, where: '', count: null, blocks: {}, generation: 0, edits: back?.edits ?? {}, inserts: back?.inserts ?? [], failed: null, review: null, busy: false, loadError: null, lastSql: '', session: null, mode: 'table' },
   })
   void refreshView(tabId)
+}
+
+const PENDING_KEY = 'schemist-pending-edits'
+
+/**
+ * Pending grid edits are written to this page's session storage as they change, so a reload
+ * (within the host's grace period, which keeps the connection) brings them back instead of
+ * dropping them. Only table grids: a query's result is run again anyway.
+ */
+export function persistPendingEdits(tabOf: (tabId: string) => { table: string } | undefined) {
+  let timer: ReturnType<typeof setTimeout> | null = null
+  useGrid.subscribe((all) => {
+    if (timer) clearTimeout(timer)
+    timer = setTimeout(() => {
+      const out: Record<string, { handle: string; table: string; edits: Record<string, Pending>; inserts: string[] }> = {}
+      for (const [tabId, g] of Object.entries(all)) {
+        const tab = tabOf(tabId)
+        if (g.mode !== 'table' || !tab || Object.keys(g.edits).length === 0) continue
+        out[tabId] = { handle: g.handle, table: tab.table, edits: g.edits, inserts: g.inserts }
+      }
+      try {
+        sessionStorage.setItem(PENDING_KEY, JSON.stringify(out))
+      } catch {
+        // Storage full or off: edits stay in memory as before.
+      }
+    }, 250)
+  })
+}
+
+/** After a reload: the data tabs that had pending edits, on connections the host kept, come back with them. */
+export function restorePendingEdits(openHandles: string[], openTab: (handle: string, table: string) => void) {
+  let saved: Record<string, { handle: string; table: string; edits: Record<string, Pending>; inserts: string[] }>
+  try {
+    saved = JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? '{}')
+  } catch {
+    return 0
+  }
+  let n = 0
+  for (const [tabId, p] of Object.entries(saved)) {
+    if (!openHandles.includes(p.handle)) continue
+    restored.set(tabId, { edits: p.edits, inserts: p.inserts })
+    for (const id of p.inserts) insertSeq = Math.max(insertSeq, Number(id.replace(/^new:/, '')) + 1 || insertSeq)
+    openTab(p.handle, p.table)
+    n += Object.keys(p.edits).length
+  }
+  return n
 }
 
 /**
