@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react'
 import { useApp } from './store'
 import { toggleTheme } from './store'
 import { Icon } from '../ui/icons'
@@ -11,6 +12,14 @@ export function StatusBar() {
   const pg = useApp((s) => s.playground?.state)
   const openCount = useApp((s) => Object.keys(s.open).length)
   const host = useApp((s) => s.host)
+  const since = useApp((s) => (s.activeHandle ? (s.txSince[s.activeHandle] ?? null) : null))
+  const [now, setNow] = useState(Date.now())
+  useEffect(() => {
+    if (since === null) return
+    const t = setInterval(() => setNow(Date.now()), 1000)
+    return () => clearInterval(t)
+  }, [since])
+  const age = since !== null && tx !== 'auto-commit' ? Math.max(0, Math.round((now - since) / 1000)) : null
   return (
     <footer className="statusbar" data-testid="statusbar">
       {host.state === 'lost' && (
@@ -37,6 +46,11 @@ export function StatusBar() {
           ) : (
             <span className={`tx-status ${tx.replace(' ', '-')}`} data-testid="status-tx" title="The query tabs' connection: statements commit as they run unless you BEGIN a transaction">
               {tx === 'auto-commit' ? 'Auto-commit' : tx === 'failed' ? 'Transaction failed: ROLLBACK' : 'In transaction'}
+            </span>
+          )}
+          {!conn.lost && age !== null && (
+            <span className="muted" data-testid="status-tx-age" title="How long the query tabs' transaction has been open: it holds its locks until COMMIT or ROLLBACK">
+              {age < 60 ? `${age} s` : `${Math.floor(age / 60)} min ${age % 60} s`}
             </span>
           )}
           {conn.readOnly && <span className="chip tiny">read-only</span>}

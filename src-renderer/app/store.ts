@@ -40,6 +40,8 @@ export interface AppState {
   activeHandle: string | null
   /** Transaction state of each open connection's own session (query tabs), by handle. */
   txState: Record<string, 'auto-commit' | 'in transaction' | 'failed'>
+  /** When the query tabs' transaction began, by handle: an idle transaction shows its age. */
+  txSince: Record<string, number | null>
   tabs: Tab[]
   activeTab: string | null
   playground: PlaygroundStatus | null
@@ -65,6 +67,7 @@ export const useApp = create<AppState>()(() => ({
   schemas: {},
   activeHandle: null,
   txState: {},
+  txSince: {},
   tabs: [],
   activeTab: null,
   playground: null,
