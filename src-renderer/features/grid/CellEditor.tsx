@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react'
 import type { NeutralType } from '../../../src-shared/schema'
 import type { Cell } from '../../../src-shared/values'
 import { download } from '../../ui/download'
@@ -28,36 +29,52 @@ export function CellEditor({ editing, type, value, onChange, onCommit, onCancel,
   type: NeutralType | undefined
   value: Cell | undefined
   onChange: (text: string, error?: string | null) => void
-  onCommit: () => void
+  /** Commit, then move as a spreadsheet does: Enter down, Tab right, Shift+Tab left. */
+  onCommit: (move?: 'down' | 'right' | 'left' | null) => void
   onCancel: () => void
   onBlur: () => void
   onLoadFile: () => void
   onSaveFile: (hex: string) => void
 }) {
   const keep = (e: React.MouseEvent) => e.preventDefault()
+  // The caret goes after the text (typing on a cell starts with that key; F2 and Enter keep the value).
+  const area = useRef<HTMLTextAreaElement>(null)
+  useEffect(() => {
+    const el = area.current
+    if (el) el.setSelectionRange(el.value.length, el.value.length)
+  }, [])
+  /** Enter, Tab and Esc as in a spreadsheet, for every kind of editor. */
+  const keys = (e: React.KeyboardEvent) => {
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault()
+      onCommit('down')
+    } else if (e.key === 'Tab') {
+      e.preventDefault()
+      onCommit(e.shiftKey ? 'left' : 'right')
+    } else if (e.key === 'Escape') {
+      e.preventDefault()
+      onCancel()
+    }
+  }
   return (
     <div className="cell-editor">
       {type === 'boolean' ? (
-        <select autoFocus value={editing.text} onChange={(e) => onChange(e.target.value)} onBlur={onCommit} onKeyDown={(e) => (e.key === 'Enter' ? onCommit() : e.key === 'Escape' && onCancel())}>
+        <select autoFocus value={editing.text} onChange={(e) => onChange(e.target.value)} onBlur={() => onCommit()} onKeyDown={keys}>
           <option value="true">true</option>
           <option value="false">false</option>
         </select>
       ) : type === 'date' ? (
-        <input type="date" autoFocus className={`mono${editing.error ? ' invalid' : ''}`} value={editing.text} onChange={(e) => onChange(e.target.value)} onBlur={onBlur} onKeyDown={(e) => (e.key === 'Enter' ? onCommit() : e.key === 'Escape' && onCancel())} data-testid="cell-editor" />
+        <input type="date" autoFocus className={`mono${editing.error ? ' invalid' : ''}`} value={editing.text} onChange={(e) => onChange(e.target.value)} onBlur={onBlur} onKeyDown={keys} data-testid="cell-editor" />
       ) : (
         <textarea
+          ref={area}
           autoFocus
           rows={1}
           className={`mono${editing.error ? ' invalid' : ''}`}
           value={editing.text}
           onChange={(e) => onChange(e.target.value)}
           onBlur={onBlur}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && !e.shiftKey) {
-              e.preventDefault()
-              onCommit()
-            } else if (e.key === 'Escape') onCancel()
-          }}
+          onKeyDown={keys}
           data-testid="cell-editor"
         />
       )}

@@ -3,7 +3,7 @@ import { cellEditText, parseCellInput } from '../../../src-shared/cell-input'
 import type { Table } from '../../../src-shared/schema'
 import { formatCell, type Cell } from '../../../src-shared/values'
 import { Icon } from '../../ui/icons'
-import { addRow, BLOCK, loadBlock, setCell, setDefault, useGrid, type GridState, type Pending } from './grid-store'
+import { addRow, batchEdits, BLOCK, loadBlock, redoEdit, setCell, setDefault, undoEdit, useGrid, type GridState, type Pending } from './grid-store'
 import { parseCsv, toTsv } from '../../../src-shared/csv'
 import { CellEditor, saveBlob } from './CellEditor'
 
@@ -144,7 +144,16 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
     [g, editable, cols],
   )
 
-  const commitEdit = () => {
+  /** Close the editor without the blur that focusing the grid causes committing anything twice. */
+  const closeEditor = () => {
+    closingWithoutCommit.current = true
+    setEditing(null)
+    scroller.current?.focus()
+    closingWithoutCommit.current = false
+  }
+
+  /** Commit the cell being edited, then (as in a spreadsheet) move: Enter down, Tab right, Shift+Tab left. */
+  const commitEdit = (move: 'down' | 'right' | 'left' | null = null) => {
     if (!editing || !g) return
     const r = rowAt(g, editing.row)
     const c = cols[editing.col]
@@ -155,8 +164,78 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
       return
     }
     if (r) setCell(tabId, r, c, parsed.value)
-    setEditing(null)
-    scroller.current?.focus()
+    closeEditor()
+    if (move) {
+      const row = Math.max(0, Math.min(total - 1, editing.row + (move === 'down' ? 1 : 0)))
+      const col = Math.max(0, Math.min(cols.length - 1, editing.col + (move === 'right' ? 1 : move === 'left' ? -1 : 0)))
+      onSelect({ row, col }, false)
+      ensureVisible(row)
+    }
+  }
+
+  /** The selected range, or the selected cell. */
+  const range = () => {
+    const s = selected!
+    const a = anchor ?? s
+    return { r0: Math.min(a.row, s.row), r1: Math.max(a.row, s.row), c0: Math.min(a.col, s.col), c1: Math.max(a.col, s.col) }
+  }
+
+  /** Delete: NULL in every selected cell that may be NULL (an empty text where it may not). */
+  const clearRange = () => {
+    if (!g || !selected || !editable) return
+    const { r0, r1, c0, c1 } = range()
+    const refused: string[] = []
+    batchEdits(tabId, () => {
+      for (let i = r0; i <= r1; i++) {
+        const r = rowAt(g, i)
+        if (!r || r.id.startsWith('loading') || r.pending?.kind === 'delete') continue
+        for (let k = c0; k <= c1; k++) {
+          const c = cols[k]
+          const meta = colMeta.get(c)
+          if (!meta || meta.nullable) setCell(tabId, r, c, null)
+          else if (meta.type === 'text' || meta.type === 'varchar') setCell(tabId, r, c, '')
+          else if (!refused.includes(c)) refused.push(c)
+        }
+      }
+    })
+    if (refused.length) onMessage('error', `${refused.join(', ')} cannot be NULL: left as ${refused.length > 1 ? 'they were' : 'it was'}`)
+  }
+
+  /** Ctrl+D: each column of the range takes its top value down the range (one row: the row above's). */
+  const fillDown = () => {
+    if (!g || !selected || !editable) return
+    const { r0, r1, c0, c1 } = range()
+    const from = r0 === r1 ? r0 - 1 : r0
+    const src = rowAt(g, from)
+    if (!src || from < 0) return
+    const valueOf = (r: GridRow, c: string) => (r.pending?.kind === 'update' && c in r.pending.values ? r.pending.values[c] : r.pending?.kind === 'insert' ? r.pending.values[c] : r.values[c])
+    batchEdits(tabId, () => {
+      for (let i = from + 1; i <= r1; i++) {
+        const r = rowAt(g, i)
+        if (!r || r.id.startsWith('loading') || r.pending?.kind === 'delete') continue
+        for (let k = c0; k <= c1; k++) {
+          const v = valueOf(src, cols[k])
+          if (v !== undefined) setCell(tabId, r, cols[k], v)
+        }
+      }
+    })
+  }
+
+  /** Double-click on a column's border: as wide as its name and the values now loaded. */
+  const fitColumn = (c: string) => {
+    if (!g) return
+    const ctx = document.createElement('canvas').getContext('2d')
+    if (!ctx) return
+    ctx.font = getComputedStyle(scroller.current ?? document.body).font || '13px monospace'
+    let w = ctx.measureText(c).width + 40
+    for (const blk of Object.values(g.blocks)) {
+      const idx = g.columns.indexOf(c)
+      for (const row of blk.rows.slice(0, 2000)) {
+        const v = row[idx]
+        if (v !== null && v !== undefined) w = Math.max(w, ctx.measureText(formatCell(v)).width + 24)
+      }
+    }
+    onResize(c, Math.round(Math.min(600, Math.max(50, w))))
   }
 
   const ensureVisible = (row: number) => {
@@ -172,6 +251,28 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
   const onKey = (e: React.KeyboardEvent) => {
     if (!g || editing) return
     const s = selected ?? { row: 0, col: 0 }
+    const mod = e.ctrlKey || e.metaKey
+    const key = e.key.toLowerCase()
+    if (mod && !e.altKey && ((key === 'z' && e.shiftKey) || key === 'y')) {
+      e.preventDefault()
+      if (!redoEdit(tabId)) onMessage('info', 'Nothing to redo')
+      return
+    }
+    if (mod && !e.altKey && key === 'z') {
+      e.preventDefault()
+      if (!undoEdit(tabId)) onMessage('info', 'Nothing to undo')
+      return
+    }
+    if (mod && !e.altKey && key === 'd' && selected) {
+      e.preventDefault()
+      fillDown()
+      return
+    }
+    if (e.key === 'Delete' && selected) {
+      e.preventDefault()
+      clearRange()
+      return
+    }
     const move = (row: number, col: number) => {
       const r = Math.max(0, Math.min(total - 1, row))
       onSelect({ row: r, col: Math.max(0, Math.min(cols.length - 1, col)) }, e.shiftKey && e.key !== 'Tab')
@@ -186,6 +287,8 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
     else if (e.key === 'PageUp') move(s.row - Math.floor(height / ROW_H), s.col)
     else if (e.key === 'Home' && e.ctrlKey) move(0, s.col)
     else if (e.key === 'End' && e.ctrlKey) move(total - 1, s.col)
+    else if (e.key === 'Home') move(s.row, 0)
+    else if (e.key === 'End') move(s.row, cols.length - 1)
     else if (e.ctrlKey && e.altKey && (e.code === 'KeyN' || e.code === 'KeyD') && selected && editable) {
       // Ctrl+Alt+N: NULL; Ctrl+Alt+D: the column's DEFAULT.
       e.preventDefault()
@@ -200,7 +303,12 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
     } else if ((e.key === 'Enter' || e.key === 'F2') && selected) {
       startEdit(s.row, s.col)
       e.preventDefault()
-    } else if (selected && e.key.length === 1 && !e.ctrlKey && !e.metaKey) startEdit(s.row, s.col, e.key)
+    } else if (selected && e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      // Typing replaces the value with exactly what was typed: the key itself must not also
+      // reach the editor it opens (it did, and "Moscow" became "MoscowM").
+      e.preventDefault()
+      startEdit(s.row, s.col, e.key)
+    }
   }
 
   /** The selected rectangle as TSV (with a header row when whole rows are selected). */
@@ -253,12 +361,15 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
       }
     }
     const newRows = new Map<number, Record<string, Cell>>()
-    for (const p of parsed) {
-      const r = rowAt(g, p.row)
-      if (r) setCell(tabId, r, p.col, p.value)
-      else newRows.set(p.row, { ...(newRows.get(p.row) ?? {}), [p.col]: p.value })
-    }
-    for (const values of newRows.values()) addRow(tabId, values)
+    // One paste is one action: a single undo takes all of it back.
+    batchEdits(tabId, () => {
+      for (const p of parsed) {
+        const r = rowAt(g, p.row)
+        if (r) setCell(tabId, r, p.col, p.value)
+        else newRows.set(p.row, { ...(newRows.get(p.row) ?? {}), [p.col]: p.value })
+      }
+      for (const values of newRows.values()) addRow(tabId, values)
+    })
     onMessage('info', `Pasted ${lines.length} line(s) as pending edits${newRows.size ? `, ${newRows.size} as new rows` : ''}`)
   }
 
@@ -266,6 +377,7 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
   // The file chooser takes focus, which ends the edit: the target cell is remembered here.
   const blobTarget = useRef<{ row: number; col: string } | null>(null)
   const closingWithoutCommit = useRef(false)
+  const dragging = useRef(false)
   async function loadBlobFile(file: File) {
     const target = blobTarget.current
     blobTarget.current = null
@@ -363,6 +475,12 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
               <span className="gh-type">{meta?.type}</span>
               <span
                 className="gh-resize"
+                title="Drag to resize; double-click to fit the values"
+                data-testid={`resize-${c}`}
+                onDoubleClick={(e) => {
+                  e.stopPropagation()
+                  fitColumn(c)
+                }}
                 onMouseDown={(e) => {
                   e.preventDefault()
                   e.stopPropagation()
@@ -401,7 +519,14 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
                     key={c}
                     className={`g-cell${isEditing ? ' editing' : ''}${isSel ? ' selected' : ''}${inRange(r.index, k) ? ' in-range' : ''}${changed ? ' changed' : ''}${v === null ? ' null' : ''}${typeof v === 'number' ? ' num' : ''}`}
                     style={{ width: widths[k] }}
-                    onMouseDown={(e) => onSelect({ row: r.index, col: k }, e.shiftKey)}
+                    onMouseDown={(e) => {
+                      if (e.button !== 0) return
+                      onSelect({ row: r.index, col: k }, e.shiftKey)
+                      // Dragging from here selects a range, as in a spreadsheet.
+                      dragging.current = true
+                      window.addEventListener('mouseup', () => (dragging.current = false), { once: true })
+                    }}
+                    onMouseEnter={() => dragging.current && !editing && onSelect({ row: r.index, col: k }, true)}
                     onDoubleClick={() => startEdit(r.index, k)}
                     data-testid={isSel ? 'selected-cell' : undefined}
                   >
@@ -412,10 +537,7 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
                         value={v}
                         onChange={(text, error = null) => setEditing({ ...editing, text, error })}
                         onCommit={commitEdit}
-                        onCancel={() => {
-                          setEditing(null)
-                          scroller.current?.focus()
-                        }}
+                        onCancel={closeEditor}
                         onBlur={() => {
                           if (closingWithoutCommit.current) closingWithoutCommit.current = false
                           else if (editing.error) setEditing(null)

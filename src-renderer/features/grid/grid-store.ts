@@ -175,6 +175,7 @@ export function pendingCount(tabId: string): number {
 }
 
 export function dropGrid(tabId: string) {
+  history.delete(tabId)
   reloaders.delete(tabId)
   useGrid.setState((s) => {
     const n = { ...s }
@@ -238,7 +239,55 @@ export function loadBlock(tabId: string, b: number): Promise<void> {
   return p
 }
 
+/**
+ * Undo and redo of staged edits, per grid: each action (a cell, a paste, a fill, a deleted row)
+ * keeps the edits as they were before it. Edits are immutable, so a snapshot is two references.
+ */
+type EditsSnapshot = { edits: Record<string, Pending>; inserts: string[] }
+const history = new Map<string, { past: EditsSnapshot[]; future: EditsSnapshot[] }>()
+let batching: string | null = null
+
+function remember(tabId: string) {
+  if (batching === tabId) return
+  const g = get(tabId)
+  if (!g) return
+  const h = history.get(tabId) ?? { past: [], future: [] }
+  const last = h.past[h.past.length - 1]
+  if (!last || last.edits !== g.edits || last.inserts !== g.inserts) h.past.push({ edits: g.edits, inserts: g.inserts })
+  if (h.past.length > 500) h.past.shift()
+  h.future = []
+  history.set(tabId, h)
+}
+
+/** Several changes as one action (a paste, a fill down): one undo takes them all back. */
+export function batchEdits(tabId: string, fn: () => void) {
+  remember(tabId)
+  const prev = batching
+  batching = tabId
+  try {
+    fn()
+  } finally {
+    batching = prev
+  }
+}
+
+function step(tabId: string, from: 'past' | 'future'): boolean {
+  const g = get(tabId)
+  const h = history.get(tabId)
+  if (!g || !h) return false
+  // Skip snapshots that are the edits as they are now (an action that changed nothing).
+  let snap = h[from].pop()
+  while (snap && snap.edits === g.edits && snap.inserts === g.inserts) snap = h[from].pop()
+  if (!snap) return false
+  h[from === 'past' ? 'future' : 'past'].push({ edits: g.edits, inserts: g.inserts })
+  patch(tabId, { edits: snap.edits, inserts: snap.inserts, failed: null, review: null })
+  return true
+}
+export const undoEdit = (tabId: string) => step(tabId, 'past')
+export const redoEdit = (tabId: string) => step(tabId, 'future')
+
 export function setCell(tabId: string, row: { id: string; key: Cell[] | null; values: Record<string, Cell> }, column: string, value: Cell) {
+  remember(tabId)
   patch(tabId, (g) => {
     const cur = g.edits[row.id]
     if (cur?.kind === 'insert') return { edits: { ...g.edits, [row.id]: { ...cur, values: { ...cur.values, [column]: value } } }, failed: null }
@@ -264,6 +313,7 @@ function withUpdate(edits: Record<string, Pending>, row: { id: string; key: Cell
  * an existing row gets `SET column = DEFAULT` (or the default expression, on SQLite) at commit.
  */
 export function setDefault(tabId: string, row: { id: string; key: Cell[] | null; values: Record<string, Cell> }, column: string) {
+  remember(tabId)
   patch(tabId, (g) => {
     const cur = g.edits[row.id]
     if (cur?.kind === 'delete') return {}
@@ -281,12 +331,14 @@ export function setDefault(tabId: string, row: { id: string; key: Cell[] | null;
 }
 
 export function addRow(tabId: string, values: Record<string, Cell> = {}) {
+  remember(tabId)
   const id = `new:${insertSeq++}`
   patch(tabId, (g) => ({ edits: { ...g.edits, [id]: { kind: 'insert', id, values } }, inserts: [id, ...g.inserts], failed: null }))
   return id
 }
 
 export function toggleDelete(tabId: string, row: { id: string; key: Cell[] | null; values: Record<string, Cell> }) {
+  remember(tabId)
   patch(tabId, (g) => {
     const edits = { ...g.edits }
     const cur = edits[row.id]
@@ -301,6 +353,7 @@ export function toggleDelete(tabId: string, row: { id: string; key: Cell[] | nul
 }
 
 export function discardEdits(tabId: string) {
+  remember(tabId)
   patch(tabId, { edits: {}, inserts: [], failed: null, review: null })
 }
 
@@ -358,6 +411,8 @@ export async function commitEdits(tabId: string): Promise<boolean> {
       patch(tabId, { busy: false, review: null, failed: { id: r.error?.editId ?? null, message: `${r.error?.code}: ${r.error?.message}`, holders: r.error?.holders }, ...sessionOf(r.session, 'Failed commit: rolled back, edits kept') })
       return false
     }
+    // Written to the database: nothing left to undo here.
+    history.delete(tabId)
     patch(tabId, { busy: false, edits: {}, inserts: [], failed: null, review: null, ...sessionOf(r.session, 'Last commit') })
     await refreshView(tabId)
     return true
