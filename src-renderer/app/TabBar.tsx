@@ -8,21 +8,23 @@ export function TabBar() {
   const open = useApp((s) => s.open)
   if (tabs.length === 0) return null
   return (
-    <div className="tabbar" role="tablist">
+    <nav className="tabbar" aria-label="Open tabs">
       {tabs.map((t) => (
+        // The tab and its close button side by side (a button inside a tab is not allowed).
         <div
           key={t.id}
-          role="tab"
-          aria-selected={t.id === active}
+          role="presentation"
           className={`tab${t.id === active ? ' active' : ''}`}
           onClick={() => activateTab(t.id)}
           onAuxClick={(e) => e.button === 1 && closeTab(t.id)}
           title={`${t.title} · ${open[t.handle]?.name ?? ''}`}
           data-testid={`tab-${t.title}`}
         >
-          <Icon name={t.kind === 'query' ? 'query' : t.kind === 'orm' ? 'sparkle' : t.kind === 'isolation' ? 'warning' : t.kind === 'structure' ? 'key' : t.kind === 'normalize' ? 'sparkle' : t.kind === 'designer' ? 'diagram' : 'table'} size={13} />
-          <span className={`tab-engine ${open[t.handle]?.engine ?? ''}`} />
-          <span className="tab-title">{t.title}</span>
+          <button className="tab-label" aria-current={t.id === active ? 'page' : undefined} onClick={() => activateTab(t.id)}>
+            <Icon name={t.kind === 'query' ? 'query' : t.kind === 'orm' ? 'sparkle' : t.kind === 'isolation' ? 'warning' : t.kind === 'structure' ? 'key' : t.kind === 'normalize' ? 'sparkle' : t.kind === 'designer' ? 'diagram' : 'table'} size={13} />
+            <span className={`tab-engine ${open[t.handle]?.engine ?? ''}`} />
+            <span className="tab-title">{t.title}</span>
+          </button>
           <button
             className="tab-close"
             aria-label={`Close ${t.title}`}
@@ -35,6 +37,6 @@ export function TabBar() {
           </button>
         </div>
       ))}
-    </div>
+    </nav>
   )
 }

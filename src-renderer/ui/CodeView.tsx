@@ -5,6 +5,7 @@ import { EditorState, type Extension } from '@codemirror/state'
 import { LRLanguage, LanguageSupport } from '@codemirror/language'
 import { PostgreSQL, SQLite, sql } from '@codemirror/lang-sql'
 import { parser as pythonParser } from '@lezer/python'
+import { schemistHighlighting } from './highlight'
 
 export type CodeLanguage = 'sqlite' | 'postgres' | 'python' | 'plain'
 
@@ -31,6 +32,8 @@ export function CodeView({ text, lang, testId }: { text: string; lang: CodeLangu
         doc: text,
         extensions: [
           basicSetup,
+          schemistHighlighting,
+          EditorView.contentAttributes.of({ 'aria-label': 'Generated code (read-only)' }),
           language(lang),
           EditorState.readOnly.of(true),
           EditorView.editable.of(false),

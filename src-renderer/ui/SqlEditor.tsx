@@ -4,6 +4,7 @@ import { EditorView, keymap } from '@codemirror/view'
 import { Compartment, EditorState, Prec } from '@codemirror/state'
 import { PostgreSQL, SQLite, sql } from '@codemirror/lang-sql'
 import type { DatabaseSchema } from '../../src-shared/schema'
+import { schemistHighlighting } from './highlight'
 
 export interface SqlEditorHandle {
   /** The whole text, the selection (empty if none) and where it starts, and the cursor position. */
@@ -48,6 +49,8 @@ export function SqlEditor({ initial, engine, schema, onChange, onRun, onRunScrip
             ]),
           ),
           basicSetup,
+          schemistHighlighting,
+          EditorView.contentAttributes.of({ 'aria-label': 'SQL editor' }),
           lang.current.of(language(engine, schema)),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) change.current(u.state.doc.toString())

@@ -130,14 +130,14 @@ function ScenariosView({ handle, onStepThrough }: { handle: string; onStepThroug
   return (
     <div className="iso-tab">
       <div className="toolbar wrap">
-        <select value={id} onChange={(e) => setId(e.target.value)} data-testid="scenario-select">
+        <select value={id} onChange={(e) => setId(e.target.value)} data-testid="scenario-select" aria-label="Scenario">
           {scenarios.map((s) => (
             <option key={s.id} value={s.id}>
               {s.name} ({s.anomaly})
             </option>
           ))}
         </select>
-        <select value={level ?? ''} onChange={(e) => setLevel(e.target.value)} data-testid="level-select">
+        <select value={level ?? ''} onChange={(e) => setLevel(e.target.value)} data-testid="level-select" aria-label="Isolation level">
           {levels.map((l) => (
             <option key={l}>{l}</option>
           ))}
