@@ -24,6 +24,9 @@ test('run the lost-update scenario on PostgreSQL, read the verdict, and open the
   await expect(page.getByTestId('matrix')).toBeVisible({ timeout: 90_000 })
   await expect(page.getByTestId('m-SERIALIZABLE-write-skew')).toHaveText('aborting')
   await expect(page.getByTestId('m-REPEATABLE READ-write-skew')).toHaveText('anomaly')
+  // The whole matrix fits a 1280 px window: nothing to scroll sideways for.
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await expect.poll(() => page.locator('.matrix-scroll').evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0)
   await app.screenshot('32-isolation-matrix')
 })
 

@@ -72,6 +72,16 @@ export function ConnectionDialog({ editId }: { editId?: string }) {
     const label = name.trim() || (cfg.engine === 'sqlite' ? cfg.path.split(/[\\/]/).pop() || 'SQLite' : `${cfg.database} on ${cfg.host}`)
     setBusy(true)
     try {
+      // Save & connect saves only a connection that opens: one that fails stays in the dialog,
+      // with the reason, and Save keeps it anyway when that is what the user wants.
+      if (connect) {
+        try {
+          await call('connections.test', { config: cfg })
+        } catch (e) {
+          setFeedback({ kind: 'error', text: `Could not connect, so nothing was saved: ${e instanceof Error ? e.message : String(e)} Fix the settings, or press Save to keep them anyway.` })
+          return
+        }
+      }
       const saved = await saveConnection({ id: editId, name: label, config: cfg, rememberPassword: remember })
       close()
       if (connect) await openSaved(saved.id)

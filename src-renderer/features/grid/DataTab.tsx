@@ -223,7 +223,7 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
       {showRelated && <RelatedPanel handle={handle} table={g.table} rowKey={selRow()?.key ?? null} onOpen={(t) => openDataTab(handle, entry?.state === 'ready' ? tableKey(entry.schema.tables.find((x) => x.name === t) ?? { schema: null, name: t }) : t)} />}
       </div>
       <div className="grid-status muted small" data-testid="grid-status">
-        <span data-testid="row-count">{g.count ? `${g.count.exact ? '' : '~'}${g.count.count.toLocaleString('en-US')} rows${g.count.exact ? '' : ' (estimated)'}` : 'counting…'}</span>
+        <span data-testid="row-count">{g.count ? `${g.count.exact ? '' : '~'}${g.count.count.toLocaleString('en-US')} rows${g.count.exact ? '' : ' (estimated)'}` : g.loadError ? 'not counted: the view could not be read' : 'counting…'}</span>
         {g.inserts.length > 0 && <span> · {g.inserts.length} new</span>}
         <span> · {total.toLocaleString('en-US')} shown</span>
         <input

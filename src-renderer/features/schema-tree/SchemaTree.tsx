@@ -24,7 +24,7 @@ export const SchemaTree = memo(function SchemaTree({ handle }: { handle: string 
   const group = (label: string, items: Table[], icon: 'table' | 'view') => (
     <div className="tree-group" role="group" aria-label={label}>
       <div className="tree-group-label">
-        {label} <span className="count">{items.length}</span>
+        {label} <span className="count" aria-label={`${items.length} ${label.toLowerCase()}`}>{items.length}</span>
       </div>
       {items.map((t) => {
         const key = tableKey(t)
@@ -34,7 +34,7 @@ export const SchemaTree = memo(function SchemaTree({ handle }: { handle: string 
             <button className="tree-open" data-testid={`tree-table-${key}`} title={`Open ${key}'s rows`} onClick={() => openDataTab(handle, key)}>
               <Icon name={icon} />
               <span className="tree-item-name">{t.schema && t.schema !== 'public' ? `${t.schema}.${t.name}` : t.name}</span>
-              <span className="tree-item-meta">{t.columns.length}</span>
+              <span className="tree-item-meta" title={`${t.columns.length} column${t.columns.length === 1 ? "" : "s"}`}>{t.columns.length} col{t.columns.length === 1 ? "" : "s"}</span>
             </button>
             <button className="tree-structure" title="Structure" data-testid={`tree-structure-${key}`} onClick={() => openStructureTab(handle, key)}>
               <Icon name="key" size={12} />
