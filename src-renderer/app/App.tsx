@@ -24,7 +24,7 @@ function ActiveTab() {
   if (tab.kind === 'normalize') return <NormalizeTab key={tab.id} handle={tab.handle} table={tab.table} csv={tab.csv} />
   if (tab.kind === 'data') return <DataTab key={tab.id} tabId={tab.id} handle={tab.handle} tableName={tab.table} initialFilter={tab.filter} />
   if (tab.kind === 'isolation') return <IsolationTab key={tab.id} handle={tab.handle} />
-  if (tab.kind === 'designer') return <DesignerTab key={tab.id} tabId={tab.id} handle={tab.handle} initial={tab.doc} path={tab.path ?? null} />
+  if (tab.kind === 'designer') return <DesignerTab key={tab.id} tabId={tab.id} handle={tab.handle} initial={tab.doc} path={tab.path ?? null} target={tab.target} />
   if (tab.kind === 'orm') return <OrmPlaygroundTab key={tab.id} tabId={tab.id} handle={tab.handle} model={tab.model} />
   return <QueryTab key={tab.id} tabId={tab.id} handle={tab.handle} />
 }

@@ -20,11 +20,20 @@ export function TabBar() {
           title={`${t.title} · ${open[t.handle]?.name ?? ''}`}
           data-testid={`tab-${t.title}`}
         >
-          <button className="tab-label" aria-current={t.id === active ? 'page' : undefined} onClick={() => activateTab(t.id)}>
+          {/* A link to the tab's view (Enter opens it; the close button sits beside it, not inside). */}
+          <a
+            className="tab-label"
+            href={`#${encodeURIComponent(t.id)}`}
+            aria-current={t.id === active ? 'page' : undefined}
+            onClick={(e) => {
+              e.preventDefault()
+              activateTab(t.id)
+            }}
+          >
             <Icon name={t.kind === 'query' ? 'query' : t.kind === 'orm' ? 'sparkle' : t.kind === 'isolation' ? 'warning' : t.kind === 'structure' ? 'key' : t.kind === 'normalize' ? 'sparkle' : t.kind === 'designer' ? 'diagram' : 'table'} size={13} />
             <span className={`tab-engine ${open[t.handle]?.engine ?? ''}`} />
             <span className="tab-title">{t.title}</span>
-          </button>
+          </a>
           <button
             className="tab-close"
             aria-label={`Close ${t.title}`}

@@ -9,7 +9,7 @@ export type Tab =
   | { id: string; kind: 'query'; handle: string; title: string }
   | { id: string; kind: 'orm'; handle: string; title: string; model?: import('../../src-shared/model/document').ModelDocument }
   | { id: string; kind: 'isolation'; handle: string; title: string }
-  | { id: string; kind: 'designer'; handle: string; title: string; doc?: import('../../src-shared/model/document').ModelDocument; path?: string }
+  | { id: string; kind: 'designer'; handle: string; title: string; doc?: import('../../src-shared/model/document').ModelDocument; path?: string; /** The database Apply goes to; null until the user picks one. */ target: string | null }
   | { id: string; kind: 'data'; handle: string; table: string; title: string; filter?: { column: string; value: import('../../src-shared/values').Cell } }
 
 export type SchemaEntry = { state: 'loading' } | { state: 'ready'; schema: DatabaseSchema } | { state: 'error'; message: string }

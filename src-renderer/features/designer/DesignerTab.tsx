@@ -27,10 +27,11 @@ import { TableNode, useCompact, type TableNodeType } from './TableNode'
 import { buildEdges, buildNodes } from './graph'
 import { ConnectMenu } from './ConnectMenu'
 import { MigrationDialog } from './MigrationDialog'
+import { TargetDialog } from './TargetDialog'
 import { compareWithFile, downloadPng, downloadSvg, importFile, openModel, reverse, save, tryInOrm } from './model-actions'
 import { RelationEdge, type RelationEdgeType } from './RelationEdge'
 import { Inspector } from './Inspector'
-import { designer, edit, initDesigner, redo, requestFit, select, setEngine, undo, useDesigners } from './designer-store'
+import { designer, edit, initDesigner, redo, requestFit, select, setEngine, setTarget, undo, useDesigners } from './designer-store'
 import { CodeView } from '../../ui/CodeView'
 
 // Props React Flow tracks by identity live outside the component, so they never look changed.
@@ -45,7 +46,7 @@ type Panel = 'inspector' | 'ddl' | 'code' | 'problems'
 /** Tables copied with Ctrl+C, shared by every designer tab in this window. */
 let clipboard: ModelTable[] = []
 
-export function DesignerTab(props: { tabId: string; handle: string; initial?: ModelDocument; path?: string | null }) {
+export function DesignerTab(props: { tabId: string; handle: string; initial?: ModelDocument; path?: string | null; target: string | null }) {
   return (
     <ReactFlowProvider>
       <Designer {...props} />
@@ -53,11 +54,20 @@ export function DesignerTab(props: { tabId: string; handle: string; initial?: Mo
   )
 }
 
-function Designer({ tabId, handle, initial, path }: { tabId: string; handle: string; initial?: ModelDocument; path?: string | null }) {
+function Designer({ tabId, handle, initial, path, target: initialTarget }: { tabId: string; handle: string; initial?: ModelDocument; path?: string | null; target: string | null }) {
   const engine = useApp((s) => s.open[handle]?.engine ?? 'sqlite')
   const theme = useApp((s) => s.theme)
-  if (!useDesigners.getState()[tabId]) initDesigner(tabId, { doc: initial, path, engine })
+  if (!useDesigners.getState()[tabId]) initDesigner(tabId, { doc: initial, path, engine, target: initialTarget })
   const d = useDesigners((s) => s[tabId])
+  const target = useApp((s) => (d.target && s.open[d.target] ? s.open[d.target] : null))
+  const [choosingTarget, setChoosingTarget] = useState(false)
+  /** Preview the migration to the target (asking for one first when there is none). */
+  const previewApply = (to: string | null) => {
+    if (!to || !useApp.getState().open[to]) return setChoosingTarget(true)
+    void call('model.diff', { handle: to, doc: designer(tabId).doc })
+      .then(setPlan)
+      .catch((e) => toast('error', errorMessage(e)))
+  }
   const doc = d.doc
   const [panel, setPanel] = useState<Panel>('inspector')
   const [pending, setPending] = useState<Connection | null>(null)
@@ -325,21 +335,20 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
         <button className="btn small ghost" onClick={() => void importFile(tabId)} title="Read SQLAlchemy models (.py, parsed, never run), CREATE TABLE statements (.sql) or DBML (.dbml) into this model">
           Import…
         </button>
-        <button className="btn small ghost" onClick={() => void reverse(tabId, handle)} title="Replace the model with the tables of this connection's database" data-testid="dz-reverse">
+        <button className="btn small ghost" onClick={() => void reverse(tabId, d.target ?? handle)} title="Replace the model with the tables of the target database (or of this tab's connection)" data-testid="dz-reverse">
           Reverse engineer
         </button>
         <button className="btn small ghost" onClick={() => void tryInOrm(tabId)} disabled={errors > 0 || d.doc.tables.length === 0} title="Open an ORM playground on a scratch SQLite database made from this model, with the model's relationship names, cascades and loading strategies" data-testid="dz-try-orm">
           Try in ORM…
         </button>
+        <button className="btn small ghost" onClick={() => setChoosingTarget(true)} title="The database Apply goes to" data-testid="dz-target-chip">
+          {target ? `Target: ${target.name}` : 'No target database'}
+        </button>
         <button
           className="btn small primary"
-          onClick={() =>
-            void call('model.diff', { handle, doc: designer(tabId).doc })
-              .then(setPlan)
-              .catch((e) => toast('error', errorMessage(e)))
-          }
+          onClick={() => previewApply(d.target)}
           disabled={errors > 0}
-          title={errors ? 'Fix the errors first (see Problems)' : 'Preview the changes that bring this database to the model, then run them in one transaction'}
+          title={errors ? 'Fix the errors first (see Problems)' : 'Preview the changes that bring the target database to the model, then run them in one transaction'}
           data-testid="dz-apply"
         >
           Apply to database…
@@ -378,7 +387,18 @@ function Designer({ tabId, handle, initial, path }: { tabId: string; handle: str
               <p>An empty model. Add a table (N), or reverse engineer this connection's database.</p>
             </div>
           )}
-          {plan && <MigrationDialog tabId={tabId} handle={handle} plan={plan} onClose={() => setPlan(null)} />}
+          {plan && d.target && <MigrationDialog tabId={tabId} handle={d.target} plan={plan} onClose={() => setPlan(null)} />}
+          {choosingTarget && (
+            <TargetDialog
+              current={d.target}
+              onClose={() => setChoosingTarget(false)}
+              onPick={(h) => {
+                setTarget(tabId, h)
+                setChoosingTarget(false)
+                previewApply(h)
+              }}
+            />
+          )}
           {comparison && <MigrationDialog tabId={tabId} handle={handle} plan={comparison.plan} compareWith={comparison.file} onClose={() => setComparison(null)} />}
           {pending && <ConnectMenu tabId={tabId} doc={doc} conn={pending} onDone={() => setPending(null)} />}
         </div>

@@ -14,6 +14,16 @@ export function MigrationDialog({ tabId, handle, plan, onClose, compareWith }: {
   const name = useApp((s) => s.open[handle]?.name ?? 'the database')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  // Dropping tables or columns loses their rows: the user types how many go before it runs.
+  // (A column a split copies into a new table first is moved, not lost.)
+  const moved = new Set(
+    plan.summary.flatMap((x) => {
+      const m = /^copy (.+) from (.+) into .+$/.exec(x)
+      return m ? m[1].split(', ').map((c) => `${m[2]}.${c}`) : []
+    }),
+  )
+  const drops = compareWith ? 0 : plan.summary.filter((x) => /^drop table /.test(x) || (/^drop column /.test(x) && !moved.has(x.slice('drop column '.length)))).length
+  const [typed, setTyped] = useState('')
   const run = async () => {
     setBusy(true)
     setError(null)
@@ -63,6 +73,14 @@ export function MigrationDialog({ tabId, handle, plan, onClose, compareWith }: {
               </div>
             </>
           )}
+          {drops > 0 && (
+            <label className="field dz-confirm-drop">
+              <span>
+                This drops {drops === 1 ? '1 table or column' : `${drops} tables and columns`} of {name}, with their rows. Type {drops} to confirm.
+              </span>
+              <input className="mono" value={typed} onChange={(e) => setTyped(e.target.value)} inputMode="numeric" data-testid="dz-confirm-drops" />
+            </label>
+          )}
           {error && (
             <p className="dz-problems-inline error" role="alert" data-testid="dz-migration-error">
               {error}
@@ -78,7 +96,7 @@ export function MigrationDialog({ tabId, handle, plan, onClose, compareWith }: {
             Cancel
           </button>
           {!compareWith && (
-            <button className="btn primary" onClick={() => void run()} disabled={busy || !plan.summary.length} data-testid="dz-migration-run">
+            <button className="btn primary" onClick={() => void run()} disabled={busy || !plan.summary.length || (drops > 0 && typed.trim() !== String(drops))} data-testid="dz-migration-run">
               {busy ? 'Running…' : 'Run migration'}
             </button>
           )}

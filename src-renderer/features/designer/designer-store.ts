@@ -27,6 +27,8 @@ export interface Designer {
   engine: 'sqlite' | 'postgres'
   /** Bumped to ask the canvas to fit the view (after layout, open, reverse engineering). */
   fitRequest: number
+  /** The connection Apply goes to (a handle), or null: a new model is bound to no database. */
+  target: string | null
 }
 
 const HISTORY = 200
@@ -35,7 +37,7 @@ const COALESCE_MS = 1200
 
 export const useDesigners = create<Record<string, Designer>>()(() => ({}))
 
-export function initDesigner(tabId: string, o: { doc?: ModelDocument; path?: string | null; engine: 'sqlite' | 'postgres' }) {
+export function initDesigner(tabId: string, o: { doc?: ModelDocument; path?: string | null; engine: 'sqlite' | 'postgres'; target: string | null }) {
   if (useDesigners.getState()[tabId]) return
   useDesigners.setState({
     [tabId]: {
@@ -51,8 +53,14 @@ export function initDesigner(tabId: string, o: { doc?: ModelDocument; path?: str
       saveError: null,
       engine: o.engine,
       fitRequest: 1,
+      target: o.target,
     },
   })
+}
+
+/** Where Apply goes from now on. */
+export function setTarget(tabId: string, handle: string | null) {
+  patch(tabId, { target: handle })
 }
 
 export function dropDesigner(tabId: string) {

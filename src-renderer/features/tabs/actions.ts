@@ -82,6 +82,7 @@ let nextDesigner = 1
  * `reverse`, it opens on the connection's database read into a model.
  */
 export async function openDesignerTab(handle: string, o: { reverse?: boolean; doc?: ModelDocument } = {}) {
+  // A model read from a database applies back to it; a new one has no target until the user picks one.
   let doc: ModelDocument | undefined = o.doc
   if (o.reverse) {
     try {
@@ -94,7 +95,7 @@ export async function openDesignerTab(handle: string, o: { reverse?: boolean; do
   const n = nextDesigner++
   const id = `designer:${handle}:${n}`
   const title = doc ? `Model: ${doc.name.split(/[\\/]/).pop()}` : n === 1 ? 'New model' : `New model ${n}`
-  setState((s) => ({ tabs: [...s.tabs, { id, kind: 'designer', handle, title, doc }], activeTab: id, activeHandle: handle }))
+  setState((s) => ({ tabs: [...s.tabs, { id, kind: 'designer', handle, title, doc, target: o.reverse ? handle : null }], activeTab: id, activeHandle: handle }))
 }
 
 /** A saved model (or an autosaved one) in the designer, tied to the active connection. */
@@ -106,7 +107,7 @@ export async function openModelFile(handle: string, path: string) {
     const id = `designer:${handle}:${n}`
     const title = `Model: ${r.doc.name}`
     // An autosave is recovered as an unsaved model: Save asks where it should live.
-    setState((s) => ({ tabs: [...s.tabs, { id, kind: 'designer', handle, title, doc: r.doc, path: autosave ? undefined : r.path }], activeTab: id, activeHandle: handle }))
+    setState((s) => ({ tabs: [...s.tabs, { id, kind: 'designer', handle, title, doc: r.doc, path: autosave ? undefined : r.path, target: null }], activeTab: id, activeHandle: handle }))
   } catch (e) {
     toast('error', errorMessage(e))
   }
