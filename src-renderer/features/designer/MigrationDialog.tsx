@@ -22,7 +22,8 @@ export function MigrationDialog({ tabId, handle, plan, onClose, compareWith }: {
       return m ? m[1].split(', ').map((c) => `${m[2]}.${c}`) : []
     }),
   )
-  const drops = compareWith ? 0 : plan.summary.filter((x) => /^drop table /.test(x) || (/^drop column /.test(x) && !moved.has(x.slice('drop column '.length)))).length
+  const dropped = compareWith ? [] : plan.summary.filter((x) => /^drop table /.test(x) || (/^drop column /.test(x) && !moved.has(x.slice('drop column '.length)))).map((x) => x.replace(/^drop (table|column) /, ''))
+  const drops = dropped.length
   const [typed, setTyped] = useState('')
   const run = async () => {
     setBusy(true)
@@ -76,7 +77,7 @@ export function MigrationDialog({ tabId, handle, plan, onClose, compareWith }: {
           {drops > 0 && (
             <label className="field dz-confirm-drop">
               <span>
-                This drops {drops === 1 ? '1 table or column' : `${drops} tables and columns`} of {name}, with their rows. Type {drops} to confirm.
+                This drops {dropped.length <= 3 ? dropped.join(', ') : `${dropped.slice(0, 3).join(', ')} and ${dropped.length - 3} more`} from {name}, with {drops === 1 ? 'its' : 'their'} data. Type {drops} (how many go) to confirm.
               </span>
               <input className="mono" value={typed} onChange={(e) => setTyped(e.target.value)} inputMode="numeric" data-testid="dz-confirm-drops" />
             </label>
