@@ -80,6 +80,17 @@ export const contract = {
     output: z.object({ native: z.boolean(), path: z.string().nullable() }),
   }),
 
+  'files.downloadTarget': method({
+    doc: "Web mode: a fresh path on the host to write a file the browser then downloads (once) from `url`, with the run's token. An export to this path becomes a browser download.",
+    input: z.object({ name: z.string().min(1).max(200) }),
+    output: z.object({ path: z.string(), url: z.string() }),
+  }),
+  'files.snapshotDatabase': method({
+    doc: "Web mode: a consistent copy of a SQLite connection's database (VACUUM INTO), to download from `url`. Engines without a file refuse.",
+    input: z.object({ handle }),
+    output: z.object({ path: z.string(), url: z.string(), name: z.string() }),
+  }),
+
   'connections.list': method({ doc: 'Saved connections, passwords never included.', input: none, output: z.array(savedConnectionSchema) }),
   'connections.save': method({
     doc: 'Create or update a saved connection. The password is kept per `rememberPassword` and the app\'s secret storage.',

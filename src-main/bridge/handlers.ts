@@ -22,6 +22,11 @@ import { allPermutations, formatSpec, parseSpec } from '../tx/isolation-spec'
 import { CancelToken } from '../normalize/discover-thread'
 import type { Driver } from '../db/driver'
 import { lockBook } from '../db/lock-book'
+import { randomBytes } from 'node:crypto'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { safeFileName } from '../clients/safe-file-name'
+import { ENGINE_LABELS } from '../../src-shared/connection'
 
 
 /** One handler per contract method; each is a thin call into a service. */
@@ -46,6 +51,15 @@ export function createHandlers(s: Services): Handlers {
     }
   }
 
+  /** A fresh folder under the data directory's downloads/ (see the web host's /download/ route). */
+  async function downloadTarget(name: string) {
+    if (s.info.transport !== 'web') throw new AppError('UNSUPPORTED', 'The desktop app saves files through its file dialog')
+    const id = randomBytes(9).toString('base64url').replace(/_/g, '-')
+    const file = safeFileName(name)
+    await mkdir(join(s.info.dataDir, 'downloads', id), { recursive: true })
+    return { path: join(s.info.dataDir, 'downloads', id, file), url: `/download/${id}/${encodeURIComponent(file)}` }
+  }
+
   return {
     'app.info': async () => s.info,
     'app.pickPath': async (req) => {
@@ -53,6 +67,18 @@ export function createHandlers(s: Services): Handlers {
       const path = await s.pickPath(req)
       if (path) s.paths.grant(path)
       return { native: true, path }
+    },
+
+    'files.downloadTarget': async ({ name }) => downloadTarget(name),
+    'files.snapshotDatabase': async ({ handle }) => {
+      const d = s.connections.driver(handle)
+      const info = s.connections.list().find((c) => c.handle === handle)
+      const name = safeFileName(`${(info?.database ?? 'database').replace(/\.(sqlite3?|db)$/i, '')}.sqlite`)
+      const target = await downloadTarget(name)
+      const sql = d.dialect.snapshotSql(target.path)
+      if (!sql) throw new AppError('UNSUPPORTED', `${ENGINE_LABELS[d.dialect.name]} keeps no single database file to download; export the tables instead`)
+      await d.query(sql)
+      return { ...target, name }
     },
 
     'connections.list': async () => s.saved.list(),

@@ -62,6 +62,8 @@ export interface Dialect {
    * runs inside a transaction that is rolled back, on a connection opened by `connect`.
    */
   explain(driver: Driver, sql: string, analyze: boolean, connect: () => Promise<Driver>): Promise<ExplainResult>
+  /** The statement that writes a consistent copy of the whole database to a file, where the engine keeps one (SQLite's VACUUM INTO); null otherwise. */
+  snapshotSql(path: string): string | null
   /** A statement that bounds lock waits on this connection, or null where the driver does it (SQLite's busy timeout). */
   lockTimeoutSql(ms: number): string | null
   /**

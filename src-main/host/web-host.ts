@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
-import { readFile, stat } from 'node:fs/promises'
-import { extname, join, normalize, sep } from 'node:path'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { mkdir, readFile, rm, stat } from 'node:fs/promises'
+import { basename, extname, join, normalize, sep } from 'node:path'
+import { pipeline } from 'node:stream/promises'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { EventBus } from '../bridge/event-bus'
@@ -8,6 +10,8 @@ import type { Router } from '../bridge/router'
 import { jsonTextDepth, MAX_INPUT_DEPTH } from '../bridge/input-bounds'
 import type { ClientRegistry } from '../clients/client-registry'
 import { CONTENT_SECURITY_POLICY } from '../security'
+import { safeFileName } from '../clients/safe-file-name'
+export { safeFileName }
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -39,7 +43,15 @@ export interface WebHostOptions {
   log?: (message: string) => void
   /** Told when the host stops or starts reading a client because of its unread replies. */
   onFlow?: (paused: boolean) => void
+  /**
+   * Where files cross between the browser and the host (the data directory): uploads land in
+   * `uploads/`, and what the app wrote to `downloads/` is handed to the browser, once.
+   */
+  filesDir?: string
+  /** Largest upload accepted, in bytes. */
+  maxUpload?: number
 }
+
 
 /** A client names itself with this (kept by the page across reloads); anything else gets a fresh id. */
 const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/
@@ -78,6 +90,7 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
         return
       }
       const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+      if (o.filesDir && (url.pathname === '/upload' || url.pathname.startsWith('/download/'))) return void (await files(req, res, url))
       let rel: string
       try {
         rel = decodeURIComponent(url.pathname)
@@ -110,6 +123,61 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
     }
   })
   server.on('clientError', (_e, socket) => socket.destroy())
+
+  /**
+   * Files in web mode. A download is a file the app put under downloads/<id>/ (an export, a
+   * database snapshot), fetched by the browser with the run's token and removed once sent. An
+   * upload is a POST of the raw bytes (same origin, token in a header), stored under uploads/<id>/
+   * and answered with its path on the host, which the bridge methods then take.
+   */
+  async function files(req: IncomingMessage, res: import('node:http').ServerResponse, url: URL) {
+    const dir = o.filesDir!
+    const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body))
+    if (req.method === 'GET' && url.pathname.startsWith('/download/')) {
+      if (!sameToken(url.searchParams.get('token') ?? '', token)) return json(401, { error: 'Unauthorized' })
+      const m = /^\/download\/([A-Za-z0-9-]{8,64})\/([^/]+)$/.exec(url.pathname)
+      if (!m) return json(404, { error: 'Not found' })
+      const file = join(dir, 'downloads', m[1], safeFileName(decodeURIComponent(m[2])))
+      const st = await stat(file).catch(() => null)
+      if (!st?.isFile()) return json(404, { error: 'Not found (a download is handed out once)' })
+      res.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-length': String(st.size),
+        'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(basename(file))}`,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      })
+      await pipeline(createReadStream(file), res).catch(() => {})
+      await rm(join(dir, 'downloads', m[1]), { recursive: true, force: true })
+      return
+    }
+    if (req.method === 'POST' && url.pathname === '/upload') {
+      const allowedOrigins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`]
+      if (!sameToken(String(req.headers['x-schemist-token'] ?? ''), token)) return json(401, { error: 'Unauthorized' })
+      if (!allowedOrigins.includes(req.headers.origin ?? '')) return json(403, { error: 'Forbidden' })
+      const max = o.maxUpload ?? 1024 * 1024 * 1024
+      const declared = Number(req.headers['content-length'] ?? NaN)
+      if (Number.isFinite(declared) && declared > max) return json(413, { error: `The file is larger than ${Math.round(max / 1048576)} MB` })
+      const id = randomBytes(9).toString('base64url').replace(/_/g, '-')
+      const name = safeFileName(decodeURIComponent(String(req.headers['x-schemist-name'] ?? 'upload')))
+      const folder = join(dir, 'uploads', id)
+      await mkdir(folder, { recursive: true })
+      const path = join(folder, name)
+      let size = 0
+      try {
+        req.on('data', (b: Buffer) => {
+          size += b.length
+          if (size > max) req.destroy(new Error('too large'))
+        })
+        await pipeline(req, createWriteStream(path, { flags: 'wx' }))
+      } catch (e) {
+        await rm(folder, { recursive: true, force: true })
+        return json(size > max ? 413 : 400, { error: size > max ? `The file is larger than ${Math.round(max / 1048576)} MB` : `The upload did not arrive whole: ${(e as Error).message}` })
+      }
+      return json(200, { path, name, size })
+    }
+    return json(405, { error: 'Method not allowed' })
+  }
 
   // Nothing the renderer sends comes near this; a bigger frame closes that socket (code 1009).
   const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxPayload ?? 32 * 1024 * 1024 })

@@ -12,7 +12,7 @@ async function main() {
   const router = createRouter(createHandlers(services))
   const port = process.env.SCHEMIST_PORT ? Number(process.env.SCHEMIST_PORT) : 0
   const log = (m: string) => services.events.log('warn', 'host', m)
-  const host = await startWebHost({ router, events: services.events, staticDir: join(__dirname, '../renderer'), port, token: process.env.SCHEMIST_TOKEN || undefined, clients: services.clients, log })
+  const host = await startWebHost({ router, events: services.events, staticDir: join(__dirname, '../renderer'), port, token: process.env.SCHEMIST_TOKEN || undefined, clients: services.clients, log, filesDir: services.info.dataDir })
   // The last resort: a fault no handler caught is logged and the host keeps serving its other
   // clients (every request path has its own handling; this is for what slips through).
   process.on('uncaughtException', (e) => console.error('Schemist host: uncaught', e))

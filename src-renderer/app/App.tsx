@@ -14,6 +14,7 @@ import { OrmPlaygroundTab } from '../features/orm/OrmPlaygroundTab'
 import { StructureTab } from '../features/structure/StructureTab'
 import { NormalizeTab } from '../features/normalize/NormalizeTab'
 import { DesignerTab } from '../features/designer/DesignerTab'
+import { DropZone } from '../features/files/DropZone'
 import { Icon } from '../ui/icons'
 import { toggleSidebar } from './store'
 
@@ -47,6 +48,7 @@ export function App() {
           <span className="brand-mark">S</span> Schemist
         </span>
       </header>
+      <DropZone />
       {sidebarOpen && <Sidebar />}
       <main className="main">
         {bootError ? (

@@ -4,6 +4,8 @@ import { openSaved } from '../features/connections/actions'
 import { startPlayground } from '../features/playground/actions'
 import { openDesignerTab, openNormalizeCsv, openModelFile, openOrmTab, openQueryTab } from '../features/tabs/actions'
 import { useEffect, useState } from 'react'
+import { transport } from '../bridge/client'
+import { openDroppedFiles } from '../features/files/drop-files'
 import { call } from '../bridge/client'
 
 const SHORTCUTS: [string, string][] = [
@@ -61,13 +63,21 @@ export function Welcome() {
           <button className="card" disabled={!handle} onClick={() => handle && void openDesignerTab(handle)} data-testid="welcome-designer">
             <Icon name="diagram" size={20} />
             <strong>New model</strong>
-            <span>Design tables and relationships on a canvas; get DDL and SQLAlchemy code; apply it to the active connection.</span>
+            <span>Design tables and relationships on a canvas; get DDL and SQLAlchemy code; apply it to a database you choose.</span>
           </button>
           <button className="card" disabled={!handle} onClick={() => handle && void openNormalizeCsv(handle)} data-testid="welcome-normalize-csv">
             <Icon name="sparkle" size={20} />
             <strong>Normalize a CSV file</strong>
             <span>Find the functional dependencies in a spreadsheet export, its normal form, and the tables it should be split into.</span>
           </button>
+          {transport === 'web' && (
+            <label className="card" data-testid="welcome-open-file">
+              <Icon name="database" size={20} />
+              <strong>Open a file from this computer</strong>
+              <span>A SQLite database, a model, SQLAlchemy, SQL, DBML or CSV: or drop it anywhere on the window.</span>
+              <input type="file" hidden multiple accept=".sqlite,.sqlite3,.db,.json,.py,.sql,.dbml,.csv,.tsv,.txt" onChange={(e) => { const files = [...(e.target.files ?? [])]; e.target.value = ''; void openDroppedFiles(files) }} data-testid="welcome-file-input" />
+            </label>
+          )}
         </div>
         {recent.length > 0 && (
           <>

@@ -142,3 +142,26 @@ export function onEvent<E extends EventName>(event: E, listener: (p: EventPayloa
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e)
 }
+
+/** Web mode: the run's token, for the host's file routes (downloads are plain links). */
+function hostToken(): string {
+  return sessionStorage.getItem('schemist-token') ?? ''
+}
+
+/** Web mode: let the browser download a file the host prepared (see files.downloadTarget). */
+export function downloadFromHost(url: string) {
+  const a = document.createElement('a')
+  a.href = `${url}${url.includes('?') ? '&' : '?'}token=${encodeURIComponent(hostToken())}`
+  a.download = ''
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+}
+
+/** Web mode: send a file from this computer to the host; resolves with where it is there. */
+export async function uploadToHost(file: File): Promise<{ path: string; name: string; size: number }> {
+  const r = await fetch('/upload', { method: 'POST', body: file, headers: { 'x-schemist-token': hostToken(), 'x-schemist-name': encodeURIComponent(file.name) } })
+  const body = (await r.json().catch(() => ({}))) as { path?: string; name?: string; size?: number; error?: string }
+  if (!r.ok || !body.path) throw new BridgeError({ code: 'FILE_ERROR', message: `${file.name} could not be uploaded: ${body.error ?? r.statusText}` })
+  return { path: body.path, name: body.name ?? file.name, size: body.size ?? file.size }
+}

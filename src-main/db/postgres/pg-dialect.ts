@@ -83,6 +83,7 @@ export const postgresDialect: Dialect = {
   ilike: (l, r) => `${l} ILIKE ${r}`,
   isolationLevels: ['READ UNCOMMITTED', 'READ COMMITTED', 'REPEATABLE READ', 'SERIALIZABLE'],
   writeTransactionLevel: null,
+  snapshotSql: () => null,
   maxIdentifierBytes: PG_MAX_IDENTIFIER_BYTES,
   beginSql(level, options = {}) {
     const l = level?.toUpperCase()

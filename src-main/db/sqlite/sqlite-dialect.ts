@@ -60,6 +60,9 @@ export const sqliteDialect: Dialect = {
   // SQLite is serializable; what a transaction can choose is when it takes the write lock.
   isolationLevels: ['DEFERRED', 'IMMEDIATE', 'EXCLUSIVE'],
   writeTransactionLevel: 'IMMEDIATE',
+  snapshotSql(path) {
+    return `VACUUM INTO ${this.quoteLiteral(path)}`
+  },
   maxIdentifierBytes: null,
   beginSql(level, options = {}) {
     if (options.readOnly || options.deferrable) throw new AppError('BAD_REQUEST', 'SQLite has no READ ONLY or DEFERRABLE transactions: open the file read-only instead, or use BEGIN DEFERRED, which takes no lock until the first read')

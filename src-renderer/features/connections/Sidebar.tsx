@@ -4,6 +4,17 @@ import { Icon } from '../../ui/icons'
 import { PlaygroundCard } from '../playground/PlaygroundCard'
 import { SchemaTree } from '../schema-tree/SchemaTree'
 import { openDesignerTab, openIsolationTab, openOrmTab, openQueryTab } from '../tabs/actions'
+import { call, downloadFromHost, errorMessage, transport } from '../../bridge/client'
+import { toast } from '../../app/store'
+
+/** A consistent copy of a SQLite connection's file, downloaded by the browser. */
+async function downloadDatabase(handle: string) {
+  try {
+    downloadFromHost((await call('files.snapshotDatabase', { handle })).url)
+  } catch (e) {
+    toast('error', errorMessage(e))
+  }
+}
 import { closeConnection, reconnect, removeConnection, toggleExpanded } from './actions'
 
 function ConnectionRow({ c }: { c: SavedConnection }) {
@@ -54,6 +65,11 @@ function ConnectionRow({ c }: { c: SavedConnection }) {
           {handle && (
             <button className="icon-button" title="Model designer: this database as a diagram" onClick={() => void openDesignerTab(handle, { reverse: true })} data-testid={`design-${c.id}`}>
               <Icon name="diagram" size={14} />
+            </button>
+          )}
+          {handle && transport === 'web' && c.config.engine === 'sqlite' && (
+            <button className="icon-button" title="Download a copy of this database file" onClick={() => void downloadDatabase(handle)} data-testid={`download-db-${c.id}`}>
+              <Icon name="download" size={14} />
             </button>
           )}
           {handle && (

@@ -1,9 +1,9 @@
 import { useState } from 'react'
-import { call, errorMessage } from '../../bridge/client'
-import { setState, useApp } from '../../app/store'
+import { errorMessage } from '../../bridge/client'
+import { useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { askPath } from '../../ui/PathPrompt'
-import { refreshSchema } from '../connections/actions'
+import { openSaved, saveConnection } from '../connections/actions'
 
 /**
  * Where a model is applied: one of the open connections, or a new SQLite file. A new model is
@@ -20,10 +20,10 @@ export function TargetDialog({ current, onPick, onClose }: { current: string | n
     setBusy(true)
     setError(null)
     try {
-      const info = await call('connections.open', { config: { engine: 'sqlite', path, create: true, readOnly: false }, name: path.split(/[\\/]/).pop() ?? path })
-      setState((s) => ({ open: { ...s.open, [info.handle]: info } }))
-      void refreshSchema(info.handle)
-      onPick(info.handle)
+      // Saved, so the new database is in the sidebar with the others.
+      const saved = await saveConnection({ name: path.split(/[\\/]/).pop() ?? path, config: { engine: 'sqlite', path, create: true, readOnly: false }, rememberPassword: false })
+      const h = await openSaved(saved.id, { focus: 'if-none' })
+      if (h) onPick(h)
     } catch (e) {
       setError(errorMessage(e))
     } finally {

@@ -4,7 +4,7 @@ import type { Expr } from '../../../src-shared/expr'
 import type { SortKey, TableRef } from '../../../src-shared/grid'
 import type { Table } from '../../../src-shared/schema'
 import type { CsvEncoding } from '../../../src-shared/csv'
-import { call, errorMessage, onEvent } from '../../bridge/client'
+import { call, downloadFromHost, errorMessage, onEvent, transport } from '../../bridge/client'
 import { useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { BrowseButton } from '../../ui/PathPrompt'
@@ -39,6 +39,30 @@ export function ExportDialog({ handle, table, view, onClose }: { handle: string;
   useEffect(() => onEvent('onExportProgress', (p) => setSeen((m) => ({ ...m, [p.exportId]: p }))), [])
   const progress = exportId ? (seen[exportId] ?? null) : null
   const running = exportId !== null && !progress?.done
+  // Web mode: the export can go to the browser as a download (written on the host, then fetched once).
+  const web = transport === 'web'
+  const [downloadUrl, setDownloadUrl] = useState<string | null>(null)
+  useEffect(() => {
+    if (downloadUrl && progress?.done && !progress.error && !progress.cancelled) {
+      downloadFromHost(downloadUrl)
+      setDownloadUrl(null)
+    }
+  }, [downloadUrl, progress])
+  const start = async (toBrowser: boolean) => {
+    setError(null)
+    setExportId(null)
+    try {
+      let target = path
+      if (toBrowser) {
+        const t = await call('files.downloadTarget', { name: path.split(/[\\/]/).pop() || `${table.name}.${format}` })
+        target = t.path
+        setDownloadUrl(t.url)
+      } else setDownloadUrl(null)
+      setExportId((await call('data.export', { handle, table, ...view, format, path: target })).exportId)
+    } catch (e) {
+      setError(errorMessage(e))
+    }
+  }
   return (
     <Modal
       title={`Export ${table.name}`}
@@ -56,22 +80,14 @@ export function ExportDialog({ handle, table, view, onClose }: { handle: string;
               Close
             </button>
           )}
-          <button
-            className="btn primary"
-            disabled={running}
-            data-testid="export-start"
-            onClick={async () => {
-              setError(null)
-              setExportId(null)
-              try {
-                setExportId((await call('data.export', { handle, table, ...view, format, path })).exportId)
-              } catch (e) {
-                setError(errorMessage(e))
-              }
-            }}
-          >
-            Export
+          <button className={`btn${web ? '' : ' primary'}`} disabled={running} data-testid="export-start" onClick={() => void start(false)} title="Write the file at the path above, on the machine that runs Schemist">
+            {web ? 'Save on the host' : 'Export'}
           </button>
+          {web && (
+            <button className="btn primary" disabled={running} data-testid="export-download" onClick={() => void start(true)} title="Stream the rows into a file this browser downloads">
+              Download
+            </button>
+          )}
         </>
       }
     >
@@ -94,7 +110,7 @@ export function ExportDialog({ handle, table, view, onClose }: { handle: string;
         <div className="progress-wrap" data-testid="export-progress">
           <div className={`progress${progress.error ? ' failed' : ''}`}><div style={{ width: `${progress.total ? Math.min(100, (100 * progress.rows) / progress.total) : progress.done ? 100 : 30}%` }} /></div>
           <span className="small">
-            {progress.done ? (progress.cancelled ? 'Cancelled; the partial file was removed.' : progress.error ? `Failed: ${progress.error}` : `Done: ${progress.rows.toLocaleString('en-US')} rows written to ${progress.path}`) : `${progress.rows.toLocaleString('en-US')} of ${progress.total?.toLocaleString('en-US') ?? '?'} rows…`}
+            {progress.done ? (progress.cancelled ? 'Cancelled; the partial file was removed.' : progress.error ? `Failed: ${progress.error}` : /[\\/]downloads[\\/][^\\/]+[\\/][^\\/]+$/.test(progress.path) && progress.path.startsWith(dataDir) ? `Done: ${progress.rows.toLocaleString('en-US')} rows, downloaded as ${progress.path.split(/[\\/]/).pop()}` : `Done: ${progress.rows.toLocaleString('en-US')} rows written to ${progress.path}`) : `${progress.rows.toLocaleString('en-US')} of ${progress.total?.toLocaleString('en-US') ?? '?'} rows…`}
           </span>
         </div>
       )}
