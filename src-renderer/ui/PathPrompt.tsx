@@ -1,8 +1,10 @@
 import { useEffect, useRef, useState } from 'react'
 import { create } from 'zustand'
 import { Icon } from './icons'
+import { uploadToHost } from '../bridge/client'
 
 interface Ask {
+  mode?: 'open' | 'save'
   title: string
   hint: string
   initial: string
@@ -57,7 +59,9 @@ export async function askPath(o: AskOptions): Promise<string | null> {
 export function PathPrompt() {
   const ask = useAsk((s) => s.ask)
   const [path, setPath] = useState('')
+  const [uploading, setUploading] = useState<string | null>(null)
   const input = useRef<HTMLInputElement>(null)
+  const picker = useRef<HTMLInputElement>(null)
   useEffect(() => {
     if (!ask) return
     setPath(ask.initial)
@@ -91,6 +95,35 @@ export function PathPrompt() {
             data-testid="path-input"
           />
           {unexpected && <div className="small warn-text">Expected a file ending in {ask.expect!.join(' or ')}.</div>}
+          {ask.mode !== 'save' && (
+            // The browser cannot name a path on the host, but it can send a file there.
+            <div className="path-upload">
+              <button className="btn small" onClick={() => picker.current?.click()} disabled={!!uploading} data-testid="path-upload">
+                <Icon name="folder" size={12} /> {uploading ? `Sending ${uploading}…` : 'Choose a file from this computer…'}
+              </button>
+              <input
+                ref={picker}
+                type="file"
+                hidden
+                accept={ask.expect?.join(',')}
+                data-testid="path-upload-input"
+                onChange={async (e) => {
+                  const f = e.target.files?.[0]
+                  e.target.value = ''
+                  if (!f) return
+                  setUploading(f.name)
+                  try {
+                    done((await uploadToHost(f)).path)
+                  } catch (err) {
+                    setPath('')
+                    alert(err instanceof Error ? err.message : String(err))
+                  } finally {
+                    setUploading(null)
+                  }
+                }}
+              />
+            </div>
+          )}
           {ask.recent.length > 0 && (
             <div className="path-recent">
               <div className="small muted">Recent</div>
