@@ -72,15 +72,24 @@ export class RelatedList<T extends object = object> extends Array<T> {
   }
 }
 
-/** Store a loaded relationship value without recording history. */
+/**
+ * Store a loaded relationship value without recording history. A one-to-many load also sets each
+ * child's many-to-one side (its back_populates), which is known to point here: SQLAlchemy reaches
+ * the same parent through the identity map, and a tree loaded down its collections can then be
+ * walked up, and deleted leaves first, without more SQL.
+ */
 export function setLoaded(st: InstanceState, rel: Relationship, value: InstanceState | InstanceState[] | null) {
+  const children = value === null ? [] : Array.isArray(value) ? value : [value]
   if (rel.uselist) {
     const list = RelatedList.create(st, rel)
-    if (Array.isArray(value)) for (const v of value) Array.prototype.push.call(list, v.obj)
+    for (const v of children) Array.prototype.push.call(list, v.obj)
     st.related.set(rel.name, list)
   } else {
-    const v = Array.isArray(value) ? (value[0] ?? null) : value
+    const v = children[0] ?? null
     st.related.set(rel.name, v ? v.obj : null)
+  }
+  if (rel.direction === 'onetomany' && rel.backPopulates) {
+    for (const c of children) if (!c.related.has(rel.backPopulates)) c.related.set(rel.backPopulates, st.obj)
   }
 }
 

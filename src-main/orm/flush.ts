@@ -35,6 +35,8 @@ interface Plan {
   undo: { st: InstanceState; i: number; old: unknown; wasModified: boolean }[]
   /** Objects whose UPDATE set a column to a SQL expression: those columns expire afterwards. */
   expressions: InstanceState[]
+  /** Objects whose primary key changed, with the identity key they had (put back if the flush fails). */
+  rekeyed: { st: InstanceState; oldKey: string | null }[]
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
@@ -77,6 +79,11 @@ export async function flushSession(s: Session): Promise<void> {
       await s.run(`RELEASE SAVEPOINT ${sp}`).catch(() => {})
     }
     s.wroteInTx = wroteBefore
+    for (const { st, oldKey } of plan.rekeyed.reverse()) {
+      if (st.key && s.identityMap.get(st.key) === st) s.identityMap.delete(st.key)
+      st.key = oldKey
+      if (oldKey) s.identityMap.set(oldKey, st)
+    }
     for (let k = plan.undo.length - 1; k >= 0; k--) {
       const u = plan.undo[k]
       u.st.values[u.i] = u.old
@@ -88,7 +95,7 @@ export async function flushSession(s: Session): Promise<void> {
 }
 
 async function buildPlan(s: Session): Promise<Plan> {
-  const plan: Plan = { saves: new Set(), deletes: new Set(s.deleteSet), expunge: new Set(), links: new Map(), unlinks: new Map(), assocInserts: [], assocDeletes: [], postUpdate: new Set(), undo: [], expressions: [] }
+  const plan: Plan = { saves: new Set(), deletes: new Set(s.deleteSet), expunge: new Set(), links: new Map(), unlinks: new Map(), assocInserts: [], assocDeletes: [], postUpdate: new Set(), undo: [], expressions: [], rekeyed: [] }
   // delete-orphan: removed from its parent's collection, and not re-parented elsewhere.
   for (const st of s.changedSet) {
     for (const [name, removed] of st.removed ?? []) {
@@ -332,6 +339,41 @@ async function runUpdates(s: Session, m: Mapper, states: InstanceState[], plan: 
     const bad = r.changes.findIndex((c) => c !== 1)
     if (bad >= 0) throw new StaleDataError(`UPDATE statement on table '${m.name}' expected to update 1 row(s); ${r.changes[bad]} were matched (${JSON.stringify(stepStates[k][bad].identity)})`)
   })
+  for (const sts of stepStates) for (const st of sts) if (m.pk.some((i) => !sameValue(st.values[i], (st.committed ?? st.values)[i]))) primaryKeyChanged(s, m, st, plan)
+}
+
+/**
+ * A row's primary key changed (SQLAlchemy: the identity map is re-keyed at flush). Loaded rows
+ * that reference it take the new value in memory where the database carries it for them (ON
+ * UPDATE CASCADE, passive_updates): they stay clean, as the database already changed them.
+ */
+function primaryKeyChanged(s: Session, m: Mapper, st: InstanceState, plan: Plan) {
+  const oldPk = m.pk.map((i) => (st.committed ?? st.values)[i])
+  const newKey = identityKey(m, m.pk.map((i) => st.values[i]))
+  if (st.key && s.identityMap.get(st.key) === st) s.identityMap.delete(st.key)
+  const oldKey = st.key
+  st.key = newKey
+  s.identityMap.set(newKey, st)
+  plan.rekeyed.push({ st, oldKey })
+  for (const other of s.registry.mappers.values()) {
+    for (const rel of other.relationships.values()) {
+      if (rel.direction !== 'manytoone' || rel.target !== m || !rel.targetColumns.every((i) => m.pk.includes(i))) continue
+      const fk = other.table.foreignKeys.find((f) => f.refTable === m.table.name && f.columns.length === rel.ownerColumns.length && f.columns.every((c, k) => c === other.columns[rel.ownerColumns[k]]))
+      if (fk?.onUpdate !== 'CASCADE') continue
+      const oldTarget = rel.targetColumns.map((i) => oldPk[m.pk.indexOf(i)])
+      for (const child of s.identityMap.values()) {
+        if (child.mapper !== other || child === st) continue
+        const cur = child.committed ?? child.values
+        if (!rel.ownerColumns.every((i, k) => sameValue(cur[i], oldTarget[k]))) continue
+        rel.ownerColumns.forEach((i, k) => {
+          const v = st.values[rel.targetColumns[k]]
+          plan.undo.push({ st: child, i, old: child.values[i], wasModified: child.modified?.has(i) ?? false })
+          child.values[i] = v
+          if (child.committed && child.committed !== child.values) child.committed[i] = v
+        })
+      }
+    }
+  }
 }
 
 async function runInserts(s: Session, m: Mapper, states: InstanceState[], plan: Plan) {
@@ -499,20 +541,75 @@ async function associationRows(s: Session, ops: Plan['assocInserts'], kind: 'ins
 async function deleteMapper(s: Session, m: Mapper, states: InstanceState[]) {
   if (states.length === 0) return
   if (m.pk.length === 0) throw new AppError('UNSUPPORTED', `${m.name} has no primary key, so its rows cannot be deleted one by one`)
-  // Self-referential rows: children before their parents.
-  const depth = (st: InstanceState, seen = new Set<InstanceState>()): number => {
-    if (seen.has(st)) return 0
-    seen.add(st)
-    let d = 0
-    for (const rel of m.relationships.values()) if (rel.direction === 'manytoone' && rel.target === m && st.related.has(rel.name)) for (const p of relatedStates(st, rel)) if (states.includes(p)) d = Math.max(d, depth(p, seen) + 1)
-    return d
-  }
-  const ordered = states.length > 1 && [...m.relationships.values()].some((r) => r.target === m) ? [...states].sort((a, b) => depth(b) - depth(a)) : states
+  const { ordered, nullFirst } = deleteOrder(m, states)
   const d = m.dialect
+  // Rows that reference each other in a cycle: one reference is set to NULL first (post_update).
+  for (const { st, rel } of nullFirst) {
+    const sql = `UPDATE ${m.sqlName} SET ${rel.ownerColumns.map((i, k) => `${m.quoted(i)} = ${d.placeholder(k + 1)}`).join(', ')} WHERE ${m.pk.map((i, k) => `${m.quoted(i)} = ${d.placeholder(rel.ownerColumns.length + k + 1)}`).join(' AND ')}`
+    await runSteps(s, [{ sql, params: [[...rel.ownerColumns.map(() => null), ...m.pk.map((i) => (st.committed ?? st.values)[i])]] }], [[st]])
+  }
   const sql = `DELETE FROM ${m.sqlName} WHERE ${m.pk.map((i, k) => `${m.quoted(i)} = ${d.placeholder(k + 1)}`).join(' AND ')}`
   const [r] = await runSteps(s, [{ sql, params: ordered.map((st) => m.pk.map((i) => (st.committed ?? st.values)[i])) }], [ordered])
   const bad = r.changes.findIndex((c) => c !== 1)
   if (bad >= 0) throw new StaleDataError(`DELETE statement on table '${m.name}' expected to delete 1 row(s); ${r.changes[bad]} were matched (${JSON.stringify(ordered[bad].identity)})`)
+}
+
+/**
+ * Self-referential rows are deleted children first, as SQLAlchemy does: a row depends on another
+ * when its foreign key (as committed) holds that row's key, or when it sits in that row's loaded
+ * one-to-many collection. A cycle in the rows is broken by setting one nullable reference to
+ * NULL before the DELETEs (SQLAlchemy's post_update).
+ */
+function deleteOrder(m: Mapper, states: InstanceState[]): { ordered: InstanceState[]; nullFirst: { st: InstanceState; rel: Relationship }[] } {
+  const selfRels = [...m.relationships.values()].filter((r) => r.target === m && (r.direction === 'manytoone' || r.direction === 'onetomany'))
+  if (states.length < 2 || selfRels.length === 0) return { ordered: states, nullFirst: [] }
+  const inSet = new Set(states)
+  const committed = (st: InstanceState) => st.committed ?? st.values
+  // parent -> children (rows that must go before it), and child -> (parent, the many-to-one behind it)
+  const children = new Map<InstanceState, Set<InstanceState>>(states.map((st) => [st, new Set()]))
+  const parentsOf = new Map<InstanceState, { parent: InstanceState; rel: Relationship }[]>()
+  const link = (parent: InstanceState, child: InstanceState, rel: Relationship | undefined) => {
+    if (parent === child || !inSet.has(parent) || !inSet.has(child)) return
+    children.get(parent)!.add(child)
+    if (rel) parentsOf.set(child, [...(parentsOf.get(child) ?? []), { parent, rel }])
+  }
+  for (const rel of selfRels) {
+    if (rel.direction !== 'manytoone') continue
+    const byTarget = new Map<string, InstanceState>()
+    for (const st of states) byTarget.set(JSON.stringify(rel.targetColumns.map((i) => committed(st)[i])), st)
+    for (const st of states) {
+      const fk = rel.ownerColumns.map((i) => committed(st)[i])
+      if (fk.some((v) => v === null || v === undefined)) continue
+      const p = byTarget.get(JSON.stringify(fk))
+      if (p) link(p, st, rel)
+    }
+  }
+  for (const rel of selfRels) {
+    if (rel.direction !== 'onetomany') continue
+    const back = rel.backPopulates ? m.relationships.get(rel.backPopulates) : undefined
+    for (const st of states) if (st.related.has(rel.name)) for (const c of relatedStates(st, rel)) link(st, c, back)
+  }
+  const ordered: InstanceState[] = []
+  const nullFirst: { st: InstanceState; rel: Relationship }[] = []
+  const left = new Set(states)
+  while (left.size) {
+    // Rows none of whose children are left go now (leaves first), in their original order.
+    const ready = states.filter((st) => left.has(st) && [...children.get(st)!].every((c) => !left.has(c)))
+    if (ready.length) {
+      for (const st of ready) {
+        ordered.push(st)
+        left.delete(st)
+      }
+      continue
+    }
+    // A cycle: cut one child's reference to its parent, where that reference may be NULL.
+    const cut = [...left].flatMap((c) => (parentsOf.get(c) ?? []).filter((x) => left.has(x.parent) && x.rel.ownerColumns.every((i) => m.table.columns[i].nullable)).map((x) => ({ child: c, ...x })))[0]
+    if (!cut) throw new CircularDependencyError(`Rows of ${m.name} reference each other in a cycle with no nullable foreign key to break it`)
+    nullFirst.push({ st: cut.child, rel: cut.rel })
+    children.get(cut.parent)!.delete(cut.child)
+    parentsOf.set(cut.child, (parentsOf.get(cut.child) ?? []).filter((x) => x.parent !== cut.parent || x.rel !== cut.rel))
+  }
+  return { ordered, nullFirst }
 }
 
 function finalize(s: Session, plan: Plan, inserted: InstanceState[]) {

@@ -1,3 +1,4 @@
+import type { Cell } from '../../src-shared/values'
 import type { QueryResult } from '../../src-shared/query'
 import type { BatchStep, BatchStepResult, Driver } from '../db/driver'
 import { compileExpr } from '../db/sql-expr'
@@ -258,7 +259,8 @@ export class Session implements LoadContext {
    * a pending one), cascading along `merge`; returns that object. `obj` itself stays unattached.
    */
   async merge<T extends object>(obj: T, options: { load?: boolean } = {}): Promise<T> {
-    return (await this.mergeState(stateOf(obj), options.load ?? true, new Map())).obj as T
+    // As in SQLAlchemy, nothing is flushed while merging: a half-merged graph must not reach the database.
+    return this.noAutoflush(async () => (await this.mergeState(stateOf(obj), options.load ?? true, new Map())).obj as T)
   }
 
   private async mergeState(src: InstanceState, load: boolean, memo: Map<InstanceState, InstanceState>): Promise<InstanceState> {
@@ -274,19 +276,30 @@ export class Session implements LoadContext {
         if (found) target = stateOf(found)
       }
     }
-    if (!target) {
+    if (!target && !load && pk.every((v) => v !== undefined && v !== null)) {
+      // merge(load=False): the object is taken as the database has it (it must be clean), with no SQL.
+      if (src.hasChanges()) throw new InvalidRequestError(`merge() with load=False takes only objects without pending changes; ${m.name} ${JSON.stringify(pk)} has some`)
+      target = hydrate(this, m, m.columns.map((_, i) => (src.values[i] ?? null) as Cell), 0)!
+    } else if (!target) {
       target = stateOf(createEntity(m))
       this.add(target.obj)
     }
     memo.set(src, target)
+    const clean = !load
     src.values.forEach((v, i) => {
-      if (v !== undefined && !(src.expired?.has(i) ?? false)) writeColumn(target!, i, v)
+      if (v === undefined || (src.expired?.has(i) ?? false)) return
+      if (clean) target!.values[i] = v
+      else writeColumn(target!, i, v)
     })
     for (const rel of m.relationships.values()) {
       if (!rel.cascade.has('merge') || !src.related.has(rel.name)) continue
+      // The target's own collection, loaded in one statement, so the members merge against the
+      // identity map rather than one SELECT each (and assigning it records real history).
+      if (load && target.status === 'persistent' && !target.related.has(rel.name)) await lazyLoad(this, target, rel)
       const merged: InstanceState[] = []
       for (const c of relatedStates(src, rel)) merged.push(await this.mergeState(c, load, memo))
-      ;(target.obj as Record<string, unknown>)[rel.name] = rel.uselist ? merged.map((s) => s.obj) : (merged[0]?.obj ?? null)
+      if (clean) setLoaded(target, rel, rel.uselist ? merged : (merged[0] ?? null))
+      else (target.obj as Record<string, unknown>)[rel.name] = rel.uselist ? merged.map((s) => s.obj) : (merged[0]?.obj ?? null)
     }
     return target
   }
