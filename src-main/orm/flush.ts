@@ -55,9 +55,10 @@ export async function flushSession(s: Session): Promise<void> {
   }
   const involved = new Set<Mapper>([...plan.saves, ...plan.deletes].map((st) => st.mapper))
   const order = sortMappers(involved, plan)
-  // A flush inside a transaction that already did work runs in a savepoint, so a failure undoes
-  // only this flush; a flush that opens the transaction is undone by rolling all of it back.
-  const ownsTransaction = s.transaction === 'idle'
+  // A flush inside a transaction that already wrote runs in a savepoint, so a failure undoes only
+  // this flush; where the transaction has written nothing yet, rolling it back undoes the flush
+  // and loses nothing else, so no savepoint is spent (and none with flushSavepoint off).
+  const ownsTransaction = s.transaction === 'idle' || !s.wroteInTx || !s.flushSavepoint
   await s.ensureTransaction()
   const sp = s.driver.dialect.quoteIdent('schemist_flush')
   if (!ownsTransaction) await s.run(`SAVEPOINT ${sp}`)

@@ -21,10 +21,20 @@ export interface SessionOptions {
   expireOnCommit?: boolean
   /** Isolation level (or SQLite BEGIN mode) for the transactions this session begins. */
   isolationLevel?: string
+  /**
+   * Run a flush inside a transaction that has already written in a savepoint of its own, so a
+   * flush that fails undoes only itself and every pending change stays for a retry (SQLAlchemy
+   * instead requires a rollback of the whole transaction). Default true; it costs two statements
+   * per such flush, and none for a transaction's first write, where a failure rolls back nothing
+   * the transaction had done.
+   */
+  flushSavepoint?: boolean
 }
 
 interface NestedFrame {
   name: string
+  /** SAVEPOINT is sent with the next statement, as SQLAlchemy does: not at all if none follows. */
+  emitted: boolean
   /** Objects touched since the savepoint: expired if it rolls back. */
   touched: Set<InstanceState>
   /** Objects added since the savepoint: expunged if it rolls back. */
@@ -52,6 +62,7 @@ export class Session implements LoadContext {
   readonly log = new SqlLog()
   readonly autoflush: boolean
   readonly expireOnCommit: boolean
+  readonly flushSavepoint: boolean
   readonly isolationLevel: string | undefined
   private txState: TransactionState = 'idle'
   /**
@@ -72,6 +83,7 @@ export class Session implements LoadContext {
   ) {
     this.autoflush = options.autoflush ?? true
     this.expireOnCommit = options.expireOnCommit ?? true
+    this.flushSavepoint = options.flushSavepoint ?? true
     this.isolationLevel = options.isolationLevel
   }
 
@@ -170,8 +182,26 @@ export class Session implements LoadContext {
     this.assertOpen()
     const st = stateOf(obj)
     if (st.status !== 'persistent' || st.session !== this) throw new InvalidRequestError(`Instance is not persisted (${st.status}); only persistent objects can be deleted`)
+    this.cascadeDelete(st)
+  }
+
+  /**
+   * The delete cascade runs now, over what is loaded, as in SQLAlchemy: `deleted` (and the
+   * Session panel) lists every object that will go before the flush. Relationships not loaded
+   * are followed at flush, where they are loaded (or left to the database, with passive_deletes).
+   */
+  private cascadeDelete(st: InstanceState) {
+    if (this.deleteSet.has(st)) return
     this.deleteSet.add(st)
     this.top()?.touched.add(st)
+    for (const rel of st.mapper.relationships.values()) {
+      if (!rel.cascade.has('delete') || !st.related.has(rel.name)) continue
+      for (const c of relatedStates(st, rel)) {
+        if (c.session !== this) continue
+        if (c.status === 'persistent') this.cascadeDelete(c)
+        else if (c.status === 'pending') this.expunge(c.obj)
+      }
+    }
   }
 
   expunge(obj: object): void {
@@ -490,18 +520,15 @@ export class Session implements LoadContext {
     st.session = null
     st.key = null
     st.committed = null
-    // Keys the database generated for the rolled-back INSERT are gone.
-    if (st.mapper.generatedPk) for (const i of st.mapper.pk) st.values[i] = undefined
+    // The key the rolled-back INSERT generated stays on the object, as in SQLAlchemy.
   }
 
   /** SAVEPOINT: flushes first; the returned handle releases or rolls back to it. */
   async beginNested(): Promise<{ commit(): Promise<void>; rollback(): Promise<void> }> {
     await this.flush()
-    await this.ensureTransaction()
     const name = `sa_savepoint_${this.nested.length + 1}`
     const q = this.driver.dialect.quoteIdent(name)
-    await this.logged(`SAVEPOINT ${q}`, [], () => this.driver.query(`SAVEPOINT ${q}`))
-    const frame: NestedFrame = { name, touched: new Set(), added: new Set() }
+    const frame: NestedFrame = { name, emitted: false, touched: new Set(), added: new Set() }
     this.nested.push(frame)
     const finish = () => {
       const i = this.nested.indexOf(frame)
@@ -512,7 +539,7 @@ export class Session implements LoadContext {
       commit: async () => {
         await this.flush()
         finish()
-        await this.logged(`RELEASE SAVEPOINT ${q}`, [], () => this.driver.query(`RELEASE SAVEPOINT ${q}`))
+        if (frame.emitted) await this.logged(`RELEASE SAVEPOINT ${q}`, [], () => this.driver.query(`RELEASE SAVEPOINT ${q}`))
         // What was touched inside belongs to the enclosing frame now.
         const outer = this.top()
         if (outer) {
@@ -522,7 +549,7 @@ export class Session implements LoadContext {
       },
       rollback: async () => {
         finish()
-        await this.logged(`ROLLBACK TO SAVEPOINT ${q}`, [], () => this.driver.query(`ROLLBACK TO SAVEPOINT ${q}`))
+        if (frame.emitted) await this.logged(`ROLLBACK TO SAVEPOINT ${q}`, [], () => this.driver.query(`ROLLBACK TO SAVEPOINT ${q}`))
         for (const st of frame.added) {
           this.pendingSet.delete(st)
           this.insertedInTx.delete(st)
@@ -574,8 +601,19 @@ export class Session implements LoadContext {
   // ---- SQL, always logged ------------------------------------------------------------------
 
   /** Run one statement inside the session's transaction (begun if needed). */
+  /** Savepoints begun but not sent yet go out before the next statement. */
+  private async emitSavepoints() {
+    for (const f of this.nested) {
+      if (f.emitted) continue
+      const q = this.driver.dialect.quoteIdent(f.name)
+      await this.logged(`SAVEPOINT ${q}`, [], () => this.driver.query(`SAVEPOINT ${q}`))
+      f.emitted = true
+    }
+  }
+
   async run(sql: string, params: unknown[] = []): Promise<QueryResult> {
     await this.ensureTransaction()
+    await this.emitSavepoints()
     const r = await this.logged(sql, params, () => this.driver.query(sql, params))
     if (!/^\s*(SELECT|SAVEPOINT|RELEASE|ROLLBACK)\b/i.test(sql)) this.wroteInTx = true
     return r
@@ -584,6 +622,7 @@ export class Session implements LoadContext {
   /** @internal executemany steps, logged one entry per step */
   async runBatch(steps: BatchStep[]): Promise<BatchStepResult[]> {
     await this.ensureTransaction()
+    await this.emitSavepoints()
     const started = performance.now()
     try {
       const out = await this.driver.runBatch(steps)

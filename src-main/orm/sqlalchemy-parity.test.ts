@@ -111,3 +111,55 @@ describe.each(['sqlite', 'postgres'] as const)('behaving as SQLAlchemy does, on 
     expect(b.log.statements()).toEqual([])
   })
 })
+
+describe.each(['sqlite', 'postgres'] as const)('the session\'s statements as SQLAlchemy sends them, on %s', (engine) => {
+  let f: OrmFixture
+  afterEach(async () => f?.close())
+
+  it('delete() cascades at once over what is loaded: session.deleted lists every object before the flush', async () => {
+    f = await ormFixture(engine, { relationships: { 'users.posts': { cascade: 'all, delete-orphan' } } })
+    const s = f.session()
+    const user = (await s.get<Row>('users', 1))!
+    const posts = await s.load<Row[]>(user, 'posts')
+    s.delete(user)
+    expect(s.deleted).toHaveLength(1 + posts.length)
+    expect(s.deleted).toEqual(expect.arrayContaining([user, ...posts]))
+  })
+
+  it('beginNested() sends SAVEPOINT with the next statement, and nothing if none follows', async () => {
+    f = await ormFixture(engine)
+    const s = f.session()
+    await s.get('users', 1)
+    const quiet = await s.beginNested()
+    await quiet.commit()
+    expect(s.log.statements().filter((x) => /SAVEPOINT/.test(x))).toEqual([])
+    const sp = await s.beginNested()
+    const at = s.log.statements().length
+    await s.get('users', 2)
+    expect(s.log.statements().slice(at)[0]).toMatch(/^SAVEPOINT "sa_savepoint_1"/)
+    await sp.rollback()
+    expect(s.log.statements().at(-1)).toMatch(/^ROLLBACK TO SAVEPOINT "sa_savepoint_1"/)
+    await s.rollback()
+  })
+
+  it('a flush spends a savepoint only when the transaction has already written, and not at all when told not to', async () => {
+    f = await ormFixture(engine)
+    const s = f.session()
+    const u = (await s.get<Row>('users', 1))!
+    u.name = 'first write'
+    await s.flush()
+    expect(s.log.statements().some((x) => /schemist_flush/.test(x))).toBe(false)
+    u.name = 'second write'
+    await s.flush()
+    expect(s.log.statements().filter((x) => /schemist_flush/.test(x))).toHaveLength(2)
+    await s.rollback()
+    const plain = f.session({ flushSavepoint: false })
+    const v = (await plain.get<Row>('users', 2))!
+    v.name = 'a'
+    await plain.flush()
+    v.name = 'b'
+    await plain.flush()
+    expect(plain.log.statements().some((x) => /schemist_flush/.test(x))).toBe(false)
+    await plain.rollback()
+  })
+})
