@@ -87,6 +87,8 @@ export const ormActionSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('commit') }),
   z.object({ op: z.literal('rollback') }),
   z.object({ op: z.literal('expireAll') }),
+  /** Read every expired object (and the relationships it had loaded) again: the notes' reload on access. */
+  z.object({ op: z.literal('refreshAll') }),
   z.object({ op: z.literal('clearLog') }),
   z.object({
     op: z.literal('configure'),

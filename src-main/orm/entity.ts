@@ -178,6 +178,7 @@ function writeScalar(st: InstanceState, rel: Relationship, value: InstanceState 
   const old = readRelationship(st, rel, true) as object | null | undefined
   const oldState = old ? stateOf(old) : null
   if (old !== undefined && oldState === value) return
+  if (old === undefined && rel.direction === 'onetomany' && !isNew(st)) (st.unknownOld ??= new Set()).add(rel.name)
   st.related.set(rel.name, value ? value.obj : null)
   if (isNew(st)) {
     // No history for new objects; flush reads the relationship as it stands.

@@ -95,7 +95,33 @@ export async function flushSession(s: Session): Promise<void> {
   finalize(s, plan, inserted)
 }
 
+/**
+ * A one-to-one parent side that was set without being loaded: what it held in the database is
+ * looked up now, and counts as removed (so delete-orphan or the FK update applies to it).
+ */
+async function resolveUnknownOld(s: Session) {
+  for (const st of [...s.changedSet]) {
+    if (!st.unknownOld || st.status !== 'persistent') continue
+    for (const name of st.unknownOld) {
+      const rel = st.mapper.relationships.get(name)!
+      const now = st.related.get(name)
+      st.related.delete(name)
+      await lazyLoad(s, st, rel)
+      const before = st.related.get(name) as object | null
+      st.related.set(name, now)
+      if (before && before !== now) {
+        st.history('removed', name).add(stateOf(before))
+        // The old child no longer points here (SQLAlchemy's backref sets it to None), so it is
+        // an orphan for delete-orphan rather than re-parented.
+        if (rel.backPopulates && stateOf(before).related.get(rel.backPopulates) === st.obj) stateOf(before).related.set(rel.backPopulates, null)
+      }
+    }
+    st.unknownOld = null
+  }
+}
+
 async function buildPlan(s: Session): Promise<Plan> {
+  await resolveUnknownOld(s)
   const plan: Plan = { saves: new Set(), deletes: new Set(s.deleteSet), expunge: new Set(), links: new Map(), unlinks: new Map(), assocInserts: [], assocDeletes: [], postUpdate: new Set(), undo: [], expressions: [], rekeyed: [] }
   // delete-orphan: removed from its parent's collection, and not re-parented elsewhere.
   for (const st of s.changedSet) {
@@ -271,7 +297,7 @@ async function saveMapper(s: Session, m: Mapper, states: InstanceState[], plan: 
   const updates = states.filter((st) => st.status === 'persistent')
   const inserts = states.filter((st) => st.status === 'pending').sort((a, b) => a.insertOrder - b.insertOrder)
   for (const st of updates) syncChild(st, plan)
-  await runUpdates(s, m, updates, plan)
+  await runUpdates(s, m, updates.sort(byCommittedKey(m)), plan)
   const selfRef = [...m.relationships.values()].some((r) => r.target === m)
   if (!selfRef) {
     for (const st of inserts) syncChild(st, plan)
@@ -542,7 +568,8 @@ async function associationRows(s: Session, ops: Plan['assocInserts'], kind: 'ins
 async function deleteMapper(s: Session, m: Mapper, states: InstanceState[]) {
   if (states.length === 0) return
   if (m.pk.length === 0) throw new AppError('UNSUPPORTED', `${m.name} has no primary key, so its rows cannot be deleted one by one`)
-  const { ordered, nullFirst } = deleteOrder(m, states)
+  // Rows of a table go in primary-key order, as SQLAlchemy sorts them (children first where they refer to each other).
+  const { ordered, nullFirst } = deleteOrder(m, [...states].sort(byCommittedKey(m)))
   const d = m.dialect
   // Rows that reference each other in a cycle: one reference is set to NULL first (post_update).
   for (const { st, rel } of nullFirst) {
@@ -553,6 +580,19 @@ async function deleteMapper(s: Session, m: Mapper, states: InstanceState[]) {
   const [r] = await runSteps(s, [{ sql, params: ordered.map((st) => m.pk.map((i) => (st.committed ?? st.values)[i])) }], [ordered])
   const bad = r.changes.findIndex((c) => c !== 1)
   if (bad >= 0) throw new StaleDataError(`DELETE statement on table '${m.name}' expected to delete 1 row(s); ${r.changes[bad]} were matched (${JSON.stringify(ordered[bad].identity)})`)
+}
+
+/** Compares rows by their primary key as committed (numbers as numbers, others as text). */
+function byCommittedKey(m: Mapper) {
+  return (a: InstanceState, b: InstanceState) => {
+    for (const i of m.pk) {
+      const x = (a.committed ?? a.values)[i] as number | string
+      const y = (b.committed ?? b.values)[i] as number | string
+      if (x === y) continue
+      return typeof x === 'number' && typeof y === 'number' ? x - y : String(x) < String(y) ? -1 : 1
+    }
+    return 0
+  }
 }
 
 /**

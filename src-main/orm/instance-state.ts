@@ -24,6 +24,13 @@ export class InstanceState {
   /** Relationship history since the last flush. */
   added: Map<string, Set<InstanceState>> | null = null
   removed: Map<string, Set<InstanceState>> | null = null
+  /**
+   * One-to-one parent sides set (through back_populates) while not loaded: the value they held
+   * is looked up at flush, as SQLAlchemy looks it up at assignment, to let the old child go.
+   */
+  unknownOld: Set<string> | null = null
+  /** Relationships that were loaded when the object expired, which refreshAll() loads again. */
+  expiredRelations: Set<string> | null = null
   /** Order of `add()`, which INSERTs follow within one table. */
   insertOrder = 0
 
@@ -56,6 +63,7 @@ export class InstanceState {
     this.modified = null
     this.added = null
     this.removed = null
+    this.unknownOld = null
   }
 }
 

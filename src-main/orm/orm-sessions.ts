@@ -159,6 +159,9 @@ export class OrmSessions {
         case 'expireAll':
           s.expireAll()
           break
+        case 'refreshAll':
+          await s.refreshAll()
+          break
         case 'clearLog':
           s.log.clear()
           break

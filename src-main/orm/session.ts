@@ -244,7 +244,7 @@ export class Session implements LoadContext {
     for (const rel of m.relationships.values()) {
       if (attrs && !attrs.includes(rel.name)) continue
       if (rel.cascade.has('refresh-expire') && st.related.has(rel.name)) for (const c of relatedStates(st, rel)) this.expireState(c, undefined, seen)
-      st.related.delete(rel.name)
+      if (st.related.delete(rel.name)) (st.expiredRelations ??= new Set()).add(rel.name)
     }
     if (!attrs) {
       st.added = null
@@ -254,6 +254,49 @@ export class Session implements LoadContext {
 
   expireAll(): void {
     for (const st of this.identityMap.values()) this.expireState(st, undefined, new Set())
+  }
+
+  /**
+   * Read everything that has expired again, now: the columns of every expired object (one SELECT
+   * per table) and, with `relationships`, the relationships they had loaded (one SELECT each, as
+   * selectin). It stands in for SQLAlchemy's reload on attribute access (`user.posts` after a
+   * commit, as in the course notes), which a TypeScript getter cannot do: it cannot wait for a
+   * query. Returns how many objects were read again.
+   */
+  async refreshAll(options: { relationships?: boolean } = {}): Promise<number> {
+    this.assertOpen()
+    await this.maybeAutoflush()
+    const expired = [...this.identityMap.values()].filter((st) => st.status === 'persistent' && !!st.expired?.size)
+    // Relationships first: their SELECTs bring the related objects' columns back as well.
+    if (options.relationships ?? true) {
+      const wanted = new Map<Relationship, InstanceState[]>()
+      for (const st of this.identityMap.values()) {
+        if (st.status !== 'persistent' || !st.expiredRelations) continue
+        for (const name of st.expiredRelations) {
+          const rel = st.mapper.relationships.get(name)
+          if (rel && !st.related.has(name)) wanted.set(rel, [...(wanted.get(rel) ?? []), st])
+        }
+        st.expiredRelations = null
+      }
+      for (const [rel, states] of wanted) await selectinLoad(this, states, rel)
+    }
+    const byMapper = new Map<Mapper, InstanceState[]>()
+    for (const st of expired) {
+      if (!st.expired?.size) continue
+      const l = byMapper.get(st.mapper)
+      if (l) l.push(st)
+      else byMapper.set(st.mapper, [st])
+    }
+    for (const [m, states] of byMapper) {
+      for (let off = 0; off < states.length; off += 500) {
+        const part = states.slice(off, off + 500)
+        const params: unknown[] = []
+        const one = (t: InstanceState) => `(${m.pk.map((i) => (params.push((t.committed ?? t.values)[i]), `${m.sqlName}.${m.quoted(i)} = ${m.dialect.placeholder(params.length)}`)).join(' AND ')})`
+        const r = await this.run(`SELECT ${m.columns.map((_, i) => `${m.sqlName}.${m.quoted(i)}`).join(', ')} FROM ${m.sqlName} WHERE ${part.map(one).join(' OR ')}`, params)
+        for (const row of r.rows) hydrate(this, m, row, 0)
+      }
+    }
+    return expired.filter((st) => !st.expired?.size).length
   }
 
   /** Expire, then load every column again now (autoflush first). */

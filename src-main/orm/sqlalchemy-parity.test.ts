@@ -163,3 +163,46 @@ describe.each(['sqlite', 'postgres'] as const)('the session\'s statements as SQL
     await plain.rollback()
   })
 })
+
+describe.each(['sqlite', 'postgres'] as const)('reading what a commit expired, as the notes do, on %s', (engine) => {
+  let f: OrmFixture
+  afterEach(async () => f?.close())
+
+  it('refreshAll() reads every expired object and the relationships it had loaded, one SELECT per table and relationship', async () => {
+    f = await ormFixture(engine)
+    const s = f.session()
+    const users = (await s.execute(select(f.registry.get('users')).options(selectinload('posts')))).scalars().all() as Row[]
+    const posts = users.flatMap((u) => u.posts as Row[])
+    users[0].name = 'Renamed'
+    await s.commit()
+    expect(() => users[0].name).toThrow()
+    const at = s.log.statements().length
+    expect(await s.refreshAll()).toBe(users.length + posts.length)
+    const sent = s.log.statements().slice(at).filter((x) => x.startsWith('SELECT'))
+    // The posts come back with the relationship's SELECT; then the users' columns.
+    expect(sent).toHaveLength(2)
+    expect(users[0].name).toBe('Renamed')
+    // The notes' `user.posts` after commit, readable again.
+    expect((users[0].posts as Row[]).length).toBeGreaterThan(0)
+    await s.rollback()
+  })
+})
+
+describe.each(['sqlite', 'postgres'] as const)('moving a child between loaded parents, on %s', (engine) => {
+  let f: OrmFixture
+  afterEach(async () => f?.close())
+
+  it('a post given another user leaves the first user\'s loaded posts at once (it showed under both until a reload)', async () => {
+    f = await ormFixture(engine)
+    const s = f.session()
+    const users = (await s.execute(select(f.registry.get('users')).options(selectinload('posts')).orderBy('id'))).scalars().all() as Row[]
+    const [first, second] = users
+    const post = (first.posts as Row[])[0]
+    post.user = second
+    expect(first.posts as Row[]).not.toContain(post)
+    expect(second.posts as Row[]).toContain(post)
+    await s.flush()
+    expect(post.user_id).toBe(second.id)
+    await s.rollback()
+  })
+})

@@ -55,9 +55,9 @@ function ObjList({ title, refs, byRef, testId, onPick, highlight }: { title: str
  * What a session holds and does: its transaction, the new/dirty/deleted sets, the identity map,
  * and every statement it sent with parameters and timing.
  */
-export type SessionAction = 'flush' | 'commit' | 'rollback' | 'expireAll' | 'clearLog'
+export type SessionAction = 'flush' | 'commit' | 'rollback' | 'expireAll' | 'refreshAll' | 'clearLog'
 
-export function SessionPanel({ snapshot, errorRefs, onAction, onPick, busy, caption, actions = ['flush', 'commit', 'rollback', 'expireAll', 'clearLog'] }: {
+export function SessionPanel({ snapshot, errorRefs, onAction, onPick, busy, caption, actions = ['flush', 'commit', 'rollback', 'expireAll', 'refreshAll', 'clearLog'] }: {
   snapshot: SessionSnapshot
   errorRefs?: number[]
   onAction: (op: SessionAction) => void
@@ -95,6 +95,9 @@ export function SessionPanel({ snapshot, errorRefs, onAction, onPick, busy, capt
         </button>}
         {actions.includes('expireAll') && <button className="btn small ghost" disabled={busy} onClick={() => onAction('expireAll')} title="Mark every object stale">
           Expire all
+        </button>}
+        {actions.includes('refreshAll') && <button className="btn small ghost" disabled={busy} onClick={() => onAction('refreshAll')} data-testid="session-refresh-all" title="Read every expired object, and the relationships it had loaded, again: what SQLAlchemy does when you read user.posts after a commit (one SELECT per table and relationship)">
+          Read expired again
         </button>}
       </div>
       <div className="sp-body">
