@@ -92,4 +92,8 @@ test('the first five minutes: open the sample, edit a row, two transactions side
   await shot(page, '5-design-and-apply')
   await page.getByTestId('dz-migration-run').click()
   await expect(page.getByText(/Applied 2 changes to library\.sqlite/)).toBeVisible()
+
+  // The playground as it was found (stopped): the specs after this one start it themselves.
+  await page.getByTestId('playground-stop').click()
+  await expect(page.getByTestId('playground-state')).toHaveText('Stopped', { timeout: 60_000 })
 })
