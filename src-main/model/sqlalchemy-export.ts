@@ -1,5 +1,5 @@
-import type { ModelColumn, ModelDocument } from '../../src-shared/model/document'
-import { isUniqueKey } from '../../src-shared/schema'
+import type { ModelColumn, ModelDocument, ModelTable } from '../../src-shared/model/document'
+import { isUniqueKey, primaryKeyColumns } from '../../src-shared/schema'
 import { tableNameFor } from '../../src-shared/naming'
 
 /**
@@ -116,51 +116,56 @@ export function exportSqlalchemy(doc: ModelDocument): string {
   const baseName = useBase && doc.tables.every((t) => t.base || t.association) ? 'Base' : 'TimestampedBase'
 
   const body: string[] = []
-  // Association tables first: classes name them in `secondary=`.
-  for (const t of doc.tables.filter((x) => x.association)) {
+  /**
+   * A table written as `Table(...)` rather than a class: an association table (classes name it in
+   * `secondary=`), and any table without a primary key, which SQLAlchemy cannot map to a class
+   * (the exported models.py of a schema with one failed to import).
+   */
+  const asTable = (t: ModelTable) => {
     sa.add('Table')
     sa.add('Column')
     const lines = [`${pyIdent(t.className)} = Table(`, `    ${str(t.name)},`, '    Base.metadata,']
     for (const c of t.columns) {
       const fk = t.foreignKeys.find((f) => f.columns.length === 1 && f.columns[0] === c.name)
       const args = [str(c.name)]
-      if (fk) {
-        const opts = [fk.onDelete !== 'NO ACTION' ? `ondelete=${str(fk.onDelete)}` : '', fk.onUpdate !== 'NO ACTION' ? `onupdate=${str(fk.onUpdate)}` : ''].filter(Boolean)
-        args.push(`ForeignKey(${[str(`${qualified(fk.refSchema, fk.refTable)}.${fk.refColumns[0]}`), ...opts].join(', ')})`)
-      }
       // A Table column names its type (the notes' `Column("user_id", Integer, ForeignKey("user.id"), ...)`).
       const ty = pyType(c)
       const typeName = ty.sa ?? TABLE_TYPES[c.type] ?? 'Integer'
       ty.imports.forEach((i) => sa.add(i))
       if (!ty.sa) sa.add(typeName.replace(/\(.*$/, ''))
-      args.splice(1, 0, typeName)
+      args.push(typeName)
+      if (fk) {
+        const opts = [fk.onDelete !== 'NO ACTION' ? `ondelete=${str(fk.onDelete)}` : '', fk.onUpdate !== 'NO ACTION' ? `onupdate=${str(fk.onUpdate)}` : ''].filter(Boolean)
+        args.push(`ForeignKey(${[str(`${qualified(fk.refSchema, fk.refTable)}.${fk.refColumns[0]}`), ...opts].join(', ')})`)
+      }
       if (c.primaryKey > 0) args.push('primary_key=True')
+      if (!c.nullable && c.primaryKey === 0) args.push('nullable=False')
+      if (c.unique) args.push('unique=True')
+      if (c.serverDefault != null) args.push(`server_default=${serverDefault(c.serverDefault, sa)}`)
+      if (c.comment) args.push(`comment=${str(c.comment)}`)
       lines.push(`    Column(${args.join(', ')}),`)
     }
+    for (const c of tableConstraints(t)) lines.push(`    ${c},`)
     if (t.schema) lines.push(`    schema=${str(t.schema)},`)
     lines.push(')')
     body.push(lines.join('\n'))
   }
 
-  for (const t of doc.tables.filter((x) => !x.association)) {
-    const base = t.base ? baseName : 'Base'
-    const lines = [`class ${t.className}(${base}):`]
-    const derived = t.base && doc.naming === 'class' && t.name === tableNameFor(t.className, 'class')
-    if (!derived) lines.push(`    __tablename__ = ${str(t.name)}`)
-    const tableArgs: string[] = []
-    const compositeFks = t.foreignKeys.filter((f) => f.columns.length > 1)
-    for (const f of compositeFks) {
+  /** Multi-column keys, unique and check constraints and indexes, as `__table_args__` or `Table` arguments. */
+  const tableConstraints = (t: ModelTable): string[] => {
+    const out: string[] = []
+    for (const f of t.foreignKeys.filter((x) => x.columns.length > 1)) {
       sa.add('ForeignKeyConstraint')
       const opts = [f.name ? `name=${str(f.name)}` : '', f.onDelete !== 'NO ACTION' ? `ondelete=${str(f.onDelete)}` : '', f.onUpdate !== 'NO ACTION' ? `onupdate=${str(f.onUpdate)}` : ''].filter(Boolean)
-      tableArgs.push(`ForeignKeyConstraint([${f.columns.map(str).join(', ')}], [${f.refColumns.map((c) => str(`${qualified(f.refSchema, f.refTable)}.${c}`)).join(', ')}]${opts.length ? ', ' + opts.join(', ') : ''})`)
+      out.push(`ForeignKeyConstraint([${f.columns.map(str).join(', ')}], [${f.refColumns.map((c) => str(`${qualified(f.refSchema, f.refTable)}.${c}`)).join(', ')}]${opts.length ? ', ' + opts.join(', ') : ''})`)
     }
     for (const u of t.uniques) {
       sa.add('UniqueConstraint')
-      tableArgs.push(`UniqueConstraint(${[...u.columns.map(str), ...(u.name ? [`name=${str(u.name)}`] : [])].join(', ')})`)
+      out.push(`UniqueConstraint(${[...u.columns.map(str), ...(u.name ? [`name=${str(u.name)}`] : [])].join(', ')})`)
     }
     for (const ck of t.checks) {
       sa.add('CheckConstraint')
-      tableArgs.push(`CheckConstraint(${[str(ck.expression), ...(ck.name ? [`name=${str(ck.name)}`] : [])].join(', ')})`)
+      out.push(`CheckConstraint(${[str(ck.expression), ...(ck.name ? [`name=${str(ck.name)}`] : [])].join(', ')})`)
     }
     for (const ix of t.indexes) {
       sa.add('Index')
@@ -169,8 +174,21 @@ export function exportSqlalchemy(doc: ModelDocument): string {
         sa.add('text')
         opts.push(`sqlite_where=text(${str(ix.where)})`, `postgresql_where=text(${str(ix.where)})`)
       }
-      tableArgs.push(`Index(${[str(ix.name), ...ix.columns.map(str), ...opts.filter(Boolean)].join(', ')})`)
+      out.push(`Index(${[str(ix.name), ...ix.columns.map(str), ...opts.filter(Boolean)].join(', ')})`)
     }
+    return out
+  }
+
+  const keyless = (t: ModelTable) => !t.association && primaryKeyColumns(t).length === 0
+  // Tables first: classes name association tables in `secondary=`.
+  for (const t of doc.tables.filter((x) => x.association || keyless(x))) asTable(t)
+
+  for (const t of doc.tables.filter((x) => !x.association && !keyless(x))) {
+    const base = t.base ? baseName : 'Base'
+    const lines = [`class ${t.className}(${base}):`]
+    const derived = t.base && doc.naming === 'class' && t.name === tableNameFor(t.className, 'class')
+    if (!derived) lines.push(`    __tablename__ = ${str(t.name)}`)
+    const tableArgs = tableConstraints(t)
     if (t.schema) tableArgs.push(`{"schema": ${str(t.schema)}}`)
     if (tableArgs.length) lines.push(`    __table_args__ = (${tableArgs.join(', ')}${tableArgs.length === 1 ? ',' : ''})`)
     lines.push('')
@@ -216,7 +234,7 @@ export function exportSqlalchemy(doc: ModelDocument): string {
     // The other side: collections (or one object for one-to-one) of tables that reference this one.
     for (const other of doc.tables) {
       for (const f of other.foreignKeys) {
-        if (other.association || !f.orm?.backPopulates || ref(f.refSchema, f.refTable) !== t) continue
+        if (other.association || keyless(other) || !f.orm?.backPopulates || ref(f.refSchema, f.refTable) !== t) continue
         const oneToOne = isUniqueKey(other, f.columns)
         const args = [f.orm.name ? `back_populates=${str(pyIdent(f.orm.name))}` : '']
         if (oneToOne) args.push('uselist=False')
