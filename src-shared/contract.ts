@@ -263,6 +263,11 @@ export const contract = {
     input: z.object({ from: modelDocumentSchema, to: modelDocumentSchema, engine: z.enum(['sqlite', 'postgres']) }),
     output: migrationPlanSchema,
   }),
+  'model.alembic': method({
+    doc: "A diff as an Alembic revision script (upgrade() and downgrade() of op.* calls, batch_alter_table for SQLite's rebuilds): from the connected database to the model, its down_revision read from the database's alembic_version; or from one model to another.",
+    input: z.object({ doc: modelDocumentSchema, message: z.string().min(1).max(200), handle: handle.optional(), from: modelDocumentSchema.optional(), downRevision: z.string().max(64).nullable().default(null) }),
+    output: z.object({ code: z.string(), revision: z.string(), filename: z.string(), downRevision: z.string().nullable(), warnings: z.array(z.string()) }),
+  }),
   'model.reverse': method({ doc: 'A live database as a new model, laid out automatically.', input: z.object({ handle }), output: modelDocumentSchema }),
   'model.export': method({
     doc: 'The model as code: SQLAlchemy 2.0 declarative models in the notes\' style, or TypeScript types.',

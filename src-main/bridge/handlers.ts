@@ -11,6 +11,7 @@ import { parseEnvFile, parsePostgresUrl } from '../db/connection-parsers'
 import { PLAYGROUND_CONNECTION_ID, type Services } from '../services'
 import type { Handlers } from './router'
 import { modelDdl } from '../model/model-ddl'
+import { alembicAgainstDatabase, alembicBetweenModels } from '../model/alembic-export'
 import { applyMigration, planAgainstDatabase } from '../model/apply-migration'
 import { planMigration } from '../model/migrate'
 import { applyModel } from '../model/apply-model'
@@ -238,6 +239,11 @@ export function createHandlers(s: Services): Handlers {
     'model.diff': async ({ handle, doc }) => planAgainstDatabase(s.connections.driver(handle), doc),
     'model.migrate': async ({ handle, doc }) => onOwnConnection(handle, (d) => applyMigration(d, doc)),
     'model.diffModels': async ({ from, to, engine }) => planMigration(from, to, dialectFor(engine)),
+    'model.alembic': async ({ doc, message, handle, from, downRevision }) => {
+      if (handle) return alembicAgainstDatabase(s.connections.driver(handle), doc, message)
+      if (!from) throw new AppError('BAD_REQUEST', 'An Alembic revision needs a database (handle) or a model (from) to start from.')
+      return alembicBetweenModels(from, doc, message, downRevision)
+    },
     'model.export': async ({ doc, format }) => ({ code: EXPORTERS[format](doc) }),
     'model.import': async ({ format, path, text, sqlDialect }) => {
       s.paths.check(path)

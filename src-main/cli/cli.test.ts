@@ -54,6 +54,13 @@ describe('schemist CLI', () => {
     const { renameTable } = await import('../../src-shared/model/edit')
     const doc = JSON.parse(readFileSync(model, 'utf8'))
     writeFileSync(join(dir, 'edited.json'), JSON.stringify(renameTable(doc, doc.tables.find((t: { name: string }) => t.name === 'users').id, 'members')))
+    // The same diff as an Alembic revision, before it is applied; and between the two model files.
+    const revision: string[] = []
+    expect(await runCli(['diff', join(dir, 'edited.json'), target, '--alembic', 'members not users'], (s) => revision.push(s))).toBe(0)
+    expect(revision[0]).toMatch(/^"""members not users[\s\S]*down_revision = None[\s\S]*op\.rename_table\("users", "members"\)[\s\S]*def downgrade[\s\S]*op\.rename_table\("members", "users"\)/)
+    const between: string[] = []
+    expect(await runCli(['diff', model, join(dir, 'edited.json'), '--alembic', 'rename', '--down-revision', 'abcdef012345'], (s) => between.push(s))).toBe(0)
+    expect(between[0]).toContain('down_revision = "abcdef012345"')
     const plan: string[] = []
     expect(await runCli(['diff', join(dir, 'edited.json'), target, '--apply'], (s) => plan.push(s))).toBe(0)
     expect(plan[0]).toMatch(/^-- rename table users → members\n[\s\S]*ALTER TABLE "users" RENAME TO "members";[\s\S]*-- applied: 1 statement/)

@@ -35,7 +35,7 @@ function parseArgs(argv: string[]): Parsed {
   return { positional, flags }
 }
 
-const VALUE_FLAGS = new Set(['connection', 'dialect', 'to', 'level', 'max-error', 'fd', 'drop', 'out', 'separator'])
+const VALUE_FLAGS = new Set(['connection', 'alembic', 'down-revision', 'dialect', 'to', 'level', 'max-error', 'fd', 'drop', 'out', 'separator'])
 
 const USAGE = `schemist <command> [options]
 
@@ -63,7 +63,10 @@ Commands:
                               Reverse engineer a database into a model document
   diff <model.json> <connection | other.json> [--apply] [--dialect sqlite|postgres]
                               The migration from the database (or the first model) to the model,
-                              keeping data; --apply runs it in one transaction
+                              keeping data; --apply runs it in one transaction;
+                              --alembic "message" prints it as an Alembic revision instead
+                              (down_revision from the database's alembic_version, or
+                              --down-revision <id> between two models)
   apply <model.json> --connection <c>
                               Create the model's missing tables in one transaction (create_all)
   isolation scenarios         List the anomaly scenarios

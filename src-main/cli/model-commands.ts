@@ -5,6 +5,7 @@ import { dialectFor, openDriver } from '../db/open-driver'
 import { writeFileAtomic } from '../db/atomic-write'
 import { modelDdl } from '../model/model-ddl'
 import { applyModel } from '../model/apply-model'
+import { alembicAgainstDatabase, alembicBetweenModels, type AlembicExport } from '../model/alembic-export'
 import { applyMigration, planAgainstDatabase } from '../model/apply-migration'
 import { planMigration } from '../model/migrate'
 import { schemaToModel } from '../model/reverse'
@@ -70,8 +71,20 @@ export async function applyCommand(path: string | undefined, flags: Flags, out: 
 export async function diffCommand(modelPath: string | undefined, other: string | undefined, flags: Flags, out: (s: string) => void): Promise<void> {
   const doc = await readModelFile(modelPath)
   if (!other) throw new AppError('BAD_REQUEST', 'diff <model.json> <connection | other-model.json>')
+  // --alembic "message": the same diff as an Alembic revision script.
+  const alembic = flags.get('alembic')
+  const message = typeof alembic === 'string' ? alembic : 'schemist migration'
+  const emitRevision = (r: AlembicExport) => {
+    for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`)
+    out(flags.has('json') ? JSON.stringify(r, null, 2) : r.code.trimEnd())
+  }
   if (other.endsWith('.json')) {
     const to = await readModelFile(other)
+    if (alembic) {
+      const down = flags.get('down-revision')
+      emitRevision(alembicBetweenModels(doc, to, message, typeof down === 'string' ? down : null))
+      return
+    }
     const dialect = (flags.get('dialect') as string | undefined) ?? 'sqlite'
     if (dialect !== 'sqlite' && dialect !== 'postgres') throw new AppError('BAD_REQUEST', `--dialect is sqlite or postgres, not ${dialect}`)
     const plan = planMigration(doc, to, dialectFor(dialect))
@@ -80,6 +93,10 @@ export async function diffCommand(modelPath: string | undefined, other: string |
   }
   const d = await openDriver(parseConnectionArg(other))
   try {
+    if (alembic) {
+      emitRevision(await alembicAgainstDatabase(d, doc, message))
+      return
+    }
     const plan = flags.has('apply') ? await applyMigration(d, doc) : await planAgainstDatabase(d, doc)
     out(flags.has('json') ? JSON.stringify(plan, null, 2) : formatPlan(plan) + (flags.has('apply') ? `\n-- applied: ${plan.steps.length} statement(s)` : ''))
   } finally {

@@ -41,7 +41,7 @@ export interface LiveView {
 
 const INTEGERS = new Set(['integer', 'bigint', 'smallint'])
 
-function matchBy<F extends { id: string; name: string }, T extends { id: string; name: string; was?: string }>(from: F[], to: T[], key: (x: { name: string }) => string = (x) => x.name): Map<string, F> {
+export function matchBy<F extends { id: string; name: string }, T extends { id: string; name: string; was?: string }>(from: F[], to: T[], key: (x: { name: string }) => string = (x) => x.name): Map<string, F> {
   const out = new Map<string, F>()
   const claimed = new Set<string>()
   const byId = new Map(from.map((f) => [f.id, f]))
@@ -64,7 +64,7 @@ function matchBy<F extends { id: string; name: string }, T extends { id: string;
   return out
 }
 
-const sameType = (a: ModelColumn, b: ModelColumn) => a.type === b.type && (a.length ?? null) === (b.length ?? null) && (a.scale ?? null) === (b.scale ?? null) && (a.type !== 'unknown' || a.nativeType.toLowerCase() === b.nativeType.toLowerCase())
+export const sameType = (a: ModelColumn, b: ModelColumn) => a.type === b.type && (a.length ?? null) === (b.length ?? null) && (a.scale ?? null) === (b.scale ?? null) && (a.type !== 'unknown' || a.nativeType.toLowerCase() === b.nativeType.toLowerCase())
 
 export function planMigration(from: ModelDocument, to: ModelDocument, d: Dialect, views: LiveView[] = []): MigrationPlan {
   const q = (n: string) => d.quoteIdent(n)

@@ -73,7 +73,7 @@ function Designer({ tabId, handle, initial, path, target: initialTarget }: { tab
   const [pending, setPending] = useState<Connection | null>(null)
   const [search, setSearch] = useState('')
   const [plan, setPlan] = useState<MethodOutput<'model.diff'> | null>(null)
-  const [comparison, setComparison] = useState<{ plan: MethodOutput<'model.diff'>; file: string } | null>(null)
+  const [comparison, setComparison] = useState<{ plan: MethodOutput<'model.diff'>; file: string; from: ModelDocument } | null>(null)
   const rf = useReactFlow()
   const problems = useMemo(() => validateModel(doc), [doc])
 
@@ -399,7 +399,7 @@ function Designer({ tabId, handle, initial, path, target: initialTarget }: { tab
               }}
             />
           )}
-          {comparison && <MigrationDialog tabId={tabId} handle={handle} plan={comparison.plan} compareWith={comparison.file} onClose={() => setComparison(null)} />}
+          {comparison && <MigrationDialog tabId={tabId} handle={handle} plan={comparison.plan} compareWith={comparison.file} from={comparison.from} onClose={() => setComparison(null)} />}
           {pending && <ConnectMenu tabId={tabId} doc={doc} conn={pending} onDone={() => setPending(null)} />}
         </div>
         <aside className="dz-side">

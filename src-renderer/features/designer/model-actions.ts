@@ -60,13 +60,13 @@ export async function downloadPng(doc: ModelDocument, theme: 'light' | 'dark') {
 }
 
 /** Another saved version of the model, and the migration from it to this one. */
-export async function compareWithFile(tabId: string): Promise<{ plan: MethodOutput<'model.diff'>; file: string } | null> {
+export async function compareWithFile(tabId: string): Promise<{ plan: MethodOutput<'model.diff'>; file: string; from: ModelDocument } | null> {
   const recent = await call('model.recent', {}).catch(() => [] as string[])
   const path = await askPath({ title: 'Compare with a saved model', hint: 'The migration from that version of the model to this one is shown; nothing runs.', initial: recent[0] ?? '', recent, expect: ['.json'], fileType: 'Schemist model', ok: 'Compare' })
   if (!path) return null
   const other = await call('model.open', { path })
   const d = designer(tabId)
-  return { plan: await call('model.diffModels', { from: other.doc, to: d.doc, engine: d.engine }), file: other.path }
+  return { plan: await call('model.diffModels', { from: other.doc, to: d.doc, engine: d.engine }), file: other.path, from: other.doc }
 }
 
 export async function importFile(tabId: string) {
