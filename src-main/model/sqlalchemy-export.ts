@@ -65,7 +65,8 @@ function pyType(c: ModelColumn): PyType {
     case 'blob':
       return { py: 'bytes', sa: 'LargeBinary', imports: ['LargeBinary'] }
     default:
-      return { py: 'str', sa: `types.NullType()  # ${c.nativeType || 'unknown type'}`, imports: ['types'] }
+      // The engine's own spelling (an array, inet, interval), through the one-line Native type below.
+      return { py: 'str', sa: `Native(${str(c.nativeType || 'TEXT')})`, imports: ['types'] }
   }
 }
 
@@ -105,6 +106,17 @@ const TABLE_TYPES: Record<string, string> = {
 
 const BASE_COLUMNS = ['id', 'created_at', 'updated_at']
 
+/**
+ * autoincrement= as the model has it. SQLAlchemy's default ("auto") makes a lone integer primary
+ * key without a foreign key autoincrement, so a model that says otherwise writes False.
+ */
+function autoincrementArg(t: ModelTable, c: ModelColumn): string | null {
+  if (c.autoincrement) return 'autoincrement=True'
+  const pk = t.columns.filter((x) => x.primaryKey > 0)
+  const auto = pk.length === 1 && pk[0] === c && ['integer', 'bigint', 'smallint'].includes(c.type) && !t.foreignKeys.some((f) => f.columns.includes(c.name)) && c.serverDefault == null
+  return auto ? 'autoincrement=False' : null
+}
+
 export function exportSqlalchemy(doc: ModelDocument): string {
   const sa = new Set<string>(['ForeignKey'])
   const orm = new Set<string>(['DeclarativeBase', 'Mapped', 'mapped_column'])
@@ -135,13 +147,17 @@ export function exportSqlalchemy(doc: ModelDocument): string {
       if (!ty.sa) sa.add(typeName.replace(/\(.*$/, ''))
       args.push(typeName)
       if (fk) {
-        const opts = [fk.onDelete !== 'NO ACTION' ? `ondelete=${str(fk.onDelete)}` : '', fk.onUpdate !== 'NO ACTION' ? `onupdate=${str(fk.onUpdate)}` : ''].filter(Boolean)
+        const opts = [fk.name ? `name=${str(fk.name)}` : '', fk.onDelete !== 'NO ACTION' ? `ondelete=${str(fk.onDelete)}` : '', fk.onUpdate !== 'NO ACTION' ? `onupdate=${str(fk.onUpdate)}` : ''].filter(Boolean)
         args.push(`ForeignKey(${[str(`${qualified(fk.refSchema, fk.refTable)}.${fk.refColumns[0]}`), ...opts].join(', ')})`)
       }
       if (c.primaryKey > 0) args.push('primary_key=True')
+      const auto = autoincrementArg(t, c)
+      if (auto) args.push(auto)
       if (!c.nullable && c.primaryKey === 0) args.push('nullable=False')
       if (c.unique) args.push('unique=True')
+      if (c.appDefault !== undefined) args.push(`default=${pyLiteral(c.appDefault)}`)
       if (c.serverDefault != null) args.push(`server_default=${serverDefault(c.serverDefault, sa)}`)
+      if (c.onUpdate) args.push(`onupdate=${serverDefault(c.onUpdate, sa)}`)
       if (c.comment) args.push(`comment=${str(c.comment)}`)
       lines.push(`    Column(${args.join(', ')}),`)
     }
@@ -154,6 +170,13 @@ export function exportSqlalchemy(doc: ModelDocument): string {
   /** Multi-column keys, unique and check constraints and indexes, as `__table_args__` or `Table` arguments. */
   const tableConstraints = (t: ModelTable): string[] => {
     const out: string[] = []
+    // A named key, or one in another order than its columns, is written out whole.
+    const pk = primaryKeyColumns(t)
+    const inOrder = pk.every((c, i) => t.columns.filter((x) => x.primaryKey > 0)[i]?.name === c)
+    if (pk.length && (t.primaryKeyName || !inOrder)) {
+      sa.add('PrimaryKeyConstraint')
+      out.push(`PrimaryKeyConstraint(${[...pk.map(str), ...(t.primaryKeyName ? [`name=${str(t.primaryKeyName)}`] : [])].join(', ')})`)
+    }
     for (const f of t.foreignKeys.filter((x) => x.columns.length > 1)) {
       sa.add('ForeignKeyConstraint')
       const opts = [f.name ? `name=${str(f.name)}` : '', f.onDelete !== 'NO ACTION' ? `ondelete=${str(f.onDelete)}` : '', f.onUpdate !== 'NO ACTION' ? `onupdate=${str(f.onUpdate)}` : ''].filter(Boolean)
@@ -179,6 +202,11 @@ export function exportSqlalchemy(doc: ModelDocument): string {
     return out
   }
 
+  /** More than one foreign key between two tables, either way: SQLAlchemy needs foreign_keys= to tell them apart. */
+  const ambiguous = (a: ModelTable, b: ModelTable) => {
+    const between = (x: ModelTable, y: ModelTable) => x.foreignKeys.filter((f) => ref(f.refSchema, f.refTable) === y).length
+    return a === b ? between(a, a) > 1 : between(a, b) + between(b, a) > 1
+  }
   const keyless = (t: ModelTable) => !t.association && primaryKeyColumns(t).length === 0
   // Tables first: classes name association tables in `secondary=`.
   for (const t of doc.tables.filter((x) => x.association || keyless(x))) asTable(t)
@@ -210,7 +238,8 @@ export function exportSqlalchemy(doc: ModelDocument): string {
         args.push(`ForeignKey(${[str(`${qualified(fk.refSchema, fk.refTable)}.${fk.refColumns[0]}`), ...opts].join(', ')})`)
       }
       if (c.primaryKey > 0) args.push('primary_key=True')
-      if (c.autoincrement) args.push('autoincrement=True')
+      const auto = autoincrementArg(t, c)
+      if (auto) args.push(auto)
       if (c.unique) args.push('unique=True')
       // Mapped[X] is NOT NULL and Mapped[X | None] nullable; say it only where the key implies otherwise.
       if (c.appDefault !== undefined) args.push(`default=${pyLiteral(c.appDefault)}`)
@@ -228,7 +257,10 @@ export function exportSqlalchemy(doc: ModelDocument): string {
       if (!f.orm?.name || !target) continue
       // back_populates names the other side's attribute, which is written as a Python identifier.
       const args = [f.orm.backPopulates ? `back_populates=${str(pyIdent(f.orm.backPopulates))}` : '']
-      if (f.columns.length > 1 || t.foreignKeys.filter((x) => x.refTable === f.refTable).length > 1) args.push(`foreign_keys=[${f.columns.map(pyIdent).join(', ')}]`)
+      // Strings, evaluated once every class exists: a column declared by annotation alone binds no name in the class body.
+      if (ambiguous(t, target)) args.push(`foreign_keys=${str(`[${f.columns.map((c) => `${t.className}.${pyIdent(c)}`).join(', ')}]`)}`)
+      // A reference to the same table: remote_side says this side is the many-to-one.
+      if (target === t) args.push(`remote_side=${str(`[${f.refColumns.map((c) => `${t.className}.${pyIdent(c)}`).join(', ')}]`)}`)
       rels.push(`    ${pyIdent(f.orm.name)}: Mapped["${target.className}"] = relationship(${args.filter(Boolean).join(', ')})`)
     }
     // The other side: collections (or one object for one-to-one) of tables that reference this one.
@@ -241,7 +273,7 @@ export function exportSqlalchemy(doc: ModelDocument): string {
         if (f.orm.cascade.length) args.push(`cascade=${str(f.orm.cascade.join(', '))}`)
         if (f.orm.passiveDeletes) args.push('passive_deletes=True')
         if (f.orm.lazy !== 'select') args.push(`lazy=${str(f.orm.lazy)}`)
-        if (other.foreignKeys.filter((x) => x.refTable === f.refTable).length > 1) args.push(`foreign_keys="${other.className}.${f.columns.map(pyIdent).join(', ')}"`)
+        if (ambiguous(other, t)) args.push(`foreign_keys=${str(`[${f.columns.map((c) => `${other.className}.${pyIdent(c)}`).join(', ')}]`)}`)
         rels.push(`    ${pyIdent(f.orm.backPopulates)}: Mapped[${oneToOne ? `"${other.className}"` : `list["${other.className}"]`}] = relationship(${args.filter(Boolean).join(', ')})`)
       }
     }
@@ -278,6 +310,21 @@ export function exportSqlalchemy(doc: ModelDocument): string {
   head.push(`from sqlalchemy import ${saImports.join(', ')}`)
   if (sa.has('types')) head.push('from sqlalchemy import types')
   head.push(`from sqlalchemy.orm import ${[...orm].sort().join(', ')}`, '', '')
+  if (sa.has('types'))
+    head.push(
+      'class Native(types.UserDefinedType):',
+      '    """A column type written as the database spells it."""',
+      '',
+      '    cache_ok = True',
+      '',
+      '    def __init__(self, spelling):',
+      '        self.spelling = spelling',
+      '',
+      '    def get_col_spec(self, **kw):',
+      '        return self.spelling',
+      '',
+      '',
+    )
   if (!useBase || baseName !== 'Base') head.push('class Base(DeclarativeBase):', '    pass', '', '')
   if (useBase) {
     const parent = baseName === 'Base' ? 'DeclarativeBase' : 'Base'

@@ -68,3 +68,40 @@ describe.skipIf(why !== null)(`exported SQLAlchemy code, run by SQLAlchemy 2.1${
     expect(await structure(join(dir, 'by-sqlalchemy.sqlite'))).toEqual(await structure(join(dir, 'by-schemist.sqlite')))
   }, 60_000)
 })
+
+// Generated models (the importer's property-test generator), exported and run by SQLAlchemy:
+// each module imports, configure_mappers() accepts its relationships, create_all() runs on SQLite.
+const MANY = `
+import sys, types, json
+from sqlalchemy import create_engine
+from sqlalchemy.orm import configure_mappers, clear_mappers
+failures = []
+for path in sys.argv[1:]:
+    try:
+        module = types.ModuleType("models")
+        exec(compile(open(path).read(), path, "exec"), module.__dict__)
+        configure_mappers()
+        module.Base.metadata.create_all(create_engine("sqlite://"))
+    except Exception as e:
+        failures.append(path + ": " + type(e).__name__ + ": " + str(e).splitlines()[0])
+    finally:
+        clear_mappers()
+print(json.dumps(failures))
+`
+
+describe.skipIf(why !== null)(`generated models' SQLAlchemy code, run by SQLAlchemy 2.1${why ? ` (skipped: ${why})` : ''}`, () => {
+  it('40 generated models import, configure and create their tables', async () => {
+    const { buildModel } = await import('./sqlalchemy/arbitrary-model')
+    const dir = mkdtempSync(join(tmpdir(), 'schemist-sa-many-'))
+    const files: string[] = []
+    for (let seed = 1; seed <= 40; seed++) {
+      const f = join(dir, `models_${seed}.py`)
+      writeFileSync(f, exportSqlalchemy(buildModel(seed)))
+      files.push(f)
+    }
+    writeFileSync(join(dir, 'run.py'), MANY)
+    const r = spawnSync('python3', [join(dir, 'run.py'), ...files], { env: { ...process.env, PYTHONPATH: VENDOR, PYTHONDONTWRITEBYTECODE: '1' }, encoding: 'utf8' })
+    expect(r.stderr).toBe('')
+    expect(JSON.parse(r.stdout)).toEqual([])
+  }, 120_000)
+})
