@@ -8,6 +8,7 @@ import { applyEditsResultSchema, countSchema, cursorSchema, pageRequestSchema, p
 import { explainResultSchema, historyEntrySchema } from './plan'
 import { analysisSchema, applyResultSchema, csvSourceSchema, declaredProposalSchema, declaredTableSchema, diagnosisSchema, fdSchema, normalizeTargetSchema, proposalSchema } from './normalize'
 import { mvccViewSchema, paneInfoSchema, scenarioRunSchema, stepOutcomeSchema, timelineEntrySchema } from './tx'
+import { importReportSchema } from './model/import-report'
 import { modelDocumentSchema } from './model/document'
 import { mapperInfoSchema, ormActionSchema, ormQuerySchema, sessionSnapshotSchema, sqlLogEntrySchema } from './orm'
 
@@ -275,9 +276,9 @@ export const contract = {
     output: z.object({ code: z.string() }),
   }),
   'model.import': method({
-    doc: 'Read SQLAlchemy declarative models (Python parsed, never run), CREATE TABLE statements (parsed by SQLite, or by PostgreSQL in a scratch database on the playground server: `auto` tries SQLite first) or DBML into a model, from a file or text.',
-    input: z.object({ format: z.enum(['sqlalchemy', 'sql', 'dbml']), path: z.string().optional(), text: z.string().optional(), sqlDialect: z.enum(['auto', 'sqlite', 'postgres']).default('auto') }),
-    output: z.object({ doc: modelDocumentSchema, warnings: z.array(z.string()) }),
+    doc: 'Read SQLAlchemy declarative models (Python parsed, never run; a file, several files or a package folder, its imports followed), CREATE TABLE statements (parsed by SQLite, or by PostgreSQL in a scratch database on the playground server: `auto` tries SQLite first) or DBML into a model, from a file or text.',
+    input: z.object({ format: z.enum(['sqlalchemy', 'sql', 'dbml']), path: z.string().optional(), paths: z.array(z.string()).max(64).optional(), text: z.string().optional(), sqlDialect: z.enum(['auto', 'sqlite', 'postgres']).default('auto') }),
+    output: z.object({ doc: modelDocumentSchema, warnings: z.array(z.string()), report: importReportSchema }),
   }),
   'model.open': method({ doc: 'Read a model file.', input: z.object({ path: z.string().min(1) }), output: z.object({ path: z.string(), doc: modelDocumentSchema }) }),
   'model.save': method({ doc: 'Write a model file atomically (temporary file, then rename).', input: z.object({ path: z.string().min(1), doc: modelDocumentSchema }), output: z.object({ path: z.string() }) }),

@@ -245,11 +245,12 @@ export function createHandlers(s: Services): Handlers {
       return alembicBetweenModels(from, doc, message, downRevision)
     },
     'model.export': async ({ doc, format }) => ({ code: EXPORTERS[format](doc) }),
-    'model.import': async ({ format, path, text, sqlDialect }) => {
+    'model.import': async ({ format, path, paths, text, sqlDialect }) => {
       s.paths.check(path)
+      for (const p of paths ?? []) s.paths.check(p)
       // PostgreSQL's parser is the playground server's, started if it is not running.
       const server = () => s.playground.ensureRunning()
-      return importModel(format, { path, text, parser: sqlDialect === 'sqlite' ? { engine: 'sqlite' } : { engine: sqlDialect, server } })
+      return importModel(format, { path, paths, text, parser: sqlDialect === 'sqlite' ? { engine: 'sqlite' } : { engine: sqlDialect, server } })
     },
     'model.open': async ({ path }) => {
       s.paths.check(path)

@@ -56,9 +56,12 @@ Commands:
                               The DDL that creates a designer model (problems on stderr)
   export sqlalchemy|typescript|dbml|svg <model.json>
                               SQLAlchemy 2.0 declarative models, TypeScript types, or the diagram
-  import sqlalchemy|sql|dbml <file> [--out model.json] [--connection postgres://…]
-                              Read SQLAlchemy models, CREATE TABLE statements or DBML; SQL
-                              SQLite cannot read goes to PostgreSQL on the --connection server
+  import sqlalchemy <file.py | folder>... [--out model.json]
+                              Read a SQLAlchemy project (files or a package folder, imports
+                              between its modules followed); the report goes to stderr
+  import sql|dbml <file> [--out model.json] [--connection postgres://…]
+                              Read CREATE TABLE statements or DBML; SQL SQLite cannot read
+                              goes to PostgreSQL on the --connection server
   reverse <connection> [--out model.json]
                               Reverse engineer a database into a model document
   diff <model.json> <connection | other.json> [--apply] [--dialect sqlite|postgres]
@@ -124,7 +127,7 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
         await exportCommand(rest[0], rest[1], out)
         return 0
       case 'import':
-        await importCommand(rest[0], rest[1], flags, out)
+        await importCommand(rest[0], rest.slice(1), flags, out)
         return 0
       case 'reverse':
         await reverseCommand(rest[0] ?? (flags.get('connection') as string | undefined), flags, out)

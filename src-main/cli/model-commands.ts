@@ -13,6 +13,12 @@ import { EXPORTERS, importModel, type ExportFormat, type ImportFormat } from '..
 import { readModelFile } from '../model/model-files'
 import type { SqlParser } from '../model/sql-import'
 import { parseConnectionArg } from './connection-arg'
+import { noteText, type ImportReport } from '../../src-shared/model/import-report'
+
+/** An import's report as the CLI prints it (to stderr, so --out and pipes get the model alone). */
+export function reportLines(r: ImportReport): string[] {
+  return [...r.read.map((x) => `read: ${x}`), ...r.approximated.map((n) => `approximated: ${noteText(n)}`), ...r.skipped.map((n) => `skipped: ${noteText(n)}`)]
+}
 
 type Flags = Map<string, string | true>
 
@@ -109,9 +115,9 @@ function formatPlan(plan: { summary: string[]; warnings: string[]; script: strin
   return [...plan.summary.map((s) => `-- ${s}`), ...plan.warnings.map((w) => `-- warning: ${w}`), '', plan.script.trimEnd()].join('\n')
 }
 
-/** `schemist import sqlalchemy <file.py> [--out model.json]` */
-export async function importCommand(format: string | undefined, path: string | undefined, flags: Flags, out: (s: string) => void): Promise<void> {
-  if (!['sqlalchemy', 'sql', 'dbml'].includes(format ?? '') || !path) throw new AppError('BAD_REQUEST', 'import sqlalchemy|sql|dbml <file> [--out model.json] [--connection postgres://… for SQL only PostgreSQL reads]')
+/** `schemist import sqlalchemy <file.py|folder>... [--out model.json]`: the report goes to stderr. */
+export async function importCommand(format: string | undefined, paths: string[], flags: Flags, out: (s: string) => void): Promise<void> {
+  if (!['sqlalchemy', 'sql', 'dbml'].includes(format ?? '') || !paths.length) throw new AppError('BAD_REQUEST', 'import sqlalchemy <file.py | folder>... | sql <file> | dbml <file> [--out model.json] [--connection postgres://… for SQL only PostgreSQL reads]')
   // SQL that SQLite cannot read goes to PostgreSQL, in a scratch database on the server --connection names.
   const connection = flags.get('connection')
   let parser: SqlParser | undefined
@@ -120,7 +126,7 @@ export async function importCommand(format: string | undefined, path: string | u
     if (server.engine !== 'postgres') throw new AppError('BAD_REQUEST', '--connection for import sql names a PostgreSQL server (postgres://…), whose parser reads what SQLite cannot')
     parser = { engine: 'auto', server: async () => server }
   }
-  const { doc, warnings } = await importModel(format as ImportFormat, { path, parser })
-  for (const w of warnings) process.stderr.write(`warning: ${w}\n`)
+  const { doc, report } = await importModel(format as ImportFormat, { paths, parser })
+  for (const line of reportLines(report)) process.stderr.write(`${line}\n`)
   await emitModel(doc, flags, out)
 }

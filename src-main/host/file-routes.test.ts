@@ -35,6 +35,21 @@ describe('the web host\'s file routes', () => {
     expect((await upload('x'.repeat(2048), { origin: base(), 'x-schemist-token': host.token, 'x-schemist-name': 'big.csv' })).status).toBe(413)
   })
 
+  it('the files of a folder go into one upload folder at their relative paths, never outside it', async () => {
+    const h = (rel: string, batch?: string) => ({ origin: base(), 'x-schemist-token': host.token, 'x-schemist-name': 'x.py', 'x-schemist-relpath': encodeURIComponent(rel), ...(batch ? { 'x-schemist-batch': batch } : {}) })
+    const first = (await (await upload('A = 1\n', h('shop/__init__.py'))).json()) as { path: string; batch: string; root: string }
+    const second = (await (await upload('B = 2\n', h('shop/models/users.py', first.batch))).json()) as { path: string; batch: string; root: string }
+    expect(second.batch).toBe(first.batch)
+    expect(first.path).toBe(join(first.root, 'shop', '__init__.py'))
+    expect(readFileSync(join(first.root, 'shop', 'models', 'users.py'), 'utf8')).toBe('B = 2\n')
+    // Climbing out is not possible: the dots are dropped.
+    const sneaky = (await (await upload('C\n', h('../../../outside.py', first.batch))).json()) as { path: string }
+    expect(sneaky.path).toBe(join(first.root, 'outside.py'))
+    // An unknown batch starts a new folder rather than writing somewhere named by the client.
+    const fresh = (await (await upload('D\n', h('a.py', 'not-a-real-batch'))).json()) as { batch: string }
+    expect(fresh.batch).not.toBe('not-a-real-batch')
+  })
+
   it('a download needs the token, is handed out once, and names only files under downloads/', async () => {
     mkdirSync(join(dir, 'downloads', 'abcdefgh1234'), { recursive: true })
     writeFileSync(join(dir, 'downloads', 'abcdefgh1234', 'out.csv'), 'a,b\n')

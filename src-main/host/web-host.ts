@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdir, readFile, rm, stat } from 'node:fs/promises'
-import { basename, extname, join, normalize, sep } from 'node:path'
+import { basename, dirname, extname, join, normalize, sep } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { WebSocketServer, type WebSocket } from 'ws'
@@ -158,11 +158,19 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
       const max = o.maxUpload ?? 1024 * 1024 * 1024
       const declared = Number(req.headers['content-length'] ?? NaN)
       if (Number.isFinite(declared) && declared > max) return json(413, { error: `The file is larger than ${Math.round(max / 1048576)} MB` })
-      const id = randomBytes(9).toString('base64url').replace(/_/g, '-')
-      const name = safeFileName(decodeURIComponent(String(req.headers['x-schemist-name'] ?? 'upload')))
+      // Files of one folder (a Python package) go into one upload folder, at their relative paths.
+      const batch = String(req.headers['x-schemist-batch'] ?? '')
+      const reuse = /^[A-Za-z0-9-]{8,24}$/.test(batch) && (await stat(join(dir, 'uploads', batch)).then((x) => x.isDirectory(), () => false))
+      const id = reuse ? batch : randomBytes(9).toString('base64url').replace(/_/g, '-')
+      const rel = decodeURIComponent(String(req.headers['x-schemist-relpath'] ?? ''))
+        .split(/[\\/]+/)
+        .filter((x) => x && x !== '.' && x !== '..')
+        .map(safeFileName)
+      if (rel.length > 16) return json(400, { error: 'The folder is nested too deeply' })
+      const name = rel.length ? rel[rel.length - 1] : safeFileName(decodeURIComponent(String(req.headers['x-schemist-name'] ?? 'upload')))
       const folder = join(dir, 'uploads', id)
-      await mkdir(folder, { recursive: true })
-      const path = join(folder, name)
+      const path = join(folder, ...rel.slice(0, -1), name)
+      await mkdir(dirname(path), { recursive: true })
       let size = 0
       try {
         req.on('data', (b: Buffer) => {
@@ -171,10 +179,11 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
         })
         await pipeline(req, createWriteStream(path, { flags: 'wx' }))
       } catch (e) {
-        await rm(folder, { recursive: true, force: true })
+        if (reuse) await rm(path, { force: true })
+        else await rm(folder, { recursive: true, force: true })
         return json(size > max ? 413 : 400, { error: size > max ? `The file is larger than ${Math.round(max / 1048576)} MB` : `The upload did not arrive whole: ${(e as Error).message}` })
       }
-      return json(200, { path, name, size })
+      return json(200, { path, name, size, batch: id, root: folder })
     }
     return json(405, { error: 'Method not allowed' })
   }

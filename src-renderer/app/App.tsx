@@ -1,4 +1,5 @@
 import { useEffect } from 'react'
+import { ImportReportDialog } from '../features/designer/ImportReport'
 import { useApp } from './store'
 import { StatusBar } from './StatusBar'
 import { TabBar } from './TabBar'
@@ -67,6 +68,7 @@ export function App() {
       <StatusBar />
       {dialog?.kind === 'connection' && <ConnectionDialog editId={dialog.editId} />}
       <PathPrompt />
+      <ImportReportDialog />
       <Toasts />
     </div>
   )

@@ -165,3 +165,28 @@ export async function uploadToHost(file: File): Promise<{ path: string; name: st
   if (!r.ok || !body.path) throw new BridgeError({ code: 'FILE_ERROR', message: `${file.name} could not be uploaded: ${body.error ?? r.statusText}` })
   return { path: body.path, name: body.name ?? file.name, size: body.size ?? file.size }
 }
+
+/**
+ * The files of a folder picked in the browser (a Python package), sent to the host into one
+ * upload folder at their relative paths; returns the folder on the host that holds them.
+ */
+export async function uploadFolderToHost(files: File[], keep: (relativePath: string) => boolean): Promise<{ root: string; count: number }> {
+  let batch: string | undefined
+  let root: string | null = null
+  let top: string | null = null
+  let count = 0
+  for (const f of files) {
+    const rel = (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name
+    if (!keep(rel)) continue
+    const r = await fetch('/upload', { method: 'POST', body: f, headers: { 'x-schemist-token': hostToken(), 'x-schemist-name': encodeURIComponent(f.name), 'x-schemist-relpath': encodeURIComponent(rel), ...(batch ? { 'x-schemist-batch': batch } : {}) } })
+    const body = (await r.json().catch(() => ({}))) as { batch?: string; root?: string; error?: string }
+    if (!r.ok || !body.batch || !body.root) throw new BridgeError({ code: 'FILE_ERROR', message: `${rel} could not be uploaded: ${body.error ?? r.statusText}` })
+    batch = body.batch
+    root = body.root
+    top = top ?? (rel.includes('/') ? rel.split('/')[0] : null)
+    count++
+  }
+  if (!root) throw new BridgeError({ code: 'BAD_REQUEST', message: 'The folder has no files to send' })
+  // A picked folder arrives under its own name: that folder is the package.
+  return { root: top ? `${root}/${top}` : root, count }
+}

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react'
 import { create } from 'zustand'
 import { Icon } from './icons'
-import { uploadToHost } from '../bridge/client'
+import { uploadFolderToHost, uploadToHost } from '../bridge/client'
 
 interface Ask {
   mode?: 'open' | 'save'
@@ -12,6 +12,8 @@ interface Ask {
   ok: string
   /** File name endings to expect, e.g. ['.schemist.json']; others get a warning, not a refusal. */
   expect?: string[]
+  /** A folder is an answer too (a Python package): which of its files to send from the browser. */
+  folder?: { keep: (relativePath: string) => boolean }
   resolve: (path: string | null) => void
 }
 
@@ -62,6 +64,9 @@ export function PathPrompt() {
   const [uploading, setUploading] = useState<string | null>(null)
   const input = useRef<HTMLInputElement>(null)
   const picker = useRef<HTMLInputElement>(null)
+  const folderPicker = useRef<HTMLInputElement>(null)
+  // React has no prop for it: the input picks a whole folder.
+  useEffect(() => folderPicker.current?.setAttribute('webkitdirectory', ''), [ask])
   useEffect(() => {
     if (!ask) return
     setPath(ask.initial)
@@ -72,7 +77,8 @@ export function PathPrompt() {
     useAsk.setState({ ask: null })
     ask.resolve(value && value.trim() ? value.trim() : null)
   }
-  const unexpected = path.trim() && ask.expect && !ask.expect.some((e) => path.trim().toLowerCase().endsWith(e))
+  const lastPart = path.trim().split(/[\\/]/).pop() ?? ''
+  const unexpected = path.trim() && ask.expect && !ask.expect.some((e) => path.trim().toLowerCase().endsWith(e)) && !(ask.folder && !lastPart.includes('.'))
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && done(null)}>
       <div className="modal" role="dialog" aria-modal="true" aria-label={ask.title} data-testid="path-prompt" onKeyDown={(e) => e.key === 'Escape' && done(null)}>
@@ -94,13 +100,41 @@ export function PathPrompt() {
             aria-label="Path"
             data-testid="path-input"
           />
-          {unexpected && <div className="small warn-text">Expected a file ending in {ask.expect!.join(' or ')}.</div>}
+          {unexpected && <div className="small warn-text">Expected a file ending in {ask.expect!.join(' or ')}{ask.folder ? ', or a folder' : ''}.</div>}
           {ask.mode !== 'save' && (
             // The browser cannot name a path on the host, but it can send a file there.
             <div className="path-upload">
               <button className="btn small" onClick={() => picker.current?.click()} disabled={!!uploading} data-testid="path-upload">
                 <Icon name="folder" size={12} /> {uploading ? `Sending ${uploading}…` : 'Choose a file from this computer…'}
               </button>
+              {ask.folder && (
+                <button className="btn small" onClick={() => folderPicker.current?.click()} disabled={!!uploading} data-testid="path-upload-folder">
+                  <Icon name="folder" size={12} /> Choose a folder…
+                </button>
+              )}
+              {ask.folder && (
+                <input
+                  ref={folderPicker}
+                  type="file"
+                  hidden
+                  multiple
+                  data-testid="path-upload-folder-input"
+                  onChange={async (e) => {
+                    const files = [...(e.target.files ?? [])]
+                    e.target.value = ''
+                    if (!files.length) return
+                    setUploading(`${files.length} files`)
+                    try {
+                      done((await uploadFolderToHost(files, ask.folder!.keep)).root)
+                    } catch (err) {
+                      setPath('')
+                      alert(err instanceof Error ? err.message : String(err))
+                    } finally {
+                      setUploading(null)
+                    }
+                  }}
+                />
+              )}
               <input
                 ref={picker}
                 type="file"

@@ -8,6 +8,7 @@ import { openOrmTab } from '../tabs/actions'
 import { designer, replaceDoc, saveModel } from './designer-store'
 import { download, svgToPng } from '../../ui/download'
 import { askPath } from '../../ui/PathPrompt'
+import { showImportReport } from './ImportReport'
 
 /* The designer's file and database commands: save, open, import, compare, reverse engineer, export pictures. */
 
@@ -69,17 +70,28 @@ export async function compareWithFile(tabId: string): Promise<{ plan: MethodOutp
   return { plan: await call('model.diffModels', { from: other.doc, to: d.doc, engine: d.engine }), file: other.path, from: other.doc }
 }
 
+/** Python files worth sending from a picked folder: not caches, virtualenvs or tests' data. */
+export const keepPython = (rel: string) => rel.endsWith('.py') && !rel.split('/').some((p) => /^(__pycache__|node_modules|\.?venv|env|site-packages|\..+)$/.test(p))
+
 export async function importFile(tabId: string) {
-  const path = await askPath({ title: 'Import a schema', hint: 'SQLAlchemy models (.py), CREATE TABLE statements (.sql) or DBML (.dbml): a path on the machine Schemist runs on.', initial: '', expect: ['.py', '.sql', '.dbml'], fileType: 'SQLAlchemy, SQL or DBML', ok: 'Import' })
+  const path = await askPath({
+    title: 'Import a schema',
+    hint: 'SQLAlchemy models (a .py file, or a folder holding the package: its modules import each other), CREATE TABLE statements (.sql) or DBML (.dbml): a path on the machine Schemist runs on.',
+    initial: '',
+    expect: ['.py', '.sql', '.dbml'],
+    fileType: 'SQLAlchemy, SQL or DBML',
+    ok: 'Import',
+    folder: { keep: keepPython },
+  })
   if (!path) return
-  const format = /\.py$/i.test(path) ? 'sqlalchemy' : /\.dbml$/i.test(path) ? 'dbml' : 'sql'
+  const format = /\.sql$/i.test(path) ? 'sql' : /\.dbml$/i.test(path) ? 'dbml' : 'sqlalchemy'
   // SQL that SQLite cannot read goes to PostgreSQL on the playground server, which may need starting.
   const slow = format === 'sql' ? setTimeout(() => toast('info', 'SQLite could not read it all: reading the SQL with PostgreSQL on the playground server (starting it if needed)…'), 1200) : undefined
   try {
     const r = await call('model.import', { format, path })
-    if (designer(tabId).doc.tables.length && !confirm(`Replace this model with the ${r.doc.tables.length} tables read from the file? (Undo brings the model back.)`)) return
+    if (designer(tabId).doc.tables.length && !confirm(`Replace this model with the ${r.doc.tables.length} tables read from ${path.split(/[\\/]/).pop()}? (Undo brings the model back.)`)) return
     replaceDoc(tabId, r.doc)
-    toast(r.warnings.length ? 'info' : 'success', `Read ${r.doc.tables.length} tables${r.warnings.length ? `. ${r.warnings.join(' ')}` : ''}`)
+    showImportReport(`Imported ${r.doc.tables.length} tables from ${path.split(/[\\/]/).pop()}`, r.report)
   } catch (e) {
     toast('error', errorMessage(e))
   } finally {

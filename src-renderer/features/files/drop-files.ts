@@ -1,4 +1,5 @@
-import { call, errorMessage, transport, uploadToHost } from '../../bridge/client'
+import { call, errorMessage, transport, uploadFolderToHost, uploadToHost } from '../../bridge/client'
+import { showImportReport } from '../designer/ImportReport'
 import { getState, toast } from '../../app/store'
 import { openSaved, saveConnection } from '../connections/actions'
 import { openDesignerTab, openModelFile, openNormalizeTab } from '../tabs/actions'
@@ -32,6 +33,19 @@ export async function openDroppedFiles(files: File[]): Promise<void> {
     return
   }
   const handle = getState().activeHandle ?? Object.keys(getState().open)[0] ?? null
+  // Several Python files dropped together are one project: their modules import each other.
+  const python = files.filter((f) => /\.py$/i.test(f.name))
+  if (python.length > 1 && handle) {
+    try {
+      const { root } = await uploadFolderToHost(python, () => true)
+      const r = await call('model.import', { format: 'sqlalchemy', path: root })
+      await openDesignerTab(handle, { doc: { ...r.doc, name: python[0].name.replace(/\.py$/i, '') } })
+      showImportReport(`Imported ${r.doc.tables.length} tables from ${python.length} Python files`, r.report)
+    } catch (e) {
+      toast('error', `${python.map((f) => f.name).join(', ')}: ${errorMessage(e)}`)
+    }
+    files = files.filter((f) => !python.includes(f))
+  }
   for (const file of files) {
     try {
       const kind = fileKind(file.name)
@@ -41,7 +55,7 @@ export async function openDroppedFiles(files: File[]): Promise<void> {
         const format = /\.py$/i.test(file.name) ? 'sqlalchemy' : /\.dbml$/i.test(file.name) ? 'dbml' : 'sql'
         const r = await call('model.import', { format, text: await file.text() })
         await openDesignerTab(handle, { doc: { ...r.doc, name: file.name.replace(/\.(py|sql|dbml)$/i, '') } })
-        toast(r.warnings.length ? 'info' : 'success', `Read ${r.doc.tables.length} tables from ${file.name}${r.warnings.length ? `. ${r.warnings.join(' ')}` : ''}`)
+        showImportReport(`Imported ${r.doc.tables.length} tables from ${file.name}`, r.report)
       } else if (kind === 'csv' && handle) {
         const up = await uploadToHost(file)
         openNormalizeTab(handle, file.name.replace(/\.(csv|tsv|txt)$/i, ''), up.path)
