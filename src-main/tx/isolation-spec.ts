@@ -1,48 +1,97 @@
 import { AppError } from '../../src-shared/errors'
 
-/** PostgreSQL's isolation tester spec: setup, teardown, sessions with steps, permutations. */
+/**
+ * PostgreSQL's isolation tester spec language, as its scanner and grammar read it
+ * (src/test/isolation/specscanner.l and specparse.y): setup blocks, one teardown, sessions with
+ * an optional setup, steps and an optional teardown, and permutations whose steps may carry
+ * blocker annotations: `(*)`, `(otherstep)` and `(otherstep notices N)`.
+ */
+
+export type Blocker = { kind: 'once' } | { kind: 'step'; step: string } | { kind: 'notices'; step: string; count: number }
+
 export interface IsolationSpec {
   setup: string[]
   teardown: string[]
   sessions: { name: string; setup: string[]; teardown: string[]; steps: { name: string; sql: string }[] }[]
-  /** Step names in order; markers in parentheses are kept as written but not interpreted. */
+  /** Step names in order. */
   permutations: string[][]
+  /** The blocker annotations of each permutation's steps, parallel to `permutations`. */
+  blockers?: Blocker[][][]
 }
 
-type Tok = { kind: 'word' | 'block' | 'lparen' | 'rparen'; text: string }
+type Tok = { kind: 'ident' | 'keyword' | 'sql' | 'int' | 'punct'; text: string; line: number }
 
+const KEYWORDS = new Set(['notices', 'permutation', 'session', 'setup', 'step', 'teardown'])
+
+/**
+ * The scanner: identifiers and "quoted" identifiers, integers, `( ) , *`, `#` comments, and
+ * `{ ... }` SQL blocks whose text runs to the first `}` with the spaces and tabs just inside the
+ * braces trimmed (newlines kept), as PostgreSQL's scanner does. Every branch consumes input, so a
+ * stray character is an error, never a loop.
+ */
 function tokenize(src: string): Tok[] {
   const out: Tok[] = []
   let i = 0
+  let line = 1
   const n = src.length
+  const fail = (what: string): never => {
+    throw new AppError('BAD_REQUEST', `Spec, line ${line}: ${what}`)
+  }
   while (i < n) {
     const c = src[i]
-    if (/\s/.test(c)) i++
+    if (c === '\n') {
+      line++
+      i++
+    } else if (c === ' ' || c === '\t' || c === '\r' || c === '\f') i++
     else if (c === '#') while (i < n && src[i] !== '\n') i++
     else if (c === '{') {
-      const end = src.indexOf('}', i + 1)
-      if (end < 0) throw new AppError('BAD_REQUEST', 'Spec: a { block is not closed')
-      out.push({ kind: 'block', text: src.slice(i + 1, end).trim() })
+      const start = line
+      let j = i + 1
+      while (j < n && /[ \t\r\f]/.test(src[j])) j++
+      const end = src.indexOf('}', j)
+      if (end < 0) {
+        line = start
+        fail('a { block is not closed')
+      }
+      let k = end
+      while (k > j && /[ \t\r\f]/.test(src[k - 1])) k--
+      const text = src.slice(j, k)
+      out.push({ kind: 'sql', text, line: start })
+      for (const ch of src.slice(i, end)) if (ch === '\n') line++
       i = end + 1
     } else if (c === '"') {
       let j = i + 1
       let text = ''
-      while (j < n && !(src[j] === '"' && src[j + 1] !== '"')) {
-        if (src[j] === '"') j++
+      for (;;) {
+        if (j >= n) fail('a "quoted name" is not closed')
+        if (src[j] === '"') {
+          if (src[j + 1] === '"') {
+            text += '"'
+            j += 2
+            continue
+          }
+          break
+        }
+        if (src[j] === '\n') line++
         text += src[j++]
       }
-      out.push({ kind: 'word', text })
+      out.push({ kind: 'ident', text, line })
       i = j + 1
-    } else if (c === '(') {
-      const end = src.indexOf(')', i)
-      out.push({ kind: 'lparen', text: src.slice(i + 1, end < 0 ? n : end) })
-      i = end < 0 ? n : end + 1
-    } else {
-      let j = i
-      while (j < n && !/[\s{}()#"]/.test(src[j])) j++
-      out.push({ kind: 'word', text: src.slice(i, j) })
+    } else if (/[A-Za-z_]/.test(c)) {
+      let j = i + 1
+      while (j < n && /[A-Za-z0-9_]/.test(src[j])) j++
+      const word = src.slice(i, j)
+      out.push({ kind: KEYWORDS.has(word) ? 'keyword' : 'ident', text: word, line })
       i = j
-    }
+    } else if (/[0-9]/.test(c)) {
+      let j = i + 1
+      while (j < n && /[0-9]/.test(src[j])) j++
+      out.push({ kind: 'int', text: src.slice(i, j), line })
+      i = j
+    } else if ('(),*'.includes(c)) {
+      out.push({ kind: 'punct', text: c, line })
+      i++
+    } else fail(`unexpected character ${JSON.stringify(c)}`)
   }
   return out
 }
@@ -50,46 +99,127 @@ function tokenize(src: string): Tok[] {
 export function parseSpec(src: string): IsolationSpec {
   const t = tokenize(src)
   let p = 0
-  const spec: IsolationSpec = { setup: [], teardown: [], sessions: [], permutations: [] }
-  const block = (what: string) => {
-    const tok = t[p++]
-    if (tok?.kind !== 'block') throw new AppError('BAD_REQUEST', `Spec: expected { ... } after ${what}`)
+  const spec: IsolationSpec = { setup: [], teardown: [], sessions: [], permutations: [], blockers: [] }
+  const peek = () => t[p]
+  const fail = (what: string): never => {
+    throw new AppError('BAD_REQUEST', `Spec, line ${peek()?.line ?? t[t.length - 1]?.line ?? 1}: ${what}`)
+  }
+  const isKw = (w: string) => peek()?.kind === 'keyword' && peek().text === w
+  const sql = (after: string) => {
+    const tok = t[p]
+    if (tok?.kind !== 'sql') fail(`expected { ... } after ${after}`)
+    p++
     return tok.text
   }
-  while (p < t.length) {
-    const tok = t[p++]
-    if (tok.kind !== 'word') throw new AppError('BAD_REQUEST', `Spec: unexpected ${tok.kind === 'block' ? '{ block' : tok.text}`)
-    if (tok.text === 'setup') spec.setup.push(block('setup'))
-    else if (tok.text === 'teardown') spec.teardown.push(block('teardown'))
-    else if (tok.text === 'session') {
-      const name = t[p++]?.text
-      const s = { name, setup: [] as string[], teardown: [] as string[], steps: [] as { name: string; sql: string }[] }
-      while (p < t.length && t[p].kind === 'word' && ['setup', 'teardown', 'step'].includes(t[p].text)) {
-        const kw = t[p++].text
-        if (kw === 'step') s.steps.push({ name: t[p++].text, sql: block(`step`) })
-        else (kw === 'setup' ? s.setup : s.teardown).push(block(kw))
-      }
-      spec.sessions.push(s)
-    } else if (tok.text === 'permutation') {
-      const perm: string[] = []
-      while (p < t.length && (t[p].kind === 'lparen' || (t[p].kind === 'word' && !['setup', 'teardown', 'session', 'permutation'].includes(t[p].text)))) {
-        if (t[p].kind === 'word') perm.push(t[p].text)
+  const ident = (what: string) => {
+    const tok = t[p]
+    if (tok?.kind !== 'ident') fail(`expected ${what}${tok ? `, found ${tok.text}` : ''}`)
+    p++
+    return tok.text
+  }
+  while (isKw('setup')) {
+    p++
+    spec.setup.push(sql('setup'))
+  }
+  if (isKw('teardown')) {
+    p++
+    spec.teardown.push(sql('teardown'))
+  }
+  while (isKw('session')) {
+    p++
+    const s = { name: ident('a session name'), setup: [] as string[], teardown: [] as string[], steps: [] as { name: string; sql: string }[] }
+    if (isKw('setup')) {
+      p++
+      s.setup.push(sql('setup'))
+    }
+    while (isKw('step')) {
+      p++
+      const name = ident('a step name')
+      s.steps.push({ name, sql: sql(`step ${name}`) })
+    }
+    if (!s.steps.length) fail(`session ${s.name} has no steps`)
+    if (isKw('teardown')) {
+      p++
+      s.teardown.push(sql('teardown'))
+    }
+    spec.sessions.push(s)
+  }
+  if (!spec.sessions.length) fail('a spec needs at least one session')
+  while (isKw('permutation')) {
+    p++
+    const names: string[] = []
+    const blockers: Blocker[][] = []
+    while (peek()?.kind === 'ident') {
+      names.push(ident('a step name'))
+      const bs: Blocker[] = []
+      if (peek()?.kind === 'punct' && peek().text === '(') {
         p++
+        for (;;) {
+          if (peek()?.kind === 'punct' && peek().text === '*') {
+            p++
+            bs.push({ kind: 'once' })
+          } else {
+            const step = ident('a step name or * in the blocker list')
+            if (isKw('notices')) {
+              p++
+              const count = t[p]
+              if (count?.kind !== 'int') fail('expected a number after notices')
+              p++
+              bs.push({ kind: 'notices', step, count: Number(count.text) })
+            } else bs.push({ kind: 'step', step })
+          }
+          if (peek()?.kind === 'punct' && peek().text === ',') {
+            p++
+            continue
+          }
+          if (peek()?.kind === 'punct' && peek().text === ')') {
+            p++
+            break
+          }
+          fail('expected , or ) in the blocker list')
+        }
       }
-      spec.permutations.push(perm)
-    } else throw new AppError('BAD_REQUEST', `Spec: unexpected "${tok.text}"`)
+      blockers.push(bs)
+    }
+    if (!names.length) fail('a permutation names no steps')
+    spec.permutations.push(names)
+    spec.blockers!.push(blockers)
   }
-  const names = new Set<string>()
-  for (const s of spec.sessions) for (const st of s.steps) {
-    if (names.has(st.name)) throw new AppError('BAD_REQUEST', `Spec: step name ${st.name} is used twice`)
-    names.add(st.name)
-  }
-  for (const perm of spec.permutations) for (const st of perm) if (!names.has(st)) throw new AppError('BAD_REQUEST', `Spec: permutation names an unknown step ${st}`)
+  if (p < t.length) fail(`unexpected ${t[p].kind === 'sql' ? '{ block' : t[p].text}`)
+
+  const sessionOfStep = new Map<string, string>()
+  for (const s of spec.sessions)
+    for (const st of s.steps) {
+      if (sessionOfStep.has(st.name)) throw new AppError('BAD_REQUEST', `Spec: duplicate step name: ${st.name}`)
+      sessionOfStep.set(st.name, s.name)
+    }
+  spec.permutations.forEach((perm, i) => {
+    perm.forEach((st, j) => {
+      if (!sessionOfStep.has(st)) throw new AppError('BAD_REQUEST', `Spec: permutation names an unknown step ${st}`)
+      for (const b of spec.blockers![i][j]) {
+        if (b.kind === 'once') continue
+        if (!sessionOfStep.has(b.step)) throw new AppError('BAD_REQUEST', `Spec: undefined blocking step "${b.step}" referenced in permutation step "${st}"`)
+        if (b.step === st) throw new AppError('BAD_REQUEST', `Spec: permutation step "${st}" cannot block on its own session`)
+        if (b.kind === 'step' && sessionOfStep.get(b.step) === sessionOfStep.get(st)) throw new AppError('BAD_REQUEST', `Spec: permutation step "${st}" cannot block on its own session`)
+      }
+    })
+  })
   return spec
 }
 
+/** Step names no permutation uses, in the order the tester warns about them (on stderr). */
+export function unusedSteps(spec: IsolationSpec): string[] {
+  if (!spec.permutations.length) return []
+  const used = new Set(spec.permutations.flat())
+  // The tester sorts its steps by name (strcmp) before it looks for unused ones.
+  return spec.sessions
+    .flatMap((s) => s.steps.map((st) => st.name))
+    .filter((n) => !used.has(n))
+    .sort((a, b) => (Buffer.from(a) < Buffer.from(b) ? -1 : Buffer.from(a) > Buffer.from(b) ? 1 : 0))
+}
+
 /** Every interleaving keeping each session's order, in the isolation tester's order. */
-export function allPermutations(spec: IsolationSpec, limit = 1000): string[][] {
+export function allPermutations(spec: IsolationSpec, limit = Number.POSITIVE_INFINITY): string[][] {
   const out: string[][] = []
   const pos = spec.sessions.map(() => 0)
   const total = spec.sessions.reduce((a, s) => a + s.steps.length, 0)
@@ -115,10 +245,11 @@ export function allPermutations(spec: IsolationSpec, limit = 1000): string[][] {
 
 /** A spec written back out (a console session saved as a spec uses this too). */
 export function formatSpec(spec: IsolationSpec): string {
-  const q = (s: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(s) && !['setup', 'teardown', 'session', 'step', 'permutation'].includes(s) ? s : `"${s.replaceAll('"', '""')}"`)
+  const q = (s: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(s) && !KEYWORDS.has(s) ? s : `"${s.replaceAll('"', '""')}"`)
   const lines: string[] = []
-  for (const s of spec.setup) lines.push(`setup\n{\n  ${s}\n}\n`)
-  for (const s of spec.teardown) lines.push(`teardown\n{\n  ${s}\n}\n`)
+  // Blocks keep their text exactly: the tester trims only the spaces just inside the braces.
+  for (const s of spec.setup) lines.push(`setup { ${s} }\n`)
+  for (const s of spec.teardown) lines.push(`teardown { ${s} }\n`)
   for (const s of spec.sessions) {
     lines.push(`session ${q(s.name)}`)
     for (const x of s.setup) lines.push(`setup\t{ ${x} }`)
@@ -126,6 +257,12 @@ export function formatSpec(spec: IsolationSpec): string {
     for (const x of s.teardown) lines.push(`teardown\t{ ${x} }`)
     lines.push('')
   }
-  for (const p of spec.permutations) lines.push(`permutation ${p.map(q).join(' ')}`)
+  spec.permutations.forEach((p, i) => {
+    const marks = (j: number) => {
+      const bs = spec.blockers?.[i]?.[j] ?? []
+      return bs.length ? `(${bs.map((b) => (b.kind === 'once' ? '*' : b.kind === 'step' ? q(b.step) : `${q(b.step)} notices ${b.count}`)).join(', ')})` : ''
+    }
+    lines.push(`permutation ${p.map((s, j) => `${q(s)}${marks(j)}`).join(' ')}`)
+  })
   return lines.join('\n') + '\n'
 }

@@ -1,4 +1,6 @@
-import type { ConnectionConfig } from '../../src-shared/connection'
+import type pg from 'pg'
+import type { ConnectionConfig, PostgresConfig } from '../../src-shared/connection'
+import { runIsolationTester } from './isolation-tester'
 import type { QueryResult } from '../../src-shared/query'
 import { splitStatements } from '../../src-shared/sql-split'
 import { formatCell } from '../../src-shared/values'
@@ -47,12 +49,50 @@ async function runStep(d: Driver, sql: string): Promise<QueryResult | null> {
   return last
 }
 
+/** A pg client configuration for the tester's own connections. */
+function clientConfig(c: PostgresConfig): pg.ClientConfig {
+  const ssl = c.sslMode === 'require' ? { rejectUnauthorized: false } : c.sslMode === 'verify-ca' || c.sslMode === 'verify-full' ? { rejectUnauthorized: true } : false
+  return { host: c.host, port: c.port, user: c.user, password: c.password ?? '', database: c.database, ssl, connectionTimeoutMillis: 8000 }
+}
+
 /**
- * Run a spec the way PostgreSQL's isolation tester does and print its output format: every
+ * On PostgreSQL, the isolation tester's own algorithm (./isolation-tester.ts), byte for byte the
+ * real tool's output; the lines go to `out` as they are printed.
+ */
+async function runSpecOnPostgres(config: PostgresConfig, spec: IsolationSpec, out: (line: string) => void): Promise<SpecStepResult[][]> {
+  let buf = ''
+  const write = (s: string) => {
+    buf += s
+    for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+      out(buf.slice(0, i))
+      buf = buf.slice(i + 1)
+    }
+  }
+  const { permutations } = await runIsolationTester(spec, { config: clientConfig(config), appName: 'schemist', write })
+  if (buf) out(buf)
+  return permutations.map((steps) =>
+    steps.map((st) => {
+      const rows = [...st.results].reverse().find((r) => r.status === 'TUPLES_OK')
+      const err = st.results.find((r) => r.status === 'FATAL_ERROR')
+      return {
+        step: st.step,
+        session: st.session,
+        sql: st.sql,
+        waited: st.waited,
+        result: rows ? { columns: rows.fields.map((name) => ({ name, type: null })), rows: rows.rows, rowCount: rows.rows.length, command: rows.command, durationMs: 0 } : null,
+        error: err ? (err.error?.message ?? err.errorText ?? 'error') : null,
+      }
+    }),
+  )
+}
+
+/**
+ * On SQLite: run a spec the way PostgreSQL's isolation tester does and print its output format: every
  * permutation (the listed ones, or all interleavings), `<waiting ...>` when a step blocks on a
  * lock, `<... completed>` when it finishes, result tables and `ERROR:` lines.
  */
 export async function runSpec(config: ConnectionConfig, spec: IsolationSpec, out: (line: string) => void): Promise<SpecStepResult[][]> {
+  if (config.engine === 'postgres') return runSpecOnPostgres(config, spec, out)
   const perms = spec.permutations.length ? spec.permutations : allPermutations(spec)
   const sessionOf = new Map(spec.sessions.flatMap((s) => s.steps.map((st) => [st.name, s] as const)))
   const all: SpecStepResult[][] = []

