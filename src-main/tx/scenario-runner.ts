@@ -30,6 +30,21 @@ function until<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
   return Promise.race([p, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms))])
 }
 
+/** A value read by an earlier step, as SQL. */
+function sqlValue(v: unknown): string {
+  if (v === null || v === undefined) return 'NULL'
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v)
+  if (typeof v === 'object' && v && '$bigint' in v) return String((v as { $bigint: string }).$bigint)
+  return `'${String(v).replaceAll("'", "''")}'`
+}
+
+/** The value a scenario's read step finds in the freshly set-up scratch table (its WHERE id = N). */
+function seededValue(s: Scenario, step: number, rows: number[][]): string {
+  const m = /WHERE\s+id\s*=\s*(\d+)/i.exec(s.steps[step]?.sql ?? '')
+  const row = m ? rows.find(([id]) => id === Number(m[1])) : undefined
+  return row ? String(row[1]) : 'NULL'
+}
+
 /** Which panes hold what a waiting pane wants: by backend pid, or (SQLite) the panes that wrote. */
 export function attribution(panes: TxPane[], waiting: TxPane): string[] {
   if (waiting.waitingOn.length) return panes.filter((p) => p.backendId !== null && waiting.waitingOn.includes(p.backendId)).map((p) => p.id)
@@ -59,7 +74,8 @@ export async function runScenario(config: ConnectionConfig, s: Scenario, level: 
   const start = (i: number) => {
     const step = s.steps[i]
     const pane = byId.get(step.pane)!
-    const sql = step.sql === 'BEGIN' ? d.beginSql(level ?? undefined) : step.sql.replaceAll('{t}', t)
+    // {read:N}: the first value step N returned (an earlier step of the same pane, so it has run).
+    const sql = step.sql === 'BEGIN' ? d.beginSql(level ?? undefined) : step.sql.replaceAll('{t}', t).replace(/\{read:(\d+)\}/g, (_, n: string) => sqlValue(outcomes[Number(n)]?.result?.rows[0]?.[0]))
     return pane.run(sql, () => attribution(panes, pane)).then((o) => {
       outcomes[i] = o
       onStep?.(o)
@@ -125,7 +141,10 @@ export function scenarioSpec(s: Scenario, d: Dialect, level: string | null): Iso
     const k = (count.get(step.pane) ?? 0) + 1
     count.set(step.pane, k)
     const name = `${step.pane.toLowerCase()}_${k}`
-    sessions.find((x) => x.name === step.pane)!.steps.push({ name, sql: step.sql === 'BEGIN' ? d.beginSql(level ?? undefined) : step.sql.replaceAll('{t}', t) })
+    // A spec cannot carry what a step read into a later one: {read:N} becomes the value the read
+    // finds in the scratch table as set up, said in a comment.
+    const spelled = step.sql.replaceAll('{t}', t).replace(/\{read:(\d+)\}/g, (_, n: string) => `${seededValue(s, Number(n), rows)} /* the value step ${Number(n) + 1} read */`)
+    sessions.find((x) => x.name === step.pane)!.steps.push({ name, sql: step.sql === 'BEGIN' ? d.beginSql(level ?? undefined) : spelled })
     permutation.push(name)
   }
   return { setup, teardown: [`DROP TABLE IF EXISTS ${t}`], sessions, permutations: [permutation] }

@@ -100,8 +100,9 @@ export const SCENARIOS: Scenario[] = [
       { pane: 'T2', sql: 'BEGIN' },
       { pane: 'T1', sql: 'SELECT value FROM {t} WHERE id = 1' },
       { pane: 'T2', sql: 'SELECT value FROM {t} WHERE id = 1' },
-      { pane: 'T1', sql: 'UPDATE {t} SET value = 11 WHERE id = 1' },
-      { pane: 'T2', sql: 'UPDATE {t} SET value = 11 WHERE id = 1' },
+      // Each writes back what it read plus 1 ({read:N} is the value step N returned).
+      { pane: 'T1', sql: 'UPDATE {t} SET value = {read:2} + 1 WHERE id = 1' },
+      { pane: 'T2', sql: 'UPDATE {t} SET value = {read:3} + 1 WHERE id = 1' },
       { pane: 'T1', sql: 'COMMIT' },
       { pane: 'T2', sql: 'COMMIT' },
     ],
