@@ -13,11 +13,37 @@ import { Playground } from '../src-main/db/playground'
 import { TxConsoles } from '../src-main/tx/tx-consoles'
 import { openDriver } from '../src-main/db/open-driver'
 import { argValue, median, report } from './bench-lib'
+import { checkHistory } from '../src-main/tx/history/checker'
+import { simulatedHistory } from '../src-main/tx/history/simulate'
 
 const RUNS = argValue('runs', 200)
 const dir = mkdtempSync(join(tmpdir(), 'schemist-bench-tx-'))
 
+/**
+ * The history checker on generated histories: 10,000 transactions in well under a second, and
+ * time growing about linearly with length (40,000 against 10,000; 4 is linear).
+ */
+function historyBench() {
+  const run = (n: number) => {
+    const h = simulatedHistory(n, { mode: 'snapshot', keys: 1000, concurrency: 4, seed: 7 })
+    checkHistory(h) // warm
+    const times: number[] = []
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now()
+      checkHistory(h)
+      times.push(performance.now() - t)
+    }
+    return median(times)
+  }
+  const t10 = run(10_000)
+  const t40 = run(40_000)
+  report('tx.history.check_10k', t10, 'ms', 1000)
+  report('tx.history.growth_40k_vs_10k', t40 / t10, 'x', 4.8)
+}
+
 async function main() {
+  historyBench()
+  if (process.argv.includes('--history-only')) return
   const playground = new Playground(join(dir, 'pg'), async () => {})
   await playground.start()
   const pgConfig = await playground.config()

@@ -21,11 +21,23 @@ export const stepOutcomeSchema = z.object({
   state: z.enum(PANE_STATES),
   /** Something a person should know: PostgreSQL answered COMMIT with ROLLBACK, SQLITE_BUSY left the transaction open... */
   note: z.string().nullable(),
+  /** The rows a write left, (id, value; null when deleted), for the history checker. */
+  written: z.array(z.tuple([z.number(), z.number().nullable()])).optional(),
 })
 export type StepOutcome = z.infer<typeof stepOutcomeSchema>
 
 export const VERDICTS = ['anomaly observed', 'prevented by blocking', 'prevented by aborting', 'prevented'] as const
 export type Verdict = (typeof VERDICTS)[number]
+
+export const historyEdgeSchema = z.object({ from: z.string(), to: z.string(), kind: z.enum(['ww', 'wr', 'rw']), key: z.string(), predicate: z.boolean().optional() })
+/** What the history checker found in a run's recorded history (see src-main/tx/history/checker.ts). */
+export const historyCheckSchema = z.object({
+  serializable: z.boolean(),
+  anomalies: z.array(z.object({ name: z.enum(['G0', 'G1a', 'G1b', 'G1c', 'G-single', 'G2-item', 'G2']), txns: z.array(z.string()), cycle: z.array(historyEdgeSchema), explanation: z.string() })),
+  serialOrder: z.array(z.string()).nullable(),
+  edges: z.array(historyEdgeSchema),
+})
+export type HistoryCheck = z.infer<typeof historyCheckSchema>
 
 export const scenarioRunSchema = z.object({
   scenario: z.string(),
@@ -33,6 +45,8 @@ export const scenarioRunSchema = z.object({
   steps: z.array(stepOutcomeSchema),
   verdict: z.enum(VERDICTS),
   explanation: z.string(),
+  /** The run as a history of transactions, checked for cycles (Adya's classes). */
+  history: historyCheckSchema.optional(),
 })
 export type ScenarioRun = z.infer<typeof scenarioRunSchema>
 

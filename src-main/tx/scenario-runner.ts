@@ -6,6 +6,8 @@ import type { IsolationSpec } from './isolation-spec'
 import { openDriver } from '../db/open-driver'
 import type { Scenario } from './scenarios'
 import { TxPane } from './tx-pane'
+import { checkHistory } from './history/checker'
+import { historyOfSteps } from './history/record'
 
 /** The scratch table scenarios run on, so a person's own tables are never touched. */
 export const SCRATCH_TABLE = 'schemist_isolation_test'
@@ -76,7 +78,16 @@ export async function runScenario(config: ConnectionConfig, s: Scenario, level: 
     const pane = byId.get(step.pane)!
     // {read:N}: the first value step N returned (an earlier step of the same pane, so it has run).
     const sql = step.sql === 'BEGIN' ? d.beginSql(level ?? undefined) : step.sql.replaceAll('{t}', t).replace(/\{read:(\d+)\}/g, (_, n: string) => sqlValue(outcomes[Number(n)]?.result?.rows[0]?.[0]))
-    return pane.run(sql, () => attribution(panes, pane)).then((o) => {
+    // Writes say what they left (RETURNING, on both engines), for the history; the outcome shows the statement as written.
+    const write = /^\s*(UPDATE|INSERT|DELETE)\b/i.test(sql) && !/\bRETURNING\b/i.test(sql)
+    return pane.run(write ? `${sql.replace(/;\s*$/, '')} RETURNING id, ${/^\s*DELETE/i.test(sql) ? 'NULL' : 'value'}` : sql, () => attribution(panes, pane)).then((o) => {
+      if (write) {
+        o.sql = sql
+        if (o.result) {
+          o.written = o.result.rows.map((r) => [Number(r[0]), r[1] === null ? null : Number(r[1])])
+          o.result = { ...o.result, columns: [], rows: [] }
+        }
+      }
       outcomes[i] = o
       onStep?.(o)
       const next = queues.get(pane.id)!.shift()
@@ -106,7 +117,9 @@ export async function runScenario(config: ConnectionConfig, s: Scenario, level: 
   await admin.query(`DROP TABLE IF EXISTS ${t}`).catch(() => {})
   await admin.close()
   const steps = outcomes.map((o, i) => o ?? ({ pane: s.steps[i].pane, sql: s.steps[i].sql, result: null, error: { code: 'TIMEOUT', message: 'Did not finish', sqlstate: null }, waitedOn: [], waitedMs: 0, startedAt: 0, finishedAt: 0, state: 'waiting', note: null } as StepOutcome))
-  return judge(s, level, steps, finalRows)
+  const run = judge(s, level, steps, finalRows)
+  const { edges, anomalies, serializable, serialOrder } = checkHistory(historyOfSteps(steps, [[1, 10], [2, 20], ...(s.extraRows ?? [])], level ?? d.isolationLevels[0] ?? ''))
+  return { ...run, history: { edges, anomalies, serializable, serialOrder } }
 }
 
 /** The verdict on a scenario's steps and the scratch table as they left it. */

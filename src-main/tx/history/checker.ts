@@ -1,0 +1,401 @@
+/**
+ * Transaction histories checked for isolation anomalies, in Adya's terms (Adya, Liskov, O'Neil:
+ * "Generalized Isolation Level Definitions", 2000) and with Elle's way of naming the smallest
+ * witness (Kingsbury & Alvaro, "Elle", VLDB 2020). Written here: no checker of this kind exists
+ * for JavaScript, and the inputs are Schemist's own recorded histories.
+ *
+ * A history is a set of transactions, each a list of reads and writes of keys (rows), committed
+ * or aborted, with the order in which the committed ones committed. From it:
+ * - the version order of each key: its initial value, then the final writes of the committed
+ *   transactions that wrote it, in commit order (row locks, or SQLite's single writer, make
+ *   the engines install versions in that order);
+ * - the direct serialization graph: ww (Tj overwrote Ti's version), wr (Tj read Ti's version)
+ *   and rw (Ti read a version Tj overwrote: an anti-dependency), item-level, and predicate-level
+ *   for predicate reads;
+ * - G1a (a read of an aborted write) and G1b (a read of a value its writer later overwrote);
+ * - the shortest cycle of each kind: G0 (ww only), G1c (ww and wr), G-single (exactly one rw),
+ *   G2-item (several rw), G2 (a predicate rw in it);
+ * - and, when there is none, an equivalent serial order.
+ */
+
+export type Key = string
+/** A value; null is "no row" (deleted, or not inserted yet). */
+export type Value = string | number | null
+
+/** `value <op> n` over a row's value, as the predicate reads here are (e.g. WHERE value > 5). */
+export interface Predicate {
+  op: '>' | '>=' | '<' | '<=' | '=' | '!=' | 'all'
+  n: number
+}
+
+export type Op =
+  | { kind: 'r'; key: Key; value: Value }
+  | { kind: 'w'; key: Key; value: Value }
+  /** A predicate read: the version of each row it saw (what its snapshot held), matching or not. */
+  | { kind: 'pr'; predicate: Predicate; seen: [Key, Value][] }
+
+export interface Txn {
+  id: string
+  ops: Op[]
+  status: 'committed' | 'aborted'
+  /** Position in commit order (committed transactions only). */
+  commit?: number
+  /** Which session ran it (a console pane), for messages. */
+  session?: string
+}
+
+export interface History {
+  txns: Txn[]
+  /** Each key's value before the history began (missing: no row). */
+  initial: Record<Key, Value>
+  /**
+   * Where the order in which a key's versions were installed is known otherwise (a list that
+   * shows every append, row versions read from the engine), the writers in that order; by
+   * default it is the commit order.
+   */
+  versionOrder?: Record<Key, string[]>
+}
+
+export type EdgeKind = 'ww' | 'wr' | 'rw'
+export interface Edge {
+  from: string
+  to: string
+  kind: EdgeKind
+  key: Key
+  /** Comes from a predicate read. */
+  predicate?: boolean
+}
+
+export const ANOMALY_NAMES = ['G0', 'G1a', 'G1b', 'G1c', 'G-single', 'G2-item', 'G2'] as const
+export type AnomalyName = (typeof ANOMALY_NAMES)[number]
+
+export interface Anomaly {
+  name: AnomalyName
+  /** The transactions of the witness, in cycle order. */
+  txns: string[]
+  /** The cycle's edges (none for G1a/G1b). */
+  cycle: Edge[]
+  explanation: string
+}
+
+export interface CheckResult {
+  serializable: boolean
+  anomalies: Anomaly[]
+  /** An equivalent serial order of the committed transactions, when there is one. */
+  serialOrder: string[] | null
+  /** Reads whose value no transaction wrote (neither a version nor an aborted or intermediate write). */
+  unexplained: { txn: string; key: Key; value: Value }[]
+  edges: Edge[]
+}
+
+const INIT = '⊥'
+
+function matches(p: Predicate, v: Value): boolean {
+  if (v === null) return false
+  if (p.op === 'all') return true
+  const x = typeof v === 'number' ? v : Number(v)
+  switch (p.op) {
+    case '>':
+      return x > p.n
+    case '>=':
+      return x >= p.n
+    case '<':
+      return x < p.n
+    case '<=':
+      return x <= p.n
+    case '=':
+      return x === p.n
+    case '!=':
+      return x !== p.n
+  }
+}
+
+interface Version {
+  writer: string
+  value: Value
+}
+
+export function checkHistory(h: History): CheckResult {
+  const committed = h.txns.filter((t) => t.status === 'committed').sort((a, b) => (a.commit ?? 0) - (b.commit ?? 0))
+  const byId = new Map(h.txns.map((t) => [t.id, t]))
+  const keys = new Set<Key>(Object.keys(h.initial))
+  for (const t of h.txns) for (const o of t.ops) if (o.kind !== 'pr') keys.add(o.key)
+
+  // Version order: the initial value, then each committed transaction's final write, in commit order.
+  const versions = new Map<Key, Version[]>()
+  for (const k of keys) versions.set(k, [{ writer: INIT, value: h.initial[k] ?? null }])
+  const intermediate = new Map<string, { txn: string; key: Key }>()
+  const abortedWrites = new Map<string, string>()
+  const vkey = (k: Key, v: Value) => `${k}\u0000${v === null ? "∅" : typeof v === "number" ? `n${v}` : `s${v}`}`
+  for (const t of committed) {
+    const finals = new Map<Key, Value>()
+    for (const o of t.ops) if (o.kind === 'w') {
+      const prev = finals.get(o.key)
+      if (finals.has(o.key)) intermediate.set(vkey(o.key, prev ?? null), { txn: t.id, key: o.key })
+      finals.set(o.key, o.value)
+    }
+    for (const [k, v] of finals) {
+      versions.get(k)!.push({ writer: t.id, value: v })
+      intermediate.delete(vkey(k, v))
+    }
+  }
+  for (const [k, order] of Object.entries(h.versionOrder ?? {})) {
+    const vs = versions.get(k)
+    if (!vs) continue
+    const rank = new Map(order.map((id, i) => [id, i]))
+    const [init, ...rest] = vs
+    rest.sort((a, b) => (rank.get(a.writer) ?? Infinity) - (rank.get(b.writer) ?? Infinity))
+    versions.set(k, [init, ...rest])
+  }
+  for (const t of h.txns) if (t.status === 'aborted') for (const o of t.ops) if (o.kind === 'w') abortedWrites.set(vkey(o.key, o.value), t.id)
+
+  const edges: Edge[] = []
+  const seenEdge = new Set<string>()
+  const addEdge = (e: Edge) => {
+    if (e.from === e.to || e.from === INIT || e.to === INIT) return
+    const id = `${e.from}\u0000${e.to}\u0000${e.kind}`
+    if (seenEdge.has(id)) return
+    seenEdge.add(id)
+    edges.push(e)
+  }
+  // ww: consecutive versions.
+  for (const [k, vs] of versions) for (let i = 1; i < vs.length; i++) addEdge({ from: vs[i - 1].writer, to: vs[i].writer, kind: 'ww', key: k })
+
+  const anomalies: Anomaly[] = []
+  const unexplained: CheckResult['unexplained'] = []
+  // (key, value) -> the versions that hold it, so a read finds its version without a scan.
+  const byValue = new Map<string, number[]>()
+  for (const [k, vs] of versions) vs.forEach((v, i) => (byValue.get(vkey(k, v.value)) ?? byValue.set(vkey(k, v.value), []).get(vkey(k, v.value))!).push(i))
+  /** Which version of `k` a read of `v` by `t` saw: the latest with that value committed before t (if any). */
+  const versionRead = (k: Key, v: Value, t: Txn): number => {
+    const vs = versions.get(k) ?? []
+    let best = -1
+    for (const i of byValue.get(vkey(k, v)) ?? []) {
+      const w = byId.get(vs[i].writer)
+      const before = vs[i].writer === INIT || t.status !== 'committed' || (w?.commit ?? 0) < (t.commit ?? 0)
+      if (best < 0 || before) best = i
+    }
+    return best
+  }
+
+  for (const t of committed) {
+    const own = new Set<Key>()
+    for (const o of t.ops) {
+      if (o.kind === 'w') {
+        own.add(o.key)
+        continue
+      }
+      if (o.kind === 'r') {
+        if (own.has(o.key)) continue // its own write
+        const i = versionRead(o.key, o.value, t)
+        if (i < 0) {
+          const aborted = abortedWrites.get(vkey(o.key, o.value))
+          const inter = intermediate.get(vkey(o.key, o.value))
+          if (aborted)
+            anomalies.push({ name: 'G1a', txns: [aborted, t.id], cycle: [], explanation: `${t.id} read ${o.key} = ${JSON.stringify(o.value)}, written by ${aborted}, which aborted (an aborted read)` })
+          else if (inter)
+            anomalies.push({ name: 'G1b', txns: [inter.txn, t.id], cycle: [], explanation: `${t.id} read ${o.key} = ${JSON.stringify(o.value)}, which ${inter.txn} wrote and then overwrote before it committed (an intermediate read)` })
+          else unexplained.push({ txn: t.id, key: o.key, value: o.value })
+          continue
+        }
+        const vs = versions.get(o.key)!
+        addEdge({ from: vs[i].writer, to: t.id, kind: 'wr', key: o.key })
+        if (i + 1 < vs.length) addEdge({ from: t.id, to: vs[i + 1].writer, kind: 'rw', key: o.key })
+        continue
+      }
+      // A predicate read: for each row, the next version that changes whether it matches is an
+      // anti-dependency; the version seen that made it match (or stop matching) a dependency.
+      const seen = new Map(o.seen)
+      for (const [k, vs] of versions) {
+        if (own.has(k)) continue
+        const i = seen.has(k) ? versionRead(k, seen.get(k)!, t) : 0
+        if (i < 0) continue
+        const m = matches(o.predicate, vs[i].value)
+        if (i > 0 && matches(o.predicate, vs[i - 1].value) !== m) addEdge({ from: vs[i].writer, to: t.id, kind: 'wr', key: k, predicate: true })
+        for (let j = i + 1; j < vs.length; j++)
+          if (matches(o.predicate, vs[j].value) !== m) {
+            addEdge({ from: t.id, to: vs[j].writer, kind: 'rw', key: k, predicate: true })
+            break
+          }
+      }
+    }
+  }
+
+  // Cycles, each kind's shortest witness.
+  const adj = new Map<string, Edge[]>()
+  for (const e of edges) (adj.get(e.from) ?? adj.set(e.from, []).get(e.from)!).push(e)
+  const scc = stronglyConnected(committed.map((t) => t.id), adj)
+  const inCycle = (e: Edge) => scc.get(e.from) !== undefined && scc.get(e.from) === scc.get(e.to)
+  const cyclic = edges.filter(inCycle)
+  /** Shortest path from `from` to `to` over edges `allowed`, within one component. */
+  const path = (from: string, to: string, allowed: (e: Edge) => boolean): Edge[] | null => {
+    const prev = new Map<string, Edge>()
+    const queue = [from]
+    const seen = new Set([from])
+    for (let qi = 0; qi < queue.length; qi++) {
+      const u = queue[qi]
+      if (u === to) break
+      for (const e of adj.get(u) ?? []) {
+        if (!allowed(e) || seen.has(e.to) || scc.get(e.to) !== scc.get(from)) continue
+        seen.add(e.to)
+        prev.set(e.to, e)
+        queue.push(e.to)
+      }
+    }
+    if (!seen.has(to)) return null
+    const out: Edge[] = []
+    for (let v = to; v !== from; v = prev.get(v)!.from) out.unshift(prev.get(v)!)
+    return out
+  }
+  const shortest = (starts: Edge[], allowed: (e: Edge) => boolean, accept: (c: Edge[]) => boolean): Edge[] | null => {
+    let best: Edge[] | null = null
+    // The shortest of the cycles through the first few hundred candidate edges: a witness, not a census.
+    for (const e of starts.slice(0, 200)) {
+      const back = e.from === e.to ? [] : path(e.to, e.from, allowed)
+      if (!back) continue
+      const c = [e, ...back]
+      if (accept(c) && (!best || c.length < best.length)) best = c
+      if (best?.length === 2) break
+    }
+    return best
+  }
+  const ww = (e: Edge) => e.kind === 'ww'
+  const wwwr = (e: Edge) => e.kind !== 'rw'
+  const rws = (c: Edge[]) => c.filter((e) => e.kind === 'rw').length
+  const g0 = shortest(cyclic.filter(ww), ww, () => true)
+  if (g0) anomalies.push(cycleAnomaly('G0', g0))
+  const g1c = shortest(cyclic.filter((e) => e.kind === 'wr'), wwwr, () => true)
+  if (g1c) anomalies.push(cycleAnomaly('G1c', g1c))
+  const rwEdges = cyclic.filter((e) => e.kind === 'rw')
+  const single = shortest(rwEdges, wwwr, () => true)
+  if (single) anomalies.push(cycleAnomaly('G-single', single))
+  const multi = shortest(rwEdges, () => true, (c) => rws(c) > 1)
+  if (multi) anomalies.push(cycleAnomaly(multi.some((e) => e.kind === 'rw' && e.predicate) ? 'G2' : 'G2-item', multi))
+  // Cycles through a predicate anti-dependency with a single rw are G2 too (a phantom).
+  if (single?.some((e) => e.predicate) && !anomalies.some((a) => a.name === 'G2')) anomalies.push({ ...cycleAnomaly('G2', single) })
+
+  const hasCycle = cyclic.length > 0
+  const serialOrder = hasCycle ? null : topological(committed, adj)
+  return { serializable: !hasCycle && !anomalies.length, anomalies, serialOrder: anomalies.length ? null : serialOrder, unexplained, edges }
+}
+
+function describe(e: Edge): string {
+  if (e.kind === 'ww') return `${e.to} overwrote ${e.from}'s ${e.key}`
+  if (e.kind === 'wr') return `${e.to} read the ${e.key} ${e.from} wrote${e.predicate ? ' (in a predicate)' : ''}`
+  return `${e.from} read a ${e.key} that ${e.to} then overwrote${e.predicate ? ' (in a predicate)' : ''}`
+}
+
+const KIND_WORDS: Record<AnomalyName, string> = {
+  G0: 'a write cycle',
+  G1a: 'an aborted read',
+  G1b: 'an intermediate read',
+  G1c: 'circular information flow',
+  'G-single': 'a single anti-dependency cycle (read skew, lost update)',
+  'G2-item': 'an anti-dependency cycle (write skew)',
+  G2: 'an anti-dependency cycle over a predicate (phantom)',
+}
+
+function cycleAnomaly(name: AnomalyName, cycle: Edge[]): Anomaly {
+  return { name, txns: cycle.map((e) => e.from), cycle, explanation: `${KIND_WORDS[name]}: ${cycle.map(describe).join('; ')}.` }
+}
+
+/** Tarjan's algorithm, iterative: node -> component id, for components of more than one node. */
+function stronglyConnected(nodes: string[], adj: Map<string, Edge[]>): Map<string, number> {
+  const index = new Map<string, number>()
+  const low = new Map<string, number>()
+  const onStack = new Set<string>()
+  const stack: string[] = []
+  const comp = new Map<string, number>()
+  let next = 0
+  let compId = 0
+  for (const root of nodes) {
+    if (index.has(root)) continue
+    const work: { v: string; i: number }[] = [{ v: root, i: 0 }]
+    index.set(root, next)
+    low.set(root, next++)
+    stack.push(root)
+    onStack.add(root)
+    while (work.length) {
+      const top = work[work.length - 1]
+      const out = adj.get(top.v) ?? []
+      if (top.i < out.length) {
+        const w = out[top.i++].to
+        if (!index.has(w)) {
+          index.set(w, next)
+          low.set(w, next++)
+          stack.push(w)
+          onStack.add(w)
+          work.push({ v: w, i: 0 })
+        } else if (onStack.has(w)) low.set(top.v, Math.min(low.get(top.v)!, index.get(w)!))
+        continue
+      }
+      work.pop()
+      if (work.length) {
+        const parent = work[work.length - 1].v
+        low.set(parent, Math.min(low.get(parent)!, low.get(top.v)!))
+      }
+      if (low.get(top.v) === index.get(top.v)) {
+        const members: string[] = []
+        for (;;) {
+          const w = stack.pop()!
+          onStack.delete(w)
+          members.push(w)
+          if (w === top.v) break
+        }
+        if (members.length > 1) {
+          for (const m of members) comp.set(m, compId)
+          compId++
+        }
+      }
+    }
+  }
+  return comp
+}
+
+/** Kahn's algorithm, ties broken by commit order (a binary heap of ready transactions). */
+function topological(committed: Txn[], adj: Map<string, Edge[]>): string[] {
+  const indeg = new Map(committed.map((t) => [t.id, 0]))
+  for (const es of adj.values()) for (const e of es) if (indeg.has(e.to)) indeg.set(e.to, indeg.get(e.to)! + 1)
+  const pos = new Map(committed.map((t, i) => [t.id, i]))
+  const heap: string[] = []
+  const less = (a: string, b: string) => pos.get(a)! < pos.get(b)!
+  const push = (v: string) => {
+    heap.push(v)
+    for (let i = heap.length - 1; i > 0; ) {
+      const p = (i - 1) >> 1
+      if (!less(heap[i], heap[p])) break
+      ;[heap[i], heap[p]] = [heap[p], heap[i]]
+      i = p
+    }
+  }
+  const pop = () => {
+    const top = heap[0]
+    const last = heap.pop()!
+    if (heap.length) {
+      heap[0] = last
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1
+        const r = l + 1
+        let m = i
+        if (l < heap.length && less(heap[l], heap[m])) m = l
+        if (r < heap.length && less(heap[r], heap[m])) m = r
+        if (m === i) break
+        ;[heap[i], heap[m]] = [heap[m], heap[i]]
+        i = m
+      }
+    }
+    return top
+  }
+  for (const t of committed) if (indeg.get(t.id) === 0) push(t.id)
+  const order: string[] = []
+  while (heap.length) {
+    const v = pop()
+    order.push(v)
+    for (const e of adj.get(v) ?? []) {
+      if (!indeg.has(e.to)) continue
+      indeg.set(e.to, indeg.get(e.to)! - 1)
+      if (indeg.get(e.to) === 0) push(e.to)
+    }
+  }
+  return order
+}
