@@ -9,6 +9,7 @@ import { explainResultSchema, historyEntrySchema } from './plan'
 import { analysisSchema, applyResultSchema, csvSourceSchema, declaredProposalSchema, declaredTableSchema, diagnosisSchema, fdSchema, normalizeTargetSchema, proposalSchema } from './normalize'
 import { mvccViewSchema, paneInfoSchema, scenarioRunSchema, stepOutcomeSchema, timelineEntrySchema } from './tx'
 import { importReportSchema } from './model/import-report'
+import { historyCheckSchema } from './tx'
 import { modelDocumentSchema } from './model/document'
 import { mapperInfoSchema, ormActionSchema, ormQuerySchema, sessionSnapshotSchema, sqlLogEntrySchema } from './orm'
 
@@ -304,6 +305,11 @@ export const contract = {
     doc: 'Run a scenario at a level on its own connections (scratch table schemist_isolation_test): every step with its result, wait or error, and the verdict.',
     input: z.object({ handle, scenario: z.string(), level: z.string().nullable() }),
     output: scenarioRunSchema,
+  }),
+  'tx.workload': method({
+    doc: "Anomalies found by experiment: concurrent read-then-write transactions on a scratch table (schemist_workload, dropped afterwards) at a level, bounded by count and time; their history checked for cycles, with the smallest witness of each kind.",
+    input: z.object({ handle, level: z.string().nullable(), clients: z.number().int().min(2).max(16).default(4), txns: z.number().int().min(10).max(5000).default(300), keys: z.number().int().min(1).max(100).default(2), timeMs: z.number().int().min(500).max(60_000).default(10_000) }),
+    output: z.object({ level: z.string(), committed: z.number(), aborted: z.number(), ms: z.number(), check: historyCheckSchema }),
   }),
   'tx.matrix': method({
     doc: 'Every scenario at every level on this server: the table the notes draw, measured here.',

@@ -11,6 +11,7 @@ import { parseEnvFile, parsePostgresUrl } from '../db/connection-parsers'
 import { PLAYGROUND_CONNECTION_ID, type Services } from '../services'
 import type { Handlers } from './router'
 import { modelDdl } from '../model/model-ddl'
+import { runWorkload } from '../tx/history/workload'
 import { alembicAgainstDatabase, alembicBetweenModels } from '../model/alembic-export'
 import { applyMigration, planAgainstDatabase } from '../model/apply-migration'
 import { planMigration } from '../model/migrate'
@@ -201,6 +202,12 @@ export function createHandlers(s: Services): Handlers {
       return { title: `${sc.name} at ${level ?? 'the default level'}`, text: formatSpec(scenarioSpec(sc, s.connections.driver(handle).dialect, level)) }
     },
     'tx.judgeScenario': async ({ consoleId, scenario: id, level, steps }) => judge(scenario(id), level, steps, await scratchRows(s.consoles.configOf(consoleId))),
+    'tx.workload': async ({ handle, level, clients, txns, keys, timeMs }) => {
+      const r = await runWorkload(s.connections.config(handle), { level, clients, txns, keys, timeMs })
+      const { anomalies, serializable, serialOrder } = r.check
+      // The graph of hundreds of transactions stays here; the witnesses are what a person reads.
+      return { level: r.level, committed: r.committed, aborted: r.aborted, ms: r.ms, check: { anomalies, serializable, serialOrder: serialOrder ? serialOrder.slice(0, 50) : null, edges: [] } }
+    },
     'tx.matrix': async ({ handle }) => runMatrix(s.connections.config(handle)),
 
     'normalize.analyze': async ({ handle, table, nullsEqual, maxError, jobId, csv }, ctx) => {

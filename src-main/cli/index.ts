@@ -35,7 +35,7 @@ function parseArgs(argv: string[]): Parsed {
   return { positional, flags }
 }
 
-const VALUE_FLAGS = new Set(['connection', 'alembic', 'down-revision', 'dialect', 'to', 'level', 'max-error', 'fd', 'drop', 'out', 'separator'])
+const VALUE_FLAGS = new Set(['connection', 'clients', 'txns', 'keys', 'time', 'alembic', 'down-revision', 'dialect', 'to', 'level', 'max-error', 'fd', 'drop', 'out', 'separator'])
 
 const USAGE = `schemist <command> [options]
 
@@ -77,6 +77,9 @@ Commands:
                               Run one scenario step by step and print the verdict
   isolation run <file.spec> --connection <c>
                               Run a PostgreSQL isolation tester spec; print its .out format
+  isolation workload --connection <c> [--level L] [--clients 4] [--txns 300] [--keys 2] [--time 10]
+                              Find anomalies by experiment: concurrent read-then-write
+                              transactions, their history checked (G0 ... G2, smallest witness)
   isolation matrix --connection <c>
                               Run every scenario at every isolation level; print the matrix
                               (scenarios use a scratch table, schemist_isolation_test)
@@ -167,12 +170,24 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
           if (json) out(JSON.stringify(results.map((steps, i) => ({ permutation: i + 1, steps })), null, 2))
           return 0
         }
+        if (sub === 'workload') {
+          const { runWorkload } = await import('../tx/history/workload')
+          const num = (k: string, d: number) => (typeof flags.get(k) === 'string' ? Number(flags.get(k)) : d)
+          const r = await runWorkload(config, { level: (flags.get('level') as string | undefined) ?? null, clients: num('clients', 4), txns: num('txns', 300), keys: num('keys', 2), timeMs: num('time', 10) * 1000 })
+          if (json) out(JSON.stringify({ level: r.level, committed: r.committed, aborted: r.aborted, ms: r.ms, anomalies: r.check.anomalies, serializable: r.check.serializable }, null, 2))
+          else {
+            out(`${r.committed + r.aborted} transactions at ${r.level} in ${(r.ms / 1000).toFixed(1)} s: ${r.committed} committed, ${r.aborted} aborted`)
+            if (!r.check.anomalies.length) out('serializable: no anomaly found')
+            for (const a of r.check.anomalies) out(`${a.name}: ${a.explanation}`)
+          }
+          return 0
+        }
         if (sub === 'matrix') {
           const m = await runMatrix(config)
           out(json ? JSON.stringify(m, null, 2) : formatMatrix(m))
           return 0
         }
-        throw new AppError('BAD_REQUEST', 'isolation scenarios | scenario <id> --connection <c> [--level L] | run <file.spec> --connection <c> | matrix --connection <c>')
+        throw new AppError('BAD_REQUEST', 'isolation scenarios | scenario <id> --connection <c> [--level L] | run <file.spec> --connection <c> | workload --connection <c> [--level L] | matrix --connection <c>')
       }
       case undefined:
       case 'help':

@@ -279,10 +279,14 @@ export function checkHistory(h: History): CheckResult {
   return { serializable: !hasCycle && !anomalies.length, anomalies, serialOrder: anomalies.length ? null : serialOrder, unexplained, edges }
 }
 
+/** A key as a person reads it: the scratch tables' keys are row ids. */
+const keyWords = (k: Key) => (/^\d+$/.test(k) ? `row ${k}` : k)
+
 function describe(e: Edge): string {
-  if (e.kind === 'ww') return `${e.to} overwrote ${e.from}'s ${e.key}`
-  if (e.kind === 'wr') return `${e.to} read the ${e.key} ${e.from} wrote${e.predicate ? ' (in a predicate)' : ''}`
-  return `${e.from} read a ${e.key} that ${e.to} then overwrote${e.predicate ? ' (in a predicate)' : ''}`
+  const k = keyWords(e.key)
+  if (e.kind === 'ww') return `${e.to} overwrote ${e.from}'s ${k}`
+  if (e.kind === 'wr') return `${e.to} read ${k} as ${e.from} wrote it${e.predicate ? ' (in a predicate)' : ''}`
+  return `${e.from} read ${k} before ${e.to} overwrote it${e.predicate ? ' (in a predicate)' : ''}`
 }
 
 const KIND_WORDS: Record<AnomalyName, string> = {

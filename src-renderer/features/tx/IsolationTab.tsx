@@ -7,9 +7,11 @@ import { useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { ConsoleTab, type ConsoleLoad } from './ConsoleTab'
 import { VERDICT_CLASS } from './StepQueue'
+import { HistoryFindings } from './HistoryCheck'
 
 type Scenarios = MethodOutput<'tx.scenarios'>
 type Matrix = MethodOutput<'tx.matrix'>
+type Workload = MethodOutput<'tx.workload'>
 
 function StepCell({ o }: { o: StepOutcome }) {
   return (
@@ -43,6 +45,7 @@ export function RunLanes({ run, panes }: { run: ScenarioRun; panes: string[] }) 
       <div className={`verdict ${VERDICT_CLASS[run.verdict]}`} data-testid="verdict">
         <strong>{run.verdict}</strong> at {run.level}. {run.explanation}
       </div>
+      {run.history && <HistoryFindings check={run.history} />}
       <div className="lanes" style={{ gridTemplateColumns: `repeat(${panes.length}, minmax(0, 1fr))` }}>
         {panes.map((p) => (
           <div key={p} className="lane-head">
@@ -106,6 +109,7 @@ function ScenariosView({ handle, onStepThrough }: { handle: string; onStepThroug
   const [level, setLevel] = useState<string | null>(null)
   const [run, setRun] = useState<ScenarioRun | null>(null)
   const [matrix, setMatrix] = useState<Matrix | null>(null)
+  const [workload, setWorkload] = useState<Workload | null>(null)
   const [busy, setBusy] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
   useEffect(() => {
@@ -142,7 +146,10 @@ function ScenariosView({ handle, onStepThrough }: { handle: string; onStepThroug
             <option key={l}>{l}</option>
           ))}
         </select>
-        <button className="btn small primary" disabled={!!busy} onClick={() => go('run', async () => setRun((await call('tx.runScenario', { handle, scenario: id, level })) ?? null))} data-testid="run-scenario">
+        <button className="btn small primary" disabled={!!busy} onClick={() => go('run', async () => {
+            setWorkload(null)
+            setRun((await call('tx.runScenario', { handle, scenario: id, level })) ?? null)
+          })} data-testid="run-scenario">
           {busy === 'run' ? <span className="spinner" /> : <Icon name="play" size={12} />} Run scenario
         </button>
         <button
@@ -156,6 +163,21 @@ function ScenariosView({ handle, onStepThrough }: { handle: string; onStepThroug
         </button>
         <button className="btn small" disabled={!!busy} onClick={() => go('matrix', async () => setMatrix((await call('tx.matrix', { handle })) ?? null))} data-testid="run-matrix">
           {busy === 'matrix' ? <span className="spinner" /> : null} Isolation matrix
+        </button>
+        <button
+          className="btn small"
+          disabled={!!busy}
+          onClick={() =>
+            go('workload', async () => {
+              setRun(null)
+              setMatrix(null)
+              setWorkload((await call('tx.workload', { handle, level })) ?? null)
+            })
+          }
+          data-testid="run-workload"
+          title="Four clients run read-then-write transactions on two rows at this level for a few seconds; their history is checked for every anomaly class"
+        >
+          {busy === 'workload' ? <span className="spinner" /> : <Icon name="query" size={12} />} Find by experiment
         </button>
         <span className="spacer" />
         <span className="muted small">
@@ -203,8 +225,16 @@ function ScenariosView({ handle, onStepThrough }: { handle: string; onStepThroug
             <p className="muted small">Click a cell to see its run, step by step.</p>
           </section>
         )}
+        {workload && (
+          <section className="workload" data-testid="workload">
+            <h3>
+              {workload.committed + workload.aborted} transactions at {workload.level} in {(workload.ms / 1000).toFixed(1)} s: {workload.committed} committed, {workload.aborted} aborted
+            </h3>
+            <HistoryFindings check={workload.check} title={workload.check.anomalies.length ? `The server allowed ${workload.check.anomalies.map((a) => a.name).join(', ')}` : 'The server allowed no anomaly'} />
+          </section>
+        )}
         {run && <RunLanes run={run} panes={scenarios.find((s) => s.id === run.scenario)?.panes ?? ['T1', 'T2']} />}
-        {!run && !matrix && !error && <div className="pane-note muted">Pick an anomaly and a level, then run it: each transaction gets its own connection, and you see every statement, every wait and every error in the order they happened.</div>}
+        {!run && !matrix && !workload && !error && <div className="pane-note muted">Pick an anomaly and a level, then run it: each transaction gets its own connection, and you see every statement, every wait and every error in the order they happened.</div>}
       </div>
     </div>
   )
