@@ -143,7 +143,7 @@ export const contract = {
 
   'orm.open': method({
     doc: 'Open an ORM session on its own connection to an open database; returns its mappers.',
-    input: z.object({ handle, autoflush: z.boolean().default(true), expireOnCommit: z.boolean().default(true), isolationLevel: z.string().optional(), model: modelDocumentSchema.optional() }),
+    input: z.object({ handle, autoflush: z.boolean().default(true), expireOnCommit: z.boolean().default(true), flushSavepoint: z.boolean().default(true), isolationLevel: z.string().optional(), model: modelDocumentSchema.optional() }),
     output: z.object({ sessionId: z.string(), mappers: z.array(mapperInfoSchema), snapshot: sessionSnapshotSchema }),
   }),
   'orm.close': method({ doc: 'Close an ORM session (rolling back what is not committed) and its connection.', input: z.object({ sessionId: z.string() }), output: z.null() }),

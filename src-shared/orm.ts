@@ -60,7 +60,7 @@ export const sessionSnapshotSchema = z.object({
   dirty: z.array(z.number()),
   deleted: z.array(z.number()),
   log: z.array(sqlLogEntrySchema),
-  options: z.object({ autoflush: z.boolean(), expireOnCommit: z.boolean(), isolationLevel: z.string().nullable() }),
+  options: z.object({ autoflush: z.boolean(), expireOnCommit: z.boolean(), isolationLevel: z.string().nullable(), flushSavepoint: z.boolean().optional() }),
 })
 export type SessionSnapshot = z.infer<typeof sessionSnapshotSchema>
 

@@ -156,8 +156,8 @@ export function createHandlers(s: Services): Handlers {
       return { sql: stmts.map((x) => `${x};`).join('\n\n') }
     },
 
-    'orm.open': async ({ handle, autoflush, expireOnCommit, isolationLevel, model }, ctx) => {
-      const r = await s.orm.start(handle, { autoflush, expireOnCommit, isolationLevel }, model)
+    'orm.open': async ({ handle, autoflush, expireOnCommit, flushSavepoint, isolationLevel, model }, ctx) => {
+      const r = await s.orm.start(handle, { autoflush, expireOnCommit, flushSavepoint, isolationLevel }, model)
       s.clients.own(ctx.clientId, { kind: 'orm-session', id: r.sessionId, label: 'an ORM playground session', release: () => s.orm.close(r.sessionId) })
       return r
     },

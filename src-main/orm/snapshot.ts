@@ -72,6 +72,6 @@ export function snapshotSession(s: Session, sessionId: string, refs: ObjectRefs)
     dirty: s.dirty.map((x) => refs.ref(stateOf(x))),
     deleted: [...s.deleteSet].map((st) => refs.ref(st)),
     log: s.log.all().slice(-200).map(logView),
-    options: { autoflush: s.autoflush, expireOnCommit: s.expireOnCommit, isolationLevel: s.isolationLevel ?? null },
+    options: { autoflush: s.autoflush, expireOnCommit: s.expireOnCommit, isolationLevel: s.isolationLevel ?? null, flushSavepoint: s.flushSavepoint },
   }
 }

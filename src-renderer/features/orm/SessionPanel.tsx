@@ -81,6 +81,15 @@ export function SessionPanel({ snapshot, errorRefs, onAction, onPick, busy, capt
         <span className="muted small" title="Session options">
           autoflush {snapshot.options.autoflush ? 'on' : 'off'} · expire_on_commit {snapshot.options.expireOnCommit ? 'on' : 'off'}
         </span>
+        {snapshot.options.flushSavepoint !== false && (
+          <span
+            className="muted small"
+            data-testid="session-flush-savepoint"
+            title="A flush inside a transaction that has already written is wrapped in SAVEPOINT schemist_flush ... RELEASE, so a failed flush rolls back only itself and nothing done before is lost. SQLAlchemy sends no savepoint (its flush is a subtransaction in memory); open the session with flushSavepoint: false to send exactly its statements."
+          >
+            · flush savepoint on
+          </span>
+        )}
       </header>
       {caption && <div className="sp-caption small" data-testid="session-caption">{caption}</div>}
       <div className="sp-actions">

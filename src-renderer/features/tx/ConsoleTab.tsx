@@ -101,7 +101,7 @@ export function ConsoleTab({ handle, load }: { handle: string; load?: ConsoleLoa
       <div className="timeline" data-testid="timeline">
         <div className="timeline-head">
           <strong>Timeline</strong>
-          <span className="muted small">every step in the order it started; waits in amber</span>
+          <span className="muted small">steps in the order they happened: a step that waited is shown where it was sent and where it completed, with a bar between</span>
           {panes[0]?.journalMode && <span className="chip small" title="SQLite's journal mode: in WAL, readers never block the writer, nor the writer them" data-testid="journal-mode">journal: {panes[0].journalMode}</span>}
           <span className="spacer" />
           <input
@@ -143,29 +143,53 @@ export function ConsoleTab({ handle, load }: { handle: string; load?: ConsoleLoa
             </button>
           )}
         </div>
-        <div className="lanes" style={{ gridTemplateColumns: `repeat(${paneIds.length}, minmax(0, 1fr))` }}>
-          {entries.filter((e) => paneIds.includes(e.pane)).map((e, i) => {
-            const o = e.outcome
-            const waited = e.waitStartedAt ? ((e.finishedAt ?? now) - e.waitStartedAt) / 1000 : 0
-            return (
-              <div key={e.id} className={`lane-row${queued.has(e.id) ? ' queued' : ''}`} style={{ gridColumn: `${paneIds.indexOf(e.pane) + 1}`, gridRow: `${i + 1}` }}>
-                <span className="step-no">{e.id}</span>
-                <div className={`step${o?.error ? ' err' : ''}${!o ? ' running' : ''}`}>
-                  <div className="mono step-sql">{e.sql}</div>
-                  {e.waitStartedAt && (
-                    <div className="step-wait">
-                      <Icon name="warning" size={11} /> {o ? 'waited' : 'waiting'} {waited.toFixed(2)} s{e.waitedOn.length ? ` on ${e.waitedOn.join(', ')}` : ''}
-                    </div>
-                  )}
-                  {o?.error && <div className="step-error">{o.error.sqlstate ? `${o.error.sqlstate} ` : ''}{o.error.message}</div>}
-                  {o && !o.error && o.result?.columns.length ? <div className="mono step-rows">{o.result.rows.map((r) => r.map(formatCell).join(', ')).join(' · ') || '(no rows)'}</div> : null}
-                  {o && !o.error && !o.result?.columns.length && <div className="muted small">{o.result?.command}</div>}
-                </div>
-              </div>
-            )
-          })}
-        </div>
+        <ConsoleLanes entries={entries.filter((e) => paneIds.includes(e.pane))} paneIds={paneIds} queued={queued} now={now} />
       </div>
+    </div>
+  )
+}
+
+type Entry = TimelineEntry
+
+/**
+ * The console's timeline in the order things happened: each statement where it was sent; one
+ * that waited again where it completed, with a bar down its pane across the other panes' steps
+ * meanwhile (to the bottom while it still waits).
+ */
+function ConsoleLanes({ entries, paneIds, queued, now }: { entries: Entry[]; paneIds: string[]; queued: Set<number>; now: number }) {
+  type Ev = { e: Entry; kind: 'step' | 'sent' | 'done'; t: number }
+  const events: Ev[] = entries
+    .flatMap((e): Ev[] => (e.waitStartedAt && e.finishedAt ? [{ e, kind: 'sent', t: e.startedAt }, { e, kind: 'done', t: e.finishedAt }] : [{ e, kind: e.waitStartedAt ? 'sent' : 'step', t: e.startedAt }]))
+    .sort((a, b) => a.t - b.t || a.e.id - b.e.id || (a.kind === 'done' ? 1 : -1))
+  const rowOf = (id: number, kind: Ev['kind']) => events.findIndex((x) => x.e.id === id && x.kind === kind) + 1
+  return (
+    <div className="lanes" style={{ gridTemplateColumns: `repeat(${paneIds.length}, minmax(0, 1fr))` }} data-testid="console-lanes">
+      {entries
+        .filter((e) => e.waitStartedAt)
+        .map((e) => (
+          <div key={`bar${e.id}`} className="wait-bar" style={{ gridColumn: `${paneIds.indexOf(e.pane) + 1}`, gridRow: `${rowOf(e.id, 'sent')} / ${e.finishedAt ? rowOf(e.id, 'done') + 1 : events.length + 1}` }} data-testid="wait-bar" />
+        ))}
+      {events.map(({ e, kind }) => {
+        const o = e.outcome
+        const waited = e.waitStartedAt ? ((e.finishedAt ?? now) - e.waitStartedAt) / 1000 : 0
+        const done = kind === 'done'
+        return (
+          <div key={`${e.id}${kind}`} className={`lane-row${queued.has(e.id) ? ' queued' : ''}${kind === 'sent' ? ' sent' : ''}`} style={{ gridColumn: `${paneIds.indexOf(e.pane) + 1}`, gridRow: `${rowOf(e.id, kind)}` }}>
+            <span className="step-no">{done ? '' : e.id}</span>
+            <div className={`step${o?.error && kind !== 'sent' ? ' err' : ''}${!o ? ' running' : ''}`}>
+              {done ? <div className="mono step-sql muted">… #{e.id} completed</div> : <div className="mono step-sql">{e.sql}</div>}
+              {e.waitStartedAt && (
+                <div className="step-wait">
+                  <Icon name="warning" size={11} /> {o ? 'waited' : 'waiting'} {waited.toFixed(2)} s{e.waitedOn.length ? ` on ${e.waitedOn.join(', ')}` : ''}
+                </div>
+              )}
+              {kind !== 'sent' && o?.error && <div className="step-error">{o.error.sqlstate ? `${o.error.sqlstate} ` : ''}{o.error.message}</div>}
+              {kind !== 'sent' && o && !o.error && o.result?.columns.length ? <div className="mono step-rows">{o.result.rows.map((r) => r.map(formatCell).join(', ')).join(' · ') || '(no rows)'}</div> : null}
+              {kind !== 'sent' && o && !o.error && !o.result?.columns.length && <div className="muted small">{o.result?.command}</div>}
+            </div>
+          </div>
+        )
+      })}
     </div>
   )
 }

@@ -13,10 +13,10 @@ type Scenarios = MethodOutput<'tx.scenarios'>
 type Matrix = MethodOutput<'tx.matrix'>
 type Workload = MethodOutput<'tx.workload'>
 
-function StepCell({ o }: { o: StepOutcome }) {
+function StepCell({ o, completed = false }: { o: StepOutcome; completed?: boolean }) {
   return (
     <div className={`step${o.error ? ' err' : ''}`} data-testid="step">
-      <div className="mono step-sql">{o.sql}</div>
+      {completed ? <div className="mono step-sql muted">… {o.sql.split('\n')[0]} completed</div> : <div className="mono step-sql">{o.sql}</div>}
       {o.waitedMs > 0 && (
         <div className="step-wait" data-testid="step-wait">
           <Icon name="warning" size={11} /> waited {(o.waitedMs / 1000).toFixed(2)} s{o.waitedOn.length ? ` on ${o.waitedOn.join(', ')}` : ''}
@@ -38,8 +38,18 @@ function StepCell({ o }: { o: StepOutcome }) {
   )
 }
 
-/** One run drawn as lanes: a column per transaction, a row per step in the order it ran. */
+/**
+ * One run drawn as lanes: a column per transaction, a row per moment in the order things
+ * happened. A step that waited appears where it was sent and again where it completed, with a
+ * bar down its lane across what the other transactions did meanwhile (so on SQLite a read that
+ * waited for a COMMIT shows below that COMMIT, where it really finished).
+ */
 export function RunLanes({ run, panes }: { run: ScenarioRun; panes: string[] }) {
+  type Ev = { i: number; kind: 'step' | 'sent' | 'done'; t: number }
+  const events: Ev[] = run.steps
+    .flatMap((o, i): Ev[] => (o.waitedMs > 0 ? [{ i, kind: 'sent', t: o.startedAt }, { i, kind: 'done', t: o.finishedAt }] : [{ i, kind: 'step', t: o.startedAt }]))
+    .sort((a, b) => a.t - b.t || a.i - b.i || (a.kind === 'done' ? 1 : -1))
+  const rowOf = (i: number, kind: Ev['kind']) => events.findIndex((e) => e.i === i && e.kind === kind) + 2
   return (
     <div className="run" data-testid="scenario-run">
       <div className={`verdict ${VERDICT_CLASS[run.verdict]}`} data-testid="verdict">
@@ -52,12 +62,29 @@ export function RunLanes({ run, panes }: { run: ScenarioRun; panes: string[] }) 
             {p}
           </div>
         ))}
-        {run.steps.map((o, i) => (
-          <div key={i} className="lane-row" style={{ gridColumn: `${panes.indexOf(o.pane) + 1}`, gridRow: `${i + 2}` }}>
-            <span className="step-no">{i + 1}</span>
-            <StepCell o={o} />
-          </div>
-        ))}
+        {run.steps.map((o, i) =>
+          o.waitedMs > 0 ? (
+            <div key={`bar${i}`} className="wait-bar" style={{ gridColumn: `${panes.indexOf(o.pane) + 1}`, gridRow: `${rowOf(i, 'sent')} / ${rowOf(i, 'done') + 1}` }} data-testid="wait-bar" title={`waited ${(o.waitedMs / 1000).toFixed(2)} s`} />
+          ) : null,
+        )}
+        {events.map((e) => {
+          const o = run.steps[e.i]
+          return (
+            <div key={`${e.i}${e.kind}`} className={`lane-row${e.kind === 'sent' ? ' sent' : ''}`} style={{ gridColumn: `${panes.indexOf(o.pane) + 1}`, gridRow: `${rowOf(e.i, e.kind)}` }}>
+              <span className="step-no">{e.kind === 'done' ? '' : e.i + 1}</span>
+              {e.kind === 'sent' ? (
+                <div className="step waiting-step" data-testid="step-sent">
+                  <div className="mono step-sql">{o.sql}</div>
+                  <div className="step-wait">
+                    <Icon name="warning" size={11} /> waiting{o.waitedOn.length ? ` on ${o.waitedOn.join(', ')}` : ''}…
+                  </div>
+                </div>
+              ) : (
+                <StepCell o={o} completed={e.kind === 'done'} />
+              )}
+            </div>
+          )
+        })}
       </div>
     </div>
   )
