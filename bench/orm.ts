@@ -6,7 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Collection, EntitySchema, MikroORM } from '@mikro-orm/better-sqlite'
+import pg from 'pg'
 import { SqliteDriver } from '../src-main/db/sqlite/sqlite-driver'
+import { PostgresDriver } from '../src-main/db/postgres/pg-driver'
+import { Playground } from '../src-main/db/playground'
 import { Registry } from '../src-main/orm/registry'
 import { Session } from '../src-main/orm/session'
 import { joinedload, select, selectinload } from '../src-main/orm/statements'
@@ -272,7 +275,95 @@ async function main() {
     report(`orm.${name}.vs_raw`, o / r, 'x', target)
     report(`orm.${name}.vs_mikroorm`, o / m, 'x')
   }
+  await postgresFlushes()
   rmSync(dir, { recursive: true, force: true })
+}
+
+/**
+ * Small flushes inside one PostgreSQL transaction (modify one object, flush, 200 times): where a
+ * flush's SAVEPOINT/RELEASE costs two round trips each. Against raw pg sending the same UPDATEs,
+ * with the flush savepoint on (the default: used once the transaction has written) and off.
+ */
+async function postgresFlushes() {
+  const FLUSHES = argValue('flushes', 200)
+  const playground = new Playground(join(dir, 'pgdata'), async () => {})
+  await playground.start()
+  try {
+    const config = await playground.config()
+    const pgc = new pg.Client({ host: config.host, port: config.port, user: config.user, password: config.password, database: config.database })
+    await pgc.connect()
+    await pgc.query('DROP TABLE IF EXISTS bench_users; CREATE TABLE bench_users (id integer PRIMARY KEY, name text NOT NULL)')
+    await pgc.query(`INSERT INTO bench_users SELECT i, 'user ' || i FROM generate_series(1, ${FLUSHES}) AS i`)
+    const rawRun = async () => {
+      const t0 = performance.now()
+      await pgc.query('BEGIN')
+      for (let i = 1; i <= FLUSHES; i++) await pgc.query('UPDATE bench_users SET name = $1 WHERE id = $2', [`user ${i}!`, i])
+      await pgc.query('COMMIT')
+      return performance.now() - t0
+    }
+    const driver = await PostgresDriver.open(config)
+    const registry = new Registry(await driver.dialect.introspect(driver), driver.dialect)
+    let statements = 0
+    const oursRun = (flushSavepoint: boolean) => async () => {
+      const s = new Session(driver, registry, { expireOnCommit: false, flushSavepoint })
+      const all = (await s.execute(select(registry.get('bench_users')).orderBy('id'))).scalars().all() as { name: string }[]
+      const before = s.log.all().length
+      const t0 = performance.now()
+      for (const u of all) {
+        u.name = `${u.name}!`
+        await s.flush()
+      }
+      await s.commit()
+      const ms = performance.now() - t0
+      statements = s.log.all().length - before
+      await s.close()
+      return ms
+    }
+    const med = async (f: () => Promise<number>) => {
+      const xs: number[] = []
+      for (let i = 0; i < 5; i++) xs.push(await f())
+      return median(xs)
+    }
+    // The everyday pattern: change objects, commit once. The one flush runs in a transaction that
+    // has not written yet, so it spends no savepoint (before the change every flush in a transaction did).
+    let commitStatements = 0
+    const oursCommit = async () => {
+      const s = new Session(driver, registry, { expireOnCommit: false })
+      const all = (await s.execute(select(registry.get('bench_users')).orderBy('id'))).scalars().all() as { name: string }[]
+      const before = s.log.all().length
+      const t0 = performance.now()
+      for (const u of all) u.name = `${u.name}?`
+      await s.commit()
+      const ms = performance.now() - t0
+      commitStatements = s.log.all().filter((e, i) => i >= before && /SAVEPOINT/i.test(e.sql)).length
+      await s.close()
+      return ms
+    }
+    const rawCommit = async () => {
+      const t0 = performance.now()
+      await pgc.query('BEGIN')
+      for (let i = 1; i <= FLUSHES; i++) await pgc.query('UPDATE bench_users SET name = $1 WHERE id = $2', [`user ${i}?`, i])
+      await pgc.query('COMMIT')
+      return performance.now() - t0
+    }
+    const rc = await med(rawCommit)
+    const oc = await med(oursCommit)
+    console.log(`postgres: ${FLUSHES} objects changed, one commit: raw (the same UPDATEs) ${rc.toFixed(1)} ms, schemist ${oc.toFixed(1)} ms, ${commitStatements} savepoint statements`)
+    report('orm.pg_commit.vs_raw', oc / rc, 'x')
+    report('orm.pg_commit.savepoint_statements', commitStatements, 'count', 0)
+    const r = await med(rawRun)
+    const on = await med(oursRun(true))
+    const onStatements = statements
+    const off = await med(oursRun(false))
+    console.log(`postgres ${FLUSHES} flushes in a transaction: raw ${r.toFixed(1)} ms, schemist ${on.toFixed(1)} ms (${onStatements} statements, flush savepoint on), ${off.toFixed(1)} ms (${statements} statements, off)`)
+    report('orm.pg_flush.vs_raw', on / r, 'x')
+    report('orm.pg_flush_no_savepoint.vs_raw', off / r, 'x')
+    report('orm.pg_flush.savepoint_cost', on / off, 'x')
+    await driver.close()
+    await pgc.end()
+  } finally {
+    await playground.stop()
+  }
 }
 
 main().catch((e) => {

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test'
+import { spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { AppPage, SHOTS } from './pages/app-page'
@@ -115,6 +116,35 @@ test('a spec from the isolation tester runs step by step in the panes; the sessi
   writeFileSync(join(SHOTS, '35b-timeline-export.png'), png)
   await page.getByTestId('queue-finish').click()
   await expect(page.getByTestId('queue-message')).toHaveText('Teardown done')
+})
+
+test('under CPU load, Run all keeps the isolation tester\'s order: the step a commit released completes before the next is sent', async ({ page }) => {
+  // Two busy loops on this 2-core machine: the step engine must not take slowness for order.
+  const burners = [0, 1].map(() => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }))
+  try {
+    const app = new AppPage(page)
+    await app.open()
+    await app.openPlaygroundConsole()
+    await page.getByTestId('spec-file').setInputFiles(join(__dirname, '..', 'resources', 'specs', 'blocking-update.spec'))
+    await expect(page.getByTestId('queue-progress')).toContainText('step 1 of 7')
+    await page.getByTestId('queue-all').click()
+    await expect(page.getByTestId('queue-progress')).toContainText('all steps sent', { timeout: 30_000 })
+    await expect(page.getByTestId('pane-state-B')).toHaveText('idle', { timeout: 15_000 })
+    const rows = await page.getByTestId('console-lanes').locator('.lane-row').allInnerTexts()
+    const done = rows.findIndex((r) => /completed/.test(r))
+    const commit1 = rows.findIndex((r) => /^\d*\s*COMMIT/.test(r.trim()))
+    const read = rows.findIndex((r) => /SELECT balance/.test(r))
+    expect(done).toBeGreaterThan(commit1)
+    expect(read).toBeGreaterThan(done)
+    // The read sees s2's own update on top of s1's committed one.
+    expect(rows[read]).toContain('100')
+    await expect(page.getByTestId('wait-bar')).toHaveCount(1)
+    await app.screenshot('35c-console-under-load')
+    await page.getByTestId('queue-finish').click()
+    await expect(page.getByTestId('queue-message')).toHaveText('Teardown done')
+  } finally {
+    for (const b of burners) b.kill()
+  }
 })
 
 test('a library scenario stepped through in the console, one step at a time, ends with its verdict', async ({ page }) => {

@@ -7,7 +7,7 @@ import { databaseSchemaSchema } from './schema'
 import { applyEditsResultSchema, countSchema, cursorSchema, pageRequestSchema, pageSchema, rowEditSchema, tableRefSchema, viewSpecSchema } from './grid'
 import { explainResultSchema, historyEntrySchema } from './plan'
 import { analysisSchema, applyResultSchema, csvSourceSchema, declaredProposalSchema, declaredTableSchema, diagnosisSchema, fdSchema, normalizeTargetSchema, proposalSchema } from './normalize'
-import { mvccViewSchema, paneInfoSchema, scenarioRunSchema, stepOutcomeSchema, timelineEntrySchema } from './tx'
+import { mvccViewSchema, paneInfoSchema, queueStateSchema, scenarioRunSchema, stepOutcomeSchema, timelineEntrySchema } from './tx'
 import { importReportSchema } from './model/import-report'
 import { historyCheckSchema } from './tx'
 import { modelDocumentSchema } from './model/document'
@@ -343,6 +343,16 @@ export const contract = {
       permutations: z.array(z.array(z.string())),
     }),
   }),
+  'tx.queue': method({
+    doc: "The console's step queue, run in the main process through the step engine: load a spec (its sessions get panes, added as needed) or a library scenario, replay the timeline, choose a permutation, send the next step, run all (returns at once; progress as onTxQueue), stop, finish (roll back, judge a scenario, teardown), close. Answers the queue's state.",
+    input: z.discriminatedUnion('action', [
+      z.object({ consoleId: z.string(), action: z.literal('load'), title: z.string(), text: z.string(), scenario: z.object({ id: z.string(), level: z.string().nullable() }).nullable().default(null) }),
+      z.object({ consoleId: z.string(), action: z.literal('replay') }),
+      z.object({ consoleId: z.string(), action: z.literal('permutation'), index: z.number().int().min(0) }),
+      z.object({ consoleId: z.string(), action: z.enum(['next', 'all', 'stop', 'finish', 'close']) }),
+    ]),
+    output: queueStateSchema.nullable(),
+  }),
   'tx.runAdmin': method({ doc: 'Run setup or teardown statements on a connection of their own, outside the panes.', input: z.object({ consoleId: z.string(), statements: z.array(z.string()) }), output: z.null() }),
   'tx.snapshot': method({ doc: 'Panes and the timeline.', input: z.object({ consoleId: z.string() }), output: z.object({ panes: z.array(paneInfoSchema), timeline: z.array(timelineEntrySchema) }) }),
 
@@ -376,6 +386,7 @@ export const events = {
   onExportProgress: z.object({ exportId: z.string(), path: z.string(), rows: z.number(), total: z.number().nullable(), done: z.boolean(), error: z.string().nullable(), cancelled: z.boolean() }),
   onTxStep: z.object({ consoleId: z.string(), entry: timelineEntrySchema, panes: z.array(paneInfoSchema) }),
   onTxPanes: z.object({ consoleId: z.string(), panes: z.array(paneInfoSchema) }),
+  onTxQueue: z.object({ consoleId: z.string(), queue: queueStateSchema.nullable() }),
   onImportProgress: z.object({ importId: z.string(), rows: z.number(), total: z.number().nullable() }),
   onNormalizeProgress: z.object({ jobId: z.string(), phase: z.enum(['reading', 'discovering', 'verifying']), done: z.number(), total: z.number() }),
 } as const

@@ -74,6 +74,30 @@ export const timelineEntrySchema = z.object({
 })
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>
 
+/** A step of the console's queue: which pane, what, and its name in the spec. */
+export const queuedStepSchema = z.object({ pane: z.string(), sql: z.string(), label: z.string() })
+export type QueuedStep = z.infer<typeof queuedStepSchema>
+
+/** The console's step queue as the main process runs it (see src-main/tx/console-queue.ts). */
+export const queueStateSchema = z.object({
+  title: z.string(),
+  kind: z.enum(['spec', 'replay']),
+  steps: z.array(queuedStepSchema),
+  /** The next step to send. */
+  next: z.number(),
+  /** Timeline entries the queue started, step by step. */
+  entries: z.array(z.number()),
+  permutations: z.array(z.array(z.string())),
+  permutation: z.number(),
+  finished: z.boolean(),
+  /** A scenario from the library being stepped through: judged at the end like a full run. */
+  scenario: z.object({ id: z.string(), level: z.string().nullable() }).nullable(),
+  busy: z.enum(['all', 'finish']).nullable(),
+  message: z.string().nullable(),
+  verdict: scenarioRunSchema.nullable(),
+})
+export type QueueState = z.infer<typeof queueStateSchema>
+
 /** One row version of a PostgreSQL table, and whether a pane's snapshot sees it. */
 export const rowVersionSchema = z.object({
   ctid: z.string(),

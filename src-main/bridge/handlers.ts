@@ -296,6 +296,7 @@ export function createHandlers(s: Services): Handlers {
       const spec = parseSpec(text)
       return { ...spec, permutations: spec.permutations.length ? spec.permutations : allPermutations(spec, 200) }
     },
+    'tx.queue': async (cmd) => s.consoles.queue(cmd.consoleId, cmd),
     'tx.runAdmin': async ({ consoleId, statements }) => {
       await s.consoles.runAdmin(consoleId, statements)
       return null

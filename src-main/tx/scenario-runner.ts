@@ -8,13 +8,12 @@ import type { Scenario } from './scenarios'
 import { TxPane } from './tx-pane'
 import { checkHistory } from './history/checker'
 import { historyOfSteps } from './history/record'
+import { probeFor, StepEngine } from './step-engine'
 
 /** The scratch table scenarios run on, so a person's own tables are never touched. */
 export const SCRATCH_TABLE = 'schemist_isolation_test'
 
-/** How long a step may run before the runner treats it as blocked and moves on. */
-const BLOCK_GRACE_MS = 1500
-/** A blocked pane's next step waits at most this long for the earlier one. */
+/** A blocked pane's next step waits at most this long for the earlier one; so long a step may run neither completing nor blocked. */
 const SETTLE_LIMIT_MS = 15_000
 
 const ABORT_CODES = new Set(['SERIALIZATION_FAILURE', 'DEADLOCK', 'BUSY'])
@@ -55,8 +54,9 @@ export function attribution(panes: TxPane[], waiting: TxPane): string[] {
 
 /**
  * Run a scenario at an isolation level: a fresh scratch table, one connection per transaction,
- * the steps in order (a step that blocks is left waiting while the next steps go on, as
- * PostgreSQL's isolation tester does), then the verdict.
+ * the steps in order through the step engine (a step that blocks is left waiting while the next
+ * steps go on, and one a commit released completes before the next is sent, as PostgreSQL's
+ * isolation tester does), then the verdict.
  */
 export async function runScenario(config: ConnectionConfig, s: Scenario, level: string | null, onStep?: (o: StepOutcome) => void): Promise<ScenarioRun> {
   const admin = await openDriver(config)
@@ -68,12 +68,9 @@ export async function runScenario(config: ConnectionConfig, s: Scenario, level: 
   const panes = await Promise.all(s.panes.map((p) => openPane(p, config)))
   const byId = new Map(panes.map((p) => [p.id, p]))
   const outcomes: (StepOutcome | null)[] = new Array(s.steps.length).fill(null)
-  // A blocked pane's later steps wait in its queue while the other panes go on; they run, in
-  // order, once it is free again. Each pane keeps its own order; the engine decides the rest.
-  const queues = new Map(panes.map((p) => [p.id, [] as number[]]))
-  let resolveAll!: () => void
-  const allDone = new Promise<void>((r) => (resolveAll = r))
-  const start = (i: number) => {
+  const { probe, close } = await probeFor(config, await d.journalMode(admin))
+  const engine = new StepEngine(() => panes, probe, { stallMs: SETTLE_LIMIT_MS })
+  const runStep = (i: number): Promise<StepOutcome> => {
     const step = s.steps[i]
     const pane = byId.get(step.pane)!
     // {read:N}: the first value step N returned (an earlier step of the same pane, so it has run).
@@ -91,25 +88,26 @@ export async function runScenario(config: ConnectionConfig, s: Scenario, level: 
       outcomes[i] = o
       onStep?.(o)
       const next = queues.get(pane.id)!.shift()
-      if (next !== undefined) void start(next)
+      if (next !== undefined) void engine.send(pane, () => runStep(next))
       if (outcomes.every((x) => x !== null)) resolveAll()
+      return o
     })
   }
+  // A scenario lists its steps in the order it means them; a pane still blocked keeps its later
+  // steps in its own queue (sent, in order, when it is free) while the other panes go on.
+  const queues = new Map(panes.map((p) => [p.id, [] as number[]]))
+  let resolveAll!: () => void
+  const allDone = new Promise<void>((r) => (resolveAll = r))
   try {
     for (let i = 0; i < s.steps.length; i++) {
       const pane = byId.get(s.steps[i].pane)!
       const queue = queues.get(pane.id)!
-      if (pane.busy || queue.length) {
-        queue.push(i)
-        continue
-      }
-      const run = start(i)
-      // Wait for the step, or until it is seen waiting on a lock (or has run for a while).
-      const started = Date.now()
-      while (outcomes[i] === null && pane.state !== 'waiting' && Date.now() - started < BLOCK_GRACE_MS) await until(run, 20)
+      if (pane.busy || queue.length) queue.push(i)
+      else await engine.send(pane, () => runStep(i))
     }
     await until(allDone, SETTLE_LIMIT_MS)
   } finally {
+    await close().catch(() => {})
     for (const p of panes) if (p.state !== 'idle' && !p.busy) await p.driver.query('ROLLBACK').catch(() => {})
     await Promise.all(panes.map((p) => until(p.close(), 2000)))
   }

@@ -4,7 +4,9 @@ import { runIsolationTester } from './isolation-tester'
 import type { QueryResult } from '../../src-shared/query'
 import { splitStatements } from '../../src-shared/sql-split'
 import { formatCell } from '../../src-shared/values'
-import type { Driver } from '../db/driver'
+import type { StepOutcome } from '../../src-shared/tx'
+import { probeFor, StepEngine } from './step-engine'
+import { TxPane } from './tx-pane'
 import { openDriver } from '../db/open-driver'
 import { allPermutations, type IsolationSpec } from './isolation-spec'
 
@@ -30,23 +32,6 @@ export interface SpecStepResult {
   waited: boolean
   result: QueryResult | null
   error: string | null
-}
-
-interface Session {
-  name: string
-  driver: Driver
-  waiting: boolean
-  running: Promise<void> | null
-}
-
-/** Run a step's statements one by one; the last result that has columns is the step's result. */
-async function runStep(d: Driver, sql: string): Promise<QueryResult | null> {
-  let last: QueryResult | null = null
-  for (const st of splitStatements(sql)) {
-    const r = await d.query(st.text)
-    if (r.columns.length) last = r
-  }
-  return last
 }
 
 /** A pg client configuration for the tester's own connections. */
@@ -86,10 +71,22 @@ async function runSpecOnPostgres(config: PostgresConfig, spec: IsolationSpec, ou
   )
 }
 
+/** A step's statements in turn on its pane; the outcome is the last with columns (or the error). */
+async function runStepOn(pane: TxPane, sql: string): Promise<StepOutcome> {
+  let last: StepOutcome | null = null
+  for (const st of splitStatements(sql)) {
+    const o = await pane.run(st.text, () => [])
+    if (o.error) return o
+    if (o.result?.columns.length || !last) last = o
+  }
+  return last ?? { pane: pane.id, sql, result: null, error: null, waitedOn: [], waitedMs: 0, startedAt: Date.now(), finishedAt: Date.now(), state: pane.state, note: null }
+}
+
 /**
- * On SQLite: run a spec the way PostgreSQL's isolation tester does and print its output format: every
- * permutation (the listed ones, or all interleavings), `<waiting ...>` when a step blocks on a
- * lock, `<... completed>` when it finishes, result tables and `ERROR:` lines.
+ * On SQLite: run a spec the way PostgreSQL's isolation tester does, through the one step engine
+ * (./step-engine.ts), and print its output format: every permutation (the listed ones, or all
+ * interleavings), `<waiting ...>` when a step blocks on a lock, `<... completed>` when it
+ * finishes, result tables and `ERROR:` lines.
  */
 export async function runSpec(config: ConnectionConfig, spec: IsolationSpec, out: (line: string) => void): Promise<SpecStepResult[][]> {
   if (config.engine === 'postgres') return runSpecOnPostgres(config, spec, out)
@@ -103,68 +100,62 @@ export async function runSpec(config: ConnectionConfig, spec: IsolationSpec, out
     const results: SpecStepResult[] = []
     const admin = await openDriver(config)
     for (const s of spec.setup) await admin.execScript(s)
-    const sessions = new Map<string, Session>()
+    const panes = new Map<string, TxPane>()
     for (const s of spec.sessions) {
       const driver = await openDriver(config)
-      const sess: Session = { name: s.name, driver, waiting: false, running: null }
-      driver.onWait((w) => (sess.waiting = w.waiting))
       for (const x of s.setup) await driver.execScript(x)
-      sessions.set(s.name, sess)
+      panes.set(s.name, new TxPane(s.name, driver, null))
     }
-    const blocked: { name: string; done: boolean; print: () => void }[] = []
+    const { probe, close } = await probeFor(config, await admin.dialect.journalMode(admin))
+    const engine = new StepEngine(() => [...panes.values()], probe, { stallMs: 10_000 })
+    const print = (record: SpecStepResult) => {
+      if (record.error) out(`ERROR:  ${record.error}`)
+      else if (record.result) for (const l of formatResult(record.result)) out(l)
+    }
+    const blocked: { record: SpecStepResult; done: boolean }[] = []
     const flushCompleted = () => {
       for (const b of blocked) {
         if (!b.done) continue
-        out(`step ${b.name}: <... completed>`)
-        b.print()
+        out(`step ${b.record.step}: <... completed>`)
+        print(b.record)
       }
       for (let i = blocked.length - 1; i >= 0; i--) if (blocked[i].done) blocked.splice(i, 1)
     }
     for (const stepName of perm) {
       const spSession = sessionOf.get(stepName)!
       const step = spSession.steps.find((x) => x.name === stepName)!
-      const sess = sessions.get(spSession.name)!
-      if (sess.running) await Promise.race([sess.running, new Promise((r) => setTimeout(r, 10_000))])
-      let outcome: { result: QueryResult | null; error: string | null } | null = null
-      const record: SpecStepResult = { step: stepName, session: sess.name, sql: step.sql, waited: false, result: null, error: null }
+      const pane = panes.get(spSession.name)!
+      // As the tester: a session still blocked on an earlier step is waited for before its next.
+      if (pane.busy) await engine.finishOn(pane, 10_000)
+      const record: SpecStepResult = { step: stepName, session: spSession.name, sql: step.sql, waited: false, result: null, error: null }
+      const entry = { record, done: false }
       results.push(record)
-      const print = () => {
-        if (outcome?.error) out(`ERROR:  ${outcome.error}`)
-        else if (outcome?.result) for (const l of formatResult(outcome.result)) out(l)
-      }
-      const entry = { name: stepName, done: false, print }
-      sess.running = runStep(sess.driver, step.sql)
-        .then((result) => void (outcome = { result, error: null }))
-        .catch((e: unknown) => void (outcome = { result: null, error: (e as Error).message }))
-        .then(() => {
-          record.result = outcome!.result
-          record.error = outcome!.error
+      const sent = await engine.send(pane, () =>
+        runStepOn(pane, step.sql).then((o) => {
+          record.result = o.result
+          record.error = o.error?.message ?? null
           entry.done = true
-          sess.running = null
-        })
-      const started = Date.now()
-      while (!entry.done && !sess.waiting && Date.now() - started < 3000) await new Promise((r) => setTimeout(r, 5))
-      if (entry.done) {
+          return o
+        }),
+      )
+      if (sent.state === 'completed') {
         out(`step ${stepName}: ${step.sql}`)
-        print()
+        print(record)
       } else {
         record.waited = true
         out(`step ${stepName}: ${step.sql} <waiting ...>`)
         blocked.push(entry)
       }
-      // Steps this one unblocked finish now; give them a moment to report.
-      const t0 = Date.now()
-      while (blocked.some((b) => !b.done && !sessions.get(sessionOf.get(b.name)!.name)!.waiting) && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 5))
       flushCompleted()
     }
-    const t1 = Date.now()
-    while (blocked.some((b) => !b.done) && Date.now() - t1 < 10_000) await new Promise((r) => setTimeout(r, 10))
+    await engine.finishAll(10_000)
     flushCompleted()
+    await close()
     for (const s of spec.sessions) {
-      const sess = sessions.get(s.name)!
-      for (const x of s.teardown) await sess.driver.execScript(x).catch(() => {})
-      await sess.driver.query('ROLLBACK').catch(() => {})
-      await sess.driver.close()
+      const pane = panes.get(s.name)!
+      for (const x of s.teardown) await pane.driver.execScript(x).catch(() => {})
+      await pane.driver.query('ROLLBACK').catch(() => {})
+      await pane.close()
     }
     for (const s of spec.teardown) await admin.execScript(s).catch((e: Error) => out(`teardown failed: ${e.message}`))
     await admin.close()

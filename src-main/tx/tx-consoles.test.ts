@@ -4,6 +4,13 @@ import { consoleOn } from '../test-support/console-fixture'
 import { freshPgDatabase, sqliteConfig } from '../test-support/databases'
 import { parseSpec } from './isolation-spec'
 import { runSpec } from './spec-runner'
+import type { EventPayload } from '../../src-shared/contract'
+import type { QueueState } from '../../src-shared/tx'
+import type { EventBus } from '../bridge/event-bus'
+import { openDriver } from '../db/open-driver'
+import { formatSpec } from './isolation-spec'
+import { scenarioSpec } from './scenario-runner'
+import { scenario } from './scenarios'
 
 const ACCT = ['CREATE TABLE acct (id integer PRIMARY KEY, balance integer)', 'INSERT INTO acct VALUES (1, 100)']
 
@@ -63,6 +70,67 @@ describe.each(['postgres', 'sqlite'] as const)('the transaction console on %s', 
     const out: string[] = []
     await runSpec(cfg, parsed, (l) => out.push(l))
     expect(out.join('\n')).toMatch(/step b1: UPDATE acct SET balance = 80 WHERE id = 1; <waiting \.\.\.>[\s\S]*step a3: COMMIT;[\s\S]*step b1: <\.\.\. completed>/)
+  })
+})
+
+describe.each(['postgres', 'sqlite'] as const)('the console step queue on %s (one step engine in main)', (engine) => {
+  const database = async (): Promise<ConnectionConfig> => (engine === 'sqlite' ? sqliteConfig() : await freshPgDatabase())
+  const SPEC = `
+setup { CREATE TABLE counter (id integer PRIMARY KEY, v integer); INSERT INTO counter VALUES (1, 0); }
+teardown { DROP TABLE counter; }
+session s1
+step s1b { BEGIN; }
+step s1u { UPDATE counter SET v = v + 1 WHERE id = 1; }
+step s1c { COMMIT; }
+session s2
+step s2b { BEGIN; }
+step s2u { UPDATE counter SET v = v + 10 WHERE id = 1; }
+step s2r { SELECT v FROM counter WHERE id = 1; }
+step s2c { COMMIT; }
+permutation s1b s2b s1u s2u s1c s2r s2c
+`
+
+  it('runs all: a blocked step is left waiting, and the step a commit released completes before the next is sent', async () => {
+    const { consoles, id, steps } = await consoleOn(await database(), [], 1)
+    const states: (QueueState | null)[] = []
+    const events = (consoles as unknown as { events: EventBus }).events
+    events.subscribe((e, p) => e === 'onTxQueue' && states.push((p as EventPayload<'onTxQueue'>).queue))
+    const loaded = await consoles.queue(id, { consoleId: id, action: 'load', title: 'counter', text: SPEC, scenario: null })
+    // The spec's second session got a pane of its own.
+    expect(consoles.snapshot(id).panes.map((p) => p.id)).toEqual(['A', 'B'])
+    expect(loaded?.steps.map((x) => `${x.pane}:${x.label}`)).toEqual(['A:s1b', 'B:s2b', 'A:s1u', 'B:s2u', 'A:s1c', 'B:s2r', 'B:s2c'])
+    expect(await consoles.queue(id, { consoleId: id, action: 'all' })).toMatchObject({ busy: 'all' })
+    await expect.poll(() => states.at(-1)?.busy === null && states.at(-1)?.next, { timeout: 20_000 }).toBe(7)
+    const entries = states.at(-1)!.entries.map((e) => [...steps].reverse().find((s) => s.entry.id === e)!.entry)
+    const [, , , s2u, s1c, s2r] = entries
+    expect(s2u.waitStartedAt).not.toBeNull()
+    expect(s2u.waitedOn).toEqual(['A'])
+    expect(s2u.finishedAt!).toBeGreaterThanOrEqual(s1c.finishedAt!)
+    // isolationtester's rule: the released step completed before the next step was sent.
+    expect(s2u.finishedAt!).toBeLessThanOrEqual(s2r.startedAt)
+    expect(s2r.outcome?.result?.rows).toEqual([[11]])
+    const done = await consoles.queue(id, { consoleId: id, action: 'finish' })
+    expect(done).toMatchObject({ finished: true, message: 'Teardown done' })
+    // Replay runs the timeline again, step by step, after rolling back open panes.
+    const replay = await consoles.queue(id, { consoleId: id, action: 'replay' })
+    expect(replay?.kind).toBe('replay')
+    expect(replay?.steps.length).toBe(7)
+    await consoles.queue(id, { consoleId: id, action: 'close' })
+    await consoles.closeAll()
+  })
+
+  it('a scenario from the library stepped through the queue gets its verdict', async () => {
+    const cfg = await database()
+    const { consoles, id } = await consoleOn(cfg, [], 2)
+    const d = await openDriver(cfg)
+    const level = engine === 'sqlite' ? 'DEFERRED' : 'READ COMMITTED'
+    const text = formatSpec(scenarioSpec(scenario('lost-update'), d.dialect, level))
+    await d.close()
+    await consoles.queue(id, { consoleId: id, action: 'load', title: 'Lost update', text, scenario: { id: 'lost-update', level } })
+    for (let i = 0; i < 8; i++) await consoles.queue(id, { consoleId: id, action: 'next' })
+    const judged = await consoles.queue(id, { consoleId: id, action: 'finish' })
+    expect(judged?.verdict?.verdict).toBe(engine === 'sqlite' ? 'prevented by aborting' : 'anomaly observed')
+    await consoles.closeAll()
   })
 })
 

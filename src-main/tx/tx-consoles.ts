@@ -13,6 +13,14 @@ import type { MvccView } from '../../src-shared/tx'
 import { timelineToScript, timelineToSpec } from './console-spec'
 import { formatSpec } from './isolation-spec'
 import { splitStatements } from '../../src-shared/sql-split'
+import type { QueueState } from '../../src-shared/tx'
+import type { MethodInput } from '../../src-shared/contract'
+import { ConsoleQueue, type QueueHost } from './console-queue'
+import { probeFor, StepEngine } from './step-engine'
+import { judge, scratchRows } from './scenario-runner'
+import { scenario } from './scenarios'
+
+type QueueCommand = MethodInput<'tx.queue'>
 
 export interface TimelineEntry {
   id: number
@@ -33,6 +41,9 @@ interface Console {
   panes: Map<string, TxPane>
   timeline: TimelineEntry[]
   next: number
+  /** The step engine the queue sends through (its PostgreSQL probe has a connection of its own). */
+  engine: Promise<{ engine: StepEngine; close: () => Promise<void> }> | null
+  queue: ConsoleQueue | null
 }
 
 const NAMES = ['A', 'B', 'C', 'D']
@@ -48,7 +59,7 @@ export class TxConsoles {
 
   async open(config: ConnectionConfig, panes = 2): Promise<string> {
     const id = randomUUID()
-    const c: Console = { config, journalMode: null, panes: new Map(), timeline: [], next: 1 }
+    const c: Console = { config, journalMode: null, panes: new Map(), timeline: [], next: 1, engine: null, queue: null }
     this.consoles.set(id, c)
     for (let i = 0; i < panes; i++) await this.addPane(id)
     return id
@@ -139,21 +150,83 @@ export class TxConsoles {
 
   /** Start a statement on a pane; the answer comes as onTxStep events, waits included. */
   run(id: string, pane: string, text: string, level?: string, options: BeginOptions = {}): number {
-    const c = this.get(id)
+    return this.start(id, this.get(id), pane, text, level, options).entry
+  }
+
+  private start(id: string, c: Console, pane: string, text: string, level?: string, options: BeginOptions = {}): { entry: number; done: Promise<StepOutcome> } {
     const p = c.panes.get(pane)
     if (!p) throw new AppError('NOT_FOUND', `No pane ${pane}`)
     if (p.busy) throw new AppError('BAD_REQUEST', `Pane ${pane} is still running its previous statement`)
     const sql = /^\s*BEGIN\s*;?\s*$/i.test(text) && (level || options.readOnly || options.deferrable) ? p.driver.dialect.beginSql(level, options) : text
     const entry: TimelineEntry = { id: c.next++, pane, sql, startedAt: Date.now(), waitStartedAt: null, waitedOn: [], finishedAt: null, outcome: null }
     c.timeline.push(entry)
-    void p.run(sql, () => attribution([...c.panes.values()], p)).then((o) => {
+    const done = p.run(sql, () => attribution([...c.panes.values()], p)).then((o) => {
       entry.finishedAt = Date.now()
       entry.outcome = o
       if (o.waitedOn.length) entry.waitedOn = o.waitedOn
       this.emit(id, entry)
+      return o
     })
     this.emit(id, entry)
-    return entry.id
+    return { entry: entry.id, done }
+  }
+
+  private engineOf(c: Console): Promise<StepEngine> {
+    c.engine ??= probeFor(c.config, c.journalMode).then(({ probe, close }) => ({ engine: new StepEngine(() => [...c.panes.values()], probe), close }))
+    return c.engine.then((e) => e.engine)
+  }
+
+  private queueHost(id: string, c: Console): QueueHost {
+    return {
+      panes: () => c.panes,
+      addPane: () => this.addPane(id),
+      start: (pane, sql) => this.start(id, c, pane, sql),
+      engine: () => this.engineOf(c),
+      runAdmin: (statements) => this.runAdmin(id, statements),
+      judge: async (scenarioId, level, steps) => judge(scenario(scenarioId), level, steps, await scratchRows(c.config)),
+      emit: (queue) => c.queue && this.events.emit('onTxQueue', { consoleId: id, queue }),
+    }
+  }
+
+  /** The console's step queue: see ./console-queue.ts. Long work (run all) answers at once and reports as onTxQueue. */
+  async queue(id: string, cmd: QueueCommand): Promise<QueueState | null> {
+    const c = this.get(id)
+    const q = c.queue
+    const busy = () => {
+      if (q?.state.busy) throw new AppError('BAD_REQUEST', 'The queue is running: stop it first')
+    }
+    switch (cmd.action) {
+      case 'load':
+        busy()
+        c.queue = await ConsoleQueue.fromSpec(this.queueHost(id, c), cmd.title, cmd.text, cmd.scenario ?? null)
+        break
+      case 'replay': {
+        busy()
+        const steps = c.timeline.filter((e) => c.panes.has(e.pane)).map((e) => ({ pane: e.pane, sql: e.sql, label: `#${e.id}` }))
+        if (!steps.length) throw new AppError('BAD_REQUEST', 'Nothing to replay yet')
+        c.queue = ConsoleQueue.replay(this.queueHost(id, c), steps)
+        await c.queue.rollbackPanes()
+        break
+      }
+      case 'close':
+        busy()
+        c.queue = null
+        this.events.emit('onTxQueue', { consoleId: id, queue: null })
+        return null
+      default: {
+        if (!q) throw new AppError('BAD_REQUEST', 'No steps are loaded: open a spec or replay the timeline')
+        if (cmd.action === 'permutation') q.choosePermutation(cmd.index)
+        else if (cmd.action === 'next') {
+          busy()
+          await q.next()
+        } else if (cmd.action === 'all') void q.runAll()
+        else if (cmd.action === 'stop') q.stop()
+        else await q.finish()
+      }
+    }
+    const state = c.queue?.state ?? null
+    this.events.emit('onTxQueue', { consoleId: id, queue: state })
+    return state
   }
 
   /** The console's timeline as an isolation tester spec and as a commented SQL script. */
@@ -192,6 +265,8 @@ export class TxConsoles {
     const c = this.consoles.get(id)
     if (!c) return
     this.consoles.delete(id)
+    c.queue?.stop()
+    if (c.engine) void c.engine.then((e) => e.close()).catch(() => {})
     for (const p of c.panes.values()) {
       await p.driver.query('ROLLBACK').catch(() => {})
       void p.close()

@@ -26,17 +26,31 @@ export class TxPane {
     /** The engine's id for this connection, so waits can be attributed (PostgreSQL backend pid). */
     readonly backendId: number | null,
   ) {
-    driver.onWait((w) => {
+    driver.onWait((w) => this.noteWait(w))
+  }
+  private beforeWait: PaneState = 'idle'
+
+  private noteWait(w: WaitEvent) {
+    {
       if (w.waiting) {
-        this.waitingSince = w.since
+        // The earliest word wins: the step engine may have confirmed the wait before the driver saw it.
+        this.waitingSince = this.waitingSince && this.state === 'waiting' ? Math.min(this.waitingSince, w.since) : w.since
         this.waitingOn = w.blockedBy ?? []
         if (this.state !== 'waiting') this.beforeWait = this.state
         this.state = 'waiting'
       } else if (this.state === 'waiting') this.state = this.beforeWait
       for (const l of this.waitListeners) l(this, w)
-    })
+    }
   }
-  private beforeWait: PaneState = 'idle'
+
+  /**
+   * The step engine asked the server (or its own books) and the running statement is blocked:
+   * the pane says so at once, as if the driver had seen it, with the blockers where known.
+   */
+  confirmWait(blockedBy: number[]) {
+    if (!this.running || this.state === 'waiting') return
+    this.noteWait({ queryId: null, waiting: true, since: Date.now(), blockedBy, holders: [] })
+  }
 
   onWait(l: (p: TxPane, w: WaitEvent) => void) {
     this.waitListeners.add(l)
@@ -63,6 +77,8 @@ export class TxPane {
       let note: string | null = null
       try {
         const result = await this.driver.query(sql)
+        // A wait only the step engine confirmed (the driver never saw it) ends with the statement.
+        if (this.state === 'waiting') this.state = this.beforeWait
         const tag = result.command.toUpperCase()
         if (tag === 'BEGIN' || tag === 'START') {
           this.state = 'in transaction'

@@ -24,23 +24,14 @@ export function ConsoleTab({ handle, load }: { handle: string; load?: ConsoleLoa
   const [timeline, setTimeline] = useState<Map<number, TimelineEntry>>(new Map())
   const [error, setError] = useState<string | null>(null)
   const idRef = useRef<string | null>(null)
-  const panesRef = useRef<PaneInfo[]>([])
-  panesRef.current = panes
-  const timelineRef = useRef<Map<number, TimelineEntry>>(new Map())
-  timelineRef.current = timeline
-  const q = useStepQueue(consoleId, panesRef, timelineRef)
+  const q = useStepQueue(consoleId)
   const specInput = useRef<HTMLInputElement>(null)
-  const ensurePanes = async (n: number) => {
-    const ids = panesRef.current.map((p) => p.id)
-    while (ids.length < n) ids.push((await call('tx.addPane', { consoleId: idRef.current! })).pane)
-    return ids.slice(0, n)
-  }
   const loaded = useRef<ConsoleLoad | null>(null)
   useEffect(() => {
     if (!consoleId || !load || loaded.current === load) return
     loaded.current = load
-    void q.loadSpec(load.title, load.text, ensurePanes, load.scenario)
-    // q and ensurePanes work through refs: only a new load, or the console opening, matters here.
+    void q.loadSpec(load.title, load.text, load.scenario)
+    // Only a new load, or the console opening, matters here.
   }, [consoleId, load])
   const theme = useApp((s) => s.theme)
   const [mvccPane, setMvccPane] = useState<string | null>(null)
@@ -101,7 +92,7 @@ export function ConsoleTab({ handle, load }: { handle: string; load?: ConsoleLoa
       <div className="timeline" data-testid="timeline">
         <div className="timeline-head">
           <strong>Timeline</strong>
-          <span className="muted small">steps in the order they happened: a step that waited is shown where it was sent and where it completed, with a bar between</span>
+          <span className="muted small">in the order things happened; a wait runs as a bar from send to completion</span>
           {panes[0]?.journalMode && <span className="chip small" title="SQLite's journal mode: in WAL, readers never block the writer, nor the writer them" data-testid="journal-mode">journal: {panes[0].journalMode}</span>}
           <span className="spacer" />
           <input
@@ -113,13 +104,13 @@ export function ConsoleTab({ handle, load }: { handle: string; load?: ConsoleLoa
             onChange={async (e) => {
               const f = e.target.files?.[0]
               e.target.value = ''
-              if (f) await q.loadSpec(f.name, await f.text(), ensurePanes)
+              if (f) await q.loadSpec(f.name, await f.text())
             }}
           />
           <button className="btn small ghost" onClick={() => specInput.current?.click()} title="Load an isolation tester spec (setup, sessions, steps, permutations) and run it here step by step" data-testid="open-spec">
             Open spec…
           </button>
-          <button className="btn small ghost" disabled={!entries.length} onClick={() => q.replay(entries.filter((e) => paneIds.includes(e.pane)))} title="Run the recorded steps again, one at a time, in their panes" data-testid="replay">
+          <button className="btn small ghost" disabled={!entries.length} onClick={() => void q.replay()} title="Run the recorded steps again, one at a time, in their panes" data-testid="replay">
             Replay
           </button>
           <button className="btn small ghost" disabled={!entries.length} onClick={() => void exportAs('spec')} title="Save this session as an isolation tester spec: a session per pane, the permutation it ran in" data-testid="save-spec">

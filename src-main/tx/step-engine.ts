@@ -1,0 +1,170 @@
+import type { ConnectionConfig } from '../../src-shared/connection'
+import type { StepOutcome } from '../../src-shared/tx'
+import type { Driver } from '../db/driver'
+import { openDriver } from '../db/open-driver'
+import type { TxPane } from './tx-pane'
+
+/**
+ * The one step engine: scenarios, SQLite spec permutations and the console's step queue all send
+ * their steps through it. It follows PostgreSQL's isolationtester (run_permutation and
+ * try_complete_step): a step is sent on its pane's connection; the engine then waits until it has
+ * either completed or is confirmed blocked, and before the next step it waits, for every step
+ * left waiting earlier, until that one too has completed or is confirmed still blocked. So a
+ * step a commit released always completes before the next step is sent, however slow the
+ * machine, and a slow step that waits on nothing is waited for, not taken for a lock wait.
+ *
+ * "Confirmed blocked" is the server's word where it has one (PostgreSQL's
+ * pg_isolation_test_session_is_blocked, which also knows safe-snapshot waits), and on SQLite,
+ * which reports no lock owners, the app's own bookkeeping: the worker is retrying SQLITE_BUSY and
+ * another pane holds a lock that can be the reason.
+ */
+
+/**
+ * Whether a pane's running step is blocked by another pane (or by something outside): false, or
+ * the blocking backends where the engine knows them (PostgreSQL pids; empty on SQLite).
+ */
+export type BlockProbe = (pane: TxPane, others: TxPane[]) => Promise<false | { blockedBy: number[] }>
+
+export interface StepEngineOptions {
+  /** A step neither completed nor confirmed blocked after this long is reported as still running. */
+  stallMs?: number
+  /** How often to ask (isolationtester asks every 10 ms). */
+  pollMs?: number
+}
+
+export type SendResult = { state: 'completed'; outcome: StepOutcome } | { state: 'blocked' } | { state: 'running' }
+
+interface InFlight {
+  pane: TxPane
+  done: Promise<StepOutcome>
+  outcome: StepOutcome | null
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+export class StepEngine {
+  private inflight = new Map<TxPane, InFlight>()
+  private stallMs: number
+  private pollMs: number
+
+  constructor(
+    private readonly panes: () => TxPane[],
+    private readonly probe: BlockProbe,
+    options: StepEngineOptions = {},
+  ) {
+    this.stallMs = options.stallMs ?? 30_000
+    this.pollMs = options.pollMs ?? 10
+  }
+
+  /** Steps sent and not completed, by pane. */
+  waiting(): TxPane[] {
+    return [...this.inflight.values()].filter((f) => !f.outcome).map((f) => f.pane)
+  }
+
+  /**
+   * Send a step: `start` sends it on `pane` (directly, or through the console so its timeline
+   * records it) and resolves when it completes. Returns once it completed or is confirmed
+   * blocked, and every step waiting before it has completed or is confirmed still blocked.
+   */
+  async send(pane: TxPane, start: () => Promise<StepOutcome>, signal?: { stopped: boolean }): Promise<SendResult> {
+    const f: InFlight = { pane, done: start(), outcome: null }
+    this.inflight.set(pane, f)
+    void f.done.then((o) => (f.outcome = o))
+    const state = await this.settle(f, signal)
+    await this.settleOthers(f, signal)
+    return state === 'completed' ? { state, outcome: f.outcome! } : { state }
+  }
+
+  /** Wait until every waiting step has completed or is confirmed blocked. */
+  async settleOthers(except?: InFlight, signal?: { stopped: boolean }): Promise<void> {
+    for (const other of [...this.inflight.values()]) if (other !== except && !other.outcome) await this.settle(other, signal)
+    this.forgetCompleted()
+  }
+
+  /** Wait for the step a pane is running (a pane's steps run in order), at most `ms`. */
+  async finishOn(pane: TxPane, ms: number): Promise<boolean> {
+    const f = this.inflight.get(pane)
+    if (!f || f.outcome) return true
+    const ok = await Promise.race([f.done.then(() => true), sleep(ms).then(() => false)])
+    if (ok) this.inflight.delete(pane)
+    return ok
+  }
+
+  /** Wait for every step still running, at most `ms` in all. */
+  async finishAll(ms: number): Promise<boolean> {
+    const open = [...this.inflight.values()].filter((f) => !f.outcome)
+    const ok = await Promise.race([Promise.all(open.map((f) => f.done)).then(() => true), sleep(ms).then(() => false)])
+    this.forgetCompleted()
+    return ok
+  }
+
+  private forgetCompleted() {
+    for (const [p, f] of this.inflight) if (f.outcome) this.inflight.delete(p)
+  }
+
+  private async settle(f: InFlight, signal?: { stopped: boolean }): Promise<'completed' | 'blocked' | 'running'> {
+    const started = Date.now()
+    for (;;) {
+      if (f.outcome) return 'completed'
+      // A step that completes while the probe's answer is on its way counts as completed.
+      const blocked = await this.probe(f.pane, this.panes().filter((p) => p !== f.pane)).catch(() => false as const)
+      if (f.outcome) return 'completed'
+      if (blocked) {
+        // The server's word is quicker than the driver's own watch: the step's wait starts now.
+        f.pane.confirmWait(blocked.blockedBy)
+        return 'blocked'
+      }
+      if (signal?.stopped || Date.now() - started > this.stallMs) return 'running'
+      await Promise.race([f.done, sleep(this.pollMs)])
+    }
+  }
+}
+
+/**
+ * PostgreSQL: the server's answer, as isolationtester asks it: is this backend blocked by one of
+ * the others (locks, and a SERIALIZABLE READ ONLY DEFERRABLE snapshot waiting to be safe)? A wait
+ * on a connection outside the engine is what the pane's driver saw through pg_blocking_pids.
+ */
+export function postgresProbe(admin: Driver): BlockProbe {
+  return async (pane, others) => {
+    if (pane.backendId === null) return pane.state === 'waiting' ? { blockedBy: pane.waitingOn } : false
+    const pids = others.map((p) => p.backendId).filter((x): x is number => x !== null)
+    const r = await admin.query('SELECT pg_catalog.pg_isolation_test_session_is_blocked($1, $2::int[]) AS b, pg_catalog.pg_blocking_pids($1) AS by', [pane.backendId, pids])
+    const by = pidList(r.rows[0]?.[1])
+    if (r.rows[0]?.[0] === true) return { blockedBy: by.length ? by : pids }
+    return pane.state === 'waiting' && pane.waitingOn.some((pid) => !pids.includes(pid)) ? { blockedBy: pane.waitingOn } : false
+  }
+}
+
+/** An int[] as the driver hands it over: an array, or its text ("[1,2]" or "{1,2}"). */
+function pidList(v: unknown): number[] {
+  if (Array.isArray(v)) return v.map(Number)
+  if (typeof v === 'string') return (v.match(/\d+/g) ?? []).map(Number)
+  return []
+}
+
+/**
+ * SQLite reports no lock owners, so the engine keeps the books: a pane is blocked when its worker
+ * is retrying SQLITE_BUSY and another pane holds a lock that conflicts (the write lock: a write,
+ * or BEGIN IMMEDIATE/EXCLUSIVE; in rollback-journal mode a reader's SHARED lock too, which keeps a
+ * committer waiting). A wait with no pane to blame is another program's lock: blocked as well,
+ * once the worker has reported it for a moment.
+ */
+export function sqliteProbe(journalMode: string | null): BlockProbe {
+  const wal = (journalMode ?? '').toLowerCase() === 'wal'
+  return async (pane, others) => {
+    if (pane.state !== 'waiting') return false
+    const holder = others.some((o) => o.state !== 'idle' && o.state !== 'disconnected' && (o.wrote || (o.beganWith !== null && o.beganWith !== 'DEFERRED') || (!wal && o.read)))
+    if (holder) return { blockedBy: [] }
+    return pane.waitingSince > 0 && Date.now() - pane.waitingSince > 250 ? { blockedBy: [] } : false
+  }
+}
+
+/** The probe for a connection: PostgreSQL's needs a connection of its own, closed by `close`. */
+export async function probeFor(config: ConnectionConfig, journalMode: string | null): Promise<{ probe: BlockProbe; close: () => Promise<void> }> {
+  if (config.engine === 'postgres') {
+    const admin = await openDriver(config, 'step engine (lock probe)')
+    return { probe: postgresProbe(admin), close: () => admin.close() }
+  }
+  return { probe: sqliteProbe(journalMode), close: async () => {} }
+}
