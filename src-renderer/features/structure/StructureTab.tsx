@@ -4,6 +4,7 @@ import { call, errorMessage } from '../../bridge/client'
 import { useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { openDataTab, openNormalizeTab, openQueryTab } from '../tabs/actions'
+import { StructureEditor } from './StructureEditor'
 
 function Section({ title, count, children }: { title: string; count: number; children: React.ReactNode }) {
   return (
@@ -21,6 +22,7 @@ export function StructureTab({ handle, table: key }: { handle: string; table: st
   const entry = useApp((s) => s.schemas[handle])
   const conn = useApp((s) => s.open[handle])
   const [ddl, setDdl] = useState<string | null>(null)
+  const [editing, setEditing] = useState(false)
   const t: Table | undefined = entry?.state === 'ready' ? entry.schema.tables.find((x) => tableKey(x) === key) : undefined
 
   useEffect(() => {
@@ -61,8 +63,14 @@ export function StructureTab({ handle, table: key }: { handle: string; table: st
           <button className="btn small" onClick={() => openQueryTab(handle)}>
             <Icon name="query" size={12} /> Query
           </button>
+          {t.kind === 'table' && !conn?.readOnly && !editing && (
+            <button className="btn small primary" onClick={() => setEditing(true)} data-testid="structure-edit" title="Add, rename, drop and retype columns, rename the table: staged, previewed as the migration, applied in one transaction">
+              <Icon name="edit" size={12} /> Edit structure
+            </button>
+          )}
         </div>
       </header>
+      {editing && <StructureEditor handle={handle} table={t} engine={conn?.engine ?? 'sqlite'} onDone={() => setEditing(false)} />}
       <Section title="Columns" count={t.columns.length}>
         <table className="grid-table" data-testid="columns-table">
           <thead>
