@@ -56,11 +56,6 @@ export class StepEngine {
     this.pollMs = options.pollMs ?? 10
   }
 
-  /** Steps sent and not completed, by pane. */
-  waiting(): TxPane[] {
-    return [...this.inflight.values()].filter((f) => !f.outcome).map((f) => f.pane)
-  }
-
   /**
    * Send a step: `start` sends it on `pane` (directly, or through the console so its timeline
    * records it) and resolves when it completes. Returns once it completed or is confirmed
@@ -76,7 +71,7 @@ export class StepEngine {
   }
 
   /** Wait until every waiting step has completed or is confirmed blocked. */
-  async settleOthers(except?: InFlight, signal?: { stopped: boolean }): Promise<void> {
+  private async settleOthers(except?: InFlight, signal?: { stopped: boolean }): Promise<void> {
     for (const other of [...this.inflight.values()]) if (other !== except && !other.outcome) await this.settle(other, signal)
     this.forgetCompleted()
   }

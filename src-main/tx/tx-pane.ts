@@ -31,16 +31,14 @@ export class TxPane {
   private beforeWait: PaneState = 'idle'
 
   private noteWait(w: WaitEvent) {
-    {
-      if (w.waiting) {
-        // The earliest word wins: the step engine may have confirmed the wait before the driver saw it.
-        this.waitingSince = this.waitingSince && this.state === 'waiting' ? Math.min(this.waitingSince, w.since) : w.since
-        this.waitingOn = w.blockedBy ?? []
-        if (this.state !== 'waiting') this.beforeWait = this.state
-        this.state = 'waiting'
-      } else if (this.state === 'waiting') this.state = this.beforeWait
-      for (const l of this.waitListeners) l(this, w)
-    }
+    if (w.waiting) {
+      // The earliest word wins: the step engine may have confirmed the wait before the driver saw it.
+      this.waitingSince = this.waitingSince && this.state === 'waiting' ? Math.min(this.waitingSince, w.since) : w.since
+      this.waitingOn = w.blockedBy ?? []
+      if (this.state !== 'waiting') this.beforeWait = this.state
+      this.state = 'waiting'
+    } else if (this.state === 'waiting') this.state = this.beforeWait
+    for (const l of this.waitListeners) l(this, w)
   }
 
   /**
