@@ -50,7 +50,11 @@ export async function runWorkload(config: ConnectionConfig, o: WorkloadOptions):
   const d = admin.dialect
   const t = d.quoteIdent(WORKLOAD_TABLE)
   await admin.query(`DROP TABLE IF EXISTS ${t}`)
-  await admin.query(`CREATE TABLE ${t} (id integer PRIMARY KEY, value integer NOT NULL)`)
+  // `prev`: what each write overwrote, returned by the UPDATE itself, so the order in which
+  // a row's versions were installed is read from the server rather than guessed from when the
+  // COMMIT replies arrived (a backend preempted between making its commit visible and replying
+  // lets another client read the new version first: commit-reply order is not version order).
+  await admin.query(`CREATE TABLE ${t} (id integer PRIMARY KEY, value integer NOT NULL, prev integer)`)
   const initial: Record<string, number> = {}
   for (let k = 1; k <= keys; k++) {
     await admin.query(`INSERT INTO ${t} (id, value) VALUES (${k}, 0)`)
@@ -58,6 +62,8 @@ export async function runWorkload(config: ConnectionConfig, o: WorkloadOptions):
   }
   const conns: Driver[] = []
   const txns: (Txn & { commitAt?: number })[] = []
+  /** Per transaction: the value its write overwrote. */
+  const overwrote = new Map<string, { key: string; prev: number }>()
   let started = 0
   let nextValue = 1
   const begin = d.beginSql(o.level ?? undefined)
@@ -90,8 +96,9 @@ export async function runWorkload(config: ConnectionConfig, o: WorkloadOptions):
             if (writes) {
               await sleep(think * rand())
               const v = nextValue++
-              await c.query(`UPDATE ${t} SET value = ${v} WHERE id = ${target}`)
+              const u = await c.query(`UPDATE ${t} SET value = ${v}, prev = value WHERE id = ${target} RETURNING prev`)
               ops.push({ kind: 'w', key: String(target), value: v })
+              if (u.rows[0]) overwrote.set(id, { key: String(target), prev: Number(u.rows[0][0]) })
             }
             const r = await c.query('COMMIT')
             if (r.command.toUpperCase() !== 'ROLLBACK') {
@@ -111,6 +118,38 @@ export async function runWorkload(config: ConnectionConfig, o: WorkloadOptions):
   }
   const committed = txns.filter((x) => x.status === 'committed').sort((x, y) => (x.commitAt ?? 0) - (y.commitAt ?? 0))
   committed.forEach((x, i) => (x.commit = i + 1))
-  const history: History = { initial, txns: txns.map(({ commitAt: _c, ...rest }) => rest) }
+  const plain = txns.map(({ commitAt: _c, ...rest }) => rest)
+  const history: History = { initial, txns: plain, versionOrder: versionChains(plain, initial, overwrote) }
   return { level: o.level ?? 'default', committed: committed.length, aborted: txns.length - committed.length, ms: Date.now() - t0, check: checkHistory(history), history }
+}
+
+/**
+ * Each key's committed versions in the order they were installed, by following what each write
+ * overwrote from the initial value (values are never written twice). A key whose chain does not
+ * cover every committed write (which would be a recording fault) keeps the commit order.
+ */
+export function versionChains(txns: Txn[], initial: Record<string, number | string | null>, overwrote: Map<string, { key: string; prev: number }>): Record<string, string[]> {
+  const out: Record<string, string[]> = {}
+  const byPrev = new Map<string, Map<number | string | null, { txn: string; value: number | string | null }>>()
+  const writers = new Map<string, number>()
+  for (const t of txns) {
+    if (t.status !== 'committed') continue
+    const o = overwrote.get(t.id)
+    const w = t.ops.find((x) => x.kind === 'w')
+    if (!o || !w || w.kind !== 'w') continue
+    writers.set(o.key, (writers.get(o.key) ?? 0) + 1)
+    const m = byPrev.get(o.key) ?? byPrev.set(o.key, new Map()).get(o.key)!
+    m.set(o.prev, { txn: t.id, value: w.value })
+  }
+  for (const [key, m] of byPrev) {
+    const chain: string[] = []
+    let v: number | string | null = initial[key] ?? null
+    for (let next = m.get(v as number); next; next = m.get(v as number)) {
+      chain.push(next.txn)
+      v = next.value
+      if (chain.length > m.size) break
+    }
+    if (chain.length === writers.get(key)) out[key] = chain
+  }
+  return out
 }
