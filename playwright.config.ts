@@ -26,6 +26,8 @@ export default defineConfig({
     viewport: { width: 1360, height: 820 },
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
+    // An action that cannot happen (its element went away) fails here, named, instead of using up the test's time.
+    actionTimeout: 30_000,
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],

@@ -11,7 +11,8 @@ const DOCS = join(__dirname, '..', 'docs', 'walkthrough')
 async function shot(page: Page, name: string) {
   mkdirSync(DOCS, { recursive: true })
   // Passing notices (a toast) are not part of the picture.
-  for (const t of await page.locator('.toast').all()) await t.click().catch(() => {})
+  // A toast may go by itself between being listed and clicked: the click gives up quickly then.
+  for (const t of await page.locator('.toast').all()) await t.click({ timeout: 1000 }).catch(() => {})
   await expect(page.locator('.toast')).toHaveCount(0)
   await page.screenshot({ path: join(DOCS, `${name}.png`) })
 }

@@ -133,6 +133,8 @@ test('explains a bad SQLite path in the connection dialog', async ({ page }) => 
   await dlg.getByTestId('conn-test').click()
   await expect(dlg.getByTestId('conn-feedback')).toContainText('does not exist')
   await dlg.getByTestId('engine-postgres').click()
+  // What was said about the SQLite file is gone with it.
+  await expect(dlg.getByTestId('conn-feedback')).toHaveCount(0)
   await expect(dlg.getByTestId('password-storage-note')).toContainText('never written to disk')
   await app.screenshot('04-connection-dialog')
 })

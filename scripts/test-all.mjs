@@ -26,6 +26,19 @@ else {
   notes.push('typecheck failed')
 }
 
+// 1b. The house's rules (issue 24): ESLint (layering, file length, hooks), Prettier's format,
+// and the counts (engine-name comparisons, long files, long functions) against their ceilings.
+for (const [label, cmd, args] of [
+  ['eslint', 'npx', ['eslint', '--max-warnings', '0', '.']],
+  ['house count', 'node', ['scripts/house-count.mjs']],
+]) {
+  if (run(label, cmd, args)) passed++
+  else {
+    failed++
+    notes.push(`${label} failed`)
+  }
+}
+
 // 2. Unit and integration tests.
 rmSync('.tmp/vitest.json', { force: true })
 run('vitest', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=.tmp/vitest.json'])

@@ -2,7 +2,7 @@ import { copyFile, mkdir } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AppInfo, PickPathRequest } from '../src-shared/contract'
-import { EventBus } from './bridge/event-bus'
+import { EventBus } from './events/event-bus'
 import { ConnectionManager } from './db/connection-manager'
 import { Playground } from './db/playground'
 import { clearScratch } from './model/scratch'
@@ -18,6 +18,7 @@ import { TxConsoles } from './tx/tx-consoles'
 import { ModelFiles } from './model/model-files'
 import { ClientRegistry } from './clients/client-registry'
 import { PathGrants } from './clients/path-grants'
+import { fileOf } from '../src-shared/engines'
 
 export const SAMPLE_CONNECTION_ID = 'sample'
 export const PLAYGROUND_CONNECTION_ID = 'playground'
@@ -55,7 +56,10 @@ export async function createServices(o: ServiceOptions) {
   // Paths are confined to what the user picked where the host has a native dialog to pick them.
   const paths = new PathGrants(!!o.pickPath)
   paths.grantFolder(o.dataDir)
-  for (const c of await saved.list()) if (c.config.engine === 'sqlite') paths.grant(c.config.path)
+  for (const c of await saved.list()) {
+    const file = fileOf(c.config)
+    if (file !== null) paths.grant(file)
+  }
   for (const m of await models.recent().catch(() => [])) paths.grant(m)
   const playground = new Playground(o.dataDir, loadSample, (m) => events.log('debug', 'playground', m))
   playground.onStatus((s) => events.emit('onPlaygroundStatus', s))

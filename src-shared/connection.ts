@@ -27,8 +27,6 @@ export type PostgresConfig = z.infer<typeof postgresConfigSchema>
 export type ConnectionConfig = z.infer<typeof connectionConfigSchema>
 export type Engine = ConnectionConfig['engine']
 
-/** What each engine is called where people read it. */
-export const ENGINE_LABELS: Record<Engine, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' }
 
 export const savedConnectionSchema = z.object({
   id: z.string(),
@@ -47,7 +45,7 @@ export const openConnectionSchema = z.object({
   handle: z.string(),
   savedId: z.string().nullable(),
   name: z.string(),
-  engine: z.enum(['sqlite', 'postgres']),
+  engine: z.union([sqliteConfigSchema.shape.engine, postgresConfigSchema.shape.engine]),
   database: z.string(),
   serverVersion: z.string(),
   readOnly: z.boolean(),
@@ -55,8 +53,3 @@ export const openConnectionSchema = z.object({
   lost: z.string().optional(),
 })
 export type OpenConnection = z.infer<typeof openConnectionSchema>
-
-export function describeConfig(c: ConnectionConfig): string {
-  if (c.engine === 'sqlite') return c.path
-  return `${c.user}@${c.host}:${c.port}/${c.database}`
-}

@@ -1,9 +1,8 @@
 import { AppError } from '../../src-shared/errors'
 import { sameFd, type CsvReading } from '../../src-shared/normalize'
 import type { Cell } from '../../src-shared/values'
-import { openDriver } from '../db/open-driver'
+import { dialectFor, openDriver } from '../db/open-driver'
 import type { Dialect } from '../db/dialect'
-import { sqliteDialect } from '../db/sqlite/sqlite-dialect'
 import { decomposeBcnf, decomposeMultivalued, finalizeNames, plausibleFds, synthesize3nf, type Proposal } from '../normalize/decompose'
 import { applyProposal } from '../normalize/apply'
 import { proposalSql } from '../normalize/proposal-sql'
@@ -56,7 +55,7 @@ function csvOptions(flags: Map<string, string | true>): CsvReading {
 }
 
 export async function loadSource(source: string, connection: string | undefined, flags: Map<string, string | true> = new Map()): Promise<Source> {
-  if (/\.(csv|tsv|data)$/i.test(source)) return { ...(await loadCsv(source, csvOptions(flags))), dialect: sqliteDialect, from: undefined }
+  if (/\.(csv|tsv|data)$/i.test(source)) return { ...(await loadCsv(source, csvOptions(flags))), dialect: dialectFor('sqlite'), from: undefined }
   if (!connection) throw new AppError('BAD_REQUEST', 'Give --connection <sqlite file | postgres url> for a table, or a .csv file')
   const d = await openDriver(parseConnectionArg(connection))
   try {

@@ -12,6 +12,7 @@ import { schemaToModel } from '../model/reverse'
 import { EXPORTERS, importModel, type ExportFormat, type ImportFormat } from '../model/formats'
 import { readModelFile } from '../model/model-files'
 import type { SqlParser } from '../model/sql-import'
+import { ENGINE_LIST, ENGINES, isEngine } from '../../src-shared/engines'
 import { parseConnectionArg } from './connection-arg'
 import { noteText, type ImportReport } from '../../src-shared/model/import-report'
 
@@ -35,7 +36,7 @@ async function emitModel(doc: ModelDocument, flags: Flags, out: (s: string) => v
 export async function ddlCommand(path: string | undefined, flags: Flags, out: (s: string) => void): Promise<void> {
   const doc = await readModelFile(path)
   const dialect = (flags.get('dialect') as string | undefined) ?? 'sqlite'
-  if (dialect !== 'sqlite' && dialect !== 'postgres') throw new AppError('BAD_REQUEST', `--dialect is sqlite or postgres, not ${dialect}`)
+  if (!isEngine(dialect)) throw new AppError('BAD_REQUEST', `--dialect is ${Object.keys(ENGINES).join(' or ')}, not ${dialect}`)
   const problems = validateModel(doc)
   for (const p of problems) process.stderr.write(`${p.level}: ${p.message}\n`)
   const ddl = modelDdl(doc, dialectFor(dialect))
@@ -92,7 +93,7 @@ export async function diffCommand(modelPath: string | undefined, other: string |
       return
     }
     const dialect = (flags.get('dialect') as string | undefined) ?? 'sqlite'
-    if (dialect !== 'sqlite' && dialect !== 'postgres') throw new AppError('BAD_REQUEST', `--dialect is sqlite or postgres, not ${dialect}`)
+    if (!isEngine(dialect)) throw new AppError('BAD_REQUEST', `--dialect is ${Object.keys(ENGINES).join(' or ')}, not ${dialect}`)
     const plan = planMigration(doc, to, dialectFor(dialect))
     out(flags.has('json') ? JSON.stringify(plan, null, 2) : formatPlan(plan))
     return
@@ -123,7 +124,7 @@ export async function importCommand(format: string | undefined, paths: string[],
   let parser: SqlParser | undefined
   if (typeof connection === 'string') {
     const server = parseConnectionArg(connection)
-    if (server.engine !== 'postgres') throw new AppError('BAD_REQUEST', '--connection for import sql names a PostgreSQL server (postgres://…), whose parser reads what SQLite cannot')
+    if (!ENGINES[server.engine].capabilities.parsesSql) throw new AppError('BAD_REQUEST', `--connection for import sql names a server whose parser reads what SQLite cannot (${ENGINE_LIST.filter((e) => e.capabilities.parsesSql).map((e) => e.label).join(', ')}), not ${ENGINES[server.engine].label}`)
     parser = { engine: 'auto', server: async () => server }
   }
   const { doc, report } = await importModel(format as ImportFormat, { paths, parser })

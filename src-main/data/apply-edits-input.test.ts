@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { EventBus } from '../bridge/event-bus'
+import { EventBus } from '../events/event-bus'
 import { ConnectionManager } from '../db/connection-manager'
 import { sqliteConfig } from '../test-support/databases'
 import { TableData } from './table-data'

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto'
 import { csvField, csvLine } from '../../src-shared/csv'
 import type { Cursor, ViewSpec } from '../../src-shared/grid'
 import { formatCell, type Cell } from '../../src-shared/values'
-import type { EventBus } from '../bridge/event-bus'
+import type { EventBus } from '../events/event-bus'
 import type { ConnectionManager } from '../db/connection-manager'
 import type { TableData } from './table-data'
 

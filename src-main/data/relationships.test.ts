@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ConnectionConfig } from '../../src-shared/connection'
-import { EventBus } from '../bridge/event-bus'
+import { EventBus } from '../events/event-bus'
 import { ConnectionManager } from '../db/connection-manager'
 import { loadSample } from '../sample/load-sample'
 import { freshPgDatabase, sqliteConfig } from '../test-support/databases'

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ConnectionConfig } from '../../src-shared/connection'
-import { EventBus } from '../bridge/event-bus'
+import { EventBus } from '../events/event-bus'
 import { freshPgDatabase, sqliteConfig } from '../test-support/databases'
 import { ConnectionManager } from './connection-manager'
 import { PostgresDriver } from './postgres/pg-driver'

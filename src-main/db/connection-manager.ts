@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { AppError } from '../../src-shared/errors'
 import type { ConnectionConfig, OpenConnection } from '../../src-shared/connection'
+import { fileOf } from '../../src-shared/engines'
 import type { QueryResult } from '../../src-shared/query'
-import type { EventBus } from '../bridge/event-bus'
+import type { EventBus } from '../events/event-bus'
 import type { Driver } from './driver'
 import { openDriver } from './open-driver'
 
@@ -100,7 +101,8 @@ export class ConnectionManager {
   config(handle: string): ConnectionConfig {
     const e = this.open.get(handle)
     if (!e) throw new AppError('NOT_FOUND', 'This connection is closed; open it again')
-    return { ...e.config, ...(e.config.engine === 'sqlite' ? { create: false } : {}) } as ConnectionConfig
+    // A file that is open exists: a second connection must never create one.
+    return { ...e.config, ...(fileOf(e.config) !== null ? { create: false } : {}) } as ConnectionConfig
   }
 
   list(): OpenConnection[] {

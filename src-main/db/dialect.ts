@@ -1,3 +1,4 @@
+import type { EngineCapabilities } from '../../src-shared/engines'
 import type { Column, DatabaseSchema, NeutralType } from '../../src-shared/schema'
 import type { Engine } from '../../src-shared/connection'
 import type { Driver } from './driver'
@@ -100,24 +101,8 @@ export interface BeginOptions {
   deferrable?: boolean
 }
 
-export interface DialectCapabilities {
-  /** INSERT/UPDATE/DELETE ... RETURNING is available. */
-  returning: boolean
-  /** DDL statements take part in transactions and roll back with them. */
-  transactionalDdl: boolean
-  /** Schemas (namespaces) beyond one database file. */
-  schemas: boolean
-  /** ALTER TABLE can change a column's type or drop constraints in place. */
-  alterColumn: boolean
-  /** The driver can report the rowid of each INSERT without RETURNING (SQLite's lastInsertRowid). */
-  lastInsertId: boolean
-  /** A table's single INTEGER PRIMARY KEY is its row id and always autoincrements (SQLite). */
-  rowidKeys: boolean
-  /** CREATE TABLE may name a table not created yet in REFERENCES (SQLite); otherwise such keys are added by ALTER TABLE afterwards. */
-  forwardReferences: boolean
-  /** An error inside a transaction aborts it: every later statement fails until ROLLBACK (PostgreSQL). */
-  errorAbortsTransaction: boolean
-}
+/** The engine's capabilities, as the shared registry states them. */
+export type DialectCapabilities = EngineCapabilities
 
 /** In-place table changes, each as one statement on a qualified table name. */
 export interface AlterSql {

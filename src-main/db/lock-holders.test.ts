@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import pg from 'pg'
-import { EventBus } from '../bridge/event-bus'
+import { EventBus } from '../events/event-bus'
 import { ConnectionManager } from './connection-manager'
 import { SqliteDriver } from './sqlite/sqlite-driver'
 import { lockBook, type HolderInfo } from './lock-book'

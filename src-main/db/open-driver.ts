@@ -5,11 +5,36 @@ import { PostgresDriver } from './postgres/pg-driver'
 import { postgresDialect } from './postgres/pg-dialect'
 import { SqliteDriver } from './sqlite/sqlite-driver'
 import { sqliteDialect } from './sqlite/sqlite-dialect'
+import { openSqliteProbe } from './sqlite/sqlite-lock-probe'
+import { openPostgresProbe } from './postgres/pg-lock-probe'
+import { postgresRowVersions } from './postgres/pg-row-versions'
+import { postgresScratchDatabase } from './postgres/pg-scratch'
+import type { LockProbeFactory } from './lock-probe'
+import type { MvccView } from '../../src-shared/tx'
 
-/** The registry of engines: the one place that knows which driver serves which config. */
-const ENGINES: { [E in Engine]: { dialect: Dialect; open: (c: Extract<ConnectionConfig, { engine: E }>) => Promise<Driver> } } = {
-  sqlite: { dialect: sqliteDialect, open: (c) => SqliteDriver.open(c) },
-  postgres: { dialect: postgresDialect, open: (c) => PostgresDriver.open(c) },
+/**
+ * The main-side registry of engines: the one place that knows which folder serves which engine.
+ * Each entry is made of role files in `./<engine>/` (the dialect, the driver, lock inspection,
+ * row-version inspection where the engine keeps versions); the facts about an engine (label,
+ * capabilities, isolation levels) are in the shared registry, src-shared/engines.ts.
+ */
+export interface EngineRoles<E extends Engine = Engine> {
+  dialect: Dialect
+  open: (c: Extract<ConnectionConfig, { engine: E }>) => Promise<Driver>
+  lockProbe: LockProbeFactory
+  /** The row versions behind a table, as one connection sees it (engines that keep versions). */
+  rowVersions?: (d: Driver, table: { schema: string | null; name: string }) => Promise<MvccView>
+  /** A scratch database on a server, to let the engine's own parser read a script (servers). */
+  scratchDatabase?: (server: Extract<ConnectionConfig, { engine: E }>) => Promise<{ driver: Driver; drop: () => Promise<void> }>
+}
+
+const ENGINES: { [E in Engine]: EngineRoles<E> } = {
+  sqlite: { dialect: sqliteDialect, open: (c) => SqliteDriver.open(c), lockProbe: openSqliteProbe },
+  postgres: { dialect: postgresDialect, open: (c) => PostgresDriver.open(c), lockProbe: openPostgresProbe, rowVersions: postgresRowVersions, scratchDatabase: postgresScratchDatabase },
+}
+
+export function engineRoles(engine: Engine): EngineRoles {
+  return ENGINES[engine] as unknown as EngineRoles
 }
 
 /**

@@ -1,6 +1,7 @@
 import { readFile, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
+import { serverOf } from '../../src-shared/engines'
 import { z } from 'zod'
 import { AppError } from '../../src-shared/errors'
 import { savedConnectionSchema, type ConnectionConfig, type SavedConnection } from '../../src-shared/connection'
@@ -82,9 +83,10 @@ export class SavedConnections {
   /** The config with its password filled in from the secret store. */
   async resolve(id: string): Promise<{ saved: SavedConnection; config: ConnectionConfig }> {
     const saved = await this.get(id)
-    if (saved.config.engine !== 'postgres') return { saved, config: saved.config }
+    const server = serverOf(saved.config)
+    if (!server) return { saved, config: saved.config }
     const password = await this.secrets.get(id)
-    return { saved, config: { ...saved.config, password: password ?? saved.config.password } }
+    return { saved, config: { ...server, password: password ?? server.password } }
   }
 
   async save(input: { id?: string; name: string; config: ConnectionConfig; rememberPassword: boolean; builtin?: SavedConnection['builtin'] }): Promise<SavedConnection> {
@@ -93,8 +95,9 @@ export class SavedConnections {
     const { config } = input
     let passwordStorage: SavedConnection['passwordStorage'] = 'none'
     let stored: ConnectionConfig = config
-    if (config.engine === 'postgres') {
-      const { password, ...rest } = config
+    const server = serverOf(config)
+    if (server) {
+      const { password, ...rest } = server
       stored = rest as ConnectionConfig
       if (password && input.rememberPassword) {
         await this.secrets.set(id, password)

@@ -1,4 +1,4 @@
-import { ENGINE_LABELS } from '../../src-shared/connection'
+import { ENGINES } from '../../src-shared/engines'
 import { validateModel } from '../../src-shared/model/validate'
 import { AppError } from '../../src-shared/errors'
 import type { ModelDocument } from '../../src-shared/model/document'
@@ -13,7 +13,7 @@ export async function planAgainstDatabase(d: Driver, doc: ModelDocument): Promis
   const views = live.tables.filter((t) => t.kind === 'view' && t.definition).map((t) => ({ schema: t.schema, name: t.name, definition: t.definition! }))
   const plan = planMigration(schemaToModel(live, d.dialect), doc, d.dialect, views)
   // Names the engine would cut are said in the preview, before Apply refuses them.
-  const tooLong = validateModel(doc, { maxIdentifierBytes: d.dialect.maxIdentifierBytes, engineLabel: ENGINE_LABELS[d.dialect.name] }).filter((p) => p.level === 'error' && / bytes long; /.test(p.message))
+  const tooLong = validateModel(doc, { maxIdentifierBytes: d.dialect.maxIdentifierBytes, engineLabel: ENGINES[d.dialect.name].label }).filter((p) => p.level === 'error' && / bytes long; /.test(p.message))
   return tooLong.length ? { ...plan, warnings: [...tooLong.map((p) => p.message), ...plan.warnings] } : plan
 }
 

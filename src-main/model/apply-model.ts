@@ -3,7 +3,7 @@ import type { ModelDocument } from '../../src-shared/model/document'
 import { validateModel } from '../../src-shared/model/validate'
 import type { Driver } from '../db/driver'
 import type { Dialect } from '../db/dialect'
-import { ENGINE_LABELS } from '../../src-shared/connection'
+import { ENGINES } from '../../src-shared/engines'
 import { modelDdl } from './model-ddl'
 
 export interface ApplyModelResult {
@@ -45,6 +45,6 @@ export async function applyModel(d: Driver, doc: ModelDocument): Promise<ApplyMo
 
 /** Nothing runs for a model with errors: the message lists them. */
 export function refuseInvalid(doc: ModelDocument, dialect?: Dialect): void {
-  const errors = validateModel(doc, { maxIdentifierBytes: dialect?.maxIdentifierBytes, engineLabel: dialect ? ENGINE_LABELS[dialect.name] : undefined }).filter((p) => p.level === 'error')
+  const errors = validateModel(doc, { maxIdentifierBytes: dialect?.maxIdentifierBytes, engineLabel: dialect ? ENGINES[dialect.name].label : undefined }).filter((p) => p.level === 'error')
   if (errors.length) throw new AppError('BAD_REQUEST', `The model has ${errors.length} error(s); fix them first: ${errors.map((e) => e.message).join(' ')}`, { problems: errors })
 }

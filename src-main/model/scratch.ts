@@ -2,7 +2,8 @@ import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import type { ModelDocument } from '../../src-shared/model/document'
-import { SqliteDriver } from '../db/sqlite/sqlite-driver'
+import { openDriver } from '../db/open-driver'
+import { fileConfig } from '../../src-shared/engines'
 import { applyModel } from './apply-model'
 
 /** Where scratch databases live under the app's data folder; emptied when the app starts. */
@@ -17,7 +18,7 @@ export async function createScratchDatabase(dataDir: string, doc: ModelDocument)
   await mkdir(scratchDir(dataDir), { recursive: true })
   const slug = doc.name.replace(/[^\w-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'model'
   const path = join(scratchDir(dataDir), `${slug}-${randomBytes(4).toString('hex')}.sqlite`)
-  const d = await SqliteDriver.open({ engine: 'sqlite', path, create: true, readOnly: false })
+  const d = await openDriver(fileConfig('sqlite', path, true))
   try {
     await applyModel(d, doc)
   } catch (e) {

@@ -1,17 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { randomBytes } from 'node:crypto'
 import { AppError } from '../../src-shared/errors'
-import type { PostgresConfig } from '../../src-shared/connection'
+import type { ConnectionConfig, Engine } from '../../src-shared/connection'
+import { ENGINES, fileConfig } from '../../src-shared/engines'
 import type { ModelDocument } from '../../src-shared/model/document'
 import type { Driver } from '../db/driver'
-import { PostgresDriver } from '../db/postgres/pg-driver'
-import { SqliteDriver } from '../db/sqlite/sqlite-driver'
+import { engineRoles, openDriver } from '../db/open-driver'
 import { schemaToModel } from './reverse'
 
-/** Which engine reads the statements: SQLite (always at hand), PostgreSQL (a server to borrow), or SQLite first and PostgreSQL when SQLite cannot. */
-export type SqlParser = { engine: 'sqlite' } | { engine: 'postgres' | 'auto'; server: () => Promise<PostgresConfig> }
+/**
+ * Which engine reads the statements: SQLite (always at hand, a scratch file), a server engine's
+ * own parser (a server to borrow), or `auto`: SQLite first, and the server when SQLite cannot.
+ */
+export type SqlParser = { engine: Engine | 'auto'; server?: (() => Promise<ConnectionConfig>) | null }
 
 /**
  * CREATE TABLE statements read into a model. The statements are parsed by a real SQL parser, an
@@ -21,19 +23,24 @@ export type SqlParser = { engine: 'sqlite' } | { engine: 'postgres' | 'auto'; se
  * PostgreSQL has (`GENERATED ... AS IDENTITY`, schemas, enum types) needs PostgreSQL, which
  * `auto` turns to when SQLite cannot read the script.
  */
-export async function importSqlDdl(sql: string, name = 'Imported model', parser: SqlParser = { engine: 'sqlite' }): Promise<{ doc: ModelDocument; warnings: string[] }> {
-  if (parser.engine === 'postgres') return { doc: await readWithPostgres(sql, name, await parser.server()), warnings: [] }
+export async function importSqlDdl(sql: string, name = 'Imported model', parser: SqlParser = { engine: 'auto' }): Promise<{ doc: ModelDocument; warnings: string[] }> {
+  if (parser.engine !== 'auto' && ENGINES[parser.engine].location === 'server') {
+    if (!parser.server) throw new AppError('BAD_REQUEST', `Reading SQL with ${ENGINES[parser.engine].label} needs a server`)
+    return { doc: await readOnServer(sql, name, await parser.server()), warnings: [] }
+  }
   try {
     return { doc: await readWithSqlite(sql, name), warnings: [] }
   } catch (e) {
     const sqliteSays = reasonOf(e)
-    if (parser.engine !== 'auto' || sqliteSays === null) throw e
-    // Syntax SQLite lacks (identity columns, schemas, enum types…): let PostgreSQL read it.
+    if (parser.engine !== 'auto' || !parser.server || sqliteSays === null) throw e
+    // Syntax SQLite lacks (identity columns, schemas, enum types…): let the server read it.
+    const server = await parser.server()
+    const label = ENGINES[server.engine].label
     try {
-      const doc = await readWithPostgres(sql, name, await parser.server())
-      return { doc, warnings: [`Read by PostgreSQL, since SQLite could not: ${sqliteSays}`] }
-    } catch (pgError) {
-      throw new AppError('BAD_REQUEST', `The SQL could not be read by SQLite (${sqliteSays}) nor by PostgreSQL (${reasonOf(pgError) ?? (pgError as Error).message})`)
+      const doc = await readOnServer(sql, name, server)
+      return { doc, warnings: [`Read by ${label}, since SQLite could not: ${sqliteSays}`] }
+    } catch (serverError) {
+      throw new AppError('BAD_REQUEST', `The SQL could not be read by SQLite (${sqliteSays}) nor by ${label} (${reasonOf(serverError) ?? (serverError as Error).message})`)
     }
   }
 }
@@ -61,38 +68,31 @@ async function modelOf(d: Driver, name: string): Promise<ModelDocument> {
 }
 
 /**
- * PostgreSQL reads the statements in a scratch database it creates on the server (the bundled
- * playground, in the app), and drops again, so its own parser decides what they mean: identity
- * columns, schemas, enum and domain types, `ALTER TABLE ... ADD CONSTRAINT` all come through.
+ * A server engine reads the statements in a scratch database it creates on the server (the
+ * bundled playground, in the app), and drops again, so its own parser decides what they mean:
+ * identity columns, schemas, enum and domain types, `ALTER TABLE ... ADD CONSTRAINT` all come
+ * through.
  */
-async function readWithPostgres(sql: string, name: string, server: PostgresConfig): Promise<ModelDocument> {
-  const scratch = `schemist_import_${randomBytes(6).toString('hex')}`
-  const admin = await PostgresDriver.open({ ...server, database: 'postgres' })
+async function readOnServer(sql: string, name: string, server: ConnectionConfig): Promise<ModelDocument> {
+  const make = engineRoles(server.engine).scratchDatabase
+  const label = ENGINES[server.engine].label
+  if (!make) throw new AppError('UNSUPPORTED', `${label} cannot lend a scratch database to read SQL in`)
+  const { driver, drop } = await make(server)
   try {
-    await admin.query(`CREATE DATABASE ${scratch}`)
     try {
-      const d = await PostgresDriver.open({ ...server, database: scratch })
-      try {
-        try {
-          await d.execScript(sql)
-        } catch (e) {
-          throw unreadable('The SQL could not be read by PostgreSQL', e)
-        }
-        return fresh(await modelOf(d, name))
-      } finally {
-        await d.close()
-      }
-    } finally {
-      await admin.query(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`).catch(() => {})
+      await driver.execScript(sql)
+    } catch (e) {
+      throw unreadable(`The SQL could not be read by ${label}`, e)
     }
+    return fresh(await modelOf(driver, name))
   } finally {
-    await admin.close()
+    await drop()
   }
 }
 
 async function readWithSqlite(sql: string, name: string): Promise<ModelDocument> {
   const dir = mkdtempSync(join(tmpdir(), 'schemist-ddl-'))
-  const d = await SqliteDriver.open({ engine: 'sqlite', path: join(dir, 'scratch.sqlite'), create: true, readOnly: false })
+  const d = await openDriver(fileConfig('sqlite', join(dir, 'scratch.sqlite'), true))
   try {
     try {
       await d.execScript(sql)

@@ -3,10 +3,10 @@ import type { BatchStep } from '../db/driver'
 import { writeColumn } from './entity'
 import { CircularDependencyError, InvalidRequestError, StaleDataError } from './errors'
 import { SqlExpression } from './sql-expression'
-import { identityKey, identityKey1, stateOf, type InstanceState } from './instance-state'
+import { identityKey, identityKey1, relatedStates, stateOf, type InstanceState } from './instance-state'
 import { lazyLoad } from './loading'
 import type { Mapper, Relationship } from './mapper'
-import { relatedStates, type Session } from './session'
+import type { Session } from './session'
 
 /** A flush that failed: the database is as it was, and so are the session's pending changes. */
 export class FlushError extends AppError {

@@ -1,4 +1,4 @@
-import type { Mapper } from './mapper'
+import type { Mapper, Relationship } from './mapper'
 import type { Session } from './session'
 
 export type ObjectStatus = 'transient' | 'pending' | 'persistent' | 'deleted' | 'detached'
@@ -89,4 +89,11 @@ export function stateOf(obj: object): InstanceState {
 
 export function isMapped(obj: unknown): obj is object {
   return typeof obj === 'object' && obj !== null && STATE in obj
+}
+
+/** The objects a relationship of `st` holds now (none when it is not loaded). */
+export function relatedStates(st: InstanceState, rel: Relationship): InstanceState[] {
+  const v = st.related.get(rel.name)
+  if (!v) return []
+  return rel.uselist ? (v as object[]).map(stateOf) : [stateOf(v as object)]
 }

@@ -6,7 +6,7 @@ import { bulkDelete, bulkUpdate } from './bulk'
 import { createEntity, setLoaded, writeColumn } from './entity'
 import { InvalidRequestError } from './errors'
 import { flushSession } from './flush'
-import { identityKey, InstanceState, stateOf } from './instance-state'
+import { identityKey, InstanceState, relatedStates, stateOf } from './instance-state'
 import { compileSelect, hydrate, lazyLoad, processJoinedRows, selectinLoad, strategies, subqueryLoad, type LoadContext } from './loading'
 import type { Mapper, Relationship } from './mapper'
 import type { Registry } from './registry'
@@ -699,10 +699,3 @@ export class Session implements LoadContext {
 }
 
 const toBool = (v: unknown) => (v === null || v === undefined ? null : v === true || v === 1 || v === '1' || v === 't' || v === 'true')
-
-/** The objects a loaded relationship holds, as states. */
-export function relatedStates(st: InstanceState, rel: Relationship): InstanceState[] {
-  const v = st.related.get(rel.name)
-  if (!v) return []
-  return rel.uselist ? (v as object[]).map(stateOf) : [stateOf(v as object)]
-}

@@ -1,7 +1,7 @@
 import { expect } from 'vitest'
 import type { ConnectionConfig } from '../../src-shared/connection'
 import type { EventPayload } from '../../src-shared/contract'
-import { EventBus } from '../bridge/event-bus'
+import { EventBus } from '../events/event-bus'
 import { openDriver } from '../db/open-driver'
 import { TxConsoles } from '../tx/tx-consoles'
 

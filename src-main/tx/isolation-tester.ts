@@ -1,6 +1,6 @@
 import type pg from 'pg'
 import { allPermutations, unusedSteps, type Blocker, type IsolationSpec } from './isolation-spec'
-import { errorMessageOf, LibpqConn, type PqResult } from './libpq-conn'
+import { errorMessageOf, LibpqConn, type PqResult } from '../db/postgres/pg-libpq-conn'
 
 /**
  * PostgreSQL's isolation tester, run by Schemist: the same algorithm as

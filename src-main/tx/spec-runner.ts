@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import type { ConnectionConfig, PostgresConfig } from '../../src-shared/connection'
 import { runIsolationTester } from './isolation-tester'
+import { ENGINES, serverOf } from '../../src-shared/engines'
 import type { QueryResult } from '../../src-shared/query'
 import { splitStatements } from '../../src-shared/sql-split'
 import { formatCell } from '../../src-shared/values'
@@ -89,7 +90,8 @@ async function runStepOn(pane: TxPane, sql: string): Promise<StepOutcome> {
  * finishes, result tables and `ERROR:` lines.
  */
 export async function runSpec(config: ConnectionConfig, spec: IsolationSpec, out: (line: string) => void): Promise<SpecStepResult[][]> {
-  if (config.engine === 'postgres') return runSpecOnPostgres(config, spec, out)
+  const server = serverOf(config)
+  if (server && ENGINES[config.engine].capabilities.isolationTester) return runSpecOnPostgres(server, spec, out)
   const perms = spec.permutations.length ? spec.permutations : allPermutations(spec)
   const sessionOf = new Map(spec.sessions.flatMap((s) => s.steps.map((st) => [st.name, s] as const)))
   const all: SpecStepResult[][] = []

@@ -1,7 +1,7 @@
 import type { ConnectionConfig } from '../../src-shared/connection'
 import type { StepOutcome } from '../../src-shared/tx'
-import type { Driver } from '../db/driver'
-import { openDriver } from '../db/open-driver'
+import type { BlockProbe } from '../db/lock-probe'
+import { engineRoles } from '../db/open-driver'
 import type { TxPane } from './tx-pane'
 
 /**
@@ -19,11 +19,6 @@ import type { TxPane } from './tx-pane'
  * another pane holds a lock that can be the reason.
  */
 
-/**
- * Whether a pane's running step is blocked by another pane (or by something outside): false, or
- * the blocking backends where the engine knows them (PostgreSQL pids; empty on SQLite).
- */
-export type BlockProbe = (pane: TxPane, others: TxPane[]) => Promise<false | { blockedBy: number[] }>
 
 export interface StepEngineOptions {
   /** A step neither completed nor confirmed blocked after this long is reported as still running. */
@@ -115,51 +110,7 @@ export class StepEngine {
   }
 }
 
-/**
- * PostgreSQL: the server's answer, as isolationtester asks it: is this backend blocked by one of
- * the others (locks, and a SERIALIZABLE READ ONLY DEFERRABLE snapshot waiting to be safe)? A wait
- * on a connection outside the engine is what the pane's driver saw through pg_blocking_pids.
- */
-export function postgresProbe(admin: Driver): BlockProbe {
-  return async (pane, others) => {
-    if (pane.backendId === null) return pane.state === 'waiting' ? { blockedBy: pane.waitingOn } : false
-    const pids = others.map((p) => p.backendId).filter((x): x is number => x !== null)
-    const r = await admin.query('SELECT pg_catalog.pg_isolation_test_session_is_blocked($1, $2::int[]) AS b, pg_catalog.pg_blocking_pids($1) AS by', [pane.backendId, pids])
-    const by = pidList(r.rows[0]?.[1])
-    if (r.rows[0]?.[0] === true) return { blockedBy: by.length ? by : pids }
-    return pane.state === 'waiting' && pane.waitingOn.some((pid) => !pids.includes(pid)) ? { blockedBy: pane.waitingOn } : false
-  }
-}
-
-/** An int[] as the driver hands it over: an array, or its text ("[1,2]" or "{1,2}"). */
-function pidList(v: unknown): number[] {
-  if (Array.isArray(v)) return v.map(Number)
-  if (typeof v === 'string') return (v.match(/\d+/g) ?? []).map(Number)
-  return []
-}
-
-/**
- * SQLite reports no lock owners, so the engine keeps the books: a pane is blocked when its worker
- * is retrying SQLITE_BUSY and another pane holds a lock that conflicts (the write lock: a write,
- * or BEGIN IMMEDIATE/EXCLUSIVE; in rollback-journal mode a reader's SHARED lock too, which keeps a
- * committer waiting). A wait with no pane to blame is another program's lock: blocked as well,
- * once the worker has reported it for a moment.
- */
-export function sqliteProbe(journalMode: string | null): BlockProbe {
-  const wal = (journalMode ?? '').toLowerCase() === 'wal'
-  return async (pane, others) => {
-    if (pane.state !== 'waiting') return false
-    const holder = others.some((o) => o.state !== 'idle' && o.state !== 'disconnected' && (o.wrote || (o.beganWith !== null && o.beganWith !== 'DEFERRED') || (!wal && o.read)))
-    if (holder) return { blockedBy: [] }
-    return pane.waitingSince > 0 && Date.now() - pane.waitingSince > 250 ? { blockedBy: [] } : false
-  }
-}
-
-/** The probe for a connection: PostgreSQL's needs a connection of its own, closed by `close`. */
-export async function probeFor(config: ConnectionConfig, journalMode: string | null): Promise<{ probe: BlockProbe; close: () => Promise<void> }> {
-  if (config.engine === 'postgres') {
-    const admin = await openDriver(config, 'step engine (lock probe)')
-    return { probe: postgresProbe(admin), close: () => admin.close() }
-  }
-  return { probe: sqliteProbe(journalMode), close: async () => {} }
+/** The probe for a database, from its engine's folder (see ../db/lock-probe.ts). */
+export function probeFor(config: ConnectionConfig, journalMode: string | null): Promise<{ probe: BlockProbe; close: () => Promise<void> }> {
+  return engineRoles(config.engine).lockProbe(config, journalMode)
 }

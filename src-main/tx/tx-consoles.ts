@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto'
 import { AppError } from '../../src-shared/errors'
 import type { ConnectionConfig } from '../../src-shared/connection'
 import type { PaneState, StepOutcome } from '../../src-shared/tx'
-import type { EventBus } from '../bridge/event-bus'
+import type { EventBus } from '../events/event-bus'
 import type { BeginOptions } from '../db/dialect'
 import type { Driver } from '../db/driver'
-import { openDriver } from '../db/open-driver'
+import { engineRoles, openDriver } from '../db/open-driver'
+import { ENGINE_LIST, ENGINES } from '../../src-shared/engines'
 import { attribution } from './scenario-runner'
 import { TxPane } from './tx-pane'
-import { rowVersions } from './mvcc'
 import type { MvccView } from '../../src-shared/tx'
 import { timelineToScript, timelineToSpec } from './console-spec'
 import { formatSpec } from './isolation-spec'
@@ -253,7 +253,12 @@ export class TxConsoles {
     if (!p) throw new AppError('NOT_FOUND', `No pane ${pane}`)
     if (p.busy) throw new AppError('BAD_REQUEST', `Pane ${pane} is running a statement (or waiting on a lock); look again when it is done`)
     if (p.state === 'failed') throw new AppError('BAD_REQUEST', `Pane ${pane}'s transaction failed: nothing can be read in it until ROLLBACK`)
-    return rowVersions(p.driver, table)
+    const read = engineRoles(p.driver.dialect.name).rowVersions
+    if (!read) {
+      const which = ENGINE_LIST.filter((e) => e.capabilities.rowVersions).map((e) => e.label)
+      throw new AppError('UNSUPPORTED', `${ENGINES[p.driver.dialect.name].label} keeps one version of each row, guarded by locks; row versions (xmin, xmax, ctid) are ${which.join(' and ')}'s`)
+    }
+    return read(p.driver, table)
   }
 
   snapshot(id: string) {

@@ -3,16 +3,19 @@ import { basicSetup } from 'codemirror'
 import { EditorView } from '@codemirror/view'
 import { EditorState, type Extension } from '@codemirror/state'
 import { LRLanguage, LanguageSupport } from '@codemirror/language'
-import { PostgreSQL, SQLite, sql } from '@codemirror/lang-sql'
+import { sql } from '@codemirror/lang-sql'
+import { isEngine, type Engine } from '../../src-shared/engines'
+import { editorDialect } from './sql-dialects'
 import { parser as pythonParser } from '@lezer/python'
 import { schemistHighlighting } from './highlight'
 
-export type CodeLanguage = 'sqlite' | 'postgres' | 'python' | 'plain'
+/** An engine's SQL, Python, or plain text. */
+export type CodeLanguage = Engine | 'python' | 'plain'
 
 const python = new LanguageSupport(LRLanguage.define({ name: 'python', parser: pythonParser, languageData: { commentTokens: { line: '#' } } }))
 
 function language(l: CodeLanguage): Extension {
-  if (l === 'sqlite' || l === 'postgres') return sql({ dialect: l === 'postgres' ? PostgreSQL : SQLite, upperCaseKeywords: true })
+  if (isEngine(l)) return sql({ dialect: editorDialect(l), upperCaseKeywords: true })
   if (l === 'python') return python
   return []
 }

@@ -2,7 +2,9 @@ import { useEffect, useRef } from 'react'
 import { basicSetup } from 'codemirror'
 import { EditorView, keymap } from '@codemirror/view'
 import { Compartment, EditorState, Prec } from '@codemirror/state'
-import { PostgreSQL, SQLite, sql } from '@codemirror/lang-sql'
+import { sql } from '@codemirror/lang-sql'
+import type { Engine } from '../../src-shared/engines'
+import { editorDialect } from './sql-dialects'
 import type { DatabaseSchema } from '../../src-shared/schema'
 import { schemistHighlighting } from './highlight'
 
@@ -14,16 +16,16 @@ export interface SqlEditorHandle {
   select(from: number, to: number): void
 }
 
-function language(engine: 'sqlite' | 'postgres', schema: DatabaseSchema | null) {
+function language(engine: Engine, schema: DatabaseSchema | null) {
   const tables: Record<string, string[]> = {}
   for (const t of schema?.tables ?? []) tables[t.name] = t.columns.map((c) => c.name)
-  return sql({ dialect: engine === 'postgres' ? PostgreSQL : SQLite, schema: tables, upperCaseKeywords: true })
+  return sql({ dialect: editorDialect(engine), schema: tables, upperCaseKeywords: true })
 }
 
 /** CodeMirror 6 with the engine's SQL dialect and completion from the connection's schema.
  *  The editor is made once per mount: a schema that arrives or changes later only swaps the
  *  language, so the text, the cursor and the undo history stay as the person left them. */
-export function SqlEditor({ initial, engine, schema, onChange, onRun, onRunScript, handleRef }: { initial: string; engine: 'sqlite' | 'postgres'; schema: DatabaseSchema | null; onChange: (text: string) => void; onRun: () => void; onRunScript?: () => void; handleRef: { current: SqlEditorHandle | null } }) {
+export function SqlEditor({ initial, engine, schema, onChange, onRun, onRunScript, handleRef }: { initial: string; engine: Engine; schema: DatabaseSchema | null; onChange: (text: string) => void; onRun: () => void; onRunScript?: () => void; handleRef: { current: SqlEditorHandle | null } }) {
   const host = useRef<HTMLDivElement>(null)
   const run = useRef(onRun)
   run.current = onRun

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { PostgresConfig } from '../../../src-shared/connection'
-import { EventBus } from '../../bridge/event-bus'
+import { EventBus } from '../../events/event-bus'
 import { TableData } from '../../data/table-data'
 import { ConnectionManager } from '../connection-manager'
 import { freshPgDatabase } from '../../test-support/databases'

@@ -1,3 +1,4 @@
+import { ENGINES } from '../../../src-shared/engines'
 import { AppError } from '../../../src-shared/errors'
 import type { Dialect } from '../dialect'
 import { neutralFromNative } from '../type-names'
@@ -42,7 +43,7 @@ const pgQualify = (schema: string | null, name: string) => (schema && schema !==
 export const postgresDialect: Dialect = {
   name: 'postgres',
   defaultSchema: 'public',
-  capabilities: { returning: true, transactionalDdl: true, schemas: true, alterColumn: true, lastInsertId: false, errorAbortsTransaction: true, rowidKeys: false, forwardReferences: false },
+  capabilities: ENGINES.postgres.capabilities,
   quoteIdent: pgIdent,
   qualify: pgQualify,
   quoteLiteral: (v) => `'${v.replaceAll("'", "''")}'`,
@@ -81,7 +82,7 @@ export const postgresDialect: Dialect = {
   },
   explain: explainPostgres,
   ilike: (l, r) => `${l} ILIKE ${r}`,
-  isolationLevels: ['READ UNCOMMITTED', 'READ COMMITTED', 'REPEATABLE READ', 'SERIALIZABLE'],
+  isolationLevels: ENGINES.postgres.isolationLevels,
   writeTransactionLevel: null,
   snapshotSql: () => null,
   maxIdentifierBytes: PG_MAX_IDENTIFIER_BYTES,

@@ -1,3 +1,4 @@
+import { ENGINES } from '../../../src-shared/engines'
 import { AppError } from '../../../src-shared/errors'
 import type { Dialect } from '../dialect'
 import { neutralFromNative } from '../type-names'
@@ -27,7 +28,7 @@ const TYPE_SQL: Record<string, string> = {
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
   defaultSchema: null,
-  capabilities: { returning: true, transactionalDdl: true, schemas: false, alterColumn: false, lastInsertId: true, errorAbortsTransaction: false, rowidKeys: true, forwardReferences: true },
+  capabilities: ENGINES.sqlite.capabilities,
   quoteIdent: (name) => `"${name.replaceAll('"', '""')}"`,
   qualify(schema, name) {
     return schema && schema !== 'main' ? `${this.quoteIdent(schema)}.${this.quoteIdent(name)}` : this.quoteIdent(name)
@@ -58,7 +59,7 @@ export const sqliteDialect: Dialect = {
   explain: (driver, sql, analyze) => explainSqlite(driver, sql, analyze),
   ilike: (l, r) => `lower(${l}) LIKE lower(${r})`,
   // SQLite is serializable; what a transaction can choose is when it takes the write lock.
-  isolationLevels: ['DEFERRED', 'IMMEDIATE', 'EXCLUSIVE'],
+  isolationLevels: ENGINES.sqlite.isolationLevels,
   writeTransactionLevel: 'IMMEDIATE',
   snapshotSql(path) {
     return `VACUUM INTO ${this.quoteLiteral(path)}`

@@ -18,75 +18,9 @@
  * - and, when there is none, an equivalent serial order.
  */
 
-export type Key = string
-/** A value; null is "no row" (deleted, or not inserted yet). */
-export type Value = string | number | null
+import type { Anomaly, AnomalyName, CheckResult, Edge, History, Key, Predicate, Txn, Value } from './history-types'
 
-/** `value <op> n` over a row's value, as the predicate reads here are (e.g. WHERE value > 5). */
-export interface Predicate {
-  op: '>' | '>=' | '<' | '<=' | '=' | '!=' | 'all'
-  n: number
-}
-
-export type Op =
-  | { kind: 'r'; key: Key; value: Value }
-  | { kind: 'w'; key: Key; value: Value }
-  /** A predicate read: the version of each row it saw (what its snapshot held), matching or not. */
-  | { kind: 'pr'; predicate: Predicate; seen: [Key, Value][] }
-
-export interface Txn {
-  id: string
-  ops: Op[]
-  status: 'committed' | 'aborted'
-  /** Position in commit order (committed transactions only). */
-  commit?: number
-  /** Which session ran it (a console pane), for messages. */
-  session?: string
-}
-
-export interface History {
-  txns: Txn[]
-  /** Each key's value before the history began (missing: no row). */
-  initial: Record<Key, Value>
-  /**
-   * Where the order in which a key's versions were installed is known otherwise (a list that
-   * shows every append, row versions read from the engine), the writers in that order; by
-   * default it is the commit order.
-   */
-  versionOrder?: Record<Key, string[]>
-}
-
-export type EdgeKind = 'ww' | 'wr' | 'rw'
-export interface Edge {
-  from: string
-  to: string
-  kind: EdgeKind
-  key: Key
-  /** Comes from a predicate read. */
-  predicate?: boolean
-}
-
-export const ANOMALY_NAMES = ['G0', 'G1a', 'G1b', 'G1c', 'G-single', 'G2-item', 'G2'] as const
-export type AnomalyName = (typeof ANOMALY_NAMES)[number]
-
-export interface Anomaly {
-  name: AnomalyName
-  /** The transactions of the witness, in cycle order. */
-  txns: string[]
-  /** The cycle's edges (none for G1a/G1b). */
-  cycle: Edge[]
-  explanation: string
-}
-
-export interface CheckResult {
-  serializable: boolean
-  anomalies: Anomaly[]
-  /** An equivalent serial order of the committed transactions, when there is one. */
-  serialOrder: string[] | null
-  /** Reads whose value no transaction wrote (neither a version nor an aborted or intermediate write). */
-  unexplained: { txn: string; key: Key; value: Value }[]
-  edges: Edge[]
-}
+export * from './history-types'
 
 const INIT = '⊥'
 
@@ -221,7 +155,17 @@ export function checkHistory(h: History): CheckResult {
     }
   }
 
-  // Cycles, each kind's shortest witness.
+  const { cyclic, adj, found } = cycles(committed, edges)
+  anomalies.push(...found)
+
+  const hasCycle = cyclic.length > 0
+  const serialOrder = hasCycle ? null : topological(committed, adj)
+  return { serializable: !hasCycle && !anomalies.length, anomalies, serialOrder: anomalies.length ? null : serialOrder, unexplained, edges }
+}
+
+/** The cycles of the serialization graph: each kind's shortest witness (G0, G1c, G-single, G2-item, G2). */
+function cycles(committed: Txn[], edges: Edge[]): { cyclic: Edge[]; adj: Map<string, Edge[]>; found: Anomaly[] } {
+  const found: Anomaly[] = []
   const adj = new Map<string, Edge[]>()
   for (const e of edges) (adj.get(e.from) ?? adj.set(e.from, []).get(e.from)!).push(e)
   const scc = stronglyConnected(committed.map((t) => t.id), adj)
@@ -263,20 +207,18 @@ export function checkHistory(h: History): CheckResult {
   const wwwr = (e: Edge) => e.kind !== 'rw'
   const rws = (c: Edge[]) => c.filter((e) => e.kind === 'rw').length
   const g0 = shortest(cyclic.filter(ww), ww, () => true)
-  if (g0) anomalies.push(cycleAnomaly('G0', g0))
+  if (g0) found.push(cycleAnomaly('G0', g0))
   const g1c = shortest(cyclic.filter((e) => e.kind === 'wr'), wwwr, () => true)
-  if (g1c) anomalies.push(cycleAnomaly('G1c', g1c))
+  if (g1c) found.push(cycleAnomaly('G1c', g1c))
   const rwEdges = cyclic.filter((e) => e.kind === 'rw')
   const single = shortest(rwEdges, wwwr, () => true)
-  if (single) anomalies.push(cycleAnomaly('G-single', single))
+  if (single) found.push(cycleAnomaly('G-single', single))
   const multi = shortest(rwEdges, () => true, (c) => rws(c) > 1)
-  if (multi) anomalies.push(cycleAnomaly(multi.some((e) => e.kind === 'rw' && e.predicate) ? 'G2' : 'G2-item', multi))
+  if (multi) found.push(cycleAnomaly(multi.some((e) => e.kind === 'rw' && e.predicate) ? 'G2' : 'G2-item', multi))
   // Cycles through a predicate anti-dependency with a single rw are G2 too (a phantom).
-  if (single?.some((e) => e.predicate) && !anomalies.some((a) => a.name === 'G2')) anomalies.push({ ...cycleAnomaly('G2', single) })
+  if (single?.some((e) => e.predicate) && !found.some((a) => a.name === 'G2')) found.push({ ...cycleAnomaly('G2', single) })
 
-  const hasCycle = cyclic.length > 0
-  const serialOrder = hasCycle ? null : topological(committed, adj)
-  return { serializable: !hasCycle && !anomalies.length, anomalies, serialOrder: anomalies.length ? null : serialOrder, unexplained, edges }
+  return { cyclic, adj, found }
 }
 
 /** A key as a person reads it: the scratch tables' keys are row ids. */

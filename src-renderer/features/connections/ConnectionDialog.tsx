@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { SSL_MODES, type ConnectionConfig, type PostgresConfig, type SslMode } from '../../../src-shared/connection'
+import { ENGINE_LIST, ENGINES, fileConfig, fileOf, serverConfig, serverOf, shortLocation, type Engine } from '../../../src-shared/engines'
 import { BridgeError, call, errorMessage } from '../../bridge/client'
 import { openDialog, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
@@ -9,17 +10,22 @@ import { openSaved, saveConnection } from './actions'
 type Mode = 'fields' | 'url' | 'env'
 type Feedback = { kind: 'ok' | 'error' | 'info'; text: string } | null
 
-const DEFAULT_PG: PostgresConfig = { engine: 'postgres', host: '127.0.0.1', port: 5432, user: 'postgres', password: '', database: 'postgres', sslMode: 'prefer' }
+/** A new server connection's fields: the engine's defaults. */
+const serverDefaults = (e: Engine): PostgresConfig => ({ ...serverOf(serverConfig(e, {}))!, password: '' })
+const FIRST_SERVER = ENGINE_LIST.find((e) => e.location === 'server')!.name
 
-/** New or edit connection: a SQLite file, or PostgreSQL by fields, URL or a .env file. */
+/** New or edit connection: a database file, or a server by fields, URL or a .env file. */
 export function ConnectionDialog({ editId }: { editId?: string }) {
   const info = useApp((s) => s.info)
   const existing = useApp((s) => s.saved.find((c) => c.id === editId))
-  const [engine, setEngine] = useState<'sqlite' | 'postgres'>(existing?.config.engine ?? 'sqlite')
+  const [engine, setEngine] = useState<Engine>(existing?.config.engine ?? ENGINE_LIST[0].name)
   const [name, setName] = useState(existing?.name ?? '')
-  const [path, setPath] = useState(existing?.config.engine === 'sqlite' ? existing.config.path : '')
+  const [path, setPath] = useState((existing && fileOf(existing.config)) ?? '')
   const [create, setCreate] = useState(false)
-  const [pg, setPg] = useState<PostgresConfig>(existing?.config.engine === 'postgres' ? { ...DEFAULT_PG, ...existing.config, password: '' } : DEFAULT_PG)
+  const [pg, setPg] = useState<PostgresConfig>(() => {
+    const server = existing && serverOf(existing.config)
+    return server ? { ...serverDefaults(server.engine), ...server, password: '' } : serverDefaults(FIRST_SERVER)
+  })
   const [mode, setMode] = useState<Mode>('fields')
   const [url, setUrl] = useState('')
   const [envText, setEnvText] = useState('')
@@ -27,7 +33,18 @@ export function ConnectionDialog({ editId }: { editId?: string }) {
   const [feedback, setFeedback] = useState<Feedback>(null)
   const [busy, setBusy] = useState(false)
 
-  const config = (): ConnectionConfig => (engine === 'sqlite' ? { engine, path: path.trim(), create, readOnly: false } : { ...pg, password: pg.password || undefined })
+  const isFile = ENGINES[engine].location === 'file'
+  const config = (): ConnectionConfig => {
+    if (isFile) return fileConfig(engine, path.trim(), create)
+    const { engine: _e, ...fields } = pg
+    return serverConfig(engine, { ...fields, password: pg.password || undefined })
+  }
+  const pickEngine = (e: Engine) => {
+    setEngine(e)
+    // What was said about the other engine's settings no longer applies.
+    if (e !== engine) setFeedback(null)
+    if (ENGINES[e].location === 'server' && pg.engine !== e) setPg(serverDefaults(e))
+  }
   const close = () => openDialog(null)
   const fail = (e: unknown) => setFeedback({ kind: 'error', text: e instanceof BridgeError ? `${e.message}` : errorMessage(e) })
 
@@ -69,7 +86,8 @@ export function ConnectionDialog({ editId }: { editId?: string }) {
 
   async function save(connect: boolean) {
     const cfg = config()
-    const label = name.trim() || (cfg.engine === 'sqlite' ? cfg.path.split(/[\\/]/).pop() || 'SQLite' : `${cfg.database} on ${cfg.host}`)
+    const server = serverOf(cfg)
+    const label = name.trim() || (server ? `${server.database} on ${server.host}` : shortLocation(cfg))
     setBusy(true)
     try {
       // Save & connect saves only a connection that opens: one that fails stays in the dialog,
@@ -109,15 +127,15 @@ export function ConnectionDialog({ editId }: { editId?: string }) {
           </button>
         </header>
         <div className="segmented" role="tablist">
-          {(['sqlite', 'postgres'] as const).map((e) => (
-            <button key={e} role="tab" aria-selected={engine === e} className={engine === e ? 'on' : ''} onClick={() => setEngine(e)} data-testid={`engine-${e}`}>
-              <Icon name={e === 'sqlite' ? 'database' : 'elephant'} size={14} /> {e === 'sqlite' ? 'SQLite' : 'PostgreSQL'}
+          {ENGINE_LIST.map(({ name: e, label, icon }) => (
+            <button key={e} role="tab" aria-selected={engine === e} className={engine === e ? 'on' : ''} onClick={() => pickEngine(e)} data-testid={`engine-${e}`}>
+              <Icon name={icon} size={14} /> {label}
             </button>
           ))}
         </div>
         <div className="modal-body">
           {field('Name', <input value={name} onChange={(e) => setName(e.target.value)} placeholder="Optional: shown in the sidebar" data-testid="conn-name" />, true)}
-          {engine === 'sqlite' ? (
+          {isFile ? (
             <>
               {field(
                 'Database file',

@@ -1,4 +1,5 @@
-import { describeConfig, type SavedConnection } from '../../../src-shared/connection'
+import type { SavedConnection } from '../../../src-shared/connection'
+import { describeConfig, ENGINES, shortLocation } from '../../../src-shared/engines'
 import { openDialog, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { PlaygroundCard } from '../playground/PlaygroundCard'
@@ -31,11 +32,11 @@ function ConnectionRow({ c }: { c: SavedConnection }) {
         <button className="conn-main" onClick={() => toggleExpanded(c.id)} data-testid={`connection-${c.id}`} title={describeConfig(c.config)}>
           <Icon name="chevron" size={12} className={`chev${expanded && handle ? ' open' : ''}`} />
           <span className={`engine-badge ${c.config.engine}`}>
-            <Icon name={c.config.engine === 'sqlite' ? 'database' : 'elephant'} size={14} />
+            <Icon name={ENGINES[c.config.engine].icon} size={14} />
           </span>
           <span className="conn-text">
             <span className="conn-name">{c.name}</span>
-            <span className="conn-sub">{c.config.engine === 'sqlite' ? c.config.path.split(/[\\/]/).pop() : `${c.config.host}:${c.config.port}/${c.config.database}`}</span>
+            <span className="conn-sub">{shortLocation(c.config)}</span>
           </span>
           {connecting && <span className="spinner" aria-label="Connecting" />}
           {handle && !connecting && !lost && hostUp && <span className="dot-online" title="Connected" />}
@@ -67,7 +68,7 @@ function ConnectionRow({ c }: { c: SavedConnection }) {
               <Icon name="diagram" size={14} />
             </button>
           )}
-          {handle && transport === 'web' && c.config.engine === 'sqlite' && (
+          {handle && transport === 'web' && ENGINES[c.config.engine].location === 'file' && (
             <button className="icon-button" title="Download a copy of this database file" onClick={() => void downloadDatabase(handle)} data-testid={`download-db-${c.id}`}>
               <Icon name="download" size={14} />
             </button>

@@ -1,3 +1,4 @@
+import { ENGINE_LIST } from '../../../src-shared/engines'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import {
   Background,
@@ -423,9 +424,9 @@ function Designer({ tabId, handle, initial, path, target: initialTarget }: { tab
               <div className="dz-code">
                 <div className="dz-inline">
                   <div className="segmented small">
-                    {(['sqlite', 'postgres'] as const).map((e) => (
+                    {ENGINE_LIST.map(({ name: e, label }) => (
                       <button key={e} className={d.engine === e ? 'on' : ''} onClick={() => setEngine(tabId, e)} data-testid={`dz-engine-${e}`}>
-                        {e === 'sqlite' ? 'SQLite' : 'PostgreSQL'}
+                        {label}
                       </button>
                     ))}
                   </div>

@@ -1,3 +1,4 @@
+import { ENGINES } from '../../../src-shared/engines'
 import { DependenciesDialog } from './DependenciesDialog'
 import { useState } from 'react'
 import { NEUTRAL_TYPES, REFERENTIAL_ACTIONS, type NeutralType, type ReferentialAction } from '../../../src-shared/schema'
@@ -124,7 +125,7 @@ function TableEditor({ tabId, table: t, doc, problems }: { tabId: string; table:
           <span>Table name{t.nameLocked ? ' (set by hand)' : ''}</span>
           <input value={t.name} onChange={(e) => edit(tabId, (d) => renameTable(d, t.id, e.target.value), `${t.id}:name`)} data-testid="dz-table-name" />
         </label>
-        {(engine === 'postgres' || t.schema) && (
+        {(ENGINES[engine].capabilities.schemas || t.schema) && (
           <label className="field" title="The PostgreSQL schema the table lives in; applying the model moves it there (ALTER TABLE … SET SCHEMA), rows and all">
             <span>Schema</span>
             <input value={t.schema ?? ''} placeholder="public" list={`dz-schemas-${tabId}`} onChange={(e) => edit(tabId, (d) => setTableSchema(d, t.id, e.target.value), `${t.id}:schema`)} data-testid="dz-table-schema" />

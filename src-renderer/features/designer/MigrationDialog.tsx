@@ -1,3 +1,4 @@
+import { ENGINES } from '../../../src-shared/engines'
 import { useState } from 'react'
 import type { MethodOutput } from '../../../src-shared/contract'
 import { markSynced } from '../../../src-shared/model/edit'
@@ -112,7 +113,7 @@ export function MigrationDialog({ tabId, handle, plan, onClose, compareWith, fro
                   ))}
                 </ul>
               )}
-              <p className="muted small">{compareWith ? `The migration script between the versions, in ${designer(tabId).engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}'s dialect (the DDL tab's engine).` : 'It runs in one transaction: if any statement fails, nothing changes.'}</p>
+              <p className="muted small">{compareWith ? `The migration script between the versions, in ${ENGINES[designer(tabId).engine].label}'s dialect (the DDL tab's engine).` : 'It runs in one transaction: if any statement fails, nothing changes.'}</p>
               <div className="dz-script">
                 <CodeView text={plan.script} lang={designer(tabId).engine} testId="dz-migration-script" />
               </div>

@@ -1,3 +1,4 @@
+import type { Engine } from '../../../src-shared/engines'
 import { create } from 'zustand'
 import type { ModelDocument } from '../../../src-shared/model/document'
 import { emptyModel } from '../../../src-shared/model/document'
@@ -24,7 +25,7 @@ export interface Designer {
   saved: boolean
   savedAt: number | null
   saveError: string | null
-  engine: 'sqlite' | 'postgres'
+  engine: Engine
   /** Bumped to ask the canvas to fit the view (after layout, open, reverse engineering). */
   fitRequest: number
   /** The connection Apply goes to (a handle), or null: a new model is bound to no database. */
@@ -37,7 +38,7 @@ const COALESCE_MS = 1200
 
 export const useDesigners = create<Record<string, Designer>>()(() => ({}))
 
-export function initDesigner(tabId: string, o: { doc?: ModelDocument; path?: string | null; engine: 'sqlite' | 'postgres'; target: string | null }) {
+export function initDesigner(tabId: string, o: { doc?: ModelDocument; path?: string | null; engine: Engine; target: string | null }) {
   if (useDesigners.getState()[tabId]) return
   useDesigners.setState({
     [tabId]: {

@@ -3,21 +3,24 @@ import { showImportReport } from '../designer/ImportReport'
 import { getState, toast } from '../../app/store'
 import { openSaved, saveConnection } from '../connections/actions'
 import { openDesignerTab, openModelFile, openNormalizeTab } from '../tabs/actions'
+import { engineForFile, fileConfig } from '../../../src-shared/engines'
 
 /** What a dropped or picked file becomes, by its name. */
-export function fileKind(name: string): 'sqlite' | 'model' | 'schema' | 'csv' | null {
-  if (/\.(sqlite3?|db)$/i.test(name)) return 'sqlite'
+export function fileKind(name: string): 'database' | 'model' | 'schema' | 'csv' | null {
+  if (engineForFile(name)) return 'database'
   if (/\.schemist\.json$/i.test(name)) return 'model'
   if (/\.(py|sql|dbml)$/i.test(name)) return 'schema'
   if (/\.(csv|tsv|txt)$/i.test(name)) return 'csv'
   return null
 }
 
-/** A SQLite database from this computer: uploaded into the data folder (a copy), then opened. */
+/** A database file from this computer: uploaded into the data folder (a copy), then opened. */
 export async function openUploadedDatabase(file: File): Promise<void> {
+  const engine = engineForFile(file.name)
+  if (!engine) throw new Error(`${file.name} is not a database file Schemist opens`)
   const up = await uploadToHost(file)
   // Saved, so it is in the sidebar like any other database (its file is the copy on the host).
-  const saved = await saveConnection({ name: file.name, config: { engine: 'sqlite', path: up.path, create: false, readOnly: false }, rememberPassword: false })
+  const saved = await saveConnection({ name: file.name, config: fileConfig(engine, up.path, false), rememberPassword: false })
   await openSaved(saved.id)
   toast('success', `Opened ${file.name}: a copy in Schemist's data folder (${up.path}); download it again from the connection's actions`)
 }
@@ -49,7 +52,7 @@ export async function openDroppedFiles(files: File[]): Promise<void> {
   for (const file of files) {
     try {
       const kind = fileKind(file.name)
-      if (kind === 'sqlite') await openUploadedDatabase(file)
+      if (kind === 'database') await openUploadedDatabase(file)
       else if (kind === 'model' && handle) await openModelFile(handle, (await uploadToHost(file)).path)
       else if (kind === 'schema' && handle) {
         const format = /\.py$/i.test(file.name) ? 'sqlalchemy' : /\.dbml$/i.test(file.name) ? 'dbml' : 'sql'

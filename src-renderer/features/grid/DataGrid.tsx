@@ -98,7 +98,7 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
   }, [])
 
   const total = g ? totalRows(g) : 0
-  const cols = g ? (visible ?? g.columns).filter((c) => g.columns.includes(c)) : []
+  const cols = useMemo(() => (g ? (visible ?? g.columns).filter((c) => g.columns.includes(c)) : []), [g, visible])
   const scale = scrollScale(total, height)
   const vTop = scale.toVirtual(scrollTop)
   const first = Math.max(0, Math.floor(vTop / ROW_H) - 5)
@@ -123,6 +123,7 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
     el.scrollTop = scrollScale(totalRows(g), el.clientHeight).toScroll(Math.max(0, row * ROW_H - el.clientHeight / 3))
     onSelect({ row, col: selected?.col ?? 0 }, false)
     el.focus()
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per Go-to-row request (its seq), not on every selection change
   }, [jump?.seq])
 
   const colMeta = useMemo(() => new Map((table?.columns ?? []).map((c) => [c.name, c])), [table])

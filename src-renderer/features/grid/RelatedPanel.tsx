@@ -10,18 +10,21 @@ export function RelatedPanel({ handle, table, rowKey, onOpen }: { handle: string
   const [strategy, setStrategy] = useState<'select' | 'joined' | 'selectin' | 'subquery'>('selectin')
   const [rels, setRels] = useState<Rel[] | null>(null)
   const [error, setError] = useState<string | null>(null)
+  // The key by value: a new array with the same cells is the same row.
+  const keyJson = JSON.stringify(rowKey)
   useEffect(() => {
-    if (!rowKey) return
+    const key = JSON.parse(keyJson) as Cell[] | null
+    if (!key) return
     let live = true
     setRels(null)
     setError(null)
-    call('data.related', { handle, table, key: rowKey, strategy })
+    call('data.related', { handle, table, key, strategy })
       .then((r) => live && setRels(r))
       .catch((e) => live && setError(errorMessage(e)))
     return () => {
       live = false
     }
-  }, [handle, table, JSON.stringify(rowKey), strategy])
+  }, [handle, table, keyJson, strategy])
   return (
     <aside className="related-panel" data-testid="related-panel">
       <header className="sp-head">

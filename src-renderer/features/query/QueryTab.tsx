@@ -1,3 +1,4 @@
+import { ENGINES } from '../../../src-shared/engines'
 import { useCallback, useRef, useState } from 'react'
 import type { ExplainResult, HistoryEntry } from '../../../src-shared/plan'
 import type { QueryResult } from '../../../src-shared/query'
@@ -73,7 +74,7 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
     } catch (e) {
       setResult(null)
       setPlan(null)
-      if (conn?.engine === 'postgres' && useApp.getState().txState[handle] === 'in transaction') setState((st) => ({ txState: { ...st.txState, [handle]: 'failed' } }))
+      if (conn && ENGINES[conn.engine].capabilities.errorAbortsTransaction && useApp.getState().txState[handle] === 'in transaction') setState((st) => ({ txState: { ...st.txState, [handle]: 'failed' } }))
       setError(e instanceof BridgeError ? { code: e.code, message: e.message, holders: holdersOf(e.info.details) } : { code: 'INTERNAL', message: String(e) })
     } finally {
       setRunning(null)
@@ -117,7 +118,7 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
           if (r.columns.length) last = { result: r, sql: st.text }
           setScript({ steps: [...done], total: statements.length, failedAt: null, stopped: false })
         } catch (e) {
-          if (conn?.engine === 'postgres' && useApp.getState().txState[handle] === 'in transaction') setState((x) => ({ txState: { ...x.txState, [handle]: 'failed' } }))
+          if (conn && ENGINES[conn.engine].capabilities.errorAbortsTransaction && useApp.getState().txState[handle] === 'in transaction') setState((x) => ({ txState: { ...x.txState, [handle]: 'failed' } }))
           const line = cur.text.slice(0, base + st.from).split('\n').length
           const err = e instanceof BridgeError ? { code: e.code, message: e.message } : { code: 'INTERNAL', message: String(e) }
           setError({ code: err.code, message: `Statement ${i + 1} of ${statements.length} (line ${line}): ${err.message}` })
@@ -169,7 +170,7 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
         <button className="btn small ghost" onClick={() => run('plan')} disabled={!!running} data-testid="explain">
           Explain
         </button>
-        <button className="btn small ghost" onClick={() => run('analyze')} disabled={!!running} data-testid="explain-analyze" title={conn?.engine === 'postgres' ? 'Runs the statement in a transaction that is rolled back' : 'SQLite has no timed plans'}>
+        <button className="btn small ghost" onClick={() => run('analyze')} disabled={!!running} data-testid="explain-analyze" title={conn && ENGINES[conn.engine].capabilities.explainAnalyze ? 'Runs the statement in a transaction that is rolled back' : `${conn ? ENGINES[conn.engine].label : 'This engine'} has no timed plans`}>
           Explain analyze
         </button>
         <button className="btn small ghost" onClick={async () => setHistory(history ? null : await call('query.history', { handle }))} data-testid="history">

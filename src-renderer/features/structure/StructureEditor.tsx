@@ -1,3 +1,4 @@
+import { ENGINES, type Engine } from '../../../src-shared/engines'
 import { useEffect, useState } from 'react'
 import type { MethodOutput } from '../../../src-shared/contract'
 import { newId, type ModelColumn, type ModelDocument, type ModelTable } from '../../../src-shared/model/document'
@@ -19,7 +20,7 @@ function findTable(doc: ModelDocument, t: Table): ModelTable | undefined {
  * engine writes for them (SQLite's table rebuild included), and applied in one transaction.
  * The whole database is read as a model and only this table changes, so the plan touches nothing else.
  */
-export function StructureEditor({ handle, table, engine, onDone }: { handle: string; table: Table; engine: string; onDone: () => void }) {
+export function StructureEditor({ handle, table, engine, onDone }: { handle: string; table: Table; engine: Engine; onDone: () => void }) {
   const [doc, setDoc] = useState<ModelDocument | null>(null)
   /** Columns the database has now: a rename of one of them is a rename (`was`), of a new one just a name. */
   const [existing, setExisting] = useState<Set<string>>(new Set())
@@ -215,7 +216,7 @@ export function StructureEditor({ handle, table, engine, onDone }: { handle: str
             </label>
           )}
           <div className="struct-edit-bar">
-            <span className="muted small">Runs in one transaction{engine === 'sqlite' ? '; SQLite rebuilds the table where it cannot ALTER it, rows kept' : ''}; nothing changes if a statement fails.</span>
+            <span className="muted small">Runs in one transaction{ENGINES[engine].capabilities.alterColumn ? '' : `; ${ENGINES[engine].label} rebuilds the table where it cannot ALTER it, rows kept`}; nothing changes if a statement fails.</span>
             <span className="spacer" />
             <button className="btn small primary" disabled={busy || (drops.length > 0 && typed !== mine.name)} onClick={() => void apply()} data-testid="edit-apply">
               Apply {plan.steps.length} statement{plan.steps.length === 1 ? '' : 's'}

@@ -1,3 +1,4 @@
+import { ENGINES } from '../../../src-shared/engines'
 import { useEffect, useState } from 'react'
 import { primaryKeyColumns, tableKey, type Table } from '../../../src-shared/schema'
 import { call, errorMessage } from '../../bridge/client'
@@ -45,7 +46,7 @@ export function StructureTab({ handle, table: key }: { handle: string; table: st
       <header className="struct-head">
         <div>
           <div className="struct-kicker">
-            {t.kind === 'view' ? 'View' : 'Table'} · {conn?.name} · {conn?.engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}
+            {t.kind === 'view' ? 'View' : 'Table'} · {conn?.name} · {conn ? ENGINES[conn.engine].label : ''}
           </div>
           <h2 data-testid="structure-title">{t.schema && t.schema !== 'public' ? `${t.schema}.${t.name}` : t.name}</h2>
         </div>

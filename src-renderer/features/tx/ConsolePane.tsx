@@ -1,3 +1,4 @@
+import { ENGINES } from '../../../src-shared/engines'
 import { useEffect, useRef, useState } from 'react'
 import type { PaneInfo, TimelineEntry } from '../../../src-shared/tx'
 import { statementAt } from '../../../src-shared/sql-split'
@@ -14,11 +15,6 @@ const STARTERS: Record<string, string> = {
   D: 'SELECT * FROM users;',
 }
 
-const LEVEL_NOTES: Record<PaneInfo['engine'], string> = {
-  postgres: 'PostgreSQL: READ UNCOMMITTED behaves as READ COMMITTED; REPEATABLE READ is snapshot isolation (a lost update fails with 40001); SERIALIZABLE adds SSI, which aborts one transaction of a dangerous cycle.',
-  sqlite:
-    'SQLite is serializable: one writer at a time. BEGIN DEFERRED takes locks as it goes, IMMEDIATE takes the write lock at BEGIN, EXCLUSIVE also keeps readers out (in rollback-journal mode). PRAGMA read_uncommitted needs a shared cache, which this build of SQLite leaves out (SQLITE_OMIT_SHARED_CACHE), so dirty reads cannot happen here.',
-}
 
 export function useNow(active: boolean) {
   const [now, setNow] = useState(Date.now())
@@ -36,14 +32,14 @@ export function Pane({ consoleId, info, last, waiting, mvccOpen, onMvcc }: { con
   const [level, setLevel] = useState(info.levels.includes('READ COMMITTED') ? 'READ COMMITTED' : info.levels[0])
   const [readOnly, setReadOnly] = useState(false)
   const [deferrable, setDeferrable] = useState(false)
-  const pg = info.engine === 'postgres'
+  const caps = ENGINES[info.engine].capabilities
   const [error, setError] = useState<string | null>(null)
   const editor = useRef<SqlEditorHandle | null>(null)
   const now = useNow(!!waiting)
   const run = async (sql: string) => {
     setError(null)
     try {
-      await call('tx.run', { consoleId, pane: info.id, sql, level, ...(pg ? { readOnly, deferrable } : {}) })
+      await call('tx.run', { consoleId, pane: info.id, sql, level, ...(caps.readOnlyDeferrable ? { readOnly, deferrable } : {}) })
     } catch (e) {
       setError(errorMessage(e))
     }
@@ -78,7 +74,7 @@ export function Pane({ consoleId, info, last, waiting, mvccOpen, onMvcc }: { con
             <option key={l}>{l}</option>
           ))}
         </select>
-        {pg && (
+        {caps.readOnlyDeferrable && (
           <>
             <label className="check small" title="BEGIN ... READ ONLY: writes fail; a read-only SERIALIZABLE transaction takes part in SSI as a reader">
               <input type="checkbox" checked={readOnly} onChange={(e) => setReadOnly(e.target.checked)} data-testid={`pane-readonly-${info.id}`} /> read only
@@ -88,12 +84,12 @@ export function Pane({ consoleId, info, last, waiting, mvccOpen, onMvcc }: { con
             </label>
           </>
         )}
-        <span className="level-info" title={LEVEL_NOTES[info.engine]}>
+        <span className="level-info" title={ENGINES[info.engine].isolationSummary}>
           <Icon name="info" size={12} />
         </span>
       </header>
-      {pg && level === 'READ UNCOMMITTED' && <div className="pane-note-line small">PostgreSQL runs READ UNCOMMITTED as READ COMMITTED: it never shows uncommitted rows.</div>}
-      {pg && deferrable && !(level === 'SERIALIZABLE' && readOnly) && <div className="pane-note-line small">DEFERRABLE only changes anything in a SERIALIZABLE READ ONLY transaction.</div>}
+      {ENGINES[info.engine].levelNotes[level] && <div className="pane-note-line small">{ENGINES[info.engine].levelNotes[level]}</div>}
+      {caps.readOnlyDeferrable && deferrable && !(level === 'SERIALIZABLE' && readOnly) && <div className="pane-note-line small">DEFERRABLE only changes anything in a SERIALIZABLE READ ONLY transaction.</div>}
       <div className="tx-buttons">
         <button className="btn small" disabled={info.busy} onClick={() => run('BEGIN')} data-testid={`pane-begin-${info.id}`}>
           BEGIN
@@ -110,7 +106,7 @@ export function Pane({ consoleId, info, last, waiting, mvccOpen, onMvcc }: { con
         <button className="btn small ghost" disabled={info.busy} onClick={() => run('ROLLBACK TO SAVEPOINT sp1')}>
           ROLLBACK TO sp1
         </button>
-        {pg && (
+        {caps.rowVersions && (
           <button className={`btn small ghost${mvccOpen ? ' on' : ''}`} onClick={onMvcc} data-testid={`pane-mvcc-${info.id}`} title="The row versions behind what this pane reads (xmin, xmax, ctid) and which ones its snapshot sees">
             Row versions
           </button>

@@ -31,7 +31,7 @@ export function ConsoleTab({ handle, load }: { handle: string; load?: ConsoleLoa
     if (!consoleId || !load || loaded.current === load) return
     loaded.current = load
     void q.loadSpec(load.title, load.text, load.scenario)
-    // Only a new load, or the console opening, matters here.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new load, or the console opening, matters here
   }, [consoleId, load])
   const theme = useApp((s) => s.theme)
   const [mvccPane, setMvccPane] = useState<string | null>(null)

@@ -1,3 +1,4 @@
+import { ENGINES } from '../../../src-shared/engines'
 import { useEffect, useState } from 'react'
 import type { MethodOutput } from '../../../src-shared/contract'
 import type { ScenarioRun, StepOutcome } from '../../../src-shared/tx'
@@ -215,7 +216,7 @@ function ScenariosView({ handle, onStepThrough }: { handle: string; onStepThroug
         {sc && (
           <p className="iso-desc">
             <strong>{sc.name}.</strong> {sc.description}
-            {conn?.engine === 'postgres' && level === 'READ UNCOMMITTED' && <span className="muted"> PostgreSQL treats READ UNCOMMITTED as READ COMMITTED.</span>}
+            {conn && level && ENGINES[conn.engine].levelNotes[level] && <span className="muted"> {ENGINES[conn.engine].levelNotes[level]}</span>}
           </p>
         )}
         {error && <div className="error-box">{error}</div>}

@@ -1,6 +1,5 @@
-import { AppError } from '../../src-shared/errors'
-import type { MvccView, RowVersion } from '../../src-shared/tx'
-import type { Driver } from '../db/driver'
+import type { MvccView, RowVersion } from '../../../src-shared/tx'
+import type { Driver } from '../driver'
 
 /** Pages read at most: enough for a teaching table, never a scan of a big one. */
 const MAX_PAGES = 8
@@ -11,8 +10,7 @@ const MAX_PAGES = 8
  * the pageinspect extension is installed, every version on the table's first pages, with the
  * commit status of the transactions that made and ended them.
  */
-export async function rowVersions(d: Driver, table: { schema: string | null; name: string }): Promise<MvccView> {
-  if (d.dialect.name !== 'postgres') throw new AppError('UNSUPPORTED', 'Row versions (xmin, xmax, ctid) are PostgreSQL\'s; SQLite keeps one version of a row, guarded by locks')
+export async function postgresRowVersions(d: Driver, table: { schema: string | null; name: string }): Promise<MvccView> {
   const q = d.dialect.qualify(table.schema, table.name)
   const lit = d.dialect.quoteLiteral(q)
   const snap = await d.query('SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned()::text')

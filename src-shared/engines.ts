@@ -1,0 +1,179 @@
+import type { ConnectionConfig, Engine, PostgresConfig, SqliteConfig } from './connection'
+
+export type { Engine }
+
+/**
+ * The engine registry: what each engine is called, what it can do and where its databases live.
+ * Shared by main and the renderer, so the renderer asks a capability ("can this engine show row
+ * versions?") and never compares engine names. Engine-specific code (SQL, drivers, catalog
+ * queries) lives in `src-main/db/<engine>/`; this file holds only facts. Together with that
+ * folder and the main-side table in `src-main/db/open-driver.ts`, it is everything an engine adds.
+ */
+export interface EngineCapabilities {
+  /** INSERT/UPDATE/DELETE ... RETURNING is available. */
+  returning: boolean
+  /** DDL statements take part in transactions and roll back with them. */
+  transactionalDdl: boolean
+  /** Schemas (namespaces) beyond one database file. */
+  schemas: boolean
+  /** ALTER TABLE can change a column's type or drop constraints in place (else the table is rebuilt). */
+  alterColumn: boolean
+  /** The driver can report the rowid of each INSERT without RETURNING (SQLite's lastInsertRowid). */
+  lastInsertId: boolean
+  /** A table's single INTEGER PRIMARY KEY is its row id and always autoincrements (SQLite). */
+  rowidKeys: boolean
+  /** CREATE TABLE may name a table not created yet in REFERENCES (SQLite); otherwise such keys are added by ALTER TABLE afterwards. */
+  forwardReferences: boolean
+  /** An error inside a transaction aborts it: every later statement fails until ROLLBACK (PostgreSQL). */
+  errorAbortsTransaction: boolean
+  /** Row versions (xmin, xmax, ctid) can be shown: the engine keeps several versions of a row (MVCC). */
+  rowVersions: boolean
+  /** EXPLAIN ANALYZE runs the statement and reports real times and row counts. */
+  explainAnalyze: boolean
+  /** BEGIN takes READ ONLY and DEFERRABLE. */
+  readOnlyDeferrable: boolean
+  /** A server of this engine can parse SQL DDL for an import (its own parser, in a scratch database). */
+  parsesSql: boolean
+  /**
+   * The server says whether one session is blocked by given others, the way PostgreSQL's own
+   * isolation tester asks it (pg_isolation_test_session_is_blocked): specs run through the exact
+   * tester (src-main/tx/isolation-tester.ts), byte for byte. Elsewhere they run on the step engine.
+   */
+  isolationTester: boolean
+}
+
+export interface EngineInfo {
+  name: Engine
+  /** What people read: "PostgreSQL". */
+  label: string
+  /** The icon in the sidebar and the connection dialog. */
+  icon: 'database' | 'elephant'
+  /** Where a database lives: one file the app opens, or a server it connects to. */
+  location: 'file' | 'server'
+  /** The SQL dialect the editor highlights and completes with (a name exported by @codemirror/lang-sql). */
+  editorDialect: 'SQLite' | 'PostgreSQL' | 'MySQL' | 'MariaSQL'
+  /** Isolation choices for BEGIN, the engine's own names, weakest first. */
+  isolationLevels: readonly string[]
+  /** Levels the engine accepts but runs as another (PostgreSQL's READ UNCOMMITTED), with what to tell the user. */
+  levelNotes: Readonly<Record<string, string>>
+  /** How the engine's isolation works, in a few sentences (the console's level tooltip). */
+  isolationSummary: string
+  capabilities: EngineCapabilities
+  /** For a file engine: the endings of its database files (opened when dropped on the window). */
+  fileExtensions?: readonly string[]
+  /** For a server engine: the defaults of a new connection. */
+  serverDefaults?: { port: number; user: string; database: string }
+}
+
+export const ENGINES: { readonly [E in Engine]: EngineInfo & { name: E } } = {
+  sqlite: {
+    name: 'sqlite',
+    label: 'SQLite',
+    icon: 'database',
+    location: 'file',
+    editorDialect: 'SQLite',
+    isolationLevels: ['DEFERRED', 'IMMEDIATE', 'EXCLUSIVE'],
+    levelNotes: {},
+    isolationSummary:
+      'SQLite is serializable: one writer at a time. BEGIN DEFERRED takes locks as it goes, IMMEDIATE takes the write lock at BEGIN, EXCLUSIVE also keeps readers out (in rollback-journal mode). PRAGMA read_uncommitted needs a shared cache, which this build of SQLite leaves out (SQLITE_OMIT_SHARED_CACHE), so dirty reads cannot happen here.',
+    fileExtensions: ['.sqlite', '.sqlite3', '.db'],
+    capabilities: {
+      returning: true,
+      transactionalDdl: true,
+      schemas: false,
+      alterColumn: false,
+      lastInsertId: true,
+      rowidKeys: true,
+      forwardReferences: true,
+      errorAbortsTransaction: false,
+      rowVersions: false,
+      explainAnalyze: false,
+      readOnlyDeferrable: false,
+      parsesSql: false,
+      isolationTester: false,
+    },
+  },
+  postgres: {
+    name: 'postgres',
+    label: 'PostgreSQL',
+    icon: 'elephant',
+    location: 'server',
+    editorDialect: 'PostgreSQL',
+    isolationLevels: ['READ UNCOMMITTED', 'READ COMMITTED', 'REPEATABLE READ', 'SERIALIZABLE'],
+    isolationSummary:
+      'PostgreSQL: READ UNCOMMITTED behaves as READ COMMITTED; REPEATABLE READ is snapshot isolation (a lost update fails with 40001); SERIALIZABLE adds SSI, which aborts one transaction of a dangerous cycle.',
+    levelNotes: { 'READ UNCOMMITTED': 'PostgreSQL runs READ UNCOMMITTED as READ COMMITTED: it never shows uncommitted rows.' },
+    capabilities: {
+      returning: true,
+      transactionalDdl: true,
+      schemas: true,
+      alterColumn: true,
+      lastInsertId: false,
+      rowidKeys: false,
+      forwardReferences: false,
+      errorAbortsTransaction: true,
+      rowVersions: true,
+      explainAnalyze: true,
+      readOnlyDeferrable: true,
+      parsesSql: true,
+      isolationTester: true,
+    },
+    serverDefaults: { port: 5432, user: 'postgres', database: 'postgres' },
+  },
+}
+
+/** Every engine, in the order the app offers them. */
+export const ENGINE_LIST: readonly EngineInfo[] = Object.values(ENGINES)
+
+export function engineInfo(engine: Engine): EngineInfo {
+  return ENGINES[engine]
+}
+
+export function isEngine(name: string): name is Engine {
+  return Object.hasOwn(ENGINES, name)
+}
+
+/** The file engine whose database files end like `name`, if any. */
+export function engineForFile(name: string): Engine | null {
+  const lower = name.toLowerCase()
+  return ENGINE_LIST.find((e) => e.fileExtensions?.some((x) => lower.endsWith(x)))?.name ?? null
+}
+
+/** The database file of a file engine's connection; null for a server. */
+export function fileOf(c: ConnectionConfig): string | null {
+  return 'path' in c ? (c as SqliteConfig).path : null
+}
+
+/** The server settings of a server engine's connection; null for a file. */
+export function serverOf(c: ConnectionConfig): PostgresConfig | null {
+  return 'host' in c ? (c as PostgresConfig) : null
+}
+
+/** A connection to a database file of a file engine. */
+export function fileConfig(engine: Engine, path: string, create: boolean): ConnectionConfig {
+  if (ENGINES[engine].location !== 'file') throw new Error(`${ENGINES[engine].label} databases are not files`)
+  return { engine: engine as SqliteConfig['engine'], path, create, readOnly: false }
+}
+
+/** A connection to a server engine, with that engine's defaults for what is not given. */
+export function serverConfig(engine: Engine, fields: Partial<Omit<PostgresConfig, 'engine'>>): ConnectionConfig {
+  const d = ENGINES[engine].serverDefaults
+  if (!d) throw new Error(`${ENGINES[engine].label} is not a server`)
+  return { engine: engine as PostgresConfig['engine'], host: '127.0.0.1', port: d.port, user: d.user, database: d.database, sslMode: 'prefer', ...fields }
+}
+
+/** Where a connection goes, short: the file's name, or host:port/database. */
+export function shortLocation(c: ConnectionConfig): string {
+  const file = fileOf(c)
+  if (file !== null) return file.split(/[\\/]/).pop() || file
+  const s = serverOf(c)!
+  return `${s.host}:${s.port}/${s.database}`
+}
+
+/** Where a connection goes, in full: the file's path, or user@host:port/database. */
+export function describeConfig(c: ConnectionConfig): string {
+  const file = fileOf(c)
+  if (file !== null) return file
+  const s = serverOf(c)!
+  return `${s.user}@${s.host}:${s.port}/${s.database}`
+}
