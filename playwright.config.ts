@@ -30,7 +30,15 @@ export default defineConfig({
     actionTimeout: 30_000,
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-quic',
+        '--no-first-run',
+      ],
     },
   },
   webServer: {
@@ -39,7 +47,12 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 60_000,
     // A client that goes away is released after 1.5 s (15 s in use), so a test can see it happen.
-    env: { SCHEMIST_DATA_DIR: dataDir, SCHEMIST_PORT: String(port), SCHEMIST_TOKEN: token, SCHEMIST_CLIENT_GRACE_MS: '1500' },
+    env: {
+      SCHEMIST_DATA_DIR: dataDir,
+      SCHEMIST_PORT: String(port),
+      SCHEMIST_TOKEN: token,
+      SCHEMIST_CLIENT_GRACE_MS: '1500',
+    },
     stdout: 'pipe',
   },
   metadata: { token },

@@ -7,7 +7,9 @@ export function median(xs: number[]): number {
 
 export function report(name: string, value: number, unit: string, target?: number) {
   const v = Math.round(value * 100) / 100
-  console.log(`BENCH ${JSON.stringify(target === undefined ? { name, value: v, unit } : { name, value: v, unit, target })}`)
+  console.log(
+    `BENCH ${JSON.stringify(target === undefined ? { name, value: v, unit } : { name, value: v, unit, target })}`,
+  )
 }
 
 export async function time(fn: () => Promise<unknown> | unknown): Promise<number> {

@@ -17,13 +17,15 @@ import { createRouter } from '../src-main/bridge/router'
 import { createHandlers } from '../src-main/bridge/handlers'
 import { argValue, median, report } from './bench-lib'
 
-const sizes = (process.argv.find((a) => a.startsWith('--sizes='))?.split('=')[1] ?? '50,300,1000').split(',').map(Number)
+const sizes = (process.argv.find((a) => a.startsWith('--sizes='))?.split('=')[1] ?? '50,300,1000')
+  .split(',')
+  .map(Number)
 const DRAG_STEPS = argValue('drag-steps', 60)
 
 /** A deterministic pseudo-random model: 3 to 9 columns a table, each table after the first few referencing one or two earlier ones. */
 function generate(n: number): ModelDocument {
   let seed = 42
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
   const doc = emptyModel(`generated ${n}`)
   const types = ['integer', 'text', 'varchar', 'timestamp', 'boolean', 'numeric', 'json'] as const
   for (let i = 0; i < n; i++) {
@@ -38,7 +40,16 @@ function generate(n: number): ModelDocument {
       const target = rnd() < 0.8 ? Math.max(0, i - 1 - Math.floor(rnd() * 12)) : Math.floor(rnd() * i)
       const col = newColumn(`ref_${r}_id`, 'integer', { nullable: false })
       t.columns.push(col)
-      t.foreignKeys.push({ id: newId('f'), name: null, columns: [col.name], refSchema: null, refTable: `table_${target}`, refColumns: ['id'], onDelete: 'NO ACTION', onUpdate: 'NO ACTION' })
+      t.foreignKeys.push({
+        id: newId('f'),
+        name: null,
+        columns: [col.name],
+        refSchema: null,
+        refTable: `table_${target}`,
+        refColumns: ['id'],
+        onDelete: 'NO ACTION',
+        onUpdate: 'NO ACTION',
+      })
     }
     doc.tables.push(t)
   }
@@ -49,13 +60,30 @@ async function main() {
   const staticDir = join(__dirname, '..', 'out', 'renderer')
   if (!existsSync(join(staticDir, 'index.html'))) throw new Error('Build the renderer first: npm run build')
   const dir = mkdtempSync(join(tmpdir(), 'schemist-bench-designer-'))
-  const services = await createServices({ dataDir: join(dir, 'data'), resourcesDir: join(__dirname, '..', 'resources'), transport: 'web', version: 'bench', encryptor: null })
-  const host = await startWebHost({ router: createRouter(createHandlers(services)), events: services.events, staticDir })
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] })
-  const results: Record<number, { layout: number; layered: number; render: number; frame: number; frameP95: number; fit: number; fitP95: number }> = {}
+  const services = await createServices({
+    dataDir: join(dir, 'data'),
+    resourcesDir: join(__dirname, '..', 'resources'),
+    transport: 'web',
+    version: 'bench',
+    encryptor: null,
+  })
+  const host = await startWebHost({
+    router: createRouter(createHandlers(services)),
+    events: services.events,
+    staticDir,
+  })
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu'],
+  })
+  const results: Record<
+    number,
+    { layout: number; layered: number; render: number; frame: number; frameP95: number; fit: number; fitP95: number }
+  > = {}
   try {
     // Warm the layout code up on every size first, so the smallest size is not timed cold.
-    for (const n of sizes) for (const engine of ['auto', 'layered'] as const) autoLayout(generate(n), undefined, { engine })
+    for (const n of sizes)
+      for (const engine of ['auto', 'layered'] as const) autoLayout(generate(n), undefined, { engine })
     for (const n of sizes) {
       const raw = generate(n)
       const layoutRuns: number[] = []
@@ -86,13 +114,18 @@ async function main() {
       const start = await page.evaluate(() => performance.now())
       await page.getByTestId('path-ok').click()
       await page
-        .waitForFunction((count) => document.querySelectorAll('.react-flow__node').length >= count, n, { timeout: 120_000, polling: 'raf' })
+        .waitForFunction((count) => document.querySelectorAll('.react-flow__node').length >= count, n, {
+          timeout: 120_000,
+          polling: 'raf',
+        })
         .catch(async (e) => {
           const shown = await page.evaluate(() => document.querySelectorAll('.react-flow__node').length)
           await page.screenshot({ path: join(dir, `stuck-${n}.png`) })
           throw new Error(`${shown} of ${n} tables on screen after 2 minutes (screenshot in ${dir}): ${e}`)
         })
-      const end = await page.evaluate(() => new Promise<number>((r) => requestAnimationFrame(() => r(performance.now()))))
+      const end = await page.evaluate(
+        () => new Promise<number>((r) => requestAnimationFrame(() => r(performance.now()))),
+      )
       const render = end - start
 
       // Zoom in on one table so it can be grabbed, then drag it in small steps while counting frames.
@@ -115,14 +148,22 @@ async function main() {
         for (const el of document.querySelectorAll('[data-testid^="dz-table-"]')) {
           const r = el.getBoundingClientRect()
           const d = Math.hypot(r.x + r.width / 2 - cx, r.y + r.height / 2 - cy)
-          if (d < bestD) (bestD = d), (best = el.getAttribute('data-testid')!.slice('dz-table-'.length))
+          if (d < bestD) ((bestD = d), (best = el.getAttribute('data-testid')!.slice('dz-table-'.length)))
         }
         return best
       })
       const fitFrames = await dragFrames(page, middle)
       const fitSorted = [...fitFrames].sort((a, b) => a - b)
       const sorted = [...frames].sort((a, b) => a - b)
-      results[n] = { layout: median(layoutRuns), layered: median(layeredRuns), render, frame: median(frames), frameP95: sorted[Math.floor(sorted.length * 0.95)] ?? 0, fit: median(fitFrames), fitP95: fitSorted[Math.floor(fitSorted.length * 0.95)] ?? 0 }
+      results[n] = {
+        layout: median(layoutRuns),
+        layered: median(layeredRuns),
+        render,
+        frame: median(frames),
+        frameP95: sorted[Math.floor(sorted.length * 0.95)] ?? 0,
+        fit: median(fitFrames),
+        fitP95: fitSorted[Math.floor(fitSorted.length * 0.95)] ?? 0,
+      }
       report(`designer.layout.${n}`, results[n].layout, 'ms')
       report(`designer.layout_layered.${n}`, results[n].layered, 'ms')
       report(`designer.first_render.${n}`, render, 'ms')
@@ -178,7 +219,8 @@ async function dragFrames(page: Page, table: string): Promise<number[]> {
   }
   await page.mouse.up()
   const after = (await target.boundingBox())!
-  if (Math.abs(after.x - box.x) < DRAG_STEPS) throw new Error(`${table} did not follow the drag (moved ${Math.round(after.x - box.x)} px)`)
+  if (Math.abs(after.x - box.x) < DRAG_STEPS)
+    throw new Error(`${table} did not follow the drag (moved ${Math.round(after.x - box.x)} px)`)
   return page.evaluate(() => {
     const w = window as unknown as { __frames: number[]; __stop: boolean }
     w.__stop = true

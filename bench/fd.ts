@@ -14,7 +14,7 @@ const BASELINE_BUDGET_MS = argValue('baseline-budget', 60_000)
 
 function rng(seed: number) {
   let s = seed >>> 0
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32)
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32
 }
 
 /** Columns of varied cardinality, with planted dependencies every few columns. */
@@ -25,8 +25,10 @@ function table(m: number, n: number, seed = 7): Cell[][] {
   for (let i = 0; i < n; i++) {
     const row: Cell[] = new Array(m)
     for (let c = 0; c < m; c++) {
-      if (c % 5 === 4 && c >= 2) row[c] = ((row[c - 2] as number) * 31 + (row[c - 3] as number)) % card[c] // planted: (c-3, c-2) -> c
-      else if (c % 5 === 2 && c >= 1) row[c] = ((row[c - 1] as number) * 7) % card[c] // planted: c-1 -> c
+      if (c % 5 === 4 && c >= 2)
+        row[c] = ((row[c - 2] as number) * 31 + (row[c - 3] as number)) % card[c] // planted: (c-3, c-2) -> c
+      else if (c % 5 === 2 && c >= 1)
+        row[c] = ((row[c - 1] as number) * 7) % card[c] // planted: c-1 -> c
       else row[c] = Math.floor(r() * card[c])
     }
     rows[i] = row
@@ -101,11 +103,21 @@ function measure(m: number, n: number) {
 }
 
 function main() {
-  console.log('columns x rows: TANE time, peak memory (heap and typed arrays, per lattice level), minimal FDs; baseline')
+  console.log(
+    'columns x rows: TANE time, peak memory (heap and typed arrays, per lattice level), minimal FDs; baseline',
+  )
   const results: Record<string, number> = {}
   // Warm the code up first, so the smallest table (the base of the growth ratio) is not timed cold.
   for (let i = 0; i < 3; i++) tane(table(10, 5_000, 3), 10)
-  for (const [m, n] of [[10, 10_000], [10, 100_000], [10, 1_000_000], [15, 10_000], [15, 100_000], [20, 10_000], [20, 100_000]] as const) {
+  for (const [m, n] of [
+    [10, 10_000],
+    [10, 100_000],
+    [10, 1_000_000],
+    [15, 10_000],
+    [15, 100_000],
+    [20, 10_000],
+    [20, 100_000],
+  ] as const) {
     if (n > MAX_ROWS) continue
     const { rows, ms, mem, fds } = measure(m, n)
     results[`${m}x${n}`] = ms
@@ -125,12 +137,18 @@ function main() {
     }
     console.log(line)
   }
-  if (results['10x10000'] && results['10x1000000']) report('fd.rows_growth.10cols.1m_vs_10k', results['10x1000000'] / results['10x10000'], 'x', 100)
+  if (results['10x10000'] && results['10x1000000'])
+    report('fd.rows_growth.10cols.1m_vs_10k', results['10x1000000'] / results['10x10000'], 'x', 100)
 
   // The sampled search on the same tall tables: the app's fallback where TANE's partitions would
   // pass their memory budget (and its choice past 30 columns).
   console.log('tall tables: the sampled agree-set search, validated on every row')
-  for (const [m, n] of [[15, 10_000], [20, 10_000], [15, 100_000], [20, 100_000]] as const) {
+  for (const [m, n] of [
+    [15, 10_000],
+    [20, 10_000],
+    [15, 100_000],
+    [20, 100_000],
+  ] as const) {
     if (n > MAX_ROWS) continue
     const rows = table(m, n)
     const tracker = peakTracker()
@@ -142,13 +160,20 @@ function main() {
     report(`fd.sampled.${m}cols.${n}rows.memory_mb`, mem, 'MB')
     const tms = results[`${m}x${n}`]
     if (tms) report(`fd.sampled.${m}cols.${n}rows.vs_tane`, ms / tms, 'x')
-    console.log(`${m} x ${n.toLocaleString('en-US')}: ${ms.toFixed(0)} ms, ${mem.toFixed(0)} MB, ${fds} FDs${tms ? ` (TANE ${tms.toFixed(0)} ms)` : ''}`)
+    console.log(
+      `${m} x ${n.toLocaleString('en-US')}: ${ms.toFixed(0)} ms, ${mem.toFixed(0)} MB, ${fds} FDs${tms ? ` (TANE ${tms.toFixed(0)} ms)` : ''}`,
+    )
   }
 
   // Wide tables with few rows (the shape of the literature's hepatitis, horse, plista, flight):
   // the agree-set search the app picks for them, against TANE where TANE can run at all.
   console.log('wide tables, few rows: agree sets against TANE')
-  for (const [m, n] of [[20, 300], [25, 500], [30, 1000], [40, 200]] as const) {
+  for (const [m, n] of [
+    [20, 300],
+    [25, 500],
+    [30, 1000],
+    [40, 200],
+  ] as const) {
     const rows = table(m, n, 11)
     let t = performance.now()
     const fds = agreeSetDependencies(rows, m).length

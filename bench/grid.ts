@@ -64,7 +64,7 @@ async function series(fn: () => Promise<unknown>): Promise<number> {
 
 /** Two lanes measured in turn (a, b, a, b...), so a server's drift is not charged to one of them. */
 async function pair(a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number, number]> {
-  for (let i = 0; i < 3; i++) await a(), await b()
+  for (let i = 0; i < 3; i++) (await a(), await b())
   const xs: number[] = []
   const ys: number[] = []
   for (let i = 0; i < RUNS; i++) {
@@ -75,8 +75,29 @@ async function pair(a: () => Promise<unknown>, b: () => Promise<unknown>): Promi
 }
 
 function tableModel(schema: string | null) {
-  const col = (name: string, type: 'integer' | 'text', pk = 0) => ({ name, type, nativeType: type, nullable: pk === 0, serverDefault: null, autoincrement: pk > 0, primaryKey: pk, unique: false })
-  return { schema, name: 'big', kind: 'table' as const, columns: [col('id', 'integer', 1), col('name', 'text'), col('bucket', 'integer'), col('created', 'text')], primaryKeyName: null, foreignKeys: [], uniques: [], checks: [], indexes: [], definition: null, hasRowid: true }
+  const col = (name: string, type: 'integer' | 'text', pk = 0) => ({
+    name,
+    type,
+    nativeType: type,
+    nullable: pk === 0,
+    serverDefault: null,
+    autoincrement: pk > 0,
+    primaryKey: pk,
+    unique: false,
+  })
+  return {
+    schema,
+    name: 'big',
+    kind: 'table' as const,
+    columns: [col('id', 'integer', 1), col('name', 'text'), col('bucket', 'integer'), col('created', 'text')],
+    primaryKeyName: null,
+    foreignKeys: [],
+    uniques: [],
+    checks: [],
+    indexes: [],
+    definition: null,
+    hasRowid: true,
+  }
 }
 
 async function main() {
@@ -84,11 +105,21 @@ async function main() {
   mkdirSync(resources)
   // The services want a bundled sample; an empty SQLite file will do for this bench.
   new Database(join(resources, 'sample.sqlite')).close()
-  const services = await createServices({ dataDir: join(dir, 'data'), resourcesDir: resources, transport: 'web', version: 'bench', encryptor: null })
+  const services = await createServices({
+    dataDir: join(dir, 'data'),
+    resourcesDir: resources,
+    transport: 'web',
+    version: 'bench',
+    encryptor: null,
+  })
   const staticDir = join(dir, 'static')
   mkdirSync(staticDir)
   writeFileSync(join(staticDir, 'index.html'), '')
-  const host = await startWebHost({ router: createRouter(createHandlers(services)), events: services.events, staticDir })
+  const host = await startWebHost({
+    router: createRouter(createHandlers(services)),
+    events: services.events,
+    staticDir,
+  })
   const bridge = await bridgeClient(host.port, host.token)
 
   // --- data ---
@@ -103,15 +134,45 @@ async function main() {
   const pgPlayground = new Playground(join(dir, 'pgdata'), async () => {})
   await pgPlayground.start()
   const pgConfig = await pgPlayground.config()
-  const pgc = new pg.Client({ host: pgConfig.host, port: pgConfig.port, user: pgConfig.user, password: pgConfig.password, database: pgConfig.database })
+  const pgc = new pg.Client({
+    host: pgConfig.host,
+    port: pgConfig.port,
+    user: pgConfig.user,
+    password: pgConfig.password,
+    database: pgConfig.database,
+  })
   await pgc.connect()
   await pgc.query('CREATE TABLE big (id integer PRIMARY KEY, name text, bucket integer, created text)')
-  await pgc.query(`INSERT INTO big SELECT i, 'name ' || (i % 997), i % 13, '2026-01-01 00:00:00' FROM generate_series(1, ${ROWS}) AS i`)
+  await pgc.query(
+    `INSERT INTO big SELECT i, 'name ' || (i % 997), i % 13, '2026-01-01 00:00:00' FROM generate_series(1, ${ROWS}) AS i`,
+  )
   await pgc.query('ANALYZE big')
 
-  const engines: { name: string; config: ConnectionConfig; raw: (sql: string, params: unknown[]) => Promise<unknown>; dialect: typeof sqliteDialect; schema: string | null }[] = [
-    { name: 'sqlite', config: { engine: 'sqlite', path: sqlitePath, create: false, readOnly: false }, raw: async (sql, params) => sdb.prepare(sql).raw(true).all(...params), dialect: sqliteDialect, schema: null },
-    { name: 'postgres', config: pgConfig, raw: (sql, params) => pgc.query({ text: sql, values: params, rowMode: 'array' }), dialect: postgresDialect, schema: 'public' },
+  const engines: {
+    name: string
+    config: ConnectionConfig
+    raw: (sql: string, params: unknown[]) => Promise<unknown>
+    dialect: typeof sqliteDialect
+    schema: string | null
+  }[] = [
+    {
+      name: 'sqlite',
+      config: { engine: 'sqlite', path: sqlitePath, create: false, readOnly: false },
+      raw: async (sql, params) =>
+        sdb
+          .prepare(sql)
+          .raw(true)
+          .all(...params),
+      dialect: sqliteDialect,
+      schema: null,
+    },
+    {
+      name: 'postgres',
+      config: pgConfig,
+      raw: (sql, params) => pgc.query({ text: sql, values: params, rowMode: 'array' }),
+      dialect: postgresDialect,
+      schema: 'public',
+    },
   ]
 
   for (const e of engines) {
@@ -120,7 +181,10 @@ async function main() {
     const page = (req: object) => bridge.call<Page>('data.page', { ...view, limit: 100, ...req })
     const t = tableModel(e.schema)
     const rawPage = (req: { after: Cursor | null; before: Cursor | null; fromEnd: boolean; skip?: number }) => {
-      const q = pageQuery(t, { table: view.table, sort: [], filter: null, where: '' }, e.dialect, { ...req, limit: 100 })
+      const q = pageQuery(t, { table: view.table, sort: [], filter: null, where: '' }, e.dialect, {
+        ...req,
+        limit: 100,
+      })
       return () => e.raw(q.sql, q.params)
     }
     const count = await bridge.call<{ count: number; exact: boolean }>('data.count', view)
@@ -128,14 +192,28 @@ async function main() {
     const at = await bridge.call<{ after: Cursor | null; skip: number }>('data.locate', { ...view, row: DEEP })
 
     const [first, firstRaw] = await pair(() => page({}), rawPage({ after: null, before: null, fromEnd: false }))
-    const [deep, deepRaw] = await pair(() => page({ after: at.after, skip: at.skip }), rawPage({ after: at.after, before: null, fromEnd: false, skip: at.skip }))
+    const [deep, deepRaw] = await pair(
+      () => page({ after: at.after, skip: at.skip }),
+      rawPage({ after: at.after, before: null, fromEnd: false, skip: at.skip }),
+    )
     const deepWithLocate = await series(async () => {
       const a = await bridge.call<{ after: Cursor | null; skip: number }>('data.locate', { ...view, row: DEEP })
       await page({ after: a.after, skip: a.skip })
     })
-    const bigQuery = pageQuery(t, { table: view.table, sort: [], filter: null, where: '' }, e.dialect, { after: null, before: null, fromEnd: false, limit: 2000 })
-    const [big, bigRaw] = await pair(() => page({ limit: 2000 }), async () => e.raw(bigQuery.sql, bigQuery.params))
-    const [last, lastRaw] = await pair(() => page({ fromEnd: true }), rawPage({ after: null, before: null, fromEnd: true }))
+    const bigQuery = pageQuery(t, { table: view.table, sort: [], filter: null, where: '' }, e.dialect, {
+      after: null,
+      before: null,
+      fromEnd: false,
+      limit: 2000,
+    })
+    const [big, bigRaw] = await pair(
+      () => page({ limit: 2000 }),
+      async () => e.raw(bigQuery.sql, bigQuery.params),
+    )
+    const [last, lastRaw] = await pair(
+      () => page({ fromEnd: true }),
+      rawPage({ after: null, before: null, fromEnd: true }),
+    )
     // Where the bridge's time goes: the same page from the service in this process (driver, worker
     // thread for SQLite, page building; no transport), and an empty round trip over the bridge.
     const [inProcess, inProcessRaw] = await pair(
@@ -144,11 +222,18 @@ async function main() {
     )
     const emptyTrip = await series(() => bridge.call('app.info', {}))
     const check = await page({ after: at.after, skip: at.skip })
-    if (Number(check.keys[0][0]) !== DEEP + 1) throw new Error(`row ${DEEP} should have id ${DEEP + 1}, got ${check.keys[0][0]}`)
+    if (Number(check.keys[0][0]) !== DEEP + 1)
+      throw new Error(`row ${DEEP} should have id ${DEEP + 1}, got ${check.keys[0][0]}`)
 
-    console.log(`${e.name}: ${count.count} rows (${count.exact ? 'exact' : 'estimated'}); position index built in ${indexMs.toFixed(0)} ms (once per view)`)
-    console.log(`  first page ${first.toFixed(2)} ms (raw ${firstRaw.toFixed(2)}), page at row ${DEEP} ${deep.toFixed(2)} ms (raw ${deepRaw.toFixed(2)}; with locate ${deepWithLocate.toFixed(2)}), last page ${last.toFixed(2)} ms (raw ${lastRaw.toFixed(2)}), a 2,000-row page ${big.toFixed(2)} ms (raw ${bigRaw.toFixed(2)})`)
-    console.log(`  the same first page from the service in process ${inProcess.toFixed(2)} ms (raw ${inProcessRaw.toFixed(2)}); an empty bridge round trip ${emptyTrip.toFixed(2)} ms`)
+    console.log(
+      `${e.name}: ${count.count} rows (${count.exact ? 'exact' : 'estimated'}); position index built in ${indexMs.toFixed(0)} ms (once per view)`,
+    )
+    console.log(
+      `  first page ${first.toFixed(2)} ms (raw ${firstRaw.toFixed(2)}), page at row ${DEEP} ${deep.toFixed(2)} ms (raw ${deepRaw.toFixed(2)}; with locate ${deepWithLocate.toFixed(2)}), last page ${last.toFixed(2)} ms (raw ${lastRaw.toFixed(2)}), a 2,000-row page ${big.toFixed(2)} ms (raw ${bigRaw.toFixed(2)})`,
+    )
+    console.log(
+      `  the same first page from the service in process ${inProcess.toFixed(2)} ms (raw ${inProcessRaw.toFixed(2)}); an empty bridge round trip ${emptyTrip.toFixed(2)} ms`,
+    )
     report(`grid.${e.name}.first_page.ms`, first, 'ms')
     report(`grid.${e.name}.first_page.in_process.vs_raw`, inProcess / inProcessRaw, 'x')
     report(`grid.${e.name}.empty_round_trip.ms`, emptyTrip, 'ms')

@@ -87,18 +87,27 @@ const raw: Lane<Database.Database> = {
   },
   async loadSelectin(db) {
     return time(() => {
-      const users = db.prepare('SELECT id, name, email FROM users ORDER BY id LIMIT ?').all(LOAD) as { id: number; posts?: unknown[] }[]
+      const users = db.prepare('SELECT id, name, email FROM users ORDER BY id LIMIT ?').all(LOAD) as {
+        id: number
+        posts?: unknown[]
+      }[]
       const byId = new Map(users.map((x) => [x.id, Object.assign(x, { posts: [] as unknown[] })]))
       for (let i = 0; i < users.length; i += 500) {
         const ids = users.slice(i, i + 500).map((x) => x.id)
-        const rows = db.prepare(`SELECT id, user_id, title, body FROM posts WHERE user_id IN (${ids.map(() => '?').join(',')})`).all(...ids) as { user_id: number }[]
+        const rows = db
+          .prepare(`SELECT id, user_id, title, body FROM posts WHERE user_id IN (${ids.map(() => '?').join(',')})`)
+          .all(...ids) as { user_id: number }[]
         for (const r of rows) byId.get(r.user_id)!.posts!.push(r)
       }
     })
   },
   async loadJoined(db) {
     return time(() => {
-      const rows = db.prepare('SELECT u.id, u.name, u.email, p.id AS pid, p.user_id, p.title, p.body FROM (SELECT * FROM users ORDER BY id LIMIT ?) AS u LEFT JOIN posts p ON p.user_id = u.id').all(LOAD) as { id: number; pid: number }[]
+      const rows = db
+        .prepare(
+          'SELECT u.id, u.name, u.email, p.id AS pid, p.user_id, p.title, p.body FROM (SELECT * FROM users ORDER BY id LIMIT ?) AS u LEFT JOIN posts p ON p.user_id = u.id',
+        )
+        .all(LOAD) as { id: number; pid: number }[]
       const byId = new Map<number, { posts: unknown[] }>()
       for (const r of rows) {
         let u = byId.get(r.id)
@@ -135,7 +144,10 @@ const ours: Lane<Ours> = {
       const all: object[] = []
       for (let i = 0; i < USERS; i++) {
         const u = s.create<U>(users, { name: `user ${i}`, email: `user${i}@example.com` })
-        u.posts.push(s.create(posts, { title: `post ${i}a`, body: 'body' }), s.create(posts, { title: `post ${i}b`, body: 'body' }))
+        u.posts.push(
+          s.create(posts, { title: `post ${i}a`, body: 'body' }),
+          s.create(posts, { title: `post ${i}b`, body: 'body' }),
+        )
         all.push(u)
       }
       s.addAll(all)
@@ -144,13 +156,21 @@ const ours: Lane<Ours> = {
   },
   async loadSelectin({ driver, registry }) {
     const s = new Session(driver, registry, { expireOnCommit: false })
-    const t = await time(async () => (await s.execute(select(registry.get('users')).options(selectinload('posts')).orderBy('id').limit(LOAD))).scalars().all())
+    const t = await time(async () =>
+      (await s.execute(select(registry.get('users')).options(selectinload('posts')).orderBy('id').limit(LOAD)))
+        .scalars()
+        .all(),
+    )
     await s.close()
     return t
   },
   async loadJoined({ driver, registry }) {
     const s = new Session(driver, registry, { expireOnCommit: false })
-    const t = await time(async () => (await s.execute(select(registry.get('users')).options(joinedload('posts')).orderBy('id').limit(LOAD))).scalars().all())
+    const t = await time(async () =>
+      (await s.execute(select(registry.get('users')).options(joinedload('posts')).orderBy('id').limit(LOAD)))
+        .scalars()
+        .all(),
+    )
     await s.close()
     return t
   },
@@ -179,15 +199,31 @@ class MPost {
 const UserSchema = new EntitySchema<MUser>({
   class: MUser,
   tableName: 'users',
-  properties: { id: { type: 'number', primary: true }, name: { type: 'string' }, email: { type: 'string' }, posts: { kind: '1:m', entity: () => MPost, mappedBy: 'user' } },
+  properties: {
+    id: { type: 'number', primary: true },
+    name: { type: 'string' },
+    email: { type: 'string' },
+    posts: { kind: '1:m', entity: () => MPost, mappedBy: 'user' },
+  },
 })
 const PostSchema = new EntitySchema<MPost>({
   class: MPost,
   tableName: 'posts',
-  properties: { id: { type: 'number', primary: true }, title: { type: 'string' }, body: { type: 'string' }, user: { kind: 'm:1', entity: () => MUser, fieldName: 'user_id' } },
+  properties: {
+    id: { type: 'number', primary: true },
+    title: { type: 'string' },
+    body: { type: 'string' },
+    user: { kind: 'm:1', entity: () => MUser, fieldName: 'user_id' },
+  },
 })
 async function mikro(path: string) {
-  const orm = await MikroORM.init({ dbName: path, entities: [UserSchema, PostSchema], debug: false, allowGlobalContext: true, discovery: { disableDynamicFileAccess: true } })
+  const orm = await MikroORM.init({
+    dbName: path,
+    entities: [UserSchema, PostSchema],
+    debug: false,
+    allowGlobalContext: true,
+    discovery: { disableDynamicFileAccess: true },
+  })
   await orm.em.getConnection().execute('PRAGMA synchronous = NORMAL')
   return orm
 }
@@ -209,11 +245,15 @@ const mikroLane: Lane<MikroORM> = {
   },
   async loadSelectin(orm) {
     const em = orm.em.fork()
-    return time(() => em.find(MUser, {}, { populate: ['posts'], orderBy: { id: 'asc' }, limit: LOAD, strategy: 'select-in' }))
+    return time(() =>
+      em.find(MUser, {}, { populate: ['posts'], orderBy: { id: 'asc' }, limit: LOAD, strategy: 'select-in' }),
+    )
   },
   async loadJoined(orm) {
     const em = orm.em.fork()
-    return time(() => em.find(MUser, {}, { populate: ['posts'], orderBy: { id: 'asc' }, limit: LOAD, strategy: 'joined' }))
+    return time(() =>
+      em.find(MUser, {}, { populate: ['posts'], orderBy: { id: 'asc' }, limit: LOAD, strategy: 'joined' }),
+    )
   },
   async flushUpdate(orm) {
     const em = orm.em.fork()
@@ -253,7 +293,11 @@ async function verify() {
   await ours.insert(conn)
   await ours.close(conn)
   const db = new Database(path)
-  const c = db.prepare('SELECT (SELECT count(*) FROM users) AS u, (SELECT count(*) FROM posts) AS p, (SELECT count(*) FROM posts p JOIN users u ON u.id = p.user_id) AS j').get() as { u: number; p: number; j: number }
+  const c = db
+    .prepare(
+      'SELECT (SELECT count(*) FROM users) AS u, (SELECT count(*) FROM posts) AS p, (SELECT count(*) FROM posts p JOIN users u ON u.id = p.user_id) AS j',
+    )
+    .get() as { u: number; p: number; j: number }
   db.close()
   if (c.u !== USERS || c.p !== 2 * USERS || c.j !== 2 * USERS) throw new Error(`insert lane wrote ${JSON.stringify(c)}`)
 }
@@ -290,14 +334,23 @@ async function postgresFlushes() {
   await playground.start()
   try {
     const config = await playground.config()
-    const pgc = new pg.Client({ host: config.host, port: config.port, user: config.user, password: config.password, database: config.database })
+    const pgc = new pg.Client({
+      host: config.host,
+      port: config.port,
+      user: config.user,
+      password: config.password,
+      database: config.database,
+    })
     await pgc.connect()
-    await pgc.query('DROP TABLE IF EXISTS bench_users; CREATE TABLE bench_users (id integer PRIMARY KEY, name text NOT NULL)')
+    await pgc.query(
+      'DROP TABLE IF EXISTS bench_users; CREATE TABLE bench_users (id integer PRIMARY KEY, name text NOT NULL)',
+    )
     await pgc.query(`INSERT INTO bench_users SELECT i, 'user ' || i FROM generate_series(1, ${FLUSHES}) AS i`)
     const rawRun = async () => {
       const t0 = performance.now()
       await pgc.query('BEGIN')
-      for (let i = 1; i <= FLUSHES; i++) await pgc.query('UPDATE bench_users SET name = $1 WHERE id = $2', [`user ${i}!`, i])
+      for (let i = 1; i <= FLUSHES; i++)
+        await pgc.query('UPDATE bench_users SET name = $1 WHERE id = $2', [`user ${i}!`, i])
       await pgc.query('COMMIT')
       return performance.now() - t0
     }
@@ -306,7 +359,9 @@ async function postgresFlushes() {
     let statements = 0
     const oursRun = (flushSavepoint: boolean) => async () => {
       const s = new Session(driver, registry, { expireOnCommit: false, flushSavepoint })
-      const all = (await s.execute(select(registry.get('bench_users')).orderBy('id'))).scalars().all() as { name: string }[]
+      const all = (await s.execute(select(registry.get('bench_users')).orderBy('id'))).scalars().all() as {
+        name: string
+      }[]
       const before = s.log.all().length
       const t0 = performance.now()
       for (const u of all) {
@@ -329,7 +384,9 @@ async function postgresFlushes() {
     let commitStatements = 0
     const oursCommit = async () => {
       const s = new Session(driver, registry, { expireOnCommit: false })
-      const all = (await s.execute(select(registry.get('bench_users')).orderBy('id'))).scalars().all() as { name: string }[]
+      const all = (await s.execute(select(registry.get('bench_users')).orderBy('id'))).scalars().all() as {
+        name: string
+      }[]
       const before = s.log.all().length
       const t0 = performance.now()
       for (const u of all) u.name = `${u.name}?`
@@ -342,20 +399,25 @@ async function postgresFlushes() {
     const rawCommit = async () => {
       const t0 = performance.now()
       await pgc.query('BEGIN')
-      for (let i = 1; i <= FLUSHES; i++) await pgc.query('UPDATE bench_users SET name = $1 WHERE id = $2', [`user ${i}?`, i])
+      for (let i = 1; i <= FLUSHES; i++)
+        await pgc.query('UPDATE bench_users SET name = $1 WHERE id = $2', [`user ${i}?`, i])
       await pgc.query('COMMIT')
       return performance.now() - t0
     }
     const rc = await med(rawCommit)
     const oc = await med(oursCommit)
-    console.log(`postgres: ${FLUSHES} objects changed, one commit: raw (the same UPDATEs) ${rc.toFixed(1)} ms, schemist ${oc.toFixed(1)} ms, ${commitStatements} savepoint statements`)
+    console.log(
+      `postgres: ${FLUSHES} objects changed, one commit: raw (the same UPDATEs) ${rc.toFixed(1)} ms, schemist ${oc.toFixed(1)} ms, ${commitStatements} savepoint statements`,
+    )
     report('orm.pg_commit.vs_raw', oc / rc, 'x')
     report('orm.pg_commit.savepoint_statements', commitStatements, 'count', 0)
     const r = await med(rawRun)
     const on = await med(oursRun(true))
     const onStatements = statements
     const off = await med(oursRun(false))
-    console.log(`postgres ${FLUSHES} flushes in a transaction: raw ${r.toFixed(1)} ms, schemist ${on.toFixed(1)} ms (${onStatements} statements, flush savepoint on), ${off.toFixed(1)} ms (${statements} statements, off)`)
+    console.log(
+      `postgres ${FLUSHES} flushes in a transaction: raw ${r.toFixed(1)} ms, schemist ${on.toFixed(1)} ms (${onStatements} statements, flush savepoint on), ${off.toFixed(1)} ms (${statements} statements, off)`,
+    )
     report('orm.pg_flush.vs_raw', on / r, 'x')
     report('orm.pg_flush_no_savepoint.vs_raw', off / r, 'x')
     report('orm.pg_flush.savepoint_cost', on / off, 'x')

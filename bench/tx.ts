@@ -51,11 +51,24 @@ async function main() {
   const setup = new Database(sqlitePath)
   setup.exec('CREATE TABLE acct (id integer PRIMARY KEY, balance integer); INSERT INTO acct VALUES (1, 100), (2, 200)')
   setup.close()
-  const pgAdmin = new pg.Client({ host: pgConfig.host, port: pgConfig.port, user: pgConfig.user, password: pgConfig.password, database: pgConfig.database })
+  const pgAdmin = new pg.Client({
+    host: pgConfig.host,
+    port: pgConfig.port,
+    user: pgConfig.user,
+    password: pgConfig.password,
+    database: pgConfig.database,
+  })
   await pgAdmin.connect()
-  await pgAdmin.query('CREATE TABLE acct (id integer PRIMARY KEY, balance integer); INSERT INTO acct VALUES (1, 100), (2, 200)')
+  await pgAdmin.query(
+    'CREATE TABLE acct (id integer PRIMARY KEY, balance integer); INSERT INTO acct VALUES (1, 100), (2, 200)',
+  )
 
-  const engines: { name: string; config: ConnectionConfig; raw: () => Promise<() => Promise<unknown>>; close?: () => Promise<void> }[] = [
+  const engines: {
+    name: string
+    config: ConnectionConfig
+    raw: () => Promise<() => Promise<unknown>>
+    close?: () => Promise<void>
+  }[] = [
     {
       name: 'sqlite',
       config: { engine: 'sqlite', path: sqlitePath, create: false, readOnly: false },
@@ -83,14 +96,17 @@ async function main() {
     const consoles = new TxConsoles(events)
     const id = await consoles.open(e.config, 2)
     const until = (entry: number, pred: (p: EventPayload<'onTxStep'>) => boolean) =>
-      new Promise<EventPayload<'onTxStep'>>((resolve) => waiters.set(entry, (p) => pred(p) && (waiters.delete(entry), resolve(p))))
+      new Promise<EventPayload<'onTxStep'>>((resolve) =>
+        waiters.set(entry, (p) => pred(p) && (waiters.delete(entry), resolve(p))),
+      )
     // run() emits only the start synchronously; the finish comes later, after the waiter is set.
-    const throughPane = () => until(consoles.run(id, 'A', 'SELECT balance FROM acct WHERE id = 1'), (p) => p.entry.finishedAt !== null)
+    const throughPane = () =>
+      until(consoles.run(id, 'A', 'SELECT balance FROM acct WHERE id = 1'), (p) => p.entry.finishedAt !== null)
     const raw = await e.raw()
     // Interleaved (pane, raw, pane, raw...): on a busy 2-core machine the server's speed drifts,
     // and measuring one lane after the other would charge the drift to one of them.
     const timeBoth = async (a: () => Promise<unknown>, b: () => Promise<unknown>) => {
-      for (let i = 0; i < 20; i++) await a(), await b()
+      for (let i = 0; i < 20; i++) (await a(), await b())
       const xs: number[] = []
       const ys: number[] = []
       for (let i = 0; i < RUNS; i++) {
@@ -126,7 +142,9 @@ async function main() {
       await until(b, (p) => p.entry.finishedAt !== null)
     }
     const waitMs = median(delays)
-    console.log(`${e.name}: round trip through a pane ${paneMs.toFixed(3)} ms, raw driver ${rawMs.toFixed(3)} ms, Schemist's driver alone ${driverMs.toFixed(3)} ms; wait reported after ${waitMs.toFixed(0)} ms (median of ${delays.length})`)
+    console.log(
+      `${e.name}: round trip through a pane ${paneMs.toFixed(3)} ms, raw driver ${rawMs.toFixed(3)} ms, Schemist's driver alone ${driverMs.toFixed(3)} ms; wait reported after ${waitMs.toFixed(0)} ms (median of ${delays.length})`,
+    )
     report(`tx.${e.name}.round_trip.vs_raw`, paneMs / rawMs, 'x', 1.2)
     report(`tx.${e.name}.round_trip.ms`, paneMs, 'ms')
     report(`tx.${e.name}.driver_round_trip.ms`, driverMs, 'ms')

@@ -19,7 +19,9 @@ async function shot(page: Page, name: string) {
 
 test.use({ viewport: { width: 1280, height: 760 } })
 
-test('the first five minutes: open the sample, edit a row, two transactions side by side, normalize a table, design and apply a model', async ({ page }) => {
+test('the first five minutes: open the sample, edit a row, two transactions side by side, normalize a table, design and apply a model', async ({
+  page,
+}) => {
   test.setTimeout(180_000)
   const app = new AppPage(page)
   page.on('dialog', (d) => void d.accept())
@@ -71,10 +73,25 @@ test('the first five minutes: open the sample, edit a row, two transactions side
   await shot(page, '4-normalize')
 
   // 5. Design a model and apply it to a new SQLite file.
-  await page.locator('.tab', { hasText: 'Normalize' }).getByRole('button', { name: /^Close/ }).click()
-  await page.locator('.tab').filter({ hasText: 'employee_departments' }).getByRole('button', { name: /^Close/ }).click()
-  await page.locator('.tab').filter({ hasText: 'Isolation' }).getByRole('button', { name: /^Close/ }).click()
-  await page.locator('.tab').filter({ hasText: 'users' }).getByRole('button', { name: /^Close/ }).click()
+  await page
+    .locator('.tab', { hasText: 'Normalize' })
+    .getByRole('button', { name: /^Close/ })
+    .click()
+  await page
+    .locator('.tab')
+    .filter({ hasText: 'employee_departments' })
+    .getByRole('button', { name: /^Close/ })
+    .click()
+  await page
+    .locator('.tab')
+    .filter({ hasText: 'Isolation' })
+    .getByRole('button', { name: /^Close/ })
+    .click()
+  await page
+    .locator('.tab')
+    .filter({ hasText: 'users' })
+    .getByRole('button', { name: /^Close/ })
+    .click()
   await page.getByTestId('welcome-designer').click()
   await page.getByTestId('dz-add-table').click()
   await page.getByTestId('dz-class-name').fill('Author')

@@ -54,10 +54,17 @@ for (const theme of ['dark', 'light'] as const) {
       await screen.open(page, app)
       const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze()
       for (const v of r.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {
-        found.push(`${screen.name}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`)
+        found.push(
+          `${screen.name}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(' '))
+            .join(' | ')}`,
+        )
       }
     }
-    console.log(`axe, ${theme} theme: ${found.length} serious or critical violation(s) on ${SCREENS.length} screens${found.length ? `:\n  ${found.join('\n  ')}` : ''}`)
+    console.log(
+      `axe, ${theme} theme: ${found.length} serious or critical violation(s) on ${SCREENS.length} screens${found.length ? `:\n  ${found.join('\n  ')}` : ''}`,
+    )
     expect(found).toEqual([])
   })
 }

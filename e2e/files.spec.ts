@@ -20,7 +20,9 @@ test('an export downloads in the browser', async ({ page }) => {
   await expect(page.getByTestId('export-progress')).toContainText('downloaded as cities-')
 })
 
-test('a SQLite database and a CSV uploaded from this computer: the database opens, the CSV goes into its table, the database downloads back', async ({ page }) => {
+test('a SQLite database and a CSV uploaded from this computer: the database opens, the CSV goes into its table, the database downloads back', async ({
+  page,
+}) => {
   const dir = mkdtempSync(join(tmpdir(), 'schemist-upload-'))
   const dbPath = join(dir, 'shop.sqlite')
   const db = new Database(dbPath)
@@ -35,16 +37,27 @@ test('a SQLite database and a CSV uploaded from this computer: the database open
   await conn.getByTestId('tree-table-items').click()
   await expect(page.getByTestId('row-count')).toHaveText('1 rows')
   await page.getByTestId('open-import').click()
-  await page.getByTestId('import-file').setInputFiles({ name: 'items.csv', mimeType: 'text/csv', buffer: Buffer.from('id,name\n2,uploaded\n3,also uploaded\n') })
+  await page.getByTestId('import-file').setInputFiles({
+    name: 'items.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('id,name\n2,uploaded\n3,also uploaded\n'),
+  })
   await page.getByTestId('import-preview').click()
   await page.getByTestId('import-start').click()
   await expect(page.getByTestId('import-result')).toContainText('Imported 2 rows')
   await page.getByTestId('import-dialog').getByText('Close', { exact: true }).click()
   await expect(page.getByTestId('row-count')).toHaveText('3 rows')
   await app.screenshot('65-uploaded-database')
-  const [download] = await Promise.all([page.waitForEvent('download'), conn.locator('[data-testid^="download-db-"]').click()])
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    conn.locator('[data-testid^="download-db-"]').click(),
+  ])
   const copy = new Database((await download.path())!, { readonly: true })
-  expect(copy.prepare('SELECT name FROM items ORDER BY id').all()).toEqual([{ name: 'kept' }, { name: 'uploaded' }, { name: 'also uploaded' }])
+  expect(copy.prepare('SELECT name FROM items ORDER BY id').all()).toEqual([
+    { name: 'kept' },
+    { name: 'uploaded' },
+    { name: 'also uploaded' },
+  ])
   copy.close()
 })
 
@@ -53,7 +66,11 @@ test('a CSV dropped on the window opens in the normalization wizard', async ({ p
   await app.open()
   const drop = await page.evaluateHandle(() => {
     const dt = new DataTransfer()
-    dt.items.add(new File(['employee,department,city\nIvan,IT,Moscow\nOlga,HR,Kazan\nPetr,IT,Moscow\n'], 'staff.csv', { type: 'text/csv' }))
+    dt.items.add(
+      new File(['employee,department,city\nIvan,IT,Moscow\nOlga,HR,Kazan\nPetr,IT,Moscow\n'], 'staff.csv', {
+        type: 'text/csv',
+      }),
+    )
     return dt
   })
   await page.dispatchEvent('body', 'dragenter', { dataTransfer: drop })

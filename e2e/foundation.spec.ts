@@ -4,7 +4,15 @@ import { AppPage } from './pages/app-page'
 test('opens on the sample database with its tables', async ({ page }) => {
   const app = new AppPage(page)
   await app.open()
-  for (const t of ['users', 'profiles', 'posts', 'cities', 'city_user', 'employee_departments', 'project_developer_skills']) {
+  for (const t of [
+    'users',
+    'profiles',
+    'posts',
+    'cities',
+    'city_user',
+    'employee_departments',
+    'project_developer_skills',
+  ]) {
     await expect(app.tree(t)).toBeVisible()
   }
   await expect(page.getByTestId('status-connection')).toHaveText('Sample database')
@@ -71,7 +79,9 @@ test('a schema reload while typing keeps the text and the cursor of the editor',
   await expect(page.getByTestId('result-meta')).toContainText('DROP')
 })
 
-test('runs a whole script, stops at the failing statement and selects it; fixed, the script runs to the end', async ({ page }) => {
+test('runs a whole script, stops at the failing statement and selects it; fixed, the script runs to the end', async ({
+  page,
+}) => {
   const app = new AppPage(page)
   await app.open()
   await page.getByTestId('new-query-sample').click()
@@ -82,7 +92,7 @@ test('runs a whole script, stops at the failing statement and selects it; fixed,
       "INSERT INTO script_t VALUES (1, 'a'), (2, 'b');",
       'SELECT * FROM script_t ORDER BY id;',
       "INSERT INTO script_t VALUES (1, 'dup');",
-      "SELECT v AS last_value FROM script_t ORDER BY id DESC LIMIT 1",
+      'SELECT v AS last_value FROM script_t ORDER BY id DESC LIMIT 1',
     ].join('\n'),
   )
   await page.keyboard.press('Control+Shift+Enter')
@@ -115,8 +125,12 @@ test('query tabs come back with their text after a reload; a closed one does not
   await page.getByRole('button', { name: 'Close Query 2' }).click()
   await expect(page.locator('.tab')).toHaveCount(1)
   // The text is written down a moment after typing stops: wait until it is.
-  await expect.poll(() => page.evaluate(() => localStorage.getItem('schemist-query-drafts') ?? '')).toContain('SELECT name FROM cities -- kept')
-  await expect.poll(() => page.evaluate(() => localStorage.getItem('schemist-query-drafts') ?? '')).not.toContain('SELECT 2 -- closed')
+  await expect
+    .poll(() => page.evaluate(() => localStorage.getItem('schemist-query-drafts') ?? ''))
+    .toContain('SELECT name FROM cities -- kept')
+  await expect
+    .poll(() => page.evaluate(() => localStorage.getItem('schemist-query-drafts') ?? ''))
+    .not.toContain('SELECT 2 -- closed')
   await page.reload()
   await expect(page.getByTestId('connection-sample')).toBeVisible()
   await expect(page.locator('.tab')).toHaveCount(1)
@@ -163,7 +177,9 @@ test('starts the PostgreSQL playground, browses it, and explains a wrong passwor
   await app.screenshot('06-wrong-password')
 })
 
-test('a connection dropped mid-transaction: the tabs and pending edits stay, Reconnect goes on without the lost work', async ({ page }) => {
+test('a connection dropped mid-transaction: the tabs and pending edits stay, Reconnect goes on without the lost work', async ({
+  page,
+}) => {
   const app = new AppPage(page)
   await app.open()
   const pgConn = await app.openPlayground()

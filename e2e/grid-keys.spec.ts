@@ -4,7 +4,8 @@ import { AppPage } from './pages/app-page'
 // The grid's keyboard, as a spreadsheet taught people to expect. Nothing here is committed: each
 // test discards its edits, so other specs see the sample as it was.
 
-const cell = (page: Page, id: number, col: number) => page.getByTestId('data-grid').locator(`[data-testid="row-[${id}]"] .g-cell`).nth(col)
+const cell = (page: Page, id: number, col: number) =>
+  page.getByTestId('data-grid').locator(`[data-testid="row-[${id}]"] .g-cell`).nth(col)
 
 async function discard(page: Page) {
   if ((await page.getByTestId('pending-count').count()) === 0) return
@@ -19,7 +20,9 @@ test.beforeEach(async ({ page }) => {
   await app.openData('cities')
 })
 
-test('typing on a selected cell replaces its value with exactly what was typed, at human speed; Enter commits and moves down', async ({ page }) => {
+test('typing on a selected cell replaces its value with exactly what was typed, at human speed; Enter commits and moves down', async ({
+  page,
+}) => {
   await cell(page, 1, 2).click()
   await page.keyboard.type('Moscow', { delay: 90 })
   await expect(page.getByTestId('cell-editor')).toHaveValue('Moscow')
@@ -95,7 +98,10 @@ test('Shift+arrows select a range; Ctrl+D fills it down from its top row, as one
   await expect(page.getByTestId('pending-count')).toHaveCount(0)
 })
 
-test('a range copied with Ctrl+C and pasted with Ctrl+V is one action; Delete empties what may be empty', async ({ page, context }) => {
+test('a range copied with Ctrl+C and pasted with Ctrl+V is one action; Delete empties what may be empty', async ({
+  page,
+  context,
+}) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'])
   await cell(page, 1, 2).click()
   await cell(page, 2, 3).click({ modifiers: ['Shift'] })

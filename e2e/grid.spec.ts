@@ -4,7 +4,9 @@ import { AppPage } from './pages/app-page'
 test('browse a large table: scroll, jump to the end, sort, filter', async ({ page }) => {
   const app = new AppPage(page)
   await app.open()
-  await app.runSql("CREATE TABLE big AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) SELECT i AS id, 'name ' || (i % 1000) AS name, i % 7 AS bucket FROM n")
+  await app.runSql(
+    "CREATE TABLE big AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) SELECT i AS id, 'name ' || (i % 1000) AS name, i % 7 AS bucket FROM n",
+  )
   await app.runSql('CREATE UNIQUE INDEX big_id ON big (id)')
   await page.getByTitle('Refresh schema').first().click()
   await app.openData('big')
@@ -18,7 +20,12 @@ test('browse a large table: scroll, jump to the end, sort, filter', async ({ pag
   await app.screenshot('20-grid-end-of-large-table')
   // Scroll to the middle.
   await grid.evaluate((el) => (el.scrollTop = el.scrollHeight / 2))
-  await expect(grid.locator('.grid-row .g-cell.rownum').filter({ hasText: /^10\d{4}$/ }).first()).toBeVisible()
+  await expect(
+    grid
+      .locator('.grid-row .g-cell.rownum')
+      .filter({ hasText: /^10\d{4}$/ })
+      .first(),
+  ).toBeVisible()
   // Sort by a column (done by the database): highest bucket first.
   await page.getByTestId('col-bucket').click()
   await page.getByTestId('col-bucket').click()
@@ -135,10 +142,14 @@ test('columns can be hidden and reordered without reloading rows', async ({ page
   await expect(page.getByTestId('toggle-columns')).toHaveText('Columns (1 hidden)')
 })
 
-test('a cell back to its DEFAULT, a BLOB from a file, a column dragged into place, and the session behind the edits', async ({ page }) => {
+test('a cell back to its DEFAULT, a BLOB from a file, a column dragged into place, and the session behind the edits', async ({
+  page,
+}) => {
   const app = new AppPage(page)
   await app.open()
-  await app.runSql("CREATE TABLE attachments (id INTEGER PRIMARY KEY, label TEXT NOT NULL DEFAULT 'untitled', data BLOB)")
+  await app.runSql(
+    "CREATE TABLE attachments (id INTEGER PRIMARY KEY, label TEXT NOT NULL DEFAULT 'untitled', data BLOB)",
+  )
   await app.runSql("INSERT INTO attachments (id, label, data) VALUES (1, 'scan', x'00ff')")
   await page.getByTitle('Refresh schema').first().click()
   await app.openData('attachments')
@@ -152,7 +163,9 @@ test('a cell back to its DEFAULT, a BLOB from a file, a column dragged into plac
   await row.locator('.g-cell').nth(3).dblclick()
   const chooser = page.waitForEvent('filechooser')
   await page.getByTestId('blob-from-file').click()
-  await (await chooser).setFiles({ name: 'logo.bin', mimeType: 'application/octet-stream', buffer: Buffer.from([0xca, 0xfe, 0xba, 0xbe]) })
+  await (
+    await chooser
+  ).setFiles({ name: 'logo.bin', mimeType: 'application/octet-stream', buffer: Buffer.from([0xca, 0xfe, 0xba, 0xbe]) })
   await expect(row.locator('.g-cell.changed').nth(1)).toContainText(/cafebabe/i)
   // The session behind the edits: one dirty object, nothing flushed yet.
   await page.getByTestId('toggle-session').click()
@@ -163,7 +176,9 @@ test('a cell back to its DEFAULT, a BLOB from a file, a column dragged into plac
   await expect(page.locator('.gh-cell').nth(2)).toHaveAttribute('data-testid', 'col-data')
   await app.screenshot('28-grid-session-pending-default-blob')
   await page.getByTestId('review').click()
-  await expect(page.getByTestId('review-sql')).toContainText(`UPDATE "attachments" SET "label" = ('untitled'), "data" = ? WHERE "id" = ?`)
+  await expect(page.getByTestId('review-sql')).toContainText(
+    `UPDATE "attachments" SET "label" = ('untitled'), "data" = ? WHERE "id" = ?`,
+  )
   await expect(page.getByTestId('session-log')).toContainText('ROLLBACK')
   await app.screenshot('28b-grid-review-default-blob')
   await page.getByTestId('review-commit').click()
@@ -174,12 +189,14 @@ test('a cell back to its DEFAULT, a BLOB from a file, a column dragged into plac
   await expect(row).toContainText(/cafebabe/i)
 })
 
-test('a query result that maps to one table key is edited in place; others say why they are read-only', async ({ page }) => {
+test('a query result that maps to one table key is edited in place; others say why they are read-only', async ({
+  page,
+}) => {
   const app = new AppPage(page)
   await app.open()
   await app.runSql('SELECT count(*) AS n FROM cities')
   await expect(page.getByTestId('result-read-only')).toHaveText('Read-only: n is computed, not read from a table')
-  await app.typeSql("SELECT id, name FROM cities WHERE id IN (3, 4) ORDER BY name")
+  await app.typeSql('SELECT id, name FROM cities WHERE id IN (3, 4) ORDER BY name')
   await page.keyboard.press('Control+Enter')
   const grid = page.getByTestId('result-grid')
   await expect(page.getByTestId('result-source')).toContainText('rows of cities by id')
@@ -202,7 +219,9 @@ test('go to row N, and filter by groups of conditions: (a AND b) OR (c AND d)', 
   const app = new AppPage(page)
   await app.open()
   await app.runSql('CREATE TABLE nums (id INTEGER PRIMARY KEY, bucket INTEGER NOT NULL, code TEXT NOT NULL)')
-  await app.runSql("INSERT INTO nums WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) SELECT i, i % 7, printf('%05d', i) FROM n")
+  await app.runSql(
+    "INSERT INTO nums WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) SELECT i, i % 7, printf('%05d', i) FROM n",
+  )
   await page.getByTitle('Refresh schema').first().click()
   await app.openData('nums')
   await expect(page.getByTestId('row-count')).toHaveText('5,000 rows')
@@ -210,7 +229,9 @@ test('go to row N, and filter by groups of conditions: (a AND b) OR (c AND d)', 
   await page.keyboard.type('3700')
   await page.keyboard.press('Enter')
   const grid = page.getByTestId('data-grid')
-  await expect(grid.locator('.grid-row', { has: page.locator('.g-cell.rownum', { hasText: /^3700$/ }) })).toContainText('03700')
+  await expect(grid.locator('.grid-row', { has: page.locator('.g-cell.rownum', { hasText: /^3700$/ }) })).toContainText(
+    '03700',
+  )
   await page.getByTestId('toggle-filter').click()
   await page.getByTestId('filter-add').click()
   await page.getByTestId('filter-col-0').selectOption('bucket')

@@ -4,7 +4,9 @@ import { AppPage } from './pages/app-page'
 
 const SHOP = join(__dirname, '../src-main/model/sqlalchemy/fixtures/shop')
 
-test('imports a SQLAlchemy package by its folder and shows what was read, approximated and left out', async ({ page }) => {
+test('imports a SQLAlchemy package by its folder and shows what was read, approximated and left out', async ({
+  page,
+}) => {
   const app = new AppPage(page)
   page.on('dialog', (d) => void d.accept())
   await app.open()
@@ -21,15 +23,30 @@ test('imports a SQLAlchemy package by its folder and shows what was read, approx
   await expect(report.getByRole('heading', { name: 'Imported 12 tables from shop' })).toBeVisible()
   await expect(page.getByTestId('import-read')).toContainText('12 tables from 12 modules')
   await expect(page.getByTestId('import-read')).toContainText('naming convention from Base.metadata')
-  await expect(page.getByTestId('import-approximated')).toContainText('orders.status: OrderStatus is read as varchar(7) with a CHECK of its names')
+  await expect(page.getByTestId('import-approximated')).toContainText(
+    'orders.status: OrderStatus is read as varchar(7) with a CHECK of its names',
+  )
   await expect(page.getByTestId('import-approximated')).toContainText('orders.py:19')
-  await expect(page.getByTestId('import-skipped')).toContainText('default computed in Python (OrderStatus.NEW) is not kept')
+  await expect(page.getByTestId('import-skipped')).toContainText(
+    'default computed in Python (OrderStatus.NEW) is not kept',
+  )
   await app.screenshot('49c-import-report')
   await page.getByTestId('import-report-ok').click()
   await expect(report).toHaveCount(0)
 
   // The project on the canvas: tables from every module, relationships drawn.
-  for (const t of ['users', 'orders', 'order_lines', 'products', 'categories', 'product_tags', 'employees', 'engineers', 'suppliers']) await expect(page.getByTestId(`dz-table-${t}`)).toBeVisible()
+  for (const t of [
+    'users',
+    'orders',
+    'order_lines',
+    'products',
+    'categories',
+    'product_tags',
+    'employees',
+    'engineers',
+    'suppliers',
+  ])
+    await expect(page.getByTestId(`dz-table-${t}`)).toBeVisible()
   await page.getByTestId('dz-layout').click()
   await app.waitUntilStill(page.getByTestId('dz-table-users'))
   await app.screenshot('49d-imported-project')

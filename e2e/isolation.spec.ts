@@ -36,7 +36,9 @@ test('run the lost-update scenario on PostgreSQL, read the verdict, and open the
   await expect(page.getByTestId('m-REPEATABLE READ-write-skew')).toHaveText('anomaly')
   // The whole matrix fits a 1280 px window: nothing to scroll sideways for.
   await page.setViewportSize({ width: 1280, height: 800 })
-  await expect.poll(() => page.locator('.matrix-scroll').evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0)
+  await expect
+    .poll(() => page.locator('.matrix-scroll').evaluate((el) => el.scrollWidth - el.clientWidth))
+    .toBeLessThanOrEqual(0)
   await app.screenshot('32-isolation-matrix')
 })
 
@@ -63,7 +65,9 @@ test('two panes by hand: the waiting indicator appears on B and clears when A co
   await app.screenshot('34-console-after')
 })
 
-test("a pane whose connection drops says so, and Reconnect pane gives it a fresh one without the lost transaction", async ({ page }) => {
+test('a pane whose connection drops says so, and Reconnect pane gives it a fresh one without the lost transaction', async ({
+  page,
+}) => {
   const app = new AppPage(page)
   await app.open()
   await app.openPlaygroundConsole()
@@ -71,7 +75,10 @@ test("a pane whose connection drops says so, and Reconnect pane gives it a fresh
   await app.runInPane('A', "UPDATE users SET name = 'lost' WHERE id = 2")
   await expect(page.getByTestId('pane-out-A')).toContainText('UPDATE')
   // B ends A's backend, as an administrator (or a server restart) would.
-  await app.runInPane('B', "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'UPDATE users SET name = ''lost''%'")
+  await app.runInPane(
+    'B',
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'UPDATE users SET name = ''lost''%'",
+  )
   await expect(page.getByTestId('pane-out-B')).toContainText('pg_terminate_backend')
   await app.runInPane('A', 'SELECT name FROM users WHERE id = 2')
   await expect(page.getByTestId('pane-state-A')).toHaveText('disconnected')
@@ -84,7 +91,9 @@ test("a pane whose connection drops says so, and Reconnect pane gives it a fresh
   await expect(page.getByTestId('pane-out-A')).not.toContainText('lost')
 })
 
-test('a spec from the isolation tester runs step by step in the panes; the session saves as a spec, a script and a PNG', async ({ page }) => {
+test('a spec from the isolation tester runs step by step in the panes; the session saves as a spec, a script and a PNG', async ({
+  page,
+}) => {
   const app = new AppPage(page)
   await app.open()
   await app.openPlaygroundConsole()
@@ -102,14 +111,18 @@ test('a spec from the isolation tester runs step by step in the panes; the sessi
   await expect(page.getByTestId('pane-state-B')).toHaveText('idle')
   await expect(page.getByTestId('timeline')).toContainText('waited')
   await expect(page.getByTestId('pane-out-B')).toContainText('COMMIT')
-  await expect(page.getByTestId('timeline').locator('.lane-row.queued', { hasText: 'SELECT balance FROM acct' })).toContainText('100')
+  await expect(
+    page.getByTestId('timeline').locator('.lane-row.queued', { hasText: 'SELECT balance FROM acct' }),
+  ).toContainText('100')
   await app.screenshot('35-console-spec-run')
   const save = async (testId: string) => {
     const dl = page.waitForEvent('download')
     await page.getByTestId(testId).click()
     return readFileSync(await (await dl).path())
   }
-  expect(String(await save('save-spec'))).toMatch(/session A[\s\S]*step a1\s+\{ BEGIN; \}[\s\S]*permutation a1 b1 a2 b2 a3 b3 b4/)
+  expect(String(await save('save-spec'))).toMatch(
+    /session A[\s\S]*step a1\s+\{ BEGIN; \}[\s\S]*permutation a1 b1 a2 b2 a3 b3 b4/,
+  )
   expect(String(await save('save-script'))).toContain('-- pane B at +')
   const png = await save('save-png')
   expect(png.subarray(0, 4).toString('hex')).toBe('89504e47')
@@ -118,14 +131,18 @@ test('a spec from the isolation tester runs step by step in the panes; the sessi
   await expect(page.getByTestId('queue-message')).toHaveText('Teardown done')
 })
 
-test('under CPU load, Run all keeps the isolation tester\'s order: the step a commit released completes before the next is sent', async ({ page }) => {
+test("under CPU load, Run all keeps the isolation tester's order: the step a commit released completes before the next is sent", async ({
+  page,
+}) => {
   // Two busy loops on this 2-core machine: the step engine must not take slowness for order.
   const burners = [0, 1].map(() => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }))
   try {
     const app = new AppPage(page)
     await app.open()
     await app.openPlaygroundConsole()
-    await page.getByTestId('spec-file').setInputFiles(join(__dirname, '..', 'resources', 'specs', 'blocking-update.spec'))
+    await page
+      .getByTestId('spec-file')
+      .setInputFiles(join(__dirname, '..', 'resources', 'specs', 'blocking-update.spec'))
     await expect(page.getByTestId('queue-progress')).toContainText('step 1 of 7')
     await page.getByTestId('queue-all').click()
     await expect(page.getByTestId('queue-progress')).toContainText('all steps sent', { timeout: 30_000 })
@@ -147,7 +164,9 @@ test('under CPU load, Run all keeps the isolation tester\'s order: the step a co
   }
 })
 
-test('a library scenario stepped through in the console, one step at a time, ends with its verdict', async ({ page }) => {
+test('a library scenario stepped through in the console, one step at a time, ends with its verdict', async ({
+  page,
+}) => {
   const app = new AppPage(page)
   await app.open()
   await page.getByTestId('iso-sample').click()

@@ -11,13 +11,18 @@ test('copy cells as TSV and paste them back as pending edits', async ({ page, co
   await app.openData('cities')
   const grid = page.getByTestId('data-grid')
   await grid.locator('[data-testid="row-[1]"] .g-cell').nth(2).click()
-  await grid.locator('[data-testid="row-[3]"] .g-cell').nth(3).click({ modifiers: ['Shift'] })
+  await grid
+    .locator('[data-testid="row-[3]"] .g-cell')
+    .nth(3)
+    .click({ modifiers: ['Shift'] })
   await page.keyboard.press('Control+c')
   // What was copied is what the grid shows (other tests may have renamed a city).
-  const shown = await Promise.all([1, 2, 3].map(async (id) => {
-    const cells = grid.locator(`[data-testid="row-[${id}]"] .g-cell`)
-    return `${await cells.nth(2).innerText()}\t${await cells.nth(3).innerText()}`
-  }))
+  const shown = await Promise.all(
+    [1, 2, 3].map(async (id) => {
+      const cells = grid.locator(`[data-testid="row-[${id}]"] .g-cell`)
+      return `${await cells.nth(2).innerText()}\t${await cells.nth(3).innerText()}`
+    }),
+  )
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shown.join('\n'))
   expect(shown[0]).toBe('Москва\t37.6173')
   await page.evaluate(() => navigator.clipboard.writeText('Moscow\t37.5\nSaint Petersburg\t30.3'))
@@ -31,7 +36,9 @@ test('copy cells as TSV and paste them back as pending edits', async ({ page, co
   await expect(page.getByTestId('pending-count')).toHaveCount(0)
 })
 
-test('export the filtered view to CSV, and import a CSV with a bad row (nothing written) then a good one', async ({ page }) => {
+test('export the filtered view to CSV, and import a CSV with a bad row (nothing written) then a good one', async ({
+  page,
+}) => {
   const app = new AppPage(page)
   await app.open()
   await app.openData('employee_departments')
@@ -56,7 +63,9 @@ test('export the filtered view to CSV, and import a CSV with a bad row (nothing 
   await expect(page.getByTestId('map-department_id')).toHaveValue('1')
   await page.getByTestId('import-start').click()
   await expect(page.getByTestId('import-result')).toContainText('Nothing was imported')
-  await expect(page.getByTestId('import-result')).toContainText('row 2, department_id = "двадцать": "двадцать" is not a whole number')
+  await expect(page.getByTestId('import-result')).toContainText(
+    'row 2, department_id = "двадцать": "двадцать" is not a whole number',
+  )
   await app.screenshot('25-import-bad-row')
   writeFileSync(csv, 'name,department_id,department,city\nНиколай,10,IT,Москва\nЕлена,20,HR,Санкт-Петербург\n')
   await page.getByTestId('import-preview').click()

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AppPage } from './pages/app-page'
 
-test('normalize the employee/department example to 3NF: discover, diagnose, propose, apply, keep a view', async ({ page }) => {
+test('normalize the employee/department example to 3NF: discover, diagnose, propose, apply, keep a view', async ({
+  page,
+}) => {
   const app = new AppPage(page)
   await app.open()
   await app.openStructure('employee_departments')
@@ -17,7 +19,9 @@ test('normalize the employee/department example to 3NF: discover, diagnose, prop
 
   // The diagnosis: 2NF, broken by the transitive dependency through the department.
   await expect(page.getByTestId('normalize-form')).toContainText('2NF')
-  await expect(page.getByTestId('normalize-violations')).toContainText('city depends on department_id, which is not a key')
+  await expect(page.getByTestId('normalize-violations')).toContainText(
+    'city depends on department_id, which is not a key',
+  )
   // The accidental name -> city (two Ivans, both in Moscow) is listed but not accepted.
   const fds = page.getByTestId('normalize-fds')
   await expect(fds.getByLabel('Accept name → city')).not.toBeChecked()
@@ -49,7 +53,9 @@ test('normalize the employee/department example to 3NF: discover, diagnose, prop
 
   await expect(page.getByTestId('normalize-keep-view')).toBeChecked()
   await page.getByTestId('normalize-apply').click()
-  await expect(page.getByTestId('normalize-applied')).toContainText(`Created departments (3 rows), employees (${n} rows); employee_departments is now a view. Joining them gives back all ${n} rows.`)
+  await expect(page.getByTestId('normalize-applied')).toContainText(
+    `Created departments (3 rows), employees (${n} rows); employee_departments is now a view. Joining them gives back all ${n} rows.`,
+  )
   // The new tables are in the tree, and the old name is a view.
   await expect(app.tree('employees')).toBeVisible()
   await expect(app.tree('departments')).toBeVisible()
@@ -73,7 +79,9 @@ test('phones in one cell: the wizard says not 1NF and moves each phone to a row 
   await page.getByTestId('structure-normalize').click()
   await page.getByTestId('normalize-discover').click()
   await expect(page.getByTestId('normalize-form')).toContainText('not 1NF')
-  await expect(page.getByTestId('normalize-violations')).toContainText('phones holds several values in one cell (e.g. "111-222, 333-444")')
+  await expect(page.getByTestId('normalize-violations')).toContainText(
+    'phones holds several values in one cell (e.g. "111-222, 333-444")',
+  )
   await expect(page.getByRole('radio', { name: '1NF' })).toHaveAttribute('aria-checked', 'true')
   await page.getByTestId('normalize-propose').click()
   await expect(page.getByTestId('proposed-phones')).toContainText('333-444')
@@ -89,11 +97,17 @@ test('phones in one cell: the wizard says not 1NF and moves each phone to a row 
   await app.screenshot('43b-normalize-next-step')
 })
 
-test('a table too big to read whole is discovered on a sample, and the database checks every finding', async ({ page }) => {
+test('a table too big to read whole is discovered on a sample, and the database checks every finding', async ({
+  page,
+}) => {
   const app = new AppPage(page)
   await app.open()
-  await app.runSql('CREATE TABLE orders_big (id INTEGER PRIMARY KEY, customer INTEGER NOT NULL, region TEXT NOT NULL, amount INTEGER NOT NULL)')
-  await app.runSql("INSERT INTO orders_big WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 250000) SELECT i, i % 5000, 'region ' || (i % 5000 % 7), i % 97 FROM n")
+  await app.runSql(
+    'CREATE TABLE orders_big (id INTEGER PRIMARY KEY, customer INTEGER NOT NULL, region TEXT NOT NULL, amount INTEGER NOT NULL)',
+  )
+  await app.runSql(
+    "INSERT INTO orders_big WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 250000) SELECT i, i % 5000, 'region ' || (i % 5000 % 7), i % 97 FROM n",
+  )
   await page.getByTitle('Refresh schema').first().click()
   await app.openStructure('orders_big')
   await page.getByTestId('structure-normalize').click()
@@ -109,12 +123,16 @@ test('discovery runs on a worker thread with a progress bar, and Cancel stops it
   const app = new AppPage(page)
   await app.open()
   const cols = Array.from({ length: 18 }, (_, i) => `abs(random()) % ${20 + i} AS c${i}`).join(', ')
-  await app.runSql(`CREATE TABLE wide_noise AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60000) SELECT i AS id, ${cols} FROM n`)
+  await app.runSql(
+    `CREATE TABLE wide_noise AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60000) SELECT i AS id, ${cols} FROM n`,
+  )
   await page.getByTitle('Refresh schema').first().click()
   await app.openStructure('wide_noise')
   await page.getByTestId('structure-normalize').click()
   await page.getByTestId('normalize-discover').click()
-  await expect(page.getByTestId('normalize-progress')).toContainText('Discovering on a worker thread', { timeout: 30_000 })
+  await expect(page.getByTestId('normalize-progress')).toContainText('Discovering on a worker thread', {
+    timeout: 30_000,
+  })
   await app.screenshot('43-normalize-progress')
   await page.getByTestId('normalize-cancel').click()
   await expect(page.getByTestId('normalize-error')).toContainText('Discovery cancelled')
@@ -125,7 +143,7 @@ test('a CSV file: its dependencies, normal form and split, on paper', async ({ p
   const app = new AppPage(page)
   const path = join(mkdtempSync(join(tmpdir(), 'schemist-e2e-csv-')), 'orders.csv')
   const lines = ['order_id,customer,customer_city,product,qty']
-  for (let i = 1; i <= 40; i++) lines.push(`${i},c${i % 6},city ${i % 6 % 3},p${i % 5},${(i * 7) % 11}`)
+  for (let i = 1; i <= 40; i++) lines.push(`${i},c${i % 6},city ${(i % 6) % 3},p${i % 5},${(i * 7) % 11}`)
   writeFileSync(path, lines.join('\n') + '\n')
   await app.open()
   await page.getByTestId('connection-sample').click()

@@ -59,7 +59,9 @@ test('a failing commit keeps the change and names the object', async ({ page }) 
   await expect(page.getByTestId('session-dirty')).toContainText('empty')
 })
 
-test("a designer model's mappers in the ORM playground, on a scratch database made from the model", async ({ page }) => {
+test("a designer model's mappers in the ORM playground, on a scratch database made from the model", async ({
+  page,
+}) => {
   const app = new AppPage(page)
   page.on('pageerror', (e) => console.log('PAGEERROR', e.message))
   await app.open()
@@ -81,7 +83,9 @@ test("a designer model's mappers in the ORM playground, on a scratch database ma
   await app.screenshot('51-orm-from-model')
 })
 
-test('a session whose connection drops keeps its pending changes, and Reconnect session commits them', async ({ page }) => {
+test('a session whose connection drops keeps its pending changes, and Reconnect session commits them', async ({
+  page,
+}) => {
   const app = new AppPage(page)
   await app.open()
   const pgConn = await app.openPlayground()
@@ -96,7 +100,10 @@ test('a session whose connection drops keeps its pending changes, and Reconnect 
   await nameInput.press('Enter')
   await expect(page.getByTestId('session-dirty')).toContainText('Kept across a reconnect')
   // Every other connection to the playground's database is ended, the session's among them.
-  await app.runSqlOn('PostgreSQL playground', 'SELECT count(pg_terminate_backend(pid)) AS ended FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')
+  await app.runSqlOn(
+    'PostgreSQL playground',
+    'SELECT count(pg_terminate_backend(pid)) AS ended FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+  )
   await page.locator('.tab', { hasText: 'ORM' }).click()
   await page.getByTestId('session-commit').click()
   await expect(page.getByTestId('orm-error')).toContainText('CONNECTION_LOST')
@@ -108,5 +115,8 @@ test('a session whose connection drops keeps its pending changes, and Reconnect 
   await page.getByTestId('session-commit').click()
   await expect(page.getByTestId('session-dirty')).toContainText('empty')
   await expect(page.getByTestId('session-log')).toContainText('COMMIT')
-  await app.runSqlOn('PostgreSQL playground', `UPDATE users SET name = '${original.replace(/'/g, "''")}' WHERE name = 'Kept across a reconnect'`)
+  await app.runSqlOn(
+    'PostgreSQL playground',
+    `UPDATE users SET name = '${original.replace(/'/g, "''")}' WHERE name = 'Kept across a reconnect'`,
+  )
 })

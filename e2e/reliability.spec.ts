@@ -26,7 +26,9 @@ test('an export to a path that cannot be written shows the error, and the pendin
   await expect(page.getByTestId('pending-count')).toHaveCount(0)
 })
 
-test('a window holding a write transaction is closed: its lock goes, and another window commits', async ({ browser }) => {
+test('a window holding a write transaction is closed: its lock goes, and another window commits', async ({
+  browser,
+}) => {
   const first = await browser.newPage()
   const a = new AppPage(first)
   await a.open()
@@ -57,20 +59,22 @@ test('a window holding a write transaction is closed: its lock goes, and another
   await second.close()
 })
 
-test('a statement waiting on a lock names the holder, and rolling the holder back lets it finish', async ({ browser }) => {
+test('a statement waiting on a lock names the holder, and rolling the holder back lets it finish', async ({
+  browser,
+}) => {
   const holderPage = await browser.newPage()
   const holder = new AppPage(holderPage)
   await holder.open()
   await holder.openPlayground()
   await holder.runSqlOn('PostgreSQL playground', 'BEGIN')
-  await holder.runSqlOn('PostgreSQL playground', "UPDATE users SET name = name WHERE id = 1")
+  await holder.runSqlOn('PostgreSQL playground', 'UPDATE users SET name = name WHERE id = 1')
 
   const page = await browser.newPage()
   const app = new AppPage(page)
   await app.open()
   await app.openPlayground()
   await page.locator('.conn', { hasText: 'PostgreSQL playground' }).locator('[data-testid^="new-query-"]').click()
-  await app.typeSql("UPDATE users SET name = name WHERE id = 1 -- waits")
+  await app.typeSql('UPDATE users SET name = name WHERE id = 1 -- waits')
   await page.keyboard.press('Control+Enter')
   const wait = page.getByTestId('lock-wait')
   await expect(wait).toContainText('Held by the query tabs of PostgreSQL playground')
@@ -94,7 +98,9 @@ test('a reload keeps the pending edits of a data tab, which then commit', async 
   await page.getByTestId('cell-editor').fill(`${before} (reloaded)`)
   await page.getByTestId('cell-editor').press('Enter')
   await expect(page.getByTestId('pending-count')).toHaveText('1 pending')
-  await expect.poll(() => page.evaluate(() => sessionStorage.getItem('schemist-pending-edits') ?? '')).toContain('(reloaded)')
+  await expect
+    .poll(() => page.evaluate(() => sessionStorage.getItem('schemist-pending-edits') ?? ''))
+    .toContain('(reloaded)')
   await page.reload()
   await expect(page.getByTestId('pending-count')).toHaveText('1 pending')
   await expect(row().locator('.g-cell.changed')).toHaveText(`${before} (reloaded)`)

@@ -24,7 +24,9 @@ async function editStructure(page: Page, app: AppPage, shot: string) {
   await expect(page.getByTestId('columns-table')).toContainText('rating')
 }
 
-test('structure edited in place on SQLite: a column renamed and one added, previewed, applied, rows kept', async ({ page }) => {
+test('structure edited in place on SQLite: a column renamed and one added, previewed, applied, rows kept', async ({
+  page,
+}) => {
   const app = new AppPage(page)
   await app.open()
   await app.runSql('CREATE TABLE struct_demo (id integer PRIMARY KEY, title text NOT NULL)')

@@ -31,7 +31,9 @@ const rel = (p) => relative(ROOT, p).split(sep).join('/')
 const mayNameEngines = (file) => /^src-main\/db\/[a-z]+\//.test(file) || file === 'src-shared/engines.ts'
 
 const names = ENGINE_NAMES.join('|')
-const comparison = new RegExp(String.raw`(?:[!=]==?\s*['"\x60](?:${names})['"\x60])|(?:['"\x60](?:${names})['"\x60]\s*[!=]==?)|(?:case\s+['"\x60](?:${names})['"\x60]\s*:)`)
+const comparison = new RegExp(
+  String.raw`(?:[!=]==?\s*['"\x60](?:${names})['"\x60])|(?:['"\x60](?:${names})['"\x60]\s*[!=]==?)|(?:case\s+['"\x60](?:${names})['"\x60]\s*:)`,
+)
 
 const found = { engineComparisons: [], longFiles: [], longFunctions: [], importCycles: [] }
 /** Runtime imports (type-only ones are erased) between our files, for the cycle count. */
@@ -49,8 +51,20 @@ for (const dir of DIRS) {
     const lines = text.split('\n')
     const count = lines.length - (text.endsWith('\n') ? 1 : 0)
     if (count > MAX_FILE_LINES) found.longFiles.push({ file, lines: count })
-    if (!mayNameEngines(file)) lines.forEach((l, i) => comparison.test(l) && !/^\s*(\/\/|\*)/.test(l) && found.engineComparisons.push({ file, line: i + 1, text: l.trim().slice(0, 120) }))
-    const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, path.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS)
+    if (!mayNameEngines(file))
+      lines.forEach(
+        (l, i) =>
+          comparison.test(l) &&
+          !/^\s*(\/\/|\*)/.test(l) &&
+          found.engineComparisons.push({ file, line: i + 1, text: l.trim().slice(0, 120) }),
+      )
+    const sf = ts.createSourceFile(
+      path,
+      text,
+      ts.ScriptTarget.Latest,
+      true,
+      path.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+    )
     const deps = []
     for (const st of sf.statements) {
       if (!ts.isImportDeclaration(st) && !ts.isExportDeclaration(st)) continue
@@ -70,7 +84,14 @@ for (const dir of DIRS) {
         const start = sf.getLineAndCharacterOfPosition(node.getStart(sf)).line
         const end = sf.getLineAndCharacterOfPosition(node.getEnd()).line
         if (end - start + 1 > MAX_FUNCTION_LINES) {
-          const name = node.name && ts.isIdentifier(node.name) ? node.name.text : ts.isVariableDeclaration(node.parent) && ts.isIdentifier(node.parent.name) ? node.parent.name.text : ts.isPropertyAssignment(node.parent) ? node.parent.name.getText(sf) : '(anonymous)'
+          const name =
+            node.name && ts.isIdentifier(node.name)
+              ? node.name.text
+              : ts.isVariableDeclaration(node.parent) && ts.isIdentifier(node.parent.name)
+                ? node.parent.name.text
+                : ts.isPropertyAssignment(node.parent)
+                  ? node.parent.name.getText(sf)
+                  : '(anonymous)'
           found.longFunctions.push({ file, line: start + 1, name, lines: end - start + 1 })
         }
       }
@@ -84,18 +105,21 @@ for (const dir of DIRS) {
 // file is a cycle, where module initialisation order starts to matter.
 {
   let index = 0
-  const idx = new Map(), low = new Map(), stack = [], on = new Set()
+  const idx = new Map(),
+    low = new Map(),
+    stack = [],
+    on = new Set()
   const strong = (v) => {
-    idx.set(v, index), low.set(v, index++), stack.push(v), on.add(v)
+    ;(idx.set(v, index), low.set(v, index++), stack.push(v), on.add(v))
     for (const w of graph.get(v) ?? []) {
       if (!graph.has(w)) continue
-      if (!idx.has(w)) strong(w), low.set(v, Math.min(low.get(v), low.get(w)))
+      if (!idx.has(w)) (strong(w), low.set(v, Math.min(low.get(v), low.get(w))))
       else if (on.has(w)) low.set(v, Math.min(low.get(v), idx.get(w)))
     }
     if (low.get(v) === idx.get(v)) {
       const scc = []
       let w
-      do (w = stack.pop()), on.delete(w), scc.push(w)
+      do ((w = stack.pop()), on.delete(w), scc.push(w))
       while (w !== v)
       if (scc.length > 1) found.importCycles.push({ file: scc.sort().join(' <-> ') })
     }
@@ -122,7 +146,12 @@ for (const [key, label] of rows) {
   if (bad) over++
   console.log(`house: ${label}: ${n} (ceiling ${ceiling}, target 0)${bad ? '  <- over the ceiling' : ''}`)
   const cured = listed ? [...listed].filter((f) => !found[key].some((x) => x.file === f)) : []
-  if (cured.length) console.log(`  now under the limit, take off the list in scripts/house-limits.json: ${cured.join(', ')}`)
-  if (bad || process.argv.includes('--list')) for (const f of found[key]) console.log(`  ${f.file}${f.line ? `:${f.line}` : ''}${f.name ? ` ${f.name}` : ''}${f.lines ? ` (${f.lines} lines)` : ''}${f.text ? `  ${f.text}` : ''}`)
+  if (cured.length)
+    console.log(`  now under the limit, take off the list in scripts/house-limits.json: ${cured.join(', ')}`)
+  if (bad || process.argv.includes('--list'))
+    for (const f of found[key])
+      console.log(
+        `  ${f.file}${f.line ? `:${f.line}` : ''}${f.name ? ` ${f.name}` : ''}${f.lines ? ` (${f.lines} lines)` : ''}${f.text ? `  ${f.text}` : ''}`,
+      )
 }
 process.exit(over ? 1 : 0)

@@ -36,13 +36,20 @@ async function main() {
         writeFileSync(join(outDir, `${name}.expected`), r.reference)
         writeFileSync(join(outDir, `${name}.schemist`), r.ours)
       }
-      console.log(`${r.match ? 'same    ' : r.referenceUnstable ? 'UNSTABLE' : 'DIFFER  '} ${name.padEnd(40)} ${String(r.ms.ours).padStart(7)} ms (tool ${r.ms.reference} ms)${r.firstDifference ? `  ${r.firstDifference}` : ''}`)
+      console.log(
+        `${r.match ? 'same    ' : r.referenceUnstable ? 'UNSTABLE' : 'DIFFER  '} ${name.padEnd(40)} ${String(r.ms.ours).padStart(7)} ms (tool ${r.ms.reference} ms)${r.firstDifference ? `  ${r.firstDifference}` : ''}`,
+      )
     }
   } finally {
     await suite.stop()
   }
-  console.log(`\n${matched}/${names.length} specs match (Schemist ${Math.round(ourMs / 1000)} s, the real tool ${Math.round(refMs / 1000)} s)`)
-  if (unstable.length) console.log(`the real tool itself prints something else on a second run of: ${unstable.join(' ')} (no runner can match these byte for byte)`)
+  console.log(
+    `\n${matched}/${names.length} specs match (Schemist ${Math.round(ourMs / 1000)} s, the real tool ${Math.round(refMs / 1000)} s)`,
+  )
+  if (unstable.length)
+    console.log(
+      `the real tool itself prints something else on a second run of: ${unstable.join(' ')} (no runner can match these byte for byte)`,
+    )
   if (differ.length) console.log(`differ: ${differ.join(' ')}`)
   return differ.length ? 1 : 0
 }

@@ -35,7 +35,9 @@ const electron = process.env.SCHEMIST_WEB ? null : electronBinary()
 if (electron) {
   // better-sqlite3 must match Electron's ABI while Electron runs, and Node's afterwards.
   const version = require('electron/package.json').version
-  const rebuilt = sh('npm', ['rebuild', 'better-sqlite3', '--runtime=electron', `--target=${version}`, '--build-from-source']).status === 0
+  const rebuilt =
+    sh('npm', ['rebuild', 'better-sqlite3', '--runtime=electron', `--target=${version}`, '--build-from-source'])
+      .status === 0
   if (rebuilt) {
     const child = spawn(electron, ['.'], { stdio: 'inherit' })
     child.on('exit', (code) => {

@@ -30,6 +30,7 @@ else {
 // and the counts (engine-name comparisons, long files, long functions) against their ceilings.
 for (const [label, cmd, args] of [
   ['eslint', 'npx', ['eslint', '--max-warnings', '0', '.']],
+  ['prettier', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']],
   ['house count', 'node', ['scripts/house-count.mjs']],
 ]) {
   if (run(label, cmd, args)) passed++
@@ -73,13 +74,17 @@ if (!skipE2e) {
       if (skipped) notes.push(`${skipped} browser test(s) skipped`)
       const flaky = []
       const walk = (suite) => {
-        for (const spec of suite.specs ?? []) if (spec.tests.some((t) => t.status === 'flaky')) flaky.push(`${spec.file}: ${spec.title}`)
+        for (const spec of suite.specs ?? [])
+          if (spec.tests.some((t) => t.status === 'flaky')) flaky.push(`${spec.file}: ${spec.title}`)
         for (const child of suite.suites ?? []) walk(child)
       }
       for (const suite of p.suites ?? []) walk(suite)
       // A test that passes only on retry is a race left in the code or the test: it fails the run,
       // named, rather than passing quietly (it was counted as passed before).
-      if (flaky.length) notes.push(`${flaky.length} browser test(s) passed only on retry (flaky), counted as failed:\n  ${flaky.join('\n  ')}`)
+      if (flaky.length)
+        notes.push(
+          `${flaky.length} browser test(s) passed only on retry (flaky), counted as failed:\n  ${flaky.join('\n  ')}`,
+        )
       passed -= p.stats.flaky ?? 0
       failed += (p.stats.flaky ?? 0) + p.stats.unexpected
       if (p.errors?.length) {

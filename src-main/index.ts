@@ -16,7 +16,9 @@ app.enableSandbox()
 
 app.whenReady().then(async () => {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [ELECTRON_CONTENT_SECURITY_POLICY] } })
+    callback({
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [ELECTRON_CONTENT_SECURITY_POLICY] },
+    })
   })
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
 
@@ -24,13 +26,21 @@ app.whenReady().then(async () => {
   // (backend basic_text): that is no protection, so passwords then stay in memory only, as on
   // the web host, and the UI says so instead of calling them encrypted.
   const weakBackend = process.platform === 'linux' && safeStorage.getSelectedStorageBackend?.() === 'basic_text'
-  const encryptor = safeStorage.isEncryptionAvailable() && !weakBackend
-    ? {
-        encrypt: (plain: string) => safeStorage.encryptString(plain).toString('base64'),
-        decrypt: (cipher: string) => safeStorage.decryptString(Buffer.from(cipher, 'base64')),
-      }
-    : null
-  services = await createServices({ dataDir: app.getPath('userData'), resourcesDir: app.isPackaged ? process.resourcesPath : resourcesDir(), transport: 'electron', version: app.getVersion(), encryptor, pickPath })
+  const encryptor =
+    safeStorage.isEncryptionAvailable() && !weakBackend
+      ? {
+          encrypt: (plain: string) => safeStorage.encryptString(plain).toString('base64'),
+          decrypt: (cipher: string) => safeStorage.decryptString(Buffer.from(cipher, 'base64')),
+        }
+      : null
+  services = await createServices({
+    dataDir: app.getPath('userData'),
+    resourcesDir: app.isPackaged ? process.resourcesPath : resourcesDir(),
+    transport: 'electron',
+    version: app.getVersion(),
+    encryptor,
+    pickPath,
+  })
   const router = createRouter(createHandlers(services))
 
   ipcMain.handle(IPC_CALL, async (event, message: unknown) => {
@@ -59,7 +69,14 @@ app.whenReady().then(async () => {
 async function pickPath(req: PickPathRequest): Promise<string | null> {
   const filters = [...(req.filters ?? []), { name: 'All files', extensions: ['*'] }]
   if (req.mode === 'save') {
-    const opts = { title: req.title, defaultPath: req.defaultPath, filters, properties: ['createDirectory', 'showOverwriteConfirmation'] as ('createDirectory' | 'showOverwriteConfirmation')[] }
+    const opts = {
+      title: req.title,
+      defaultPath: req.defaultPath,
+      filters,
+      properties: ['createDirectory', 'showOverwriteConfirmation'] as (
+        'createDirectory' | 'showOverwriteConfirmation'
+      )[],
+    }
     const r = win ? await dialog.showSaveDialog(win, opts) : await dialog.showSaveDialog(opts)
     return r.canceled || !r.filePath ? null : r.filePath
   }

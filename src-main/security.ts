@@ -19,4 +19,7 @@ export const CONTENT_SECURITY_POLICY = [
  * The desktop shell's policy: the same, but with no WebSocket at all (its bridge is IPC). Sent as
  * a header, it narrows the page's own meta policy: a browser enforces both.
  */
-export const ELECTRON_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("connect-src 'self' ws://127.0.0.1:* ws://localhost:*", "connect-src 'self'")
+export const ELECTRON_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+  "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
+  "connect-src 'self'",
+)

@@ -42,7 +42,10 @@ export async function createServices(o: ServiceOptions) {
   await clearScratch(o.dataDir)
   const events = new EventBus()
   const graceFromEnv = Number(process.env.SCHEMIST_CLIENT_GRACE_MS)
-  const clients = new ClientRegistry(o.clientGraceMs ?? (Number.isFinite(graceFromEnv) && graceFromEnv >= 0 ? graceFromEnv : 15_000), (m) => events.log('info', 'clients', m))
+  const clients = new ClientRegistry(
+    o.clientGraceMs ?? (Number.isFinite(graceFromEnv) && graceFromEnv >= 0 ? graceFromEnv : 15_000),
+    (m) => events.log('info', 'clients', m),
+  )
   const secrets = new SecretStore(o.dataDir, o.encryptor)
   const saved = new SavedConnections(o.dataDir, secrets)
   const connections = new ConnectionManager(events)
@@ -69,10 +72,23 @@ export async function createServices(o: ServiceOptions) {
   if (!existsSync(samplePath)) await copyFile(join(o.resourcesDir, 'sample.sqlite'), samplePath)
   const list = await saved.list()
   if (!list.some((c) => c.id === SAMPLE_CONNECTION_ID)) {
-    await saved.save({ id: SAMPLE_CONNECTION_ID, name: 'Sample database', config: { engine: 'sqlite', path: samplePath, create: false, readOnly: false }, rememberPassword: false, builtin: 'sample' })
+    await saved.save({
+      id: SAMPLE_CONNECTION_ID,
+      name: 'Sample database',
+      config: { engine: 'sqlite', path: samplePath, create: false, readOnly: false },
+      rememberPassword: false,
+      builtin: 'sample',
+    })
   }
 
-  const info: AppInfo = { version: o.version, transport: o.transport, dataDir: o.dataDir, secretStorage: secrets.kind, sampleConnectionId: SAMPLE_CONNECTION_ID, startupProblems: [...saved.problems, ...secrets.problems] }
+  const info: AppInfo = {
+    version: o.version,
+    transport: o.transport,
+    dataDir: o.dataDir,
+    secretStorage: secrets.kind,
+    sampleConnectionId: SAMPLE_CONNECTION_ID,
+    startupProblems: [...saved.problems, ...secrets.problems],
+  }
   for (const p of info.startupProblems) events.log('warn', 'startup', p)
 
   async function dispose() {
@@ -84,7 +100,25 @@ export async function createServices(o: ServiceOptions) {
     await playground.stop().catch(() => {})
   }
 
-  return { info, pickPath: o.pickPath ?? null, events, clients, paths, secrets, saved, connections, playground, orm, data, history, exporter, importer, consoles, models, dispose }
+  return {
+    info,
+    pickPath: o.pickPath ?? null,
+    events,
+    clients,
+    paths,
+    secrets,
+    saved,
+    connections,
+    playground,
+    orm,
+    data,
+    history,
+    exporter,
+    importer,
+    consoles,
+    models,
+    dispose,
+  }
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>

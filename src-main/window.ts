@@ -37,7 +37,16 @@ export function createMainWindow(): BrowserWindow {
 }
 
 /** The sites the app links to. */
-const DOCUMENTATION_HOSTS = new Set(['www.postgresql.org', 'sqlite.org', 'www.sqlite.org', 'docs.sqlalchemy.org', 'mariadb.com', 'dev.mysql.com', 'github.com', 'jepsen.io'])
+const DOCUMENTATION_HOSTS = new Set([
+  'www.postgresql.org',
+  'sqlite.org',
+  'www.sqlite.org',
+  'docs.sqlalchemy.org',
+  'mariadb.com',
+  'dev.mysql.com',
+  'github.com',
+  'jepsen.io',
+])
 
 export function isDocumentationUrl(url: string): boolean {
   try {

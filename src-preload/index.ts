@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer } from 'electron'
-import { EVENT_NAMES, IPC_CALL, IPC_EVENT, METHOD_NAMES } from '../src-shared/contract'
+import { EVENT_NAMES, IPC_CALL, IPC_EVENT, METHOD_NAMES } from '../src-shared/contract-names'
 import type { BridgeApi } from '../src-shared/api'
 
 // Exposes the contract as window.api. Only the contract's methods and events pass; the renderer
@@ -14,7 +14,11 @@ ipcRenderer.on(IPC_EVENT, (_e, msg: { event: string; payload: unknown }) => {
 
 const api: BridgeApi = {
   invoke: (method, input) => {
-    if (!methods.has(method)) return Promise.resolve({ ok: false, error: { code: 'UNKNOWN_METHOD', message: `Unknown method: ${String(method)}` } })
+    if (!methods.has(method))
+      return Promise.resolve({
+        ok: false,
+        error: { code: 'UNKNOWN_METHOD', message: `Unknown method: ${String(method)}` },
+      })
     return ipcRenderer.invoke(IPC_CALL, { method, input })
   },
   on: (event, listener) => {

@@ -27,7 +27,6 @@ export type PostgresConfig = z.infer<typeof postgresConfigSchema>
 export type ConnectionConfig = z.infer<typeof connectionConfigSchema>
 export type Engine = ConnectionConfig['engine']
 
-
 export const savedConnectionSchema = z.object({
   id: z.string(),
   name: z.string(),

@@ -18,7 +18,15 @@ describe('CSV', () => {
   })
 
   it('reads TSV and writes clipboard TSV', () => {
-    expect(parseCsv('a\tb\n1\t2', '\t')).toEqual([['a', 'b'], ['1', '2']])
-    expect(toTsv([['x', 'y\tz'], ['1\n2', '3']])).toBe('x\ty z\n1 2\t3')
+    expect(parseCsv('a\tb\n1\t2', '\t')).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ])
+    expect(
+      toTsv([
+        ['x', 'y\tz'],
+        ['1\n2', '3'],
+      ]),
+    ).toBe('x\ty z\n1 2\t3')
   })
 })

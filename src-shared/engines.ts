@@ -102,7 +102,9 @@ export const ENGINES: { readonly [E in Engine]: EngineInfo & { name: E } } = {
     isolationLevels: ['READ UNCOMMITTED', 'READ COMMITTED', 'REPEATABLE READ', 'SERIALIZABLE'],
     isolationSummary:
       'PostgreSQL: READ UNCOMMITTED behaves as READ COMMITTED; REPEATABLE READ is snapshot isolation (a lost update fails with 40001); SERIALIZABLE adds SSI, which aborts one transaction of a dangerous cycle.',
-    levelNotes: { 'READ UNCOMMITTED': 'PostgreSQL runs READ UNCOMMITTED as READ COMMITTED: it never shows uncommitted rows.' },
+    levelNotes: {
+      'READ UNCOMMITTED': 'PostgreSQL runs READ UNCOMMITTED as READ COMMITTED: it never shows uncommitted rows.',
+    },
     capabilities: {
       returning: true,
       transactionalDdl: true,
@@ -159,7 +161,15 @@ export function fileConfig(engine: Engine, path: string, create: boolean): Conne
 export function serverConfig(engine: Engine, fields: Partial<Omit<PostgresConfig, 'engine'>>): ConnectionConfig {
   const d = ENGINES[engine].serverDefaults
   if (!d) throw new Error(`${ENGINES[engine].label} is not a server`)
-  return { engine: engine as PostgresConfig['engine'], host: '127.0.0.1', port: d.port, user: d.user, database: d.database, sslMode: 'prefer', ...fields }
+  return {
+    engine: engine as PostgresConfig['engine'],
+    host: '127.0.0.1',
+    port: d.port,
+    user: d.user,
+    database: d.database,
+    sslMode: 'prefer',
+    ...fields,
+  }
 }
 
 /** Where a connection goes, short: the file's name, or host:port/database. */

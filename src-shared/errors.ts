@@ -51,7 +51,9 @@ export class AppError extends Error {
   }
 
   toInfo(): ErrorInfo {
-    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message }
+    return this.details
+      ? { code: this.code, message: this.message, details: this.details }
+      : { code: this.code, message: this.message }
   }
 }
 

@@ -76,7 +76,16 @@ export const applyEditsResultSchema = z.object({
       message: z.string(),
       editId: z.string().nullable(),
       /** For a lock that could not be had: who holds it (the app's own connections can be rolled back). */
-      holders: z.array(z.object({ id: z.string().nullable(), label: z.string(), since: z.number().nullable(), lastStatement: z.string() })).optional(),
+      holders: z
+        .array(
+          z.object({
+            id: z.string().nullable(),
+            label: z.string(),
+            since: z.number().nullable(),
+            lastStatement: z.string(),
+          }),
+        )
+        .optional(),
     })
     .nullable(),
   /** The session that ran the edits: its objects before the flush (or after a commit) and every statement it sent. */

@@ -4,10 +4,26 @@ import { counted, plural, singular } from './naming'
 describe('table and attribute names', () => {
   it('pluralizes the way English does, and singular undoes it', () => {
     const pairs: [string, string][] = [
-      ['user', 'users'], ['city', 'cities'], ['day', 'days'], ['box', 'boxes'], ['class', 'classes'], ['address', 'addresses'],
-      ['status', 'statuses'], ['bus', 'buses'], ['house', 'houses'], ['shelf', 'shelves'], ['knife', 'knives'], ['roof', 'roofs'],
-      ['person', 'people'], ['sales_person', 'sales_people'], ['SalesPerson', 'SalesPeople'], ['child', 'children'], ['human', 'humans'],
-      ['news', 'news'], ['series', 'series'], ['category', 'categories'],
+      ['user', 'users'],
+      ['city', 'cities'],
+      ['day', 'days'],
+      ['box', 'boxes'],
+      ['class', 'classes'],
+      ['address', 'addresses'],
+      ['status', 'statuses'],
+      ['bus', 'buses'],
+      ['house', 'houses'],
+      ['shelf', 'shelves'],
+      ['knife', 'knives'],
+      ['roof', 'roofs'],
+      ['person', 'people'],
+      ['sales_person', 'sales_people'],
+      ['SalesPerson', 'SalesPeople'],
+      ['child', 'children'],
+      ['human', 'humans'],
+      ['news', 'news'],
+      ['series', 'series'],
+      ['category', 'categories'],
     ]
     for (const [one, many] of pairs) {
       expect(plural(one), one).toBe(many)

@@ -1,7 +1,8 @@
 /** English-ish singular of a table name, for relationship attribute names (`posts` -> `post`). */
 export function singular(name: string): string {
   const irregular = Object.entries(IRREGULAR).find(([, many]) => endsWithWord(name, many))
-  if (irregular) return name.slice(0, name.length - irregular[1].length) + matchCase(irregular[0], name.slice(-irregular[1].length))
+  if (irregular)
+    return name.slice(0, name.length - irregular[1].length) + matchCase(irregular[0], name.slice(-irregular[1].length))
   if (UNCOUNTABLE.some((w) => endsWithWord(name, w))) return name
   const ves = F_PLURALS.find((f) => new RegExp(`${fStem(f)}ves$`, 'i').test(name))
   if (ves) return name.slice(0, -3) + (ves.endsWith('fe') ? 'fe' : 'f')
@@ -15,7 +16,8 @@ export function singular(name: string): string {
 /** Plural for a collection attribute (`user` -> `users`, `city` -> `cities`, `shelf` -> `shelves`). */
 export function plural(name: string): string {
   const irregular = Object.entries(IRREGULAR).find(([one]) => endsWithWord(name, one))
-  if (irregular) return name.slice(0, name.length - irregular[0].length) + matchCase(irregular[1], name.slice(-irregular[0].length))
+  if (irregular)
+    return name.slice(0, name.length - irregular[0].length) + matchCase(irregular[1], name.slice(-irregular[0].length))
   if (UNCOUNTABLE.some((w) => endsWithWord(name, w))) return name
   const f = F_PLURALS.find((w) => new RegExp(`${w}$`, 'i').test(name))
   if (f) return name.slice(0, -(f.length - fStem(f).length)) + 'ves'
@@ -25,7 +27,16 @@ export function plural(name: string): string {
   return name + 's'
 }
 
-const IRREGULAR: Record<string, string> = { person: 'people', child: 'children', man: 'men', woman: 'women', mouse: 'mice', goose: 'geese', tooth: 'teeth', foot: 'feet' }
+const IRREGULAR: Record<string, string> = {
+  person: 'people',
+  child: 'children',
+  man: 'men',
+  woman: 'women',
+  mouse: 'mice',
+  goose: 'geese',
+  tooth: 'teeth',
+  foot: 'feet',
+}
 /** Words whose f or fe becomes ves (roof, chief, chef, cliff and staff keep their f). */
 const F_PLURALS = ['shelf', 'leaf', 'wolf', 'knife', 'life', 'wife', 'half', 'calf', 'loaf', 'thief', 'self', 'elf']
 const fStem = (w: string) => w.replace(/fe?$/, '')
@@ -64,7 +75,9 @@ export function snakeCase(name: string): string {
 
 /** `city_user` -> `CityUser`: the class a table maps to. */
 export function className(table: string): string {
-  const parts = singular(table).split(/[^A-Za-z0-9]+/).filter(Boolean)
+  const parts = singular(table)
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
   const name = parts.map((p) => p[0].toUpperCase() + p.slice(1)).join('')
   return /^[A-Za-z_]/.test(name) ? name : `T${name}`
 }

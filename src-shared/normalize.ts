@@ -19,7 +19,14 @@ export const diagnosisSchema = z.object({
   keys: z.array(z.array(z.string())),
   keySource: z.enum(['declared', 'discovered']),
   oneNf: z.array(z.object({ kind: z.string(), columns: z.array(z.string()), explanation: z.string() })),
-  violations: z.array(z.object({ form: normalFormSchema, explanation: z.string(), fd: fdSchema.optional(), mvd: z.object({ lhs: z.array(z.string()), rhs: z.array(z.string()), rest: z.array(z.string()) }).optional() })),
+  violations: z.array(
+    z.object({
+      form: normalFormSchema,
+      explanation: z.string(),
+      fd: fdSchema.optional(),
+      mvd: z.object({ lhs: z.array(z.string()), rhs: z.array(z.string()), rest: z.array(z.string()) }).optional(),
+    }),
+  ),
   notes: z.array(z.string()),
 })
 export type DiagnosisView = z.infer<typeof diagnosisSchema>
@@ -28,7 +35,11 @@ export type DiagnosisView = z.infer<typeof diagnosisSchema>
  * A CSV (or TSV) file as a source: its path, and how to read it where the guesses are wrong
  * (`header`: whether the first line names the columns; `separator`: one character).
  */
-export const csvSourceSchema = z.object({ path: z.string().min(1), header: z.boolean().optional(), separator: z.string().length(1).optional() })
+export const csvSourceSchema = z.object({
+  path: z.string().min(1),
+  header: z.boolean().optional(),
+  separator: z.string().length(1).optional(),
+})
 export type CsvSource = z.infer<typeof csvSourceSchema>
 /**
  * How a CSV file is read, each part guessed unless given: whether the first line names the columns
@@ -52,7 +63,12 @@ export const analysisSchema = z.object({
    * held only in the sample are listed, and left out of `fds` and `keys`.
    */
   sample: z
-    .object({ rows: z.number(), of: z.number(), sampleOnly: z.array(fdSchema), keysSampleOnly: z.array(z.array(z.string())) })
+    .object({
+      rows: z.number(),
+      of: z.number(),
+      sampleOnly: z.array(fdSchema),
+      keysSampleOnly: z.array(z.array(z.string())),
+    })
     .nullable()
     .default(null),
   /** For a CSV source, how the file was read (guessed or as told). */
@@ -103,7 +119,14 @@ export type DeclaredTable = z.infer<typeof declaredTableSchema>
 /** A split of a table on paper: the new tables with keys and references, what it cannot keep, and the chase's verdict. */
 export const declaredProposalSchema = z.object({
   target: z.enum(['3nf', 'bcnf']),
-  tables: z.array(z.object({ name: z.string(), columns: z.array(z.string()), key: z.array(z.string()), references: z.array(z.object({ columns: z.array(z.string()), table: z.string() })) })),
+  tables: z.array(
+    z.object({
+      name: z.string(),
+      columns: z.array(z.string()),
+      key: z.array(z.string()),
+      references: z.array(z.object({ columns: z.array(z.string()), table: z.string() })),
+    }),
+  ),
   lost: z.array(fdSchema),
   losslessBySchema: z.boolean(),
   explanation: z.string(),

@@ -20,7 +20,15 @@ export type RelationshipInfo = z.infer<typeof relationshipInfoSchema>
 
 export const mapperInfoSchema = z.object({
   table: z.string(),
-  columns: z.array(z.object({ name: z.string(), type: z.string(), pk: z.boolean(), serverDefault: z.string().nullable(), nullable: z.boolean() })),
+  columns: z.array(
+    z.object({
+      name: z.string(),
+      type: z.string(),
+      pk: z.boolean(),
+      serverDefault: z.string().nullable(),
+      nullable: z.boolean(),
+    }),
+  ),
   relationships: z.array(relationshipInfoSchema),
 })
 export type MapperInfo = z.infer<typeof mapperInfoSchema>
@@ -60,7 +68,12 @@ export const sessionSnapshotSchema = z.object({
   dirty: z.array(z.number()),
   deleted: z.array(z.number()),
   log: z.array(sqlLogEntrySchema),
-  options: z.object({ autoflush: z.boolean(), expireOnCommit: z.boolean(), isolationLevel: z.string().nullable(), flushSavepoint: z.boolean().optional() }),
+  options: z.object({
+    autoflush: z.boolean(),
+    expireOnCommit: z.boolean(),
+    isolationLevel: z.string().nullable(),
+    flushSavepoint: z.boolean().optional(),
+  }),
 })
 export type SessionSnapshot = z.infer<typeof sessionSnapshotSchema>
 

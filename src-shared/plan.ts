@@ -35,5 +35,11 @@ export const explainResultSchema = z.object({
 })
 export type ExplainResult = z.infer<typeof explainResultSchema>
 
-export const historyEntrySchema = z.object({ sql: z.string(), at: z.number(), durationMs: z.number(), rows: z.number(), error: z.string().nullable() })
+export const historyEntrySchema = z.object({
+  sql: z.string(),
+  at: z.number(),
+  durationMs: z.number(),
+  rows: z.number(),
+  error: z.string().nullable(),
+})
 export type HistoryEntry = z.infer<typeof historyEntrySchema>

@@ -25,7 +25,10 @@ export const queryResultSchema = z.object({
    * Where the rows can be edited: every column read as itself from one table whose primary key is
    * among them. Otherwise `readOnly` says why not.
    */
-  source: z.object({ table: z.object({ schema: z.string().nullable(), name: z.string() }), keyColumns: z.array(z.string()) }).nullable().optional(),
+  source: z
+    .object({ table: z.object({ schema: z.string().nullable(), name: z.string() }), keyColumns: z.array(z.string()) })
+    .nullable()
+    .optional(),
   readOnly: z.string().nullable().optional(),
 })
 export type QueryResult = z.infer<typeof queryResultSchema>

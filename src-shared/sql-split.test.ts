@@ -4,7 +4,11 @@ import { splitStatements, statementAt } from './sql-split'
 describe('splitting SQL into statements', () => {
   it('splits at semicolons outside strings, identifiers, comments and dollar quotes', () => {
     const sql = `SELECT 'a;b' AS "x;y"; -- c;d\nINSERT INTO t VALUES (1);/* e;f */ CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;  `
-    expect(splitStatements(sql).map((s) => s.text)).toEqual([`SELECT 'a;b' AS "x;y"`, '-- c;d\nINSERT INTO t VALUES (1)', '/* e;f */ CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql'])
+    expect(splitStatements(sql).map((s) => s.text)).toEqual([
+      `SELECT 'a;b' AS "x;y"`,
+      '-- c;d\nINSERT INTO t VALUES (1)',
+      '/* e;f */ CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql',
+    ])
   })
 
   it('finds the statement under the cursor', () => {
@@ -25,7 +29,11 @@ describe('splitting scripts the engines themselves accept', () => {
   INSERT INTO log VALUES (NEW.id);
 END`
     expect(texts(`${trigger};\nSELECT 1;`)).toEqual([trigger, 'SELECT 1'])
-    expect(texts(`CREATE TEMP TRIGGER x BEFORE DELETE ON t BEGIN SELECT 1; END; BEGIN; COMMIT;`)).toEqual(['CREATE TEMP TRIGGER x BEFORE DELETE ON t BEGIN SELECT 1; END', 'BEGIN', 'COMMIT'])
+    expect(texts(`CREATE TEMP TRIGGER x BEFORE DELETE ON t BEGIN SELECT 1; END; BEGIN; COMMIT;`)).toEqual([
+      'CREATE TEMP TRIGGER x BEFORE DELETE ON t BEGIN SELECT 1; END',
+      'BEGIN',
+      'COMMIT',
+    ])
   })
 
   it('keeps a PostgreSQL BEGIN ATOMIC body in one statement, and a plain BEGIN is a statement of its own', () => {
@@ -37,9 +45,18 @@ END`
   })
 
   it('reads nested comments, dollar tags with digits, E-strings with backslash escapes and [bracketed] names', () => {
-    expect(texts(`/* outer /* inner; */ still; */ SELECT 1; SELECT 2`)).toEqual(['/* outer /* inner; */ still; */ SELECT 1', 'SELECT 2'])
-    expect(texts(`DO $a1$ BEGIN PERFORM 1; END $a1$; SELECT $1::int;`)).toEqual(['DO $a1$ BEGIN PERFORM 1; END $a1$', 'SELECT $1::int'])
+    expect(texts(`/* outer /* inner; */ still; */ SELECT 1; SELECT 2`)).toEqual([
+      '/* outer /* inner; */ still; */ SELECT 1',
+      'SELECT 2',
+    ])
+    expect(texts(`DO $a1$ BEGIN PERFORM 1; END $a1$; SELECT $1::int;`)).toEqual([
+      'DO $a1$ BEGIN PERFORM 1; END $a1$',
+      'SELECT $1::int',
+    ])
     expect(texts(`SELECT E'it\\'s; fine'; SELECT 'x'`)).toEqual([`SELECT E'it\\'s; fine'`, `SELECT 'x'`])
-    expect(texts(`SELECT [a;b] FROM [t;1]; SELECT arr[1] FROM x`)).toEqual(['SELECT [a;b] FROM [t;1]', 'SELECT arr[1] FROM x'])
+    expect(texts(`SELECT [a;b] FROM [t;1]; SELECT arr[1] FROM x`)).toEqual([
+      'SELECT [a;b] FROM [t;1]',
+      'SELECT arr[1] FROM x',
+    ])
   })
 })

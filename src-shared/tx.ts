@@ -29,11 +29,24 @@ export type StepOutcome = z.infer<typeof stepOutcomeSchema>
 export const VERDICTS = ['anomaly observed', 'prevented by blocking', 'prevented by aborting', 'prevented'] as const
 export type Verdict = (typeof VERDICTS)[number]
 
-export const historyEdgeSchema = z.object({ from: z.string(), to: z.string(), kind: z.enum(['ww', 'wr', 'rw']), key: z.string(), predicate: z.boolean().optional() })
+export const historyEdgeSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  kind: z.enum(['ww', 'wr', 'rw']),
+  key: z.string(),
+  predicate: z.boolean().optional(),
+})
 /** What the history checker found in a run's recorded history (see src-main/tx/history/checker.ts). */
 export const historyCheckSchema = z.object({
   serializable: z.boolean(),
-  anomalies: z.array(z.object({ name: z.enum(['G0', 'G1a', 'G1b', 'G1c', 'G-single', 'G2-item', 'G2']), txns: z.array(z.string()), cycle: z.array(historyEdgeSchema), explanation: z.string() })),
+  anomalies: z.array(
+    z.object({
+      name: z.enum(['G0', 'G1a', 'G1b', 'G1c', 'G-single', 'G2-item', 'G2']),
+      txns: z.array(z.string()),
+      cycle: z.array(historyEdgeSchema),
+      explanation: z.string(),
+    }),
+  ),
   serialOrder: z.array(z.string()).nullable(),
   edges: z.array(historyEdgeSchema),
 })

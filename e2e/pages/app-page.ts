@@ -20,7 +20,9 @@ export class AppPage {
   }
 
   async openStructure(table: string, connection?: string) {
-    const scope = connection ? this.page.locator('.conn', { has: this.page.getByTestId(`connection-${connection}`) }) : this.page
+    const scope = connection
+      ? this.page.locator('.conn', { has: this.page.getByTestId(`connection-${connection}`) })
+      : this.page
     await scope.getByTestId(`tree-table-${table}`).hover()
     await scope.getByTestId(`tree-structure-${table}`).click()
     await expect(this.page.getByTestId('structure-title')).toHaveText(table)

@@ -42,7 +42,8 @@ export function createHandlers(s: Services): Handlers {
 
   /** A fresh folder under the data directory's downloads/ (see the web host's /download/ route). */
   async function downloadTarget(name: string) {
-    if (s.info.transport !== 'web') throw new AppError('UNSUPPORTED', 'The desktop app saves files through its file dialog')
+    if (s.info.transport !== 'web')
+      throw new AppError('UNSUPPORTED', 'The desktop app saves files through its file dialog')
     const id = randomBytes(9).toString('base64url').replace(/_/g, '-')
     const file = safeFileName(name)
     await mkdir(join(s.info.dataDir, 'downloads', id), { recursive: true })

@@ -37,9 +37,11 @@ export function checkInputBounds(value: unknown): void {
   let nodes = 0
   while (stack.length) {
     const { v, d } = stack.pop()!
-    if (++nodes > MAX_INPUT_NODES) throw new AppError('BAD_REQUEST', `Input too large: more than ${MAX_INPUT_NODES.toLocaleString('en')} values`)
+    if (++nodes > MAX_INPUT_NODES)
+      throw new AppError('BAD_REQUEST', `Input too large: more than ${MAX_INPUT_NODES.toLocaleString('en')} values`)
     if (v === null || typeof v !== 'object') continue
-    if (d >= MAX_INPUT_DEPTH) throw new AppError('BAD_REQUEST', `Input nested too deeply: more than ${MAX_INPUT_DEPTH} levels`)
+    if (d >= MAX_INPUT_DEPTH)
+      throw new AppError('BAD_REQUEST', `Input nested too deeply: more than ${MAX_INPUT_DEPTH} levels`)
     if (Array.isArray(v)) for (const x of v) stack.push({ v: x, d: d + 1 })
     else for (const k in v) if (Object.hasOwn(v, k)) stack.push({ v: (v as Record<string, unknown>)[k], d: d + 1 })
   }

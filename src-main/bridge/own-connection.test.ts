@@ -10,7 +10,7 @@ import { createRouter, type Router } from './router'
 // On PostgreSQL a BEGIN inside an open transaction is only a warning: a schema change run on the
 // query tabs' connection used to end the user's own transaction (ROLLBACK on failure, COMMIT on
 // success). Applies, migrations and normalization now have a connection of their own.
-describe('schema changes leave the query tabs\' transaction alone (PostgreSQL)', () => {
+describe("schema changes leave the query tabs' transaction alone (PostgreSQL)", () => {
   let services: Services
   let call: Router
   let handle: string
@@ -35,22 +35,59 @@ describe('schema changes leave the query tabs\' transaction alone (PostgreSQL)',
     await ok(call('query.run', { handle, sql: 'BEGIN' }))
     await ok(call('query.run', { handle, sql: "INSERT INTO mine VALUES ('uncommitted work')" }))
     // city -> department does not hold (Moscow has two departments): the apply fails.
-    const r = await call('normalize.apply', { handle, table: { schema: 'public', name: 'employee_departments' }, target: '3nf', fds: [{ lhs: ['city'], rhs: 'department', error: 0 }], keepView: false, names: { cities: 'employee_cities' } })
+    const r = await call('normalize.apply', {
+      handle,
+      table: { schema: 'public', name: 'employee_departments' },
+      target: '3nf',
+      fds: [{ lhs: ['city'], rhs: 'department', error: 0 }],
+      keepView: false,
+      names: { cities: 'employee_cities' },
+    })
     expect(r.ok).toBe(false)
-    expect((await ok<{ rows: unknown[][] }>(call('query.run', { handle, sql: 'SELECT v FROM mine' }))).rows).toEqual([['uncommitted work']])
+    expect((await ok<{ rows: unknown[][] }>(call('query.run', { handle, sql: 'SELECT v FROM mine' }))).rows).toEqual([
+      ['uncommitted work'],
+    ])
     await ok(call('query.run', { handle, sql: 'ROLLBACK' }))
   })
 
-  it('a successful model apply does not commit the query tab\'s open transaction', async () => {
+  it("a successful model apply does not commit the query tab's open transaction", async () => {
     await ok(call('query.run', { handle, sql: 'BEGIN' }))
     await ok(call('query.run', { handle, sql: "INSERT INTO mine VALUES ('to be rolled back')" }))
-    const doc = await ok<{ tables: { id: string; name: string; className: string; foreignKeys: unknown[]; indexes: unknown[]; uniques: unknown[] }[] }>(call('model.reverse', { handle }))
+    const doc = await ok<{
+      tables: {
+        id: string
+        name: string
+        className: string
+        foreignKeys: unknown[]
+        indexes: unknown[]
+        uniques: unknown[]
+      }[]
+    }>(call('model.reverse', { handle }))
     // A table the database lacks, so the apply really runs its BEGIN ... COMMIT.
     const cities = doc.tables.find((t) => t.name === 'cities')!
-    doc.tables.push({ ...cities, id: 'new-table', name: 'towns', className: 'Town', foreignKeys: [], indexes: [], uniques: [] })
+    doc.tables.push({
+      ...cities,
+      id: 'new-table',
+      name: 'towns',
+      className: 'Town',
+      foreignKeys: [],
+      indexes: [],
+      uniques: [],
+    })
     await ok(call('model.apply', { handle, doc }))
-    expect((await ok<{ rows: unknown[][] }>(call('query.run', { handle, sql: "SELECT count(*)::int FROM information_schema.tables WHERE table_name = 'towns'" }))).rows).toEqual([[1]])
+    expect(
+      (
+        await ok<{ rows: unknown[][] }>(
+          call('query.run', {
+            handle,
+            sql: "SELECT count(*)::int FROM information_schema.tables WHERE table_name = 'towns'",
+          }),
+        )
+      ).rows,
+    ).toEqual([[1]])
     await ok(call('query.run', { handle, sql: 'ROLLBACK' }))
-    expect((await ok<{ rows: unknown[][] }>(call('query.run', { handle, sql: 'SELECT count(*)::int FROM mine' }))).rows).toEqual([[0]])
+    expect(
+      (await ok<{ rows: unknown[][] }>(call('query.run', { handle, sql: 'SELECT count(*)::int FROM mine' }))).rows,
+    ).toEqual([[0]])
   })
 })

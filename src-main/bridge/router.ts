@@ -1,10 +1,18 @@
 import { ZodError } from 'zod'
 import { AppError, type Envelope, type ErrorInfo } from '../../src-shared/errors'
-import { contract, isMethodName, type MethodName, type MethodOutput, type MethodParsedInput } from '../../src-shared/contract'
+import {
+  contract,
+  isMethodName,
+  type MethodName,
+  type MethodOutput,
+  type MethodParsedInput,
+} from '../../src-shared/contract'
 import { LOCAL_CLIENT, type RequestContext } from '../clients/client-registry'
 import { checkInputBounds } from './input-bounds'
 
-export type Handlers = { [M in MethodName]: (input: MethodParsedInput<M>, ctx: RequestContext) => Promise<MethodOutput<M>> }
+export type Handlers = {
+  [M in MethodName]: (input: MethodParsedInput<M>, ctx: RequestContext) => Promise<MethodOutput<M>>
+}
 
 /** Turn anything thrown into the envelope's error: codes for known failures, INTERNAL otherwise. */
 export function toErrorInfo(e: unknown): ErrorInfo {
@@ -26,10 +34,20 @@ export function toErrorInfo(e: unknown): ErrorInfo {
  * and always answers with an envelope: nothing a request carries or throws escapes as a rejection.
  */
 export function createRouter(handlers: Handlers) {
-  return async function call(method: unknown, input: unknown, ctx: RequestContext = { clientId: LOCAL_CLIENT }): Promise<Envelope<unknown>> {
+  return async function call(
+    method: unknown,
+    input: unknown,
+    ctx: RequestContext = { clientId: LOCAL_CLIENT },
+  ): Promise<Envelope<unknown>> {
     try {
       if (!isMethodName(method)) {
-        return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `Unknown method: ${typeof method === 'string' ? method : typeof method}` } }
+        return {
+          ok: false,
+          error: {
+            code: 'UNKNOWN_METHOD',
+            message: `Unknown method: ${typeof method === 'string' ? method : typeof method}`,
+          },
+        }
       }
       checkInputBounds(input)
       const parsed = contract[method].input.safeParse(input ?? {})

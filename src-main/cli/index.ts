@@ -35,7 +35,23 @@ function parseArgs(argv: string[]): Parsed {
   return { positional, flags }
 }
 
-const VALUE_FLAGS = new Set(['connection', 'clients', 'txns', 'keys', 'time', 'alembic', 'down-revision', 'dialect', 'to', 'level', 'max-error', 'fd', 'drop', 'out', 'separator'])
+const VALUE_FLAGS = new Set([
+  'connection',
+  'clients',
+  'txns',
+  'keys',
+  'time',
+  'alembic',
+  'down-revision',
+  'dialect',
+  'to',
+  'level',
+  'max-error',
+  'fd',
+  'drop',
+  'out',
+  'separator',
+])
 
 const USAGE = `schemist <command> [options]
 
@@ -96,14 +112,19 @@ async function withDriver<T>(arg: string | undefined, fn: (d: Driver) => Promise
   }
 }
 
-export async function runCli(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
+export async function runCli(
+  argv: string[],
+  out: (s: string) => void = (s) => process.stdout.write(s + '\n'),
+): Promise<number> {
   const { positional, flags } = parseArgs(argv)
   const json = flags.has('json')
   const [command, ...rest] = positional
   try {
     switch (command) {
       case 'introspect': {
-        const schema = await withDriver(rest[0] ?? (flags.get('connection') as string | undefined), (d) => d.dialect.introspect(d))
+        const schema = await withDriver(rest[0] ?? (flags.get('connection') as string | undefined), (d) =>
+          d.dialect.introspect(d),
+        )
         out(json ? JSON.stringify(schema, null, 2) : formatSchema(schema))
         return 0
       }
@@ -113,8 +134,26 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
         return 0
       }
       case 'orm-demo': {
-        const steps = await withDriver(rest[0], (d) => ormDemo(d, json ? () => {} : out, { commit: flags.has('commit') }))
-        if (json) out(JSON.stringify(steps.map((st) => ({ step: st.step, sql: st.sql.map((e) => ({ sql: e.sql, params: e.params, executions: e.executions, rows: e.rows, ms: Math.round(e.durationMs * 100) / 100 })) })), null, 2))
+        const steps = await withDriver(rest[0], (d) =>
+          ormDemo(d, json ? () => {} : out, { commit: flags.has('commit') }),
+        )
+        if (json)
+          out(
+            JSON.stringify(
+              steps.map((st) => ({
+                step: st.step,
+                sql: st.sql.map((e) => ({
+                  sql: e.sql,
+                  params: e.params,
+                  executions: e.executions,
+                  rows: e.rows,
+                  ms: Math.round(e.durationMs * 100) / 100,
+                })),
+              })),
+              null,
+              2,
+            ),
+          )
         return 0
       }
       case 'fd':
@@ -144,7 +183,15 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
       case 'isolation': {
         const [sub, id] = rest
         if (sub === 'scenarios') {
-          out(json ? JSON.stringify(SCENARIOS.map(({ id, name, anomaly, description }) => ({ id, name, anomaly, description })), null, 2) : SCENARIOS.map((s) => `${s.id.padEnd(22)} ${s.name} (${s.anomaly})`).join('\n'))
+          out(
+            json
+              ? JSON.stringify(
+                  SCENARIOS.map(({ id, name, anomaly, description }) => ({ id, name, anomaly, description })),
+                  null,
+                  2,
+                )
+              : SCENARIOS.map((s) => `${s.id.padEnd(22)} ${s.name} (${s.anomaly})`).join('\n'),
+          )
           return 0
         }
         const config = parseConnectionArg(flags.get('connection') as string | undefined)
@@ -153,8 +200,14 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
           if (json) out(JSON.stringify(r, null, 2))
           else {
             for (const st of r.steps) {
-              const res = st.error ? `ERROR: ${st.error.message}` : st.result?.columns.length ? st.result.rows.map((row) => row.join(', ')).join('; ') : (st.result?.command ?? '')
-              out(`${st.pane}: ${st.sql}${st.waitedMs ? `  <waited ${Math.round(st.waitedMs)} ms on ${st.waitedOn.join(', ') || '?'}>` : ''}  -> ${res}${st.note ? `  (${st.note})` : ''}`)
+              const res = st.error
+                ? `ERROR: ${st.error.message}`
+                : st.result?.columns.length
+                  ? st.result.rows.map((row) => row.join(', ')).join('; ')
+                  : (st.result?.command ?? '')
+              out(
+                `${st.pane}: ${st.sql}${st.waitedMs ? `  <waited ${Math.round(st.waitedMs)} ms on ${st.waitedOn.join(', ') || '?'}>` : ''}  -> ${res}${st.note ? `  (${st.note})` : ''}`,
+              )
             }
             out(`\n${r.verdict}: ${r.explanation}`)
           }
@@ -167,16 +220,45 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
             throw new AppError('FILE_NOT_FOUND', `No such file: ${id}`)
           })
           const results = await runSpec(config, parseSpec(text), json ? () => {} : out)
-          if (json) out(JSON.stringify(results.map((steps, i) => ({ permutation: i + 1, steps })), null, 2))
+          if (json)
+            out(
+              JSON.stringify(
+                results.map((steps, i) => ({ permutation: i + 1, steps })),
+                null,
+                2,
+              ),
+            )
           return 0
         }
         if (sub === 'workload') {
           const { runWorkload } = await import('../tx/history/workload')
           const num = (k: string, d: number) => (typeof flags.get(k) === 'string' ? Number(flags.get(k)) : d)
-          const r = await runWorkload(config, { level: (flags.get('level') as string | undefined) ?? null, clients: num('clients', 4), txns: num('txns', 300), keys: num('keys', 2), timeMs: num('time', 10) * 1000 })
-          if (json) out(JSON.stringify({ level: r.level, committed: r.committed, aborted: r.aborted, ms: r.ms, anomalies: r.check.anomalies, serializable: r.check.serializable }, null, 2))
+          const r = await runWorkload(config, {
+            level: (flags.get('level') as string | undefined) ?? null,
+            clients: num('clients', 4),
+            txns: num('txns', 300),
+            keys: num('keys', 2),
+            timeMs: num('time', 10) * 1000,
+          })
+          if (json)
+            out(
+              JSON.stringify(
+                {
+                  level: r.level,
+                  committed: r.committed,
+                  aborted: r.aborted,
+                  ms: r.ms,
+                  anomalies: r.check.anomalies,
+                  serializable: r.check.serializable,
+                },
+                null,
+                2,
+              ),
+            )
           else {
-            out(`${r.committed + r.aborted} transactions at ${r.level} in ${(r.ms / 1000).toFixed(1)} s: ${r.committed} committed, ${r.aborted} aborted`)
+            out(
+              `${r.committed + r.aborted} transactions at ${r.level} in ${(r.ms / 1000).toFixed(1)} s: ${r.committed} committed, ${r.aborted} aborted`,
+            )
             if (!r.check.anomalies.length) out('serializable: no anomaly found')
             for (const a of r.check.anomalies) out(`${a.name}: ${a.explanation}`)
           }
@@ -187,7 +269,10 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
           out(json ? JSON.stringify(m, null, 2) : formatMatrix(m))
           return 0
         }
-        throw new AppError('BAD_REQUEST', 'isolation scenarios | scenario <id> --connection <c> [--level L] | run <file.spec> --connection <c> | workload --connection <c> [--level L] | matrix --connection <c>')
+        throw new AppError(
+          'BAD_REQUEST',
+          'isolation scenarios | scenario <id> --connection <c> [--level L] | run <file.spec> --connection <c> | workload --connection <c> [--level L] | matrix --connection <c>',
+        )
       }
       case undefined:
       case 'help':
@@ -197,7 +282,8 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
         throw new AppError('BAD_REQUEST', `Unknown command "${command}"\n\n${USAGE}`)
     }
   } catch (e) {
-    const err = e instanceof AppError ? e.toInfo() : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) }
+    const err =
+      e instanceof AppError ? e.toInfo() : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) }
     if (json) out(JSON.stringify({ error: err }))
     else process.stderr.write(`error [${err.code}]: ${err.message}\n`)
     return 1

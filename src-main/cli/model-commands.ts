@@ -18,7 +18,11 @@ import { noteText, type ImportReport } from '../../src-shared/model/import-repor
 
 /** An import's report as the CLI prints it (to stderr, so --out and pipes get the model alone). */
 export function reportLines(r: ImportReport): string[] {
-  return [...r.read.map((x) => `read: ${x}`), ...r.approximated.map((n) => `approximated: ${noteText(n)}`), ...r.skipped.map((n) => `skipped: ${noteText(n)}`)]
+  return [
+    ...r.read.map((x) => `read: ${x}`),
+    ...r.approximated.map((n) => `approximated: ${noteText(n)}`),
+    ...r.skipped.map((n) => `skipped: ${noteText(n)}`),
+  ]
 }
 
 type Flags = Map<string, string | true>
@@ -36,7 +40,8 @@ async function emitModel(doc: ModelDocument, flags: Flags, out: (s: string) => v
 export async function ddlCommand(path: string | undefined, flags: Flags, out: (s: string) => void): Promise<void> {
   const doc = await readModelFile(path)
   const dialect = (flags.get('dialect') as string | undefined) ?? 'sqlite'
-  if (!isEngine(dialect)) throw new AppError('BAD_REQUEST', `--dialect is ${Object.keys(ENGINES).join(' or ')}, not ${dialect}`)
+  if (!isEngine(dialect))
+    throw new AppError('BAD_REQUEST', `--dialect is ${Object.keys(ENGINES).join(' or ')}, not ${dialect}`)
   const problems = validateModel(doc)
   for (const p of problems) process.stderr.write(`${p.level}: ${p.message}\n`)
   const ddl = modelDdl(doc, dialectFor(dialect))
@@ -44,8 +49,13 @@ export async function ddlCommand(path: string | undefined, flags: Flags, out: (s
 }
 
 /** `schemist export sqlalchemy|typescript|dbml|svg <model>` */
-export async function exportCommand(format: string | undefined, path: string | undefined, out: (s: string) => void): Promise<void> {
-  if (!format || !(format in EXPORTERS)) throw new AppError('BAD_REQUEST', `export ${Object.keys(EXPORTERS).join('|')} <model>`)
+export async function exportCommand(
+  format: string | undefined,
+  path: string | undefined,
+  out: (s: string) => void,
+): Promise<void> {
+  if (!format || !(format in EXPORTERS))
+    throw new AppError('BAD_REQUEST', `export ${Object.keys(EXPORTERS).join('|')} <model>`)
   out(EXPORTERS[format as ExportFormat](await readModelFile(path)).trimEnd())
 }
 
@@ -65,7 +75,11 @@ export async function applyCommand(path: string | undefined, flags: Flags, out: 
   const d = await openDriver(parseConnectionArg(flags.get('connection') as string | undefined, { create: true }))
   try {
     const r = await applyModel(d, doc)
-    out(flags.has('json') ? JSON.stringify(r, null, 2) : `Created ${r.created.length ? r.created.join(', ') : 'nothing'}${r.skipped.length ? `; already there: ${r.skipped.join(', ')}` : ''}`)
+    out(
+      flags.has('json')
+        ? JSON.stringify(r, null, 2)
+        : `Created ${r.created.length ? r.created.join(', ') : 'nothing'}${r.skipped.length ? `; already there: ${r.skipped.join(', ')}` : ''}`,
+    )
   } finally {
     await d.close()
   }
@@ -75,7 +89,12 @@ export async function applyCommand(path: string | undefined, flags: Flags, out: 
  * `schemist diff <model> <connection|model2>`: the migration from the database (or from the
  * first model to the second) to the model; `--apply` runs it in one transaction.
  */
-export async function diffCommand(modelPath: string | undefined, other: string | undefined, flags: Flags, out: (s: string) => void): Promise<void> {
+export async function diffCommand(
+  modelPath: string | undefined,
+  other: string | undefined,
+  flags: Flags,
+  out: (s: string) => void,
+): Promise<void> {
   const doc = await readModelFile(modelPath)
   if (!other) throw new AppError('BAD_REQUEST', 'diff <model.json> <connection | other-model.json>')
   // --alembic "message": the same diff as an Alembic revision script.
@@ -93,7 +112,8 @@ export async function diffCommand(modelPath: string | undefined, other: string |
       return
     }
     const dialect = (flags.get('dialect') as string | undefined) ?? 'sqlite'
-    if (!isEngine(dialect)) throw new AppError('BAD_REQUEST', `--dialect is ${Object.keys(ENGINES).join(' or ')}, not ${dialect}`)
+    if (!isEngine(dialect))
+      throw new AppError('BAD_REQUEST', `--dialect is ${Object.keys(ENGINES).join(' or ')}, not ${dialect}`)
     const plan = planMigration(doc, to, dialectFor(dialect))
     out(flags.has('json') ? JSON.stringify(plan, null, 2) : formatPlan(plan))
     return
@@ -105,7 +125,11 @@ export async function diffCommand(modelPath: string | undefined, other: string |
       return
     }
     const plan = flags.has('apply') ? await applyMigration(d, doc) : await planAgainstDatabase(d, doc)
-    out(flags.has('json') ? JSON.stringify(plan, null, 2) : formatPlan(plan) + (flags.has('apply') ? `\n-- applied: ${plan.steps.length} statement(s)` : ''))
+    out(
+      flags.has('json')
+        ? JSON.stringify(plan, null, 2)
+        : formatPlan(plan) + (flags.has('apply') ? `\n-- applied: ${plan.steps.length} statement(s)` : ''),
+    )
   } finally {
     await d.close()
   }
@@ -113,18 +137,40 @@ export async function diffCommand(modelPath: string | undefined, other: string |
 
 function formatPlan(plan: { summary: string[]; warnings: string[]; script: string }): string {
   if (plan.summary.length === 0) return '-- The database already matches the model.'
-  return [...plan.summary.map((s) => `-- ${s}`), ...plan.warnings.map((w) => `-- warning: ${w}`), '', plan.script.trimEnd()].join('\n')
+  return [
+    ...plan.summary.map((s) => `-- ${s}`),
+    ...plan.warnings.map((w) => `-- warning: ${w}`),
+    '',
+    plan.script.trimEnd(),
+  ].join('\n')
 }
 
 /** `schemist import sqlalchemy <file.py|folder>... [--out model.json]`: the report goes to stderr. */
-export async function importCommand(format: string | undefined, paths: string[], flags: Flags, out: (s: string) => void): Promise<void> {
-  if (!['sqlalchemy', 'sql', 'dbml'].includes(format ?? '') || !paths.length) throw new AppError('BAD_REQUEST', 'import sqlalchemy <file.py | folder>... | sql <file> | dbml <file> [--out model.json] [--connection postgres://… for SQL only PostgreSQL reads]')
+export async function importCommand(
+  format: string | undefined,
+  paths: string[],
+  flags: Flags,
+  out: (s: string) => void,
+): Promise<void> {
+  if (!['sqlalchemy', 'sql', 'dbml'].includes(format ?? '') || !paths.length)
+    throw new AppError(
+      'BAD_REQUEST',
+      'import sqlalchemy <file.py | folder>... | sql <file> | dbml <file> [--out model.json] [--connection postgres://… for SQL only PostgreSQL reads]',
+    )
   // SQL that SQLite cannot read goes to PostgreSQL, in a scratch database on the server --connection names.
   const connection = flags.get('connection')
   let parser: SqlParser | undefined
   if (typeof connection === 'string') {
     const server = parseConnectionArg(connection)
-    if (!ENGINES[server.engine].capabilities.parsesSql) throw new AppError('BAD_REQUEST', `--connection for import sql names a server whose parser reads what SQLite cannot (${ENGINE_LIST.filter((e) => e.capabilities.parsesSql).map((e) => e.label).join(', ')}), not ${ENGINES[server.engine].label}`)
+    if (!ENGINES[server.engine].capabilities.parsesSql)
+      throw new AppError(
+        'BAD_REQUEST',
+        `--connection for import sql names a server whose parser reads what SQLite cannot (${ENGINE_LIST.filter(
+          (e) => e.capabilities.parsesSql,
+        )
+          .map((e) => e.label)
+          .join(', ')}), not ${ENGINES[server.engine].label}`,
+      )
     parser = { engine: 'auto', server: async () => server }
   }
   const { doc, report } = await importModel(format as ImportFormat, { paths, parser })

@@ -13,11 +13,19 @@ type Obj = Record<string, unknown> & { posts: RelatedList<Obj>; cities: RelatedL
  * strategies do. Everything runs in one transaction that is rolled back at the end, unless
  * `commit` is true.
  */
-export async function ormDemo(driver: Driver, out: (s: string) => void, options: { commit?: boolean } = {}): Promise<{ step: string; sql: SqlLogEntry[] }[]> {
+export async function ormDemo(
+  driver: Driver,
+  out: (s: string) => void,
+  options: { commit?: boolean } = {},
+): Promise<{ step: string; sql: SqlLogEntry[] }[]> {
   const registry = new Registry(await driver.dialect.introspect(driver), driver.dialect, {
     relationships: { 'users.posts': { cascade: 'all, delete-orphan' } },
   })
-  for (const t of ['users', 'posts', 'cities', 'city_user']) if (!registry.mappers.has(t) && ![...registry.mappers.values()].some((m) => m.table.name === t)) throw new Error(`orm-demo needs the sample schema (table ${t} is missing); create it with "schemist sample <file>"`)
+  for (const t of ['users', 'posts', 'cities', 'city_user'])
+    if (!registry.mappers.has(t) && ![...registry.mappers.values()].some((m) => m.table.name === t))
+      throw new Error(
+        `orm-demo needs the sample schema (table ${t} is missing); create it with "schemist sample <file>"`,
+      )
   const s = new Session(driver, registry, { expireOnCommit: false })
   const steps: { step: string; sql: SqlLogEntry[] }[] = []
   let seen = 0
@@ -27,14 +35,20 @@ export async function ormDemo(driver: Driver, out: (s: string) => void, options:
     seen = s.log.all().length
     steps.push({ step: title, sql })
     out(`-- ${title}`)
-    for (const e of sql) out(`${e.sql};${e.params.length ? `  -- params ${JSON.stringify(e.executions > 1 ? e.params.slice(0, 3) : e.params)}${e.executions > 1 ? ` x${e.executions}` : ''}` : ''}`)
+    for (const e of sql)
+      out(
+        `${e.sql};${e.params.length ? `  -- params ${JSON.stringify(e.executions > 1 ? e.params.slice(0, 3) : e.params)}${e.executions > 1 ? ` x${e.executions}` : ''}` : ''}`,
+      )
     out('')
   }
   const users = registry.get('users')
   let maria!: Obj
-  await step("add a user with two posts and a city (save-update cascade), then flush", async () => {
+  await step('add a user with two posts and a city (save-update cascade), then flush', async () => {
     maria = s.create<Obj>(users, { name: 'Мария', login: 'maria_demo' })
-    maria.posts.push(s.create<Obj>('posts', { title: 'Unit of work' }), s.create<Obj>('posts', { title: 'Identity map' }))
+    maria.posts.push(
+      s.create<Obj>('posts', { title: 'Unit of work' }),
+      s.create<Obj>('posts', { title: 'Identity map' }),
+    )
     maria.cities.push(s.create<Obj>('cities', { name: 'Тверь', longitude: 35.9, latitude: 56.86 }))
     s.add(maria)
     await s.flush()

@@ -18,11 +18,24 @@ describe('file paths under a host with a native dialog', () => {
     try {
       const call = createRouter(createHandlers(services))
       const doc = emptyModel('m')
-      expect(await call('model.save', { path: target, doc })).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } })
-      expect(await call('model.open', { path: '/etc/passwd' })).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } })
-      expect(await call('connections.open', { config: { engine: 'sqlite', path: '/etc/shadow', create: false, readOnly: true } })).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } })
+      expect(await call('model.save', { path: target, doc })).toMatchObject({
+        ok: false,
+        error: { code: 'UNAUTHORIZED' },
+      })
+      expect(await call('model.open', { path: '/etc/passwd' })).toMatchObject({
+        ok: false,
+        error: { code: 'UNAUTHORIZED' },
+      })
+      expect(
+        await call('connections.open', {
+          config: { engine: 'sqlite', path: '/etc/shadow', create: false, readOnly: true },
+        }),
+      ).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } })
       answer = target
-      expect(await call('app.pickPath', { mode: 'save', title: 'Save the model' })).toMatchObject({ ok: true, value: { path: target } })
+      expect(await call('app.pickPath', { mode: 'save', title: 'Save the model' })).toMatchObject({
+        ok: true,
+        value: { path: target },
+      })
       expect(await call('model.save', { path: target, doc })).toMatchObject({ ok: true })
       expect(await call('model.open', { path: target })).toMatchObject({ ok: true })
       // The app's own data folder and saved connections need no dialog.

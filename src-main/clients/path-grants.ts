@@ -32,7 +32,10 @@ export class PathGrants {
 
   check(path: string | undefined): void {
     if (path !== undefined && !this.allowed(path)) {
-      throw new AppError('UNAUTHORIZED', `Choose ${path} in the file dialog first: the app opens and writes only files picked there or listed by the app itself`)
+      throw new AppError(
+        'UNAUTHORIZED',
+        `Choose ${path} in the file dialog first: the app opens and writes only files picked there or listed by the app itself`,
+      )
     }
   }
 }

@@ -12,7 +12,12 @@ describe('edits naming a column the table lacks', () => {
     const data = new TableData(cm)
     const handle = (await cm.openConfig(sqliteConfig(), { name: 't', savedId: null })).handle
     await cm.query(handle, 'CREATE TABLE t (id integer PRIMARY KEY, name text)')
-    const r = await data.applyEdits(handle, { schema: null, name: 't' }, [{ kind: 'insert', id: 'e1', values: { id: 1, nmae: 'typo' } }], 'commit')
+    const r = await data.applyEdits(
+      handle,
+      { schema: null, name: 't' },
+      [{ kind: 'insert', id: 'e1', values: { id: 1, nmae: 'typo' } }],
+      'commit',
+    )
     expect(r).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: 't has no column nmae' } })
     expect((await cm.query(handle, 'SELECT count(*) FROM t')).rows).toEqual([[0]])
   })
@@ -30,10 +35,22 @@ describe('a grid commit while another program holds the SQLite file', () => {
     await cm.query(handle, 'CREATE TABLE t (id integer PRIMARY KEY, name text)')
     await cm.query(handle, "INSERT INTO t VALUES (1, 'a')")
     // Another process: an exclusive lock for 1.5 s.
-    const child = spawn(process.execPath, ['-e', `const D = require('better-sqlite3'); const d = new D(${JSON.stringify(config.path)}); d.exec('BEGIN EXCLUSIVE'); console.log('locked'); setTimeout(() => { d.exec('COMMIT'); d.close() }, 1500)`], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const D = require('better-sqlite3'); const d = new D(${JSON.stringify(config.path)}); d.exec('BEGIN EXCLUSIVE'); console.log('locked'); setTimeout(() => { d.exec('COMMIT'); d.close() }, 1500)`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    )
     const exited = new Promise((resolve) => child.once('exit', resolve))
     await new Promise<void>((resolve) => child.stdout.on('data', (b) => String(b).includes('locked') && resolve()))
-    const r = await data.applyEdits(handle, { schema: null, name: 't' }, [{ kind: 'update', id: 'e1', key: [1], values: { name: 'b' } }], 'commit')
+    const r = await data.applyEdits(
+      handle,
+      { schema: null, name: 't' },
+      [{ kind: 'update', id: 'e1', key: [1], values: { name: 'b' } }],
+      'commit',
+    )
     expect(r).toMatchObject({ ok: true })
     expect((await cm.query(handle, 'SELECT name FROM t')).rows).toEqual([['b']])
     await exited

@@ -66,7 +66,13 @@ function csvErrorMessage(e: { code?: string; message: string; lines?: number }):
  * their widths, since only it knows the header.
  */
 export async function* readCsv(src: CsvInput, info: Partial<CsvReadInfo> = {}): AsyncGenerator<CsvRecord> {
-  const parser: Parser = parse({ delimiter: src.delimiter, relax_column_count: true, skip_empty_lines: true, info: true, bom: false })
+  const parser: Parser = parse({
+    delimiter: src.delimiter,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    info: true,
+    bom: false,
+  })
   let decoder: TextDecoder | null = null
   let offset = 0
   let feedError: unknown = null

@@ -31,7 +31,9 @@ const PAGE = 2000
 
 /** Writes, waiting for the stream to drain; a stream error (disk full, EPERM) rejects here. */
 function write(out: WriteStream, text: string, failed: Promise<never>): Promise<void> {
-  return out.write(text) ? Promise.resolve() : Promise.race([new Promise<void>((r) => out.once('drain', () => r())), failed])
+  return out.write(text)
+    ? Promise.resolve()
+    : Promise.race([new Promise<void>((r) => out.once('drain', () => r())), failed])
 }
 
 /** NULL is an empty field; an empty string is a quoted empty field, so the two stay apart. */
@@ -63,7 +65,10 @@ export class Exporter {
    * Starts an export in the background; its outcome, failure included, arrives as
    * onExportProgress events only (a failure there must never reach the process as a rejection).
    */
-  start(req: ViewSpec & { handle: string; format: ExportFormat; path: string }, onDone: () => void = () => {}): { exportId: string } {
+  start(
+    req: ViewSpec & { handle: string; format: ExportFormat; path: string },
+    onDone: () => void = () => {},
+  ): { exportId: string } {
     const exportId = randomUUID()
     const job = { cancelled: false }
     this.running.set(exportId, job)
@@ -81,8 +86,13 @@ export class Exporter {
   }
 
   /** Run to the end (used by the UI through start, and by tests directly). */
-  async run(exportId: string, job: { cancelled: boolean }, req: ViewSpec & { handle: string; format: ExportFormat; path: string }): Promise<number> {
-    const emit = (p: { rows: number; total: number | null; done: boolean; error: string | null; cancelled: boolean }) => this.events.emit('onExportProgress', { exportId, path: req.path, ...p })
+  async run(
+    exportId: string,
+    job: { cancelled: boolean },
+    req: ViewSpec & { handle: string; format: ExportFormat; path: string },
+  ): Promise<number> {
+    const emit = (p: { rows: number; total: number | null; done: boolean; error: string | null; cancelled: boolean }) =>
+      this.events.emit('onExportProgress', { exportId, path: req.path, ...p })
     let rows = 0
     let out: WriteStream | null = null
     const tmp = join(dirname(req.path), `.${basename(req.path)}.${exportId.slice(0, 8)}.part`)
@@ -109,8 +119,10 @@ export class Exporter {
         let chunk = ''
         for (const r of page.rows) {
           if (req.format === 'csv') chunk += csvRow(r) + '\n'
-          else if (req.format === 'json') chunk += `${rows === 0 ? '\n' : ',\n'}${JSON.stringify(Object.fromEntries(cols.map((c, i) => [c, jsonCell(r[i])])))}`
-          else chunk += `INSERT INTO ${target} (${cols.map((c) => d.quoteIdent(c)).join(', ')}) VALUES (${r.map((v) => d.sqlLiteral(v)).join(', ')});\n`
+          else if (req.format === 'json')
+            chunk += `${rows === 0 ? '\n' : ',\n'}${JSON.stringify(Object.fromEntries(cols.map((c, i) => [c, jsonCell(r[i])])))}`
+          else
+            chunk += `INSERT INTO ${target} (${cols.map((c) => d.quoteIdent(c)).join(', ')}) VALUES (${r.map((v) => d.sqlLiteral(v)).join(', ')});\n`
           rows++
         }
         await w(chunk)
@@ -119,7 +131,10 @@ export class Exporter {
         after = page.lastCursor
       }
       if (req.format === 'json') await w(rows ? '\n]\n' : ']\n')
-      await Promise.race([new Promise<void>((resolve, reject) => out!.end((e?: Error | null) => (e ? reject(e) : resolve()))), failed])
+      await Promise.race([
+        new Promise<void>((resolve, reject) => out!.end((e?: Error | null) => (e ? reject(e) : resolve()))),
+        failed,
+      ])
       if (streamError) throw streamError
       await rename(tmp, req.path)
       emit({ rows, total: rows, done: true, error: null, cancelled: false })

@@ -1,5 +1,19 @@
 import { execFileSync } from 'node:child_process'
-import { chmodSync, closeSync, existsSync, openSync, writeSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  openSync,
+  writeSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -93,7 +107,14 @@ describe.each(['sqlite', 'postgres'] as const)('fault injection on exports and i
 
   it('CSV with an unterminated quote: the import fails naming the line, and nothing is written', async () => {
     const im = new Importer(data, cm, events)
-    const r = await im.run({ handle, table, text: 'id,name\n10,ok\n11,"never closed\n12,c\n13,d\n', delimiter: ',', hasHeader: true, mapping: { id: 0, name: 1 } })
+    const r = await im.run({
+      handle,
+      table,
+      text: 'id,name\n10,ok\n11,"never closed\n12,c\n13,d\n',
+      delimiter: ',',
+      hasHeader: true,
+      mapping: { id: 0, name: 1 },
+    })
     expect(r.ok).toBe(false)
     expect(r.failures.map((f) => f.reason).join(' ')).toMatch(/quoted field is never closed/i)
     expect((await data.count({ handle, table, sort: [], filter: null, where: '' })).count).toBe(2)
@@ -101,7 +122,14 @@ describe.each(['sqlite', 'postgres'] as const)('fault injection on exports and i
 
   it('CSV rows with extra or missing fields are listed, not silently cut or padded', async () => {
     const im = new Importer(data, cm, events)
-    const r = await im.run({ handle, table, text: 'id,name\n10,ok\n11,x,EXTRA\n12\n', delimiter: ',', hasHeader: true, mapping: { id: 0, name: 1 } })
+    const r = await im.run({
+      handle,
+      table,
+      text: 'id,name\n10,ok\n11,x,EXTRA\n12\n',
+      delimiter: ',',
+      hasHeader: true,
+      mapping: { id: 0, name: 1 },
+    })
     expect(r.ok).toBe(false)
     expect(r.failures).toEqual([
       { row: 2, column: null, value: null, reason: expect.stringMatching(/3 fields where the header has 2/) },
@@ -119,9 +147,20 @@ describe.each(['sqlite', 'postgres'] as const)('fault injection on exports and i
     expect(bad.ok).toBe(false)
     expect(bad.failures[0].reason).toMatch(/not valid UTF-8.*encoding/)
     expect((await data.count({ handle, table, sort: [], filter: null, where: '' })).count).toBe(2)
-    const good = await im.run({ handle, table, path, delimiter: ',', hasHeader: true, encoding: 'windows-1252', mapping: { id: 0, name: 1 } })
+    const good = await im.run({
+      handle,
+      table,
+      path,
+      delimiter: ',',
+      hasHeader: true,
+      encoding: 'windows-1252',
+      mapping: { id: 0, name: 1 },
+    })
     expect(good).toMatchObject({ ok: true, inserted: 2 })
-    expect((await cm.driver(handle).query('SELECT name FROM t WHERE id >= 10 ORDER BY id')).rows).toEqual([['Café Müller'], ['Ærøskøbing']])
+    expect((await cm.driver(handle).query('SELECT name FROM t WHERE id >= 10 ORDER BY id')).rows).toEqual([
+      ['Café Müller'],
+      ['Ærøskøbing'],
+    ])
   })
 
   it('a UTF-16 file with its byte-order mark is read as UTF-16', async () => {
@@ -129,7 +168,9 @@ describe.each(['sqlite', 'postgres'] as const)('fault injection on exports and i
     const path = join(d, 'utf16.csv')
     writeFileSync(path, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('id,name\n10,Ölçü\n', 'utf16le')]))
     const im = new Importer(data, cm, events)
-    expect(await im.run({ handle, table, path, delimiter: ',', hasHeader: true, mapping: { id: 0, name: 1 } })).toMatchObject({ ok: true, inserted: 1 })
+    expect(
+      await im.run({ handle, table, path, delimiter: ',', hasHeader: true, mapping: { id: 0, name: 1 } }),
+    ).toMatchObject({ ok: true, inserted: 1 })
     expect((await cm.driver(handle).query('SELECT name FROM t WHERE id = 10')).rows).toEqual([['Ölçü']])
   })
 })
@@ -157,12 +198,20 @@ describe('fault injection on a 1,000,000-row CSV import (SQLite)', () => {
       if (e === 'onImportProgress') peak = Math.max(peak, process.memoryUsage().rss)
     })
     const im = new Importer(data, cm, events)
-    const r = await im.run({ handle, table: { schema: null, name: 'big' }, path, delimiter: ',', hasHeader: true, mapping: { id: 0, label: 1, n: 2 } })
+    const r = await im.run({
+      handle,
+      table: { schema: null, name: 'big' },
+      path,
+      delimiter: ',',
+      hasHeader: true,
+      mapping: { id: 0, label: 1, n: 2 },
+    })
     expect(r).toMatchObject({ ok: true, inserted: 1_000_000 })
     expect((await cm.driver(handle).query('SELECT count(*), max(id) FROM big')).rows).toEqual([[1_000_000, 1_000_000]])
     // The whole file parsed at once took the host from about 100 MB to 1.1 GB; streamed, the
     // growth is a few chunks' worth.
-    if (process.env.SCHEMIST_SHOW_MEMORY) console.log(`import of 1,000,000 rows: RSS grew ${Math.round((peak - base) / 1e6)} MB`)
+    if (process.env.SCHEMIST_SHOW_MEMORY)
+      console.log(`import of 1,000,000 rows: RSS grew ${Math.round((peak - base) / 1e6)} MB`)
     expect(peak - base).toBeLessThan(250 * 1024 * 1024)
     await cm.closeAll()
   }, 120_000)
@@ -196,13 +245,26 @@ describe('fault injection on the files the app keeps', () => {
 
   it('one saved connection the schema rejects is kept in the file and reported; the others load', async () => {
     const d = dir()
-    const pg = (id: string, sslMode: string) => ({ id, name: id, passwordStorage: 'none', config: { engine: 'postgres', host: 'h', port: 5432, user: 'u', database: 'db', sslMode } })
-    writeFileSync(join(d, 'connections.json'), JSON.stringify({ version: 1, connections: [pg('prod', 'prefer'), pg('staging', 'allow'), pg('analytics', 'require')] }))
+    const pg = (id: string, sslMode: string) => ({
+      id,
+      name: id,
+      passwordStorage: 'none',
+      config: { engine: 'postgres', host: 'h', port: 5432, user: 'u', database: 'db', sslMode },
+    })
+    writeFileSync(
+      join(d, 'connections.json'),
+      JSON.stringify({
+        version: 1,
+        connections: [pg('prod', 'prefer'), pg('staging', 'allow'), pg('analytics', 'require')],
+      }),
+    )
     const services = await testServices({ dataDir: d })
     try {
       expect((await services.saved.list()).map((c) => c.id).sort()).toEqual(['analytics', 'prod', 'sample'])
       expect(services.info.startupProblems.join()).toMatch(/"staging" could not be read \(config/)
-      const onDisk = JSON.parse(readFileSync(join(d, 'connections.json'), 'utf8')) as { connections: { id: string; config: { sslMode?: string } }[] }
+      const onDisk = JSON.parse(readFileSync(join(d, 'connections.json'), 'utf8')) as {
+        connections: { id: string; config: { sslMode?: string } }[]
+      }
       expect(onDisk.connections.map((c) => c.id).sort()).toEqual(['analytics', 'prod', 'sample', 'staging'])
       expect(onDisk.connections.find((c) => c.id === 'staging')?.config.sslMode).toBe('allow')
     } finally {
@@ -215,7 +277,19 @@ describe('fault injection on the files the app keeps', () => {
     writeFileSync(join(d, 'secrets.json'), 'not json')
     const enc = { encrypt: (s: string) => `enc:${s}`, decrypt: (c: string) => c.slice(4) }
     const saved = new SavedConnections(d, new SecretStore(d, enc))
-    await saved.save({ name: 'x', config: { engine: 'postgres', host: 'h', port: 5432, user: 'u', database: 'd', sslMode: 'prefer', password: 'pw' }, rememberPassword: true })
+    await saved.save({
+      name: 'x',
+      config: {
+        engine: 'postgres',
+        host: 'h',
+        port: 5432,
+        user: 'u',
+        database: 'd',
+        sslMode: 'prefer',
+        password: 'pw',
+      },
+      rememberPassword: true,
+    })
     const aside = readdirSync(d).find((f) => f.startsWith('secrets.json.bad-'))!
     expect(readFileSync(join(d, aside), 'utf8')).toBe('not json')
   })
@@ -223,7 +297,10 @@ describe('fault injection on the files the app keeps', () => {
   it('a save onto a path under a regular file fails with FILE_ERROR naming the path, leaving nothing behind', async () => {
     const d = dir()
     writeFileSync(join(d, 'plain'), 'x')
-    await expect(writeFileAtomic(join(d, 'plain', 'model.json'), '{}')).rejects.toMatchObject({ code: 'FILE_ERROR', message: expect.stringContaining(join(d, 'plain', 'model.json')) })
+    await expect(writeFileAtomic(join(d, 'plain', 'model.json'), '{}')).rejects.toMatchObject({
+      code: 'FILE_ERROR',
+      message: expect.stringContaining(join(d, 'plain', 'model.json')),
+    })
     expect(readdirSync(d)).toEqual(['plain'])
   })
 
@@ -265,15 +342,21 @@ describe('fault injection on the files the app keeps', () => {
         // left for the OS to clean
       }
     })
-    it.skipIf(!mount)(`a save that fills the disk fails with FILE_ERROR, leaves no temporary file, and the next small save works${mount ? '' : ` (skipped: ${why})`}`, async () => {
-      const p = join(mount!, 'model.json')
-      await writeFileAtomic(p, 'small')
-      await expect(writeFileAtomic(p, 'x'.repeat(200 * 1024))).rejects.toMatchObject({ code: 'FILE_ERROR', message: expect.stringMatching(/disk is full/) })
-      expect(readdirSync(mount!)).toEqual(['model.json'])
-      expect(readFileSync(p, 'utf8')).toBe('small')
-      await writeFileAtomic(p, 'small again')
-      expect(readFileSync(p, 'utf8')).toBe('small again')
-      expect(existsSync(p)).toBe(true)
-    })
+    it.skipIf(!mount)(
+      `a save that fills the disk fails with FILE_ERROR, leaves no temporary file, and the next small save works${mount ? '' : ` (skipped: ${why})`}`,
+      async () => {
+        const p = join(mount!, 'model.json')
+        await writeFileAtomic(p, 'small')
+        await expect(writeFileAtomic(p, 'x'.repeat(200 * 1024))).rejects.toMatchObject({
+          code: 'FILE_ERROR',
+          message: expect.stringMatching(/disk is full/),
+        })
+        expect(readdirSync(mount!)).toEqual(['model.json'])
+        expect(readFileSync(p, 'utf8')).toBe('small')
+        await writeFileAtomic(p, 'small again')
+        expect(readFileSync(p, 'utf8')).toBe('small again')
+        expect(existsSync(p)).toBe(true)
+      },
+    )
   })
 })

@@ -68,7 +68,9 @@ export class Importer {
    * quote fails the import: every failure is listed (up to 200), and the transaction is rolled
    * back, so nothing is written unless every row is good.
    */
-  async run(req: ImportSource & { handle: string; table: TableRef; mapping: Record<string, number | null> }): Promise<{ ok: boolean; inserted: number; failures: ImportFailure[]; failureCount: number }> {
+  async run(
+    req: ImportSource & { handle: string; table: TableRef; mapping: Record<string, number | null> },
+  ): Promise<{ ok: boolean; inserted: number; failures: ImportFailure[]; failureCount: number }> {
     const importId = randomUUID()
     const table = await this.data.table(req.handle, req.table)
     const mapped = Object.entries(req.mapping).filter((e): e is [string, number] => e[1] !== null && e[1] !== undefined)
@@ -105,7 +107,11 @@ export class Importer {
       }
       const full = Math.floor(chunk.length / perStatement)
       const steps = []
-      if (full) steps.push({ sql: valuesSql(perStatement), params: Array.from({ length: full }, (_, i) => chunk.slice(i * perStatement, (i + 1) * perStatement).flat()) })
+      if (full)
+        steps.push({
+          sql: valuesSql(perStatement),
+          params: Array.from({ length: full }, (_, i) => chunk.slice(i * perStatement, (i + 1) * perStatement).flat()),
+        })
       const rest = chunk.length - full * perStatement
       if (rest) steps.push({ sql: valuesSql(rest), params: [chunk.slice(full * perStatement).flat()] })
       // A savepoint per chunk, so a failure can be pinned to its row: the chunk is then tried
@@ -124,7 +130,9 @@ export class Importer {
           failed = e
           at = Number((e as AppError).details?.row ?? 0)
         }
-        throw Object.assign(new AppError((failed as AppError).code ?? 'SQL_ERROR', (failed as Error).message), { failedRow: chunkStartRow + at })
+        throw Object.assign(new AppError((failed as AppError).code ?? 'SQL_ERROR', (failed as Error).message), {
+          failedRow: chunkStartRow + at,
+        })
       }
       done += chunk.length
       chunk = []
@@ -146,7 +154,12 @@ export class Importer {
           row++
           width ??= r.fields.length
           if (r.fields.length !== width) {
-            fail({ row, column: null, value: null, reason: `line ${r.line} has ${r.fields.length} fields where ${header ? 'the header has' : 'the first row has'} ${width}` })
+            fail({
+              row,
+              column: null,
+              value: null,
+              reason: `line ${r.line} has ${r.fields.length} fields where ${header ? 'the header has' : 'the first row has'} ${width}`,
+            })
             continue
           }
           const out: Cell[] = []
@@ -155,7 +168,8 @@ export class Importer {
             const col = cols[j]
             const raw = r.fields[idx]
             if (raw === undefined || raw === '') {
-              if (!col.nullable && col.serverDefault === null && !col.autoincrement) fail({ row, column: name, value: raw ?? null, reason: `${name} is NOT NULL and the value is empty` })
+              if (!col.nullable && col.serverDefault === null && !col.autoincrement)
+                fail({ row, column: name, value: raw ?? null, reason: `${name} is NOT NULL and the value is empty` })
               out.push(null)
               continue
             }
@@ -186,7 +200,19 @@ export class Importer {
     } catch (e) {
       await driver.query('ROLLBACK').catch(() => {})
       const row = (e as { failedRow?: number }).failedRow ?? null
-      return { ok: false, inserted: 0, failures: [{ row: row ?? 0, column: null, value: null, reason: `${(e as AppError).code ?? 'SQL_ERROR'}: ${(e as Error).message}` }], failureCount: 1 }
+      return {
+        ok: false,
+        inserted: 0,
+        failures: [
+          {
+            row: row ?? 0,
+            column: null,
+            value: null,
+            reason: `${(e as AppError).code ?? 'SQL_ERROR'}: ${(e as Error).message}`,
+          },
+        ],
+        failureCount: 1,
+      }
     } finally {
       await driver.close()
     }

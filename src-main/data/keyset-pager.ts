@@ -20,19 +20,25 @@ export const ROWID_ALIAS = '__rowid'
 
 export function ordering(table: Table, sort: SortKey[], d: Dialect): Ordering {
   const names = new Set(table.columns.map((c) => c.name))
-  for (const s of sort) if (!names.has(s.column)) throw new AppError('BAD_REQUEST', `${table.name} has no column ${s.column}`)
+  for (const s of sort)
+    if (!names.has(s.column)) throw new AppError('BAD_REQUEST', `${table.name} has no column ${s.column}`)
   let rowKey = primaryKeyColumns(table)
   let rowKeySql = rowKey.map((c) => d.quoteIdent(c))
   if (rowKey.length === 0 && table.hasRowid && d.rowidColumn) {
     rowKey = [ROWID_ALIAS]
     rowKeySql = [`${d.rowidColumn} AS ${d.quoteIdent(ROWID_ALIAS)}`]
   }
-  const nullable = (c: string) => c !== ROWID_ALIAS && (table.columns.find((x) => x.name === c)?.nullable ?? true) && !table.columns.find((x) => x.name === c)?.primaryKey
+  const nullable = (c: string) =>
+    c !== ROWID_ALIAS &&
+    (table.columns.find((x) => x.name === c)?.nullable ?? true) &&
+    !table.columns.find((x) => x.name === c)?.primaryKey
   const keys = sort.map((s) => ({ column: s.column, desc: s.desc, nullable: nullable(s.column) }))
   for (const k of rowKey) if (!keys.some((x) => x.column === k)) keys.push({ column: k, desc: false, nullable: false })
   // A view (or a table without rowid) has no row key: order by every column, so the order is total
   // up to rows that are equal in every column (such twins can merge at a page boundary).
-  if (rowKey.length === 0) for (const c of table.columns) if (!keys.some((x) => x.column === c.name)) keys.push({ column: c.name, desc: false, nullable: nullable(c.name) })
+  if (rowKey.length === 0)
+    for (const c of table.columns)
+      if (!keys.some((x) => x.column === c.name)) keys.push({ column: c.name, desc: false, nullable: nullable(c.name) })
   return { keys, sortCount: sort.length, rowKey, rowKeySql }
 }
 
@@ -55,7 +61,8 @@ function orderBySql(o: Ordering, d: Dialect, reversed: boolean): string {
  * told apart by the next key, down to the row key, which is unique.
  */
 function keysetPredicate(o: Ordering, d: Dialect, cursor: Cursor, reversed: boolean, params: unknown[]): string {
-  if (cursor.length !== o.keys.length) throw new AppError('BAD_REQUEST', `A cursor for this view has ${o.keys.length} values, got ${cursor.length}`)
+  if (cursor.length !== o.keys.length)
+    throw new AppError('BAD_REQUEST', `A cursor for this view has ${o.keys.length} values, got ${cursor.length}`)
   const p = (v: unknown) => (params.push(v), d.placeholder(params.length))
   const ors: string[] = []
   for (let i = 0; i < o.keys.length; i++) {
@@ -93,7 +100,12 @@ export interface PageQuery {
 }
 
 /** One page of a view with keyset pagination: never an OFFSET beyond `skip` (kept small). */
-export function pageQuery(table: Table, view: ViewSpec, d: Dialect, req: { after: Cursor | null; before: Cursor | null; fromEnd: boolean; limit: number; skip?: number }): PageQuery {
+export function pageQuery(
+  table: Table,
+  view: ViewSpec,
+  d: Dialect,
+  req: { after: Cursor | null; before: Cursor | null; fromEnd: boolean; limit: number; skip?: number },
+): PageQuery {
   const o = ordering(table, view.sort, d)
   const params: unknown[] = []
   const where = whereSql(view, d, params)
@@ -114,18 +126,29 @@ export function pageQuery(table: Table, view: ViewSpec, d: Dialect, req: { after
 }
 
 /** Every `step`-th row's cursor, computed by the database in one ordered pass. */
-export function sampleQuery(table: Table, view: ViewSpec, d: Dialect, step: number): { sql: string; params: unknown[] } {
+export function sampleQuery(
+  table: Table,
+  view: ViewSpec,
+  d: Dialect,
+  step: number,
+): { sql: string; params: unknown[] } {
   const o = ordering(table, view.sort, d)
   const params: unknown[] = []
   const where = whereSql(view, d, params)
   const keyCols = o.keys.map((k, i) => `${columnSql(o, d, k.column)} AS ${d.quoteIdent(`k${i}`)}`)
   params.push(step)
   const inner = `SELECT ${keyCols.join(', ')}, row_number() OVER (ORDER BY ${orderBySql(o, d, false)}) AS rn FROM ${d.qualify(table.schema, table.name)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`
-  return { sql: `SELECT ${o.keys.map((_, i) => d.quoteIdent(`k${i}`)).join(', ')} FROM (${inner}) AS s WHERE rn % ${d.placeholder(params.length)} = 0 ORDER BY rn`, params }
+  return {
+    sql: `SELECT ${o.keys.map((_, i) => d.quoteIdent(`k${i}`)).join(', ')} FROM (${inner}) AS s WHERE rn % ${d.placeholder(params.length)} = 0 ORDER BY rn`,
+    params,
+  }
 }
 
 export function countQuery(table: Table, view: ViewSpec, d: Dialect): { sql: string; params: unknown[] } {
   const params: unknown[] = []
   const where = whereSql(view, d, params)
-  return { sql: `SELECT count(*) FROM ${d.qualify(table.schema, table.name)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, params }
+  return {
+    sql: `SELECT count(*) FROM ${d.qualify(table.schema, table.name)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`,
+    params,
+  }
 }

@@ -28,11 +28,28 @@ describe.each(['sqlite', 'postgres'] as const)('export and import on %s', (engin
     const d = cm.driver(handle)
     await d.query('CREATE TABLE t (id integer PRIMARY KEY, name text NOT NULL, score real, note text)')
     const p = engine === 'sqlite' ? '?, ?, ?, ?' : '$1, $2, $3, $4'
-    await d.runBatch([{ sql: `INSERT INTO t VALUES (${p})`, params: [[1, 'Иван', 4.5, null], [2, 'Ольга, "Оля"', 3, ''], [3, 'Пётр', null, 'multi\nline'], [4, 'Анна', 5, 'x']] }])
+    await d.runBatch([
+      {
+        sql: `INSERT INTO t VALUES (${p})`,
+        params: [
+          [1, 'Иван', 4.5, null],
+          [2, 'Ольга, "Оля"', 3, ''],
+          [3, 'Пётр', null, 'multi\nline'],
+          [4, 'Анна', 5, 'x'],
+        ],
+      },
+    ])
   })
   afterEach(() => cm.closeAll())
 
-  const view = (extra = {}) => ({ handle, table, sort: [{ column: 'score', desc: true }], filter: { op: 'cmp' as const, column: 'id', cmp: '<=' as const, value: 3 }, where: '', ...extra })
+  const view = (extra = {}) => ({
+    handle,
+    table,
+    sort: [{ column: 'score', desc: true }],
+    filter: { op: 'cmp' as const, column: 'id', cmp: '<=' as const, value: 3 },
+    where: '',
+    ...extra,
+  })
 
   it('exports the filtered, sorted view to CSV, JSON and SQL', async () => {
     const ex = new Exporter(data, cm, events)
@@ -40,13 +57,15 @@ describe.each(['sqlite', 'postgres'] as const)('export and import on %s', (engin
     events.subscribe((e, p) => e === 'onExportProgress' && progress.push((p as { rows: number }).rows))
     const csv = join(dir, `${engine}.csv`)
     expect(await ex.run('x', { cancelled: false }, { ...view(), format: 'csv', path: csv })).toBe(3)
-    expect(parseCsv(readFileSync(csv, 'utf8'))).toEqual([
-      ['id', 'name', 'score', 'note'],
-      ['3', 'Пётр', '', 'multi\nline'],
-      ['1', 'Иван', '4.5', ''],
-      ['2', 'Ольга, "Оля"', '3', ''],
-      [''],
-    ].slice(0, 4))
+    expect(parseCsv(readFileSync(csv, 'utf8'))).toEqual(
+      [
+        ['id', 'name', 'score', 'note'],
+        ['3', 'Пётр', '', 'multi\nline'],
+        ['1', 'Иван', '4.5', ''],
+        ['2', 'Ольга, "Оля"', '3', ''],
+        [''],
+      ].slice(0, 4),
+    )
     expect(readFileSync(csv, 'utf8')).toContain('2,"Ольга, ""Оля""",3,""')
     const json = join(dir, `${engine}.json`)
     await ex.run('y', { cancelled: false }, { ...view(), format: 'json', path: json })
@@ -79,7 +98,14 @@ describe.each(['sqlite', 'postgres'] as const)('export and import on %s', (engin
   it('import lists bad rows with reasons and writes nothing; a good file goes in whole', async () => {
     const im = new Importer(data, cm, events)
     const bad = 'id,name,score\n10,Новый,1.5\n11,,2\nx12,Третий,3\n13,Четвёртый,много\n'
-    const r = await im.run({ handle, table, text: bad, delimiter: ',', hasHeader: true, mapping: { id: 0, name: 1, score: 2 } })
+    const r = await im.run({
+      handle,
+      table,
+      text: bad,
+      delimiter: ',',
+      hasHeader: true,
+      mapping: { id: 0, name: 1, score: 2 },
+    })
     expect(r.ok).toBe(false)
     expect(r.failures).toEqual([
       { row: 2, column: 'name', value: '', reason: expect.stringMatching(/NOT NULL/) },
@@ -88,11 +114,35 @@ describe.each(['sqlite', 'postgres'] as const)('export and import on %s', (engin
     ])
     expect((await data.count({ handle, table, sort: [], filter: null, where: '' })).count).toBe(4)
     const preview = await im.preview({ text: 'id;name\n20;A\n21;B', delimiter: ';', hasHeader: true })
-    expect(preview).toEqual({ header: ['id', 'name'], rows: [['20', 'A'], ['21', 'B']], total: 2 })
-    const good = await im.run({ handle, table, text: 'id;name\n20;A\n21;B', delimiter: ';', hasHeader: true, mapping: { id: 0, name: 1 } })
+    expect(preview).toEqual({
+      header: ['id', 'name'],
+      rows: [
+        ['20', 'A'],
+        ['21', 'B'],
+      ],
+      total: 2,
+    })
+    const good = await im.run({
+      handle,
+      table,
+      text: 'id;name\n20;A\n21;B',
+      delimiter: ';',
+      hasHeader: true,
+      mapping: { id: 0, name: 1 },
+    })
     expect(good).toMatchObject({ ok: true, inserted: 2 })
-    const dup = await im.run({ handle, table, text: 'id,name\n30,C\n1,Dup\n', delimiter: ',', hasHeader: true, mapping: { id: 0, name: 1 } })
-    expect(dup).toMatchObject({ ok: false, failures: [{ row: 2, reason: expect.stringMatching(/CONSTRAINT_VIOLATION/) }] })
+    const dup = await im.run({
+      handle,
+      table,
+      text: 'id,name\n30,C\n1,Dup\n',
+      delimiter: ',',
+      hasHeader: true,
+      mapping: { id: 0, name: 1 },
+    })
+    expect(dup).toMatchObject({
+      ok: false,
+      failures: [{ row: 2, reason: expect.stringMatching(/CONSTRAINT_VIOLATION/) }],
+    })
     expect((await data.count({ handle, table, sort: [], filter: null, where: '' })).count).toBe(6)
   })
 })

@@ -36,18 +36,26 @@ describe.each(['sqlite', 'postgres'] as const)('related rows and delete effects 
     const r = await data.applyEdits(handle, users, [{ kind: 'delete', id: 'd', key: [1] }], 'commit')
     expect(r).toMatchObject({ ok: true })
     expect(r.sql.map((s) => s.sql)).toEqual(['BEGIN', expect.stringMatching(/^DELETE FROM "users"/), 'COMMIT'])
-    expect((await cm.driver(handle).query('SELECT count(*) FROM posts WHERE user_id = 1')).rows[0][0]).toEqual(engine === 'sqlite' ? 0 : '0')
+    expect((await cm.driver(handle).query('SELECT count(*) FROM posts WHERE user_id = 1')).rows[0][0]).toEqual(
+      engine === 'sqlite' ? 0 : '0',
+    )
   })
 
-  it.each(['select', 'joined', 'selectin', 'subquery'] as const)('loads related rows through each relationship with %s', async (strategy) => {
-    const rels = await data.related(handle, users, [1], strategy)
-    const by = Object.fromEntries(rels.map((r) => [r.name, r]))
-    expect(by.posts.rows).toHaveLength(2)
-    expect(by.cities.rows.map((r) => r[by.cities.columns.indexOf('name')]).sort()).toEqual(['Москва', 'Санкт-Петербург'])
-    expect(by.profile.kind).toBe('one-to-one')
-    expect(by.profile.rows).toHaveLength(1)
-    const n = { select: 2, joined: 1, selectin: 2, subquery: 2 }[strategy]
-    expect(by.posts.sql).toHaveLength(n)
-    if (strategy === 'joined') expect(by.posts.sql[0]).toMatch(/LEFT OUTER JOIN/)
-  })
+  it.each(['select', 'joined', 'selectin', 'subquery'] as const)(
+    'loads related rows through each relationship with %s',
+    async (strategy) => {
+      const rels = await data.related(handle, users, [1], strategy)
+      const by = Object.fromEntries(rels.map((r) => [r.name, r]))
+      expect(by.posts.rows).toHaveLength(2)
+      expect(by.cities.rows.map((r) => r[by.cities.columns.indexOf('name')]).sort()).toEqual([
+        'Москва',
+        'Санкт-Петербург',
+      ])
+      expect(by.profile.kind).toBe('one-to-one')
+      expect(by.profile.rows).toHaveLength(1)
+      const n = { select: 2, joined: 1, selectin: 2, subquery: 2 }[strategy]
+      expect(by.posts.sql).toHaveLength(n)
+      if (strategy === 'joined') expect(by.posts.sql[0]).toMatch(/LEFT OUTER JOIN/)
+    },
+  )
 })

@@ -10,7 +10,8 @@ describe.each(ENGINES)('query results that can be edited, on $name', ({ open }) 
 
   async function sourceOf(sql: string) {
     const schema = await d.dialect.introspect(d)
-    const find = async (ref: TableRef) => schema.tables.find((t) => t.name === ref.name && (ref.schema === null || t.schema === ref.schema))!
+    const find = async (ref: TableRef) =>
+      schema.tables.find((t) => t.name === ref.name && (ref.schema === null || t.schema === ref.schema))!
     return resultSource(d, await d.query(sql), find)
   }
 
@@ -20,13 +21,18 @@ describe.each(ENGINES)('query results that can be edited, on $name', ({ open }) 
     await d.query('CREATE TABLE owners (id integer PRIMARY KEY, item_id integer)')
     await d.query(`INSERT INTO "my items" VALUES (1, 'a', 2)`)
     const ok = await sourceOf('SELECT name, id FROM "my items" WHERE qty > 0 ORDER BY name')
-    expect(ok.source).toEqual({ table: { schema: d.dialect.name === 'postgres' ? 'public' : null, name: 'my items' }, keyColumns: ['id'] })
+    expect(ok.source).toEqual({
+      table: { schema: d.dialect.name === 'postgres' ? 'public' : null, name: 'my items' },
+      keyColumns: ['id'],
+    })
     expect(ok.columns.map((c) => c.origin?.column)).toEqual(['name', 'id'])
     expect((await sourceOf('SELECT * FROM "my items"')).source?.keyColumns).toEqual(['id'])
     expect((await sourceOf('SELECT name FROM "my items"')).readOnly).toMatch(/primary key \(id\)/)
     expect((await sourceOf('SELECT id, qty * 2 AS double FROM "my items"')).readOnly).toMatch(/double is computed/)
     expect((await sourceOf('SELECT id, name AS label FROM "my items"')).readOnly).toMatch(/name is renamed to label/)
-    expect((await sourceOf('SELECT i.id, o.item_id FROM "my items" i JOIN owners o ON o.item_id = i.id')).readOnly).toMatch(/2 tables/)
+    expect(
+      (await sourceOf('SELECT i.id, o.item_id FROM "my items" i JOIN owners o ON o.item_id = i.id')).readOnly,
+    ).toMatch(/2 tables/)
     expect((await sourceOf('SELECT 1 AS one')).readOnly).toMatch(/computed/)
     const twice = await sourceOf('SELECT id, name FROM "my items" UNION ALL SELECT id, name FROM "my items"')
     expect(twice.source).toBeNull()

@@ -7,15 +7,24 @@ type Origin = NonNullable<ResultColumn['origin']>
 
 /** Each result column's origin, by name: as the engine gave it, or resolved through the dialect. */
 async function resolveOrigins(driver: Driver, columns: ResultColumn[]): Promise<(Origin | null)[]> {
-  const byId = await driver.dialect.resolveOrigins(driver, columns.flatMap((c) => (c.originId ? [c.originId] : [])))
-  return columns.map((c) => (c.originId ? (byId.get(`${c.originId.table}:${c.originId.column}`) ?? null) : (c.origin ?? null)))
+  const byId = await driver.dialect.resolveOrigins(
+    driver,
+    columns.flatMap((c) => (c.originId ? [c.originId] : [])),
+  )
+  return columns.map((c) =>
+    c.originId ? (byId.get(`${c.originId.table}:${c.originId.column}`) ?? null) : (c.origin ?? null),
+  )
 }
 
 /**
  * Whether a query's rows can be edited like a table's: every column read as itself (no alias, no
  * expression) from one table, with that table's whole primary key among them. Otherwise why not.
  */
-export async function resultSource(driver: Driver, result: QueryResult, findTable: (ref: TableRef) => Promise<Table>): Promise<Pick<QueryResult, 'columns' | 'source' | 'readOnly'>> {
+export async function resultSource(
+  driver: Driver,
+  result: QueryResult,
+  findTable: (ref: TableRef) => Promise<Table>,
+): Promise<Pick<QueryResult, 'columns' | 'source' | 'readOnly'>> {
   if (result.columns.length === 0) return { columns: result.columns, source: null, readOnly: null }
   const origins = await resolveOrigins(driver, result.columns)
   const columns = result.columns.map((c, i) => ({ name: c.name, type: c.type, origin: origins[i] }))

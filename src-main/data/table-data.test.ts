@@ -62,34 +62,58 @@ describe.each(['sqlite', 'postgres'] as const)('table data on %s', (engine) => {
 
   const view = (sort: SortKey[]) => ({ handle, table, sort, filter: null, where: '' })
 
-  it.each([[[{ column: 'a', desc: false }]], [[{ column: 'a', desc: true }, { column: 'b', desc: false }]], [[{ column: 'b', desc: true }, { column: 'a', desc: false }]], [[]]])('keyset pages walk every row once, forwards and backwards, with ties and NULLs (sort %j)', async (sort: SortKey[]) => {
-    const rows = await setup(61)
-    const want = expected(rows, sort)
-    const seen: number[] = []
-    let after: Cursor | null = null
-    for (;;) {
-      const p = await data.page({ ...view(sort), after, before: null, fromEnd: false, limit: 7 })
-      seen.push(...p.keys.map((k) => Number(k[0])))
-      if (p.atEdge) break
-      after = p.lastCursor!
-      expect(p.sql).not.toMatch(/OFFSET/)
-    }
-    expect(seen).toEqual(want)
-    const back: number[] = []
-    let before: Cursor | null = null
-    for (let first = true; ; first = false) {
-      const p = await data.page({ ...view(sort), after: null, before, fromEnd: first, limit: 7 })
-      back.unshift(...p.keys.map((k) => Number(k[0])))
-      if (p.atEdge) break
-      before = p.firstCursor!
-    }
-    expect(back).toEqual(want)
-  })
+  it.each([
+    [[{ column: 'a', desc: false }]],
+    [
+      [
+        { column: 'a', desc: true },
+        { column: 'b', desc: false },
+      ],
+    ],
+    [
+      [
+        { column: 'b', desc: true },
+        { column: 'a', desc: false },
+      ],
+    ],
+    [[]],
+  ])(
+    'keyset pages walk every row once, forwards and backwards, with ties and NULLs (sort %j)',
+    async (sort: SortKey[]) => {
+      const rows = await setup(61)
+      const want = expected(rows, sort)
+      const seen: number[] = []
+      let after: Cursor | null = null
+      for (;;) {
+        const p = await data.page({ ...view(sort), after, before: null, fromEnd: false, limit: 7 })
+        seen.push(...p.keys.map((k) => Number(k[0])))
+        if (p.atEdge) break
+        after = p.lastCursor!
+        expect(p.sql).not.toMatch(/OFFSET/)
+      }
+      expect(seen).toEqual(want)
+      const back: number[] = []
+      let before: Cursor | null = null
+      for (let first = true; ; first = false) {
+        const p = await data.page({ ...view(sort), after: null, before, fromEnd: first, limit: 7 })
+        back.unshift(...p.keys.map((k) => Number(k[0])))
+        if (p.atEdge) break
+        before = p.firstCursor!
+      }
+      expect(back).toEqual(want)
+    },
+  )
 
   it('pages through a view, which has no key, forwards and backwards', async () => {
     const rows = await setup(30)
     await cm.driver(handle).query('CREATE VIEW v AS SELECT id, a, b FROM t')
-    const v = { handle, table: { schema: null, name: 'v' }, sort: [{ column: 'b', desc: false }], filter: null, where: '' }
+    const v = {
+      handle,
+      table: { schema: null, name: 'v' },
+      sort: [{ column: 'b', desc: false }],
+      filter: null,
+      where: '',
+    }
     const seen: number[] = []
     let after: Cursor | null = null
     for (;;) {
@@ -110,7 +134,14 @@ describe.each(['sqlite', 'postgres'] as const)('table data on %s', (engine) => {
     for (const n of [0, 999, 1000, 1001, 2345, 2499]) {
       const at = await data.locate({ ...view(sort), row: n })
       expect(at.skip).toBeLessThan(1000)
-      const p = await data.page({ ...view(sort), after: at.after, before: null, fromEnd: false, limit: 3, skip: at.skip })
+      const p = await data.page({
+        ...view(sort),
+        after: at.after,
+        before: null,
+        fromEnd: false,
+        limit: 3,
+        skip: at.skip,
+      })
       expect(Number(p.keys[0][0])).toBe(want[n])
     }
   })
@@ -125,10 +156,32 @@ describe.each(['sqlite', 'postgres'] as const)('table data on %s', (engine) => {
   it('keeps filter values and identifiers as data, never as SQL', async () => {
     await setup(10)
     const evil = `x'); DROP TABLE t; --`
-    const p = await data.page({ ...view([]), filter: { op: 'or', args: [{ op: 'cmp', column: 'b', cmp: '=', value: evil }, { op: 'in', column: 'we"ird', values: [evil, null] }] }, after: null, before: null, fromEnd: false, limit: 5 })
+    const p = await data.page({
+      ...view([]),
+      filter: {
+        op: 'or',
+        args: [
+          { op: 'cmp', column: 'b', cmp: '=', value: evil },
+          { op: 'in', column: 'we"ird', values: [evil, null] },
+        ],
+      },
+      after: null,
+      before: null,
+      fromEnd: false,
+      limit: 5,
+    })
     expect(p.rows).toEqual([])
     expect(p.sql).not.toContain('DROP')
-    await expect(data.page({ ...view([]), filter: { op: 'cmp', column: 'no such"col', cmp: '=', value: 1 }, after: null, before: null, fromEnd: false, limit: 5 })).rejects.toMatchObject({ code: 'SQL_ERROR' })
+    await expect(
+      data.page({
+        ...view([]),
+        filter: { op: 'cmp', column: 'no such"col', cmp: '=', value: 1 },
+        after: null,
+        before: null,
+        fromEnd: false,
+        limit: 5,
+      }),
+    ).rejects.toMatchObject({ code: 'SQL_ERROR' })
     expect((await data.count(view([]))).count).toBe(10)
   })
 
@@ -141,9 +194,20 @@ describe.each(['sqlite', 'postgres'] as const)('table data on %s', (engine) => {
     ]
     const preview = await data.applyEdits(handle, table, edits, 'preview')
     expect(preview.ok).toBe(true)
-    expect(preview.sql.map((s) => s.sql.split(' ').slice(0, 3).join(' '))).toEqual(['BEGIN', 'UPDATE "t" SET', 'INSERT INTO "t"', 'DELETE FROM "t"', 'COMMIT'])
+    expect(preview.sql.map((s) => s.sql.split(' ').slice(0, 3).join(' '))).toEqual([
+      'BEGIN',
+      'UPDATE "t" SET',
+      'INSERT INTO "t"',
+      'DELETE FROM "t"',
+      'COMMIT',
+    ])
     expect((await data.count(view([]))).count).toBe(5)
-    const bad = await data.applyEdits(handle, table, [...edits, { kind: 'insert', id: 'dup', values: { id: 2, a: 1, b: 'dup' } }], 'commit')
+    const bad = await data.applyEdits(
+      handle,
+      table,
+      [...edits, { kind: 'insert', id: 'dup', values: { id: 2, a: 1, b: 'dup' } }],
+      'commit',
+    )
     expect(bad).toMatchObject({ ok: false, error: { code: 'CONSTRAINT_VIOLATION', editId: 'dup' } })
     const after1 = await data.page({ ...view([]), after: null, before: null, fromEnd: false, limit: 10 })
     expect(after1.keys.map((k) => Number(k[0]))).toEqual([1, 2, 3, 4, 5])
@@ -154,11 +218,30 @@ describe.each(['sqlite', 'postgres'] as const)('table data on %s', (engine) => {
       await d.query('CREATE TABLE nokey (a text, b integer)')
       await d.query("INSERT INTO nokey VALUES ('x', 1), ('y', 2)")
       data.invalidate(handle)
-      const p = await data.page({ ...view([]), table: { schema: null, name: 'nokey' }, after: null, before: null, fromEnd: false, limit: 10 })
+      const p = await data.page({
+        ...view([]),
+        table: { schema: null, name: 'nokey' },
+        after: null,
+        before: null,
+        fromEnd: false,
+        limit: 10,
+      })
       expect(p.keyColumns).toEqual(['__rowid'])
-      const r = await data.applyEdits(handle, { schema: null, name: 'nokey' }, [{ kind: 'update', id: 'u', key: p.keys[1], values: { a: 'Y' } }, { kind: 'insert', id: 'i', values: { a: 'z', b: 3 } }, { kind: 'delete', id: 'd', key: p.keys[0] }], 'commit')
+      const r = await data.applyEdits(
+        handle,
+        { schema: null, name: 'nokey' },
+        [
+          { kind: 'update', id: 'u', key: p.keys[1], values: { a: 'Y' } },
+          { kind: 'insert', id: 'i', values: { a: 'z', b: 3 } },
+          { kind: 'delete', id: 'd', key: p.keys[0] },
+        ],
+        'commit',
+      )
       expect(r.ok).toBe(true)
-      expect((await d.query('SELECT a, b FROM nokey ORDER BY b')).rows).toEqual([['Y', 2], ['z', 3]])
+      expect((await d.query('SELECT a, b FROM nokey ORDER BY b')).rows).toEqual([
+        ['Y', 2],
+        ['z', 3],
+      ])
     }
     expect(good.ok).toBe(true)
     const after2 = await data.page({ ...view([]), after: null, before: null, fromEnd: false, limit: 10 })
@@ -193,11 +276,17 @@ describe.each(['sqlite', 'postgres'] as const)('table data on %s', (engine) => {
     const snap = inspect.session!
     expect([snap.new.length, snap.dirty.length, snap.deleted.length]).toEqual([1, 1, 1])
     const dirty = snap.objects.find((o) => o.ref === snap.dirty[0])!
-    expect(dirty).toMatchObject({ status: 'persistent', modified: ['b'], values: expect.objectContaining({ b: 'changed' }) })
+    expect(dirty).toMatchObject({
+      status: 'persistent',
+      modified: ['b'],
+      values: expect.objectContaining({ b: 'changed' }),
+    })
     expect(snap.log.map((e) => e.sql.split(' ')[0])).not.toContain('UPDATE')
     expect((await data.count(view([]))).count).toBe(5)
     const preview = await data.applyEdits(handle, table, edits, 'preview')
-    expect(preview.session!.log.map((e) => e.sql.split(' ')[0])).toEqual(expect.arrayContaining(['SELECT', 'UPDATE', 'INSERT', 'DELETE', 'ROLLBACK']))
+    expect(preview.session!.log.map((e) => e.sql.split(' ')[0])).toEqual(
+      expect.arrayContaining(['SELECT', 'UPDATE', 'INSERT', 'DELETE', 'ROLLBACK']),
+    )
     const commit = await data.applyEdits(handle, table, edits, 'commit')
     expect([commit.session!.new, commit.session!.dirty, commit.session!.deleted]).toEqual([[], [], []])
     expect(commit.session!.log.at(-1)!.sql).toBe('COMMIT')

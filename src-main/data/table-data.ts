@@ -49,7 +49,16 @@ export class TableData {
     return t
   }
 
-  async page(req: ViewSpec & { handle: string; after: Cursor | null; before: Cursor | null; fromEnd: boolean; limit: number; skip?: number }): Promise<Page> {
+  async page(
+    req: ViewSpec & {
+      handle: string
+      after: Cursor | null
+      before: Cursor | null
+      fromEnd: boolean
+      limit: number
+      skip?: number
+    },
+  ): Promise<Page> {
     const driver = this.connections.driver(req.handle)
     const table = await this.table(req.handle, req.table)
     const q = pageQuery(table, req, driver.dialect, req)
@@ -115,7 +124,11 @@ export class TableData {
    * CASCADE (followed down the chain), set to NULL or DEFAULT, or a RESTRICT / NO ACTION that
    * would make the delete fail.
    */
-  async deleteEffects(handle: string, ref: TableRef, keys: Cell[][]): Promise<{ table: string; via: string; action: string; rows: number }[]> {
+  async deleteEffects(
+    handle: string,
+    ref: TableRef,
+    keys: Cell[][],
+  ): Promise<{ table: string; via: string; action: string; rows: number }[]> {
     const driver = this.connections.driver(handle)
     const d = driver.dialect
     const root = await this.table(handle, ref)
@@ -131,19 +144,47 @@ export class TableData {
           let refValues = tkeys
           if (fk.refColumns.join() !== pk.join()) {
             const params: unknown[] = []
-            const where = tkeys.map((k) => `(${pk.map((c, i) => (params.push(k[i]), `${d.quoteIdent(c)} = ${d.placeholder(params.length)}`)).join(' AND ')})`).join(' OR ')
-            const r = await driver.query(`SELECT ${fk.refColumns.map((c) => d.quoteIdent(c)).join(', ')} FROM ${d.qualify(t.schema, t.name)} WHERE ${where}`, params)
+            const where = tkeys
+              .map(
+                (k) =>
+                  `(${pk.map((c, i) => (params.push(k[i]), `${d.quoteIdent(c)} = ${d.placeholder(params.length)}`)).join(' AND ')})`,
+              )
+              .join(' OR ')
+            const r = await driver.query(
+              `SELECT ${fk.refColumns.map((c) => d.quoteIdent(c)).join(', ')} FROM ${d.qualify(t.schema, t.name)} WHERE ${where}`,
+              params,
+            )
             refValues = r.rows
           }
           if (refValues.length === 0) continue
           const params: unknown[] = []
-          const where = refValues.map((v) => `(${fk.columns.map((c, i) => (params.push(v[i]), `${d.quoteIdent(c)} = ${d.placeholder(params.length)}`)).join(' AND ')})`).join(' OR ')
+          const where = refValues
+            .map(
+              (v) =>
+                `(${fk.columns.map((c, i) => (params.push(v[i]), `${d.quoteIdent(c)} = ${d.placeholder(params.length)}`)).join(' AND ')})`,
+            )
+            .join(' OR ')
           const childPk = primaryKeyColumns(child)
-          const r = await driver.query(`SELECT ${childPk.length ? childPk.map((c) => d.quoteIdent(c)).join(', ') : 'count(*)'} FROM ${d.qualify(child.schema, child.name)} WHERE ${where}${childPk.length ? ' LIMIT 10001' : ''}`, params)
+          const r = await driver.query(
+            `SELECT ${childPk.length ? childPk.map((c) => d.quoteIdent(c)).join(', ') : 'count(*)'} FROM ${d.qualify(child.schema, child.name)} WHERE ${where}${childPk.length ? ' LIMIT 10001' : ''}`,
+            params,
+          )
           const rows = childPk.length ? r.rows.length : Number(r.rows[0]?.[0] ?? 0)
           if (rows === 0) continue
-          const action = fk.onDelete === 'NO ACTION' || fk.onDelete === 'RESTRICT' ? 'blocks the delete' : fk.onDelete === 'CASCADE' ? 'deleted' : fk.onDelete === 'SET NULL' ? 'set to NULL' : 'set to DEFAULT'
-          out.push({ table: child.name, via: `${child.name}.${fk.columns.join(', ')} ON DELETE ${fk.onDelete}`, action, rows })
+          const action =
+            fk.onDelete === 'NO ACTION' || fk.onDelete === 'RESTRICT'
+              ? 'blocks the delete'
+              : fk.onDelete === 'CASCADE'
+                ? 'deleted'
+                : fk.onDelete === 'SET NULL'
+                  ? 'set to NULL'
+                  : 'set to DEFAULT'
+          out.push({
+            table: child.name,
+            via: `${child.name}.${fk.columns.join(', ')} ON DELETE ${fk.onDelete}`,
+            action,
+            rows,
+          })
           if (fk.onDelete === 'CASCADE' && childPk.length) await visit(child, r.rows, depth + 1)
         }
       }
@@ -153,7 +194,12 @@ export class TableData {
   }
 
   /** A row's related rows through each ORM relationship, loaded with the given strategy. */
-  async related(handle: string, ref: TableRef, key: Cell[], strategy: 'select' | 'joined' | 'selectin' | 'subquery'): Promise<{ name: string; kind: string; target: string; columns: string[]; rows: Cell[][]; sql: string[] }[]> {
+  async related(
+    handle: string,
+    ref: TableRef,
+    key: Cell[],
+    strategy: 'select' | 'joined' | 'selectin' | 'subquery',
+  ): Promise<{ name: string; kind: string; target: string; columns: string[]; rows: Cell[][]; sql: string[] }[]> {
     const table = await this.table(handle, ref)
     const schema = this.schemas.get(handle)!
     const driver = await openDriver(this.connections.config(handle))
@@ -167,13 +213,23 @@ export class TableData {
     try {
       for (const rel of mapper.relationships.values()) {
         const session = new Session(driver, registry, { autoflush: false })
-        const where = { op: 'and' as const, args: mapper.pk.map((i, k) => ({ op: 'cmp' as const, column: mapper.columns[i], cmp: '=' as const, value: key[k] })) }
+        const where = {
+          op: 'and' as const,
+          args: mapper.pk.map((i, k) => ({
+            op: 'cmp' as const,
+            column: mapper.columns[i],
+            cmp: '=' as const,
+            value: key[k],
+          })),
+        }
         let obj: Record<string, unknown> | null
         if (strategy === 'select') {
           obj = (await session.execute(select(mapper).where(where))).scalarOneOrNone() as Record<string, unknown> | null
           if (obj) await session.load(obj, rel.name)
         } else {
-          obj = (await session.execute(select(mapper).where(where).options({ relationship: rel.name, strategy }))).scalarOneOrNone() as Record<string, unknown> | null
+          obj = (
+            await session.execute(select(mapper).where(where).options({ relationship: rel.name, strategy }))
+          ).scalarOneOrNone() as Record<string, unknown> | null
         }
         const value = obj ? obj[rel.name] : null
         const objs = (Array.isArray(value) ? value : value ? [value] : []) as Record<string, unknown>[]
@@ -198,14 +254,39 @@ export class TableData {
    * transaction: `preview` runs them and rolls back (showing the exact SQL), `commit` commits.
    * A failure rolls everything back and names the edit it came from.
    */
-  async applyEdits(handle: string, ref: TableRef, edits: RowEdit[], mode: 'inspect' | 'preview' | 'commit'): Promise<ApplyEditsResult> {
+  async applyEdits(
+    handle: string,
+    ref: TableRef,
+    edits: RowEdit[],
+    mode: 'inspect' | 'preview' | 'commit',
+  ): Promise<ApplyEditsResult> {
     let table = await this.table(handle, ref)
     let schema = this.schemas.get(handle)!
     const driver = await openDriver(this.connections.config(handle), `a grid commit on ${ref.name}`)
     // A table without a primary key is edited by its rowid where the engine has one (SQLite).
     const rowid = driver.dialect.rowidColumn
-    if (!table.columns.some((c) => c.primaryKey > 0) && table.hasRowid && rowid && !table.columns.some((c) => c.name.toLowerCase() === rowid)) {
-      const withRowid = { ...table, columns: [{ name: rowid, type: 'integer' as const, nativeType: 'INTEGER', nullable: false, serverDefault: null, autoincrement: true, primaryKey: 1, unique: false }, ...table.columns] }
+    if (
+      !table.columns.some((c) => c.primaryKey > 0) &&
+      table.hasRowid &&
+      rowid &&
+      !table.columns.some((c) => c.name.toLowerCase() === rowid)
+    ) {
+      const withRowid = {
+        ...table,
+        columns: [
+          {
+            name: rowid,
+            type: 'integer' as const,
+            nativeType: 'INTEGER',
+            nullable: false,
+            serverDefault: null,
+            autoincrement: true,
+            primaryKey: 1,
+            unique: false,
+          },
+          ...table.columns,
+        ],
+      }
       schema = { ...schema, tables: schema.tables.map((t) => (t === table ? withRowid : t)) }
       table = withRowid
     }
@@ -213,33 +294,65 @@ export class TableData {
     // A commit writes: on SQLite it waits for the write lock from its BEGIN (within the busy
     // timeout) rather than failing at once when its first read upgrades to a write.
     const writeLevel = mode === 'commit' ? (driver.dialect.writeTransactionLevel ?? undefined) : undefined
-    const session = new Session(driver, registry, { autoflush: false, expireOnCommit: false, isolationLevel: writeLevel })
+    const session = new Session(driver, registry, {
+      autoflush: false,
+      expireOnCommit: false,
+      isolationLevel: writeLevel,
+    })
     const editOf = new Map<object, string>()
     const refs = new ObjectRefs()
     let before: SessionSnapshot | undefined
     /** The objects as they were before the flush, with the transaction and statements as they are now. */
-    const withLog = (snap: SessionSnapshot): SessionSnapshot => ({ ...snap, transaction: session.transaction, log: session.log.all().map(logView) })
+    const withLog = (snap: SessionSnapshot): SessionSnapshot => ({
+      ...snap,
+      transaction: session.transaction,
+      log: session.log.all().map(logView),
+    })
     try {
       const mapper = registry.mappers.get(tableKey(table))
-      if (!mapper || !mapper.hasPrimaryKey) throw new AppError('UNSUPPORTED', `${table.name} has no primary key, so its rows cannot be told apart for editing`)
+      if (!mapper || !mapper.hasPrimaryKey)
+        throw new AppError(
+          'UNSUPPORTED',
+          `${table.name} has no primary key, so its rows cannot be told apart for editing`,
+        )
       const keyed = edits.filter((e): e is Extract<RowEdit, { key: Cell[] }> => e.kind !== 'insert')
       // Load every edited row in one query.
       if (keyed.length) {
         const pk = mapper.pk.map((i) => mapper.columns[i])
-        const where = pk.length === 1 ? { op: 'in' as const, column: pk[0], values: keyed.map((e) => e.key[0]) } : { op: 'or' as const, args: keyed.map((e) => ({ op: 'and' as const, args: pk.map((c, i) => ({ op: 'cmp' as const, column: c, cmp: '=' as const, value: e.key[i] })) })) }
+        const where =
+          pk.length === 1
+            ? { op: 'in' as const, column: pk[0], values: keyed.map((e) => e.key[0]) }
+            : {
+                op: 'or' as const,
+                args: keyed.map((e) => ({
+                  op: 'and' as const,
+                  args: pk.map((c, i) => ({ op: 'cmp' as const, column: c, cmp: '=' as const, value: e.key[i] })),
+                })),
+              }
         await session.execute(select(mapper).where(where))
       }
       for (const e of edits) {
         if (e.kind === 'insert') {
           // An unknown column is an error, as it is for an update: it used to vanish from the INSERT.
-          for (const c of Object.keys(e.values)) if (!mapper.colIndex.has(c)) throw new AppError('BAD_REQUEST', `${table.name} has no column ${c}`)
+          for (const c of Object.keys(e.values))
+            if (!mapper.colIndex.has(c)) throw new AppError('BAD_REQUEST', `${table.name} has no column ${c}`)
           const obj = session.create(mapper, e.values)
           session.add(obj)
           editOf.set(obj, e.id)
           continue
         }
         const obj = await session.get<Record<string, unknown>>(mapper, e.key.length === 1 ? e.key[0] : e.key)
-        if (!obj) return { ok: false, sql: [], error: { code: 'STALE_DATA', message: 'This row no longer exists (another session deleted it or changed its key); reload to see the table as it is', editId: e.id } }
+        if (!obj)
+          return {
+            ok: false,
+            sql: [],
+            error: {
+              code: 'STALE_DATA',
+              message:
+                'This row no longer exists (another session deleted it or changed its key); reload to see the table as it is',
+              editId: e.id,
+            },
+          }
         editOf.set(obj, e.id)
         if (e.kind === 'delete') session.delete(obj)
         else {
@@ -272,8 +385,15 @@ export class TableData {
       if (!(e instanceof AppError)) throw e
       const editId = e instanceof FlushError ? (editOf.get(e.objects[0]) ?? null) : null
       const failedSession = before ? withLog(before) : undefined
-      const holders = Array.isArray(e.details?.holders) ? (e.details.holders as { id: string | null; label: string; since: number | null; lastStatement: string }[]) : undefined
-      return { ok: false, sql: dmlOf(session), error: { code: e.code, message: e.message, editId, ...(holders ? { holders } : {}) }, session: failedSession }
+      const holders = Array.isArray(e.details?.holders)
+        ? (e.details.holders as { id: string | null; label: string; since: number | null; lastStatement: string }[])
+        : undefined
+      return {
+        ok: false,
+        sql: dmlOf(session),
+        error: { code: e.code, message: e.message, editId, ...(holders ? { holders } : {}) },
+        session: failedSession,
+      }
     } finally {
       await session.close()
       await driver.close()
@@ -288,5 +408,7 @@ function dmlOf(s: Session) {
     .filter((e) => /^(INSERT|UPDATE|DELETE)/.test(e.sql))
     .map(logView)
     .map((e) => ({ sql: e.sql, params: e.params, executions: e.executions }))
-  return dml.length ? [{ sql: 'BEGIN', params: [], executions: 1 }, ...dml, { sql: 'COMMIT', params: [], executions: 1 }] : []
+  return dml.length
+    ? [{ sql: 'BEGIN', params: [], executions: 1 }, ...dml, { sql: 'COMMIT', params: [], executions: 1 }]
+    : []
 }

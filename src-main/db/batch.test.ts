@@ -11,8 +11,22 @@ describe.each(ENGINES)('runBatch on $name', ({ open }) => {
     const p = d.dialect.placeholder
     await d.query('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)')
     const [ins, upd] = await d.runBatch([
-      { sql: `INSERT INTO t (id, v) VALUES (${p(1)}, ${p(2)}) RETURNING id`, params: [[1, 'a'], [2, 'b'], [3, 'c']], returning: 'rows' },
-      { sql: `UPDATE t SET v = ${p(1)} WHERE id = ${p(2)}`, params: [['B', 2], ['Z', 99]], },
+      {
+        sql: `INSERT INTO t (id, v) VALUES (${p(1)}, ${p(2)}) RETURNING id`,
+        params: [
+          [1, 'a'],
+          [2, 'b'],
+          [3, 'c'],
+        ],
+        returning: 'rows',
+      },
+      {
+        sql: `UPDATE t SET v = ${p(1)} WHERE id = ${p(2)}`,
+        params: [
+          ['B', 2],
+          ['Z', 99],
+        ],
+      },
     ])
     expect(ins.rows).toEqual([[[1]], [[2]], [[3]]])
     expect(upd.changes).toEqual([1, 0])
@@ -25,8 +39,15 @@ describe.each(ENGINES)('runBatch on $name', ({ open }) => {
     await d.query('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)')
     const err = await d
       .runBatch([
-        { sql: `INSERT INTO t (id, v) VALUES (${p(1)}, ${p(2)})`, params: [[1, 'a']], },
-        { sql: `INSERT INTO t (id, v) VALUES (${p(1)}, ${p(2)})`, params: [[2, 'b'], [3, 'a'], [4, 'd']], },
+        { sql: `INSERT INTO t (id, v) VALUES (${p(1)}, ${p(2)})`, params: [[1, 'a']] },
+        {
+          sql: `INSERT INTO t (id, v) VALUES (${p(1)}, ${p(2)})`,
+          params: [
+            [2, 'b'],
+            [3, 'a'],
+            [4, 'd'],
+          ],
+        },
       ])
       .catch((e: unknown) => e)
     expect(err).toMatchObject({ code: 'CONSTRAINT_VIOLATION', details: expect.objectContaining({ step: 1, row: 1 }) })
@@ -36,17 +57,45 @@ describe.each(ENGINES)('runBatch on $name', ({ open }) => {
     d = await open()
     const p = d.dialect.placeholder
     const pg = d.dialect.name === 'postgres'
-    await d.query(`CREATE TABLE t (id INTEGER PRIMARY KEY, s TEXT, n ${pg ? 'DOUBLE PRECISION' : 'REAL'}, b BOOLEAN, big BIGINT, raw ${pg ? 'bytea' : 'BLOB'})`)
-    const plain = Array.from({ length: 50 }, (_, i) => [i + 1, i % 7 ? `row ${i} \u00e9\u6f22 "q" \\ ${'x'.repeat(i)}` : null, i / 3, i % 2 === 0, i * 1000, null])
-    const mixed = Array.from({ length: 20 }, (_, i) => [100 + i, 'm', 0.5, true, { $bigint: '9007199254740993' }, { $blob: 'deadbeef' }])
+    await d.query(
+      `CREATE TABLE t (id INTEGER PRIMARY KEY, s TEXT, n ${pg ? 'DOUBLE PRECISION' : 'REAL'}, b BOOLEAN, big BIGINT, raw ${pg ? 'bytea' : 'BLOB'})`,
+    )
+    const plain = Array.from({ length: 50 }, (_, i) => [
+      i + 1,
+      i % 7 ? `row ${i} \u00e9\u6f22 "q" \\ ${'x'.repeat(i)}` : null,
+      i / 3,
+      i % 2 === 0,
+      i * 1000,
+      null,
+    ])
+    const mixed = Array.from({ length: 20 }, (_, i) => [
+      100 + i,
+      'm',
+      0.5,
+      true,
+      { $bigint: '9007199254740993' },
+      { $blob: 'deadbeef' },
+    ])
     await d.runBatch([
-      { sql: `INSERT INTO t (id, s, n, b, big, raw) VALUES (${[1, 2, 3, 4, 5, 6].map((k) => p(k)).join(', ')})`, params: plain },
-      { sql: `INSERT INTO t (id, s, n, b, big, raw) VALUES (${[1, 2, 3, 4, 5, 6].map((k) => p(k)).join(', ')})`, params: mixed },
+      {
+        sql: `INSERT INTO t (id, s, n, b, big, raw) VALUES (${[1, 2, 3, 4, 5, 6].map((k) => p(k)).join(', ')})`,
+        params: plain,
+      },
+      {
+        sql: `INSERT INTO t (id, s, n, b, big, raw) VALUES (${[1, 2, 3, 4, 5, 6].map((k) => p(k)).join(', ')})`,
+        params: mixed,
+      },
     ])
     // PostgreSQL's driver reads bigint as a decimal string, exact at any size.
     const rows = (await d.query('SELECT id, s, n, big, raw FROM t ORDER BY id')).rows
     expect(rows.slice(0, 50)).toEqual(plain.map((r) => [r[0], r[1], r[2], pg ? String(r[4]) : r[4], null]))
-    expect(rows[50]).toEqual([100, 'm', 0.5, pg ? '9007199254740993' : { $bigint: '9007199254740993' }, { $blob: 'deadbeef' }])
+    expect(rows[50]).toEqual([
+      100,
+      'm',
+      0.5,
+      pg ? '9007199254740993' : { $bigint: '9007199254740993' },
+      { $blob: 'deadbeef' },
+    ])
     const bools = (await d.query('SELECT count(*) FROM t WHERE b')).rows[0][0]
     expect(Number(bools)).toBe(25 + 20)
   })

@@ -41,7 +41,16 @@ describe.each(['postgres', 'sqlite'] as const)('a connection that drops mid-tran
 
     await dropConnection(cm, handle, config)
     // The next statement (or the event itself, whichever comes first) tells of the loss.
-    await expect.poll(async () => cm!.query(handle, 'SELECT 1').then(() => 'answered', (e) => e.code), { timeout: 5000 }).toBe('CONNECTION_LOST')
+    await expect
+      .poll(
+        async () =>
+          cm!.query(handle, 'SELECT 1').then(
+            () => 'answered',
+            (e) => e.code,
+          ),
+        { timeout: 5000 },
+      )
+      .toBe('CONNECTION_LOST')
     await expect.poll(() => lost.length, { timeout: 5000 }).toBe(1)
     expect(lost[0].handle).toBe(handle)
     expect(cm.list()).toEqual([expect.objectContaining({ handle, lost: lost[0].message })])
@@ -63,7 +72,10 @@ describe.each(['postgres', 'sqlite'] as const)('a connection that drops mid-tran
     if (engine === 'sqlite') {
       const path = sqliteConfig().path
       cm = new ConnectionManager(new EventBus())
-      const { handle } = await cm.openConfig({ engine: 'sqlite', path, create: true, readOnly: false }, { name: 'file', savedId: null })
+      const { handle } = await cm.openConfig(
+        { engine: 'sqlite', path, create: true, readOnly: false },
+        { name: 'file', savedId: null },
+      )
       await dropConnection(cm, handle, { engine: 'sqlite', path, create: true, readOnly: false })
       await expect.poll(() => cm!.list()[0].lost ?? null, { timeout: 5000 }).not.toBeNull()
       const { rmSync } = await import('node:fs')

@@ -50,7 +50,16 @@ export class ConnectionManager {
       this.events.emit('onConnectionLost', { handle, message })
       this.events.log('warn', 'connection', `${entry.info.name}: ${message}`)
     })
-    driver.onWait((w) => this.events.emit('onLockWait', { handle, queryId: w.queryId, waiting: w.waiting, since: w.since, blockedBy: (w.blockedBy ?? []).map(String), holders: w.holders ?? [] }))
+    driver.onWait((w) =>
+      this.events.emit('onLockWait', {
+        handle,
+        queryId: w.queryId,
+        waiting: w.waiting,
+        since: w.since,
+        blockedBy: (w.blockedBy ?? []).map(String),
+        holders: w.holders ?? [],
+      }),
+    )
   }
 
   /**
@@ -93,7 +102,11 @@ export class ConnectionManager {
   driver(handle: string): Driver {
     const e = this.open.get(handle)
     if (!e) throw new AppError('NOT_FOUND', 'This connection is closed; open it again')
-    if (e.lost) throw new AppError('CONNECTION_LOST', `The connection to ${e.info.name} was lost (${e.lost}). Reconnect it to go on: open tabs and pending edits are kept, work not committed before the loss is gone.`)
+    if (e.lost)
+      throw new AppError(
+        'CONNECTION_LOST',
+        `The connection to ${e.info.name} was lost (${e.lost}). Reconnect it to go on: open tabs and pending edits are kept, work not committed before the loss is gone.`,
+      )
     return e.driver
   }
 

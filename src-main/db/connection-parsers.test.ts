@@ -4,18 +4,35 @@ import { parseEnvFile, parsePostgresUrl, toPostgresUrl } from './connection-pars
 describe('connection parsers', () => {
   it('parses postgres URLs with encoded credentials and sslmode', () => {
     expect(parsePostgresUrl('postgresql://app%40corp:p%40ss%3Aw@db.local:6543/my%20db?sslmode=require')).toEqual({
-      engine: 'postgres', host: 'db.local', port: 6543, user: 'app@corp', password: 'p@ss:w', database: 'my db', sslMode: 'require',
+      engine: 'postgres',
+      host: 'db.local',
+      port: 6543,
+      user: 'app@corp',
+      password: 'p@ss:w',
+      database: 'my db',
+      sslMode: 'require',
     })
     expect(parsePostgresUrl('postgres://u@[::1]/d').host).toBe('::1')
     expect(() => parsePostgresUrl('mysql://x')).toThrow(/postgres:\/\//)
     expect(() => parsePostgresUrl('postgres://u@h/d?sslmode=maybe')).toThrow(/sslmode/)
   })
 
-  it('reads libpq\'s query parameters: ?user=, ?password=, ?host= (a socket folder too) and ?port=', () => {
+  it("reads libpq's query parameters: ?user=, ?password=, ?host= (a socket folder too) and ?port=", () => {
     expect(parsePostgresUrl('postgres:///shop?host=/var/run/postgresql&user=bob&password=x%20y')).toEqual({
-      engine: 'postgres', host: '/var/run/postgresql', port: 5432, user: 'bob', password: 'x y', database: 'shop', sslMode: 'prefer',
+      engine: 'postgres',
+      host: '/var/run/postgresql',
+      port: 5432,
+      user: 'bob',
+      password: 'x y',
+      database: 'shop',
+      sslMode: 'prefer',
     })
-    expect(parsePostgresUrl('postgres://db.local/d?user=alice&port=7000&sslmode=disable')).toMatchObject({ host: 'db.local', user: 'alice', port: 7000, sslMode: 'disable' })
+    expect(parsePostgresUrl('postgres://db.local/d?user=alice&port=7000&sslmode=disable')).toMatchObject({
+      host: 'db.local',
+      user: 'alice',
+      port: 7000,
+      sslMode: 'disable',
+    })
   })
 
   it('round-trips through toPostgresUrl', () => {
@@ -23,9 +40,19 @@ describe('connection parsers', () => {
     expect(parsePostgresUrl(toPostgresUrl(c, true))).toEqual(c)
   })
 
-  it('reads the notes\' .env settings and says which are missing', () => {
-    const r = parseEnvFile(`# settings\nDB_HOST=localhost\nDB_PORT=5433\nDB_USER="admin"\nDB_PASSWORD='s3cret # not a comment'\nexport DB_NAME=shop # comment\n`)
-    expect(r.config).toEqual({ engine: 'postgres', host: 'localhost', port: 5433, user: 'admin', password: 's3cret # not a comment', database: 'shop', sslMode: 'prefer' })
+  it("reads the notes' .env settings and says which are missing", () => {
+    const r = parseEnvFile(
+      `# settings\nDB_HOST=localhost\nDB_PORT=5433\nDB_USER="admin"\nDB_PASSWORD='s3cret # not a comment'\nexport DB_NAME=shop # comment\n`,
+    )
+    expect(r.config).toEqual({
+      engine: 'postgres',
+      host: 'localhost',
+      port: 5433,
+      user: 'admin',
+      password: 's3cret # not a comment',
+      database: 'shop',
+      sslMode: 'prefer',
+    })
     expect(r.missing).toEqual([])
     expect(parseEnvFile('DB_USER=x').missing).toEqual(['DB_HOST', 'DB_PORT', 'DB_PASSWORD', 'DB_NAME'])
     expect(() => parseEnvFile('DB_PORT=abc')).toThrow(/DB_PORT/)

@@ -19,11 +19,13 @@ export function parsePostgresUrl(url: string): PostgresConfig {
     throw new AppError('BAD_REQUEST', `Expected a postgres:// or postgresql:// URL, got ${u.protocol}//`)
   }
   const ssl = u.searchParams.get('sslmode') ?? 'prefer'
-  if (!(SSL_MODES as readonly string[]).includes(ssl)) throw new AppError('BAD_REQUEST', `Unknown sslmode "${ssl}"; use one of ${SSL_MODES.join(', ')}`)
+  if (!(SSL_MODES as readonly string[]).includes(ssl))
+    throw new AppError('BAD_REQUEST', `Unknown sslmode "${ssl}"; use one of ${SSL_MODES.join(', ')}`)
   u.searchParams.delete('sslmode')
   const p = parseConnectionString(u.toString())
   const port = p.port ? Number(p.port) : 5432
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new AppError('BAD_REQUEST', `Not a port number: ${p.port}`)
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new AppError('BAD_REQUEST', `Not a port number: ${p.port}`)
   return postgresConfigSchema.parse({
     engine: 'postgres',
     host: p.host || '127.0.0.1',
@@ -60,7 +62,8 @@ export function parseEnvFile(text: string): { config: PostgresConfig; found: str
     return { config: parsePostgresUrl(vars.get('DATABASE_URL')!), found: ['DATABASE_URL'], missing: [] }
   }
   const port = vars.has('DB_PORT') ? Number(vars.get('DB_PORT')) : 5432
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new AppError('BAD_REQUEST', `DB_PORT must be a port number, got "${vars.get('DB_PORT')}"`)
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new AppError('BAD_REQUEST', `DB_PORT must be a port number, got "${vars.get('DB_PORT')}"`)
   const ssl = vars.get('DB_SSLMODE') ?? 'prefer'
   if (!(SSL_MODES as readonly string[]).includes(ssl)) throw new AppError('BAD_REQUEST', `Unknown DB_SSLMODE "${ssl}"`)
   const config = postgresConfigSchema.parse({

@@ -46,7 +46,12 @@ export interface Dialect {
    * SQLite runs one row per statement (RETURNING order is not tied to VALUES order there);
    * PostgreSQL sends many rows at once, ordered by a sentinel, as SQLAlchemy's insertmanyvalues.
    */
-  insertMany(table: string, columns: { name: string; nativeType: string }[], returning: string[], rowCount: number): { sql: string; rows: number }
+  insertMany(
+    table: string,
+    columns: { name: string; nativeType: string }[],
+    returning: string[],
+    rowCount: number,
+  ): { sql: string; rows: number }
   /** Most rows one insertMany statement may carry for this many columns. */
   insertPageSize(columnCount: number, returning: boolean): number
   /** The hidden row id a table without a primary key can be addressed by (SQLite's rowid), if any. */
@@ -80,7 +85,10 @@ export interface Dialect {
    * Names for result columns' origins reported as numbers (PostgreSQL's table OID and attribute
    * number), keyed `table:column`. Engines that report names directly (SQLite) return none.
    */
-  resolveOrigins(driver: Driver, ids: { table: number; column: number }[]): Promise<Map<string, { schema: string | null; table: string; column: string }>>
+  resolveOrigins(
+    driver: Driver,
+    ids: { table: number; column: number }[],
+  ): Promise<Map<string, { schema: string | null; table: string; column: string }>>
   /** Drop the touch trigger made for `<nameTable>.<column>` from `table` (its name now, after any rename). */
   dropTouchTriggerSql(schema: string | null, table: string, nameTable: string, column: string): string[]
   /** ALTER TABLE for migrations, or null where the engine cannot change a table in place and migrations rebuild it (SQLite). */
@@ -88,7 +96,10 @@ export interface Dialect {
   /** Statements a migration that rebuilds tables needs: before BEGIN, a check before COMMIT that returns rows on a violation, and after COMMIT. */
   readonly rebuildGuards: { before: string[]; check: string | null; after: string[] }
   /** Native type spelling for a column in CREATE TABLE. */
-  columnTypeSql(column: Pick<Column, 'type' | 'length' | 'scale' | 'autoincrement' | 'primaryKey'>, singlePk: boolean): string
+  columnTypeSql(
+    column: Pick<Column, 'type' | 'length' | 'scale' | 'autoincrement' | 'primaryKey'>,
+    singlePk: boolean,
+  ): string
   /** Map an engine's native type name to the neutral type. */
   neutralType(native: string): { type: NeutralType; length?: number; scale?: number }
   /** Read the whole schema through an open connection. */
@@ -114,5 +125,11 @@ export interface AlterSql {
    * Drop a constraint: by name when the model knows it, otherwise the one of that kind on exactly
    * these columns (the engine named it).
    */
-  dropConstraint(schema: string | null, table: string, kind: 'primary' | 'unique' | 'foreign' | 'check', name: string | null, columns: string[]): string
+  dropConstraint(
+    schema: string | null,
+    table: string,
+    kind: 'primary' | 'unique' | 'foreign' | 'check',
+    name: string | null,
+    columns: string[],
+  ): string
 }

@@ -12,12 +12,19 @@ describe.each(['sqlite', 'postgres'] as const)('EXPLAIN on %s', (engine) => {
     const config = engine === 'sqlite' ? sqliteConfig() : await freshPgDatabase()
     d = await openDriver(config)
     await loadSample(d)
-    const plan = await d.dialect.explain(d, 'SELECT u.login, count(p.id) FROM users u JOIN posts p ON p.user_id = u.id GROUP BY u.login', false, () => openDriver(config))
+    const plan = await d.dialect.explain(
+      d,
+      'SELECT u.login, count(p.id) FROM users u JOIN posts p ON p.user_id = u.id GROUP BY u.login',
+      false,
+      () => openDriver(config),
+    )
     const labels: string[] = []
     const walk = (n: typeof plan.root) => (labels.push(n.label), n.children.forEach(walk))
     walk(plan.root)
     expect(labels.join(' | ')).toMatch(/posts|users/i)
-    const analyzed = await d.dialect.explain(d, "UPDATE users SET name = 'changed' WHERE id = 1", true, () => openDriver({ ...config, create: false } as typeof config))
+    const analyzed = await d.dialect.explain(d, "UPDATE users SET name = 'changed' WHERE id = 1", true, () =>
+      openDriver({ ...config, create: false } as typeof config),
+    )
     expect((await d.query('SELECT name FROM users WHERE id = 1')).rows[0][0]).toBe('Иван')
     if (engine === 'postgres') {
       expect(analyzed.analyzed).toBe(true)

@@ -35,14 +35,16 @@ describe.each(['sqlite', 'postgres'] as const)('lock holders named (%s)', (engin
     const blocked = cm.query(b, 'UPDATE items SET qty = 3 WHERE id = 1', [], 'blocked-update')
     await expect.poll(() => waits.length, { timeout: 10_000 }).toBeGreaterThan(0)
     const holder = waits[0].holders[0]
-    expect(holder).toMatchObject({ label: 'the query tabs of Shop', lastStatement: 'UPDATE items SET qty = 4 WHERE id = 1' })
+    expect(holder).toMatchObject({
+      label: 'the query tabs of Shop',
+      lastStatement: 'UPDATE items SET qty = 4 WHERE id = 1',
+    })
     expect(holder.since).toEqual(expect.any(Number))
     // Roll back the holder (what the "Roll back" button does), and the waiting update goes through.
     await lockBook.get(holder.id!)!.rollback()
     await expect(blocked).resolves.toMatchObject({ rowCount: 1 })
     expect((await cm.query(b, 'SELECT qty FROM items')).rows).toEqual([[3]])
   })
-
 })
 
 describe('lock holders named, outside the app', () => {
@@ -59,16 +61,32 @@ describe('lock holders named, outside the app', () => {
     const h = (await cm.openConfig(config, { name: 'Shop', savedId: null })).handle
     await cm.query(h, 'CREATE TABLE items (id integer PRIMARY KEY, qty integer)')
     await cm.query(h, 'INSERT INTO items VALUES (1, 5)')
-    const other = new pg.Client({ host: config.host, port: config.port, user: config.user, password: config.password, database: config.database, application_name: 'nightly-report' })
+    const other = new pg.Client({
+      host: config.host,
+      port: config.port,
+      user: config.user,
+      password: config.password,
+      database: config.database,
+      application_name: 'nightly-report',
+    })
     await other.connect()
     try {
       await other.query('BEGIN')
       await other.query('UPDATE items SET qty = 0 WHERE id = 1')
       const waits: HolderInfo[][] = []
-      events.subscribe((e, p) => e === 'onLockWait' && (p as { waiting: boolean }).waiting && waits.push((p as { holders: HolderInfo[] }).holders))
+      events.subscribe(
+        (e, p) =>
+          e === 'onLockWait' &&
+          (p as { waiting: boolean }).waiting &&
+          waits.push((p as { holders: HolderInfo[] }).holders),
+      )
       const blocked = cm.query(h, 'UPDATE items SET qty = 1 WHERE id = 1', [], 'q')
       await expect.poll(() => waits.length, { timeout: 10_000 }).toBeGreaterThan(0)
-      expect(waits[0][0]).toMatchObject({ id: null, label: expect.stringMatching(/^another program \(nightly-report\), server process \d+$/), lastStatement: 'UPDATE items SET qty = 0 WHERE id = 1' })
+      expect(waits[0][0]).toMatchObject({
+        id: null,
+        label: expect.stringMatching(/^another program \(nightly-report\), server process \d+$/),
+        lastStatement: 'UPDATE items SET qty = 0 WHERE id = 1',
+      })
       await other.query('ROLLBACK')
       await blocked
     } finally {
@@ -80,13 +98,21 @@ describe('lock holders named, outside the app', () => {
     const path = tempSqlitePath()
     const a = await SqliteDriver.open({ engine: 'sqlite', path, create: true, readOnly: false })
     a.label = 'console pane A'
-    const b = await SqliteDriver.open({ engine: 'sqlite', path, create: false, readOnly: false }, { busyTimeoutMs: 150 })
+    const b = await SqliteDriver.open(
+      { engine: 'sqlite', path, create: false, readOnly: false },
+      { busyTimeoutMs: 150 },
+    )
     try {
       await a.query('CREATE TABLE t (v text)')
       await a.query('BEGIN IMMEDIATE')
       await a.query("INSERT INTO t VALUES ('a')")
       const err = await b.query("INSERT INTO t VALUES ('b')").catch((e) => e)
-      expect(err).toMatchObject({ code: 'BUSY', message: expect.stringMatching(/Held by console pane A \(in a transaction for \d+ s; last: INSERT INTO t VALUES \('a'\)\)/) })
+      expect(err).toMatchObject({
+        code: 'BUSY',
+        message: expect.stringMatching(
+          /Held by console pane A \(in a transaction for \d+ s; last: INSERT INTO t VALUES \('a'\)\)/,
+        ),
+      })
       expect(err.details.holders).toEqual([expect.objectContaining({ id: a.partyId, label: 'console pane A' })])
     } finally {
       await a.close()

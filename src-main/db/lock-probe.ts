@@ -27,4 +27,7 @@ export interface LockParticipant {
 export type BlockProbe = (pane: LockParticipant, others: LockParticipant[]) => Promise<false | { blockedBy: number[] }>
 
 /** Opens the probe for a database; a probe that needs a connection of its own closes it in `close`. */
-export type LockProbeFactory = (config: ConnectionConfig, journalMode: string | null) => Promise<{ probe: BlockProbe; close: () => Promise<void> }>
+export type LockProbeFactory = (
+  config: ConnectionConfig,
+  journalMode: string | null,
+) => Promise<{ probe: BlockProbe; close: () => Promise<void> }>

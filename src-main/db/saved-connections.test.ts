@@ -5,7 +5,15 @@ import { describe, expect, it } from 'vitest'
 import { SavedConnections } from './saved-connections'
 import { SecretStore } from './secret-store'
 
-const pgConfig = { engine: 'postgres' as const, host: 'h', port: 5432, user: 'u', password: 'top-secret', database: 'd', sslMode: 'prefer' as const }
+const pgConfig = {
+  engine: 'postgres' as const,
+  host: 'h',
+  port: 5432,
+  user: 'u',
+  password: 'top-secret',
+  database: 'd',
+  sslMode: 'prefer' as const,
+}
 
 describe('saved connections', () => {
   it('never writes a password to disk without an encryptor, but remembers it for the run', async () => {
@@ -22,7 +30,10 @@ describe('saved connections', () => {
 
   it('stores only ciphertext with an encryptor, and reads it back', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'schemist-saved-'))
-    const enc = { encrypt: (s: string) => Buffer.from(s).reverse().toString('base64'), decrypt: (c: string) => Buffer.from(c, 'base64').reverse().toString() }
+    const enc = {
+      encrypt: (s: string) => Buffer.from(s).reverse().toString('base64'),
+      decrypt: (c: string) => Buffer.from(c, 'base64').reverse().toString(),
+    }
     const store = new SavedConnections(dir, new SecretStore(dir, enc))
     const saved = await store.save({ name: 'prod', config: pgConfig, rememberPassword: true })
     expect(saved.passwordStorage).toBe('encrypted')

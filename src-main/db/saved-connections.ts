@@ -56,7 +56,9 @@ export class SavedConnections {
     if (!parsed?.success) {
       const aside = `${this.file}.bad-${new Date().toISOString().replace(/[:.]/g, '-')}`
       await rename(this.file, aside).catch(() => {})
-      this.problems.push(`The saved connections file could not be read, so it was moved aside to ${aside} (nothing in it was deleted); the list starts empty.`)
+      this.problems.push(
+        `The saved connections file could not be read, so it was moved aside to ${aside} (nothing in it was deleted); the list starts empty.`,
+      )
       this.cache = []
       return this.cache
     }
@@ -67,7 +69,9 @@ export class SavedConnections {
       else {
         this.unreadable.push(raw)
         const why = entry.error.issues.map((i) => `${i.path.join('.') || '(entry)'}: ${i.message}`).join('; ')
-        this.problems.push(`The saved connection ${entryName(raw)} could not be read (${why}); it is kept in ${this.file} as it was.`)
+        this.problems.push(
+          `The saved connection ${entryName(raw)} could not be read (${why}); it is kept in ${this.file} as it was.`,
+        )
       }
     }
     this.cache = good
@@ -89,7 +93,13 @@ export class SavedConnections {
     return { saved, config: { ...server, password: password ?? server.password } }
   }
 
-  async save(input: { id?: string; name: string; config: ConnectionConfig; rememberPassword: boolean; builtin?: SavedConnection['builtin'] }): Promise<SavedConnection> {
+  async save(input: {
+    id?: string
+    name: string
+    config: ConnectionConfig
+    rememberPassword: boolean
+    builtin?: SavedConnection['builtin']
+  }): Promise<SavedConnection> {
     const list = [...(await this.list())]
     const id = input.id ?? randomUUID()
     const { config } = input
@@ -111,7 +121,13 @@ export class SavedConnections {
       }
     }
     const existing = list.findIndex((c) => c.id === id)
-    const entry: SavedConnection = { id, name: input.name, config: stored, passwordStorage, ...(input.builtin ? { builtin: input.builtin } : {}) }
+    const entry: SavedConnection = {
+      id,
+      name: input.name,
+      config: stored,
+      passwordStorage,
+      ...(input.builtin ? { builtin: input.builtin } : {}),
+    }
     if (existing >= 0) list[existing] = { ...list[existing], ...entry }
     else list.push(entry)
     await this.write(list)
@@ -129,6 +145,9 @@ export class SavedConnections {
 
   private async write(list: SavedConnection[]) {
     this.cache = list
-    await writeFileAtomic(this.file, JSON.stringify({ version: 1, connections: [...list, ...this.unreadable] }, null, 2))
+    await writeFileAtomic(
+      this.file,
+      JSON.stringify({ version: 1, connections: [...list, ...this.unreadable] }, null, 2),
+    )
   }
 }

@@ -74,7 +74,9 @@ export class SecretStore {
     }
     const aside = `${this.file}.bad-${new Date().toISOString().replace(/[:.]/g, '-')}`
     await rename(this.file, aside).catch(() => {})
-    this.problems.push(`The saved passwords file could not be read, so it was moved aside to ${aside}; saved passwords will be asked for again.`)
+    this.problems.push(
+      `The saved passwords file could not be read, so it was moved aside to ${aside}; saved passwords will be asked for again.`,
+    )
     return {}
   }
 }

@@ -20,7 +20,8 @@ export function compileExpr(e: Expr, d: Dialect, params: unknown[], qualifier?: 
     case 'not':
       return `NOT (${compileExpr(e.arg, d, params, qualifier)})`
     case 'cmp': {
-      if (e.value === null && (e.cmp === '=' || e.cmp === '!=')) return `${column(e.column)} IS ${e.cmp === '=' ? '' : 'NOT '}NULL`
+      if (e.value === null && (e.cmp === '=' || e.cmp === '!='))
+        return `${column(e.column)} IS ${e.cmp === '=' ? '' : 'NOT '}NULL`
       if (e.cmp === 'ilike') return d.ilike(column(e.column), param(e.value))
       const op = e.cmp === 'like' ? 'LIKE' : e.cmp === 'not like' ? 'NOT LIKE' : e.cmp === '!=' ? '<>' : e.cmp
       return `${column(e.column)} ${op} ${param(e.value)}`

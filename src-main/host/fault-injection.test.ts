@@ -13,7 +13,11 @@ import { startWebHost, type WebHost } from './web-host'
 // Faults a client can cause on purpose or by accident, each named after itself. After every one,
 // the host must still answer, on the same socket where that makes sense and on a new one always.
 
-type Reply = { type: string; id: number | null; envelope: { ok: boolean; value?: unknown; error?: { code: string; message: string } } }
+type Reply = {
+  type: string
+  id: number | null
+  envelope: { ok: boolean; value?: unknown; error?: { code: string; message: string } }
+}
 
 class Client {
   private next = 1
@@ -114,7 +118,10 @@ describe('fault injection: the web host survives what a client sends', () => {
 
   const open = (client?: string) =>
     new Promise<Client>((resolve, reject) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${host.port}/bridge?token=${host.token}${client ? `&client=${client}` : ''}`, { origin: `http://127.0.0.1:${host.port}` })
+      const ws = new WebSocket(
+        `ws://127.0.0.1:${host.port}/bridge?token=${host.token}${client ? `&client=${client}` : ''}`,
+        { origin: `http://127.0.0.1:${host.port}` },
+      )
       ws.once('open', () => resolve(new Client(ws)))
       ws.once('error', reject)
     })
@@ -136,7 +143,13 @@ describe('fault injection: the web host survives what a client sends', () => {
     const s = await rawUpgrade(host)
     const mask = [1, 2, 3, 4]
     const payload = Buffer.from([0xc3, 0x28, 0xa0, 0xa1])
-    await sendAndAwaitClose(s, Buffer.concat([Buffer.from([0x81, 0x80 | payload.length, ...mask]), Buffer.from(payload.map((b, i) => b ^ mask[i % 4]))]))
+    await sendAndAwaitClose(
+      s,
+      Buffer.concat([
+        Buffer.from([0x81, 0x80 | payload.length, ...mask]),
+        Buffer.from(payload.map((b, i) => b ^ mask[i % 4])),
+      ]),
+    )
     await stillAnswers()
   })
 
@@ -162,7 +175,10 @@ describe('fault injection: the web host survives what a client sends', () => {
   it('an input nested 5,000 deep is refused as a bad request on a socket that stays open', async () => {
     const c = await open()
     const where = nestedJson(5000, '{"op":"not","arg":', '{"op":"cmp","column":"id","cmp":"=","value":1}', '}')
-    const r = await c.callText('data.page', `{"handle":"h","table":{"schema":null,"name":"users"},"filter":${where},"limit":10}`)
+    const r = await c.callText(
+      'data.page',
+      `{"handle":"h","table":{"schema":null,"name":"users"},"filter":${where},"limit":10}`,
+    )
     expect(r).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } })
     expect(r.error?.message).toMatch(/nested|Malformed/)
     expect(await c.call('app.info')).toMatchObject({ ok: true })
@@ -173,9 +189,15 @@ describe('fault injection: the web host survives what a client sends', () => {
     const c = await open()
     const opened = (await c.call('connections.open', { id: 'sample' })) as { ok: true; value: { handle: string } }
     const handle = opened.value.handle
-    const r = await c.callText('query.run', `{"handle":${JSON.stringify(handle)},"sql":"SELECT ?","params":[${nestedJson(10_000, '[', '1', ']')}]}`)
+    const r = await c.callText(
+      'query.run',
+      `{"handle":${JSON.stringify(handle)},"sql":"SELECT ?","params":[${nestedJson(10_000, '[', '1', ']')}]}`,
+    )
     expect(r).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } })
-    expect(await c.call('query.run', { handle, sql: 'SELECT 42 AS x' })).toMatchObject({ ok: true, value: { rows: [[42]] } })
+    expect(await c.call('query.run', { handle, sql: 'SELECT 42 AS x' })).toMatchObject({
+      ok: true,
+      value: { rows: [[42]] },
+    })
     await c.call('connections.close', { handle })
     c.ws.close()
   })
@@ -183,7 +205,9 @@ describe('fault injection: the web host survives what a client sends', () => {
   it('a deep value that reaches the router directly (as over Electron IPC) is refused before zod parses it', async () => {
     const call = createRouter(createHandlers(services))
     const where = nested(50_000, { op: 'cmp', column: 'id', cmp: '=', value: 1 }, (x) => ({ op: 'not', arg: x }))
-    expect(await call('data.page', { handle: 'h', table: { schema: null, name: 'users' }, filter: where, limit: 10 })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } })
+    expect(
+      await call('data.page', { handle: 'h', table: { schema: null, name: 'users' }, filter: where, limit: 10 }),
+    ).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } })
   })
 
   it('a request with a Host header of another name (DNS rebinding) is refused, page and bridge alike', async () => {
@@ -240,7 +264,11 @@ describe('fault injection: the web host survives what a client sends', () => {
       const mask = [9, 8, 7, 6]
       const frame = (text: string) => {
         const p = Buffer.from(text)
-        return Buffer.concat([Buffer.from([0x81, 0x80 | p.length]), Buffer.from(mask), Buffer.from(p.map((b, i) => b ^ mask[i % 4]))])
+        return Buffer.concat([
+          Buffer.from([0x81, 0x80 | p.length]),
+          Buffer.from(mask),
+          Buffer.from(p.map((b, i) => b ^ mask[i % 4])),
+        ])
       }
       const total = 3000
       // Each answer is the scenario library (tens of KB): 3,000 of them are far more than any buffer.
@@ -288,7 +316,12 @@ describe('fault injection: a client that goes away', () => {
     services = await testServices({ clientGraceMs: 400 })
     const staticDir = mkdtempSync(join(tmpdir(), 'schemist-static-'))
     writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Schemist</title>')
-    host = await startWebHost({ router: createRouter(createHandlers(services)), events: services.events, staticDir, clients: services.clients })
+    host = await startWebHost({
+      router: createRouter(createHandlers(services)),
+      events: services.events,
+      staticDir,
+      clients: services.clients,
+    })
   })
   afterAll(async () => {
     await host.close()
@@ -297,7 +330,9 @@ describe('fault injection: a client that goes away', () => {
 
   const open = (client: string) =>
     new Promise<Client>((resolve, reject) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${host.port}/bridge?token=${host.token}&client=${client}`, { origin: `http://127.0.0.1:${host.port}` })
+      const ws = new WebSocket(`ws://127.0.0.1:${host.port}/bridge?token=${host.token}&client=${client}`, {
+        origin: `http://127.0.0.1:${host.port}`,
+      })
       ws.once('open', () => resolve(new Client(ws)))
       ws.once('error', reject)
     })
@@ -316,10 +351,14 @@ describe('fault injection: a client that goes away', () => {
     const hb = value<{ handle: string }>(await b.call('connections.open', { id: 'sample' })).handle
     // B waits on A's lock (busy timeout 5 s) until A's transaction is rolled back at 400 ms.
     value(await b.call('query.run', { handle: hb, sql: "UPDATE cities SET name = name || ' (B)' WHERE id = 1" }))
-    const names = value<{ rows: string[][] }>(await b.call('query.run', { handle: hb, sql: 'SELECT name FROM cities WHERE id = 1' })).rows
+    const names = value<{ rows: string[][] }>(
+      await b.call('query.run', { handle: hb, sql: 'SELECT name FROM cities WHERE id = 1' }),
+    ).rows
     expect(names[0][0]).toMatch(/ \(B\)$/)
     expect(names[0][0]).not.toMatch(/\(A\)/)
-    value(await b.call('query.run', { handle: hb, sql: "UPDATE cities SET name = replace(name, ' (B)', '') WHERE id = 1" }))
+    value(
+      await b.call('query.run', { handle: hb, sql: "UPDATE cities SET name = replace(name, ' (B)', '') WHERE id = 1" }),
+    )
     expect(services.clients.resources('client-vanishes-1')).toEqual([])
     b.ws.close()
   })
@@ -328,16 +367,28 @@ describe('fault injection: a client that goes away', () => {
     const first = await open('client-reloads-1')
     const h = value<{ handle: string }>(await first.call('connections.open', { id: 'sample' })).handle
     value(await first.call('query.run', { handle: h, sql: 'BEGIN' }))
-    value(await first.call('query.run', { handle: h, sql: "INSERT INTO cities (name, longitude, latitude) VALUES ('kept across a reload', 0, 0)" }))
+    value(
+      await first.call('query.run', {
+        handle: h,
+        sql: "INSERT INTO cities (name, longitude, latitude) VALUES ('kept across a reload', 0, 0)",
+      }),
+    )
     first.ws.close()
     await first.closed
     const again = await open('client-reloads-1')
     const listed = value<{ handle: string }[]>(await again.call('connections.listOpen'))
     expect(listed.map((c) => c.handle)).toEqual([h])
     // Past the grace period, nothing was released: the client came back in time.
-    await expect.poll(() => services.clients.resources('client-reloads-1').length, { timeout: 2000, interval: 100 }).toBe(1)
+    await expect
+      .poll(() => services.clients.resources('client-reloads-1').length, { timeout: 2000, interval: 100 })
+      .toBe(1)
     value(await again.call('query.run', { handle: h, sql: 'COMMIT' }))
-    const rows = value<{ rows: unknown[][] }>(await again.call('query.run', { handle: h, sql: "SELECT count(*) FROM cities WHERE name = 'kept across a reload'" })).rows
+    const rows = value<{ rows: unknown[][] }>(
+      await again.call('query.run', {
+        handle: h,
+        sql: "SELECT count(*) FROM cities WHERE name = 'kept across a reload'",
+      }),
+    ).rows
     expect(rows).toEqual([[1]])
     value(await again.call('query.run', { handle: h, sql: "DELETE FROM cities WHERE name = 'kept across a reload'" }))
     again.ws.close()
@@ -357,11 +408,14 @@ describe('fault injection: a client that goes away', () => {
       maxInFlight: 2,
     })
     try {
-      const ws = new WebSocket(`ws://127.0.0.1:${slow.port}/bridge?token=${slow.token}&client=client-floods-1`, { origin: `http://127.0.0.1:${slow.port}` })
+      const ws = new WebSocket(`ws://127.0.0.1:${slow.port}/bridge?token=${slow.token}&client=client-floods-1`, {
+        origin: `http://127.0.0.1:${slow.port}`,
+      })
       await new Promise((r) => ws.once('open', r))
       const c = new Client(ws)
       const h = value<{ handle: string }>(await c.call('connections.open', { id: 'sample' })).handle
-      const heavy = 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) SELECT count(*) FROM n'
+      const heavy =
+        'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) SELECT count(*) FROM n'
       for (let i = 0; i < 500; i++) void c.call('query.run', { handle: h, sql: heavy })
       await expect.poll(() => started, { timeout: 10_000 }).toBeGreaterThanOrEqual(3)
       ws.terminate()

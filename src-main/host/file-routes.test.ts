@@ -8,37 +8,68 @@ import type { Services } from '../services'
 import { testServices } from '../test-support/services'
 import { startWebHost, type WebHost } from './web-host'
 
-describe('the web host\'s file routes', () => {
+describe("the web host's file routes", () => {
   let services: Services
   let host: WebHost
   const dir = mkdtempSync(join(tmpdir(), 'schemist-files-'))
   beforeAll(async () => {
     services = await testServices()
-    host = await startWebHost({ router: createRouter(createHandlers(services)), events: services.events, staticDir: dir, filesDir: dir, maxUpload: 1024 })
+    host = await startWebHost({
+      router: createRouter(createHandlers(services)),
+      events: services.events,
+      staticDir: dir,
+      filesDir: dir,
+      maxUpload: 1024,
+    })
   })
   afterAll(async () => {
     await host.close()
     await services.dispose()
   })
   const base = () => `http://127.0.0.1:${host.port}`
-  const upload = (body: string, headers: Record<string, string>) => fetch(`${base()}/upload`, { method: 'POST', body, headers })
+  const upload = (body: string, headers: Record<string, string>) =>
+    fetch(`${base()}/upload`, { method: 'POST', body, headers })
 
-  it('an upload needs the token and this host\'s origin, keeps only a safe file name, and refuses what is too big', async () => {
+  it("an upload needs the token and this host's origin, keeps only a safe file name, and refuses what is too big", async () => {
     expect((await upload('x', { origin: base(), 'x-schemist-name': 'a.csv' })).status).toBe(401)
-    expect((await upload('x', { origin: 'http://evil.example', 'x-schemist-token': host.token, 'x-schemist-name': 'a.csv' })).status).toBe(403)
-    const ok = await upload('id\n1\n', { origin: base(), 'x-schemist-token': host.token, 'x-schemist-name': encodeURIComponent('../../etc/passwd') })
+    expect(
+      (await upload('x', { origin: 'http://evil.example', 'x-schemist-token': host.token, 'x-schemist-name': 'a.csv' }))
+        .status,
+    ).toBe(403)
+    const ok = await upload('id\n1\n', {
+      origin: base(),
+      'x-schemist-token': host.token,
+      'x-schemist-name': encodeURIComponent('../../etc/passwd'),
+    })
     expect(ok.status).toBe(200)
     const { path } = (await ok.json()) as { path: string }
     expect(path.startsWith(join(dir, 'uploads'))).toBe(true)
     expect(path.endsWith('/passwd')).toBe(true)
     expect(readFileSync(path, 'utf8')).toBe('id\n1\n')
-    expect((await upload('x'.repeat(2048), { origin: base(), 'x-schemist-token': host.token, 'x-schemist-name': 'big.csv' })).status).toBe(413)
+    expect(
+      (await upload('x'.repeat(2048), { origin: base(), 'x-schemist-token': host.token, 'x-schemist-name': 'big.csv' }))
+        .status,
+    ).toBe(413)
   })
 
   it('the files of a folder go into one upload folder at their relative paths, never outside it', async () => {
-    const h = (rel: string, batch?: string) => ({ origin: base(), 'x-schemist-token': host.token, 'x-schemist-name': 'x.py', 'x-schemist-relpath': encodeURIComponent(rel), ...(batch ? { 'x-schemist-batch': batch } : {}) })
-    const first = (await (await upload('A = 1\n', h('shop/__init__.py'))).json()) as { path: string; batch: string; root: string }
-    const second = (await (await upload('B = 2\n', h('shop/models/users.py', first.batch))).json()) as { path: string; batch: string; root: string }
+    const h = (rel: string, batch?: string) => ({
+      origin: base(),
+      'x-schemist-token': host.token,
+      'x-schemist-name': 'x.py',
+      'x-schemist-relpath': encodeURIComponent(rel),
+      ...(batch ? { 'x-schemist-batch': batch } : {}),
+    })
+    const first = (await (await upload('A = 1\n', h('shop/__init__.py'))).json()) as {
+      path: string
+      batch: string
+      root: string
+    }
+    const second = (await (await upload('B = 2\n', h('shop/models/users.py', first.batch))).json()) as {
+      path: string
+      batch: string
+      root: string
+    }
     expect(second.batch).toBe(first.batch)
     expect(first.path).toBe(join(first.root, 'shop', '__init__.py'))
     expect(readFileSync(join(first.root, 'shop', 'models', 'users.py'), 'utf8')).toBe('B = 2\n')

@@ -18,7 +18,9 @@ function connect(url: string, origin?: string): Promise<{ ws: WebSocket } | { st
   })
 }
 
-function nextReply(ws: WebSocket): Promise<{ type: string; id: number | null; envelope: { ok: boolean; error?: { code: string } } }> {
+function nextReply(
+  ws: WebSocket,
+): Promise<{ type: string; id: number | null; envelope: { ok: boolean; error?: { code: string } } }> {
   return new Promise((resolve) => {
     const on = (data: WebSocket.RawData) => {
       const m = JSON.parse(String(data))

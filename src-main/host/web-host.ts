@@ -52,7 +52,6 @@ export interface WebHostOptions {
   maxUpload?: number
 }
 
-
 /** A client names itself with this (kept by the page across reloads); anything else gets a fresh id. */
 const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/
 
@@ -90,7 +89,8 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
         return
       }
       const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-      if (o.filesDir && (url.pathname === '/upload' || url.pathname.startsWith('/download/'))) return void (await files(req, res, url))
+      if (o.filesDir && (url.pathname === '/upload' || url.pathname.startsWith('/download/')))
+        return void (await files(req, res, url))
       let rel: string
       try {
         rel = decodeURIComponent(url.pathname)
@@ -132,7 +132,10 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
    */
   async function files(req: IncomingMessage, res: import('node:http').ServerResponse, url: URL) {
     const dir = o.filesDir!
-    const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body))
+    const json = (status: number, body: unknown) =>
+      res
+        .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+        .end(JSON.stringify(body))
     if (req.method === 'GET' && url.pathname.startsWith('/download/')) {
       if (!sameToken(url.searchParams.get('token') ?? '', token)) return json(401, { error: 'Unauthorized' })
       const m = /^\/download\/([A-Za-z0-9-]{8,64})\/([^/]+)$/.exec(url.pathname)
@@ -157,17 +160,25 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
       if (!allowedOrigins.includes(req.headers.origin ?? '')) return json(403, { error: 'Forbidden' })
       const max = o.maxUpload ?? 1024 * 1024 * 1024
       const declared = Number(req.headers['content-length'] ?? NaN)
-      if (Number.isFinite(declared) && declared > max) return json(413, { error: `The file is larger than ${Math.round(max / 1048576)} MB` })
+      if (Number.isFinite(declared) && declared > max)
+        return json(413, { error: `The file is larger than ${Math.round(max / 1048576)} MB` })
       // Files of one folder (a Python package) go into one upload folder, at their relative paths.
       const batch = String(req.headers['x-schemist-batch'] ?? '')
-      const reuse = /^[A-Za-z0-9-]{8,24}$/.test(batch) && (await stat(join(dir, 'uploads', batch)).then((x) => x.isDirectory(), () => false))
+      const reuse =
+        /^[A-Za-z0-9-]{8,24}$/.test(batch) &&
+        (await stat(join(dir, 'uploads', batch)).then(
+          (x) => x.isDirectory(),
+          () => false,
+        ))
       const id = reuse ? batch : randomBytes(9).toString('base64url').replace(/_/g, '-')
       const rel = decodeURIComponent(String(req.headers['x-schemist-relpath'] ?? ''))
         .split(/[\\/]+/)
         .filter((x) => x && x !== '.' && x !== '..')
         .map(safeFileName)
       if (rel.length > 16) return json(400, { error: 'The folder is nested too deeply' })
-      const name = rel.length ? rel[rel.length - 1] : safeFileName(decodeURIComponent(String(req.headers['x-schemist-name'] ?? 'upload')))
+      const name = rel.length
+        ? rel[rel.length - 1]
+        : safeFileName(decodeURIComponent(String(req.headers['x-schemist-name'] ?? 'upload')))
       const folder = join(dir, 'uploads', id)
       const path = join(folder, ...rel.slice(0, -1), name)
       await mkdir(dirname(path), { recursive: true })
@@ -181,7 +192,12 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
       } catch (e) {
         if (reuse) await rm(path, { force: true })
         else await rm(folder, { recursive: true, force: true })
-        return json(size > max ? 413 : 400, { error: size > max ? `The file is larger than ${Math.round(max / 1048576)} MB` : `The upload did not arrive whole: ${(e as Error).message}` })
+        return json(size > max ? 413 : 400, {
+          error:
+            size > max
+              ? `The file is larger than ${Math.round(max / 1048576)} MB`
+              : `The upload did not arrive whole: ${(e as Error).message}`,
+        })
       }
       return json(200, { path, name, size, batch: id, root: folder })
     }
@@ -231,7 +247,14 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
       try {
         text = JSON.stringify(obj)
       } catch (e) {
-        text = JSON.stringify({ type: 'reply', id: (obj as { id?: unknown }).id ?? null, envelope: { ok: false, error: { code: 'INTERNAL', message: `The reply could not be encoded: ${(e as Error).message}` } } })
+        text = JSON.stringify({
+          type: 'reply',
+          id: (obj as { id?: unknown }).id ?? null,
+          envelope: {
+            ok: false,
+            error: { code: 'INTERNAL', message: `The reply could not be encoded: ${(e as Error).message}` },
+          },
+        })
       }
       buffered += text.length
       ws.send(text, () => {
@@ -265,14 +288,23 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
       // put first (as ours does) so the caller's promise still settles.
       if (jsonTextDepth(text) > MAX_INPUT_DEPTH + 2) {
         const id = /^\s*\{\s*"id"\s*:\s*(\d{1,15})\s*,/.exec(text)
-        reply(id ? Number(id[1]) : null, { ok: false, error: { code: 'BAD_REQUEST', message: `Input nested too deeply: more than ${MAX_INPUT_DEPTH} levels` } })
+        reply(id ? Number(id[1]) : null, {
+          ok: false,
+          error: { code: 'BAD_REQUEST', message: `Input nested too deeply: more than ${MAX_INPUT_DEPTH} levels` },
+        })
         return
       }
       try {
         msg = JSON.parse(text)
         if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) throw new Error('not an object')
       } catch (e) {
-        reply(null, { ok: false, error: { code: 'BAD_REQUEST', message: `Malformed message (${(e as Error).message}): expected a JSON object {id, method, input}` } })
+        reply(null, {
+          ok: false,
+          error: {
+            code: 'BAD_REQUEST',
+            message: `Malformed message (${(e as Error).message}): expected a JSON object {id, method, input}`,
+          },
+        })
         return
       }
       const id = typeof msg.id === 'number' ? msg.id : null

@@ -8,11 +8,26 @@ import { version } from '../../package.json'
 
 // The web host: the same services and handlers Electron uses, served to a browser.
 async function main() {
-  const services = await createServices({ dataDir: defaultDataDir(), resourcesDir: resourcesDir(), transport: 'web', version, encryptor: null })
+  const services = await createServices({
+    dataDir: defaultDataDir(),
+    resourcesDir: resourcesDir(),
+    transport: 'web',
+    version,
+    encryptor: null,
+  })
   const router = createRouter(createHandlers(services))
   const port = process.env.SCHEMIST_PORT ? Number(process.env.SCHEMIST_PORT) : 0
   const log = (m: string) => services.events.log('warn', 'host', m)
-  const host = await startWebHost({ router, events: services.events, staticDir: join(__dirname, '../renderer'), port, token: process.env.SCHEMIST_TOKEN || undefined, clients: services.clients, log, filesDir: services.info.dataDir })
+  const host = await startWebHost({
+    router,
+    events: services.events,
+    staticDir: join(__dirname, '../renderer'),
+    port,
+    token: process.env.SCHEMIST_TOKEN || undefined,
+    clients: services.clients,
+    log,
+    filesDir: services.info.dataDir,
+  })
   // The last resort: a fault no handler caught is logged and the host keeps serving its other
   // clients (every request path has its own handling; this is for what slips through).
   process.on('uncaughtException', (e) => console.error('Schemist host: uncaught', e))
@@ -20,7 +35,9 @@ async function main() {
   services.events.subscribe((event, payload) => {
     if (event === 'onLog' && process.env.SCHEMIST_VERBOSE) console.log(JSON.stringify(payload))
   })
-  console.log(`Schemist is running in web mode at:\n\n  ${host.url}\n\nData directory: ${services.info.dataDir}\nPasswords you save are kept in memory for this run only.\nPress Ctrl+C to stop.`)
+  console.log(
+    `Schemist is running in web mode at:\n\n  ${host.url}\n\nData directory: ${services.info.dataDir}\nPasswords you save are kept in memory for this run only.\nPress Ctrl+C to stop.`,
+  )
   let stopping = false
   const stop = async () => {
     if (stopping) return

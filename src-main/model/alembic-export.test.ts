@@ -15,7 +15,11 @@ import { schemaToModel } from './reverse'
 // turns the old database into the new model with its rows, downgrade() turns it back.
 const VENDOR = join(__dirname, '../../../shared/vendor/python')
 const python = spawnSync('python3', ['--version']).status === 0
-const why = !existsSync(VENDOR) ? `the vendored Alembic is not at ${VENDOR} (a fresh clone without ../shared)` : !python ? 'python3 is not on this machine' : null
+const why = !existsSync(VENDOR)
+  ? `the vendored Alembic is not at ${VENDOR} (a fresh clone without ../shared)`
+  : !python
+    ? 'python3 is not on this machine'
+    : null
 
 const RUN = `
 import sys, types
@@ -54,9 +58,14 @@ const structure = (path: string) =>
       .filter((t) => t.kind === 'table' && t.name !== 'alembic_version')
       .map((t) => ({
         name: t.name,
-        columns: t.columns.map((c) => [c.name, c.nullable, c.primaryKey]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+        columns: t.columns
+          .map((c) => [c.name, c.nullable, c.primaryKey])
+          .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
         foreignKeys: t.foreignKeys.map((f) => [f.columns, f.refTable, f.refColumns, f.onDelete]).sort(),
-        indexes: t.indexes.filter((i) => !i.name.startsWith('sqlite_autoindex')).map((i) => [i.name, i.columns, i.unique]).sort(),
+        indexes: t.indexes
+          .filter((i) => !i.name.startsWith('sqlite_autoindex'))
+          .map((i) => [i.name, i.columns, i.unique])
+          .sort(),
       }))
       .sort((a, b) => a.name.localeCompare(b.name)),
   )
@@ -67,14 +76,22 @@ function alembic(revision: string, db: string, fn: 'upgrade' | 'downgrade') {
   const dir = mkdtempSync(join(tmpdir(), 'schemist-alembic-run-'))
   writeFileSync(join(dir, 'revision.py'), revision)
   writeFileSync(join(dir, 'run.py'), RUN)
-  return spawnSync('python3', [join(dir, 'run.py'), join(dir, 'revision.py'), db, fn], { env: { ...process.env, PYTHONPATH: VENDOR, PYTHONDONTWRITEBYTECODE: '1' }, encoding: 'utf8' })
+  return spawnSync('python3', [join(dir, 'run.py'), join(dir, 'revision.py'), db, fn], {
+    env: { ...process.env, PYTHONPATH: VENDOR, PYTHONDONTWRITEBYTECODE: '1' },
+    encoding: 'utf8',
+  })
 }
 
 describe('Alembic revision text', () => {
   it('names its revision and the one it follows, and is a file name Alembic expects', () => {
     let doc = emptyModel('m')
     doc = addTable(doc, { className: 'Author' }).doc
-    const r = exportAlembic(emptyModel('m'), doc, { message: 'Add authors', revision: 'abc123def456', downRevision: '0f0f0f0f0f0f', date: new Date('2026-12-06T10:00:00Z') })
+    const r = exportAlembic(emptyModel('m'), doc, {
+      message: 'Add authors',
+      revision: 'abc123def456',
+      downRevision: '0f0f0f0f0f0f',
+      date: new Date('2026-12-06T10:00:00Z'),
+    })
     expect(r.filename).toBe('abc123def456_add_authors.py')
     expect(r.code).toContain('revision = "abc123def456"')
     expect(r.code).toContain('down_revision = "0f0f0f0f0f0f"')
@@ -82,7 +99,9 @@ describe('Alembic revision text', () => {
     expect(r.code).toMatch(/def upgrade\(\) -> None:\n {4}op\.create_table\(\n {8}"authors",/)
     expect(r.code).toMatch(/def downgrade\(\) -> None:\n {4}op\.drop_table\("authors"\)/)
     // Nothing to do is still a valid body.
-    expect(exportAlembic(doc, doc, { message: 'nothing', downRevision: null }).code).toMatch(/def upgrade\(\) -> None:\n {4}pass/)
+    expect(exportAlembic(doc, doc, { message: 'nothing', downRevision: null }).code).toMatch(
+      /def upgrade\(\) -> None:\n {4}pass/,
+    )
   })
 })
 
@@ -123,7 +142,9 @@ describe.skipIf(why !== null)(`Alembic revisions run by Alembic${why ? ` (skippe
     const from = await withDb(before, async (d) => {
       await applyModel(d, start)
       await d.query(`INSERT INTO authors (name) VALUES ('Tolstoy'), ('Chekhov')`)
-      await d.query(`INSERT INTO books (title, price, author_id) VALUES ('War and Peace', '12.50', 1), ('Anna Karenina', '9.90', 1), ('The Seagull', '5', 2)`)
+      await d.query(
+        `INSERT INTO books (title, price, author_id) VALUES ('War and Peace', '12.50', 1), ('Anna Karenina', '9.90', 1), ('The Seagull', '5', 2)`,
+      )
       return schemaToModel(await d.dialect.introspect(d), d.dialect)
     })
 
@@ -139,7 +160,17 @@ describe.skipIf(why !== null)(`Alembic revisions run by Alembic${why ? ` (skippe
     to = addColumn(r.doc, r.id, { name: 'stars', type: 'integer', nullable: false }).doc
     to = connect(to, { from: r.id, to: price.t, kind: 'many-to-one' }).doc
     const books = to.tables.find((t) => t.name === 'books')!
-    to = { ...to, tables: to.tables.map((t) => (t.id === books.id ? { ...t, indexes: [...t.indexes, { name: 'ix_books_title', columns: ['title'], unique: false, where: null }] } : t)) }
+    to = {
+      ...to,
+      tables: to.tables.map((t) =>
+        t.id === books.id
+          ? {
+              ...t,
+              indexes: [...t.indexes, { name: 'ix_books_title', columns: ['title'], unique: false, where: null }],
+            }
+          : t,
+      ),
+    }
 
     const rev = exportAlembic(from, to, { message: 'library v2', downRevision: null })
     expect(rev.code).toContain('op.rename_table("authors", "writers")')
@@ -156,7 +187,12 @@ describe.skipIf(why !== null)(`Alembic revisions run by Alembic${why ? ` (skippe
     expect(up.stderr).toBe('')
     expect(up.stdout.trim()).toBe('ok')
     expect(await structure(theirs)).toEqual(await structure(ours))
-    expect(await rows(theirs, 'SELECT b.title, w.full_name, b.price, b.isbn FROM books b JOIN writers w ON w.id = b.author_id ORDER BY b.id')).toEqual([
+    expect(
+      await rows(
+        theirs,
+        'SELECT b.title, w.full_name, b.price, b.isbn FROM books b JOIN writers w ON w.id = b.author_id ORDER BY b.id',
+      ),
+    ).toEqual([
       ['War and Peace', 'Tolstoy', 12.5, null],
       ['Anna Karenina', 'Tolstoy', 9.9, null],
       ['The Seagull', 'Chekhov', 5, null],
@@ -165,7 +201,12 @@ describe.skipIf(why !== null)(`Alembic revisions run by Alembic${why ? ` (skippe
     const down = alembic(rev.code, theirs, 'downgrade')
     expect(down.stderr).toBe('')
     expect(await structure(theirs)).toEqual(await structure(before))
-    expect(await rows(theirs, 'SELECT b.title, a.name, b.author_id FROM books b JOIN authors a ON a.id = b.author_id ORDER BY b.id')).toEqual([
+    expect(
+      await rows(
+        theirs,
+        'SELECT b.title, a.name, b.author_id FROM books b JOIN authors a ON a.id = b.author_id ORDER BY b.id',
+      ),
+    ).toEqual([
       ['War and Peace', 'Tolstoy', 1],
       ['Anna Karenina', 'Tolstoy', 1],
       ['The Seagull', 'Chekhov', 2],

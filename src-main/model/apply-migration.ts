@@ -10,10 +10,15 @@ import { refuseInvalid } from './apply-model'
 /** The migration from what the database is now to the model: read the database, then plan. */
 export async function planAgainstDatabase(d: Driver, doc: ModelDocument): Promise<MigrationPlan> {
   const live = await d.dialect.introspect(d)
-  const views = live.tables.filter((t) => t.kind === 'view' && t.definition).map((t) => ({ schema: t.schema, name: t.name, definition: t.definition! }))
+  const views = live.tables
+    .filter((t) => t.kind === 'view' && t.definition)
+    .map((t) => ({ schema: t.schema, name: t.name, definition: t.definition! }))
   const plan = planMigration(schemaToModel(live, d.dialect), doc, d.dialect, views)
   // Names the engine would cut are said in the preview, before Apply refuses them.
-  const tooLong = validateModel(doc, { maxIdentifierBytes: d.dialect.maxIdentifierBytes, engineLabel: ENGINES[d.dialect.name].label }).filter((p) => p.level === 'error' && / bytes long; /.test(p.message))
+  const tooLong = validateModel(doc, {
+    maxIdentifierBytes: d.dialect.maxIdentifierBytes,
+    engineLabel: ENGINES[d.dialect.name].label,
+  }).filter((p) => p.level === 'error' && / bytes long; /.test(p.message))
   return tooLong.length ? { ...plan, warnings: [...tooLong.map((p) => p.message), ...plan.warnings] } : plan
 }
 
@@ -38,14 +43,23 @@ export async function applyMigration(d: Driver, doc: ModelDocument): Promise<Mig
       }
       if (plan.check) {
         const bad = await d.query(plan.check)
-        if (bad.rows.length) throw new AppError('CONSTRAINT_VIOLATION', `After the migration ${bad.rows.length} row(s) break a foreign key (first in ${String(bad.rows[0][0])}). Nothing was changed.`)
+        if (bad.rows.length)
+          throw new AppError(
+            'CONSTRAINT_VIOLATION',
+            `After the migration ${bad.rows.length} row(s) break a foreign key (first in ${String(bad.rows[0][0])}). Nothing was changed.`,
+          )
       }
       await d.query('COMMIT')
     } catch (e) {
       await d.query('ROLLBACK').catch(() => undefined)
-      if (e instanceof AppError && e.code === 'CONSTRAINT_VIOLATION' && e.message.includes('Nothing was changed')) throw e
+      if (e instanceof AppError && e.code === 'CONSTRAINT_VIOLATION' && e.message.includes('Nothing was changed'))
+        throw e
       const msg = e instanceof Error ? e.message : String(e)
-      throw new AppError(e instanceof AppError ? e.code : 'SQL_ERROR', `${msg}, at "${current.note}". Nothing was changed.`, { statement: current.sql })
+      throw new AppError(
+        e instanceof AppError ? e.code : 'SQL_ERROR',
+        `${msg}, at "${current.note}". Nothing was changed.`,
+        { statement: current.sql },
+      )
     }
   } finally {
     for (const s of plan.after) await d.query(s).catch(() => undefined)

@@ -38,13 +38,25 @@ export async function applyModel(d: Driver, doc: ModelDocument): Promise<ApplyMo
   } catch (e) {
     await d.query('ROLLBACK').catch(() => undefined)
     const msg = e instanceof Error ? e.message : String(e)
-    throw new AppError(e instanceof AppError ? e.code : 'SQL_ERROR', `${msg}. Nothing was created. The statement was: ${current.split('\n')[0]}${current.includes('\n') ? ' …' : ''}`, { statement: current })
+    throw new AppError(
+      e instanceof AppError ? e.code : 'SQL_ERROR',
+      `${msg}. Nothing was created. The statement was: ${current.split('\n')[0]}${current.includes('\n') ? ' …' : ''}`,
+      { statement: current },
+    )
   }
   return { created: missing.map((t) => t.name), skipped, statements }
 }
 
 /** Nothing runs for a model with errors: the message lists them. */
 export function refuseInvalid(doc: ModelDocument, dialect?: Dialect): void {
-  const errors = validateModel(doc, { maxIdentifierBytes: dialect?.maxIdentifierBytes, engineLabel: dialect ? ENGINES[dialect.name].label : undefined }).filter((p) => p.level === 'error')
-  if (errors.length) throw new AppError('BAD_REQUEST', `The model has ${errors.length} error(s); fix them first: ${errors.map((e) => e.message).join(' ')}`, { problems: errors })
+  const errors = validateModel(doc, {
+    maxIdentifierBytes: dialect?.maxIdentifierBytes,
+    engineLabel: dialect ? ENGINES[dialect.name].label : undefined,
+  }).filter((p) => p.level === 'error')
+  if (errors.length)
+    throw new AppError(
+      'BAD_REQUEST',
+      `The model has ${errors.length} error(s); fix them first: ${errors.map((e) => e.message).join(' ')}`,
+      { problems: errors },
+    )
 }

@@ -26,11 +26,25 @@ export function modelStructure(doc: ModelDocument, opts: { constraintNames: bool
     })),
     primaryKeyName: nm(t.primaryKeyName),
     foreignKeys: sortBy(
-      t.foreignKeys.map((f) => ({ name: nm(f.name), columns: f.columns, refSchema: f.refSchema, refTable: f.refTable, refColumns: f.refColumns, onDelete: f.onDelete, onUpdate: f.onUpdate })),
+      t.foreignKeys.map((f) => ({
+        name: nm(f.name),
+        columns: f.columns,
+        refSchema: f.refSchema,
+        refTable: f.refTable,
+        refColumns: f.refColumns,
+        onDelete: f.onDelete,
+        onUpdate: f.onUpdate,
+      })),
       (f) => JSON.stringify(f),
     ),
-    uniques: sortBy(t.uniques.map((u) => ({ name: nm(u.name), columns: u.columns })), (u) => JSON.stringify(u)),
-    checks: sortBy(t.checks.map((c) => ({ name: nm(c.name), expression: c.expression })), (c) => JSON.stringify(c)),
+    uniques: sortBy(
+      t.uniques.map((u) => ({ name: nm(u.name), columns: u.columns })),
+      (u) => JSON.stringify(u),
+    ),
+    checks: sortBy(
+      t.checks.map((c) => ({ name: nm(c.name), expression: c.expression })),
+      (c) => JSON.stringify(c),
+    ),
     indexes: sortBy(t.indexes, (i) => i.name),
   }))
 }

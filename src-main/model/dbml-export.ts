@@ -6,7 +6,10 @@ const str = (s: string) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")
 
 /** `col IN ('a', 'b')` on one of the table's columns: the values, or null for any other check. */
 export function enumCheck(expression: string, columns: readonly string[]): { column: string; values: string[] } | null {
-  const m = /^\s*\(?\s*(?:"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_]*))\s+IN\s*\(((?:\s*'(?:[^']|'')*'\s*,)*\s*'(?:[^']|'')*'\s*)\)\s*\)?\s*$/i.exec(expression)
+  const m =
+    /^\s*\(?\s*(?:"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_]*))\s+IN\s*\(((?:\s*'(?:[^']|'')*'\s*,)*\s*'(?:[^']|'')*'\s*)\)\s*\)?\s*$/i.exec(
+      expression,
+    )
   if (!m) return null
   const column = m[1] !== undefined ? m[1].replaceAll('""', '"') : m[2]
   if (!columns.includes(column)) return null
@@ -26,7 +29,10 @@ export function exportDbml(doc: ModelDocument): string {
   const enumChecks = new Set<object>()
   for (const t of doc.tables)
     for (const k of t.checks) {
-      const e = enumCheck(k.expression, t.columns.filter((c) => c.type === 'text' || c.type === 'varchar').map((c) => c.name))
+      const e = enumCheck(
+        k.expression,
+        t.columns.filter((c) => c.type === 'text' || c.type === 'varchar').map((c) => c.name),
+      )
       const col = e && t.columns.find((c) => c.name === e.column)
       // An enum comes back as a varchar as long as its longest value: any other length stays a varchar with its check.
       if (!e || (col!.type === 'varchar' ? col!.length !== Math.max(...e.values.map((v) => v.length)) : true)) continue
@@ -49,21 +55,37 @@ export function exportDbml(doc: ModelDocument): string {
       if (c.unique) settings.push('unique')
       if (c.serverDefault != null) {
         const d = c.serverDefault.trim()
-        settings.push(`default: ${/^-?\d+(\.\d+)?$/.test(d) ? d : /^'(.*)'$/s.test(d) ? str(d.slice(1, -1).replaceAll("''", "'")) : /^(true|false|null)$/i.test(d) ? d.toLowerCase() : `\`${d}\``}`)
+        settings.push(
+          `default: ${/^-?\d+(\.\d+)?$/.test(d) ? d : /^'(.*)'$/s.test(d) ? str(d.slice(1, -1).replaceAll("''", "'")) : /^(true|false|null)$/i.test(d) ? d.toLowerCase() : `\`${d}\``}`,
+        )
       }
       if (c.comment) settings.push(`note: ${str(c.comment)}`)
       const enumName = enumOf.get(`${t.id}\u0000${c.name}`)
-      const type = enumName !== undefined ? ident(enumName) : c.type === 'unknown' && !c.nativeType ? 'text' : typeLabel(c)
-      out.push(`  ${ident(c.name)} ${enumName !== undefined || /^[A-Za-z_][A-Za-z0-9_(),]*$/.test(type) ? type : `"${type}"`}${settings.length ? ` [${settings.join(', ')}]` : ''}`)
+      const type =
+        enumName !== undefined ? ident(enumName) : c.type === 'unknown' && !c.nativeType ? 'text' : typeLabel(c)
+      out.push(
+        `  ${ident(c.name)} ${enumName !== undefined || /^[A-Za-z_][A-Za-z0-9_(),]*$/.test(type) ? type : `"${type}"`}${settings.length ? ` [${settings.join(', ')}]` : ''}`,
+      )
     }
     const indexes = [
       ...(pk.length > 1 ? [`(${pk.map(ident).join(', ')}) [pk]`] : []),
       ...t.uniques.map((u) => `(${u.columns.map(ident).join(', ')}) [unique${u.name ? `, name: ${str(u.name)}` : ''}]`),
-      ...t.indexes.map((i) => `(${i.columns.map(ident).join(', ')}) [${i.unique ? 'unique, ' : ''}name: ${str(i.name)}]`),
+      ...t.indexes.map(
+        (i) => `(${i.columns.map(ident).join(', ')}) [${i.unique ? 'unique, ' : ''}name: ${str(i.name)}]`,
+      ),
     ]
     if (indexes.length) out.push('', '  indexes {', ...indexes.map((i) => `    ${i}`), '  }')
     const checks = t.checks.filter((k) => !enumChecks.has(k))
-    if (checks.length) out.push('', '  checks {', ...checks.map((k) => `    \`${k.expression.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\`${k.name ? ` [name: ${str(k.name)}]` : ''}`), '  }')
+    if (checks.length)
+      out.push(
+        '',
+        '  checks {',
+        ...checks.map(
+          (k) =>
+            `    \`${k.expression.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\`${k.name ? ` [name: ${str(k.name)}]` : ''}`,
+        ),
+        '  }',
+      )
     if (t.comment) out.push('', `  Note: ${str(t.comment)}`)
     out.push('}', '')
   }
@@ -71,8 +93,13 @@ export function exportDbml(doc: ModelDocument): string {
     for (const f of t.foreignKeys) {
       const one = isUniqueKey(t, f.columns)
       const cols = (xs: string[]) => (xs.length === 1 ? ident(xs[0]) : `(${xs.map(ident).join(', ')})`)
-      const settings = [f.onDelete !== 'NO ACTION' ? `delete: ${f.onDelete.toLowerCase()}` : '', f.onUpdate !== 'NO ACTION' ? `update: ${f.onUpdate.toLowerCase()}` : ''].filter(Boolean)
-      out.push(`Ref${f.name ? ` ${ident(f.name)}` : ''}: ${full(t.schema, t.name)}.${cols(f.columns)} ${one ? '-' : '>'} ${full(f.refSchema, f.refTable)}.${cols(f.refColumns)}${settings.length ? ` [${settings.join(', ')}]` : ''}`)
+      const settings = [
+        f.onDelete !== 'NO ACTION' ? `delete: ${f.onDelete.toLowerCase()}` : '',
+        f.onUpdate !== 'NO ACTION' ? `update: ${f.onUpdate.toLowerCase()}` : '',
+      ].filter(Boolean)
+      out.push(
+        `Ref${f.name ? ` ${ident(f.name)}` : ''}: ${full(t.schema, t.name)}.${cols(f.columns)} ${one ? '-' : '>'} ${full(f.refSchema, f.refTable)}.${cols(f.refColumns)}${settings.length ? ` [${settings.join(', ')}]` : ''}`,
+      )
     }
   return out.join('\n').trimEnd() + '\n'
 }

@@ -99,7 +99,9 @@ describe('DBML through the reference parser', () => {
   })
 
   it('refuses an invalid file with the line and column of each error', () => {
-    expect(() => importDbml('Table users {\n  id int\n}\nTable users {\n  id int\n}')).toThrow(/DBML line 4, column \d+: Table 'users' already exists/)
+    expect(() => importDbml('Table users {\n  id int\n}\nTable users {\n  id int\n}')).toThrow(
+      /DBML line 4, column \d+: Table 'users' already exists/,
+    )
     expect(() => importDbml('Table users {\n  id int [pk\n')).toThrow(/DBML line \d+, column \d+: /)
     expect(() => importDbml('Table t {\n  id int\n}\nRef: t.id > nowhere.id')).toThrow(/DBML line 4, column \d+/)
   })
@@ -119,6 +121,10 @@ describe('DBML through the reference parser', () => {
     const text = exportDbml(doc)
     expect(() => Parser.parse(text, 'dbmlv2')).not.toThrow()
     const back = importDbml(text)
-    expect(back.tables.map((t) => [t.name, t.columns.map((c) => [c.name, c.type, c.nativeType, c.nullable, c.primaryKey])])).toEqual(doc.tables.map((t) => [t.name, t.columns.map((c) => [c.name, c.type, c.nativeType, c.nullable, c.primaryKey])]))
+    expect(
+      back.tables.map((t) => [t.name, t.columns.map((c) => [c.name, c.type, c.nativeType, c.nullable, c.primaryKey])]),
+    ).toEqual(
+      doc.tables.map((t) => [t.name, t.columns.map((c) => [c.name, c.type, c.nativeType, c.nullable, c.primaryKey])]),
+    )
   })
 })

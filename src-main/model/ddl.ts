@@ -8,11 +8,18 @@ export function createTableSql(table: Table, d: Dialect): string[] {
   const pk = primaryKeyColumns(table)
   const singlePk = pk.length === 1
   const lines = table.columns.map((c) => columnSql(c, d, singlePk))
-  if (pk.length > 1) lines.push(`${table.primaryKeyName ? `CONSTRAINT ${q(table.primaryKeyName)} ` : ''}PRIMARY KEY (${pk.map(q).join(', ')})`)
-  for (const u of table.uniques) lines.push(`${u.name ? `CONSTRAINT ${q(u.name)} ` : ''}UNIQUE (${u.columns.map(q).join(', ')})`)
+  if (pk.length > 1)
+    lines.push(
+      `${table.primaryKeyName ? `CONSTRAINT ${q(table.primaryKeyName)} ` : ''}PRIMARY KEY (${pk.map(q).join(', ')})`,
+    )
+  for (const u of table.uniques)
+    lines.push(`${u.name ? `CONSTRAINT ${q(u.name)} ` : ''}UNIQUE (${u.columns.map(q).join(', ')})`)
   for (const ck of table.checks) lines.push(`${ck.name ? `CONSTRAINT ${q(ck.name)} ` : ''}CHECK (${ck.expression})`)
   for (const fk of table.foreignKeys) lines.push(foreignKeySql(fk, d))
-  return [`CREATE TABLE ${d.qualify(table.schema, table.name)} (\n  ${lines.join(',\n  ')}\n)`, ...table.indexes.map((ix) => createIndexSql(table, ix, d))]
+  return [
+    `CREATE TABLE ${d.qualify(table.schema, table.name)} (\n  ${lines.join(',\n  ')}\n)`,
+    ...table.indexes.map((ix) => createIndexSql(table, ix, d)),
+  ]
 }
 
 /** A FOREIGN KEY clause, for CREATE TABLE or for `ALTER TABLE ... ADD`. */

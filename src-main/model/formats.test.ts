@@ -29,14 +29,18 @@ describe('SQL DDL import', () => {
   })
 
   it('takes PostgreSQL type spellings, and says what it could not read', async () => {
-    const { doc } = await importSqlDdl(`CREATE TABLE "Order Lines" (id serial PRIMARY KEY, sku character varying(40) NOT NULL, at timestamptz DEFAULT CURRENT_TIMESTAMP, data jsonb);`)
+    const { doc } = await importSqlDdl(
+      `CREATE TABLE "Order Lines" (id serial PRIMARY KEY, sku character varying(40) NOT NULL, at timestamptz DEFAULT CURRENT_TIMESTAMP, data jsonb);`,
+    )
     expect(doc.tables[0].columns.map((c) => [c.name, c.type, c.length ?? null, c.autoincrement])).toEqual([
       ['id', 'integer', null, true],
       ['sku', 'varchar', 40, false],
       ['at', 'timestamptz', null, false],
       ['data', 'json', null, false],
     ])
-    await expect(importSqlDdl('CREATE TABLE t (id integer PRIMARY KEY,, x text)')).rejects.toThrow(/could not be read: .*syntax error/)
+    await expect(importSqlDdl('CREATE TABLE t (id integer PRIMARY KEY,, x text)')).rejects.toThrow(
+      /could not be read: .*syntax error/,
+    )
     await expect(importSqlDdl('SELECT 1')).rejects.toThrow(/creates no tables/)
   })
 
@@ -60,15 +64,23 @@ ALTER TABLE shop.orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_
       ['status', expect.any(String), false, false],
       ['total', 'numeric', false, true],
     ])
-    expect(orders.foreignKeys.map((f) => [f.columns, f.refSchema, f.refTable, f.refColumns, f.onDelete])).toEqual([[['customer_id'], 'shop', 'customers', ['id'], 'CASCADE']])
+    expect(orders.foreignKeys.map((f) => [f.columns, f.refSchema, f.refTable, f.refColumns, f.onDelete])).toEqual([
+      [['customer_id'], 'shop', 'customers', ['id'], 'CASCADE'],
+    ])
     expect(orders.checks).toHaveLength(1)
     expect(orders.columns.every((c) => c.was === undefined) && orders.was).toBeUndefined()
     // PostgreSQL's own message for what it cannot read; both engines' when neither can.
-    await expect(importSqlDdl('CREATE TABLE t (id integer PRIMARY KEY,, x text)', 't', { engine: 'postgres', server })).rejects.toThrow(/could not be read by PostgreSQL: syntax error at or near ","/)
-    await expect(importSqlDdl('CREATE TABLE t (id integer PRIMARY KEY,, x text)', 't', { engine: 'auto', server })).rejects.toThrow(/could not be read by SQLite \(.*\) nor by PostgreSQL \(syntax error/)
+    await expect(
+      importSqlDdl('CREATE TABLE t (id integer PRIMARY KEY,, x text)', 't', { engine: 'postgres', server }),
+    ).rejects.toThrow(/could not be read by PostgreSQL: syntax error at or near ","/)
+    await expect(
+      importSqlDdl('CREATE TABLE t (id integer PRIMARY KEY,, x text)', 't', { engine: 'auto', server }),
+    ).rejects.toThrow(/could not be read by SQLite \(.*\) nor by PostgreSQL \(syntax error/)
     const admin = await PostgresDriver.open(pgConfig())
     try {
-      expect((await admin.query("SELECT datname FROM pg_database WHERE datname LIKE 'schemist_import_%'")).rows).toEqual([])
+      expect(
+        (await admin.query("SELECT datname FROM pg_database WHERE datname LIKE 'schemist_import_%'")).rows,
+      ).toEqual([])
     } finally {
       await admin.close()
     }
@@ -79,7 +91,9 @@ ALTER TABLE shop.orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_
 describe('DBML export', () => {
   it('writes tables with their settings, composite keys as indexes, and refs with actions', () => {
     const dbml = exportDbml(library())
-    expect(dbml).toContain('Table authors {\n  id integer [pk, increment]\n  "full name" varchar(80) [not null, unique]\n}')
+    expect(dbml).toContain(
+      'Table authors {\n  id integer [pk, increment]\n  "full name" varchar(80) [not null, unique]\n}',
+    )
     expect(dbml).toContain('  price numeric(8,2) [default: 0]')
     expect(dbml).toContain('  indexes {\n    (author_id, book_id) [pk]\n  }')
     expect(dbml).toContain('Ref: books.author_id > authors.id [delete: cascade]')
@@ -122,10 +136,22 @@ describe('DBML import', () => {
     expect(doc.tables.map((t) => t.name)).toEqual(['users', 'orders', 'tags', 'orders_tags'])
     const users = doc.tables[0]
     expect(users.comment).toBe('People')
-    expect(users.columns[1]).toMatchObject({ name: 'email', type: 'varchar', length: 120, nullable: false, unique: true, comment: 'login' })
+    expect(users.columns[1]).toMatchObject({
+      name: 'email',
+      type: 'varchar',
+      length: 120,
+      nullable: false,
+      unique: true,
+      comment: 'login',
+    })
     const orders = doc.tables[1]
     // An enum becomes what SQLAlchemy's non-native Enum makes: a varchar of the longest value and a CHECK.
-    expect(orders.columns.find((c) => c.name === 'status')).toMatchObject({ type: 'varchar', length: 6, nativeType: '', serverDefault: "'draft'" })
+    expect(orders.columns.find((c) => c.name === 'status')).toMatchObject({
+      type: 'varchar',
+      length: 6,
+      nativeType: '',
+      serverDefault: "'draft'",
+    })
     expect(orders.checks).toEqual([{ name: null, expression: "status IN ('draft', 'placed')" }])
     expect(orders.columns.find((c) => c.name === 'total')).toMatchObject({ type: 'numeric', length: 10, scale: 2 })
     expect(orders.foreignKeys.map((f) => [f.columns, f.refTable, f.onDelete, f.name])).toEqual([
@@ -184,8 +210,13 @@ describe('DBML import', () => {
     const back = importDbml(dbml)
     expect(modelStructure(back, { constraintNames: true })).toEqual(modelStructure(doc, { constraintNames: true }))
     // A varchar whose length is not its values' keeps its check as a check.
-    const wide = { ...doc, tables: [{ ...jobs, columns: jobs.columns.map((c) => (c.name === 'state' ? { ...c, length: 40 } : c)) }] }
+    const wide = {
+      ...doc,
+      tables: [{ ...jobs, columns: jobs.columns.map((c) => (c.name === 'state' ? { ...c, length: 40 } : c)) }],
+    }
     expect(exportDbml(wide)).toContain("`state IN ('in progress', 'done', 'it''s late')`")
-    expect(() => importDbml('Enum e { }\nTable t { id int }')).toThrow(/DBML line 1, column 1: An Enum must have at least one/)
+    expect(() => importDbml('Enum e { }\nTable t { id int }')).toThrow(
+      /DBML line 1, column 1: An Enum must have at least one/,
+    )
   })
 })

@@ -35,9 +35,15 @@ function reportOf(doc: ModelDocument, warnings: string[], source: string | null)
   const cols = doc.tables.reduce((n, t) => n + t.columns.length, 0)
   const fks = doc.tables.reduce((n, t) => n + t.foreignKeys.length, 0)
   return {
-    read: [`${doc.tables.length} table${doc.tables.length === 1 ? '' : 's'}${source ? ` from ${source}` : ''}: ${cols} columns, ${fks} foreign keys`],
+    read: [
+      `${doc.tables.length} table${doc.tables.length === 1 ? '' : 's'}${source ? ` from ${source}` : ''}: ${cols} columns, ${fks} foreign keys`,
+    ],
     approximated: [],
-    skipped: warnings.map((message) => ({ file: source, line: /line (\d+)/.exec(message) ? Number(/line (\d+)/.exec(message)![1]) : null, message })),
+    skipped: warnings.map((message) => ({
+      file: source,
+      line: /line (\d+)/.exec(message) ? Number(/line (\d+)/.exec(message)![1]) : null,
+      message,
+    })),
   }
 }
 
@@ -45,7 +51,10 @@ function reportOf(doc: ModelDocument, warnings: string[], source: string | null)
  * Read a model from a file (or its text) in one of the formats the designer imports. SQLAlchemy
  * also reads several files or a folder: a package whose modules import each other.
  */
-export async function importModel(format: ImportFormat, o: { path?: string; paths?: string[]; text?: string; parser?: SqlParser }): Promise<ImportResult> {
+export async function importModel(
+  format: ImportFormat,
+  o: { path?: string; paths?: string[]; text?: string; parser?: SqlParser },
+): Promise<ImportResult> {
   const paths = o.paths?.length ? o.paths : o.path ? [o.path] : []
   const first = paths[0]
   const name = first ? basename(first).replace(/\.(py|sql|dbml)$/i, '') || 'Imported model' : 'Imported model'
@@ -54,8 +63,16 @@ export async function importModel(format: ImportFormat, o: { path?: string; path
     if (!paths.length) throw new AppError('BAD_REQUEST', 'Nothing to import: give a file, several files or a folder')
     return importSqlalchemyFiles(paths, name)
   }
-  if (paths.length > 1) throw new AppError('BAD_REQUEST', `${format === 'sql' ? 'SQL' : 'DBML'} is read from one file at a time`)
-  if (first && (await stat(first).then((s) => s.isDirectory(), () => false))) throw new AppError('BAD_REQUEST', `${first} is a folder; ${format === 'sql' ? 'SQL' : 'DBML'} is read from a file`)
+  if (paths.length > 1)
+    throw new AppError('BAD_REQUEST', `${format === 'sql' ? 'SQL' : 'DBML'} is read from one file at a time`)
+  if (
+    first &&
+    (await stat(first).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  )
+    throw new AppError('BAD_REQUEST', `${first} is a folder; ${format === 'sql' ? 'SQL' : 'DBML'} is read from a file`)
   const source = o.text ?? (await readTextFile(first))
   const file = first ? basename(first) : null
   if (format === 'sql') {

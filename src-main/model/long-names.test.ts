@@ -27,7 +27,9 @@ describe('PostgreSQL names over 63 bytes', () => {
       await applyModel(d, doc)
       await d.query(`INSERT INTO ${table} (note) VALUES ('x')`)
       await d.query(`UPDATE ${table} SET note = 'y'`)
-      expect((await d.query(`SELECT updated_at_alpha IS NOT NULL, updated_at_omega IS NOT NULL FROM ${table}`)).rows).toEqual([[true, true]])
+      expect(
+        (await d.query(`SELECT updated_at_alpha IS NOT NULL, updated_at_omega IS NOT NULL FROM ${table}`)).rows,
+      ).toEqual([[true, true]])
       expect(Number((await d.query(`SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal`)).rows[0][0])).toBe(2)
       expect((await planAgainstDatabase(d, doc)).steps).toEqual([])
     } finally {
@@ -42,8 +44,13 @@ describe('PostgreSQL names over 63 bytes', () => {
     doc = addColumn(t.doc, t.id, { name: 'v', type: 'text' }).doc
     const d = await PostgresDriver.open(await freshPgDatabase())
     try {
-      expect((await planAgainstDatabase(d, doc)).warnings[0]).toMatch(/is 68 bytes long; PostgreSQL keeps only the first 63/)
-      await expect(applyModel(d, doc)).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/68 bytes long/) })
+      expect((await planAgainstDatabase(d, doc)).warnings[0]).toMatch(
+        /is 68 bytes long; PostgreSQL keeps only the first 63/,
+      )
+      await expect(applyModel(d, doc)).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+        message: expect.stringMatching(/68 bytes long/),
+      })
       expect(Number((await d.query(`SELECT count(*) FROM pg_tables WHERE schemaname = 'public'`)).rows[0][0])).toBe(0)
     } finally {
       await d.close()

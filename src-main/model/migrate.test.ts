@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import { emptyModel, type ModelDocument } from '../../src-shared/model/document'
-import { addColumn, addTable, connect, deleteColumn, markSynced, renameTable, setTableSchema, splitTable, tableById, updateColumn } from '../../src-shared/model/edit'
+import {
+  addColumn,
+  addTable,
+  connect,
+  deleteColumn,
+  markSynced,
+  renameTable,
+  setTableSchema,
+  splitTable,
+  tableById,
+  updateColumn,
+} from '../../src-shared/model/edit'
 import type { Driver } from '../db/driver'
 import { ENGINES } from '../test-support/databases'
 import { applyModel } from './apply-model'
@@ -15,7 +26,9 @@ const col = (doc: ModelDocument, table: string, name: string) => {
 }
 
 async function rows(d: Driver, sql: string): Promise<unknown[][]> {
-  return (await d.query(sql)).rows.map((r) => r.map((v) => (typeof v === 'object' && v && '$bigint' in v ? Number(v.$bigint) : v)))
+  return (await d.query(sql)).rows.map((r) =>
+    r.map((v) => (typeof v === 'object' && v && '$bigint' in v ? Number(v.$bigint) : v)),
+  )
 }
 
 /** authors(id, name) and books(id, title, price text, author_id -> authors), with rows. */
@@ -29,7 +42,9 @@ async function start(d: Driver): Promise<ModelDocument> {
   doc = connect(doc, { from: b.id, to: a.id, kind: 'many-to-one' }).doc
   await applyModel(d, doc)
   await d.query(`INSERT INTO authors (name) VALUES ('Tolstoy'), ('Chekhov')`)
-  await d.query(`INSERT INTO books (title, price, author_id) VALUES ('War and Peace', '12.50', 1), ('Anna Karenina', '9.90', 1), ('The Seagull', '5', 2)`)
+  await d.query(
+    `INSERT INTO books (title, price, author_id) VALUES ('War and Peace', '12.50', 1), ('Anna Karenina', '9.90', 1), ('The Seagull', '5', 2)`,
+  )
   // What the designer works on: the database read back, so it knows each name it had.
   return schemaToModel(await d.dialect.introspect(d), d.dialect)
 }
@@ -82,12 +97,16 @@ describe.each(ENGINES)('migrations on $name keep the rows', ({ open }) => {
       doc = renameTable(doc, col(doc, 'authors', 'id').t, 'writers')
       r = await migrate(d, doc)
       expect(r.summary).toEqual(['rename table authors → writers'])
-      expect(await rows(d, 'SELECT b.title, w."full name" FROM books b JOIN writers w ON w.id = b.author_id ORDER BY b.id')).toEqual([
+      expect(
+        await rows(d, 'SELECT b.title, w."full name" FROM books b JOIN writers w ON w.id = b.author_id ORDER BY b.id'),
+      ).toEqual([
         ['War and Peace', 'Tolstoy'],
         ['Anna Karenina', 'Tolstoy'],
         ['The Seagull', 'Chekhov'],
       ])
-      await expect(d.query('INSERT INTO books (title, author_id) VALUES (\'x\', 99)')).rejects.toThrow(/FOREIGN KEY|foreign key/)
+      await expect(d.query("INSERT INTO books (title, author_id) VALUES ('x', 99)")).rejects.toThrow(
+        /FOREIGN KEY|foreign key/,
+      )
     } finally {
       await d.close()
     }
@@ -105,9 +124,15 @@ describe.each(ENGINES)('migrations on $name keep the rows', ({ open }) => {
       expect(r.summary).toEqual(['add column books.touched', 'books.touched set on update to CURRENT_TIMESTAMP'])
       // The database says so itself: reverse engineering finds the option again.
       const back = schemaToModel(await d.dialect.introspect(d), d.dialect)
-      expect(back.tables.find((t) => t.name === 'books')!.columns.find((c) => c.name === 'touched')!.onUpdate).toBe('CURRENT_TIMESTAMP')
+      expect(back.tables.find((t) => t.name === 'books')!.columns.find((c) => c.name === 'touched')!.onUpdate).toBe(
+        'CURRENT_TIMESTAMP',
+      )
       await d.query(`UPDATE books SET title = title || '!' WHERE id = 1`)
-      expect(await rows(d, 'SELECT touched IS NOT NULL FROM books ORDER BY id')).toEqual([[d.dialect.name === 'postgres' ? true : 1], [d.dialect.name === 'postgres' ? false : 0], [d.dialect.name === 'postgres' ? false : 0]])
+      expect(await rows(d, 'SELECT touched IS NOT NULL FROM books ORDER BY id')).toEqual([
+        [d.dialect.name === 'postgres' ? true : 1],
+        [d.dialect.name === 'postgres' ? false : 0],
+        [d.dialect.name === 'postgres' ? false : 0],
+      ])
       // Without the option, the trigger goes.
       doc = updateColumn(doc, books, touched, { onUpdate: undefined })
       expect((await migrate(d, doc)).summary).toEqual(['books.touched no longer set on update'])
@@ -131,7 +156,9 @@ describe.each(ENGINES)('migrations on $name keep the rows', ({ open }) => {
       const q = d.dialect.quoteIdent
       await d.query(`INSERT INTO ${q('odd $$ "t"')} (note) VALUES ('x')`)
       await d.query(`UPDATE ${q('odd $$ "t"')} SET note = 'y'`)
-      expect(Number((await d.query(`SELECT count(*) FROM ${q('odd $$ "t"')} WHERE ${q('$$a')} IS NOT NULL`)).rows[0][0])).toBe(1)
+      expect(
+        Number((await d.query(`SELECT count(*) FROM ${q('odd $$ "t"')} WHERE ${q('$$a')} IS NOT NULL`)).rows[0][0]),
+      ).toBe(1)
       const back = schemaToModel(await d.dialect.introspect(d), d.dialect)
       expect(back.tables[0].columns.find((c) => c.name === '$$a')!.onUpdate).toBe('CURRENT_TIMESTAMP')
     } finally {
@@ -147,7 +174,12 @@ describe.each(ENGINES)('migrations on $name keep the rows', ({ open }) => {
       doc = addColumn(doc, books, { name: 'translator_id', type: 'integer' }).doc
       await migrate(d, doc)
       await d.query('UPDATE books SET translator_id = 2 WHERE id = 1')
-      const withFk = connect(doc, { from: books, to: col(doc, 'authors', 'id').t, kind: 'many-to-one', fromColumn: col(doc, 'books', 'translator_id').c }).doc
+      const withFk = connect(doc, {
+        from: books,
+        to: col(doc, 'authors', 'id').t,
+        kind: 'many-to-one',
+        fromColumn: col(doc, 'books', 'translator_id').c,
+      }).doc
       // A translator that does not exist: the migration must fail and leave everything as it was.
       await d.query('UPDATE books SET translator_id = 42 WHERE id = 2')
       await expect(applyMigration(d, withFk)).rejects.toThrow(/Nothing was changed/)
@@ -165,7 +197,9 @@ describe.each(ENGINES)('migrations on $name keep the rows', ({ open }) => {
         [2, null],
         [3, null],
       ])
-      await expect(d.query('UPDATE books SET translator_id = 7 WHERE id = 3')).rejects.toThrow(/FOREIGN KEY|foreign key/)
+      await expect(d.query('UPDATE books SET translator_id = 7 WHERE id = 3')).rejects.toThrow(
+        /FOREIGN KEY|foreign key/,
+      )
     } finally {
       await d.close()
     }
@@ -184,21 +218,44 @@ describe.each(ENGINES)('migrations on $name keep the rows', ({ open }) => {
         ['dept_name', 'text'],
       ] as const)
         doc = addColumn(doc, e.id, { name: n, type: ty, nullable: n !== 'emp_id' }).doc
-      doc = { ...doc, tables: doc.tables.map((t) => ({ ...t, columns: t.columns.map((c) => (c.name === 'emp_id' ? { ...c, primaryKey: 1 } : c)) })) }
+      doc = {
+        ...doc,
+        tables: doc.tables.map((t) => ({
+          ...t,
+          columns: t.columns.map((c) => (c.name === 'emp_id' ? { ...c, primaryKey: 1 } : c)),
+        })),
+      }
       await applyModel(d, doc)
-      await d.query(`INSERT INTO employees VALUES (1, 'Ann', 10, 'Sales'), (2, 'Bob', 10, 'Sales'), (3, 'Cid', 20, 'R&D'), (4, 'Dee', NULL, NULL)`)
+      await d.query(
+        `INSERT INTO employees VALUES (1, 'Ann', 10, 'Sales'), (2, 'Bob', 10, 'Sales'), (3, 'Cid', 20, 'R&D'), (4, 'Dee', NULL, NULL)`,
+      )
       doc = schemaToModel(await d.dialect.introspect(d), d.dialect)
       const emp = tableById(doc, doc.tables[0].id)
       const byName = (n: string) => emp.columns.find((c) => c.name === n)!.id
-      doc = splitTable(doc, emp.id, { key: [byName('dept_id')], move: [byName('dept_name')], className: 'Department', name: 'departments' }).doc
+      doc = splitTable(doc, emp.id, {
+        key: [byName('dept_id')],
+        move: [byName('dept_name')],
+        className: 'Department',
+        name: 'departments',
+      }).doc
       const r = await migrate(d, doc)
-      expect(r.summary).toEqual(['create table departments', 'copy dept_id, dept_name from employees into departments', 'drop column employees.dept_name', 'add foreign key employees(dept_id) → departments'])
+      expect(r.summary).toEqual([
+        'create table departments',
+        'copy dept_id, dept_name from employees into departments',
+        'drop column employees.dept_name',
+        'add foreign key employees(dept_id) → departments',
+      ])
       expect(r.warnings).toEqual([])
       expect(await rows(d, 'SELECT dept_id, dept_name FROM departments ORDER BY dept_id')).toEqual([
         [10, 'Sales'],
         [20, 'R&D'],
       ])
-      expect(await rows(d, 'SELECT e.emp_id, e.name, e.dept_id, dp.dept_name FROM employees e LEFT JOIN departments dp ON dp.dept_id = e.dept_id ORDER BY e.emp_id')).toEqual([
+      expect(
+        await rows(
+          d,
+          'SELECT e.emp_id, e.name, e.dept_id, dp.dept_name FROM employees e LEFT JOIN departments dp ON dp.dept_id = e.dept_id ORDER BY e.emp_id',
+        ),
+      ).toEqual([
         [1, 'Ann', 10, 'Sales'],
         [2, 'Bob', 10, 'Sales'],
         [3, 'Cid', 20, 'R&D'],
@@ -211,38 +268,55 @@ describe.each(ENGINES)('migrations on $name keep the rows', ({ open }) => {
 })
 
 describe.each(ENGINES)('moving a table to another schema on $name', ({ name, open }) => {
-  it(name === 'postgres' ? 'moves it with its rows (SET SCHEMA), renamed too, and foreign keys still hold' : 'has no schemas to move to, and says so', async () => {
-    const d = await open()
-    try {
-      let doc = await start(d)
-      const authors = col(doc, 'authors', 'name').t
-      doc = setTableSchema(doc, authors, 'archive')
-      doc = renameTable(doc, authors, 'writers')
-      // Foreign keys that point at the table follow it.
-      expect(doc.tables.find((t) => t.name === 'books')!.foreignKeys.map((f) => [f.refSchema, f.refTable])).toEqual([['archive', 'writers']])
-      if (name !== 'postgres') {
-        const plan = await planAgainstDatabase(d, doc)
-        expect(plan.warnings.join(' ')).toMatch(/schema archive, which sqlite does not have/)
-        return
+  it(
+    name === 'postgres'
+      ? 'moves it with its rows (SET SCHEMA), renamed too, and foreign keys still hold'
+      : 'has no schemas to move to, and says so',
+    async () => {
+      const d = await open()
+      try {
+        let doc = await start(d)
+        const authors = col(doc, 'authors', 'name').t
+        doc = setTableSchema(doc, authors, 'archive')
+        doc = renameTable(doc, authors, 'writers')
+        // Foreign keys that point at the table follow it.
+        expect(doc.tables.find((t) => t.name === 'books')!.foreignKeys.map((f) => [f.refSchema, f.refTable])).toEqual([
+          ['archive', 'writers'],
+        ])
+        if (name !== 'postgres') {
+          const plan = await planAgainstDatabase(d, doc)
+          expect(plan.warnings.join(' ')).toMatch(/schema archive, which sqlite does not have/)
+          return
+        }
+        const r = await migrate(d, doc)
+        expect(r.summary).toEqual([
+          'move table authors from schema public to archive',
+          'rename table authors → writers',
+        ])
+        expect(await rows(d, 'SELECT name FROM archive.writers ORDER BY id')).toEqual([['Tolstoy'], ['Chekhov']])
+        expect(
+          await rows(
+            d,
+            'SELECT b.title, w.name FROM books b JOIN archive.writers w ON w.id = b.author_id ORDER BY b.id',
+          ),
+        ).toEqual([
+          ['War and Peace', 'Tolstoy'],
+          ['Anna Karenina', 'Tolstoy'],
+          ['The Seagull', 'Chekhov'],
+        ])
+        await expect(
+          d.query('INSERT INTO books (title, author_id) VALUES ($1, 99)', ["Nobody's"]),
+        ).rejects.toMatchObject({ code: 'CONSTRAINT_VIOLATION' })
+        // And back to the default schema.
+        // As the designer does after a migration: every table is now where and as the model says.
+        doc = setTableSchema(markSynced(doc), authors, null)
+        expect((await migrate(d, doc)).summary).toEqual(['move table writers from schema archive to public'])
+        expect(await rows(d, 'SELECT name FROM public.writers ORDER BY id')).toEqual([['Tolstoy'], ['Chekhov']])
+      } finally {
+        await d.close()
       }
-      const r = await migrate(d, doc)
-      expect(r.summary).toEqual(['move table authors from schema public to archive', 'rename table authors → writers'])
-      expect(await rows(d, 'SELECT name FROM archive.writers ORDER BY id')).toEqual([['Tolstoy'], ['Chekhov']])
-      expect(await rows(d, 'SELECT b.title, w.name FROM books b JOIN archive.writers w ON w.id = b.author_id ORDER BY b.id')).toEqual([
-        ['War and Peace', 'Tolstoy'],
-        ['Anna Karenina', 'Tolstoy'],
-        ['The Seagull', 'Chekhov'],
-      ])
-      await expect(d.query('INSERT INTO books (title, author_id) VALUES ($1, 99)', ['Nobody\'s'])).rejects.toMatchObject({ code: 'CONSTRAINT_VIOLATION' })
-      // And back to the default schema.
-      // As the designer does after a migration: every table is now where and as the model says.
-      doc = setTableSchema(markSynced(doc), authors, null)
-      expect((await migrate(d, doc)).summary).toEqual(['move table writers from schema archive to public'])
-      expect(await rows(d, 'SELECT name FROM public.writers ORDER BY id')).toEqual([['Tolstoy'], ['Chekhov']])
-    } finally {
-      await d.close()
-    }
-  })
+    },
+  )
 })
 
 describe('migration plans', () => {
@@ -254,14 +328,20 @@ describe('migration plans', () => {
     const v2 = renameTable(updateColumn(v1, t.id, label, { name: 'title' }), t.id, 'products')
     const plan = planMigration(v1, v2, sqliteDialect)
     expect(plan.summary).toEqual(['rename table items → products', 'rename column products.label → title'])
-    expect(plan.steps.map((s) => s.sql)).toEqual(['ALTER TABLE "items" RENAME TO "products"', 'ALTER TABLE "products" RENAME COLUMN "label" TO "title"'])
+    expect(plan.steps.map((s) => s.sql)).toEqual([
+      'ALTER TABLE "items" RENAME TO "products"',
+      'ALTER TABLE "products" RENAME COLUMN "label" TO "title"',
+    ])
   })
 
   it('SQLite renames in place and rebuilds what ALTER cannot do, with foreign keys off around it', () => {
     let from = emptyModel()
     const t = addTable(from, { name: 'items', columns: [] })
     from = addColumn(t.doc, t.id, { name: 'a', type: 'integer' }).doc
-    from = { ...from, tables: from.tables.map((x) => ({ ...x, was: x.name, columns: x.columns.map((c) => ({ ...c, was: c.name })) })) }
+    from = {
+      ...from,
+      tables: from.tables.map((x) => ({ ...x, was: x.name, columns: x.columns.map((c) => ({ ...c, was: c.name })) })),
+    }
     const a = from.tables[0].columns[0].id
     const renamed = updateColumn(from, t.id, a, { name: 'b' })
     const p1 = planMigration(from, renamed, sqliteDialect)
@@ -277,6 +357,8 @@ describe('migration plans', () => {
       'ALTER TABLE "_schemist_new_items" RENAME TO "items"',
     ])
     expect(p2.check).toBe('PRAGMA foreign_key_check')
-    expect(p2.script).toMatch(/^PRAGMA foreign_keys = OFF;\nBEGIN;[\s\S]*PRAGMA foreign_key_check;\nCOMMIT;\nPRAGMA foreign_keys = ON;\n$/)
+    expect(p2.script).toMatch(
+      /^PRAGMA foreign_keys = OFF;\nBEGIN;[\s\S]*PRAGMA foreign_key_check;\nCOMMIT;\nPRAGMA foreign_keys = ON;\n$/,
+    )
   })
 })

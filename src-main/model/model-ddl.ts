@@ -26,7 +26,10 @@ const key = (schema: string | null, name: string) => `${schema ?? ''}\u0000${nam
  * Tables ordered so each comes after the tables it references. Foreign keys that close a cycle
  * (or reference a table later in the order) are returned apart, to be added once every table exists.
  */
-export function dependencyOrder(tables: ModelTable[]): { order: ModelTable[]; deferred: { table: ModelTable; fk: number }[] } {
+export function dependencyOrder(tables: ModelTable[]): {
+  order: ModelTable[]
+  deferred: { table: ModelTable; fk: number }[]
+} {
   const byKey = new Map(tables.map((t) => [key(t.schema, t.name), t]))
   const state = new Map<string, 'visiting' | 'done'>()
   const order: ModelTable[] = []
@@ -63,8 +66,11 @@ export function modelDdl(doc: ModelDocument, d: Dialect, only?: Set<string>): Mo
   const { order, deferred } = dependencyOrder(tables)
   const statements: string[] = []
   const schemas = [...new Set(tables.map((t) => t.schema).filter((s): s is string => s != null))]
-  if (d.capabilities.schemas) for (const s of schemas) if (s !== 'public') statements.push(`CREATE SCHEMA IF NOT EXISTS ${d.quoteIdent(s)}`)
-  const late = d.capabilities.forwardReferences ? new Set<string>() : new Set(deferred.map((x) => `${x.table.id}:${x.fk}`))
+  if (d.capabilities.schemas)
+    for (const s of schemas) if (s !== 'public') statements.push(`CREATE SCHEMA IF NOT EXISTS ${d.quoteIdent(s)}`)
+  const late = d.capabilities.forwardReferences
+    ? new Set<string>()
+    : new Set(deferred.map((x) => `${x.table.id}:${x.fk}`))
   const after: string[] = []
   for (const t of order) {
     const table = toSchemaTable(t)
@@ -74,7 +80,8 @@ export function modelDdl(doc: ModelDocument, d: Dialect, only?: Set<string>): Mo
       if (late.has(`${t.id}:${i}`)) after.push(`ALTER TABLE ${d.qualify(t.schema, t.name)} ADD ${foreignKeySql(f, d)}`)
     })
     const pk = primaryKeyColumns(t)
-    for (const c of t.columns) if (c.onUpdate) after.push(...d.touchTriggerSql(t.schema, t.name, c.name, c.onUpdate, pk))
+    for (const c of t.columns)
+      if (c.onUpdate) after.push(...d.touchTriggerSql(t.schema, t.name, c.name, c.onUpdate, pk))
   }
   statements.push(...after)
   return { statements, script: statements.map((s) => `${s};`).join('\n\n') + (statements.length ? '\n' : '') }

@@ -53,7 +53,10 @@ export async function readTextFile(path: string | undefined): Promise<string> {
     return await readFile(path, 'utf8')
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
-    throw new AppError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'BAD_REQUEST', code === 'ENOENT' ? `No file at ${path}` : `Cannot read ${path}: ${(e as Error).message}`)
+    throw new AppError(
+      code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'BAD_REQUEST',
+      code === 'ENOENT' ? `No file at ${path}` : `Cannot read ${path}: ${(e as Error).message}`,
+    )
   }
 }
 

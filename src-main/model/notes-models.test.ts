@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
 import { emptyModel, type ModelDocument } from '../../src-shared/model/document'
-import { addColumn, addTable, applyBase, connect, setNaming, tableById, updateForeignKey } from '../../src-shared/model/edit'
+import {
+  addColumn,
+  addTable,
+  applyBase,
+  connect,
+  setNaming,
+  tableById,
+  updateForeignKey,
+} from '../../src-shared/model/edit'
 import { validateModel } from '../../src-shared/model/validate'
 import { sqliteDialect } from '../db/sqlite/sqlite-dialect'
 import { postgresDialect } from '../db/postgres/pg-dialect'
@@ -30,13 +38,23 @@ function usersProfilesPosts(): ModelDocument {
   doc = addColumn(doc, posts, { name: 'title', type: 'varchar', nullable: false }).doc
   doc = addColumn(doc, posts, { name: 'content', type: 'text', nullable: false }).doc
   const p = connect(doc, { from: posts, to: users, kind: 'many-to-one' })
-  doc = updateForeignKey(p.doc, posts, p.foreignKeyIds[0], { orm: { name: 'user', backPopulates: 'posts', cascade: ['all', 'delete-orphan'], passiveDeletes: false, lazy: 'select' } })
+  doc = updateForeignKey(p.doc, posts, p.foreignKeyIds[0], {
+    orm: {
+      name: 'user',
+      backPopulates: 'posts',
+      cascade: ['all', 'delete-orphan'],
+      passiveDeletes: false,
+      lazy: 'select',
+    },
+  })
   r = addTable(doc, { className: 'Profile' })
   doc = r.doc
   doc = addColumn(doc, r.id, { name: 'bio', type: 'text' }).doc
   // Drawn from the "one" side: users one-to-one profiles puts the unique key on profiles.
   const o = connect(doc, { from: r.id, to: users, kind: 'one-to-one' })
-  doc = updateForeignKey(o.doc, r.id, o.foreignKeyIds[0], { orm: { name: 'user', backPopulates: 'profile', cascade: [], passiveDeletes: false, lazy: 'joined' } })
+  doc = updateForeignKey(o.doc, r.id, o.foreignKeyIds[0], {
+    orm: { name: 'user', backPopulates: 'profile', cascade: [], passiveDeletes: false, lazy: 'joined' },
+  })
   return doc
 }
 
@@ -59,7 +77,10 @@ function citiesUsers(): ModelDocument {
 /** A syntax check by Python's own parser, where this machine has Python. */
 function pythonParses(code: string): boolean | null {
   try {
-    execFileSync('python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: code, stdio: ['pipe', 'pipe', 'pipe'] })
+    execFileSync('python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], {
+      input: code,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
     return true
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null
@@ -82,9 +103,15 @@ describe("the notes' example models", () => {
 
     const py = exportSqlalchemy(doc)
     expect(py).toContain('from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship')
-    expect(py).toContain('class User(Base):\n    __tablename__ = "users"\n\n    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)\n    name: Mapped[str]')
-    expect(py).toContain('    posts: Mapped[list["Post"]] = relationship(back_populates="user", cascade="all, delete-orphan")')
-    expect(py).toContain('    profile: Mapped["Profile"] = relationship(back_populates="user", uselist=False, lazy="joined")')
+    expect(py).toContain(
+      'class User(Base):\n    __tablename__ = "users"\n\n    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)\n    name: Mapped[str]',
+    )
+    expect(py).toContain(
+      '    posts: Mapped[list["Post"]] = relationship(back_populates="user", cascade="all, delete-orphan")',
+    )
+    expect(py).toContain(
+      '    profile: Mapped["Profile"] = relationship(back_populates="user", uselist=False, lazy="joined")',
+    )
     expect(py).toContain('    content: Mapped[str] = mapped_column(Text)')
     expect(py).toContain('    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))')
     expect(py).toContain('    user: Mapped["User"] = relationship(back_populates="posts")')
@@ -95,7 +122,9 @@ describe("the notes' example models", () => {
   it('cities and users: many-to-many creates city_user with both keys as its primary key', () => {
     const doc = citiesUsers()
     // The notes' table name `user` is a reserved word: the designer says so, and quotes it everywhere.
-    expect(validateModel(doc).map((p) => [p.level, p.message.split(' ').slice(0, 4).join(' ')])).toEqual([['warning', 'user is a reserved']])
+    expect(validateModel(doc).map((p) => [p.level, p.message.split(' ').slice(0, 4).join(' ')])).toEqual([
+      ['warning', 'user is a reserved'],
+    ])
     expect(doc.tables.map((t) => t.name)).toEqual(['user', 'city', 'city_user'])
     const assoc = doc.tables[2]
     expect(assoc.association).toEqual({ names: ['cities', 'users'], lazy: 'select' })
@@ -109,7 +138,9 @@ describe("the notes' example models", () => {
         '  FOREIGN KEY ("user_id") REFERENCES "user" ("id") ON DELETE CASCADE,\n  FOREIGN KEY ("city_id") REFERENCES "city" ("id") ON DELETE CASCADE\n)',
     )
     const py = exportSqlalchemy(doc)
-    expect(py).toContain('CityUser = Table(\n    "city_user",\n    Base.metadata,\n    Column("user_id", Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),\n    Column("city_id", Integer, ForeignKey("city.id", ondelete="CASCADE"), primary_key=True),\n)')
+    expect(py).toContain(
+      'CityUser = Table(\n    "city_user",\n    Base.metadata,\n    Column("user_id", Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),\n    Column("city_id", Integer, ForeignKey("city.id", ondelete="CASCADE"), primary_key=True),\n)',
+    )
     expect(py).toContain('    users: Mapped[list["User"]] = relationship(secondary=CityUser, back_populates="cities")')
     expect(py).toContain('    cities: Mapped[list["City"]] = relationship(secondary=CityUser, back_populates="users")')
     expect(py).toContain('    login: Mapped[str] = mapped_column(unique=True)')
@@ -161,7 +192,14 @@ describe("the notes' example models", () => {
       expect(modelStructure(back, { constraintNames: true })).toEqual(modelStructure(doc, { constraintNames: true }))
       const orm = (d: ModelDocument) =>
         d.tables
-          .map((t) => ({ name: t.name, cls: t.className, base: t.base, association: t.association ?? null, onUpdate: t.columns.map((c) => c.onUpdate ?? null), fks: t.foreignKeys.map((f) => f.orm ?? null) }))
+          .map((t) => ({
+            name: t.name,
+            cls: t.className,
+            base: t.base,
+            association: t.association ?? null,
+            onUpdate: t.columns.map((c) => c.onUpdate ?? null),
+            fks: t.foreignKeys.map((f) => f.orm ?? null),
+          }))
           .sort((a, b) => a.name.localeCompare(b.name))
       expect(orm(back)).toEqual(orm(doc))
       // The naming rule shows in code only where the Base derives __tablename__.
@@ -218,19 +256,35 @@ class UsersModel(Base):
       ['longitude', 'double', false, 0],
       ['latitude', 'double', false, 0],
     ])
-    expect(doc.tables.find((t) => t.name === 'city_user')!.association).toEqual({ names: ['cities', 'users'], lazy: 'selectin' })
-    expect(doc.tables.find((t) => t.name === 'user')!.columns.find((c) => c.name === 'login')).toMatchObject({ unique: true, nullable: false })
+    expect(doc.tables.find((t) => t.name === 'city_user')!.association).toEqual({
+      names: ['cities', 'users'],
+      lazy: 'selectin',
+    })
+    expect(doc.tables.find((t) => t.name === 'user')!.columns.find((c) => c.name === 'login')).toMatchObject({
+      unique: true,
+      nullable: false,
+    })
     expect(() => importSqlalchemy('class User(Base:\n    pass\n')).toThrow(/Python syntax error on line 1/)
   })
 
   it('TypeScript types for the rows, checked by the TypeScript compiler', () => {
     const code = exportTypescript(usersProfilesPosts())
-    expect(exportTypescript(citiesUsers())).toContain('export interface User {\n  id: number\n  login: string\n  cities?: City[]\n}')
-    expect(code).toContain('export interface User {\n  id: number\n  name: string\n  posts?: Post[]\n  profile?: Profile | null\n}')
-    expect(code).toContain('export interface Profile {\n  id: number\n  bio: string | null\n  user_id: number\n  user?: User\n}')
+    expect(exportTypescript(citiesUsers())).toContain(
+      'export interface User {\n  id: number\n  login: string\n  cities?: City[]\n}',
+    )
+    expect(code).toContain(
+      'export interface User {\n  id: number\n  name: string\n  posts?: Post[]\n  profile?: Profile | null\n}',
+    )
+    expect(code).toContain(
+      'export interface Profile {\n  id: number\n  bio: string | null\n  user_id: number\n  user?: User\n}',
+    )
     expect(code).toContain('export type NewUser = Omit<User, "id"> & Partial<Pick<User, "id">>')
     const file = join(mkdtempSync(join(tmpdir(), 'schemist-ts-')), 'models.ts')
-    writeFileSync(file, code + '\nconst u: User = { id: 1, name: "ann", posts: [] }\nconst p: NewPost = { title: "t", content: "c", user_id: u.id }\nvoid p\n')
+    writeFileSync(
+      file,
+      code +
+        '\nconst u: User = { id: 1, name: "ann", posts: [] }\nconst p: NewPost = { title: "t", content: "c", user_id: u.id }\nvoid p\n',
+    )
     const program = ts.createProgram([file], { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, types: [] })
     const errors = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))
     expect(errors).toEqual([])
@@ -244,7 +298,9 @@ class UsersModel(Base):
         doc = applyBase(doc, doc.tables[0].id)
         const first = await applyModel(d, doc)
         expect(first.created).toEqual(['users', 'posts', 'profiles'])
-        await d.query(`INSERT INTO users (name, created_at, updated_at) VALUES ('ann', '2000-01-01 00:00:00', '2000-01-01 00:00:00')`)
+        await d.query(
+          `INSERT INTO users (name, created_at, updated_at) VALUES ('ann', '2000-01-01 00:00:00', '2000-01-01 00:00:00')`,
+        )
         await d.query(`UPDATE users SET name = 'anna'`)
         const r = await d.query('SELECT CAST(updated_at AS text), CAST(created_at AS text) FROM users')
         expect(String(r.rows[0][0])).not.toMatch(/^2000/)
@@ -254,7 +310,12 @@ class UsersModel(Base):
         expect(again).toMatchObject({ created: [], skipped: ['users', 'posts', 'profiles'] })
         // A failing statement rolls back the tables created before it.
         const tag = addTable(doc, { className: 'Tag' })
-        const bad = { ...tag.doc, tables: tag.doc.tables.map((x) => (x.id === tag.id ? { ...x, checks: [{ name: null, expression: 'no_such_column > 0' }] } : x)) }
+        const bad = {
+          ...tag.doc,
+          tables: tag.doc.tables.map((x) =>
+            x.id === tag.id ? { ...x, checks: [{ name: null, expression: 'no_such_column > 0' }] } : x,
+          ),
+        }
         const r3 = addTable(bad, { className: 'Later' })
         await expect(applyModel(d, r3.doc)).rejects.toThrow(/Nothing was created/)
         const names = (await d.dialect.introspect(d)).tables.map((x) => x.name)

@@ -1,7 +1,13 @@
 import type { DatabaseSchema } from '../../src-shared/schema'
 import { isAssociationTable, isUniqueKey } from '../../src-shared/schema'
 import { className, manyToOneName, plural, singular, tableNameFor } from '../../src-shared/naming'
-import { emptyModel, newId, type ModelDocument, type ModelForeignKey, type ModelTable } from '../../src-shared/model/document'
+import {
+  emptyModel,
+  newId,
+  type ModelDocument,
+  type ModelForeignKey,
+  type ModelTable,
+} from '../../src-shared/model/document'
 import { autoLayout } from '../../src-shared/model/layout'
 import type { Dialect } from '../db/dialect'
 
@@ -22,35 +28,43 @@ export function schemaToModel(schema: DatabaseSchema, d: Dialect, name = schema.
   doc.tables = tables.map((t): ModelTable => {
     const cls = className(t.name)
     const association = isAssociationTable(t)
-    const foreignKeys = t.foreignKeys.map(
-      (f): ModelForeignKey => ({
-        ...f,
-        id: newId('f'),
-        refSchema: local(f.refSchema),
-        orm: association
-          ? undefined
-          : {
-              name: manyToOneName(f.columns, f.refTable),
-              backPopulates: isUniqueKey(t, f.columns) ? singular(t.name) : plural(t.name),
-              cascade: [],
-              passiveDeletes: false,
-              lazy: 'select',
-            },
-      }),
-    )
+    const foreignKeys = t.foreignKeys.map((f): ModelForeignKey => ({
+      ...f,
+      id: newId('f'),
+      refSchema: local(f.refSchema),
+      orm: association
+        ? undefined
+        : {
+            name: manyToOneName(f.columns, f.refTable),
+            backPopulates: isUniqueKey(t, f.columns) ? singular(t.name) : plural(t.name),
+            cascade: [],
+            passiveDeletes: false,
+            lazy: 'select',
+          },
+    }))
     return {
       id: newId('t'),
       schema: local(t.schema),
       name: t.name,
       className: cls,
       nameLocked: t.name !== tableNameFor(cls, doc.naming),
-      columns: t.columns.map((c) => ({ ...c, serverDefault: plainDefault(c.serverDefault), id: newId('c'), was: c.name })),
+      columns: t.columns.map((c) => ({
+        ...c,
+        serverDefault: plainDefault(c.serverDefault),
+        id: newId('c'),
+        was: c.name,
+      })),
       primaryKeyName: t.primaryKeyName,
       foreignKeys,
       uniques: t.uniques,
       checks: t.checks,
       indexes: t.indexes,
-      association: association ? { names: [plural(singular(t.foreignKeys[1].refTable)), plural(singular(t.foreignKeys[0].refTable))], lazy: 'select' } : undefined,
+      association: association
+        ? {
+            names: [plural(singular(t.foreignKeys[1].refTable)), plural(singular(t.foreignKeys[0].refTable))],
+            lazy: 'select',
+          }
+        : undefined,
       base: false,
       position: { x: 0, y: 0 },
       was: t.name,

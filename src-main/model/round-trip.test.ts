@@ -17,7 +17,28 @@ import { modelStructure } from './compare'
  * models with awkward identifiers (quotes, spaces, dots, reserved words, non-Latin letters).
  */
 
-const FRAGMENTS = ['a', 'Z', 'x', '_', '"', ' ', "'", 'é', '1', '-', '.', 'order', 'select', 'user', 'Жук', '$', '%', 'Group', '?', ';']
+const FRAGMENTS = [
+  'a',
+  'Z',
+  'x',
+  '_',
+  '"',
+  ' ',
+  "'",
+  'é',
+  '1',
+  '-',
+  '.',
+  'order',
+  'select',
+  'user',
+  'Жук',
+  '$',
+  '%',
+  'Group',
+  '?',
+  ';',
+]
 const ident = fc
   .array(fc.constantFrom(...FRAGMENTS), { minLength: 1, maxLength: 4 })
   .map((parts) => parts.join(''))
@@ -58,7 +79,14 @@ const tableSpec = fc.record({
   key: fc.constantFrom('integer', 'text', 'composite'),
   columns: fc.array(columnSpec, { minLength: 0, maxLength: 4 }),
   /** Index of an earlier table to reference, and how. */
-  ref: fc.option(fc.record({ to: fc.nat(), kind: fc.constantFrom('many-to-one' as const, 'one-to-one' as const), onDelete: fc.constantFrom(...ACTIONS) }), { nil: undefined }),
+  ref: fc.option(
+    fc.record({
+      to: fc.nat(),
+      kind: fc.constantFrom('many-to-one' as const, 'one-to-one' as const),
+      onDelete: fc.constantFrom(...ACTIONS),
+    }),
+    { nil: undefined },
+  ),
   /** A CHECK on the key column, named or left to the engine to name. */
   check: fc.option(fc.boolean(), { nil: undefined }),
 })
@@ -86,7 +114,10 @@ function buildModel(spec: Spec): ModelDocument {
         ? [newColumn('id', 'integer', { nullable: false, autoincrement: true, primaryKey: 1 })]
         : ts.key === 'text'
           ? [newColumn('code', 'text', { nullable: false, primaryKey: 1 })]
-          : [newColumn('k1', 'integer', { nullable: false, primaryKey: 1 }), newColumn('k2', 'varchar', { length: 20, nullable: false, primaryKey: 2 })]
+          : [
+              newColumn('k1', 'integer', { nullable: false, primaryKey: 1 }),
+              newColumn('k2', 'varchar', { length: 20, nullable: false, primaryKey: 2 }),
+            ]
     const cols = ts.columns.slice(0, colNames.length).map((c, i) => {
       const ty = TYPES[c.t]
       return newColumn(colNames[i], ty.type, {
@@ -103,13 +134,32 @@ function buildModel(spec: Spec): ModelDocument {
     const added = addTable(doc, { name, columns: [...keyCols, ...cols] })
     doc = added.doc
     ids.push(added.id)
-    const indexes = ts.columns.slice(0, cols.length).flatMap((c, i) => (c.indexed && !c.unique ? [{ name: `ix ${ix++} "${name}"`.slice(0, 50), columns: [cols[i].name], unique: false, where: null }] : []))
+    const indexes = ts.columns
+      .slice(0, cols.length)
+      .flatMap((c, i) =>
+        c.indexed && !c.unique
+          ? [{ name: `ix ${ix++} "${name}"`.slice(0, 50), columns: [cols[i].name], unique: false, where: null }]
+          : [],
+      )
     const keyCol = keyCols[0].name
-    const checks = ts.check === undefined ? [] : [{ name: ts.check ? `ck ${ti} "${name}"`.slice(0, 50) : null, expression: keyCols[0].type === 'text' ? `length(${keyCol}) > 0` : `${keyCol} > 0` }]
+    const checks =
+      ts.check === undefined
+        ? []
+        : [
+            {
+              name: ts.check ? `ck ${ti} "${name}"`.slice(0, 50) : null,
+              expression: keyCols[0].type === 'text' ? `length(${keyCol}) > 0` : `${keyCol} > 0`,
+            },
+          ]
     doc = { ...doc, tables: doc.tables.map((t) => (t.id === added.id ? { ...t, indexes, checks } : t)) }
     if (ts.ref && ti > 0) {
       const target = doc.tables.find((t) => t.id === ids[ts.ref!.to % ti])!
-      doc = connect(doc, { from: added.id, to: target.id, kind: ts.ref.kind, onDelete: ts.ref.onDelete === 'SET NULL' ? 'CASCADE' : ts.ref.onDelete }).doc
+      doc = connect(doc, {
+        from: added.id,
+        to: target.id,
+        kind: ts.ref.kind,
+        onDelete: ts.ref.onDelete === 'SET NULL' ? 'CASCADE' : ts.ref.onDelete,
+      }).doc
     }
   })
   if (spec.m2m && ids.length >= 2) doc = connect(doc, { from: ids[0], to: ids[1], kind: 'many-to-many' }).doc
@@ -148,9 +198,13 @@ describe.each([
           const applied = await applyModel(d, doc)
           expect(applied.created.sort()).toEqual(doc.tables.map((t) => t.name).sort())
           const back = schemaToModel(await d.dialect.introspect(d), d.dialect)
-          expect(modelStructure(back, { constraintNames: false })).toEqual(modelStructure(doc, { constraintNames: false }))
+          expect(modelStructure(back, { constraintNames: false })).toEqual(
+            modelStructure(doc, { constraintNames: false }),
+          )
           // Relationship kinds survive too: association tables are recognised as such.
-          expect(back.tables.filter((t) => t.association).map((t) => t.name)).toEqual(doc.tables.filter((t) => t.association).map((t) => t.name))
+          expect(back.tables.filter((t) => t.association).map((t) => t.name)).toEqual(
+            doc.tables.filter((t) => t.association).map((t) => t.name),
+          )
         } finally {
           if (!shared) await d.close()
         }

@@ -16,7 +16,11 @@ export async function clearScratch(dataDir: string): Promise<void> {
 /** A new SQLite file holding the model's tables (no rows), to try the model out without touching a real database. */
 export async function createScratchDatabase(dataDir: string, doc: ModelDocument): Promise<string> {
   await mkdir(scratchDir(dataDir), { recursive: true })
-  const slug = doc.name.replace(/[^\w-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'model'
+  const slug =
+    doc.name
+      .replace(/[^\w-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'model'
   const path = join(scratchDir(dataDir), `${slug}-${randomBytes(4).toString('hex')}.sqlite`)
   const d = await openDriver(fileConfig('sqlite', path, true))
   try {

@@ -23,9 +23,14 @@ export type SqlParser = { engine: Engine | 'auto'; server?: (() => Promise<Conne
  * PostgreSQL has (`GENERATED ... AS IDENTITY`, schemas, enum types) needs PostgreSQL, which
  * `auto` turns to when SQLite cannot read the script.
  */
-export async function importSqlDdl(sql: string, name = 'Imported model', parser: SqlParser = { engine: 'auto' }): Promise<{ doc: ModelDocument; warnings: string[] }> {
+export async function importSqlDdl(
+  sql: string,
+  name = 'Imported model',
+  parser: SqlParser = { engine: 'auto' },
+): Promise<{ doc: ModelDocument; warnings: string[] }> {
   if (parser.engine !== 'auto' && ENGINES[parser.engine].location === 'server') {
-    if (!parser.server) throw new AppError('BAD_REQUEST', `Reading SQL with ${ENGINES[parser.engine].label} needs a server`)
+    if (!parser.server)
+      throw new AppError('BAD_REQUEST', `Reading SQL with ${ENGINES[parser.engine].label} needs a server`)
     return { doc: await readOnServer(sql, name, await parser.server()), warnings: [] }
   }
   try {
@@ -40,7 +45,10 @@ export async function importSqlDdl(sql: string, name = 'Imported model', parser:
       const doc = await readOnServer(sql, name, server)
       return { doc, warnings: [`Read by ${label}, since SQLite could not: ${sqliteSays}`] }
     } catch (serverError) {
-      throw new AppError('BAD_REQUEST', `The SQL could not be read by SQLite (${sqliteSays}) nor by ${label} (${reasonOf(serverError) ?? (serverError as Error).message})`)
+      throw new AppError(
+        'BAD_REQUEST',
+        `The SQL could not be read by SQLite (${sqliteSays}) nor by ${label} (${reasonOf(serverError) ?? (serverError as Error).message})`,
+      )
     }
   }
 }
@@ -58,7 +66,14 @@ function reasonOf(e: unknown): string | null {
 
 /** Nothing read from a scratch database was ever in the database the model will be applied to. */
 function fresh(doc: ModelDocument): ModelDocument {
-  return { ...doc, tables: doc.tables.map((t) => ({ ...t, was: undefined, columns: t.columns.map((c) => ({ ...c, was: undefined })) })) }
+  return {
+    ...doc,
+    tables: doc.tables.map((t) => ({
+      ...t,
+      was: undefined,
+      columns: t.columns.map((c) => ({ ...c, was: undefined })),
+    })),
+  }
 }
 
 async function modelOf(d: Driver, name: string): Promise<ModelDocument> {
@@ -103,7 +118,12 @@ async function readWithSqlite(sql: string, name: string): Promise<ModelDocument>
     // `serial` columns are PostgreSQL's autoincrementing integers.
     for (const t of doc.tables)
       for (const c of t.columns)
-        if (/^(small|big)?serial$/i.test(c.nativeType)) Object.assign(c, { type: /^big/i.test(c.nativeType) ? 'bigint' : /^small/i.test(c.nativeType) ? 'smallint' : 'integer', autoincrement: true, nativeType: '' })
+        if (/^(small|big)?serial$/i.test(c.nativeType))
+          Object.assign(c, {
+            type: /^big/i.test(c.nativeType) ? 'bigint' : /^small/i.test(c.nativeType) ? 'smallint' : 'integer',
+            autoincrement: true,
+            nativeType: '',
+          })
     return fresh(doc)
   } finally {
     await d.close()

@@ -10,7 +10,9 @@ import { tableNameFor } from '../../src-shared/naming'
  */
 
 const PY_KEYWORDS = new Set(
-  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield metadata registry'.split(' '),
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield metadata registry'.split(
+    ' ',
+  ),
 )
 
 /** A Python identifier for a column or attribute name (the SQL name is passed explicitly when they differ). */
@@ -43,13 +45,21 @@ function pyType(c: ModelColumn): PyType {
     case 'double':
       return { py: 'float', sa: null, imports: [] }
     case 'numeric':
-      return { py: 'Decimal', sa: c.length != null ? `Numeric(${c.length}${c.scale != null ? `, ${c.scale}` : ''})` : null, imports: c.length != null ? ['Numeric'] : [] }
+      return {
+        py: 'Decimal',
+        sa: c.length != null ? `Numeric(${c.length}${c.scale != null ? `, ${c.scale}` : ''})` : null,
+        imports: c.length != null ? ['Numeric'] : [],
+      }
     case 'boolean':
       return { py: 'bool', sa: null, imports: [] }
     case 'text':
       return { py: 'str', sa: 'Text', imports: ['Text'] }
     case 'varchar':
-      return { py: 'str', sa: c.length != null ? `String(${c.length})` : null, imports: c.length != null ? ['String'] : [] }
+      return {
+        py: 'str',
+        sa: c.length != null ? `String(${c.length})` : null,
+        imports: c.length != null ? ['String'] : [],
+      }
     case 'date':
       return { py: 'date', sa: null, imports: [] }
     case 'time':
@@ -113,7 +123,12 @@ const BASE_COLUMNS = ['id', 'created_at', 'updated_at']
 function autoincrementArg(t: ModelTable, c: ModelColumn): string | null {
   if (c.autoincrement) return 'autoincrement=True'
   const pk = t.columns.filter((x) => x.primaryKey > 0)
-  const auto = pk.length === 1 && pk[0] === c && ['integer', 'bigint', 'smallint'].includes(c.type) && !t.foreignKeys.some((f) => f.columns.includes(c.name)) && c.serverDefault == null
+  const auto =
+    pk.length === 1 &&
+    pk[0] === c &&
+    ['integer', 'bigint', 'smallint'].includes(c.type) &&
+    !t.foreignKeys.some((f) => f.columns.includes(c.name)) &&
+    c.serverDefault == null
   return auto ? 'autoincrement=False' : null
 }
 
@@ -147,8 +162,14 @@ export function exportSqlalchemy(doc: ModelDocument): string {
       if (!ty.sa) sa.add(typeName.replace(/\(.*$/, ''))
       args.push(typeName)
       if (fk) {
-        const opts = [fk.name ? `name=${str(fk.name)}` : '', fk.onDelete !== 'NO ACTION' ? `ondelete=${str(fk.onDelete)}` : '', fk.onUpdate !== 'NO ACTION' ? `onupdate=${str(fk.onUpdate)}` : ''].filter(Boolean)
-        args.push(`ForeignKey(${[str(`${qualified(fk.refSchema, fk.refTable)}.${fk.refColumns[0]}`), ...opts].join(', ')})`)
+        const opts = [
+          fk.name ? `name=${str(fk.name)}` : '',
+          fk.onDelete !== 'NO ACTION' ? `ondelete=${str(fk.onDelete)}` : '',
+          fk.onUpdate !== 'NO ACTION' ? `onupdate=${str(fk.onUpdate)}` : '',
+        ].filter(Boolean)
+        args.push(
+          `ForeignKey(${[str(`${qualified(fk.refSchema, fk.refTable)}.${fk.refColumns[0]}`), ...opts].join(', ')})`,
+        )
       }
       if (c.primaryKey > 0) args.push('primary_key=True')
       const auto = autoincrementArg(t, c)
@@ -175,12 +196,20 @@ export function exportSqlalchemy(doc: ModelDocument): string {
     const inOrder = pk.every((c, i) => t.columns.filter((x) => x.primaryKey > 0)[i]?.name === c)
     if (pk.length && (t.primaryKeyName || !inOrder)) {
       sa.add('PrimaryKeyConstraint')
-      out.push(`PrimaryKeyConstraint(${[...pk.map(str), ...(t.primaryKeyName ? [`name=${str(t.primaryKeyName)}`] : [])].join(', ')})`)
+      out.push(
+        `PrimaryKeyConstraint(${[...pk.map(str), ...(t.primaryKeyName ? [`name=${str(t.primaryKeyName)}`] : [])].join(', ')})`,
+      )
     }
     for (const f of t.foreignKeys.filter((x) => x.columns.length > 1)) {
       sa.add('ForeignKeyConstraint')
-      const opts = [f.name ? `name=${str(f.name)}` : '', f.onDelete !== 'NO ACTION' ? `ondelete=${str(f.onDelete)}` : '', f.onUpdate !== 'NO ACTION' ? `onupdate=${str(f.onUpdate)}` : ''].filter(Boolean)
-      out.push(`ForeignKeyConstraint([${f.columns.map(str).join(', ')}], [${f.refColumns.map((c) => str(`${qualified(f.refSchema, f.refTable)}.${c}`)).join(', ')}]${opts.length ? ', ' + opts.join(', ') : ''})`)
+      const opts = [
+        f.name ? `name=${str(f.name)}` : '',
+        f.onDelete !== 'NO ACTION' ? `ondelete=${str(f.onDelete)}` : '',
+        f.onUpdate !== 'NO ACTION' ? `onupdate=${str(f.onUpdate)}` : '',
+      ].filter(Boolean)
+      out.push(
+        `ForeignKeyConstraint([${f.columns.map(str).join(', ')}], [${f.refColumns.map((c) => str(`${qualified(f.refSchema, f.refTable)}.${c}`)).join(', ')}]${opts.length ? ', ' + opts.join(', ') : ''})`,
+      )
     }
     for (const u of t.uniques) {
       sa.add('UniqueConstraint')
@@ -204,7 +233,8 @@ export function exportSqlalchemy(doc: ModelDocument): string {
 
   /** More than one foreign key between two tables, either way: SQLAlchemy needs foreign_keys= to tell them apart. */
   const ambiguous = (a: ModelTable, b: ModelTable) => {
-    const between = (x: ModelTable, y: ModelTable) => x.foreignKeys.filter((f) => ref(f.refSchema, f.refTable) === y).length
+    const between = (x: ModelTable, y: ModelTable) =>
+      x.foreignKeys.filter((f) => ref(f.refSchema, f.refTable) === y).length
     return a === b ? between(a, a) > 1 : between(a, b) + between(b, a) > 1
   }
   const keyless = (t: ModelTable) => !t.association && primaryKeyColumns(t).length === 0
@@ -218,7 +248,8 @@ export function exportSqlalchemy(doc: ModelDocument): string {
     if (!derived) lines.push(`    __tablename__ = ${str(t.name)}`)
     const tableArgs = tableConstraints(t)
     if (t.schema) tableArgs.push(`{"schema": ${str(t.schema)}}`)
-    if (tableArgs.length) lines.push(`    __table_args__ = (${tableArgs.join(', ')}${tableArgs.length === 1 ? ',' : ''})`)
+    if (tableArgs.length)
+      lines.push(`    __table_args__ = (${tableArgs.join(', ')}${tableArgs.length === 1 ? ',' : ''})`)
     lines.push('')
 
     for (const c of t.columns) {
@@ -234,8 +265,14 @@ export function exportSqlalchemy(doc: ModelDocument): string {
       if (ty.sa) args.push(ty.sa)
       const fk = t.foreignKeys.find((f) => f.columns.length === 1 && f.columns[0] === c.name)
       if (fk) {
-        const opts = [fk.name ? `name=${str(fk.name)}` : '', fk.onDelete !== 'NO ACTION' ? `ondelete=${str(fk.onDelete)}` : '', fk.onUpdate !== 'NO ACTION' ? `onupdate=${str(fk.onUpdate)}` : ''].filter(Boolean)
-        args.push(`ForeignKey(${[str(`${qualified(fk.refSchema, fk.refTable)}.${fk.refColumns[0]}`), ...opts].join(', ')})`)
+        const opts = [
+          fk.name ? `name=${str(fk.name)}` : '',
+          fk.onDelete !== 'NO ACTION' ? `ondelete=${str(fk.onDelete)}` : '',
+          fk.onUpdate !== 'NO ACTION' ? `onupdate=${str(fk.onUpdate)}` : '',
+        ].filter(Boolean)
+        args.push(
+          `ForeignKey(${[str(`${qualified(fk.refSchema, fk.refTable)}.${fk.refColumns[0]}`), ...opts].join(', ')})`,
+        )
       }
       if (c.primaryKey > 0) args.push('primary_key=True')
       const auto = autoincrementArg(t, c)
@@ -258,10 +295,14 @@ export function exportSqlalchemy(doc: ModelDocument): string {
       // back_populates names the other side's attribute, which is written as a Python identifier.
       const args = [f.orm.backPopulates ? `back_populates=${str(pyIdent(f.orm.backPopulates))}` : '']
       // Strings, evaluated once every class exists: a column declared by annotation alone binds no name in the class body.
-      if (ambiguous(t, target)) args.push(`foreign_keys=${str(`[${f.columns.map((c) => `${t.className}.${pyIdent(c)}`).join(', ')}]`)}`)
+      if (ambiguous(t, target))
+        args.push(`foreign_keys=${str(`[${f.columns.map((c) => `${t.className}.${pyIdent(c)}`).join(', ')}]`)}`)
       // A reference to the same table: remote_side says this side is the many-to-one.
-      if (target === t) args.push(`remote_side=${str(`[${f.refColumns.map((c) => `${t.className}.${pyIdent(c)}`).join(', ')}]`)}`)
-      rels.push(`    ${pyIdent(f.orm.name)}: Mapped["${target.className}"] = relationship(${args.filter(Boolean).join(', ')})`)
+      if (target === t)
+        args.push(`remote_side=${str(`[${f.refColumns.map((c) => `${t.className}.${pyIdent(c)}`).join(', ')}]`)}`)
+      rels.push(
+        `    ${pyIdent(f.orm.name)}: Mapped["${target.className}"] = relationship(${args.filter(Boolean).join(', ')})`,
+      )
     }
     // The other side: collections (or one object for one-to-one) of tables that reference this one.
     for (const other of doc.tables) {
@@ -273,8 +314,11 @@ export function exportSqlalchemy(doc: ModelDocument): string {
         if (f.orm.cascade.length) args.push(`cascade=${str(f.orm.cascade.join(', '))}`)
         if (f.orm.passiveDeletes) args.push('passive_deletes=True')
         if (f.orm.lazy !== 'select') args.push(`lazy=${str(f.orm.lazy)}`)
-        if (ambiguous(other, t)) args.push(`foreign_keys=${str(`[${f.columns.map((c) => `${other.className}.${pyIdent(c)}`).join(', ')}]`)}`)
-        rels.push(`    ${pyIdent(f.orm.backPopulates)}: Mapped[${oneToOne ? `"${other.className}"` : `list["${other.className}"]`}] = relationship(${args.filter(Boolean).join(', ')})`)
+        if (ambiguous(other, t))
+          args.push(`foreign_keys=${str(`[${f.columns.map((c) => `${other.className}.${pyIdent(c)}`).join(', ')}]`)}`)
+        rels.push(
+          `    ${pyIdent(f.orm.backPopulates)}: Mapped[${oneToOne ? `"${other.className}"` : `list["${other.className}"]`}] = relationship(${args.filter(Boolean).join(', ')})`,
+        )
       }
     }
     // Many-to-many through association tables.
@@ -285,9 +329,14 @@ export function exportSqlalchemy(doc: ModelDocument): string {
         const otherFk = a.foreignKeys[1 - i]
         const other = ref(otherFk.refSchema, otherFk.refTable)
         if (!other) return
-        const args = [`secondary=${pyIdent(a.className)}`, `back_populates=${str(pyIdent(a.association!.names[1 - i]))}`]
+        const args = [
+          `secondary=${pyIdent(a.className)}`,
+          `back_populates=${str(pyIdent(a.association!.names[1 - i]))}`,
+        ]
         if (a.association!.lazy !== 'select') args.push(`lazy=${str(a.association!.lazy)}`)
-        rels.push(`    ${pyIdent(a.association!.names[i])}: Mapped[list["${other.className}"]] = relationship(${args.join(', ')})`)
+        rels.push(
+          `    ${pyIdent(a.association!.names[i])}: Mapped[list["${other.className}"]] = relationship(${args.join(', ')})`,
+        )
       })
     }
     if (rels.length) {
@@ -336,7 +385,8 @@ export function exportSqlalchemy(doc: ModelDocument): string {
       '    created_at: Mapped[datetime] = mapped_column(server_default=func.now())',
       '    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())',
     )
-    if (doc.naming === 'class') head.push('', '    @declared_attr', '    def __tablename__(cls) -> str:', '        return cls.__name__.lower()')
+    if (doc.naming === 'class')
+      head.push('', '    @declared_attr', '    def __tablename__(cls) -> str:', '        return cls.__name__.lower()')
     head.push('', '')
   }
   return head.join('\n') + body.join('\n\n\n') + '\n'

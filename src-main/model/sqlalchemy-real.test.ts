@@ -15,7 +15,11 @@ import { exportSqlalchemy } from './sqlalchemy-export'
 // Schemist's own DDL makes.
 const VENDOR = join(__dirname, '../../../shared/vendor/python')
 const python = spawnSync('python3', ['--version']).status === 0
-const why = !existsSync(VENDOR) ? `the vendored SQLAlchemy is not at ${VENDOR} (a fresh clone without ../shared)` : !python ? 'python3 is not on this machine' : null
+const why = !existsSync(VENDOR)
+  ? `the vendored SQLAlchemy is not at ${VENDOR} (a fresh clone without ../shared)`
+  : !python
+    ? 'python3 is not on this machine'
+    : null
 
 const RUN = `
 import sys, types
@@ -48,26 +52,48 @@ async function structure(path: string) {
   }
 }
 
-describe.skipIf(why !== null)(`exported SQLAlchemy code, run by SQLAlchemy 2.1${why ? ` (skipped: ${why})` : ''}`, () => {
-  it("the bundled sample's models.py imports, configures and creates the schema Schemist's DDL creates, keyless tables included", async () => {
-    const sample = await SqliteDriver.open({ engine: 'sqlite', path: join(__dirname, '../../resources/sample.sqlite'), create: false, readOnly: true })
-    const doc = schemaToModel(await sample.dialect.introspect(sample), sample.dialect)
-    await sample.close()
-    const dir = mkdtempSync(join(tmpdir(), 'schemist-sa-'))
-    const code = exportSqlalchemy(doc)
-    // Tables without a primary key are Table(...) objects, as SQLAlchemy requires.
-    expect(code).toMatch(/course_teacher_rooms = Table\(|CourseTeacherRoom\w* = Table\(/)
-    writeFileSync(join(dir, 'models.py'), code)
-    writeFileSync(join(dir, 'run.py'), RUN)
-    const r = spawnSync('python3', [join(dir, 'run.py'), join(dir, 'models.py'), join(dir, 'by-sqlalchemy.sqlite')], { env: { ...process.env, PYTHONPATH: VENDOR, PYTHONDONTWRITEBYTECODE: '1' }, encoding: 'utf8' })
-    expect(r.stderr).toBe('')
-    expect(r.stdout.trim()).toBe('ok')
-    const ours = await SqliteDriver.open({ engine: 'sqlite', path: join(dir, 'by-schemist.sqlite'), create: true, readOnly: false })
-    await ours.execScript(modelDdl(doc, sqliteDialect).statements.map((x) => `${x};`).join('\n'))
-    await ours.close()
-    expect(await structure(join(dir, 'by-sqlalchemy.sqlite'))).toEqual(await structure(join(dir, 'by-schemist.sqlite')))
-  }, 60_000)
-})
+describe.skipIf(why !== null)(
+  `exported SQLAlchemy code, run by SQLAlchemy 2.1${why ? ` (skipped: ${why})` : ''}`,
+  () => {
+    it("the bundled sample's models.py imports, configures and creates the schema Schemist's DDL creates, keyless tables included", async () => {
+      const sample = await SqliteDriver.open({
+        engine: 'sqlite',
+        path: join(__dirname, '../../resources/sample.sqlite'),
+        create: false,
+        readOnly: true,
+      })
+      const doc = schemaToModel(await sample.dialect.introspect(sample), sample.dialect)
+      await sample.close()
+      const dir = mkdtempSync(join(tmpdir(), 'schemist-sa-'))
+      const code = exportSqlalchemy(doc)
+      // Tables without a primary key are Table(...) objects, as SQLAlchemy requires.
+      expect(code).toMatch(/course_teacher_rooms = Table\(|CourseTeacherRoom\w* = Table\(/)
+      writeFileSync(join(dir, 'models.py'), code)
+      writeFileSync(join(dir, 'run.py'), RUN)
+      const r = spawnSync('python3', [join(dir, 'run.py'), join(dir, 'models.py'), join(dir, 'by-sqlalchemy.sqlite')], {
+        env: { ...process.env, PYTHONPATH: VENDOR, PYTHONDONTWRITEBYTECODE: '1' },
+        encoding: 'utf8',
+      })
+      expect(r.stderr).toBe('')
+      expect(r.stdout.trim()).toBe('ok')
+      const ours = await SqliteDriver.open({
+        engine: 'sqlite',
+        path: join(dir, 'by-schemist.sqlite'),
+        create: true,
+        readOnly: false,
+      })
+      await ours.execScript(
+        modelDdl(doc, sqliteDialect)
+          .statements.map((x) => `${x};`)
+          .join('\n'),
+      )
+      await ours.close()
+      expect(await structure(join(dir, 'by-sqlalchemy.sqlite'))).toEqual(
+        await structure(join(dir, 'by-schemist.sqlite')),
+      )
+    }, 60_000)
+  },
+)
 
 // Generated models (the importer's property-test generator), exported and run by SQLAlchemy:
 // each module imports, configure_mappers() accepts its relationships, create_all() runs on SQLite.
@@ -89,19 +115,25 @@ for path in sys.argv[1:]:
 print(json.dumps(failures))
 `
 
-describe.skipIf(why !== null)(`generated models' SQLAlchemy code, run by SQLAlchemy 2.1${why ? ` (skipped: ${why})` : ''}`, () => {
-  it('40 generated models import, configure and create their tables', async () => {
-    const { buildModel } = await import('./sqlalchemy/arbitrary-model')
-    const dir = mkdtempSync(join(tmpdir(), 'schemist-sa-many-'))
-    const files: string[] = []
-    for (let seed = 1; seed <= 40; seed++) {
-      const f = join(dir, `models_${seed}.py`)
-      writeFileSync(f, exportSqlalchemy(buildModel(seed)))
-      files.push(f)
-    }
-    writeFileSync(join(dir, 'run.py'), MANY)
-    const r = spawnSync('python3', [join(dir, 'run.py'), ...files], { env: { ...process.env, PYTHONPATH: VENDOR, PYTHONDONTWRITEBYTECODE: '1' }, encoding: 'utf8' })
-    expect(r.stderr).toBe('')
-    expect(JSON.parse(r.stdout)).toEqual([])
-  }, 120_000)
-})
+describe.skipIf(why !== null)(
+  `generated models' SQLAlchemy code, run by SQLAlchemy 2.1${why ? ` (skipped: ${why})` : ''}`,
+  () => {
+    it('40 generated models import, configure and create their tables', async () => {
+      const { buildModel } = await import('./sqlalchemy/arbitrary-model')
+      const dir = mkdtempSync(join(tmpdir(), 'schemist-sa-many-'))
+      const files: string[] = []
+      for (let seed = 1; seed <= 40; seed++) {
+        const f = join(dir, `models_${seed}.py`)
+        writeFileSync(f, exportSqlalchemy(buildModel(seed)))
+        files.push(f)
+      }
+      writeFileSync(join(dir, 'run.py'), MANY)
+      const r = spawnSync('python3', [join(dir, 'run.py'), ...files], {
+        env: { ...process.env, PYTHONPATH: VENDOR, PYTHONDONTWRITEBYTECODE: '1' },
+        encoding: 'utf8',
+      })
+      expect(r.stderr).toBe('')
+      expect(JSON.parse(r.stdout)).toEqual([])
+    }, 120_000)
+  },
+)

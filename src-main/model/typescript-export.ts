@@ -35,11 +35,21 @@ export function exportTypescript(doc: ModelDocument): string {
   for (const t of doc.tables) {
     out.push(`/** Table ${t.schema ? `${t.schema}.` : ''}${t.name}${t.comment ? `: ${t.comment}` : ''} */`)
     out.push(`export interface ${t.className} {`)
-    for (const c of t.columns) out.push(`  ${prop(c.name)}: ${TS_TYPES[c.type]}${c.nullable && c.primaryKey === 0 ? ' | null' : ''}`)
-    for (const f of t.foreignKeys) if (f.orm?.name) out.push(`  ${prop(f.orm.name)}?: ${classOf.get(`${f.refSchema ?? ''}.${f.refTable}`) ?? 'unknown'}${t.columns.some((c) => f.columns.includes(c.name) && c.nullable) ? ' | null' : ''}`)
+    for (const c of t.columns)
+      out.push(`  ${prop(c.name)}: ${TS_TYPES[c.type]}${c.nullable && c.primaryKey === 0 ? ' | null' : ''}`)
+    for (const f of t.foreignKeys)
+      if (f.orm?.name)
+        out.push(
+          `  ${prop(f.orm.name)}?: ${classOf.get(`${f.refSchema ?? ''}.${f.refTable}`) ?? 'unknown'}${t.columns.some((c) => f.columns.includes(c.name) && c.nullable) ? ' | null' : ''}`,
+        )
     for (const other of doc.tables)
       for (const f of other.foreignKeys) {
-        if (!f.orm?.backPopulates || other.association || `${f.refSchema ?? ''}.${f.refTable}` !== `${t.schema ?? ''}.${t.name}`) continue
+        if (
+          !f.orm?.backPopulates ||
+          other.association ||
+          `${f.refSchema ?? ''}.${f.refTable}` !== `${t.schema ?? ''}.${t.name}`
+        )
+          continue
         const one = isUniqueKey(other, f.columns)
         out.push(`  ${prop(f.orm.backPopulates)}?: ${one ? `${other.className} | null` : `${other.className}[]`}`)
       }
@@ -48,12 +58,22 @@ export function exportTypescript(doc: ModelDocument): string {
       a.foreignKeys.forEach((f, i) => {
         if (`${f.refSchema ?? ''}.${f.refTable}` !== `${t.schema ?? ''}.${t.name}`) return
         const o = a.foreignKeys[1 - i]
-        out.push(`  ${prop(a.association!.names[i])}?: ${classOf.get(`${o.refSchema ?? ''}.${o.refTable}`) ?? 'unknown'}[]`)
+        out.push(
+          `  ${prop(a.association!.names[i])}?: ${classOf.get(`${o.refSchema ?? ''}.${o.refTable}`) ?? 'unknown'}[]`,
+        )
       })
     }
     out.push('}', '')
-    const generated = t.columns.filter((c) => c.autoincrement || c.serverDefault != null || c.appDefault !== undefined || (c.nullable && c.primaryKey === 0))
-    if (generated.length) out.push(`/** A ${t.className} to insert: what the database or the application fills in may be left out. */`, `export type New${t.className} = Omit<${t.className}, ${generated.map((c) => JSON.stringify(c.name)).join(' | ')}> & Partial<Pick<${t.className}, ${generated.map((c) => JSON.stringify(c.name)).join(' | ')}>>`, '')
+    const generated = t.columns.filter(
+      (c) =>
+        c.autoincrement || c.serverDefault != null || c.appDefault !== undefined || (c.nullable && c.primaryKey === 0),
+    )
+    if (generated.length)
+      out.push(
+        `/** A ${t.className} to insert: what the database or the application fills in may be left out. */`,
+        `export type New${t.className} = Omit<${t.className}, ${generated.map((c) => JSON.stringify(c.name)).join(' | ')}> & Partial<Pick<${t.className}, ${generated.map((c) => JSON.stringify(c.name)).join(' | ')}>>`,
+        '',
+      )
   }
   return out.join('\n')
 }

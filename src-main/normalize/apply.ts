@@ -34,7 +34,12 @@ export interface ApplyResult {
  * rows, check that joining the new tables gives back exactly the original rows (both ways), then
  * drop the original (or replace it with a view). Anything failing rolls back all of it.
  */
-export async function applyProposal(d: Driver, src: ApplySource, p: Proposal, opts: ApplyOptions): Promise<ApplyResult> {
+export async function applyProposal(
+  d: Driver,
+  src: ApplySource,
+  p: Proposal,
+  opts: ApplyOptions,
+): Promise<ApplyResult> {
   const dl = d.dialect
   const q = (n: string) => dl.quoteIdent(n)
   const qt = (n: string) => dl.qualify(src.schema, n)
@@ -42,9 +47,14 @@ export async function applyProposal(d: Driver, src: ApplySource, p: Proposal, op
   const here = schema.tables.filter((t) => (t.schema ?? null) === (src.schema ?? null) || src.schema === null)
   const original = here.find((t) => t.name === src.name)
   if (!original) throw new AppError('NOT_FOUND', `No table ${src.name}`)
-  const referencing = schema.tables.filter((t) => t.name !== src.name && t.foreignKeys.some((f) => f.refTable === src.name))
+  const referencing = schema.tables.filter(
+    (t) => t.name !== src.name && t.foreignKeys.some((f) => f.refTable === src.name),
+  )
   if (referencing.length) {
-    throw new AppError('UNSUPPORTED', `${referencing.map((t) => t.name).join(', ')} ${referencing.length > 1 ? 'have foreign keys' : 'has a foreign key'} to ${src.name}: point ${referencing.length > 1 ? 'them' : 'it'} at the new tables first`)
+    throw new AppError(
+      'UNSUPPORTED',
+      `${referencing.map((t) => t.name).join(', ')} ${referencing.length > 1 ? 'have foreign keys' : 'has a foreign key'} to ${src.name}: point ${referencing.length > 1 ? 'them' : 'it'} at the new tables first`,
+    )
   }
 
   const carried = await carryOrRefuse(d, schema.tables, original, p, opts.keepView)
@@ -52,15 +62,26 @@ export async function applyProposal(d: Driver, src: ApplySource, p: Proposal, op
   // A part named after the original, when the original is to stay as a view, takes a name of its own.
   const taken = new Set(here.map((t) => t.name))
   const named = opts.keepView ? finalizeNames(p, src.name, true) : p
-  for (const t of named.tables) if (t.name !== src.name && taken.has(t.name)) throw new AppError('BAD_REQUEST', `A table named ${t.name} already exists: rename the proposed table`)
-  const plan = splitPlan(named, { schema: src.schema, name: src.name, columns: original.columns.map((c) => c.name), types: src.types }, dl, opts.keepView)
+  for (const t of named.tables)
+    if (t.name !== src.name && taken.has(t.name))
+      throw new AppError('BAD_REQUEST', `A table named ${t.name} already exists: rename the proposed table`)
+  const plan = splitPlan(
+    named,
+    { schema: src.schema, name: src.name, columns: original.columns.map((c) => c.name), types: src.types },
+    dl,
+    opts.keepView,
+  )
   const statements: string[] = []
   const run = async (sql: string) => {
     statements.push(sql)
     return d.query(sql)
   }
   const count = async (sql: string) => Number((await run(sql)).rows[0][0])
-  const list = original.columns.map((c) => c.name).filter((c) => named.tables.some((t) => t.columns.includes(c))).map(q).join(', ')
+  const list = original.columns
+    .map((c) => c.name)
+    .filter((c) => named.tables.some((t) => t.columns.includes(c)))
+    .map(q)
+    .join(', ')
 
   await run('BEGIN')
   try {
@@ -72,7 +93,11 @@ export async function applyProposal(d: Driver, src: ApplySource, p: Proposal, op
     const missing = await count(`SELECT count(*) FROM (SELECT ${list} FROM ${plan.from} EXCEPT ${plan.joinSql}) m`)
     const invented = await count(`SELECT count(*) FROM (${plan.joinSql} EXCEPT SELECT ${list} FROM ${plan.from}) x`)
     if (missing || invented || joinedRows !== originalRows) {
-      throw new AppError('CONSTRAINT_VIOLATION', `The new tables do not join back to the original: ${missing} rows missing, ${invented} rows invented (${joinedRows} joined vs ${originalRows} original). Nothing was changed.`, { missing, invented })
+      throw new AppError(
+        'CONSTRAINT_VIOLATION',
+        `The new tables do not join back to the original: ${missing} rows missing, ${invented} rows invented (${joinedRows} joined vs ${originalRows} original). Nothing was changed.`,
+        { missing, invented },
+      )
     }
     for (const sql of plan.finish) await run(sql)
     // The original's indexes, on the new table that has their columns (their names are free now).
@@ -91,7 +116,13 @@ export async function applyProposal(d: Driver, src: ApplySource, p: Proposal, op
  * views that read it (unless it stays as a view of the same name), cannot be carried: the split is
  * refused with the list of them before anything changes (SQLite used to drop them silently).
  */
-async function carryOrRefuse(d: Driver, all: Table[], original: Table, p: Proposal, keepView: boolean): Promise<{ table: string; index: Index }[]> {
+async function carryOrRefuse(
+  d: Driver,
+  all: Table[],
+  original: Table,
+  p: Proposal,
+  keepView: boolean,
+): Promise<{ table: string; index: Index }[]> {
   const carried: { table: string; index: Index }[] = []
   const lost: string[] = []
   for (const ix of original.indexes) {
@@ -102,11 +133,20 @@ async function carryOrRefuse(d: Driver, all: Table[], original: Table, p: Propos
   for (const ch of original.checks) lost.push(`CHECK ${ch.name ? `${ch.name} ` : ''}(${ch.expression})`)
   for (const tr of await d.dialect.triggersOf(d, original.schema, original.name)) lost.push(`trigger ${tr}`)
   if (!keepView) {
-    const word = new RegExp(`(^|[^A-Za-z0-9_$])("?)${original.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\2([^A-Za-z0-9_$]|$)`, 'i')
-    for (const v of all) if (v.kind === 'view' && v.name !== original.name && v.definition && word.test(v.definition)) lost.push(`view ${v.name}, which reads it (keep ${original.name} as a view to keep it working)`)
+    const word = new RegExp(
+      `(^|[^A-Za-z0-9_$])("?)${original.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\2([^A-Za-z0-9_$]|$)`,
+      'i',
+    )
+    for (const v of all)
+      if (v.kind === 'view' && v.name !== original.name && v.definition && word.test(v.definition))
+        lost.push(`view ${v.name}, which reads it (keep ${original.name} as a view to keep it working)`)
   }
   if (lost.length) {
-    throw new AppError('UNSUPPORTED', `${original.name} has what the split cannot carry over: ${lost.join('; ')}. Nothing was changed; drop or move these first${keepView ? '' : ', or keep the table as a view'}.`, { lost })
+    throw new AppError(
+      'UNSUPPORTED',
+      `${original.name} has what the split cannot carry over: ${lost.join('; ')}. Nothing was changed; drop or move these first${keepView ? '' : ', or keep the table as a view'}.`,
+      { lost },
+    )
   }
   return carried
 }

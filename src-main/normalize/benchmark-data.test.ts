@@ -41,7 +41,8 @@ describe('FD discovery on a published benchmark table', () => {
     for (let lw = 1; lw <= 5; lw++)
       for (let ld = 1; ld <= 5; ld++)
         for (let rw = 1; rw <= 5; rw++)
-          for (let rd = 1; rd <= 5; rd++) lines.push([lw * ld > rw * rd ? 'L' : lw * ld < rw * rd ? 'R' : 'B', lw, ld, rw, rd].join(','))
+          for (let rd = 1; rd <= 5; rd++)
+            lines.push([lw * ld > rw * rd ? 'L' : lw * ld < rw * rd ? 'R' : 'B', lw, ld, rw, rd].join(','))
     const dir = mkdtempSync(join(tmpdir(), 'schemist-balance-'))
     try {
       const file = join(dir, 'balance-scale.csv')
@@ -49,7 +50,9 @@ describe('FD discovery on a published benchmark table', () => {
       const t = await loadCsv(file)
       expect(t.rows).toHaveLength(625)
       const found = discover(t.columns, t.rows, { nullsEqual: true, maxError: 0 })
-      expect(found.fds.map((f) => `${[...f.lhs].sort().join(',')}->${f.rhs}`)).toEqual(['column2,column3,column4,column5->column1'])
+      expect(found.fds.map((f) => `${[...f.lhs].sort().join(',')}->${f.rhs}`)).toEqual([
+        'column2,column3,column4,column5->column1',
+      ])
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
@@ -80,7 +83,10 @@ describe('FD discovery on a published benchmark table', () => {
     try {
       const file = join(dir, 'semi.csv')
       writeFileSync(file, 'a;b\n1;x\n2;y\n')
-      expect((await loadCsv(file, { separator: ';' })).rows).toEqual([[1, 'x'], [2, 'y']])
+      expect((await loadCsv(file, { separator: ';' })).rows).toEqual([
+        [1, 'x'],
+        [2, 'y'],
+      ])
       expect((await loadCsv(file)).columns).toEqual(['a', 'b'])
       await expect(loadCsv(file, { separator: ';;' })).rejects.toThrow(/one character/)
     } finally {

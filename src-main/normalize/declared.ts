@@ -11,11 +11,15 @@ import type { Fd } from './fd-analysis'
  */
 export function declaredFds(t: DeclaredTable, fds: FdSpec[]): Fd[] {
   for (const f of fds) {
-    for (const c of [...f.lhs, f.rhs]) if (!t.columns.includes(c)) throw new AppError('BAD_REQUEST', `No column ${c} in ${t.name}`)
+    for (const c of [...f.lhs, f.rhs])
+      if (!t.columns.includes(c)) throw new AppError('BAD_REQUEST', `No column ${c} in ${t.name}`)
     if (f.lhs.length === 0) throw new AppError('BAD_REQUEST', `A dependency needs a left side: ${f.rhs} alone`)
   }
   const stated = [t.key, ...t.uniques].filter((k): k is string[] => !!k && k.length > 0)
-  return [...fds.filter((f) => !f.lhs.includes(f.rhs)).map((f) => ({ ...f, error: 0 })), ...stated.flatMap((k) => t.columns.filter((c) => !k.includes(c)).map((c) => ({ lhs: k, rhs: c, error: 0 })))]
+  return [
+    ...fds.filter((f) => !f.lhs.includes(f.rhs)).map((f) => ({ ...f, error: 0 })),
+    ...stated.flatMap((k) => t.columns.filter((c) => !k.includes(c)).map((c) => ({ lhs: k, rhs: c, error: 0 }))),
+  ]
 }
 
 export function diagnoseDeclared(t: DeclaredTable, fds: FdSpec[]): Diagnosis {
@@ -26,8 +30,13 @@ export function diagnoseDeclared(t: DeclaredTable, fds: FdSpec[]): Diagnosis {
 export function proposeDeclared(t: DeclaredTable, fds: FdSpec[], target: '3nf' | 'bcnf'): DeclaredProposal {
   const all = declaredFds(t, fds)
   const key = t.key && t.key.length ? t.key : null
-  const p = target === '3nf' ? synthesize3nf(t.name, t.columns, [], all, key) : decomposeBcnf(t.name, t.columns, [], all)
-  if (p.tables.length < 2) throw new AppError('NOT_FOUND', `${t.name} is already in ${target.toUpperCase()} under the declared dependencies: nothing to split`)
+  const p =
+    target === '3nf' ? synthesize3nf(t.name, t.columns, [], all, key) : decomposeBcnf(t.name, t.columns, [], all)
+  if (p.tables.length < 2)
+    throw new AppError(
+      'NOT_FOUND',
+      `${t.name} is already in ${target.toUpperCase()} under the declared dependencies: nothing to split`,
+    )
   return {
     target,
     tables: p.tables.map(({ name, columns, key, references }) => ({ name, columns, key, references })),

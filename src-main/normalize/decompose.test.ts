@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { sampleTable } from '../test-support/sample-table'
-import { chaseLossless, decomposeBcnf, decomposeMultivalued, joinsBack, minimalCover, plausibleFds, synthesize3nf } from './decompose'
+import {
+  chaseLossless,
+  decomposeBcnf,
+  decomposeMultivalued,
+  joinsBack,
+  minimalCover,
+  plausibleFds,
+  synthesize3nf,
+} from './decompose'
 import { discover } from './diagnose'
 import type { Fd } from './fd-analysis'
 
@@ -20,18 +28,49 @@ describe('dependency theory', () => {
 
   it('the chase tells a lossless split from a lossy one', () => {
     const cols = ['a', 'b', 'c']
-    expect(chaseLossless(cols, [['a', 'b'], ['b', 'c']], [fd(['b'], 'c')])).toBe(true)
-    expect(chaseLossless(cols, [['a', 'b'], ['b', 'c']], [fd(['a'], 'b')])).toBe(false)
+    expect(
+      chaseLossless(
+        cols,
+        [
+          ['a', 'b'],
+          ['b', 'c'],
+        ],
+        [fd(['b'], 'c')],
+      ),
+    ).toBe(true)
+    expect(
+      chaseLossless(
+        cols,
+        [
+          ['a', 'b'],
+          ['b', 'c'],
+        ],
+        [fd(['a'], 'b')],
+      ),
+    ).toBe(false)
   })
 
   it('joining the parts back detects spurious rows', () => {
-    const rows = [[1, 'x', 10], [2, 'x', 20]]
-    expect(joinsBack(['a', 'b', 'c'], rows, [['a', 'b'], ['b', 'c']])).toBe(false)
-    expect(joinsBack(['a', 'b', 'c'], rows, [['a', 'b'], ['a', 'c']])).toBe(true)
+    const rows = [
+      [1, 'x', 10],
+      [2, 'x', 20],
+    ]
+    expect(
+      joinsBack(['a', 'b', 'c'], rows, [
+        ['a', 'b'],
+        ['b', 'c'],
+      ]),
+    ).toBe(false)
+    expect(
+      joinsBack(['a', 'b', 'c'], rows, [
+        ['a', 'b'],
+        ['a', 'c'],
+      ]),
+    ).toBe(true)
   })
 })
 
-describe('proposals for the notes\' example tables', () => {
+describe("proposals for the notes' example tables", () => {
   it('student grades to 3NF: a courses table, and grades keyed by (student, course)', async () => {
     const s = await sample('student_courses')
     const p = synthesize3nf('student_courses', s.columns, s.rows, s.fds, s.key)
@@ -56,7 +95,9 @@ describe('proposals for the notes\' example tables', () => {
     expect(p.losslessByData).toBe(true)
     expect(p.tables).toHaveLength(2)
     expect(p.tables.map((t) => t.name).sort()).toEqual(['departments', 'employee_departments'])
-    expect(p.tables.find((t) => t.name === 'employee_departments')!.references).toEqual([{ columns: ['department_id'], table: 'departments' }])
+    expect(p.tables.find((t) => t.name === 'employee_departments')!.references).toEqual([
+      { columns: ['department_id'], table: 'departments' },
+    ])
     expect(p.cellsAfter).toBeLessThan(p.cellsBefore)
     // employee_id -> department still holds through department_id: nothing is reported lost.
     expect(p.lost).toEqual([])
@@ -74,7 +115,11 @@ describe('proposals for the notes\' example tables', () => {
     expect(p.losslessByData).toBe(true)
     expect(p.losslessBySchema).toBe(true)
     const cols = ['street', 'city', 'zip']
-    const rows = [['Main', 'Springfield', '11111'], ['Oak', 'Springfield', '11112'], ['Main', 'Shelby', '22222']]
+    const rows = [
+      ['Main', 'Springfield', '11111'],
+      ['Oak', 'Springfield', '11112'],
+      ['Main', 'Shelby', '22222'],
+    ]
     const fds = [fd(['street', 'city'], 'zip'), fd(['zip'], 'city')]
     const b = decomposeBcnf('addresses', cols, rows, fds)
     expect(b.tables.map((t) => t.columns.sort().join()).sort()).toEqual(['city,zip', 'street,zip'])
@@ -98,6 +143,12 @@ describe('proposals for the notes\' example tables', () => {
     expect(p.tables).toHaveLength(3)
     expect(p.losslessByData).toBe(true)
     // Any two of the three alone would add rows that were never there.
-    expect(joinsBack(s.columns, s.rows, p.tables.slice(0, 2).map((t) => t.columns))).toBe(false)
+    expect(
+      joinsBack(
+        s.columns,
+        s.rows,
+        p.tables.slice(0, 2).map((t) => t.columns),
+      ),
+    ).toBe(false)
   })
 })

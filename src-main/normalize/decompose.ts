@@ -30,10 +30,11 @@ const same = (a: string[], b: string[]) => a.length === b.length && a.every((x) 
 /** A minimal cover: single right sides, no extraneous left attributes, no redundant dependencies. */
 export function minimalCover(fds: Fd[]): Fd[] {
   let out = fds.filter((f) => f.error === 0 && !f.lhs.includes(f.rhs)).map((f) => ({ ...f, lhs: [...f.lhs] }))
-  for (const f of out) for (const a of [...f.lhs]) {
-    const rest = f.lhs.filter((x) => x !== a)
-    if (rest.length && closure(rest, out).has(f.rhs)) f.lhs = rest
-  }
+  for (const f of out)
+    for (const a of [...f.lhs]) {
+      const rest = f.lhs.filter((x) => x !== a)
+      if (rest.length && closure(rest, out).has(f.rhs)) f.lhs = rest
+    }
   out = out.filter((f, i) => !out.some((g, j) => j < i && g.rhs === f.rhs && same(g.lhs, f.lhs)))
   for (let i = out.length - 1; i >= 0; i--) {
     const others = out.filter((_, j) => j !== i)
@@ -80,18 +81,19 @@ export function joinsBack(columns: string[], rows: Cell[][], parts: string[][]):
 /** The chase: the decomposition is lossless iff some row of the tableau becomes all-distinguished. */
 export function chaseLossless(columns: string[], parts: string[][], fds: Fd[]): boolean {
   const t = parts.map((p, i) => columns.map((c) => (p.includes(c) ? `a:${c}` : `b${i}:${c}`)))
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false
     for (const f of fds) {
       const li = f.lhs.map((c) => columns.indexOf(c))
       const ri = columns.indexOf(f.rhs)
-      for (let i = 0; i < t.length; i++) for (let j = i + 1; j < t.length; j++) {
-        if (!li.every((k) => t[i][k] === t[j][k]) || t[i][ri] === t[j][ri]) continue
-        const keep = t[i][ri].startsWith('a:') ? t[i][ri] : t[j][ri]
-        const drop = keep === t[i][ri] ? t[j][ri] : t[i][ri]
-        for (const row of t) for (let k = 0; k < row.length; k++) if (row[k] === drop) row[k] = keep
-        changed = true
-      }
+      for (let i = 0; i < t.length; i++)
+        for (let j = i + 1; j < t.length; j++) {
+          if (!li.every((k) => t[i][k] === t[j][k]) || t[i][ri] === t[j][ri]) continue
+          const keep = t[i][ri].startsWith('a:') ? t[i][ri] : t[j][ri]
+          const drop = keep === t[i][ri] ? t[j][ri] : t[i][ri]
+          for (const row of t) for (let k = 0; k < row.length; k++) if (row[k] === drop) row[k] = keep
+          changed = true
+        }
     }
   }
   return t.some((row) => row.every((v) => v.startsWith('a:')))
@@ -101,25 +103,46 @@ export function chaseLossless(columns: string[], parts: string[][], fds: Fd[]): 
 function nameFor(table: string, key: string[], taken: Set<string>): string {
   const bare = key.map((c) => c.replace(/(.)[ _]?id$/i, '$1').replace(/\s+/g, '_'))
   let name =
-    key.length === 1 ? plural(bare[0])
-    : key.length <= 3 ? [...bare.slice(0, -1).map(singular), plural(bare[bare.length - 1])].join('_')
-    : `${singular(table)}_${key.join('_')}`
+    key.length === 1
+      ? plural(bare[0])
+      : key.length <= 3
+        ? [...bare.slice(0, -1).map(singular), plural(bare[bare.length - 1])].join('_')
+        : `${singular(table)}_${key.join('_')}`
   while (taken.has(name)) name += '_2'
   taken.add(name)
   return name
 }
 
-function finish(target: Proposal['target'], table: string, columns: string[], rows: Cell[][], parts: { cols: string[]; key: string[] }[], fds: Fd[], explanation: string, schemaCheck: boolean): Proposal {
+function finish(
+  target: Proposal['target'],
+  table: string,
+  columns: string[],
+  rows: Cell[][],
+  parts: { cols: string[]; key: string[] }[],
+  fds: Fd[],
+  explanation: string,
+  schemaCheck: boolean,
+): Proposal {
   const taken = new Set<string>([table])
   // The part that keeps the original key keeps the table's name; the others are named after their key.
   // A 4NF/5NF split has no main part: every part is a fact of its own, named after its columns.
-  const mainIndex = target === '4nf' || target === '5nf' ? -1 : Math.max(0, parts.findIndex((p) => candidateKeys(columns, fds).some((k) => k.every((c) => p.cols.includes(c)))))
+  const mainIndex =
+    target === '4nf' || target === '5nf'
+      ? -1
+      : Math.max(
+          0,
+          parts.findIndex((p) => candidateKeys(columns, fds).some((k) => k.every((c) => p.cols.includes(c)))),
+        )
   const names = parts.map((p, i) => (i === mainIndex ? table : nameFor(table, p.key, taken)))
   const tables: ProposedTable[] = parts.map((p, i) => ({
     name: names[i],
     columns: p.cols,
     key: p.key,
-    references: parts.flatMap((q, j) => (j !== i && q.key.length && q.key.every((c) => p.cols.includes(c)) && !same(q.key, p.key) ? [{ columns: q.key, table: names[j] }] : [])),
+    references: parts.flatMap((q, j) =>
+      j !== i && q.key.length && q.key.every((c) => p.cols.includes(c)) && !same(q.key, p.key)
+        ? [{ columns: q.key, table: names[j] }]
+        : [],
+    ),
     rows: project(columns, rows, p.cols),
   }))
   const colsets = parts.map((p) => p.cols)
@@ -143,11 +166,19 @@ function finish(target: Proposal['target'], table: string, columns: string[], ro
  * good share of the rows, and state the declared key as the one key: a left side that is merely unique in
  * the data is an accident of the sample, not a second key.
  */
-export function plausibleFds(fds: (Fd & { support?: number })[], rowCount: number, columns: string[], key: string[] | null): Fd[] {
+export function plausibleFds(
+  fds: (Fd & { support?: number })[],
+  rowCount: number,
+  columns: string[],
+  key: string[] | null,
+): Fd[] {
   const minSupport = Math.max(3, Math.ceil(rowCount * 0.3))
   const kept = fds.filter((f) => f.error === 0 && (f.support ?? minSupport) >= minSupport)
   if (!key) return [...kept, ...fds.filter((f) => f.error === 0 && f.support === 0)]
-  return [...kept.filter((f) => !key.includes(f.rhs)), ...columns.filter((c) => !key.includes(c)).map((c) => ({ lhs: key, rhs: c, error: 0 }))]
+  return [
+    ...kept.filter((f) => !key.includes(f.rhs)),
+    ...columns.filter((c) => !key.includes(c)).map((c) => ({ lhs: key, rhs: c, error: 0 })),
+  ]
 }
 
 /**
@@ -156,10 +187,13 @@ export function plausibleFds(fds: (Fd & { support?: number })[], rowCount: numbe
  */
 export function preserved(f: Fd, parts: string[][], fds: Fd[]): boolean {
   const z = new Set(f.lhs)
-  for (let grew = true; grew && !z.has(f.rhs); ) {
+  for (let grew = true; grew && !z.has(f.rhs);) {
     grew = false
     for (const part of parts) {
-      for (const c of closure(part.filter((x) => z.has(x)), fds)) {
+      for (const c of closure(
+        part.filter((x) => z.has(x)),
+        fds,
+      )) {
         if (part.includes(c) && !z.has(c)) {
           z.add(c)
           grew = true
@@ -186,11 +220,24 @@ export function finalizeNames(p: Proposal, source: string, keepView: boolean): P
     rename.set(t.name, name)
   }
   const to = (n: string) => rename.get(n) ?? n
-  return { ...p, tables: p.tables.map((t) => ({ ...t, name: to(t.name), references: t.references.map((r) => ({ ...r, table: to(r.table) })) })) }
+  return {
+    ...p,
+    tables: p.tables.map((t) => ({
+      ...t,
+      name: to(t.name),
+      references: t.references.map((r) => ({ ...r, table: to(r.table) })),
+    })),
+  }
 }
 
 /** 3NF synthesis (Bernstein): a table per left side of a minimal cover, plus one with a key. */
-export function synthesize3nf(table: string, columns: string[], rows: Cell[][], fds: Fd[], key: string[] | null): Proposal {
+export function synthesize3nf(
+  table: string,
+  columns: string[],
+  rows: Cell[][],
+  fds: Fd[],
+  key: string[] | null,
+): Proposal {
   const cover = minimalCover(fds)
   const groups = new Map<string, { lhs: string[]; rhs: Set<string> }>()
   for (const f of cover) {
@@ -202,7 +249,9 @@ export function synthesize3nf(table: string, columns: string[], rows: Cell[][], 
   // Determinants that imply each other (department_id <-> department) describe one thing: one table.
   const merged: { lhs: string[]; alts: string[][]; rhs: Set<string> }[] = []
   for (const g of groups.values()) {
-    const twin = merged.find((m) => g.lhs.every((c) => closure(m.lhs, cover).has(c)) && m.lhs.every((c) => closure(g.lhs, cover).has(c)))
+    const twin = merged.find(
+      (m) => g.lhs.every((c) => closure(m.lhs, cover).has(c)) && m.lhs.every((c) => closure(g.lhs, cover).has(c)),
+    )
     if (twin) {
       twin.alts.push(g.lhs)
       for (const c of [...g.lhs, ...g.rhs]) twin.rhs.add(c)
@@ -216,20 +265,44 @@ export function synthesize3nf(table: string, columns: string[], rows: Cell[][], 
   }
   let parts = merged.map((g) => ({ cols: columns.filter((c) => g.lhs.includes(c) || g.rhs.has(c)), key: g.lhs }))
   // Elsewhere, refer to such a thing by its key: a table holding department refers by department_id.
-  for (const p of parts) for (const m of merged) {
-    if (m.lhs === p.key || m.lhs.every((c) => p.cols.includes(c))) continue
-    const alt = m.alts.find((a) => a !== m.lhs && a.every((c) => p.cols.includes(c)))
-    if (!alt) continue
-    const swap = (cols: string[]) => columns.filter((c) => (cols.includes(c) && !alt.includes(c)) || m.lhs.includes(c))
-    if (alt.every((c) => p.key.includes(c))) p.key = swap(p.key)
-    p.cols = swap(p.cols)
-  }
+  for (const p of parts)
+    for (const m of merged) {
+      if (m.lhs === p.key || m.lhs.every((c) => p.cols.includes(c))) continue
+      const alt = m.alts.find((a) => a !== m.lhs && a.every((c) => p.cols.includes(c)))
+      if (!alt) continue
+      const swap = (cols: string[]) =>
+        columns.filter((c) => (cols.includes(c) && !alt.includes(c)) || m.lhs.includes(c))
+      if (alt.every((c) => p.key.includes(c))) p.key = swap(p.key)
+      p.cols = swap(p.cols)
+    }
   const keys = key ? [key] : candidateKeys(columns, fds)
-  if (!parts.some((p) => keys.some((k) => k.every((c) => p.cols.includes(c))))) parts.push({ cols: keys[0], key: keys[0] })
-  parts = parts.filter((p, i) => !parts.some((q, j) => j !== i && (q.cols.length > p.cols.length || j < i) && p.cols.every((c) => q.cols.includes(c))))
+  if (!parts.some((p) => keys.some((k) => k.every((c) => p.cols.includes(c)))))
+    parts.push({ cols: keys[0], key: keys[0] })
+  parts = parts.filter(
+    (p, i) =>
+      !parts.some(
+        (q, j) => j !== i && (q.cols.length > p.cols.length || j < i) && p.cols.every((c) => q.cols.includes(c)),
+      ),
+  )
   // The part holding the table's key keeps that key as its own.
-  for (const p of parts) if (keys.some((k) => same(k, p.key)) === false && keys.some((k) => k.every((c) => p.cols.includes(c)) && p.cols.length > 0 && closure(k, cover).size >= p.cols.length)) p.key = keys.find((k) => k.every((c) => p.cols.includes(c)))!
-  return finish('3nf', table, columns, rows, parts, fds, 'One table per determinant of a minimal cover, plus the key: every dependency stays enforceable by one table, and the join loses nothing.', true)
+  for (const p of parts)
+    if (
+      keys.some((k) => same(k, p.key)) === false &&
+      keys.some(
+        (k) => k.every((c) => p.cols.includes(c)) && p.cols.length > 0 && closure(k, cover).size >= p.cols.length,
+      )
+    )
+      p.key = keys.find((k) => k.every((c) => p.cols.includes(c)))!
+  return finish(
+    '3nf',
+    table,
+    columns,
+    rows,
+    parts,
+    fds,
+    'One table per determinant of a minimal cover, plus the key: every dependency stays enforceable by one table, and the join loses nothing.',
+    true,
+  )
 }
 
 /** BCNF decomposition: split on a dependency whose left side is not a key, until none is left. */
@@ -253,8 +326,24 @@ export function decomposeBcnf(table: string, columns: string[], rows: Cell[][], 
     }
     if (!split) break
   }
-  const withKeys = parts.map((cols) => ({ cols, key: candidateKeys(cols, exact.filter((f) => cols.includes(f.rhs) && f.lhs.every((a) => cols.includes(a))))[0] ?? cols }))
-  return finish('bcnf', table, columns, rows, withKeys, fds, 'Split on each dependency whose determinant is not a key, until every determinant is a key. Lossless; a dependency spanning two parts is listed as lost.', true)
+  const withKeys = parts.map((cols) => ({
+    cols,
+    key:
+      candidateKeys(
+        cols,
+        exact.filter((f) => cols.includes(f.rhs) && f.lhs.every((a) => cols.includes(a))),
+      )[0] ?? cols,
+  }))
+  return finish(
+    'bcnf',
+    table,
+    columns,
+    rows,
+    withKeys,
+    fds,
+    'Split on each dependency whose determinant is not a key, until every determinant is a key. Lossless; a dependency spanning two parts is listed as lost.',
+    true,
+  )
 }
 
 /** 4NF / 5NF: split on a multivalued dependency, or into the three projections of a join dependency. */
@@ -264,11 +353,36 @@ export function decomposeMultivalued(table: string, columns: string[], rows: Cel
   if (mvd) {
     const a = [...mvd.lhs, ...mvd.rhs]
     const b = [...mvd.lhs, ...mvd.rest]
-    return finish('4nf', table, columns, rows, [{ cols: columns.filter((c) => a.includes(c)), key: columns.filter((c) => a.includes(c)) }, { cols: columns.filter((c) => b.includes(c)), key: columns.filter((c) => b.includes(c)) }], fds, `${mvd.lhs.join(', ')} ->> ${mvd.rhs.join(', ')}: the two independent facts go to two tables.`, false)
+    return finish(
+      '4nf',
+      table,
+      columns,
+      rows,
+      [
+        { cols: columns.filter((c) => a.includes(c)), key: columns.filter((c) => a.includes(c)) },
+        { cols: columns.filter((c) => b.includes(c)), key: columns.filter((c) => b.includes(c)) },
+      ],
+      fds,
+      `${mvd.lhs.join(', ')} ->> ${mvd.rhs.join(', ')}: the two independent facts go to two tables.`,
+      false,
+    )
   }
   if (columns.length === 3 && ternaryJoinDependency(rows)) {
     const [x, y, z] = columns
-    return finish('5nf', table, columns, rows, [[x, y], [y, z], [x, z]].map((cols) => ({ cols, key: cols })), fds, 'The table is the join of its three two-column projections: three tables that join back to exactly the original rows.', false)
+    return finish(
+      '5nf',
+      table,
+      columns,
+      rows,
+      [
+        [x, y],
+        [y, z],
+        [x, z],
+      ].map((cols) => ({ cols, key: cols })),
+      fds,
+      'The table is the join of its three two-column projections: three tables that join back to exactly the original rows.',
+      false,
+    )
   }
   return null
 }

@@ -1,5 +1,12 @@
 import type { Cell } from '../../src-shared/values'
-import { candidateKeys, findMvds, oneNfProblems, ternaryJoinDependency, type Fd, type OneNfProblem } from './fd-analysis'
+import {
+  candidateKeys,
+  findMvds,
+  oneNfProblems,
+  ternaryJoinDependency,
+  type Fd,
+  type OneNfProblem,
+} from './fd-analysis'
 import { attrs, OutOfBudget, tane, type DiscoveryOptions } from './tane'
 import { AGREE_SET_PAIR_LIMIT, agreeSetDiscovery } from './fdep'
 import { sampledDependencies } from './hyfd'
@@ -26,7 +33,11 @@ export interface Discovery {
 export type DiscoveryAlgorithm = 'tane' | 'agree-sets' | 'sampled-agree-sets'
 
 /** Each search as the CLI names it. */
-export const ALGORITHM_NAMES: Record<DiscoveryAlgorithm, string> = { tane: 'TANE', 'agree-sets': 'agree sets', 'sampled-agree-sets': 'sampled agree sets, validated on every row' }
+export const ALGORITHM_NAMES: Record<DiscoveryAlgorithm, string> = {
+  tane: 'TANE',
+  'agree-sets': 'agree sets',
+  'sampled-agree-sets': 'sampled agree sets, validated on every row',
+}
 
 /**
  * TANE walks the attribute lattice: fast on tables with many rows, and the only one that finds
@@ -38,7 +49,11 @@ export const ALGORITHM_NAMES: Record<DiscoveryAlgorithm, string> = { tane: 'TANE
  */
 export function chooseAlgorithm(rows: Cell[][], columnCount: number, maxError: number): DiscoveryAlgorithm {
   if (maxError > 0) {
-    if (columnCount > 30) throw new AppError('BAD_REQUEST', `Approximate dependencies are searched on tables of at most 30 columns; this one has ${columnCount}. Look for exact ones (error 0), or pick fewer columns.`)
+    if (columnCount > 30)
+      throw new AppError(
+        'BAD_REQUEST',
+        `Approximate dependencies are searched on tables of at most 30 columns; this one has ${columnCount}. Look for exact ones (error 0), or pick fewer columns.`,
+      )
     return 'tane'
   }
   const pairs = (rows.length * (rows.length - 1)) / 2
@@ -69,7 +84,11 @@ export function discover(columns: string[], rows: Cell[][], options: DiscoveryOp
     // Exact search on a table the sampled search can take: TANE within a memory budget.
     const fallback = m > 12 && !(options.maxError ?? 0)
     try {
-      found = tane(rows, m, fallback ? { ...options, memoryBudget: options.memoryBudget ?? TANE_MEMORY_BUDGET } : options).dependencies.map((d) => ({ lhs: attrs(d.lhs), rhs: d.rhs, error: d.error }))
+      found = tane(
+        rows,
+        m,
+        fallback ? { ...options, memoryBudget: options.memoryBudget ?? TANE_MEMORY_BUDGET } : options,
+      ).dependencies.map((d) => ({ lhs: attrs(d.lhs), rhs: d.rhs, error: d.error }))
     } catch (e) {
       if (!(e instanceof OutOfBudget) || !fallback) throw e
       algorithm = 'sampled-agree-sets'
@@ -84,9 +103,18 @@ export function discover(columns: string[], rows: Cell[][], options: DiscoveryOp
   }
   const counted = found.length <= SUPPORT_LIMIT
   const supportOf = supportCounter(rows)
-  const fds: RankedFd[] = found.map((d) => ({ lhs: d.lhs.map((i) => columns[i]), rhs: columns[d.rhs], error: d.error, support: counted ? supportOf(d.lhs) : -1 }))
+  const fds: RankedFd[] = found.map((d) => ({
+    lhs: d.lhs.map((i) => columns[i]),
+    rhs: columns[d.rhs],
+    error: d.error,
+    support: counted ? supportOf(d.lhs) : -1,
+  }))
   fds.sort((a, b) => b.support - a.support || a.lhs.length - b.lhs.length || a.rhs.localeCompare(b.rhs))
-  const keys = keyIndexes ? (keyIndexes.length ? keyIndexes.map((k) => k.map((i) => columns[i])) : [columns]) : candidateKeys(columns, fds)
+  const keys = keyIndexes
+    ? keyIndexes.length
+      ? keyIndexes.map((k) => k.map((i) => columns[i]))
+      : [columns]
+    : candidateKeys(columns, fds)
   return { columns, rows: rows.length, fds, keys, algorithm }
 }
 
@@ -133,7 +161,13 @@ const list = (xs: string[]) => xs.join(', ')
  * primary key when there is one (it is what the table means), with any declared unique column sets;
  * otherwise the keys found in data.
  */
-export function diagnose(columns: string[], rows: Cell[][] | null, fds: Fd[], declaredKey: string[] | null, uniqueKeys: string[][] = []): Diagnosis {
+export function diagnose(
+  columns: string[],
+  rows: Cell[][] | null,
+  fds: Fd[],
+  declaredKey: string[] | null,
+  uniqueKeys: string[][] = [],
+): Diagnosis {
   const exact = fds.filter((f) => f.error === 0)
   const discovered = candidateKeys(columns, exact)
   const keys = declaredKey && declaredKey.length ? [declaredKey, ...uniqueKeys.filter((u) => u.length)] : discovered
@@ -147,27 +181,67 @@ export function diagnose(columns: string[], rows: Cell[][] | null, fds: Fd[], de
     if (isSuperkey(f.lhs) || f.lhs.includes(f.rhs)) continue
     const partOfKey = keys.find((k) => f.lhs.length < k.length && f.lhs.every((a) => k.includes(a)))
     if (!prime.has(f.rhs) && partOfKey) {
-      violations.push({ form: '2NF', fd: f, explanation: `${f.rhs} depends on ${list(f.lhs)} alone, only part of the key (${list(partOfKey)}): a partial dependency. Every row repeats ${f.rhs} for each ${list(f.lhs)}.` })
+      violations.push({
+        form: '2NF',
+        fd: f,
+        explanation: `${f.rhs} depends on ${list(f.lhs)} alone, only part of the key (${list(partOfKey)}): a partial dependency. Every row repeats ${f.rhs} for each ${list(f.lhs)}.`,
+      })
     } else if (!prime.has(f.rhs)) {
-      violations.push({ form: '3NF', fd: f, explanation: `${f.rhs} depends on ${list(f.lhs)}, which is not a key: a transitive dependency (key → ${list(f.lhs)} → ${f.rhs}). ${f.rhs} is repeated for every row with the same ${list(f.lhs)}.` })
+      violations.push({
+        form: '3NF',
+        fd: f,
+        explanation: `${f.rhs} depends on ${list(f.lhs)}, which is not a key: a transitive dependency (key → ${list(f.lhs)} → ${f.rhs}). ${f.rhs} is repeated for every row with the same ${list(f.lhs)}.`,
+      })
     } else {
-      violations.push({ form: 'BCNF', fd: f, explanation: `${list(f.lhs)} determines ${f.rhs} but is not a key: a determinant that is not a candidate key.` })
+      violations.push({
+        form: 'BCNF',
+        fd: f,
+        explanation: `${list(f.lhs)} determines ${f.rhs} but is not a key: a determinant that is not a candidate key.`,
+      })
     }
   }
   if (!violations.length && !oneNf.length && rows === null) {
-    notes.push('4NF and 5NF not checked: multivalued and join dependencies are found in rows, and a table on paper has none (normalize it from a database or a CSV file to check them)')
+    notes.push(
+      '4NF and 5NF not checked: multivalued and join dependencies are found in rows, and a table on paper has none (normalize it from a database or a CSV file to check them)',
+    )
   } else if (!violations.length && !oneNf.length && rows !== null) {
     const mvds = findMvds(columns, rows, keys)
-    if (columns.length > 8) notes.push('4NF not checked: multivalued dependencies are searched on tables of at most 8 columns')
-    for (const m of mvds) violations.push({ form: '4NF', mvd: m, explanation: `${list(m.lhs)} ->> ${list(m.rhs)} | ${list(m.rest)}: for each ${list(m.lhs)}, every ${list(m.rhs)} appears with every ${list(m.rest)}. They are independent facts stored as a product.` })
+    if (columns.length > 8)
+      notes.push('4NF not checked: multivalued dependencies are searched on tables of at most 8 columns')
+    for (const m of mvds)
+      violations.push({
+        form: '4NF',
+        mvd: m,
+        explanation: `${list(m.lhs)} ->> ${list(m.rhs)} | ${list(m.rest)}: for each ${list(m.lhs)}, every ${list(m.rhs)} appears with every ${list(m.rest)}. They are independent facts stored as a product.`,
+      })
     if (!mvds.length && columns.length === 3 && keys.length === 1 && keys[0].length === 3) {
-      if (ternaryJoinDependency(rows)) violations.push({ form: '5NF', explanation: `The table is exactly the join of its three two-column projections (${columns[0]}-${columns[1]}, ${columns[1]}-${columns[2]}, ${columns[0]}-${columns[2]}): a join dependency, so it can be stored as three tables without losing a row.` })
+      if (ternaryJoinDependency(rows))
+        violations.push({
+          form: '5NF',
+          explanation: `The table is exactly the join of its three two-column projections (${columns[0]}-${columns[1]}, ${columns[1]}-${columns[2]}, ${columns[0]}-${columns[2]}): a join dependency, so it can be stored as three tables without losing a row.`,
+        })
     } else if (!mvds.length && columns.length > 3) notes.push('5NF checked only for three-column tables')
   }
   const order: Violation['form'][] = ['2NF', '3NF', 'BCNF', '4NF', '5NF']
   violations.sort((a, b) => order.indexOf(a.form) - order.indexOf(b.form))
   const first = order.find((f) => violations.some((v) => v.form === f))
-  const normalForm: NormalForm = oneNf.length ? 'not 1NF' : first ? (['1NF', '2NF', '3NF', 'BCNF', '4NF'] as const)[order.indexOf(first)] : rows === null ? 'BCNF' : columns.length === 3 || columns.length <= 8 ? '5NF' : '4NF'
-  if (rows !== null && rows.length < 10) notes.push(`Only ${rows.length} rows: some dependencies may be accidents of this data; accept or reject each`)
-  return { normalForm, keys, keySource: declaredKey && declaredKey.length ? 'declared' : 'discovered', oneNf, violations, notes }
+  const normalForm: NormalForm = oneNf.length
+    ? 'not 1NF'
+    : first
+      ? (['1NF', '2NF', '3NF', 'BCNF', '4NF'] as const)[order.indexOf(first)]
+      : rows === null
+        ? 'BCNF'
+        : columns.length === 3 || columns.length <= 8
+          ? '5NF'
+          : '4NF'
+  if (rows !== null && rows.length < 10)
+    notes.push(`Only ${rows.length} rows: some dependencies may be accidents of this data; accept or reject each`)
+  return {
+    normalForm,
+    keys,
+    keySource: declaredKey && declaredKey.length ? 'declared' : 'discovered',
+    oneNf,
+    violations,
+    notes,
+  }
 }

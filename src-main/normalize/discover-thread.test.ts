@@ -20,7 +20,9 @@ describe('discovery on a worker thread', () => {
   it('finds what discovery in this thread finds, and reports each lattice level', async () => {
     const t = table(400, 6)
     const levels: number[] = []
-    const off = await discoverOffThread(t.columns, t.rows, { nullsEqual: true, maxError: 0 }, (level) => levels.push(level))
+    const off = await discoverOffThread(t.columns, t.rows, { nullsEqual: true, maxError: 0 }, (level) =>
+      levels.push(level),
+    )
     const inline = discover(t.columns, t.rows, { nullsEqual: true, maxError: 0 })
     expect(off).toEqual(inline)
     expect(off.fds.some((f) => f.lhs.join() === 'c0' && f.rhs === 'c1')).toBe(true)
@@ -33,9 +35,17 @@ describe('discovery on a worker thread', () => {
     const token = new CancelToken()
     const started = Date.now()
     // Cancelled at the first step it reports (a lattice level, or a round of the sampled search).
-    const run = discoverOffThread(t.columns, t.rows, { nullsEqual: true, maxError: 0 }, (level) => level >= 1 && token.cancel(), token)
+    const run = discoverOffThread(
+      t.columns,
+      t.rows,
+      { nullsEqual: true, maxError: 0 },
+      (level) => level >= 1 && token.cancel(),
+      token,
+    )
     await expect(run).rejects.toMatchObject({ code: 'CANCELLED' })
     expect(Date.now() - started).toBeLessThan(20_000)
-    await expect(discoverOffThread(t.columns, t.rows, { nullsEqual: true, maxError: 0 }, undefined, token)).rejects.toMatchObject({ code: 'CANCELLED' })
+    await expect(
+      discoverOffThread(t.columns, t.rows, { nullsEqual: true, maxError: 0 }, undefined, token),
+    ).rejects.toMatchObject({ code: 'CANCELLED' })
   })
 })

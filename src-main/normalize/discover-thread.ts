@@ -41,7 +41,13 @@ export class CancelToken {
  * bridge): progress per lattice level, and cancel through a shared flag (and, if the worker does
  * not stop within a second, by terminating it).
  */
-export async function discoverOffThread(columns: string[], rows: Cell[][], options: { nullsEqual: boolean; maxError: number }, onProgress?: (level: number, candidates: number) => void, token?: CancelToken): Promise<Discovery> {
+export async function discoverOffThread(
+  columns: string[],
+  rows: Cell[][],
+  options: { nullsEqual: boolean; maxError: number },
+  onProgress?: (level: number, candidates: number) => void,
+  token?: CancelToken,
+): Promise<Discovery> {
   token?.throwIfCancelled()
   const flag = new SharedArrayBuffer(4)
   const worker = spawnWorkerScript('discover-worker', __dirname)
@@ -65,7 +71,9 @@ export async function discoverOffThread(columns: string[], rows: Cell[][], optio
       else finish(() => reject(new AppError('INTERNAL', `Discovery failed: ${m.message}`)))
     })
     worker.on('error', (e) => finish(() => reject(new AppError('INTERNAL', `Discovery failed: ${e.message}`))))
-    worker.on('exit', (code) => finish(() => reject(new AppError('INTERNAL', `The discovery thread stopped (exit ${code})`))))
+    worker.on('exit', (code) =>
+      finish(() => reject(new AppError('INTERNAL', `The discovery thread stopped (exit ${code})`))),
+    )
     const req: DiscoverRequest = { columns, rows, nullsEqual: options.nullsEqual, maxError: options.maxError, flag }
     worker.postMessage(req)
   })

@@ -10,12 +10,13 @@ export interface Fd {
 
 export function closure(attrs: Iterable<string>, fds: Fd[]): Set<string> {
   const out = new Set(attrs)
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false
-    for (const f of fds) if (!out.has(f.rhs) && f.lhs.every((a) => out.has(a))) {
-      out.add(f.rhs)
-      changed = true
-    }
+    for (const f of fds)
+      if (!out.has(f.rhs) && f.lhs.every((a) => out.has(a))) {
+        out.add(f.rhs)
+        changed = true
+      }
   }
   return out
 }
@@ -72,17 +73,32 @@ export function oneNfProblems(columns: string[], rows: Cell[][]): OneNfProblem[]
     const texts = rows.map((r) => r[i]).filter((v): v is string => typeof v === 'string' && v.length > 0)
     if (!texts.length) return
     // JSON first: a JSON array's commas are not a list separator.
-    const parsed = texts.map((v) => (/^\s*[[{]/.test(v) ? parseJson(v) : undefined)).filter((v): v is object => typeof v === 'object' && v !== null)
+    const parsed = texts
+      .map((v) => (/^\s*[[{]/.test(v) ? parseJson(v) : undefined))
+      .filter((v): v is object => typeof v === 'object' && v !== null)
     if (parsed.length && parsed.length / texts.length >= 0.5) {
       const arrays = parsed.filter((v): v is unknown[] => Array.isArray(v))
       if (arrays.length === parsed.length && arrays.every((a) => a.every((x) => x === null || typeof x !== 'object')))
-        out.push({ kind: 'json-array', columns: [c], explanation: `${c} holds JSON arrays (e.g. ${JSON.stringify(arrays.find((a) => a.length > 1) ?? arrays[0])}): 1NF wants one value per cell, so each element gets its own row` })
-      else out.push({ kind: 'structured-value', columns: [c], explanation: `${c} holds JSON objects or nested arrays: their parts are not atomic values (Schemist does not split these; model them as columns or tables of their own)` })
+        out.push({
+          kind: 'json-array',
+          columns: [c],
+          explanation: `${c} holds JSON arrays (e.g. ${JSON.stringify(arrays.find((a) => a.length > 1) ?? arrays[0])}): 1NF wants one value per cell, so each element gets its own row`,
+        })
+      else
+        out.push({
+          kind: 'structured-value',
+          columns: [c],
+          explanation: `${c} holds JSON objects or nested arrays: their parts are not atomic values (Schemist does not split these; model them as columns or tables of their own)`,
+        })
       return
     }
     const lists = texts.filter((v) => /^[^,;|]+([,;|]\s*[^,;|]+)+$/.test(v) && !/^-?\d+([.,]\d+)?$/.test(v))
     if (lists.length && lists.length / texts.length >= 0.2 && lists.some((v) => v.split(/[,;|]/).length > 1)) {
-      out.push({ kind: 'list-in-cell', columns: [c], explanation: `${c} holds several values in one cell (e.g. "${lists[0]}"): 1NF wants one value per cell, so each value gets its own row` })
+      out.push({
+        kind: 'list-in-cell',
+        columns: [c],
+        explanation: `${c} holds several values in one cell (e.g. "${lists[0]}"): 1NF wants one value per cell, so each value gets its own row`,
+      })
     }
   })
   const stems = new Map<string, string[]>()
@@ -92,7 +108,13 @@ export function oneNfProblems(columns: string[], rows: Cell[][]): OneNfProblem[]
   }
   // Numbered columns that are the whole table are a file without a header (column1..N), not an
   // attribute repeated beside the thing it describes.
-  for (const [stem, cols] of stems) if (cols.length >= 2 && cols.length < columns.length) out.push({ kind: 'repeating-group', columns: cols, explanation: `${cols.join(', ')} repeat one attribute (${stem}) as numbered columns: 1NF wants them as rows of their own table` })
+  for (const [stem, cols] of stems)
+    if (cols.length >= 2 && cols.length < columns.length)
+      out.push({
+        kind: 'repeating-group',
+        columns: cols,
+        explanation: `${cols.join(', ')} repeat one attribute (${stem}) as numbered columns: 1NF wants them as rows of their own table`,
+      })
   return out
 }
 
@@ -133,7 +155,11 @@ function genuinelyMultivalued(rows: Cell[][], x: number[], y: number[], z: numbe
 }
 
 /** Non-trivial multivalued dependencies X ->> Y (Y, Z non-empty) on a small table. */
-export function findMvds(columns: string[], rows: Cell[][], keys: string[][]): { lhs: string[]; rhs: string[]; rest: string[] }[] {
+export function findMvds(
+  columns: string[],
+  rows: Cell[][],
+  keys: string[][],
+): { lhs: string[]; rhs: string[]; rest: string[] }[] {
   const m = columns.length
   if (m < 3 || m > 8) return []
   const out: { lhs: string[]; rhs: string[]; rest: string[] }[] = []
@@ -150,11 +176,21 @@ export function findMvds(columns: string[], rows: Cell[][], keys: string[][]): {
       if (!(ym & 1) || ym === (1 << others.length) - 1) continue
       const y = others.filter((_, j) => ym & (1 << j))
       const z = others.filter((_, j) => !(ym & (1 << j)))
-      if (mvdHolds(rows, x, y, z) && genuinelyMultivalued(rows, x, y, z)) out.push({ lhs: xNames, rhs: y.map((i) => columns[i]), rest: z.map((i) => columns[i]) })
+      if (mvdHolds(rows, x, y, z) && genuinelyMultivalued(rows, x, y, z))
+        out.push({ lhs: xNames, rhs: y.map((i) => columns[i]), rest: z.map((i) => columns[i]) })
     }
   }
   // Keep those with a minimal left side.
-  return out.filter((a) => !out.some((b) => b !== a && b.lhs.length < a.lhs.length && b.lhs.every((c) => a.lhs.includes(c)) && JSON.stringify(b.rhs) === JSON.stringify(a.rhs)))
+  return out.filter(
+    (a) =>
+      !out.some(
+        (b) =>
+          b !== a &&
+          b.lhs.length < a.lhs.length &&
+          b.lhs.every((c) => a.lhs.includes(c)) &&
+          JSON.stringify(b.rhs) === JSON.stringify(a.rhs),
+      ),
+  )
 }
 
 /** Does the table equal the join of its three two-column projections (a ternary join dependency)? */
@@ -168,12 +204,14 @@ export function ternaryJoinDependency(rows: Cell[][]): boolean {
   const bs = [...new Set(rows.map((r) => k(r[1])))].map((x) => JSON.parse(x)[0])
   const cs = [...new Set(rows.map((r) => k(r[2])))].map((x) => JSON.parse(x)[0])
   let joined = 0
-  for (const a of as) for (const b of bs) {
-    if (!ab.has(k(a, b))) continue
-    for (const c of cs) if (bc.has(k(b, c)) && ac.has(k(a, c))) {
-      if (!original.has(k(a, b, c))) return false
-      joined++
+  for (const a of as)
+    for (const b of bs) {
+      if (!ab.has(k(a, b))) continue
+      for (const c of cs)
+        if (bc.has(k(b, c)) && ac.has(k(a, c))) {
+          if (!original.has(k(a, b, c))) return false
+          joined++
+        }
     }
-  }
   return joined === original.size
 }

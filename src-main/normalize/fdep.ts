@@ -27,7 +27,11 @@ export const AGREE_SET_PAIR_LIMIT = 6_000_000
  * replace every candidate inside N by its extensions with one column outside N, keeping only
  * minimal ones in a prefix tree. Cost grows with the square of the rows, not with the lattice.
  */
-export function agreeSetDependencies(rows: Cell[][], columnCount: number, options: AgreeSetOptions = {}): WideDependency[] {
+export function agreeSetDependencies(
+  rows: Cell[][],
+  columnCount: number,
+  options: AgreeSetOptions = {},
+): WideDependency[] {
   return agreeSetDiscovery(rows, columnCount, options).dependencies
 }
 
@@ -35,7 +39,11 @@ export function agreeSetDependencies(rows: Cell[][], columnCount: number, option
  * The dependencies and the minimal keys (unique column combinations, the first `keyLimit`,
  * smallest first) from the same agree sets: X is a key when it lies inside no agree set at all.
  */
-export function agreeSetDiscovery(rows: Cell[][], columnCount: number, options: AgreeSetOptions & { keyLimit?: number } = {}): { dependencies: WideDependency[]; keys: number[][] } {
+export function agreeSetDiscovery(
+  rows: Cell[][],
+  columnCount: number,
+  options: AgreeSetOptions & { keyLimit?: number } = {},
+): { dependencies: WideDependency[]; keys: number[][] } {
   const m = columnCount
   const words = Math.max(1, Math.ceil(m / 32))
   const distinct = new Map<string, Int32Array>()
@@ -67,7 +75,12 @@ export function agreeSetDiscovery(rows: Cell[][], columnCount: number, options: 
     for (const lhs of minimalLhs(sets, m, rhs)) dependencies.push({ lhs, rhs })
   }
   // Keys tell the distinct rows apart (repeated rows count once, as the dependencies see them).
-  const keys = n < 2 ? [] : minimalTransversals(maximalOf(sets), m, -1).sort((x, y) => x.length - y.length).slice(0, options.keyLimit ?? 64)
+  const keys =
+    n < 2
+      ? []
+      : minimalTransversals(maximalOf(sets), m, -1)
+          .sort((x, y) => x.length - y.length)
+          .slice(0, options.keyLimit ?? 64)
   options.onProgress?.(m, m)
   return { dependencies, keys }
 }
@@ -161,7 +174,8 @@ class SupersetTrie {
     for (let i = 0; i < this.keys.length; i++) {
       const k = this.keys[i]
       // Paths ascend: a column past the one needed means it can no longer come.
-      if (k < need ? this.kids[i].hasSuperset(cols, from) : k === need && this.kids[i].hasSuperset(cols, from + 1)) return true
+      if (k < need ? this.kids[i].hasSuperset(cols, from) : k === need && this.kids[i].hasSuperset(cols, from + 1))
+        return true
     }
     return false
   }

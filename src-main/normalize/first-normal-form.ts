@@ -27,7 +27,9 @@ function jsonElements(v: string): Cell[] {
     return [v]
   }
   if (!Array.isArray(a)) return [v]
-  return a.filter((x) => x !== null && x !== undefined).map((x) => (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean' ? x : JSON.stringify(x)))
+  return a
+    .filter((x) => x !== null && x !== undefined)
+    .map((x) => (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean' ? x : JSON.stringify(x)))
 }
 
 /** The child rows (key..., value) a plan makes from the table's rows, without duplicates. */
@@ -51,10 +53,20 @@ export function childRows(columns: string[], rows: Cell[][], plan: OneNfPlan): C
 }
 
 /** 1NF: each list column or repeating group moves to a child table keyed by the table's key and the value. */
-export function splitFirstNormalForm(table: string, columns: string[], rows: Cell[][], key: string[] | null, existing: string[] = []): { proposal: Proposal; plans: OneNfPlan[] } | null {
+export function splitFirstNormalForm(
+  table: string,
+  columns: string[],
+  rows: Cell[][],
+  key: string[] | null,
+  existing: string[] = [],
+): { proposal: Proposal; plans: OneNfPlan[] } | null {
   const problems = oneNfProblems(columns, rows).filter((p) => p.kind !== 'structured-value')
   if (!problems.length) return null
-  if (!key) throw new AppError('BAD_REQUEST', `${table} needs a primary key before its lists can move to their own table: the new rows must say which row they came from`)
+  if (!key)
+    throw new AppError(
+      'BAD_REQUEST',
+      `${table} needs a primary key before its lists can move to their own table: the new rows must say which row they came from`,
+    )
   const taken = new Set([table, ...existing])
   const plans: OneNfPlan[] = problems.map((p) => {
     const stem = p.kind === 'repeating-group' ? p.columns[0].replace(/_?\d+$/, '') : singular(p.columns[0])
@@ -72,16 +84,29 @@ export function splitFirstNormalForm(table: string, columns: string[], rows: Cel
     target: '1nf',
     tables: [
       { name: table, columns: keep, key, references: [], rows: rows.map((r) => keepIdx.map((i) => r[i])) },
-      ...children.map(({ plan, rows: cr }) => ({ name: plan.child, columns: [...key, plan.value], key: [...key, plan.value], references: [{ columns: key, table }], rows: cr })),
+      ...children.map(({ plan, rows: cr }) => ({
+        name: plan.child,
+        columns: [...key, plan.value],
+        key: [...key, plan.value],
+        references: [{ columns: key, table }],
+        rows: cr,
+      })),
     ],
     lost: [],
     losslessBySchema: null,
     losslessByData: true,
     cellsBefore: rows.length * columns.length,
     cellsAfter: rows.length * keep.length + children.reduce((a, c) => a + c.rows.length * (key.length + 1), 0),
-    explanation: plans
-      .map((p) => (p.kind === 'list-in-cell' ? `Each value of ${p.from[0]} becomes a row of ${p.child}` : p.kind === 'json-array' ? `Each element of the JSON arrays in ${p.from[0]} becomes a row of ${p.child}` : `${p.from.join(', ')} become rows of ${p.child}`))
-      .join('; ') + ', keyed by the row it came from: one value per cell, and no limit on how many.',
+    explanation:
+      plans
+        .map((p) =>
+          p.kind === 'list-in-cell'
+            ? `Each value of ${p.from[0]} becomes a row of ${p.child}`
+            : p.kind === 'json-array'
+              ? `Each element of the JSON arrays in ${p.from[0]} becomes a row of ${p.child}`
+              : `${p.from.join(', ')} become rows of ${p.child}`,
+        )
+        .join('; ') + ', keyed by the row it came from: one value per cell, and no limit on how many.',
   }
   return { proposal, plans }
 }
@@ -93,13 +118,19 @@ function childTableSql(plan: OneNfPlan, src: OneNfSource, d: Dialect): string {
   const q = (n: string) => d.quoteIdent(n)
   // A JSON array's elements are plain values: the child column is text, not the array's JSON type.
   const valueType = plan.kind === 'json-array' ? 'TEXT' : src.types.get(plan.from[0]) || 'TEXT'
-  const cols = [...plan.key.map((k) => `${q(k)} ${src.types.get(k) || 'TEXT'} NOT NULL`), `${q(plan.value)} ${valueType} NOT NULL`]
+  const cols = [
+    ...plan.key.map((k) => `${q(k)} ${src.types.get(k) || 'TEXT'} NOT NULL`),
+    `${q(plan.value)} ${valueType} NOT NULL`,
+  ]
   cols.push(`PRIMARY KEY (${[...plan.key, plan.value].map(q).join(', ')})`)
-  cols.push(`FOREIGN KEY (${plan.key.map(q).join(', ')}) REFERENCES ${d.qualify(src.schema, src.name)} (${plan.key.map(q).join(', ')}) ON DELETE CASCADE`)
+  cols.push(
+    `FOREIGN KEY (${plan.key.map(q).join(', ')}) REFERENCES ${d.qualify(src.schema, src.name)} (${plan.key.map(q).join(', ')}) ON DELETE CASCADE`,
+  )
   return `CREATE TABLE ${d.qualify(src.schema, plan.child)} (\n  ${cols.join(',\n  ')}\n)`
 }
 
-const dropColumnSql = (c: string, src: OneNfSource, d: Dialect) => `ALTER TABLE ${d.qualify(src.schema, src.name)} DROP COLUMN ${d.quoteIdent(c)}`
+const dropColumnSql = (c: string, src: OneNfSource, d: Dialect) =>
+  `ALTER TABLE ${d.qualify(src.schema, src.name)} DROP COLUMN ${d.quoteIdent(c)}`
 
 /** The script to review: what `applyFirstNormalForm` runs, with the row-filling step described. */
 export function firstNormalFormSql(plans: OneNfPlan[], src: OneNfSource, d: Dialect): string[] {
@@ -116,7 +147,11 @@ export function firstNormalFormSql(plans: OneNfPlan[], src: OneNfSource, d: Dial
  * Applies a 1NF split in one transaction: create each child table, fill it from the rows as they
  * are now, check every value arrived, then drop the moved columns. Anything failing rolls back.
  */
-export async function applyFirstNormalForm(d: Driver, src: OneNfSource, plans: OneNfPlan[]): Promise<{ tables: { name: string; rows: number }[]; statements: string[] }> {
+export async function applyFirstNormalForm(
+  d: Driver,
+  src: OneNfSource,
+  plans: OneNfPlan[],
+): Promise<{ tables: { name: string; rows: number }[]; statements: string[] }> {
   const q = (n: string) => d.dialect.quoteIdent(n)
   const qt = (n: string) => d.dialect.qualify(src.schema, n)
   const statements: string[] = []
@@ -137,7 +172,11 @@ export async function applyFirstNormalForm(d: Driver, src: OneNfSource, plans: O
       statements.push(`${sql} -- ${rows.length} rows`)
       if (rows.length) await d.runBatch([{ sql, params: rows }])
       const got = Number((await run(`SELECT count(*) FROM ${qt(plan.child)}`)).rows[0][0])
-      if (got !== rows.length) throw new AppError('CONSTRAINT_VIOLATION', `${plan.child} got ${got} rows, expected ${rows.length}. Nothing was changed.`)
+      if (got !== rows.length)
+        throw new AppError(
+          'CONSTRAINT_VIOLATION',
+          `${plan.child} got ${got} rows, expected ${rows.length}. Nothing was changed.`,
+        )
       tables.push({ name: plan.child, rows: got })
     }
     for (const c of plans.flatMap((p) => p.from)) await run(dropColumnSql(c, src, d.dialect))

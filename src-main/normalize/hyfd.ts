@@ -1,5 +1,13 @@
 import type { Cell } from '../../src-shared/values'
-import { agreeSet, compressRows, largestFirst, minimalLhs, popcount, type AgreeSetOptions, type WideDependency } from './fdep'
+import {
+  agreeSet,
+  compressRows,
+  largestFirst,
+  minimalLhs,
+  popcount,
+  type AgreeSetOptions,
+  type WideDependency,
+} from './fdep'
 
 /**
  * Minimal functional dependencies on tables with too many rows to compare every pair, in the
@@ -11,7 +19,11 @@ import { agreeSet, compressRows, largestFirst, minimalLhs, popcount, type AgreeS
  * dependencies: a true one is never inside a non-dependency, so it is a candidate or contains
  * one, and a candidate that fails is specialized by the pair that broke it.
  */
-export function sampledDependencies(rows: Cell[][], columnCount: number, options: AgreeSetOptions = {}): WideDependency[] {
+export function sampledDependencies(
+  rows: Cell[][],
+  columnCount: number,
+  options: AgreeSetOptions = {},
+): WideDependency[] {
   const m = columnCount
   const words = Math.max(1, Math.ceil(m / 32))
   const recs = compressRows(rows, m, options.nullsEqual ?? true)
@@ -30,7 +42,9 @@ export function sampledDependencies(rows: Cell[][], columnCount: number, options
   const everyRow = [Array.from({ length: n }, (_, i) => i)]
   const clusters = Array.from({ length: m }, (_, c) => refine(everyRow, c))
   // The sample: in every cluster, each row against its next few neighbours.
-  for (const cs of clusters) for (const cl of cs) for (let k = 0; k < cl.length; k++) for (let d = 1; d <= 3 && k + d < cl.length; d++) addPair(cl[k], cl[k + d])
+  for (const cs of clusters)
+    for (const cl of cs)
+      for (let k = 0; k < cl.length; k++) for (let d = 1; d <= 3 && k + d < cl.length; d++) addPair(cl[k], cl[k + d])
 
   const valid = new Set<string>()
   for (let round = 1; ; round++) {
@@ -49,7 +63,9 @@ export function sampledDependencies(rows: Cell[][], columnCount: number, options
     options.onProgress?.(round, round + 1)
     const before = nonFds.size
     // Left sides in column order, so consecutive ones share the partitions of their common prefix.
-    const todo = [...byLhs].map(([k, g]) => ({ k, lhs: g.lhs, open: g.rhs.filter((a) => !valid.has(`${k}>${a}`)) })).filter((x) => x.open.length)
+    const todo = [...byLhs]
+      .map(([k, g]) => ({ k, lhs: g.lhs, open: g.rhs.filter((a) => !valid.has(`${k}>${a}`)) }))
+      .filter((x) => x.open.length)
     todo.sort((x, y) => compareLex(x.lhs, y.lhs))
     const stack: { attr: number; groups: ArrayLike<number>[] }[] = []
     for (const { k, lhs, open } of todo) {
@@ -57,7 +73,8 @@ export function sampledDependencies(rows: Cell[][], columnCount: number, options
       let same = 0
       while (same < stack.length && same < lhs.length && stack[same].attr === lhs[same]) same++
       stack.length = same
-      for (let d = same; d < lhs.length; d++) stack.push({ attr: lhs[d], groups: d === 0 ? clusters[lhs[0]] : refine(stack[d - 1].groups, lhs[d]) })
+      for (let d = same; d < lhs.length; d++)
+        stack.push({ attr: lhs[d], groups: d === 0 ? clusters[lhs[0]] : refine(stack[d - 1].groups, lhs[d]) })
       const broken = check(lhs.length ? stack[lhs.length - 1].groups : [], open, lhs.length === 0)
       for (const a of open) if (!broken.has(a)) valid.add(`${k}>${a}`)
     }
@@ -99,11 +116,13 @@ export function sampledDependencies(rows: Cell[][], columnCount: number, options
   function check(groups: ArrayLike<number>[], open: number[], empty: boolean): Set<number> {
     const broken = new Set<number>()
     if (empty) {
-      for (const a of open) for (let i = 1; i < n; i++) if (recs[i][a] !== recs[0][a]) {
-        addPair(0, i)
-        broken.add(a)
-        break
-      }
+      for (const a of open)
+        for (let i = 1; i < n; i++)
+          if (recs[i][a] !== recs[0][a]) {
+            addPair(0, i)
+            broken.add(a)
+            break
+          }
       return broken
     }
     for (const g of groups) {

@@ -2,11 +2,26 @@ import { readFile } from 'node:fs/promises'
 import { AppError } from '../../src-shared/errors'
 import { readCsv } from '../data/csv-reader'
 import { primaryKeyColumns } from '../../src-shared/schema'
-import { sameFd, type Analysis, type CsvReading, type CsvSource, type FdSpec, type NormalizeTarget, type ProposalView } from '../../src-shared/normalize'
+import {
+  sameFd,
+  type Analysis,
+  type CsvReading,
+  type CsvSource,
+  type FdSpec,
+  type NormalizeTarget,
+  type ProposalView,
+} from '../../src-shared/normalize'
 import type { Cell } from '../../src-shared/values'
 import type { Driver } from '../db/driver'
 import { applyProposal, type ApplyResult } from './apply'
-import { decomposeBcnf, decomposeMultivalued, finalizeNames, plausibleFds, synthesize3nf, type Proposal } from './decompose'
+import {
+  decomposeBcnf,
+  decomposeMultivalued,
+  finalizeNames,
+  plausibleFds,
+  synthesize3nf,
+  type Proposal,
+} from './decompose'
 import { diagnose, discover, type Diagnosis } from './diagnose'
 import { proposalSql } from './proposal-sql'
 import { fdErrorOnTable, isKeyOnTable, mvdHoldsOnTable } from './verify'
@@ -36,19 +51,41 @@ export interface LoadedTable {
 }
 
 /** A table read whole, with its declared key and types; `name` may also be written `schema.name`. */
-export async function loadTable(d: Driver, ref: { schema: string | null; name: string }, limits: { sampleAbove?: number; sampleRows?: number } = {}): Promise<LoadedTable> {
+export async function loadTable(
+  d: Driver,
+  ref: { schema: string | null; name: string },
+  limits: { sampleAbove?: number; sampleRows?: number } = {},
+): Promise<LoadedTable> {
   const above = limits.sampleAbove ?? MAX_ROWS
   const size = limits.sampleRows ?? SAMPLE_ROWS
   const schema = await d.dialect.introspect(d)
-  const t = schema.tables.find((x) => (x.name === ref.name && (ref.schema === null || x.schema === ref.schema)) || (ref.schema === null && `${x.schema}.${x.name}` === ref.name))
+  const t = schema.tables.find(
+    (x) =>
+      (x.name === ref.name && (ref.schema === null || x.schema === ref.schema)) ||
+      (ref.schema === null && `${x.schema}.${x.name}` === ref.name),
+  )
   if (!t) throw new AppError('NOT_FOUND', `No table ${ref.name}`)
   const from = d.dialect.qualify(t.schema, t.name)
   const n = Number((await d.query(`SELECT count(*) FROM ${from}`)).rows[0][0])
   const cols = t.columns.map((c) => d.dialect.quoteIdent(c.name)).join(', ')
   // Too big to read whole: a uniform random sample, whose findings the database then checks.
-  const r = await d.query(n > above ? `SELECT ${cols} FROM ${from} ORDER BY random() LIMIT ${Math.floor(size)}` : `SELECT ${cols} FROM ${from}`)
+  const r = await d.query(
+    n > above
+      ? `SELECT ${cols} FROM ${from} ORDER BY random() LIMIT ${Math.floor(size)}`
+      : `SELECT ${cols} FROM ${from}`,
+  )
   const key = primaryKeyColumns(t)
-  return { schema: t.schema, name: t.name, columns: t.columns.map((c) => c.name), rows: r.rows, key: key.length ? key : null, types: new Map(t.columns.map((c) => [c.name, c.nativeType])), from, existing: schema.tables.map((x) => x.name), sampledFrom: n > above ? n : null }
+  return {
+    schema: t.schema,
+    name: t.name,
+    columns: t.columns.map((c) => c.name),
+    rows: r.rows,
+    key: key.length ? key : null,
+    types: new Map(t.columns.map((c) => [c.name, c.nativeType])),
+    from,
+    existing: schema.tables.map((x) => x.name),
+    sampledFrom: n > above ? n : null,
+  }
 }
 
 export type AnalyzeProgress = { phase: 'reading' | 'discovering' | 'verifying'; done: number; total: number }
@@ -64,7 +101,6 @@ export interface AnalyzeOptions {
   token?: CancelToken
 }
 
-
 /** The separator the first line uses most, outside quotes: comma, semicolon, tab or bar. */
 export function guessSeparator(text: string): string {
   const line = text.slice(0, text.search(/\r?\n|$/)).replace(/"[^"]*"/g, '')
@@ -72,7 +108,7 @@ export function guessSeparator(text: string): string {
   let most = 0
   for (const c of [',', ';', '\t', '|']) {
     const n = line.split(c).length - 1
-    if (n > most) (best = c), (most = n)
+    if (n > most) ((best = c), (most = n))
   }
   return best
 }
@@ -95,19 +131,40 @@ export async function loadCsv(path: string, options: CsvReading = {}): Promise<L
   })
   const head = bytes.subarray(0, 64 * 1024).toString('utf8')
   const separator = options.separator ?? (/\.tsv$/i.test(path) ? '\t' : guessSeparator(head))
-  if (separator.length !== 1) throw new AppError('BAD_REQUEST', `The separator must be one character, not "${separator}"`)
+  if (separator.length !== 1)
+    throw new AppError('BAD_REQUEST', `The separator must be one character, not "${separator}"`)
   // Read strictly (csv-parse; a broken quote or a byte that is not UTF-8 is an error, not data).
   const all: string[][] = []
   for await (const r of readCsv({ path, delimiter: separator })) all.push(r.fields)
-  if (all.length === 0) throw new AppError('BAD_REQUEST', `${path} is empty: a CSV source needs ${options.header === false ? 'rows' : 'a header line and rows'}`)
+  if (all.length === 0)
+    throw new AppError(
+      'BAD_REQUEST',
+      `${path} is empty: a CSV source needs ${options.header === false ? 'rows' : 'a header line and rows'}`,
+    )
   const header = options.header ?? looksLikeHeader(all[0])
   const columns = header ? all[0] : all[0].map((_, i) => `column${i + 1}`)
   const body = header ? all.slice(1) : all
-  if (new Set(columns).size !== columns.length) throw new AppError('BAD_REQUEST', `${path}: the header names a column twice`)
+  if (new Set(columns).size !== columns.length)
+    throw new AppError('BAD_REQUEST', `${path}: the header names a column twice`)
   const bad = body.findIndex((r) => r.length !== columns.length)
-  if (bad >= 0) throw new AppError('BAD_REQUEST', `${path}, line ${bad + (header ? 2 : 1)}: ${body[bad].length} values for ${columns.length} columns`)
+  if (bad >= 0)
+    throw new AppError(
+      'BAD_REQUEST',
+      `${path}, line ${bad + (header ? 2 : 1)}: ${body[bad].length} values for ${columns.length} columns`,
+    )
   const name = path.replace(/^.*[\\/]/, '').replace(/\.(csv|tsv|txt|data)$/i, '')
-  return { schema: null, name, columns, rows: body.map((r) => r.map(csvCell)), key: null, types: new Map(), from: '', existing: [], sampledFrom: null, csvRead: { header, separator } }
+  return {
+    schema: null,
+    name,
+    columns,
+    rows: body.map((r) => r.map(csvCell)),
+    key: null,
+    types: new Map(),
+    from: '',
+    existing: [],
+    sampledFrom: null,
+    csvRead: { header, separator },
+  }
 }
 
 /** A CSV value: NULL when empty, a number when the text is exactly how that number is written. */
@@ -119,11 +176,20 @@ export function csvCell(v: string): Cell {
 }
 
 /** A table on the connection, or a CSV file when `csv` names one. */
-async function loadSource(d: Driver, ref: { schema: string | null; name: string }, csv: CsvSource | undefined, limits: { sampleAbove?: number; sampleRows?: number } = {}) {
+async function loadSource(
+  d: Driver,
+  ref: { schema: string | null; name: string },
+  csv: CsvSource | undefined,
+  limits: { sampleAbove?: number; sampleRows?: number } = {},
+) {
   return csv ? loadCsv(csv.path, csv) : loadTable(d, ref, limits)
 }
 
-export async function analyzeTable(d: Driver, ref: { schema: string | null; name: string }, options: AnalyzeOptions & { csv?: CsvSource }): Promise<Analysis> {
+export async function analyzeTable(
+  d: Driver,
+  ref: { schema: string | null; name: string },
+  options: AnalyzeOptions & { csv?: CsvSource },
+): Promise<Analysis> {
   const t0 = performance.now()
   options.onProgress?.({ phase: 'reading', done: 0, total: 1 })
   const t = await loadSource(d, ref, options.csv, options)
@@ -142,7 +208,13 @@ export async function analyzeLoaded(d: Driver, t: LoadedTable, options: AnalyzeO
   const width = t.columns.length
   progress({ phase: 'discovering', done: 0, total: width })
   const found = options.offThread
-    ? await discoverOffThread(t.columns, t.rows, options, (level) => progress({ phase: 'discovering', done: level, total: width }), options.token)
+    ? await discoverOffThread(
+        t.columns,
+        t.rows,
+        options,
+        (level) => progress({ phase: 'discovering', done: level, total: width }),
+        options.token,
+      )
     : discover(t.columns, t.rows, { nullsEqual: options.nullsEqual, maxError: options.maxError })
   let { fds, keys } = found
   let sample: Analysis['sample'] = null
@@ -171,7 +243,9 @@ export async function analyzeLoaded(d: Driver, t: LoadedTable, options: AnalyzeO
     sample = {
       rows: t.rows.length,
       of: total,
-      sampleOnly: checked.filter((c) => c.error > options.maxError + 1e-12).map((c) => ({ lhs: c.f.lhs, rhs: c.f.rhs, error: c.error })),
+      sampleOnly: checked
+        .filter((c) => c.error > options.maxError + 1e-12)
+        .map((c) => ({ lhs: c.f.lhs, rhs: c.f.rhs, error: c.error })),
       keysSampleOnly: keyChecks.filter((c) => !c.ok).map((c) => c.k),
     }
   }
@@ -199,29 +273,49 @@ async function checkSampledDiagnosis(d: Driver, t: LoadedTable, diagnosis: Diagn
   if (t.sampledFrom === null) return diagnosis
   const all = t.sampledFrom.toLocaleString('en')
   const notes = [...diagnosis.notes]
-  const text = (m: NonNullable<Diagnosis['violations'][number]['mvd']>) => `${m.lhs.join(', ') || '∅'} ->> ${m.rhs.join(', ')}`
+  const text = (m: NonNullable<Diagnosis['violations'][number]['mvd']>) =>
+    `${m.lhs.join(', ') || '∅'} ->> ${m.rhs.join(', ')}`
   const violations: Diagnosis['violations'] = []
   for (const v of diagnosis.violations) {
     if (!v.mvd) {
-      if (v.form === '5NF') notes.push(`The join dependency was found in the sample of ${t.rows.length.toLocaleString('en')} rows; Apply checks the join on all ${all} rows before it commits`)
+      if (v.form === '5NF')
+        notes.push(
+          `The join dependency was found in the sample of ${t.rows.length.toLocaleString('en')} rows; Apply checks the join on all ${all} rows before it commits`,
+        )
       violations.push(v)
     } else if (await mvdHoldsOnTable(d, t.from, v.mvd.lhs, v.mvd.rhs, v.mvd.rest)) {
       notes.push(`${text(v.mvd)} checked on all ${all} rows by the database: it holds`)
       violations.push(v)
     } else notes.push(`${text(v.mvd)} held in the sample but not on all ${all} rows: dropped`)
   }
-  const searched = diagnosis.normalForm !== 'not 1NF' && !diagnosis.violations.some((v) => ['2NF', '3NF', 'BCNF'].includes(v.form))
-  if (searched) notes.push(`Multivalued dependencies were searched in the sample of ${t.rows.length.toLocaleString('en')} rows: a random sample seldom holds every combination, so the whole table may have one the sample does not show`)
+  const searched =
+    diagnosis.normalForm !== 'not 1NF' && !diagnosis.violations.some((v) => ['2NF', '3NF', 'BCNF'].includes(v.form))
+  if (searched)
+    notes.push(
+      `Multivalued dependencies were searched in the sample of ${t.rows.length.toLocaleString('en')} rows: a random sample seldom holds every combination, so the whole table may have one the sample does not show`,
+    )
   const droppedAll = diagnosis.violations.some((v) => v.mvd) && !violations.some((v) => v.mvd)
-  return { ...diagnosis, violations, notes, normalForm: droppedAll && !violations.length ? '4NF' : diagnosis.normalForm }
+  return {
+    ...diagnosis,
+    violations,
+    notes,
+    normalForm: droppedAll && !violations.length ? '4NF' : diagnosis.normalForm,
+  }
 }
 
 function checkColumns(t: LoadedTable, fds: FdSpec[]) {
-  for (const f of fds) for (const c of [...f.lhs, f.rhs]) if (!t.columns.includes(c)) throw new AppError('BAD_REQUEST', `No column ${c} in ${t.name}`)
+  for (const f of fds)
+    for (const c of [...f.lhs, f.rhs])
+      if (!t.columns.includes(c)) throw new AppError('BAD_REQUEST', `No column ${c} in ${t.name}`)
 }
 
 /** The diagnosis under the accepted dependencies only (the rows still decide 1NF, MVDs and join dependencies). */
-export async function diagnoseWith(d: Driver, ref: { schema: string | null; name: string }, fds: FdSpec[], csv?: CsvSource): Promise<Diagnosis> {
+export async function diagnoseWith(
+  d: Driver,
+  ref: { schema: string | null; name: string },
+  fds: FdSpec[],
+  csv?: CsvSource,
+): Promise<Diagnosis> {
   const t = await loadSource(d, ref, csv)
   checkColumns(t, fds)
   return checkSampledDiagnosis(d, t, diagnose(t.columns, t.rows, fds, t.key))
@@ -230,13 +324,25 @@ export async function diagnoseWith(d: Driver, ref: { schema: string | null; name
 function build(t: LoadedTable, target: NormalizeTarget, fds: FdSpec[], keepView: boolean): Proposal {
   checkColumns(t, fds)
   // The accepted dependencies, plus the declared key, which the table states whatever the data shows.
-  const all = t.key ? [...fds, ...t.columns.filter((c) => !t.key!.includes(c)).map((c) => ({ lhs: t.key!, rhs: c, error: 0 }))] : fds
+  const all = t.key
+    ? [...fds, ...t.columns.filter((c) => !t.key!.includes(c)).map((c) => ({ lhs: t.key!, rhs: c, error: 0 }))]
+    : fds
   const p =
-    target === '3nf' ? synthesize3nf(t.name, t.columns, t.rows, all, t.key)
-    : target === 'bcnf' ? decomposeBcnf(t.name, t.columns, t.rows, all)
-    : decomposeMultivalued(t.name, t.columns, t.rows, all)
-  if (!p) throw new AppError('NOT_FOUND', `No ${target.toUpperCase()} split applies to ${t.name}: no multivalued or join dependency holds in its rows`)
-  if (p.tables.length < 2) throw new AppError('NOT_FOUND', `${t.name} is already in ${target.toUpperCase()} under the accepted dependencies: nothing to split`)
+    target === '3nf'
+      ? synthesize3nf(t.name, t.columns, t.rows, all, t.key)
+      : target === 'bcnf'
+        ? decomposeBcnf(t.name, t.columns, t.rows, all)
+        : decomposeMultivalued(t.name, t.columns, t.rows, all)
+  if (!p)
+    throw new AppError(
+      'NOT_FOUND',
+      `No ${target.toUpperCase()} split applies to ${t.name}: no multivalued or join dependency holds in its rows`,
+    )
+  if (p.tables.length < 2)
+    throw new AppError(
+      'NOT_FOUND',
+      `${t.name} is already in ${target.toUpperCase()} under the accepted dependencies: nothing to split`,
+    )
   return finalizeNames(p, t.name, keepView)
 }
 
@@ -255,36 +361,79 @@ function renamer(p: Proposal, names: Record<string, string>, source: string): (n
     const n = to(t.name)
     if (!n) throw new AppError('BAD_REQUEST', `The table proposed as ${t.name} needs a name`)
     if (seen.has(n.toLowerCase())) throw new AppError('BAD_REQUEST', `Two proposed tables are named ${n}`)
-    if (n !== t.name && n.toLowerCase() === source.toLowerCase() && t.name !== source) throw new AppError('BAD_REQUEST', `${n} is the table being split: choose another name`)
+    if (n !== t.name && n.toLowerCase() === source.toLowerCase() && t.name !== source)
+      throw new AppError('BAD_REQUEST', `${n} is the table being split: choose another name`)
     seen.add(n.toLowerCase())
   }
   return to
 }
 
 function renamed(p: Proposal, to: (n: string) => string): Proposal {
-  return { ...p, tables: p.tables.map((t) => ({ ...t, name: to(t.name), references: t.references.map((r) => ({ ...r, table: to(r.table) })) })) }
+  return {
+    ...p,
+    tables: p.tables.map((t) => ({
+      ...t,
+      name: to(t.name),
+      references: t.references.map((r) => ({ ...r, table: to(r.table) })),
+    })),
+  }
 }
 
-export async function proposeSplit(d: Driver, ref: { schema: string | null; name: string }, target: NormalizeTarget, fds: FdSpec[], keepView: boolean, csv?: CsvSource, names: Record<string, string> = {}): Promise<ProposalView> {
+export async function proposeSplit(
+  d: Driver,
+  ref: { schema: string | null; name: string },
+  target: NormalizeTarget,
+  fds: FdSpec[],
+  keepView: boolean,
+  csv?: CsvSource,
+  names: Record<string, string> = {},
+): Promise<ProposalView> {
   const t = await loadSource(d, ref, csv)
-  const sampled = t.sampledFrom === null ? '' : ` Rows and counts here come from a random sample of ${t.rows.length.toLocaleString('en')} of ${t.sampledFrom.toLocaleString('en')} rows; Apply moves every row and checks the join on all of them.`
-  const preview = (p: Proposal, sql: string[]): ProposalView => ({ ...p, explanation: p.explanation + sampled, tables: p.tables.map((x) => ({ ...x, rows: x.rows.slice(0, PREVIEW_ROWS), rowCount: x.rows.length })), sql })
+  const sampled =
+    t.sampledFrom === null
+      ? ''
+      : ` Rows and counts here come from a random sample of ${t.rows.length.toLocaleString('en')} of ${t.sampledFrom.toLocaleString('en')} rows; Apply moves every row and checks the join on all of them.`
+  const preview = (p: Proposal, sql: string[]): ProposalView => ({
+    ...p,
+    explanation: p.explanation + sampled,
+    tables: p.tables.map((x) => ({ ...x, rows: x.rows.slice(0, PREVIEW_ROWS), rowCount: x.rows.length })),
+    sql,
+  })
   if (target === '1nf') {
     const { proposal, plans } = firstNormalForm(t, names)
     return preview(proposal, firstNormalFormSql(plans, t, d.dialect))
   }
   const built = build(t, target, fds, keepView)
   const p = renamed(built, renamer(built, names, t.name))
-  return preview(p, proposalSql(p, { schema: t.schema, name: t.name, columns: t.columns, types: t.types }, d.dialect, keepView, !!csv))
+  return preview(
+    p,
+    proposalSql(p, { schema: t.schema, name: t.name, columns: t.columns, types: t.types }, d.dialect, keepView, !!csv),
+  )
 }
 
-export async function applySplit(d: Driver, ref: { schema: string | null; name: string }, target: NormalizeTarget, fds: FdSpec[], keepView: boolean, names: Record<string, string> = {}): Promise<ApplyResult> {
+export async function applySplit(
+  d: Driver,
+  ref: { schema: string | null; name: string },
+  target: NormalizeTarget,
+  fds: FdSpec[],
+  keepView: boolean,
+  names: Record<string, string> = {},
+): Promise<ApplyResult> {
   const t = await loadTable(d, ref)
   if (target === '1nf') {
-    const r = await applyFirstNormalForm(d, { schema: t.schema, name: t.name, types: t.types }, firstNormalForm(t, names).plans)
+    const r = await applyFirstNormalForm(
+      d,
+      { schema: t.schema, name: t.name, types: t.types },
+      firstNormalForm(t, names).plans,
+    )
     const all = t.sampledFrom ?? t.rows.length
     return { ...r, view: null, originalRows: all, joinedRows: all }
   }
   const built = build(t, target, fds, keepView)
-  return applyProposal(d, { schema: t.schema, name: t.name, types: t.types }, renamed(built, renamer(built, names, t.name)), { keepView })
+  return applyProposal(
+    d,
+    { schema: t.schema, name: t.name, types: t.types },
+    renamed(built, renamer(built, names, t.name)),
+    { keepView },
+  )
 }

@@ -23,7 +23,9 @@ export function errorCount(p: Partition): number {
 
 /** The partition with every row in one class (of the empty attribute set). */
 export function wholePartition(n: number): Partition {
-  return n > 1 ? { rows: Int32Array.from({ length: n }, (_, i) => i), starts: Int32Array.of(0, n), size: n } : { rows: new Int32Array(0), starts: Int32Array.of(0), size: 0 }
+  return n > 1
+    ? { rows: Int32Array.from({ length: n }, (_, i) => i), starts: Int32Array.of(0, n), size: n }
+    : { rows: new Int32Array(0), starts: Int32Array.of(0), size: 0 }
 }
 
 /**
@@ -92,7 +94,12 @@ export interface ProductScratch {
 }
 
 export function productScratch(n: number): ProductScratch {
-  return { probe: new Int32Array(n).fill(-1), cls: new Int32Array(0), out: new Int32Array(0), starts: new Int32Array(0) }
+  return {
+    probe: new Int32Array(n).fill(-1),
+    cls: new Int32Array(0),
+    out: new Int32Array(0),
+    starts: new Int32Array(0),
+  }
 }
 
 /** Writes each row's class of `a` into the probe (-1 stays on rows of no class). */

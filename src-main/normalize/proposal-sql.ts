@@ -35,7 +35,10 @@ export function splitPlan(p: Proposal, src: SplitSource, d: Dialect, keepView: b
   for (const t of order) {
     const cols = t.columns.map((c) => `${q(c)} ${src.types.get(c) || 'TEXT'}${t.key.includes(c) ? ' NOT NULL' : ''}`)
     cols.push(`PRIMARY KEY (${t.key.map(q).join(', ')})`)
-    for (const r of t.references) cols.push(`FOREIGN KEY (${r.columns.map(q).join(', ')}) REFERENCES ${qt(r.table)} (${r.columns.map(q).join(', ')})`)
+    for (const r of t.references)
+      cols.push(
+        `FOREIGN KEY (${r.columns.map(q).join(', ')}) REFERENCES ${qt(r.table)} (${r.columns.map(q).join(', ')})`,
+      )
     build.push(`CREATE TABLE ${qt(t.name)} (\n  ${cols.join(',\n  ')}\n)`)
   }
   for (const t of order) {
@@ -47,7 +50,11 @@ export function splitPlan(p: Proposal, src: SplitSource, d: Dialect, keepView: b
   let joined = ''
   order.forEach((t, i) => {
     const a = `t${i}`
-    const on = t.columns.filter((c) => alias.has(c)).map((c) => `(${alias.get(c)}.${q(c)} = ${a}.${q(c)} OR (${alias.get(c)}.${q(c)} IS NULL AND ${a}.${q(c)} IS NULL))`)
+    const on = t.columns
+      .filter((c) => alias.has(c))
+      .map(
+        (c) => `(${alias.get(c)}.${q(c)} = ${a}.${q(c)} OR (${alias.get(c)}.${q(c)} IS NULL AND ${a}.${q(c)} IS NULL))`,
+      )
     joined += i === 0 ? `${qt(t.name)} ${a}` : ` JOIN ${qt(t.name)} ${a} ON ${on.length ? on.join(' AND ') : '1 = 1'}`
     for (const c of t.columns) if (!alias.has(c)) alias.set(c, a)
   })
@@ -61,7 +68,11 @@ export function splitPlan(p: Proposal, src: SplitSource, d: Dialect, keepView: b
 /** The script to review: the split's statements, with the check `--apply` runs in between. */
 export function proposalSql(p: Proposal, src: SplitSource, d: Dialect, keepView: boolean, fromFile = false): string[] {
   const plan = splitPlan(p, src, d, keepView)
-  if (fromFile) return [...plan.build.filter((s) => s.startsWith('CREATE')).map((s) => `${s};`), `-- import ${src.name} into a table, then fill these from it`]
+  if (fromFile)
+    return [
+      ...plan.build.filter((s) => s.startsWith('CREATE')).map((s) => `${s};`),
+      `-- import ${src.name} into a table, then fill these from it`,
+    ]
   return [
     'BEGIN;',
     ...plan.build.map((s) => `${s};`),

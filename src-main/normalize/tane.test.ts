@@ -10,7 +10,7 @@ import { diagnose, discover } from './diagnose'
 /** A small seeded PRNG, so a failure can be replayed. */
 function rng(seed: number) {
   let s = seed >>> 0
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32)
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32
 }
 
 /** The reference: every X → A checked by grouping, kept when no subset of X also works. */
@@ -20,10 +20,11 @@ function bruteForce(rows: Cell[][], m: number, nullsEqual: boolean): string[] {
     for (const r of rows) {
       const lhs: Cell[] = []
       let hasNull = false
-      for (let i = 0; i < m; i++) if (x & (1 << i)) {
-        lhs.push(r[i])
-        if (r[i] === null) hasNull = true
-      }
+      for (let i = 0; i < m; i++)
+        if (x & (1 << i)) {
+          lhs.push(r[i])
+          if (r[i] === null) hasNull = true
+        }
       // NULL != NULL: a row with a NULL on the left agrees with no other row.
       if (hasNull && !nullsEqual) continue
       const k = JSON.stringify(lhs)
@@ -73,7 +74,9 @@ describe('TANE', () => {
         row[m - 1] = row[0] === null || row[1] === null ? null : ((row[0] as number) * 7 + (row[1] as number)) % 5
         rows.push(row)
       }
-      const got = tane(rows, m, { nullsEqual }).dependencies.map((d) => `${d.lhs}->${d.rhs}`).sort()
+      const got = tane(rows, m, { nullsEqual })
+        .dependencies.map((d) => `${d.lhs}->${d.rhs}`)
+        .sort()
       const want = bruteForce(rows, m, nullsEqual)
       expect(got, `seed ${seed}, ${m} columns, ${n} rows, nullsEqual ${nullsEqual}`).toEqual(want)
     }
@@ -83,7 +86,10 @@ describe('TANE', () => {
    * Random tables with NULLs, repeated rows and a planted dependency (the last column a function of
    * the first two), checked against the brute-force reference under both NULL semantics.
    */
-  function matchesBruteForce(search: (rows: Cell[][], m: number, nullsEqual: boolean) => { lhs: number[]; rhs: number }[], salt: number) {
+  function matchesBruteForce(
+    search: (rows: Cell[][], m: number, nullsEqual: boolean) => { lhs: number[]; rhs: number }[],
+    salt: number,
+  ) {
     for (let seed = 1; seed <= 150; seed++) {
       const r = rng(seed * salt)
       const m = 2 + Math.floor(r() * 7)
@@ -97,8 +103,12 @@ describe('TANE', () => {
         // Some repeated rows, which agree on everything.
         rows.push(row, ...(r() < 0.1 ? [[...row]] : []))
       }
-      const got = search(rows, m, nullsEqual).map((d) => `${d.lhs.reduce((x, c) => x | (1 << c), 0)}->${d.rhs}`).sort()
-      expect(got, `seed ${seed}, ${m} columns, ${rows.length} rows, nullsEqual ${nullsEqual}`).toEqual(bruteForce(rows, m, nullsEqual))
+      const got = search(rows, m, nullsEqual)
+        .map((d) => `${d.lhs.reduce((x, c) => x | (1 << c), 0)}->${d.rhs}`)
+        .sort()
+      expect(got, `seed ${seed}, ${m} columns, ${rows.length} rows, nullsEqual ${nullsEqual}`).toEqual(
+        bruteForce(rows, m, nullsEqual),
+      )
     }
   }
 
@@ -114,7 +124,9 @@ describe('TANE', () => {
     for (let seed = 1; seed <= 60; seed++) {
       const r = rng(seed * 31)
       const m = 2 + Math.floor(r() * 6)
-      const rows: Cell[][] = Array.from({ length: 3 + Math.floor(r() * 30) }, () => Array.from({ length: m }, (_, c) => Math.floor(r() * [2, 4, 9, 30][c % 4])))
+      const rows: Cell[][] = Array.from({ length: 3 + Math.floor(r() * 30) }, () =>
+        Array.from({ length: m }, (_, c) => Math.floor(r() * [2, 4, 9, 30][c % 4])),
+      )
       const cols = Array.from({ length: m }, (_, i) => `c${i}`)
       const found = agreeSetDiscovery(rows, m)
       const fds = found.dependencies.map((d) => ({ lhs: d.lhs.map((i) => cols[i]), rhs: cols[d.rhs], error: 0 }))
@@ -124,7 +136,9 @@ describe('TANE', () => {
   })
 
   it('agree-set discovery handles more columns than TANE can (no 30-column limit)', () => {
-    const rows: Cell[][] = Array.from({ length: 12 }, (_, i) => Array.from({ length: 40 }, (_, c) => (c === 39 ? i % 3 : c === 38 ? (i % 3) * 10 : (i * (c + 1)) % 7)))
+    const rows: Cell[][] = Array.from({ length: 12 }, (_, i) =>
+      Array.from({ length: 40 }, (_, c) => (c === 39 ? i % 3 : c === 38 ? (i % 3) * 10 : (i * (c + 1)) % 7)),
+    )
     const deps = agreeSetDependencies(rows, 40)
     expect(deps.some((d) => d.lhs.length === 1 && d.lhs[0] === 39 && d.rhs === 38)).toBe(true)
     expect(deps.some((d) => d.lhs.length === 1 && d.lhs[0] === 38 && d.rhs === 39)).toBe(true)
@@ -162,7 +176,7 @@ describe('TANE', () => {
   })
 })
 
-describe('diagnosis of the notes\' example tables', () => {
+describe("diagnosis of the notes' example tables", () => {
   async function table(name: string) {
     const { columns, rows, key } = await sampleTable(name)
     const found = discover(columns, rows)
@@ -170,8 +184,13 @@ describe('diagnosis of the notes\' example tables', () => {
   }
 
   it('phones in one cell and numbered phone columns are not 1NF', async () => {
-    expect((await table('phone_book')).diagnosis).toMatchObject({ normalForm: 'not 1NF', oneNf: [{ kind: 'list-in-cell', columns: ['phones'] }] })
-    expect((await table('contacts_wide')).diagnosis.oneNf).toEqual([expect.objectContaining({ kind: 'repeating-group', columns: ['phone1', 'phone2', 'phone3'] })])
+    expect((await table('phone_book')).diagnosis).toMatchObject({
+      normalForm: 'not 1NF',
+      oneNf: [{ kind: 'list-in-cell', columns: ['phones'] }],
+    })
+    expect((await table('contacts_wide')).diagnosis.oneNf).toEqual([
+      expect.objectContaining({ kind: 'repeating-group', columns: ['phone1', 'phone2', 'phone3'] }),
+    ])
   })
 
   it('student grades: course_name depends on part of the key (2NF)', async () => {
@@ -184,7 +203,9 @@ describe('diagnosis of the notes\' example tables', () => {
   it('employees: city depends on the department, not the employee (3NF)', async () => {
     const { diagnosis } = await table('employee_departments')
     expect(diagnosis.normalForm).toBe('2NF')
-    expect(diagnosis.violations.filter((v) => v.form === '3NF').map((v) => `${v.fd!.lhs}->${v.fd!.rhs}`)).toEqual(expect.arrayContaining(['department_id->city', 'department_id->department']))
+    expect(diagnosis.violations.filter((v) => v.form === '3NF').map((v) => `${v.fd!.lhs}->${v.fd!.rhs}`)).toEqual(
+      expect.arrayContaining(['department_id->city', 'department_id->department']),
+    )
   })
 
   it('courses, teachers and rooms: independent facts as a product (4NF)', async () => {

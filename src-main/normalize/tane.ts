@@ -1,5 +1,15 @@
 import type { Cell } from '../../src-shared/values'
-import { clearProbe, columnPartition, errorCount, g3, loadProbe, productProbed, productScratch, wholePartition, type Partition } from './partitions'
+import {
+  clearProbe,
+  columnPartition,
+  errorCount,
+  g3,
+  loadProbe,
+  productProbed,
+  productScratch,
+  wholePartition,
+  type Partition,
+} from './partitions'
 
 export interface Dependency {
   /** Bitmask of the left-hand side columns. */

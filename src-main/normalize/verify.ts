@@ -6,7 +6,13 @@ import type { Driver } from '../db/driver'
  * is 1 − Σ over X-groups of the most frequent A's count, divided by the row count. NULLs group
  * together, as they do in discovery by default.
  */
-export async function fdErrorOnTable(d: Driver, from: string, lhs: string[], rhs: string, rows: number): Promise<number> {
+export async function fdErrorOnTable(
+  d: Driver,
+  from: string,
+  lhs: string[],
+  rhs: string,
+  rows: number,
+): Promise<number> {
   if (rows === 0) return 0
   const q = (c: string) => d.dialect.quoteIdent(c)
   const x = lhs.map(q).join(', ')
@@ -31,7 +37,13 @@ export async function isKeyOnTable(d: Driver, from: string, columns: string[], r
  * with each of its Z values, so the distinct rows number Σ over X-groups of (distinct Y) × (distinct
  * Z). Grouping (not a join) matches X values, so NULLs group together as in discovery.
  */
-export async function mvdHoldsOnTable(d: Driver, from: string, lhs: string[], rhs: string[], rest: string[]): Promise<boolean> {
+export async function mvdHoldsOnTable(
+  d: Driver,
+  from: string,
+  lhs: string[],
+  rhs: string[],
+  rest: string[],
+): Promise<boolean> {
   const q = (cs: string[]) => cs.map((c) => d.dialect.quoteIdent(c)).join(', ')
   const distinct = (cs: string[]) => `SELECT ${q(cs)} FROM ${from} GROUP BY ${q(cs)}`
   const all = Number((await d.query(`SELECT count(*) FROM (${distinct([...lhs, ...rhs, ...rest])}) r`)).rows[0][0])

@@ -14,11 +14,17 @@ export class BaseService<T extends object = Record<string, unknown>> {
   ) {}
 
   findAll(filterBy: Record<string, unknown> = {}): Promise<T[]> {
-    return this.sessions.withSession({ commit: false }, async (s) => (await s.execute(select(this.model).filterBy(filterBy))).scalars().all() as T[])
+    return this.sessions.withSession(
+      { commit: false },
+      async (s) => (await s.execute(select(this.model).filterBy(filterBy))).scalars().all() as T[],
+    )
   }
 
   findOneOrNone(filterBy: Record<string, unknown>): Promise<T | null> {
-    return this.sessions.withSession({ commit: false }, async (s) => (await s.execute(select(this.model).filterBy(filterBy))).scalarOneOrNone() as T | null)
+    return this.sessions.withSession(
+      { commit: false },
+      async (s) => (await s.execute(select(this.model).filterBy(filterBy))).scalarOneOrNone() as T | null,
+    )
   }
 
   /** Insert one row and return it with the keys and defaults the database assigned. */

@@ -17,19 +17,33 @@ describe.each(['sqlite', 'postgres'] as const)('bulk statements and the CRUD ser
     f = await ormFixture(engine)
     const s = f.session()
     const all = (await s.execute(select(f.registry.get('users')))).scalars().all() as Row[]
-    const r = await s.execute(update(f.registry.get('users')).where(col('id').le(2)).values({ name: 'Bulk' }), { synchronizeSession: 'evaluate' })
+    const r = await s.execute(update(f.registry.get('users')).where(col('id').le(2)).values({ name: 'Bulk' }), {
+      synchronizeSession: 'evaluate',
+    })
     expect(r.rowcount).toBe(2)
     expect(all.map((u) => u.name)).toEqual(['Bulk', 'Bulk', 'Пётр', 'Анна'])
     expect(s.dirty).toEqual([])
-    await expect(s.execute(update(f.registry.get('users')).where(rawWhere('length(name) > 3')).values({ name: 'x' }), { synchronizeSession: 'evaluate' })).rejects.toBeInstanceOf(InvalidRequestError)
+    await expect(
+      s.execute(update(f.registry.get('users')).where(rawWhere('length(name) > 3')).values({ name: 'x' }), {
+        synchronizeSession: 'evaluate',
+      }),
+    ).rejects.toBeInstanceOf(InvalidRequestError)
   })
 
   it('update with synchronize_session="fetch" uses RETURNING to find the objects', async () => {
     f = await ormFixture(engine)
     const s = f.session()
     const all = (await s.execute(select(f.registry.get('users')))).scalars().all() as Row[]
-    await s.execute(update(f.registry.get('users')).where(rawWhere('length("login") = 4')).values({ name: 'Fetched' }), { synchronizeSession: 'fetch' })
-    expect(all.filter((u) => u.name === 'Fetched').map((u) => u.login).sort()).toEqual(['anna', 'ivan', 'olga', 'petr'])
+    await s.execute(
+      update(f.registry.get('users')).where(rawWhere('length("login") = 4')).values({ name: 'Fetched' }),
+      { synchronizeSession: 'fetch' },
+    )
+    expect(
+      all
+        .filter((u) => u.name === 'Fetched')
+        .map((u) => u.login)
+        .sort(),
+    ).toEqual(['anna', 'ivan', 'olga', 'petr'])
     expect(s.log.statements().some((x) => /RETURNING "id"$/.test(x))).toBe(true)
   })
 
@@ -37,7 +51,9 @@ describe.each(['sqlite', 'postgres'] as const)('bulk statements and the CRUD ser
     f = await ormFixture(engine)
     const s = f.session()
     const ivan = (await s.get<Row>('users', 1))!
-    await s.execute(update(f.registry.get('users')).filterBy({ id: 1 }).values({ name: 'Silent' }), { synchronizeSession: false })
+    await s.execute(update(f.registry.get('users')).filterBy({ id: 1 }).values({ name: 'Silent' }), {
+      synchronizeSession: false,
+    })
     expect(ivan.name).toBe('Иван')
     await s.refresh(ivan)
     expect(ivan.name).toBe('Silent')
@@ -55,7 +71,10 @@ describe.each(['sqlite', 'postgres'] as const)('bulk statements and the CRUD ser
 
   it('BaseService: findAll, findOneOrNone, add, update and toDict, each in its own committed session', async () => {
     f = await ormFixture(engine)
-    const svc = new BaseService<Row>(f.registry.get('users'), sessionmaker({ connect: f.connect, registry: f.registry }))
+    const svc = new BaseService<Row>(
+      f.registry.get('users'),
+      sessionmaker({ connect: f.connect, registry: f.registry }),
+    )
     expect((await svc.findAll()).length).toBe(4)
     expect((await svc.findOneOrNone({ login: 'olga' }))?.name).toBe('Ольга')
     expect(await svc.findOneOrNone({ login: 'zzz' })).toBeNull()

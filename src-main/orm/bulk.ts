@@ -85,7 +85,10 @@ function matchInMemory(s: Session, m: Mapper, criteria: Expr[], strict: boolean)
     for (const c of criteria) {
       const r = evaluate(c, m, st)
       if (r === undefined) {
-        if (strict) throw new InvalidRequestError('Could not evaluate current criteria in memory; use synchronizeSession "fetch" or false')
+        if (strict)
+          throw new InvalidRequestError(
+            'Could not evaluate current criteria in memory; use synchronizeSession "fetch" or false',
+          )
         return null
       }
       if (!r) {
@@ -109,7 +112,9 @@ export async function bulkUpdate(s: Session, stmt: Update, sync: SynchronizeSess
   const cols = Object.keys(stmt.assignments)
   if (cols.length === 0) throw new InvalidRequestError('update() needs values()')
   const params: unknown[] = []
-  const set = cols.map((c) => (params.push(stmt.assignments[c]), `${d.quoteIdent(c)} = ${d.placeholder(params.length)}`)).join(', ')
+  const set = cols
+    .map((c) => (params.push(stmt.assignments[c]), `${d.quoteIdent(c)} = ${d.placeholder(params.length)}`))
+    .join(', ')
   const where = s.compileWhere(m, stmt.criteria, params)
   let matched: InstanceState[] | null = null
   if (sync === 'evaluate' || sync === 'auto') matched = matchInMemory(s, m, stmt.criteria, sync === 'evaluate')

@@ -169,7 +169,8 @@ function readRelationship(st: InstanceState, rel: Relationship, soft = false): u
     return init
   }
   if (soft) return undefined
-  if (rel.lazy === 'raise') throw new InvalidRequestError(`${rel.owner.name}.${rel.name} is lazy="raise": load it with a loader option`)
+  if (rel.lazy === 'raise')
+    throw new InvalidRequestError(`${rel.owner.name}.${rel.name} is lazy="raise": load it with a loader option`)
   throw new NotLoadedError(rel.owner.name, rel.name)
 }
 
@@ -279,7 +280,10 @@ export function writeColumn(st: InstanceState, i: number, v: unknown) {
 }
 
 /** A new transient object of this mapper, SQLAlchemy's `User(name=...)`. */
-export function createEntity<T extends object = Record<string, unknown>>(m: Mapper, values: Record<string, unknown> = {}): T {
+export function createEntity<T extends object = Record<string, unknown>>(
+  m: Mapper,
+  values: Record<string, unknown> = {},
+): T {
   const obj = newEntityObject(m)
   const st = obj[STATE]
   for (const k in values) {

@@ -33,7 +33,10 @@ export class InvalidRequestError extends AppError {
 /** Reading an expired attribute needs a SELECT, which a synchronous property cannot await. */
 export class ExpiredAttributeError extends AppError {
   constructor(entity: string, attr: string) {
-    super('INVALID_STATE', `${entity}.${attr} is expired (after commit, rollback or expire()); await session.refresh(obj) to load it again`)
+    super(
+      'INVALID_STATE',
+      `${entity}.${attr} is expired (after commit, rollback or expire()); await session.refresh(obj) to load it again`,
+    )
     this.name = 'ExpiredAttributeError'
   }
 }
@@ -41,7 +44,10 @@ export class ExpiredAttributeError extends AppError {
 /** An unloaded relationship, as SQLAlchemy's AsyncSession reports it: load it with an await. */
 export class NotLoadedError extends AppError {
   constructor(entity: string, rel: string) {
-    super('INVALID_STATE', `${entity}.${rel} is not loaded; use a loader option (selectinload, joinedload, ...) or await session.load(obj, '${rel}')`)
+    super(
+      'INVALID_STATE',
+      `${entity}.${rel} is not loaded; use a loader option (selectinload, joinedload, ...) or await session.load(obj, '${rel}')`,
+    )
     this.name = 'NotLoadedError'
   }
 }

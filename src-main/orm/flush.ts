@@ -49,7 +49,12 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
 export async function flushSession(s: Session): Promise<void> {
   if (s.pendingSet.size === 0 && s.deleteSet.size === 0 && ![...s.changedSet].some((st) => st.hasChanges())) return
   const plan = await s.noAutoflush(() => buildPlan(s))
-  if (plan.saves.size === 0 && plan.deletes.size === 0 && plan.assocInserts.length === 0 && plan.assocDeletes.length === 0) {
+  if (
+    plan.saves.size === 0 &&
+    plan.deletes.size === 0 &&
+    plan.assocInserts.length === 0 &&
+    plan.assocDeletes.length === 0
+  ) {
     finalize(s, plan, [])
     return
   }
@@ -71,7 +76,12 @@ export async function flushSession(s: Session): Promise<void> {
     await postUpdates(s, plan)
     await associationRows(s, plan.assocDeletes, 'delete')
     await associationRows(s, plan.assocInserts, 'insert')
-    for (const m of [...order].reverse()) await deleteMapper(s, m, [...plan.deletes].filter((st) => st.mapper === m))
+    for (const m of [...order].reverse())
+      await deleteMapper(
+        s,
+        m,
+        [...plan.deletes].filter((st) => st.mapper === m),
+      )
     if (!ownsTransaction) await s.run(`RELEASE SAVEPOINT ${sp}`)
   } catch (e) {
     if (ownsTransaction) await s.abortTransaction()
@@ -113,7 +123,8 @@ async function resolveUnknownOld(s: Session) {
         st.history('removed', name).add(stateOf(before))
         // The old child no longer points here (SQLAlchemy's backref sets it to None), so it is
         // an orphan for delete-orphan rather than re-parented.
-        if (rel.backPopulates && stateOf(before).related.get(rel.backPopulates) === st.obj) stateOf(before).related.set(rel.backPopulates, null)
+        if (rel.backPopulates && stateOf(before).related.get(rel.backPopulates) === st.obj)
+          stateOf(before).related.set(rel.backPopulates, null)
       }
     }
     st.unknownOld = null
@@ -122,7 +133,19 @@ async function resolveUnknownOld(s: Session) {
 
 async function buildPlan(s: Session): Promise<Plan> {
   await resolveUnknownOld(s)
-  const plan: Plan = { saves: new Set(), deletes: new Set(s.deleteSet), expunge: new Set(), links: new Map(), unlinks: new Map(), assocInserts: [], assocDeletes: [], postUpdate: new Set(), undo: [], expressions: [], rekeyed: [] }
+  const plan: Plan = {
+    saves: new Set(),
+    deletes: new Set(s.deleteSet),
+    expunge: new Set(),
+    links: new Map(),
+    unlinks: new Map(),
+    assocInserts: [],
+    assocDeletes: [],
+    postUpdate: new Set(),
+    undo: [],
+    expressions: [],
+    rekeyed: [],
+  }
   // delete-orphan: removed from its parent's collection, and not re-parented elsewhere.
   for (const st of s.changedSet) {
     for (const [name, removed] of st.removed ?? []) {
@@ -146,7 +169,8 @@ async function buildPlan(s: Session): Promise<Plan> {
       if (rel.direction === 'manytoone') {
         if (!rel.cascade.has('delete')) continue
         if (!st.related.has(rel.name)) await lazyLoad(s, st, rel)
-        for (const p of relatedStates(st, rel)) if (!plan.deletes.has(p) && p.status === 'persistent') (plan.deletes.add(p), queue.push(p))
+        for (const p of relatedStates(st, rel))
+          if (!plan.deletes.has(p) && p.status === 'persistent') (plan.deletes.add(p), queue.push(p))
         continue
       }
       if (!st.related.has(rel.name)) {
@@ -186,7 +210,8 @@ async function buildPlan(s: Session): Promise<Plan> {
         if (plan.expunge.has(o)) continue
         if (rel.direction === 'onetomany') {
           // The child's many-to-one side already points here: syncChild reads it from there.
-          if (!(rel.backPopulates && o.related.get(rel.backPopulates) === st.obj)) push(plan.links, o, { parent: st, rel })
+          if (!(rel.backPopulates && o.related.get(rel.backPopulates) === st.obj))
+            push(plan.links, o, { parent: st, rel })
           if (!plan.deletes.has(o) && o.status !== 'pending') plan.saves.add(o)
         } else plan.assocInserts.push({ rel, owner: st, target: o })
       }
@@ -196,7 +221,10 @@ async function buildPlan(s: Session): Promise<Plan> {
   // Relationship history becomes FK assignments and association rows.
   for (const st of s.changedSet) {
     if (plan.expunge.has(st) || (st.added === null && st.removed === null)) continue
-    for (const [kind, map] of [['added', st.added], ['removed', st.removed]] as const) {
+    for (const [kind, map] of [
+      ['added', st.added],
+      ['removed', st.removed],
+    ] as const) {
       for (const [name, others] of map ?? []) {
         const rel = st.mapper.relationships.get(name)!
         for (const o of others) {
@@ -223,7 +251,8 @@ function sortMappers(involved: Set<Mapper>, plan: Plan): Mapper[] {
   const rels: Relationship[] = []
   for (const m of involved) {
     edges.set(m, new Set())
-    for (const rel of m.relationships.values()) if (rel.direction === 'manytoone' && rel.target !== m && involved.has(rel.target)) rels.push(rel)
+    for (const rel of m.relationships.values())
+      if (rel.direction === 'manytoone' && rel.target !== m && involved.has(rel.target)) rels.push(rel)
   }
   for (const rel of rels) if (rel.postUpdate) plan.postUpdate.add(rel)
   for (;;) {
@@ -247,8 +276,17 @@ function sortMappers(involved: Set<Mapper>, plan: Plan): Mapper[] {
     if (out.length === involved.size) return out
     // A cycle between tables: like post_update, insert one FK as NULL and set it afterwards.
     const stuck = new Set([...involved].filter((m) => !out.includes(m)))
-    const breakable = rels.find((r) => !plan.postUpdate.has(r) && stuck.has(r.owner) && stuck.has(r.target) && r.ownerColumns.every((i) => r.owner.table.columns[i].nullable))
-    if (!breakable) throw new CircularDependencyError(`Circular dependency between ${[...stuck].map((m) => m.name).join(', ')} with no nullable foreign key to break it`)
+    const breakable = rels.find(
+      (r) =>
+        !plan.postUpdate.has(r) &&
+        stuck.has(r.owner) &&
+        stuck.has(r.target) &&
+        r.ownerColumns.every((i) => r.owner.table.columns[i].nullable),
+    )
+    if (!breakable)
+      throw new CircularDependencyError(
+        `Circular dependency between ${[...stuck].map((m) => m.name).join(', ')} with no nullable foreign key to break it`,
+      )
     plan.postUpdate.add(breakable)
   }
 }
@@ -273,7 +311,8 @@ function syncChild(st: InstanceState, plan: Plan) {
     const ps = p ? stateOf(p) : null
     rel.ownerColumns.forEach((c, k) => setValue(plan, st, c, ps ? ps.values[rel.targetColumns[k]] : null))
   }
-  for (const { parent, rel } of plan.links.get(st) ?? []) rel.targetColumns.forEach((c, k) => setValue(plan, st, c, parent.values[rel.ownerColumns[k]]))
+  for (const { parent, rel } of plan.links.get(st) ?? [])
+    rel.targetColumns.forEach((c, k) => setValue(plan, st, c, parent.values[rel.ownerColumns[k]]))
 }
 
 /** Same-table parents that must be inserted first (self-referential rows). */
@@ -283,7 +322,8 @@ function selfParents(st: InstanceState, plan: Plan): InstanceState[] {
     if (rel.direction !== 'manytoone' || rel.target !== st.mapper || !st.related.has(rel.name)) continue
     for (const p of relatedStates(st, rel)) if (p.status === 'pending') out.push(p)
   }
-  for (const { parent } of plan.links.get(st) ?? []) if (parent.mapper === st.mapper && parent.status === 'pending') out.push(parent)
+  for (const { parent } of plan.links.get(st) ?? [])
+    if (parent.mapper === st.mapper && parent.status === 'pending') out.push(parent)
   return out
 }
 
@@ -310,7 +350,10 @@ async function saveMapper(s: Session, m: Mapper, states: InstanceState[], plan: 
   while (remaining.length) {
     // Rows whose same-table parents are in this batch wait for a later wave.
     const wave = remaining.filter((st) => selfParents(st, plan).every((p) => done.has(p) || !remaining.includes(p)))
-    if (wave.length === 0) throw new CircularDependencyError(`Rows of ${m.name} depend on each other in a cycle; mark one relationship post_update`)
+    if (wave.length === 0)
+      throw new CircularDependencyError(
+        `Rows of ${m.name} depend on each other in a cycle; mark one relationship post_update`,
+      )
     for (const st of wave) syncChild(st, plan)
     await runInserts(s, m, wave, plan)
     for (const st of wave) done.add(st)
@@ -355,18 +398,31 @@ async function runUpdates(s: Session, m: Mapper, states: InstanceState[], plan: 
   for (const { cols, states: sts } of groups.values()) {
     let n = 0
     const first = sts[0].values
-    const set = cols.map((i) => `${m.quoted(i)} = ${first[i] instanceof SqlExpression ? (first[i] as SqlExpression).sql : d.placeholder(++n)}`).join(', ')
+    const set = cols
+      .map(
+        (i) =>
+          `${m.quoted(i)} = ${first[i] instanceof SqlExpression ? (first[i] as SqlExpression).sql : d.placeholder(++n)}`,
+      )
+      .join(', ')
     const where = m.pk.map((i) => `${m.quoted(i)} = ${d.placeholder(++n)}`).join(' AND ')
     const bound = cols.filter((i) => !(first[i] instanceof SqlExpression))
-    steps.push({ sql: `UPDATE ${m.sqlName} SET ${set} WHERE ${where}`, params: sts.map((st) => [...bound.map((i) => st.values[i]), ...m.pk.map((i) => (st.committed ?? st.values)[i])]) })
+    steps.push({
+      sql: `UPDATE ${m.sqlName} SET ${set} WHERE ${where}`,
+      params: sts.map((st) => [...bound.map((i) => st.values[i]), ...m.pk.map((i) => (st.committed ?? st.values)[i])]),
+    })
     stepStates.push(sts)
   }
   const results = await runSteps(s, steps, stepStates)
   results.forEach((r, k) => {
     const bad = r.changes.findIndex((c) => c !== 1)
-    if (bad >= 0) throw new StaleDataError(`UPDATE statement on table '${m.name}' expected to update 1 row(s); ${r.changes[bad]} were matched (${JSON.stringify(stepStates[k][bad].identity)})`)
+    if (bad >= 0)
+      throw new StaleDataError(
+        `UPDATE statement on table '${m.name}' expected to update 1 row(s); ${r.changes[bad]} were matched (${JSON.stringify(stepStates[k][bad].identity)})`,
+      )
   })
-  for (const sts of stepStates) for (const st of sts) if (m.pk.some((i) => !sameValue(st.values[i], (st.committed ?? st.values)[i]))) primaryKeyChanged(s, m, st, plan)
+  for (const sts of stepStates)
+    for (const st of sts)
+      if (m.pk.some((i) => !sameValue(st.values[i], (st.committed ?? st.values)[i]))) primaryKeyChanged(s, m, st, plan)
 }
 
 /**
@@ -376,7 +432,10 @@ async function runUpdates(s: Session, m: Mapper, states: InstanceState[], plan: 
  */
 function primaryKeyChanged(s: Session, m: Mapper, st: InstanceState, plan: Plan) {
   const oldPk = m.pk.map((i) => (st.committed ?? st.values)[i])
-  const newKey = identityKey(m, m.pk.map((i) => st.values[i]))
+  const newKey = identityKey(
+    m,
+    m.pk.map((i) => st.values[i]),
+  )
   if (st.key && s.identityMap.get(st.key) === st) s.identityMap.delete(st.key)
   const oldKey = st.key
   st.key = newKey
@@ -384,8 +443,14 @@ function primaryKeyChanged(s: Session, m: Mapper, st: InstanceState, plan: Plan)
   plan.rekeyed.push({ st, oldKey })
   for (const other of s.registry.mappers.values()) {
     for (const rel of other.relationships.values()) {
-      if (rel.direction !== 'manytoone' || rel.target !== m || !rel.targetColumns.every((i) => m.pk.includes(i))) continue
-      const fk = other.table.foreignKeys.find((f) => f.refTable === m.table.name && f.columns.length === rel.ownerColumns.length && f.columns.every((c, k) => c === other.columns[rel.ownerColumns[k]]))
+      if (rel.direction !== 'manytoone' || rel.target !== m || !rel.targetColumns.every((i) => m.pk.includes(i)))
+        continue
+      const fk = other.table.foreignKeys.find(
+        (f) =>
+          f.refTable === m.table.name &&
+          f.columns.length === rel.ownerColumns.length &&
+          f.columns.every((c, k) => c === other.columns[rel.ownerColumns[k]]),
+      )
       if (fk?.onUpdate !== 'CASCADE') continue
       const oldTarget = rel.targetColumns.map((i) => oldPk[m.pk.indexOf(i)])
       for (const child of s.identityMap.values()) {
@@ -410,11 +475,17 @@ async function runInserts(s: Session, m: Mapper, states: InstanceState[], plan: 
       if (!(v instanceof SqlExpression)) continue
       // The column's own default on INSERT is what leaving it out gives.
       if (v.sql === m.dialect.columnDefaultSql(m.table.columns[i].serverDefault)) setValue(plan, st, i, undefined)
-      else throw new InvalidRequestError(`${m.name}.${m.columns[i]}: a SQL expression can be assigned to a persistent object's column (UPDATE); a new object takes values, or nothing for the column's DEFAULT`)
+      else
+        throw new InvalidRequestError(
+          `${m.name}.${m.columns[i]}: a SQL expression can be assigned to a persistent object's column (UPDATE); a new object takes values, or nothing for the column's DEFAULT`,
+        )
     }
   }
   if (m.appDefaults.size) {
-    for (const st of states) for (const [i, def] of m.appDefaults) if (st.values[i] === undefined) setValue(plan, st, i, typeof def === 'function' ? (def as () => unknown)() : def)
+    for (const st of states)
+      for (const [i, def] of m.appDefaults)
+        if (st.values[i] === undefined)
+          setValue(plan, st, i, typeof def === 'function' ? (def as () => unknown)() : def)
   }
   // Rows are grouped by which columns they set: one prepared statement per column set.
   const groups = new Map<string | number, { cols: number[]; states: InstanceState[] }>()
@@ -438,7 +509,10 @@ async function runInserts(s: Session, m: Mapper, states: InstanceState[], plan: 
   const returningOf: number[][] = []
   for (const { cols, states: sts } of groups.values()) {
     const provided = new Set(cols)
-    const needed = [...m.pk.filter((i) => !provided.has(i)), ...m.serverGenerated.filter((i) => !provided.has(i) && !m.pk.includes(i))]
+    const needed = [
+      ...m.pk.filter((i) => !provided.has(i)),
+      ...m.serverGenerated.filter((i) => !provided.has(i) && !m.pk.includes(i)),
+    ]
     const returning = needed.length ? [...m.pk.filter((i) => !needed.includes(i)), ...needed] : []
     const columns = cols.map((i) => ({ name: m.columns[i], nativeType: m.table.columns[i].nativeType || 'text' }))
     const perStatement = d.insertPageSize(cols.length, returning.length > 0)
@@ -448,14 +522,22 @@ async function runInserts(s: Session, m: Mapper, states: InstanceState[], plan: 
     const mode = byRowid ? 'lastInsertId' : returning.length ? 'rows' : undefined
     if (perStatement === 1) {
       // One prepared statement run once per row (executemany), all in one trip.
-      steps.push({ sql: d.insertMany(m.sqlName, columns, names, 1).sql, params: sts.map((st) => cols.map((i) => st.values[i])), returning: mode })
+      steps.push({
+        sql: d.insertMany(m.sqlName, columns, names, 1).sql,
+        params: sts.map((st) => cols.map((i) => st.values[i])),
+        returning: mode,
+      })
       stepStates.push(sts)
       returningOf.push(returning)
       continue
     }
     for (let off = 0; off < sts.length; off += perStatement) {
       const chunk = sts.slice(off, off + perStatement)
-      steps.push({ sql: d.insertMany(m.sqlName, columns, names, chunk.length).sql, params: [chunk.flatMap((st) => cols.map((i) => st.values[i]))], returning: mode })
+      steps.push({
+        sql: d.insertMany(m.sqlName, columns, names, chunk.length).sql,
+        params: [chunk.flatMap((st) => cols.map((i) => st.values[i]))],
+        returning: mode,
+      })
       stepStates.push(chunk)
       returningOf.push(returning)
     }
@@ -487,7 +569,8 @@ async function runInserts(s: Session, m: Mapper, states: InstanceState[], plan: 
 }
 
 function compareKeys(a: unknown, b: unknown): number {
-  const n = (v: unknown) => (typeof v === 'object' && v && '$bigint' in v ? BigInt((v as { $bigint: string }).$bigint) : BigInt(Number(v)))
+  const n = (v: unknown) =>
+    typeof v === 'object' && v && '$bigint' in v ? BigInt((v as { $bigint: string }).$bigint) : BigInt(Number(v))
   const x = n(a)
   const y = n(b)
   return x < y ? -1 : x > y ? 1 : 0
@@ -505,8 +588,19 @@ async function runSteps(s: Session, steps: BatchStep[], stepStates: InstanceStat
     const failed = steps[step] && steps[step].params.length === sts.length ? [sts[row]] : narrow(sts, e.details?.detail)
     const objs = failed.filter(Boolean)
     const first = objs[0]
-    const details = { ...e.details, table: first?.mapper.name, objects: objs.map((st) => ({ table: st.mapper.name, key: st.identity, values: Object.fromEntries(st.mapper.columns.map((c, i) => [c, st.values[i] ?? null])) })) }
-    throw new FlushError(new AppError(e.code, e.message, details), objs.map((st) => st.obj))
+    const details = {
+      ...e.details,
+      table: first?.mapper.name,
+      objects: objs.map((st) => ({
+        table: st.mapper.name,
+        key: st.identity,
+        values: Object.fromEntries(st.mapper.columns.map((c, i) => [c, st.values[i] ?? null])),
+      })),
+    }
+    throw new FlushError(
+      new AppError(e.code, e.message, details),
+      objs.map((st) => st.obj),
+    )
   }
 }
 
@@ -519,7 +613,9 @@ function narrow(states: InstanceState[], detail: unknown): InstanceState[] {
   if (!m || states.length <= 1) return states
   const cols = m[1].split(', ').map((c) => c.replace(/^"|"$/g, ''))
   const vals = cols.length === 1 ? [m[2]] : m[2].split(', ')
-  const hit = states.filter((st) => cols.every((c, i) => st.mapper.colIndex.has(c) && String(st.values[st.mapper.col(c)]) === vals[i]))
+  const hit = states.filter((st) =>
+    cols.every((c, i) => st.mapper.colIndex.has(c) && String(st.values[st.mapper.col(c)]) === vals[i]),
+  )
   return hit.length ? hit : states
 }
 
@@ -534,7 +630,10 @@ async function postUpdates(s: Session, plan: Plan) {
       let n = 0
       const set = rel.ownerColumns.map((c) => `${m.quoted(c)} = ${d.placeholder(++n)}`).join(', ')
       const where = m.pk.map((i) => `${m.quoted(i)} = ${d.placeholder(++n)}`).join(' AND ')
-      await s.run(`UPDATE ${m.sqlName} SET ${set} WHERE ${where}`, [...values, ...m.pk.map((i) => (st.committed ?? st.values)[i])])
+      await s.run(`UPDATE ${m.sqlName} SET ${set} WHERE ${where}`, [
+        ...values,
+        ...m.pk.map((i) => (st.committed ?? st.values)[i]),
+      ])
       rel.ownerColumns.forEach((c, k) => (st.values[c] = values[k]))
     }
   }
@@ -545,41 +644,72 @@ async function associationRows(s: Session, ops: Plan['assocInserts'], kind: 'ins
   for (const { rel, owner, target } of ops) {
     const sec = rel.secondary!
     // Both sides of back_populates record the same pair: normalise by column name.
-    const pairs = [...sec.ownerFk.map((c, k) => [c, owner.values[rel.ownerColumns[k]]] as const), ...sec.targetFk.map((c, k) => [c, target.values[rel.targetColumns[k]]] as const)].sort((a, b) => a[0].localeCompare(b[0]))
+    const pairs = [
+      ...sec.ownerFk.map((c, k) => [c, owner.values[rel.ownerColumns[k]]] as const),
+      ...sec.targetFk.map((c, k) => [c, target.values[rel.targetColumns[k]]] as const),
+    ].sort((a, b) => a[0].localeCompare(b[0]))
     const tkey = `${sec.table.schema ?? ''}.${sec.table.name}`
     const entry = byTable.get(tkey) ?? { rel, rows: new Map(), cols: pairs.map((p) => p[0]) }
     byTable.set(tkey, entry)
-    entry.rows.set(JSON.stringify(pairs), pairs.map((p) => p[1]))
+    entry.rows.set(
+      JSON.stringify(pairs),
+      pairs.map((p) => p[1]),
+    )
   }
   for (const { rel, rows, cols } of byTable.values()) {
     const d = rel.owner.dialect
     const table = d.qualify(rel.secondary!.table.schema, rel.secondary!.table.name)
     const params = [...rows.values()]
     if (kind === 'insert') {
-      await s.runBatch([{ sql: `INSERT INTO ${table} (${cols.map((c) => d.quoteIdent(c)).join(', ')}) VALUES (${cols.map((_, i) => d.placeholder(i + 1)).join(', ')})`, params }])
+      await s.runBatch([
+        {
+          sql: `INSERT INTO ${table} (${cols.map((c) => d.quoteIdent(c)).join(', ')}) VALUES (${cols.map((_, i) => d.placeholder(i + 1)).join(', ')})`,
+          params,
+        },
+      ])
     } else {
-      const [r] = await s.runBatch([{ sql: `DELETE FROM ${table} WHERE ${cols.map((c, i) => `${d.quoteIdent(c)} = ${d.placeholder(i + 1)}`).join(' AND ')}`, params }])
+      const [r] = await s.runBatch([
+        {
+          sql: `DELETE FROM ${table} WHERE ${cols.map((c, i) => `${d.quoteIdent(c)} = ${d.placeholder(i + 1)}`).join(' AND ')}`,
+          params,
+        },
+      ])
       const bad = r.changes.findIndex((c) => c !== 1)
-      if (bad >= 0) throw new StaleDataError(`DELETE statement on table '${rel.secondary!.table.name}' expected to delete 1 row(s); only ${r.changes[bad]} were matched`)
+      if (bad >= 0)
+        throw new StaleDataError(
+          `DELETE statement on table '${rel.secondary!.table.name}' expected to delete 1 row(s); only ${r.changes[bad]} were matched`,
+        )
     }
   }
 }
 
 async function deleteMapper(s: Session, m: Mapper, states: InstanceState[]) {
   if (states.length === 0) return
-  if (m.pk.length === 0) throw new AppError('UNSUPPORTED', `${m.name} has no primary key, so its rows cannot be deleted one by one`)
+  if (m.pk.length === 0)
+    throw new AppError('UNSUPPORTED', `${m.name} has no primary key, so its rows cannot be deleted one by one`)
   // Rows of a table go in primary-key order, as SQLAlchemy sorts them (children first where they refer to each other).
   const { ordered, nullFirst } = deleteOrder(m, [...states].sort(byCommittedKey(m)))
   const d = m.dialect
   // Rows that reference each other in a cycle: one reference is set to NULL first (post_update).
   for (const { st, rel } of nullFirst) {
     const sql = `UPDATE ${m.sqlName} SET ${rel.ownerColumns.map((i, k) => `${m.quoted(i)} = ${d.placeholder(k + 1)}`).join(', ')} WHERE ${m.pk.map((i, k) => `${m.quoted(i)} = ${d.placeholder(rel.ownerColumns.length + k + 1)}`).join(' AND ')}`
-    await runSteps(s, [{ sql, params: [[...rel.ownerColumns.map(() => null), ...m.pk.map((i) => (st.committed ?? st.values)[i])]] }], [[st]])
+    await runSteps(
+      s,
+      [{ sql, params: [[...rel.ownerColumns.map(() => null), ...m.pk.map((i) => (st.committed ?? st.values)[i])]] }],
+      [[st]],
+    )
   }
   const sql = `DELETE FROM ${m.sqlName} WHERE ${m.pk.map((i, k) => `${m.quoted(i)} = ${d.placeholder(k + 1)}`).join(' AND ')}`
-  const [r] = await runSteps(s, [{ sql, params: ordered.map((st) => m.pk.map((i) => (st.committed ?? st.values)[i])) }], [ordered])
+  const [r] = await runSteps(
+    s,
+    [{ sql, params: ordered.map((st) => m.pk.map((i) => (st.committed ?? st.values)[i])) }],
+    [ordered],
+  )
   const bad = r.changes.findIndex((c) => c !== 1)
-  if (bad >= 0) throw new StaleDataError(`DELETE statement on table '${m.name}' expected to delete 1 row(s); ${r.changes[bad]} were matched (${JSON.stringify(ordered[bad].identity)})`)
+  if (bad >= 0)
+    throw new StaleDataError(
+      `DELETE statement on table '${m.name}' expected to delete 1 row(s); ${r.changes[bad]} were matched (${JSON.stringify(ordered[bad].identity)})`,
+    )
 }
 
 /** Compares rows by their primary key as committed (numbers as numbers, others as text). */
@@ -601,8 +731,13 @@ function byCommittedKey(m: Mapper) {
  * one-to-many collection. A cycle in the rows is broken by setting one nullable reference to
  * NULL before the DELETEs (SQLAlchemy's post_update).
  */
-function deleteOrder(m: Mapper, states: InstanceState[]): { ordered: InstanceState[]; nullFirst: { st: InstanceState; rel: Relationship }[] } {
-  const selfRels = [...m.relationships.values()].filter((r) => r.target === m && (r.direction === 'manytoone' || r.direction === 'onetomany'))
+function deleteOrder(
+  m: Mapper,
+  states: InstanceState[],
+): { ordered: InstanceState[]; nullFirst: { st: InstanceState; rel: Relationship }[] } {
+  const selfRels = [...m.relationships.values()].filter(
+    (r) => r.target === m && (r.direction === 'manytoone' || r.direction === 'onetomany'),
+  )
   if (states.length < 2 || selfRels.length === 0) return { ordered: states, nullFirst: [] }
   const inSet = new Set(states)
   const committed = (st: InstanceState) => st.committed ?? st.values
@@ -644,11 +779,21 @@ function deleteOrder(m: Mapper, states: InstanceState[]): { ordered: InstanceSta
       continue
     }
     // A cycle: cut one child's reference to its parent, where that reference may be NULL.
-    const cut = [...left].flatMap((c) => (parentsOf.get(c) ?? []).filter((x) => left.has(x.parent) && x.rel.ownerColumns.every((i) => m.table.columns[i].nullable)).map((x) => ({ child: c, ...x })))[0]
-    if (!cut) throw new CircularDependencyError(`Rows of ${m.name} reference each other in a cycle with no nullable foreign key to break it`)
+    const cut = [...left].flatMap((c) =>
+      (parentsOf.get(c) ?? [])
+        .filter((x) => left.has(x.parent) && x.rel.ownerColumns.every((i) => m.table.columns[i].nullable))
+        .map((x) => ({ child: c, ...x })),
+    )[0]
+    if (!cut)
+      throw new CircularDependencyError(
+        `Rows of ${m.name} reference each other in a cycle with no nullable foreign key to break it`,
+      )
     nullFirst.push({ st: cut.child, rel: cut.rel })
     children.get(cut.parent)!.delete(cut.child)
-    parentsOf.set(cut.child, (parentsOf.get(cut.child) ?? []).filter((x) => x.parent !== cut.parent || x.rel !== cut.rel))
+    parentsOf.set(
+      cut.child,
+      (parentsOf.get(cut.child) ?? []).filter((x) => x.parent !== cut.parent || x.rel !== cut.rel),
+    )
   }
   return { ordered, nullFirst }
 }
@@ -657,7 +802,13 @@ function finalize(s: Session, plan: Plan, inserted: InstanceState[]) {
   for (const st of inserted) {
     const m = st.mapper
     st.status = 'persistent'
-    st.key = m.pk.length === 1 ? identityKey1(m, st.values[m.pk[0]]) : identityKey(m, m.pk.map((i) => st.values[i]))
+    st.key =
+      m.pk.length === 1
+        ? identityKey1(m, st.values[m.pk[0]])
+        : identityKey(
+            m,
+            m.pk.map((i) => st.values[i]),
+          )
     s.identityMap.set(st.key, st)
     s.pendingSet.delete(st)
     s.insertedInTx.add(st)

@@ -56,7 +56,11 @@ export class InstanceState {
   }
 
   hasChanges(): boolean {
-    return (this.modified !== null && this.modified.size > 0) || (this.added !== null && this.added.size > 0) || (this.removed !== null && this.removed.size > 0)
+    return (
+      (this.modified !== null && this.modified.size > 0) ||
+      (this.added !== null && this.added.size > 0) ||
+      (this.removed !== null && this.removed.size > 0)
+    )
   }
 
   clearHistory() {

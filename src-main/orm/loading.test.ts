@@ -24,7 +24,9 @@ describe.each(['sqlite', 'postgres'] as const)('loading on %s', (engine) => {
   it('joined loading with LIMIT wraps the query so LIMIT counts parents', async () => {
     f = await ormFixture(engine)
     const s = f.session()
-    const two = (await s.execute(select(users()).options(joinedload('posts')).orderBy('id').limit(2))).scalars().all() as Row[]
+    const two = (await s.execute(select(users()).options(joinedload('posts')).orderBy('id').limit(2)))
+      .scalars()
+      .all() as Row[]
     expect(two.map((u) => u.login)).toEqual(['ivan', 'olga'])
     expect(two[0].posts).toHaveLength(2)
     expect(selects(s)[0]).toMatch(/FROM \(SELECT .* LIMIT .*\) AS anon_1 LEFT OUTER JOIN/)
@@ -33,20 +35,31 @@ describe.each(['sqlite', 'postgres'] as const)('loading on %s', (engine) => {
   it('selectin loading emits two statements: the parents, then one IN query', async () => {
     f = await ormFixture(engine)
     const s = f.session()
-    const all = (await s.execute(select(users()).options(selectinload('posts'), selectinload('cities')))).scalars().all() as Row[]
+    const all = (await s.execute(select(users()).options(selectinload('posts'), selectinload('cities'))))
+      .scalars()
+      .all() as Row[]
     const sql = selects(s)
     expect(sql).toHaveLength(3)
     expect(sql[1]).toMatch(/FROM "posts" WHERE "posts"\."user_id" IN \(/)
     expect(sql[2]).toMatch(/JOIN "city_user" ON .* WHERE "city_user"\."user_id" IN \(/)
-    expect(all.find((u) => u.login === 'ivan')!.cities.map((c) => c.name).sort()).toEqual(['Москва', 'Санкт-Петербург'])
+    expect(
+      all
+        .find((u) => u.login === 'ivan')!
+        .cities.map((c) => c.name)
+        .sort(),
+    ).toEqual(['Москва', 'Санкт-Петербург'])
   })
 
   it('subquery loading restates the query as a subquery: two statements', async () => {
     f = await ormFixture(engine)
     const s = f.session()
-    const some = (await s.execute(select(users()).where(col('id').le(3)).options(subqueryload('posts')))).scalars().all() as Row[]
+    const some = (await s.execute(select(users()).where(col('id').le(3)).options(subqueryload('posts'))))
+      .scalars()
+      .all() as Row[]
     expect(selects(s)).toHaveLength(2)
-    expect(selects(s)[1]).toMatch(/FROM \(SELECT DISTINCT "users"\."id" AS "k0" FROM "users" WHERE .*\) AS anon_1 JOIN "posts"/)
+    expect(selects(s)[1]).toMatch(
+      /FROM \(SELECT DISTINCT "users"\."id" AS "k0" FROM "users" WHERE .*\) AS anon_1 JOIN "posts"/,
+    )
     expect(some.map((u) => u.posts.length).sort()).toEqual([1, 2, 2])
   })
 
@@ -79,7 +92,7 @@ describe.each(['sqlite', 'postgres'] as const)('loading on %s', (engine) => {
     expect(cities[0].users.map((u) => u.login).sort()).toEqual(['ivan', 'petr'])
   })
 
-  it('result accessors behave as SQLAlchemy\'s, with the same errors', async () => {
+  it("result accessors behave as SQLAlchemy's, with the same errors", async () => {
     f = await ormFixture(engine)
     const s = f.session()
     const q = (login: string) => s.execute(select(users()).filterBy({ login }))

@@ -16,7 +16,8 @@ export interface LoadContext {
 /** SQLAlchemy's selectinload batch size. */
 export const SELECTIN_BATCH = 500
 
-const toBool = (v: unknown) => (v === null || v === undefined ? null : v === true || v === 1 || v === '1' || v === 't' || v === 'true')
+const toBool = (v: unknown) =>
+  v === null || v === undefined ? null : v === true || v === 1 || v === '1' || v === 't' || v === 'true'
 
 /**
  * Turn the columns of one mapper at `offset` in a row into its object: the one already in the
@@ -92,23 +93,33 @@ function limitSql(stmt: Select, params: unknown[]): string {
 /** The strategy to use for each relationship of a statement: options, then relationship defaults. */
 export function strategies(stmt: Select): Map<Relationship, LoadStrategy> {
   const out = new Map<Relationship, LoadStrategy>()
-  for (const rel of stmt.mapper.relationships.values()) if (rel.lazy !== 'select' && rel.lazy !== 'raise') out.set(rel, rel.lazy)
+  for (const rel of stmt.mapper.relationships.values())
+    if (rel.lazy !== 'select' && rel.lazy !== 'raise') out.set(rel, rel.lazy)
   for (const o of stmt.loaders) out.set(stmt.mapper.relationships.get(o.relationship)!, o.strategy)
   for (const [rel, s] of out) if (s === 'select' || s === 'raise') out.delete(rel)
   return out
 }
 
 /** The base SELECT, with joined eager loads as LEFT OUTER JOINs (wrapped when LIMIT applies). */
-export function compileSelect(stmt: Select, joined: Relationship[]): { sql: string; params: unknown[]; offsets: number[] } {
+export function compileSelect(
+  stmt: Select,
+  joined: Relationship[],
+): { sql: string; params: unknown[]; offsets: number[] } {
   const m = stmt.mapper
   const d = m.dialect
   const q = (s: string) => d.quoteIdent(s)
   const params: unknown[] = []
   const base = tableQual(m)
-  const where = stmt.criteria.length ? ` WHERE ${stmt.criteria.map((e) => compileExpr(e, d, params, base)).join(' AND ')}` : ''
-  const orderOn = (qual: string) => (stmt.order.length ? ` ORDER BY ${stmt.order.map((o) => `${qual}.${q(o.column)}${o.desc ? ' DESC' : ''}`).join(', ')}` : '')
+  const where = stmt.criteria.length
+    ? ` WHERE ${stmt.criteria.map((e) => compileExpr(e, d, params, base)).join(' AND ')}`
+    : ''
+  const orderOn = (qual: string) =>
+    stmt.order.length
+      ? ` ORDER BY ${stmt.order.map((o) => `${qual}.${q(o.column)}${o.desc ? ' DESC' : ''}`).join(', ')}`
+      : ''
   const limit = limitSql(stmt, params)
-  if (joined.length === 0) return { sql: `SELECT ${columnsOf(m, base)} FROM ${base}${where}${orderOn(base)}${limit}`, params, offsets: [] }
+  if (joined.length === 0)
+    return { sql: `SELECT ${columnsOf(m, base)} FROM ${base}${where}${orderOn(base)}${limit}`, params, offsets: [] }
   const wrap = limit !== ''
   const outer = wrap ? 'anon_1' : base
   const from = wrap ? `(SELECT ${columnsOf(m, base)} FROM ${base}${where}${orderOn(base)}${limit}) AS anon_1` : base
@@ -124,11 +135,19 @@ export function compileSelect(stmt: Select, joined: Relationship[]): { sql: stri
     cols.push(columnsOf(t, alias))
     if (rel.secondary) {
       const assoc = q(`${rel.secondary.table.name}_${i + 1}`)
-      const inner = rel.targetColumns.map((tc, k) => `${alias}.${t.quoted(tc)} = ${assoc}.${q(rel.secondary!.targetFk[k])}`).join(' AND ')
-      const on = rel.ownerColumns.map((oc, k) => `${outer}.${m.quoted(oc)} = ${assoc}.${q(rel.secondary!.ownerFk[k])}`).join(' AND ')
-      joins.push(`LEFT OUTER JOIN (${d.qualify(rel.secondary.table.schema, rel.secondary.table.name)} AS ${assoc} JOIN ${tableQual(t)} AS ${alias} ON ${inner}) ON ${on}`)
+      const inner = rel.targetColumns
+        .map((tc, k) => `${alias}.${t.quoted(tc)} = ${assoc}.${q(rel.secondary!.targetFk[k])}`)
+        .join(' AND ')
+      const on = rel.ownerColumns
+        .map((oc, k) => `${outer}.${m.quoted(oc)} = ${assoc}.${q(rel.secondary!.ownerFk[k])}`)
+        .join(' AND ')
+      joins.push(
+        `LEFT OUTER JOIN (${d.qualify(rel.secondary.table.schema, rel.secondary.table.name)} AS ${assoc} JOIN ${tableQual(t)} AS ${alias} ON ${inner}) ON ${on}`,
+      )
     } else {
-      const on = rel.ownerColumns.map((oc, k) => `${outer}.${m.quoted(oc)} = ${alias}.${t.quoted(rel.targetColumns[k])}`).join(' AND ')
+      const on = rel.ownerColumns
+        .map((oc, k) => `${outer}.${m.quoted(oc)} = ${alias}.${t.quoted(rel.targetColumns[k])}`)
+        .join(' AND ')
       joins.push(`LEFT OUTER JOIN ${tableQual(t)} AS ${alias} ON ${on}`)
     }
   })
@@ -137,7 +156,13 @@ export function compileSelect(stmt: Select, joined: Relationship[]): { sql: stri
 }
 
 /** Rows of a joined-eager SELECT: unique parents in order, each relationship filled. */
-export function processJoinedRows(ctx: LoadContext, stmt: Select, joined: Relationship[], offsets: number[], rows: Cell[][]): InstanceState[] {
+export function processJoinedRows(
+  ctx: LoadContext,
+  stmt: Select,
+  joined: Relationship[],
+  offsets: number[],
+  rows: Cell[][],
+): InstanceState[] {
   const parents: InstanceState[] = []
   const seen = new Set<InstanceState>()
   const collected = joined.map(() => new Map<InstanceState, InstanceState[]>())
@@ -195,7 +220,10 @@ export async function selectinLoad(ctx: LoadContext, parents: InstanceState[], r
     else if (!l.includes(st)) l.push(st)
   }
   // Many-to-one to a primary key: objects already in the identity map need no SQL.
-  const toPk = rel.direction === 'manytoone' && t.pk.length === rel.targetColumns.length && t.pk.every((c, i) => c === rel.targetColumns[i])
+  const toPk =
+    rel.direction === 'manytoone' &&
+    t.pk.length === rel.targetColumns.length &&
+    t.pk.every((c, i) => c === rel.targetColumns[i])
   let pendingKeys = keys
   if (toPk) {
     pendingKeys = keys.filter((k) => {
@@ -210,7 +238,9 @@ export async function selectinLoad(ctx: LoadContext, parents: InstanceState[], r
     if (rel.secondary) {
       const assoc = d.qualify(rel.secondary.table.schema, rel.secondary.table.name)
       const ownerCols = rel.secondary.ownerFk.map((c) => `${assoc}.${q(c)}`)
-      const on = rel.targetColumns.map((tc, k) => `${tableQual(t)}.${t.quoted(tc)} = ${assoc}.${q(rel.secondary!.targetFk[k])}`).join(' AND ')
+      const on = rel.targetColumns
+        .map((tc, k) => `${tableQual(t)}.${t.quoted(tc)} = ${assoc}.${q(rel.secondary!.targetFk[k])}`)
+        .join(' AND ')
       const sql = `SELECT ${ownerCols.join(', ')}, ${columnsOf(t, tableQual(t))} FROM ${tableQual(t)} JOIN ${assoc} ON ${on} WHERE ${inList(ownerCols, batch, t, params)}`
       const r = await ctx.run(sql, params)
       const nk = ownerCols.length
@@ -233,7 +263,12 @@ export async function selectinLoad(ctx: LoadContext, parents: InstanceState[], r
 }
 
 /** subqueryload: the original query, restated as a subquery, joined to the related table. */
-export async function subqueryLoad(ctx: LoadContext, stmt: Select, parents: InstanceState[], rel: Relationship): Promise<void> {
+export async function subqueryLoad(
+  ctx: LoadContext,
+  stmt: Select,
+  parents: InstanceState[],
+  rel: Relationship,
+): Promise<void> {
   if (parents.every((p) => p.related.has(rel.name))) return
   const m = stmt.mapper
   const t = rel.target
@@ -242,8 +277,12 @@ export async function subqueryLoad(ctx: LoadContext, stmt: Select, parents: Inst
   const params: unknown[] = []
   const base = tableQual(m)
   const keyCols = rel.ownerColumns.map((c, i) => `${base}.${m.quoted(c)} AS ${q(`k${i}`)}`)
-  const where = stmt.criteria.length ? ` WHERE ${stmt.criteria.map((e) => compileExpr(e, d, params, base)).join(' AND ')}` : ''
-  const order = stmt.order.length ? ` ORDER BY ${stmt.order.map((o) => `${base}.${q(o.column)}${o.desc ? ' DESC' : ''}`).join(', ')}` : ''
+  const where = stmt.criteria.length
+    ? ` WHERE ${stmt.criteria.map((e) => compileExpr(e, d, params, base)).join(' AND ')}`
+    : ''
+  const order = stmt.order.length
+    ? ` ORDER BY ${stmt.order.map((o) => `${base}.${q(o.column)}${o.desc ? ' DESC' : ''}`).join(', ')}`
+    : ''
   const limit = limitSql(stmt, params)
   const inner = `SELECT DISTINCT ${keyCols.join(', ')} FROM ${base}${where}${limit ? order + limit : ''}`
   const keys = rel.ownerColumns.map((_, i) => `anon_1.${q(`k${i}`)}`)
@@ -266,7 +305,9 @@ export async function subqueryLoad(ctx: LoadContext, stmt: Select, parents: Inst
     if (!l.includes(st)) l.push(st)
     found.set(ks, l)
   }
-  for (const p of parents) if (!p.related.has(rel.name)) setLoaded(p, rel, found.get(keyOf(p.values, rel.ownerColumns)) ?? (rel.uselist ? [] : null))
+  for (const p of parents)
+    if (!p.related.has(rel.name))
+      setLoaded(p, rel, found.get(keyOf(p.values, rel.ownerColumns)) ?? (rel.uselist ? [] : null))
 }
 
 /** lazy="select": one SELECT for one object's relationship (the N in N+1). */
@@ -290,11 +331,17 @@ export async function lazyLoad(ctx: LoadContext, st: InstanceState, rel: Relatio
   let sql: string
   if (rel.secondary) {
     const assoc = d.qualify(rel.secondary.table.schema, rel.secondary.table.name)
-    const conds = rel.secondary.ownerFk.map((c, i) => (params.push(key[i]), `${d.placeholder(params.length)} = ${assoc}.${q(c)}`))
-    const link = rel.targetColumns.map((tc, i) => `${tableQual(t)}.${t.quoted(tc)} = ${assoc}.${q(rel.secondary!.targetFk[i])}`)
+    const conds = rel.secondary.ownerFk.map(
+      (c, i) => (params.push(key[i]), `${d.placeholder(params.length)} = ${assoc}.${q(c)}`),
+    )
+    const link = rel.targetColumns.map(
+      (tc, i) => `${tableQual(t)}.${t.quoted(tc)} = ${assoc}.${q(rel.secondary!.targetFk[i])}`,
+    )
     sql = `SELECT ${columnsOf(t, tableQual(t))} FROM ${tableQual(t)}, ${assoc} WHERE ${[...conds, ...link].join(' AND ')}`
   } else {
-    const conds = rel.targetColumns.map((tc, i) => (params.push(key[i]), `${d.placeholder(params.length)} = ${tableQual(t)}.${t.quoted(tc)}`))
+    const conds = rel.targetColumns.map(
+      (tc, i) => (params.push(key[i]), `${d.placeholder(params.length)} = ${tableQual(t)}.${t.quoted(tc)}`),
+    )
     sql = `SELECT ${columnsOf(t, tableQual(t))} FROM ${tableQual(t)} WHERE ${conds.join(' AND ')}`
   }
   const r = await ctx.run(sql, params)

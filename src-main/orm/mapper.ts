@@ -11,8 +11,12 @@ export type Direction = 'manytoone' | 'onetomany' | 'manytomany'
 /** Parse SQLAlchemy's cascade string: `"all, delete-orphan"`, `"save-update, merge"`, `""`. */
 export function parseCascade(spec: string): Set<Cascade> {
   const out = new Set<Cascade>()
-  for (const raw of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
-    if (raw === 'all') for (const c of ['save-update', 'merge', 'refresh-expire', 'expunge', 'delete'] as const) out.add(c)
+  for (const raw of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    if (raw === 'all')
+      for (const c of ['save-update', 'merge', 'refresh-expire', 'expunge', 'delete'] as const) out.add(c)
     else if ((CASCADES as readonly string[]).includes(raw)) out.add(raw as Cascade)
     else throw new Error(`Unknown cascade "${raw}"; use ${['all', ...CASCADES].join(', ')}`)
   }
@@ -74,7 +78,9 @@ export class Mapper {
     const pkNames = primaryKeyColumns(table)
     this.pk = pkNames.map((n) => this.colIndex.get(n)!)
     this.generatedPk = this.pk.length === 1 && table.columns[this.pk[0]].autoincrement
-    this.serverGenerated = table.columns.flatMap((c, i) => (c.serverDefault != null || (c.autoincrement && c.primaryKey > 0) ? [i] : []))
+    this.serverGenerated = table.columns.flatMap((c, i) =>
+      c.serverDefault != null || (c.autoincrement && c.primaryKey > 0) ? [i] : [],
+    )
     this.booleanColumns = table.columns.flatMap((c, i) => (c.type === 'boolean' ? [i] : []))
     for (const [i, c] of table.columns.entries()) if (c.appDefault !== undefined) this.appDefaults.set(i, c.appDefault)
   }

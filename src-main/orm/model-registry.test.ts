@@ -3,7 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { emptyModel, type ModelDocument } from '../../src-shared/model/document'
-import { addColumn, addTable, connect, tableById, updateColumn, updateForeignKey, updateTable } from '../../src-shared/model/edit'
+import {
+  addColumn,
+  addTable,
+  connect,
+  tableById,
+  updateColumn,
+  updateForeignKey,
+  updateTable,
+} from '../../src-shared/model/edit'
 import { SqliteDriver } from '../db/sqlite/sqlite-driver'
 import { createScratchDatabase } from '../model/scratch'
 import { registryFromModel } from './model-registry'
@@ -22,7 +30,15 @@ function model(): ModelDocument {
   const p = addTable(doc, { className: 'Post' })
   doc = addColumn(p.doc, p.id, { name: 'title', type: 'text', nullable: false }).doc
   const fk = connect(doc, { from: p.id, to: u.id, kind: 'many-to-one' })
-  doc = updateForeignKey(fk.doc, p.id, fk.foreignKeyIds[0], { orm: { name: 'author', backPopulates: 'articles', cascade: ['all', 'delete-orphan'], passiveDeletes: false, lazy: 'selectin' } })
+  doc = updateForeignKey(fk.doc, p.id, fk.foreignKeyIds[0], {
+    orm: {
+      name: 'author',
+      backPopulates: 'articles',
+      cascade: ['all', 'delete-orphan'],
+      passiveDeletes: false,
+      lazy: 'selectin',
+    },
+  })
   const c = addTable(doc, { className: 'City' })
   doc = addColumn(c.doc, c.id, { name: 'title', type: 'text', nullable: false }).doc
   const m2m = connect(doc, { from: u.id, to: c.id, kind: 'many-to-many' })
@@ -36,7 +52,7 @@ describe('mappers from a designer model', () => {
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
   })
 
-  it('take the model\'s relationship names, cascades, loading and app defaults, and work on a scratch database', async () => {
+  it("take the model's relationship names, cascades, loading and app defaults, and work on a scratch database", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'schemist-model-orm-'))
     dirs.push(dir)
     const doc = model()
@@ -46,10 +62,16 @@ describe('mappers from a designer model', () => {
       const registry = registryFromModel(doc, driver.dialect)
       const users = registry.get('users')
       const articles = users.relationships.get('articles')!
-      expect([articles.direction, articles.lazy, [...articles.cascade].sort()]).toEqual(['onetomany', 'selectin', ['delete', 'delete-orphan', 'expunge', 'merge', 'refresh-expire', 'save-update']])
+      expect([articles.direction, articles.lazy, [...articles.cascade].sort()]).toEqual([
+        'onetomany',
+        'selectin',
+        ['delete', 'delete-orphan', 'expunge', 'merge', 'refresh-expire', 'save-update'],
+      ])
       expect(registry.get('posts').relationships.get('author')?.backPopulates).toBe('articles')
       expect([...users.relationships.keys()].sort()).toEqual(['articles', 'cities_lived'])
-      expect(registry.get('cities').relationships.get('residents')?.secondary?.table.name).toBe(tableById(doc, doc.tables[3].id).name)
+      expect(registry.get('cities').relationships.get('residents')?.secondary?.table.name).toBe(
+        tableById(doc, doc.tables[3].id).name,
+      )
 
       const s = new Session(driver, registry)
       const ann = s.create(users, {}) as Row
@@ -59,7 +81,13 @@ describe('mappers from a designer model', () => {
       await s.commit()
       // The app-side default filled the name; the association row links the city.
       const assoc = doc.tables.find((t) => t.association)!.name
-      expect((await driver.query(`SELECT u.name, c.title FROM users u JOIN ${assoc} uc ON uc.user_id = u.id JOIN cities c ON c.id = uc.city_id`)).rows).toEqual([['anonymous', 'Kazan']])
+      expect(
+        (
+          await driver.query(
+            `SELECT u.name, c.title FROM users u JOIN ${assoc} uc ON uc.user_id = u.id JOIN cities c ON c.id = uc.city_id`,
+          )
+        ).rows,
+      ).toEqual([['anonymous', 'Kazan']])
 
       // lazy="selectin" from the model: the users, then one IN query for their articles.
       const s2 = new Session(driver, registry)

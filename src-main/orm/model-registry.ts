@@ -13,11 +13,17 @@ export function registryFromModel(doc: ModelDocument, dialect: Dialect, extra: R
   const schema: DatabaseSchema = { database: doc.name, engine: dialect.name, tables: doc.tables.map(toSchemaTable) }
   const byKey = new Map(doc.tables.map((t) => [tableKey(t), t]))
   const defaults: Record<string, unknown> = {}
-  for (const t of doc.tables) for (const c of t.columns) if (c.appDefault !== undefined && c.appDefault !== null) defaults[`${tableKey(t)}.${c.name}`] = c.appDefault
+  for (const t of doc.tables)
+    for (const c of t.columns)
+      if (c.appDefault !== undefined && c.appDefault !== null) defaults[`${tableKey(t)}.${c.name}`] = c.appDefault
   return new Registry(schema, dialect, {
     ...extra,
     defaults: { ...defaults, ...extra.defaults },
-    foreignKeyOptions: (t, fk) => byKey.get(tableKey(t))?.foreignKeys.find((f) => f.refTable === fk.refTable && f.columns.join('\u0000') === fk.columns.join('\u0000'))?.orm,
+    foreignKeyOptions: (t, fk) =>
+      byKey
+        .get(tableKey(t))
+        ?.foreignKeys.find((f) => f.refTable === fk.refTable && f.columns.join('\u0000') === fk.columns.join('\u0000'))
+        ?.orm,
     associationOptions: (t) => byKey.get(tableKey(t))?.association,
   })
 }

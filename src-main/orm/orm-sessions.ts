@@ -30,7 +30,13 @@ interface Open {
 export function mapperInfo(m: Mapper): MapperInfo {
   return {
     table: m.table.name,
-    columns: m.table.columns.map((c) => ({ name: c.name, type: c.nativeType || c.type, pk: c.primaryKey > 0, serverDefault: c.serverDefault, nullable: c.nullable })),
+    columns: m.table.columns.map((c) => ({
+      name: c.name,
+      type: c.nativeType || c.type,
+      pk: c.primaryKey > 0,
+      serverDefault: c.serverDefault,
+      nullable: c.nullable,
+    })),
     relationships: [...m.relationships.values()].map((r) => ({
       name: r.name,
       kind: r.kind,
@@ -60,12 +66,22 @@ export class OrmSessions {
    * A session on its own connection to the handle's database. With a model, the mappers are the
    * model's (its relationship names and options) and the database must hold the model's tables.
    */
-  async start(handle: string, options: SessionOptions, model?: ModelDocument): Promise<{ sessionId: string; mappers: MapperInfo[]; snapshot: SessionSnapshot }> {
+  async start(
+    handle: string,
+    options: SessionOptions,
+    model?: ModelDocument,
+  ): Promise<{ sessionId: string; mappers: MapperInfo[]; snapshot: SessionSnapshot }> {
     const base = this.connections.driver(handle)
     const schema = await base.dialect.introspect(base)
     if (model) {
-      const missing = model.tables.filter((t) => !schema.tables.some((x) => x.name === t.name && (t.schema === null || x.schema === t.schema)))
-      if (missing.length) throw new AppError('NOT_FOUND', `The database lacks ${missing.map((t) => t.name).join(', ')} of the model: apply the model to it first`)
+      const missing = model.tables.filter(
+        (t) => !schema.tables.some((x) => x.name === t.name && (t.schema === null || x.schema === t.schema)),
+      )
+      if (missing.length)
+        throw new AppError(
+          'NOT_FOUND',
+          `The database lacks ${missing.map((t) => t.name).join(', ')} of the model: apply the model to it first`,
+        )
     }
     const driver = await openDriver(this.connections.config(handle), 'the ORM playground session')
     const registry = model ? registryFromModel(model, driver.dialect) : new Registry(schema, driver.dialect)
@@ -86,18 +102,43 @@ export class OrmSessions {
     return snapshotSession(this.get(id).session, id, this.get(id).refs)
   }
 
-  async query(id: string, q: { table: string; where?: Expr; orderBy: { column: string; desc: boolean }[]; limit?: number; loaders: { relationship: string; strategy: LoadStrategy }[] }) {
+  async query(
+    id: string,
+    q: {
+      table: string
+      where?: Expr
+      orderBy: { column: string; desc: boolean }[]
+      limit?: number
+      loaders: { relationship: string; strategy: LoadStrategy }[]
+    },
+  ) {
     const o = this.get(id)
     let stmt = new Select(o.registry.get(q.table))
     if (q.where) stmt = stmt.where(q.where)
     for (const ob of q.orderBy) stmt = stmt.orderBy(ob.column, ob.desc ? 'desc' : 'asc')
     if (q.limit) stmt = stmt.limit(q.limit)
-    if (q.loaders.length) stmt = stmt.options(...q.loaders.map((l): LoaderOption => ({ relationship: l.relationship, strategy: l.strategy })))
+    if (q.loaders.length)
+      stmt = stmt.options(
+        ...q.loaders.map((l): LoaderOption => ({ relationship: l.relationship, strategy: l.strategy })),
+      )
     const r = await o.session.execute(stmt)
-    return { refs: r.scalars().all().map((x) => o.refs.ref(stateOf(x as object))), snapshot: this.snapshot(id) }
+    return {
+      refs: r
+        .scalars()
+        .all()
+        .map((x) => o.refs.ref(stateOf(x as object))),
+      snapshot: this.snapshot(id),
+    }
   }
 
-  async act(id: string, a: OrmAction): Promise<{ ref: number | null; snapshot: SessionSnapshot; error: { code: string; message: string; refs: number[] } | null }> {
+  async act(
+    id: string,
+    a: OrmAction,
+  ): Promise<{
+    ref: number | null
+    snapshot: SessionSnapshot
+    error: { code: string; message: string; refs: number[] } | null
+  }> {
     const o = this.get(id)
     const s = o.session
     let ref: number | null = null
@@ -111,7 +152,8 @@ export class OrmSessions {
         }
         case 'set': {
           const st = o.refs.state(a.ref)
-          if (!st.mapper.colIndex.has(a.column)) throw new AppError('BAD_REQUEST', `${st.mapper.name} has no column ${a.column}`)
+          if (!st.mapper.colIndex.has(a.column))
+            throw new AppError('BAD_REQUEST', `${st.mapper.name} has no column ${a.column}`)
           ;(st.obj as Record<string, unknown>)[a.column] = a.value
           break
         }

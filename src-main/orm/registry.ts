@@ -95,7 +95,12 @@ export class Registry {
 
   private deriveRelationships(tables: Table[], options: RegistryOptions) {
     const acts = (a: string) => !!options.passiveWhereDatabaseActs && a !== 'NO ACTION' && a !== 'RESTRICT'
-    const defaults = () => ({ cascade: parseCascade('save-update, merge'), passiveDeletes: false as const, lazy: 'select' as LoadStrategy, postUpdate: false })
+    const defaults = () => ({
+      cascade: parseCascade('save-update, merge'),
+      passiveDeletes: false as const,
+      lazy: 'select' as LoadStrategy,
+      postUpdate: false,
+    })
     for (const t of tables) {
       const child = this.mappers.get(tableKey(t))!
       if (isAssociationTable(t)) {
@@ -105,8 +110,40 @@ export class Registry {
         if (ma && mb && ma !== mb) {
           const declared = options.associationOptions?.(t)
           const lazy = declared?.lazy ?? 'select'
-          const ra = this.add(ma, { ...defaults(), lazy, passiveDeletes: acts(a.onDelete), target: mb, direction: 'manytomany', uselist: true, ownerColumns: a.refColumns.map((c) => ma.col(c)), targetColumns: b.refColumns.map((c) => mb.col(c)), secondary: { table: t, ownerFk: a.columns, targetFk: b.columns }, backPopulates: null, kind: 'many-to-many' }, declared?.names[0] || plural(mb.table.name))
-          const rb = this.add(mb, { ...defaults(), lazy, passiveDeletes: acts(b.onDelete), target: ma, direction: 'manytomany', uselist: true, ownerColumns: b.refColumns.map((c) => mb.col(c)), targetColumns: a.refColumns.map((c) => ma.col(c)), secondary: { table: t, ownerFk: b.columns, targetFk: a.columns }, backPopulates: null, kind: 'many-to-many' }, declared?.names[1] || plural(ma.table.name))
+          const ra = this.add(
+            ma,
+            {
+              ...defaults(),
+              lazy,
+              passiveDeletes: acts(a.onDelete),
+              target: mb,
+              direction: 'manytomany',
+              uselist: true,
+              ownerColumns: a.refColumns.map((c) => ma.col(c)),
+              targetColumns: b.refColumns.map((c) => mb.col(c)),
+              secondary: { table: t, ownerFk: a.columns, targetFk: b.columns },
+              backPopulates: null,
+              kind: 'many-to-many',
+            },
+            declared?.names[0] || plural(mb.table.name),
+          )
+          const rb = this.add(
+            mb,
+            {
+              ...defaults(),
+              lazy,
+              passiveDeletes: acts(b.onDelete),
+              target: ma,
+              direction: 'manytomany',
+              uselist: true,
+              ownerColumns: b.refColumns.map((c) => mb.col(c)),
+              targetColumns: a.refColumns.map((c) => ma.col(c)),
+              secondary: { table: t, ownerFk: b.columns, targetFk: a.columns },
+              backPopulates: null,
+              kind: 'many-to-many',
+            },
+            declared?.names[1] || plural(ma.table.name),
+          )
           ra.backPopulates = rb.name
           rb.backPopulates = ra.name
           continue
@@ -119,16 +156,54 @@ export class Registry {
         const pk = primaryKeyColumns(t)
         const unique =
           (fk.columns.length === 1 && t.columns.find((c) => c.name === fk.columns[0])?.unique) ||
-          t.uniques.some((u) => u.columns.length === fk.columns.length && u.columns.every((c) => fk.columns.includes(c))) ||
+          t.uniques.some(
+            (u) => u.columns.length === fk.columns.length && u.columns.every((c) => fk.columns.includes(c)),
+          ) ||
           (pk.length === fk.columns.length && pk.every((c) => fk.columns.includes(c)))
         const ownerColumns = fk.columns.map((c) => child.col(c))
         const targetColumns = fk.refColumns.map((c) => parent.col(c))
         const declared = options.foreignKeyOptions?.(t, fk)
-        const m2o = this.add(child, { ...defaults(), target: parent, direction: 'manytoone', uselist: false, ownerColumns, targetColumns, secondary: null, backPopulates: null, kind: unique ? 'one-to-one' : 'many-to-one' }, declared?.name || manyToOneName(fk.columns, parent.table.name))
+        const m2o = this.add(
+          child,
+          {
+            ...defaults(),
+            target: parent,
+            direction: 'manytoone',
+            uselist: false,
+            ownerColumns,
+            targetColumns,
+            secondary: null,
+            backPopulates: null,
+            kind: unique ? 'one-to-one' : 'many-to-one',
+          },
+          declared?.name || manyToOneName(fk.columns, parent.table.name),
+        )
         const selfRef = parent === child
-        const o2mName = declared?.backPopulates || (unique ? singular(t.name) : selfRef ? `${singular(t.name)}_children` : t.name)
-        const o2mOptions = declared ? { ...(declared.cascade.length ? { cascade: parseCascade(declared.cascade.join(', ')) } : {}), passiveDeletes: declared.passiveDeletes || acts(fk.onDelete), lazy: declared.lazy } : { passiveDeletes: acts(fk.onDelete) }
-        const o2m = this.add(parent, { ...defaults(), ...o2mOptions, target: child, direction: 'onetomany', uselist: !unique, ownerColumns: targetColumns, targetColumns: ownerColumns, secondary: null, backPopulates: m2o.name, kind: unique ? 'one-to-one' : 'one-to-many' }, o2mName)
+        const o2mName =
+          declared?.backPopulates || (unique ? singular(t.name) : selfRef ? `${singular(t.name)}_children` : t.name)
+        const o2mOptions = declared
+          ? {
+              ...(declared.cascade.length ? { cascade: parseCascade(declared.cascade.join(', ')) } : {}),
+              passiveDeletes: declared.passiveDeletes || acts(fk.onDelete),
+              lazy: declared.lazy,
+            }
+          : { passiveDeletes: acts(fk.onDelete) }
+        const o2m = this.add(
+          parent,
+          {
+            ...defaults(),
+            ...o2mOptions,
+            target: child,
+            direction: 'onetomany',
+            uselist: !unique,
+            ownerColumns: targetColumns,
+            targetColumns: ownerColumns,
+            secondary: null,
+            backPopulates: m2o.name,
+            kind: unique ? 'one-to-one' : 'one-to-many',
+          },
+          o2mName,
+        )
         m2o.backPopulates = o2m.name
       }
     }

@@ -16,7 +16,9 @@ export interface SessionFactoryOptions extends SessionOptions {
 export function sessionmaker(defaults: SessionFactoryOptions) {
   async function open(overrides: SessionOptions = {}): Promise<Session & { closeAll(): Promise<void> }> {
     const driver = await defaults.connect()
-    const session = new Session(driver, defaults.registry, { ...defaults, ...overrides }) as Session & { closeAll(): Promise<void> }
+    const session = new Session(driver, defaults.registry, { ...defaults, ...overrides }) as Session & {
+      closeAll(): Promise<void>
+    }
     session.closeAll = async () => {
       await session.close()
       await driver.close()
@@ -24,7 +26,10 @@ export function sessionmaker(defaults: SessionFactoryOptions) {
     return session
   }
 
-  async function withSession<T>(options: SessionOptions & { commit?: boolean }, fn: (session: Session) => Promise<T>): Promise<T> {
+  async function withSession<T>(
+    options: SessionOptions & { commit?: boolean },
+    fn: (session: Session) => Promise<T>,
+  ): Promise<T> {
     const session = await open(options)
     try {
       const result = await fn(session)

@@ -57,7 +57,9 @@ describe.each(['sqlite', 'postgres'] as const)('session on %s', (engine) => {
   })
 
   it('rollback expunges new objects, restores deleted ones and expires the rest', async () => {
-    f = await ormFixture(engine, { relationships: { 'users.posts': { cascade: 'all' }, 'users.profile': { cascade: 'all' } } })
+    f = await ormFixture(engine, {
+      relationships: { 'users.posts': { cascade: 'all' }, 'users.profile': { cascade: 'all' } },
+    })
     const s = f.session()
     const ivan = (await s.get<Row>('users', 1))!
     const petr = (await s.get<Row>('users', 3))!
@@ -128,7 +130,7 @@ describe.each(['sqlite', 'postgres'] as const)('session on %s', (engine) => {
     expect(await f.scalar("SELECT count(*) FROM users WHERE login = 'sp'")).toBe(1)
   })
 
-  it('merge copies a detached object onto the session\'s own, loading it first', async () => {
+  it("merge copies a detached object onto the session's own, loading it first", async () => {
     f = await ormFixture(engine)
     const s = f.session()
     const detached = s.create<Row>('users', { id: 2, name: 'Olga (merged)', login: 'olga' })
@@ -167,7 +169,9 @@ describe.each(['sqlite', 'postgres'] as const)('session on %s', (engine) => {
     await s.rollback()
     const noAuto = await f.ownSession({ autoflush: false })
     noAuto.add(noAuto.create('users', { name: 'Manual', login: 'manual' }))
-    expect((await noAuto.execute(select(f.registry.get('users')).filterBy({ login: 'manual' }))).scalarOneOrNone()).toBeNull()
+    expect(
+      (await noAuto.execute(select(f.registry.get('users')).filterBy({ login: 'manual' }))).scalarOneOrNone(),
+    ).toBeNull()
     await noAuto.rollback()
   })
 

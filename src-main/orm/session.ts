@@ -7,7 +7,16 @@ import { createEntity, setLoaded, writeColumn } from './entity'
 import { InvalidRequestError } from './errors'
 import { flushSession } from './flush'
 import { identityKey, InstanceState, relatedStates, stateOf } from './instance-state'
-import { compileSelect, hydrate, lazyLoad, processJoinedRows, selectinLoad, strategies, subqueryLoad, type LoadContext } from './loading'
+import {
+  compileSelect,
+  hydrate,
+  lazyLoad,
+  processJoinedRows,
+  selectinLoad,
+  strategies,
+  subqueryLoad,
+  type LoadContext,
+} from './loading'
 import type { Mapper, Relationship } from './mapper'
 import type { Registry } from './registry'
 import { Result } from './result'
@@ -115,7 +124,8 @@ export class Session implements LoadContext {
   add(obj: object): void {
     this.assertOpen()
     const st = stateOf(obj)
-    if (st.session && st.session !== this) throw new InvalidRequestError(`Object is already attached to another session`)
+    if (st.session && st.session !== this)
+      throw new InvalidRequestError(`Object is already attached to another session`)
     switch (st.status) {
       case 'transient':
         st.status = 'pending'
@@ -126,7 +136,8 @@ export class Session implements LoadContext {
         break
       case 'detached': {
         const key = st.key!
-        if (this.identityMap.has(key) && this.identityMap.get(key) !== st) throw new InvalidRequestError(`Another object with key ${key} is already in this session; use merge()`)
+        if (this.identityMap.has(key) && this.identityMap.get(key) !== st)
+          throw new InvalidRequestError(`Another object with key ${key} is already in this session; use merge()`)
         st.status = 'persistent'
         st.session = this
         this.identityMap.set(key, st)
@@ -134,7 +145,9 @@ export class Session implements LoadContext {
         break
       }
       case 'deleted':
-        throw new InvalidRequestError('Object was deleted in this transaction; it cannot be added again until commit or rollback')
+        throw new InvalidRequestError(
+          'Object was deleted in this transaction; it cannot be added again until commit or rollback',
+        )
       default:
         break
     }
@@ -181,7 +194,8 @@ export class Session implements LoadContext {
   delete(obj: object): void {
     this.assertOpen()
     const st = stateOf(obj)
-    if (st.status !== 'persistent' || st.session !== this) throw new InvalidRequestError(`Instance is not persisted (${st.status}); only persistent objects can be deleted`)
+    if (st.status !== 'persistent' || st.session !== this)
+      throw new InvalidRequestError(`Instance is not persisted (${st.status}); only persistent objects can be deleted`)
     this.cascadeDelete(st)
   }
 
@@ -243,7 +257,8 @@ export class Session implements LoadContext {
     }
     for (const rel of m.relationships.values()) {
       if (attrs && !attrs.includes(rel.name)) continue
-      if (rel.cascade.has('refresh-expire') && st.related.has(rel.name)) for (const c of relatedStates(st, rel)) this.expireState(c, undefined, seen)
+      if (rel.cascade.has('refresh-expire') && st.related.has(rel.name))
+        for (const c of relatedStates(st, rel)) this.expireState(c, undefined, seen)
       if (st.related.delete(rel.name)) (st.expiredRelations ??= new Set()).add(rel.name)
     }
     if (!attrs) {
@@ -291,8 +306,12 @@ export class Session implements LoadContext {
       for (let off = 0; off < states.length; off += 500) {
         const part = states.slice(off, off + 500)
         const params: unknown[] = []
-        const one = (t: InstanceState) => `(${m.pk.map((i) => (params.push((t.committed ?? t.values)[i]), `${m.sqlName}.${m.quoted(i)} = ${m.dialect.placeholder(params.length)}`)).join(' AND ')})`
-        const r = await this.run(`SELECT ${m.columns.map((_, i) => `${m.sqlName}.${m.quoted(i)}`).join(', ')} FROM ${m.sqlName} WHERE ${part.map(one).join(' OR ')}`, params)
+        const one = (t: InstanceState) =>
+          `(${m.pk.map((i) => (params.push((t.committed ?? t.values)[i]), `${m.sqlName}.${m.quoted(i)} = ${m.dialect.placeholder(params.length)}`)).join(' AND ')})`
+        const r = await this.run(
+          `SELECT ${m.columns.map((_, i) => `${m.sqlName}.${m.quoted(i)}`).join(', ')} FROM ${m.sqlName} WHERE ${part.map(one).join(' OR ')}`,
+          params,
+        )
         for (const row of r.rows) hydrate(this, m, row, 0)
       }
     }
@@ -302,22 +321,38 @@ export class Session implements LoadContext {
   /** Expire, then load every column again now (autoflush first). */
   async refresh(obj: object): Promise<void> {
     const st = stateOf(obj)
-    if (st.session !== this || st.status !== 'persistent') throw new InvalidRequestError(`Instance is not persistent in this session (${st.status})`)
+    if (st.session !== this || st.status !== 'persistent')
+      throw new InvalidRequestError(`Instance is not persistent in this session (${st.status})`)
     await this.maybeAutoflush()
     const targets: InstanceState[] = []
     const collect = (s: InstanceState, seen: Set<InstanceState>) => {
       if (seen.has(s)) return
       seen.add(s)
       targets.push(s)
-      for (const rel of s.mapper.relationships.values()) if (rel.cascade.has('refresh-expire') && s.related.has(rel.name)) for (const c of relatedStates(s, rel)) if (c.status === 'persistent') collect(c, seen)
+      for (const rel of s.mapper.relationships.values())
+        if (rel.cascade.has('refresh-expire') && s.related.has(rel.name))
+          for (const c of relatedStates(s, rel)) if (c.status === 'persistent') collect(c, seen)
     }
     collect(st, new Set())
     for (const t of targets) {
       const m = t.mapper
       const params: unknown[] = []
-      const where = m.pk.map((i) => (params.push(t.committed?.[i] ?? t.values[i]), `${m.sqlName}.${m.quoted(i)} = ${m.dialect.placeholder(params.length)}`)).join(' AND ')
-      const r = await this.run(`SELECT ${m.columns.map((_, i) => `${m.sqlName}.${m.quoted(i)}`).join(', ')} FROM ${m.sqlName} WHERE ${where}`, params)
-      if (r.rows.length === 0) throw new InvalidRequestError(`Could not refresh instance ${m.name} ${JSON.stringify(t.identity)}: the row is gone`)
+      const where = m.pk
+        .map(
+          (i) => (
+            params.push(t.committed?.[i] ?? t.values[i]),
+            `${m.sqlName}.${m.quoted(i)} = ${m.dialect.placeholder(params.length)}`
+          ),
+        )
+        .join(' AND ')
+      const r = await this.run(
+        `SELECT ${m.columns.map((_, i) => `${m.sqlName}.${m.quoted(i)}`).join(', ')} FROM ${m.sqlName} WHERE ${where}`,
+        params,
+      )
+      if (r.rows.length === 0)
+        throw new InvalidRequestError(
+          `Could not refresh instance ${m.name} ${JSON.stringify(t.identity)}: the row is gone`,
+        )
       t.values = r.rows[0]
       for (const b of m.booleanColumns) t.values[b] = toBool(t.values[b])
       t.committed = t.values
@@ -336,7 +371,11 @@ export class Session implements LoadContext {
     return this.noAutoflush(async () => (await this.mergeState(stateOf(obj), options.load ?? true, new Map())).obj as T)
   }
 
-  private async mergeState(src: InstanceState, load: boolean, memo: Map<InstanceState, InstanceState>): Promise<InstanceState> {
+  private async mergeState(
+    src: InstanceState,
+    load: boolean,
+    memo: Map<InstanceState, InstanceState>,
+  ): Promise<InstanceState> {
     const done = memo.get(src)
     if (done) return done
     const m = src.mapper
@@ -351,8 +390,16 @@ export class Session implements LoadContext {
     }
     if (!target && !load && pk.every((v) => v !== undefined && v !== null)) {
       // merge(load=False): the object is taken as the database has it (it must be clean), with no SQL.
-      if (src.hasChanges()) throw new InvalidRequestError(`merge() with load=False takes only objects without pending changes; ${m.name} ${JSON.stringify(pk)} has some`)
-      target = hydrate(this, m, m.columns.map((_, i) => (src.values[i] ?? null) as Cell), 0)!
+      if (src.hasChanges())
+        throw new InvalidRequestError(
+          `merge() with load=False takes only objects without pending changes; ${m.name} ${JSON.stringify(pk)} has some`,
+        )
+      target = hydrate(
+        this,
+        m,
+        m.columns.map((_, i) => (src.values[i] ?? null) as Cell),
+        0,
+      )!
     } else if (!target) {
       target = stateOf(createEntity(m))
       this.add(target.obj)
@@ -372,7 +419,10 @@ export class Session implements LoadContext {
       const merged: InstanceState[] = []
       for (const c of relatedStates(src, rel)) merged.push(await this.mergeState(c, load, memo))
       if (clean) setLoaded(target, rel, rel.uselist ? merged : (merged[0] ?? null))
-      else (target.obj as Record<string, unknown>)[rel.name] = rel.uselist ? merged.map((s) => s.obj) : (merged[0]?.obj ?? null)
+      else
+        (target.obj as Record<string, unknown>)[rel.name] = rel.uselist
+          ? merged.map((s) => s.obj)
+          : (merged[0]?.obj ?? null)
     }
     return target
   }
@@ -383,10 +433,18 @@ export class Session implements LoadContext {
   async get<T extends object = Record<string, unknown>>(mapper: Mapper | string, pk: unknown): Promise<T | null> {
     const m = typeof mapper === 'string' ? this.registry.get(mapper) : mapper
     const values = Array.isArray(pk) ? pk : [pk]
-    if (values.length !== m.pk.length) throw new InvalidRequestError(`${m.name} has a ${m.pk.length}-column primary key; got ${values.length} value(s)`)
+    if (values.length !== m.pk.length)
+      throw new InvalidRequestError(`${m.name} has a ${m.pk.length}-column primary key; got ${values.length} value(s)`)
     const hit = this.identityMap.get(identityKey(m, values))
     if (hit && !hit.expired) return hit.obj as T
-    const stmt = new Select(m).where(...m.pk.map((i, k) => ({ op: 'cmp' as const, column: m.columns[i], cmp: '=' as const, value: values[k] as never })))
+    const stmt = new Select(m).where(
+      ...m.pk.map((i, k) => ({
+        op: 'cmp' as const,
+        column: m.columns[i],
+        cmp: '=' as const,
+        value: values[k] as never,
+      })),
+    )
     const r = await this.execute(stmt)
     return (r.scalars().first() as T | null) ?? null
   }
@@ -419,7 +477,9 @@ export class Session implements LoadContext {
     const joined = [...strat].filter(([, s]) => s === 'joined').map(([r]) => r)
     const { sql, params, offsets } = compileSelect(stmt, joined)
     const r = await this.run(sql, params)
-    const parents = joined.length ? processJoinedRows(this, stmt, joined, offsets, r.rows) : r.rows.map((row) => hydrate(this, stmt.mapper, row, 0)).filter((s): s is InstanceState => s !== null)
+    const parents = joined.length
+      ? processJoinedRows(this, stmt, joined, offsets, r.rows)
+      : r.rows.map((row) => hydrate(this, stmt.mapper, row, 0)).filter((s): s is InstanceState => s !== null)
     for (const [rel, s] of strat) {
       if (s === 'selectin') await selectinLoad(this, parents, rel)
       else if (s === 'subquery') await subqueryLoad(this, stmt, parents, rel)
@@ -475,7 +535,9 @@ export class Session implements LoadContext {
   /** @internal autobegin */
   async ensureTransaction(): Promise<void> {
     if (this.txState !== 'idle') return
-    await this.logged(this.driver.dialect.beginSql(this.isolationLevel), [], () => this.driver.query(this.driver.dialect.beginSql(this.isolationLevel)))
+    await this.logged(this.driver.dialect.beginSql(this.isolationLevel), [], () =>
+      this.driver.query(this.driver.dialect.beginSql(this.isolationLevel)),
+    )
     this.txState = 'active'
     this.wroteInTx = false
   }
@@ -582,7 +644,8 @@ export class Session implements LoadContext {
       commit: async () => {
         await this.flush()
         finish()
-        if (frame.emitted) await this.logged(`RELEASE SAVEPOINT ${q}`, [], () => this.driver.query(`RELEASE SAVEPOINT ${q}`))
+        if (frame.emitted)
+          await this.logged(`RELEASE SAVEPOINT ${q}`, [], () => this.driver.query(`RELEASE SAVEPOINT ${q}`))
         // What was touched inside belongs to the enclosing frame now.
         const outer = this.top()
         if (outer) {
@@ -592,7 +655,8 @@ export class Session implements LoadContext {
       },
       rollback: async () => {
         finish()
-        if (frame.emitted) await this.logged(`ROLLBACK TO SAVEPOINT ${q}`, [], () => this.driver.query(`ROLLBACK TO SAVEPOINT ${q}`))
+        if (frame.emitted)
+          await this.logged(`ROLLBACK TO SAVEPOINT ${q}`, [], () => this.driver.query(`ROLLBACK TO SAVEPOINT ${q}`))
         for (const st of frame.added) {
           this.pendingSet.delete(st)
           this.insertedInTx.delete(st)
@@ -671,11 +735,28 @@ export class Session implements LoadContext {
       const out = await this.driver.runBatch(steps)
       this.wroteInTx = true
       const ms = (performance.now() - started) / steps.length
-      steps.forEach((s, i) => this.log.add({ sql: s.sql, params: s.params.length === 1 ? [...s.params[0]] : (s.params as unknown[][]), executions: s.params.length, rows: out[i].changes.reduce((a, b) => a + b, 0), durationMs: ms }))
+      steps.forEach((s, i) =>
+        this.log.add({
+          sql: s.sql,
+          params: s.params.length === 1 ? [...s.params[0]] : (s.params as unknown[][]),
+          executions: s.params.length,
+          rows: out[i].changes.reduce((a, b) => a + b, 0),
+          durationMs: ms,
+        }),
+      )
       return out
     } catch (e) {
       const step = (e as { details?: { step?: number } }).details?.step ?? 0
-      steps.slice(0, step + 1).forEach((s, i) => this.log.add({ sql: s.sql, params: s.params.length === 1 ? [...s.params[0]] : (s.params as unknown[][]), executions: s.params.length, rows: 0, durationMs: performance.now() - started, ...(i === step ? { error: (e as Error).message } : {}) }))
+      steps.slice(0, step + 1).forEach((s, i) =>
+        this.log.add({
+          sql: s.sql,
+          params: s.params.length === 1 ? [...s.params[0]] : (s.params as unknown[][]),
+          executions: s.params.length,
+          rows: 0,
+          durationMs: performance.now() - started,
+          ...(i === step ? { error: (e as Error).message } : {}),
+        }),
+      )
       throw e
     }
   }
@@ -687,7 +768,14 @@ export class Session implements LoadContext {
       this.log.add({ sql, params, executions: 1, rows: r.rowCount, durationMs: performance.now() - started })
       return r
     } catch (e) {
-      this.log.add({ sql, params, executions: 1, rows: 0, durationMs: performance.now() - started, error: (e as Error).message })
+      this.log.add({
+        sql,
+        params,
+        executions: 1,
+        rows: 0,
+        durationMs: performance.now() - started,
+        error: (e as Error).message,
+      })
       throw e
     }
   }
@@ -698,4 +786,5 @@ export class Session implements LoadContext {
   }
 }
 
-const toBool = (v: unknown) => (v === null || v === undefined ? null : v === true || v === 1 || v === '1' || v === 't' || v === 'true')
+const toBool = (v: unknown) =>
+  v === null || v === undefined ? null : v === true || v === 1 || v === '1' || v === 't' || v === 'true'

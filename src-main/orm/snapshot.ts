@@ -35,7 +35,13 @@ export function logView(e: SqlLogEntry): SqlLogEntryView {
 
 /** The session now: its objects and their states, the new/dirty/deleted sets, and its SQL log. */
 export function snapshotSession(s: Session, sessionId: string, refs: ObjectRefs): SessionSnapshot {
-  const all = new Set<InstanceState>([...s.identityMap.values(), ...s.pendingSet, ...s.deleteSet, ...s.flushedDeletes, ...refs.byRef.values()])
+  const all = new Set<InstanceState>([
+    ...s.identityMap.values(),
+    ...s.pendingSet,
+    ...s.deleteSet,
+    ...s.flushedDeletes,
+    ...refs.byRef.values(),
+  ])
   const view = (st: InstanceState): ObjectView => {
     const m = st.mapper
     const values: ObjectView['values'] = {}
@@ -62,7 +68,10 @@ export function snapshotSession(s: Session, sessionId: string, refs: ObjectRefs)
   }
   const objects = [...all].map(view)
   // Views can reach objects not yet seen (related ones): include those too.
-  for (let k = 0; k < objects.length; k++) for (const v of Object.values(objects[k].related)) for (const r of [v].flat()) if (typeof r === 'number' && !objects.some((x) => x.ref === r)) objects.push(view(refs.state(r)))
+  for (let k = 0; k < objects.length; k++)
+    for (const v of Object.values(objects[k].related))
+      for (const r of [v].flat())
+        if (typeof r === 'number' && !objects.some((x) => x.ref === r)) objects.push(view(refs.state(r)))
   return {
     sessionId,
     transaction: s.transaction,
@@ -72,6 +81,11 @@ export function snapshotSession(s: Session, sessionId: string, refs: ObjectRefs)
     dirty: s.dirty.map((x) => refs.ref(stateOf(x))),
     deleted: [...s.deleteSet].map((st) => refs.ref(st)),
     log: s.log.all().slice(-200).map(logView),
-    options: { autoflush: s.autoflush, expireOnCommit: s.expireOnCommit, isolationLevel: s.isolationLevel ?? null, flushSavepoint: s.flushSavepoint },
+    options: {
+      autoflush: s.autoflush,
+      expireOnCommit: s.expireOnCommit,
+      isolationLevel: s.isolationLevel ?? null,
+      flushSavepoint: s.flushSavepoint,
+    },
   }
 }

@@ -11,13 +11,22 @@ type Row = Record<string, unknown>
 describe.each(['sqlite', 'postgres'] as const)('behaving as SQLAlchemy does, on %s', (engine) => {
   let f: OrmFixture
   afterEach(async () => f?.close())
-  const dml = (s: { log: { statements(): string[] } }) => s.log.statements().filter((x) => /^(INSERT|UPDATE|DELETE|SELECT)/.test(x))
+  const dml = (s: { log: { statements(): string[] } }) =>
+    s.log.statements().filter((x) => /^(INSERT|UPDATE|DELETE|SELECT)/.test(x))
 
   async function tree() {
-    f = await ormFixture(engine, { relationships: { 'nodes.node_children': { cascade: 'all, delete-orphan' } } }, async (d: Driver) => {
-      await d.query('CREATE TABLE nodes (id integer PRIMARY KEY, name text NOT NULL, parent_id integer REFERENCES nodes (id))')
-      await d.query("INSERT INTO nodes VALUES (1, 'root', NULL), (2, 'a', 1), (3, 'b', 1), (4, 'a1', 2), (5, 'a1x', 4), (6, 'b1', 3)")
-    })
+    f = await ormFixture(
+      engine,
+      { relationships: { 'nodes.node_children': { cascade: 'all, delete-orphan' } } },
+      async (d: Driver) => {
+        await d.query(
+          'CREATE TABLE nodes (id integer PRIMARY KEY, name text NOT NULL, parent_id integer REFERENCES nodes (id))',
+        )
+        await d.query(
+          "INSERT INTO nodes VALUES (1, 'root', NULL), (2, 'a', 1), (3, 'b', 1), (4, 'a1', 2), (5, 'a1x', 4), (6, 'b1', 3)",
+        )
+      },
+    )
   }
 
   it('deleting a self-referential tree with cascade deletes the leaves first (children loaded through the collection)', async () => {
@@ -38,7 +47,7 @@ describe.each(['sqlite', 'postgres'] as const)('behaving as SQLAlchemy does, on 
     expect(deletes.length).toBeGreaterThan(0)
   })
 
-  it('loading a one-to-many collection sets each child\'s many-to-one side (back_populates)', async () => {
+  it("loading a one-to-many collection sets each child's many-to-one side (back_populates)", async () => {
     await tree()
     const s = f.session()
     const root = (await s.get<Row>('nodes', 1))!
@@ -51,8 +60,12 @@ describe.each(['sqlite', 'postgres'] as const)('behaving as SQLAlchemy does, on 
   it('a changed primary key re-keys the identity map and carries to loaded children', async () => {
     f = await ormFixture(engine, {}, async (d: Driver) => {
       await d.query('CREATE TABLE owners (id integer PRIMARY KEY, name text)')
-      await d.query('CREATE TABLE pets (id integer PRIMARY KEY, owner_id integer REFERENCES owners (id) ON UPDATE CASCADE, name text)')
-      await d.query("INSERT INTO owners VALUES (1, 'Ann'); INSERT INTO pets VALUES (10, 1, 'Rex'), (11, 1, 'Tom')".split('; ')[0])
+      await d.query(
+        'CREATE TABLE pets (id integer PRIMARY KEY, owner_id integer REFERENCES owners (id) ON UPDATE CASCADE, name text)',
+      )
+      await d.query(
+        "INSERT INTO owners VALUES (1, 'Ann'); INSERT INTO pets VALUES (10, 1, 'Rex'), (11, 1, 'Tom')".split('; ')[0],
+      )
       await d.query("INSERT INTO pets VALUES (10, 1, 'Rex'), (11, 1, 'Tom')")
     })
     const s = f.session()
@@ -75,7 +88,15 @@ describe.each(['sqlite', 'postgres'] as const)('behaving as SQLAlchemy does, on 
   it('merge() of a detached object with a loaded collection: the target collection is loaded once, and nothing is flushed until asked', async () => {
     f = await ormFixture(engine)
     const a = await f.ownSession()
-    const user = (await a.execute(select(f.registry.get('users')).where({ op: 'cmp', column: 'id', cmp: '=', value: 1 }).options(selectinload('posts')))).scalars().first() as Row
+    const user = (
+      await a.execute(
+        select(f.registry.get('users'))
+          .where({ op: 'cmp', column: 'id', cmp: '=', value: 1 })
+          .options(selectinload('posts')),
+      )
+    )
+      .scalars()
+      .first() as Row
     const posts = user.posts as Row[]
     expect(posts.length).toBeGreaterThan(1)
     // Closing the session detaches everything it held (SQLAlchemy's close()), as they were.
@@ -112,7 +133,7 @@ describe.each(['sqlite', 'postgres'] as const)('behaving as SQLAlchemy does, on 
   })
 })
 
-describe.each(['sqlite', 'postgres'] as const)('the session\'s statements as SQLAlchemy sends them, on %s', (engine) => {
+describe.each(['sqlite', 'postgres'] as const)("the session's statements as SQLAlchemy sends them, on %s", (engine) => {
   let f: OrmFixture
   afterEach(async () => f?.close())
 
@@ -171,14 +192,19 @@ describe.each(['sqlite', 'postgres'] as const)('reading what a commit expired, a
   it('refreshAll() reads every expired object and the relationships it had loaded, one SELECT per table and relationship', async () => {
     f = await ormFixture(engine)
     const s = f.session()
-    const users = (await s.execute(select(f.registry.get('users')).options(selectinload('posts')))).scalars().all() as Row[]
+    const users = (await s.execute(select(f.registry.get('users')).options(selectinload('posts'))))
+      .scalars()
+      .all() as Row[]
     const posts = users.flatMap((u) => u.posts as Row[])
     users[0].name = 'Renamed'
     await s.commit()
     expect(() => users[0].name).toThrow()
     const at = s.log.statements().length
     expect(await s.refreshAll()).toBe(users.length + posts.length)
-    const sent = s.log.statements().slice(at).filter((x) => x.startsWith('SELECT'))
+    const sent = s.log
+      .statements()
+      .slice(at)
+      .filter((x) => x.startsWith('SELECT'))
     // The posts come back with the relationship's SELECT; then the users' columns.
     expect(sent).toHaveLength(2)
     expect(users[0].name).toBe('Renamed')
@@ -192,10 +218,12 @@ describe.each(['sqlite', 'postgres'] as const)('moving a child between loaded pa
   let f: OrmFixture
   afterEach(async () => f?.close())
 
-  it('a post given another user leaves the first user\'s loaded posts at once (it showed under both until a reload)', async () => {
+  it("a post given another user leaves the first user's loaded posts at once (it showed under both until a reload)", async () => {
     f = await ormFixture(engine)
     const s = f.session()
-    const users = (await s.execute(select(f.registry.get('users')).options(selectinload('posts')).orderBy('id'))).scalars().all() as Row[]
+    const users = (await s.execute(select(f.registry.get('users')).options(selectinload('posts')).orderBy('id')))
+      .scalars()
+      .all() as Row[]
     const [first, second] = users
     const post = (first.posts as Row[])[0]
     post.user = second

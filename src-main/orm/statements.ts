@@ -31,7 +31,14 @@ export class Select {
   ) {}
 
   private with(p: Partial<Pick<Select, 'criteria' | 'order' | 'limitN' | 'offsetN' | 'loaders'>>): Select {
-    return new Select(this.mapper, p.criteria ?? this.criteria, p.order ?? this.order, p.limitN !== undefined ? p.limitN : this.limitN, p.offsetN !== undefined ? p.offsetN : this.offsetN, p.loaders ?? this.loaders)
+    return new Select(
+      this.mapper,
+      p.criteria ?? this.criteria,
+      p.order ?? this.order,
+      p.limitN !== undefined ? p.limitN : this.limitN,
+      p.offsetN !== undefined ? p.offsetN : this.offsetN,
+      p.loaders ?? this.loaders,
+    )
   }
   where(...exprs: Expr[]) {
     return this.with({ criteria: [...this.criteria, ...exprs] })
@@ -56,7 +63,9 @@ export class Select {
     return this.with({ offsetN: n })
   }
   options(...opts: LoaderOption[]) {
-    for (const o of opts) if (!this.mapper.relationships.has(o.relationship)) throw new Error(`${this.mapper.name} has no relationship ${o.relationship}`)
+    for (const o of opts)
+      if (!this.mapper.relationships.has(o.relationship))
+        throw new Error(`${this.mapper.name} has no relationship ${o.relationship}`)
     return this.with({ loaders: [...this.loaders, ...opts] })
   }
 }

@@ -9,12 +9,19 @@ import { FlushError } from './flush'
 import { sqlExpression } from './sql-expression'
 import { select } from './statements'
 
-type Row = Record<string, unknown> & { posts: Row[]; cities: Row[]; users: Row[]; user: Row | null; profile: Row | null }
+type Row = Record<string, unknown> & {
+  posts: Row[]
+  cities: Row[]
+  users: Row[]
+  user: Row | null
+  profile: Row | null
+}
 
 describe.each(['sqlite', 'postgres'] as const)('unit of work on %s', (engine) => {
   let f: OrmFixture
   afterEach(async () => f?.close())
-  const stmts = (s: { log: { statements(): string[] } }) => s.log.statements().filter((x) => !/SAVEPOINT|^BEGIN|^COMMIT/.test(x))
+  const stmts = (s: { log: { statements(): string[] } }) =>
+    s.log.statements().filter((x) => !/SAVEPOINT|^BEGIN|^COMMIT/.test(x))
 
   it('flush inserts parents before children and association rows last', async () => {
     f = await ormFixture(engine)
@@ -33,17 +40,26 @@ describe.each(['sqlite', 'postgres'] as const)('unit of work on %s', (engine) =>
     expect(u.posts.every((p) => p.user_id === u.id)).toBe(true)
     expect(u.created_at).toEqual(expect.any(String)) // server default came back with the INSERT
     await s.commit()
-    expect(await f.scalar('SELECT count(*) FROM city_user WHERE user_id = ' + Number(await f.scalar("SELECT id FROM users WHERE login = 'maria'")))).toBe(1)
+    expect(
+      await f.scalar(
+        'SELECT count(*) FROM city_user WHERE user_id = ' +
+          Number(await f.scalar("SELECT id FROM users WHERE login = 'maria'")),
+      ),
+    ).toBe(1)
   })
 
   it('flush deletes association rows first and children before parents', async () => {
-    f = await ormFixture(engine, { relationships: { 'users.posts': { cascade: 'all' }, 'users.profile': { cascade: 'all' } } })
+    f = await ormFixture(engine, {
+      relationships: { 'users.posts': { cascade: 'all' }, 'users.profile': { cascade: 'all' } },
+    })
     const s = f.session()
     const u = (await s.get<Row>('users', 1))!
     await s.load(u, 'cities')
     s.delete(u)
     await s.flush()
-    const order = stmts(s).filter((x) => x.startsWith('DELETE')).map((x) => /DELETE FROM ("?\w+"?)/.exec(x)![1])
+    const order = stmts(s)
+      .filter((x) => x.startsWith('DELETE'))
+      .map((x) => /DELETE FROM ("?\w+"?)/.exec(x)![1])
     expect(order[0]).toBe('"city_user"')
     expect(order.indexOf('"posts"')).toBeLessThan(order.indexOf('"users"'))
     expect(order.indexOf('"profiles"')).toBeLessThan(order.indexOf('"users"'))
@@ -66,7 +82,13 @@ describe.each(['sqlite', 'postgres'] as const)('unit of work on %s', (engine) =>
 
   it('passive_deletes leaves unloaded children to ON DELETE CASCADE; without it the ORM loads and deletes them', async () => {
     for (const passive of [true, false]) {
-      f = await ormFixture(engine, { relationships: { 'users.posts': { cascade: 'all', passiveDeletes: passive }, 'users.profile': { cascade: 'all', passiveDeletes: passive }, 'users.cities': { passiveDeletes: passive } } })
+      f = await ormFixture(engine, {
+        relationships: {
+          'users.posts': { cascade: 'all', passiveDeletes: passive },
+          'users.profile': { cascade: 'all', passiveDeletes: passive },
+          'users.cities': { passiveDeletes: passive },
+        },
+      })
       const s = f.session()
       const u = (await s.get<Row>('users', 3))!
       s.log.clear()
@@ -88,7 +110,9 @@ describe.each(['sqlite', 'postgres'] as const)('unit of work on %s', (engine) =>
   it('a child moved to another parent gets the new foreign key', async () => {
     f = await ormFixture(engine)
     const s = f.session()
-    const post = (await s.execute(select(f.registry.get('posts')).where(col('title').eq('Isolation levels')))).scalarOne() as Row
+    const post = (
+      await s.execute(select(f.registry.get('posts')).where(col('title').eq('Isolation levels')))
+    ).scalarOne() as Row
     const anna = (await s.get<Row>('users', 4))!
     post.user = anna
     await s.commit()
@@ -163,12 +187,35 @@ describe.each(['sqlite', 'postgres'] as const)('unit of work on %s', (engine) =>
 
   it('rows that reference each other are inserted parent first (self-reference) or with post_update (cycle)', async () => {
     f = await ormFixture(engine, {}, async (d: Driver) => {
-      const emp = table('staff', [column('id', 'integer', { primaryKey: 1, autoincrement: true, nullable: false }), column('name', 'text'), column('manager_id', 'integer')], { foreignKeys: [fk(['manager_id'], 'staff', ['id'])] })
-      const a = table('widget', [column('id', 'integer', { primaryKey: 1, autoincrement: true, nullable: false }), column('favorite_entry_id', 'integer')], { foreignKeys: [] })
-      const b = table('entry', [column('id', 'integer', { primaryKey: 1, autoincrement: true, nullable: false }), column('widget_id', 'integer', { nullable: false })], { foreignKeys: [fk(['widget_id'], 'widget', ['id'])] })
+      const emp = table(
+        'staff',
+        [
+          column('id', 'integer', { primaryKey: 1, autoincrement: true, nullable: false }),
+          column('name', 'text'),
+          column('manager_id', 'integer'),
+        ],
+        { foreignKeys: [fk(['manager_id'], 'staff', ['id'])] },
+      )
+      const a = table(
+        'widget',
+        [
+          column('id', 'integer', { primaryKey: 1, autoincrement: true, nullable: false }),
+          column('favorite_entry_id', 'integer'),
+        ],
+        { foreignKeys: [] },
+      )
+      const b = table(
+        'entry',
+        [
+          column('id', 'integer', { primaryKey: 1, autoincrement: true, nullable: false }),
+          column('widget_id', 'integer', { nullable: false }),
+        ],
+        { foreignKeys: [fk(['widget_id'], 'widget', ['id'])] },
+      )
       for (const t of [emp, a, b]) for (const x of createTableSql(t, d.dialect)) await d.query(x)
       // The cycle's second edge, added once both tables exist.
-      if (d.dialect.capabilities.alterColumn) await d.query('ALTER TABLE widget ADD FOREIGN KEY (favorite_entry_id) REFERENCES entry (id)')
+      if (d.dialect.capabilities.alterColumn)
+        await d.query('ALTER TABLE widget ADD FOREIGN KEY (favorite_entry_id) REFERENCES entry (id)')
     })
     const s = f.session()
     const boss = s.create<Row>('staff', { name: 'Boss' })
@@ -199,7 +246,10 @@ describe.each(['sqlite', 'postgres'] as const)('unit of work on %s', (engine) =>
     expect(inserts).toHaveLength(1)
     expect(inserts[0].executions).toBe(engine === 'sqlite' ? 3 : 1)
     if (engine === 'postgres') expect(inserts[0].sql).toMatch(/ORDER BY sen_counter RETURNING "id"/)
-    const ids = (await s.execute(select(f.registry.get('users')).where(col('login').like('batch%')).orderBy('login'))).scalars().all().map((u) => (u as Row).id)
+    const ids = (await s.execute(select(f.registry.get('users')).where(col('login').like('batch%')).orderBy('login')))
+      .scalars()
+      .all()
+      .map((u) => (u as Row).id)
     expect(ids).toEqual([...ids].sort((a, b) => Number(a) - Number(b)))
   })
 })

@@ -22,7 +22,12 @@ export function col(name: string, type: NeutralType, opts: ColOpts = {}): Column
   }
 }
 
-export function fk(columns: string[], refTable: string, refColumns: string[], onDelete: ForeignKey['onDelete'] = 'NO ACTION'): ForeignKey {
+export function fk(
+  columns: string[],
+  refTable: string,
+  refColumns: string[],
+  onDelete: ForeignKey['onDelete'] = 'NO ACTION',
+): ForeignKey {
   return { name: null, columns, refSchema: null, refTable, refColumns, onDelete, onUpdate: 'NO ACTION' }
 }
 
@@ -50,18 +55,35 @@ const stamps = () => [
 ]
 
 export const SAMPLE_TABLES: Table[] = [
-  table('users', [id(), col('name', 'text', { nullable: false }), col('login', 'varchar', { length: 50, nullable: false, unique: true }), ...stamps()]),
+  table('users', [
+    id(),
+    col('name', 'text', { nullable: false }),
+    col('login', 'varchar', { length: 50, nullable: false, unique: true }),
+    ...stamps(),
+  ]),
   table(
     'profiles',
-    [id(), col('user_id', 'integer', { nullable: false, unique: true }), col('bio', 'text'), col('birthday', 'date'), ...stamps()],
+    [
+      id(),
+      col('user_id', 'integer', { nullable: false, unique: true }),
+      col('bio', 'text'),
+      col('birthday', 'date'),
+      ...stamps(),
+    ],
     { foreignKeys: [fk(['user_id'], 'users', ['id'], 'CASCADE')] },
   ),
   table(
     'posts',
-    [id(), col('user_id', 'integer', { nullable: false }), col('title', 'varchar', { length: 200, nullable: false }), col('content', 'text'), ...stamps()],
+    [
+      id(),
+      col('user_id', 'integer', { nullable: false }),
+      col('title', 'varchar', { length: 200, nullable: false }),
+      col('content', 'text'),
+      ...stamps(),
+    ],
     {
       foreignKeys: [fk(['user_id'], 'users', ['id'], 'CASCADE')],
-      checks: [{ name: 'posts_title_not_blank', expression: "length(title) > 0" }],
+      checks: [{ name: 'posts_title_not_blank', expression: 'length(title) > 0' }],
       indexes: [{ name: 'posts_user_id_idx', columns: ['user_id'], unique: false, where: null }],
     },
   ),
@@ -72,9 +94,16 @@ export const SAMPLE_TABLES: Table[] = [
     col('latitude', 'double', { nullable: false }),
     ...stamps(),
   ]),
-  table('city_user', [col('user_id', 'integer', { nullable: false, primaryKey: 1 }), col('city_id', 'integer', { nullable: false, primaryKey: 2 })], {
-    foreignKeys: [fk(['city_id'], 'cities', ['id'], 'CASCADE'), fk(['user_id'], 'users', ['id'], 'CASCADE')],
-  }),
+  table(
+    'city_user',
+    [
+      col('user_id', 'integer', { nullable: false, primaryKey: 1 }),
+      col('city_id', 'integer', { nullable: false, primaryKey: 2 }),
+    ],
+    {
+      foreignKeys: [fk(['city_id'], 'cities', ['id'], 'CASCADE'), fk(['user_id'], 'users', ['id'], 'CASCADE')],
+    },
+  ),
   // 1NF: a list of phones in one cell.
   table('phone_book', [id(), col('name', 'text'), col('phones', 'text')]),
   // 1NF: a repeating group of columns (phone1, phone2, phone3).
@@ -110,7 +139,8 @@ export const SAMPLE_VIEWS: Table[] = [
   table('user_post_counts', [], {
     kind: 'view',
     hasRowid: false,
-    definition: 'SELECT u.id AS user_id, u.login, count(p.id) AS posts FROM users u LEFT JOIN posts p ON p.user_id = u.id GROUP BY u.id, u.login',
+    definition:
+      'SELECT u.id AS user_id, u.login, count(p.id) AS posts FROM users u LEFT JOIN posts p ON p.user_id = u.id GROUP BY u.id, u.login',
   }),
 ]
 

@@ -18,8 +18,27 @@ function comparable(s: DatabaseSchema) {
       name: t.name,
       kind: t.kind,
       // A view's computed columns have no declared type on SQLite, so views compare by name.
-      columns: t.columns.map((c) => (t.kind === 'view' ? { name: c.name } : { name: c.name, type: c.type, length: c.length, nullable: c.nullable, pk: c.primaryKey, auto: c.autoincrement, unique: c.unique, hasDefault: c.serverDefault != null })),
-      foreignKeys: t.foreignKeys.map((f) => ({ columns: f.columns, refTable: f.refTable, refColumns: f.refColumns, onDelete: f.onDelete, onUpdate: f.onUpdate })),
+      columns: t.columns.map((c) =>
+        t.kind === 'view'
+          ? { name: c.name }
+          : {
+              name: c.name,
+              type: c.type,
+              length: c.length,
+              nullable: c.nullable,
+              pk: c.primaryKey,
+              auto: c.autoincrement,
+              unique: c.unique,
+              hasDefault: c.serverDefault != null,
+            },
+      ),
+      foreignKeys: t.foreignKeys.map((f) => ({
+        columns: f.columns,
+        refTable: f.refTable,
+        refColumns: f.refColumns,
+        onDelete: f.onDelete,
+        onUpdate: f.onUpdate,
+      })),
       uniques: t.uniques.map((u) => u.columns),
       checks: t.checks.map((c) => c.name),
       indexes: t.indexes.map((i) => ({ name: i.name, columns: i.columns, unique: i.unique })),
@@ -53,17 +72,25 @@ describe('introspection of the sample schema', () => {
       const s = await d.dialect.introspect(d)
       const byName = new Map(s.tables.map((t) => [t.name, t]))
       const users = byName.get('users')!
-      expect(users.columns.find((c) => c.name === 'id')).toMatchObject({ primaryKey: 1, autoincrement: true, nullable: false })
+      expect(users.columns.find((c) => c.name === 'id')).toMatchObject({
+        primaryKey: 1,
+        autoincrement: true,
+        nullable: false,
+      })
       expect(users.columns.find((c) => c.name === 'login')).toMatchObject({ unique: true, type: 'varchar', length: 50 })
       expect(users.columns.find((c) => c.name === 'created_at')?.serverDefault).toMatch(/CURRENT_TIMESTAMP/i)
       const profiles = byName.get('profiles')!
-      expect(profiles.foreignKeys).toEqual([expect.objectContaining({ columns: ['user_id'], refTable: 'users', refColumns: ['id'], onDelete: 'CASCADE' })])
+      expect(profiles.foreignKeys).toEqual([
+        expect.objectContaining({ columns: ['user_id'], refTable: 'users', refColumns: ['id'], onDelete: 'CASCADE' }),
+      ])
       expect(profiles.columns.find((c) => c.name === 'user_id')?.unique).toBe(true)
       const cityUser = byName.get('city_user')!
       expect(cityUser.columns.map((c) => c.primaryKey)).toEqual([1, 2])
       expect(cityUser.foreignKeys.map((f) => f.refTable).sort()).toEqual(['cities', 'users'])
       const posts = byName.get('posts')!
-      expect(posts.checks).toEqual([{ name: 'posts_title_not_blank', expression: expect.stringMatching(/length\(.*title.*\) > 0/) }])
+      expect(posts.checks).toEqual([
+        { name: 'posts_title_not_blank', expression: expect.stringMatching(/length\(.*title.*\) > 0/) },
+      ])
       expect(posts.indexes).toEqual([{ name: 'posts_user_id_idx', columns: ['user_id'], unique: false, where: null }])
       expect(byName.get('user_post_counts')?.kind).toBe('view')
       expect(byName.get('course_teacher_rooms')?.columns.every((c) => c.primaryKey === 0)).toBe(true)

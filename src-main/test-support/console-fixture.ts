@@ -19,8 +19,14 @@ export async function consoleOn(config: ConnectionConfig, setup: string[], panes
   const consoles = new TxConsoles(events)
   const cfg = { ...config, create: false } as ConnectionConfig
   const id = await consoles.open(cfg, panes)
-  const finished = (entry: number) => expect.poll(() => steps.some((s) => s.entry.id === entry && s.entry.finishedAt !== null), { timeout: 5000 }).toBe(true)
-  const waits = (entry: number) => expect.poll(() => steps.some((s) => s.entry.id === entry && s.entry.waitStartedAt !== null), { timeout: 5000 }).toBe(true)
+  const finished = (entry: number) =>
+    expect
+      .poll(() => steps.some((s) => s.entry.id === entry && s.entry.finishedAt !== null), { timeout: 5000 })
+      .toBe(true)
+  const waits = (entry: number) =>
+    expect
+      .poll(() => steps.some((s) => s.entry.id === entry && s.entry.waitStartedAt !== null), { timeout: 5000 })
+      .toBe(true)
   /** The step's last reported state once it finished. */
   const outcome = (entry: number) => steps.find((s) => s.entry.id === entry && s.entry.finishedAt !== null)!.entry
   const run = async (pane: string, sql: string) => {

@@ -19,7 +19,8 @@ import { runIsolationTester } from '../tx/isolation-tester'
 export const SUITE = join(__dirname, '../../../shared/peer-suites/postgresql-isolation-18.6')
 
 export function suiteMissing(): string | null {
-  if (!existsSync(join(SUITE, 'isolation_schedule'))) return `PostgreSQL's isolation suite is not at ${SUITE} (a fresh clone without ../shared)`
+  if (!existsSync(join(SUITE, 'isolation_schedule')))
+    return `PostgreSQL's isolation suite is not at ${SUITE} (a fresh clone without ../shared)`
   return null
 }
 
@@ -30,7 +31,7 @@ export function suiteMissing(): string | null {
 export function schedule(): string[] {
   const listed = readFileSync(join(SUITE, 'isolation_schedule'), 'utf8')
     .split('\n')
-    .flatMap((l) => (/^test:\s*(.+)$/.exec(l)?.[1].trim().split(/\s+/) ?? []))
+    .flatMap((l) => /^test:\s*(.+)$/.exec(l)?.[1].trim().split(/\s+/) ?? [])
   const all = readdirSync(join(SUITE, 'specs'))
     .filter((f) => f.endsWith('.spec'))
     .map((f) => f.slice(0, -5))
@@ -49,7 +50,17 @@ async function freePort(): Promise<number> {
   })
 }
 
-const SETTINGS = ["lc_messages TO 'C'", "lc_monetary TO 'C'", "lc_numeric TO 'C'", "lc_time TO 'C'", "bytea_output TO 'hex'", "timezone_abbreviations TO 'Default'", "timezone TO 'America/Los_Angeles'", "datestyle TO 'Postgres, MDY'", "intervalstyle TO 'postgres_verbose'"]
+const SETTINGS = [
+  "lc_messages TO 'C'",
+  "lc_monetary TO 'C'",
+  "lc_numeric TO 'C'",
+  "lc_time TO 'C'",
+  "bytea_output TO 'hex'",
+  "timezone_abbreviations TO 'Default'",
+  "timezone TO 'America/Los_Angeles'",
+  "datestyle TO 'Postgres, MDY'",
+  "intervalstyle TO 'postgres_verbose'",
+]
 
 export interface SpecComparison {
   name: string
@@ -80,7 +91,13 @@ export class IsolationSuite {
     // As root the server runs as the postgres user, which must reach its data directory.
     chmodSync(dir, 0o755)
     const port = await freePort()
-    const cluster = new PgCluster({ dataDir: join(dir, 'data'), port, user: 'postgres', password: 'isolation', settings: { max_prepared_transactions: '10', fsync: 'off', synchronous_commit: 'off' } })
+    const cluster = new PgCluster({
+      dataDir: join(dir, 'data'),
+      port,
+      user: 'postgres',
+      password: 'isolation',
+      settings: { max_prepared_transactions: '10', fsync: 'off', synchronous_commit: 'off' },
+    })
     await cluster.init()
     await cluster.start()
     return new IsolationSuite(cluster, dir, port, tool, join(native, 'lib'))
@@ -109,7 +126,15 @@ export class IsolationSuite {
       const out = join(this.dir, `${name}.ref`)
       const conninfo = `host=127.0.0.1 port=${this.port} user=postgres password=isolation dbname=isolation_regression`
       const p = spawn('sh', ['-c', `"$TOOL" "$CONNINFO" < "$SPEC" > "$OUT" 2>&1`], {
-        env: { ...process.env, TOOL: this.tool, CONNINFO: conninfo, SPEC: specFile, OUT: out, PGAPPNAME: `isolation/${name}`, LD_LIBRARY_PATH: this.libDir },
+        env: {
+          ...process.env,
+          TOOL: this.tool,
+          CONNINFO: conninfo,
+          SPEC: specFile,
+          OUT: out,
+          PGAPPNAME: `isolation/${name}`,
+          LD_LIBRARY_PATH: this.libDir,
+        },
         stdio: 'ignore',
       })
       const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs)
@@ -162,7 +187,15 @@ export class IsolationSuite {
       const at = i < 0 ? a.length : i
       firstDifference = `line ${at + 1}: expected ${JSON.stringify(a[at] ?? '<end>')}, got ${JSON.stringify(b[at] ?? '<end>')}`
     }
-    return { name, match: ours === reference, referenceUnstable, reference, ours, firstDifference, ms: { reference: refMs, ours: oursMs } }
+    return {
+      name,
+      match: ours === reference,
+      referenceUnstable,
+      reference,
+      ours,
+      firstDifference,
+      ms: { reference: refMs, ours: oursMs },
+    }
   }
 
   async stop() {

@@ -21,7 +21,11 @@ export interface OrmFixture {
 }
 
 /** A fresh database with the sample schema on the given engine, and its mappers. */
-export async function ormFixture(engine: 'sqlite' | 'postgres', options: RegistryOptions = {}, setup?: (d: Driver) => Promise<void>): Promise<OrmFixture> {
+export async function ormFixture(
+  engine: 'sqlite' | 'postgres',
+  options: RegistryOptions = {},
+  setup?: (d: Driver) => Promise<void>,
+): Promise<OrmFixture> {
   const config: ConnectionConfig = engine === 'sqlite' ? sqliteConfig() : await freshPgDatabase()
   const driver = await openDriver(config)
   const outside = await openDriver({ ...config, create: false } as ConnectionConfig)

@@ -13,7 +13,11 @@ export interface CutProxy {
   close(): Promise<void>
 }
 
-export async function startCutProxy(target: { host: string; port: number }, mode: 'after-forwarding' | 'before-forwarding', times = 1): Promise<CutProxy> {
+export async function startCutProxy(
+  target: { host: string; port: number },
+  mode: 'after-forwarding' | 'before-forwarding',
+  times = 1,
+): Promise<CutProxy> {
   const sockets = new Set<Socket>()
   const state = { cuts: 0 }
   const server: Server = createServer((client) => {

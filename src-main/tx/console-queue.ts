@@ -21,15 +21,23 @@ export interface QueueHost {
 function specSteps(spec: IsolationSpec, perm: string[], paneOf: (session: number) => string): QueuedStep[] {
   const steps: QueuedStep[] = []
   const split = (sql: string) => splitStatements(sql).map((s) => s.text)
-  spec.sessions.forEach((s, i) => s.setup.forEach((b) => split(b).forEach((sql) => steps.push({ pane: paneOf(i), sql, label: `${s.name} setup` }))))
+  spec.sessions.forEach((s, i) =>
+    s.setup.forEach((b) => split(b).forEach((sql) => steps.push({ pane: paneOf(i), sql, label: `${s.name} setup` }))),
+  )
   for (const name of perm) {
     const i = spec.sessions.findIndex((s) => s.steps.some((st) => st.name === name))
     if (i < 0) continue
     const step = spec.sessions[i].steps.find((st) => st.name === name)!
     const parts = split(step.sql)
-    parts.forEach((sql, k) => steps.push({ pane: paneOf(i), sql, label: parts.length > 1 ? `${name} (${k + 1}/${parts.length})` : name }))
+    parts.forEach((sql, k) =>
+      steps.push({ pane: paneOf(i), sql, label: parts.length > 1 ? `${name} (${k + 1}/${parts.length})` : name }),
+    )
   }
-  spec.sessions.forEach((s, i) => s.teardown.forEach((b) => split(b).forEach((sql) => steps.push({ pane: paneOf(i), sql, label: `${s.name} teardown` }))))
+  spec.sessions.forEach((s, i) =>
+    s.teardown.forEach((b) =>
+      split(b).forEach((sql) => steps.push({ pane: paneOf(i), sql, label: `${s.name} teardown` })),
+    ),
+  )
   return steps
 }
 
@@ -48,13 +56,25 @@ export class ConsoleQueue {
   private stopRequested = false
   state: QueueState
 
-  private constructor(private readonly host: QueueHost, state: QueueState) {
+  private constructor(
+    private readonly host: QueueHost,
+    state: QueueState,
+  ) {
     this.state = state
   }
 
-  static async fromSpec(host: QueueHost, title: string, text: string, scenario: QueueState['scenario']): Promise<ConsoleQueue> {
+  static async fromSpec(
+    host: QueueHost,
+    title: string,
+    text: string,
+    scenario: QueueState['scenario'],
+  ): Promise<ConsoleQueue> {
     const spec = parseSpec(text)
-    if (spec.sessions.length > 4) throw new AppError('BAD_REQUEST', `This spec has ${spec.sessions.length} sessions; a console has at most four panes`)
+    if (spec.sessions.length > 4)
+      throw new AppError(
+        'BAD_REQUEST',
+        `This spec has ${spec.sessions.length} sessions; a console has at most four panes`,
+      )
     const permutations = spec.permutations.length ? spec.permutations : allPermutations(spec, 200)
     const ids = [...host.panes().keys()]
     while (ids.length < spec.sessions.length) ids.push(await host.addPane())
@@ -92,7 +112,8 @@ export class ConsoleQueue {
       scenario: null,
       kind: 'replay',
       busy: null,
-      message: 'Panes in a transaction are rolled back first; then each step runs again in its pane, in the order it first ran.',
+      message:
+        'Panes in a transaction are rolled back first; then each step runs again in its pane, in the order it first ran.',
       verdict: null,
     })
   }
@@ -106,7 +127,15 @@ export class ConsoleQueue {
     if (!this.spec || !this.permutations[i]) throw new AppError('BAD_REQUEST', 'No such permutation')
     if (this.state.busy) throw new AppError('BAD_REQUEST', 'The queue is running: stop it first')
     this.setupDone = false
-    this.update({ steps: specSteps(this.spec, this.permutations[i], (k) => this.sessionPanes[k]), permutation: i, next: 0, entries: [], finished: false, verdict: null, message: null })
+    this.update({
+      steps: specSteps(this.spec, this.permutations[i], (k) => this.sessionPanes[k]),
+      permutation: i,
+      next: 0,
+      entries: [],
+      finished: false,
+      verdict: null,
+      message: null,
+    })
   }
 
   /** Panes left in a transaction are rolled back (on the timeline), so a run starts clean. */
@@ -132,7 +161,8 @@ export class ConsoleQueue {
     if (!step) return false
     const pane = this.host.panes().get(step.pane)
     if (!pane) return this.fail(`Pane ${step.pane} is gone: load the spec again`)
-    if (pane.busy) return this.fail(`Pane ${step.pane} is still running (or waiting on a lock): run a step in another pane first`)
+    if (pane.busy)
+      return this.fail(`Pane ${step.pane} is still running (or waiting on a lock): run a step in another pane first`)
     try {
       if (!this.setupDone) {
         await this.rollbackPanes()
@@ -171,7 +201,8 @@ export class ConsoleQueue {
         const step = this.state.steps[this.state.next]
         const pane = this.host.panes().get(step.pane)
         // As the isolation tester: a session still blocked on its earlier step is waited for.
-        if (pane?.busy && !(await engine.finishOn(pane, 15_000))) return void this.fail(`Stopped: step ${step.label} needs pane ${step.pane}, which has waited 15 s`)
+        if (pane?.busy && !(await engine.finishOn(pane, 15_000)))
+          return void this.fail(`Stopped: step ${step.label} needs pane ${step.pane}, which has waited 15 s`)
         if (!(await this.step())) return
       }
     } finally {
@@ -196,7 +227,10 @@ export class ConsoleQueue {
       if (this.state.scenario && this.spec) {
         // Each pane stands for one of the scenario's transactions, named as the library names them.
         const sessionOf = new Map(this.sessionPanes.map((pane, i) => [pane, this.spec!.sessions[i].name]))
-        const steps = this.state.entries.map((e) => this.outcomes.get(e)).filter((o): o is StepOutcome => !!o).map((o) => ({ ...o, pane: sessionOf.get(o.pane) ?? o.pane }))
+        const steps = this.state.entries
+          .map((e) => this.outcomes.get(e))
+          .filter((o): o is StepOutcome => !!o)
+          .map((o) => ({ ...o, pane: sessionOf.get(o.pane) ?? o.pane }))
         verdict = await this.host.judge(this.state.scenario.id, this.state.scenario.level, steps)
       }
       if (this.spec?.teardown.length) await this.host.runAdmin(this.spec.teardown)

@@ -7,7 +7,8 @@ import { AppError } from '../../src-shared/errors'
  * blocker annotations: `(*)`, `(otherstep)` and `(otherstep notices N)`.
  */
 
-export type Blocker = { kind: 'once' } | { kind: 'step'; step: string } | { kind: 'notices'; step: string; count: number }
+export type Blocker =
+  { kind: 'once' } | { kind: 'step'; step: string } | { kind: 'notices'; step: string; count: number }
 
 export interface IsolationSpec {
   setup: string[]
@@ -127,7 +128,12 @@ export function parseSpec(src: string): IsolationSpec {
   }
   while (isKw('session')) {
     p++
-    const s = { name: ident('a session name'), setup: [] as string[], teardown: [] as string[], steps: [] as { name: string; sql: string }[] }
+    const s = {
+      name: ident('a session name'),
+      setup: [] as string[],
+      teardown: [] as string[],
+      steps: [] as { name: string; sql: string }[],
+    }
     if (isKw('setup')) {
       p++
       s.setup.push(sql('setup'))
@@ -198,9 +204,15 @@ export function parseSpec(src: string): IsolationSpec {
       if (!sessionOfStep.has(st)) throw new AppError('BAD_REQUEST', `Spec: permutation names an unknown step ${st}`)
       for (const b of spec.blockers![i][j]) {
         if (b.kind === 'once') continue
-        if (!sessionOfStep.has(b.step)) throw new AppError('BAD_REQUEST', `Spec: undefined blocking step "${b.step}" referenced in permutation step "${st}"`)
-        if (b.step === st) throw new AppError('BAD_REQUEST', `Spec: permutation step "${st}" cannot block on its own session`)
-        if (b.kind === 'step' && sessionOfStep.get(b.step) === sessionOfStep.get(st)) throw new AppError('BAD_REQUEST', `Spec: permutation step "${st}" cannot block on its own session`)
+        if (!sessionOfStep.has(b.step))
+          throw new AppError(
+            'BAD_REQUEST',
+            `Spec: undefined blocking step "${b.step}" referenced in permutation step "${st}"`,
+          )
+        if (b.step === st)
+          throw new AppError('BAD_REQUEST', `Spec: permutation step "${st}" cannot block on its own session`)
+        if (b.kind === 'step' && sessionOfStep.get(b.step) === sessionOfStep.get(st))
+          throw new AppError('BAD_REQUEST', `Spec: permutation step "${st}" cannot block on its own session`)
       }
     })
   })
@@ -260,7 +272,9 @@ export function formatSpec(spec: IsolationSpec): string {
   spec.permutations.forEach((p, i) => {
     const marks = (j: number) => {
       const bs = spec.blockers?.[i]?.[j] ?? []
-      return bs.length ? `(${bs.map((b) => (b.kind === 'once' ? '*' : b.kind === 'step' ? q(b.step) : `${q(b.step)} notices ${b.count}`)).join(', ')})` : ''
+      return bs.length
+        ? `(${bs.map((b) => (b.kind === 'once' ? '*' : b.kind === 'step' ? q(b.step) : `${q(b.step)} notices ${b.count}`)).join(', ')})`
+        : ''
     }
     lines.push(`permutation ${p.map((s, j) => `${q(s)}${marks(j)}`).join(' ')}`)
   })

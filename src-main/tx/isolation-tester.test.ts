@@ -46,7 +46,15 @@ permutation c(a notices 2, *) a b`)
 
 describe("libpq's PQprint, as the tester prints results", () => {
   it('right-aligns columns whose values all look like numbers, pads by bytes, pads the last column, counts rows', () => {
-    expect(pqPrint(['id', 'ok', 'name'], [['1', 't', 'ab'], ['10', 'f', 'é']])).toBe('id|ok|name\n--+--+----\n 1|t |ab  \n10|f |é  \n(2 rows)\n\n')
+    expect(
+      pqPrint(
+        ['id', 'ok', 'name'],
+        [
+          ['1', 't', 'ab'],
+          ['10', 'f', 'é'],
+        ],
+      ),
+    ).toBe('id|ok|name\n--+--+----\n 1|t |ab  \n10|f |é  \n(2 rows)\n\n')
     expect(pqPrint(['arr', 'n'], [['{1,2}', null]])).toBe('arr  |n\n-----+-\n{1,2}| \n(1 row)\n\n')
     expect(pqPrint(['x'], [])).toBe('x\n-\n(0 rows)\n\n')
     // "1e5" is a number; "e5" and "5-" are not.
@@ -70,17 +78,24 @@ const SUBSET = [
 ]
 const missing = suiteMissing()
 
-describe.skipIf(missing !== null)(`PostgreSQL's isolation suite, byte for byte with the real tool${missing ? ` (skipped: ${missing})` : ''}`, () => {
-  let suite: IsolationSuite
-  beforeAll(async () => {
-    suite = await IsolationSuite.start()
-  }, 60_000)
-  afterAll(async () => {
-    await suite?.stop()
-  })
-  for (const name of SUBSET)
-    it(name, async () => {
-      const r = await suite.compare(name, 60_000)
-      expect(r.ours).toBe(r.reference)
-    }, 120_000)
-})
+describe.skipIf(missing !== null)(
+  `PostgreSQL's isolation suite, byte for byte with the real tool${missing ? ` (skipped: ${missing})` : ''}`,
+  () => {
+    let suite: IsolationSuite
+    beforeAll(async () => {
+      suite = await IsolationSuite.start()
+    }, 60_000)
+    afterAll(async () => {
+      await suite?.stop()
+    })
+    for (const name of SUBSET)
+      it(
+        name,
+        async () => {
+          const r = await suite.compare(name, 60_000)
+          expect(r.ours).toBe(r.reference)
+        },
+        120_000,
+      )
+  },
+)

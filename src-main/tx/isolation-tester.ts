@@ -92,7 +92,10 @@ interface PStep {
 }
 
 /** Run a spec; resolves with the tool's exit code (0, or 1 where the tool would exit(1)) and every step's outcome. */
-export async function runIsolationTester(spec: IsolationSpec, o: TesterOptions): Promise<{ exitCode: number; permutations: TesterStep[][] }> {
+export async function runIsolationTester(
+  spec: IsolationSpec,
+  o: TesterOptions,
+): Promise<{ exitCode: number; permutations: TesterStep[][] }> {
   const write = o.write
   const maxWait = o.maxStepWaitMs ?? 360_000
   const appName = o.appName ?? 'isolationtester'
@@ -118,7 +121,9 @@ export async function runIsolationTester(spec: IsolationSpec, o: TesterOptions):
     const pids = conns.slice(1).map((c) => c.conn.pid)
     const control = conns[0].conn
     const isWaiting = async (pid: number): Promise<boolean> => {
-      const r = await control.exec(`SELECT pg_catalog.pg_isolation_test_session_is_blocked(${pid}, '{${pids.join(',')}}')`)
+      const r = await control.exec(
+        `SELECT pg_catalog.pg_isolation_test_session_is_blocked(${pid}, '{${pids.join(',')}}')`,
+      )
       if (!r || r.status !== 'TUPLES_OK' || r.rows.length !== 1) {
         write(`lock wait query failed: ${r ? errorMessageOf(r) : ''}`)
         throw new Stop()
@@ -183,7 +188,8 @@ export async function runIsolationTester(spec: IsolationSpec, o: TesterOptions):
       for (let r = await conn.getResult(); r; r = await conn.getResult()) {
         ps.record.results.push(r)
         if (r.status === 'TUPLES_OK') write(pqPrint(r.fields, r.rows))
-        else if (r.status === 'FATAL_ERROR') write(r.error ? `${r.error.severity}:  ${r.error.message}\n` : (r.errorText ?? ''))
+        else if (r.status === 'FATAL_ERROR')
+          write(r.error ? `${r.error.severity}:  ${r.error.message}\n` : (r.errorText ?? ''))
       }
       conn.consumeInput()
       conn.isBusy()
@@ -244,9 +250,22 @@ export async function runIsolationTester(spec: IsolationSpec, o: TesterOptions):
       let waiting: PStep[] = []
       for (let k = 0; k < names.length; k++) {
         const session = sessionIndex.get(names[k])!
-        const record: TesterStep = { step: names[k], session: spec.sessions[session].name, sql: stepSql.get(names[k])!, waited: false, results: [] }
+        const record: TesterStep = {
+          step: names[k],
+          session: spec.sessions[session].name,
+          sql: stepSql.get(names[k])!,
+          waited: false,
+          results: [],
+        }
         records.push(record)
-        const ps: PStep = { name: names[k], sql: record.sql, session, blockers: blockers[k] ?? [], targetNotices: new Map(), record }
+        const ps: PStep = {
+          name: names[k],
+          sql: record.sql,
+          session,
+          blockers: blockers[k] ?? [],
+          targetNotices: new Map(),
+          record,
+        }
         const c = conns[1 + session]
         // The session is still busy with an earlier step: wait for it (polling the others meanwhile).
         if (c.active) {
@@ -256,11 +275,13 @@ export async function runIsolationTester(spec: IsolationSpec, o: TesterOptions):
             if (!(await tryCompleteStep(old, STEP_RETRY))) waiting = waiting.filter((w) => w !== old)
             waiting = await tryCompleteSteps(waiting, STEP_NONBLOCK | STEP_RETRY)
             if (c.active && Date.now() - start > 2 * maxWait) {
-              write(`step ${c.active.name} timed out after ${Math.floor((Date.now() - start) / 1000)} seconds\nactive steps are:${conns
-                .slice(1)
-                .filter((x) => x.active)
-                .map((x) => ` ${x.active!.name}`)
-                .join('')}\n`)
+              write(
+                `step ${c.active.name} timed out after ${Math.floor((Date.now() - start) / 1000)} seconds\nactive steps are:${conns
+                  .slice(1)
+                  .filter((x) => x.active)
+                  .map((x) => ` ${x.active!.name}`)
+                  .join('')}\n`,
+              )
               throw new Stop()
             }
           }
@@ -270,7 +291,9 @@ export async function runIsolationTester(spec: IsolationSpec, o: TesterOptions):
           throw new Stop()
         }
         c.active = ps
-        for (const b of ps.blockers) if (b.kind === 'notices') ps.targetNotices.set(b, b.count + conns[1 + sessionIndex.get(b.step)!].conn.totalNotices)
+        for (const b of ps.blockers)
+          if (b.kind === 'notices')
+            ps.targetNotices.set(b, b.count + conns[1 + sessionIndex.get(b.step)!].conn.totalNotices)
         const mustWait = await tryCompleteStep(ps, STEP_NONBLOCK)
         waiting = await tryCompleteSteps(waiting, STEP_NONBLOCK | STEP_RETRY)
         if (mustWait) waiting.push(ps)
@@ -284,16 +307,20 @@ export async function runIsolationTester(spec: IsolationSpec, o: TesterOptions):
         for (const sql of spec.sessions[i].teardown) {
           const r = await conns[i + 1].conn.exec(sql)
           if (r?.status === 'TUPLES_OK') write(pqPrint(r.fields, r.rows))
-          else if (r && r.status !== 'COMMAND_OK' && r.status !== 'EMPTY_QUERY') write(`teardown of session ${conns[i + 1].name} failed: ${errorMessageOf(r)}`)
+          else if (r && r.status !== 'COMMAND_OK' && r.status !== 'EMPTY_QUERY')
+            write(`teardown of session ${conns[i + 1].name} failed: ${errorMessageOf(r)}`)
         }
       for (const sql of spec.teardown) {
         const r = await control.exec(sql)
         if (r?.status === 'TUPLES_OK') write(pqPrint(r.fields, r.rows))
-        else if (r && r.status !== 'COMMAND_OK' && r.status !== 'EMPTY_QUERY') write(`teardown failed: ${errorMessageOf(r)}`)
+        else if (r && r.status !== 'COMMAND_OK' && r.status !== 'EMPTY_QUERY')
+          write(`teardown failed: ${errorMessageOf(r)}`)
       }
     }
 
-    if (spec.permutations.length) for (let i = 0; i < spec.permutations.length; i++) await runPermutation(spec.permutations[i], spec.blockers?.[i] ?? [])
+    if (spec.permutations.length)
+      for (let i = 0; i < spec.permutations.length; i++)
+        await runPermutation(spec.permutations[i], spec.blockers?.[i] ?? [])
     else for (const p of allPermutations(spec)) await runPermutation(p, [])
     return { exitCode: 0, permutations: all }
   } catch (e) {

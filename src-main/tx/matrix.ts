@@ -12,7 +12,11 @@ export interface Matrix {
 }
 
 /** Every scenario at every isolation level of the engine, measured on this server. */
-export async function runMatrix(config: ConnectionConfig, onRun?: (r: ScenarioRun) => void, scenarios: Scenario[] = SCENARIOS): Promise<Matrix> {
+export async function runMatrix(
+  config: ConnectionConfig,
+  onRun?: (r: ScenarioRun) => void,
+  scenarios: Scenario[] = SCENARIOS,
+): Promise<Matrix> {
   const d = dialectFor(config.engine)
   const levels = [...d.isolationLevels]
   const runs: Matrix['runs'] = {}
@@ -27,7 +31,12 @@ export async function runMatrix(config: ConnectionConfig, onRun?: (r: ScenarioRu
   return { levels, scenarios: scenarios.map((s) => ({ id: s.id, name: s.name })), runs }
 }
 
-const SHORT: Record<string, string> = { 'anomaly observed': 'ANOMALY', 'prevented by blocking': 'blocked', 'prevented by aborting': 'aborted', prevented: 'ok' }
+const SHORT: Record<string, string> = {
+  'anomaly observed': 'ANOMALY',
+  'prevented by blocking': 'blocked',
+  'prevented by aborting': 'aborted',
+  prevented: 'ok',
+}
 
 /** The matrix as the notes draw it: levels down, anomalies across. */
 export function formatMatrix(m: Matrix): string {
@@ -35,5 +44,11 @@ export function formatMatrix(m: Matrix): string {
   const rows = m.levels.map((l) => [l, ...m.scenarios.map((s) => SHORT[m.runs[l][s.id].verdict])])
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(' | ')
-  return [line(head), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line), '', 'ANOMALY = anomaly observed; blocked = prevented by blocking; aborted = prevented by aborting a transaction; ok = prevented'].join('\n')
+  return [
+    line(head),
+    widths.map((w) => '-'.repeat(w)).join('-|-'),
+    ...rows.map(line),
+    '',
+    'ANOMALY = anomaly observed; blocked = prevented by blocking; aborted = prevented by aborting a transaction; ok = prevented',
+  ].join('\n')
 }

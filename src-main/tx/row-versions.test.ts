@@ -5,7 +5,11 @@ import { freshPgDatabase, sqliteConfig } from '../test-support/databases'
 describe('MVCC made visible', () => {
   it('PostgreSQL: each snapshot sees its own version of an updated row; the others are listed as invisible', async () => {
     const pg = await freshPgDatabase()
-    const { consoles, id, run } = await consoleOn(pg, ['CREATE EXTENSION IF NOT EXISTS pageinspect', 'CREATE TABLE acct (id int PRIMARY KEY, balance int)', 'INSERT INTO acct VALUES (1, 100)'])
+    const { consoles, id, run } = await consoleOn(pg, [
+      'CREATE EXTENSION IF NOT EXISTS pageinspect',
+      'CREATE TABLE acct (id int PRIMARY KEY, balance int)',
+      'INSERT INTO acct VALUES (1, 100)',
+    ])
     await run('A', 'BEGIN ISOLATION LEVEL REPEATABLE READ')
     await run('A', 'SELECT balance FROM acct')
     await run('B', 'UPDATE acct SET balance = 90 WHERE id = 1')
@@ -14,7 +18,12 @@ describe('MVCC made visible', () => {
     expect(a.allVersions).toBe(true)
     expect(a.versions).toHaveLength(2)
     const [oldV, newV] = a.versions
-    expect(oldV).toMatchObject({ visible: true, xminStatus: 'committed', xmaxStatus: 'committed', row: { id: 1, balance: 100 } })
+    expect(oldV).toMatchObject({
+      visible: true,
+      xminStatus: 'committed',
+      xmaxStatus: 'committed',
+      row: { id: 1, balance: 100 },
+    })
     expect(newV).toMatchObject({ visible: false, xmin: oldV.xmax, xminStatus: 'committed', row: null })
     expect(b.versions.map((v) => v.visible)).toEqual([false, true])
     expect(b.versions[1].row).toEqual({ id: 1, balance: 90 })
@@ -24,7 +33,10 @@ describe('MVCC made visible', () => {
 
   it('PostgreSQL without pageinspect lists the visible versions and says what the rest need', async () => {
     const pg = await freshPgDatabase()
-    const { consoles, id } = await consoleOn(pg, ['CREATE TABLE acct (id int PRIMARY KEY, balance int)', 'INSERT INTO acct VALUES (1, 100), (2, 50)'])
+    const { consoles, id } = await consoleOn(pg, [
+      'CREATE TABLE acct (id int PRIMARY KEY, balance int)',
+      'INSERT INTO acct VALUES (1, 100), (2, 50)',
+    ])
     const v = await consoles.rowVersions(id, 'A', { schema: null, name: 'acct' })
     expect(v.allVersions).toBe(false)
     expect(v.versions.map((x) => x.ctid)).toEqual(['(0,1)', '(0,2)'])
@@ -34,7 +46,11 @@ describe('MVCC made visible', () => {
 
   it('SQLite: each pane shows the lock its statements imply, and the journal mode', async () => {
     const config = sqliteConfig()
-    const { consoles, id, run } = await consoleOn(config, ['PRAGMA journal_mode = WAL', 'CREATE TABLE acct (id integer PRIMARY KEY, balance integer)', 'INSERT INTO acct VALUES (1, 100)'])
+    const { consoles, id, run } = await consoleOn(config, [
+      'PRAGMA journal_mode = WAL',
+      'CREATE TABLE acct (id integer PRIMARY KEY, balance integer)',
+      'INSERT INTO acct VALUES (1, 100)',
+    ])
     const lock = (pane: string) => consoles.snapshot(id).panes.find((p) => p.id === pane)?.lock
     expect(consoles.snapshot(id).panes[0].journalMode).toBe('wal')
     await run('A', 'BEGIN DEFERRED')

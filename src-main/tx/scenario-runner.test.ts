@@ -58,11 +58,15 @@ describe('isolation scenarios on PostgreSQL', () => {
     await driver.close()
     expect(spec.sessions.map((x) => x.name)).toEqual(['T1', 'T2'])
     await consoles.runAdmin(id, spec.setup)
-    const paneOf = new Map(spec.sessions.flatMap((x, i) => x.steps.map((st) => [st.name, { pane: 'AB'[i], sql: st.sql }] as const)))
+    const paneOf = new Map(
+      spec.sessions.flatMap((x, i) => x.steps.map((st) => [st.name, { pane: 'AB'[i], sql: st.sql }] as const)),
+    )
     const entries: number[] = []
     for (const name of spec.permutations[0]) {
       const { pane, sql } = paneOf.get(name)!
-      await expect.poll(() => consoles.snapshot(id).panes.find((p) => p.id === pane)?.busy, { timeout: 5000 }).toBe(false)
+      await expect
+        .poll(() => consoles.snapshot(id).panes.find((p) => p.id === pane)?.busy, { timeout: 5000 })
+        .toBe(false)
       const e = consoles.run(id, pane, sql)
       entries.push(e)
       await expect.poll(() => done.has(e) || waiting.has(e), { timeout: 5000 }).toBe(true)

@@ -48,7 +48,8 @@ function seededValue(s: Scenario, step: number, rows: number[][]): string {
 
 /** Which panes hold what a waiting pane wants: by backend pid, or (SQLite) the panes that wrote. */
 export function attribution(panes: TxPane[], waiting: TxPane): string[] {
-  if (waiting.waitingOn.length) return panes.filter((p) => p.backendId !== null && waiting.waitingOn.includes(p.backendId)).map((p) => p.id)
+  if (waiting.waitingOn.length)
+    return panes.filter((p) => p.backendId !== null && waiting.waitingOn.includes(p.backendId)).map((p) => p.id)
   return panes.filter((p) => p !== waiting && p.state !== 'idle' && p.wrote).map((p) => p.id)
 }
 
@@ -58,13 +59,19 @@ export function attribution(panes: TxPane[], waiting: TxPane): string[] {
  * steps go on, and one a commit released completes before the next is sent, as PostgreSQL's
  * isolation tester does), then the verdict.
  */
-export async function runScenario(config: ConnectionConfig, s: Scenario, level: string | null, onStep?: (o: StepOutcome) => void): Promise<ScenarioRun> {
+export async function runScenario(
+  config: ConnectionConfig,
+  s: Scenario,
+  level: string | null,
+  onStep?: (o: StepOutcome) => void,
+): Promise<ScenarioRun> {
   const admin = await openDriver(config)
   const d = admin.dialect
   const t = d.quoteIdent(SCRATCH_TABLE)
   await admin.query(`DROP TABLE IF EXISTS ${t}`)
   await admin.query(`CREATE TABLE ${t} (id integer PRIMARY KEY, value integer)`)
-  for (const [id, value] of [[1, 10], [2, 20], ...(s.extraRows ?? [])]) await admin.query(`INSERT INTO ${t} (id, value) VALUES (${id}, ${value})`)
+  for (const [id, value] of [[1, 10], [2, 20], ...(s.extraRows ?? [])])
+    await admin.query(`INSERT INTO ${t} (id, value) VALUES (${id}, ${value})`)
   const panes = await Promise.all(s.panes.map((p) => openPane(p, config)))
   const byId = new Map(panes.map((p) => [p.id, p]))
   const outcomes: (StepOutcome | null)[] = new Array(s.steps.length).fill(null)
@@ -74,24 +81,34 @@ export async function runScenario(config: ConnectionConfig, s: Scenario, level: 
     const step = s.steps[i]
     const pane = byId.get(step.pane)!
     // {read:N}: the first value step N returned (an earlier step of the same pane, so it has run).
-    const sql = step.sql === 'BEGIN' ? d.beginSql(level ?? undefined) : step.sql.replaceAll('{t}', t).replace(/\{read:(\d+)\}/g, (_, n: string) => sqlValue(outcomes[Number(n)]?.result?.rows[0]?.[0]))
+    const sql =
+      step.sql === 'BEGIN'
+        ? d.beginSql(level ?? undefined)
+        : step.sql
+            .replaceAll('{t}', t)
+            .replace(/\{read:(\d+)\}/g, (_, n: string) => sqlValue(outcomes[Number(n)]?.result?.rows[0]?.[0]))
     // Writes say what they left (RETURNING, on both engines), for the history; the outcome shows the statement as written.
     const write = /^\s*(UPDATE|INSERT|DELETE)\b/i.test(sql) && !/\bRETURNING\b/i.test(sql)
-    return pane.run(write ? `${sql.replace(/;\s*$/, '')} RETURNING id, ${/^\s*DELETE/i.test(sql) ? 'NULL' : 'value'}` : sql, () => attribution(panes, pane)).then((o) => {
-      if (write) {
-        o.sql = sql
-        if (o.result) {
-          o.written = o.result.rows.map((r) => [Number(r[0]), r[1] === null ? null : Number(r[1])])
-          o.result = { ...o.result, columns: [], rows: [] }
+    return pane
+      .run(
+        write ? `${sql.replace(/;\s*$/, '')} RETURNING id, ${/^\s*DELETE/i.test(sql) ? 'NULL' : 'value'}` : sql,
+        () => attribution(panes, pane),
+      )
+      .then((o) => {
+        if (write) {
+          o.sql = sql
+          if (o.result) {
+            o.written = o.result.rows.map((r) => [Number(r[0]), r[1] === null ? null : Number(r[1])])
+            o.result = { ...o.result, columns: [], rows: [] }
+          }
         }
-      }
-      outcomes[i] = o
-      onStep?.(o)
-      const next = queues.get(pane.id)!.shift()
-      if (next !== undefined) void engine.send(pane, () => runStep(next))
-      if (outcomes.every((x) => x !== null)) resolveAll()
-      return o
-    })
+        outcomes[i] = o
+        onStep?.(o)
+        const next = queues.get(pane.id)!.shift()
+        if (next !== undefined) void engine.send(pane, () => runStep(next))
+        if (outcomes.every((x) => x !== null)) resolveAll()
+        return o
+      })
   }
   // A scenario lists its steps in the order it means them; a pane still blocked keeps its later
   // steps in its own queue (sent, in order, when it is free) while the other panes go on.
@@ -114,26 +131,56 @@ export async function runScenario(config: ConnectionConfig, s: Scenario, level: 
   const finalRows = (await admin.query(`SELECT id, value FROM ${t} ORDER BY id`)).rows
   await admin.query(`DROP TABLE IF EXISTS ${t}`).catch(() => {})
   await admin.close()
-  const steps = outcomes.map((o, i) => o ?? ({ pane: s.steps[i].pane, sql: s.steps[i].sql, result: null, error: { code: 'TIMEOUT', message: 'Did not finish', sqlstate: null }, waitedOn: [], waitedMs: 0, startedAt: 0, finishedAt: 0, state: 'waiting', note: null } as StepOutcome))
+  const steps = outcomes.map(
+    (o, i) =>
+      o ??
+      ({
+        pane: s.steps[i].pane,
+        sql: s.steps[i].sql,
+        result: null,
+        error: { code: 'TIMEOUT', message: 'Did not finish', sqlstate: null },
+        waitedOn: [],
+        waitedMs: 0,
+        startedAt: 0,
+        finishedAt: 0,
+        state: 'waiting',
+        note: null,
+      } as StepOutcome),
+  )
   const run = judge(s, level, steps, finalRows)
-  const { edges, anomalies, serializable, serialOrder } = checkHistory(historyOfSteps(steps, [[1, 10], [2, 20], ...(s.extraRows ?? [])], level ?? d.isolationLevels[0] ?? ''))
+  const { edges, anomalies, serializable, serialOrder } = checkHistory(
+    historyOfSteps(steps, [[1, 10], [2, 20], ...(s.extraRows ?? [])], level ?? d.isolationLevels[0] ?? ''),
+  )
   return { ...run, history: { edges, anomalies, serializable, serialOrder } }
 }
 
 /** The verdict on a scenario's steps and the scratch table as they left it. */
 export function judge(s: Scenario, level: string | null, steps: StepOutcome[], finalRows: unknown[][]): ScenarioRun {
   const observed = s.observed({
-    value: (i) => (steps[i]?.result?.rows[0]?.[0] ?? null),
+    value: (i) => steps[i]?.result?.rows[0]?.[0] ?? null,
     rows: (i) => steps[i]?.result?.rows ?? [],
     failed: (i) => (steps[i]?.error ?? null) !== null,
     final: new Map(finalRows.map((r) => [Number(r[0]), Number(r[1])])),
     steps,
   })
-  const aborted = steps.some((o) => o.error && ABORT_CODES.has(o.error.code)) || steps.some((o) => o.note?.startsWith('PostgreSQL answered COMMIT with ROLLBACK'))
+  const aborted =
+    steps.some((o) => o.error && ABORT_CODES.has(o.error.code)) ||
+    steps.some((o) => o.note?.startsWith('PostgreSQL answered COMMIT with ROLLBACK'))
   const blocked = steps.some((o) => o.waitedMs > 0)
-  const verdict: Verdict = observed ? 'anomaly observed' : aborted ? 'prevented by aborting' : blocked ? 'prevented by blocking' : 'prevented'
+  const verdict: Verdict = observed
+    ? 'anomaly observed'
+    : aborted
+      ? 'prevented by aborting'
+      : blocked
+        ? 'prevented by blocking'
+        : 'prevented'
   const why = observed ? s.explain.anomaly : s.explain.prevented
-  const how = verdict === 'prevented by aborting' ? ` The engine stopped a transaction: ${steps.find((o) => o.error && ABORT_CODES.has(o.error.code))?.error?.message ?? 'its COMMIT became a ROLLBACK'}.` : verdict === 'prevented by blocking' ? ' A statement waited for the other transaction to finish first.' : ''
+  const how =
+    verdict === 'prevented by aborting'
+      ? ` The engine stopped a transaction: ${steps.find((o) => o.error && ABORT_CODES.has(o.error.code))?.error?.message ?? 'its COMMIT became a ROLLBACK'}.`
+      : verdict === 'prevented by blocking'
+        ? ' A statement waited for the other transaction to finish first.'
+        : ''
   return { scenario: s.id, level: level ?? 'default', steps, verdict, explanation: `${why}${how}` }
 }
 
@@ -144,18 +191,32 @@ export function judge(s: Scenario, level: string | null, steps: StepOutcome[], f
 export function scenarioSpec(s: Scenario, d: Dialect, level: string | null): IsolationSpec {
   const t = d.quoteIdent(SCRATCH_TABLE)
   const rows = [[1, 10], [2, 20], ...(s.extraRows ?? [])]
-  const setup = [`DROP TABLE IF EXISTS ${t}; CREATE TABLE ${t} (id integer PRIMARY KEY, value integer); INSERT INTO ${t} (id, value) VALUES ${rows.map(([a, b]) => `(${a}, ${b})`).join(', ')};`]
+  const setup = [
+    `DROP TABLE IF EXISTS ${t}; CREATE TABLE ${t} (id integer PRIMARY KEY, value integer); INSERT INTO ${t} (id, value) VALUES ${rows.map(([a, b]) => `(${a}, ${b})`).join(', ')};`,
+  ]
   const count = new Map<string, number>()
   const permutation: string[] = []
-  const sessions = s.panes.map((p) => ({ name: p, setup: [] as string[], teardown: [] as string[], steps: [] as { name: string; sql: string }[] }))
+  const sessions = s.panes.map((p) => ({
+    name: p,
+    setup: [] as string[],
+    teardown: [] as string[],
+    steps: [] as { name: string; sql: string }[],
+  }))
   for (const step of s.steps) {
     const k = (count.get(step.pane) ?? 0) + 1
     count.set(step.pane, k)
     const name = `${step.pane.toLowerCase()}_${k}`
     // A spec cannot carry what a step read into a later one: {read:N} becomes the value the read
     // finds in the scratch table as set up, said in a comment.
-    const spelled = step.sql.replaceAll('{t}', t).replace(/\{read:(\d+)\}/g, (_, n: string) => `${seededValue(s, Number(n), rows)} /* the value step ${Number(n) + 1} read */`)
-    sessions.find((x) => x.name === step.pane)!.steps.push({ name, sql: step.sql === 'BEGIN' ? d.beginSql(level ?? undefined) : spelled })
+    const spelled = step.sql
+      .replaceAll('{t}', t)
+      .replace(
+        /\{read:(\d+)\}/g,
+        (_, n: string) => `${seededValue(s, Number(n), rows)} /* the value step ${Number(n) + 1} read */`,
+      )
+    sessions
+      .find((x) => x.name === step.pane)!
+      .steps.push({ name, sql: step.sql === 'BEGIN' ? d.beginSql(level ?? undefined) : spelled })
     permutation.push(name)
   }
   return { setup, teardown: [`DROP TABLE IF EXISTS ${t}`], sessions, permutations: [permutation] }

@@ -51,7 +51,10 @@ export const SCENARIOS: Scenario[] = [
       { pane: 'T2', sql: 'COMMIT' },
     ],
     observed: (o) => n(o.value(3)) === 101,
-    explain: { anomaly: 'T2 read 101, a value that was never committed: T1 rolled it back.', prevented: 'T2 read only committed data (10); T1\'s uncommitted 101 stayed invisible.' },
+    explain: {
+      anomaly: 'T2 read 101, a value that was never committed: T1 rolled it back.',
+      prevented: "T2 read only committed data (10); T1's uncommitted 101 stayed invisible.",
+    },
   },
   {
     id: 'non-repeatable-read',
@@ -69,7 +72,10 @@ export const SCENARIOS: Scenario[] = [
       { pane: 'T1', sql: 'COMMIT' },
     ],
     observed: (o) => !o.failed(2) && !o.failed(5) && n(o.value(2)) !== n(o.value(5)),
-    explain: { anomaly: 'The same SELECT in one transaction returned 10, then 11.', prevented: 'Both reads in T1 returned the same value.' },
+    explain: {
+      anomaly: 'The same SELECT in one transaction returned 10, then 11.',
+      prevented: 'Both reads in T1 returned the same value.',
+    },
   },
   {
     id: 'phantom',
@@ -87,7 +93,10 @@ export const SCENARIOS: Scenario[] = [
       { pane: 'T1', sql: 'COMMIT' },
     ],
     observed: (o) => !o.failed(2) && !o.failed(5) && n(o.value(2)) !== n(o.value(5)),
-    explain: { anomaly: 'The same count in one transaction went from 2 to 3: a phantom row appeared.', prevented: 'Both counts in T1 were the same.' },
+    explain: {
+      anomaly: 'The same count in one transaction went from 2 to 3: a phantom row appeared.',
+      prevented: 'Both counts in T1 were the same.',
+    },
   },
   {
     id: 'lost-update',
@@ -107,14 +116,23 @@ export const SCENARIOS: Scenario[] = [
       { pane: 'T2', sql: 'COMMIT' },
     ],
     // Both read 10 and both committed "10 + 1": one of the two increments is gone.
-    observed: (o) => n(o.value(2)) === 10 && n(o.value(3)) === 10 && !o.steps.some((s) => s.error) && o.steps[7].note === null && o.final.get(1) === 11,
-    explain: { anomaly: 'Both increments committed, yet the value is 11, not 12: one update was lost.', prevented: 'The second writer could not build on a stale read.' },
+    observed: (o) =>
+      n(o.value(2)) === 10 &&
+      n(o.value(3)) === 10 &&
+      !o.steps.some((s) => s.error) &&
+      o.steps[7].note === null &&
+      o.final.get(1) === 11,
+    explain: {
+      anomaly: 'Both increments committed, yet the value is 11, not 12: one update was lost.',
+      prevented: 'The second writer could not build on a stale read.',
+    },
   },
   {
     id: 'out-of-order-read',
     name: 'Out-of-order read',
     anomaly: 'OTV (observed transaction vanishes)',
-    description: 'T1 and T2 each change both rows; T3 reads the rows one at a time and must not see T2\'s write to one row and T1\'s (overwritten) write to the other.',
+    description:
+      "T1 and T2 each change both rows; T3 reads the rows one at a time and must not see T2's write to one row and T1's (overwritten) write to the other.",
     panes: ['T1', 'T2', 'T3'],
     steps: [
       { pane: 'T1', sql: 'BEGIN' },
@@ -133,13 +151,17 @@ export const SCENARIOS: Scenario[] = [
       { pane: 'T3', sql: 'COMMIT' },
     ],
     observed: (o) => (n(o.value(9)) === 18 || n(o.value(11)) === 18) && n(o.value(12)) === 11,
-    explain: { anomaly: 'T3 saw T2\'s write to row 2 and then T1\'s overwritten value of row 1: an order no serial execution has.', prevented: 'Whatever T3 read fits one order of T1 and T2.' },
+    explain: {
+      anomaly: "T3 saw T2's write to row 2 and then T1's overwritten value of row 1: an order no serial execution has.",
+      prevented: 'Whatever T3 read fits one order of T1 and T2.',
+    },
   },
   {
     id: 'read-skew',
     name: 'Read skew',
     anomaly: 'G-single',
-    description: 'The two rows always add up to 30. T1 reads row 1; T2 moves 2 from row 2 to row 1 and commits; T1 reads row 2.',
+    description:
+      'The two rows always add up to 30. T1 reads row 1; T2 moves 2 from row 2 to row 1 and commits; T1 reads row 2.',
     panes: ['T1', 'T2'],
     steps: [
       { pane: 'T1', sql: 'BEGIN' },
@@ -152,7 +174,10 @@ export const SCENARIOS: Scenario[] = [
       { pane: 'T1', sql: 'COMMIT' },
     ],
     observed: (o) => n(o.value(2)) === 10 && n(o.value(6)) === 18,
-    explain: { anomaly: 'T1 saw 10 + 18 = 28: half of T2\'s transfer.', prevented: 'T1 saw a consistent pair that adds up to 30.' },
+    explain: {
+      anomaly: "T1 saw 10 + 18 = 28: half of T2's transfer.",
+      prevented: 'T1 saw a consistent pair that adds up to 30.',
+    },
   },
   {
     id: 'write-skew',
@@ -171,8 +196,16 @@ export const SCENARIOS: Scenario[] = [
       { pane: 'T2', sql: 'COMMIT' },
     ],
     // Both decided on the original state (10, 20), and both decisions were committed.
-    observed: (o) => JSON.stringify(o.rows(2)) === '[[1,10],[2,20]]' && JSON.stringify(o.rows(3)) === '[[1,10],[2,20]]' && o.final.get(1) === 11 && o.final.get(2) === 21,
-    explain: { anomaly: 'Both committed changes based on a state the other had already invalidated: no serial order gives 11 and 21.', prevented: 'At most one of the two changes survived.' },
+    observed: (o) =>
+      JSON.stringify(o.rows(2)) === '[[1,10],[2,20]]' &&
+      JSON.stringify(o.rows(3)) === '[[1,10],[2,20]]' &&
+      o.final.get(1) === 11 &&
+      o.final.get(2) === 21,
+    explain: {
+      anomaly:
+        'Both committed changes based on a state the other had already invalidated: no serial order gives 11 and 21.',
+      prevented: 'At most one of the two changes survived.',
+    },
   },
   {
     id: 'g1c',
@@ -191,13 +224,17 @@ export const SCENARIOS: Scenario[] = [
       { pane: 'T2', sql: 'COMMIT' },
     ],
     observed: (o) => n(o.value(4)) === 22 && n(o.value(5)) === 11,
-    explain: { anomaly: 'Each saw the other\'s uncommitted write: a cycle of dependencies.', prevented: 'Neither saw the other\'s uncommitted write.' },
+    explain: {
+      anomaly: "Each saw the other's uncommitted write: a cycle of dependencies.",
+      prevented: "Neither saw the other's uncommitted write.",
+    },
   },
   {
     id: 'read-only-anomaly',
     name: 'Read-only anomaly',
     anomaly: 'G2 with two anti-dependency edges (Fekete)',
-    description: 'T1 reads, T2 adds 5 to row 2 and commits, T3 reads and commits, then T1 writes row 1 from its old read. T3 saw a state that no serial order explains.',
+    description:
+      'T1 reads, T2 adds 5 to row 2 and commits, T3 reads and commits, then T1 writes row 1 from its old read. T3 saw a state that no serial order explains.',
     panes: ['T1', 'T2', 'T3'],
     steps: [
       { pane: 'T1', sql: 'BEGIN' },
@@ -212,8 +249,18 @@ export const SCENARIOS: Scenario[] = [
       { pane: 'T1', sql: 'COMMIT' },
     ],
     // T3 saw T2's change but not T1's, T1 acted on the state before T2, and everyone committed.
-    observed: (o) => JSON.stringify(o.rows(6)) === '[[1,10],[2,25]]' && JSON.stringify(o.rows(3)) === '[[1,10],[2,20]]' && !o.steps.some((s) => s.error) && o.steps[9].note === null && o.final.get(1) === 0 && o.final.get(2) === 25,
-    explain: { anomaly: 'All three committed: T3 saw T2\'s change but not T1\'s, yet T1 ran as if before T2. The read-only T3 observed an impossible state.', prevented: 'One transaction was stopped, so the committed history has a serial order.' },
+    observed: (o) =>
+      JSON.stringify(o.rows(6)) === '[[1,10],[2,25]]' &&
+      JSON.stringify(o.rows(3)) === '[[1,10],[2,20]]' &&
+      !o.steps.some((s) => s.error) &&
+      o.steps[9].note === null &&
+      o.final.get(1) === 0 &&
+      o.final.get(2) === 25,
+    explain: {
+      anomaly:
+        "All three committed: T3 saw T2's change but not T1's, yet T1 ran as if before T2. The read-only T3 observed an impossible state.",
+      prevented: 'One transaction was stopped, so the committed history has a serial order.',
+    },
   },
   {
     id: 'deadlock',
@@ -232,7 +279,10 @@ export const SCENARIOS: Scenario[] = [
       { pane: 'T2', sql: 'COMMIT' },
     ],
     observed: () => false,
-    explain: { anomaly: '', prevented: 'The engine found the cycle (or never let it form) and stopped one transaction.' },
+    explain: {
+      anomaly: '',
+      prevented: 'The engine found the cycle (or never let it form) and stopped one transaction.',
+    },
   },
 ]
 

@@ -19,11 +19,18 @@ describe('isolation tester specs', () => {
     expect(() => parseSpec('session a step x { SELECT 1 } permutation y')).toThrow(/unknown step y/)
   })
 
-  it('generates every interleaving in the isolation tester\'s order', () => {
-    expect(allPermutations(spec('simple-write-skew.spec')).map((p) => p.join(' '))).toEqual(['rwx1 c1 rwx2 c2', 'rwx1 rwx2 c1 c2', 'rwx1 rwx2 c2 c1', 'rwx2 rwx1 c1 c2', 'rwx2 rwx1 c2 c1', 'rwx2 c2 rwx1 c1'])
+  it("generates every interleaving in the isolation tester's order", () => {
+    expect(allPermutations(spec('simple-write-skew.spec')).map((p) => p.join(' '))).toEqual([
+      'rwx1 c1 rwx2 c2',
+      'rwx1 rwx2 c1 c2',
+      'rwx1 rwx2 c2 c1',
+      'rwx2 rwx1 c1 c2',
+      'rwx2 rwx1 c2 c1',
+      'rwx2 c2 rwx1 c1',
+    ])
   })
 
-  it('prints simple-write-skew exactly as PostgreSQL\'s expected output', async () => {
+  it("prints simple-write-skew exactly as PostgreSQL's expected output", async () => {
     const lines: string[] = []
     await runSpec(await freshPgDatabase(), spec('simple-write-skew.spec'), (l) => lines.push(l))
     const expected = `Parsed test spec with 2 sessions

@@ -17,10 +17,22 @@ const NUMERIC = /int|numeric|real|double|float|decimal|serial|money|oid/i
 export function formatResult(r: QueryResult): string[] {
   const cols = r.columns.map((c) => c.name)
   const cells = r.rows.map((row) => row.map((v) => (v === null ? '' : formatCell(v))))
-  const numeric = r.columns.map((c, i) => (c.type ? NUMERIC.test(c.type) : r.rows.length > 0 && r.rows.every((row) => typeof row[i] === 'number' || row[i] === null)))
+  const numeric = r.columns.map((c, i) =>
+    c.type
+      ? NUMERIC.test(c.type)
+      : r.rows.length > 0 && r.rows.every((row) => typeof row[i] === 'number' || row[i] === null),
+  )
   const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i].length)))
-  const lines = [cols.map((c, i) => (i === cols.length - 1 ? c : c.padEnd(widths[i]))).join('|'), widths.map((w) => '-'.repeat(w)).join('+')]
-  for (const row of cells) lines.push(row.map((v, i) => (numeric[i] ? v.padStart(widths[i]) : i === row.length - 1 ? v : v.padEnd(widths[i]))).join('|'))
+  const lines = [
+    cols.map((c, i) => (i === cols.length - 1 ? c : c.padEnd(widths[i]))).join('|'),
+    widths.map((w) => '-'.repeat(w)).join('+'),
+  ]
+  for (const row of cells)
+    lines.push(
+      row
+        .map((v, i) => (numeric[i] ? v.padStart(widths[i]) : i === row.length - 1 ? v : v.padEnd(widths[i])))
+        .join('|'),
+    )
   lines.push(`(${r.rows.length} ${r.rows.length === 1 ? 'row' : 'rows'})`, '')
   return lines
 }
@@ -37,15 +49,32 @@ export interface SpecStepResult {
 
 /** A pg client configuration for the tester's own connections. */
 function clientConfig(c: PostgresConfig): pg.ClientConfig {
-  const ssl = c.sslMode === 'require' ? { rejectUnauthorized: false } : c.sslMode === 'verify-ca' || c.sslMode === 'verify-full' ? { rejectUnauthorized: true } : false
-  return { host: c.host, port: c.port, user: c.user, password: c.password ?? '', database: c.database, ssl, connectionTimeoutMillis: 8000 }
+  const ssl =
+    c.sslMode === 'require'
+      ? { rejectUnauthorized: false }
+      : c.sslMode === 'verify-ca' || c.sslMode === 'verify-full'
+        ? { rejectUnauthorized: true }
+        : false
+  return {
+    host: c.host,
+    port: c.port,
+    user: c.user,
+    password: c.password ?? '',
+    database: c.database,
+    ssl,
+    connectionTimeoutMillis: 8000,
+  }
 }
 
 /**
  * On PostgreSQL, the isolation tester's own algorithm (./isolation-tester.ts), byte for byte the
  * real tool's output; the lines go to `out` as they are printed.
  */
-async function runSpecOnPostgres(config: PostgresConfig, spec: IsolationSpec, out: (line: string) => void): Promise<SpecStepResult[][]> {
+async function runSpecOnPostgres(
+  config: PostgresConfig,
+  spec: IsolationSpec,
+  out: (line: string) => void,
+): Promise<SpecStepResult[][]> {
   let buf = ''
   const write = (s: string) => {
     buf += s
@@ -65,7 +94,15 @@ async function runSpecOnPostgres(config: PostgresConfig, spec: IsolationSpec, ou
         session: st.session,
         sql: st.sql,
         waited: st.waited,
-        result: rows ? { columns: rows.fields.map((name) => ({ name, type: null })), rows: rows.rows, rowCount: rows.rows.length, command: rows.command, durationMs: 0 } : null,
+        result: rows
+          ? {
+              columns: rows.fields.map((name) => ({ name, type: null })),
+              rows: rows.rows,
+              rowCount: rows.rows.length,
+              command: rows.command,
+              durationMs: 0,
+            }
+          : null,
         error: err ? (err.error?.message ?? err.errorText ?? 'error') : null,
       }
     }),
@@ -80,7 +117,20 @@ async function runStepOn(pane: TxPane, sql: string): Promise<StepOutcome> {
     if (o.error) return o
     if (o.result?.columns.length || !last) last = o
   }
-  return last ?? { pane: pane.id, sql, result: null, error: null, waitedOn: [], waitedMs: 0, startedAt: Date.now(), finishedAt: Date.now(), state: pane.state, note: null }
+  return (
+    last ?? {
+      pane: pane.id,
+      sql,
+      result: null,
+      error: null,
+      waitedOn: [],
+      waitedMs: 0,
+      startedAt: Date.now(),
+      finishedAt: Date.now(),
+      state: pane.state,
+      note: null,
+    }
+  )
 }
 
 /**
@@ -89,7 +139,11 @@ async function runStepOn(pane: TxPane, sql: string): Promise<StepOutcome> {
  * interleavings), `<waiting ...>` when a step blocks on a lock, `<... completed>` when it
  * finishes, result tables and `ERROR:` lines.
  */
-export async function runSpec(config: ConnectionConfig, spec: IsolationSpec, out: (line: string) => void): Promise<SpecStepResult[][]> {
+export async function runSpec(
+  config: ConnectionConfig,
+  spec: IsolationSpec,
+  out: (line: string) => void,
+): Promise<SpecStepResult[][]> {
   const server = serverOf(config)
   if (server && ENGINES[config.engine].capabilities.isolationTester) return runSpecOnPostgres(server, spec, out)
   const perms = spec.permutations.length ? spec.permutations : allPermutations(spec)
@@ -129,7 +183,14 @@ export async function runSpec(config: ConnectionConfig, spec: IsolationSpec, out
       const pane = panes.get(spSession.name)!
       // As the tester: a session still blocked on an earlier step is waited for before its next.
       if (pane.busy) await engine.finishOn(pane, 10_000)
-      const record: SpecStepResult = { step: stepName, session: spSession.name, sql: step.sql, waited: false, result: null, error: null }
+      const record: SpecStepResult = {
+        step: stepName,
+        session: spSession.name,
+        sql: step.sql,
+        waited: false,
+        result: null,
+        error: null,
+      }
       const entry = { record, done: false }
       results.push(record)
       const sent = await engine.send(pane, () =>

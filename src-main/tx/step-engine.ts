@@ -19,7 +19,6 @@ import type { TxPane } from './tx-pane'
  * another pane holds a lock that can be the reason.
  */
 
-
 export interface StepEngineOptions {
   /** A step neither completed nor confirmed blocked after this long is reported as still running. */
   stallMs?: number
@@ -67,7 +66,8 @@ export class StepEngine {
 
   /** Wait until every waiting step has completed or is confirmed blocked. */
   private async settleOthers(except?: InFlight, signal?: { stopped: boolean }): Promise<void> {
-    for (const other of [...this.inflight.values()]) if (other !== except && !other.outcome) await this.settle(other, signal)
+    for (const other of [...this.inflight.values()])
+      if (other !== except && !other.outcome) await this.settle(other, signal)
     this.forgetCompleted()
   }
 
@@ -97,7 +97,10 @@ export class StepEngine {
     for (;;) {
       if (f.outcome) return 'completed'
       // A step that completes while the probe's answer is on its way counts as completed.
-      const blocked = await this.probe(f.pane, this.panes().filter((p) => p !== f.pane)).catch(() => false as const)
+      const blocked = await this.probe(
+        f.pane,
+        this.panes().filter((p) => p !== f.pane),
+      ).catch(() => false as const)
       if (f.outcome) return 'completed'
       if (blocked) {
         // The server's word is quicker than the driver's own watch: the step's wait starts now.
@@ -111,6 +114,9 @@ export class StepEngine {
 }
 
 /** The probe for a database, from its engine's folder (see ../db/lock-probe.ts). */
-export function probeFor(config: ConnectionConfig, journalMode: string | null): Promise<{ probe: BlockProbe; close: () => Promise<void> }> {
+export function probeFor(
+  config: ConnectionConfig,
+  journalMode: string | null,
+): Promise<{ probe: BlockProbe; close: () => Promise<void> }> {
   return engineRoles(config.engine).lockProbe(config, journalMode)
 }

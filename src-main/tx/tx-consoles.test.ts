@@ -15,7 +15,8 @@ import { scenario } from './scenarios'
 const ACCT = ['CREATE TABLE acct (id integer PRIMARY KEY, balance integer)', 'INSERT INTO acct VALUES (1, 100)']
 
 describe.each(['postgres', 'sqlite'] as const)('the transaction console on %s', (engine) => {
-  const database = async (): Promise<ConnectionConfig> => (engine === 'sqlite' ? sqliteConfig() : await freshPgDatabase())
+  const database = async (): Promise<ConnectionConfig> =>
+    engine === 'sqlite' ? sqliteConfig() : await freshPgDatabase()
   const beginWrite = engine === 'sqlite' ? 'BEGIN IMMEDIATE' : 'BEGIN'
 
   it('shows a wait at once, attributed to the pane holding the lock, while the other panes stay usable', async () => {
@@ -24,7 +25,11 @@ describe.each(['postgres', 'sqlite'] as const)('the transaction console on %s', 
     await run('A', 'UPDATE acct SET balance = balance - 10 WHERE id = 1')
     const started = Date.now()
     const waiting = consoles.run(id, 'B', 'UPDATE acct SET balance = balance + 10 WHERE id = 1')
-    await expect.poll(() => steps.find((s) => s.entry.id === waiting && s.entry.waitStartedAt !== null)?.entry.waitedOn, { timeout: 3000 }).toEqual(['A'])
+    await expect
+      .poll(() => steps.find((s) => s.entry.id === waiting && s.entry.waitStartedAt !== null)?.entry.waitedOn, {
+        timeout: 3000,
+      })
+      .toEqual(['A'])
     const reportedAfter = steps.find((s) => s.entry.id === waiting && s.entry.waitStartedAt !== null)!
     expect(Date.now() - started).toBeLessThan(2000)
     expect(reportedAfter.panes.find((p) => p.id === 'B')?.state).toBe('waiting')
@@ -65,16 +70,22 @@ describe.each(['postgres', 'sqlite'] as const)('the transaction console on %s', 
     await consoles.closeAll()
     expect(script).toMatch(/-- pane B at \+[\d.]+ s, waited on a lock: ok\nUPDATE acct SET balance = 80 WHERE id = 1;/)
     const parsed = parseSpec(spec)
-    expect(parsed.sessions.map((x) => [x.name, x.steps.map((st) => st.name)])).toEqual([['A', ['a1', 'a2', 'a3']], ['B', ['b1']]])
+    expect(parsed.sessions.map((x) => [x.name, x.steps.map((st) => st.name)])).toEqual([
+      ['A', ['a1', 'a2', 'a3']],
+      ['B', ['b1']],
+    ])
     expect(parsed.permutations).toEqual([['a1', 'a2', 'b1', 'a3']])
     const out: string[] = []
     await runSpec(cfg, parsed, (l) => out.push(l))
-    expect(out.join('\n')).toMatch(/step b1: UPDATE acct SET balance = 80 WHERE id = 1; <waiting \.\.\.>[\s\S]*step a3: COMMIT;[\s\S]*step b1: <\.\.\. completed>/)
+    expect(out.join('\n')).toMatch(
+      /step b1: UPDATE acct SET balance = 80 WHERE id = 1; <waiting \.\.\.>[\s\S]*step a3: COMMIT;[\s\S]*step b1: <\.\.\. completed>/,
+    )
   })
 })
 
 describe.each(['postgres', 'sqlite'] as const)('the console step queue on %s (one step engine in main)', (engine) => {
-  const database = async (): Promise<ConnectionConfig> => (engine === 'sqlite' ? sqliteConfig() : await freshPgDatabase())
+  const database = async (): Promise<ConnectionConfig> =>
+    engine === 'sqlite' ? sqliteConfig() : await freshPgDatabase()
   const SPEC = `
 setup { CREATE TABLE counter (id integer PRIMARY KEY, v integer); INSERT INTO counter VALUES (1, 0); }
 teardown { DROP TABLE counter; }
@@ -95,10 +106,24 @@ permutation s1b s2b s1u s2u s1c s2r s2c
     const states: (QueueState | null)[] = []
     const events = (consoles as unknown as { events: EventBus }).events
     events.subscribe((e, p) => e === 'onTxQueue' && states.push((p as EventPayload<'onTxQueue'>).queue))
-    const loaded = await consoles.queue(id, { consoleId: id, action: 'load', title: 'counter', text: SPEC, scenario: null })
+    const loaded = await consoles.queue(id, {
+      consoleId: id,
+      action: 'load',
+      title: 'counter',
+      text: SPEC,
+      scenario: null,
+    })
     // The spec's second session got a pane of its own.
     expect(consoles.snapshot(id).panes.map((p) => p.id)).toEqual(['A', 'B'])
-    expect(loaded?.steps.map((x) => `${x.pane}:${x.label}`)).toEqual(['A:s1b', 'B:s2b', 'A:s1u', 'B:s2u', 'A:s1c', 'B:s2r', 'B:s2c'])
+    expect(loaded?.steps.map((x) => `${x.pane}:${x.label}`)).toEqual([
+      'A:s1b',
+      'B:s2b',
+      'A:s1u',
+      'B:s2u',
+      'A:s1c',
+      'B:s2r',
+      'B:s2c',
+    ])
     expect(await consoles.queue(id, { consoleId: id, action: 'all' })).toMatchObject({ busy: 'all' })
     await expect.poll(() => states.at(-1)?.busy === null && states.at(-1)?.next, { timeout: 20_000 }).toBe(7)
     const entries = states.at(-1)!.entries.map((e) => [...steps].reverse().find((s) => s.entry.id === e)!.entry)
@@ -126,7 +151,13 @@ permutation s1b s2b s1u s2u s1c s2r s2c
     const level = engine === 'sqlite' ? 'DEFERRED' : 'READ COMMITTED'
     const text = formatSpec(scenarioSpec(scenario('lost-update'), d.dialect, level))
     await d.close()
-    await consoles.queue(id, { consoleId: id, action: 'load', title: 'Lost update', text, scenario: { id: 'lost-update', level } })
+    await consoles.queue(id, {
+      consoleId: id,
+      action: 'load',
+      title: 'Lost update',
+      text,
+      scenario: { id: 'lost-update', level },
+    })
     for (let i = 0; i < 8; i++) await consoles.queue(id, { consoleId: id, action: 'next' })
     const judged = await consoles.queue(id, { consoleId: id, action: 'finish' })
     expect(judged?.verdict?.verdict).toBe(engine === 'sqlite' ? 'prevented by aborting' : 'anomaly observed')
@@ -139,7 +170,10 @@ describe('a pane whose connection drops (PostgreSQL)', () => {
     const { consoles, id, cfg, run } = await consoleOn(await freshPgDatabase(), ACCT, 2)
     await run('A', 'BEGIN')
     await run('A', 'UPDATE acct SET balance = 0 WHERE id = 1')
-    const killed = await run('B', "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'UPDATE acct%'")
+    const killed = await run(
+      'B',
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'UPDATE acct%'",
+    )
     expect(killed.outcome?.error).toBeNull()
     const after = await run('A', 'SELECT balance FROM acct')
     expect(after.outcome?.error?.code).toBe('CONNECTION_LOST')

@@ -145,7 +145,11 @@ export class TxConsoles {
   private emit(id: string, entry: TimelineEntry) {
     const c = this.consoles.get(id)
     if (!c) return
-    this.events.emit('onTxStep', { consoleId: id, entry: { ...entry, waitedOn: [...entry.waitedOn] }, panes: this.paneStates(c) })
+    this.events.emit('onTxStep', {
+      consoleId: id,
+      entry: { ...entry, waitedOn: [...entry.waitedOn] },
+      panes: this.paneStates(c),
+    })
   }
 
   /** Start a statement on a pane; the answer comes as onTxStep events, waits included. */
@@ -153,26 +157,50 @@ export class TxConsoles {
     return this.start(id, this.get(id), pane, text, level, options).entry
   }
 
-  private start(id: string, c: Console, pane: string, text: string, level?: string, options: BeginOptions = {}): { entry: number; done: Promise<StepOutcome> } {
+  private start(
+    id: string,
+    c: Console,
+    pane: string,
+    text: string,
+    level?: string,
+    options: BeginOptions = {},
+  ): { entry: number; done: Promise<StepOutcome> } {
     const p = c.panes.get(pane)
     if (!p) throw new AppError('NOT_FOUND', `No pane ${pane}`)
     if (p.busy) throw new AppError('BAD_REQUEST', `Pane ${pane} is still running its previous statement`)
-    const sql = /^\s*BEGIN\s*;?\s*$/i.test(text) && (level || options.readOnly || options.deferrable) ? p.driver.dialect.beginSql(level, options) : text
-    const entry: TimelineEntry = { id: c.next++, pane, sql, startedAt: Date.now(), waitStartedAt: null, waitedOn: [], finishedAt: null, outcome: null }
+    const sql =
+      /^\s*BEGIN\s*;?\s*$/i.test(text) && (level || options.readOnly || options.deferrable)
+        ? p.driver.dialect.beginSql(level, options)
+        : text
+    const entry: TimelineEntry = {
+      id: c.next++,
+      pane,
+      sql,
+      startedAt: Date.now(),
+      waitStartedAt: null,
+      waitedOn: [],
+      finishedAt: null,
+      outcome: null,
+    }
     c.timeline.push(entry)
-    const done = p.run(sql, () => attribution([...c.panes.values()], p)).then((o) => {
-      entry.finishedAt = Date.now()
-      entry.outcome = o
-      if (o.waitedOn.length) entry.waitedOn = o.waitedOn
-      this.emit(id, entry)
-      return o
-    })
+    const done = p
+      .run(sql, () => attribution([...c.panes.values()], p))
+      .then((o) => {
+        entry.finishedAt = Date.now()
+        entry.outcome = o
+        if (o.waitedOn.length) entry.waitedOn = o.waitedOn
+        this.emit(id, entry)
+        return o
+      })
     this.emit(id, entry)
     return { entry: entry.id, done }
   }
 
   private engineOf(c: Console): Promise<StepEngine> {
-    c.engine ??= probeFor(c.config, c.journalMode).then(({ probe, close }) => ({ engine: new StepEngine(() => [...c.panes.values()], probe), close }))
+    c.engine ??= probeFor(c.config, c.journalMode).then(({ probe, close }) => ({
+      engine: new StepEngine(() => [...c.panes.values()], probe),
+      close,
+    }))
     return c.engine.then((e) => e.engine)
   }
 
@@ -202,7 +230,9 @@ export class TxConsoles {
         break
       case 'replay': {
         busy()
-        const steps = c.timeline.filter((e) => c.panes.has(e.pane)).map((e) => ({ pane: e.pane, sql: e.sql, label: `#${e.id}` }))
+        const steps = c.timeline
+          .filter((e) => c.panes.has(e.pane))
+          .map((e) => ({ pane: e.pane, sql: e.sql, label: `#${e.id}` }))
         if (!steps.length) throw new AppError('BAD_REQUEST', 'Nothing to replay yet')
         c.queue = ConsoleQueue.replay(this.queueHost(id, c), steps)
         await c.queue.rollbackPanes()
@@ -233,7 +263,10 @@ export class TxConsoles {
   exportConsole(id: string): { spec: string; script: string } {
     const c = this.get(id)
     const done = c.timeline.filter((e) => e.outcome !== null || e.finishedAt === null)
-    return { spec: formatSpec(timelineToSpec(done)), script: timelineToScript(done, `Schemist transaction console, ${new Date().toISOString()}`) }
+    return {
+      spec: formatSpec(timelineToSpec(done)),
+      script: timelineToScript(done, `Schemist transaction console, ${new Date().toISOString()}`),
+    }
   }
 
   /** Setup or teardown statements (a spec's), on a connection of their own, outside the panes. */
@@ -251,12 +284,20 @@ export class TxConsoles {
   async rowVersions(id: string, pane: string, table: { schema: string | null; name: string }): Promise<MvccView> {
     const p = this.get(id).panes.get(pane)
     if (!p) throw new AppError('NOT_FOUND', `No pane ${pane}`)
-    if (p.busy) throw new AppError('BAD_REQUEST', `Pane ${pane} is running a statement (or waiting on a lock); look again when it is done`)
-    if (p.state === 'failed') throw new AppError('BAD_REQUEST', `Pane ${pane}'s transaction failed: nothing can be read in it until ROLLBACK`)
+    if (p.busy)
+      throw new AppError(
+        'BAD_REQUEST',
+        `Pane ${pane} is running a statement (or waiting on a lock); look again when it is done`,
+      )
+    if (p.state === 'failed')
+      throw new AppError('BAD_REQUEST', `Pane ${pane}'s transaction failed: nothing can be read in it until ROLLBACK`)
     const read = engineRoles(p.driver.dialect.name).rowVersions
     if (!read) {
       const which = ENGINE_LIST.filter((e) => e.capabilities.rowVersions).map((e) => e.label)
-      throw new AppError('UNSUPPORTED', `${ENGINES[p.driver.dialect.name].label} keeps one version of each row, guarded by locks; row versions (xmin, xmax, ctid) are ${which.join(' and ')}'s`)
+      throw new AppError(
+        'UNSUPPORTED',
+        `${ENGINES[p.driver.dialect.name].label} keeps one version of each row, guarded by locks; row versions (xmin, xmax, ctid) are ${which.join(' and ')}'s`,
+      )
     }
     return read(p.driver, table)
   }

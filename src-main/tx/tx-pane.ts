@@ -82,9 +82,18 @@ export class TxPane {
           this.state = 'in transaction'
           this.wrote = false
           this.read = false
-          this.beganWith = /\bIMMEDIATE\b/i.test(sql) ? 'IMMEDIATE' : /\bEXCLUSIVE\b/i.test(sql) ? 'EXCLUSIVE' : 'DEFERRED'
-        } else if (['COMMIT', 'END', 'ROLLBACK', 'ABORT'].includes(tag) && !/^ROLLBACK\s+TO/i.test(sql) && !/^(RELEASE|SAVEPOINT)/i.test(sql)) {
-          if (command === 'COMMIT' && tag === 'ROLLBACK') note = 'PostgreSQL answered COMMIT with ROLLBACK: the transaction had failed, so nothing was committed'
+          this.beganWith = /\bIMMEDIATE\b/i.test(sql)
+            ? 'IMMEDIATE'
+            : /\bEXCLUSIVE\b/i.test(sql)
+              ? 'EXCLUSIVE'
+              : 'DEFERRED'
+        } else if (
+          ['COMMIT', 'END', 'ROLLBACK', 'ABORT'].includes(tag) &&
+          !/^ROLLBACK\s+TO/i.test(sql) &&
+          !/^(RELEASE|SAVEPOINT)/i.test(sql)
+        ) {
+          if (command === 'COMMIT' && tag === 'ROLLBACK')
+            note = 'PostgreSQL answered COMMIT with ROLLBACK: the transaction had failed, so nothing was committed'
           this.state = 'idle'
           this.wrote = false
           this.read = false
@@ -95,22 +104,49 @@ export class TxPane {
           this.read ||= this.wrote
         } else if (result.columns.length && this.state !== 'idle') this.read = true
         else if (this.state === 'waiting') this.state = this.beforeWait
-        return { pane: this.id, sql, result, error: null, waitedOn: [...waitedOn], waitedMs: this.waitingSince ? Date.now() - this.waitingSince : 0, startedAt, finishedAt: Date.now(), state: this.state, note }
+        return {
+          pane: this.id,
+          sql,
+          result,
+          error: null,
+          waitedOn: [...waitedOn],
+          waitedMs: this.waitingSince ? Date.now() - this.waitingSince : 0,
+          startedAt,
+          finishedAt: Date.now(),
+          state: this.state,
+          note,
+        }
       } catch (e) {
         const err = e instanceof AppError ? e : new AppError('INTERNAL', String(e))
         const inTx = this.state === 'in transaction' || (this.state === 'waiting' && this.beforeWait !== 'idle')
         if (err.code === 'CONNECTION_LOST') {
           this.state = 'disconnected'
-          note = inTx ? 'The connection is gone, and with it the open transaction: the server rolled it back. Reconnect the pane to go on.' : 'The connection is gone. Reconnect the pane to go on.'
+          note = inTx
+            ? 'The connection is gone, and with it the open transaction: the server rolled it back. Reconnect the pane to go on.'
+            : 'The connection is gone. Reconnect the pane to go on.'
         } else if (inTx) {
           if (this.driver.dialect.capabilities.errorAbortsTransaction) this.state = 'failed'
           else {
             this.state = 'in transaction'
-            if (err.code === 'BUSY' || err.code === 'SERIALIZATION_FAILURE') note = 'The statement failed but SQLite keeps the transaction open: a COMMIT now would commit the statements before it. ROLLBACK to abandon it.'
+            if (err.code === 'BUSY' || err.code === 'SERIALIZATION_FAILURE')
+              note =
+                'The statement failed but SQLite keeps the transaction open: a COMMIT now would commit the statements before it. ROLLBACK to abandon it.'
           }
         } else if (this.state === 'waiting') this.state = 'idle'
-        const sqlstate = (err.details?.sqlstate as string | undefined) ?? (err.details?.sqliteCode as string | undefined) ?? null
-        return { pane: this.id, sql, result: null, error: { code: err.code, message: err.message, sqlstate }, waitedOn: [...waitedOn], waitedMs: this.waitingSince ? Date.now() - this.waitingSince : 0, startedAt, finishedAt: Date.now(), state: this.state, note }
+        const sqlstate =
+          (err.details?.sqlstate as string | undefined) ?? (err.details?.sqliteCode as string | undefined) ?? null
+        return {
+          pane: this.id,
+          sql,
+          result: null,
+          error: { code: err.code, message: err.message, sqlstate },
+          waitedOn: [...waitedOn],
+          waitedMs: this.waitingSince ? Date.now() - this.waitingSince : 0,
+          startedAt,
+          finishedAt: Date.now(),
+          state: this.state,
+          note,
+        }
       } finally {
         this.waitListeners.delete(onWait)
         this.waitingSince = 0
@@ -130,9 +166,14 @@ export class TxPane {
     const wal = journalMode.toLowerCase() === 'wal'
     if (this.state === 'idle') return 'no lock'
     const reading = wal ? 'read snapshot (WAL read mark)' : 'SHARED'
-    if (this.state === 'waiting') return this.wrote || this.beganWith !== 'DEFERRED' ? 'waiting for the write lock' : `waiting for ${wal ? 'the write lock' : 'a lock'}`
-    if (this.beganWith === 'EXCLUSIVE') return wal ? 'RESERVED (EXCLUSIVE in WAL mode keeps writers out, not readers)' : 'EXCLUSIVE'
-    if (this.wrote || this.beganWith === 'IMMEDIATE') return this.read ? `RESERVED + ${reading}` : 'RESERVED (the write lock)'
+    if (this.state === 'waiting')
+      return this.wrote || this.beganWith !== 'DEFERRED'
+        ? 'waiting for the write lock'
+        : `waiting for ${wal ? 'the write lock' : 'a lock'}`
+    if (this.beganWith === 'EXCLUSIVE')
+      return wal ? 'RESERVED (EXCLUSIVE in WAL mode keeps writers out, not readers)' : 'EXCLUSIVE'
+    if (this.wrote || this.beganWith === 'IMMEDIATE')
+      return this.read ? `RESERVED + ${reading}` : 'RESERVED (the write lock)'
     return this.read ? reading : 'none yet (DEFERRED takes locks at the first read or write)'
   }
 

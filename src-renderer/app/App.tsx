@@ -24,9 +24,20 @@ function ActiveTab() {
   if (!tab) return <Welcome />
   if (tab.kind === 'structure') return <StructureTab key={tab.id} handle={tab.handle} table={tab.table} />
   if (tab.kind === 'normalize') return <NormalizeTab key={tab.id} handle={tab.handle} table={tab.table} csv={tab.csv} />
-  if (tab.kind === 'data') return <DataTab key={tab.id} tabId={tab.id} handle={tab.handle} tableName={tab.table} initialFilter={tab.filter} />
+  if (tab.kind === 'data')
+    return <DataTab key={tab.id} tabId={tab.id} handle={tab.handle} tableName={tab.table} initialFilter={tab.filter} />
   if (tab.kind === 'isolation') return <IsolationTab key={tab.id} handle={tab.handle} />
-  if (tab.kind === 'designer') return <DesignerTab key={tab.id} tabId={tab.id} handle={tab.handle} initial={tab.doc} path={tab.path ?? null} target={tab.target} />
+  if (tab.kind === 'designer')
+    return (
+      <DesignerTab
+        key={tab.id}
+        tabId={tab.id}
+        handle={tab.handle}
+        initial={tab.doc}
+        path={tab.path ?? null}
+        target={tab.target}
+      />
+    )
   if (tab.kind === 'orm') return <OrmPlaygroundTab key={tab.id} tabId={tab.id} handle={tab.handle} model={tab.model} />
   return <QueryTab key={tab.id} tabId={tab.id} handle={tab.handle} />
 }

@@ -39,17 +39,33 @@ export function StatusBar() {
               <span className="tx-status failed" data-testid="status-tx" title={conn.lost}>
                 Connection lost
               </span>
-              <button className="status-button" onClick={() => void reconnect(conn.handle)} data-testid="status-reconnect">
+              <button
+                className="status-button"
+                onClick={() => void reconnect(conn.handle)}
+                data-testid="status-reconnect"
+              >
                 Reconnect
               </button>
             </>
           ) : (
-            <span className={`tx-status ${tx.replace(' ', '-')}`} data-testid="status-tx" title="The query tabs' connection: statements commit as they run unless you BEGIN a transaction">
-              {tx === 'auto-commit' ? 'Auto-commit' : tx === 'failed' ? 'Transaction failed: ROLLBACK' : 'In transaction'}
+            <span
+              className={`tx-status ${tx.replace(' ', '-')}`}
+              data-testid="status-tx"
+              title="The query tabs' connection: statements commit as they run unless you BEGIN a transaction"
+            >
+              {tx === 'auto-commit'
+                ? 'Auto-commit'
+                : tx === 'failed'
+                  ? 'Transaction failed: ROLLBACK'
+                  : 'In transaction'}
             </span>
           )}
           {!conn.lost && age !== null && (
-            <span className="muted" data-testid="status-tx-age" title="How long the query tabs' transaction has been open: it holds its locks until COMMIT or ROLLBACK">
+            <span
+              className="muted"
+              data-testid="status-tx-age"
+              title="How long the query tabs' transaction has been open: it holds its locks until COMMIT or ROLLBACK"
+            >
               {age < 60 ? `${age} s` : `${Math.floor(age / 60)} min ${age % 60} s`}
             </span>
           )}
@@ -62,7 +78,12 @@ export function StatusBar() {
       {openCount > 0 && <span>{openCount} open</span>}
       {pg && pg !== 'stopped' && <span>Playground: {pg}</span>}
       {info && <span title={info.dataDir}>{info.transport === 'web' ? 'Web mode' : 'Desktop'}</span>}
-      <button className="status-button" onClick={toggleTheme} title="Toggle theme (Ctrl+Shift+L)" data-testid="toggle-theme">
+      <button
+        className="status-button"
+        onClick={toggleTheme}
+        title="Toggle theme (Ctrl+Shift+L)"
+        data-testid="toggle-theme"
+      >
         <Icon name={theme === 'dark' ? 'sun' : 'moon'} size={13} /> {theme === 'dark' ? 'Light' : 'Dark'}
       </button>
     </footer>

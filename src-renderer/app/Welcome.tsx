@@ -48,34 +48,73 @@ export function Welcome() {
           <button className="card" onClick={startPlayground} disabled={pgState === 'starting'}>
             <Icon name="elephant" size={20} />
             <strong>PostgreSQL playground</strong>
-            <span>{pgState === 'running' ? 'Running: open it in the sidebar.' : 'A real local server, no install, with the sample schema.'}</span>
+            <span>
+              {pgState === 'running'
+                ? 'Running: open it in the sidebar.'
+                : 'A real local server, no install, with the sample schema.'}
+            </span>
           </button>
           <button className="card" disabled={!handle} onClick={() => handle && openQueryTab(handle)}>
             <Icon name="query" size={20} />
             <strong>New query</strong>
             <span>Run SQL on the active connection.</span>
           </button>
-          <button className="card" disabled={!handle} onClick={() => handle && openOrmTab(handle)} data-testid="welcome-orm">
+          <button
+            className="card"
+            disabled={!handle}
+            onClick={() => handle && openOrmTab(handle)}
+            data-testid="welcome-orm"
+          >
             <Icon name="sparkle" size={20} />
             <strong>ORM playground</strong>
-            <span>A SQLAlchemy-style session: identity map, unit of work, cascades and loading strategies, with the SQL they send.</span>
+            <span>
+              A SQLAlchemy-style session: identity map, unit of work, cascades and loading strategies, with the SQL they
+              send.
+            </span>
           </button>
-          <button className="card" disabled={!handle} onClick={() => handle && void openDesignerTab(handle)} data-testid="welcome-designer">
+          <button
+            className="card"
+            disabled={!handle}
+            onClick={() => handle && void openDesignerTab(handle)}
+            data-testid="welcome-designer"
+          >
             <Icon name="diagram" size={20} />
             <strong>New model</strong>
-            <span>Design tables and relationships on a canvas; get DDL and SQLAlchemy code; apply it to a database you choose.</span>
+            <span>
+              Design tables and relationships on a canvas; get DDL and SQLAlchemy code; apply it to a database you
+              choose.
+            </span>
           </button>
-          <button className="card" disabled={!handle} onClick={() => handle && void openNormalizeCsv(handle)} data-testid="welcome-normalize-csv">
+          <button
+            className="card"
+            disabled={!handle}
+            onClick={() => handle && void openNormalizeCsv(handle)}
+            data-testid="welcome-normalize-csv"
+          >
             <Icon name="sparkle" size={20} />
             <strong>Normalize a CSV file</strong>
-            <span>Find the functional dependencies in a spreadsheet export, its normal form, and the tables it should be split into.</span>
+            <span>
+              Find the functional dependencies in a spreadsheet export, its normal form, and the tables it should be
+              split into.
+            </span>
           </button>
           {transport === 'web' && (
             <label className="card" data-testid="welcome-open-file">
               <Icon name="database" size={20} />
               <strong>Open a file from this computer</strong>
               <span>A SQLite database, a model, SQLAlchemy, SQL, DBML or CSV: or drop it anywhere on the window.</span>
-              <input type="file" hidden multiple accept=".sqlite,.sqlite3,.db,.json,.py,.sql,.dbml,.csv,.tsv,.txt" onChange={(e) => { const files = [...(e.target.files ?? [])]; e.target.value = ''; void openDroppedFiles(files) }} data-testid="welcome-file-input" />
+              <input
+                type="file"
+                hidden
+                multiple
+                accept=".sqlite,.sqlite3,.db,.json,.py,.sql,.dbml,.csv,.tsv,.txt"
+                onChange={(e) => {
+                  const files = [...(e.target.files ?? [])]
+                  e.target.value = ''
+                  void openDroppedFiles(files)
+                }}
+                data-testid="welcome-file-input"
+              />
             </label>
           )}
         </div>
@@ -85,7 +124,12 @@ export function Welcome() {
             <ul className="recent-models" data-testid="recent-models">
               {recent.slice(0, 6).map((p) => (
                 <li key={p}>
-                  <button className="link" disabled={!handle} title={handle ? p : 'Open a connection first: the model applies to it'} onClick={() => handle && void openModelFile(handle, p)}>
+                  <button
+                    className="link"
+                    disabled={!handle}
+                    title={handle ? p : 'Open a connection first: the model applies to it'}
+                    onClick={() => handle && void openModelFile(handle, p)}
+                  >
                     {/autosave-/.test(p) ? 'Unsaved model (autosaved) · ' : ''}
                     {p.split(/[\\/]/).pop()}
                   </button>

@@ -7,12 +7,34 @@ export type Tab =
   | { id: string; kind: 'structure'; handle: string; table: string; title: string }
   | { id: string; kind: 'normalize'; handle: string; table: string; title: string; csv?: string }
   | { id: string; kind: 'query'; handle: string; title: string }
-  | { id: string; kind: 'orm'; handle: string; title: string; model?: import('../../src-shared/model/document').ModelDocument }
+  | {
+      id: string
+      kind: 'orm'
+      handle: string
+      title: string
+      model?: import('../../src-shared/model/document').ModelDocument
+    }
   | { id: string; kind: 'isolation'; handle: string; title: string }
-  | { id: string; kind: 'designer'; handle: string; title: string; doc?: import('../../src-shared/model/document').ModelDocument; path?: string; /** The database Apply goes to; null until the user picks one. */ target: string | null }
-  | { id: string; kind: 'data'; handle: string; table: string; title: string; filter?: { column: string; value: import('../../src-shared/values').Cell } }
+  | {
+      id: string
+      kind: 'designer'
+      handle: string
+      title: string
+      doc?: import('../../src-shared/model/document').ModelDocument
+      path?: string
+      /** The database Apply goes to; null until the user picks one. */ target: string | null
+    }
+  | {
+      id: string
+      kind: 'data'
+      handle: string
+      table: string
+      title: string
+      filter?: { column: string; value: import('../../src-shared/values').Cell }
+    }
 
-export type SchemaEntry = { state: 'loading' } | { state: 'ready'; schema: DatabaseSchema } | { state: 'error'; message: string }
+export type SchemaEntry =
+  { state: 'loading' } | { state: 'ready'; schema: DatabaseSchema } | { state: 'error'; message: string }
 
 export interface Toast {
   id: number
@@ -52,7 +74,8 @@ export interface AppState {
   host: import('../bridge/client').HostStatus
 }
 
-const storedTheme = (typeof localStorage !== 'undefined' && localStorage.getItem('schemist-theme')) as AppState['theme'] | null
+const storedTheme = (typeof localStorage !== 'undefined' && localStorage.getItem('schemist-theme')) as
+  AppState['theme'] | null
 
 export const useApp = create<AppState>()(() => ({
   info: null,

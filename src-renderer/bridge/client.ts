@@ -61,8 +61,13 @@ function webSocketApi(): BridgeApi {
   // new) is told apart from one that is down by asking for the page itself.
   const lost = async () => {
     if (retry) return
-    const up = await fetch('/', { cache: 'no-store' }).then((r) => r.ok, () => false)
-    const message = up ? 'The Schemist host was restarted: open the address it printed (its token is new).' : 'The Schemist host is not answering; trying again.'
+    const up = await fetch('/', { cache: 'no-store' }).then(
+      (r) => r.ok,
+      () => false,
+    )
+    const message = up
+      ? 'The Schemist host was restarted: open the address it printed (its token is new).'
+      : 'The Schemist host is not answering; trying again.'
     setHostStatus({ state: 'lost', message, retryInMs: backoff })
     retry = setTimeout(() => {
       retry = null
@@ -80,7 +85,13 @@ function webSocketApi(): BridgeApi {
         setHostStatus({ state: 'connected' })
         resolve(ws)
       }
-      ws.onerror = () => reject(new BridgeError({ code: 'UNAUTHORIZED', message: 'Cannot reach the Schemist host. Open the URL it printed (with its token).' }))
+      ws.onerror = () =>
+        reject(
+          new BridgeError({
+            code: 'UNAUTHORIZED',
+            message: 'Cannot reach the Schemist host. Open the URL it printed (with its token).',
+          }),
+        )
       ws.onclose = () => {
         socket = null
         for (const [id, done] of pending) {
@@ -90,7 +101,10 @@ function webSocketApi(): BridgeApi {
         if (everOpen) void lost()
       }
       ws.onmessage = (ev) => {
-        const m = JSON.parse(String(ev.data)) as { type: 'reply'; id: number; envelope: Envelope<unknown> } | { type: 'event'; event: string; payload: unknown } | { type: 'hello' }
+        const m = JSON.parse(String(ev.data)) as
+          | { type: 'reply'; id: number; envelope: Envelope<unknown> }
+          | { type: 'event'; event: string; payload: unknown }
+          | { type: 'hello' }
         if (m.type === 'reply') {
           pending.get(m.id)?.(m.envelope)
           pending.delete(m.id)
@@ -160,9 +174,17 @@ export function downloadFromHost(url: string) {
 
 /** Web mode: send a file from this computer to the host; resolves with where it is there. */
 export async function uploadToHost(file: File): Promise<{ path: string; name: string; size: number }> {
-  const r = await fetch('/upload', { method: 'POST', body: file, headers: { 'x-schemist-token': hostToken(), 'x-schemist-name': encodeURIComponent(file.name) } })
+  const r = await fetch('/upload', {
+    method: 'POST',
+    body: file,
+    headers: { 'x-schemist-token': hostToken(), 'x-schemist-name': encodeURIComponent(file.name) },
+  })
   const body = (await r.json().catch(() => ({}))) as { path?: string; name?: string; size?: number; error?: string }
-  if (!r.ok || !body.path) throw new BridgeError({ code: 'FILE_ERROR', message: `${file.name} could not be uploaded: ${body.error ?? r.statusText}` })
+  if (!r.ok || !body.path)
+    throw new BridgeError({
+      code: 'FILE_ERROR',
+      message: `${file.name} could not be uploaded: ${body.error ?? r.statusText}`,
+    })
   return { path: body.path, name: body.name ?? file.name, size: body.size ?? file.size }
 }
 
@@ -170,7 +192,10 @@ export async function uploadToHost(file: File): Promise<{ path: string; name: st
  * The files of a folder picked in the browser (a Python package), sent to the host into one
  * upload folder at their relative paths; returns the folder on the host that holds them.
  */
-export async function uploadFolderToHost(files: File[], keep: (relativePath: string) => boolean): Promise<{ root: string; count: number }> {
+export async function uploadFolderToHost(
+  files: File[],
+  keep: (relativePath: string) => boolean,
+): Promise<{ root: string; count: number }> {
   let batch: string | undefined
   let root: string | null = null
   let top: string | null = null
@@ -178,9 +203,22 @@ export async function uploadFolderToHost(files: File[], keep: (relativePath: str
   for (const f of files) {
     const rel = (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name
     if (!keep(rel)) continue
-    const r = await fetch('/upload', { method: 'POST', body: f, headers: { 'x-schemist-token': hostToken(), 'x-schemist-name': encodeURIComponent(f.name), 'x-schemist-relpath': encodeURIComponent(rel), ...(batch ? { 'x-schemist-batch': batch } : {}) } })
+    const r = await fetch('/upload', {
+      method: 'POST',
+      body: f,
+      headers: {
+        'x-schemist-token': hostToken(),
+        'x-schemist-name': encodeURIComponent(f.name),
+        'x-schemist-relpath': encodeURIComponent(rel),
+        ...(batch ? { 'x-schemist-batch': batch } : {}),
+      },
+    })
     const body = (await r.json().catch(() => ({}))) as { batch?: string; root?: string; error?: string }
-    if (!r.ok || !body.batch || !body.root) throw new BridgeError({ code: 'FILE_ERROR', message: `${rel} could not be uploaded: ${body.error ?? r.statusText}` })
+    if (!r.ok || !body.batch || !body.root)
+      throw new BridgeError({
+        code: 'FILE_ERROR',
+        message: `${rel} could not be uploaded: ${body.error ?? r.statusText}`,
+      })
     batch = body.batch
     root = body.root
     top = top ?? (rel.includes('/') ? rel.split('/')[0] : null)

@@ -12,7 +12,9 @@ import { schemistHighlighting } from './highlight'
 /** An engine's SQL, Python, or plain text. */
 export type CodeLanguage = Engine | 'python' | 'plain'
 
-const python = new LanguageSupport(LRLanguage.define({ name: 'python', parser: pythonParser, languageData: { commentTokens: { line: '#' } } }))
+const python = new LanguageSupport(
+  LRLanguage.define({ name: 'python', parser: pythonParser, languageData: { commentTokens: { line: '#' } } }),
+)
 
 function language(l: CodeLanguage): Extension {
   if (isEngine(l)) return sql({ dialect: editorDialect(l), upperCaseKeywords: true })
@@ -40,7 +42,10 @@ export function CodeView({ text, lang, testId }: { text: string; lang: CodeLangu
           language(lang),
           EditorState.readOnly.of(true),
           EditorView.editable.of(false),
-          EditorView.theme({ '&': { height: '100%', fontSize: '12.5px' }, '.cm-scroller': { fontFamily: "'JetBrains Mono', 'DejaVu Sans Mono', monospace" } }),
+          EditorView.theme({
+            '&': { height: '100%', fontSize: '12.5px' },
+            '.cm-scroller': { fontFamily: "'JetBrains Mono', 'DejaVu Sans Mono', monospace" },
+          }),
         ],
       }),
     })

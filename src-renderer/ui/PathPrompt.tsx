@@ -34,7 +34,12 @@ export function setNativePicker(p: NativePicker | null) {
   nativePicker = p
 }
 
-type AskOptions = Omit<Ask, 'resolve' | 'recent' | 'ok'> & { recent?: string[]; ok?: string; mode?: 'open' | 'save'; fileType?: string }
+type AskOptions = Omit<Ask, 'resolve' | 'recent' | 'ok'> & {
+  recent?: string[]
+  ok?: string
+  mode?: 'open' | 'save'
+  fileType?: string
+}
 
 /**
  * Ask for a file path on the machine that runs Schemist's main process: the operating system's
@@ -48,7 +53,14 @@ export async function askPath(o: AskOptions): Promise<string | null> {
       mode: o.mode ?? 'open',
       title: o.title,
       defaultPath: o.initial || undefined,
-      filters: extensions.length ? [{ name: o.fileType ?? extensions.map((e) => e.toUpperCase()).join(', '), extensions: [...new Set(extensions)] }] : undefined,
+      filters: extensions.length
+        ? [
+            {
+              name: o.fileType ?? extensions.map((e) => e.toUpperCase()).join(', '),
+              extensions: [...new Set(extensions)],
+            },
+          ]
+        : undefined,
     }).catch(() => null)
     if (r?.native) return r.path
   }
@@ -78,10 +90,21 @@ export function PathPrompt() {
     ask.resolve(value && value.trim() ? value.trim() : null)
   }
   const lastPart = path.trim().split(/[\\/]/).pop() ?? ''
-  const unexpected = path.trim() && ask.expect && !ask.expect.some((e) => path.trim().toLowerCase().endsWith(e)) && !(ask.folder && !lastPart.includes('.'))
+  const unexpected =
+    path.trim() &&
+    ask.expect &&
+    !ask.expect.some((e) => path.trim().toLowerCase().endsWith(e)) &&
+    !(ask.folder && !lastPart.includes('.'))
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && done(null)}>
-      <div className="modal" role="dialog" aria-modal="true" aria-label={ask.title} data-testid="path-prompt" onKeyDown={(e) => e.key === 'Escape' && done(null)}>
+      <div
+        className="modal"
+        role="dialog"
+        aria-modal="true"
+        aria-label={ask.title}
+        data-testid="path-prompt"
+        onKeyDown={(e) => e.key === 'Escape' && done(null)}
+      >
         <header className="modal-head">
           <h2>{ask.title}</h2>
           <button className="icon-button" onClick={() => done(null)} aria-label="Close">
@@ -100,15 +123,31 @@ export function PathPrompt() {
             aria-label="Path"
             data-testid="path-input"
           />
-          {unexpected && <div className="small warn-text">Expected a file ending in {ask.expect!.join(' or ')}{ask.folder ? ', or a folder' : ''}.</div>}
+          {unexpected && (
+            <div className="small warn-text">
+              Expected a file ending in {ask.expect!.join(' or ')}
+              {ask.folder ? ', or a folder' : ''}.
+            </div>
+          )}
           {ask.mode !== 'save' && (
             // The browser cannot name a path on the host, but it can send a file there.
             <div className="path-upload">
-              <button className="btn small" onClick={() => picker.current?.click()} disabled={!!uploading} data-testid="path-upload">
-                <Icon name="folder" size={12} /> {uploading ? `Sending ${uploading}…` : 'Choose a file from this computer…'}
+              <button
+                className="btn small"
+                onClick={() => picker.current?.click()}
+                disabled={!!uploading}
+                data-testid="path-upload"
+              >
+                <Icon name="folder" size={12} />{' '}
+                {uploading ? `Sending ${uploading}…` : 'Choose a file from this computer…'}
               </button>
               {ask.folder && (
-                <button className="btn small" onClick={() => folderPicker.current?.click()} disabled={!!uploading} data-testid="path-upload-folder">
+                <button
+                  className="btn small"
+                  onClick={() => folderPicker.current?.click()}
+                  disabled={!!uploading}
+                  data-testid="path-upload-folder"
+                >
                   <Icon name="folder" size={12} /> Choose a folder…
                 </button>
               )}
@@ -162,7 +201,13 @@ export function PathPrompt() {
             <div className="path-recent">
               <div className="small muted">Recent</div>
               {ask.recent.slice(0, 8).map((r) => (
-                <button key={r} className="path-item mono" onClick={() => setPath(r)} onDoubleClick={() => done(r)} title="Click to choose, double-click to open">
+                <button
+                  key={r}
+                  className="path-item mono"
+                  onClick={() => setPath(r)}
+                  onDoubleClick={() => done(r)}
+                  title="Click to choose, double-click to open"
+                >
                   <Icon name="folder" size={12} /> {r}
                 </button>
               ))}
@@ -184,7 +229,15 @@ export function PathPrompt() {
 }
 
 /** "Browse…" beside a path field, where the host has a native file dialog (Electron); nothing on the web host. */
-export function BrowseButton(o: { mode: 'open' | 'save'; title: string; current: string; expect?: string[]; fileType?: string; onPick: (path: string) => void; testId?: string }) {
+export function BrowseButton(o: {
+  mode: 'open' | 'save'
+  title: string
+  current: string
+  expect?: string[]
+  fileType?: string
+  onPick: (path: string) => void
+  testId?: string
+}) {
   if (!nativePicker) return null
   return (
     <button
@@ -192,7 +245,14 @@ export function BrowseButton(o: { mode: 'open' | 'save'; title: string; current:
       className="btn ghost small"
       data-testid={o.testId}
       onClick={async () => {
-        const p = await askPath({ title: o.title, hint: '', initial: o.current, expect: o.expect, fileType: o.fileType, mode: o.mode })
+        const p = await askPath({
+          title: o.title,
+          hint: '',
+          initial: o.current,
+          expect: o.expect,
+          fileType: o.fileType,
+          mode: o.mode,
+        })
         if (p) o.onPick(p)
       }}
     >

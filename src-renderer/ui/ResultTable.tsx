@@ -30,7 +30,11 @@ export function ResultTable({ result, limit = 1000 }: { result: QueryResult; lim
           ))}
         </tbody>
       </table>
-      {result.rows.length > limit && <div className="muted small pad">Showing the first {limit} of {result.rows.length} rows.</div>}
+      {result.rows.length > limit && (
+        <div className="muted small pad">
+          Showing the first {limit} of {result.rows.length} rows.
+        </div>
+      )}
     </div>
   )
 }

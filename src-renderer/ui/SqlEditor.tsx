@@ -25,7 +25,23 @@ function language(engine: Engine, schema: DatabaseSchema | null) {
 /** CodeMirror 6 with the engine's SQL dialect and completion from the connection's schema.
  *  The editor is made once per mount: a schema that arrives or changes later only swaps the
  *  language, so the text, the cursor and the undo history stay as the person left them. */
-export function SqlEditor({ initial, engine, schema, onChange, onRun, onRunScript, handleRef }: { initial: string; engine: Engine; schema: DatabaseSchema | null; onChange: (text: string) => void; onRun: () => void; onRunScript?: () => void; handleRef: { current: SqlEditorHandle | null } }) {
+export function SqlEditor({
+  initial,
+  engine,
+  schema,
+  onChange,
+  onRun,
+  onRunScript,
+  handleRef,
+}: {
+  initial: string
+  engine: Engine
+  schema: DatabaseSchema | null
+  onChange: (text: string) => void
+  onRun: () => void
+  onRunScript?: () => void
+  handleRef: { current: SqlEditorHandle | null }
+}) {
   const host = useRef<HTMLDivElement>(null)
   const run = useRef(onRun)
   run.current = onRun
@@ -57,7 +73,10 @@ export function SqlEditor({ initial, engine, schema, onChange, onRun, onRunScrip
           EditorView.updateListener.of((u) => {
             if (u.docChanged) change.current(u.state.doc.toString())
           }),
-          EditorView.theme({ '&': { height: '100%', fontSize: '13px' }, '.cm-scroller': { fontFamily: "'JetBrains Mono', 'DejaVu Sans Mono', monospace" } }),
+          EditorView.theme({
+            '&': { height: '100%', fontSize: '13px' },
+            '.cm-scroller': { fontFamily: "'JetBrains Mono', 'DejaVu Sans Mono', monospace" },
+          }),
         ],
       }),
     })
@@ -66,7 +85,12 @@ export function SqlEditor({ initial, engine, schema, onChange, onRun, onRunScrip
       current: () => {
         const s = editor.state
         const sel = s.selection.main
-        return { text: s.doc.toString(), selection: s.sliceDoc(sel.from, sel.to), selectionFrom: sel.from, cursor: sel.head }
+        return {
+          text: s.doc.toString(),
+          selection: s.sliceDoc(sel.from, sel.to),
+          selectionFrom: sel.from,
+          cursor: sel.head,
+        }
       },
       focus: () => editor.focus(),
       select: (from, to) => {

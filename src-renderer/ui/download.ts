@@ -10,7 +10,8 @@ export function download(blob: Blob, name: string) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000)
 }
 
-export const downloadText = (text: string, name: string, type = 'text/plain') => download(new Blob([text], { type: `${type};charset=utf-8` }), name)
+export const downloadText = (text: string, name: string, type = 'text/plain') =>
+  download(new Blob([text], { type: `${type};charset=utf-8` }), name)
 
 /** An SVG drawn onto a canvas at up to twice its size, as a crisp PNG. */
 export async function svgToPng(svg: string): Promise<Blob> {

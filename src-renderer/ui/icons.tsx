@@ -2,7 +2,8 @@ import type { SVGProps } from 'react'
 
 // A small icon set drawn on a 16px grid; stroke-based so it follows the text colour.
 const paths = {
-  database: 'M8 2c3.3 0 5.5 1 5.5 2.3v7.4C13.5 13 11.3 14 8 14s-5.5-1-5.5-2.3V4.3C2.5 3 4.7 2 8 2zM2.5 4.3C2.5 5.6 4.7 6.6 8 6.6s5.5-1 5.5-2.3M2.5 8c0 1.3 2.2 2.3 5.5 2.3s5.5-1 5.5-2.3',
+  database:
+    'M8 2c3.3 0 5.5 1 5.5 2.3v7.4C13.5 13 11.3 14 8 14s-5.5-1-5.5-2.3V4.3C2.5 3 4.7 2 8 2zM2.5 4.3C2.5 5.6 4.7 6.6 8 6.6s5.5-1 5.5-2.3M2.5 8c0 1.3 2.2 2.3 5.5 2.3s5.5-1 5.5-2.3',
   elephant: 'M3 12V7.5A4.5 4.5 0 0 1 7.5 3H9a4 4 0 0 1 4 4v2.5a2 2 0 0 1-2 2h-.5V13M6 12V9.5M13 7h1.5v3M9.5 6.5h.01',
   table: 'M2.5 3.5h11v9h-11zM2.5 6.5h11M6.5 6.5v6',
   view: 'M1.5 8S4 3.5 8 3.5 14.5 8 14.5 8 12 12.5 8 12.5 1.5 8 1.5 8zM8 6a2 2 0 1 1 0 4 2 2 0 0 1 0-4z',
@@ -40,7 +41,18 @@ export type IconName = keyof typeof paths
 
 export function Icon({ name, size = 16, ...rest }: { name: IconName; size?: number } & SVGProps<SVGSVGElement>) {
   return (
-    <svg width={size} height={size} viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth={1.4} strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" {...rest}>
+    <svg
+      width={size}
+      height={size}
+      viewBox="0 0 16 16"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={1.4}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+      {...rest}
+    >
       <path d={paths[name]} />
     </svg>
   )

@@ -91,7 +91,19 @@ export type ModelDocument = z.infer<typeof modelDocumentSchema>
 
 /** A table with nothing but what is given: no keys, constraints or indexes yet. */
 export function blankTable(o: Pick<ModelTable, 'name' | 'className' | 'columns'> & Partial<ModelTable>): ModelTable {
-  return { id: newId('t'), schema: null, nameLocked: false, primaryKeyName: null, foreignKeys: [], uniques: [], checks: [], indexes: [], base: false, position: { x: 0, y: 0 }, ...o }
+  return {
+    id: newId('t'),
+    schema: null,
+    nameLocked: false,
+    primaryKeyName: null,
+    foreignKeys: [],
+    uniques: [],
+    checks: [],
+    indexes: [],
+    base: false,
+    position: { x: 0, y: 0 },
+    ...o,
+  }
 }
 
 export function emptyModel(name = 'Untitled model'): ModelDocument {
@@ -109,7 +121,10 @@ export function newId(prefix: string): string {
 export function parseModelDocument(json: unknown): ModelDocument {
   if (typeof json === 'object' && json && (json as { format?: unknown }).format === MODEL_FORMAT) {
     const v = (json as { version?: unknown }).version
-    if (typeof v === 'number' && v > MODEL_VERSION) throw new Error(`This model was saved by a newer Schemist (format version ${v}; this one reads ${MODEL_VERSION}).`)
+    if (typeof v === 'number' && v > MODEL_VERSION)
+      throw new Error(
+        `This model was saved by a newer Schemist (format version ${v}; this one reads ${MODEL_VERSION}).`,
+      )
   } else {
     throw new Error('This file is not a Schemist model (no "format": "schemist-model").')
   }

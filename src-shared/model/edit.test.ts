@@ -1,6 +1,22 @@
 import { describe, expect, it } from 'vitest'
 import { emptyModel, parseModelDocument, type ModelDocument } from './document'
-import { addColumn, addTable, connect, deleteColumn, deleteTables, duplicateTables, moveColumn, moveTable, setTableSchema, renameClass, renameTable, setNaming, setPrimaryKey, tableById, updateColumn } from './edit'
+import {
+  addColumn,
+  addTable,
+  connect,
+  deleteColumn,
+  deleteTables,
+  duplicateTables,
+  moveColumn,
+  moveTable,
+  setTableSchema,
+  renameClass,
+  renameTable,
+  setNaming,
+  setPrimaryKey,
+  tableById,
+  updateColumn,
+} from './edit'
 import { validateModel } from './validate'
 import { autoLayout, NODE_WIDTH, nodeHeight } from './layout'
 import { modelSvg } from './svg'
@@ -30,7 +46,11 @@ describe('designer edits', () => {
 
   it('a renamed table or column is renamed in the foreign keys that reference it', () => {
     let { doc, a, b } = twoTables()
-    expect(tableById(doc, b).foreignKeys[0]).toMatchObject({ columns: ['author_id'], refTable: 'authors', refColumns: ['id'] })
+    expect(tableById(doc, b).foreignKeys[0]).toMatchObject({
+      columns: ['author_id'],
+      refTable: 'authors',
+      refColumns: ['id'],
+    })
     doc = renameTable(doc, a, 'writers')
     const idCol = tableById(doc, a).columns[0].id
     doc = updateColumn(doc, a, idCol, { name: 'writer_no' })
@@ -93,7 +113,11 @@ describe('designer edits', () => {
     const u = addTable(doc, { className: 'User' })
     const p = addTable(u.doc, { className: 'Passport' })
     doc = connect(p.doc, { from: u.id, to: p.id, kind: 'one-to-many' }).doc
-    expect(tableById(doc, p.id).foreignKeys[0]).toMatchObject({ columns: ['user_id'], refTable: 'users', orm: { name: 'user', backPopulates: 'passports' } })
+    expect(tableById(doc, p.id).foreignKeys[0]).toMatchObject({
+      columns: ['user_id'],
+      refTable: 'users',
+      orm: { name: 'user', backPopulates: 'passports' },
+    })
     doc = connect(doc, { from: p.id, to: u.id, kind: 'one-to-one' }).doc
     const second = tableById(doc, p.id).columns.find((c) => c.name === 'user_id2')!
     expect(second.unique).toBe(true)
@@ -178,14 +202,17 @@ describe('designer edits', () => {
     }
     // Ranks are folded into bands, so a referenced table is to the left, or wholly above (an earlier band).
     const height = new Map(doc.tables.map((t) => [t.name, nodeHeight(t)]))
-    const before = (ref: string, t: ModelDocument['tables'][number]) => at.get(ref)!.x < t.position.x || at.get(ref)!.y + height.get(ref)! < t.position.y
-    const backwards = doc.tables.flatMap((t) => t.foreignKeys.filter((f) => !before(f.refTable, t)).map((f) => [t.name, f.refTable]))
+    const before = (ref: string, t: ModelDocument['tables'][number]) =>
+      at.get(ref)!.x < t.position.x || at.get(ref)!.y + height.get(ref)! < t.position.y
+    const backwards = doc.tables.flatMap((t) =>
+      t.foreignKeys.filter((f) => !before(f.refTable, t)).map((f) => [t.name, f.refTable]),
+    )
     expect(backwards.length).toBeGreaterThan(0)
     for (const [t, r] of backwards) expect(reaches(r, t)).toBe(true)
     expectNoOverlap(doc.tables.map((t) => ({ x: t.position.x, y: t.position.y, w: NODE_WIDTH, h: nodeHeight(t) })))
   })
 
-  it('a long chain of references is folded into bands near a screen\'s proportions, not one endless strip', () => {
+  it("a long chain of references is folded into bands near a screen's proportions, not one endless strip", () => {
     let doc = emptyModel()
     const ids: string[] = []
     for (let i = 0; i < 300; i++) {
@@ -195,8 +222,11 @@ describe('designer edits', () => {
       if (i > 0) doc = connect(doc, { from: r.id, to: ids[i - 1], kind: 'many-to-one' }).doc
     }
     doc = autoLayout(doc)
-    const right = Math.max(...doc.tables.map((t) => t.position.x + NODE_WIDTH)) - Math.min(...doc.tables.map((t) => t.position.x))
-    const bottom = Math.max(...doc.tables.map((t) => t.position.y + nodeHeight(t))) - Math.min(...doc.tables.map((t) => t.position.y))
+    const right =
+      Math.max(...doc.tables.map((t) => t.position.x + NODE_WIDTH)) - Math.min(...doc.tables.map((t) => t.position.x))
+    const bottom =
+      Math.max(...doc.tables.map((t) => t.position.y + nodeHeight(t))) -
+      Math.min(...doc.tables.map((t) => t.position.y))
     expect(right / bottom).toBeGreaterThan(0.5)
     expect(right / bottom).toBeLessThan(4)
     // Reading order follows the chain: each table right of its parent, or on the next band down.

@@ -1,6 +1,14 @@
 import type { NeutralType, ReferentialAction } from '../schema'
 import { className as classNameOf, plural, singular, snakeCase, tableNameFor, type TableNaming } from '../naming'
-import { blankTable, newId, type ModelColumn, type ModelDocument, type ModelForeignKey, type ModelTable, type RelationshipOptions } from './document'
+import {
+  blankTable,
+  newId,
+  type ModelColumn,
+  type ModelDocument,
+  type ModelForeignKey,
+  type ModelTable,
+  type RelationshipOptions,
+} from './document'
 
 /**
  * Every designer edit as a pure function from one document to the next: the renderer keeps
@@ -71,7 +79,10 @@ export interface NewTableOptions {
 
 export function addTable(doc: ModelDocument, o: NewTableOptions = {}): { doc: ModelDocument; id: string } {
   const taken = doc.tables.map((t) => t.name)
-  const cls = uniqueName(o.className ?? (o.name ? classNameOf(o.name) : 'NewTable'), doc.tables.map((t) => t.className))
+  const cls = uniqueName(
+    o.className ?? (o.name ? classNameOf(o.name) : 'NewTable'),
+    doc.tables.map((t) => t.className),
+  )
   const name = o.name ?? uniqueName(tableNameFor(cls, doc.naming), taken)
   const id = newId('t')
   const table = blankTable({
@@ -94,16 +105,30 @@ function nextFreePosition(doc: ModelDocument): { x: number; y: number } {
 }
 
 /** Point every reference to a table at its new name, or its new schema (foreign keys elsewhere follow a rename or a move). */
-function retargetReferences(doc: ModelDocument, schema: string | null, from: string, to: string, toSchema: string | null = schema): ModelDocument {
+function retargetReferences(
+  doc: ModelDocument,
+  schema: string | null,
+  from: string,
+  to: string,
+  toSchema: string | null = schema,
+): ModelDocument {
   if (from === to && sameSchema(schema, toSchema)) return doc
   const points = (f: ModelForeignKey) => f.refTable === from && sameSchema(f.refSchema, schema)
-  return mapTables(doc, (t) => (t.foreignKeys.some(points) ? { ...t, foreignKeys: t.foreignKeys.map((f) => (points(f) ? { ...f, refTable: to, refSchema: toSchema } : f)) } : t))
+  return mapTables(doc, (t) =>
+    t.foreignKeys.some(points)
+      ? { ...t, foreignKeys: t.foreignKeys.map((f) => (points(f) ? { ...f, refTable: to, refSchema: toSchema } : f)) }
+      : t,
+  )
 }
 
 /** Set the table's name by hand; it no longer follows the class name. */
 export function renameTable(doc: ModelDocument, id: string, name: string): ModelDocument {
   const t = tableById(doc, id)
-  const next = updateTableById(doc, id, (x) => ({ ...x, name, nameLocked: name !== tableNameFor(x.className, doc.naming) }))
+  const next = updateTableById(doc, id, (x) => ({
+    ...x,
+    name,
+    nameLocked: name !== tableNameFor(x.className, doc.naming),
+  }))
   return retargetReferences(next, t.schema, t.name, name)
 }
 
@@ -124,7 +149,13 @@ export function setTableSchema(doc: ModelDocument, id: string, schema: string | 
   const t = tableById(doc, id)
   const to = schema?.trim() ? schema.trim() : null
   if (sameSchema(t.schema, to)) return doc
-  return retargetReferences(updateTableById(doc, id, (x) => ({ ...x, schema: to })), t.schema, t.name, t.name, to)
+  return retargetReferences(
+    updateTableById(doc, id, (x) => ({ ...x, schema: to })),
+    t.schema,
+    t.name,
+    t.name,
+    to,
+  )
 }
 
 /** Rename the mapped class; the table name follows unless it was set by hand. */
@@ -142,7 +173,12 @@ export function setNaming(doc: ModelDocument, naming: TableNaming): ModelDocumen
   for (const t of doc.tables) {
     if (t.nameLocked) continue
     const name = tableNameFor(t.className, naming)
-    next = retargetReferences(updateTableById(next, t.id, (x) => ({ ...x, name })), t.schema, t.name, name)
+    next = retargetReferences(
+      updateTableById(next, t.id, (x) => ({ ...x, name })),
+      t.schema,
+      t.name,
+      name,
+    )
   }
   return next
 }
@@ -153,12 +189,18 @@ export function setNaming(doc: ModelDocument, naming: TableNaming): ModelDocumen
  */
 export function deleteTables(doc: ModelDocument, ids: string[]): ModelDocument {
   const gone = new Set(ids)
-  const isGone = (f: ModelForeignKey, all: ModelTable[]) => all.some((t) => gone.has(t.id) && t.name === f.refTable && sameSchema(t.schema, f.refSchema))
-  for (const t of doc.tables) if (t.association && !gone.has(t.id) && t.foreignKeys.some((f) => isGone(f, doc.tables))) gone.add(t.id)
+  const isGone = (f: ModelForeignKey, all: ModelTable[]) =>
+    all.some((t) => gone.has(t.id) && t.name === f.refTable && sameSchema(t.schema, f.refSchema))
+  for (const t of doc.tables)
+    if (t.association && !gone.has(t.id) && t.foreignKeys.some((f) => isGone(f, doc.tables))) gone.add(t.id)
   const tables = doc.tables.filter((t) => !gone.has(t.id))
   return {
     ...doc,
-    tables: tables.map((t) => (t.foreignKeys.some((f) => isGone(f, doc.tables)) ? { ...t, foreignKeys: t.foreignKeys.filter((f) => !isGone(f, doc.tables)) } : t)),
+    tables: tables.map((t) =>
+      t.foreignKeys.some((f) => isGone(f, doc.tables))
+        ? { ...t, foreignKeys: t.foreignKeys.filter((f) => !isGone(f, doc.tables)) }
+        : t,
+    ),
   }
 }
 
@@ -166,13 +208,42 @@ export function moveTables(doc: ModelDocument, positions: Record<string, { x: nu
   return mapTables(doc, (t) => (positions[t.id] ? { ...t, position: positions[t.id] } : t))
 }
 
-export function updateTable(doc: ModelDocument, id: string, patch: Partial<Pick<ModelTable, 'uniques' | 'checks' | 'indexes' | 'comment' | 'color' | 'association' | 'schema' | 'primaryKeyName' | 'dependencies'>>): ModelDocument {
+export function updateTable(
+  doc: ModelDocument,
+  id: string,
+  patch: Partial<
+    Pick<
+      ModelTable,
+      | 'uniques'
+      | 'checks'
+      | 'indexes'
+      | 'comment'
+      | 'color'
+      | 'association'
+      | 'schema'
+      | 'primaryKeyName'
+      | 'dependencies'
+    >
+  >,
+): ModelDocument {
   return updateTableById(doc, id, (t) => ({ ...t, ...patch }))
 }
 
-export function addColumn(doc: ModelDocument, tableId: string, patch: ColumnPatch = {}): { doc: ModelDocument; id: string } {
+export function addColumn(
+  doc: ModelDocument,
+  tableId: string,
+  patch: ColumnPatch = {},
+): { doc: ModelDocument; id: string } {
   const t = tableById(doc, tableId)
-  const col = newColumn(patch.name ?? uniqueName('column', t.columns.map((c) => c.name)), patch.type ?? 'text', patch)
+  const col = newColumn(
+    patch.name ??
+      uniqueName(
+        'column',
+        t.columns.map((c) => c.name),
+      ),
+    patch.type ?? 'text',
+    patch,
+  )
   return { doc: updateTableById(doc, tableId, (x) => ({ ...x, columns: [...x.columns, col] })), id: col.id }
 }
 
@@ -183,8 +254,14 @@ export function updateColumn(doc: ModelDocument, tableId: string, columnId: stri
   const t = tableById(doc, tableId)
   const old = columnById(t, columnId)
   // Only integer columns autoincrement: a change of type takes the flag away rather than leave an error behind.
-  const fixed = patch.type && !['integer', 'bigint', 'smallint'].includes(patch.type) && old.autoincrement ? { ...patch, autoincrement: false } : patch
-  let next = updateTableById(doc, tableId, (x) => ({ ...x, columns: x.columns.map((c) => (c.id === columnId ? { ...c, ...fixed } : c)) }))
+  const fixed =
+    patch.type && !['integer', 'bigint', 'smallint'].includes(patch.type) && old.autoincrement
+      ? { ...patch, autoincrement: false }
+      : patch
+  let next = updateTableById(doc, tableId, (x) => ({
+    ...x,
+    columns: x.columns.map((c) => (c.id === columnId ? { ...c, ...fixed } : c)),
+  }))
   if (patch.name != null && patch.name !== old.name) {
     const [from, to] = [old.name, patch.name]
     next = updateTableById(next, tableId, (x) => ({
@@ -192,11 +269,25 @@ export function updateColumn(doc: ModelDocument, tableId: string, columnId: stri
       foreignKeys: x.foreignKeys.map((f) => ({ ...f, columns: renameIn(f.columns, from, to) })),
       uniques: x.uniques.map((u) => ({ ...u, columns: renameIn(u.columns, from, to) })),
       indexes: x.indexes.map((i) => ({ ...i, columns: renameIn(i.columns, from, to) })),
-      ...(x.dependencies ? { dependencies: x.dependencies.map((f) => ({ lhs: renameIn(f.lhs, from, to), rhs: f.rhs === from ? to : f.rhs })) } : {}),
+      ...(x.dependencies
+        ? {
+            dependencies: x.dependencies.map((f) => ({
+              lhs: renameIn(f.lhs, from, to),
+              rhs: f.rhs === from ? to : f.rhs,
+            })),
+          }
+        : {}),
     }))
     next = mapTables(next, (x) =>
       x.foreignKeys.some((f) => f.refTable === t.name && sameSchema(f.refSchema, t.schema))
-        ? { ...x, foreignKeys: x.foreignKeys.map((f) => (f.refTable === t.name && sameSchema(f.refSchema, t.schema) ? { ...f, refColumns: renameIn(f.refColumns, from, to) } : f)) }
+        ? {
+            ...x,
+            foreignKeys: x.foreignKeys.map((f) =>
+              f.refTable === t.name && sameSchema(f.refSchema, t.schema)
+                ? { ...f, refColumns: renameIn(f.refColumns, from, to) }
+                : f,
+            ),
+          }
         : x,
     )
   }
@@ -206,7 +297,10 @@ export function updateColumn(doc: ModelDocument, tableId: string, columnId: stri
 /** Put a column in or out of the primary key (appended last); the key's order is kept. */
 export function setPrimaryKey(doc: ModelDocument, tableId: string, columnId: string, on: boolean): ModelDocument {
   return updateTableById(doc, tableId, (t) => {
-    const order = t.columns.filter((c) => c.primaryKey > 0 && c.id !== columnId).sort((a, b) => a.primaryKey - b.primaryKey).map((c) => c.id)
+    const order = t.columns
+      .filter((c) => c.primaryKey > 0 && c.id !== columnId)
+      .sort((a, b) => a.primaryKey - b.primaryKey)
+      .map((c) => c.id)
     if (on) order.push(columnId)
     return {
       ...t,
@@ -234,12 +328,19 @@ export function deleteColumn(doc: ModelDocument, tableId: string, columnId: stri
       foreignKeys: x.foreignKeys.filter((f) => !f.columns.includes(name)),
       uniques: x.uniques.filter((u) => !u.columns.includes(name)),
       indexes: x.indexes.filter((i) => !i.columns.includes(name)),
-      ...(x.dependencies ? { dependencies: x.dependencies.filter((f) => f.rhs !== name && !f.lhs.includes(name)) } : {}),
+      ...(x.dependencies
+        ? { dependencies: x.dependencies.filter((f) => f.rhs !== name && !f.lhs.includes(name)) }
+        : {}),
     }
   })
   next = mapTables(next, (x) =>
     x.foreignKeys.some((f) => f.refTable === t.name && sameSchema(f.refSchema, t.schema) && f.refColumns.includes(name))
-      ? { ...x, foreignKeys: x.foreignKeys.filter((f) => !(f.refTable === t.name && sameSchema(f.refSchema, t.schema) && f.refColumns.includes(name))) }
+      ? {
+          ...x,
+          foreignKeys: x.foreignKeys.filter(
+            (f) => !(f.refTable === t.name && sameSchema(f.refSchema, t.schema) && f.refColumns.includes(name)),
+          ),
+        }
       : x,
   )
   return next
@@ -269,7 +370,12 @@ export interface ConnectOptions {
   onUpdate?: ReferentialAction
 }
 
-function defaultOptions(child: ModelTable, parent: ModelTable, fkColumns: string[], oneToOne: boolean): RelationshipOptions {
+function defaultOptions(
+  child: ModelTable,
+  parent: ModelTable,
+  fkColumns: string[],
+  oneToOne: boolean,
+): RelationshipOptions {
   const m = fkColumns.length === 1 ? /^(.+?)_?(id|Id|ID)$/.exec(fkColumns[0]) : null
   return {
     name: m?.[1] ? m[1] : singular(parent.name),
@@ -289,7 +395,17 @@ function keyColumnsOf(t: ModelTable, toColumn?: string): ModelColumn[] {
 
 /** A copy of a referenced column's type for the column that references it. */
 function referencingColumn(name: string, target: ModelColumn, extra: Partial<ModelColumn> = {}): ModelColumn {
-  const { id: _id, name: _n, primaryKey: _p, autoincrement: _a, unique: _u, serverDefault: _s, appDefault: _d, comment: _c, ...type } = target
+  const {
+    id: _id,
+    name: _n,
+    primaryKey: _p,
+    autoincrement: _a,
+    unique: _u,
+    serverDefault: _s,
+    appDefault: _d,
+    comment: _c,
+    ...type
+  } = target
   return { ...newColumn(name, target.type), ...type, nullable: false, ...extra }
 }
 
@@ -298,8 +414,19 @@ function referencingColumn(name: string, target: ModelColumn, extra: Partial<Mod
  * it unique: `uselist=False`); one-to-many puts it on `to`; many-to-many creates the association
  * table with two foreign keys that form its primary key, like the notes' `city_user`.
  */
-export function connect(doc: ModelDocument, o: ConnectOptions): { doc: ModelDocument; tableId: string; foreignKeyIds: string[] } {
-  if (o.kind === 'one-to-many') return connect(doc, { ...o, kind: 'many-to-one', from: o.to, to: o.from, fromColumn: o.toColumn, toColumn: o.fromColumn })
+export function connect(
+  doc: ModelDocument,
+  o: ConnectOptions,
+): { doc: ModelDocument; tableId: string; foreignKeyIds: string[] } {
+  if (o.kind === 'one-to-many')
+    return connect(doc, {
+      ...o,
+      kind: 'many-to-one',
+      from: o.to,
+      to: o.from,
+      fromColumn: o.toColumn,
+      toColumn: o.fromColumn,
+    })
   if (o.kind === 'many-to-many') return connectManyToMany(doc, o)
   const child = tableById(doc, o.from)
   const parent = tableById(doc, o.to)
@@ -309,9 +436,13 @@ export function connect(doc: ModelDocument, o: ConnectOptions): { doc: ModelDocu
   let fkColumns: string[]
   if (o.fromColumn) {
     const col = columnById(child, o.fromColumn)
-    if (targets.length !== 1) throw new Error(`${parent.name}'s key has ${targets.length} columns; drag onto the table to reference all of them`)
+    if (targets.length !== 1)
+      throw new Error(
+        `${parent.name}'s key has ${targets.length} columns; drag onto the table to reference all of them`,
+      )
     fkColumns = [col.name]
-    if (oneToOne && !col.unique && col.primaryKey === 0) columns = columns.map((c) => (c.id === col.id ? { ...c, unique: true } : c))
+    if (oneToOne && !col.unique && col.primaryKey === 0)
+      columns = columns.map((c) => (c.id === col.id ? { ...c, unique: true } : c))
   } else {
     const taken = child.columns.map((c) => c.name)
     const added = targets.map((tc) => {
@@ -335,21 +466,37 @@ export function connect(doc: ModelDocument, o: ConnectOptions): { doc: ModelDocu
   }
   let uniques = child.uniques
   if (oneToOne && fkColumns.length > 1) uniques = [...uniques, { name: null, columns: fkColumns }]
-  return { doc: updateTableById(doc, child.id, (t) => ({ ...t, columns, uniques, foreignKeys: [...t.foreignKeys, fk] })), tableId: child.id, foreignKeyIds: [fk.id] }
+  return {
+    doc: updateTableById(doc, child.id, (t) => ({ ...t, columns, uniques, foreignKeys: [...t.foreignKeys, fk] })),
+    tableId: child.id,
+    foreignKeyIds: [fk.id],
+  }
 }
 
-function connectManyToMany(doc: ModelDocument, o: ConnectOptions): { doc: ModelDocument; tableId: string; foreignKeyIds: string[] } {
+function connectManyToMany(
+  doc: ModelDocument,
+  o: ConnectOptions,
+): { doc: ModelDocument; tableId: string; foreignKeyIds: string[] } {
   const a = tableById(doc, o.from)
   const b = tableById(doc, o.to)
   // Named after both sides in alphabetical order, as the notes' `city_user`, whichever way it was drawn.
   const sides = [snakeCase(singular(a.name)), snakeCase(singular(b.name))].sort()
-  const name = uniqueName(sides.join('_'), doc.tables.map((t) => t.name))
+  const name = uniqueName(
+    sides.join('_'),
+    doc.tables.map((t) => t.name),
+  )
   const columns: ModelColumn[] = []
   const fks: ModelForeignKey[] = []
   for (const side of [a, b]) {
     const keys = keyColumnsOf(side)
     const cols = keys.map((k) => {
-      const col = referencingColumn(uniqueName(`${snakeCase(singular(side.name))}_${k.name}`, columns.map((c) => c.name)), k)
+      const col = referencingColumn(
+        uniqueName(
+          `${snakeCase(singular(side.name))}_${k.name}`,
+          columns.map((c) => c.name),
+        ),
+        k,
+      )
       columns.push(col)
       return col
     })
@@ -365,7 +512,10 @@ function connectManyToMany(doc: ModelDocument, o: ConnectOptions): { doc: ModelD
     })
   }
   columns.forEach((c, i) => (c.primaryKey = i + 1))
-  const position = { x: Math.round((a.position.x + b.position.x) / 2), y: Math.round((a.position.y + b.position.y) / 2) + 160 }
+  const position = {
+    x: Math.round((a.position.x + b.position.x) / 2),
+    y: Math.round((a.position.y + b.position.y) / 2) + 160,
+  }
   const added = addTable(doc, { name, className: classNameOf(name), schema: a.schema, position, columns })
   const next = updateTableById(added.doc, added.id, (t) => ({
     ...t,
@@ -376,13 +526,25 @@ function connectManyToMany(doc: ModelDocument, o: ConnectOptions): { doc: ModelD
   return { doc: next, tableId: added.id, foreignKeyIds: fks.map((f) => f.id) }
 }
 
-export function updateForeignKey(doc: ModelDocument, tableId: string, fkId: string, patch: Partial<Omit<ModelForeignKey, 'id'>>): ModelDocument {
-  return updateTableById(doc, tableId, (t) => ({ ...t, foreignKeys: t.foreignKeys.map((f) => (f.id === fkId ? { ...f, ...patch } : f)) }))
+export function updateForeignKey(
+  doc: ModelDocument,
+  tableId: string,
+  fkId: string,
+  patch: Partial<Omit<ModelForeignKey, 'id'>>,
+): ModelDocument {
+  return updateTableById(doc, tableId, (t) => ({
+    ...t,
+    foreignKeys: t.foreignKeys.map((f) => (f.id === fkId ? { ...f, ...patch } : f)),
+  }))
 }
 
 /** Drop a foreign key; its columns stay. Removing one of an association table's keys makes it a plain table. */
 export function deleteForeignKey(doc: ModelDocument, tableId: string, fkId: string): ModelDocument {
-  return updateTableById(doc, tableId, (t) => ({ ...t, foreignKeys: t.foreignKeys.filter((f) => f.id !== fkId), association: undefined }))
+  return updateTableById(doc, tableId, (t) => ({
+    ...t,
+    foreignKeys: t.foreignKeys.filter((f) => f.id !== fkId),
+    association: undefined,
+  }))
 }
 
 /**
@@ -397,15 +559,30 @@ export function applyBase(doc: ModelDocument, tableId: string): ModelDocument {
     const cols: ModelColumn[] = [
       hasOtherKey ? id : { ...id, type: 'integer', nullable: false, autoincrement: true, primaryKey: 1 },
       ...t.columns.filter((c) => !['id', 'created_at', 'updated_at'].includes(c.name)),
-      { ...(byName.get('created_at') ?? newColumn('created_at')), type: 'timestamp', nullable: false, serverDefault: 'CURRENT_TIMESTAMP' },
-      { ...(byName.get('updated_at') ?? newColumn('updated_at')), type: 'timestamp', nullable: false, serverDefault: 'CURRENT_TIMESTAMP', onUpdate: 'CURRENT_TIMESTAMP' },
+      {
+        ...(byName.get('created_at') ?? newColumn('created_at')),
+        type: 'timestamp',
+        nullable: false,
+        serverDefault: 'CURRENT_TIMESTAMP',
+      },
+      {
+        ...(byName.get('updated_at') ?? newColumn('updated_at')),
+        type: 'timestamp',
+        nullable: false,
+        serverDefault: 'CURRENT_TIMESTAMP',
+        onUpdate: 'CURRENT_TIMESTAMP',
+      },
     ]
     return { ...t, base: true, columns: cols }
   })
 }
 
 /** Copies of tables for paste: new ids, names made unique, foreign keys kept only between copied tables or to tables still present. */
-export function duplicateTables(doc: ModelDocument, tables: ModelTable[], offset = 40): { doc: ModelDocument; ids: string[] } {
+export function duplicateTables(
+  doc: ModelDocument,
+  tables: ModelTable[],
+  offset = 40,
+): { doc: ModelDocument; ids: string[] } {
   const taken = doc.tables.map((t) => t.name)
   const takenCls = doc.tables.map((t) => t.className)
   const renamed = new Map<string, string>()
@@ -443,15 +620,28 @@ export function duplicateTables(doc: ModelDocument, tables: ModelTable[], offset
  * table keeps the key as a foreign key to it. The migration fills the new table from the old
  * table's distinct rows before the moved columns are dropped, so no data is lost.
  */
-export function splitTable(doc: ModelDocument, tableId: string, o: { key: string[]; move: string[]; className: string; name?: string }): { doc: ModelDocument; id: string } {
+export function splitTable(
+  doc: ModelDocument,
+  tableId: string,
+  o: { key: string[]; move: string[]; className: string; name?: string },
+): { doc: ModelDocument; id: string } {
   const src = tableById(doc, tableId)
-  if (o.key.length === 0 || o.move.length === 0) throw new Error('Choose the key columns and at least one column to move')
+  if (o.key.length === 0 || o.move.length === 0)
+    throw new Error('Choose the key columns and at least one column to move')
   const keyCols = o.key.map((id) => columnById(src, id))
   const moved = o.move.map((id) => columnById(src, id))
-  if (moved.some((c) => c.primaryKey > 0)) throw new Error(`${moved.find((c) => c.primaryKey > 0)!.name} is in ${src.name}'s primary key and cannot move out`)
+  if (moved.some((c) => c.primaryKey > 0))
+    throw new Error(`${moved.find((c) => c.primaryKey > 0)!.name} is in ${src.name}'s primary key and cannot move out`)
   if (moved.some((c) => o.key.includes(c.id))) throw new Error('A column cannot be both the key and moved')
   const columns = [
-    ...keyCols.map((c, i) => ({ ...newColumn(c.name, c.type), length: c.length, scale: c.scale, nativeType: c.nativeType, nullable: false, primaryKey: i + 1 })),
+    ...keyCols.map((c, i) => ({
+      ...newColumn(c.name, c.type),
+      length: c.length,
+      scale: c.scale,
+      nativeType: c.nativeType,
+      nullable: false,
+      primaryKey: i + 1,
+    })),
     ...moved.map((c) => ({ ...c, id: newId('c'), primaryKey: 0, unique: false, autoincrement: false, was: undefined })),
   ].map((c) => {
     const out = { ...c }
@@ -466,7 +656,10 @@ export function splitTable(doc: ModelDocument, tableId: string, o: { key: string
     position: { x: src.position.x + NODE_GAP_X, y: src.position.y },
     columns,
   })
-  const copyFrom = { table: src.was ?? src.name, columns: Object.fromEntries([...keyCols, ...moved].map((c) => [c.name, c.was ?? c.name])) }
+  const copyFrom = {
+    table: src.was ?? src.name,
+    columns: Object.fromEntries([...keyCols, ...moved].map((c) => [c.name, c.was ?? c.name])),
+  }
   let next = updateTableById(added.doc, added.id, (t) => ({ ...t, copyFrom }))
   for (const c of moved) next = deleteColumn(next, tableId, c.id)
   const newT = tableById(next, added.id)
@@ -479,7 +672,13 @@ export function splitTable(doc: ModelDocument, tableId: string, o: { key: string
     refColumns: keyCols.map((c) => c.name),
     onDelete: 'NO ACTION',
     onUpdate: 'NO ACTION',
-    orm: { name: singular(snakeCase(newT.className)), backPopulates: plural(snakeCase(singular(src.name))), cascade: [], passiveDeletes: false, lazy: 'select' },
+    orm: {
+      name: singular(snakeCase(newT.className)),
+      backPopulates: plural(snakeCase(singular(src.name))),
+      cascade: [],
+      passiveDeletes: false,
+      lazy: 'select',
+    },
   }
   next = updateTableById(next, tableId, (t) => ({ ...t, foreignKeys: [...t.foreignKeys, fk] }))
   return { doc: next, id: added.id }
@@ -491,6 +690,11 @@ const NODE_GAP_X = 320
 export function markSynced(doc: ModelDocument): ModelDocument {
   return {
     ...doc,
-    tables: doc.tables.map((t) => ({ ...t, was: t.name, copyFrom: undefined, columns: t.columns.map((c) => ({ ...c, was: c.name })) })),
+    tables: doc.tables.map((t) => ({
+      ...t,
+      was: t.name,
+      copyFrom: undefined,
+      columns: t.columns.map((c) => ({ ...c, was: c.name })),
+    })),
   }
 }

@@ -1,7 +1,11 @@
 import { z } from 'zod'
 
 /** One thing an import says about the source: where (when it knows) and what. */
-export const importNoteSchema = z.object({ file: z.string().nullable(), line: z.number().int().nullable(), message: z.string() })
+export const importNoteSchema = z.object({
+  file: z.string().nullable(),
+  line: z.number().int().nullable(),
+  message: z.string(),
+})
 export type ImportNote = z.infer<typeof importNoteSchema>
 
 /**

@@ -110,7 +110,11 @@ function layered(members: ModelTable[], edges: [string, string][]): Box {
  * the left of the tables that reference them), then the groups are packed in rows, largest
  * first, so a model of many small islands stays compact instead of one endless line.
  */
-export function autoLayout(doc: ModelDocument, only?: Set<string>, o: { engine?: 'auto' | 'dagre' | 'layered' } = {}): ModelDocument {
+export function autoLayout(
+  doc: ModelDocument,
+  only?: Set<string>,
+  o: { engine?: 'auto' | 'dagre' | 'layered' } = {},
+): ModelDocument {
   const tables = only ? doc.tables.filter((t) => only.has(t.id)) : doc.tables
   if (tables.length === 0) return doc
   const byName = new Map(tables.map((t) => [`${t.schema ?? ''}.${t.name}`, t]))

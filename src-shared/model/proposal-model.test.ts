@@ -6,7 +6,12 @@ import { modelSvg } from './svg'
 describe('a normalization proposal as a model', () => {
   const proposal = {
     tables: [
-      { name: 'employees', columns: ['employee_id', 'name', 'department_id'], key: ['employee_id'], references: [{ columns: ['department_id'], table: 'departments' }] },
+      {
+        name: 'employees',
+        columns: ['employee_id', 'name', 'department_id'],
+        key: ['employee_id'],
+        references: [{ columns: ['department_id'], table: 'departments' }],
+      },
       { name: 'departments', columns: ['department_id', 'department', 'city'], key: ['department_id'], references: [] },
     ],
   }
@@ -21,9 +26,15 @@ describe('a normalization proposal as a model', () => {
   it('keeps names, keys, the source types and the foreign keys, laid out without overlaps', () => {
     const doc = modelDocumentSchema.parse(proposalModel(proposal, source))
     const [emp, dep] = doc.tables
-    expect(emp.columns.map((c) => [c.name, c.type, c.primaryKey, c.nullable])).toEqual([['employee_id', 'integer', 1, false], ['name', 'text', 0, true], ['department_id', 'integer', 0, true]])
+    expect(emp.columns.map((c) => [c.name, c.type, c.primaryKey, c.nullable])).toEqual([
+      ['employee_id', 'integer', 1, false],
+      ['name', 'text', 0, true],
+      ['department_id', 'integer', 0, true],
+    ])
     expect(dep.columns.find((c) => c.name === 'department')).toMatchObject({ type: 'varchar', length: 40 })
-    expect(emp.foreignKeys).toEqual([expect.objectContaining({ columns: ['department_id'], refTable: 'departments', refColumns: ['department_id'] })])
+    expect(emp.foreignKeys).toEqual([
+      expect.objectContaining({ columns: ['department_id'], refTable: 'departments', refColumns: ['department_id'] }),
+    ])
     expect(emp.position).not.toEqual(dep.position)
     expect(modelSvg(doc)).toContain('departments')
   })

@@ -12,7 +12,11 @@ export interface ProposedTables {
  * A normalization proposal as a model document (laid out), so it can be drawn like the designer
  * draws a schema and opened there. Columns keep the source table's types.
  */
-export function proposalModel(p: ProposedTables, source: (Pick<Column, 'name' | 'type' | 'nativeType'> & Partial<Pick<Column, 'length' | 'scale' | 'nullable'>>)[], name = 'Proposed split'): ModelDocument {
+export function proposalModel(
+  p: ProposedTables,
+  source: (Pick<Column, 'name' | 'type' | 'nativeType'> & Partial<Pick<Column, 'length' | 'scale' | 'nullable'>>)[],
+  name = 'Proposed split',
+): ModelDocument {
   const typeOf = new Map(source.map((c) => [c.name, c]))
   const doc = emptyModel(name)
   doc.naming = 'manual'
@@ -24,12 +28,33 @@ export function proposalModel(p: ProposedTables, source: (Pick<Column, 'name' | 
       columns: t.columns.map((c) => {
         const s = typeOf.get(c)
         const k = t.key.indexOf(c)
-        return { id: newId('c'), name: c, type: s?.type ?? 'text', nativeType: s?.nativeType ?? 'TEXT', ...(s?.length ? { length: s.length } : {}), ...(s?.scale ? { scale: s.scale } : {}), nullable: k < 0 && (s?.nullable ?? true), serverDefault: null, autoincrement: false, primaryKey: k + 1, unique: false }
+        return {
+          id: newId('c'),
+          name: c,
+          type: s?.type ?? 'text',
+          nativeType: s?.nativeType ?? 'TEXT',
+          ...(s?.length ? { length: s.length } : {}),
+          ...(s?.scale ? { scale: s.scale } : {}),
+          nullable: k < 0 && (s?.nullable ?? true),
+          serverDefault: null,
+          autoincrement: false,
+          primaryKey: k + 1,
+          unique: false,
+        }
       }),
       foreignKeys: t.references.map((r) => {
         const target = p.tables.find((x) => x.name === r.table)?.key
         const refColumns = target && target.length === r.columns.length ? target : r.columns
-        return { id: newId('fk'), name: null, columns: r.columns, refSchema: null, refTable: r.table, refColumns, onDelete: 'NO ACTION' as const, onUpdate: 'NO ACTION' as const }
+        return {
+          id: newId('fk'),
+          name: null,
+          columns: r.columns,
+          refSchema: null,
+          refTable: r.table,
+          refColumns,
+          onDelete: 'NO ACTION' as const,
+          onUpdate: 'NO ACTION' as const,
+        }
       }),
     }),
   )

@@ -21,7 +21,11 @@ export function appHandlers({ s, downloadTarget }: HandlerKit) {
       const name = safeFileName(`${(info?.database ?? 'database').replace(/\.(sqlite3?|db)$/i, '')}.sqlite`)
       const target = await downloadTarget(name)
       const sql = d.dialect.snapshotSql(target.path)
-      if (!sql) throw new AppError('UNSUPPORTED', `${ENGINES[d.dialect.name].label} keeps no single database file to download; export the tables instead`)
+      if (!sql)
+        throw new AppError(
+          'UNSUPPORTED',
+          `${ENGINES[d.dialect.name].label} keeps no single database file to download; export the tables instead`,
+        )
       await d.query(sql)
       return { ...target, name }
     },
@@ -29,19 +33,33 @@ export function appHandlers({ s, downloadTarget }: HandlerKit) {
     'playground.start': async () => {
       const status = await s.playground.start()
       const config = await s.playground.config()
-      await s.saved.save({ id: PLAYGROUND_CONNECTION_ID, name: 'PostgreSQL playground', config, rememberPassword: true, builtin: 'playground' })
+      await s.saved.save({
+        id: PLAYGROUND_CONNECTION_ID,
+        name: 'PostgreSQL playground',
+        config,
+        rememberPassword: true,
+        builtin: 'playground',
+      })
       s.playground.setConnectionId(PLAYGROUND_CONNECTION_ID)
       return { ...status, connectionId: PLAYGROUND_CONNECTION_ID }
     },
     'playground.stop': async () => {
-      for (const c of s.connections.list()) if (c.savedId === PLAYGROUND_CONNECTION_ID) await s.connections.close(c.handle)
+      for (const c of s.connections.list())
+        if (c.savedId === PLAYGROUND_CONNECTION_ID) await s.connections.close(c.handle)
       return s.playground.stop()
     },
     'playground.reset': async () => {
-      for (const c of s.connections.list()) if (c.savedId === PLAYGROUND_CONNECTION_ID) await s.connections.close(c.handle)
+      for (const c of s.connections.list())
+        if (c.savedId === PLAYGROUND_CONNECTION_ID) await s.connections.close(c.handle)
       const status = await s.playground.reset()
       const config = await s.playground.config()
-      await s.saved.save({ id: PLAYGROUND_CONNECTION_ID, name: 'PostgreSQL playground', config, rememberPassword: true, builtin: 'playground' })
+      await s.saved.save({
+        id: PLAYGROUND_CONNECTION_ID,
+        name: 'PostgreSQL playground',
+        config,
+        rememberPassword: true,
+        builtin: 'playground',
+      })
       return { ...status, connectionId: PLAYGROUND_CONNECTION_ID }
     },
   })

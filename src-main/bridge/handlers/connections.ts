@@ -32,7 +32,12 @@ export function connectionsHandlers({ s }: HandlerKit) {
         opened = await s.connections.openConfig(i.config, { name: i.name ?? describeConfig(i.config), savedId: null })
       }
       const { handle, name } = opened
-      s.clients.own(ctx.clientId, { kind: 'connection', id: handle, label: `the connection to ${name}`, release: () => s.connections.release(handle) })
+      s.clients.own(ctx.clientId, {
+        kind: 'connection',
+        id: handle,
+        label: `the connection to ${name}`,
+        release: () => s.connections.release(handle),
+      })
       return opened
     },
     'connections.close': async ({ handle }) => {
@@ -41,7 +46,8 @@ export function connectionsHandlers({ s }: HandlerKit) {
       return null
     },
     'connections.reconnect': async ({ handle }) => s.connections.reconnect(handle),
-    'connections.listOpen': async (_i, ctx) => s.connections.list().filter((c) => s.clients.ownerOf('connection', c.handle) === ctx.clientId),
+    'connections.listOpen': async (_i, ctx) =>
+      s.connections.list().filter((c) => s.clients.ownerOf('connection', c.handle) === ctx.clientId),
     'connections.parseUrl': async ({ url }) => parsePostgresUrl(url),
     'connections.parseEnv': async ({ text }) => parseEnvFile(text),
   })

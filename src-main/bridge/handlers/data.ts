@@ -15,7 +15,8 @@ export function dataHandlers({ s }: HandlerKit) {
       const db = await driver.dialect.introspect(driver)
       const table = db.tables.find((t) => t.name === name && t.schema === schema)
       if (!table) throw new AppError('NOT_FOUND', `No table ${name} in this database`)
-      const stmts = table.kind === 'view' ? [createViewSql(table, driver.dialect)] : createTableSql(table, driver.dialect)
+      const stmts =
+        table.kind === 'view' ? [createViewSql(table, driver.dialect)] : createTableSql(table, driver.dialect)
       return { sql: stmts.map((x) => `${x};`).join('\n\n') }
     },
     'data.page': async (req) => s.data.page(req),
@@ -27,7 +28,12 @@ export function dataHandlers({ s }: HandlerKit) {
     'data.export': async (req, ctx) => {
       s.paths.check(req.path)
       const r = s.exporter.start(req, () => s.clients.disown('export', r.exportId))
-      s.clients.own(ctx.clientId, { kind: 'export', id: r.exportId, label: `an export to ${req.path}`, release: () => void s.exporter.cancel(r.exportId) })
+      s.clients.own(ctx.clientId, {
+        kind: 'export',
+        id: r.exportId,
+        label: `an export to ${req.path}`,
+        release: () => void s.exporter.cancel(r.exportId),
+      })
       return r
     },
     'data.cancelExport': async ({ exportId }) => ({ cancelled: s.exporter.cancel(exportId) }),

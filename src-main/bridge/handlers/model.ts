@@ -19,14 +19,22 @@ export function modelHandlers({ s, onOwnConnection }: HandlerKit) {
     'model.apply': async ({ handle, doc }) => onOwnConnection(handle, (d) => applyModel(d, doc)),
     'model.reverse': async ({ handle }) => {
       const d = s.connections.driver(handle)
-      return schemaToModel(await d.dialect.introspect(d), d.dialect, s.connections.list().find((c) => c.handle === handle)?.name)
+      return schemaToModel(
+        await d.dialect.introspect(d),
+        d.dialect,
+        s.connections.list().find((c) => c.handle === handle)?.name,
+      )
     },
     'model.diff': async ({ handle, doc }) => planAgainstDatabase(s.connections.driver(handle), doc),
     'model.migrate': async ({ handle, doc }) => onOwnConnection(handle, (d) => applyMigration(d, doc)),
     'model.diffModels': async ({ from, to, engine }) => planMigration(from, to, dialectFor(engine)),
     'model.alembic': async ({ doc, message, handle, from, downRevision }) => {
       if (handle) return alembicAgainstDatabase(s.connections.driver(handle), doc, message)
-      if (!from) throw new AppError('BAD_REQUEST', 'An Alembic revision needs a database (handle) or a model (from) to start from.')
+      if (!from)
+        throw new AppError(
+          'BAD_REQUEST',
+          'An Alembic revision needs a database (handle) or a model (from) to start from.',
+        )
       return alembicBetweenModels(from, doc, message, downRevision)
     },
     'model.export': async ({ doc, format }) => ({ code: EXPORTERS[format](doc) }),
@@ -35,7 +43,15 @@ export function modelHandlers({ s, onOwnConnection }: HandlerKit) {
       for (const p of paths ?? []) s.paths.check(p)
       // A server engine's parser is the playground server's, started if it is not running.
       const server = () => s.playground.ensureRunning()
-      return importModel(format, { path, paths, text, parser: { engine: sqlDialect, server: sqlDialect === 'auto' || ENGINES[sqlDialect].capabilities.parsesSql ? server : null } })
+      return importModel(format, {
+        path,
+        paths,
+        text,
+        parser: {
+          engine: sqlDialect,
+          server: sqlDialect === 'auto' || ENGINES[sqlDialect].capabilities.parsesSql ? server : null,
+        },
+      })
     },
     'model.open': async ({ path }) => {
       s.paths.check(path)

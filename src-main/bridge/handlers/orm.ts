@@ -1,4 +1,3 @@
-
 import { group, type HandlerKit } from './kit'
 
 /** ORM sessions. */
@@ -6,7 +5,12 @@ export function ormHandlers({ s }: HandlerKit) {
   return group({
     'orm.open': async ({ handle, autoflush, expireOnCommit, flushSavepoint, isolationLevel, model }, ctx) => {
       const r = await s.orm.start(handle, { autoflush, expireOnCommit, flushSavepoint, isolationLevel }, model)
-      s.clients.own(ctx.clientId, { kind: 'orm-session', id: r.sessionId, label: 'an ORM playground session', release: () => s.orm.close(r.sessionId) })
+      s.clients.own(ctx.clientId, {
+        kind: 'orm-session',
+        id: r.sessionId,
+        label: 'an ORM playground session',
+        release: () => s.orm.close(r.sessionId),
+      })
       return r
     },
     'orm.close': async ({ sessionId }) => {

@@ -43,7 +43,10 @@ describe('a connection that drops during COMMIT (PostgreSQL)', () => {
     const d = await PostgresDriver.open(viaProxy)
     await d.query('BEGIN')
     await d.query("INSERT INTO payments (note) VALUES ('payment #1')")
-    await expect(d.query('COMMIT')).rejects.toMatchObject({ code: 'CONNECTION_LOST', message: expect.stringMatching(/checked: transaction \d+ aborted/) })
+    await expect(d.query('COMMIT')).rejects.toMatchObject({
+      code: 'CONNECTION_LOST',
+      message: expect.stringMatching(/checked: transaction \d+ aborted/),
+    })
     expect(await count()).toBe(0)
     await d.close()
     await direct.close()
@@ -54,30 +57,36 @@ describe('a connection that drops during COMMIT (PostgreSQL)', () => {
     const d = await PostgresDriver.open(viaProxy)
     await d.query('BEGIN')
     await d.query('SELECT count(*) FROM payments')
-    await expect(d.query('COMMIT')).rejects.toMatchObject({ code: 'CONNECTION_LOST', message: expect.stringMatching(/written nothing/) })
+    await expect(d.query('COMMIT')).rejects.toMatchObject({
+      code: 'CONNECTION_LOST',
+      message: expect.stringMatching(/written nothing/),
+    })
     await d.close()
     await direct.close()
   })
 
-  it.each(['after-forwarding', 'before-forwarding'] as const)('a grid commit whose COMMIT is cut (%s): committing again never duplicates the row', async (mode) => {
-    const { direct, viaProxy, count } = await setup(mode)
-    const events = new EventBus()
-    const cm = new ConnectionManager(events)
-    const data = new TableData(cm)
-    const handle = (await cm.openConfig(viaProxy, { name: 'via proxy', savedId: null })).handle
-    const table = { schema: 'public', name: 'payments' }
-    const insert = [{ kind: 'insert' as const, id: 'e1', values: { note: 'payment #1' } }]
-    const first = await data.applyEdits(handle, table, insert, 'commit')
-    if (mode === 'after-forwarding') {
-      // It did commit: the grid is told so, its edits are done, and there is nothing to retry.
-      expect(first).toMatchObject({ ok: true })
-    } else {
-      expect(first).toMatchObject({ ok: false, error: { code: 'CONNECTION_LOST' } })
-      // Rolled back for certain: committing the kept edits again is right, and writes it once.
-      expect(await data.applyEdits(handle, table, insert, 'commit')).toMatchObject({ ok: true })
-    }
-    expect(await count()).toBe(1)
-    await cm.closeAll()
-    await direct.close()
-  })
+  it.each(['after-forwarding', 'before-forwarding'] as const)(
+    'a grid commit whose COMMIT is cut (%s): committing again never duplicates the row',
+    async (mode) => {
+      const { direct, viaProxy, count } = await setup(mode)
+      const events = new EventBus()
+      const cm = new ConnectionManager(events)
+      const data = new TableData(cm)
+      const handle = (await cm.openConfig(viaProxy, { name: 'via proxy', savedId: null })).handle
+      const table = { schema: 'public', name: 'payments' }
+      const insert = [{ kind: 'insert' as const, id: 'e1', values: { note: 'payment #1' } }]
+      const first = await data.applyEdits(handle, table, insert, 'commit')
+      if (mode === 'after-forwarding') {
+        // It did commit: the grid is told so, its edits are done, and there is nothing to retry.
+        expect(first).toMatchObject({ ok: true })
+      } else {
+        expect(first).toMatchObject({ ok: false, error: { code: 'CONNECTION_LOST' } })
+        // Rolled back for certain: committing the kept edits again is right, and writes it once.
+        expect(await data.applyEdits(handle, table, insert, 'commit')).toMatchObject({ ok: true })
+      }
+      expect(await count()).toBe(1)
+      await cm.closeAll()
+      await direct.close()
+    },
+  )
 })

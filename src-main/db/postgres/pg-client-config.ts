@@ -14,9 +14,27 @@ const typeParsers = {
 }
 
 export const TYPE_NAMES: Record<number, string> = {
-  16: 'boolean', 17: 'bytea', 20: 'bigint', 21: 'smallint', 23: 'integer', 25: 'text', 114: 'json', 700: 'real',
-  701: 'double precision', 1043: 'varchar', 1082: 'date', 1083: 'time', 1114: 'timestamp', 1184: 'timestamptz',
-  1700: 'numeric', 2950: 'uuid', 3802: 'jsonb', 18: 'char', 19: 'name', 26: 'oid', 1042: 'bpchar',
+  16: 'boolean',
+  17: 'bytea',
+  20: 'bigint',
+  21: 'smallint',
+  23: 'integer',
+  25: 'text',
+  114: 'json',
+  700: 'real',
+  701: 'double precision',
+  1043: 'varchar',
+  1082: 'date',
+  1083: 'time',
+  1114: 'timestamp',
+  1184: 'timestamptz',
+  1700: 'numeric',
+  2950: 'uuid',
+  3802: 'jsonb',
+  18: 'char',
+  19: 'name',
+  26: 'oid',
+  1042: 'bpchar',
 }
 
 export function sslOption(mode: PostgresConfig['sslMode']): boolean | ConnectionOptions {

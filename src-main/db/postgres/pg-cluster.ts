@@ -39,7 +39,10 @@ const isRoot = () => typeof process.getuid === 'function' && process.getuid() ==
 
 /** uid/gid of the `postgres` user, created on first use when we are root. */
 function postgresUser(): { uid: number; gid: number } {
-  const ids = () => ({ uid: Number(execFileSync('id', ['-u', 'postgres']).toString()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString()) })
+  const ids = () => ({
+    uid: Number(execFileSync('id', ['-u', 'postgres']).toString()),
+    gid: Number(execFileSync('id', ['-g', 'postgres']).toString()),
+  })
   try {
     return ids()
   } catch {
@@ -96,7 +99,22 @@ export class PgCluster {
       await chown(pwfile, opts.uid!, opts.gid!)
     }
     try {
-      await run(join(bin, 'initdb'), ['-D', this.o.dataDir, '-U', this.o.user, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C', '--no-instructions'], opts, this.o.log)
+      await run(
+        join(bin, 'initdb'),
+        [
+          '-D',
+          this.o.dataDir,
+          '-U',
+          this.o.user,
+          `--pwfile=${pwfile}`,
+          '--auth=scram-sha-256',
+          '--encoding=UTF8',
+          '--locale=C',
+          '--no-instructions',
+        ],
+        opts,
+        this.o.log,
+      )
     } finally {
       await rm(pwfile, { force: true })
     }
@@ -107,7 +125,19 @@ export class PgCluster {
     if (this.proc) return
     const bin = await runnableBinDir()
     const opts = await this.spawnOptions()
-    const args = ['-D', this.o.dataDir, '-p', String(this.o.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200', ...Object.entries(this.o.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`])]
+    const args = [
+      '-D',
+      this.o.dataDir,
+      '-p',
+      String(this.o.port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
+      ...Object.entries(this.o.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+    ]
     const proc = spawn(join(bin, 'postgres'), args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] })
     this.proc = proc
     await new Promise<void>((resolve, reject) => {
@@ -123,7 +153,11 @@ export class PgCluster {
       proc.once('error', reject)
       proc.once('exit', (code) => {
         this.proc = null
-        reject(new Error(`postgres exited with code ${code} during start-up: ${output.trim().split('\n').slice(-3).join(' | ')}`))
+        reject(
+          new Error(
+            `postgres exited with code ${code} during start-up: ${output.trim().split('\n').slice(-3).join(' | ')}`,
+          ),
+        )
       })
     })
     // If Node exits without stopping us, do not leave a server behind.
@@ -163,6 +197,12 @@ function run(cmd: string, args: string[], opts: object, log?: (l: string) => voi
     p.stdout!.on('data', on)
     p.stderr!.on('data', on)
     p.once('error', reject)
-    p.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd.split('/').pop()} failed (exit ${code}): ${out.trim().split('\n').slice(-3).join(' | ')}`))))
+    p.once('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(
+            new Error(`${cmd.split('/').pop()} failed (exit ${code}): ${out.trim().split('\n').slice(-3).join(' | ')}`),
+          ),
+    )
   })
 }

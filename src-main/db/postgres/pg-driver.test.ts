@@ -17,9 +17,17 @@ describe('PostgresDriver', () => {
 
   it('gives a specific message for a wrong password, a missing database and an unreachable host', async () => {
     const ok = pgConfig()
-    await expect(PostgresDriver.open({ ...ok, password: 'wrong' })).rejects.toMatchObject({ code: 'AUTH_FAILED', message: expect.stringMatching(/password/) })
-    await expect(PostgresDriver.open({ ...ok, database: 'no_such_db' })).rejects.toMatchObject({ code: 'DATABASE_NOT_FOUND', message: expect.stringMatching(/"no_such_db" does not exist/) })
-    await expect(PostgresDriver.open({ ...ok, port: await freePort() })).rejects.toMatchObject({ code: 'HOST_UNREACHABLE' })
+    await expect(PostgresDriver.open({ ...ok, password: 'wrong' })).rejects.toMatchObject({
+      code: 'AUTH_FAILED',
+      message: expect.stringMatching(/password/),
+    })
+    await expect(PostgresDriver.open({ ...ok, database: 'no_such_db' })).rejects.toMatchObject({
+      code: 'DATABASE_NOT_FOUND',
+      message: expect.stringMatching(/"no_such_db" does not exist/),
+    })
+    await expect(PostgresDriver.open({ ...ok, port: await freePort() })).rejects.toMatchObject({
+      code: 'HOST_UNREACHABLE',
+    })
   })
 
   it('falls back from sslmode=prefer to plain, and fails clearly on sslmode=require without SSL', async () => {
@@ -31,10 +39,22 @@ describe('PostgresDriver', () => {
 
   it('cancels a running statement', async () => {
     const d = await track(PostgresDriver.open(pgConfig()))
-    const q = d.query('SELECT pg_sleep(30) AS cancelled_here').then(() => null, (e: unknown) => e)
+    const q = d.query('SELECT pg_sleep(30) AS cancelled_here').then(
+      () => null,
+      (e: unknown) => e,
+    )
     // Cancel once the server runs it (asked from another connection, not guessed with a sleep).
     const watcher = await track(PostgresDriver.open(pgConfig()))
-    await expect.poll(async () => (await watcher.query("SELECT count(*)::int FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%AS cancelled_here'")).rows[0][0]).toBe(1)
+    await expect
+      .poll(
+        async () =>
+          (
+            await watcher.query(
+              "SELECT count(*)::int FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%AS cancelled_here'",
+            )
+          ).rows[0][0],
+      )
+      .toBe(1)
     expect(await d.cancel()).toBe(true)
     expect(await q).toMatchObject({ code: 'CANCELLED' })
     expect((await d.query('SELECT 1 AS one')).rows).toEqual([[1]])
@@ -61,7 +81,13 @@ describe('PostgresDriver', () => {
 
   it('maps constraint violations with the constraint name, and syntax errors with the position', async () => {
     const d = await track(PostgresDriver.open(pgConfig()))
-    await expect(d.query("INSERT INTO users (name, login) VALUES ('x', 'ivan')")).rejects.toMatchObject({ code: 'CONSTRAINT_VIOLATION', details: expect.objectContaining({ sqlstate: '23505', constraint: 'users_login_key' }) })
-    await expect(d.query('SELEC 1')).rejects.toMatchObject({ code: 'SQL_ERROR', details: expect.objectContaining({ sqlstate: '42601', position: '1' }) })
+    await expect(d.query("INSERT INTO users (name, login) VALUES ('x', 'ivan')")).rejects.toMatchObject({
+      code: 'CONSTRAINT_VIOLATION',
+      details: expect.objectContaining({ sqlstate: '23505', constraint: 'users_login_key' }),
+    })
+    await expect(d.query('SELEC 1')).rejects.toMatchObject({
+      code: 'SQL_ERROR',
+      details: expect.objectContaining({ sqlstate: '42601', position: '1' }),
+    })
   })
 })

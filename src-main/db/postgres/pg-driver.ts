@@ -4,7 +4,14 @@ import { AppError } from '../../../src-shared/errors'
 import type { PostgresConfig } from '../../../src-shared/connection'
 import type { QueryResult } from '../../../src-shared/query'
 import { encodeCell, type Cell } from '../../../src-shared/values'
-import { commandOf, DriverEvents, type BatchStep, type BatchStepResult, type Driver, type QueryOptions } from '../driver'
+import {
+  commandOf,
+  DriverEvents,
+  type BatchStep,
+  type BatchStepResult,
+  type Driver,
+  type QueryOptions,
+} from '../driver'
 import { postgresDialect } from './pg-dialect'
 import { pgError } from './pg-errors'
 import { clientConfig, sslOption, TYPE_NAMES } from './pg-client-config'
@@ -74,7 +81,8 @@ export class PostgresDriver extends DriverEvents implements Driver, LockParty {
       client = await PostgresDriver.connect(config, ssl)
     } catch (e) {
       // sslmode=prefer: fall back to a plain connection when the server has no SSL.
-      if (config.sslMode !== 'prefer' || !/does not support SSL/i.test(String((e as Error).message))) throw pgError(e, config)
+      if (config.sslMode !== 'prefer' || !/does not support SSL/i.test(String((e as Error).message)))
+        throw pgError(e, config)
       ssl = false
       try {
         client = await PostgresDriver.connect(config, ssl)
@@ -83,7 +91,9 @@ export class PostgresDriver extends DriverEvents implements Driver, LockParty {
       }
     }
     const d = new PostgresDriver(client, config, ssl)
-    const info = await client.query<{ v: string; pid: number }>("SELECT current_setting('server_version') AS v, pg_backend_pid() AS pid")
+    const info = await client.query<{ v: string; pid: number }>(
+      "SELECT current_setting('server_version') AS v, pg_backend_pid() AS pid",
+    )
     d.serverVersion = `PostgreSQL ${info.rows[0].v}`
     d.backendPid = info.rows[0].pid
     d.unregister = lockBook.register(d)
@@ -135,7 +145,11 @@ export class PostgresDriver extends DriverEvents implements Driver, LockParty {
       const result = Array.isArray(r) ? r[r.length - 1] : r
       const fields = (result.fields ?? []) as { name: string; dataTypeID: number; tableID: number; columnID: number }[]
       return {
-        columns: fields.map((f) => ({ name: f.name, type: TYPE_NAMES[f.dataTypeID] ?? null, ...(f.tableID ? { originId: { table: f.tableID, column: f.columnID } } : {}) })),
+        columns: fields.map((f) => ({
+          name: f.name,
+          type: TYPE_NAMES[f.dataTypeID] ?? null,
+          ...(f.tableID ? { originId: { table: f.tableID, column: f.columnID } } : {}),
+        })),
         rows: (result.rows as unknown[][]).map((row) => row.map(encodeCell)),
         rowCount: result.rowCount ?? result.rows.length,
         command: result.command ?? commandOf(sql),
@@ -145,7 +159,8 @@ export class PostgresDriver extends DriverEvents implements Driver, LockParty {
       const err = pgError(e, this.config)
       if (committing && err.code === 'CONNECTION_LOST') {
         const outcome = await this.commitOutcome(xid ?? null)
-        if (outcome.committed) return { columns: [], rows: [], rowCount: 0, command: 'COMMIT', durationMs: performance.now() - started }
+        if (outcome.committed)
+          return { columns: [], rows: [], rowCount: 0, command: 'COMMIT', durationMs: performance.now() - started }
         throw outcome.error
       }
       throw err
@@ -172,9 +187,18 @@ export class PostgresDriver extends DriverEvents implements Driver, LockParty {
    * while the old backend may still be finishing), and only when that cannot be learnt is the
    * answer COMMIT_UNKNOWN: never "rolled back" when it may have committed (a retry duplicated rows).
    */
-  private async commitOutcome(xid: string | null): Promise<{ committed: true } | { committed: false; error: AppError }> {
+  private async commitOutcome(
+    xid: string | null,
+  ): Promise<{ committed: true } | { committed: false; error: AppError }> {
     const where = `${this.config.host}:${this.config.port}`
-    if (xid === null) return { committed: false, error: new AppError('CONNECTION_LOST', `The connection to ${where} dropped during COMMIT; the transaction had written nothing, so nothing was lost`) }
+    if (xid === null)
+      return {
+        committed: false,
+        error: new AppError(
+          'CONNECTION_LOST',
+          `The connection to ${where} dropped during COMMIT; the transaction had written nothing, so nothing was lost`,
+        ),
+      }
     const deadline = Date.now() + 5000
     let status: string | null = null
     let lastError = ''
@@ -182,7 +206,8 @@ export class PostgresDriver extends DriverEvents implements Driver, LockParty {
       try {
         const c = await PostgresDriver.connect(this.config, this.ssl)
         try {
-          status = (await c.query<{ s: string | null }>('SELECT pg_xact_status($1::xid8) AS s', [xid])).rows[0]?.s ?? null
+          status =
+            (await c.query<{ s: string | null }>('SELECT pg_xact_status($1::xid8) AS s', [xid])).rows[0]?.s ?? null
         } finally {
           await c.end().catch(() => {})
         }
@@ -194,7 +219,14 @@ export class PostgresDriver extends DriverEvents implements Driver, LockParty {
     }
     if (status === 'committed') return { committed: true }
     if (status === 'aborted') {
-      return { committed: false, error: new AppError('CONNECTION_LOST', `The connection to ${where} dropped during COMMIT, and the server rolled the transaction back (checked: transaction ${xid} aborted); nothing of it was written`, { xid }) }
+      return {
+        committed: false,
+        error: new AppError(
+          'CONNECTION_LOST',
+          `The connection to ${where} dropped during COMMIT, and the server rolled the transaction back (checked: transaction ${xid} aborted); nothing of it was written`,
+          { xid },
+        ),
+      }
     }
     return {
       committed: false,
@@ -224,7 +256,8 @@ export class PostgresDriver extends DriverEvents implements Driver, LockParty {
     const out: BatchStepResult[] = []
     for (let s = 0; s < steps.length; s++) {
       const step = steps[s]
-      if (step.returning === 'lastInsertId') throw new AppError('UNSUPPORTED', 'PostgreSQL reports generated keys through RETURNING')
+      if (step.returning === 'lastInsertId')
+        throw new AppError('UNSUPPORTED', 'PostgreSQL reports generated keys through RETURNING')
       const changes: number[] = []
       const rows: Cell[][][] | null = step.returning === 'rows' ? [] : null
       for (let i = 0; i < step.params.length; i++) {
@@ -273,7 +306,12 @@ export class PostgresDriver extends DriverEvents implements Driver, LockParty {
         [foreign],
       )
       for (const row of r.rows) {
-        out.push({ id: null, label: `${row.app ? `another program (${row.app})` : 'another program'}, server process ${row.pid}`, since: row.xact ? new Date(row.xact).getTime() : null, lastStatement: row.query ?? '' })
+        out.push({
+          id: null,
+          label: `${row.app ? `another program (${row.app})` : 'another program'}, server process ${row.pid}`,
+          since: row.xact ? new Date(row.xact).getTime() : null,
+          lastStatement: row.query ?? '',
+        })
       }
     }
     return out
@@ -291,7 +329,8 @@ export class PostgresDriver extends DriverEvents implements Driver, LockParty {
     let stopped = false
     let inFlight: Promise<void> = Promise.resolve()
     const emit = (waiting: boolean) => {
-      for (const l of this.waitListeners) l({ queryId: running.queryId, waiting, since, blockedBy: blockers, holders: waiting ? holders : [] })
+      for (const l of this.waitListeners)
+        l({ queryId: running.queryId, waiting, since, blockedBy: blockers, holders: waiting ? holders : [] })
     }
     const poll = async () => {
       try {

@@ -20,7 +20,8 @@ export function pgError(e: unknown, config?: Pick<PostgresConfig, 'host' | 'port
   const where = config ? `${config.host}:${config.port}` : 'the server'
   const details: Record<string, unknown> = {}
   if (code) details.sqlstate = code
-  for (const k of ['detail', 'hint', 'constraint', 'table', 'column', 'position'] as const) if (err[k]) details[k] = err[k]
+  for (const k of ['detail', 'hint', 'constraint', 'table', 'column', 'position'] as const)
+    if (err[k]) details[k] = err[k]
   let mapped: ErrorCode = 'SQL_ERROR'
   let message = err.message ?? String(e)
   if (code === '28P01' || code === '28000') {

@@ -13,14 +13,24 @@ async function rows(driver: Driver, sql: string): Promise<Row[]> {
 
 const USER_NS = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'`
 
-const ACTION: Record<string, ReferentialAction> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' }
+const ACTION: Record<string, ReferentialAction> = {
+  a: 'NO ACTION',
+  r: 'RESTRICT',
+  c: 'CASCADE',
+  n: 'SET NULL',
+  d: 'SET DEFAULT',
+}
 
 /** A text[] column: cells carry arrays as JSON text; the `{a,b}` form is accepted too. */
 function names(v: Cell | unknown): string[] {
   if (Array.isArray(v)) return v.map(String)
   if (typeof v !== 'string') return []
   if (v.startsWith('[')) return (JSON.parse(v) as unknown[]).map(String)
-  return v.replace(/^\{|\}$/g, '').split(',').filter(Boolean).map((s) => s.replace(/^"|"$/g, '').replaceAll('\\"', '"'))
+  return v
+    .replace(/^\{|\}$/g, '')
+    .split(',')
+    .filter(Boolean)
+    .map((s) => s.replace(/^"|"$/g, '').replaceAll('\\"', '"'))
 }
 
 /** Read a PostgreSQL database's schema from pg_catalog, four queries in all. */

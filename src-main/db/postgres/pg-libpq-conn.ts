@@ -21,12 +21,21 @@ export interface PqResult {
   rows: (string | null)[][]
   command: string
   /** The server's error fields, when it sent them. */
-  error: { severity: string; message: string; detail?: string; hint?: string; where?: string; internalQuery?: string; code?: string } | null
+  error: {
+    severity: string
+    message: string
+    detail?: string
+    hint?: string
+    where?: string
+    internalQuery?: string
+    code?: string
+  } | null
   /** libpq's own message (a lost connection), when there are no fields. */
   errorText: string | null
 }
 
-const CLOSED_TEXT = 'server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally\n\tbefore or while processing the request.\n'
+const CLOSED_TEXT =
+  'server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally\n\tbefore or while processing the request.\n'
 
 /** A simple-protocol query whose messages pg's Client hands to us rather than to a Result. */
 class RawQuery {
@@ -83,7 +92,11 @@ export class LibpqConn {
     client.on('error', () => {})
     await client.connect()
     const c = new LibpqConn(client)
-    const connection = (client as unknown as { connection: import('node:events').EventEmitter & { stream: import('node:events').EventEmitter } }).connection
+    const connection = (
+      client as unknown as {
+        connection: import('node:events').EventEmitter & { stream: import('node:events').EventEmitter }
+      }
+    ).connection
     connection.on('message', (m: Msg) => c.arrive(m))
     connection.stream.on('close', () => c.arrive({ name: '__closed' }))
     return c
@@ -144,7 +157,11 @@ export class LibpqConn {
       const m = this.inbuf[0]
       if (m.name === 'notification') {
         this.inbuf.shift()
-        this.notifies.push({ channel: m.channel as string, payload: m.payload as string, processId: m.processId as number })
+        this.notifies.push({
+          channel: m.channel as string,
+          payload: m.payload as string,
+          processId: m.processId as number,
+        })
         continue
       }
       if (m.name === 'notice') {
@@ -182,7 +199,15 @@ export class LibpqConn {
           break
         case 'error': {
           const r = this.newResult('FATAL_ERROR')
-          r.error = { severity: m.severity as string, message: m.message as string, detail: m.detail as string | undefined, hint: m.hint as string | undefined, where: m.where as string | undefined, internalQuery: m.internalQuery as string | undefined, code: m.code as string | undefined }
+          r.error = {
+            severity: m.severity as string,
+            message: m.message as string,
+            detail: m.detail as string | undefined,
+            hint: m.hint as string | undefined,
+            where: m.where as string | undefined,
+            internalQuery: m.internalQuery as string | undefined,
+            code: m.code as string | undefined,
+          }
           this.building = null
           this.held = r
           this.status = 'ready'

@@ -11,10 +11,15 @@ export function postgresProbe(admin: Driver): BlockProbe {
   return async (pane, others) => {
     if (pane.backendId === null) return pane.state === 'waiting' ? { blockedBy: pane.waitingOn } : false
     const pids = others.map((p) => p.backendId).filter((x): x is number => x !== null)
-    const r = await admin.query('SELECT pg_catalog.pg_isolation_test_session_is_blocked($1, $2::int[]) AS b, pg_catalog.pg_blocking_pids($1) AS by', [pane.backendId, pids])
+    const r = await admin.query(
+      'SELECT pg_catalog.pg_isolation_test_session_is_blocked($1, $2::int[]) AS b, pg_catalog.pg_blocking_pids($1) AS by',
+      [pane.backendId, pids],
+    )
     const by = pidList(r.rows[0]?.[1])
     if (r.rows[0]?.[0] === true) return { blockedBy: by.length ? by : pids }
-    return pane.state === 'waiting' && pane.waitingOn.some((pid) => !pids.includes(pid)) ? { blockedBy: pane.waitingOn } : false
+    return pane.state === 'waiting' && pane.waitingOn.some((pid) => !pids.includes(pid))
+      ? { blockedBy: pane.waitingOn }
+      : false
   }
 }
 

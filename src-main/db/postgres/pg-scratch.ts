@@ -7,7 +7,9 @@ import { PostgresDriver } from './pg-driver'
  * A scratch database on a PostgreSQL server (the bundled playground, in the app): created under
  * a random name, and dropped with FORCE, so a connection left in it cannot keep it alive.
  */
-export async function postgresScratchDatabase(server: PostgresConfig): Promise<{ driver: Driver; drop: () => Promise<void> }> {
+export async function postgresScratchDatabase(
+  server: PostgresConfig,
+): Promise<{ driver: Driver; drop: () => Promise<void> }> {
   const scratch = `schemist_import_${randomBytes(6).toString('hex')}`
   const admin = await PostgresDriver.open({ ...server, database: 'postgres' })
   try {

@@ -39,7 +39,7 @@ export function parseChecks(createSql: string): { name: string | null; expressio
       i = end < 0 ? n : end + 2
       continue
     }
-    if (ch === "'" ) {
+    if (ch === "'") {
       readQuoted("'")
       lastWordWasConstraint = false
       continue

@@ -42,11 +42,15 @@ export const sqliteDialect: Dialect = {
     if (typeof v === 'object') return '$bigint' in v ? v.$bigint : `X'${v.$blob}'`
     return this.quoteLiteral(v)
   },
-  limitClause: (limit, offset) => (limit ? ` LIMIT ${limit}` : offset ? ' LIMIT -1' : '') + (offset ? ` OFFSET ${offset}` : ''),
+  limitClause: (limit, offset) =>
+    (limit ? ` LIMIT ${limit}` : offset ? ' LIMIT -1' : '') + (offset ? ` OFFSET ${offset}` : ''),
   insertMany(table, columns, returning) {
     const ret = returning.length ? ` RETURNING ${returning.map((c) => this.quoteIdent(c)).join(', ')}` : ''
     if (columns.length === 0) return { sql: `INSERT INTO ${table} DEFAULT VALUES${ret}`, rows: 1 }
-    return { sql: `INSERT INTO ${table} (${columns.map((c) => this.quoteIdent(c.name)).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})${ret}`, rows: 1 }
+    return {
+      sql: `INSERT INTO ${table} (${columns.map((c) => this.quoteIdent(c.name)).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})${ret}`,
+      rows: 1,
+    }
   },
   // One row per statement, run as a prepared executemany: about 1.4 µs a row on better-sqlite3.
   insertPageSize: () => 1,
@@ -66,14 +70,23 @@ export const sqliteDialect: Dialect = {
   },
   maxIdentifierBytes: null,
   beginSql(level, options = {}) {
-    if (options.readOnly || options.deferrable) throw new AppError('BAD_REQUEST', 'SQLite has no READ ONLY or DEFERRABLE transactions: open the file read-only instead, or use BEGIN DEFERRED, which takes no lock until the first read')
-    if (level && !this.isolationLevels.includes(level.toUpperCase())) throw new AppError('BAD_REQUEST', `SQLite transactions are DEFERRED, IMMEDIATE or EXCLUSIVE, not ${level}`)
+    if (options.readOnly || options.deferrable)
+      throw new AppError(
+        'BAD_REQUEST',
+        'SQLite has no READ ONLY or DEFERRABLE transactions: open the file read-only instead, or use BEGIN DEFERRED, which takes no lock until the first read',
+      )
+    if (level && !this.isolationLevels.includes(level.toUpperCase()))
+      throw new AppError('BAD_REQUEST', `SQLite transactions are DEFERRED, IMMEDIATE or EXCLUSIVE, not ${level}`)
     return level ? `BEGIN ${level.toUpperCase()}` : 'BEGIN'
   },
   // SQLite changes a table by building a new one, copying the rows and renaming it (its own documented procedure).
   alter: null,
   // Foreign keys off while tables are rebuilt (a DROP would otherwise run ON DELETE actions), checked before commit.
-  rebuildGuards: { before: ['PRAGMA foreign_keys = OFF'], check: 'PRAGMA foreign_key_check', after: ['PRAGMA foreign_keys = ON'] },
+  rebuildGuards: {
+    before: ['PRAGMA foreign_keys = OFF'],
+    check: 'PRAGMA foreign_key_check',
+    after: ['PRAGMA foreign_keys = ON'],
+  },
   touchTriggerSql(schema, table, column, expression, key) {
     const q = (n: string) => this.quoteIdent(n)
     const match = key.length ? key.map((k) => `${q(k)} IS NEW.${q(k)}`).join(' AND ') : 'rowid = NEW.rowid'
@@ -84,7 +97,12 @@ export const sqliteDialect: Dialect = {
       `CREATE TRIGGER ${name} AFTER UPDATE ON ${q(table)} FOR EACH ROW WHEN NEW.${q(column)} IS OLD.${q(column)} BEGIN UPDATE ${q(table)} SET ${q(column)} = ${expression} WHERE ${match}; END`,
     ]
   },
-  triggersOf: async (driver, _schema, table) => (await driver.query("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name", [table])).rows.map((r) => String(r[0])),
+  triggersOf: async (driver, _schema, table) =>
+    (
+      await driver.query("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name", [
+        table,
+      ])
+    ).rows.map((r) => String(r[0])),
   journalMode: async (driver) => String((await driver.query('PRAGMA journal_mode')).rows[0]?.[0] ?? 'delete'),
   // SQLite's column metadata names each result column's table and column already.
   resolveOrigins: async () => new Map(),

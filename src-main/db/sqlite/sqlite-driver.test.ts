@@ -8,7 +8,14 @@ import { SqliteDriver } from './sqlite-driver'
 
 /** Another process (plain better-sqlite3) that takes an exclusive lock, inserts a row, and commits after `ms`. */
 function holdExclusive(path: string, ms: number) {
-  const child = spawn(process.execPath, ['-e', `const D = require('better-sqlite3'); const d = new D(${JSON.stringify(path)}); d.exec('BEGIN EXCLUSIVE'); d.exec('INSERT INTO t VALUES (0)'); console.log('locked'); setTimeout(() => { d.exec('COMMIT'); d.close() }, ${ms})`], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const D = require('better-sqlite3'); const d = new D(${JSON.stringify(path)}); d.exec('BEGIN EXCLUSIVE'); d.exec('INSERT INTO t VALUES (0)'); console.log('locked'); setTimeout(() => { d.exec('COMMIT'); d.close() }, ${ms})`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  )
   const locked = new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (b) => String(b).includes('locked') && resolve())
     child.once('exit', (code) => reject(new Error(`the lock holder exited early (${code})`)))
@@ -17,7 +24,8 @@ function holdExclusive(path: string, ms: number) {
   return { locked, done }
 }
 
-const open = (path: string, busyTimeoutMs = 5000) => SqliteDriver.open({ engine: 'sqlite', path, create: true, readOnly: false }, { busyTimeoutMs })
+const open = (path: string, busyTimeoutMs = 5000) =>
+  SqliteDriver.open({ engine: 'sqlite', path, create: true, readOnly: false }, { busyTimeoutMs })
 
 describe('SqliteDriver', () => {
   const drivers: SqliteDriver[] = []
@@ -35,7 +43,9 @@ describe('SqliteDriver', () => {
     const lost: string[] = []
     d.onLost((m) => lost.push(m))
     // A statement busy long enough to be in flight when the thread goes.
-    const long = d.query('WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000) SELECT count(*) FROM n')
+    const long = d.query(
+      'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000) SELECT count(*) FROM n',
+    )
     const queued = d.query('SELECT 1')
     // Both are sent (in flight, queued) as soon as query() returns: no wait is needed to be sure.
     await (d as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate()
@@ -148,7 +158,10 @@ describe('SqliteDriver', () => {
     const b = await track(open(path, 60_000))
     await a.query('BEGIN IMMEDIATE')
     const waits = new Promise<void>((resolve) => b.onWait((w) => w.waiting && resolve()))
-    const waiting = b.query("INSERT INTO t VALUES ('x')").then(() => null, (e: unknown) => e)
+    const waiting = b.query("INSERT INTO t VALUES ('x')").then(
+      () => null,
+      (e: unknown) => e,
+    )
     await waits
     const started = Date.now()
     expect(await b.cancel()).toBe(true)
@@ -160,8 +173,20 @@ describe('SqliteDriver', () => {
   })
 
   it('cancels a long computation by resetting the worker', async () => {
-    const b = await track(SqliteDriver.open({ engine: 'sqlite', path: tempSqlitePath(), create: true, readOnly: false }, { cancelGraceMs: 100 }))
-    const long = b.query('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 200000000) SELECT count(*) FROM c').then(() => null, (e: unknown) => e)
+    const b = await track(
+      SqliteDriver.open(
+        { engine: 'sqlite', path: tempSqlitePath(), create: true, readOnly: false },
+        { cancelGraceMs: 100 },
+      ),
+    )
+    const long = b
+      .query(
+        'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 200000000) SELECT count(*) FROM c',
+      )
+      .then(
+        () => null,
+        (e: unknown) => e,
+      )
     // In flight as soon as query() returns.
     expect(await b.cancel()).toBe(true)
     expect(await long).toMatchObject({ code: 'CANCELLED' })
@@ -171,8 +196,13 @@ describe('SqliteDriver', () => {
   it('says clearly when a file is not a SQLite database, or does not exist', async () => {
     const path = tempSqlitePath('notes.txt')
     writeFileSync(path, 'These are my notes, not a database. '.repeat(100))
-    await expect(SqliteDriver.open({ engine: 'sqlite', path, create: false, readOnly: false })).rejects.toMatchObject({ code: 'NOT_A_DATABASE', message: expect.stringMatching(/not a SQLite database/) })
-    await expect(SqliteDriver.open({ engine: 'sqlite', path: path + '.missing', create: false, readOnly: false })).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' })
+    await expect(SqliteDriver.open({ engine: 'sqlite', path, create: false, readOnly: false })).rejects.toMatchObject({
+      code: 'NOT_A_DATABASE',
+      message: expect.stringMatching(/not a SQLite database/),
+    })
+    await expect(
+      SqliteDriver.open({ engine: 'sqlite', path: path + '.missing', create: false, readOnly: false }),
+    ).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' })
   })
 
   it('maps constraint violations and syntax errors, and round-trips blobs and big integers', async () => {
@@ -180,16 +210,30 @@ describe('SqliteDriver', () => {
     await d.query('CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB, n INTEGER UNIQUE)')
     await d.query('INSERT INTO t (b, n) VALUES (?, ?)', [{ $blob: '00ff10' }, { $bigint: '9007199254740993' }])
     expect((await d.query('SELECT b, n FROM t')).rows).toEqual([[{ $blob: '00ff10' }, { $bigint: '9007199254740993' }]])
-    await expect(d.query('INSERT INTO t (n) VALUES (?)', [{ $bigint: '9007199254740993' }])).rejects.toMatchObject({ code: 'CONSTRAINT_VIOLATION' })
-    await expect(d.query('SELEC 1')).rejects.toMatchObject({ code: 'SQL_ERROR', message: expect.stringMatching(/syntax error/) })
+    await expect(d.query('INSERT INTO t (n) VALUES (?)', [{ $bigint: '9007199254740993' }])).rejects.toMatchObject({
+      code: 'CONSTRAINT_VIOLATION',
+    })
+    await expect(d.query('SELEC 1')).rejects.toMatchObject({
+      code: 'SQL_ERROR',
+      message: expect.stringMatching(/syntax error/),
+    })
   })
 
   it('large results carry the same cells as small ones (blobs, big integers, infinity, unicode)', async () => {
     const d = await track(open(tempSqlitePath()))
-    const sql = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) SELECT i, x'00ff', 9007199254740993, 1e999, 'Тверь \"q\" ' || i, NULL, 0.5 FROM n"
+    const sql =
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) SELECT i, x'00ff', 9007199254740993, 1e999, 'Тверь \"q\" ' || i, NULL, 0.5 FROM n"
     const small = (await d.query(sql, [3])).rows
     const large = (await d.query(sql, [40])).rows
     expect(large.slice(0, 3)).toEqual(small)
-    expect(large[39]).toEqual([40, { $blob: '00ff' }, { $bigint: '9007199254740993' }, 'Infinity', 'Тверь "q" 40', null, 0.5])
+    expect(large[39]).toEqual([
+      40,
+      { $blob: '00ff' },
+      { $bigint: '9007199254740993' },
+      'Infinity',
+      'Тверь "q" 40',
+      null,
+      0.5,
+    ])
   })
 })

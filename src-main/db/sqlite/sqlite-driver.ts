@@ -6,11 +6,26 @@ import { spawnWorkerScript } from '../../worker-script'
 import { AppError } from '../../../src-shared/errors'
 import type { SqliteConfig } from '../../../src-shared/connection'
 import type { QueryResult } from '../../../src-shared/query'
-import { commandOf, DriverEvents, type BatchStep, type BatchStepResult, type Driver, type QueryOptions } from '../driver'
+import {
+  commandOf,
+  DriverEvents,
+  type BatchStep,
+  type BatchStepResult,
+  type Driver,
+  type QueryOptions,
+} from '../driver'
 import { sqliteDialect } from './sqlite-dialect'
 import { sqliteError } from './sqlite-errors'
 import { describeHolder, lockBook, type HolderInfo, type LockParty } from '../lock-book'
-import { CANCEL_SLOT, TX_SINCE_SLOT, type OpenReply, type QueryReply, type WireStep, type WorkerMessage, type WorkerRequest } from './sqlite-protocol'
+import {
+  CANCEL_SLOT,
+  TX_SINCE_SLOT,
+  type OpenReply,
+  type QueryReply,
+  type WireStep,
+  type WorkerMessage,
+  type WorkerRequest,
+} from './sqlite-protocol'
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void; queryId: string | null }
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never
@@ -90,7 +105,10 @@ export class SqliteDriver extends DriverEvents implements Driver, LockParty {
   }
 
   static async open(config: SqliteConfig, options: SqliteDriverOptions = {}): Promise<SqliteDriver> {
-    const d = new SqliteDriver(config, { busyTimeoutMs: options.busyTimeoutMs ?? 5000, cancelGraceMs: options.cancelGraceMs ?? 300 })
+    const d = new SqliteDriver(config, {
+      busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+      cancelGraceMs: options.cancelGraceMs ?? 300,
+    })
     await d.start()
     // The same file under any name: locks belong to the file.
     d.resource = `sqlite:${(() => {
@@ -160,7 +178,8 @@ export class SqliteDriver extends DriverEvents implements Driver, LockParty {
     if (!cur || cur.id !== m.id) return
     if (m.kind === 'wait') {
       const holders = m.waiting ? this.holders() : []
-      for (const l of this.waitListeners) l({ queryId: cur.pending.queryId, waiting: m.waiting, since: m.since, holders })
+      for (const l of this.waitListeners)
+        l({ queryId: cur.pending.queryId, waiting: m.waiting, since: m.since, holders })
       return
     }
     this.inFlight = null
@@ -170,7 +189,9 @@ export class SqliteDriver extends DriverEvents implements Driver, LockParty {
       // SQLite says only "database is locked": the app's own bookkeeping says by whom.
       if (err.code === 'BUSY') {
         const holders = this.holders()
-        const by = holders.length ? ` Held by ${holders.map((h) => describeHolder(h)).join('; ')}.` : ' No connection of this app holds it: another program does.'
+        const by = holders.length
+          ? ` Held by ${holders.map((h) => describeHolder(h)).join('; ')}.`
+          : ' No connection of this app holds it: another program does.'
         cur.pending.reject(new AppError(err.code, err.message + by, { ...err.details, holders }))
       } else cur.pending.reject(err)
     }
@@ -207,7 +228,9 @@ export class SqliteDriver extends DriverEvents implements Driver, LockParty {
       } catch (e) {
         // A request the thread boundary cannot carry (a value nested too deep to clone) fails
         // alone; before, it stayed "in flight" for ever and every later statement waited behind it.
-        next.pending.reject(new AppError('BAD_REQUEST', `This request cannot be sent to the SQLite connection: ${(e as Error).message}`))
+        next.pending.reject(
+          new AppError('BAD_REQUEST', `This request cannot be sent to the SQLite connection: ${(e as Error).message}`),
+        )
         continue
       }
       this.inFlight = cur
@@ -238,7 +261,11 @@ export class SqliteDriver extends DriverEvents implements Driver, LockParty {
 
   async runBatch(steps: readonly BatchStep[]): Promise<BatchStepResult[]> {
     if (steps.length) this.lastSql = steps[steps.length - 1].sql
-    const wire = steps.map((s): WireStep => (s.params.length > 8 && plainRows(s.params) ? { sql: s.sql, json: JSON.stringify(s.params), returning: s.returning } : { sql: s.sql, params: s.params as unknown[][], returning: s.returning }))
+    const wire = steps.map((s): WireStep =>
+      s.params.length > 8 && plainRows(s.params)
+        ? { sql: s.sql, json: JSON.stringify(s.params), returning: s.returning }
+        : { sql: s.sql, params: s.params as unknown[][], returning: s.returning },
+    )
     return (await this.send({ op: 'batch', steps: wire })) as BatchStepResult[]
   }
 
@@ -277,7 +304,9 @@ export class SqliteDriver extends DriverEvents implements Driver, LockParty {
     old.removeAllListeners()
     this.port.close()
     void old.terminate()
-    cur.pending.reject(new AppError('CANCELLED', 'Query cancelled; the connection was reset, so any open transaction was rolled back'))
+    cur.pending.reject(
+      new AppError('CANCELLED', 'Query cancelled; the connection was reset, so any open transaction was rolled back'),
+    )
     const pendingQueue = this.queue.splice(0)
     await this.start()
     this.queue.push(...pendingQueue)

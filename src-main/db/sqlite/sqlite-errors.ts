@@ -19,7 +19,11 @@ export function sqliteError(e: WorkerError, context?: { path?: string }): AppErr
     message = `${e.message} (SQLITE_BUSY_SNAPSHOT: another connection committed after this transaction's snapshot; roll back and retry)`
   } else if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
     mapped = 'BUSY'
-    const where = e.opening ? 'while opening the file' : e.inTransaction === false ? 'nothing was changed' : 'the transaction is still open'
+    const where = e.opening
+      ? 'while opening the file'
+      : e.inTransaction === false
+        ? 'nothing was changed'
+        : 'the transaction is still open'
     message = `${e.message} (${code}: another connection or program holds a lock on this file; ${where})`
   } else if (code === 'SQLITE_READONLY') mapped = 'READ_ONLY'
   else if (/no such file or directory|unable to open/i.test(e.message)) mapped = 'FILE_NOT_FOUND'

@@ -1,4 +1,12 @@
-import type { Column, DatabaseSchema, ForeignKey, Index, ReferentialAction, Table, UniqueConstraint } from '../../../src-shared/schema'
+import type {
+  Column,
+  DatabaseSchema,
+  ForeignKey,
+  Index,
+  ReferentialAction,
+  Table,
+  UniqueConstraint,
+} from '../../../src-shared/schema'
 import type { Cell } from '../../../src-shared/values'
 import type { Driver } from '../driver'
 import { neutralFromNative } from '../type-names'
@@ -30,7 +38,11 @@ export async function introspectSqlite(driver: Driver): Promise<DatabaseSchema> 
     const name = String(o.name)
     const kind = o.type === 'view' ? 'view' : 'table'
     const sql = o.sql == null ? '' : String(o.sql)
-    const cols = await rows(driver, 'SELECT name, type, "notnull" AS nn, dflt_value, pk, hidden FROM pragma_table_xinfo(?)', [name])
+    const cols = await rows(
+      driver,
+      'SELECT name, type, "notnull" AS nn, dflt_value, pk, hidden FROM pragma_table_xinfo(?)',
+      [name],
+    )
     const pkCount = cols.filter((c) => Number(c.pk) > 0).length
     const autoincrementKeyword = /\bAUTOINCREMENT\b/i.test(sql)
     const withoutRowid = /\bWITHOUT\s+ROWID\s*;?\s*$/i.test(sql)
@@ -40,7 +52,8 @@ export async function introspectSqlite(driver: Driver): Promise<DatabaseSchema> 
         const nativeType = String(c.type ?? '')
         const nt = neutralFromNative(nativeType)
         const pk = Number(c.pk)
-        const rowidAlias = kind === 'table' && !withoutRowid && pk === 1 && pkCount === 1 && nativeType.toUpperCase() === 'INTEGER'
+        const rowidAlias =
+          kind === 'table' && !withoutRowid && pk === 1 && pkCount === 1 && nativeType.toUpperCase() === 'INTEGER'
         const col: Column = {
           name: String(c.name),
           type: nt.type,
@@ -60,7 +73,11 @@ export async function introspectSqlite(driver: Driver): Promise<DatabaseSchema> 
     const uniques: UniqueConstraint[] = []
     const indexes: Index[] = []
     if (kind === 'table') {
-      const fkRows = await rows(driver, 'SELECT id, seq, "table" AS ref, "from" AS col, "to" AS refcol, on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq', [name])
+      const fkRows = await rows(
+        driver,
+        'SELECT id, seq, "table" AS ref, "from" AS col, "to" AS refcol, on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq',
+        [name],
+      )
       const byId = new Map<number, Row[]>()
       for (const r of fkRows) byId.set(Number(r.id), [...(byId.get(Number(r.id)) ?? []), r])
       for (const group of byId.values()) {
@@ -84,10 +101,16 @@ export async function introspectSqlite(driver: Driver): Promise<DatabaseSchema> 
       // Lists FKs in declaration order (pragma lists them last-first).
       foreignKeys.reverse()
 
-      const idxRows = await rows(driver, 'SELECT name, "unique" AS uq, origin, partial FROM pragma_index_list(?) ORDER BY seq DESC', [name])
+      const idxRows = await rows(
+        driver,
+        'SELECT name, "unique" AS uq, origin, partial FROM pragma_index_list(?) ORDER BY seq DESC',
+        [name],
+      )
       for (const ix of idxRows) {
         const ixName = String(ix.name)
-        const ixCols = (await rows(driver, 'SELECT name FROM pragma_index_info(?) ORDER BY seqno', [ixName])).map((r) => (r.name == null ? '<expr>' : String(r.name)))
+        const ixCols = (await rows(driver, 'SELECT name FROM pragma_index_info(?) ORDER BY seqno', [ixName])).map(
+          (r) => (r.name == null ? '<expr>' : String(r.name)),
+        )
         if (ix.origin === 'pk') continue
         if (ix.origin === 'u') {
           if (ixCols.length === 1) {
@@ -101,7 +124,8 @@ export async function introspectSqlite(driver: Driver): Promise<DatabaseSchema> 
           name: ixName,
           columns: ixCols,
           unique: Number(ix.uq) === 1,
-          where: Number(ix.partial) === 1 ? parsePartialWhere(sqlRow[0]?.sql == null ? null : String(sqlRow[0].sql)) : null,
+          where:
+            Number(ix.partial) === 1 ? parsePartialWhere(sqlRow[0]?.sql == null ? null : String(sqlRow[0].sql)) : null,
         })
       }
     }
@@ -120,7 +144,10 @@ export async function introspectSqlite(driver: Driver): Promise<DatabaseSchema> 
     })
   }
   // Schemist's touch triggers (`<table>_<column>_touch`) are a column's onupdate, read back.
-  const triggers = await rows(driver, `SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%\\_touch' ESCAPE '\\'`)
+  const triggers = await rows(
+    driver,
+    `SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%\\_touch' ESCAPE '\\'`,
+  )
   for (const tr of triggers) {
     const t = tables.find((x) => x.name === String(tr.tbl_name))
     const m = /\bBEGIN UPDATE .+? SET "((?:[^"]|"")+)" = ([\s\S]+) WHERE [\s\S]*; END$/.exec(String(tr.sql ?? ''))

@@ -11,10 +11,18 @@ export function sqliteProbe(journalMode: string | null): BlockProbe {
   const wal = (journalMode ?? '').toLowerCase() === 'wal'
   return async (pane, others) => {
     if (pane.state !== 'waiting') return false
-    const holder = others.some((o) => o.state !== 'idle' && o.state !== 'disconnected' && (o.wrote || (o.beganWith !== null && o.beganWith !== 'DEFERRED') || (!wal && o.read)))
+    const holder = others.some(
+      (o) =>
+        o.state !== 'idle' &&
+        o.state !== 'disconnected' &&
+        (o.wrote || (o.beganWith !== null && o.beganWith !== 'DEFERRED') || (!wal && o.read)),
+    )
     if (holder) return { blockedBy: [] }
     return pane.waitingSince > 0 && Date.now() - pane.waitingSince > 250 ? { blockedBy: [] } : false
   }
 }
 
-export const openSqliteProbe: LockProbeFactory = async (_config, journalMode) => ({ probe: sqliteProbe(journalMode), close: async () => {} })
+export const openSqliteProbe: LockProbeFactory = async (_config, journalMode) => ({
+  probe: sqliteProbe(journalMode),
+  close: async () => {},
+})

@@ -2,7 +2,16 @@ import type { Cell } from '../../../src-shared/values'
 
 /** Messages between a SqliteDriver and its worker thread. */
 export type WorkerRequest =
-  | { id: number; op: 'open'; path: string; create: boolean; readOnly: boolean; busyTimeoutMs: number; cancelFlag: SharedArrayBuffer; txSince: SharedArrayBuffer }
+  | {
+      id: number
+      op: 'open'
+      path: string
+      create: boolean
+      readOnly: boolean
+      busyTimeoutMs: number
+      cancelFlag: SharedArrayBuffer
+      txSince: SharedArrayBuffer
+    }
   | { id: number; op: 'query'; sql: string; params: unknown[] }
   | { id: number; op: 'script'; sql: string }
   | { id: number; op: 'batch'; steps: WireStep[] }
@@ -13,7 +22,9 @@ export type WorkerRequest =
  * one JSON string, which crosses to the worker several times faster than structured clone of
  * thousands of small arrays; anything else (blobs, big integers) travels as it is.
  */
-export type WireStep = { sql: string; returning?: 'rows' | 'lastInsertId' } & ({ params: unknown[][]; json?: undefined } | { json: string; params?: undefined })
+export type WireStep = { sql: string; returning?: 'rows' | 'lastInsertId' } & (
+  { params: unknown[][]; json?: undefined } | { json: string; params?: undefined }
+)
 
 export interface WorkerError {
   message: string
@@ -34,7 +45,11 @@ export interface OpenReply {
 }
 
 export interface QueryReply {
-  columns: { name: string; type: string | null; origin: { schema: string | null; table: string; column: string } | null }[]
+  columns: {
+    name: string
+    type: string | null
+    origin: { schema: string | null; table: string; column: string } | null
+  }[]
   rows: Cell[][]
   rowCount: number
   reader: boolean

@@ -1,7 +1,14 @@
 import { parentPort, receiveMessageOnPort, type MessagePort } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import type { Cell } from '../../../src-shared/values'
-import { CANCEL_SLOT, TX_SINCE_SLOT, type QueryReply, type WireStep, type WorkerMessage, type WorkerRequest } from './sqlite-protocol'
+import {
+  CANCEL_SLOT,
+  TX_SINCE_SLOT,
+  type QueryReply,
+  type WireStep,
+  type WorkerMessage,
+  type WorkerRequest,
+} from './sqlite-protocol'
 
 // One SQLite connection per worker thread: better-sqlite3 is synchronous, so a statement that
 // waits on a lock blocks this thread only. SQLite's own busy handler runs in short slices
@@ -72,7 +79,8 @@ function toCell(v: unknown): Cell {
   // Infinity (SQLite stores 1e999) has no JSON form: it travels as text, as encodeCell does.
   if (t === 'number') return Number.isFinite(v) ? (v as number) : String(v)
   if (v === null || v === undefined) return null
-  if (t === 'bigint') return (v as bigint) >= MIN_SAFE && (v as bigint) <= MAX_SAFE ? Number(v) : { $bigint: (v as bigint).toString() }
+  if (t === 'bigint')
+    return (v as bigint) >= MIN_SAFE && (v as bigint) <= MAX_SAFE ? Number(v) : { $bigint: (v as bigint).toString() }
   if (Buffer.isBuffer(v)) return { $blob: v.toString('hex') }
   return v as Cell
 }
@@ -154,7 +162,14 @@ function runQuery(id: number, sql: string, params: unknown[]): QueryReply {
   const st = prepare(sql)
   const args = params.map(toParam)
   if (st.reader) {
-    const columns = st.columns().map((c) => ({ name: c.name, type: c.type, origin: c.table && c.column ? { schema: c.database === 'main' ? null : c.database, table: c.table, column: c.column } : null }))
+    const columns = st.columns().map((c) => ({
+      name: c.name,
+      type: c.type,
+      origin:
+        c.table && c.column
+          ? { schema: c.database === 'main' ? null : c.database, table: c.table, column: c.column }
+          : null,
+    }))
     const raw = withBusyRetry(id, () => st.raw(true).all(...args) as unknown[][])
     const rows = toCells(raw)
     return { columns, rows, rowCount: rows.length, reader: true }
@@ -274,12 +289,22 @@ function serve(req: WorkerRequest) {
   try {
     const value = handle(req)
     noteTransaction()
-    post(req.op === 'query' ? { kind: 'reply', id: req.id, ok: true, json: JSON.stringify(value) } : { kind: 'reply', id: req.id, ok: true, value })
+    post(
+      req.op === 'query'
+        ? { kind: 'reply', id: req.id, ok: true, json: JSON.stringify(value) }
+        : { kind: 'reply', id: req.id, ok: true, value },
+    )
   } catch (e) {
     const failure = e instanceof BatchFailure ? e : null
     const err = (failure ? failure.cause : e) as { message?: string; code?: string }
     noteTransaction()
-    const error = { message: String(err.message ?? e), code: err.code ?? null, inTransaction: db?.inTransaction ?? false, opening: req.op === 'open', ...(failure ? { step: failure.step, row: failure.row } : {}) }
+    const error = {
+      message: String(err.message ?? e),
+      code: err.code ?? null,
+      inTransaction: db?.inTransaction ?? false,
+      opening: req.op === 'open',
+      ...(failure ? { step: failure.step, row: failure.row } : {}),
+    }
     post({ kind: 'reply', id: req.id, ok: false, error })
   }
 }

@@ -1,5 +1,13 @@
 import fc from 'fast-check'
-import { blankTable, emptyModel, newId, type ModelColumn, type ModelDocument, type ModelForeignKey, type ModelTable } from '../../../src-shared/model/document'
+import {
+  blankTable,
+  emptyModel,
+  newId,
+  type ModelColumn,
+  type ModelDocument,
+  type ModelForeignKey,
+  type ModelTable,
+} from '../../../src-shared/model/document'
 import { newColumn } from '../../../src-shared/model/edit'
 import type { NeutralType, ReferentialAction } from '../../../src-shared/schema'
 
@@ -28,9 +36,63 @@ function rng(seed: number) {
   }
 }
 
-const NOUNS = ['user', 'post', 'city', 'order', 'item', 'tag', 'note', 'team', 'shop', 'book', 'author', 'course', 'room', 'event', 'device']
-const WORDS = ['title', 'body', 'price', 'total', 'code', 'label', 'rank', 'score', 'starts', 'ends', 'flag', 'data', 'size', 'kind', 'owner', 'level', 'color', 'weight', 'remark', 'slug']
-const TYPES: NeutralType[] = ['integer', 'bigint', 'smallint', 'real', 'double', 'numeric', 'boolean', 'text', 'varchar', 'date', 'time', 'timestamp', 'timestamptz', 'json', 'uuid', 'blob']
+const NOUNS = [
+  'user',
+  'post',
+  'city',
+  'order',
+  'item',
+  'tag',
+  'note',
+  'team',
+  'shop',
+  'book',
+  'author',
+  'course',
+  'room',
+  'event',
+  'device',
+]
+const WORDS = [
+  'title',
+  'body',
+  'price',
+  'total',
+  'code',
+  'label',
+  'rank',
+  'score',
+  'starts',
+  'ends',
+  'flag',
+  'data',
+  'size',
+  'kind',
+  'owner',
+  'level',
+  'color',
+  'weight',
+  'remark',
+  'slug',
+]
+const TYPES: NeutralType[] = [
+  'integer',
+  'bigint',
+  'smallint',
+  'real',
+  'double',
+  'numeric',
+  'boolean',
+  'text',
+  'varchar',
+  'date',
+  'time',
+  'timestamp',
+  'timestamptz',
+  'json',
+  'uuid',
+  'blob',
+]
 const NATIVE = ['inet', 'interval', 'text[]', 'integer[]']
 const ACTIONS: ReferentialAction[] = ['NO ACTION', 'CASCADE', 'SET NULL', 'RESTRICT']
 const LAZY = ['select', 'selectin', 'joined', 'raise'] as const
@@ -54,7 +116,8 @@ function column(r: ReturnType<typeof rng>, name: string, type: NeutralType | nul
   }
   if ((t === 'timestamp' || t === 'timestamptz') && r.chance(0.2)) c.onUpdate = 'CURRENT_TIMESTAMP'
   if (r.chance(0.1)) c.comment = `the ${name}`
-  if (t === 'varchar' || t === 'text' || t === 'integer') if (r.chance(0.1)) c.appDefault = t === 'integer' ? r.int(0, 5) : r.pick(WORDS)
+  if (t === 'varchar' || t === 'text' || t === 'integer')
+    if (r.chance(0.1)) c.appDefault = t === 'integer' ? r.int(0, 5) : r.pick(WORDS)
   return c
 }
 
@@ -103,10 +166,18 @@ export function buildModel(seed: number): ModelDocument {
       t.columns.push(c)
       t.checks.push({ name: null, expression: `status IN (${values.map((v) => `'${v}'`).join(', ')})` })
     }
-    if (r.chance(0.25)) t.checks.push({ name: r.chance(0.5) ? `ck_${name}_positive` : null, expression: `length(${words[0]}) > 0` })
+    if (r.chance(0.25))
+      t.checks.push({ name: r.chance(0.5) ? `ck_${name}_positive` : null, expression: `length(${words[0]}) > 0` })
     const plain = t.columns.filter((c) => c.primaryKey === 0 && c.type !== 'unknown')
-    if (plain.length >= 2 && r.chance(0.3)) t.uniques.push({ name: r.chance(0.5) ? `uq_${name}_pair` : null, columns: [plain[0].name, plain[1].name] })
-    if (plain.length && r.chance(0.4)) t.indexes.push({ name: `ix_${name}_${plain[plain.length - 1].name}`, columns: [plain[plain.length - 1].name], unique: r.chance(0.3), where: r.chance(0.2) ? `${plain[plain.length - 1].name} IS NOT NULL` : null })
+    if (plain.length >= 2 && r.chance(0.3))
+      t.uniques.push({ name: r.chance(0.5) ? `uq_${name}_pair` : null, columns: [plain[0].name, plain[1].name] })
+    if (plain.length && r.chance(0.4))
+      t.indexes.push({
+        name: `ix_${name}_${plain[plain.length - 1].name}`,
+        columns: [plain[plain.length - 1].name],
+        unique: r.chance(0.3),
+        where: r.chance(0.2) ? `${plain[plain.length - 1].name} IS NOT NULL` : null,
+      })
     doc.tables.push(t)
     if (!keyless) keyed.push(t)
   }
@@ -129,12 +200,27 @@ export function buildModel(seed: number): ModelDocument {
         t.columns.push(c)
         return c.name
       })
-      const fk: ModelForeignKey = { id: newId('f'), name: r.chance(0.3) ? `fk_${t.name}_${cols[0]}` : null, columns: cols, refSchema: null, refTable: target.name, refColumns: key.map((k) => k.name), onDelete: r.pick(ACTIONS), onUpdate: r.chance(0.8) ? 'NO ACTION' : 'CASCADE' }
+      const fk: ModelForeignKey = {
+        id: newId('f'),
+        name: r.chance(0.3) ? `fk_${t.name}_${cols[0]}` : null,
+        columns: cols,
+        refSchema: null,
+        refTable: target.name,
+        refColumns: key.map((k) => k.name),
+        onDelete: r.pick(ACTIONS),
+        onUpdate: r.chance(0.8) ? 'NO ACTION' : 'CASCADE',
+      }
       const keylessT = !t.columns.some((c) => c.primaryKey > 0)
       if (!keylessT && r.chance(0.7)) {
         const name = r.chance(0.8) ? (target === t ? `parent${i}` : `${base}_ref${i}`) : null
         const back = r.chance(0.7) || !name ? (target === t ? `children${i}` : `${t.name}_list${i}`) : null
-        fk.orm = { name, backPopulates: back, cascade: back && r.chance(0.3) ? ['all', 'delete-orphan'] : [], passiveDeletes: back != null && r.chance(0.2), lazy: back ? r.pick(LAZY) : 'select' }
+        fk.orm = {
+          name,
+          backPopulates: back,
+          cascade: back && r.chance(0.3) ? ['all', 'delete-orphan'] : [],
+          passiveDeletes: back != null && r.chance(0.2),
+          lazy: back ? r.pick(LAZY) : 'select',
+        }
         // Only the collection side carries options; a scalar-only relationship keeps the defaults.
         if (!back) fk.orm = { ...fk.orm, cascade: [], passiveDeletes: false, lazy: 'select' }
       }
@@ -157,7 +243,16 @@ export function buildModel(seed: number): ModelDocument {
     cols[1].primaryKey = 2
     const assoc = blankTable({ name: `${a.name}_${b.name}`, className: `${a.className}${b.className}`, columns: cols })
     assoc.nameLocked = true
-    assoc.foreignKeys = [a, b].map((x, i) => ({ id: newId('f'), name: null, columns: [cols[i].name], refSchema: null, refTable: x.name, refColumns: [pkOf(x)[0].name], onDelete: 'CASCADE' as const, onUpdate: 'NO ACTION' as const }))
+    assoc.foreignKeys = [a, b].map((x, i) => ({
+      id: newId('f'),
+      name: null,
+      columns: [cols[i].name],
+      refSchema: null,
+      refTable: x.name,
+      refColumns: [pkOf(x)[0].name],
+      onDelete: 'CASCADE' as const,
+      onUpdate: 'NO ACTION' as const,
+    }))
     assoc.association = { names: [`${b.name}_set`, `${a.name}_set`], lazy: r.pick(LAZY) }
     doc.tables.push(assoc)
   }

@@ -19,7 +19,22 @@ export interface Source {
   isPackage: boolean
 }
 
-const SKIP_DIRS = new Set(['__pycache__', 'node_modules', 'venv', '.venv', 'env', '.env', 'site-packages', '.tox', '.git', '.hg', '.mypy_cache', '.pytest_cache', 'build', 'dist'])
+const SKIP_DIRS = new Set([
+  '__pycache__',
+  'node_modules',
+  'venv',
+  '.venv',
+  'env',
+  '.env',
+  'site-packages',
+  '.tox',
+  '.git',
+  '.hg',
+  '.mypy_cache',
+  '.pytest_cache',
+  'build',
+  'dist',
+])
 const MAX_FILES = 2000
 const MAX_BYTES = 2 * 1024 * 1024
 
@@ -40,7 +55,11 @@ export async function collectSources(paths: string[], skipped: ImportNote[]): Pr
     }
     const size = (await stat(file)).size
     if (size > MAX_BYTES) {
-      skipped.push({ file, line: null, message: `not read: ${Math.round(size / 1024)} KB is larger than a model module (${MAX_BYTES / 1024 / 1024} MB at most)` })
+      skipped.push({
+        file,
+        line: null,
+        message: `not read: ${Math.round(size / 1024)} KB is larger than a model module (${MAX_BYTES / 1024 / 1024} MB at most)`,
+      })
       return
     }
     out.push({ file, code: await readFile(file, 'utf8'), module, isPackage })
@@ -56,7 +75,8 @@ export async function collectSources(paths: string[], skipped: ImportNote[]): Pr
     for (const e of entries) {
       const full = join(dir, e.name)
       if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.') && /^[A-Za-z_][A-Za-z0-9_]*$/.test(e.name)) await walk(full, base)
+        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.') && /^[A-Za-z_][A-Za-z0-9_]*$/.test(e.name))
+          await walk(full, base)
       } else if (e.isFile() && e.name.endsWith('.py')) {
         const rel = relative(base, full).slice(0, -3).split(sep)
         const isPackage = rel[rel.length - 1] === '__init__'
@@ -110,7 +130,11 @@ export type Sym =
   /** An attribute of a class or a value: `User.id`, `users.c.id`. */
   | { k: 'member'; owner: Extract<Sym, { k: 'class' } | { k: 'value' }>; path: string[] }
 
-type Binding = { k: 'class'; stmt: Extract<Stmt, { k: 'class' }> } | { k: 'assign'; stmt: Extract<Stmt, { k: 'assign' }> } | { k: 'module'; module: string } | { k: 'from'; module: string; name: string }
+type Binding =
+  | { k: 'class'; stmt: Extract<Stmt, { k: 'class' }> }
+  | { k: 'assign'; stmt: Extract<Stmt, { k: 'assign' }> }
+  | { k: 'module'; module: string }
+  | { k: 'from'; module: string; name: string }
 
 export class Project {
   readonly modules = new Map<string, PyModule>()
@@ -123,7 +147,8 @@ export class Project {
 
   allClasses(): ClassInfo[] {
     const out: ClassInfo[] = []
-    for (const mod of this.modules.values()) for (const s of mod.body) if (s.k === 'class') out.push(this.classInfo(mod, s))
+    for (const mod of this.modules.values())
+      for (const s of mod.body) if (s.k === 'class') out.push(this.classInfo(mod, s))
     return out
   }
 
@@ -227,7 +252,8 @@ export class Project {
       if (cur.k === 'module') {
         const m: PyModule = cur.mod
         const sub = this.modules.get(`${m.name}.${p}`)
-        cur = this.lookup(m, p, depth + 1) ?? (sub ? { k: 'module', mod: sub } : { k: 'external', path: `${m.name}.${p}` })
+        cur =
+          this.lookup(m, p, depth + 1) ?? (sub ? { k: 'module', mod: sub } : { k: 'external', path: `${m.name}.${p}` })
       } else if (cur.k === 'external') cur = { k: 'external', path: `${cur.path}.${p}` }
       else if (cur.k === 'member') cur = { ...cur, path: [...cur.path, p] }
       else cur = { k: 'member', owner: cur, path: [p] }

@@ -58,7 +58,10 @@ function pyString(raw: string): string | null {
   if (!m || /[fFbB]/.test(m[1])) return null
   const body = m[3]
   if (/r/i.test(m[1])) return body
-  return body.replace(/\\(n|t|\\|'|"|r|0|\n)/g, (_, c: string) => ({ n: '\n', t: '\t', r: '\r', '0': '\0', '\n': '' })[c] ?? c)
+  return body.replace(
+    /\\(n|t|\\|'|"|r|0|\n)/g,
+    (_, c: string) => ({ n: '\n', t: '\t', r: '\r', '0': '\0', '\n': '' })[c] ?? c,
+  )
 }
 
 /** Parse one module; a syntax error is refused with the file and line. */
@@ -85,7 +88,10 @@ export function parseModule(code: string, file: string, name: string, isPackage:
   }
   if (bad) {
     const l = line((bad as SyntaxNode).from)
-    throw new AppError('BAD_REQUEST', `Python syntax error on line ${l} of ${file}: ${code.split('\n')[l - 1]?.trim() ?? ''}`)
+    throw new AppError(
+      'BAD_REQUEST',
+      `Python syntax error on line ${l} of ${file}: ${code.split('\n')[l - 1]?.trim() ?? ''}`,
+    )
   }
   const text = (n: SyntaxNode) => code.slice(n.from, n.to)
 
@@ -123,7 +129,13 @@ export function parseModule(code: string, file: string, name: string, isPackage:
       case 'TupleExpression':
       case 'ArrayExpression':
       case 'SetExpression':
-        return { at, k: 'seq', items: children(n).filter((c) => !PUNCT.has(c.name)).map(expr) }
+        return {
+          at,
+          k: 'seq',
+          items: children(n)
+            .filter((c) => !PUNCT.has(c.name))
+            .map(expr),
+        }
       case 'DictionaryExpression': {
         const cs = children(n).filter((c) => !PUNCT.has(c.name))
         const entries: [Py, Py][] = []
@@ -140,10 +152,21 @@ export function parseModule(code: string, file: string, name: string, isPackage:
       case 'MemberExpression': {
         const cs = children(n)
         const base = expr(cs[0])
-        if (cs.some((c) => c.name === '[')) return { at, k: 'sub', base, items: cs.slice(1).filter((c) => !PUNCT.has(c.name)).map(expr) }
+        if (cs.some((c) => c.name === '['))
+          return {
+            at,
+            k: 'sub',
+            base,
+            items: cs
+              .slice(1)
+              .filter((c) => !PUNCT.has(c.name))
+              .map(expr),
+          }
         const prop = cs.find((c) => c.name === 'PropertyName')
         if (!prop) return { at, k: 'other', text: text(n) }
-        return base.k === 'name' ? { at, k: 'name', v: `${base.v}.${text(prop)}` } : { at, k: 'attr', base, name: text(prop) }
+        return base.k === 'name'
+          ? { at, k: 'name', v: `${base.v}.${text(prop)}` }
+          : { at, k: 'attr', base, name: text(prop) }
       }
       case 'BinaryExpression': {
         const cs = children(n)
@@ -193,7 +216,8 @@ export function parseModule(code: string, file: string, name: string, isPackage:
       // Leading dots are the relative level; the rest is the dotted module name.
       let level = 0
       let i = 0
-      for (; i < head.length && (head[i].name === '.' || head[i].name === 'Ellipsis'); i++) level += text(head[i]).length
+      for (; i < head.length && (head[i].name === '.' || head[i].name === 'Ellipsis'); i++)
+        level += text(head[i]).length
       const module = dotted(head.slice(i))
       const rest = cs.slice(imp + 1).filter((c) => !['(', ')', ','].includes(c.name))
       if (rest.some((c) => c.name === '*')) return [{ at, k: 'from', module, level, names: '*' }]
@@ -235,9 +259,21 @@ export function parseModule(code: string, file: string, name: string, isPackage:
     const body = cs.find((c) => c.name === 'Body')
     // A body that is one return (after an optional docstring) is read; anything else is code.
     const stmts = body ? children(body).filter((c) => !PUNCT.has(c.name)) : []
-    const meaningful = stmts.filter((s, i) => !(i === 0 && s.name === 'ExpressionStatement' && children(s)[0]?.name === 'String'))
-    const only = meaningful.length === 1 && meaningful[0].name === 'ReturnStatement' ? children(meaningful[0]).filter((c) => c.name !== 'return') : null
-    return { at: n.from, k: 'def', name, decorators, returns: returnsNode ? expr(returnsNode) : null, ret: only && only.length === 1 ? expr(only[0]) : null }
+    const meaningful = stmts.filter(
+      (s, i) => !(i === 0 && s.name === 'ExpressionStatement' && children(s)[0]?.name === 'String'),
+    )
+    const only =
+      meaningful.length === 1 && meaningful[0].name === 'ReturnStatement'
+        ? children(meaningful[0]).filter((c) => c.name !== 'return')
+        : null
+    return {
+      at: n.from,
+      k: 'def',
+      name,
+      decorators,
+      returns: returnsNode ? expr(returnsNode) : null,
+      ret: only && only.length === 1 ? expr(only[0]) : null,
+    }
   }
 
   function statements(nodes: SyntaxNode[], topLevel: boolean): Stmt[] {
@@ -255,7 +291,14 @@ export function parseModule(code: string, file: string, name: string, isPackage:
           const value = ops.length ? expr(cs[ops[ops.length - 1] + 1]) : null
           // `a = b = value`: every plain name before an `=` is a target.
           const targets = [cs[0], ...ops.slice(0, -1).map((i) => cs[i + 1])].filter((c) => c?.name === 'VariableName')
-          for (const t of targets) out.push({ at: s.from, k: 'assign', target: text(t), annotation: annotationNode ? expr(annotationNode) : null, value })
+          for (const t of targets)
+            out.push({
+              at: s.from,
+              k: 'assign',
+              target: text(t),
+              annotation: annotationNode ? expr(annotationNode) : null,
+              value,
+            })
           break
         }
         case 'ClassDefinition': {
@@ -271,7 +314,14 @@ export function parseModule(code: string, file: string, name: string, isPackage:
               i += 2
             } else if (args[i].name !== '*' && args[i].name !== '**') bases.push(expr(args[i]))
           }
-          out.push({ at: s.from, k: 'class', name: text(cs.find((c) => c.name === 'VariableName')!), bases, kw, body: body ? statements(children(body), false) : [] })
+          out.push({
+            at: s.from,
+            k: 'class',
+            name: text(cs.find((c) => c.name === 'VariableName')!),
+            bases,
+            kw,
+            body: body ? statements(children(body), false) : [],
+          })
           break
         }
         case 'DecoratedStatement': {
@@ -288,14 +338,16 @@ export function parseModule(code: string, file: string, name: string, isPackage:
           break
         case 'ExpressionStatement': {
           const inner = children(s).filter((c) => c.name !== 'Comment')
-          if (inner.length === 1 && inner[0].name === 'CallExpression') out.push({ at: s.from, k: 'expr', value: expr(inner[0]) })
+          if (inner.length === 1 && inner[0].name === 'CallExpression')
+            out.push({ at: s.from, k: 'expr', value: expr(inner[0]) })
           break
         }
         // `if TYPE_CHECKING:` imports, `try: ... except ImportError:` fallbacks: their bodies count.
         case 'IfStatement':
         case 'TryStatement':
         case 'WithStatement':
-          if (topLevel) for (const b of children(s).filter((c) => c.name === 'Body')) out.push(...statements(children(b), true))
+          if (topLevel)
+            for (const b of children(s).filter((c) => c.name === 'Body')) out.push(...statements(children(b), true))
           break
       }
     }
@@ -310,7 +362,13 @@ export function parseExpression(source: string, at: number): Py {
   // Positions point into the annotation's own text; the string's offset is what a message needs.
   const fix = (p: Py): Py => {
     const q = { ...p, at } as Py
-    if (q.k === 'call') return { ...q, fn: fix(q.fn), args: q.args.map(fix), kw: Object.fromEntries(Object.entries(q.kw).map(([k, v]) => [k, fix(v)])) }
+    if (q.k === 'call')
+      return {
+        ...q,
+        fn: fix(q.fn),
+        args: q.args.map(fix),
+        kw: Object.fromEntries(Object.entries(q.kw).map(([k, v]) => [k, fix(v)])),
+      }
     if (q.k === 'sub') return { ...q, base: fix(q.base), items: q.items.map(fix) }
     if (q.k === 'or' || q.k === 'seq') return { ...q, items: q.items.map(fix) }
     if (q.k === 'attr') return { ...q, base: fix(q.base) }

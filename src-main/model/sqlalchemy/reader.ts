@@ -1,7 +1,15 @@
 import type { NeutralType, ReferentialAction } from '../../../src-shared/schema'
 import { REFERENTIAL_ACTIONS } from '../../../src-shared/schema'
 import { LOAD_STRATEGIES } from '../../../src-shared/orm'
-import { blankTable, emptyModel, newId, type ModelColumn, type ModelDocument, type ModelForeignKey, type ModelTable } from '../../../src-shared/model/document'
+import {
+  blankTable,
+  emptyModel,
+  newId,
+  type ModelColumn,
+  type ModelDocument,
+  type ModelForeignKey,
+  type ModelTable,
+} from '../../../src-shared/model/document'
 import type { ImportNote, ImportReport } from '../../../src-shared/model/import-report'
 import { newColumn } from '../../../src-shared/model/edit'
 import { autoLayout } from '../../../src-shared/model/layout'
@@ -31,9 +39,20 @@ interface Attr {
   computed: boolean
 }
 
-type TypeResult = { type: NeutralType; length?: number; scale?: number; native?: string; enum?: { values: string[]; name: string | null; native: boolean; from: string } } | { unresolved: string }
+type TypeResult =
+  | {
+      type: NeutralType
+      length?: number
+      scale?: number
+      native?: string
+      enum?: { values: string[]; name: string | null; native: boolean; from: string }
+    }
+  | { unresolved: string }
 
-type FkTarget = { k: 'str'; path: string } | { k: 'classattr'; cls: ClassInfo; attr: string } | { k: 'tablevar'; sym: Extract<Sym, { k: 'value' }>; column: string }
+type FkTarget =
+  | { k: 'str'; path: string }
+  | { k: 'classattr'; cls: ClassInfo; attr: string }
+  | { k: 'tablevar'; sym: Extract<Sym, { k: 'value' }>; column: string }
 
 interface FkSpec {
   columns: string[]
@@ -88,20 +107,35 @@ const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`
 export function readProject(project: Project, name: string): { doc: ModelDocument; report: ImportReport } {
   const approximated: ImportNote[] = []
   const skipped: ImportNote[] = []
-  const note = (list: ImportNote[], mod: PyModule | null, at: number | null, message: string) => list.push({ file: mod?.file ?? null, line: mod && at != null ? mod.line(at) : null, message })
+  const note = (list: ImportNote[], mod: PyModule | null, at: number | null, message: string) =>
+    list.push({ file: mod?.file ?? null, line: mod && at != null ? mod.line(at) : null, message })
   const approx = (mod: PyModule, at: number, m: string) => note(approximated, mod, at, m)
   const skip = (mod: PyModule, at: number, m: string) => note(skipped, mod, at, m)
-  const counts = { enums: 0, decorators: 0, aliases: new Set<string>(), single: 0, joined: 0, rels: 0, conventions: new Set<string>() }
+  const counts = {
+    enums: 0,
+    decorators: 0,
+    aliases: new Set<string>(),
+    single: 0,
+    joined: 0,
+    rels: 0,
+    conventions: new Set<string>(),
+  }
 
   const classes = project.allClasses()
   const str = (p: Py | undefined) => (p && p.k === 'str' ? p.v : undefined)
   const bool = (p: Py | undefined) => (p && p.k === 'bool' ? p.v : undefined)
   const num = (p: Py | undefined) => (p && p.k === 'num' ? p.v : undefined)
   /** What a name or call's callee names: the project's own symbol, or the last part of an outside name. */
-  const symOf = (mod: PyModule, p: Py): Sym | null => (p.k === 'name' ? project.resolve(mod, p.v) : p.k === 'call' ? symOf(mod, p.fn) : null)
+  const symOf = (mod: PyModule, p: Py): Sym | null =>
+    p.k === 'name' ? project.resolve(mod, p.v) : p.k === 'call' ? symOf(mod, p.fn) : null
   const outside = (s: Sym | null) => (s?.k === 'external' ? lastPart(s.path) : null)
   // The guard's type carries a brand so that a false answer does not narrow `p` (it may still be another call).
-  const calls = (mod: PyModule, p: Py | null | undefined, ...names: string[]): p is Extract<Py, { k: 'call' }> & { readonly [CALL]: true } => !!p && p.k === 'call' && names.includes(outside(symOf(mod, p.fn)) ?? '')
+  const calls = (
+    mod: PyModule,
+    p: Py | null | undefined,
+    ...names: string[]
+  ): p is Extract<Py, { k: 'call' }> & { readonly [CALL]: true } =>
+    !!p && p.k === 'call' && names.includes(outside(symOf(mod, p.fn)) ?? '')
 
   // ---- classes: their bases, method resolution order and kind --------------------------------
 
@@ -109,7 +143,9 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
   const bases = (c: ClassInfo): Sym[] => {
     let b = basesMemo.get(c)
     if (!b) {
-      b = c.stmt.bases.map((p) => (p.k === 'sub' ? symOf(c.mod, p.base) : symOf(c.mod, p)) ?? { k: 'external', path: '?' })
+      b = c.stmt.bases.map(
+        (p) => (p.k === 'sub' ? symOf(c.mod, p.base) : symOf(c.mod, p)) ?? { k: 'external', path: '?' },
+      )
       basesMemo.set(c, b)
     }
     return b
@@ -136,13 +172,21 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
     mroMemo.set(c, out)
     return out
   }
-  const outsidePaths = (c: ClassInfo) => mro(c).flatMap((k) => bases(k).flatMap((s) => (s.k === 'external' ? [s.path] : [])))
+  const outsidePaths = (c: ClassInfo) =>
+    mro(c).flatMap((k) => bases(k).flatMap((s) => (s.k === 'external' ? [s.path] : [])))
   // Python's enum.Enum, not SQLAlchemy's Enum type.
-  const isEnumClass = (c: ClassInfo) => outsidePaths(c).some((p) => ['Enum', 'IntEnum', 'StrEnum', 'Flag', 'IntFlag'].includes(lastPart(p)) && !p.startsWith('sqlalchemy') && !p.startsWith('sa.'))
+  const isEnumClass = (c: ClassInfo) =>
+    outsidePaths(c).some(
+      (p) =>
+        ['Enum', 'IntEnum', 'StrEnum', 'Flag', 'IntFlag'].includes(lastPart(p)) &&
+        !p.startsWith('sqlalchemy') &&
+        !p.startsWith('sa.'),
+    )
   const isTypeDecorator = (c: ClassInfo) => outsidePaths(c).some((p) => lastPart(p) === 'TypeDecorator')
 
   const legacyRoot = (s: Sym) => s.k === 'value' && calls(s.mod, s.value, 'declarative_base', 'generate_base')
-  const isRoot = (c: ClassInfo) => bases(c).some((s) => ['DeclarativeBase', 'DeclarativeBaseNoMeta'].includes(outside(s) ?? ''))
+  const isRoot = (c: ClassInfo) =>
+    bases(c).some((s) => ['DeclarativeBase', 'DeclarativeBaseNoMeta'].includes(outside(s) ?? ''))
   const declMemo = new Map<ClassInfo, boolean>()
   const inDeclarative = (c: ClassInfo): boolean => {
     const m = declMemo.get(c)
@@ -159,8 +203,10 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
     if (out) return out
     out = []
     for (const s of c.stmt.body) {
-      if (s.k === 'assign') out.push({ name: s.target, annotation: s.annotation, value: s.value, at: s.at, cls: c, computed: false })
-      else if (s.k === 'def' && s.decorators.some((d) => DECLARED_ATTR.test(d))) out.push({ name: s.name, annotation: s.returns, value: s.ret, at: s.at, cls: c, computed: s.ret == null })
+      if (s.k === 'assign')
+        out.push({ name: s.target, annotation: s.annotation, value: s.value, at: s.at, cls: c, computed: false })
+      else if (s.k === 'def' && s.decorators.some((d) => DECLARED_ATTR.test(d)))
+        out.push({ name: s.name, annotation: s.returns, value: s.ret, at: s.at, cls: c, computed: s.ret == null })
     }
     attrsMemo.set(c, out)
     return out
@@ -188,11 +234,18 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
   const ordered = [...classes].sort((a, b) => mro(a).length - mro(b).length)
   for (const c of ordered) {
     if (!inDeclarative(c) || isRoot(c) || abstract(c)) continue
-    const parent = mro(c).slice(1).find((k) => mappedSet.has(k))
+    const parent = mro(c)
+      .slice(1)
+      .find((k) => mappedSet.has(k))
     const ownName = own(c, '__tablename__')
     const ownTable = own(c, '__table__')
     const hasOwnKey = ownAttrs(c).some((a) => a.value && a.value.k === 'call' && bool(a.value.kw.primary_key) === true)
-    if (parent && !ownName && !ownTable && !(declaredTablename(c) && hasOwnKey && declaredTablename(c)!.value?.k !== 'str')) {
+    if (
+      parent &&
+      !ownName &&
+      !ownTable &&
+      !(declaredTablename(c) && hasOwnKey && declaredTablename(c)!.value?.k !== 'str')
+    ) {
       mappedSet.add(c)
       tableOwner.set(c, tableOwner.get(parent) ?? parent)
       counts.single++
@@ -201,7 +254,12 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
     if (ownName || ownTable || declaredTablename(c)) {
       mappedSet.add(c)
       if (parent) counts.joined++
-    } else if (!parent) skip(c.mod, c.stmt.at, `${c.name} has no __tablename__ or __table__ (and is not __abstract__): SQLAlchemy would refuse it; not read`)
+    } else if (!parent)
+      skip(
+        c.mod,
+        c.stmt.at,
+        `${c.name} has no __tablename__ or __table__ (and is not __abstract__): SQLAlchemy would refuse it; not read`,
+      )
   }
 
   // ---- metadata, naming conventions --------------------------------------------------------
@@ -220,7 +278,8 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
       const s = project.resolve(mod, p.v)
       if (s.k === 'value') return dictOf(s.mod, s.value, depth + 1)
     }
-    if (calls(mod, p, 'dict')) return { entries: Object.entries(p.kw).map(([k, v]) => [{ at: v.at, k: 'str', v: k }, v]), mod }
+    if (calls(mod, p, 'dict'))
+      return { entries: Object.entries(p.kw).map(([k, v]) => [{ at: v.at, k: 'str', v: k }, v]), mod }
     return null
   }
   const metaFromCall = (mod: PyModule, p: Py | undefined, label: string, depth = 0): Meta | null => {
@@ -229,11 +288,13 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
       const s = project.resolve(mod, p.v)
       if (s.k === 'value') return metaFromCall(s.mod, s.value, label, depth + 1)
       if (s.k === 'member' && s.owner.k === 'class' && s.path.join('.') === 'metadata') return metaOfClass(s.owner.cls)
-      if (s.k === 'member' && s.owner.k === 'value' && s.path.join('.') === 'metadata') return metaFromCall(s.owner.mod, s.owner.value, label, depth + 1)
+      if (s.k === 'member' && s.owner.k === 'value' && s.path.join('.') === 'metadata')
+        return metaFromCall(s.owner.mod, s.owner.value, label, depth + 1)
       return null
     }
     if (calls(mod, p, 'registry')) return metaFromCall(mod, p.kw.metadata, label, depth + 1)
-    if (calls(mod, p, 'declarative_base')) return metaFromCall(mod, p.kw.metadata, label, depth + 1) ?? { convention: DEFAULT_CONVENTION, schema: null }
+    if (calls(mod, p, 'declarative_base'))
+      return metaFromCall(mod, p.kw.metadata, label, depth + 1) ?? { convention: DEFAULT_CONVENTION, schema: null }
     if (!calls(mod, p, 'MetaData')) return null
     const d = dictOf(mod, p.kw.naming_convention)
     const convention: Record<string, string> = {}
@@ -243,7 +304,12 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
         const key = str(k) ?? (k.k === 'name' ? lastPart(k.v) : null)
         const val = str(v)
         if (key && val) convention[key] = val
-        else approx(d.mod, k.at, `a naming convention entry the importer cannot read (${k.k === 'name' ? k.v : 'a computed key or value'}); constraints it names keep no name`)
+        else
+          approx(
+            d.mod,
+            k.at,
+            `a naming convention entry the importer cannot read (${k.k === 'name' ? k.v : 'a computed key or value'}); constraints it names keep no name`,
+          )
       }
     }
     return { convention: d ? convention : DEFAULT_CONVENTION, schema: str(p.kw.schema) ?? null }
@@ -257,7 +323,10 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
     if (root.cls) {
       const md = lookupAttr(root.cls, 'metadata')
       const reg = lookupAttr(root.cls, 'registry')
-      m = (md && metaFromCall(md.cls.mod, md.value ?? undefined, `${root.cls.name}.metadata`)) ?? (reg && metaFromCall(reg.cls.mod, reg.value ?? undefined, `${root.cls.name}.registry`)) ?? m
+      m =
+        (md && metaFromCall(md.cls.mod, md.value ?? undefined, `${root.cls.name}.metadata`)) ??
+        (reg && metaFromCall(reg.cls.mod, reg.value ?? undefined, `${root.cls.name}.registry`)) ??
+        m
     } else if (root.legacy) m = metaFromCall(root.legacy.mod, root.legacy.value, root.legacy.name) ?? m
     metaMemo.set(c, m)
     return m
@@ -286,7 +355,12 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
       for (const [k, v] of d?.entries ?? []) {
         const key = typeKey(d!.mod, k)
         if (key) m.set(key, { p: v, mod: d!.mod })
-        else approx(d!.mod, k.at, 'a type_annotation_map key the importer cannot name; columns annotated with it get the default type')
+        else
+          approx(
+            d!.mod,
+            k.at,
+            'a type_annotation_map key the importer cannot name; columns annotated with it get the default type',
+          )
       }
       typeMapMemo.set(root, m)
     }
@@ -307,7 +381,8 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
     if (!p) return null
     const out: Ann = { mapped: false, optional: false, collection: false, type: null, typeMod: mod, alias: null }
     let cur: Py | null = p.k === 'str' ? parseExpression(p.v, p.at) : p
-    const head = (q: Py) => (q.k === 'sub' ? outside(symOf(mod, q.base)) ?? (q.base.k === 'name' ? lastPart(q.base.v) : null) : null)
+    const head = (q: Py) =>
+      q.k === 'sub' ? (outside(symOf(mod, q.base)) ?? (q.base.k === 'name' ? lastPart(q.base.v) : null)) : null
     for (let guard = 0; cur && guard < 12; guard++) {
       if (cur.k === 'str') {
         cur = parseExpression(cur.v, cur.at)
@@ -328,7 +403,22 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
         out.optional = true
         const rest: Py[] = cur.items.filter((x) => x.k !== 'none')
         cur = rest.length === 1 ? rest[0] : null
-      } else if (cur.k === 'sub' && h && ['list', 'List', 'set', 'Set', 'Sequence', 'Collection', 'MutableSet', 'Iterable', 'AppenderQuery', 'WriteOnlyCollection'].includes(h)) {
+      } else if (
+        cur.k === 'sub' &&
+        h &&
+        [
+          'list',
+          'List',
+          'set',
+          'Set',
+          'Sequence',
+          'Collection',
+          'MutableSet',
+          'Iterable',
+          'AppenderQuery',
+          'WriteOnlyCollection',
+        ].includes(h)
+      ) {
         out.collection = true
         cur = cur.items[0] ?? null
       } else if (cur.k === 'sub' && h === 'Annotated') {
@@ -338,7 +428,12 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
         const s = project.resolve(mod, cur.v)
         if (s.k === 'value' && s.value.k === 'sub' && head(s.value) === 'Annotated') {
           counts.aliases.add(s.name)
-          out.alias = { key: `value:${s.mod.name}.${s.name}`, inner: s.value.items[0], extras: s.value.items.slice(1), mod: s.mod }
+          out.alias = {
+            key: `value:${s.mod.name}.${s.name}`,
+            inner: s.value.items[0],
+            extras: s.value.items.slice(1),
+            mod: s.mod,
+          }
           mod = s.mod
           cur = s.value.items[0] ?? null
         } else break
@@ -352,7 +447,13 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
   // ---- types --------------------------------------------------------------------------------
 
   const enumMembers = (c: ClassInfo, byValue: boolean): string[] =>
-    c.stmt.body.flatMap((s) => (s.k === 'assign' && !s.target.startsWith('_') && s.value && s.value.k !== 'call' ? [byValue && s.value.k === 'str' ? s.value.v : s.target] : s.k === 'assign' && !s.target.startsWith('_') && calls(c.mod, s.value, 'auto') ? [s.target] : []))
+    c.stmt.body.flatMap((s) =>
+      s.k === 'assign' && !s.target.startsWith('_') && s.value && s.value.k !== 'call'
+        ? [byValue && s.value.k === 'str' ? s.value.v : s.target]
+        : s.k === 'assign' && !s.target.startsWith('_') && calls(c.mod, s.value, 'auto')
+          ? [s.target]
+          : [],
+    )
 
   const enumType = (mod: PyModule, args: Py[], kw: Record<string, Py>, at: number): TypeResult => {
     const first = args[0]
@@ -375,13 +476,20 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
     return { type: 'varchar', length, enum: { values, name: enumName, native: bool(kw.native_enum) !== false, from } }
   }
 
-  const spelled = (t: TypeResult): string => ('unresolved' in t ? 'text' : (t.native ?? (t.length != null ? `${t.type === 'numeric' ? 'numeric' : 'varchar'}(${t.length}${t.scale != null ? `,${t.scale}` : ''})` : t.type)))
+  const spelled = (t: TypeResult): string =>
+    'unresolved' in t
+      ? 'text'
+      : (t.native ??
+        (t.length != null
+          ? `${t.type === 'numeric' ? 'numeric' : 'varchar'}(${t.length}${t.scale != null ? `,${t.scale}` : ''})`
+          : t.type))
 
   function saType(mod: PyModule, p: Py, depth = 0): TypeResult {
     if (depth > 8) return { unresolved: 'a type defined in terms of itself' }
     // Integer().with_variant(BigInteger(), "postgresql"): the main type.
     if (p.k === 'call' && p.fn.k === 'attr') {
-      if (p.fn.name === 'with_variant') approx(mod, p.at, 'with_variant(...): the type for other engines is read; the variant is not kept')
+      if (p.fn.name === 'with_variant')
+        approx(mod, p.at, 'with_variant(...): the type for other engines is read; the variant is not kept')
       return saType(mod, p.fn.base, depth + 1)
     }
     const callee = p.k === 'call' ? p.fn : p
@@ -405,12 +513,14 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
         const spec = c.stmt.body.find((x) => x.k === 'def' && x.name === 'get_col_spec')
         const ret = spec && spec.k === 'def' ? spec.ret : null
         if (ret?.k === 'str') return { type: 'unknown', native: ret.v }
-        if (ret?.k === 'name' && ret.v.startsWith('self.') && args[0]?.k === 'str') return { type: 'unknown', native: args[0].v }
+        if (ret?.k === 'name' && ret.v.startsWith('self.') && args[0]?.k === 'str')
+          return { type: 'unknown', native: args[0].v }
         return { unresolved: `${c.name} (a UserDefinedType whose spelling is computed)` }
       }
       return { unresolved: `${c.name} (a class of the project that is not a TypeDecorator)` }
     }
-    if (s.k === 'value') return s.value.k === 'call' || s.value.k === 'name' ? saType(s.mod, s.value, depth + 1) : { unresolved: callee.v }
+    if (s.k === 'value')
+      return s.value.k === 'call' || s.value.k === 'name' ? saType(s.mod, s.value, depth + 1) : { unresolved: callee.v }
     const n = s.k === 'external' ? lastPart(s.path) : lastPart(callee.v)
     if (n === 'Enum' || n === 'ENUM') return enumType(mod, args, kw, p.at)
     if (n === 'ARRAY') {
@@ -449,7 +559,16 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
       if (h === 'Literal' && t.items.every((x) => x.k === 'str')) {
         counts.enums++
         const values = t.items.map((x) => (x as { v: string }).v)
-        return { type: 'varchar', length: Math.max(1, ...values.map((v) => v.length)), enum: { values, name: null, native: false, from: `Literal[${values.map((v) => JSON.stringify(v)).join(', ')}]` } }
+        return {
+          type: 'varchar',
+          length: Math.max(1, ...values.map((v) => v.length)),
+          enum: {
+            values,
+            name: null,
+            native: false,
+            from: `Literal[${values.map((v) => JSON.stringify(v)).join(', ')}]`,
+          },
+        }
       }
       const key = typeKey(a.typeMod, t.base)
       const hit = key ? map.get(key) : undefined
@@ -493,9 +612,12 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
     }
     if (p.k !== 'name') return null
     const s = project.resolve(mod, p.v)
-    if (s.k === 'member' && s.owner.k === 'class' && s.path.length === 1) return { k: 'classattr', cls: s.owner.cls, attr: s.path[0] }
-    if (s.k === 'member' && s.owner.k === 'value' && s.path[0] === 'c') return { k: 'tablevar', sym: s.owner, column: s.path[1] ?? '' }
-    if (s.k === 'member' && s.owner.k === 'value' && s.path[0] === 'columns') return { k: 'tablevar', sym: s.owner, column: s.path[1] ?? '' }
+    if (s.k === 'member' && s.owner.k === 'class' && s.path.length === 1)
+      return { k: 'classattr', cls: s.owner.cls, attr: s.path[0] }
+    if (s.k === 'member' && s.owner.k === 'value' && s.path[0] === 'c')
+      return { k: 'tablevar', sym: s.owner, column: s.path[1] ?? '' }
+    if (s.k === 'member' && s.owner.k === 'value' && s.path[0] === 'columns')
+      return { k: 'tablevar', sym: s.owner, column: s.path[1] ?? '' }
     return null
   }
 
@@ -507,13 +629,18 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
     if (p.k === 'call') {
       const fn = p.fn.k === 'name' ? p.fn.v : ''
       const last = lastPart(fn)
-      if (/(^|\.)func\.(now|current_timestamp)$/.test(fn) || fn === 'func.now' || fn === 'func.current_timestamp') return SQL_NOW
+      if (/(^|\.)func\.(now|current_timestamp)$/.test(fn) || fn === 'func.now' || fn === 'func.current_timestamp')
+        return SQL_NOW
       if (last === 'text' && p.args[0]?.k === 'str') return p.args[0].v
       if (last === 'true' || last === 'false') return last.toUpperCase()
       if (last === 'literal' && p.args[0]) return sqlDefault(mod, p.args[0], what)
       if (/(^|\.)func\.\w+$/.test(fn) && p.args.length === 0) return `${last}()`
     }
-    skip(mod, p.at, `${what} the importer cannot read as SQL (${p.k === 'call' && p.fn.k === 'name' ? `${p.fn.v}(...)` : p.k === 'name' ? p.v : 'an expression'}): not kept`)
+    skip(
+      mod,
+      p.at,
+      `${what} the importer cannot read as SQL (${p.k === 'call' && p.fn.k === 'name' ? `${p.fn.v}(...)` : p.k === 'name' ? p.v : 'an expression'}): not kept`,
+    )
     return null
   }
 
@@ -530,10 +657,21 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
   }
 
   /** One column from `mapped_column(...)`/`Column(...)` and its annotation; null when it is not a column. */
-  function readColumn(owner: ClassInfo | null, mod: PyModule, attr: string | null, call: Extract<Py, { k: 'call' }> | null, ann: Ann | null, at: number): ColumnRead | null {
+  function readColumn(
+    owner: ClassInfo | null,
+    mod: PyModule,
+    attr: string | null,
+    call: Extract<Py, { k: 'call' }> | null,
+    ann: Ann | null,
+    at: number,
+  ): ColumnRead | null {
     // The alias's mapped_column first, the column's own arguments over it.
-    const aliasCall = ann?.alias?.extras.find((e) => calls(ann.alias!.mod, e, 'mapped_column')) as Extract<Py, { k: 'call' }> | undefined
-    const parts: { p: Extract<Py, { k: 'call' }>; mod: PyModule }[] = [...(aliasCall ? [{ p: aliasCall, mod: ann!.alias!.mod }] : []), ...(call ? [{ p: call, mod }] : [])]
+    const aliasCall = ann?.alias?.extras.find((e) => calls(ann.alias!.mod, e, 'mapped_column')) as
+      Extract<Py, { k: 'call' }> | undefined
+    const parts: { p: Extract<Py, { k: 'call' }>; mod: PyModule }[] = [
+      ...(aliasCall ? [{ p: aliasCall, mod: ann!.alias!.mod }] : []),
+      ...(call ? [{ p: call, mod }] : []),
+    ]
     const kw: Record<string, Py> = {}
     const kwMod = new Map<string, PyModule>()
     for (const { p, mod: m } of parts)
@@ -554,10 +692,22 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
         if (calls(m, a, 'ForeignKey')) {
           const target = fkTarget(m, a.args[0])
           if (!target) {
-            skip(m, a.at, `ForeignKey(${a.args[0]?.k === 'name' ? a.args[0].v : '…'}) on ${colName}: its target could not be resolved; the foreign key is left out`)
+            skip(
+              m,
+              a.at,
+              `ForeignKey(${a.args[0]?.k === 'name' ? a.args[0].v : '…'}) on ${colName}: its target could not be resolved; the foreign key is left out`,
+            )
             continue
           }
-          fks.push({ columns: [colName], targets: [target], name: str(a.kw.name) ?? null, onDelete: action(a.kw.ondelete), onUpdate: action(a.kw.onupdate), at: a.at, mod: m })
+          fks.push({
+            columns: [colName],
+            targets: [target],
+            name: str(a.kw.name) ?? null,
+            onDelete: action(a.kw.ondelete),
+            onUpdate: action(a.kw.onupdate),
+            at: a.at,
+            mod: m,
+          })
           continue
         }
         if (calls(m, a, 'CheckConstraint')) {
@@ -566,7 +716,11 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
           continue
         }
         if (calls(m, a, 'Sequence', 'Identity', 'Computed', 'FetchedValue')) {
-          approx(m, a.at, `${colName}: ${outside(symOf(m, a.fn))}(...) is not kept by the model (the column is read without it)`)
+          approx(
+            m,
+            a.at,
+            `${colName}: ${outside(symOf(m, a.fn))}(...) is not kept by the model (the column is read without it)`,
+          )
           continue
         }
         explicit = explicit ?? { p: a, mod: m }
@@ -581,7 +735,9 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
     }
     let typeFromFk = false
     if (!typed && fks.length) typeFromFk = true
-    const tr: TypeResult = typed ?? (typeFromFk ? { type: 'integer' } : { unresolved: 'no type (neither a type argument nor a Mapped[] annotation)' })
+    const tr: TypeResult =
+      typed ??
+      (typeFromFk ? { type: 'integer' } : { unresolved: 'no type (neither a type argument nor a Mapped[] annotation)' })
     let c: ModelColumn
     if ('unresolved' in tr) {
       approx(mod, at, `${colName}: type ${tr.unresolved} could not be resolved; read as text`)
@@ -601,19 +757,33 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
     const auto = kw.autoincrement
     c.autoincrement = auto?.k === 'bool' ? auto.v : false
     const autoExplicit = auto?.k === 'bool'
-    if (kw.server_default) c.serverDefault = sqlDefault(kwMod.get('server_default')!, kw.server_default, `${colName}: server_default`)
+    if (kw.server_default)
+      c.serverDefault = sqlDefault(kwMod.get('server_default')!, kw.server_default, `${colName}: server_default`)
     if (kw.default) {
       const d = kw.default
       if (d.k === 'str' || d.k === 'num' || d.k === 'bool') c.appDefault = d.v
       else if (d.k === 'none') c.appDefault = null
-      else skip(kwMod.get('default')!, d.at, `${colName}: default computed in Python (${d.k === 'name' ? d.v : d.k === 'call' && d.fn.k === 'name' ? `${d.fn.v}(...)` : d.k === 'lambda' ? 'a lambda' : 'an expression'}) is not kept; the model keeps literal defaults`)
+      else
+        skip(
+          kwMod.get('default')!,
+          d.at,
+          `${colName}: default computed in Python (${d.k === 'name' ? d.v : d.k === 'call' && d.fn.k === 'name' ? `${d.fn.v}(...)` : d.k === 'lambda' ? 'a lambda' : 'an expression'}) is not kept; the model keeps literal defaults`,
+        )
     }
     if (kw.onupdate) {
       const o = kw.onupdate
       const fn = o.k === 'name' ? o.v : o.k === 'call' && o.fn.k === 'name' ? o.fn.v : ''
-      if (/(^|\.)(now|utcnow|current_timestamp)$/.test(fn) || (o.k === 'lambda' && /now/.test(JSON.stringify(o.body)))) {
+      if (
+        /(^|\.)(now|utcnow|current_timestamp)$/.test(fn) ||
+        (o.k === 'lambda' && /now/.test(JSON.stringify(o.body)))
+      ) {
         c.onUpdate = SQL_NOW
-        if (!/func\./.test(fn)) approx(kwMod.get('onupdate')!, o.at, `${colName}: onupdate=${fn || 'a lambda'} (the time, set by Python) is kept as CURRENT_TIMESTAMP set by the database on every update`)
+        if (!/func\./.test(fn))
+          approx(
+            kwMod.get('onupdate')!,
+            o.at,
+            `${colName}: onupdate=${fn || 'a lambda'} (the time, set by Python) is kept as CURRENT_TIMESTAMP set by the database on every update`,
+          )
       } else {
         const v = sqlDefault(kwMod.get('onupdate')!, o, `${colName}: onupdate`)
         if (v) c.onUpdate = v
@@ -626,7 +796,17 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
       checks.push({ name: null, expression: `${quoteSql(colName)} IN (${tr.enum.values.map(sqlString).join(', ')})` })
       enumNote = { from: tr.enum.from, name: tr.enum.name, native: tr.enum.native }
     }
-    return { col: c, fks, index, unique, autoExplicit, typeFromFk, checks, sortOrder: num(kw.sort_order) ?? 0, enumNote }
+    return {
+      col: c,
+      fks,
+      index,
+      unique,
+      autoExplicit,
+      typeFromFk,
+      checks,
+      sortOrder: num(kw.sort_order) ?? 0,
+      enumNote,
+    }
   }
 
   // ---- tables -------------------------------------------------------------------------------
@@ -638,9 +818,30 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
   const rels: Rel[] = []
   let derivedNames = 0
 
-  const newBuild = (o: { name: string; className: string; schema: string | null; mod: PyModule; at: number; cls: ClassInfo | null; variable: Build['variable']; meta: Meta }): Build => {
+  const newBuild = (o: {
+    name: string
+    className: string
+    schema: string | null
+    mod: PyModule
+    at: number
+    cls: ClassInfo | null
+    variable: Build['variable']
+    meta: Meta
+  }): Build => {
     const table = blankTable({ name: o.name, className: o.className, columns: [], schema: o.schema })
-    const b: Build = { table, mod: o.mod, at: o.at, cls: o.cls, variable: o.variable, meta: o.meta, attrs: new Map(), fks: [], typeFromFk: new Set(), autoExplicit: new Set(), unnamed: { uniques: new Set(), indexes: new Set(), checks: new Set(), fks: new Set() } }
+    const b: Build = {
+      table,
+      mod: o.mod,
+      at: o.at,
+      cls: o.cls,
+      variable: o.variable,
+      meta: o.meta,
+      attrs: new Map(),
+      fks: [],
+      typeFromFk: new Set(),
+      autoExplicit: new Set(),
+      unnamed: { uniques: new Set(), indexes: new Set(), checks: new Set(), fks: new Set() },
+    }
     builds.push(b)
     return b
   }
@@ -664,7 +865,12 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
       b.table.checks.push(ck)
       if (!ck.name) b.unnamed.checks.add(ck)
     }
-    if (r.enumNote) approx(mod, at, `${b.table.name}.${r.col.name}: ${r.enumNote.from} is read as ${typeLabelOf(r.col)} with a CHECK of its ${r.enumNote.from.startsWith('Literal') || r.enumNote.from.startsWith('Enum(') ? 'values' : 'names'}${r.enumNote.native ? `; on PostgreSQL SQLAlchemy would create the type ${r.enumNote.name ?? 'of the enum'} instead` : ''}`)
+    if (r.enumNote)
+      approx(
+        mod,
+        at,
+        `${b.table.name}.${r.col.name}: ${r.enumNote.from} is read as ${typeLabelOf(r.col)} with a CHECK of its ${r.enumNote.from.startsWith('Literal') || r.enumNote.from.startsWith('Enum(') ? 'values' : 'names'}${r.enumNote.native ? `; on PostgreSQL SQLAlchemy would create the type ${r.enumNote.name ?? 'of the enum'} instead` : ''}`,
+      )
   }
   const typeLabelOf = (c: ModelColumn) => (c.length != null ? `${c.type}(${c.length})` : c.type)
 
@@ -701,23 +907,44 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
     const cols = (xs: Py[]) => constraintColumns(b, mod, xs)
     if (kind === 'UniqueConstraint') {
       const cs = cols(a.args)
-      if (cs.some((x) => x == null)) return skip(mod, a.at, `${b.table.name}: a UniqueConstraint on an expression is left out`)
+      if (cs.some((x) => x == null))
+        return skip(mod, a.at, `${b.table.name}: a UniqueConstraint on an expression is left out`)
       const u = { name: str(a.kw.name) ?? null, columns: cs as string[] }
       b.table.uniques.push(u)
       if (!u.name) b.unnamed.uniques.add(u)
     } else if (kind === 'CheckConstraint') {
       const e = str(a.args[0]) ?? (calls(mod, a.args[0], 'text') ? str(a.args[0].args[0]) : undefined)
-      if (!e) return skip(mod, a.at, `${b.table.name}: a CheckConstraint written as a Python expression is left out (write it as a string to keep it)`)
+      if (!e)
+        return skip(
+          mod,
+          a.at,
+          `${b.table.name}: a CheckConstraint written as a Python expression is left out (write it as a string to keep it)`,
+        )
       const ck = { name: str(a.kw.name) ?? null, expression: e }
       b.table.checks.push(ck)
       if (!ck.name) b.unnamed.checks.add(ck)
     } else if (kind === 'Index') {
       const ixName = str(a.args[0])
       const cs = cols(a.args.slice(1))
-      if (cs.some((x) => x == null) || !cs.length) return skip(mod, a.at, `${b.table.name}: index ${ixName ?? ''} on an expression is left out (the model keeps indexes on columns)`)
+      if (cs.some((x) => x == null) || !cs.length)
+        return skip(
+          mod,
+          a.at,
+          `${b.table.name}: index ${ixName ?? ''} on an expression is left out (the model keeps indexes on columns)`,
+        )
       const where = a.kw.sqlite_where ?? a.kw.postgresql_where
-      const ix = { name: ixName ?? '', columns: cs as string[], unique: bool(a.kw.unique) ?? false, where: where && calls(mod, where, 'text') ? (str(where.args[0]) ?? null) : null }
-      if (where && !ix.where) approx(mod, where.at, `${b.table.name}: the WHERE of index ${ixName} is a Python expression; the index is kept whole`)
+      const ix = {
+        name: ixName ?? '',
+        columns: cs as string[],
+        unique: bool(a.kw.unique) ?? false,
+        where: where && calls(mod, where, 'text') ? (str(where.args[0]) ?? null) : null,
+      }
+      if (where && !ix.where)
+        approx(
+          mod,
+          where.at,
+          `${b.table.name}: the WHERE of index ${ixName} is a Python expression; the index is kept whole`,
+        )
       b.table.indexes.push(ix)
       if (!ixName) b.unnamed.indexes.add(ix)
     } else if (kind === 'PrimaryKeyConstraint') {
@@ -735,8 +962,21 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
     } else if (kind === 'ForeignKeyConstraint') {
       const local = a.args[0]?.k === 'seq' ? cols(a.args[0].items) : []
       const remote = a.args[1]?.k === 'seq' ? a.args[1].items.map((x) => fkTarget(mod, x)) : []
-      if (local.some((x) => !x) || remote.some((x) => !x) || !local.length) return skip(mod, a.at, `${b.table.name}: a ForeignKeyConstraint whose columns could not be resolved is left out`)
-      b.fks.push({ columns: local as string[], targets: remote as FkTarget[], name: str(a.kw.name) ?? null, onDelete: action(a.kw.ondelete), onUpdate: action(a.kw.onupdate), at: a.at, mod })
+      if (local.some((x) => !x) || remote.some((x) => !x) || !local.length)
+        return skip(
+          mod,
+          a.at,
+          `${b.table.name}: a ForeignKeyConstraint whose columns could not be resolved is left out`,
+        )
+      b.fks.push({
+        columns: local as string[],
+        targets: remote as FkTarget[],
+        name: str(a.kw.name) ?? null,
+        onDelete: action(a.kw.ondelete),
+        onUpdate: action(a.kw.onupdate),
+        at: a.at,
+        mod,
+      })
     } else skip(mod, a.at, `${b.table.name}: ${kind || 'a call'}(...) in the table arguments is not read`)
   }
   const pendingPk: { b: Build; cols: string[] }[] = []
@@ -750,7 +990,11 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
           const key = str(k)
           if (key === 'schema') b.table.schema = str(v) ?? b.table.schema
           else if (key === 'comment') b.table.comment = str(v)
-          else if (key && !/^(sqlite|postgresql|mysql|mariadb|mssql|oracle)_|^(extend_existing|keep_existing|info)$/.test(key)) skip(mod, k.at, `${b.table.name}: table option ${key} is not kept`)
+          else if (
+            key &&
+            !/^(sqlite|postgresql|mysql|mariadb|mssql|oracle)_|^(extend_existing|keep_existing|info)$/.test(key)
+          )
+            skip(mod, k.at, `${b.table.name}: table option ${key} is not kept`)
         }
       } else constraint(b, mod, x)
     }
@@ -766,9 +1010,21 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
         skip(mod, s.at, `Table ${s.target}: its name is not a string; not read`)
         continue
       }
-      const meta = metaFromCall(mod, v.args[1], `${s.target}'s metadata`) ?? { convention: DEFAULT_CONVENTION, schema: null }
+      const meta = metaFromCall(mod, v.args[1], `${s.target}'s metadata`) ?? {
+        convention: DEFAULT_CONVENTION,
+        schema: null,
+      }
       const sym = project.resolve(mod, s.target)
-      const b = newBuild({ name: tname, className: s.target, schema: str(v.kw.schema) ?? meta.schema, mod, at: s.at, cls: null, variable: sym.k === 'value' ? sym : null, meta })
+      const b = newBuild({
+        name: tname,
+        className: s.target,
+        schema: str(v.kw.schema) ?? meta.schema,
+        mod,
+        at: s.at,
+        cls: null,
+        variable: sym.k === 'value' ? sym : null,
+        meta,
+      })
       b.table.nameLocked = true
       tableItems(b, mod, v.args.slice(2))
       if (str(v.kw.comment)) b.table.comment = str(v.kw.comment)
@@ -785,7 +1041,16 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
     if (tableAttr?.value) {
       const v = tableAttr.value
       if (calls(c.mod, v, 'Table')) {
-        const b = newBuild({ name: str(v.args[0]) ?? c.name, className: c.name, schema: str(v.kw.schema) ?? meta.schema, mod: c.mod, at: c.stmt.at, cls: c, variable: null, meta })
+        const b = newBuild({
+          name: str(v.args[0]) ?? c.name,
+          className: c.name,
+          schema: str(v.kw.schema) ?? meta.schema,
+          mod: c.mod,
+          at: c.stmt.at,
+          cls: c,
+          variable: null,
+          meta,
+        })
         tableItems(b, c.mod, v.args.slice(2))
         byClass.set(c, b)
       } else if (v.k === 'name') {
@@ -812,10 +1077,23 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
       } else if (body && body.k === 'name' && body.v === 'cls.__name__') tname = c.name
       else {
         tname = tableNameFor(c.name, 'snake_plural')
-        approx(tn.cls.mod, tn.at, `${c.name}: __tablename__ is computed by code the importer does not run; named ${tname}`)
+        approx(
+          tn.cls.mod,
+          tn.at,
+          `${c.name}: __tablename__ is computed by code the importer does not run; named ${tname}`,
+        )
       }
     }
-    const b = newBuild({ name: tname, className: c.name, schema: meta.schema, mod: c.mod, at: c.stmt.at, cls: c, variable: null, meta })
+    const b = newBuild({
+      name: tname,
+      className: c.name,
+      schema: meta.schema,
+      mod: c.mod,
+      at: c.stmt.at,
+      cls: c,
+      variable: null,
+      meta,
+    })
     byClass.set(c, b)
   }
   for (const [c, parent] of tableOwner) {
@@ -840,9 +1118,17 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
       for (const a of ownAttrs(k)) {
         if (seen.has(a.name)) continue
         seen.add(a.name)
-        if (a.name.startsWith('__') || ['metadata', 'registry', 'type_annotation_map', 'impl', 'cache_ok'].includes(a.name)) continue
+        if (
+          a.name.startsWith('__') ||
+          ['metadata', 'registry', 'type_annotation_map', 'impl', 'cache_ok'].includes(a.name)
+        )
+          continue
         if (a.computed) {
-          skip(k.mod, a.at, `${c.name}.${a.name}: a declared_attr whose body is more than one return is not run; left out`)
+          skip(
+            k.mod,
+            a.at,
+            `${c.name}.${a.name}: a declared_attr whose body is more than one return is not run; left out`,
+          )
           continue
         }
         const mod = k.mod
@@ -852,21 +1138,43 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
           rels.push(relOf(c, a, v, ann))
           continue
         }
-        if (v && calls(mod, v, 'column_property', 'synonym', 'composite', 'association_proxy', 'query_expression', 'hybrid_property')) {
+        if (
+          v &&
+          calls(
+            mod,
+            v,
+            'column_property',
+            'synonym',
+            'composite',
+            'association_proxy',
+            'query_expression',
+            'hybrid_property',
+          )
+        ) {
           skip(mod, a.at, `${c.name}.${a.name}: ${outside(symOf(mod, v.fn))}(...) is computed by the ORM, not a column`)
           continue
         }
         let call: Extract<Py, { k: 'call' }> | null = null
         if (v && calls(mod, v, 'mapped_column', 'Column')) call = v
-        else if (v && calls(mod, v, 'deferred') && v.args[0] && calls(mod, v.args[0], 'mapped_column', 'Column')) call = v.args[0]
+        else if (v && calls(mod, v, 'deferred') && v.args[0] && calls(mod, v.args[0], 'mapped_column', 'Column'))
+          call = v.args[0]
         else if (v) continue // a class constant, a method reference, ...
         if (!call && !ann?.mapped) {
-          if (a.annotation && !(a.annotation.k === 'sub' && a.annotation.base.k === 'name' && /ClassVar$/.test(a.annotation.base.v))) skip(mod, a.at, `${c.name}.${a.name}: an annotation without Mapped[] is not mapped`)
+          if (
+            a.annotation &&
+            !(a.annotation.k === 'sub' && a.annotation.base.k === 'name' && /ClassVar$/.test(a.annotation.base.v))
+          )
+            skip(mod, a.at, `${c.name}.${a.name}: an annotation without Mapped[] is not mapped`)
           continue
         }
         const r = readColumn(c, mod, a.name, call, ann, a.at)
         if (!r) {
-          if (!call) skip(mod, a.at, `${c.name}.${a.name}: a relationship annotation without relationship(); SQLAlchemy would refuse it`)
+          if (!call)
+            skip(
+              mod,
+              a.at,
+              `${c.name}.${a.name}: a relationship annotation without relationship(); SQLAlchemy would refuse it`,
+            )
           continue
         }
         reads.push({ r, attr: a.name, mod, at: a.at, inherited: k !== c })
@@ -877,15 +1185,27 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
     const hasOwnKey = reads.some((x) => !x.inherited && x.r.col.primaryKey)
     const ordered2 = reads
       .map((x, i) => ({ ...x, i }))
-      .sort((x, y) => x.r.sortOrder - y.r.sortOrder || (!hasOwnKey && x.inherited && x.r.col.primaryKey && !(y.inherited && y.r.col.primaryKey) ? -1 : !hasOwnKey && y.inherited && y.r.col.primaryKey && !(x.inherited && x.r.col.primaryKey) ? 1 : x.i - y.i))
+      .sort(
+        (x, y) =>
+          x.r.sortOrder - y.r.sortOrder ||
+          (!hasOwnKey && x.inherited && x.r.col.primaryKey && !(y.inherited && y.r.col.primaryKey)
+            ? -1
+            : !hasOwnKey && y.inherited && y.r.col.primaryKey && !(x.inherited && x.r.col.primaryKey)
+              ? 1
+              : x.i - y.i),
+      )
     for (const x of ordered2) addColumnTo(b, x.r, x.attr, x.mod, x.at)
     // The designer's Base: the table inherits exactly id, created_at and updated_at from the base.
-    const inheritedNames = reads.filter((x) => x.inherited).map((x) => x.r.col.name).sort()
+    const inheritedNames = reads
+      .filter((x) => x.inherited)
+      .map((x) => x.r.col.name)
+      .sort()
     if (JSON.stringify(inheritedNames) === JSON.stringify(['created_at', 'id', 'updated_at'])) b.table.base = true
     if (tableOwner.has(c)) continue
     const ta = lookupAttr(c, '__table_args__')
     if (ta && !ta.computed && !(ta.cls !== c && isMapped(ta.cls))) tableArgs(b, ta.cls.mod, ta.value)
-    else if (ta?.computed) skip(ta.cls.mod, ta.at, `${c.name}.__table_args__ is computed by code the importer does not run; left out`)
+    else if (ta?.computed)
+      skip(ta.cls.mod, ta.at, `${c.name}.__table_args__ is computed by code the importer does not run; left out`)
   }
   for (const { b, cols } of pendingPk)
     cols.forEach((n, i) => {
@@ -902,10 +1222,22 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
       const v = s.k === 'expr' ? s.value : s.k === 'assign' ? s.value : null
       if (!v || !calls(mod, v, 'Index')) continue
       const targets = v.args.slice(1).map((x) => fkTarget(mod, x))
-      const owners = new Set(targets.map((t) => (t?.k === 'classattr' ? byClass.get(t.cls) : t?.k === 'tablevar' ? byVariable.get(`${t.sym.mod.name}.${t.sym.name}`) : undefined)))
+      const owners = new Set(
+        targets.map((t) =>
+          t?.k === 'classattr'
+            ? byClass.get(t.cls)
+            : t?.k === 'tablevar'
+              ? byVariable.get(`${t.sym.mod.name}.${t.sym.name}`)
+              : undefined,
+        ),
+      )
       const [b] = [...owners]
       if (owners.size !== 1 || !b) {
-        skip(mod, s.at, `Index ${str(v.args[0]) ?? ''}: its columns (or expression) could not be tied to one table; left out`)
+        skip(
+          mod,
+          s.at,
+          `Index ${str(v.args[0]) ?? ''}: its columns (or expression) could not be tied to one table; left out`,
+        )
         continue
       }
       constraint(b, mod, v)
@@ -914,7 +1246,9 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
 
   // ---- foreign keys -------------------------------------------------------------------------
 
-  const tableOfTarget = (t: FkTarget): { schema: string | null; table: string; column: string; build: Build | null } | null => {
+  const tableOfTarget = (
+    t: FkTarget,
+  ): { schema: string | null; table: string; column: string; build: Build | null } | null => {
     if (t.k === 'str') {
       const parts = t.path.split('.')
       if (parts.length < 2) return null
@@ -936,14 +1270,32 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
     for (const f of b.fks) {
       const targets = f.targets.map(tableOfTarget)
       if (targets.some((x) => !x) || new Set(targets.map((x) => `${x!.schema}.${x!.table}`)).size !== 1) {
-        skip(f.mod, f.at, `${b.table.name}(${f.columns.join(', ')}): the foreign key's target could not be resolved; left out`)
+        skip(
+          f.mod,
+          f.at,
+          `${b.table.name}(${f.columns.join(', ')}): the foreign key's target could not be resolved; left out`,
+        )
         continue
       }
       const t0 = targets[0]!
       // A table named without its schema in a string is the one in the metadata's default schema.
       const refSchema = t0.build ? t0.build.table.schema : t0.schema
-      const fk: ModelForeignKey = { id: newId('f'), name: f.name, columns: f.columns, refSchema: refSchema === b.table.schema ? (refSchema ?? null) : refSchema, refTable: t0.table, refColumns: targets.map((x) => x!.column), onDelete: f.onDelete, onUpdate: f.onUpdate }
-      if (!t0.build) approx(f.mod, f.at, `${b.table.name}(${f.columns.join(', ')}) references ${t0.table}, which is not in the files read`)
+      const fk: ModelForeignKey = {
+        id: newId('f'),
+        name: f.name,
+        columns: f.columns,
+        refSchema: refSchema === b.table.schema ? (refSchema ?? null) : refSchema,
+        refTable: t0.table,
+        refColumns: targets.map((x) => x!.column),
+        onDelete: f.onDelete,
+        onUpdate: f.onUpdate,
+      }
+      if (!t0.build)
+        approx(
+          f.mod,
+          f.at,
+          `${b.table.name}(${f.columns.join(', ')}) references ${t0.table}, which is not in the files read`,
+        )
       b.table.foreignKeys.push(fk)
       if (!fk.name) b.unnamed.fks.add(fk)
       // A column with no type of its own takes the type of the column it references.
@@ -951,7 +1303,8 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
         if (!b.typeFromFk.has(cn)) return
         const col = b.table.columns.find((c) => c.name === cn)
         const ref = targets[i]?.build?.table.columns.find((c) => c.name === targets[i]!.column)
-        if (col && ref) Object.assign(col, { type: ref.type, nativeType: ref.nativeType, length: ref.length, scale: ref.scale })
+        if (col && ref)
+          Object.assign(col, { type: ref.type, nativeType: ref.nativeType, length: ref.length, scale: ref.scale })
       })
     }
   }
@@ -966,11 +1319,18 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
     if (pks.length === 1) {
       const c = pks[0]
       const isFk = b.table.foreignKeys.some((f) => f.columns.includes(c.name))
-      if (!b.autoExplicit.has(c.name) && ['integer', 'bigint', 'smallint'].includes(c.type) && !isFk && c.serverDefault == null) c.autoincrement = true
+      if (
+        !b.autoExplicit.has(c.name) &&
+        ['integer', 'bigint', 'smallint'].includes(c.type) &&
+        !isFk &&
+        c.serverDefault == null
+      )
+        c.autoincrement = true
     }
     if (!b.cls && !b.table.columns.some((c) => c.primaryKey)) {
       // A keyless Table(...) is fine for SQLAlchemy; a mapped class without a key is not.
-    } else if (b.cls && !b.table.columns.some((c) => c.primaryKey)) skip(b.mod, b.at, `${b.cls.name} has no primary key: SQLAlchemy would refuse to map it (the table is read)`)
+    } else if (b.cls && !b.table.columns.some((c) => c.primaryKey))
+      skip(b.mod, b.at, `${b.cls.name} has no primary key: SQLAlchemy would refuse to map it (the table is read)`)
     applyConvention(b)
   }
   function applyConvention(b: Build) {
@@ -991,8 +1351,10 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
       tokens.column_0_N_label = cols.map((c) => `${t.name}_${c}`).join('_')
       return tpl.replace(/%\((\w+)\)s/g, (m, k: string) => tokens[k] ?? m).replaceAll('%%', '%')
     }
-    for (const ix of b.unnamed.indexes as Set<{ name: string; columns: string[] }>) ix.name = fmt(conv.ix ?? DEFAULT_CONVENTION.ix, ix.columns)
-    for (const u of b.unnamed.uniques as Set<{ name: string | null; columns: string[] }>) if (conv.uq) u.name = fmt(conv.uq, u.columns)
+    for (const ix of b.unnamed.indexes as Set<{ name: string; columns: string[] }>)
+      ix.name = fmt(conv.ix ?? DEFAULT_CONVENTION.ix, ix.columns)
+    for (const u of b.unnamed.uniques as Set<{ name: string | null; columns: string[] }>)
+      if (conv.uq) u.name = fmt(conv.uq, u.columns)
     // unique=True on a column: its constraint takes the convention's name too.
     if (conv.uq)
       for (const c of t.columns)
@@ -1000,11 +1362,25 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
           c.unique = false
           t.uniques.push({ name: fmt(conv.uq, [c.name]), columns: [c.name] })
         }
-    for (const f of b.unnamed.fks as Set<ModelForeignKey>) if (conv.fk) f.name = fmt(conv.fk, f.columns, { referred_table_name: f.refTable, referred_column_0_name: f.refColumns[0] ?? '' })
-    if (conv.pk && !t.primaryKeyName && t.columns.some((c) => c.primaryKey)) t.primaryKeyName = fmt(conv.pk, t.columns.filter((c) => c.primaryKey).sort((x, y) => x.primaryKey - y.primaryKey).map((c) => c.name))
+    for (const f of b.unnamed.fks as Set<ModelForeignKey>)
+      if (conv.fk)
+        f.name = fmt(conv.fk, f.columns, {
+          referred_table_name: f.refTable,
+          referred_column_0_name: f.refColumns[0] ?? '',
+        })
+    if (conv.pk && !t.primaryKeyName && t.columns.some((c) => c.primaryKey))
+      t.primaryKeyName = fmt(
+        conv.pk,
+        t.columns
+          .filter((c) => c.primaryKey)
+          .sort((x, y) => x.primaryKey - y.primaryKey)
+          .map((c) => c.name),
+      )
     // Named checks go through the convention when it uses %(constraint_name)s.
-    if (conv.ck?.includes('%(constraint_name)s')) for (const ck of t.checks) if (ck.name) ck.name = fmt(conv.ck, [], { constraint_name: ck.name })
-    if (conv.ck && !conv.ck.includes('%(constraint_name)s')) for (const ck of b.unnamed.checks as Set<{ name: string | null }>) ck.name = fmt(conv.ck, [])
+    if (conv.ck?.includes('%(constraint_name)s'))
+      for (const ck of t.checks) if (ck.name) ck.name = fmt(conv.ck, [], { constraint_name: ck.name })
+    if (conv.ck && !conv.ck.includes('%(constraint_name)s'))
+      for (const ck of b.unnamed.checks as Set<{ name: string | null }>) ck.name = fmt(conv.ck, [])
   }
 
   // ---- relationships ------------------------------------------------------------------------
@@ -1053,7 +1429,15 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
     const p = r.kw.foreign_keys
     if (!p) return null
     const mod = r.owner.mod
-    const items = p.k === 'seq' ? p.items : p.k === 'str' ? (() => { const e = parseExpression(p.v, p.at); return e.k === 'seq' ? e.items : [e] })() : [p]
+    const items =
+      p.k === 'seq'
+        ? p.items
+        : p.k === 'str'
+          ? (() => {
+              const e = parseExpression(p.v, p.at)
+              return e.k === 'seq' ? e.items : [e]
+            })()
+          : [p]
     return items.map((x) => {
       const name = x.k === 'name' ? x.v : x.k === 'str' ? x.v : ''
       const t = x.k === 'name' ? fkTarget(mod, x) : null
@@ -1069,11 +1453,34 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
     const target = r.target ? tableOf(r.target) : undefined
     if (!ownT) continue
     if (!target) {
-      skip(mod, r.at, `${r.owner.name}.${r.attr} points at ${r.targetText}, which is not a mapped class in the files read`)
+      skip(
+        mod,
+        r.at,
+        `${r.owner.name}.${r.attr} points at ${r.targetText}, which is not a mapped class in the files read`,
+      )
       continue
     }
-    for (const k of ['order_by', 'primaryjoin', 'secondaryjoin', 'remote_side', 'viewonly', 'overlaps', 'join_depth', 'collection_class', 'post_update', 'single_parent', 'innerjoin', 'sync_backref', 'info', 'doc', 'raiseload', 'argument', 'backref'])
-      if (r.kw[k] && k !== 'remote_side' && k !== 'overlaps' && k !== 'backref') approx(mod, r.kw[k].at, `${r.owner.name}.${r.attr}: ${k}= is not kept by the model`)
+    for (const k of [
+      'order_by',
+      'primaryjoin',
+      'secondaryjoin',
+      'remote_side',
+      'viewonly',
+      'overlaps',
+      'join_depth',
+      'collection_class',
+      'post_update',
+      'single_parent',
+      'innerjoin',
+      'sync_backref',
+      'info',
+      'doc',
+      'raiseload',
+      'argument',
+      'backref',
+    ])
+      if (r.kw[k] && k !== 'remote_side' && k !== 'overlaps' && k !== 'backref')
+        approx(mod, r.kw[k].at, `${r.owner.name}.${r.attr}: ${k}= is not kept by the model`)
     let backRef = str(r.kw.back_populates) ?? null
     if (r.kw.backref) {
       const br = r.kw.backref
@@ -1084,18 +1491,33 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
     if (secondary) {
       const sp = secondary.k === 'lambda' ? secondary.body : secondary
       let assoc: ModelTable | undefined
-      if (sp.k === 'str') assoc = doc.tables.find((t) => t.name === sp.v) ?? builds.find((x) => x.table.name === sp.v || x.table.className === sp.v)?.table
+      if (sp.k === 'str')
+        assoc =
+          doc.tables.find((t) => t.name === sp.v) ??
+          builds.find((x) => x.table.name === sp.v || x.table.className === sp.v)?.table
       else if (sp.k === 'name') {
         const s = project.resolve(mod, sp.v)
-        assoc = s.k === 'value' ? byVariable.get(`${s.mod.name}.${s.name}`)?.table : s.k === 'class' ? tableOf(s.cls) : undefined
+        assoc =
+          s.k === 'value'
+            ? byVariable.get(`${s.mod.name}.${s.name}`)?.table
+            : s.k === 'class'
+              ? tableOf(s.cls)
+              : undefined
       }
       if (!assoc || assoc.foreignKeys.length !== 2) {
-        skip(mod, secondary.at, `${r.owner.name}.${r.attr}: secondary ${sp.k === 'str' ? sp.v : sp.k === 'name' ? sp.v : '…'} is not an association table with two foreign keys; the relationship is left out`)
+        skip(
+          mod,
+          secondary.at,
+          `${r.owner.name}.${r.attr}: secondary ${sp.k === 'str' ? sp.v : sp.k === 'name' ? sp.v : '…'} is not an association table with two foreign keys; the relationship is left out`,
+        )
         continue
       }
       const i = assoc.foreignKeys.findIndex((f) => f.refTable === ownT.name)
       if (i < 0) continue
-      const names: [string, string] = assoc.association?.names ?? [assoc.foreignKeys[0].refTable, assoc.foreignKeys[1].refTable]
+      const names: [string, string] = assoc.association?.names ?? [
+        assoc.foreignKeys[0].refTable,
+        assoc.foreignKeys[1].refTable,
+      ]
       names[i] = r.attr
       if (!assoc.association && backRef) names[1 - i] = backRef
       assoc.association = { names, lazy: r.kw.lazy ? lazyOf(r.kw.lazy) : (assoc.association?.lazy ?? 'select') }
@@ -1104,14 +1526,29 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
     const fkCols = foreignKeyColumns(r)
     const matches = (f: ModelForeignKey) => !fkCols || fkCols.every((c) => f.columns.includes(c))
     const scalar = r.list === false || bool(r.kw.uselist) === false
-    const viaOwn = ownT.foreignKeys.find((f) => f.refTable === target.name && matches(f) && (!f.orm?.name || f.orm.name === r.attr))
-    const viaTarget = target.foreignKeys.find((f) => f.refTable === ownT.name && matches(f) && (!f.orm?.backPopulates || f.orm.backPopulates === r.attr))
+    const viaOwn = ownT.foreignKeys.find(
+      (f) => f.refTable === target.name && matches(f) && (!f.orm?.name || f.orm.name === r.attr),
+    )
+    const viaTarget = target.foreignKeys.find(
+      (f) => f.refTable === ownT.name && matches(f) && (!f.orm?.backPopulates || f.orm.backPopulates === r.attr),
+    )
     const selfRef = ownT === target
     const remoteSide = r.kw.remote_side != null
-    const blank = { name: null, backPopulates: null, cascade: [] as string[], passiveDeletes: false, lazy: 'select' as const }
+    const blank = {
+      name: null,
+      backPopulates: null,
+      cascade: [] as string[],
+      passiveDeletes: false,
+      lazy: 'select' as const,
+    }
     // Many-to-one (or one-to-one from the side with the key): the scalar on the referencing class.
     const manyToOne = viaOwn && (selfRef ? remoteSide : !viaTarget || (r.list !== true && scalar))
-    if (manyToOne && viaOwn) viaOwn.orm = { ...(viaOwn.orm ?? { ...blank, backPopulates: backRef }), name: r.attr, ...(viaOwn.orm?.backPopulates ? {} : { backPopulates: backRef }) }
+    if (manyToOne && viaOwn)
+      viaOwn.orm = {
+        ...(viaOwn.orm ?? { ...blank, backPopulates: backRef }),
+        name: r.attr,
+        ...(viaOwn.orm?.backPopulates ? {} : { backPopulates: backRef }),
+      }
     else if (viaTarget)
       viaTarget.orm = {
         name: viaTarget.orm?.name ?? backRef,
@@ -1121,7 +1558,8 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
         lazy: lazyOf(r.kw.lazy),
       }
     else if (viaOwn) viaOwn.orm = { ...(viaOwn.orm ?? { ...blank, backPopulates: backRef }), name: r.attr }
-    else skip(mod, r.at, `${r.owner.name}.${r.attr}: no foreign key between ${ownT.name} and ${target.name} to carry it`)
+    else
+      skip(mod, r.at, `${r.owner.name}.${r.attr}: no foreign key between ${ownT.name} and ${target.name} to carry it`)
   }
 
   // ---- the document -------------------------------------------------------------------------
@@ -1134,7 +1572,11 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
     if (t.association && t.foreignKeys.length === 2) for (const f of t.foreignKeys) delete f.orm
     doc.tables.push(t)
   }
-  if (doc.tables.length === 0) throw new AppError('BAD_REQUEST', `No mapped classes or Table(...) definitions were found in ${[...project.modules.values()].map((m) => m.file).join(', ')}.`)
+  if (doc.tables.length === 0)
+    throw new AppError(
+      'BAD_REQUEST',
+      `No mapped classes or Table(...) definitions were found in ${[...project.modules.values()].map((m) => m.file).join(', ')}.`,
+    )
 
   const mods = [...project.modules.values()]
   const read = [
@@ -1143,11 +1585,19 @@ export function readProject(project: Project, name: string): { doc: ModelDocumen
     `${doc.tables.reduce((n, t) => n + t.columns.length, 0)} columns, ${doc.tables.reduce((n, t) => n + t.foreignKeys.length, 0)} foreign keys, ${doc.tables.reduce((n, t) => n + t.indexes.length, 0)} indexes, ${doc.tables.reduce((n, t) => n + t.uniques.length + t.columns.filter((c) => c.unique).length, 0)} unique constraints, ${doc.tables.reduce((n, t) => n + t.checks.length, 0)} checks`,
     ...(counts.rels ? [`${counts.rels} relationship${counts.rels === 1 ? '' : 's'}`] : []),
     ...(counts.aliases.size ? [`Annotated aliases: ${[...counts.aliases].join(', ')}`] : []),
-    ...(counts.decorators ? [`${counts.decorators} column${counts.decorators === 1 ? '' : 's'} typed by a TypeDecorator's impl`] : []),
+    ...(counts.decorators
+      ? [`${counts.decorators} column${counts.decorators === 1 ? '' : 's'} typed by a TypeDecorator's impl`]
+      : []),
     ...(counts.enums ? [`${counts.enums} enum column${counts.enums === 1 ? '' : 's'}`] : []),
     ...(counts.conventions.size ? [`naming convention from ${[...counts.conventions].join(', ')}`] : []),
-    ...(counts.single ? [`${counts.single} class${counts.single === 1 ? '' : 'es'} sharing a parent's table (single-table inheritance)`] : []),
-    ...(counts.joined ? [`${counts.joined} class${counts.joined === 1 ? '' : 'es'} with a table of their own under a mapped parent (joined inheritance)`] : []),
+    ...(counts.single
+      ? [`${counts.single} class${counts.single === 1 ? '' : 'es'} sharing a parent's table (single-table inheritance)`]
+      : []),
+    ...(counts.joined
+      ? [
+          `${counts.joined} class${counts.joined === 1 ? '' : 'es'} with a table of their own under a mapped parent (joined inheritance)`,
+        ]
+      : []),
   ]
   return { doc: autoLayout(doc), report: { read, approximated, skipped } }
 }

@@ -101,4 +101,5 @@ export const PY_TYPES: Record<string, { type: NeutralType } | { native: string }
 export const MAPPED = new Set(['Mapped', 'WriteOnlyMapped', 'DynamicMapped'])
 
 /** Decorators under which a function is read as a class attribute. */
-export const DECLARED_ATTR = /^(declared_attr|declared_attr\.directive|declared_attr\.cascading|declared_attr\(cascading=True\))$/
+export const DECLARED_ATTR =
+  /^(declared_attr|declared_attr\.directive|declared_attr\.cascading|declared_attr\(cascading=True\))$/

@@ -26,7 +26,11 @@ export const PARITY_OPTIONS = {
 function recording(d: Driver, out: RunOutcome['statements']): Driver {
   return new Proxy(d, {
     get(target, prop, recv) {
-      if (prop === 'query') return (sql: string, params: unknown[] = [], o?: unknown) => (out.push({ sql, params: [...params] }), target.query(sql, params, o as never))
+      if (prop === 'query')
+        return (sql: string, params: unknown[] = [], o?: unknown) => (
+          out.push({ sql, params: [...params] }),
+          target.query(sql, params, o as never)
+        )
       if (prop === 'runBatch')
         return (steps: BatchStep[]) => {
           for (const s of steps) for (const p of s.params) out.push({ sql: s.sql, params: [...p] })
@@ -55,14 +59,21 @@ export async function runSchemist(driver: Driver, scenario: Scenario): Promise<R
   try {
     for (const [kind, ...a] of scenario.ops) {
       if (kind === 'get') env.set(String(a[0]), await s.get(String(a[1]), a[2]))
-      else if (kind === 'query') env.set(String(a[0]), ((await s.execute(select(registry.get(String(a[1]))).filterBy(a[2] as Record<string, unknown>))).scalars().first() as Record<string, unknown>) ?? null)
+      else if (kind === 'query')
+        env.set(
+          String(a[0]),
+          ((await s.execute(select(registry.get(String(a[1]))).filterBy(a[2] as Record<string, unknown>)))
+            .scalars()
+            .first() as Record<string, unknown>) ?? null,
+        )
       else if (kind === 'load') await loaded(obj(a[0])!, String(a[1]))
       else if (kind === 'set' || kind === 'read') {
         const o = obj(a[0])!
         if (stateOf(o).expired) await s.refresh(o)
         if (kind === 'set') o[String(a[1])] = a[2]
       } else if (kind === 'setref') obj(a[0])![String(a[1])] = a[2] === null ? null : obj(a[2])
-      else if (kind === 'new') env.set(String(a[0]), s.create<Record<string, unknown>>(String(a[1]), a[2] as Record<string, unknown>))
+      else if (kind === 'new')
+        env.set(String(a[0]), s.create<Record<string, unknown>>(String(a[1]), a[2] as Record<string, unknown>))
       else if (kind === 'add') s.add(obj(a[0])!)
       else if (kind === 'append' || kind === 'remove') {
         const o = obj(a[0])!
@@ -94,10 +105,14 @@ export async function runSchemist(driver: Driver, scenario: Scenario): Promise<R
     outcome.states[name] = st.status
     const i = st.mapper.columns.indexOf('id')
     // The key as the session knows it (its identity), else what the object holds.
-    const known = st.status === 'persistent' || st.status === 'deleted' || st.status === 'detached' ? (st.committed ?? st.values) : st.values
+    const known =
+      st.status === 'persistent' || st.status === 'deleted' || st.status === 'detached'
+        ? (st.committed ?? st.values)
+        : st.values
     outcome.keys[name] = i >= 0 ? (known[i] ?? null) : null
   }
   await s.close()
-  for (const t of ['users', 'posts', 'profiles', 'cities', 'city_user', 'nodes']) outcome.tables[t] = (await driver.query(`SELECT * FROM ${t} ORDER BY 1, 2`)).rows
+  for (const t of ['users', 'posts', 'profiles', 'cities', 'city_user', 'nodes'])
+    outcome.tables[t] = (await driver.query(`SELECT * FROM ${t} ORDER BY 1, 2`)).rows
   return outcome
 }

@@ -22,18 +22,27 @@ export function signatures(sql: string, params: unknown[]): string[] {
   }
   m = /^UPDATE (\w+) SET (.*?) WHERE (.*)$/i.exec(s)
   if (m) {
-    const sets = m[2].split(',').map((x) => x.split('=')[0].trim().replace(/^\w+\./, ''))
+    const sets = m[2].split(',').map((x) =>
+      x
+        .split('=')[0]
+        .trim()
+        .replace(/^\w+\./, ''),
+    )
     const setVals = sets.map((_, k) => val(params[k]))
     const where = whereColumns(m[3])
     const pairs = sets.map((c, k) => [c, setVals[k]]).sort((a, b) => a[0].localeCompare(b[0]))
-    return [`UPDATE ${m[1]} SET ${pairs.map((p) => `${p[0]}=${p[1]}`).join(', ')} WHERE ${where.join(', ')} = ${params.slice(sets.length).map(val).join(', ')}`]
+    return [
+      `UPDATE ${m[1]} SET ${pairs.map((p) => `${p[0]}=${p[1]}`).join(', ')} WHERE ${where.join(', ')} = ${params.slice(sets.length).map(val).join(', ')}`,
+    ]
   }
   m = /^DELETE FROM (\w+) WHERE (.*)$/i.exec(s)
   if (m) return [`DELETE ${m[1]} WHERE ${whereColumns(m[2]).join(', ')} = ${params.map(val).join(', ')}`]
   m = /^SELECT .*? FROM (\w+)(?: AS \w+)?(.*)$/i.exec(s)
   if (m) {
     const where = /\bWHERE (.*?)(?: ORDER BY | LIMIT |$)/i.exec(m[2])
-    return [`SELECT ${m[1]}${where ? ` WHERE ${whereColumns(where[1]).join(', ')}` : ''} = ${params.map(val).sort().join(', ')}`]
+    return [
+      `SELECT ${m[1]}${where ? ` WHERE ${whereColumns(where[1]).join(', ')}` : ''} = ${params.map(val).sort().join(', ')}`,
+    ]
   }
   return [s]
 }
@@ -41,7 +50,8 @@ export function signatures(sql: string, params: unknown[]): string[] {
 /** The columns a WHERE clause compares, qualifiers dropped, sorted. */
 function whereColumns(where: string): string[] {
   const cols = new Set<string>()
-  for (const x of where.matchAll(/(?:\w+\.)?(\w+)\s*(?:=|IN\b|IS\b)/gi)) if (!/^\d+$/.test(x[1])) cols.add(x[1].toLowerCase())
+  for (const x of where.matchAll(/(?:\w+\.)?(\w+)\s*(?:=|IN\b|IS\b)/gi))
+    if (!/^\d+$/.test(x[1])) cols.add(x[1].toLowerCase())
   for (const x of where.matchAll(/\?\s*=\s*(?:\w+\.)?(\w+)/gi)) cols.add(x[1].toLowerCase())
   for (const x of where.matchAll(/\$\d+\s*=\s*(?:\w+\.)?(\w+)/gi)) cols.add(x[1].toLowerCase())
   return [...cols].sort()

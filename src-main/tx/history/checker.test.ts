@@ -4,12 +4,20 @@ import { checkHistory, type History, type Op, type Txn } from './checker'
 const r = (key: string, value: number | null): Op => ({ kind: 'r', key, value })
 const w = (key: string, value: number | null): Op => ({ kind: 'w', key, value })
 let commits = 0
-const T = (id: string, ops: Op[], status: Txn['status'] = 'committed'): Txn => ({ id, ops, status, commit: status === 'committed' ? ++commits : undefined })
+const T = (id: string, ops: Op[], status: Txn['status'] = 'committed'): Txn => ({
+  id,
+  ops,
+  status,
+  commit: status === 'committed' ? ++commits : undefined,
+})
 const names = (h: History) => checkHistory(h).anomalies.map((a) => a.name)
 
 describe('the history checker names each anomaly class by its smallest witness', () => {
   it('a serial history is serializable, with its order', () => {
-    const h: History = { initial: { x: 0, y: 0 }, txns: [T('T1', [r('x', 0), w('x', 1)]), T('T2', [r('x', 1), w('y', 2)]), T('T3', [r('y', 2), r('x', 1)])] }
+    const h: History = {
+      initial: { x: 0, y: 0 },
+      txns: [T('T1', [r('x', 0), w('x', 1)]), T('T2', [r('x', 1), w('y', 2)]), T('T3', [r('y', 2), r('x', 1)])],
+    }
     const c = checkHistory(h)
     expect(c.anomalies).toEqual([])
     expect(c.serializable).toBe(true)
@@ -47,15 +55,21 @@ describe('the history checker names each anomaly class by its smallest witness',
     expect(names(h)).toEqual(['G1b'])
   })
 
-  it('G1c: circular information flow (each read the other\'s write)', () => {
-    const h: History = { initial: { x: 0, y: 0 }, txns: [T('T1', [w('x', 1), r('y', 2)]), T('T2', [w('y', 2), r('x', 1)])] }
+  it("G1c: circular information flow (each read the other's write)", () => {
+    const h: History = {
+      initial: { x: 0, y: 0 },
+      txns: [T('T1', [w('x', 1), r('y', 2)]), T('T2', [w('y', 2), r('x', 1)])],
+    }
     const c = checkHistory(h)
     expect(c.anomalies.map((a) => a.name)).toEqual(['G1c'])
     expect(c.anomalies[0].cycle.map((e) => e.kind).sort()).toEqual(['wr', 'wr'])
   })
 
   it('G-single: a lost update (both read x = 10, both write 11)', () => {
-    const h: History = { initial: { x: 10 }, txns: [T('T1', [r('x', 10), w('x', 11)]), T('T2', [r('x', 10), w('x', 11)])] }
+    const h: History = {
+      initial: { x: 10 },
+      txns: [T('T1', [r('x', 10), w('x', 11)]), T('T2', [r('x', 10), w('x', 11)])],
+    }
     const c = checkHistory(h)
     expect(c.anomalies.map((a) => a.name)).toEqual(['G-single'])
     expect(c.anomalies[0].cycle.map((e) => `${e.from}-${e.kind}->${e.to}`).sort()).toEqual(['T1-ww->T2', 'T2-rw->T1'])
@@ -63,12 +77,18 @@ describe('the history checker names each anomaly class by its smallest witness',
   })
 
   it('G-single: read skew (T2 sees x before T1 and y after)', () => {
-    const h: History = { initial: { x: 10, y: 20 }, txns: [T('T1', [w('x', 11), w('y', 19)]), T('T2', [r('x', 10), r('y', 19)])] }
+    const h: History = {
+      initial: { x: 10, y: 20 },
+      txns: [T('T1', [w('x', 11), w('y', 19)]), T('T2', [r('x', 10), r('y', 19)])],
+    }
     expect(names(h)).toEqual(['G-single'])
   })
 
   it('G2-item: write skew (each read both, each wrote one)', () => {
-    const h: History = { initial: { x: 10, y: 20 }, txns: [T('T1', [r('x', 10), r('y', 20), w('x', 0)]), T('T2', [r('x', 10), r('y', 20), w('y', 0)])] }
+    const h: History = {
+      initial: { x: 10, y: 20 },
+      txns: [T('T1', [r('x', 10), r('y', 20), w('x', 0)]), T('T2', [r('x', 10), r('y', 20), w('y', 0)])],
+    }
     const c = checkHistory(h)
     expect(c.anomalies.map((a) => a.name)).toEqual(['G2-item'])
     expect(c.anomalies[0].cycle.every((e) => e.kind === 'rw')).toBe(true)
@@ -90,11 +110,7 @@ describe('the history checker names each anomaly class by its smallest witness',
   it('the read-only anomaly: two anti-dependencies and a dependency (Fekete et al.)', () => {
     const h: History = {
       initial: { x: 0, y: 0 },
-      txns: [
-        T('T2', [r('x', 0), r('y', 0), w('y', 20)]),
-        T('T1', [w('x', 10)]),
-        T('T3', [r('x', 10), r('y', 0)]),
-      ],
+      txns: [T('T2', [r('x', 0), r('y', 0), w('y', 20)]), T('T1', [w('x', 10)]), T('T3', [r('x', 10), r('y', 0)])],
     }
     const c = checkHistory(h)
     // T3 -rw-> T2 (y), T2 -rw-> T1 (x), T1 -wr-> T3 (x)

@@ -60,14 +60,15 @@ export function checkHistory(h: History): CheckResult {
   for (const k of keys) versions.set(k, [{ writer: INIT, value: h.initial[k] ?? null }])
   const intermediate = new Map<string, { txn: string; key: Key }>()
   const abortedWrites = new Map<string, string>()
-  const vkey = (k: Key, v: Value) => `${k}\u0000${v === null ? "∅" : typeof v === "number" ? `n${v}` : `s${v}`}`
+  const vkey = (k: Key, v: Value) => `${k}\u0000${v === null ? '∅' : typeof v === 'number' ? `n${v}` : `s${v}`}`
   for (const t of committed) {
     const finals = new Map<Key, Value>()
-    for (const o of t.ops) if (o.kind === 'w') {
-      const prev = finals.get(o.key)
-      if (finals.has(o.key)) intermediate.set(vkey(o.key, prev ?? null), { txn: t.id, key: o.key })
-      finals.set(o.key, o.value)
-    }
+    for (const o of t.ops)
+      if (o.kind === 'w') {
+        const prev = finals.get(o.key)
+        if (finals.has(o.key)) intermediate.set(vkey(o.key, prev ?? null), { txn: t.id, key: o.key })
+        finals.set(o.key, o.value)
+      }
     for (const [k, v] of finals) {
       versions.get(k)!.push({ writer: t.id, value: v })
       intermediate.delete(vkey(k, v))
@@ -81,7 +82,8 @@ export function checkHistory(h: History): CheckResult {
     rest.sort((a, b) => (rank.get(a.writer) ?? Infinity) - (rank.get(b.writer) ?? Infinity))
     versions.set(k, [init, ...rest])
   }
-  for (const t of h.txns) if (t.status === 'aborted') for (const o of t.ops) if (o.kind === 'w') abortedWrites.set(vkey(o.key, o.value), t.id)
+  for (const t of h.txns)
+    if (t.status === 'aborted') for (const o of t.ops) if (o.kind === 'w') abortedWrites.set(vkey(o.key, o.value), t.id)
 
   const edges: Edge[] = []
   const seenEdge = new Set<string>()
@@ -93,13 +95,17 @@ export function checkHistory(h: History): CheckResult {
     edges.push(e)
   }
   // ww: consecutive versions.
-  for (const [k, vs] of versions) for (let i = 1; i < vs.length; i++) addEdge({ from: vs[i - 1].writer, to: vs[i].writer, kind: 'ww', key: k })
+  for (const [k, vs] of versions)
+    for (let i = 1; i < vs.length; i++) addEdge({ from: vs[i - 1].writer, to: vs[i].writer, kind: 'ww', key: k })
 
   const anomalies: Anomaly[] = []
   const unexplained: CheckResult['unexplained'] = []
   // (key, value) -> the versions that hold it, so a read finds its version without a scan.
   const byValue = new Map<string, number[]>()
-  for (const [k, vs] of versions) vs.forEach((v, i) => (byValue.get(vkey(k, v.value)) ?? byValue.set(vkey(k, v.value), []).get(vkey(k, v.value))!).push(i))
+  for (const [k, vs] of versions)
+    vs.forEach((v, i) =>
+      (byValue.get(vkey(k, v.value)) ?? byValue.set(vkey(k, v.value), []).get(vkey(k, v.value))!).push(i),
+    )
   /** Which version of `k` a read of `v` by `t` saw: the latest with that value committed before t (if any). */
   const versionRead = (k: Key, v: Value, t: Txn): number => {
     const vs = versions.get(k) ?? []
@@ -126,9 +132,19 @@ export function checkHistory(h: History): CheckResult {
           const aborted = abortedWrites.get(vkey(o.key, o.value))
           const inter = intermediate.get(vkey(o.key, o.value))
           if (aborted)
-            anomalies.push({ name: 'G1a', txns: [aborted, t.id], cycle: [], explanation: `${t.id} read ${o.key} = ${JSON.stringify(o.value)}, written by ${aborted}, which aborted (an aborted read)` })
+            anomalies.push({
+              name: 'G1a',
+              txns: [aborted, t.id],
+              cycle: [],
+              explanation: `${t.id} read ${o.key} = ${JSON.stringify(o.value)}, written by ${aborted}, which aborted (an aborted read)`,
+            })
           else if (inter)
-            anomalies.push({ name: 'G1b', txns: [inter.txn, t.id], cycle: [], explanation: `${t.id} read ${o.key} = ${JSON.stringify(o.value)}, which ${inter.txn} wrote and then overwrote before it committed (an intermediate read)` })
+            anomalies.push({
+              name: 'G1b',
+              txns: [inter.txn, t.id],
+              cycle: [],
+              explanation: `${t.id} read ${o.key} = ${JSON.stringify(o.value)}, which ${inter.txn} wrote and then overwrote before it committed (an intermediate read)`,
+            })
           else unexplained.push({ txn: t.id, key: o.key, value: o.value })
           continue
         }
@@ -145,7 +161,8 @@ export function checkHistory(h: History): CheckResult {
         const i = seen.has(k) ? versionRead(k, seen.get(k)!, t) : 0
         if (i < 0) continue
         const m = matches(o.predicate, vs[i].value)
-        if (i > 0 && matches(o.predicate, vs[i - 1].value) !== m) addEdge({ from: vs[i].writer, to: t.id, kind: 'wr', key: k, predicate: true })
+        if (i > 0 && matches(o.predicate, vs[i - 1].value) !== m)
+          addEdge({ from: vs[i].writer, to: t.id, kind: 'wr', key: k, predicate: true })
         for (let j = i + 1; j < vs.length; j++)
           if (matches(o.predicate, vs[j].value) !== m) {
             addEdge({ from: t.id, to: vs[j].writer, kind: 'rw', key: k, predicate: true })
@@ -160,7 +177,13 @@ export function checkHistory(h: History): CheckResult {
 
   const hasCycle = cyclic.length > 0
   const serialOrder = hasCycle ? null : topological(committed, adj)
-  return { serializable: !hasCycle && !anomalies.length, anomalies, serialOrder: anomalies.length ? null : serialOrder, unexplained, edges }
+  return {
+    serializable: !hasCycle && !anomalies.length,
+    anomalies,
+    serialOrder: anomalies.length ? null : serialOrder,
+    unexplained,
+    edges,
+  }
 }
 
 /** The cycles of the serialization graph: each kind's shortest witness (G0, G1c, G-single, G2-item, G2). */
@@ -168,7 +191,10 @@ function cycles(committed: Txn[], edges: Edge[]): { cyclic: Edge[]; adj: Map<str
   const found: Anomaly[] = []
   const adj = new Map<string, Edge[]>()
   for (const e of edges) (adj.get(e.from) ?? adj.set(e.from, []).get(e.from)!).push(e)
-  const scc = stronglyConnected(committed.map((t) => t.id), adj)
+  const scc = stronglyConnected(
+    committed.map((t) => t.id),
+    adj,
+  )
   const inCycle = (e: Edge) => scc.get(e.from) !== undefined && scc.get(e.from) === scc.get(e.to)
   const cyclic = edges.filter(inCycle)
   /** Shortest path from `from` to `to` over edges `allowed`, within one component. */
@@ -208,15 +234,24 @@ function cycles(committed: Txn[], edges: Edge[]): { cyclic: Edge[]; adj: Map<str
   const rws = (c: Edge[]) => c.filter((e) => e.kind === 'rw').length
   const g0 = shortest(cyclic.filter(ww), ww, () => true)
   if (g0) found.push(cycleAnomaly('G0', g0))
-  const g1c = shortest(cyclic.filter((e) => e.kind === 'wr'), wwwr, () => true)
+  const g1c = shortest(
+    cyclic.filter((e) => e.kind === 'wr'),
+    wwwr,
+    () => true,
+  )
   if (g1c) found.push(cycleAnomaly('G1c', g1c))
   const rwEdges = cyclic.filter((e) => e.kind === 'rw')
   const single = shortest(rwEdges, wwwr, () => true)
   if (single) found.push(cycleAnomaly('G-single', single))
-  const multi = shortest(rwEdges, () => true, (c) => rws(c) > 1)
+  const multi = shortest(
+    rwEdges,
+    () => true,
+    (c) => rws(c) > 1,
+  )
   if (multi) found.push(cycleAnomaly(multi.some((e) => e.kind === 'rw' && e.predicate) ? 'G2' : 'G2-item', multi))
   // Cycles through a predicate anti-dependency with a single rw are G2 too (a phantom).
-  if (single?.some((e) => e.predicate) && !found.some((a) => a.name === 'G2')) found.push({ ...cycleAnomaly('G2', single) })
+  if (single?.some((e) => e.predicate) && !found.some((a) => a.name === 'G2'))
+    found.push({ ...cycleAnomaly('G2', single) })
 
   return { cyclic, adj, found }
 }
@@ -242,7 +277,12 @@ const KIND_WORDS: Record<AnomalyName, string> = {
 }
 
 function cycleAnomaly(name: AnomalyName, cycle: Edge[]): Anomaly {
-  return { name, txns: cycle.map((e) => e.from), cycle, explanation: `${KIND_WORDS[name]}: ${cycle.map(describe).join('; ')}.` }
+  return {
+    name,
+    txns: cycle.map((e) => e.from),
+    cycle,
+    explanation: `${KIND_WORDS[name]}: ${cycle.map(describe).join('; ')}.`,
+  }
 }
 
 /** Tarjan's algorithm, iterative: node -> component id, for components of more than one node. */
@@ -307,7 +347,7 @@ function topological(committed: Txn[], adj: Map<string, Edge[]>): string[] {
   const less = (a: string, b: string) => pos.get(a)! < pos.get(b)!
   const push = (v: string) => {
     heap.push(v)
-    for (let i = heap.length - 1; i > 0; ) {
+    for (let i = heap.length - 1; i > 0;) {
       const p = (i - 1) >> 1
       if (!less(heap[i], heap[p])) break
       ;[heap[i], heap[p]] = [heap[p], heap[i]]
@@ -319,7 +359,7 @@ function topological(committed: Txn[], adj: Map<string, Edge[]>): string[] {
     const last = heap.pop()!
     if (heap.length) {
       heap[0] = last
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const l = 2 * i + 1
         const r = l + 1
         let m = i

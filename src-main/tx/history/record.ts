@@ -15,11 +15,23 @@ import type { History, Op, Predicate, Txn, Value } from './checker'
 export function historyOfSteps(steps: StepOutcome[], initialRows: [number, number][], level: string): History {
   const initial: Record<string, Value> = {}
   for (const [id, v] of initialRows) initial[String(id)] = v
-  type Building = Txn & { firstAt: number | null; commitAt: number | null; pendingPredicates: { op: Extract<Op, { kind: 'pr' }>; at: number; returned: Map<string, Value> }[] }
+  type Building = Txn & {
+    firstAt: number | null
+    commitAt: number | null
+    pendingPredicates: { op: Extract<Op, { kind: 'pr' }>; at: number; returned: Map<string, Value> }[]
+  }
   const open = new Map<string, Building>()
   const all: Building[] = []
   const newTxn = (pane: string): Building => {
-    const t: Building = { id: pane, session: pane, ops: [], status: 'aborted', firstAt: null, commitAt: null, pendingPredicates: [] }
+    const t: Building = {
+      id: pane,
+      session: pane,
+      ops: [],
+      status: 'aborted',
+      firstAt: null,
+      commitAt: null,
+      pendingPredicates: [],
+    }
     all.push(t)
     return t
   }
@@ -70,7 +82,9 @@ export function historyOfSteps(steps: StepOutcome[], initialRows: [number, numbe
       // Not a read by key: a predicate over the table's rows.
       if (!key && !/WHERE\s+id\s+IN\s*\(/i.test(sql)) {
         const m = /WHERE\s+value\s*(>=|<=|!=|<>|=|>|<)\s*(-?\d+)/i.exec(sql)
-        const predicate: Predicate = m ? { op: (m[1] === '<>' ? '!=' : m[1]) as Predicate['op'], n: Number(m[2]) } : { op: 'all', n: 0 }
+        const predicate: Predicate = m
+          ? { op: (m[1] === '<>' ? '!=' : m[1]) as Predicate['op'], n: Number(m[2]) }
+          : { op: 'all', n: 0 }
         const op: Extract<Op, { kind: 'pr' }> = { kind: 'pr', predicate, seen: [] }
         t.ops.push(op)
         t.pendingPredicates.push({ op, at: perStatement ? s.startedAt : (t.firstAt ?? s.startedAt), returned })
@@ -84,7 +98,10 @@ export function historyOfSteps(steps: StepOutcome[], initialRows: [number, numbe
   // Commit order, then what each predicate read's snapshot held.
   const committed = all.filter((t) => t.status === 'committed').sort((a, b) => (a.commitAt ?? 0) - (b.commitAt ?? 0))
   committed.forEach((t, i) => (t.commit = i + 1))
-  const keys = new Set([...Object.keys(initial), ...all.flatMap((t) => t.ops.flatMap((o) => (o.kind === 'pr' ? [] : [o.key])))])
+  const keys = new Set([
+    ...Object.keys(initial),
+    ...all.flatMap((t) => t.ops.flatMap((o) => (o.kind === 'pr' ? [] : [o.key]))),
+  ])
   for (const t of all)
     for (const p of t.pendingPredicates) {
       const seen: [string, Value][] = []

@@ -13,7 +13,11 @@ describe('scenario runs as histories, on PostgreSQL', () => {
   }
 
   it('READ COMMITTED: lost update, read skew and non-repeatable read are G-single; write skew G2-item; the phantom G2; no dirty read', async () => {
-    for (const id of ['lost-update', 'read-skew', 'non-repeatable-read']) expect((await found(id, 'READ COMMITTED')).anomalies.map((a) => a.name), id).toContain('G-single')
+    for (const id of ['lost-update', 'read-skew', 'non-repeatable-read'])
+      expect(
+        (await found(id, 'READ COMMITTED')).anomalies.map((a) => a.name),
+        id,
+      ).toContain('G-single')
     const skew = await found('write-skew', 'READ COMMITTED')
     expect(skew.anomalies.map((a) => a.name)).toEqual(['G2-item'])
     expect(skew.anomalies[0].cycle.map((e) => e.kind)).toEqual(['rw', 'rw'])

@@ -8,7 +8,16 @@ import type { History, Op, Txn } from './checker'
  * wins per key (snapshot isolation, so write skew gets through); `read-committed` lets every
  * wave commit all its writes (lost updates get through too).
  */
-export function simulatedHistory(n: number, o: { keys?: number; opsPerTxn?: number; mode?: 'serial' | 'snapshot' | 'read-committed'; concurrency?: number; seed?: number } = {}): History {
+export function simulatedHistory(
+  n: number,
+  o: {
+    keys?: number
+    opsPerTxn?: number
+    mode?: 'serial' | 'snapshot' | 'read-committed'
+    concurrency?: number
+    seed?: number
+  } = {},
+): History {
   const keys = o.keys ?? 100
   const perTxn = o.opsPerTxn ?? 4
   const mode = o.mode ?? 'serial'
@@ -38,7 +47,12 @@ export function simulatedHistory(n: number, o: { keys?: number; opsPerTxn?: numb
       const own = new Map<string, number>()
       for (let j = 0; j < perTxn; j++) {
         const key = `k${Math.floor(rand() * keys)}`
-        if (rand() < 0.5) ops.push({ kind: 'r', key, value: own.get(key) ?? (mode === 'serial' ? state.get(key)! : snapshot.get(key)!) })
+        if (rand() < 0.5)
+          ops.push({
+            kind: 'r',
+            key,
+            value: own.get(key) ?? (mode === 'serial' ? state.get(key)! : snapshot.get(key)!),
+          })
         else {
           const value = nextValue++
           own.set(key, value)

@@ -120,7 +120,14 @@ export async function runWorkload(config: ConnectionConfig, o: WorkloadOptions):
   committed.forEach((x, i) => (x.commit = i + 1))
   const plain = txns.map(({ commitAt: _c, ...rest }) => rest)
   const history: History = { initial, txns: plain, versionOrder: versionChains(plain, initial, overwrote) }
-  return { level: o.level ?? 'default', committed: committed.length, aborted: txns.length - committed.length, ms: Date.now() - t0, check: checkHistory(history), history }
+  return {
+    level: o.level ?? 'default',
+    committed: committed.length,
+    aborted: txns.length - committed.length,
+    ms: Date.now() - t0,
+    check: checkHistory(history),
+    history,
+  }
 }
 
 /**
@@ -128,7 +135,11 @@ export async function runWorkload(config: ConnectionConfig, o: WorkloadOptions):
  * overwrote from the initial value (values are never written twice). A key whose chain does not
  * cover every committed write (which would be a recording fault) keeps the commit order.
  */
-export function versionChains(txns: Txn[], initial: Record<string, number | string | null>, overwrote: Map<string, { key: string; prev: number }>): Record<string, string[]> {
+export function versionChains(
+  txns: Txn[],
+  initial: Record<string, number | string | null>,
+  overwrote: Map<string, { key: string; prev: number }>,
+): Record<string, string[]> {
   const out: Record<string, string[]> = {}
   const byPrev = new Map<string, Map<number | string | null, { txn: string; value: number | string | null }>>()
   const writers = new Map<string, number>()

@@ -1,6 +1,15 @@
 import { useState } from 'react'
 import { SSL_MODES, type ConnectionConfig, type PostgresConfig, type SslMode } from '../../../src-shared/connection'
-import { ENGINE_LIST, ENGINES, fileConfig, fileOf, serverConfig, serverOf, shortLocation, type Engine } from '../../../src-shared/engines'
+import {
+  ENGINE_LIST,
+  ENGINES,
+  fileConfig,
+  fileOf,
+  serverConfig,
+  serverOf,
+  shortLocation,
+  type Engine,
+} from '../../../src-shared/engines'
 import { BridgeError, call, errorMessage } from '../../bridge/client'
 import { openDialog, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
@@ -46,7 +55,8 @@ export function ConnectionDialog({ editId }: { editId?: string }) {
     if (ENGINES[e].location === 'server' && pg.engine !== e) setPg(serverDefaults(e))
   }
   const close = () => openDialog(null)
-  const fail = (e: unknown) => setFeedback({ kind: 'error', text: e instanceof BridgeError ? `${e.message}` : errorMessage(e) })
+  const fail = (e: unknown) =>
+    setFeedback({ kind: 'error', text: e instanceof BridgeError ? `${e.message}` : errorMessage(e) })
 
   async function applyUrl(u: string) {
     setUrl(u)
@@ -65,7 +75,10 @@ export function ConnectionDialog({ editId }: { editId?: string }) {
     try {
       const r = await call('connections.parseEnv', { text })
       setPg(r.config)
-      setFeedback({ kind: 'info', text: `Read ${r.found.join(', ') || 'nothing'}${r.missing.length ? `; defaults for ${r.missing.join(', ')}` : ''}` })
+      setFeedback({
+        kind: 'info',
+        text: `Read ${r.found.join(', ') || 'nothing'}${r.missing.length ? `; defaults for ${r.missing.join(', ')}` : ''}`,
+      })
     } catch (e) {
       fail(e)
     }
@@ -96,7 +109,10 @@ export function ConnectionDialog({ editId }: { editId?: string }) {
         try {
           await call('connections.test', { config: cfg })
         } catch (e) {
-          setFeedback({ kind: 'error', text: `Could not connect, so nothing was saved: ${e instanceof Error ? e.message : String(e)} Fix the settings, or press Save to keep them anyway.` })
+          setFeedback({
+            kind: 'error',
+            text: `Could not connect, so nothing was saved: ${e instanceof Error ? e.message : String(e)} Fix the settings, or press Save to keep them anyway.`,
+          })
           return
         }
       }
@@ -119,7 +135,14 @@ export function ConnectionDialog({ editId }: { editId?: string }) {
 
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
-      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="conn-title" data-testid="connection-dialog" onKeyDown={(e) => e.key === 'Escape' && close()}>
+      <div
+        className="modal"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="conn-title"
+        data-testid="connection-dialog"
+        onKeyDown={(e) => e.key === 'Escape' && close()}
+      >
         <header className="modal-head">
           <h2 id="conn-title">{editId ? 'Edit connection' : 'New connection'}</h2>
           <button className="icon-button" onClick={close} aria-label="Close">
@@ -128,41 +151,95 @@ export function ConnectionDialog({ editId }: { editId?: string }) {
         </header>
         <div className="segmented" role="tablist">
           {ENGINE_LIST.map(({ name: e, label, icon }) => (
-            <button key={e} role="tab" aria-selected={engine === e} className={engine === e ? 'on' : ''} onClick={() => pickEngine(e)} data-testid={`engine-${e}`}>
+            <button
+              key={e}
+              role="tab"
+              aria-selected={engine === e}
+              className={engine === e ? 'on' : ''}
+              onClick={() => pickEngine(e)}
+              data-testid={`engine-${e}`}
+            >
               <Icon name={icon} size={14} /> {label}
             </button>
           ))}
         </div>
         <div className="modal-body">
-          {field('Name', <input value={name} onChange={(e) => setName(e.target.value)} placeholder="Optional: shown in the sidebar" data-testid="conn-name" />, true)}
+          {field(
+            'Name',
+            <input
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              placeholder="Optional: shown in the sidebar"
+              data-testid="conn-name"
+            />,
+            true,
+          )}
           {isFile ? (
             <>
               {field(
                 'Database file',
                 <span className="path-field">
-                  <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/database.sqlite" className="mono" data-testid="sqlite-path" autoFocus />
-                  <BrowseButton mode={create ? 'save' : 'open'} title="SQLite database file" current={path} expect={['.sqlite', '.db', '.sqlite3']} fileType="SQLite database" onPick={setPath} />
+                  <input
+                    value={path}
+                    onChange={(e) => setPath(e.target.value)}
+                    placeholder="/path/to/database.sqlite"
+                    className="mono"
+                    data-testid="sqlite-path"
+                    autoFocus
+                  />
+                  <BrowseButton
+                    mode={create ? 'save' : 'open'}
+                    title="SQLite database file"
+                    current={path}
+                    expect={['.sqlite', '.db', '.sqlite3']}
+                    fileType="SQLite database"
+                    onPick={setPath}
+                  />
                 </span>,
                 true,
               )}
               <label className="check">
-                <input type="checkbox" checked={create} onChange={(e) => setCreate(e.target.checked)} /> Create the file if it does not exist
+                <input type="checkbox" checked={create} onChange={(e) => setCreate(e.target.checked)} /> Create the file
+                if it does not exist
               </label>
             </>
           ) : (
             <>
               <div className="segmented small">
                 {(['fields', 'url', 'env'] as const).map((m) => (
-                  <button key={m} className={mode === m ? 'on' : ''} onClick={() => setMode(m)} data-testid={`pg-mode-${m}`}>
+                  <button
+                    key={m}
+                    className={mode === m ? 'on' : ''}
+                    onClick={() => setMode(m)}
+                    data-testid={`pg-mode-${m}`}
+                  >
                     {m === 'fields' ? 'Fields' : m === 'url' ? 'URL' : '.env file'}
                   </button>
                 ))}
               </div>
-              {mode === 'url' && field('Connection URL', <input className="mono" value={url} placeholder="postgres://user:password@host:5432/database?sslmode=prefer" onChange={(e) => void applyUrl(e.target.value)} data-testid="pg-url" />, true)}
+              {mode === 'url' &&
+                field(
+                  'Connection URL',
+                  <input
+                    className="mono"
+                    value={url}
+                    placeholder="postgres://user:password@host:5432/database?sslmode=prefer"
+                    onChange={(e) => void applyUrl(e.target.value)}
+                    data-testid="pg-url"
+                  />,
+                  true,
+                )}
               {mode === 'env' && (
                 <div className="field wide">
                   <span>.env contents (DB_USER, DB_PASSWORD, DB_HOST, DB_PORT, DB_NAME)</span>
-                  <textarea className="mono" rows={5} value={envText} onChange={(e) => void applyEnv(e.target.value)} placeholder={'DB_HOST=localhost\nDB_PORT=5432\nDB_USER=postgres\nDB_PASSWORD=...\nDB_NAME=app'} data-testid="pg-env" />
+                  <textarea
+                    className="mono"
+                    rows={5}
+                    value={envText}
+                    onChange={(e) => void applyEnv(e.target.value)}
+                    placeholder={'DB_HOST=localhost\nDB_PORT=5432\nDB_USER=postgres\nDB_PASSWORD=...\nDB_NAME=app'}
+                    data-testid="pg-env"
+                  />
                   <input
                     type="file"
                     accept=".env,text/plain"
@@ -174,11 +251,49 @@ export function ConnectionDialog({ editId }: { editId?: string }) {
                 </div>
               )}
               <div className="field-grid">
-                {field('Host', <input value={pg.host} onChange={(e) => setPg({ ...pg, host: e.target.value })} data-testid="pg-host" />)}
-                {field('Port', <input type="number" value={pg.port} onChange={(e) => setPg({ ...pg, port: Number(e.target.value) || 5432 })} data-testid="pg-port" />)}
-                {field('User', <input value={pg.user} onChange={(e) => setPg({ ...pg, user: e.target.value })} data-testid="pg-user" />)}
-                {field('Password', <input type="password" value={pg.password ?? ''} placeholder={existing?.passwordStorage !== 'none' && editId ? '(unchanged)' : ''} onChange={(e) => setPg({ ...pg, password: e.target.value })} data-testid="pg-password" />)}
-                {field('Database', <input value={pg.database} onChange={(e) => setPg({ ...pg, database: e.target.value })} data-testid="pg-database" />)}
+                {field(
+                  'Host',
+                  <input
+                    value={pg.host}
+                    onChange={(e) => setPg({ ...pg, host: e.target.value })}
+                    data-testid="pg-host"
+                  />,
+                )}
+                {field(
+                  'Port',
+                  <input
+                    type="number"
+                    value={pg.port}
+                    onChange={(e) => setPg({ ...pg, port: Number(e.target.value) || 5432 })}
+                    data-testid="pg-port"
+                  />,
+                )}
+                {field(
+                  'User',
+                  <input
+                    value={pg.user}
+                    onChange={(e) => setPg({ ...pg, user: e.target.value })}
+                    data-testid="pg-user"
+                  />,
+                )}
+                {field(
+                  'Password',
+                  <input
+                    type="password"
+                    value={pg.password ?? ''}
+                    placeholder={existing?.passwordStorage !== 'none' && editId ? '(unchanged)' : ''}
+                    onChange={(e) => setPg({ ...pg, password: e.target.value })}
+                    data-testid="pg-password"
+                  />,
+                )}
+                {field(
+                  'Database',
+                  <input
+                    value={pg.database}
+                    onChange={(e) => setPg({ ...pg, database: e.target.value })}
+                    data-testid="pg-database"
+                  />,
+                )}
                 {field(
                   'SSL mode',
                   <select value={pg.sslMode} onChange={(e) => setPg({ ...pg, sslMode: e.target.value as SslMode })}>
@@ -189,7 +304,8 @@ export function ConnectionDialog({ editId }: { editId?: string }) {
                 )}
               </div>
               <label className="check">
-                <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> Remember the password
+                <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> Remember
+                the password
               </label>
               <p className="hint" data-testid="password-storage-note">
                 {info?.secretStorage === 'encrypted'
@@ -199,8 +315,16 @@ export function ConnectionDialog({ editId }: { editId?: string }) {
             </>
           )}
           {feedback && (
-            <div className={`feedback ${feedback.kind}`} role={feedback.kind === 'error' ? 'alert' : 'status'} data-testid="conn-feedback">
-              <Icon name={feedback.kind === 'ok' ? 'check' : feedback.kind === 'error' ? 'warning' : 'sparkle'} size={14} /> {feedback.text}
+            <div
+              className={`feedback ${feedback.kind}`}
+              role={feedback.kind === 'error' ? 'alert' : 'status'}
+              data-testid="conn-feedback"
+            >
+              <Icon
+                name={feedback.kind === 'ok' ? 'check' : feedback.kind === 'error' ? 'warning' : 'sparkle'}
+                size={14}
+              />{' '}
+              {feedback.text}
             </div>
           )}
         </div>

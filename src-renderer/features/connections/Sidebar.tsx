@@ -29,7 +29,12 @@ function ConnectionRow({ c }: { c: SavedConnection }) {
   return (
     <div className={`conn${active ? ' active' : ''}`}>
       <div className="conn-row">
-        <button className="conn-main" onClick={() => toggleExpanded(c.id)} data-testid={`connection-${c.id}`} title={describeConfig(c.config)}>
+        <button
+          className="conn-main"
+          onClick={() => toggleExpanded(c.id)}
+          data-testid={`connection-${c.id}`}
+          title={describeConfig(c.config)}
+        >
           <Icon name="chevron" size={12} className={`chev${expanded && handle ? ' open' : ''}`} />
           <span className={`engine-badge ${c.config.engine}`}>
             <Icon name={ENGINES[c.config.engine].icon} size={14} />
@@ -40,36 +45,68 @@ function ConnectionRow({ c }: { c: SavedConnection }) {
           </span>
           {connecting && <span className="spinner" aria-label="Connecting" />}
           {handle && !connecting && !lost && hostUp && <span className="dot-online" title="Connected" />}
-          {handle && lost && <span className="dot-lost" title={`Connection lost: ${lost}`} data-testid={`lost-${c.id}`} />}
+          {handle && lost && (
+            <span className="dot-lost" title={`Connection lost: ${lost}`} data-testid={`lost-${c.id}`} />
+          )}
         </button>
         <div className="conn-actions">
           {handle && lost && (
-            <button className="btn small primary" title={`Connection lost: ${lost}. Open a fresh connection; tabs and pending edits are kept`} onClick={() => void reconnect(handle)} data-testid={`reconnect-${c.id}`}>
+            <button
+              className="btn small primary"
+              title={`Connection lost: ${lost}. Open a fresh connection; tabs and pending edits are kept`}
+              onClick={() => void reconnect(handle)}
+              data-testid={`reconnect-${c.id}`}
+            >
               Reconnect
             </button>
           )}
           {handle && (
-            <button className="icon-button" title="New query (Ctrl+T)" onClick={() => openQueryTab(handle)} data-testid={`new-query-${c.id}`}>
+            <button
+              className="icon-button"
+              title="New query (Ctrl+T)"
+              onClick={() => openQueryTab(handle)}
+              data-testid={`new-query-${c.id}`}
+            >
               <Icon name="query" size={14} />
             </button>
           )}
- {handle && (
-            <button className="icon-button" title="Isolation: anomaly scenarios and the isolation matrix" onClick={() => openIsolationTab(handle)} data-testid={`iso-${c.id}`}>
+          {handle && (
+            <button
+              className="icon-button"
+              title="Isolation: anomaly scenarios and the isolation matrix"
+              onClick={() => openIsolationTab(handle)}
+              data-testid={`iso-${c.id}`}
+            >
               <Icon name="warning" size={14} />
             </button>
           )}
           {handle && (
-            <button className="icon-button" title="ORM playground: a session over this database" onClick={() => openOrmTab(handle)} data-testid={`orm-${c.id}`}>
+            <button
+              className="icon-button"
+              title="ORM playground: a session over this database"
+              onClick={() => openOrmTab(handle)}
+              data-testid={`orm-${c.id}`}
+            >
               <Icon name="sparkle" size={14} />
             </button>
           )}
           {handle && (
-            <button className="icon-button" title="Model designer: this database as a diagram" onClick={() => void openDesignerTab(handle, { reverse: true })} data-testid={`design-${c.id}`}>
+            <button
+              className="icon-button"
+              title="Model designer: this database as a diagram"
+              onClick={() => void openDesignerTab(handle, { reverse: true })}
+              data-testid={`design-${c.id}`}
+            >
               <Icon name="diagram" size={14} />
             </button>
           )}
           {handle && transport === 'web' && ENGINES[c.config.engine].location === 'file' && (
-            <button className="icon-button" title="Download a copy of this database file" onClick={() => void downloadDatabase(handle)} data-testid={`download-db-${c.id}`}>
+            <button
+              className="icon-button"
+              title="Download a copy of this database file"
+              onClick={() => void downloadDatabase(handle)}
+              data-testid={`download-db-${c.id}`}
+            >
               <Icon name="download" size={14} />
             </button>
           )}
@@ -79,7 +116,11 @@ function ConnectionRow({ c }: { c: SavedConnection }) {
             </button>
           )}
           {!c.builtin && (
-            <button className="icon-button" title="Edit connection" onClick={() => openDialog({ kind: 'connection', editId: c.id })}>
+            <button
+              className="icon-button"
+              title="Edit connection"
+              onClick={() => openDialog({ kind: 'connection', editId: c.id })}
+            >
               <Icon name="edit" size={14} />
             </button>
           )}
@@ -107,7 +148,12 @@ export function Sidebar() {
     <aside className="sidebar" aria-label="Connections">
       <div className="sidebar-head">
         <span className="section-title">Connections</span>
-        <button className="icon-button" title="New connection (Ctrl+N)" onClick={() => openDialog({ kind: 'connection' })} data-testid="new-connection">
+        <button
+          className="icon-button"
+          title="New connection (Ctrl+N)"
+          onClick={() => openDialog({ kind: 'connection' })}
+          data-testid="new-connection"
+        >
           <Icon name="plus" />
         </button>
       </div>

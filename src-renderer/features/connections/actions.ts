@@ -25,7 +25,12 @@ export async function adoptOpen(): Promise<string[]> {
   for (const info of open) {
     setState((s) => ({
       open: { ...s.open, [info.handle]: info },
-      ...(info.savedId ? { handleBySaved: { ...s.handleBySaved, [info.savedId]: info.handle }, expanded: { ...s.expanded, [info.savedId]: true } } : {}),
+      ...(info.savedId
+        ? {
+            handleBySaved: { ...s.handleBySaved, [info.savedId]: info.handle },
+            expanded: { ...s.expanded, [info.savedId]: true },
+          }
+        : {}),
       activeHandle: s.activeHandle ?? info.handle,
     }))
     if (info.savedId) restoreQueryTabs(info.savedId, info.handle)
@@ -80,7 +85,10 @@ export function markLost(handle: string, message: string) {
   const info = getState().open[handle]
   if (!info) return
   toast('error', `Connection to ${info.name} lost: ${message}. Tabs and pending edits are kept: Reconnect to go on.`)
-  setState((s) => ({ open: { ...s.open, [handle]: { ...info, lost: message } }, txState: { ...s.txState, [handle]: 'auto-commit' } }))
+  setState((s) => ({
+    open: { ...s.open, [handle]: { ...info, lost: message } },
+    txState: { ...s.txState, [handle]: 'auto-commit' },
+  }))
 }
 
 /** A fresh connection under the same handle; what the lost one had not committed is gone. */
@@ -108,7 +116,12 @@ export function forgetHandle(handle: string) {
     if (savedId) delete handleBySaved[savedId]
     const schemas = { ...s.schemas }
     delete schemas[handle]
-    return { open, handleBySaved, schemas, activeHandle: s.activeHandle === handle ? (Object.keys(open)[0] ?? null) : s.activeHandle }
+    return {
+      open,
+      handleBySaved,
+      schemas,
+      activeHandle: s.activeHandle === handle ? (Object.keys(open)[0] ?? null) : s.activeHandle,
+    }
   })
 }
 
@@ -121,7 +134,12 @@ export function toggleExpanded(id: string) {
   setState({ expanded: { ...s.expanded, [id]: !s.expanded[id] } })
 }
 
-export async function saveConnection(input: { id?: string; name: string; config: ConnectionConfig; rememberPassword: boolean }) {
+export async function saveConnection(input: {
+  id?: string
+  name: string
+  config: ConnectionConfig
+  rememberPassword: boolean
+}) {
   const saved = await call('connections.save', input)
   await loadSaved()
   return saved

@@ -11,7 +11,17 @@ const KIND_LABEL: Record<RelationshipKind, string> = {
 }
 
 /** After a drag from one table (or column) to another: which relationship to draw. */
-export function ConnectMenu({ tabId, doc, conn, onDone }: { tabId: string; doc: ModelDocument; conn: Connection; onDone: () => void }) {
+export function ConnectMenu({
+  tabId,
+  doc,
+  conn,
+  onDone,
+}: {
+  tabId: string
+  doc: ModelDocument
+  conn: Connection
+  onDone: () => void
+}) {
   const a = doc.tables.find((t) => t.id === conn.source)
   const b = doc.tables.find((t) => t.id === conn.target)
   const colOf = (h: string | null | undefined) => (h && h.includes(':') ? h.split(':')[0] : undefined)

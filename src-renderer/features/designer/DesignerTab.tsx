@@ -29,10 +29,30 @@ import { buildEdges, buildNodes } from './graph'
 import { ConnectMenu } from './ConnectMenu'
 import { MigrationDialog } from './MigrationDialog'
 import { TargetDialog } from './TargetDialog'
-import { compareWithFile, downloadPng, downloadSvg, importFile, openModel, reverse, save, tryInOrm } from './model-actions'
+import {
+  compareWithFile,
+  downloadPng,
+  downloadSvg,
+  importFile,
+  openModel,
+  reverse,
+  save,
+  tryInOrm,
+} from './model-actions'
 import { RelationEdge, type RelationEdgeType } from './RelationEdge'
 import { Inspector } from './Inspector'
-import { designer, edit, initDesigner, redo, requestFit, select, setEngine, setTarget, undo, useDesigners } from './designer-store'
+import {
+  designer,
+  edit,
+  initDesigner,
+  redo,
+  requestFit,
+  select,
+  setEngine,
+  setTarget,
+  undo,
+  useDesigners,
+} from './designer-store'
 import { CodeView } from '../../ui/CodeView'
 
 // Props React Flow tracks by identity live outside the component, so they never look changed.
@@ -47,7 +67,13 @@ type Panel = 'inspector' | 'ddl' | 'code' | 'problems'
 /** Tables copied with Ctrl+C, shared by every designer tab in this window. */
 let clipboard: ModelTable[] = []
 
-export function DesignerTab(props: { tabId: string; handle: string; initial?: ModelDocument; path?: string | null; target: string | null }) {
+export function DesignerTab(props: {
+  tabId: string
+  handle: string
+  initial?: ModelDocument
+  path?: string | null
+  target: string | null
+}) {
   return (
     <ReactFlowProvider>
       <Designer {...props} />
@@ -55,7 +81,19 @@ export function DesignerTab(props: { tabId: string; handle: string; initial?: Mo
   )
 }
 
-function Designer({ tabId, handle, initial, path, target: initialTarget }: { tabId: string; handle: string; initial?: ModelDocument; path?: string | null; target: string | null }) {
+function Designer({
+  tabId,
+  handle,
+  initial,
+  path,
+  target: initialTarget,
+}: {
+  tabId: string
+  handle: string
+  initial?: ModelDocument
+  path?: string | null
+  target: string | null
+}) {
   const engine = useApp((s) => s.open[handle]?.engine ?? 'sqlite')
   const theme = useApp((s) => s.theme)
   if (!useDesigners.getState()[tabId]) initDesigner(tabId, { doc: initial, path, engine, target: initialTarget })
@@ -74,14 +112,29 @@ function Designer({ tabId, handle, initial, path, target: initialTarget }: { tab
   const [pending, setPending] = useState<Connection | null>(null)
   const [search, setSearch] = useState('')
   const [plan, setPlan] = useState<MethodOutput<'model.diff'> | null>(null)
-  const [comparison, setComparison] = useState<{ plan: MethodOutput<'model.diff'>; file: string; from: ModelDocument } | null>(null)
+  const [comparison, setComparison] = useState<{
+    plan: MethodOutput<'model.diff'>
+    file: string
+    from: ModelDocument
+  } | null>(null)
   const rf = useReactFlow()
   const problems = useMemo(() => validateModel(doc), [doc])
 
   // Nodes live in local state while dragging; the document gets the final positions as one edit.
   const matches = useMemo(() => {
     const q = search.trim().toLowerCase()
-    return q ? new Set(doc.tables.filter((t) => t.name.toLowerCase().includes(q) || t.className.toLowerCase().includes(q) || t.columns.some((c) => c.name.toLowerCase().includes(q))).map((t) => t.id)) : null
+    return q
+      ? new Set(
+          doc.tables
+            .filter(
+              (t) =>
+                t.name.toLowerCase().includes(q) ||
+                t.className.toLowerCase().includes(q) ||
+                t.columns.some((c) => c.name.toLowerCase().includes(q)),
+            )
+            .map((t) => t.id),
+        )
+      : null
   }, [doc, search])
   const toNodes = (prev: TableNodeType[]) => buildNodes(prev, doc, problems, matches, d.selection.tables)
   // Built on the first render too, so React Flow never starts from an empty frame.
@@ -129,13 +182,21 @@ function Designer({ tabId, handle, initial, path, target: initialTarget }: { tab
   const onNodesChange = useCallback(
     (changes: NodeChange<TableNodeType>[]) => {
       // Removal goes through the document (undoable), not React Flow's own state.
-      setNodes((ns) => applyNodeChanges(changes.filter((c) => c.type !== 'remove'), ns))
+      setNodes((ns) =>
+        applyNodeChanges(
+          changes.filter((c) => c.type !== 'remove'),
+          ns,
+        ),
+      )
       const picks = changes.filter((c) => c.type === 'select')
       if (!picks.length) return
       const cur = new Set(designer(tabId).selection.tables)
-      for (const c of picks) if (c.selected) cur.add(c.id)
-      else cur.delete(c.id)
-      const tables = designer(tabId).doc.tables.map((t) => t.id).filter((id) => cur.has(id))
+      for (const c of picks)
+        if (c.selected) cur.add(c.id)
+        else cur.delete(c.id)
+      const tables = designer(tabId)
+        .doc.tables.map((t) => t.id)
+        .filter((id) => cur.has(id))
       select(tabId, tables.length ? { tables, fk: null } : { tables })
       if (tables.length) setPanel('inspector')
     },
@@ -171,7 +232,12 @@ function Designer({ tabId, handle, initial, path, target: initialTarget }: { tab
     const row = el?.closest<HTMLElement>('[data-colid]')
     const target = node?.dataset.id
     if (!target || target === state.fromNode.id) return
-    setPending({ source: state.fromNode.id, sourceHandle: state.fromHandle?.id ?? null, target, targetHandle: row ? `${row.dataset.colid}:l` : null })
+    setPending({
+      source: state.fromNode.id,
+      sourceHandle: state.fromHandle?.id ?? null,
+      target,
+      targetHandle: row ? `${row.dataset.colid}:l` : null,
+    })
   }, [])
   const deleteSelection = useCallback(() => {
     const s = designer(tabId).selection
@@ -184,15 +250,25 @@ function Designer({ tabId, handle, initial, path, target: initialTarget }: { tab
   const addNewTable = useCallback(() => {
     const el = document.querySelector(`[data-designer="${tabId}"] .react-flow`)
     const rect = el?.getBoundingClientRect()
-    const center = rect ? rf.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 }) : { x: 40, y: 40 }
+    const center = rect
+      ? rf.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 })
+      : { x: 40, y: 40 }
     // At the middle of the view, or the nearest free place around it (ring by ring), so it is seen at once.
     const taken = designer(tabId).doc.tables
-    const free = (p: { x: number; y: number }) => !taken.some((t) => p.x < t.position.x + NODE_WIDTH + 30 && t.position.x < p.x + NODE_WIDTH + 30 && p.y < t.position.y + nodeHeight(t) + 30 && t.position.y < p.y + 110)
+    const free = (p: { x: number; y: number }) =>
+      !taken.some(
+        (t) =>
+          p.x < t.position.x + NODE_WIDTH + 30 &&
+          t.position.x < p.x + NODE_WIDTH + 30 &&
+          p.y < t.position.y + nodeHeight(t) + 30 &&
+          t.position.y < p.y + 110,
+      )
     const origin = { x: Math.round(center.x - NODE_WIDTH / 2), y: Math.round(center.y - 50) }
     let spot = origin
     search: for (let r = 0; r < 12; r++) {
       const ring: [number, number][] = []
-      for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) if (Math.max(Math.abs(dx), Math.abs(dy)) === r) ring.push([dx, dy])
+      for (let dy = -r; dy <= r; dy++)
+        for (let dx = -r; dx <= r; dx++) if (Math.max(Math.abs(dx), Math.abs(dy)) === r) ring.push([dx, dy])
       // Same row first, right before left, then below before above.
       ring.sort((a, b) => Math.abs(a[1]) - Math.abs(b[1]) || b[0] - a[0] || b[1] - a[1])
       for (const [dx, dy] of ring) {
@@ -206,7 +282,8 @@ function Designer({ tabId, handle, initial, path, target: initialTarget }: { tab
     if (rect) {
       const s = rf.flowToScreenPosition(spot)
       const e = rf.flowToScreenPosition({ x: spot.x + NODE_WIDTH, y: spot.y + 100 })
-      if (s.x < rect.left || s.y < rect.top || e.x > rect.right || e.y > rect.bottom) void rf.setCenter(spot.x + NODE_WIDTH / 2, spot.y + 50, { zoom: rf.getZoom(), duration: 200 })
+      if (s.x < rect.left || s.y < rect.top || e.x > rect.right || e.y > rect.bottom)
+        void rf.setCenter(spot.x + NODE_WIDTH / 2, spot.y + 50, { zoom: rf.getZoom(), duration: 200 })
     }
     let id = ''
     edit(tabId, (x) => {
@@ -228,7 +305,8 @@ function Designer({ tabId, handle, initial, path, target: initialTarget }: { tab
     const onKey = (e: KeyboardEvent) => {
       const root = document.querySelector(`[data-designer="${tabId}"]`)
       if (!root) return
-      const typing = e.target instanceof HTMLElement && (e.target.matches('input, textarea, select') || e.target.isContentEditable)
+      const typing =
+        e.target instanceof HTMLElement && (e.target.matches('input, textarea, select') || e.target.isContentEditable)
       const mod = e.ctrlKey || e.metaKey
       const k = e.key.toLowerCase()
       if (mod && k === 's') {
@@ -279,10 +357,22 @@ function Designer({ tabId, handle, initial, path, target: initialTarget }: { tab
         <button className="btn small" onClick={addNewTable} title="Add a table (N)" data-testid="dz-add-table">
           <Icon name="plus" size={13} /> Table
         </button>
-        <button className="icon-button" onClick={() => undo(tabId)} disabled={!d.past.length} title="Undo (Ctrl+Z)" data-testid="dz-undo">
+        <button
+          className="icon-button"
+          onClick={() => undo(tabId)}
+          disabled={!d.past.length}
+          title="Undo (Ctrl+Z)"
+          data-testid="dz-undo"
+        >
           <Icon name="undo" size={15} />
         </button>
-        <button className="icon-button" onClick={() => redo(tabId)} disabled={!d.future.length} title="Redo (Ctrl+Shift+Z)" data-testid="dz-redo">
+        <button
+          className="icon-button"
+          onClick={() => redo(tabId)}
+          disabled={!d.future.length}
+          title="Redo (Ctrl+Shift+Z)"
+          data-testid="dz-redo"
+        >
           <Icon name="redo" size={15} />
         </button>
         <button className="icon-button" onClick={layout} title="Automatic layout (L)" data-testid="dz-layout">
@@ -313,13 +403,28 @@ function Designer({ tabId, handle, initial, path, target: initialTarget }: { tab
         <button className="icon-button" onClick={() => void openModel(tabId)} title="Open a model file">
           <Icon name="folder" size={15} />
         </button>
-        <button className="icon-button" onClick={() => void save(tabId, false)} title="Save (Ctrl+S); Save as: Ctrl+Shift+S" data-testid="dz-save">
+        <button
+          className="icon-button"
+          onClick={() => void save(tabId, false)}
+          title="Save (Ctrl+S); Save as: Ctrl+Shift+S"
+          data-testid="dz-save"
+        >
           <Icon name="save" size={15} />
         </button>
-        <button className="btn small ghost" onClick={() => downloadSvg(designer(tabId).doc, theme)} title="Save the diagram as SVG" data-testid="dz-export-svg">
+        <button
+          className="btn small ghost"
+          onClick={() => downloadSvg(designer(tabId).doc, theme)}
+          title="Save the diagram as SVG"
+          data-testid="dz-export-svg"
+        >
           SVG
         </button>
-        <button className="btn small ghost" onClick={() => void downloadPng(designer(tabId).doc, theme)} title="Save the diagram as PNG" data-testid="dz-export-png">
+        <button
+          className="btn small ghost"
+          onClick={() => void downloadPng(designer(tabId).doc, theme)}
+          title="Save the diagram as PNG"
+          data-testid="dz-export-png"
+        >
           PNG
         </button>
         <button
@@ -333,23 +438,47 @@ function Designer({ tabId, handle, initial, path, target: initialTarget }: { tab
         >
           Compare…
         </button>
-        <button className="btn small ghost" onClick={() => void importFile(tabId)} title="Read SQLAlchemy models (.py, parsed, never run), CREATE TABLE statements (.sql) or DBML (.dbml) into this model">
+        <button
+          className="btn small ghost"
+          onClick={() => void importFile(tabId)}
+          title="Read SQLAlchemy models (.py, parsed, never run), CREATE TABLE statements (.sql) or DBML (.dbml) into this model"
+        >
           Import…
         </button>
-        <button className="btn small ghost" onClick={() => void reverse(tabId, d.target ?? handle)} title="Replace the model with the tables of the target database (or of this tab's connection)" data-testid="dz-reverse">
+        <button
+          className="btn small ghost"
+          onClick={() => void reverse(tabId, d.target ?? handle)}
+          title="Replace the model with the tables of the target database (or of this tab's connection)"
+          data-testid="dz-reverse"
+        >
           Reverse engineer
         </button>
-        <button className="btn small ghost" onClick={() => void tryInOrm(tabId)} disabled={errors > 0 || d.doc.tables.length === 0} title="Open an ORM playground on a scratch SQLite database made from this model, with the model's relationship names, cascades and loading strategies" data-testid="dz-try-orm">
+        <button
+          className="btn small ghost"
+          onClick={() => void tryInOrm(tabId)}
+          disabled={errors > 0 || d.doc.tables.length === 0}
+          title="Open an ORM playground on a scratch SQLite database made from this model, with the model's relationship names, cascades and loading strategies"
+          data-testid="dz-try-orm"
+        >
           Try in ORM…
         </button>
-        <button className="btn small ghost" onClick={() => setChoosingTarget(true)} title="The database Apply goes to" data-testid="dz-target-chip">
+        <button
+          className="btn small ghost"
+          onClick={() => setChoosingTarget(true)}
+          title="The database Apply goes to"
+          data-testid="dz-target-chip"
+        >
           {target ? `Target: ${target.name}` : 'No target database'}
         </button>
         <button
           className="btn small primary"
           onClick={() => previewApply(d.target)}
           disabled={errors > 0}
-          title={errors ? 'Fix the errors first (see Problems)' : 'Preview the changes that bring the target database to the model, then run them in one transaction'}
+          title={
+            errors
+              ? 'Fix the errors first (see Problems)'
+              : 'Preview the changes that bring the target database to the model, then run them in one transaction'
+          }
           data-testid="dz-apply"
         >
           Apply to database…
@@ -388,7 +517,9 @@ function Designer({ tabId, handle, initial, path, target: initialTarget }: { tab
               <p>An empty model. Add a table (N), or reverse engineer this connection's database.</p>
             </div>
           )}
-          {plan && d.target && <MigrationDialog tabId={tabId} handle={d.target} plan={plan} onClose={() => setPlan(null)} />}
+          {plan && d.target && (
+            <MigrationDialog tabId={tabId} handle={d.target} plan={plan} onClose={() => setPlan(null)} />
+          )}
           {choosingTarget && (
             <TargetDialog
               current={d.target}
@@ -400,7 +531,16 @@ function Designer({ tabId, handle, initial, path, target: initialTarget }: { tab
               }}
             />
           )}
-          {comparison && <MigrationDialog tabId={tabId} handle={handle} plan={comparison.plan} compareWith={comparison.file} from={comparison.from} onClose={() => setComparison(null)} />}
+          {comparison && (
+            <MigrationDialog
+              tabId={tabId}
+              handle={handle}
+              plan={comparison.plan}
+              compareWith={comparison.file}
+              from={comparison.from}
+              onClose={() => setComparison(null)}
+            />
+          )}
           {pending && <ConnectMenu tabId={tabId} doc={doc} conn={pending} onDone={() => setPending(null)} />}
         </div>
         <aside className="dz-side">
@@ -413,19 +553,33 @@ function Designer({ tabId, handle, initial, path, target: initialTarget }: { tab
                 ['problems', `Problems${problems.length ? ` (${problems.length})` : ''}`],
               ] as [Panel, string][]
             ).map(([p, label]) => (
-              <button key={p} role="tab" aria-selected={panel === p} className={panel === p ? 'on' : ''} onClick={() => setPanel(p)} data-testid={`dz-panel-${p}`}>
+              <button
+                key={p}
+                role="tab"
+                aria-selected={panel === p}
+                className={panel === p ? 'on' : ''}
+                onClick={() => setPanel(p)}
+                data-testid={`dz-panel-${p}`}
+              >
                 {label}
               </button>
             ))}
           </div>
           <div className="dz-side-body">
-            {panel === 'inspector' && <Inspector tabId={tabId} doc={doc} tableId={selectedTable} fk={d.selection.fk} problems={problems} />}
+            {panel === 'inspector' && (
+              <Inspector tabId={tabId} doc={doc} tableId={selectedTable} fk={d.selection.fk} problems={problems} />
+            )}
             {panel === 'ddl' && (
               <div className="dz-code">
                 <div className="dz-inline">
                   <div className="segmented small">
                     {ENGINE_LIST.map(({ name: e, label }) => (
-                      <button key={e} className={d.engine === e ? 'on' : ''} onClick={() => setEngine(tabId, e)} data-testid={`dz-engine-${e}`}>
+                      <button
+                        key={e}
+                        className={d.engine === e ? 'on' : ''}
+                        onClick={() => setEngine(tabId, e)}
+                        data-testid={`dz-engine-${e}`}
+                      >
                         {label}
                       </button>
                     ))}
@@ -444,7 +598,12 @@ function Designer({ tabId, handle, initial, path, target: initialTarget }: { tab
                 <div className="dz-inline">
                   <div className="segmented small">
                     {(['sqlalchemy', 'typescript', 'dbml'] as const).map((f) => (
-                      <button key={f} className={codeFormat === f ? 'on' : ''} onClick={() => setCodeFormat(f)} data-testid={`dz-code-${f}`}>
+                      <button
+                        key={f}
+                        className={codeFormat === f ? 'on' : ''}
+                        onClick={() => setCodeFormat(f)}
+                        data-testid={`dz-code-${f}`}
+                      >
                         {f === 'sqlalchemy' ? 'SQLAlchemy 2.0' : f === 'typescript' ? 'TypeScript' : 'DBML'}
                       </button>
                     ))}

@@ -8,9 +8,20 @@ import { Icon } from '../../ui/icons'
  */
 const useReport = create<{ shown: { title: string; report: ImportReport } | null }>(() => ({ shown: null }))
 
-export const showImportReport = (title: string, report: ImportReport) => useReport.setState({ shown: { title, report } })
+export const showImportReport = (title: string, report: ImportReport) =>
+  useReport.setState({ shown: { title, report } })
 
-function Notes({ title, notes, kind, testId }: { title: string; notes: ImportNote[]; kind: 'warning' | 'error'; testId: string }) {
+function Notes({
+  title,
+  notes,
+  kind,
+  testId,
+}: {
+  title: string
+  notes: ImportNote[]
+  kind: 'warning' | 'error'
+  testId: string
+}) {
   if (!notes.length) return null
   return (
     <section className="import-report-section">
@@ -42,7 +53,14 @@ export function ImportReportDialog() {
   const clean = !report.approximated.length && !report.skipped.length
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
-      <div className="modal import-report" role="dialog" aria-modal="true" aria-labelledby="import-report-title" data-testid="import-report" onKeyDown={(e) => e.key === 'Escape' && close()}>
+      <div
+        className="modal import-report"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="import-report-title"
+        data-testid="import-report"
+        onKeyDown={(e) => e.key === 'Escape' && close()}
+      >
         <header className="modal-head">
           <h2 id="import-report-title">{shown.title}</h2>
           <button className="icon-button" onClick={close} aria-label="Close">

@@ -18,18 +18,37 @@ function labelAt(x: number, y: number, side: Position): { x: number; y: number }
 
 /** A foreign key from column to column, with its cardinality written at both ends (N at the many side). */
 export const RelationEdge = memo(function RelationEdge(p: EdgeProps<RelationEdgeType>) {
-  const [path] = getSmoothStepPath({ sourceX: p.sourceX, sourceY: p.sourceY, sourcePosition: p.sourcePosition, targetX: p.targetX, targetY: p.targetY, targetPosition: p.targetPosition, borderRadius: 10 })
+  const [path] = getSmoothStepPath({
+    sourceX: p.sourceX,
+    sourceY: p.sourceY,
+    sourcePosition: p.sourcePosition,
+    targetX: p.targetX,
+    targetY: p.targetY,
+    targetPosition: p.targetPosition,
+    borderRadius: 10,
+  })
   const s = labelAt(p.sourceX, p.sourceY, p.sourcePosition)
   const t = labelAt(p.targetX, p.targetY, p.targetPosition)
   return (
     <>
-      <BaseEdge id={p.id} path={path} className={`dz-edge${p.selected ? ' selected' : ''}${p.data?.optional ? ' optional' : ''}`} interactionWidth={14} />
+      <BaseEdge
+        id={p.id}
+        path={path}
+        className={`dz-edge${p.selected ? ' selected' : ''}${p.data?.optional ? ' optional' : ''}`}
+        interactionWidth={14}
+      />
       {p.data && (
         <EdgeLabelRenderer>
-          <span className="dz-card nodrag nopan" style={{ transform: `translate(-50%, 0) translate(${s.x}px, ${s.y}px)` }}>
+          <span
+            className="dz-card nodrag nopan"
+            style={{ transform: `translate(-50%, 0) translate(${s.x}px, ${s.y}px)` }}
+          >
             {p.data.from}
           </span>
-          <span className="dz-card nodrag nopan" style={{ transform: `translate(-50%, 0) translate(${t.x}px, ${t.y}px)` }}>
+          <span
+            className="dz-card nodrag nopan"
+            style={{ transform: `translate(-50%, 0) translate(${t.x}px, ${t.y}px)` }}
+          >
             {p.data.to}
           </span>
         </EdgeLabelRenderer>

@@ -38,7 +38,10 @@ const COALESCE_MS = 1200
 
 export const useDesigners = create<Record<string, Designer>>()(() => ({}))
 
-export function initDesigner(tabId: string, o: { doc?: ModelDocument; path?: string | null; engine: Engine; target: string | null }) {
+export function initDesigner(
+  tabId: string,
+  o: { doc?: ModelDocument; path?: string | null; engine: Engine; target: string | null },
+) {
   if (useDesigners.getState()[tabId]) return
   useDesigners.setState({
     [tabId]: {
@@ -116,7 +119,14 @@ export function undo(tabId: string) {
   const d = designer(tabId)
   const prev = d.past[d.past.length - 1]
   if (!prev) return
-  patch(tabId, { doc: prev, past: d.past.slice(0, -1), future: [d.doc, ...d.future], lastKey: null, saved: false, selection: pruneSelection(d.selection, prev) })
+  patch(tabId, {
+    doc: prev,
+    past: d.past.slice(0, -1),
+    future: [d.doc, ...d.future],
+    lastKey: null,
+    saved: false,
+    selection: pruneSelection(d.selection, prev),
+  })
   scheduleAutosave(tabId)
 }
 
@@ -124,7 +134,14 @@ export function redo(tabId: string) {
   const d = designer(tabId)
   const next = d.future[0]
   if (!next) return
-  patch(tabId, { doc: next, past: [...d.past, d.doc], future: d.future.slice(1), lastKey: null, saved: false, selection: pruneSelection(d.selection, next) })
+  patch(tabId, {
+    doc: next,
+    past: [...d.past, d.doc],
+    future: d.future.slice(1),
+    lastKey: null,
+    saved: false,
+    selection: pruneSelection(d.selection, next),
+  })
   scheduleAutosave(tabId)
 }
 
@@ -149,7 +166,14 @@ export function requestFit(tabId: string) {
 /** Replace the whole document (open, reverse engineer) as one undoable step. */
 export function replaceDoc(tabId: string, doc: ModelDocument, path?: string | null) {
   const d = designer(tabId)
-  patch(tabId, { doc, past: [...d.past, d.doc].slice(-HISTORY), future: [], lastKey: null, selection: { tables: [], fk: null }, ...(path !== undefined ? { path, saved: path != null } : {}) })
+  patch(tabId, {
+    doc,
+    past: [...d.past, d.doc].slice(-HISTORY),
+    future: [],
+    lastKey: null,
+    selection: { tables: [], fk: null },
+    ...(path !== undefined ? { path, saved: path != null } : {}),
+  })
   requestFit(tabId)
 }
 
@@ -180,7 +204,12 @@ export async function saveModel(tabId: string, path: string, o: { quiet?: boolea
   const doc = d.doc
   try {
     const r = await call('model.save', { path, doc })
-    patch(tabId, (cur) => ({ ...(o.keepPath ? {} : { path: r.path }), saved: cur.doc === doc && !o.keepPath, savedAt: Date.now(), saveError: null }))
+    patch(tabId, (cur) => ({
+      ...(o.keepPath ? {} : { path: r.path }),
+      saved: cur.doc === doc && !o.keepPath,
+      savedAt: Date.now(),
+      saveError: null,
+    }))
     if (!o.quiet) toast('success', `Saved ${r.path}`)
   } catch (e) {
     patch(tabId, { saveError: errorMessage(e) })

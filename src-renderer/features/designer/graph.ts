@@ -8,24 +8,48 @@ import type { RelationEdgeType } from './RelationEdge'
 /* The document as React Flow's nodes and edges. */
 
 export /** Table nodes for React Flow; unchanged tables keep their node object (and its measurements). */
-function buildNodes(prev: TableNodeType[], doc: ModelDocument, problems: ModelProblem[], matches: Set<string> | null, selection: string[]): TableNodeType[] {
+function buildNodes(
+  prev: TableNodeType[],
+  doc: ModelDocument,
+  problems: ModelProblem[],
+  matches: Set<string> | null,
+  selection: string[],
+): TableNodeType[] {
   const level = new Map<string, 'error' | 'warning'>()
   for (const p of problems) if (p.level === 'error' || !level.has(p.tableId)) level.set(p.tableId, p.level)
   const selected = new Set(selection)
   const old = new Map(prev.map((n) => [n.id, n]))
   return doc.tables.map((t) => {
     const o = old.get(t.id)
-    const data = { table: t, fkColumns: new Set(t.foreignKeys.flatMap((f) => f.columns)), problems: level.get(t.id) ?? null, highlight: matches?.has(t.id) ?? false }
-    if (o && o.data.table === t && o.data.problems === data.problems && o.data.highlight === data.highlight && !!o.selected === selected.has(t.id)) return o
+    const data = {
+      table: t,
+      fkColumns: new Set(t.foreignKeys.flatMap((f) => f.columns)),
+      problems: level.get(t.id) ?? null,
+      highlight: matches?.has(t.id) ?? false,
+    }
+    if (
+      o &&
+      o.data.table === t &&
+      o.data.problems === data.problems &&
+      o.data.highlight === data.highlight &&
+      !!o.selected === selected.has(t.id)
+    )
+      return o
     // The size the layout assumes stands in until React Flow measures the node: with only visible
     // tables rendered (big models), fitView and the minimap would otherwise skip the unmeasured ones.
     const size = { initialWidth: NODE_WIDTH, initialHeight: nodeHeight(t) }
-    return o ? { ...o, ...size, position: t.position, data, selected: selected.has(t.id) } : { id: t.id, type: 'table' as const, ...size, position: t.position, data, selected: selected.has(t.id) }
+    return o
+      ? { ...o, ...size, position: t.position, data, selected: selected.has(t.id) }
+      : { id: t.id, type: 'table' as const, ...size, position: t.position, data, selected: selected.has(t.id) }
   })
 }
 
 /** Which column handle a foreign key leaves and enters by, so edges take the short way round. */
-export function buildEdges(doc: ModelDocument, selectedFk: { table: string; fk: string } | null, compact = false): RelationEdgeType[] {
+export function buildEdges(
+  doc: ModelDocument,
+  selectedFk: { table: string; fk: string } | null,
+  compact = false,
+): RelationEdgeType[] {
   const byName = new Map(doc.tables.map((t) => [`${t.schema ?? ''}.${t.name}`, t]))
   const out: RelationEdgeType[] = []
   for (const t of doc.tables) {
@@ -51,7 +75,12 @@ export function buildEdges(doc: ModelDocument, selectedFk: { table: string; fk: 
         targetHandle: compact ? 'table-in' : `${leftToRight ? to.id : from.id}:l`,
         type: 'relation',
         selected: selectedFk?.fk === f.id,
-        data: { from: leftToRight ? many : one, to: leftToRight ? one : many, title: `${t.name} → ${ref.name}`, optional },
+        data: {
+          from: leftToRight ? many : one,
+          to: leftToRight ? one : many,
+          title: `${t.name} → ${ref.name}`,
+          optional,
+        },
       })
     }
   }

@@ -33,7 +33,15 @@ export async function save(tabId: string, saveAs: boolean) {
 
 export async function openModel(tabId: string) {
   const recent = await call('model.recent', {}).catch(() => [] as string[])
-  const path = await askPath({ title: 'Open a model', hint: 'A Schemist model file (.schemist.json) on the machine Schemist runs on.', initial: recent[0] ?? '', recent, expect: ['.json'], fileType: 'Schemist model', ok: 'Open' })
+  const path = await askPath({
+    title: 'Open a model',
+    hint: 'A Schemist model file (.schemist.json) on the machine Schemist runs on.',
+    initial: recent[0] ?? '',
+    recent,
+    expect: ['.json'],
+    fileType: 'Schemist model',
+    ok: 'Open',
+  })
   if (!path) return
   try {
     const r = await call('model.open', { path })
@@ -61,17 +69,33 @@ export async function downloadPng(doc: ModelDocument, theme: 'light' | 'dark') {
 }
 
 /** Another saved version of the model, and the migration from it to this one. */
-export async function compareWithFile(tabId: string): Promise<{ plan: MethodOutput<'model.diff'>; file: string; from: ModelDocument } | null> {
+export async function compareWithFile(
+  tabId: string,
+): Promise<{ plan: MethodOutput<'model.diff'>; file: string; from: ModelDocument } | null> {
   const recent = await call('model.recent', {}).catch(() => [] as string[])
-  const path = await askPath({ title: 'Compare with a saved model', hint: 'The migration from that version of the model to this one is shown; nothing runs.', initial: recent[0] ?? '', recent, expect: ['.json'], fileType: 'Schemist model', ok: 'Compare' })
+  const path = await askPath({
+    title: 'Compare with a saved model',
+    hint: 'The migration from that version of the model to this one is shown; nothing runs.',
+    initial: recent[0] ?? '',
+    recent,
+    expect: ['.json'],
+    fileType: 'Schemist model',
+    ok: 'Compare',
+  })
   if (!path) return null
   const other = await call('model.open', { path })
   const d = designer(tabId)
-  return { plan: await call('model.diffModels', { from: other.doc, to: d.doc, engine: d.engine }), file: other.path, from: other.doc }
+  return {
+    plan: await call('model.diffModels', { from: other.doc, to: d.doc, engine: d.engine }),
+    file: other.path,
+    from: other.doc,
+  }
 }
 
 /** Python files worth sending from a picked folder: not caches, virtualenvs or tests' data. */
-export const keepPython = (rel: string) => rel.endsWith('.py') && !rel.split('/').some((p) => /^(__pycache__|node_modules|\.?venv|env|site-packages|\..+)$/.test(p))
+export const keepPython = (rel: string) =>
+  rel.endsWith('.py') &&
+  !rel.split('/').some((p) => /^(__pycache__|node_modules|\.?venv|env|site-packages|\..+)$/.test(p))
 
 export async function importFile(tabId: string) {
   const path = await askPath({
@@ -86,10 +110,26 @@ export async function importFile(tabId: string) {
   if (!path) return
   const format = /\.sql$/i.test(path) ? 'sql' : /\.dbml$/i.test(path) ? 'dbml' : 'sqlalchemy'
   // SQL that SQLite cannot read goes to PostgreSQL on the playground server, which may need starting.
-  const slow = format === 'sql' ? setTimeout(() => toast('info', 'SQLite could not read it all: reading the SQL with PostgreSQL on the playground server (starting it if needed)…'), 1200) : undefined
+  const slow =
+    format === 'sql'
+      ? setTimeout(
+          () =>
+            toast(
+              'info',
+              'SQLite could not read it all: reading the SQL with PostgreSQL on the playground server (starting it if needed)…',
+            ),
+          1200,
+        )
+      : undefined
   try {
     const r = await call('model.import', { format, path })
-    if (designer(tabId).doc.tables.length && !confirm(`Replace this model with the ${r.doc.tables.length} tables read from ${path.split(/[\\/]/).pop()}? (Undo brings the model back.)`)) return
+    if (
+      designer(tabId).doc.tables.length &&
+      !confirm(
+        `Replace this model with the ${r.doc.tables.length} tables read from ${path.split(/[\\/]/).pop()}? (Undo brings the model back.)`,
+      )
+    )
+      return
     replaceDoc(tabId, r.doc)
     showImportReport(`Imported ${r.doc.tables.length} tables from ${path.split(/[\\/]/).pop()}`, r.report)
   } catch (e) {
@@ -104,7 +144,10 @@ export async function tryInOrm(tabId: string) {
   const doc = designer(tabId).doc
   try {
     const { path } = await call('model.scratch', { doc })
-    const info = await call('connections.open', { config: { engine: 'sqlite', path, create: false, readOnly: false }, name: `${doc.name} (scratch)` })
+    const info = await call('connections.open', {
+      config: { engine: 'sqlite', path, create: false, readOnly: false },
+      name: `${doc.name} (scratch)`,
+    })
     setState((s) => ({ open: { ...s.open, [info.handle]: info } }))
     await refreshSchema(info.handle)
     openOrmTab(info.handle, { model: doc })
@@ -115,7 +158,11 @@ export async function tryInOrm(tabId: string) {
 
 export async function reverse(tabId: string, handle: string) {
   const d = designer(tabId)
-  if (d.doc.tables.length && !confirm('Replace this model with the tables of the database? (Undo brings the model back.)')) return
+  if (
+    d.doc.tables.length &&
+    !confirm('Replace this model with the tables of the database? (Undo brings the model back.)')
+  )
+    return
   try {
     const doc = await call('model.reverse', { handle })
     replaceDoc(tabId, doc)

@@ -20,9 +20,16 @@ export async function openUploadedDatabase(file: File): Promise<void> {
   if (!engine) throw new Error(`${file.name} is not a database file Schemist opens`)
   const up = await uploadToHost(file)
   // Saved, so it is in the sidebar like any other database (its file is the copy on the host).
-  const saved = await saveConnection({ name: file.name, config: fileConfig(engine, up.path, false), rememberPassword: false })
+  const saved = await saveConnection({
+    name: file.name,
+    config: fileConfig(engine, up.path, false),
+    rememberPassword: false,
+  })
   await openSaved(saved.id)
-  toast('success', `Opened ${file.name}: a copy in Schemist's data folder (${up.path}); download it again from the connection's actions`)
+  toast(
+    'success',
+    `Opened ${file.name}: a copy in Schemist's data folder (${up.path}); download it again from the connection's actions`,
+  )
 }
 
 /**
@@ -62,7 +69,11 @@ export async function openDroppedFiles(files: File[]): Promise<void> {
       } else if (kind === 'csv' && handle) {
         const up = await uploadToHost(file)
         openNormalizeTab(handle, file.name.replace(/\.(csv|tsv|txt)$/i, ''), up.path)
-      } else toast('error', `${file.name}: Schemist opens SQLite databases, models (.schemist.json), SQLAlchemy (.py), SQL, DBML and CSV files`)
+      } else
+        toast(
+          'error',
+          `${file.name}: Schemist opens SQLite databases, models (.schemist.json), SQLAlchemy (.py), SQL, DBML and CSV files`,
+        )
     } catch (e) {
       toast('error', `${file.name}: ${errorMessage(e)}`)
     }

@@ -24,7 +24,17 @@ export function saveBlob(hex: string, name: string) {
  * picker for dates, text (multi-line with Shift+Enter) for the rest, with the expected format,
  * JSON formatting, and BLOBs from or to a file. The grid parses what comes out.
  */
-export function CellEditor({ editing, type, value, onChange, onCommit, onCancel, onBlur, onLoadFile, onSaveFile }: {
+export function CellEditor({
+  editing,
+  type,
+  value,
+  onChange,
+  onCommit,
+  onCancel,
+  onBlur,
+  onLoadFile,
+  onSaveFile,
+}: {
   editing: { text: string; error: string | null }
   type: NeutralType | undefined
   value: Cell | undefined
@@ -59,12 +69,27 @@ export function CellEditor({ editing, type, value, onChange, onCommit, onCancel,
   return (
     <div className="cell-editor">
       {type === 'boolean' ? (
-        <select autoFocus value={editing.text} onChange={(e) => onChange(e.target.value)} onBlur={() => onCommit()} onKeyDown={keys}>
+        <select
+          autoFocus
+          value={editing.text}
+          onChange={(e) => onChange(e.target.value)}
+          onBlur={() => onCommit()}
+          onKeyDown={keys}
+        >
           <option value="true">true</option>
           <option value="false">false</option>
         </select>
       ) : type === 'date' ? (
-        <input type="date" autoFocus className={`mono${editing.error ? ' invalid' : ''}`} value={editing.text} onChange={(e) => onChange(e.target.value)} onBlur={onBlur} onKeyDown={keys} data-testid="cell-editor" />
+        <input
+          type="date"
+          autoFocus
+          className={`mono${editing.error ? ' invalid' : ''}`}
+          value={editing.text}
+          onChange={(e) => onChange(e.target.value)}
+          onBlur={onBlur}
+          onKeyDown={keys}
+          data-testid="cell-editor"
+        />
       ) : (
         <textarea
           ref={area}
@@ -101,18 +126,33 @@ export function CellEditor({ editing, type, value, onChange, onCommit, onCancel,
       )}
       {type === 'blob' && !editing.error && (
         <div className="editor-tools">
-          <button className="btn small" onMouseDown={keep} onClick={onLoadFile} data-testid="blob-from-file" title="Replace the value with a file's bytes">
+          <button
+            className="btn small"
+            onMouseDown={keep}
+            onClick={onLoadFile}
+            data-testid="blob-from-file"
+            title="Replace the value with a file's bytes"
+          >
             Load file…
           </button>
           {value && typeof value === 'object' && '$blob' in value && (
-            <button className="btn small" onMouseDown={keep} onClick={() => onSaveFile(value.$blob)} title="Save the current bytes to a file">
+            <button
+              className="btn small"
+              onMouseDown={keep}
+              onClick={() => onSaveFile(value.$blob)}
+              title="Save the current bytes to a file"
+            >
               Save…
             </button>
           )}
           <span className="muted small">hex, two digits a byte</span>
         </div>
       )}
-      {editing.error && <div className="editor-error" role="alert">{editing.error}</div>}
+      {editing.error && (
+        <div className="editor-error" role="alert">
+          {editing.error}
+        </div>
+      )}
     </div>
   )
 }

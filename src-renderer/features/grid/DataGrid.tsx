@@ -3,7 +3,19 @@ import { cellEditText, parseCellInput } from '../../../src-shared/cell-input'
 import type { Table } from '../../../src-shared/schema'
 import { formatCell, type Cell } from '../../../src-shared/values'
 import { Icon } from '../../ui/icons'
-import { addRow, batchEdits, BLOCK, loadBlock, redoEdit, setCell, setDefault, undoEdit, useGrid, type GridState, type Pending } from './grid-store'
+import {
+  addRow,
+  batchEdits,
+  BLOCK,
+  loadBlock,
+  redoEdit,
+  setCell,
+  setDefault,
+  undoEdit,
+  useGrid,
+  type GridState,
+  type Pending,
+} from './grid-store'
 import { parseCsv, toTsv } from '../../../src-shared/csv'
 import { CellEditor, saveBlob } from './CellEditor'
 
@@ -25,7 +37,6 @@ function scrollScale(total: number, viewport: number) {
 }
 const MAX_BLOB_FILE = 16 * 1048576
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
-
 
 export interface GridRow {
   index: number
@@ -61,7 +72,21 @@ export function totalRows(g: GridState): number {
  * A virtualized grid: only the visible rows are in the DOM; blocks of 100 rows are read from the
  * database as they scroll into view. Pending edits are drawn over the rows, by row key.
  */
-export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, editable, colWidths, onResize, onMessage, visible, onMoveColumn, jump }: {
+export function DataGrid({
+  tabId,
+  table,
+  selected,
+  anchor,
+  onSelect,
+  onOpenRef,
+  editable,
+  colWidths,
+  onResize,
+  onMessage,
+  visible,
+  onMoveColumn,
+  jump,
+}: {
   tabId: string
   /** Columns to show, in display order (hidden ones left out). */
   visible: string[] | null
@@ -110,7 +135,8 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
     const t = setTimeout(() => {
       const from = Math.max(0, first - g.inserts.length)
       const to = Math.max(0, last - g.inserts.length)
-      for (let b = Math.floor(from / BLOCK); b <= Math.floor(to / BLOCK); b++) if (!g.blocks[b]) void loadBlock(tabId, b)
+      for (let b = Math.floor(from / BLOCK); b <= Math.floor(to / BLOCK); b++)
+        if (!g.blocks[b]) void loadBlock(tabId, b)
     }, 60)
     return () => clearTimeout(t)
   }, [tabId, first, last, g?.generation, g?.blocks, g])
@@ -129,7 +155,8 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
   const colMeta = useMemo(() => new Map((table?.columns ?? []).map((c) => [c.name, c])), [table])
   const fkOf = useMemo(() => {
     const m = new Map<string, { refTable: string; refColumn: string }>()
-    for (const fk of table?.foreignKeys ?? []) if (fk.columns.length === 1) m.set(fk.columns[0], { refTable: fk.refTable, refColumn: fk.refColumns[0] })
+    for (const fk of table?.foreignKeys ?? [])
+      if (fk.columns.length === 1) m.set(fk.columns[0], { refTable: fk.refTable, refColumn: fk.refColumns[0] })
     return m
   }, [table])
 
@@ -168,7 +195,10 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
     closeEditor()
     if (move) {
       const row = Math.max(0, Math.min(total - 1, editing.row + (move === 'down' ? 1 : 0)))
-      const col = Math.max(0, Math.min(cols.length - 1, editing.col + (move === 'right' ? 1 : move === 'left' ? -1 : 0)))
+      const col = Math.max(
+        0,
+        Math.min(cols.length - 1, editing.col + (move === 'right' ? 1 : move === 'left' ? -1 : 0)),
+      )
       onSelect({ row, col }, false)
       ensureVisible(row)
     }
@@ -178,7 +208,12 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
   const range = () => {
     const s = selected!
     const a = anchor ?? s
-    return { r0: Math.min(a.row, s.row), r1: Math.max(a.row, s.row), c0: Math.min(a.col, s.col), c1: Math.max(a.col, s.col) }
+    return {
+      r0: Math.min(a.row, s.row),
+      r1: Math.max(a.row, s.row),
+      c0: Math.min(a.col, s.col),
+      c1: Math.max(a.col, s.col),
+    }
   }
 
   /** Delete: NULL in every selected cell that may be NULL (an empty text where it may not). */
@@ -199,7 +234,8 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
         }
       }
     })
-    if (refused.length) onMessage('error', `${refused.join(', ')} cannot be NULL: left as ${refused.length > 1 ? 'they were' : 'it was'}`)
+    if (refused.length)
+      onMessage('error', `${refused.join(', ')} cannot be NULL: left as ${refused.length > 1 ? 'they were' : 'it was'}`)
   }
 
   /** Ctrl+D: each column of the range takes its top value down the range (one row: the row above's). */
@@ -209,7 +245,12 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
     const from = r0 === r1 ? r0 - 1 : r0
     const src = rowAt(g, from)
     if (!src || from < 0) return
-    const valueOf = (r: GridRow, c: string) => (r.pending?.kind === 'update' && c in r.pending.values ? r.pending.values[c] : r.pending?.kind === 'insert' ? r.pending.values[c] : r.values[c])
+    const valueOf = (r: GridRow, c: string) =>
+      r.pending?.kind === 'update' && c in r.pending.values
+        ? r.pending.values[c]
+        : r.pending?.kind === 'insert'
+          ? r.pending.values[c]
+          : r.values[c]
     batchEdits(tabId, () => {
       for (let i = from + 1; i <= r1; i++) {
         const r = rowAt(g, i)
@@ -371,7 +412,10 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
       }
       for (const values of newRows.values()) addRow(tabId, values)
     })
-    onMessage('info', `Pasted ${lines.length} line(s) as pending edits${newRows.size ? `, ${newRows.size} as new rows` : ''}`)
+    onMessage(
+      'info',
+      `Pasted ${lines.length} line(s) as pending edits${newRows.size ? `, ${newRows.size} as new rows` : ''}`,
+    )
   }
 
   /** A file's bytes become the edited BLOB cell (pending, like any edit). */
@@ -385,7 +429,10 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
     const cur = useGrid.getState()[tabId]
     if (!target || !cur) return
     if (file.size > MAX_BLOB_FILE) {
-      onMessage('error', `${file.name} is ${(file.size / 1048576).toFixed(1)} MB; files up to ${MAX_BLOB_FILE / 1048576} MB can be loaded into a cell`)
+      onMessage(
+        'error',
+        `${file.name} is ${(file.size / 1048576).toFixed(1)} MB; files up to ${MAX_BLOB_FILE / 1048576} MB can be loaded into a cell`,
+      )
       return
     }
     const bytes = new Uint8Array(await file.arrayBuffer())
@@ -406,11 +453,21 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
   if (!g) return null
   const inRange = (row: number, col: number) => {
     if (!selected || !anchor) return false
-    return row >= Math.min(anchor.row, selected.row) && row <= Math.max(anchor.row, selected.row) && col >= Math.min(anchor.col, selected.col) && col <= Math.max(anchor.col, selected.col)
+    return (
+      row >= Math.min(anchor.row, selected.row) &&
+      row <= Math.max(anchor.row, selected.row) &&
+      col >= Math.min(anchor.col, selected.col) &&
+      col <= Math.max(anchor.col, selected.col)
+    )
   }
-  const widths = cols.map((c) => colWidths[c] ?? Math.min(280, Math.max(/text|varchar|json/.test(colMeta.get(c)?.type ?? '') ? 150 : 90, c.length * 9 + 40)))
+  const widths = cols.map(
+    (c) =>
+      colWidths[c] ??
+      Math.min(280, Math.max(/text|varchar|json/.test(colMeta.get(c)?.type ?? '') ? 150 : 90, c.length * 9 + 40)),
+  )
   const rows: GridRow[] = []
-  for (let i = first; i <= last; i++) rows.push(rowAt(g, i) ?? { index: i, id: `loading:${i}`, key: null, values: {}, pending: undefined })
+  for (let i = first; i <= last; i++)
+    rows.push(rowAt(g, i) ?? { index: i, id: `loading:${i}`, key: null, values: {}, pending: undefined })
 
   return (
     <div
@@ -470,8 +527,14 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
               onDragEnd={() => setDragCol(null)}
             >
               <span className="gh-name" data-sort={sortIdx >= 0 ? (g.sort[sortIdx].desc ? 'desc' : 'asc') : undefined}>
-                {meta?.primaryKey ? <Icon name="key" size={10} /> : fkOf.has(c) ? <Icon name="link" size={10} /> : null} {c}
-                {sortIdx >= 0 && <span className="sort-mark">{g.sort[sortIdx].desc ? '▼' : '▲'}{g.sort.length > 1 ? sortIdx + 1 : ''}</span>}
+                {meta?.primaryKey ? <Icon name="key" size={10} /> : fkOf.has(c) ? <Icon name="link" size={10} /> : null}{' '}
+                {c}
+                {sortIdx >= 0 && (
+                  <span className="sort-mark">
+                    {g.sort[sortIdx].desc ? '▼' : '▲'}
+                    {g.sort.length > 1 ? sortIdx + 1 : ''}
+                  </span>
+                )}
               </span>
               <span className="gh-type">{meta?.type}</span>
               <span
@@ -505,12 +568,24 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
           const p = r.pending
           const failed = g.failed?.id === r.id
           return (
-            <div key={r.id} className={`grid-row${p ? ` pending-${p.kind}` : ''}${failed ? ' failed' : ''}${editing?.row === r.index ? ' editing' : ''}`} style={{ top: r.index * ROW_H - (vTop - scrollTop) }} data-testid={r.key ? `row-${JSON.stringify(r.key)}` : r.id.startsWith('new:') ? `row-${r.id}` : undefined} title={failed ? g.failed!.message : undefined}>
-              <div className="g-cell rownum">{r.id.startsWith('new:') ? '+' : r.id.startsWith('loading') ? '' : r.index - g.inserts.length + 1}</div>
+            <div
+              key={r.id}
+              className={`grid-row${p ? ` pending-${p.kind}` : ''}${failed ? ' failed' : ''}${editing?.row === r.index ? ' editing' : ''}`}
+              style={{ top: r.index * ROW_H - (vTop - scrollTop) }}
+              data-testid={r.key ? `row-${JSON.stringify(r.key)}` : r.id.startsWith('new:') ? `row-${r.id}` : undefined}
+              title={failed ? g.failed!.message : undefined}
+            >
+              <div className="g-cell rownum">
+                {r.id.startsWith('new:') ? '+' : r.id.startsWith('loading') ? '' : r.index - g.inserts.length + 1}
+              </div>
               {cols.map((c, k) => {
                 const toDefault = p?.kind === 'update' && (p.defaults?.includes(c) ?? false)
                 const changed = (p?.kind === 'update' && c in p.values) || toDefault
-                const v = toDefault ? undefined : changed ? (p as { values: Record<string, Cell> }).values[c] : r.values[c]
+                const v = toDefault
+                  ? undefined
+                  : changed
+                    ? (p as { values: Record<string, Cell> }).values[c]
+                    : r.values[c]
                 const isSel = selected?.row === r.index && selected.col === k
                 const meta = colMeta.get(c)
                 const fk = fkOf.get(c)
@@ -551,14 +626,27 @@ export function DataGrid({ tabId, table, selected, anchor, onSelect, onOpenRef, 
                         onSaveFile={(hex) => saveBlob(hex, `${c}.bin`)}
                       />
                     ) : toDefault ? (
-                      <span className="default-mark" title="Set back to the column's default when committed">{meta?.serverDefault ? `DEFAULT ${meta.serverDefault}` : 'DEFAULT (NULL)'}</span>
+                      <span className="default-mark" title="Set back to the column's default when committed">
+                        {meta?.serverDefault ? `DEFAULT ${meta.serverDefault}` : 'DEFAULT (NULL)'}
+                      </span>
                     ) : v === undefined ? (
-                      r.id.startsWith('new:') ? <span className="default-mark">{meta?.serverDefault || meta?.autoincrement ? `DEFAULT${meta?.serverDefault ? ` ${meta.serverDefault}` : ''}` : 'NULL'}</span> : null
+                      r.id.startsWith('new:') ? (
+                        <span className="default-mark">
+                          {meta?.serverDefault || meta?.autoincrement
+                            ? `DEFAULT${meta?.serverDefault ? ` ${meta.serverDefault}` : ''}`
+                            : 'NULL'}
+                        </span>
+                      ) : null
                     ) : (
                       <>
                         <span className="cell-text">{formatCell(v)}</span>
                         {fk && v !== null && (
-                          <button className="fk-link" title={`Open ${fk.refTable} where ${fk.refColumn} = ${formatCell(v)}`} onMouseDown={(e) => e.stopPropagation()} onClick={() => onOpenRef(fk.refTable, fk.refColumn, v)}>
+                          <button
+                            className="fk-link"
+                            title={`Open ${fk.refTable} where ${fk.refColumn} = ${formatCell(v)}`}
+                            onMouseDown={(e) => e.stopPropagation()}
+                            onClick={() => onOpenRef(fk.refTable, fk.refColumn, v)}
+                          >
                             <Icon name="link" size={11} />
                           </button>
                         )}

@@ -6,7 +6,19 @@ import { Icon } from '../../ui/icons'
 import { openDataTab, openStructureTab } from '../tabs/actions'
 import { DataGrid } from './DataGrid'
 import { FilterBar } from './FilterBar'
-import { addRow, closeReview, commitEdits, discardEdits, initGrid, inspectSession, refreshView, setCell, setDefault, toggleDelete, useGrid } from './grid-store'
+import {
+  addRow,
+  closeReview,
+  commitEdits,
+  discardEdits,
+  initGrid,
+  inspectSession,
+  refreshView,
+  setCell,
+  setDefault,
+  toggleDelete,
+  useGrid,
+} from './grid-store'
 import { SessionPanel } from '../orm/SessionPanel'
 import { ReviewDialog } from './ReviewDialog'
 import { CommitError, PendingActions } from './PendingActions'
@@ -19,7 +31,17 @@ import { counted } from '../../../src-shared/naming'
 import { ReconnectButton } from '../connections/ReconnectButton'
 
 /** A table's rows: keyset-paged grid, sort, filter, and edits reviewed before one commit. */
-export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: string; handle: string; tableName: string; initialFilter?: { column: string; value: Cell } }) {
+export function DataTab({
+  tabId,
+  handle,
+  tableName,
+  initialFilter,
+}: {
+  tabId: string
+  handle: string
+  tableName: string
+  initialFilter?: { column: string; value: Cell }
+}) {
   const entry = useApp((s) => s.schemas[handle])
   const table = entry?.state === 'ready' ? entry.schema.tables.find((t) => tableKey(t) === tableName) : undefined
   const g = useGrid((s) => s[tabId])
@@ -40,10 +62,19 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
   const [order, setOrder] = useState<string[] | null>(null)
   const [hidden, setHidden] = useState<string[]>([])
   const [showColumns, setShowColumns] = useState(false)
-  const [deleting, setDeleting] = useState<{ row: { id: string; key: Cell[] | null; values: Record<string, Cell> }; effects: { table: string; via: string; action: string; rows: number }[] } | null>(null)
+  const [deleting, setDeleting] = useState<{
+    row: { id: string; key: Cell[] | null; values: Record<string, Cell> }
+    effects: { table: string; via: string; action: string; rows: number }[]
+  } | null>(null)
 
   useEffect(() => {
-    if (table) initGrid(tabId, handle, { schema: table.schema, name: table.name }, initialFilter ? { op: 'cmp', column: initialFilter.column, cmp: '=', value: initialFilter.value } : null)
+    if (table)
+      initGrid(
+        tabId,
+        handle,
+        { schema: table.schema, name: table.name },
+        initialFilter ? { op: 'cmp', column: initialFilter.column, cmp: '=', value: initialFilter.value } : null,
+      )
   }, [tabId, handle, table?.name, table?.schema, initialFilter, table])
 
   useEffect(() => {
@@ -71,7 +102,12 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
   }, [showSession, edits, tabId])
 
   if (!table) return <div className="pane-note">Loading…</div>
-  if (!g) return <div className="pane-note"><span className="spinner" /> Reading rows…</div>
+  if (!g)
+    return (
+      <div className="pane-note">
+        <span className="spinner" /> Reading rows…
+      </div>
+    )
   const pendingCount = Object.keys(g.edits).length
   const hasKey = table.columns.some((c) => c.primaryKey > 0)
   const editable = table.kind === 'table' && (hasKey || table.hasRowid)
@@ -124,31 +160,86 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
         <button className="btn small" onClick={() => setShowFilter(!showFilter)} data-testid="toggle-filter">
           Filter{g.filter || g.where ? ' •' : ''}
         </button>
-        <button className="btn small ghost" onClick={() => openStructureTab(handle, tableName)} title="Columns, keys, constraints and DDL">
+        <button
+          className="btn small ghost"
+          onClick={() => openStructureTab(handle, tableName)}
+          title="Columns, keys, constraints and DDL"
+        >
           <Icon name="key" size={12} /> Structure
         </button>
         <button className="icon-button" title="Reload rows" onClick={() => refreshView(tabId)}>
           <Icon name="refresh" size={14} />
         </button>
         <span className="sep-v" />
-        <button className="btn small" disabled={!editable} onClick={() => { addRow(tabId); setSelected({ row: 0, col: 0 }) }} title="Insert a row (columns left empty get their DEFAULT)" data-testid="add-row">
+        <button
+          className="btn small"
+          disabled={!editable}
+          onClick={() => {
+            addRow(tabId)
+            setSelected({ row: 0, col: 0 })
+          }}
+          title="Insert a row (columns left empty get their DEFAULT)"
+          data-testid="add-row"
+        >
           <Icon name="plus" size={12} /> Row
         </button>
-        <button className="btn small" disabled={!editable || !selected} onClick={() => { const r = selRow(); if (r) { const v = { ...r.values }; for (const c of table.columns) if (c.primaryKey && c.autoincrement) delete v[c.name]; addRow(tabId, v) } }} title="Duplicate the selected row as a new one">
+        <button
+          className="btn small"
+          disabled={!editable || !selected}
+          onClick={() => {
+            const r = selRow()
+            if (r) {
+              const v = { ...r.values }
+              for (const c of table.columns) if (c.primaryKey && c.autoincrement) delete v[c.name]
+              addRow(tabId, v)
+            }
+          }}
+          title="Duplicate the selected row as a new one"
+        >
           Duplicate
         </button>
-        <button className="btn small" disabled={!editable || !selected} onClick={() => void askDelete()} title="Mark the selected row for deletion (again to unmark)" data-testid="delete-row">
+        <button
+          className="btn small"
+          disabled={!editable || !selected}
+          onClick={() => void askDelete()}
+          title="Mark the selected row for deletion (again to unmark)"
+          data-testid="delete-row"
+        >
           <Icon name="trash" size={12} /> Delete
         </button>
-        <button className="btn small" disabled={!editable || !selected} onClick={() => { const r = selRow(); const c = selected && visibleColumns[selected.col]; if (r && c) setCell(tabId, r, c, null) }} title="Set the selected cell to NULL (Ctrl+Alt+N)" data-testid="set-null">
+        <button
+          className="btn small"
+          disabled={!editable || !selected}
+          onClick={() => {
+            const r = selRow()
+            const c = selected && visibleColumns[selected.col]
+            if (r && c) setCell(tabId, r, c, null)
+          }}
+          title="Set the selected cell to NULL (Ctrl+Alt+N)"
+          data-testid="set-null"
+        >
           NULL
         </button>
-        <button className="btn small" disabled={!editable || !selected} onClick={() => { const r = selRow(); const c = selected && visibleColumns[selected.col]; if (r && c) setDefault(tabId, r, c) }} title="Put the selected cell back to its column's DEFAULT when committed (Ctrl+Alt+D)" data-testid="set-default">
+        <button
+          className="btn small"
+          disabled={!editable || !selected}
+          onClick={() => {
+            const r = selRow()
+            const c = selected && visibleColumns[selected.col]
+            if (r && c) setDefault(tabId, r, c)
+          }}
+          title="Put the selected cell back to its column's DEFAULT when committed (Ctrl+Alt+D)"
+          data-testid="set-default"
+        >
           DEFAULT
         </button>
         <span className="sep-v" />
         <div className="popover-anchor">
-          <button className={`btn small ghost${showColumns ? ' on' : ''}`} onClick={() => setShowColumns(!showColumns)} data-testid="toggle-columns">
+          <button
+            className={`btn small ghost${showColumns ? ' on' : ''}`}
+            onClick={() => setShowColumns(!showColumns)}
+            data-testid="toggle-columns"
+          >
             Columns{hidden.length ? ` (${hidden.length} hidden)` : ''}
           </button>
           {showColumns && (
@@ -156,34 +247,77 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
               {allColumns.map((c) => (
                 <div key={c} className="col-item">
                   <label className="check">
-                    <input type="checkbox" checked={!hidden.includes(c)} onChange={(e) => setHidden(e.target.checked ? hidden.filter((x) => x !== c) : [...hidden, c])} data-testid={`show-${c}`} /> <span className="mono">{c}</span>
+                    <input
+                      type="checkbox"
+                      checked={!hidden.includes(c)}
+                      onChange={(e) => setHidden(e.target.checked ? hidden.filter((x) => x !== c) : [...hidden, c])}
+                      data-testid={`show-${c}`}
+                    />{' '}
+                    <span className="mono">{c}</span>
                   </label>
                   <span className="spacer" />
-                  <button className="icon-button" title="Move left" onClick={() => moveColumn(c, -1)}>↑</button>
-                  <button className="icon-button" title="Move right" onClick={() => moveColumn(c, 1)}>↓</button>
+                  <button className="icon-button" title="Move left" onClick={() => moveColumn(c, -1)}>
+                    ↑
+                  </button>
+                  <button className="icon-button" title="Move right" onClick={() => moveColumn(c, 1)}>
+                    ↓
+                  </button>
                 </div>
               ))}
-              <button className="link small" onClick={() => { setOrder(null); setHidden([]) }}>Reset</button>
+              <button
+                className="link small"
+                onClick={() => {
+                  setOrder(null)
+                  setHidden([])
+                }}
+              >
+                Reset
+              </button>
             </div>
           )}
         </div>
-        <button className={`btn small ghost${showRelated ? ' on' : ''}`} onClick={() => setShowRelated(!showRelated)} data-testid="toggle-related" title="Rows related to the selected one, through the ORM's relationships">
+        <button
+          className={`btn small ghost${showRelated ? ' on' : ''}`}
+          onClick={() => setShowRelated(!showRelated)}
+          data-testid="toggle-related"
+          title="Rows related to the selected one, through the ORM's relationships"
+        >
           Related
         </button>
-        <button className={`btn small ghost${showSession ? ' on' : ''}`} onClick={() => setShowSession(!showSession)} data-testid="toggle-session" title="The ORM session the edits go through: its new, dirty and deleted objects and the SQL it sends">
+        <button
+          className={`btn small ghost${showSession ? ' on' : ''}`}
+          onClick={() => setShowSession(!showSession)}
+          data-testid="toggle-session"
+          title="The ORM session the edits go through: its new, dirty and deleted objects and the SQL it sends"
+        >
           Session
         </button>
         <button className="btn small ghost" onClick={() => setDialog('export')} data-testid="open-export">
           Export
         </button>
-        <button className="btn small ghost" onClick={() => setDialog('import')} disabled={table.kind !== 'table'} data-testid="open-import">
+        <button
+          className="btn small ghost"
+          onClick={() => setDialog('import')}
+          disabled={table.kind !== 'table'}
+          data-testid="open-import"
+        >
           Import
         </button>
         <span className="spacer" />
-        {noEditReason && <span className="muted small" data-testid="read-only-note">{noEditReason}</span>}
+        {noEditReason && (
+          <span className="muted small" data-testid="read-only-note">
+            {noEditReason}
+          </span>
+        )}
         <PendingActions gridId={tabId} commitTitle="Commit in one transaction (Ctrl+S)" />
       </div>
-      {showFilter && <FilterBar columns={table.columns} initialWhere={g.where} onApply={(filter, where) => refreshView(tabId, { filter, where })} />}
+      {showFilter && (
+        <FilterBar
+          columns={table.columns}
+          initialWhere={g.where}
+          onApply={(filter, where) => refreshView(tabId, { filter, where })}
+        />
+      )}
       <CommitError gridId={tabId} testId="grid-error" markedRow />
       {g.loadError && (
         <div className="error-box grid-error" role="alert">
@@ -191,39 +325,89 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
         </div>
       )}
       <div className="grid-area">
-      <div className="grid-wrap" onClickCapture={(e) => {
-        const h = (e.target as HTMLElement).closest('.gh-cell') as HTMLElement | null
-        if (h && !(e.target as HTMLElement).classList.contains('gh-resize')) {
-          const col = h.dataset.testid?.replace(/^col-/, '')
-          if (col) sortBy(col, e.shiftKey)
-        }
-      }}>
-        <DataGrid tabId={tabId} table={table} visible={visibleColumns} selected={selected} anchor={anchor} onSelect={select} onMessage={(kind, text) => toast(kind === 'error' ? 'error' : 'info', text)} editable={editable} colWidths={colWidths} onResize={(c, w) => setColWidths((x) => ({ ...x, [c]: w }))} onMoveColumn={dropColumn} jump={jump} onOpenRef={(refTable, refColumn, value) => openDataTab(handle, entry?.state === 'ready' ? (entry.schema.tables.find((t) => t.name === refTable) ? tableKey(entry.schema.tables.find((t) => t.name === refTable)!) : refTable) : refTable, { column: refColumn, value })} />
-      </div>
-      {showSession && (
-        <div className="grid-session">
-          {g.session ? (
-            <SessionPanel
-              snapshot={g.session.snapshot}
-              caption={g.session.label}
-              actions={pendingCount ? ['commit', 'rollback'] : []}
-              busy={g.busy}
-              onAction={(op) => {
-                if (op === 'commit') void commitEdits(tabId)
-                else if (op === 'rollback' && confirm(`Discard ${counted(pendingCount, 'pending change')}?`)) discardEdits(tabId)
-              }}
-            />
-          ) : (
-            <div className="session-panel empty" data-testid="session-panel">
-              <div className="pane-note small">No pending edits: the session is empty. Edit a cell to see the objects it loads and changes.</div>
-            </div>
-          )}
+        <div
+          className="grid-wrap"
+          onClickCapture={(e) => {
+            const h = (e.target as HTMLElement).closest('.gh-cell') as HTMLElement | null
+            if (h && !(e.target as HTMLElement).classList.contains('gh-resize')) {
+              const col = h.dataset.testid?.replace(/^col-/, '')
+              if (col) sortBy(col, e.shiftKey)
+            }
+          }}
+        >
+          <DataGrid
+            tabId={tabId}
+            table={table}
+            visible={visibleColumns}
+            selected={selected}
+            anchor={anchor}
+            onSelect={select}
+            onMessage={(kind, text) => toast(kind === 'error' ? 'error' : 'info', text)}
+            editable={editable}
+            colWidths={colWidths}
+            onResize={(c, w) => setColWidths((x) => ({ ...x, [c]: w }))}
+            onMoveColumn={dropColumn}
+            jump={jump}
+            onOpenRef={(refTable, refColumn, value) =>
+              openDataTab(
+                handle,
+                entry?.state === 'ready'
+                  ? entry.schema.tables.find((t) => t.name === refTable)
+                    ? tableKey(entry.schema.tables.find((t) => t.name === refTable)!)
+                    : refTable
+                  : refTable,
+                { column: refColumn, value },
+              )
+            }
+          />
         </div>
-      )}
-      {showRelated && <RelatedPanel handle={handle} table={g.table} rowKey={selRow()?.key ?? null} onOpen={(t) => openDataTab(handle, entry?.state === 'ready' ? tableKey(entry.schema.tables.find((x) => x.name === t) ?? { schema: null, name: t }) : t)} />}
+        {showSession && (
+          <div className="grid-session">
+            {g.session ? (
+              <SessionPanel
+                snapshot={g.session.snapshot}
+                caption={g.session.label}
+                actions={pendingCount ? ['commit', 'rollback'] : []}
+                busy={g.busy}
+                onAction={(op) => {
+                  if (op === 'commit') void commitEdits(tabId)
+                  else if (op === 'rollback' && confirm(`Discard ${counted(pendingCount, 'pending change')}?`))
+                    discardEdits(tabId)
+                }}
+              />
+            ) : (
+              <div className="session-panel empty" data-testid="session-panel">
+                <div className="pane-note small">
+                  No pending edits: the session is empty. Edit a cell to see the objects it loads and changes.
+                </div>
+              </div>
+            )}
+          </div>
+        )}
+        {showRelated && (
+          <RelatedPanel
+            handle={handle}
+            table={g.table}
+            rowKey={selRow()?.key ?? null}
+            onOpen={(t) =>
+              openDataTab(
+                handle,
+                entry?.state === 'ready'
+                  ? tableKey(entry.schema.tables.find((x) => x.name === t) ?? { schema: null, name: t })
+                  : t,
+              )
+            }
+          />
+        )}
       </div>
       <div className="grid-status muted small" data-testid="grid-status">
-        <span data-testid="row-count">{g.count ? `${g.count.exact ? '' : '~'}${g.count.count.toLocaleString('en-US')} rows${g.count.exact ? '' : ' (estimated)'}` : g.loadError ? 'not counted: the view could not be read' : 'counting…'}</span>
+        <span data-testid="row-count">
+          {g.count
+            ? `${g.count.exact ? '' : '~'}${g.count.count.toLocaleString('en-US')} rows${g.count.exact ? '' : ' (estimated)'}`
+            : g.loadError
+              ? 'not counted: the view could not be read'
+              : 'counting…'}
+        </span>
         {g.inserts.length > 0 && <span> · {g.inserts.length} new</span>}
         <span> · {total.toLocaleString('en-US')} shown</span>
         <input
@@ -239,12 +423,39 @@ export function DataTab({ tabId, handle, tableName, initialFilter }: { tabId: st
           data-testid="goto-row"
         />
         <span className="spacer" />
-        <span className="mono last-sql" title={g.lastSql}>{g.lastSql.slice(0, 140)}</span>
+        <span className="mono last-sql" title={g.lastSql}>
+          {g.lastSql.slice(0, 140)}
+        </span>
       </div>
-      {dialog === 'export' && <ExportDialog handle={handle} table={g.table} view={{ sort: g.sort, filter: g.filter, where: g.where }} onClose={() => setDialog(null)} />}
-      {dialog === 'import' && <ImportDialog handle={handle} table={table} onClose={() => setDialog(null)} onDone={() => refreshView(tabId)} />}
-      {deleting && <DeleteConfirm effects={deleting.effects} onCancel={() => setDeleting(null)} onConfirm={() => { toggleDelete(tabId, deleting.row); setDeleting(null) }} />}
-      {g.review && <ReviewDialog review={g.review} busy={g.busy} onClose={() => closeReview(tabId)} onCommit={() => commitEdits(tabId)} />}
+      {dialog === 'export' && (
+        <ExportDialog
+          handle={handle}
+          table={g.table}
+          view={{ sort: g.sort, filter: g.filter, where: g.where }}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === 'import' && (
+        <ImportDialog handle={handle} table={table} onClose={() => setDialog(null)} onDone={() => refreshView(tabId)} />
+      )}
+      {deleting && (
+        <DeleteConfirm
+          effects={deleting.effects}
+          onCancel={() => setDeleting(null)}
+          onConfirm={() => {
+            toggleDelete(tabId, deleting.row)
+            setDeleting(null)
+          }}
+        />
+      )}
+      {g.review && (
+        <ReviewDialog
+          review={g.review}
+          busy={g.busy}
+          onClose={() => closeReview(tabId)}
+          onCommit={() => commitEdits(tabId)}
+        />
+      )}
     </div>
   )
 }

@@ -1,7 +1,15 @@
 import { Icon } from '../../ui/icons'
 
 /** What the database will do when the row is deleted, shown before the row is marked. */
-export function DeleteConfirm({ effects, onConfirm, onCancel }: { effects: { table: string; via: string; action: string; rows: number }[]; onConfirm: () => void; onCancel: () => void }) {
+export function DeleteConfirm({
+  effects,
+  onConfirm,
+  onCancel,
+}: {
+  effects: { table: string; via: string; action: string; rows: number }[]
+  onConfirm: () => void
+  onCancel: () => void
+}) {
   const blocked = effects.filter((e) => e.action === 'blocks the delete')
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onCancel()}>
@@ -14,7 +22,12 @@ export function DeleteConfirm({ effects, onConfirm, onCancel }: { effects: { tab
           <ul className="plain-list">
             {effects.map((e, i) => (
               <li key={i} className={e.action === 'blocks the delete' ? 'error' : ''}>
-                <strong>{e.rows.toLocaleString('en-US')}</strong> row{e.rows === 1 ? '' : 's'} in <span className="mono">{e.table}</span> {e.action === 'blocks the delete' ? `${e.rows === 1 ? 'references' : 'reference'} it, and make${e.rows === 1 ? 's' : ''} the delete fail` : `${e.rows === 1 ? 'is' : 'are'} ${e.action}`} <span className="muted small">({e.via})</span>
+                <strong>{e.rows.toLocaleString('en-US')}</strong> row{e.rows === 1 ? '' : 's'} in{' '}
+                <span className="mono">{e.table}</span>{' '}
+                {e.action === 'blocks the delete'
+                  ? `${e.rows === 1 ? 'references' : 'reference'} it, and make${e.rows === 1 ? 's' : ''} the delete fail`
+                  : `${e.rows === 1 ? 'is' : 'are'} ${e.action}`}{' '}
+                <span className="muted small">({e.via})</span>
               </li>
             ))}
           </ul>

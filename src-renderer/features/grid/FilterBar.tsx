@@ -25,7 +25,8 @@ function toValue(text: string, type: NeutralType | undefined, op: Op): Cell | Er
   if (op.includes('like')) return text
   // No declared type (SQLite's CREATE TABLE AS, expressions): a number written the way numbers
   // print is a number; anything else ('007', 'abc') stays text.
-  if (!type || type === 'unknown') return text.trim() !== '' && String(Number(text.trim())) === text.trim() ? Number(text.trim()) : text
+  if (!type || type === 'unknown')
+    return text.trim() !== '' && String(Number(text.trim())) === text.trim() ? Number(text.trim()) : text
   const p = parseCellInput(text, type)
   return p.ok ? p.value : new Error(p.error)
 }
@@ -38,17 +39,32 @@ function condExpr(c: Cond, typeOf: (c: string) => NeutralType | undefined): Expr
     if (v instanceof Error) throw new Error(`${c.column}: ${v.message}`)
     return v
   }
-  if (c.op === 'in' || c.op === 'not in') return { op: 'in', column: c.column, values: c.value.split(',').map((v) => one(v.trim())), negate: c.op === 'not in' }
+  if (c.op === 'in' || c.op === 'not in')
+    return {
+      op: 'in',
+      column: c.column,
+      values: c.value.split(',').map((v) => one(v.trim())),
+      negate: c.op === 'not in',
+    }
   return { op: 'cmp', column: c.column, cmp: c.op, value: one(c.value) }
 }
 
-const joined = (op: Join, args: Expr[]): Expr | null => (args.length === 0 ? null : args.length === 1 ? args[0] : { op, args })
+const joined = (op: Join, args: Expr[]): Expr | null =>
+  args.length === 0 ? null : args.length === 1 ? args[0] : { op, args }
 
 /**
  * Conditions in groups: inside a group joined by its AND/OR, groups joined by the other one
  * (`(a AND b) OR (c AND d)`), compiled to parameterized SQL in main; plus a raw WHERE box.
  */
-export function FilterBar({ columns, onApply, initialWhere }: { columns: { name: string; type: NeutralType }[]; onApply: (filter: Expr | null, where: string) => void; initialWhere: string }) {
+export function FilterBar({
+  columns,
+  onApply,
+  initialWhere,
+}: {
+  columns: { name: string; type: NeutralType }[]
+  onApply: (filter: Expr | null, where: string) => void
+  initialWhere: string
+}) {
   const [groups, setGroups] = useState<Group[]>([{ join: 'and', conds: [] }])
   const [where, setWhere] = useState(initialWhere)
   const [error, setError] = useState<string | null>(null)
@@ -57,14 +73,24 @@ export function FilterBar({ columns, onApply, initialWhere }: { columns: { name:
 
   const apply = (gs = groups, w = where) => {
     try {
-      const parts = gs.map((g) => joined(g.join, g.conds.filter((c) => c.column).map((c) => condExpr(c, typeOf)))).filter((e): e is Expr => e !== null)
+      const parts = gs
+        .map((g) =>
+          joined(
+            g.join,
+            g.conds.filter((c) => c.column).map((c) => condExpr(c, typeOf)),
+          ),
+        )
+        .filter((e): e is Expr => e !== null)
       setError(null)
       onApply(joined(flip(gs[0]?.join ?? 'and'), parts), w)
     } catch (e) {
       setError((e as Error).message)
     }
   }
-  const update = (gi: number, ci: number, p: Partial<Cond>) => setGroups(groups.map((g, k) => (k === gi ? { ...g, conds: g.conds.map((c, j) => (j === ci ? { ...c, ...p } : c)) } : g)))
+  const update = (gi: number, ci: number, p: Partial<Cond>) =>
+    setGroups(
+      groups.map((g, k) => (k === gi ? { ...g, conds: g.conds.map((c, j) => (j === ci ? { ...c, ...p } : c)) } : g)),
+    )
   const setJoin = (join: Join) => setGroups(groups.map((g) => ({ ...g, join })))
   const blank = (): Cond => ({ column: columns[0]?.name ?? '', op: '=', value: '' })
 
@@ -74,7 +100,11 @@ export function FilterBar({ columns, onApply, initialWhere }: { columns: { name:
       {groups.map((g, gi) => (
         <div key={gi} className={`filter-group${groups.length > 1 ? ' boxed' : ''}`}>
           {gi > 0 && (
-            <button className="btn small ghost join outer" onClick={() => setJoin(flip(g.join))} title="Switch how groups are joined">
+            <button
+              className="btn small ghost join outer"
+              onClick={() => setJoin(flip(g.join))}
+              title="Switch how groups are joined"
+            >
               {outer.toUpperCase()}
             </button>
           )}
@@ -83,16 +113,28 @@ export function FilterBar({ columns, onApply, initialWhere }: { columns: { name:
             return (
               <div key={ci} className="filter-cond">
                 {ci > 0 && (
-                  <button className="btn small ghost join" onClick={() => setJoin(flip(g.join))} title="Switch between AND and OR inside groups (groups are joined by the other)">
+                  <button
+                    className="btn small ghost join"
+                    onClick={() => setJoin(flip(g.join))}
+                    title="Switch between AND and OR inside groups (groups are joined by the other)"
+                  >
                     {g.join.toUpperCase()}
                   </button>
                 )}
-                <select value={c.column} onChange={(e) => update(gi, ci, { column: e.target.value })} data-testid={`filter-col-${i}`}>
+                <select
+                  value={c.column}
+                  onChange={(e) => update(gi, ci, { column: e.target.value })}
+                  data-testid={`filter-col-${i}`}
+                >
                   {columns.map((col) => (
                     <option key={col.name}>{col.name}</option>
                   ))}
                 </select>
-                <select value={c.op} onChange={(e) => update(gi, ci, { op: e.target.value as Op })} data-testid={`filter-op-${i}`}>
+                <select
+                  value={c.op}
+                  onChange={(e) => update(gi, ci, { op: e.target.value as Op })}
+                  data-testid={`filter-op-${i}`}
+                >
                   {OPS.map((o) => (
                     <option key={o}>{o}</option>
                   ))}
@@ -100,7 +142,13 @@ export function FilterBar({ columns, onApply, initialWhere }: { columns: { name:
                 {c.op !== 'is null' && c.op !== 'is not null' && (
                   <input
                     value={c.value}
-                    placeholder={c.op.endsWith('in') && !c.op.includes('like') ? 'a, b, c' : c.op.includes('like') ? '%pattern%' : (typeOf(c.column) ?? 'value')}
+                    placeholder={
+                      c.op.endsWith('in') && !c.op.includes('like')
+                        ? 'a, b, c'
+                        : c.op.includes('like')
+                          ? '%pattern%'
+                          : (typeOf(c.column) ?? 'value')
+                    }
                     onChange={(e) => update(gi, ci, { value: e.target.value })}
                     onKeyDown={(e) => e.key === 'Enter' && apply()}
                     data-testid={`filter-value-${i}`}
@@ -110,7 +158,9 @@ export function FilterBar({ columns, onApply, initialWhere }: { columns: { name:
                   className="icon-button"
                   title="Remove condition"
                   onClick={() => {
-                    const next = groups.map((x, k) => (k === gi ? { ...x, conds: x.conds.filter((_, j) => j !== ci) } : x)).filter((x, k) => x.conds.length > 0 || k === 0)
+                    const next = groups
+                      .map((x, k) => (k === gi ? { ...x, conds: x.conds.filter((_, j) => j !== ci) } : x))
+                      .filter((x, k) => x.conds.length > 0 || k === 0)
                     setGroups(next)
                     apply(next)
                   }}
@@ -122,19 +172,41 @@ export function FilterBar({ columns, onApply, initialWhere }: { columns: { name:
           })}
         </div>
       ))}
-      <button className="btn small ghost" onClick={() => setGroups(groups.map((g, k) => (k === groups.length - 1 ? { ...g, conds: [...g.conds, blank()] } : g)))} data-testid="filter-add">
+      <button
+        className="btn small ghost"
+        onClick={() =>
+          setGroups(groups.map((g, k) => (k === groups.length - 1 ? { ...g, conds: [...g.conds, blank()] } : g)))
+        }
+        data-testid="filter-add"
+      >
         <Icon name="plus" size={12} /> Condition
       </button>
       {groups[groups.length - 1].conds.length > 0 && (
-        <button className="btn small ghost" onClick={() => setGroups([...groups, { join: groups[0].join, conds: [blank()] }])} data-testid="filter-add-group" title={`A new group, joined to the others by ${outer.toUpperCase()}`}>
+        <button
+          className="btn small ghost"
+          onClick={() => setGroups([...groups, { join: groups[0].join, conds: [blank()] }])}
+          data-testid="filter-add-group"
+          title={`A new group, joined to the others by ${outer.toUpperCase()}`}
+        >
           <Icon name="plus" size={12} /> Group
         </button>
       )}
-      <input className="mono raw-where" placeholder="WHERE …  (raw SQL, ANDed)" value={where} onChange={(e) => setWhere(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && apply()} data-testid="raw-where" />
+      <input
+        className="mono raw-where"
+        placeholder="WHERE …  (raw SQL, ANDed)"
+        value={where}
+        onChange={(e) => setWhere(e.target.value)}
+        onKeyDown={(e) => e.key === 'Enter' && apply()}
+        data-testid="raw-where"
+      />
       <button className="btn small" onClick={() => apply()} data-testid="filter-apply">
         Apply
       </button>
-      {error && <div className="filter-error small" role="alert" data-testid="filter-error">{error}</div>}
+      {error && (
+        <div className="filter-error small" role="alert" data-testid="filter-error">
+          {error}
+        </div>
+      )}
     </div>
   )
 }

@@ -9,10 +9,28 @@ import { useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { BrowseButton } from '../../ui/PathPrompt'
 
-function Modal({ title, onClose, children, footer, testId }: { title: string; onClose: () => void; children: React.ReactNode; footer: React.ReactNode; testId: string }) {
+function Modal({
+  title,
+  onClose,
+  children,
+  footer,
+  testId,
+}: {
+  title: string
+  onClose: () => void
+  children: React.ReactNode
+  footer: React.ReactNode
+  testId: string
+}) {
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="modal wide" role="dialog" aria-modal="true" data-testid={testId} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <div
+        className="modal wide"
+        role="dialog"
+        aria-modal="true"
+        data-testid={testId}
+        onKeyDown={(e) => e.key === 'Escape' && onClose()}
+      >
         <header className="modal-head">
           <h2>{title}</h2>
           <button className="icon-button" onClick={onClose} aria-label="Close">
@@ -27,7 +45,17 @@ function Modal({ title, onClose, children, footer, testId }: { title: string; on
 }
 
 /** Export the current view (filter and sort included) to a file, with progress and cancel. */
-export function ExportDialog({ handle, table, view, onClose }: { handle: string; table: TableRef; view: { sort: SortKey[]; filter: Expr | null; where: string }; onClose: () => void }) {
+export function ExportDialog({
+  handle,
+  table,
+  view,
+  onClose,
+}: {
+  handle: string
+  table: TableRef
+  view: { sort: SortKey[]; filter: Expr | null; where: string }
+  onClose: () => void
+}) {
   const dataDir = useApp((s) => s.info?.dataDir ?? '')
   const [format, setFormat] = useState<'csv' | 'json' | 'sql'>('csv')
   const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')
@@ -72,7 +100,11 @@ export function ExportDialog({ handle, table, view, onClose }: { handle: string;
         <>
           <span className="spacer" />
           {running ? (
-            <button className="btn" onClick={() => exportId && call('data.cancelExport', { exportId })} data-testid="export-cancel">
+            <button
+              className="btn"
+              onClick={() => exportId && call('data.cancelExport', { exportId })}
+              data-testid="export-cancel"
+            >
               Cancel
             </button>
           ) : (
@@ -80,21 +112,43 @@ export function ExportDialog({ handle, table, view, onClose }: { handle: string;
               Close
             </button>
           )}
-          <button className={`btn${web ? '' : ' primary'}`} disabled={running} data-testid="export-start" onClick={() => void start(false)} title="Write the file at the path above, on the machine that runs Schemist">
+          <button
+            className={`btn${web ? '' : ' primary'}`}
+            disabled={running}
+            data-testid="export-start"
+            onClick={() => void start(false)}
+            title="Write the file at the path above, on the machine that runs Schemist"
+          >
             {web ? 'Save on the host' : 'Export'}
           </button>
           {web && (
-            <button className="btn primary" disabled={running} data-testid="export-download" onClick={() => void start(true)} title="Stream the rows into a file this browser downloads">
+            <button
+              className="btn primary"
+              disabled={running}
+              data-testid="export-download"
+              onClick={() => void start(true)}
+              title="Stream the rows into a file this browser downloads"
+            >
               Download
             </button>
           )}
         </>
       }
     >
-      <p className="hint">The rows of this view, with its filter and sort, streamed to a file{view.filter || view.where ? ' (filtered)' : ''}.</p>
+      <p className="hint">
+        The rows of this view, with its filter and sort, streamed to a file
+        {view.filter || view.where ? ' (filtered)' : ''}.
+      </p>
       <div className="segmented small">
         {(['csv', 'json', 'sql'] as const).map((f) => (
-          <button key={f} className={format === f ? 'on' : ''} onClick={() => { setFormat(f); setPath(path.replace(/\.(csv|json|sql)$/, `.${f}`)) }}>
+          <button
+            key={f}
+            className={format === f ? 'on' : ''}
+            onClick={() => {
+              setFormat(f)
+              setPath(path.replace(/\.(csv|json|sql)$/, `.${f}`))
+            }}
+          >
             {f === 'sql' ? 'SQL INSERTs' : f.toUpperCase()}
           </button>
         ))}
@@ -108,9 +162,23 @@ export function ExportDialog({ handle, table, view, onClose }: { handle: string;
       </label>
       {progress && (
         <div className="progress-wrap" data-testid="export-progress">
-          <div className={`progress${progress.error ? ' failed' : ''}`}><div style={{ width: `${progress.total ? Math.min(100, (100 * progress.rows) / progress.total) : progress.done ? 100 : 30}%` }} /></div>
+          <div className={`progress${progress.error ? ' failed' : ''}`}>
+            <div
+              style={{
+                width: `${progress.total ? Math.min(100, (100 * progress.rows) / progress.total) : progress.done ? 100 : 30}%`,
+              }}
+            />
+          </div>
           <span className="small">
-            {progress.done ? (progress.cancelled ? 'Cancelled; the partial file was removed.' : progress.error ? `Failed: ${progress.error}` : /[\\/]downloads[\\/][^\\/]+[\\/][^\\/]+$/.test(progress.path) && progress.path.startsWith(dataDir) ? `Done: ${progress.rows.toLocaleString('en-US')} rows, downloaded as ${progress.path.split(/[\\/]/).pop()}` : `Done: ${progress.rows.toLocaleString('en-US')} rows written to ${progress.path}`) : `${progress.rows.toLocaleString('en-US')} of ${progress.total?.toLocaleString('en-US') ?? '?'} rows…`}
+            {progress.done
+              ? progress.cancelled
+                ? 'Cancelled; the partial file was removed.'
+                : progress.error
+                  ? `Failed: ${progress.error}`
+                  : /[\\/]downloads[\\/][^\\/]+[\\/][^\\/]+$/.test(progress.path) && progress.path.startsWith(dataDir)
+                    ? `Done: ${progress.rows.toLocaleString('en-US')} rows, downloaded as ${progress.path.split(/[\\/]/).pop()}`
+                    : `Done: ${progress.rows.toLocaleString('en-US')} rows written to ${progress.path}`
+              : `${progress.rows.toLocaleString('en-US')} of ${progress.total?.toLocaleString('en-US') ?? '?'} rows…`}
           </span>
         </div>
       )}
@@ -120,7 +188,17 @@ export function ExportDialog({ handle, table, view, onClose }: { handle: string;
 }
 
 /** Import a CSV file into the table: map columns, check every row, commit all or nothing. */
-export function ImportDialog({ handle, table, onClose, onDone }: { handle: string; table: Table; onClose: () => void; onDone: () => void }) {
+export function ImportDialog({
+  handle,
+  table,
+  onClose,
+  onDone,
+}: {
+  handle: string
+  table: Table
+  onClose: () => void
+  onDone: () => void
+}) {
   const [path, setPath] = useState('')
   const [text, setText] = useState<string | null>(null)
   const [delimiter, setDelimiter] = useState(',')
@@ -129,7 +207,12 @@ export function ImportDialog({ handle, table, onClose, onDone }: { handle: strin
   const [file, setFile] = useState<File | null>(null)
   const [preview, setPreview] = useState<{ header: string[]; rows: string[][]; total: number } | null>(null)
   const [mapping, setMapping] = useState<Record<string, number | null>>({})
-  const [result, setResult] = useState<{ ok: boolean; inserted: number; failures: { row: number; column: string | null; value: string | null; reason: string }[]; failureCount: number } | null>(null)
+  const [result, setResult] = useState<{
+    ok: boolean
+    inserted: number
+    failures: { row: number; column: string | null; value: string | null; reason: string }[]
+    failureCount: number
+  } | null>(null)
   const [progress, setProgress] = useState<{ rows: number; total: number | null } | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
@@ -143,7 +226,9 @@ export function ImportDialog({ handle, table, onClose, onDone }: { handle: strin
       setError(null)
     } catch {
       setText(null)
-      setError(`${f.name} is not valid ${enc === 'auto' ? 'UTF-8' : enc.toUpperCase()}: choose its encoding (Windows-1252 or Latin-1 are common) and preview again.`)
+      setError(
+        `${f.name} is not valid ${enc === 'auto' ? 'UTF-8' : enc.toUpperCase()}: choose its encoding (Windows-1252 or Latin-1 are common) and preview again.`,
+      )
     }
   }
   const load = async () => {
@@ -184,7 +269,14 @@ export function ImportDialog({ handle, table, onClose, onDone }: { handle: strin
               setError(null)
               setProgress(null)
               try {
-                const r = await call('data.import', { handle, table: { schema: table.schema, name: table.name }, ...source(), delimiter, hasHeader, mapping })
+                const r = await call('data.import', {
+                  handle,
+                  table: { schema: table.schema, name: table.name },
+                  ...source(),
+                  delimiter,
+                  hasHeader,
+                  mapping,
+                })
                 setResult(r)
                 if (r.ok) onDone()
               } catch (e) {
@@ -203,13 +295,46 @@ export function ImportDialog({ handle, table, onClose, onDone }: { handle: strin
         <label className="field">
           <span>CSV file on this machine</span>
           <span className="path-field">
-            <input className="mono" value={path} placeholder="/path/to/file.csv" onChange={(e) => { setPath(e.target.value); setText(null); setFile(null) }} data-testid="import-path" />
-            <BrowseButton mode="open" title="Import a CSV file" current={path} expect={['.csv', '.tsv', '.txt']} fileType="CSV or TSV" onPick={(p) => { setPath(p); setText(null); setFile(null) }} />
+            <input
+              className="mono"
+              value={path}
+              placeholder="/path/to/file.csv"
+              onChange={(e) => {
+                setPath(e.target.value)
+                setText(null)
+                setFile(null)
+              }}
+              data-testid="import-path"
+            />
+            <BrowseButton
+              mode="open"
+              title="Import a CSV file"
+              current={path}
+              expect={['.csv', '.tsv', '.txt']}
+              fileType="CSV or TSV"
+              onPick={(p) => {
+                setPath(p)
+                setText(null)
+                setFile(null)
+              }}
+            />
           </span>
         </label>
         <label className="field">
           <span>…or pick one</span>
-          <input type="file" accept=".csv,.tsv,text/csv,text/plain" onChange={async (e) => { const f = e.target.files?.[0]; if (f) { setFile(f); setPath(f.name); await decodeFile(f, encoding) } }} data-testid="import-file" />
+          <input
+            type="file"
+            accept=".csv,.tsv,text/csv,text/plain"
+            onChange={async (e) => {
+              const f = e.target.files?.[0]
+              if (f) {
+                setFile(f)
+                setPath(f.name)
+                await decodeFile(f, encoding)
+              }
+            }}
+            data-testid="import-file"
+          />
         </label>
       </div>
       <div className="toolbar plain">
@@ -224,7 +349,15 @@ export function ImportDialog({ handle, table, onClose, onDone }: { handle: strin
         </label>
         <label className="inline">
           <span className="muted small">Encoding</span>
-          <select value={encoding} onChange={(e) => { const enc = e.target.value as CsvEncoding; setEncoding(enc); if (file) void decodeFile(file, enc) }} data-testid="import-encoding">
+          <select
+            value={encoding}
+            onChange={(e) => {
+              const enc = e.target.value as CsvEncoding
+              setEncoding(enc)
+              if (file) void decodeFile(file, enc)
+            }}
+            data-testid="import-encoding"
+          >
             <option value="auto">Detect (UTF-8)</option>
             <option value="utf-8">UTF-8</option>
             <option value="windows-1252">Windows-1252</option>
@@ -234,7 +367,8 @@ export function ImportDialog({ handle, table, onClose, onDone }: { handle: strin
           </select>
         </label>
         <label className="check">
-          <input type="checkbox" checked={hasHeader} onChange={(e) => setHasHeader(e.target.checked)} /> First row is a header
+          <input type="checkbox" checked={hasHeader} onChange={(e) => setHasHeader(e.target.checked)} /> First row is a
+          header
         </label>
         <button className="btn small" onClick={load} data-testid="import-preview">
           Preview
@@ -254,10 +388,21 @@ export function ImportDialog({ handle, table, onClose, onDone }: { handle: strin
               {table.columns.map((c) => (
                 <tr key={c.name}>
                   <td className="mono">
-                    {c.name} <span className="muted small">{c.type}{c.nullable ? '' : ' not null'}{c.serverDefault || c.autoincrement ? ' · has default' : ''}</span>
+                    {c.name}{' '}
+                    <span className="muted small">
+                      {c.type}
+                      {c.nullable ? '' : ' not null'}
+                      {c.serverDefault || c.autoincrement ? ' · has default' : ''}
+                    </span>
                   </td>
                   <td>
-                    <select value={mapping[c.name] ?? ''} onChange={(e) => setMapping({ ...mapping, [c.name]: e.target.value === '' ? null : Number(e.target.value) })} data-testid={`map-${c.name}`}>
+                    <select
+                      value={mapping[c.name] ?? ''}
+                      onChange={(e) =>
+                        setMapping({ ...mapping, [c.name]: e.target.value === '' ? null : Number(e.target.value) })
+                      }
+                      data-testid={`map-${c.name}`}
+                    >
                       <option value="">(skip: default or NULL)</option>
                       {preview.header.map((h, i) => (
                         <option key={i} value={i}>
@@ -266,7 +411,14 @@ export function ImportDialog({ handle, table, onClose, onDone }: { handle: strin
                       ))}
                     </select>
                   </td>
-                  <td className="mono small muted">{mapping[c.name] != null ? preview.rows.slice(0, 3).map((r) => r[mapping[c.name]!] ?? '').join(' · ') : ''}</td>
+                  <td className="mono small muted">
+                    {mapping[c.name] != null
+                      ? preview.rows
+                          .slice(0, 3)
+                          .map((r) => r[mapping[c.name]!] ?? '')
+                          .join(' · ')
+                      : ''}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -275,11 +427,20 @@ export function ImportDialog({ handle, table, onClose, onDone }: { handle: strin
       )}
       {progress && busy && (
         <div className="progress-wrap">
-          <div className="progress"><div style={{ width: `${(100 * progress.rows) / Math.max(1, progress.total ?? preview?.total ?? 1)}%` }} /></div>
-          <span className="small">{progress.rows.toLocaleString('en-US')} of {(progress.total ?? preview?.total ?? 0).toLocaleString('en-US')} rows</span>
+          <div className="progress">
+            <div style={{ width: `${(100 * progress.rows) / Math.max(1, progress.total ?? preview?.total ?? 1)}%` }} />
+          </div>
+          <span className="small">
+            {progress.rows.toLocaleString('en-US')} of {(progress.total ?? preview?.total ?? 0).toLocaleString('en-US')}{' '}
+            rows
+          </span>
         </div>
       )}
-      {result && result.ok && <div className="feedback ok" data-testid="import-result">Imported {result.inserted.toLocaleString('en-US')} rows in one transaction.</div>}
+      {result && result.ok && (
+        <div className="feedback ok" data-testid="import-result">
+          Imported {result.inserted.toLocaleString('en-US')} rows in one transaction.
+        </div>
+      )}
       {result && !result.ok && (
         <div className="feedback error" data-testid="import-result">
           <div>

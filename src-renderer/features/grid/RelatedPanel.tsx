@@ -6,7 +6,17 @@ import { call, errorMessage } from '../../bridge/client'
 type Rel = { name: string; kind: string; target: string; columns: string[]; rows: Cell[][]; sql: string[] }
 
 /** The selected row's related rows, loaded through the ORM session's relationships. */
-export function RelatedPanel({ handle, table, rowKey, onOpen }: { handle: string; table: TableRef; rowKey: Cell[] | null; onOpen: (target: string) => void }) {
+export function RelatedPanel({
+  handle,
+  table,
+  rowKey,
+  onOpen,
+}: {
+  handle: string
+  table: TableRef
+  rowKey: Cell[] | null
+  onOpen: (target: string) => void
+}) {
   const [strategy, setStrategy] = useState<'select' | 'joined' | 'selectin' | 'subquery'>('selectin')
   const [rels, setRels] = useState<Rel[] | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -29,7 +39,12 @@ export function RelatedPanel({ handle, table, rowKey, onOpen }: { handle: string
     <aside className="related-panel" data-testid="related-panel">
       <header className="sp-head">
         <strong>Related rows</strong>
-        <select value={strategy} onChange={(e) => setStrategy(e.target.value as typeof strategy)} title="Loading strategy" data-testid="related-strategy">
+        <select
+          value={strategy}
+          onChange={(e) => setStrategy(e.target.value as typeof strategy)}
+          title="Loading strategy"
+          data-testid="related-strategy"
+        >
           <option value="select">lazy="select"</option>
           <option value="joined">joinedload</option>
           <option value="selectin">selectinload</option>
@@ -55,16 +70,30 @@ export function RelatedPanel({ handle, table, rowKey, onOpen }: { handle: string
             ) : (
               <table className="grid-table mini">
                 <thead>
-                  <tr>{r.columns.slice(0, 4).map((c) => <th key={c}>{c}</th>)}</tr>
+                  <tr>
+                    {r.columns.slice(0, 4).map((c) => (
+                      <th key={c}>{c}</th>
+                    ))}
+                  </tr>
                 </thead>
                 <tbody>
                   {r.rows.map((row, i) => (
-                    <tr key={i}>{row.slice(0, 4).map((v, j) => <td key={j} className="mono small">{formatCell(v)}</td>)}</tr>
+                    <tr key={i}>
+                      {row.slice(0, 4).map((v, j) => (
+                        <td key={j} className="mono small">
+                          {formatCell(v)}
+                        </td>
+                      ))}
+                    </tr>
                   ))}
                 </tbody>
               </table>
             )}
-            <div className="related-sql mono small muted">{r.sql.map((s, i) => <div key={i}>{s}</div>)}</div>
+            <div className="related-sql mono small muted">
+              {r.sql.map((s, i) => (
+                <div key={i}>{s}</div>
+              ))}
+            </div>
           </section>
         ))}
       </div>

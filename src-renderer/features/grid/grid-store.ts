@@ -17,7 +17,14 @@ export interface Block {
 
 /** A pending change to one row, kept until commit or discard, whatever the view does. */
 export type Pending =
-  | { kind: 'update'; id: string; key: Cell[]; values: Record<string, Cell>; original: Record<string, Cell>; defaults?: string[] }
+  | {
+      kind: 'update'
+      id: string
+      key: Cell[]
+      values: Record<string, Cell>
+      original: Record<string, Cell>
+      defaults?: string[]
+    }
   | { kind: 'insert'; id: string; values: Record<string, Cell> }
   | { kind: 'delete'; id: string; key: Cell[]; original: Record<string, Cell> }
 
@@ -80,7 +87,27 @@ export function initGrid(tabId: string, handle: string, table: TableRef, filter:
   const back = restored.get(tabId)
   restored.delete(tabId)
   useGrid.setState({
-    [tabId]: { handle, table, columns: [], keyColumns: [], sort: [], filter, where: '', count: null, blocks: {}, generation: 0, edits: back?.edits ?? {}, inserts: back?.inserts ?? [], failed: null, review: null, busy: false, loadError: null, lastSql: '', session: null, mode: 'table' },
+    [tabId]: {
+      handle,
+      table,
+      columns: [],
+      keyColumns: [],
+      sort: [],
+      filter,
+      where: '',
+      count: null,
+      blocks: {},
+      generation: 0,
+      edits: back?.edits ?? {},
+      inserts: back?.inserts ?? [],
+      failed: null,
+      review: null,
+      busy: false,
+      loadError: null,
+      lastSql: '',
+      session: null,
+      mode: 'table',
+    },
   })
   void refreshView(tabId)
 }
@@ -97,7 +124,8 @@ export function persistPendingEdits(tabOf: (tabId: string) => { table: string } 
   useGrid.subscribe((all) => {
     if (timer) clearTimeout(timer)
     timer = setTimeout(() => {
-      const out: Record<string, { handle: string; table: string; edits: Record<string, Pending>; inserts: string[] }> = {}
+      const out: Record<string, { handle: string; table: string; edits: Record<string, Pending>; inserts: string[] }> =
+        {}
       for (const [tabId, g] of Object.entries(all)) {
         const tab = tabOf(tabId)
         if (g.mode !== 'table' || !tab || Object.keys(g.edits).length === 0) continue
@@ -135,7 +163,15 @@ export function restorePendingEdits(openHandles: string[], openTab: (handle: str
  * A query's result as an editable grid: all rows are here already, in blocks; edits go to the
  * source table by its key. Pending edits on the same table survive the query running again.
  */
-export function initResultGrid(tabId: string, handle: string, source: { table: TableRef; keyColumns: string[] }, columns: string[], rows: Cell[][], sql: string, reload: () => Promise<void>) {
+export function initResultGrid(
+  tabId: string,
+  handle: string,
+  source: { table: TableRef; keyColumns: string[] },
+  columns: string[],
+  rows: Cell[][],
+  sql: string,
+  reload: () => Promise<void>,
+) {
   const prev = get(tabId)
   const keep = prev && prev.table.name === source.table.name && prev.table.schema === source.table.schema
   const keyPos = source.keyColumns.map((k) => columns.indexOf(k))
@@ -201,7 +237,8 @@ export async function refreshView(tabId: string, p: Partial<Pick<GridState, 'sor
 
 /** After a reconnect: every table grid on the handle reads its rows again, pending edits kept. */
 export function refreshGridsOf(handle: string) {
-  for (const [tabId, g] of Object.entries(useGrid.getState())) if (g.handle === handle && g.mode === 'table') void refreshView(tabId)
+  for (const [tabId, g] of Object.entries(useGrid.getState()))
+    if (g.handle === handle && g.mode === 'table') void refreshView(tabId)
 }
 
 const inflight = new Map<string, Promise<void>>()
@@ -222,7 +259,8 @@ export function loadBlock(tabId: string, b: number): Promise<void> {
     if (b === 0) req = { after: null, before: null, fromEnd: false, limit: BLOCK, skip: 0 }
     else if (prev?.last) req = { after: prev.last, before: null, fromEnd: false, limit: BLOCK, skip: 0 }
     else if (next?.first) req = { after: null, before: next.first, fromEnd: false, limit: BLOCK, skip: 0 }
-    else if (g.count?.exact && (b + 1) * BLOCK >= g.count.count) req = { after: null, before: null, fromEnd: true, limit: g.count.count - b * BLOCK, skip: 0 }
+    else if (g.count?.exact && (b + 1) * BLOCK >= g.count.count)
+      req = { after: null, before: null, fromEnd: true, limit: g.count.count - b * BLOCK, skip: 0 }
     else {
       const at = await call('data.locate', { ...view, row: b * BLOCK })
       req = { after: at.after, before: null, fromEnd: false, limit: BLOCK, skip: at.skip }
@@ -230,7 +268,15 @@ export function loadBlock(tabId: string, b: number): Promise<void> {
     try {
       const page = await call('data.page', { ...view, ...req })
       if (get(tabId)?.generation !== gen) return
-      patch(tabId, (s) => ({ columns: page.columns, keyColumns: page.keyColumns, lastSql: page.sql, blocks: { ...s.blocks, [b]: { rows: page.rows, first: page.firstCursor, last: page.lastCursor, keys: page.keys } } }))
+      patch(tabId, (s) => ({
+        columns: page.columns,
+        keyColumns: page.keyColumns,
+        lastSql: page.sql,
+        blocks: {
+          ...s.blocks,
+          [b]: { rows: page.rows, first: page.firstCursor, last: page.lastCursor, keys: page.keys },
+        },
+      }))
     } catch (e) {
       patch(tabId, { loadError: errorMessage(e) })
     }
@@ -286,11 +332,17 @@ function step(tabId: string, from: 'past' | 'future'): boolean {
 export const undoEdit = (tabId: string) => step(tabId, 'past')
 export const redoEdit = (tabId: string) => step(tabId, 'future')
 
-export function setCell(tabId: string, row: { id: string; key: Cell[] | null; values: Record<string, Cell> }, column: string, value: Cell) {
+export function setCell(
+  tabId: string,
+  row: { id: string; key: Cell[] | null; values: Record<string, Cell> },
+  column: string,
+  value: Cell,
+) {
   remember(tabId)
   patch(tabId, (g) => {
     const cur = g.edits[row.id]
-    if (cur?.kind === 'insert') return { edits: { ...g.edits, [row.id]: { ...cur, values: { ...cur.values, [column]: value } } }, failed: null }
+    if (cur?.kind === 'insert')
+      return { edits: { ...g.edits, [row.id]: { ...cur, values: { ...cur.values, [column]: value } } }, failed: null }
     if (cur?.kind === 'delete') return {}
     const original = cur?.kind === 'update' ? cur.original : row.values
     const values = { ...(cur?.kind === 'update' ? cur.values : {}), [column]: value }
@@ -301,10 +353,24 @@ export function setCell(tabId: string, row: { id: string; key: Cell[] | null; va
   })
 }
 
-function withUpdate(edits: Record<string, Pending>, row: { id: string; key: Cell[] | null }, original: Record<string, Cell>, values: Record<string, Cell>, defaults: string[]) {
+function withUpdate(
+  edits: Record<string, Pending>,
+  row: { id: string; key: Cell[] | null },
+  original: Record<string, Cell>,
+  values: Record<string, Cell>,
+  defaults: string[],
+) {
   const next = { ...edits }
   if (Object.keys(values).length === 0 && defaults.length === 0) delete next[row.id]
-  else next[row.id] = { kind: 'update', id: row.id, key: row.key!, values, original, ...(defaults.length ? { defaults } : {}) }
+  else
+    next[row.id] = {
+      kind: 'update',
+      id: row.id,
+      key: row.key!,
+      values,
+      original,
+      ...(defaults.length ? { defaults } : {}),
+    }
   return next
 }
 
@@ -312,7 +378,11 @@ function withUpdate(edits: Record<string, Pending>, row: { id: string; key: Cell
  * Put a cell back to its column's default: a new row simply leaves the column out of its INSERT;
  * an existing row gets `SET column = DEFAULT` (or the default expression, on SQLite) at commit.
  */
-export function setDefault(tabId: string, row: { id: string; key: Cell[] | null; values: Record<string, Cell> }, column: string) {
+export function setDefault(
+  tabId: string,
+  row: { id: string; key: Cell[] | null; values: Record<string, Cell> },
+  column: string,
+) {
   remember(tabId)
   patch(tabId, (g) => {
     const cur = g.edits[row.id]
@@ -333,7 +403,11 @@ export function setDefault(tabId: string, row: { id: string; key: Cell[] | null;
 export function addRow(tabId: string, values: Record<string, Cell> = {}) {
   remember(tabId)
   const id = `new:${insertSeq++}`
-  patch(tabId, (g) => ({ edits: { ...g.edits, [id]: { kind: 'insert', id, values } }, inserts: [id, ...g.inserts], failed: null }))
+  patch(tabId, (g) => ({
+    edits: { ...g.edits, [id]: { kind: 'insert', id, values } },
+    inserts: [id, ...g.inserts],
+    failed: null,
+  }))
   return id
 }
 
@@ -364,7 +438,8 @@ function toRowEdits(g: GridState): RowEdit[] {
     if (e?.kind === 'insert') out.push({ kind: 'insert', id, values: e.values })
   }
   for (const e of Object.values(g.edits)) {
-    if (e.kind === 'update') out.push({ kind: 'update', id: e.id, key: e.key, values: e.values, defaults: e.defaults ?? [] })
+    if (e.kind === 'update')
+      out.push({ kind: 'update', id: e.id, key: e.key, values: e.values, defaults: e.defaults ?? [] })
     else if (e.kind === 'delete') out.push({ kind: 'delete', id: e.id, key: e.key })
   }
   return out
@@ -379,7 +454,12 @@ export async function reviewEdits(tabId: string) {
   patch(tabId, { busy: true })
   try {
     const r = await call('data.applyEdits', { handle: g.handle, table: g.table, edits, mode: 'preview' })
-    patch(tabId, { review: r, busy: false, failed: r.error ? { id: r.error.editId, message: `${r.error.code}: ${r.error.message}` } : null, ...sessionOf(r.session, 'Review: flushed, then rolled back') })
+    patch(tabId, {
+      review: r,
+      busy: false,
+      failed: r.error ? { id: r.error.editId, message: `${r.error.code}: ${r.error.message}` } : null,
+      ...sessionOf(r.session, 'Review: flushed, then rolled back'),
+    })
   } catch (e) {
     patch(tabId, { busy: false, failed: { id: null, message: errorMessage(e) } })
   }
@@ -396,24 +476,52 @@ export async function commitEdits(tabId: string): Promise<boolean> {
   const edits = toRowEdits(g)
   if (!edits.length) return true
   if (g.uncertain) {
-    patch(tabId, { uncertain: false, failed: { id: null, message: 'The last commit may have been written: the rows are shown as the database has them now. Look before committing again (press Commit once more to write the pending edits anyway, or discard them).' } })
+    patch(tabId, {
+      uncertain: false,
+      failed: {
+        id: null,
+        message:
+          'The last commit may have been written: the rows are shown as the database has them now. Look before committing again (press Commit once more to write the pending edits anyway, or discard them).',
+      },
+    })
     return false
   }
   patch(tabId, { busy: true })
   try {
     const r = await call('data.applyEdits', { handle: g.handle, table: g.table, edits, mode: 'commit' })
     if (!r.ok && r.error?.code === 'COMMIT_UNKNOWN') {
-      patch(tabId, { busy: false, review: null, uncertain: true, failed: { id: null, message: `${r.error.code}: ${r.error.message}` } })
+      patch(tabId, {
+        busy: false,
+        review: null,
+        uncertain: true,
+        failed: { id: null, message: `${r.error.code}: ${r.error.message}` },
+      })
       await refreshView(tabId)
       return false
     }
     if (!r.ok) {
-      patch(tabId, { busy: false, review: null, failed: { id: r.error?.editId ?? null, message: `${r.error?.code}: ${r.error?.message}`, holders: r.error?.holders }, ...sessionOf(r.session, 'Failed commit: rolled back, edits kept') })
+      patch(tabId, {
+        busy: false,
+        review: null,
+        failed: {
+          id: r.error?.editId ?? null,
+          message: `${r.error?.code}: ${r.error?.message}`,
+          holders: r.error?.holders,
+        },
+        ...sessionOf(r.session, 'Failed commit: rolled back, edits kept'),
+      })
       return false
     }
     // Written to the database: nothing left to undo here.
     history.delete(tabId)
-    patch(tabId, { busy: false, edits: {}, inserts: [], failed: null, review: null, ...sessionOf(r.session, 'Last commit') })
+    patch(tabId, {
+      busy: false,
+      edits: {},
+      inserts: [],
+      failed: null,
+      review: null,
+      ...sessionOf(r.session, 'Last commit'),
+    })
     await refreshView(tabId)
     return true
   } catch (e) {

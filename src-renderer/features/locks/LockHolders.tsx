@@ -78,7 +78,8 @@ export function LockWait({ handle, queryId }: { handle: string; queryId: string 
   return (
     <div className="lock-wait" role="status" data-testid="lock-wait">
       <div>
-        Waiting for a lock for {Math.max(0, Math.round((now - wait.since) / 1000))} s{wait.holders.length ? '' : ': the holder is not known to the app'}.
+        Waiting for a lock for {Math.max(0, Math.round((now - wait.since) / 1000))} s
+        {wait.holders.length ? '' : ': the holder is not known to the app'}.
       </div>
       <LockHolders holders={wait.holders} />
     </div>

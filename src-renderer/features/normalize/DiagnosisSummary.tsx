@@ -12,7 +12,11 @@ export function DiagnosisSummary({ d }: { d: DiagnosisView }) {
           const reached = at >= i
           const next = !reached && (i === 0 || at === i - 1)
           return (
-            <li key={f} className={reached ? 'reached' : next ? 'next' : ''} title={reached ? `In ${f}` : next ? `Next: ${f}. The proposal below gets there.` : `Not yet ${f}`}>
+            <li
+              key={f}
+              className={reached ? 'reached' : next ? 'next' : ''}
+              title={reached ? `In ${f}` : next ? `Next: ${f}. The proposal below gets there.` : `Not yet ${f}`}
+            >
               {reached ? '✓ ' : ''}
               {f}
             </li>

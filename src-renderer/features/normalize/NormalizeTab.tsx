@@ -1,6 +1,14 @@
 import { useEffect, useRef, useState } from 'react'
 import type { MethodOutput } from '../../../src-shared/contract'
-import type { Analysis, CsvReading, CsvSource, DiagnosisView, FdSpec, NormalizeTarget, ProposalView } from '../../../src-shared/normalize'
+import type {
+  Analysis,
+  CsvReading,
+  CsvSource,
+  DiagnosisView,
+  FdSpec,
+  NormalizeTarget,
+  ProposalView,
+} from '../../../src-shared/normalize'
 import { tableKey } from '../../../src-shared/schema'
 import { call, errorMessage, onEvent } from '../../bridge/client'
 import { toast, useApp } from '../../app/store'
@@ -57,7 +65,10 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
   const [diagnosis, setDiagnosis] = useState<DiagnosisView | null>(null)
   const firstDiagnosis = useRef(true)
 
-  const chosen = (): FdSpec[] => [...(analysis?.fds ?? []).filter((f) => accepted.has(fdId(f))).map(({ lhs, rhs, error }) => ({ lhs, rhs, error })), ...custom]
+  const chosen = (): FdSpec[] => [
+    ...(analysis?.fds ?? []).filter((f) => accepted.has(fdId(f))).map(({ lhs, rhs, error }) => ({ lhs, rhs, error })),
+    ...custom,
+  ]
 
   const [job, setJob] = useState<{ id: string; phase: string; done: number; total: number } | null>(null)
   useEffect(
@@ -77,7 +88,14 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
     setProposal(null)
     setApplied(null)
     try {
-      const a = await call('normalize.analyze', { handle, table: ref, nullsEqual, maxError: 0, jobId, csv: source(how) })
+      const a = await call('normalize.analyze', {
+        handle,
+        table: ref,
+        nullsEqual,
+        maxError: 0,
+        jobId,
+        csv: source(how),
+      })
       firstDiagnosis.current = true
       setAnalysis(a)
       setAccepted(new Set(a.fds.filter((f) => f.suggested).map(fdId)))
@@ -99,7 +117,17 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
     setError(null)
     setApplied(null)
     try {
-      setProposal(await call('normalize.propose', { handle, table: ref, target: to, fds: chosen(), keepView: view, csv: source(), names: renames }))
+      setProposal(
+        await call('normalize.propose', {
+          handle,
+          table: ref,
+          target: to,
+          fds: chosen(),
+          keepView: view,
+          csv: source(),
+          names: renames,
+        }),
+      )
       setNames(renames)
     } catch (e) {
       setProposal(null)
@@ -156,20 +184,41 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
     <div className="structure normalize" data-testid="normalize-tab">
       <header className="struct-head">
         <div>
-          <div className="struct-kicker">Normalize · {analysis ? `${analysis.rowCount.toLocaleString('en-US')} rows, ${analysis.columns.length} columns` : 'dependencies from the data'}</div>
+          <div className="struct-kicker">
+            Normalize ·{' '}
+            {analysis
+              ? `${analysis.rowCount.toLocaleString('en-US')} rows, ${analysis.columns.length} columns`
+              : 'dependencies from the data'}
+          </div>
           <h2>{ref.name}</h2>
         </div>
         <div className="struct-meta">
-          {csv && <CsvReadOptions read={read} used={analysis?.csvRead ?? null} disabled={busy !== null} onChange={(r) => {
-            setRead(r)
-            // What was found belongs to the old reading of the file: find it again under the new one.
-            if (analysis) void analyze(r)
-          }} />}
-          <label className="check small" title="Treat NULLs as equal values when grouping rows (off: NULL differs from everything)">
+          {csv && (
+            <CsvReadOptions
+              read={read}
+              used={analysis?.csvRead ?? null}
+              disabled={busy !== null}
+              onChange={(r) => {
+                setRead(r)
+                // What was found belongs to the old reading of the file: find it again under the new one.
+                if (analysis) void analyze(r)
+              }}
+            />
+          )}
+          <label
+            className="check small"
+            title="Treat NULLs as equal values when grouping rows (off: NULL differs from everything)"
+          >
             <input type="checkbox" checked={nullsEqual} onChange={(e) => setNullsEqual(e.target.checked)} /> NULL = NULL
           </label>
-          <button className="btn small primary" disabled={busy !== null} onClick={() => void analyze()} data-testid="normalize-discover">
-            <Icon name="sparkle" size={12} /> {busy === 'analyze' ? 'Discovering…' : analysis ? 'Discover again' : 'Discover dependencies'}
+          <button
+            className="btn small primary"
+            disabled={busy !== null}
+            onClick={() => void analyze()}
+            data-testid="normalize-discover"
+          >
+            <Icon name="sparkle" size={12} />{' '}
+            {busy === 'analyze' ? 'Discovering…' : analysis ? 'Discover again' : 'Discover dependencies'}
           </button>
         </div>
       </header>
@@ -182,8 +231,16 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
       {job && busy === 'analyze' && (
         <div className="progress-wrap nf-progress" data-testid="normalize-progress">
           <div className="small">
-            {job.phase === 'reading' ? 'Reading the rows…' : job.phase === 'discovering' ? `Discovering on a worker thread: step ${job.done} of at most ${job.total}` : `Checking on the whole table: ${job.done} of ${job.total}`}
-            <button className="btn small ghost" onClick={() => void call('normalize.cancel', { jobId: job.id })} data-testid="normalize-cancel">
+            {job.phase === 'reading'
+              ? 'Reading the rows…'
+              : job.phase === 'discovering'
+                ? `Discovering on a worker thread: step ${job.done} of at most ${job.total}`
+                : `Checking on the whole table: ${job.done} of ${job.total}`}
+            <button
+              className="btn small ghost"
+              onClick={() => void call('normalize.cancel', { jobId: job.id })}
+              data-testid="normalize-cancel"
+            >
               Cancel
             </button>
           </div>
@@ -192,7 +249,12 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
           </div>
         </div>
       )}
-      {!analysis && !error && !job && <div className="pane-note">Schemist reads the rows, finds every functional dependency that holds in them (TANE, or agree sets on wide tables), and says which normal form the table is in and why.</div>}
+      {!analysis && !error && !job && (
+        <div className="pane-note">
+          Schemist reads the rows, finds every functional dependency that holds in them (TANE, or agree sets on wide
+          tables), and says which normal form the table is in and why.
+        </div>
+      )}
 
       {analysis && d && (
         <>
@@ -206,16 +268,27 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
           <section className="struct-section">
             <h3>
               Dependencies <span className="count">{analysis.fds.length}</span>
-              <span className="muted small">found in {Math.round(analysis.millis)} ms; tick the ones that are true of the data, not just of these rows</span>
+              <span className="muted small">
+                found in {Math.round(analysis.millis)} ms; tick the ones that are true of the data, not just of these
+                rows
+              </span>
             </h3>
             {analysis.sample && (
               <div className="note-box small" data-testid="normalize-sample">
-                The table has {analysis.sample.of.toLocaleString('en-US')} rows, too many to read whole: dependencies were found on a random sample of {analysis.sample.rows.toLocaleString('en-US')} rows, then the database checked each one on all {analysis.sample.of.toLocaleString('en-US')} rows. Every dependency and key listed here holds on the whole table (the supporting-row counts are the sample's)
+                The table has {analysis.sample.of.toLocaleString('en-US')} rows, too many to read whole: dependencies
+                were found on a random sample of {analysis.sample.rows.toLocaleString('en-US')} rows, then the database
+                checked each one on all {analysis.sample.of.toLocaleString('en-US')} rows. Every dependency and key
+                listed here holds on the whole table (the supporting-row counts are the sample's)
                 {analysis.sample.sampleOnly.length + analysis.sample.keysSampleOnly.length > 0 ? (
                   <>
                     ; these held only in the sample and were dropped:{' '}
                     <span className="mono">
-                      {[...analysis.sample.sampleOnly.map((f) => `${fdText(f)} (${(f.error * 100).toPrecision(2)}% of rows break it)`), ...analysis.sample.keysSampleOnly.map((k) => `key (${k.join(', ')})`)].join('; ')}
+                      {[
+                        ...analysis.sample.sampleOnly.map(
+                          (f) => `${fdText(f)} (${(f.error * 100).toPrecision(2)}% of rows break it)`,
+                        ),
+                        ...analysis.sample.keysSampleOnly.map((k) => `key (${k.join(', ')})`),
+                      ].join('; ')}
                     </span>
                     . A dependency with a longer left side may still hold: add it by hand below.
                   </>
@@ -251,7 +324,16 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
                       />
                     </td>
                     <td className="mono">{fdText(f)}</td>
-                    <td className="num" title={f.support < 0 ? 'Not counted: there are too many dependencies to count the rows behind each' : f.support === 0 ? 'The left side is unique in every row: any column follows from it' : `${f.support} rows share their left side with another row`}>
+                    <td
+                      className="num"
+                      title={
+                        f.support < 0
+                          ? 'Not counted: there are too many dependencies to count the rows behind each'
+                          : f.support === 0
+                            ? 'The left side is unique in every row: any column follows from it'
+                            : `${f.support} rows share their left side with another row`
+                      }
+                    >
                       {f.support < 0 ? '—' : f.support === 0 ? 'unique' : f.support}
                     </td>
                   </tr>
@@ -259,7 +341,11 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
                 {custom.map((f, i) => (
                   <tr key={`c${i}`}>
                     <td>
-                      <button className="btn ghost small" title="Remove" onClick={() => setCustom((c) => c.filter((_, j) => j !== i))}>
+                      <button
+                        className="btn ghost small"
+                        title="Remove"
+                        onClick={() => setCustom((c) => c.filter((_, j) => j !== i))}
+                      >
                         <Icon name="close" size={11} />
                       </button>
                     </td>
@@ -271,14 +357,23 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
             </table>
             {!showAll && analysis.fds.length > FD_ROWS_SHOWN && (
               <div className="muted small" data-testid="normalize-more">
-                The {FD_ROWS_SHOWN} best supported of {analysis.fds.length.toLocaleString('en-US')} dependencies are listed (the others count as found: {analysis.fds.filter((f) => accepted.has(fdId(f))).length.toLocaleString('en-US')} accepted in all).{' '}
+                The {FD_ROWS_SHOWN} best supported of {analysis.fds.length.toLocaleString('en-US')} dependencies are
+                listed (the others count as found:{' '}
+                {analysis.fds.filter((f) => accepted.has(fdId(f))).length.toLocaleString('en-US')} accepted in all).{' '}
                 <button className="btn small ghost" onClick={() => setShowAll(true)}>
                   List all
                 </button>
               </div>
             )}
             <div className="nf-add">
-              <input className="mono" placeholder="add your own: a, b -> c" value={customText} onChange={(e) => setCustomText(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && addCustom()} aria-label="Add a dependency" />
+              <input
+                className="mono"
+                placeholder="add your own: a, b -> c"
+                value={customText}
+                onChange={(e) => setCustomText(e.target.value)}
+                onKeyDown={(e) => e.key === 'Enter' && addCustom()}
+                aria-label="Add a dependency"
+              />
               <button className="btn small" onClick={addCustom} disabled={!customText.trim()}>
                 <Icon name="plus" size={12} /> Add
               </button>
@@ -289,16 +384,29 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
             <h3>Proposal</h3>
             {d.normalForm === '5NF' && (
               <p className="muted" data-testid="normalize-done">
-                {ref.name} is in 5NF under the accepted dependencies: there is nothing left to split. Accept more dependencies above if the data holds facts this one does not show.
+                {ref.name} is in 5NF under the accepted dependencies: there is nothing left to split. Accept more
+                dependencies above if the data holds facts this one does not show.
               </p>
             )}
             <div className="nf-targets" role="radiogroup" aria-label="Target normal form">
               {TARGETS.map((x) => (
-                <button key={x.id} role="radio" aria-checked={target === x.id} className={`btn small${target === x.id ? ' primary' : ''}`} onClick={() => setTarget(x.id)} title={x.hint}>
+                <button
+                  key={x.id}
+                  role="radio"
+                  aria-checked={target === x.id}
+                  className={`btn small${target === x.id ? ' primary' : ''}`}
+                  onClick={() => setTarget(x.id)}
+                  title={x.hint}
+                >
                   {x.label}
                 </button>
               ))}
-              <button className="btn small" disabled={busy !== null} onClick={() => propose()} data-testid="normalize-propose">
+              <button
+                className="btn small"
+                disabled={busy !== null}
+                onClick={() => propose()}
+                data-testid="normalize-propose"
+              >
                 {busy === 'propose' ? 'Working…' : 'Propose split'}
               </button>
             </div>
@@ -317,21 +425,35 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
             )}
             {proposal && !applied && (
               <div className="nf-apply">
-                {proposal.target === '1nf' && <span className="muted">The moved columns are dropped from {ref.name} once every value has arrived.</span>}
+                {proposal.target === '1nf' && (
+                  <span className="muted">
+                    The moved columns are dropped from {ref.name} once every value has arrived.
+                  </span>
+                )}
                 <label className="check" style={proposal.target === '1nf' ? { display: 'none' } : undefined}>
-                  <input type="checkbox" checked={keepView} onChange={(e) => {
+                  <input
+                    type="checkbox"
+                    checked={keepView}
+                    onChange={(e) => {
                       setKeepView(e.target.checked)
                       void propose(target, e.target.checked)
                     }}
                     data-testid="normalize-keep-view"
-                  /> Keep <b>{ref.name}</b> as a view so existing queries still work
+                  />{' '}
+                  Keep <b>{ref.name}</b> as a view so existing queries still work
                 </label>
                 {csv ? (
                   <span className="muted small" data-testid="normalize-csv-note">
-                    A CSV file has no database to change: copy the SQL, or import the file into a table (a table's grid → Import) and normalize that.
+                    A CSV file has no database to change: copy the SQL, or import the file into a table (a table's grid
+                    → Import) and normalize that.
                   </span>
                 ) : (
-                  <button className="btn primary" disabled={busy !== null || !proposal.losslessByData} onClick={apply} data-testid="normalize-apply">
+                  <button
+                    className="btn primary"
+                    disabled={busy !== null || !proposal.losslessByData}
+                    onClick={apply}
+                    data-testid="normalize-apply"
+                  >
                     {busy === 'apply' ? 'Applying…' : 'Apply in one transaction'}
                   </button>
                 )}
@@ -339,24 +461,44 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
             )}
             {applied && (
               <div className="nf-done" role="status" data-testid="normalize-applied">
-                <Icon name="check" size={14} /> Created {applied.tables.map((x) => `${x.name} (${x.rows} rows)`).join(', ')}
-                {applied.view ? `; ${applied.view} is now a view` : ''}. Joining them gives back all {applied.originalRows} rows.
+                <Icon name="check" size={14} /> Created{' '}
+                {applied.tables.map((x) => `${x.name} (${x.rows} rows)`).join(', ')}
+                {applied.view ? `; ${applied.view} is now a view` : ''}. Joining them gives back all{' '}
+                {applied.originalRows} rows.
                 <span className="nf-links">
                   {applied.tables.map((x) => (
-                    <button key={x.name} className="btn small" onClick={() => openDataTab(handle, tableKey({ schema: ref.schema, name: x.name }))}>
+                    <button
+                      key={x.name}
+                      className="btn small"
+                      onClick={() => openDataTab(handle, tableKey({ schema: ref.schema, name: x.name }))}
+                    >
                       <Icon name="table" size={12} /> {x.name}
                     </button>
                   ))}
-                  <button className="btn small ghost" onClick={() => void openDesignerTab(handle, { reverse: true })} title="The database as it is now, new tables included, as a model in the designer" data-testid="normalize-applied-designer">
+                  <button
+                    className="btn small ghost"
+                    onClick={() => void openDesignerTab(handle, { reverse: true })}
+                    title="The database as it is now, new tables included, as a model in the designer"
+                    data-testid="normalize-applied-designer"
+                  >
                     <Icon name="diagram" size={12} /> Model in the designer
                   </button>
                   {applied.tables.map((x) => (
-                    <button key={`n-${x.name}`} className="btn small ghost" onClick={() => openNormalizeTab(handle, tableKey({ schema: ref.schema, name: x.name }))} title={`The next step of the wizard: discover ${x.name}'s dependencies and normalize it further`} data-testid={`normalize-next-${x.name}`}>
+                    <button
+                      key={`n-${x.name}`}
+                      className="btn small ghost"
+                      onClick={() => openNormalizeTab(handle, tableKey({ schema: ref.schema, name: x.name }))}
+                      title={`The next step of the wizard: discover ${x.name}'s dependencies and normalize it further`}
+                      data-testid={`normalize-next-${x.name}`}
+                    >
                       <Icon name="sparkle" size={12} /> Normalize {x.name}
                     </button>
                   ))}
                   {applied.view && (
-                    <button className="btn small" onClick={() => openStructureTab(handle, tableKey({ schema: ref.schema, name: applied.view! }))}>
+                    <button
+                      className="btn small"
+                      onClick={() => openStructureTab(handle, tableKey({ schema: ref.schema, name: applied.view! }))}
+                    >
                       <Icon name="view" size={12} /> {applied.view}
                     </button>
                   )}
@@ -370,15 +512,33 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
   )
 }
 
-const SEPARATORS: [string, string][] = [[',', 'comma'], [';', 'semicolon'], ['\t', 'tab'], ['|', 'bar']]
+const SEPARATORS: [string, string][] = [
+  [',', 'comma'],
+  [';', 'semicolon'],
+  ['\t', 'tab'],
+  ['|', 'bar'],
+]
 const separatorName = (c: string) => SEPARATORS.find(([s]) => s === c)?.[1] ?? c
 
 /** How to read a CSV file: the first line as names or as data, and the separator; each guessed unless told. */
-function CsvReadOptions({ read, used, disabled, onChange }: { read: CsvReading; used: Analysis['csvRead']; disabled: boolean; onChange: (r: CsvReading) => void }) {
+function CsvReadOptions({
+  read,
+  used,
+  disabled,
+  onChange,
+}: {
+  read: CsvReading
+  used: Analysis['csvRead']
+  disabled: boolean
+  onChange: (r: CsvReading) => void
+}) {
   const guessed = (what: string | undefined) => (what ? `guess (${what})` : 'guess')
   return (
     <>
-      <label className="small" title="Whether the file's first line names the columns; if it is data, the columns are column1..N">
+      <label
+        className="small"
+        title="Whether the file's first line names the columns; if it is data, the columns are column1..N"
+      >
         First line{' '}
         <select
           value={read.header === undefined ? '' : String(read.header)}
@@ -386,15 +546,24 @@ function CsvReadOptions({ read, used, disabled, onChange }: { read: CsvReading; 
           onChange={(e) => onChange({ ...read, header: e.target.value === '' ? undefined : e.target.value === 'true' })}
           data-testid="normalize-csv-header"
         >
-          <option value="">{guessed(used && read.header === undefined ? (used.header ? 'names' : 'data') : undefined)}</option>
+          <option value="">
+            {guessed(used && read.header === undefined ? (used.header ? 'names' : 'data') : undefined)}
+          </option>
           <option value="true">column names</option>
           <option value="false">data</option>
         </select>
       </label>
       <label className="small" title="The character between values">
         Separator{' '}
-        <select value={read.separator ?? ''} disabled={disabled} onChange={(e) => onChange({ ...read, separator: e.target.value || undefined })} data-testid="normalize-csv-separator">
-          <option value="">{guessed(used && read.separator === undefined ? separatorName(used.separator) : undefined)}</option>
+        <select
+          value={read.separator ?? ''}
+          disabled={disabled}
+          onChange={(e) => onChange({ ...read, separator: e.target.value || undefined })}
+          data-testid="normalize-csv-separator"
+        >
+          <option value="">
+            {guessed(used && read.separator === undefined ? separatorName(used.separator) : undefined)}
+          </option>
           {SEPARATORS.map(([c, name]) => (
             <option key={name} value={c}>
               {name}

@@ -11,17 +11,37 @@ import { openDesignerTab } from '../tabs/actions'
 export const fdText = (f: FdSpec) => `${f.lhs.join(', ') || '∅'} → ${f.rhs}`
 
 /** A proposed split: checks, a diagram, each new table (renamable) with its first rows, the SQL. */
-export function ProposalPanel({ p, handle, source, tableName, onRename }: { p: ProposalView; handle: string; source: Column[]; tableName: string; onRename: (shown: string, next: string) => void }) {
+export function ProposalPanel({
+  p,
+  handle,
+  source,
+  tableName,
+  onRename,
+}: {
+  p: ProposalView
+  handle: string
+  source: Column[]
+  tableName: string
+  onRename: (shown: string, next: string) => void
+}) {
   const saved = p.cellsBefore - p.cellsAfter
   const theme = useApp((s) => s.theme)
-  const model = useMemo(() => proposalModel(p, source, `${tableName} split (${p.target.toUpperCase()})`), [p, source, tableName])
+  const model = useMemo(
+    () => proposalModel(p, source, `${tableName} split (${p.target.toUpperCase()})`),
+    [p, source, tableName],
+  )
   const svg = useMemo(() => modelSvg(model, theme), [model, theme])
   return (
     <div data-testid="normalize-proposal">
       <p className="muted">{p.explanation}</p>
       <div className="nf-diagram" data-testid="normalize-diagram">
         <div className="nf-diagram-svg" dangerouslySetInnerHTML={{ __html: svg }} />
-        <button className="btn small ghost" onClick={() => void openDesignerTab(handle, { doc: model })} title="Open these tables as a model in the designer: rename them, adjust types, export them as SQLAlchemy classes" data-testid="normalize-open-designer">
+        <button
+          className="btn small ghost"
+          onClick={() => void openDesignerTab(handle, { doc: model })}
+          title="Open these tables as a model in the designer: rename them, adjust types, export them as SQLAlchemy classes"
+          data-testid="normalize-open-designer"
+        >
           <Icon name="diagram" size={12} /> Open in designer
         </button>
       </div>
@@ -29,9 +49,19 @@ export function ProposalPanel({ p, handle, source, tableName, onRename }: { p: P
         <span className={`chip ${p.losslessByData ? 'ok' : 'warn'}`} data-testid="normalize-lossless">
           {p.losslessByData ? 'Lossless on the rows' : 'The join adds rows: lossy'}
         </span>
-        {p.losslessBySchema !== null && <span className={`chip ${p.losslessBySchema ? 'ok' : 'warn'}`}>{p.losslessBySchema ? 'Lossless by the chase' : 'Not lossless by the dependencies'}</span>}
-        <span className={`chip ${p.lost.length ? 'warn' : 'ok'}`}>{p.lost.length ? `Not preserved: ${p.lost.map(fdText).join('; ')}` : 'Every dependency preserved'}</span>
-        <span className="chip">{saved >= 0 ? `${saved} fewer cells (${p.cellsBefore} → ${p.cellsAfter})` : `${-saved} more cells (${p.cellsBefore} → ${p.cellsAfter})`}</span>
+        {p.losslessBySchema !== null && (
+          <span className={`chip ${p.losslessBySchema ? 'ok' : 'warn'}`}>
+            {p.losslessBySchema ? 'Lossless by the chase' : 'Not lossless by the dependencies'}
+          </span>
+        )}
+        <span className={`chip ${p.lost.length ? 'warn' : 'ok'}`}>
+          {p.lost.length ? `Not preserved: ${p.lost.map(fdText).join('; ')}` : 'Every dependency preserved'}
+        </span>
+        <span className="chip">
+          {saved >= 0
+            ? `${saved} fewer cells (${p.cellsBefore} → ${p.cellsAfter})`
+            : `${-saved} more cells (${p.cellsBefore} → ${p.cellsAfter})`}
+        </span>
       </div>
       <div className="nf-tables">
         {p.tables.map((t) => (

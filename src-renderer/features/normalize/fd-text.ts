@@ -4,8 +4,14 @@ import type { FdSpec } from '../../../src-shared/normalize'
 export function parseFdText(text: string, columns: string[], table: string): { fds: FdSpec[] } | { error: string } {
   const m = /^(.*)->(.*)$/.exec(text.replace('→', '->'))
   if (!m) return { error: 'Write a dependency as "a, b -> c"' }
-  const lhs = m[1].split(',').map((x) => x.trim()).filter(Boolean)
-  const rhs = m[2].split(',').map((x) => x.trim()).filter(Boolean)
+  const lhs = m[1]
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)
+  const rhs = m[2]
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)
   const unknown = [...lhs, ...rhs].filter((c) => !columns.includes(c))
   if (unknown.length) return { error: `No column ${unknown.join(', ')} in ${table}` }
   if (!lhs.length) return { error: 'Name the determining columns before ->' }

@@ -4,7 +4,15 @@ import type { MapperInfo, ObjectView } from '../../../src-shared/orm'
 import { formatCell, type Cell } from '../../../src-shared/values'
 import { useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
-import { applyConfigureLocally, openOrmSession, ormAct, reconnectOrmSession, runOrmQuery, setOrmTable, useOrm } from './orm-store'
+import {
+  applyConfigureLocally,
+  openOrmSession,
+  ormAct,
+  reconnectOrmSession,
+  runOrmQuery,
+  setOrmTable,
+  useOrm,
+} from './orm-store'
 import { objectLabel, SessionPanel, StatusBadge } from './SessionPanel'
 
 type Strategy = 'default' | 'select' | 'joined' | 'selectin' | 'subquery'
@@ -12,11 +20,24 @@ const CASCADE_PRESETS = ['save-update, merge', 'all', 'all, delete-orphan', 'sav
 
 function parseInput(text: string, type: string, nullable: boolean): Cell {
   if (text === '' && nullable) return null
-  if (/int|serial|real|double|numeric|decimal|float/i.test(type) && text.trim() !== '' && !Number.isNaN(Number(text))) return Number(text)
+  if (/int|serial|real|double|numeric|decimal|float/i.test(type) && text.trim() !== '' && !Number.isNaN(Number(text)))
+    return Number(text)
   return text
 }
 
-function ValueInput({ obj, column, type, nullable, onSet }: { obj: ObjectView; column: string; type: string; nullable: boolean; onSet: (v: Cell) => void }) {
+function ValueInput({
+  obj,
+  column,
+  type,
+  nullable,
+  onSet,
+}: {
+  obj: ObjectView
+  column: string
+  type: string
+  nullable: boolean
+  onSet: (v: Cell) => void
+}) {
   const current = obj.values[column]
   const shown = current === undefined ? '' : current === null ? '' : formatCell(current)
   const [text, setText] = useState(shown)
@@ -41,20 +62,45 @@ function ValueInput({ obj, column, type, nullable, onSet }: { obj: ObjectView; c
   )
 }
 
-function ObjectCard({ tabId, obj, mapper, all, failing }: { tabId: string; obj: ObjectView; mapper: MapperInfo | undefined; all: ObjectView[]; failing: boolean }) {
+function ObjectCard({
+  tabId,
+  obj,
+  mapper,
+  all,
+  failing,
+}: {
+  tabId: string
+  obj: ObjectView
+  mapper: MapperInfo | undefined
+  all: ObjectView[]
+  failing: boolean
+}) {
   if (!mapper) return null
   return (
-    <div className={`obj-card${failing ? ' failing' : ''}`} data-testid={`obj-card-${obj.ref}`} id={`obj-${tabId}-${obj.ref}`}>
+    <div
+      className={`obj-card${failing ? ' failing' : ''}`}
+      data-testid={`obj-card-${obj.ref}`}
+      id={`obj-${tabId}-${obj.ref}`}
+    >
       <header>
         <StatusBadge status={obj.status} />
         <span className="mono strong">{objectLabel(obj)}</span>
         <span className="spacer" />
         {obj.status === 'persistent' && (
           <>
-            <button className="icon-button" title="Refresh (expire and load again)" onClick={() => ormAct(tabId, { op: 'refresh', ref: obj.ref })}>
+            <button
+              className="icon-button"
+              title="Refresh (expire and load again)"
+              onClick={() => ormAct(tabId, { op: 'refresh', ref: obj.ref })}
+            >
               <Icon name="refresh" size={13} />
             </button>
-            <button className="icon-button danger" title="session.delete(obj)" onClick={() => ormAct(tabId, { op: 'delete', ref: obj.ref })} data-testid={`obj-${obj.ref}-delete`}>
+            <button
+              className="icon-button danger"
+              title="session.delete(obj)"
+              onClick={() => ormAct(tabId, { op: 'delete', ref: obj.ref })}
+              data-testid={`obj-${obj.ref}-delete`}
+            >
               <Icon name="trash" size={13} />
             </button>
           </>
@@ -71,7 +117,13 @@ function ObjectCard({ tabId, obj, mapper, all, failing }: { tabId: string; obj: 
                 expired
               </span>
             ) : (
-              <ValueInput obj={obj} column={c.name} type={c.type} nullable={c.nullable} onSet={(value) => ormAct(tabId, { op: 'set', ref: obj.ref, column: c.name, value })} />
+              <ValueInput
+                obj={obj}
+                column={c.name}
+                type={c.type}
+                nullable={c.nullable}
+                onSet={(value) => ormAct(tabId, { op: 'set', ref: obj.ref, column: c.name, value })}
+              />
             )}
           </label>
         ))}
@@ -81,14 +133,21 @@ function ObjectCard({ tabId, obj, mapper, all, failing }: { tabId: string; obj: 
           {mapper.relationships.map((r) => {
             const v = obj.related[r.name]
             const loaded = r.name in obj.related
-            const candidates = all.filter((o) => o.table === r.target && o.status !== 'deleted' && !(Array.isArray(v) ? v.includes(o.ref) : v === o.ref))
+            const candidates = all.filter(
+              (o) =>
+                o.table === r.target && o.status !== 'deleted' && !(Array.isArray(v) ? v.includes(o.ref) : v === o.ref),
+            )
             return (
               <div key={r.name} className="obj-rel">
                 <span className="rel-name" title={`${r.kind} → ${r.target}${r.secondary ? ` via ${r.secondary}` : ''}`}>
                   {r.name}
                 </span>
                 {!loaded ? (
-                  <button className="btn small ghost" onClick={() => ormAct(tabId, { op: 'load', ref: obj.ref, relationship: r.name })} disabled={obj.status !== 'persistent'}>
+                  <button
+                    className="btn small ghost"
+                    onClick={() => ormAct(tabId, { op: 'load', ref: obj.ref, relationship: r.name })}
+                    disabled={obj.status !== 'persistent'}
+                  >
                     not loaded · load (lazy)
                   </button>
                 ) : (
@@ -96,7 +155,18 @@ function ObjectCard({ tabId, obj, mapper, all, failing }: { tabId: string; obj: 
                     {(Array.isArray(v) ? v : v === null ? [] : [v as number]).map((ref) => (
                       <span key={ref} className="chip rel-chip">
                         <a href={`#obj-${tabId}-${ref}`}>{objectLabel(all.find((o) => o.ref === ref))}</a>
-                        <button className="tab-close" title={Array.isArray(v) ? `remove from ${r.name}` : `set ${r.name} to None`} onClick={() => ormAct(tabId, Array.isArray(v) ? { op: 'unlink', ref: obj.ref, relationship: r.name, target: ref } : { op: 'link', ref: obj.ref, relationship: r.name, target: null })}>
+                        <button
+                          className="tab-close"
+                          title={Array.isArray(v) ? `remove from ${r.name}` : `set ${r.name} to None`}
+                          onClick={() =>
+                            ormAct(
+                              tabId,
+                              Array.isArray(v)
+                                ? { op: 'unlink', ref: obj.ref, relationship: r.name, target: ref }
+                                : { op: 'link', ref: obj.ref, relationship: r.name, target: null },
+                            )
+                          }
+                        >
                           <Icon name="close" size={10} />
                         </button>
                       </span>
@@ -105,7 +175,15 @@ function ObjectCard({ tabId, obj, mapper, all, failing }: { tabId: string; obj: 
                       <select
                         className="rel-add"
                         value=""
-                        onChange={(e) => e.target.value && ormAct(tabId, { op: 'link', ref: obj.ref, relationship: r.name, target: Number(e.target.value) })}
+                        onChange={(e) =>
+                          e.target.value &&
+                          ormAct(tabId, {
+                            op: 'link',
+                            ref: obj.ref,
+                            relationship: r.name,
+                            target: Number(e.target.value),
+                          })
+                        }
                       >
                         <option value="">{Array.isArray(v) ? '+ add…' : 'set…'}</option>
                         {candidates.map((o) => (
@@ -153,7 +231,11 @@ function RelationshipSettings({ tabId, mapper }: { tabId: string; mapper: Mapper
               </td>
               <td className="muted">{r.kind}</td>
               <td>
-                <select value={CASCADE_PRESETS.includes(cascade) ? cascade : cascade} onChange={(e) => configure({ cascade: e.target.value })} data-testid={`cascade-${r.name}`}>
+                <select
+                  value={CASCADE_PRESETS.includes(cascade) ? cascade : cascade}
+                  onChange={(e) => configure({ cascade: e.target.value })}
+                  data-testid={`cascade-${r.name}`}
+                >
                   {[...new Set([cascade, ...CASCADE_PRESETS])].map((c) => (
                     <option key={c} value={c}>
                       {c === '' ? '(none)' : c}
@@ -162,7 +244,12 @@ function RelationshipSettings({ tabId, mapper }: { tabId: string; mapper: Mapper
                 </select>
               </td>
               <td>
-                <select value={String(r.passiveDeletes)} onChange={(e) => configure({ passiveDeletes: e.target.value === 'all' ? 'all' : e.target.value === 'true' })}>
+                <select
+                  value={String(r.passiveDeletes)}
+                  onChange={(e) =>
+                    configure({ passiveDeletes: e.target.value === 'all' ? 'all' : e.target.value === 'true' })
+                  }
+                >
                   <option value="false">False</option>
                   <option value="true">True</option>
                   <option value="all">"all"</option>
@@ -197,7 +284,18 @@ export function OrmPlaygroundTab({ tabId, handle, model }: { tabId: string; hand
   }, [tabId, handle])
   const mapper = st?.mappers.find((m) => m.table === st.table)
   const byRef = useMemo(() => new Map((st?.snapshot?.objects ?? []).map((o) => [o.ref, o])), [st?.snapshot])
-  if (!st || !st.snapshot) return <div className="pane-note">{st?.error ? <span className="error">{st.error.message}</span> : <><span className="spinner" /> Opening a session…</>}</div>
+  if (!st || !st.snapshot)
+    return (
+      <div className="pane-note">
+        {st?.error ? (
+          <span className="error">{st.error.message}</span>
+        ) : (
+          <>
+            <span className="spinner" /> Opening a session…
+          </>
+        )}
+      </div>
+    )
   const shown = st.results.map((r) => byRef.get(r)).filter((o): o is ObjectView => !!o)
   const load = () =>
     runOrmQuery(tabId, {
@@ -210,7 +308,9 @@ export function OrmPlaygroundTab({ tabId, handle, model }: { tabId: string; hand
   const newObject = async () => {
     if (!mapper) return
     const values: Record<string, Cell> = {}
-    for (const c of mapper.columns) if (!c.pk && !c.nullable && !c.serverDefault) values[c.name] = /int|real|double|numeric/i.test(c.type) ? 0 : `new ${c.name}`
+    for (const c of mapper.columns)
+      if (!c.pk && !c.nullable && !c.serverDefault)
+        values[c.name] = /int|real|double|numeric/i.test(c.type) ? 0 : `new ${c.name}`
     await ormAct(tabId, { op: 'create', table: mapper.table, values })
   }
   return (
@@ -229,7 +329,11 @@ export function OrmPlaygroundTab({ tabId, handle, model }: { tabId: string; hand
           {mapper?.relationships.map((r) => (
             <label key={r.name} className="inline" title={`Loading strategy for ${r.name} in this query`}>
               <span className="muted small">{r.name}:</span>
-              <select value={strategies[r.name] ?? 'default'} onChange={(e) => setStrategies({ ...strategies, [r.name]: e.target.value as Strategy })} data-testid={`strategy-${r.name}`}>
+              <select
+                value={strategies[r.name] ?? 'default'}
+                onChange={(e) => setStrategies({ ...strategies, [r.name]: e.target.value as Strategy })}
+                data-testid={`strategy-${r.name}`}
+              >
                 <option value="default">lazy="{r.lazy}"</option>
                 <option value="joined">joinedload</option>
                 <option value="selectin">selectinload</option>
@@ -240,7 +344,13 @@ export function OrmPlaygroundTab({ tabId, handle, model }: { tabId: string; hand
           ))}
           <label className="inline">
             <span className="muted small">limit</span>
-            <input type="number" className="limit" value={limit} min={1} onChange={(e) => setLimit(Math.max(1, Number(e.target.value) || 1))} />
+            <input
+              type="number"
+              className="limit"
+              value={limit}
+              min={1}
+              onChange={(e) => setLimit(Math.max(1, Number(e.target.value) || 1))}
+            />
           </label>
           <button className="btn small primary" onClick={load} disabled={st.busy} data-testid="orm-load">
             <Icon name="play" size={12} /> Load
@@ -253,7 +363,9 @@ export function OrmPlaygroundTab({ tabId, handle, model }: { tabId: string; hand
           </button>
           <span className="spacer" />
           <span className="muted small" data-testid="orm-source">
-            {model ? `Mappers from the model ${model.name} (its relationship names, cascades, loading), over an empty scratch SQLite database: create objects, then flush or commit to see the SQL.` : conn?.name}
+            {model
+              ? `Mappers from the model ${model.name} (its relationship names, cascades, loading), over an empty scratch SQLite database: create objects, then flush or commit to see the SQL.`
+              : conn?.name}
           </span>
         </div>
         {showSettings && mapper && (
@@ -267,22 +379,51 @@ export function OrmPlaygroundTab({ tabId, handle, model }: { tabId: string; hand
             {st.error.code === 'CONNECTION_LOST' && (
               <div className="small">
                 The session's connection dropped; its pending changes are still here.{' '}
-                <button className="btn small primary" disabled={st.busy} onClick={() => void reconnectOrmSession(tabId)} data-testid="orm-reconnect">
+                <button
+                  className="btn small primary"
+                  disabled={st.busy}
+                  onClick={() => void reconnectOrmSession(tabId)}
+                  data-testid="orm-reconnect"
+                >
                   Reconnect session
                 </button>
               </div>
             )}
-            {st.error.refs.length > 0 && <div className="small">Failing object: {st.error.refs.map((r) => objectLabel(byRef.get(r))).join(', ')}; fix it and commit again: nothing was lost.</div>}
+            {st.error.refs.length > 0 && (
+              <div className="small">
+                Failing object: {st.error.refs.map((r) => objectLabel(byRef.get(r))).join(', ')}; fix it and commit
+                again: nothing was lost.
+              </div>
+            )}
           </div>
         )}
         <div className="orm-objects">
-          {shown.length === 0 && <div className="pane-note muted">Pick a table and a loading strategy, then Load. Every statement the session sends appears on the right.</div>}
+          {shown.length === 0 && (
+            <div className="pane-note muted">
+              Pick a table and a loading strategy, then Load. Every statement the session sends appears on the right.
+            </div>
+          )}
           {shown.map((o) => (
-            <ObjectCard key={o.ref} tabId={tabId} obj={o} mapper={st.mappers.find((m) => m.table === o.table)} all={st.snapshot!.objects} failing={st.error?.refs.includes(o.ref) ?? false} />
+            <ObjectCard
+              key={o.ref}
+              tabId={tabId}
+              obj={o}
+              mapper={st.mappers.find((m) => m.table === o.table)}
+              all={st.snapshot!.objects}
+              failing={st.error?.refs.includes(o.ref) ?? false}
+            />
           ))}
         </div>
       </div>
-      <SessionPanel snapshot={st.snapshot} errorRefs={st.error?.refs} busy={st.busy} onAction={(op) => ormAct(tabId, { op })} onPick={(ref) => document.getElementById(`obj-${tabId}-${ref}`)?.scrollIntoView({ behavior: 'smooth', block: 'center' })} />
+      <SessionPanel
+        snapshot={st.snapshot}
+        errorRefs={st.error?.refs}
+        busy={st.busy}
+        onAction={(op) => ormAct(tabId, { op })}
+        onPick={(ref) =>
+          document.getElementById(`obj-${tabId}-${ref}`)?.scrollIntoView({ behavior: 'smooth', block: 'center' })
+        }
+      />
     </div>
   )
 }

@@ -26,7 +26,21 @@ export function StatusBadge({ status }: { status: ObjectView['status'] }) {
   )
 }
 
-function ObjList({ title, refs, byRef, testId, onPick, highlight }: { title: string; refs: number[]; byRef: Map<number, ObjectView>; testId: string; onPick?: (ref: number) => void; highlight?: Set<number> }) {
+function ObjList({
+  title,
+  refs,
+  byRef,
+  testId,
+  onPick,
+  highlight,
+}: {
+  title: string
+  refs: number[]
+  byRef: Map<number, ObjectView>
+  testId: string
+  onPick?: (ref: number) => void
+  highlight?: Set<number>
+}) {
   return (
     <section className="sp-section" data-testid={testId}>
       <h4>
@@ -57,7 +71,15 @@ function ObjList({ title, refs, byRef, testId, onPick, highlight }: { title: str
  */
 export type SessionAction = 'flush' | 'commit' | 'rollback' | 'expireAll' | 'refreshAll' | 'clearLog'
 
-export function SessionPanel({ snapshot, errorRefs, onAction, onPick, busy, caption, actions = ['flush', 'commit', 'rollback', 'expireAll', 'refreshAll', 'clearLog'] }: {
+export function SessionPanel({
+  snapshot,
+  errorRefs,
+  onAction,
+  onPick,
+  busy,
+  caption,
+  actions = ['flush', 'commit', 'rollback', 'expireAll', 'refreshAll', 'clearLog'],
+}: {
   snapshot: SessionSnapshot
   errorRefs?: number[]
   onAction: (op: SessionAction) => void
@@ -79,7 +101,8 @@ export function SessionPanel({ snapshot, errorRefs, onAction, onPick, busy, capt
           {snapshot.transaction === 'active' ? 'in transaction' : 'idle'}
         </span>
         <span className="muted small" title="Session options">
-          autoflush {snapshot.options.autoflush ? 'on' : 'off'} · expire_on_commit {snapshot.options.expireOnCommit ? 'on' : 'off'}
+          autoflush {snapshot.options.autoflush ? 'on' : 'off'} · expire_on_commit{' '}
+          {snapshot.options.expireOnCommit ? 'on' : 'off'}
         </span>
         {snapshot.options.flushSavepoint !== false && (
           <span
@@ -91,37 +114,103 @@ export function SessionPanel({ snapshot, errorRefs, onAction, onPick, busy, capt
           </span>
         )}
       </header>
-      {caption && <div className="sp-caption small" data-testid="session-caption">{caption}</div>}
+      {caption && (
+        <div className="sp-caption small" data-testid="session-caption">
+          {caption}
+        </div>
+      )}
       <div className="sp-actions">
-        {actions.includes('flush') && <button className="btn small" disabled={busy} onClick={() => onAction('flush')} data-testid="session-flush" title="Send pending changes, keep the transaction open">
-          Flush
-        </button>}
-        {actions.includes('commit') && <button className="btn small primary" disabled={busy} onClick={() => onAction('commit')} data-testid="session-commit" title="Flush and COMMIT">
-          <Icon name="check" size={12} /> Commit
-        </button>}
-        {actions.includes('rollback') && <button className="btn small" disabled={busy} onClick={() => onAction('rollback')} data-testid="session-rollback" title="ROLLBACK: expunge new objects, expire the rest">
-          Rollback
-        </button>}
-        {actions.includes('expireAll') && <button className="btn small ghost" disabled={busy} onClick={() => onAction('expireAll')} title="Mark every object stale">
-          Expire all
-        </button>}
-        {actions.includes('refreshAll') && <button className="btn small ghost" disabled={busy} onClick={() => onAction('refreshAll')} data-testid="session-refresh-all" title="Read every expired object, and the relationships it had loaded, again: what SQLAlchemy does when you read user.posts after a commit (one SELECT per table and relationship)">
-          Read expired again
-        </button>}
+        {actions.includes('flush') && (
+          <button
+            className="btn small"
+            disabled={busy}
+            onClick={() => onAction('flush')}
+            data-testid="session-flush"
+            title="Send pending changes, keep the transaction open"
+          >
+            Flush
+          </button>
+        )}
+        {actions.includes('commit') && (
+          <button
+            className="btn small primary"
+            disabled={busy}
+            onClick={() => onAction('commit')}
+            data-testid="session-commit"
+            title="Flush and COMMIT"
+          >
+            <Icon name="check" size={12} /> Commit
+          </button>
+        )}
+        {actions.includes('rollback') && (
+          <button
+            className="btn small"
+            disabled={busy}
+            onClick={() => onAction('rollback')}
+            data-testid="session-rollback"
+            title="ROLLBACK: expunge new objects, expire the rest"
+          >
+            Rollback
+          </button>
+        )}
+        {actions.includes('expireAll') && (
+          <button
+            className="btn small ghost"
+            disabled={busy}
+            onClick={() => onAction('expireAll')}
+            title="Mark every object stale"
+          >
+            Expire all
+          </button>
+        )}
+        {actions.includes('refreshAll') && (
+          <button
+            className="btn small ghost"
+            disabled={busy}
+            onClick={() => onAction('refreshAll')}
+            data-testid="session-refresh-all"
+            title="Read every expired object, and the relationships it had loaded, again: what SQLAlchemy does when you read user.posts after a commit (one SELECT per table and relationship)"
+          >
+            Read expired again
+          </button>
+        )}
       </div>
       <div className="sp-body">
-        <ObjList title="New" refs={snapshot.new} byRef={byRef} testId="session-new" onPick={onPick} highlight={highlight} />
-        <ObjList title="Dirty" refs={snapshot.dirty} byRef={byRef} testId="session-dirty" onPick={onPick} highlight={highlight} />
-        <ObjList title="Deleted" refs={snapshot.deleted} byRef={byRef} testId="session-deleted" onPick={onPick} highlight={highlight} />
+        <ObjList
+          title="New"
+          refs={snapshot.new}
+          byRef={byRef}
+          testId="session-new"
+          onPick={onPick}
+          highlight={highlight}
+        />
+        <ObjList
+          title="Dirty"
+          refs={snapshot.dirty}
+          byRef={byRef}
+          testId="session-dirty"
+          onPick={onPick}
+          highlight={highlight}
+        />
+        <ObjList
+          title="Deleted"
+          refs={snapshot.deleted}
+          byRef={byRef}
+          testId="session-deleted"
+          onPick={onPick}
+          highlight={highlight}
+        />
         <section className="sp-section">
           <h4 className="clickable" onClick={() => setShowMap(!showMap)}>
-            <Icon name="chevron" size={11} className={`chev${showMap ? ' open' : ''}`} /> Identity map <span className="count">{snapshot.identityMap.length}</span>
+            <Icon name="chevron" size={11} className={`chev${showMap ? ' open' : ''}`} /> Identity map{' '}
+            <span className="count">{snapshot.identityMap.length}</span>
           </h4>
           {showMap && (
             <ul className="sp-list">
               {snapshot.identityMap.map((r) => (
                 <li key={r} onClick={() => onPick?.(r)}>
-                  <StatusBadge status={byRef.get(r)?.status ?? 'persistent'} /> <span className="mono">{objectLabel(byRef.get(r))}</span>
+                  <StatusBadge status={byRef.get(r)?.status ?? 'persistent'} />{' '}
+                  <span className="mono">{objectLabel(byRef.get(r))}</span>
                   {(byRef.get(r)?.expired.length ?? 0) > 0 && <span className="muted small"> · expired</span>}
                 </li>
               ))}
@@ -132,9 +221,11 @@ export function SessionPanel({ snapshot, errorRefs, onAction, onPick, busy, capt
           <h4>
             SQL <span className="count">{snapshot.log.length}</span>
             <span className="spacer" />
-            {actions.includes('clearLog') && <button className="link small" onClick={() => onAction('clearLog')}>
-              clear
-            </button>}
+            {actions.includes('clearLog') && (
+              <button className="link small" onClick={() => onAction('clearLog')}>
+                clear
+              </button>
+            )}
           </h4>
           {snapshot.log.length === 0 && <div className="muted small">No statements yet</div>}
           {[...snapshot.log].reverse().map((e) => (

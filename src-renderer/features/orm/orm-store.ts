@@ -17,7 +17,15 @@ export interface OrmTabState {
 /** One ORM session per playground tab, keyed by tab id. */
 export const useOrm = create<Record<string, OrmTabState>>()(() => ({}))
 
-const blank = (): OrmTabState => ({ sessionId: null, mappers: [], snapshot: null, results: [], table: 'users', busy: false, error: null })
+const blank = (): OrmTabState => ({
+  sessionId: null,
+  mappers: [],
+  snapshot: null,
+  results: [],
+  table: 'users',
+  busy: false,
+  error: null,
+})
 
 function patch(tabId: string, p: Partial<OrmTabState>) {
   useOrm.setState((s) => ({ [tabId]: { ...(s[tabId] ?? blank()), ...p } }))
@@ -49,15 +57,31 @@ export function setOrmTable(tabId: string, table: string) {
   patch(tabId, { table })
 }
 
-export async function runOrmQuery(tabId: string, q: { table: string; limit?: number; loaders: { relationship: string; strategy: 'select' | 'joined' | 'selectin' | 'subquery' | 'raise' }[] }) {
+export async function runOrmQuery(
+  tabId: string,
+  q: {
+    table: string
+    limit?: number
+    loaders: { relationship: string; strategy: 'select' | 'joined' | 'selectin' | 'subquery' | 'raise' }[]
+  },
+) {
   const st = useOrm.getState()[tabId]
   if (!st?.sessionId) return
   patch(tabId, { busy: true, error: null })
   try {
-    const r = await call('orm.query', { sessionId: st.sessionId, table: q.table, limit: q.limit, loaders: q.loaders, orderBy: [] })
+    const r = await call('orm.query', {
+      sessionId: st.sessionId,
+      table: q.table,
+      limit: q.limit,
+      loaders: q.loaders,
+      orderBy: [],
+    })
     patch(tabId, { results: r.refs, snapshot: r.snapshot, busy: false })
   } catch (e) {
-    patch(tabId, { busy: false, error: { message: errorMessage(e), refs: [], code: e instanceof BridgeError ? e.code : undefined } })
+    patch(tabId, {
+      busy: false,
+      error: { message: errorMessage(e), refs: [], code: e instanceof BridgeError ? e.code : undefined },
+    })
   }
 }
 
@@ -69,14 +93,24 @@ export async function ormAct(tabId: string, action: OrmAction): Promise<number |
   try {
     const r = await call('orm.act', { sessionId: st.sessionId, action })
     const results = r.ref !== null && !st.results.includes(r.ref) ? [...st.results, r.ref] : st.results
-    patch(tabId, { snapshot: r.snapshot, results, busy: false, error: r.error ? { message: `${r.error.code}: ${r.error.message}`, refs: r.error.refs, code: r.error.code } : null })
+    patch(tabId, {
+      snapshot: r.snapshot,
+      results,
+      busy: false,
+      error: r.error
+        ? { message: `${r.error.code}: ${r.error.message}`, refs: r.error.refs, code: r.error.code }
+        : null,
+    })
     if (action.op === 'configure') {
       const m = await call('orm.snapshot', { sessionId: st.sessionId })
       patch(tabId, { snapshot: m })
     }
     return r.ref
   } catch (e) {
-    patch(tabId, { busy: false, error: { message: errorMessage(e), refs: [], code: e instanceof BridgeError ? e.code : undefined } })
+    patch(tabId, {
+      busy: false,
+      error: { message: errorMessage(e), refs: [], code: e instanceof BridgeError ? e.code : undefined },
+    })
     return null
   }
 }
@@ -91,21 +125,54 @@ export async function reconnectOrmSession(tabId: string) {
     patch(tabId, {
       snapshot: r.snapshot,
       busy: false,
-      error: r.rolledBack ? { message: 'Reconnected. The lost transaction had flushed changes, which the database threw away: the session rolled back (objects added in it are transient again, the rest expired).', refs: [] } : null,
+      error: r.rolledBack
+        ? {
+            message:
+              'Reconnected. The lost transaction had flushed changes, which the database threw away: the session rolled back (objects added in it are transient again, the rest expired).',
+            refs: [],
+          }
+        : null,
     })
   } catch (e) {
-    patch(tabId, { busy: false, error: { message: errorMessage(e), refs: [], code: e instanceof BridgeError ? e.code : undefined } })
+    patch(tabId, {
+      busy: false,
+      error: { message: errorMessage(e), refs: [], code: e instanceof BridgeError ? e.code : undefined },
+    })
   }
 }
 
-export function applyConfigureLocally(tabId: string, table: string, rel: string, p: { cascade?: string; passiveDeletes?: boolean | 'all'; lazy?: MapperInfo['relationships'][number]['lazy'] }) {
+export function applyConfigureLocally(
+  tabId: string,
+  table: string,
+  rel: string,
+  p: { cascade?: string; passiveDeletes?: boolean | 'all'; lazy?: MapperInfo['relationships'][number]['lazy'] },
+) {
   const st = useOrm.getState()[tabId]
   if (!st) return
   patch(tabId, {
     mappers: st.mappers.map((m) =>
       m.table !== table
         ? m
-        : { ...m, relationships: m.relationships.map((r) => (r.name !== rel ? r : { ...r, ...(p.cascade !== undefined ? { cascade: p.cascade.split(',').map((x) => x.trim()).filter(Boolean) } : {}), ...(p.passiveDeletes !== undefined ? { passiveDeletes: p.passiveDeletes } : {}), ...(p.lazy ? { lazy: p.lazy } : {}) })) },
+        : {
+            ...m,
+            relationships: m.relationships.map((r) =>
+              r.name !== rel
+                ? r
+                : {
+                    ...r,
+                    ...(p.cascade !== undefined
+                      ? {
+                          cascade: p.cascade
+                            .split(',')
+                            .map((x) => x.trim())
+                            .filter(Boolean),
+                        }
+                      : {}),
+                    ...(p.passiveDeletes !== undefined ? { passiveDeletes: p.passiveDeletes } : {}),
+                    ...(p.lazy ? { lazy: p.lazy } : {}),
+                  },
+            ),
+          },
     ),
   })
 }

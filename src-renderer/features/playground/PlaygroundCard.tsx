@@ -2,7 +2,14 @@ import { useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { resetPlayground, startPlayground, stopPlayground } from './actions'
 
-const LABEL = { unknown: 'Checking…', stopped: 'Stopped', starting: 'Starting…', running: 'Running', stopping: 'Stopping…', error: 'Failed' } as const
+const LABEL = {
+  unknown: 'Checking…',
+  stopped: 'Stopped',
+  starting: 'Starting…',
+  running: 'Running',
+  stopping: 'Stopping…',
+  error: 'Failed',
+} as const
 
 /** The local PostgreSQL playground: a real server, no install, started from the app. */
 export function PlaygroundCard() {
@@ -21,10 +28,20 @@ export function PlaygroundCard() {
           {LABEL[state]}
         </span>
       </div>
-      <p className="pg-text">{st?.message ?? (state === 'running' ? `127.0.0.1:${st?.port}, database "schemist" with the sample schema` : 'A local server for trying isolation levels, created with the sample schema.')}</p>
+      <p className="pg-text">
+        {st?.message ??
+          (state === 'running'
+            ? `127.0.0.1:${st?.port}, database "schemist" with the sample schema`
+            : 'A local server for trying isolation levels, created with the sample schema.')}
+      </p>
       <div className="pg-actions">
         {state !== 'running' ? (
-          <button className="btn small primary" disabled={busy} onClick={startPlayground} data-testid="playground-start">
+          <button
+            className="btn small primary"
+            disabled={busy}
+            onClick={startPlayground}
+            data-testid="playground-start"
+          >
             {busy ? <span className="spinner" /> : <Icon name="play" size={12} />} Start
           </button>
         ) : (
@@ -32,7 +49,12 @@ export function PlaygroundCard() {
             <Icon name="stop" size={12} /> Stop
           </button>
         )}
-        <button className="btn small ghost" disabled={busy} onClick={resetPlayground} title="Delete the cluster and recreate it with the sample schema">
+        <button
+          className="btn small ghost"
+          disabled={busy}
+          onClick={resetPlayground}
+          title="Delete the cluster and recreate it with the sample schema"
+        >
           <Icon name="refresh" size={12} /> Reset
         </button>
       </div>

@@ -29,7 +29,8 @@ export async function stopPlayground() {
 }
 
 export async function resetPlayground() {
-  if (!confirm('Reset the playground? Every change in its database is lost, and the sample schema is loaded again.')) return
+  if (!confirm('Reset the playground? Every change in its database is lost, and the sample schema is loaded again.'))
+    return
   await closePlaygroundHandle()
   try {
     const status = await call('playground.reset', {})

@@ -6,7 +6,9 @@ function Node({ n, total }: { n: PlanNode; total: number | null }) {
     <li>
       <div className="plan-node">
         <span className="plan-label">{n.label}</span>
-        {n.estimatedRows !== null && <span className="muted small"> est. {n.estimatedRows.toLocaleString('en-US')} rows</span>}
+        {n.estimatedRows !== null && (
+          <span className="muted small"> est. {n.estimatedRows.toLocaleString('en-US')} rows</span>
+        )}
         {n.actualRows !== null && (
           <span className="small">
             {' '}

@@ -18,12 +18,28 @@ import { counted } from '../../../src-shared/naming'
 import type { Holder } from '../../../src-shared/contract'
 import { holdersOf, LockHolders, LockWait } from '../locks/LockHolders'
 
-
 /** Follow BEGIN / COMMIT / ROLLBACK on the connection, for the status bar. */
 function trackTransaction(handle: string, command: string, sql: string) {
   const tag = command.toUpperCase()
-  const next = tag === 'BEGIN' || tag === 'START' ? 'in transaction' : (tag === 'COMMIT' || tag === 'ROLLBACK' || tag === 'END') && !/^\s*ROLLBACK\s+TO/i.test(sql) ? 'auto-commit' : null
-  if (next) setState((s) => ({ txState: { ...s.txState, [handle]: next }, txSince: { ...s.txSince, [handle]: next === 'in transaction' ? (s.txState[handle] === 'in transaction' ? (s.txSince[handle] ?? Date.now()) : Date.now()) : null } }))
+  const next =
+    tag === 'BEGIN' || tag === 'START'
+      ? 'in transaction'
+      : (tag === 'COMMIT' || tag === 'ROLLBACK' || tag === 'END') && !/^\s*ROLLBACK\s+TO/i.test(sql)
+        ? 'auto-commit'
+        : null
+  if (next)
+    setState((s) => ({
+      txState: { ...s.txState, [handle]: next },
+      txSince: {
+        ...s.txSince,
+        [handle]:
+          next === 'in transaction'
+            ? s.txState[handle] === 'in transaction'
+              ? (s.txSince[handle] ?? Date.now())
+              : Date.now()
+            : null,
+      },
+    }))
 }
 
 /** A SQL editor tab: the statement under the cursor (or the selection) runs with Ctrl+Enter. */
@@ -54,7 +70,13 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
     const text = again ?? target()
     if (!text || running) return
     const pending = again ? 0 : pendingCount(gridId)
-    if (pending && !confirm(`The result has ${pending} pending edit(s). Running another statement discards them, unless its rows come from the same table. Run it?`)) return
+    if (
+      pending &&
+      !confirm(
+        `The result has ${pending} pending edit(s). Running another statement discards them, unless its rows come from the same table. Run it?`,
+      )
+    )
+      return
     const queryId = `${tabId}:${Date.now()}`
     setRunning(queryId)
     setError(null)
@@ -74,8 +96,17 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
     } catch (e) {
       setResult(null)
       setPlan(null)
-      if (conn && ENGINES[conn.engine].capabilities.errorAbortsTransaction && useApp.getState().txState[handle] === 'in transaction') setState((st) => ({ txState: { ...st.txState, [handle]: 'failed' } }))
-      setError(e instanceof BridgeError ? { code: e.code, message: e.message, holders: holdersOf(e.info.details) } : { code: 'INTERNAL', message: String(e) })
+      if (
+        conn &&
+        ENGINES[conn.engine].capabilities.errorAbortsTransaction &&
+        useApp.getState().txState[handle] === 'in transaction'
+      )
+        setState((st) => ({ txState: { ...st.txState, [handle]: 'failed' } }))
+      setError(
+        e instanceof BridgeError
+          ? { code: e.code, message: e.message, holders: holdersOf(e.info.details) }
+          : { code: 'INTERNAL', message: String(e) },
+      )
     } finally {
       setRunning(null)
     }
@@ -92,7 +123,11 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
     const statements = splitStatements(cur.selection.trim() ? cur.selection : cur.text)
     if (statements.length === 0) return
     const pending = pendingCount(gridId)
-    if (pending && !confirm(`The result has ${counted(pending, 'pending edit')}. Running the script discards them. Run it?`)) return
+    if (
+      pending &&
+      !confirm(`The result has ${counted(pending, 'pending edit')}. Running the script discards them. Run it?`)
+    )
+      return
     stopScript.current = false
     setError(null)
     setPlan(null)
@@ -114,15 +149,36 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
           const r = await call('query.run', { handle, sql: st.text, queryId })
           trackTransaction(handle, r.command, st.text)
           if (/^(CREATE|DROP|ALTER)/i.test(r.command)) ddl = true
-          done.push({ sql: st.text, command: r.command, rows: r.columns.length ? r.rows.length : r.rowCount, returnsRows: r.columns.length > 0, ms: r.durationMs })
+          done.push({
+            sql: st.text,
+            command: r.command,
+            rows: r.columns.length ? r.rows.length : r.rowCount,
+            returnsRows: r.columns.length > 0,
+            ms: r.durationMs,
+          })
           if (r.columns.length) last = { result: r, sql: st.text }
           setScript({ steps: [...done], total: statements.length, failedAt: null, stopped: false })
         } catch (e) {
-          if (conn && ENGINES[conn.engine].capabilities.errorAbortsTransaction && useApp.getState().txState[handle] === 'in transaction') setState((x) => ({ txState: { ...x.txState, [handle]: 'failed' } }))
+          if (
+            conn &&
+            ENGINES[conn.engine].capabilities.errorAbortsTransaction &&
+            useApp.getState().txState[handle] === 'in transaction'
+          )
+            setState((x) => ({ txState: { ...x.txState, [handle]: 'failed' } }))
           const line = cur.text.slice(0, base + st.from).split('\n').length
-          const err = e instanceof BridgeError ? { code: e.code, message: e.message } : { code: 'INTERNAL', message: String(e) }
-          setError({ code: err.code, message: `Statement ${i + 1} of ${statements.length} (line ${line}): ${err.message}` })
-          setScript({ steps: [...done], total: statements.length, failedAt: i, stopped: false, failed: { sql: st.text, message: err.message } })
+          const err =
+            e instanceof BridgeError ? { code: e.code, message: e.message } : { code: 'INTERNAL', message: String(e) }
+          setError({
+            code: err.code,
+            message: `Statement ${i + 1} of ${statements.length} (line ${line}): ${err.message}`,
+          })
+          setScript({
+            steps: [...done],
+            total: statements.length,
+            failedAt: i,
+            stopped: false,
+            failed: { sql: st.text, message: err.message },
+          })
           editor.current?.select(base + st.from, base + st.to)
           break
         }
@@ -149,10 +205,22 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
   return (
     <div className="query-tab">
       <div className="toolbar">
-        <button className="btn primary small" onClick={() => run()} disabled={!!running} data-testid="run-query" title="Run the statement under the cursor, or the selection (Ctrl+Enter)">
+        <button
+          className="btn primary small"
+          onClick={() => run()}
+          disabled={!!running}
+          data-testid="run-query"
+          title="Run the statement under the cursor, or the selection (Ctrl+Enter)"
+        >
           <Icon name="play" size={12} /> Run
         </button>
-        <button className="btn small" onClick={() => void runScript()} disabled={!!running} data-testid="run-script" title="Run every statement of the editor (or of the selection) in order, stopping at the first error (Ctrl+Shift+Enter)">
+        <button
+          className="btn small"
+          onClick={() => void runScript()}
+          disabled={!!running}
+          data-testid="run-script"
+          title="Run every statement of the editor (or of the selection) in order, stopping at the first error (Ctrl+Shift+Enter)"
+        >
           <Icon name="play" size={12} /> Run script
         </button>
         <button
@@ -170,10 +238,24 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
         <button className="btn small ghost" onClick={() => run('plan')} disabled={!!running} data-testid="explain">
           Explain
         </button>
-        <button className="btn small ghost" onClick={() => run('analyze')} disabled={!!running} data-testid="explain-analyze" title={conn && ENGINES[conn.engine].capabilities.explainAnalyze ? 'Runs the statement in a transaction that is rolled back' : `${conn ? ENGINES[conn.engine].label : 'This engine'} has no timed plans`}>
+        <button
+          className="btn small ghost"
+          onClick={() => run('analyze')}
+          disabled={!!running}
+          data-testid="explain-analyze"
+          title={
+            conn && ENGINES[conn.engine].capabilities.explainAnalyze
+              ? 'Runs the statement in a transaction that is rolled back'
+              : `${conn ? ENGINES[conn.engine].label : 'This engine'} has no timed plans`
+          }
+        >
           Explain analyze
         </button>
-        <button className="btn small ghost" onClick={async () => setHistory(history ? null : await call('query.history', { handle }))} data-testid="history">
+        <button
+          className="btn small ghost"
+          onClick={async () => setHistory(history ? null : await call('query.history', { handle }))}
+          data-testid="history"
+        >
           History
         </button>
         <span className="spacer" />
@@ -196,10 +278,16 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
             <div className="muted small pad">Click a statement to put it in the editor's clipboard… or copy it.</div>
             {history.length === 0 && <div className="muted small pad">Nothing run on this connection yet.</div>}
             {history.map((h, i) => (
-              <div key={i} className={`history-item${h.error ? ' err' : ''}`} onClick={() => navigator.clipboard?.writeText(h.sql).catch(() => {})} title="Copy">
+              <div
+                key={i}
+                className={`history-item${h.error ? ' err' : ''}`}
+                onClick={() => navigator.clipboard?.writeText(h.sql).catch(() => {})}
+                title="Copy"
+              >
                 <div className="mono small">{h.sql.slice(0, 300)}</div>
                 <div className="muted small">
-                  {new Date(h.at).toLocaleString()} · {h.error ? h.error.slice(0, 80) : `${h.rows} rows · ${h.durationMs.toFixed(1)} ms`}
+                  {new Date(h.at).toLocaleString()} ·{' '}
+                  {h.error ? h.error.slice(0, 80) : `${h.rows} rows · ${h.durationMs.toFixed(1)} ms`}
                 </div>
               </div>
             ))}
@@ -224,15 +312,32 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
         {result && !running && (
           <>
             <div className="result-meta muted small" data-testid="result-meta">
-              {result.command} · {result.columns.length ? `${result.rows.length} rows` : `${result.rowCount} rows affected`} · {result.durationMs.toFixed(1)} ms
-              <span className="mono ran" title={ran}> · {ran.slice(0, 80)}</span>
+              {result.command} ·{' '}
+              {result.columns.length ? `${result.rows.length} rows` : `${result.rowCount} rows affected`} ·{' '}
+              {result.durationMs.toFixed(1)} ms
+              <span className="mono ran" title={ran}>
+                {' '}
+                · {ran.slice(0, 80)}
+              </span>
             </div>
             {result.columns.length > 0 && result.source ? (
-              <ResultGrid gridId={gridId} tabId={tabId} handle={handle} result={result} source={result.source} sql={ran} rerun={rerun} />
+              <ResultGrid
+                gridId={gridId}
+                tabId={tabId}
+                handle={handle}
+                result={result}
+                source={result.source}
+                sql={ran}
+                rerun={rerun}
+              />
             ) : (
               result.columns.length > 0 && (
                 <>
-                  {result.readOnly && <div className="muted small read-only-note" data-testid="result-read-only">{result.readOnly}</div>}
+                  {result.readOnly && (
+                    <div className="muted small read-only-note" data-testid="result-read-only">
+                      {result.readOnly}
+                    </div>
+                  )}
                   <ResultTable result={result} />
                 </>
               )
@@ -292,7 +397,8 @@ function ScriptLog({ run, running }: { run: ScriptRun; running: boolean }) {
         ))}
         {run.failed && (
           <li className="failed" data-testid="script-failed">
-            <span className="fail-mark">✗</span> <span className="mono small sql">{run.failed.sql.replace(/\s+/g, ' ').slice(0, 100)}</span>
+            <span className="fail-mark">✗</span>{' '}
+            <span className="mono small sql">{run.failed.sql.replace(/\s+/g, ' ').slice(0, 100)}</span>
             <span className="small"> · {run.failed.message.slice(0, 160)}</span>
           </li>
         )}

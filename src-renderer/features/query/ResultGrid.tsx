@@ -4,7 +4,15 @@ import { tableKey } from '../../../src-shared/schema'
 import { toast, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { DataGrid, rowAt } from '../grid/DataGrid'
-import { closeReview, commitEdits, initResultGrid, setCell, setDefault, toggleDelete, useGrid } from '../grid/grid-store'
+import {
+  closeReview,
+  commitEdits,
+  initResultGrid,
+  setCell,
+  setDefault,
+  toggleDelete,
+  useGrid,
+} from '../grid/grid-store'
 import { ReviewDialog } from '../grid/ReviewDialog'
 import { CommitError, PendingActions } from '../grid/PendingActions'
 import { openDataTab } from '../tabs/actions'
@@ -14,16 +22,45 @@ import { openDataTab } from '../tabs/actions'
  * edits, review and commit as a table tab, through an ORM session; after a commit the query runs
  * again.
  */
-export function ResultGrid({ gridId, tabId, handle, result, source, sql, rerun }: { gridId: string; tabId: string; handle: string; result: QueryResult; source: NonNullable<QueryResult['source']>; sql: string; rerun: () => Promise<void> }) {
+export function ResultGrid({
+  gridId,
+  tabId,
+  handle,
+  result,
+  source,
+  sql,
+  rerun,
+}: {
+  gridId: string
+  tabId: string
+  handle: string
+  result: QueryResult
+  source: NonNullable<QueryResult['source']>
+  sql: string
+  rerun: () => Promise<void>
+}) {
   const entry = useApp((s) => s.schemas[handle])
-  const table = entry?.state === 'ready' ? entry.schema.tables.find((t) => t.name === source.table.name && (source.table.schema === null || t.schema === source.table.schema)) : undefined
+  const table =
+    entry?.state === 'ready'
+      ? entry.schema.tables.find(
+          (t) => t.name === source.table.name && (source.table.schema === null || t.schema === source.table.schema),
+        )
+      : undefined
   const g = useGrid((s) => s[gridId])
   const [selected, setSelected] = useState<{ row: number; col: number } | null>(null)
   const [anchor, setAnchor] = useState<{ row: number; col: number } | null>(null)
   const [colWidths, setColWidths] = useState<Record<string, number>>({})
 
   useEffect(() => {
-    initResultGrid(gridId, handle, source, result.columns.map((c) => c.name), result.rows, sql, rerun)
+    initResultGrid(
+      gridId,
+      handle,
+      source,
+      result.columns.map((c) => c.name),
+      result.rows,
+      sql,
+      rerun,
+    )
   }, [gridId, handle, result, source, sql, rerun])
 
   useEffect(() => {
@@ -44,20 +81,40 @@ export function ResultGrid({ gridId, tabId, handle, result, source, sql, rerun }
     <div className="result-grid" data-testid="result-grid">
       <div className="toolbar slim">
         <span className="muted small" data-testid="result-source">
-          <Icon name="key" size={11} /> Editable: rows of <span className="mono">{source.table.name}</span> by {source.keyColumns.join(', ')}
+          <Icon name="key" size={11} /> Editable: rows of <span className="mono">{source.table.name}</span> by{' '}
+          {source.keyColumns.join(', ')}
         </span>
         <span className="sep-v" />
-        <button className="btn small" disabled={!cur || !col} onClick={() => cur && col && setCell(gridId, cur, col, null)} title="Set the selected cell to NULL (Ctrl+Alt+N)">
+        <button
+          className="btn small"
+          disabled={!cur || !col}
+          onClick={() => cur && col && setCell(gridId, cur, col, null)}
+          title="Set the selected cell to NULL (Ctrl+Alt+N)"
+        >
           NULL
         </button>
-        <button className="btn small" disabled={!cur || !col} onClick={() => cur && col && setDefault(gridId, cur, col)} title="Back to the column's DEFAULT at commit (Ctrl+Alt+D)">
+        <button
+          className="btn small"
+          disabled={!cur || !col}
+          onClick={() => cur && col && setDefault(gridId, cur, col)}
+          title="Back to the column's DEFAULT at commit (Ctrl+Alt+D)"
+        >
           DEFAULT
         </button>
-        <button className="btn small" disabled={!cur?.key} onClick={() => cur && toggleDelete(gridId, cur)} title="Mark the selected row for deletion (again to unmark)">
+        <button
+          className="btn small"
+          disabled={!cur?.key}
+          onClick={() => cur && toggleDelete(gridId, cur)}
+          title="Mark the selected row for deletion (again to unmark)"
+        >
           <Icon name="trash" size={12} /> Delete
         </button>
         <span className="spacer" />
-        <PendingActions gridId={gridId} prefix="result-" commitTitle="Commit in one transaction (Ctrl+S), then run the query again" />
+        <PendingActions
+          gridId={gridId}
+          prefix="result-"
+          commitTitle="Commit in one transaction (Ctrl+S), then run the query again"
+        />
       </div>
       <CommitError gridId={gridId} testId="result-error" />
       <div className="grid-wrap">
@@ -81,7 +138,14 @@ export function ResultGrid({ gridId, tabId, handle, result, source, sql, rerun }
           }}
         />
       </div>
-      {g.review && <ReviewDialog review={g.review} busy={g.busy} onClose={() => closeReview(gridId)} onCommit={() => commitEdits(gridId)} />}
+      {g.review && (
+        <ReviewDialog
+          review={g.review}
+          busy={g.busy}
+          onClose={() => closeReview(gridId)}
+          onCommit={() => commitEdits(gridId)}
+        />
+      )}
     </div>
   )
 }

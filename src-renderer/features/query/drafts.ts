@@ -26,7 +26,11 @@ function persist() {
   timer = null
   const s = getState()
   const out: Stored = read()
-  const openIds = new Set(Object.values(s.open).map((c) => c.savedId).filter((id): id is string => !!id))
+  const openIds = new Set(
+    Object.values(s.open)
+      .map((c) => c.savedId)
+      .filter((id): id is string => !!id),
+  )
   for (const id of openIds) delete out[id]
   for (const t of s.tabs) {
     if (t.kind !== 'query') continue

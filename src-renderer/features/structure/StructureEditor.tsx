@@ -11,7 +11,11 @@ type Plan = MethodOutput<'model.diff'>
 
 /** The live table inside a document of the whole database (read by model.reverse). */
 function findTable(doc: ModelDocument, t: Table): ModelTable | undefined {
-  return doc.tables.find((x) => x.name === t.name && ((x.schema ?? null) === (t.schema ?? null) || x.schema == null || t.schema == null || t.schema === 'public'))
+  return doc.tables.find(
+    (x) =>
+      x.name === t.name &&
+      ((x.schema ?? null) === (t.schema ?? null) || x.schema == null || t.schema == null || t.schema === 'public'),
+  )
 }
 
 /**
@@ -20,7 +24,17 @@ function findTable(doc: ModelDocument, t: Table): ModelTable | undefined {
  * engine writes for them (SQLite's table rebuild included), and applied in one transaction.
  * The whole database is read as a model and only this table changes, so the plan touches nothing else.
  */
-export function StructureEditor({ handle, table, engine, onDone }: { handle: string; table: Table; engine: Engine; onDone: () => void }) {
+export function StructureEditor({
+  handle,
+  table,
+  engine,
+  onDone,
+}: {
+  handle: string
+  table: Table
+  engine: Engine
+  onDone: () => void
+}) {
   const [doc, setDoc] = useState<ModelDocument | null>(null)
   /** Columns the database has now: a rename of one of them is a rename (`was`), of a new one just a name. */
   const [existing, setExisting] = useState<Set<string>>(new Set())
@@ -54,7 +68,18 @@ export function StructureEditor({ handle, table, engine, onDone }: { handle: str
     setDoc({ ...doc, tables: doc.tables.map((x) => (x.id === mine.id ? fn(x) : x)) })
   }
   const changeColumn = (id: string, patch: Partial<ModelColumn>) =>
-    change((t) => ({ ...t, columns: t.columns.map((c) => (c.id === id ? { ...c, ...(patch.name !== undefined && c.was === undefined && existing.has(c.id) ? { was: c.name } : {}), ...patch } : c)) }))
+    change((t) => ({
+      ...t,
+      columns: t.columns.map((c) =>
+        c.id === id
+          ? {
+              ...c,
+              ...(patch.name !== undefined && c.was === undefined && existing.has(c.id) ? { was: c.name } : {}),
+              ...patch,
+            }
+          : c,
+      ),
+    }))
   const back = () => {
     if (!undo.length || !doc) return
     setRedo((r) => [doc, ...r])
@@ -109,14 +134,35 @@ export function StructureEditor({ handle, table, engine, onDone }: { handle: str
   }
 
   if (error && !doc) return <div className="pane-note error">{error}</div>
-  if (!doc) return <div className="pane-note"><span className="spinner" /> Reading the database…</div>
+  if (!doc)
+    return (
+      <div className="pane-note">
+        <span className="spinner" /> Reading the database…
+      </div>
+    )
   if (!mine) return <div className="pane-note error">{table.name} is not in the database any more.</div>
   const addColumn = () =>
     change((t) => {
       const taken = new Set(t.columns.map((c) => c.name))
       let name = 'new_column'
       for (let i = 2; taken.has(name); i++) name = `new_column_${i}`
-      return { ...t, columns: [...t.columns, { id: newId('col'), name, type: 'text', nativeType: '', nullable: true, serverDefault: null, autoincrement: false, primaryKey: 0, unique: false }] }
+      return {
+        ...t,
+        columns: [
+          ...t.columns,
+          {
+            id: newId('col'),
+            name,
+            type: 'text',
+            nativeType: '',
+            nullable: true,
+            serverDefault: null,
+            autoincrement: false,
+            primaryKey: 0,
+            unique: false,
+          },
+        ],
+      }
     })
   const staged = undo.length
   return (
@@ -132,9 +178,16 @@ export function StructureEditor({ handle, table, engine, onDone }: { handle: str
             data-testid="edit-table-name"
           />
         </label>
-        <span className="muted small">{staged ? `${staged} change${staged === 1 ? '' : 's'} staged` : 'No changes yet'} · Ctrl+Z undoes one</span>
+        <span className="muted small">
+          {staged ? `${staged} change${staged === 1 ? '' : 's'} staged` : 'No changes yet'} · Ctrl+Z undoes one
+        </span>
         <span className="spacer" />
-        <button className="btn small ghost" disabled={!undo.length} onClick={back} title="Undo the last change (Ctrl+Z)">
+        <button
+          className="btn small ghost"
+          disabled={!undo.length}
+          onClick={back}
+          title="Undo the last change (Ctrl+Z)"
+        >
           Undo
         </button>
         <button className="btn small ghost" disabled={!redo.length} onClick={forward} title="Redo (Ctrl+Shift+Z)">
@@ -143,7 +196,12 @@ export function StructureEditor({ handle, table, engine, onDone }: { handle: str
         <button className="btn small" onClick={onDone} data-testid="edit-cancel">
           Discard
         </button>
-        <button className="btn small primary" disabled={!staged || busy} onClick={() => void preview()} data-testid="edit-preview">
+        <button
+          className="btn small primary"
+          disabled={!staged || busy}
+          onClick={() => void preview()}
+          data-testid="edit-preview"
+        >
           Review migration…
         </button>
       </div>
@@ -163,11 +221,30 @@ export function StructureEditor({ handle, table, engine, onDone }: { handle: str
             <tr key={c.id} data-testid={`edit-col-${i}`}>
               <td className="num muted">{i + 1}</td>
               <td>
-                <input className="input mono" value={c.name} onChange={(e) => changeColumn(c.id, { name: e.target.value })} aria-label={`Name of column ${i + 1}`} data-testid={`edit-col-name-${i}`} />
+                <input
+                  className="input mono"
+                  value={c.name}
+                  onChange={(e) => changeColumn(c.id, { name: e.target.value })}
+                  aria-label={`Name of column ${i + 1}`}
+                  data-testid={`edit-col-name-${i}`}
+                />
                 {c.was && c.was !== c.name && <span className="muted small"> was {c.was}</span>}
               </td>
               <td>
-                <select className="input" value={c.type} onChange={(e) => changeColumn(c.id, { type: e.target.value as ModelColumn['type'], nativeType: '', length: undefined, scale: undefined })} aria-label={`Type of ${c.name}`} data-testid={`edit-col-type-${i}`}>
+                <select
+                  className="input"
+                  value={c.type}
+                  onChange={(e) =>
+                    changeColumn(c.id, {
+                      type: e.target.value as ModelColumn['type'],
+                      nativeType: '',
+                      length: undefined,
+                      scale: undefined,
+                    })
+                  }
+                  aria-label={`Type of ${c.name}`}
+                  data-testid={`edit-col-type-${i}`}
+                >
                   {c.type === 'unknown' && <option value="unknown">{typeLabel(c)}</option>}
                   {NEUTRAL_TYPES.filter((x) => x !== 'unknown').map((x) => (
                     <option key={x} value={x}>
@@ -177,13 +254,31 @@ export function StructureEditor({ handle, table, engine, onDone }: { handle: str
                 </select>
               </td>
               <td>
-                <input type="checkbox" checked={c.nullable} disabled={c.primaryKey > 0} onChange={(e) => changeColumn(c.id, { nullable: e.target.checked })} aria-label={`${c.name} allows NULL`} />
+                <input
+                  type="checkbox"
+                  checked={c.nullable}
+                  disabled={c.primaryKey > 0}
+                  onChange={(e) => changeColumn(c.id, { nullable: e.target.checked })}
+                  aria-label={`${c.name} allows NULL`}
+                />
               </td>
               <td>
-                <input className="input mono" value={c.serverDefault ?? ''} placeholder="none" onChange={(e) => changeColumn(c.id, { serverDefault: e.target.value.trim() ? e.target.value : null })} aria-label={`Default of ${c.name}`} />
+                <input
+                  className="input mono"
+                  value={c.serverDefault ?? ''}
+                  placeholder="none"
+                  onChange={(e) => changeColumn(c.id, { serverDefault: e.target.value.trim() ? e.target.value : null })}
+                  aria-label={`Default of ${c.name}`}
+                />
               </td>
               <td>
-                <button className="btn small ghost" disabled={c.primaryKey > 0} title={c.primaryKey > 0 ? 'A primary key column stays' : `Drop ${c.name} (its values go)`} onClick={() => change((t) => ({ ...t, columns: t.columns.filter((x) => x.id !== c.id) }))} data-testid={`edit-col-drop-${i}`}>
+                <button
+                  className="btn small ghost"
+                  disabled={c.primaryKey > 0}
+                  title={c.primaryKey > 0 ? 'A primary key column stays' : `Drop ${c.name} (its values go)`}
+                  onClick={() => change((t) => ({ ...t, columns: t.columns.filter((x) => x.id !== c.id) }))}
+                  data-testid={`edit-col-drop-${i}`}
+                >
                   Drop
                 </button>
               </td>
@@ -208,17 +303,36 @@ export function StructureEditor({ handle, table, engine, onDone }: { handle: str
               {w}
             </div>
           ))}
-          <pre className="mono ddl" data-testid="edit-plan-sql">{plan.script}</pre>
+          <pre className="mono ddl" data-testid="edit-plan-sql">
+            {plan.script}
+          </pre>
           {drops.length > 0 && (
             <label className="small">
-              Values are lost for {drops.map((x) => x.replace(/^drop (column|table) /, '')).join(', ')}. Type <strong>{mine.name}</strong> to go on:{' '}
-              <input className="input mono" value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="edit-confirm" />
+              Values are lost for {drops.map((x) => x.replace(/^drop (column|table) /, '')).join(', ')}. Type{' '}
+              <strong>{mine.name}</strong> to go on:{' '}
+              <input
+                className="input mono"
+                value={typed}
+                onChange={(e) => setTyped(e.target.value)}
+                data-testid="edit-confirm"
+              />
             </label>
           )}
           <div className="struct-edit-bar">
-            <span className="muted small">Runs in one transaction{ENGINES[engine].capabilities.alterColumn ? '' : `; ${ENGINES[engine].label} rebuilds the table where it cannot ALTER it, rows kept`}; nothing changes if a statement fails.</span>
+            <span className="muted small">
+              Runs in one transaction
+              {ENGINES[engine].capabilities.alterColumn
+                ? ''
+                : `; ${ENGINES[engine].label} rebuilds the table where it cannot ALTER it, rows kept`}
+              ; nothing changes if a statement fails.
+            </span>
             <span className="spacer" />
-            <button className="btn small primary" disabled={busy || (drops.length > 0 && typed !== mine.name)} onClick={() => void apply()} data-testid="edit-apply">
+            <button
+              className="btn small primary"
+              disabled={busy || (drops.length > 0 && typed !== mine.name)}
+              onClick={() => void apply()}
+              data-testid="edit-apply"
+            >
               Apply {plan.steps.length} statement{plan.steps.length === 1 ? '' : 's'}
             </button>
           </div>

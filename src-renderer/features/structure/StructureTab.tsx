@@ -24,7 +24,8 @@ export function StructureTab({ handle, table: key }: { handle: string; table: st
   const conn = useApp((s) => s.open[handle])
   const [ddl, setDdl] = useState<string | null>(null)
   const [editing, setEditing] = useState(false)
-  const t: Table | undefined = entry?.state === 'ready' ? entry.schema.tables.find((x) => tableKey(x) === key) : undefined
+  const t: Table | undefined =
+    entry?.state === 'ready' ? entry.schema.tables.find((x) => tableKey(x) === key) : undefined
 
   useEffect(() => {
     if (!t) return
@@ -52,12 +53,21 @@ export function StructureTab({ handle, table: key }: { handle: string; table: st
         </div>
         <div className="struct-meta">
           <span className="chip">{t.columns.length} columns</span>
-          {pk.length > 0 ? <span className="chip">PK ({pk.join(', ')})</span> : t.kind === 'table' && <span className="chip warn">No primary key{t.hasRowid ? ' (rowid)' : ''}</span>}
+          {pk.length > 0 ? (
+            <span className="chip">PK ({pk.join(', ')})</span>
+          ) : (
+            t.kind === 'table' && <span className="chip warn">No primary key{t.hasRowid ? ' (rowid)' : ''}</span>
+          )}
           <button className="btn small" onClick={() => openDataTab(handle, key)} data-testid="structure-open-data">
             <Icon name="table" size={12} /> Data
           </button>
           {t.kind === 'table' && (
-            <button className="btn small" onClick={() => openNormalizeTab(handle, key)} data-testid="structure-normalize" title="Find dependencies in the rows, the normal form, and a split">
+            <button
+              className="btn small"
+              onClick={() => openNormalizeTab(handle, key)}
+              data-testid="structure-normalize"
+              title="Find dependencies in the rows, the normal form, and a split"
+            >
               <Icon name="sparkle" size={12} /> Normalize
             </button>
           )}
@@ -65,13 +75,20 @@ export function StructureTab({ handle, table: key }: { handle: string; table: st
             <Icon name="query" size={12} /> Query
           </button>
           {t.kind === 'table' && !conn?.readOnly && !editing && (
-            <button className="btn small primary" onClick={() => setEditing(true)} data-testid="structure-edit" title="Add, rename, drop and retype columns, rename the table: staged, previewed as the migration, applied in one transaction">
+            <button
+              className="btn small primary"
+              onClick={() => setEditing(true)}
+              data-testid="structure-edit"
+              title="Add, rename, drop and retype columns, rename the table: staged, previewed as the migration, applied in one transaction"
+            >
               <Icon name="edit" size={12} /> Edit structure
             </button>
           )}
         </div>
       </header>
-      {editing && <StructureEditor handle={handle} table={t} engine={conn?.engine ?? 'sqlite'} onDone={() => setEditing(false)} />}
+      {editing && (
+        <StructureEditor handle={handle} table={t} engine={conn?.engine ?? 'sqlite'} onDone={() => setEditing(false)} />
+      )}
       <Section title="Columns" count={t.columns.length}>
         <table className="grid-table" data-testid="columns-table">
           <thead>
@@ -92,22 +109,24 @@ export function StructureTab({ handle, table: key }: { handle: string; table: st
                 <td className="mono strong">{c.name}</td>
                 <td className="mono">{c.nativeType || <span className="muted">(none)</span>}</td>
                 <td className="muted">{c.type}</td>
-                <td>{c.nullable ? <span className="muted">NULL</span> : <span className="chip tiny">NOT NULL</span>}</td>
+                <td>
+                  {c.nullable ? <span className="muted">NULL</span> : <span className="chip tiny">NOT NULL</span>}
+                </td>
                 <td className="mono">{c.serverDefault ?? <span className="muted">—</span>}</td>
                 <td>
                   <span className="flags">
-                  {c.primaryKey > 0 && (
-                    <span className="chip tiny pk" title={`Primary key, position ${c.primaryKey}`}>
-                      <Icon name="key" size={11} /> PK{pk.length > 1 ? ` ${c.primaryKey}` : ''}
-                    </span>
-                  )}
-                  {c.autoincrement && <span className="chip tiny">AUTO</span>}
-                  {c.unique && <span className="chip tiny">UNIQUE</span>}
-                  {fkCols.has(c.name) && (
-                    <span className="chip tiny fk">
-                      <Icon name="link" size={11} /> FK
-                    </span>
-                  )}
+                    {c.primaryKey > 0 && (
+                      <span className="chip tiny pk" title={`Primary key, position ${c.primaryKey}`}>
+                        <Icon name="key" size={11} /> PK{pk.length > 1 ? ` ${c.primaryKey}` : ''}
+                      </span>
+                    )}
+                    {c.autoincrement && <span className="chip tiny">AUTO</span>}
+                    {c.unique && <span className="chip tiny">UNIQUE</span>}
+                    {fkCols.has(c.name) && (
+                      <span className="chip tiny fk">
+                        <Icon name="link" size={11} /> FK
+                      </span>
+                    )}
                   </span>
                 </td>
               </tr>
@@ -121,32 +140,56 @@ export function StructureTab({ handle, table: key }: { handle: string; table: st
             <ul className="plain-list">
               {t.foreignKeys.map((f, i) => (
                 <li key={i} className="mono">
-                  ({f.columns.join(', ')}) → {f.refTable} ({f.refColumns.join(', ')}) <span className="muted">on delete {f.onDelete.toLowerCase()}, on update {f.onUpdate.toLowerCase()}</span>
+                  ({f.columns.join(', ')}) → {f.refTable} ({f.refColumns.join(', ')}){' '}
+                  <span className="muted">
+                    on delete {f.onDelete.toLowerCase()}, on update {f.onUpdate.toLowerCase()}
+                  </span>
                 </li>
               ))}
             </ul>
           </Section>
           <Section title="Unique constraints" count={t.uniques.length + t.columns.filter((c) => c.unique).length}>
             <ul className="plain-list">
-              {t.columns.filter((c) => c.unique).map((c) => <li key={c.name} className="mono">({c.name})</li>)}
-              {t.uniques.map((u, i) => <li key={i} className="mono">{u.name ? `${u.name}: ` : ''}({u.columns.join(', ')})</li>)}
+              {t.columns
+                .filter((c) => c.unique)
+                .map((c) => (
+                  <li key={c.name} className="mono">
+                    ({c.name})
+                  </li>
+                ))}
+              {t.uniques.map((u, i) => (
+                <li key={i} className="mono">
+                  {u.name ? `${u.name}: ` : ''}({u.columns.join(', ')})
+                </li>
+              ))}
             </ul>
           </Section>
           <Section title="Check constraints" count={t.checks.length}>
             <ul className="plain-list">
-              {t.checks.map((c, i) => <li key={i} className="mono">{c.name ? `${c.name}: ` : ''}CHECK ({c.expression})</li>)}
+              {t.checks.map((c, i) => (
+                <li key={i} className="mono">
+                  {c.name ? `${c.name}: ` : ''}CHECK ({c.expression})
+                </li>
+              ))}
             </ul>
           </Section>
           <Section title="Indexes" count={t.indexes.length}>
             <ul className="plain-list">
-              {t.indexes.map((x) => <li key={x.name} className="mono">{x.unique ? 'UNIQUE ' : ''}{x.name} ({x.columns.join(', ')}){x.where ? ` WHERE ${x.where}` : ''}</li>)}
+              {t.indexes.map((x) => (
+                <li key={x.name} className="mono">
+                  {x.unique ? 'UNIQUE ' : ''}
+                  {x.name} ({x.columns.join(', ')}){x.where ? ` WHERE ${x.where}` : ''}
+                </li>
+              ))}
             </ul>
           </Section>
         </>
       )}
       <section className="struct-section">
         <h3>{t.kind === 'view' ? 'Definition' : 'DDL'}</h3>
-        <pre className="code" data-testid="structure-ddl">{ddl ?? 'Generating…'}</pre>
+        <pre className="code" data-testid="structure-ddl">
+          {ddl ?? 'Generating…'}
+        </pre>
       </section>
     </div>
   )

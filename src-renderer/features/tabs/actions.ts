@@ -27,7 +27,20 @@ export function openStructureTab(handle: string, table: string) {
 export function openNormalizeTab(handle: string, table: string, csv?: string) {
   const id = csv ? `normalize:csv:${csv}` : `normalize:${handle}:${table}`
   const s = getState()
-  if (!s.tabs.some((t) => t.id === id)) setState({ tabs: [...s.tabs, { id, kind: 'normalize', handle, table, csv, title: `Normalize ${table.replace(/^public\./, '')}${csv ? ' (CSV)' : ''}` }] })
+  if (!s.tabs.some((t) => t.id === id))
+    setState({
+      tabs: [
+        ...s.tabs,
+        {
+          id,
+          kind: 'normalize',
+          handle,
+          table,
+          csv,
+          title: `Normalize ${table.replace(/^public\./, '')}${csv ? ' (CSV)' : ''}`,
+        },
+      ],
+    })
   setState({ activeTab: id, activeHandle: handle })
 }
 
@@ -43,7 +56,11 @@ export function restoreQueryTabs(savedId: string, handle: string) {
 
 export function openQueryTab(handle: string) {
   const { id, n } = newQueryTabId(handle)
-  setState((s) => ({ tabs: [...s.tabs, { id, kind: 'query', handle, title: `Query ${n}` }], activeTab: id, activeHandle: handle }))
+  setState((s) => ({
+    tabs: [...s.tabs, { id, kind: 'query', handle, title: `Query ${n}` }],
+    activeTab: id,
+    activeHandle: handle,
+  }))
 }
 
 /** A table's rows in the data grid; `filter` opens it on one referenced row (FK links). */
@@ -61,7 +78,8 @@ export function openDataTab(handle: string, table: string, filter?: { column: st
 export function openIsolationTab(handle: string) {
   const id = `isolation:${handle}`
   const s = getState()
-  if (!s.tabs.some((t) => t.id === id)) setState({ tabs: [...s.tabs, { id, kind: 'isolation', handle, title: 'Isolation' }] })
+  if (!s.tabs.some((t) => t.id === id))
+    setState({ tabs: [...s.tabs, { id, kind: 'isolation', handle, title: 'Isolation' }] })
   setState({ activeTab: id, activeHandle: handle })
 }
 
@@ -72,7 +90,11 @@ export function openOrmTab(handle: string, o: { model?: ModelDocument } = {}) {
   const n = nextOrm++
   const id = `orm:${handle}:${n}`
   const title = o.model ? `ORM · ${o.model.name}` : n === 1 ? 'ORM playground' : `ORM playground ${n}`
-  setState((s) => ({ tabs: [...s.tabs, { id, kind: 'orm', handle, title, model: o.model }], activeTab: id, activeHandle: handle }))
+  setState((s) => ({
+    tabs: [...s.tabs, { id, kind: 'orm', handle, title, model: o.model }],
+    activeTab: id,
+    activeHandle: handle,
+  }))
 }
 
 let nextDesigner = 1
@@ -95,7 +117,11 @@ export async function openDesignerTab(handle: string, o: { reverse?: boolean; do
   const n = nextDesigner++
   const id = `designer:${handle}:${n}`
   const title = doc ? `Model: ${doc.name.split(/[\\/]/).pop()}` : n === 1 ? 'New model' : `New model ${n}`
-  setState((s) => ({ tabs: [...s.tabs, { id, kind: 'designer', handle, title, doc, target: o.reverse ? handle : null }], activeTab: id, activeHandle: handle }))
+  setState((s) => ({
+    tabs: [...s.tabs, { id, kind: 'designer', handle, title, doc, target: o.reverse ? handle : null }],
+    activeTab: id,
+    activeHandle: handle,
+  }))
 }
 
 /** A saved model (or an autosaved one) in the designer, tied to the active connection. */
@@ -107,7 +133,14 @@ export async function openModelFile(handle: string, path: string) {
     const id = `designer:${handle}:${n}`
     const title = `Model: ${r.doc.name}`
     // An autosave is recovered as an unsaved model: Save asks where it should live.
-    setState((s) => ({ tabs: [...s.tabs, { id, kind: 'designer', handle, title, doc: r.doc, path: autosave ? undefined : r.path, target: null }], activeTab: id, activeHandle: handle }))
+    setState((s) => ({
+      tabs: [
+        ...s.tabs,
+        { id, kind: 'designer', handle, title, doc: r.doc, path: autosave ? undefined : r.path, target: null },
+      ],
+      activeTab: id,
+      activeHandle: handle,
+    }))
   } catch (e) {
     toast('error', errorMessage(e))
   }
@@ -124,7 +157,12 @@ export function closeTab(id: string) {
   // A table tab's grid, or a query tab's editable result: pending edits are not dropped silently.
   const gridId = id.startsWith('data:') ? id : `${id}:result`
   const g = useGrid.getState()[gridId]
-  if (g && Object.keys(g.edits).length && !confirm(`Close this tab and discard ${counted(Object.keys(g.edits).length, 'pending change')}?`)) return
+  if (
+    g &&
+    Object.keys(g.edits).length &&
+    !confirm(`Close this tab and discard ${counted(Object.keys(g.edits).length, 'pending change')}?`)
+  )
+    return
   if (g) dropGrid(gridId)
   setState((s) => {
     const i = s.tabs.findIndex((t) => t.id === id)
@@ -153,7 +191,14 @@ export function closeTabsOf(handle: string) {
 
 /** Normalize a CSV file: its path asked for, the wizard opened on its rows. */
 export async function openNormalizeCsv(handle: string) {
-  const path = await askPath({ title: 'Normalize a CSV file', hint: 'A CSV (or TSV) file with a header line, on the machine Schemist runs on. Its dependencies are discovered and splits proposed; to apply one, import the file into a table first.', initial: '', expect: ['.csv', '.tsv', '.txt'], fileType: 'CSV or TSV', ok: 'Open' })
+  const path = await askPath({
+    title: 'Normalize a CSV file',
+    hint: 'A CSV (or TSV) file with a header line, on the machine Schemist runs on. Its dependencies are discovered and splits proposed; to apply one, import the file into a table first.',
+    initial: '',
+    expect: ['.csv', '.tsv', '.txt'],
+    fileType: 'CSV or TSV',
+    ok: 'Open',
+  })
   if (!path) return
   openNormalizeTab(handle, path.replace(/^.*[\\/]/, '').replace(/\.(csv|tsv|txt)$/i, ''), path)
 }

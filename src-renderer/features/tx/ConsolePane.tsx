@@ -15,7 +15,6 @@ const STARTERS: Record<string, string> = {
   D: 'SELECT * FROM users;',
 }
 
-
 export function useNow(active: boolean) {
   const [now, setNow] = useState(Date.now())
   useEffect(() => {
@@ -27,7 +26,21 @@ export function useNow(active: boolean) {
 }
 
 /** One transaction: its connection's state, level, controls, editor and latest outcome. */
-export function Pane({ consoleId, info, last, waiting, mvccOpen, onMvcc }: { consoleId: string; info: PaneInfo; last: TimelineEntry | undefined; waiting: TimelineEntry | undefined; mvccOpen: boolean; onMvcc: () => void }) {
+export function Pane({
+  consoleId,
+  info,
+  last,
+  waiting,
+  mvccOpen,
+  onMvcc,
+}: {
+  consoleId: string
+  info: PaneInfo
+  last: TimelineEntry | undefined
+  waiting: TimelineEntry | undefined
+  mvccOpen: boolean
+  onMvcc: () => void
+}) {
   const schemaEntry = useApp((s) => (s.activeHandle ? s.schemas[s.activeHandle] : undefined))
   const [level, setLevel] = useState(info.levels.includes('READ COMMITTED') ? 'READ COMMITTED' : info.levels[0])
   const [readOnly, setReadOnly] = useState(false)
@@ -39,7 +52,13 @@ export function Pane({ consoleId, info, last, waiting, mvccOpen, onMvcc }: { con
   const run = async (sql: string) => {
     setError(null)
     try {
-      await call('tx.run', { consoleId, pane: info.id, sql, level, ...(caps.readOnlyDeferrable ? { readOnly, deferrable } : {}) })
+      await call('tx.run', {
+        consoleId,
+        pane: info.id,
+        sql,
+        level,
+        ...(caps.readOnlyDeferrable ? { readOnly, deferrable } : {}),
+      })
     } catch (e) {
       setError(errorMessage(e))
     }
@@ -60,27 +79,55 @@ export function Pane({ consoleId, info, last, waiting, mvccOpen, onMvcc }: { con
         </span>
         {waiting && (
           <span className="wait-timer" data-testid={`pane-waiting-${info.id}`}>
-            <span className="spinner" /> {((now - (waiting.waitStartedAt ?? now)) / 1000).toFixed(1)} s on {waiting.waitedOn.join(', ') || 'a lock'}
+            <span className="spinner" /> {((now - (waiting.waitStartedAt ?? now)) / 1000).toFixed(1)} s on{' '}
+            {waiting.waitedOn.join(', ') || 'a lock'}
           </span>
         )}
         {info.lock && (
-          <span className={`lock-chip${/RESERVED|EXCLUSIVE/.test(info.lock) ? ' held' : ''}`} title={`SQLite lock, as this pane's statements imply (SQLite does not report locks). Journal mode: ${info.journalMode}`} data-testid={`pane-lock-${info.id}`}>
+          <span
+            className={`lock-chip${/RESERVED|EXCLUSIVE/.test(info.lock) ? ' held' : ''}`}
+            title={`SQLite lock, as this pane's statements imply (SQLite does not report locks). Journal mode: ${info.journalMode}`}
+            data-testid={`pane-lock-${info.id}`}
+          >
             {info.lock}
           </span>
         )}
         <span className="spacer" />
-        <select value={level} onChange={(e) => setLevel(e.target.value)} title="Isolation level for BEGIN" data-testid={`pane-level-${info.id}`}>
+        <select
+          value={level}
+          onChange={(e) => setLevel(e.target.value)}
+          title="Isolation level for BEGIN"
+          data-testid={`pane-level-${info.id}`}
+        >
           {info.levels.map((l) => (
             <option key={l}>{l}</option>
           ))}
         </select>
         {caps.readOnlyDeferrable && (
           <>
-            <label className="check small" title="BEGIN ... READ ONLY: writes fail; a read-only SERIALIZABLE transaction takes part in SSI as a reader">
-              <input type="checkbox" checked={readOnly} onChange={(e) => setReadOnly(e.target.checked)} data-testid={`pane-readonly-${info.id}`} /> read only
+            <label
+              className="check small"
+              title="BEGIN ... READ ONLY: writes fail; a read-only SERIALIZABLE transaction takes part in SSI as a reader"
+            >
+              <input
+                type="checkbox"
+                checked={readOnly}
+                onChange={(e) => setReadOnly(e.target.checked)}
+                data-testid={`pane-readonly-${info.id}`}
+              />{' '}
+              read only
             </label>
-            <label className="check small" title="DEFERRABLE (with SERIALIZABLE READ ONLY): BEGIN waits for a snapshot that cannot take part in an anomaly, and then can never fail with a serialization error">
-              <input type="checkbox" checked={deferrable} onChange={(e) => setDeferrable(e.target.checked)} data-testid={`pane-deferrable-${info.id}`} /> deferrable
+            <label
+              className="check small"
+              title="DEFERRABLE (with SERIALIZABLE READ ONLY): BEGIN waits for a snapshot that cannot take part in an anomaly, and then can never fail with a serialization error"
+            >
+              <input
+                type="checkbox"
+                checked={deferrable}
+                onChange={(e) => setDeferrable(e.target.checked)}
+                data-testid={`pane-deferrable-${info.id}`}
+              />{' '}
+              deferrable
             </label>
           </>
         )}
@@ -88,16 +135,37 @@ export function Pane({ consoleId, info, last, waiting, mvccOpen, onMvcc }: { con
           <Icon name="info" size={12} />
         </span>
       </header>
-      {ENGINES[info.engine].levelNotes[level] && <div className="pane-note-line small">{ENGINES[info.engine].levelNotes[level]}</div>}
-      {caps.readOnlyDeferrable && deferrable && !(level === 'SERIALIZABLE' && readOnly) && <div className="pane-note-line small">DEFERRABLE only changes anything in a SERIALIZABLE READ ONLY transaction.</div>}
+      {ENGINES[info.engine].levelNotes[level] && (
+        <div className="pane-note-line small">{ENGINES[info.engine].levelNotes[level]}</div>
+      )}
+      {caps.readOnlyDeferrable && deferrable && !(level === 'SERIALIZABLE' && readOnly) && (
+        <div className="pane-note-line small">
+          DEFERRABLE only changes anything in a SERIALIZABLE READ ONLY transaction.
+        </div>
+      )}
       <div className="tx-buttons">
-        <button className="btn small" disabled={info.busy} onClick={() => run('BEGIN')} data-testid={`pane-begin-${info.id}`}>
+        <button
+          className="btn small"
+          disabled={info.busy}
+          onClick={() => run('BEGIN')}
+          data-testid={`pane-begin-${info.id}`}
+        >
           BEGIN
         </button>
-        <button className="btn small" disabled={info.busy} onClick={() => run('COMMIT')} data-testid={`pane-commit-${info.id}`}>
+        <button
+          className="btn small"
+          disabled={info.busy}
+          onClick={() => run('COMMIT')}
+          data-testid={`pane-commit-${info.id}`}
+        >
           COMMIT
         </button>
-        <button className="btn small" disabled={info.busy} onClick={() => run('ROLLBACK')} data-testid={`pane-rollback-${info.id}`}>
+        <button
+          className="btn small"
+          disabled={info.busy}
+          onClick={() => run('ROLLBACK')}
+          data-testid={`pane-rollback-${info.id}`}
+        >
           ROLLBACK
         </button>
         <button className="btn small ghost" disabled={info.busy} onClick={() => run('SAVEPOINT sp1')}>
@@ -107,37 +175,82 @@ export function Pane({ consoleId, info, last, waiting, mvccOpen, onMvcc }: { con
           ROLLBACK TO sp1
         </button>
         {caps.rowVersions && (
-          <button className={`btn small ghost${mvccOpen ? ' on' : ''}`} onClick={onMvcc} data-testid={`pane-mvcc-${info.id}`} title="The row versions behind what this pane reads (xmin, xmax, ctid) and which ones its snapshot sees">
+          <button
+            className={`btn small ghost${mvccOpen ? ' on' : ''}`}
+            onClick={onMvcc}
+            data-testid={`pane-mvcc-${info.id}`}
+            title="The row versions behind what this pane reads (xmin, xmax, ctid) and which ones its snapshot sees"
+          >
             Row versions
           </button>
         )}
         <span className="spacer" />
-        <button className="btn small primary" disabled={info.busy} onClick={runCurrent} data-testid={`pane-run-${info.id}`} title="Run the statement under the cursor (Ctrl+Enter)">
+        <button
+          className="btn small primary"
+          disabled={info.busy}
+          onClick={runCurrent}
+          data-testid={`pane-run-${info.id}`}
+          title="Run the statement under the cursor (Ctrl+Enter)"
+        >
           <Icon name="play" size={11} /> Run
         </button>
       </div>
       <div className="tx-editor">
-        <SqlEditor initial={STARTERS[info.id] ?? ''} engine={info.engine} schema={schemaEntry?.state === 'ready' ? schemaEntry.schema : null} onChange={() => {}} onRun={runCurrent} handleRef={editor} />
+        <SqlEditor
+          initial={STARTERS[info.id] ?? ''}
+          engine={info.engine}
+          schema={schemaEntry?.state === 'ready' ? schemaEntry.schema : null}
+          onChange={() => {}}
+          onRun={runCurrent}
+          handleRef={editor}
+        />
       </div>
       <div className="tx-out" data-testid={`pane-out-${info.id}`}>
         {error && <div className="step-error">{error}</div>}
         {info.state === 'disconnected' && (
           <div className="pane-reconnect">
-            <button className="btn small primary" onClick={() => void call('tx.reconnectPane', { consoleId, pane: info.id }).catch((e) => setError(errorMessage(e)))} data-testid={`pane-reconnect-${info.id}`}>
+            <button
+              className="btn small primary"
+              onClick={() =>
+                void call('tx.reconnectPane', { consoleId, pane: info.id }).catch((e) => setError(errorMessage(e)))
+              }
+              data-testid={`pane-reconnect-${info.id}`}
+            >
               Reconnect pane
             </button>{' '}
             <span className="muted small">a fresh connection, under the same name</span>
           </div>
         )}
-        {info.state === 'failed' && <div className="step-note">The transaction failed: PostgreSQL ignores everything until ROLLBACK (a COMMIT will roll back).</div>}
+        {info.state === 'failed' && (
+          <div className="step-note">
+            The transaction failed: PostgreSQL ignores everything until ROLLBACK (a COMMIT will roll back).
+          </div>
+        )}
         {o && (
           <>
             <div className="mono small muted">{o.sql}</div>
-            {o.error ? <div className="step-error">{o.error.sqlstate ? `${o.error.sqlstate} ` : ''}{o.error.message}</div> : o.result?.columns.length ? <div className="mono step-rows">{o.result.rows.map((r) => r.map(formatCell).join(', ')).join(' · ') || '(no rows)'}</div> : <div className="small muted">{o.result?.command} {o.result?.rowCount ?? ''}</div>}
+            {o.error ? (
+              <div className="step-error">
+                {o.error.sqlstate ? `${o.error.sqlstate} ` : ''}
+                {o.error.message}
+              </div>
+            ) : o.result?.columns.length ? (
+              <div className="mono step-rows">
+                {o.result.rows.map((r) => r.map(formatCell).join(', ')).join(' · ') || '(no rows)'}
+              </div>
+            ) : (
+              <div className="small muted">
+                {o.result?.command} {o.result?.rowCount ?? ''}
+              </div>
+            )}
             {o.note && <div className="step-note">{o.note}</div>}
           </>
         )}
-        {last && !o && !waiting && <div className="small muted"><span className="spinner" /> running…</div>}
+        {last && !o && !waiting && (
+          <div className="small muted">
+            <span className="spinner" /> running…
+          </div>
+        )}
       </div>
     </div>
   )

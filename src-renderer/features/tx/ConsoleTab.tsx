@@ -61,13 +61,29 @@ export function ConsoleTab({ handle, load }: { handle: string; load?: ConsoleLoa
     }
   }, [handle])
   if (error) return <div className="pane-note error">{error}</div>
-  if (!consoleId) return <div className="pane-note"><span className="spinner" /> Opening connections…</div>
+  if (!consoleId)
+    return (
+      <div className="pane-note">
+        <span className="spinner" /> Opening connections…
+      </div>
+    )
   const entries = [...timeline.values()].sort((a, b) => a.id - b.id)
   const paneIds = panes.map((p) => p.id)
   const queued = new Set(q.queue?.entries ?? [])
   const exportAs = async (kind: 'spec' | 'script' | 'png') => {
     try {
-      if (kind === 'png') return download(await svgToPng(timelineSvg(entries.filter((e) => paneIds.includes(e.pane)), paneIds, `Transaction console · ${new Date().toLocaleString()}`, theme)), 'timeline.png')
+      if (kind === 'png')
+        return download(
+          await svgToPng(
+            timelineSvg(
+              entries.filter((e) => paneIds.includes(e.pane)),
+              paneIds,
+              `Transaction console · ${new Date().toLocaleString()}`,
+              theme,
+            ),
+          ),
+          'timeline.png',
+        )
       const out = await call('tx.exportConsole', { consoleId })
       if (kind === 'spec') downloadText(out.spec, 'console.spec')
       else downloadText(out.script, 'console.sql', 'application/sql')
@@ -82,18 +98,44 @@ export function ConsoleTab({ handle, load }: { handle: string; load?: ConsoleLoa
           const mine = entries.filter((e) => e.pane === p.id)
           const last = mine[mine.length - 1]
           const waiting = last && last.finishedAt === null && last.waitStartedAt !== null ? last : undefined
-          return <Pane key={p.id} consoleId={consoleId} info={p} last={last} waiting={waiting} mvccOpen={mvccPane === p.id} onMvcc={() => setMvccPane(mvccPane === p.id ? null : p.id)} />
+          return (
+            <Pane
+              key={p.id}
+              consoleId={consoleId}
+              info={p}
+              last={last}
+              waiting={waiting}
+              mvccOpen={mvccPane === p.id}
+              onMvcc={() => setMvccPane(mvccPane === p.id ? null : p.id)}
+            />
+          )
         })}
       </div>
       {mvccPane && paneIds.includes(mvccPane) && (
-        <MvccPanel key={mvccPane} consoleId={consoleId} pane={mvccPane} tables={schemaEntry?.state === 'ready' ? schemaEntry.schema.tables.filter((t) => t.kind === 'table') : []} onClose={() => setMvccPane(null)} />
+        <MvccPanel
+          key={mvccPane}
+          consoleId={consoleId}
+          pane={mvccPane}
+          tables={schemaEntry?.state === 'ready' ? schemaEntry.schema.tables.filter((t) => t.kind === 'table') : []}
+          onClose={() => setMvccPane(null)}
+        />
       )}
       <QueueBar q={q} />
       <div className="timeline" data-testid="timeline">
         <div className="timeline-head">
           <strong>Timeline</strong>
-          <span className="muted small">in the order things happened; a wait runs as a bar from send to completion</span>
-          {panes[0]?.journalMode && <span className="chip small" title="SQLite's journal mode: in WAL, readers never block the writer, nor the writer them" data-testid="journal-mode">journal: {panes[0].journalMode}</span>}
+          <span className="muted small">
+            in the order things happened; a wait runs as a bar from send to completion
+          </span>
+          {panes[0]?.journalMode && (
+            <span
+              className="chip small"
+              title="SQLite's journal mode: in WAL, readers never block the writer, nor the writer them"
+              data-testid="journal-mode"
+            >
+              journal: {panes[0].journalMode}
+            </span>
+          )}
           <span className="spacer" />
           <input
             ref={specInput}
@@ -107,34 +149,75 @@ export function ConsoleTab({ handle, load }: { handle: string; load?: ConsoleLoa
               if (f) await q.loadSpec(f.name, await f.text())
             }}
           />
-          <button className="btn small ghost" onClick={() => specInput.current?.click()} title="Load an isolation tester spec (setup, sessions, steps, permutations) and run it here step by step" data-testid="open-spec">
+          <button
+            className="btn small ghost"
+            onClick={() => specInput.current?.click()}
+            title="Load an isolation tester spec (setup, sessions, steps, permutations) and run it here step by step"
+            data-testid="open-spec"
+          >
             Open spec…
           </button>
-          <button className="btn small ghost" disabled={!entries.length} onClick={() => void q.replay()} title="Run the recorded steps again, one at a time, in their panes" data-testid="replay">
+          <button
+            className="btn small ghost"
+            disabled={!entries.length}
+            onClick={() => void q.replay()}
+            title="Run the recorded steps again, one at a time, in their panes"
+            data-testid="replay"
+          >
             Replay
           </button>
-          <button className="btn small ghost" disabled={!entries.length} onClick={() => void exportAs('spec')} title="Save this session as an isolation tester spec: a session per pane, the permutation it ran in" data-testid="save-spec">
+          <button
+            className="btn small ghost"
+            disabled={!entries.length}
+            onClick={() => void exportAs('spec')}
+            title="Save this session as an isolation tester spec: a session per pane, the permutation it ran in"
+            data-testid="save-spec"
+          >
             <Icon name="download" size={11} /> Spec
           </button>
-          <button className="btn small ghost" disabled={!entries.length} onClick={() => void exportAs('script')} title="Save the timeline as a commented SQL script" data-testid="save-script">
+          <button
+            className="btn small ghost"
+            disabled={!entries.length}
+            onClick={() => void exportAs('script')}
+            title="Save the timeline as a commented SQL script"
+            data-testid="save-script"
+          >
             <Icon name="download" size={11} /> Script
           </button>
-          <button className="btn small ghost" disabled={!entries.length} onClick={() => void exportAs('png')} title="Save the timeline as a PNG image" data-testid="save-png">
+          <button
+            className="btn small ghost"
+            disabled={!entries.length}
+            onClick={() => void exportAs('png')}
+            title="Save the timeline as a PNG image"
+            data-testid="save-png"
+          >
             <Icon name="download" size={11} /> PNG
           </button>
           <span className="sep-v" />
           {panes.length < 4 && (
-            <button className="btn small ghost" onClick={() => call('tx.addPane', { consoleId })} data-testid="add-pane">
+            <button
+              className="btn small ghost"
+              onClick={() => call('tx.addPane', { consoleId })}
+              data-testid="add-pane"
+            >
               <Icon name="plus" size={11} /> Pane
             </button>
           )}
           {panes.length > 1 && (
-            <button className="btn small ghost" onClick={() => call('tx.removePane', { consoleId, pane: panes[panes.length - 1].id })}>
+            <button
+              className="btn small ghost"
+              onClick={() => call('tx.removePane', { consoleId, pane: panes[panes.length - 1].id })}
+            >
               Remove {panes[panes.length - 1].id}
             </button>
           )}
         </div>
-        <ConsoleLanes entries={entries.filter((e) => paneIds.includes(e.pane))} paneIds={paneIds} queued={queued} now={now} />
+        <ConsoleLanes
+          entries={entries.filter((e) => paneIds.includes(e.pane))}
+          paneIds={paneIds}
+          queued={queued}
+          now={now}
+        />
       </div>
     </div>
   )
@@ -147,36 +230,85 @@ type Entry = TimelineEntry
  * that waited again where it completed, with a bar down its pane across the other panes' steps
  * meanwhile (to the bottom while it still waits).
  */
-function ConsoleLanes({ entries, paneIds, queued, now }: { entries: Entry[]; paneIds: string[]; queued: Set<number>; now: number }) {
+function ConsoleLanes({
+  entries,
+  paneIds,
+  queued,
+  now,
+}: {
+  entries: Entry[]
+  paneIds: string[]
+  queued: Set<number>
+  now: number
+}) {
   type Ev = { e: Entry; kind: 'step' | 'sent' | 'done'; t: number }
   const events: Ev[] = entries
-    .flatMap((e): Ev[] => (e.waitStartedAt && e.finishedAt ? [{ e, kind: 'sent', t: e.startedAt }, { e, kind: 'done', t: e.finishedAt }] : [{ e, kind: e.waitStartedAt ? 'sent' : 'step', t: e.startedAt }]))
+    .flatMap((e): Ev[] =>
+      e.waitStartedAt && e.finishedAt
+        ? [
+            { e, kind: 'sent', t: e.startedAt },
+            { e, kind: 'done', t: e.finishedAt },
+          ]
+        : [{ e, kind: e.waitStartedAt ? 'sent' : 'step', t: e.startedAt }],
+    )
     .sort((a, b) => a.t - b.t || a.e.id - b.e.id || (a.kind === 'done' ? 1 : -1))
   const rowOf = (id: number, kind: Ev['kind']) => events.findIndex((x) => x.e.id === id && x.kind === kind) + 1
   return (
-    <div className="lanes" style={{ gridTemplateColumns: `repeat(${paneIds.length}, minmax(0, 1fr))` }} data-testid="console-lanes">
+    <div
+      className="lanes"
+      style={{ gridTemplateColumns: `repeat(${paneIds.length}, minmax(0, 1fr))` }}
+      data-testid="console-lanes"
+    >
       {entries
         .filter((e) => e.waitStartedAt)
         .map((e) => (
-          <div key={`bar${e.id}`} className="wait-bar" style={{ gridColumn: `${paneIds.indexOf(e.pane) + 1}`, gridRow: `${rowOf(e.id, 'sent')} / ${e.finishedAt ? rowOf(e.id, 'done') + 1 : events.length + 1}` }} data-testid="wait-bar" />
+          <div
+            key={`bar${e.id}`}
+            className="wait-bar"
+            style={{
+              gridColumn: `${paneIds.indexOf(e.pane) + 1}`,
+              gridRow: `${rowOf(e.id, 'sent')} / ${e.finishedAt ? rowOf(e.id, 'done') + 1 : events.length + 1}`,
+            }}
+            data-testid="wait-bar"
+          />
         ))}
       {events.map(({ e, kind }) => {
         const o = e.outcome
         const waited = e.waitStartedAt ? ((e.finishedAt ?? now) - e.waitStartedAt) / 1000 : 0
         const done = kind === 'done'
         return (
-          <div key={`${e.id}${kind}`} className={`lane-row${queued.has(e.id) ? ' queued' : ''}${kind === 'sent' ? ' sent' : ''}`} style={{ gridColumn: `${paneIds.indexOf(e.pane) + 1}`, gridRow: `${rowOf(e.id, kind)}` }}>
+          <div
+            key={`${e.id}${kind}`}
+            className={`lane-row${queued.has(e.id) ? ' queued' : ''}${kind === 'sent' ? ' sent' : ''}`}
+            style={{ gridColumn: `${paneIds.indexOf(e.pane) + 1}`, gridRow: `${rowOf(e.id, kind)}` }}
+          >
             <span className="step-no">{done ? '' : e.id}</span>
             <div className={`step${o?.error && kind !== 'sent' ? ' err' : ''}${!o ? ' running' : ''}`}>
-              {done ? <div className="mono step-sql muted">… #{e.id} completed</div> : <div className="mono step-sql">{e.sql}</div>}
+              {done ? (
+                <div className="mono step-sql muted">… #{e.id} completed</div>
+              ) : (
+                <div className="mono step-sql">{e.sql}</div>
+              )}
               {e.waitStartedAt && (
                 <div className="step-wait">
-                  <Icon name="warning" size={11} /> {o ? 'waited' : 'waiting'} {waited.toFixed(2)} s{e.waitedOn.length ? ` on ${e.waitedOn.join(', ')}` : ''}
+                  <Icon name="warning" size={11} /> {o ? 'waited' : 'waiting'} {waited.toFixed(2)} s
+                  {e.waitedOn.length ? ` on ${e.waitedOn.join(', ')}` : ''}
                 </div>
               )}
-              {kind !== 'sent' && o?.error && <div className="step-error">{o.error.sqlstate ? `${o.error.sqlstate} ` : ''}{o.error.message}</div>}
-              {kind !== 'sent' && o && !o.error && o.result?.columns.length ? <div className="mono step-rows">{o.result.rows.map((r) => r.map(formatCell).join(', ')).join(' · ') || '(no rows)'}</div> : null}
-              {kind !== 'sent' && o && !o.error && !o.result?.columns.length && <div className="muted small">{o.result?.command}</div>}
+              {kind !== 'sent' && o?.error && (
+                <div className="step-error">
+                  {o.error.sqlstate ? `${o.error.sqlstate} ` : ''}
+                  {o.error.message}
+                </div>
+              )}
+              {kind !== 'sent' && o && !o.error && o.result?.columns.length ? (
+                <div className="mono step-rows">
+                  {o.result.rows.map((r) => r.map(formatCell).join(', ')).join(' · ') || '(no rows)'}
+                </div>
+              ) : null}
+              {kind !== 'sent' && o && !o.error && !o.result?.columns.length && (
+                <div className="muted small">{o.result?.command}</div>
+              )}
             </div>
           </div>
         )

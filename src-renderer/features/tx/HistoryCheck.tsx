@@ -33,7 +33,14 @@ const NODE_TYPES = { txn: TxnNode }
 export function CycleGraph({ anomaly }: { anomaly: Anomaly }) {
   const { nodes, edges } = useMemo(() => {
     const ids = anomaly.cycle.map((e) => e.from)
-    const nodes: Node[] = ids.map((id, i) => ({ id, type: 'txn', position: { x: i * 150, y: 0 }, data: { label: id }, draggable: false, selectable: false }))
+    const nodes: Node[] = ids.map((id, i) => ({
+      id,
+      type: 'txn',
+      position: { x: i * 150, y: 0 },
+      data: { label: id },
+      draggable: false,
+      selectable: false,
+    }))
     const edges: Edge[] = anomaly.cycle.map((e, i) => {
       const closing = i === anomaly.cycle.length - 1
       return {
@@ -52,7 +59,22 @@ export function CycleGraph({ anomaly }: { anomaly: Anomaly }) {
   }, [anomaly])
   return (
     <div className="cycle-graph" data-testid="cycle-graph">
-      <ReactFlow nodes={nodes} edges={edges} nodeTypes={NODE_TYPES} fitView fitViewOptions={{ padding: 0.35 }} nodesConnectable={false} nodesDraggable={false} elementsSelectable={false} panOnDrag={false} zoomOnScroll={false} zoomOnPinch={false} zoomOnDoubleClick={false} preventScrolling={false} proOptions={{ hideAttribution: true }} />
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={NODE_TYPES}
+        fitView
+        fitViewOptions={{ padding: 0.35 }}
+        nodesConnectable={false}
+        nodesDraggable={false}
+        elementsSelectable={false}
+        panOnDrag={false}
+        zoomOnScroll={false}
+        zoomOnPinch={false}
+        zoomOnDoubleClick={false}
+        preventScrolling={false}
+        proOptions={{ hideAttribution: true }}
+      />
     </div>
   )
 }
@@ -70,7 +92,14 @@ export function HistoryFindings({ check, title = 'History check' }: { check: His
       </h4>
       {check.anomalies.length === 0 ? (
         <p className="history-ok" data-testid="history-serializable">
-          Serializable{check.serialOrder?.length ? <>: equivalent to running <span className="mono">{check.serialOrder.join(' → ')}</span> one after another.</> : '.'}
+          Serializable
+          {check.serialOrder?.length ? (
+            <>
+              : equivalent to running <span className="mono">{check.serialOrder.join(' → ')}</span> one after another.
+            </>
+          ) : (
+            '.'
+          )}
         </p>
       ) : (
         <div className="history-found">

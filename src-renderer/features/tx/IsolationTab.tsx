@@ -17,10 +17,15 @@ type Workload = MethodOutput<'tx.workload'>
 function StepCell({ o, completed = false }: { o: StepOutcome; completed?: boolean }) {
   return (
     <div className={`step${o.error ? ' err' : ''}`} data-testid="step">
-      {completed ? <div className="mono step-sql muted">… {o.sql.split('\n')[0]} completed</div> : <div className="mono step-sql">{o.sql}</div>}
+      {completed ? (
+        <div className="mono step-sql muted">… {o.sql.split('\n')[0]} completed</div>
+      ) : (
+        <div className="mono step-sql">{o.sql}</div>
+      )}
       {o.waitedMs > 0 && (
         <div className="step-wait" data-testid="step-wait">
-          <Icon name="warning" size={11} /> waited {(o.waitedMs / 1000).toFixed(2)} s{o.waitedOn.length ? ` on ${o.waitedOn.join(', ')}` : ''}
+          <Icon name="warning" size={11} /> waited {(o.waitedMs / 1000).toFixed(2)} s
+          {o.waitedOn.length ? ` on ${o.waitedOn.join(', ')}` : ''}
         </div>
       )}
       {o.error ? (
@@ -29,9 +34,14 @@ function StepCell({ o, completed = false }: { o: StepOutcome; completed?: boolea
           {o.error.message}
         </div>
       ) : o.result && o.result.columns.length ? (
-        <div className="mono step-rows">{o.result.rows.length ? o.result.rows.map((r) => r.map(formatCell).join(', ')).join(' · ') : '(no rows)'}</div>
+        <div className="mono step-rows">
+          {o.result.rows.length ? o.result.rows.map((r) => r.map(formatCell).join(', ')).join(' · ') : '(no rows)'}
+        </div>
       ) : (
-        <div className="muted small">{o.result?.command}{o.result && o.result.rowCount ? ` ${o.result.rowCount}` : ''}</div>
+        <div className="muted small">
+          {o.result?.command}
+          {o.result && o.result.rowCount ? ` ${o.result.rowCount}` : ''}
+        </div>
       )}
       {o.note && <div className="step-note">{o.note}</div>}
       <div className={`pill tiny st-${o.state.replace(' ', '-')}`}>{o.state}</div>
@@ -48,7 +58,14 @@ function StepCell({ o, completed = false }: { o: StepOutcome; completed?: boolea
 export function RunLanes({ run, panes }: { run: ScenarioRun; panes: string[] }) {
   type Ev = { i: number; kind: 'step' | 'sent' | 'done'; t: number }
   const events: Ev[] = run.steps
-    .flatMap((o, i): Ev[] => (o.waitedMs > 0 ? [{ i, kind: 'sent', t: o.startedAt }, { i, kind: 'done', t: o.finishedAt }] : [{ i, kind: 'step', t: o.startedAt }]))
+    .flatMap((o, i): Ev[] =>
+      o.waitedMs > 0
+        ? [
+            { i, kind: 'sent', t: o.startedAt },
+            { i, kind: 'done', t: o.finishedAt },
+          ]
+        : [{ i, kind: 'step', t: o.startedAt }],
+    )
     .sort((a, b) => a.t - b.t || a.i - b.i || (a.kind === 'done' ? 1 : -1))
   const rowOf = (i: number, kind: Ev['kind']) => events.findIndex((e) => e.i === i && e.kind === kind) + 2
   return (
@@ -65,13 +82,26 @@ export function RunLanes({ run, panes }: { run: ScenarioRun; panes: string[] }) 
         ))}
         {run.steps.map((o, i) =>
           o.waitedMs > 0 ? (
-            <div key={`bar${i}`} className="wait-bar" style={{ gridColumn: `${panes.indexOf(o.pane) + 1}`, gridRow: `${rowOf(i, 'sent')} / ${rowOf(i, 'done') + 1}` }} data-testid="wait-bar" title={`waited ${(o.waitedMs / 1000).toFixed(2)} s`} />
+            <div
+              key={`bar${i}`}
+              className="wait-bar"
+              style={{
+                gridColumn: `${panes.indexOf(o.pane) + 1}`,
+                gridRow: `${rowOf(i, 'sent')} / ${rowOf(i, 'done') + 1}`,
+              }}
+              data-testid="wait-bar"
+              title={`waited ${(o.waitedMs / 1000).toFixed(2)} s`}
+            />
           ) : null,
         )}
         {events.map((e) => {
           const o = run.steps[e.i]
           return (
-            <div key={`${e.i}${e.kind}`} className={`lane-row${e.kind === 'sent' ? ' sent' : ''}`} style={{ gridColumn: `${panes.indexOf(o.pane) + 1}`, gridRow: `${rowOf(e.i, e.kind)}` }}>
+            <div
+              key={`${e.i}${e.kind}`}
+              className={`lane-row${e.kind === 'sent' ? ' sent' : ''}`}
+              style={{ gridColumn: `${panes.indexOf(o.pane) + 1}`, gridRow: `${rowOf(e.i, e.kind)}` }}
+            >
               <span className="step-no">{e.kind === 'done' ? '' : e.i + 1}</span>
               {e.kind === 'sent' ? (
                 <div className="step waiting-step" data-testid="step-sent">
@@ -104,10 +134,18 @@ export function IsolationTab({ handle }: { handle: string }) {
   return (
     <div className="iso-wrap">
       <div className="segmented small iso-mode">
-        <button className={mode === 'console' ? 'on' : ''} onClick={() => setMode('console')} data-testid="mode-console">
+        <button
+          className={mode === 'console' ? 'on' : ''}
+          onClick={() => setMode('console')}
+          data-testid="mode-console"
+        >
           Console
         </button>
-        <button className={mode === 'scenarios' ? 'on' : ''} onClick={() => setMode('scenarios')} data-testid="mode-scenarios">
+        <button
+          className={mode === 'scenarios' ? 'on' : ''}
+          onClick={() => setMode('scenarios')}
+          data-testid="mode-scenarios"
+        >
           Scenarios & matrix
         </button>
       </div>
@@ -169,27 +207,51 @@ function ScenariosView({ handle, onStepThrough }: { handle: string; onStepThroug
             </option>
           ))}
         </select>
-        <select value={level ?? ''} onChange={(e) => setLevel(e.target.value)} data-testid="level-select" aria-label="Isolation level">
+        <select
+          value={level ?? ''}
+          onChange={(e) => setLevel(e.target.value)}
+          data-testid="level-select"
+          aria-label="Isolation level"
+        >
           {levels.map((l) => (
             <option key={l}>{l}</option>
           ))}
         </select>
-        <button className="btn small primary" disabled={!!busy} onClick={() => go('run', async () => {
-            setWorkload(null)
-            setRun((await call('tx.runScenario', { handle, scenario: id, level })) ?? null)
-          })} data-testid="run-scenario">
+        <button
+          className="btn small primary"
+          disabled={!!busy}
+          onClick={() =>
+            go('run', async () => {
+              setWorkload(null)
+              setRun((await call('tx.runScenario', { handle, scenario: id, level })) ?? null)
+            })
+          }
+          data-testid="run-scenario"
+        >
           {busy === 'run' ? <span className="spinner" /> : <Icon name="play" size={12} />} Run scenario
         </button>
         <button
           className="btn small"
           disabled={!!busy}
-          onClick={() => go('step', async () => onStepThrough({ ...(await call('tx.scenarioSpec', { handle, scenario: id, level })), scenario: { id, level } }))}
+          onClick={() =>
+            go('step', async () =>
+              onStepThrough({
+                ...(await call('tx.scenarioSpec', { handle, scenario: id, level })),
+                scenario: { id, level },
+              }),
+            )
+          }
           data-testid="step-scenario"
           title="Open the scenario in the console and run it one step at a time, in panes you can also type into"
         >
           <Icon name="step" size={12} /> Step through
         </button>
-        <button className="btn small" disabled={!!busy} onClick={() => go('matrix', async () => setMatrix((await call('tx.matrix', { handle })) ?? null))} data-testid="run-matrix">
+        <button
+          className="btn small"
+          disabled={!!busy}
+          onClick={() => go('matrix', async () => setMatrix((await call('tx.matrix', { handle })) ?? null))}
+          data-testid="run-matrix"
+        >
           {busy === 'matrix' ? <span className="spinner" /> : null} Isolation matrix
         </button>
         <button
@@ -216,7 +278,9 @@ function ScenariosView({ handle, onStepThrough }: { handle: string; onStepThroug
         {sc && (
           <p className="iso-desc">
             <strong>{sc.name}.</strong> {sc.description}
-            {conn && level && ENGINES[conn.engine].levelNotes[level] && <span className="muted"> {ENGINES[conn.engine].levelNotes[level]}</span>}
+            {conn && level && ENGINES[conn.engine].levelNotes[level] && (
+              <span className="muted"> {ENGINES[conn.engine].levelNotes[level]}</span>
+            )}
           </p>
         )}
         {error && <div className="error-box">{error}</div>}
@@ -224,31 +288,45 @@ function ScenariosView({ handle, onStepThrough }: { handle: string; onStepThroug
           <section className="matrix" data-testid="matrix">
             <h3>Measured on {conn?.serverVersion}</h3>
             <div className="matrix-scroll">
-            <table className="grid-table">
-              <thead>
-                <tr>
-                  <th>level</th>
-                  {matrix.scenarios.map((s) => (
-                    <th key={s.id}>{s.name}</th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {matrix.levels.map((l) => (
-                  <tr key={l}>
-                    <td className="mono strong">{l}</td>
-                    {matrix.scenarios.map((s) => {
-                      const r = matrix.runs[l][s.id]
-                      return (
-                        <td key={s.id} className={`m-cell ${VERDICT_CLASS[r.verdict]}`} title={r.explanation} onClick={() => { setId(s.id); setLevel(l); setRun(r) }} data-testid={`m-${l}-${s.id}`}>
-                          {r.verdict === 'anomaly observed' ? 'anomaly' : r.verdict === 'prevented' ? 'prevented' : r.verdict.replace('prevented by ', '')}
-                        </td>
-                      )
-                    })}
+              <table className="grid-table">
+                <thead>
+                  <tr>
+                    <th>level</th>
+                    {matrix.scenarios.map((s) => (
+                      <th key={s.id}>{s.name}</th>
+                    ))}
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {matrix.levels.map((l) => (
+                    <tr key={l}>
+                      <td className="mono strong">{l}</td>
+                      {matrix.scenarios.map((s) => {
+                        const r = matrix.runs[l][s.id]
+                        return (
+                          <td
+                            key={s.id}
+                            className={`m-cell ${VERDICT_CLASS[r.verdict]}`}
+                            title={r.explanation}
+                            onClick={() => {
+                              setId(s.id)
+                              setLevel(l)
+                              setRun(r)
+                            }}
+                            data-testid={`m-${l}-${s.id}`}
+                          >
+                            {r.verdict === 'anomaly observed'
+                              ? 'anomaly'
+                              : r.verdict === 'prevented'
+                                ? 'prevented'
+                                : r.verdict.replace('prevented by ', '')}
+                          </td>
+                        )
+                      })}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
             </div>
             <p className="muted small">Click a cell to see its run, step by step.</p>
           </section>
@@ -256,13 +334,26 @@ function ScenariosView({ handle, onStepThrough }: { handle: string; onStepThroug
         {workload && (
           <section className="workload" data-testid="workload">
             <h3>
-              {workload.committed + workload.aborted} transactions at {workload.level} in {(workload.ms / 1000).toFixed(1)} s: {workload.committed} committed, {workload.aborted} aborted
+              {workload.committed + workload.aborted} transactions at {workload.level} in{' '}
+              {(workload.ms / 1000).toFixed(1)} s: {workload.committed} committed, {workload.aborted} aborted
             </h3>
-            <HistoryFindings check={workload.check} title={workload.check.anomalies.length ? `The server allowed ${workload.check.anomalies.map((a) => a.name).join(', ')}` : 'The server allowed no anomaly'} />
+            <HistoryFindings
+              check={workload.check}
+              title={
+                workload.check.anomalies.length
+                  ? `The server allowed ${workload.check.anomalies.map((a) => a.name).join(', ')}`
+                  : 'The server allowed no anomaly'
+              }
+            />
           </section>
         )}
         {run && <RunLanes run={run} panes={scenarios.find((s) => s.id === run.scenario)?.panes ?? ['T1', 'T2']} />}
-        {!run && !matrix && !workload && !error && <div className="pane-note muted">Pick an anomaly and a level, then run it: each transaction gets its own connection, and you see every statement, every wait and every error in the order they happened.</div>}
+        {!run && !matrix && !workload && !error && (
+          <div className="pane-note muted">
+            Pick an anomaly and a level, then run it: each transaction gets its own connection, and you see every
+            statement, every wait and every error in the order they happened.
+          </div>
+        )}
       </div>
     </div>
   )

@@ -15,7 +15,17 @@ function explainSnapshot(snapshot: string | null, xid: string | null): string {
  * that created it (xmin) and the one that deleted or replaced it (xmax), their commit status,
  * and whether this pane's snapshot sees it.
  */
-export function MvccPanel({ consoleId, pane, tables, onClose }: { consoleId: string; pane: string; tables: Table[]; onClose: () => void }) {
+export function MvccPanel({
+  consoleId,
+  pane,
+  tables,
+  onClose,
+}: {
+  consoleId: string
+  pane: string
+  tables: Table[]
+  onClose: () => void
+}) {
   const [table, setTable] = useState(tables[0] ? `${tables[0].schema ?? ''}.${tables[0].name}` : '')
   const [view, setView] = useState<MvccView | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -40,7 +50,12 @@ export function MvccPanel({ consoleId, pane, tables, onClose }: { consoleId: str
             </option>
           ))}
         </select>
-        <button className="btn small" onClick={() => void look()} data-testid={`mvcc-look-${pane}`} title={`Read in pane ${pane}'s transaction (under REPEATABLE READ this takes its snapshot, if it had none yet)`}>
+        <button
+          className="btn small"
+          onClick={() => void look()}
+          data-testid={`mvcc-look-${pane}`}
+          title={`Read in pane ${pane}'s transaction (under REPEATABLE READ this takes its snapshot, if it had none yet)`}
+        >
           Look
         </button>
         <span className="spacer" />
@@ -51,7 +66,9 @@ export function MvccPanel({ consoleId, pane, tables, onClose }: { consoleId: str
       {error && <div className="step-error">{error}</div>}
       {view && (
         <>
-          <div className="small muted mvcc-snap" data-testid={`mvcc-snapshot-${pane}`}>{explainSnapshot(view.snapshot, view.xid)}</div>
+          <div className="small muted mvcc-snap" data-testid={`mvcc-snapshot-${pane}`}>
+            {explainSnapshot(view.snapshot, view.xid)}
+          </div>
           <table className="mvcc-table">
             <thead>
               <tr>

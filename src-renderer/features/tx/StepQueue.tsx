@@ -55,7 +55,8 @@ export function useStepQueue(consoleId: string | null) {
     busy: queue?.busy ?? (pending ? ('step' as const) : null),
     message: error ?? queue?.message ?? null,
     verdict: queue?.verdict ?? null,
-    loadSpec: (title: string, text: string, scenario: ScenarioRef | null = null) => send({ action: 'load', title, text, scenario }),
+    loadSpec: (title: string, text: string, scenario: ScenarioRef | null = null) =>
+      send({ action: 'load', title, text, scenario }),
     replay: () => send({ action: 'replay' }),
     choosePermutation: (index: number) => send({ action: 'permutation', index }),
     runNext: () => send({ action: 'next' }),
@@ -75,7 +76,12 @@ export function QueueBar({ q }: { q: ReturnType<typeof useStepQueue> }) {
     <div className="queue-bar" data-testid="queue-bar">
       <strong>{queue.title}</strong>
       {queue.permutations.length > 1 && (
-        <select value={queue.permutation} onChange={(e) => q.choosePermutation(Number(e.target.value))} disabled={!!q.busy} title="Which interleaving of the sessions' steps">
+        <select
+          value={queue.permutation}
+          onChange={(e) => q.choosePermutation(Number(e.target.value))}
+          disabled={!!q.busy}
+          title="Which interleaving of the sessions' steps"
+        >
           {queue.permutations.map((p, i) => (
             <option key={i} value={i}>
               permutation {i + 1}: {p.join(' ')}
@@ -88,10 +94,22 @@ export function QueueBar({ q }: { q: ReturnType<typeof useStepQueue> }) {
         {step ? ` · next: ${step.label} in pane ${step.pane}: ${step.sql.slice(0, 60)}` : ' · all steps sent'}
       </span>
       <span className="spacer" />
-      <button className="btn small" disabled={!!q.busy || done} onClick={() => void q.runNext()} data-testid="queue-next" title="Run the next step in its pane">
+      <button
+        className="btn small"
+        disabled={!!q.busy || done}
+        onClick={() => void q.runNext()}
+        data-testid="queue-next"
+        title="Run the next step in its pane"
+      >
         <Icon name="step" size={11} /> Next step
       </button>
-      <button className="btn small primary" disabled={!!q.busy || done} onClick={() => void q.runAll()} data-testid="queue-all" title="Run the remaining steps in order; a step that blocks is left waiting">
+      <button
+        className="btn small primary"
+        disabled={!!q.busy || done}
+        onClick={() => void q.runAll()}
+        data-testid="queue-all"
+        title="Run the remaining steps in order; a step that blocks is left waiting"
+      >
         <Icon name="play" size={11} /> Run all
       </button>
       {q.busy === 'all' && (
@@ -100,14 +118,28 @@ export function QueueBar({ q }: { q: ReturnType<typeof useStepQueue> }) {
         </button>
       )}
       {done && !queue.finished && (
-        <button className="btn small" disabled={!!q.busy} onClick={() => void q.finish()} data-testid="queue-finish" title={queue.scenario ? 'Judge what happened, then drop the scratch table' : "Roll back open transactions and run the spec's teardown"}>
+        <button
+          className="btn small"
+          disabled={!!q.busy}
+          onClick={() => void q.finish()}
+          data-testid="queue-finish"
+          title={
+            queue.scenario
+              ? 'Judge what happened, then drop the scratch table'
+              : "Roll back open transactions and run the spec's teardown"
+          }
+        >
           {queue.scenario ? 'Verdict' : queue.kind === 'spec' ? 'Teardown' : 'Roll back panes'}
         </button>
       )}
       <button className="icon-button" onClick={q.close} title="Close">
         <Icon name="close" size={12} />
       </button>
-      {q.message && <div className="queue-message small" data-testid="queue-message">{q.message}</div>}
+      {q.message && (
+        <div className="queue-message small" data-testid="queue-message">
+          {q.message}
+        </div>
+      )}
       {q.verdict && (
         <div className={`verdict ${VERDICT_CLASS[q.verdict.verdict]} queue-verdict`} data-testid="queue-verdict">
           <strong>{q.verdict.verdict}</strong> at {q.verdict.level}. {q.verdict.explanation}
