@@ -19,11 +19,14 @@ function run(label, cmd, args) {
   return r.status === 0
 }
 
-// 1. Types.
-if (run('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'])) passed++
-else {
-  failed++
-  notes.push('typecheck failed')
+// 1. Types, one tsconfig per runtime: main (Node, no DOM), the renderer (DOM, no Node), the
+// preload, and the tools (tests in a browser, benchmarks, scripts).
+for (const project of ['tsconfig.main.json', 'tsconfig.renderer.json', 'tsconfig.preload.json', 'tsconfig.json']) {
+  if (run(`typecheck ${project}`, 'npx', ['tsc', '--noEmit', '-p', project])) passed++
+  else {
+    failed++
+    notes.push(`typecheck of ${project} failed`)
+  }
 }
 
 // 1b. The house's rules (issue 24): ESLint (layering, file length, hooks), Prettier's format,

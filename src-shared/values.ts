@@ -25,13 +25,22 @@ export function encodeCell(v: unknown): Cell {
     case 'bigint':
       return { $bigint: v.toString() }
   }
-  if (v instanceof Uint8Array) return { $blob: Buffer.from(v).toString('hex') }
+  if (v instanceof Uint8Array) return { $blob: toHex(v) }
   // Already a cell: blobs and big integers as the bridge carries them.
   const o = v as { $blob?: unknown; $bigint?: unknown }
   if (typeof o.$blob === 'string' && Object.keys(o).length === 1) return { $blob: o.$blob }
   if (typeof o.$bigint === 'string' && Object.keys(o).length === 1) return { $bigint: o.$bigint }
   if (v instanceof Date) return v.toISOString()
   return JSON.stringify(v)
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+
+/** Bytes as lowercase hex, in plain JavaScript: this file runs in the renderer too, which has no Buffer. */
+function toHex(bytes: Uint8Array): string {
+  let out = ''
+  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]]
+  return out
 }
 
 /** Text shown for a cell in grids and CLI tables. */

@@ -1,3 +1,4 @@
+import { TextDecoder } from 'node:util'
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { parse, type Parser } from 'csv-parse'
