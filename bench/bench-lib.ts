@@ -6,7 +6,8 @@ export function median(xs: number[]): number {
 }
 
 export function report(name: string, value: number, unit: string, target?: number) {
-  const v = Math.round(value * 100) / 100
+  // Two decimals, or three significant digits below 1 (a ratio of 0.004 is not 0).
+  const v = Math.abs(value) < 1 && value !== 0 ? Number(value.toPrecision(3)) : Math.round(value * 100) / 100
   console.log(
     `BENCH ${JSON.stringify(target === undefined ? { name, value: v, unit } : { name, value: v, unit, target })}`,
   )
