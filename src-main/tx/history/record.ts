@@ -124,7 +124,12 @@ export function historyOfSteps(steps: StepOutcome[], initialRows: [number, numbe
       }
       p.op.seen = seen
     }
-  // Ids: the pane's name, numbered when a pane ran more than one transaction.
+  nameByPane(all)
+  return { initial, txns: all.map(({ id, ops, status, commit, session }) => ({ id, ops, status, commit, session })) }
+}
+
+/** Ids: the pane's name, numbered when a pane ran more than one transaction (A.1, A.2). */
+function nameByPane(all: Txn[]): void {
   const perPane = new Map<string, number>()
   for (const t of all) perPane.set(t.session!, (perPane.get(t.session!) ?? 0) + 1)
   const seenPane = new Map<string, number>()
@@ -133,5 +138,4 @@ export function historyOfSteps(steps: StepOutcome[], initialRows: [number, numbe
     seenPane.set(t.session!, k)
     t.id = perPane.get(t.session!)! > 1 ? `${t.session}.${k}` : t.session!
   }
-  return { initial, txns: all.map(({ id, ops, status, commit, session }) => ({ id, ops, status, commit, session })) }
 }
