@@ -58,3 +58,15 @@ export class CircularDependencyError extends AppError {
     this.name = 'CircularDependencyError'
   }
 }
+
+/** A flush that failed: the database is as it was, and so are the session's pending changes. */
+export class FlushError extends AppError {
+  constructor(
+    cause: AppError,
+    /** The objects whose statement failed (one, or a page of a multi-row INSERT). */
+    readonly objects: object[],
+  ) {
+    super(cause.code, cause.message, cause.details)
+    this.name = 'FlushError'
+  }
+}
