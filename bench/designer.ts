@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Page } from '@playwright/test'
-import { blankTable, emptyModel, newId, type ModelDocument } from '../src-shared/model/document'
+import { blankTable, emptyModel, newId, positionOf, type ModelDocument } from '../src-shared/model/document'
 import { newColumn } from '../src-shared/model/edit'
 import { autoLayout, NODE_WIDTH, nodeHeight } from '../src-shared/model/layout'
 import ELK from 'elkjs/lib/elk.bundled.js'
@@ -136,7 +136,7 @@ async function compareWithElk(sizes: number[]) {
         { x: c.x ?? 0, y: c.y ?? 0, h: c.height ?? 0 },
       ]),
     )
-    const ourPos: Pos = new Map(ours.tables.map((t) => [t.id, { x: t.position.x, y: t.position.y, h: nodeHeight(t) }]))
+    const ourPos: Pos = new Map(ours.tables.map((t) => [t.id, { ...positionOf(ours, t.id), h: nodeHeight(t) }]))
     report(`designer.elk_layered.${n}`, median(runs), 'ms')
     report(`designer.layout_layered.vs_elk.${n}`, median(oursRuns) / median(runs), 'x')
     report(`designer.crossings.layered.${n}`, crossings(ourPos, edges), 'edges')

@@ -22,6 +22,8 @@ export const postgresConfigSchema = z.object({
 })
 
 export const connectionConfigSchema = z.discriminatedUnion('engine', [sqliteConfigSchema, postgresConfigSchema])
+/** An engine's name, as the configs above spell it (the one place the list is written out). */
+export const engineSchema = z.union([sqliteConfigSchema.shape.engine, postgresConfigSchema.shape.engine])
 export type SqliteConfig = z.infer<typeof sqliteConfigSchema>
 export type PostgresConfig = z.infer<typeof postgresConfigSchema>
 export type ConnectionConfig = z.infer<typeof connectionConfigSchema>
@@ -44,7 +46,7 @@ export const openConnectionSchema = z.object({
   handle: z.string(),
   savedId: z.string().nullable(),
   name: z.string(),
-  engine: z.union([sqliteConfigSchema.shape.engine, postgresConfigSchema.shape.engine]),
+  engine: engineSchema,
   database: z.string(),
   serverVersion: z.string(),
   readOnly: z.boolean(),

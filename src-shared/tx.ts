@@ -1,3 +1,4 @@
+import { engineSchema } from './connection'
 import { z } from 'zod'
 import { queryResultSchema } from './query'
 
@@ -67,7 +68,7 @@ export const paneInfoSchema = z.object({
   id: z.string(),
   state: z.enum(PANE_STATES),
   busy: z.boolean(),
-  engine: z.enum(['sqlite', 'postgres']),
+  engine: engineSchema,
   levels: z.array(z.string()),
   /** SQLite: the lock the pane's connection holds, as its statements imply, and the journal mode. */
   lock: z.string().nullable().optional(),

@@ -66,7 +66,6 @@ export function schemaToModel(schema: DatabaseSchema, d: Dialect, name = schema.
           }
         : undefined,
       base: false,
-      position: { x: 0, y: 0 },
       was: t.name,
     }
   })

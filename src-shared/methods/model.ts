@@ -1,3 +1,4 @@
+import { engineSchema } from '../connection'
 import { z } from 'zod'
 import { importReportSchema } from '../model/import-report'
 import { modelDocumentSchema } from '../model/document'
@@ -7,7 +8,7 @@ import { method, none, handle, migrationPlanSchema } from './kit'
 export const modelMethods = {
   'model.ddl': method({
     doc: 'The DDL that creates the model on an engine: tables in dependency order, keys that close a cycle afterwards, indexes, onupdate triggers.',
-    input: z.object({ doc: modelDocumentSchema, engine: z.enum(['sqlite', 'postgres']) }),
+    input: z.object({ doc: modelDocumentSchema, engine: engineSchema }),
     output: z.object({ statements: z.array(z.string()), script: z.string() }),
   }),
   'model.scratch': method({
@@ -32,7 +33,7 @@ export const modelMethods = {
   }),
   'model.diffModels': method({
     doc: "The migration between two versions of a model, in an engine's dialect.",
-    input: z.object({ from: modelDocumentSchema, to: modelDocumentSchema, engine: z.enum(['sqlite', 'postgres']) }),
+    input: z.object({ from: modelDocumentSchema, to: modelDocumentSchema, engine: engineSchema }),
     output: migrationPlanSchema,
   }),
   'model.alembic': method({
@@ -69,7 +70,7 @@ export const modelMethods = {
       path: z.string().optional(),
       paths: z.array(z.string()).max(64).optional(),
       text: z.string().optional(),
-      sqlDialect: z.enum(['auto', 'sqlite', 'postgres']).default('auto'),
+      sqlDialect: z.union([z.literal('auto'), engineSchema]).default('auto'),
     }),
     output: z.object({ doc: modelDocumentSchema, warnings: z.array(z.string()), report: importReportSchema }),
   }),

@@ -11,7 +11,8 @@ import { TABLE_NAMING } from '../naming'
  */
 
 export const MODEL_FORMAT = 'schemist-model'
-export const MODEL_VERSION = 1
+/** 2: positions and colours moved out of the tables into `layout` (version 1 files are read and lifted). */
+export const MODEL_VERSION = 2
 
 /** ORM options of the relationship a foreign key defines, in the notes' vocabulary. */
 export const relationshipOptionsSchema = z.object({
@@ -66,8 +67,6 @@ export const modelTableSchema = z.object({
   /** The document's base mixin was applied to this table. */
   base: z.boolean().default(false),
   comment: z.string().optional(),
-  position: z.object({ x: z.number(), y: z.number() }),
-  color: z.string().optional(),
   /** The table's name in the database when the model last read it or was applied. */
   was: z.string().optional(),
   /**
@@ -80,12 +79,22 @@ export const modelTableSchema = z.object({
 })
 export type ModelTable = z.infer<typeof modelTableSchema>
 
+/** Where a table sits on the canvas, and its colour: the diagram's, not the schema's. */
+export const tableLayoutSchema = z.object({ x: z.number(), y: z.number(), color: z.string().optional() })
+export type TableLayout = z.infer<typeof tableLayoutSchema>
+
 export const modelDocumentSchema = z.object({
   format: z.literal(MODEL_FORMAT),
   version: z.literal(MODEL_VERSION),
   name: z.string(),
   naming: z.enum(TABLE_NAMING).default('snake_plural'),
   tables: z.array(modelTableSchema),
+  /**
+   * The diagram beside the model, keyed by table id (ChartDB keeps positions inside its table
+   * entities, so moving a box reads as a schema change): moving a table never touches its entity,
+   * and the schema diff never sees the canvas.
+   */
+  layout: z.record(z.string(), tableLayoutSchema).default({}),
 })
 export type ModelDocument = z.infer<typeof modelDocumentSchema>
 
@@ -101,13 +110,42 @@ export function blankTable(o: Pick<ModelTable, 'name' | 'className' | 'columns'>
     checks: [],
     indexes: [],
     base: false,
-    position: { x: 0, y: 0 },
     ...o,
   }
 }
 
 export function emptyModel(name = 'Untitled model'): ModelDocument {
-  return { format: MODEL_FORMAT, version: MODEL_VERSION, name, naming: 'snake_plural', tables: [] }
+  return { format: MODEL_FORMAT, version: MODEL_VERSION, name, naming: 'snake_plural', tables: [], layout: {} }
+}
+
+const ORIGIN = { x: 0, y: 0 }
+/** Where a table sits on the canvas (the origin until it is placed). */
+export function positionOf(doc: Pick<ModelDocument, 'layout'>, tableId: string): { x: number; y: number } {
+  return doc.layout[tableId] ?? ORIGIN
+}
+
+/** The document with tables moved to `positions` (their colours kept). */
+export function withPositions(doc: ModelDocument, positions: Record<string, { x: number; y: number }>): ModelDocument {
+  const layout = { ...doc.layout }
+  for (const [id, p] of Object.entries(positions)) layout[id] = { ...layout[id], x: p.x, y: p.y }
+  return { ...doc, layout }
+}
+
+/**
+ * A version 1 document, its positions and colours lifted out of the tables into `layout`; any
+ * other input is returned as it is (the schema then says what is wrong with it).
+ */
+export function upgradeModelDocument(json: unknown): unknown {
+  const d = json as { version?: unknown; tables?: unknown; layout?: unknown }
+  if (!d || typeof d !== 'object' || d.version !== 1 || !Array.isArray(d.tables)) return json
+  const layout: Record<string, TableLayout> = {}
+  const tables = d.tables.map((t: Record<string, unknown>) => {
+    const { position, color, ...rest } = t as { id?: unknown; position?: { x: number; y: number }; color?: string }
+    if (typeof rest.id === 'string' && position)
+      layout[rest.id] = { x: position.x, y: position.y, ...(color ? { color } : {}) }
+    return rest
+  })
+  return { ...d, version: MODEL_VERSION, tables, layout }
 }
 
 let idCounter = 0
@@ -128,7 +166,7 @@ export function parseModelDocument(json: unknown): ModelDocument {
   } else {
     throw new Error('This file is not a Schemist model (no "format": "schemist-model").')
   }
-  const r = modelDocumentSchema.safeParse(json)
+  const r = modelDocumentSchema.safeParse(upgradeModelDocument(json))
   if (!r.success) {
     const first = r.error.issues[0]
     throw new Error(`The model file is damaged: ${first.path.join('.')}: ${first.message}`)

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { emptyModel, parseModelDocument, type ModelDocument } from './document'
+import { emptyModel, parseModelDocument, type ModelDocument, positionOf } from './document'
 import {
   addColumn,
   addTable,
   connect,
   deleteColumn,
   deleteTables,
+  moveTables,
   duplicateTables,
   moveColumn,
   moveTable,
@@ -169,8 +170,13 @@ describe('designer edits', () => {
     for (let i = 0; i < 12; i++) doc = addTable(doc, { className: `Lone${i}` }).doc
     doc = autoLayout(doc)
     const [authors, books] = doc.tables
-    expect(authors.position.x).toBeLessThan(books.position.x)
-    const boxes = doc.tables.map((t) => ({ x: t.position.x, y: t.position.y, w: NODE_WIDTH, h: nodeHeight(t) }))
+    expect(positionOf(doc, authors.id).x).toBeLessThan(positionOf(doc, books.id).x)
+    const boxes = doc.tables.map((t) => ({
+      x: positionOf(doc, t.id).x,
+      y: positionOf(doc, t.id).y,
+      w: NODE_WIDTH,
+      h: nodeHeight(t),
+    }))
     expectNoOverlap(boxes)
   })
 
@@ -187,7 +193,7 @@ describe('designer edits', () => {
     // A cycle, which the ranking has to cut.
     doc = connect(doc, { from: ids[0], to: ids[219], kind: 'many-to-one' }).doc
     doc = autoLayout(doc)
-    const at = new Map(doc.tables.map((t) => [t.name, t.position]))
+    const at = new Map(doc.tables.map((t) => [t.name, positionOf(doc, t.id)]))
     // Every reference points left, except where a cycle had to be cut: there the referenced table references its way back.
     const refs = new Map(doc.tables.map((t) => [t.name, t.foreignKeys.map((f) => f.refTable)]))
     const reaches = (from: string, to: string) => {
@@ -203,13 +209,20 @@ describe('designer edits', () => {
     // Ranks are folded into bands, so a referenced table is to the left, or wholly above (an earlier band).
     const height = new Map(doc.tables.map((t) => [t.name, nodeHeight(t)]))
     const before = (ref: string, t: ModelDocument['tables'][number]) =>
-      at.get(ref)!.x < t.position.x || at.get(ref)!.y + height.get(ref)! < t.position.y
+      at.get(ref)!.x < positionOf(doc, t.id).x || at.get(ref)!.y + height.get(ref)! < positionOf(doc, t.id).y
     const backwards = doc.tables.flatMap((t) =>
       t.foreignKeys.filter((f) => !before(f.refTable, t)).map((f) => [t.name, f.refTable]),
     )
     expect(backwards.length).toBeGreaterThan(0)
     for (const [t, r] of backwards) expect(reaches(r, t)).toBe(true)
-    expectNoOverlap(doc.tables.map((t) => ({ x: t.position.x, y: t.position.y, w: NODE_WIDTH, h: nodeHeight(t) })))
+    expectNoOverlap(
+      doc.tables.map((t) => ({
+        x: positionOf(doc, t.id).x,
+        y: positionOf(doc, t.id).y,
+        w: NODE_WIDTH,
+        h: nodeHeight(t),
+      })),
+    )
   })
 
   it("a long chain of references is folded into bands near a screen's proportions, not one endless strip", () => {
@@ -223,18 +236,26 @@ describe('designer edits', () => {
     }
     doc = autoLayout(doc)
     const right =
-      Math.max(...doc.tables.map((t) => t.position.x + NODE_WIDTH)) - Math.min(...doc.tables.map((t) => t.position.x))
+      Math.max(...doc.tables.map((t) => positionOf(doc, t.id).x + NODE_WIDTH)) -
+      Math.min(...doc.tables.map((t) => positionOf(doc, t.id).x))
     const bottom =
-      Math.max(...doc.tables.map((t) => t.position.y + nodeHeight(t))) -
-      Math.min(...doc.tables.map((t) => t.position.y))
+      Math.max(...doc.tables.map((t) => positionOf(doc, t.id).y + nodeHeight(t))) -
+      Math.min(...doc.tables.map((t) => positionOf(doc, t.id).y))
     expect(right / bottom).toBeGreaterThan(0.5)
     expect(right / bottom).toBeLessThan(4)
     // Reading order follows the chain: each table right of its parent, or on the next band down.
     for (let i = 1; i < 300; i++) {
-      const [p, t] = [tableById(doc, ids[i - 1]).position, tableById(doc, ids[i]).position]
+      const [p, t] = [positionOf(doc, ids[i - 1]), positionOf(doc, ids[i])]
       expect(p.x < t.x || p.y < t.y).toBe(true)
     }
-    expectNoOverlap(doc.tables.map((t) => ({ x: t.position.x, y: t.position.y, w: NODE_WIDTH, h: nodeHeight(t) })))
+    expectNoOverlap(
+      doc.tables.map((t) => ({
+        x: positionOf(doc, t.id).x,
+        y: positionOf(doc, t.id).y,
+        w: NODE_WIDTH,
+        h: nodeHeight(t),
+      })),
+    )
   })
 })
 
@@ -245,3 +266,36 @@ function expectNoOverlap(boxes: { x: number; y: number; w: number; h: number }[]
       expect(p.x + p.w <= q.x || q.x + q.w <= p.x || p.y + p.h <= q.y || q.y + q.h <= p.y).toBe(true)
     }
 }
+
+describe('the diagram beside the model', () => {
+  it('moving a table changes the layout only, never the table entity', () => {
+    const { doc, a } = twoTables()
+    const moved = moveTables(doc, { [a]: { x: 500, y: 70 } })
+    expect(moved.tables).toBe(doc.tables)
+    expect(positionOf(moved, a)).toEqual({ x: 500, y: 70 })
+  })
+
+  it('a version 1 file, positions and colours inside its tables, is read with them lifted into the layout', () => {
+    const { doc, a, b } = twoTables()
+    const v1 = {
+      ...doc,
+      version: 1,
+      layout: undefined,
+      tables: doc.tables.map((t, i) => ({
+        ...t,
+        position: { x: 10 * (i + 1), y: 20 },
+        ...(i === 0 ? { color: '#f00' } : {}),
+      })),
+    }
+    const read = parseModelDocument(JSON.parse(JSON.stringify(v1)))
+    expect(read.version).toBe(2)
+    expect(read.layout[a]).toEqual({ x: 10, y: 20, color: '#f00' })
+    expect(read.layout[b]).toEqual({ x: 20, y: 20 })
+    expect(read.tables.map((t) => Object.keys(t))).not.toContainEqual(expect.arrayContaining(['position']))
+  })
+
+  it('deleting a table drops its place on the canvas', () => {
+    const { doc, a } = twoTables()
+    expect(deleteTables(doc, [a]).layout[a]).toBeUndefined()
+  })
+})

@@ -2,6 +2,8 @@ import type { NeutralType, ReferentialAction } from '../schema'
 import { className as classNameOf, plural, singular, snakeCase, tableNameFor, type TableNaming } from '../naming'
 import {
   blankTable,
+  positionOf,
+  withPositions,
   newId,
   type ModelColumn,
   type ModelDocument,
@@ -92,16 +94,16 @@ export function addTable(doc: ModelDocument, o: NewTableOptions = {}): { doc: Mo
     className: cls,
     nameLocked: o.name != null && o.name !== tableNameFor(cls, doc.naming),
     columns: o.columns ?? [idColumn()],
-    position: o.position ?? nextFreePosition(doc),
   })
-  return { doc: { ...doc, tables: [...doc.tables, table] }, id }
+  const position = o.position ?? nextFreePosition(doc)
+  return { doc: { ...doc, tables: [...doc.tables, table], layout: { ...doc.layout, [id]: position } }, id }
 }
 
 function nextFreePosition(doc: ModelDocument): { x: number; y: number } {
   if (doc.tables.length === 0) return { x: 40, y: 40 }
-  const maxX = Math.max(...doc.tables.map((t) => t.position.x))
-  const atMax = doc.tables.filter((t) => t.position.x === maxX)
-  return { x: maxX + 300, y: Math.min(...atMax.map((t) => t.position.y)) }
+  const maxX = Math.max(...doc.tables.map((t) => positionOf(doc, t.id).x))
+  const atMax = doc.tables.filter((t) => positionOf(doc, t.id).x === maxX)
+  return { x: maxX + 300, y: Math.min(...atMax.map((t) => positionOf(doc, t.id).y)) }
 }
 
 /** Point every reference to a table at its new name, or its new schema (foreign keys elsewhere follow a rename or a move). */
@@ -194,8 +196,10 @@ export function deleteTables(doc: ModelDocument, ids: string[]): ModelDocument {
   for (const t of doc.tables)
     if (t.association && !gone.has(t.id) && t.foreignKeys.some((f) => isGone(f, doc.tables))) gone.add(t.id)
   const tables = doc.tables.filter((t) => !gone.has(t.id))
+  const layout = Object.fromEntries(Object.entries(doc.layout).filter(([id]) => !gone.has(id)))
   return {
     ...doc,
+    layout,
     tables: tables.map((t) =>
       t.foreignKeys.some((f) => isGone(f, doc.tables))
         ? { ...t, foreignKeys: t.foreignKeys.filter((f) => !isGone(f, doc.tables)) }
@@ -204,8 +208,16 @@ export function deleteTables(doc: ModelDocument, ids: string[]): ModelDocument {
   }
 }
 
+/** Tables moved on the canvas: only the layout changes, never a table entity. */
 export function moveTables(doc: ModelDocument, positions: Record<string, { x: number; y: number }>): ModelDocument {
-  return mapTables(doc, (t) => (positions[t.id] ? { ...t, position: positions[t.id] } : t))
+  return withPositions(doc, positions)
+}
+
+/** A table's colour on the canvas (undefined: the default). */
+export function setTableColor(doc: ModelDocument, id: string, color: string | undefined): ModelDocument {
+  const at = positionOf(doc, id)
+  const { color: _old, ...rest } = doc.layout[id] ?? at
+  return { ...doc, layout: { ...doc.layout, [id]: color ? { ...rest, color } : rest } }
 }
 
 export function updateTable(
@@ -214,15 +226,7 @@ export function updateTable(
   patch: Partial<
     Pick<
       ModelTable,
-      | 'uniques'
-      | 'checks'
-      | 'indexes'
-      | 'comment'
-      | 'color'
-      | 'association'
-      | 'schema'
-      | 'primaryKeyName'
-      | 'dependencies'
+      'uniques' | 'checks' | 'indexes' | 'comment' | 'association' | 'schema' | 'primaryKeyName' | 'dependencies'
     >
   >,
 ): ModelDocument {
@@ -512,10 +516,8 @@ function connectManyToMany(
     })
   }
   columns.forEach((c, i) => (c.primaryKey = i + 1))
-  const position = {
-    x: Math.round((a.position.x + b.position.x) / 2),
-    y: Math.round((a.position.y + b.position.y) / 2) + 160,
-  }
+  const [pa, pb] = [positionOf(doc, a.id), positionOf(doc, b.id)]
+  const position = { x: Math.round((pa.x + pb.x) / 2), y: Math.round((pa.y + pb.y) / 2) + 160 }
   const added = addTable(doc, { name, className: classNameOf(name), schema: a.schema, position, columns })
   const next = updateTableById(added.doc, added.id, (t) => ({
     ...t,
@@ -582,7 +584,10 @@ export function duplicateTables(
   doc: ModelDocument,
   tables: ModelTable[],
   offset = 40,
+  /** Where the copied tables sat (their document's layout): the copies go `offset` below and right. */
+  from: ModelDocument['layout'] = doc.layout,
 ): { doc: ModelDocument; ids: string[] } {
+  const layout = { ...doc.layout }
   const taken = doc.tables.map((t) => t.name)
   const takenCls = doc.tables.map((t) => t.className)
   const renamed = new Map<string, string>()
@@ -598,7 +603,6 @@ export function duplicateTables(
       name,
       className: cls,
       nameLocked: t.nameLocked || name !== tableNameFor(cls, doc.naming),
-      position: { x: t.position.x + offset, y: t.position.y + offset },
       was: undefined,
       copyFrom: undefined,
     }
@@ -611,7 +615,11 @@ export function duplicateTables(
       .map((f) => ({ ...f, id: newId('f'), refTable: renamed.get(f.refTable) ?? f.refTable }))
     if (c.association && c.foreignKeys.length !== 2) delete c.association
   }
-  return { doc: { ...doc, tables: [...doc.tables, ...copies] }, ids: copies.map((c) => c.id) }
+  copies.forEach((c, i) => {
+    const at = positionOf({ layout: from }, tables[i].id)
+    layout[c.id] = { ...from[tables[i].id], x: at.x + offset, y: at.y + offset }
+  })
+  return { doc: { ...doc, tables: [...doc.tables, ...copies], layout }, ids: copies.map((c) => c.id) }
 }
 
 /**
@@ -653,7 +661,7 @@ export function splitTable(
     className: o.className,
     name: o.name,
     schema: src.schema,
-    position: { x: src.position.x + NODE_GAP_X, y: src.position.y },
+    position: { x: positionOf(doc, src.id).x + NODE_GAP_X, y: positionOf(doc, src.id).y },
     columns,
   })
   const copyFrom = {

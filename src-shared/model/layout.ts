@@ -1,5 +1,5 @@
 import { Graph, layout } from '@dagrejs/dagre'
-import type { ModelDocument, ModelTable } from './document'
+import { withPositions, type ModelDocument, type ModelTable } from './document'
 
 /** The size a table node takes on the canvas (the renderer draws it to these measures). */
 export const NODE_WIDTH = 240
@@ -203,5 +203,5 @@ export function autoLayout(
     x += b.w + GAP * 2
     rowH = Math.max(rowH, b.h)
   }
-  return { ...doc, tables: doc.tables.map((t) => (positions[t.id] ? { ...t, position: positions[t.id] } : t)) }
+  return withPositions(doc, positions)
 }

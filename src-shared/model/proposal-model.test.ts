@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { modelDocumentSchema } from './document'
+import { modelDocumentSchema, positionOf } from './document'
 import { proposalModel } from './proposal-model'
 import { modelSvg } from './svg'
 
@@ -35,7 +35,7 @@ describe('a normalization proposal as a model', () => {
     expect(emp.foreignKeys).toEqual([
       expect.objectContaining({ columns: ['department_id'], refTable: 'departments', refColumns: ['department_id'] }),
     ])
-    expect(emp.position).not.toEqual(dep.position)
+    expect(positionOf(doc, emp.id)).not.toEqual(positionOf(doc, dep.id))
     expect(modelSvg(doc)).toContain('departments')
   })
 })

@@ -1,4 +1,4 @@
-import type { ModelDocument, ModelTable } from './document'
+import { positionOf, type ModelDocument, type ModelTable } from './document'
 import { isUniqueKey, typeLabel } from '../schema'
 import { NODE_HEADER, NODE_ROW, NODE_WIDTH, nodeHeight } from './layout'
 
@@ -42,10 +42,11 @@ export function modelSvg(doc: ModelDocument, theme: 'light' | 'dark' = 'light'):
   if (doc.tables.length === 0)
     return `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60"><rect width="200" height="60" fill="${c.bg}"/></svg>`
   const pad = 40
-  const minX = Math.min(...doc.tables.map((t) => t.position.x)) - pad
-  const minY = Math.min(...doc.tables.map((t) => t.position.y)) - pad
-  const maxX = Math.max(...doc.tables.map((t) => t.position.x + NODE_WIDTH)) + pad
-  const maxY = Math.max(...doc.tables.map((t) => t.position.y + nodeHeight(t))) + pad
+  const at = (t: ModelTable) => positionOf(doc, t.id)
+  const minX = Math.min(...doc.tables.map((t) => at(t).x)) - pad
+  const minY = Math.min(...doc.tables.map((t) => at(t).y)) - pad
+  const maxX = Math.max(...doc.tables.map((t) => at(t).x + NODE_WIDTH)) + pad
+  const maxY = Math.max(...doc.tables.map((t) => at(t).y + nodeHeight(t))) + pad
   const w = Math.ceil(maxX - minX)
   const h = Math.ceil(maxY - minY)
   const out: string[] = [
@@ -54,7 +55,7 @@ export function modelSvg(doc: ModelDocument, theme: 'light' | 'dark' = 'light'):
   ]
   const byName = new Map(doc.tables.map((t) => [`${t.schema ?? ''}.${t.name}`, t]))
   const rowY = (t: ModelTable, col: string) =>
-    t.position.y +
+    at(t).y +
     NODE_HEADER +
     Math.max(
       0,
@@ -66,9 +67,9 @@ export function modelSvg(doc: ModelDocument, theme: 'light' | 'dark' = 'light'):
     for (const f of t.foreignKeys) {
       const ref = byName.get(`${f.refSchema ?? ''}.${f.refTable}`)
       if (!ref) continue
-      const right = t.position.x <= ref.position.x
-      const x1 = right ? t.position.x + NODE_WIDTH : t.position.x
-      const x2 = right ? ref.position.x : ref.position.x + NODE_WIDTH
+      const right = at(t).x <= at(ref).x
+      const x1 = right ? at(t).x + NODE_WIDTH : at(t).x
+      const x2 = right ? at(ref).x : at(ref).x + NODE_WIDTH
       const y1 = rowY(t, f.columns[0])
       const y2 = rowY(ref, f.refColumns[0])
       const mid = right ? Math.max(x1 + 20, (x1 + x2) / 2) : Math.min(x1 - 20, (x1 + x2) / 2)
@@ -85,7 +86,7 @@ export function modelSvg(doc: ModelDocument, theme: 'light' | 'dark' = 'light'):
       )
     }
   for (const t of doc.tables) {
-    const { x, y } = t.position
+    const { x, y } = at(t)
     const hgt = nodeHeight(t)
     const fkCols = new Set(t.foreignKeys.flatMap((f) => f.columns))
     out.push(`<g>`)

@@ -1,8 +1,9 @@
+import { engineSchema } from '../connection'
 import { z } from 'zod'
 import { tableSchema } from './table'
 
 export const databaseSchemaSchema = z.object({
-  engine: z.enum(['sqlite', 'postgres']),
+  engine: engineSchema,
   /** Name of the database (file name for SQLite). */
   database: z.string(),
   tables: z.array(tableSchema),

@@ -16,7 +16,7 @@ import {
   type EdgeChange,
 } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
-import type { ModelDocument, ModelTable } from '../../../src-shared/model/document'
+import { positionOf, type ModelDocument, type ModelTable } from '../../../src-shared/model/document'
 import { addTable, deleteTables, duplicateTables, moveTables } from '../../../src-shared/model/edit'
 import { autoLayout, NODE_WIDTH, nodeHeight } from '../../../src-shared/model/layout'
 import { validateModel } from '../../../src-shared/model/validate'
@@ -65,7 +65,7 @@ const edgeTypes = { relation: RelationEdge }
 type Panel = 'inspector' | 'ddl' | 'code' | 'problems'
 
 /** Tables copied with Ctrl+C, shared by every designer tab in this window. */
-let clipboard: ModelTable[] = []
+let clipboard: { tables: ModelTable[]; layout: ModelDocument['layout'] } = { tables: [], layout: {} }
 
 export function DesignerTab(props: {
   tabId: string
@@ -254,14 +254,15 @@ function Designer({
       ? rf.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 })
       : { x: 40, y: 40 }
     // At the middle of the view, or the nearest free place around it (ring by ring), so it is seen at once.
-    const taken = designer(tabId).doc.tables
+    const current = designer(tabId).doc
+    const taken = current.tables.map((t) => ({ t, at: positionOf(current, t.id) }))
     const free = (p: { x: number; y: number }) =>
       !taken.some(
-        (t) =>
-          p.x < t.position.x + NODE_WIDTH + 30 &&
-          t.position.x < p.x + NODE_WIDTH + 30 &&
-          p.y < t.position.y + nodeHeight(t) + 30 &&
-          t.position.y < p.y + 110,
+        ({ t, at }) =>
+          p.x < at.x + NODE_WIDTH + 30 &&
+          at.x < p.x + NODE_WIDTH + 30 &&
+          p.y < at.y + nodeHeight(t) + 30 &&
+          at.y < p.y + 110,
       )
     const origin = { x: Math.round(center.x - NODE_WIDTH / 2), y: Math.round(center.y - 50) }
     let spot = origin
@@ -323,12 +324,12 @@ function Designer({
         redo(tabId)
       } else if (mod && k === 'c') {
         const s = designer(tabId)
-        clipboard = s.doc.tables.filter((t) => s.selection.tables.includes(t.id))
-      } else if (mod && k === 'v' && clipboard.length) {
+        clipboard = { tables: s.doc.tables.filter((t) => s.selection.tables.includes(t.id)), layout: s.doc.layout }
+      } else if (mod && k === 'v' && clipboard.tables.length) {
         e.preventDefault()
         let ids: string[] = []
         edit(tabId, (x) => {
-          const r = duplicateTables(x, clipboard)
+          const r = duplicateTables(x, clipboard.tables, 40, clipboard.layout)
           ids = r.ids
           return r.doc
         })

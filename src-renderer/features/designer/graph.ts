@@ -1,4 +1,4 @@
-import type { ModelDocument } from '../../../src-shared/model/document'
+import { positionOf, type ModelDocument } from '../../../src-shared/model/document'
 import { isUniqueKey } from '../../../src-shared/schema'
 import { NODE_WIDTH, nodeHeight } from '../../../src-shared/model/layout'
 import type { ModelProblem } from '../../../src-shared/model/validate'
@@ -21,6 +21,7 @@ function buildNodes(
   const old = new Map(prev.map((n) => [n.id, n]))
   return doc.tables.map((t) => {
     const o = old.get(t.id)
+    const position = positionOf(doc, t.id)
     const data = {
       table: t,
       fkColumns: new Set(t.foreignKeys.flatMap((f) => f.columns)),
@@ -30,6 +31,8 @@ function buildNodes(
     if (
       o &&
       o.data.table === t &&
+      o.position.x === position.x &&
+      o.position.y === position.y &&
       o.data.problems === data.problems &&
       o.data.highlight === data.highlight &&
       !!o.selected === selected.has(t.id)
@@ -39,8 +42,8 @@ function buildNodes(
     // tables rendered (big models), fitView and the minimap would otherwise skip the unmeasured ones.
     const size = { initialWidth: NODE_WIDTH, initialHeight: nodeHeight(t) }
     return o
-      ? { ...o, ...size, position: t.position, data, selected: selected.has(t.id) }
-      : { id: t.id, type: 'table' as const, ...size, position: t.position, data, selected: selected.has(t.id) }
+      ? { ...o, ...size, position, data, selected: selected.has(t.id) }
+      : { id: t.id, type: 'table' as const, ...size, position, data, selected: selected.has(t.id) }
   })
 }
 
@@ -59,7 +62,7 @@ export function buildEdges(
       const from = t.columns.find((c) => c.name === f.columns[0])
       const to = ref.columns.find((c) => c.name === f.refColumns[0])
       if (!from || !to) continue
-      const leftToRight = t.position.x <= ref.position.x
+      const leftToRight = positionOf(doc, t.id).x <= positionOf(doc, ref.id).x
       const unique = isUniqueKey(t, f.columns)
       const many = unique ? '1' : 'N'
       const one = t.columns.filter((c) => f.columns.includes(c.name)).every((c) => !c.nullable) ? '1' : '0..1'
