@@ -14,6 +14,17 @@ const ENGINE_FOLDERS = ['sqlite', 'postgres']
 /** A no-restricted-imports entry: import specifiers matching `regex` are refused with `message`. */
 const refuse = (regex, message) => ({ regex, message })
 
+const RENDERER_PATTERNS = [
+  refuse(
+    String.raw`(^|/)src-main(/|$)`,
+    'The renderer never imports main: ask through the bridge (src-shared/contract.ts).',
+  ),
+  refuse(
+    String.raw`^(electron|node:.*|better-sqlite3|pg|ws)$`,
+    'The renderer runs in a browser page: no Electron, Node or database drivers.',
+  ),
+]
+
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'e2e/artifacts/**', 'bench/tmp/**', '.tmp/**', 'resources/**', 'dist/**'] },
   {
@@ -35,18 +46,23 @@ export default tseslint.config(
     rules: {
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'error',
+      'no-restricted-imports': ['error', { patterns: RENDERER_PATTERNS }],
+    },
+  },
+  // Components ask their feature's api.ts (or actions) for what they need, never the bridge.
+  {
+    files: ['src-renderer/**/*.tsx'],
+    rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            refuse(
-              String.raw`(^|/)src-main(/|$)`,
-              'The renderer never imports main: ask through the bridge (src-shared/contract.ts).',
-            ),
-            refuse(
-              String.raw`^(electron|node:.*|better-sqlite3|pg|ws)$`,
-              'The renderer runs in a browser page: no Electron, Node or database drivers.',
-            ),
+            ...RENDERER_PATTERNS,
+            {
+              regex: String.raw`(^|/)bridge/client$`,
+              importNames: ['call'],
+              message: "Components do not call the bridge: add the request to the feature's api.ts and call that.",
+            },
           ],
         },
       ],

@@ -56,6 +56,14 @@ describe('ESLint refuses imports across the layers', () => {
     expect(m.join('\n')).toMatch(/max-lines/)
   })
 
+  it("a component never calls the bridge: it asks its feature's api.ts", async () => {
+    const m = await messagesFor(
+      'src-renderer/features/x/Bad.tsx',
+      "import { call } from '../../bridge/client'\nexport const x = () => call('app.info', {})\n",
+    )
+    expect(m.join('\n')).toMatch(/Components do not call the bridge/)
+  })
+
   it('the preload reads the names-only contract, never the schemas', async () => {
     const m = await messagesFor(
       'src-preload/bad.ts',

@@ -1,9 +1,10 @@
+import { appApi, playgroundApi } from './app/api'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './app/App'
 import { installShortcuts } from './app/shortcuts'
 import { setState } from './app/store'
-import { call, errorMessage, onEvent, onHostStatus } from './bridge/client'
+import { errorMessage, onEvent, onHostStatus } from './bridge/client'
 import { adoptOpen, loadSaved, markLost, openSaved } from './features/connections/actions'
 import { getState, toast } from './app/store'
 import { persistPendingEdits, restorePendingEdits } from './features/grid/grid-store'
@@ -23,10 +24,10 @@ async function boot() {
     return t && t.kind === 'data' && !t.filter ? { table: t.table } : undefined
   })
   try {
-    const info = await call('app.info', {})
+    const info = await appApi.info({})
     // Electron has the operating system's file dialogs; the web host asks for paths in the app.
-    if (info.transport === 'electron') setNativePicker((req) => call('app.pickPath', req))
-    setState({ info, playground: await call('playground.status', {}) })
+    if (info.transport === 'electron') setNativePicker((req) => appApi.pickPath(req))
+    setState({ info, playground: await playgroundApi.status({}) })
     for (const p of info.startupProblems) toast('error', p, 20000)
     await loadSaved()
     // After a reload, the connections this page had open are still there (with any transaction

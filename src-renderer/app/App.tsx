@@ -1,6 +1,8 @@
 import { useEffect } from 'react'
 import { ImportReportDialog } from '../features/designer/ImportReport'
 import { useApp } from './store'
+import { renderTab } from './tab-registry'
+import './tabs'
 import { StatusBar } from './StatusBar'
 import { TabBar } from './TabBar'
 import { Toasts } from './Toasts'
@@ -8,38 +10,13 @@ import { PathPrompt } from '../ui/PathPrompt'
 import { Welcome } from './Welcome'
 import { ConnectionDialog } from '../features/connections/ConnectionDialog'
 import { Sidebar } from '../features/connections/Sidebar'
-import { QueryTab } from '../features/query/QueryTab'
-import { DataTab } from '../features/grid/DataTab'
-import { IsolationTab } from '../features/tx/IsolationTab'
-import { OrmPlaygroundTab } from '../features/orm/OrmPlaygroundTab'
-import { StructureTab } from '../features/structure/StructureTab'
-import { NormalizeTab } from '../features/normalize/NormalizeTab'
-import { DesignerTab } from '../features/designer/DesignerTab'
 import { DropZone } from '../features/files/DropZone'
 import { Icon } from '../ui/icons'
 import { toggleSidebar } from './store'
 
 function ActiveTab() {
   const tab = useApp((s) => s.tabs.find((t) => t.id === s.activeTab))
-  if (!tab) return <Welcome />
-  if (tab.kind === 'structure') return <StructureTab key={tab.id} handle={tab.handle} table={tab.table} />
-  if (tab.kind === 'normalize') return <NormalizeTab key={tab.id} handle={tab.handle} table={tab.table} csv={tab.csv} />
-  if (tab.kind === 'data')
-    return <DataTab key={tab.id} tabId={tab.id} handle={tab.handle} tableName={tab.table} initialFilter={tab.filter} />
-  if (tab.kind === 'isolation') return <IsolationTab key={tab.id} handle={tab.handle} />
-  if (tab.kind === 'designer')
-    return (
-      <DesignerTab
-        key={tab.id}
-        tabId={tab.id}
-        handle={tab.handle}
-        initial={tab.doc}
-        path={tab.path ?? null}
-        target={tab.target}
-      />
-    )
-  if (tab.kind === 'orm') return <OrmPlaygroundTab key={tab.id} tabId={tab.id} handle={tab.handle} model={tab.model} />
-  return <QueryTab key={tab.id} tabId={tab.id} handle={tab.handle} />
+  return tab ? renderTab(tab) : <Welcome />
 }
 
 export function App() {

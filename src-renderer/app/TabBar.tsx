@@ -1,3 +1,4 @@
+import { tabIcon } from './tab-registry'
 import { useApp } from './store'
 import { Icon } from '../ui/icons'
 import { activateTab, closeTab } from '../features/tabs/actions'
@@ -30,24 +31,7 @@ export function TabBar() {
               activateTab(t.id)
             }}
           >
-            <Icon
-              name={
-                t.kind === 'query'
-                  ? 'query'
-                  : t.kind === 'orm'
-                    ? 'sparkle'
-                    : t.kind === 'isolation'
-                      ? 'warning'
-                      : t.kind === 'structure'
-                        ? 'key'
-                        : t.kind === 'normalize'
-                          ? 'sparkle'
-                          : t.kind === 'designer'
-                            ? 'diagram'
-                            : 'table'
-              }
-              size={13}
-            />
+            <Icon name={tabIcon(t.kind)} size={13} />
             <span className={`tab-engine ${open[t.handle]?.engine ?? ''}`} />
             <span className="tab-title">{t.title}</span>
           </a>

@@ -1,3 +1,4 @@
+import { modelApi } from './api'
 import { openDialog, useApp } from './store'
 import { Icon } from '../ui/icons'
 import { openSaved } from '../features/connections/actions'
@@ -6,7 +7,6 @@ import { openDesignerTab, openNormalizeCsv, openModelFile, openOrmTab, openQuery
 import { useEffect, useState } from 'react'
 import { transport } from '../bridge/client'
 import { openDroppedFiles } from '../features/files/drop-files'
-import { call } from '../bridge/client'
 
 const SHORTCUTS: [string, string][] = [
   ['Ctrl+N', 'New connection'],
@@ -25,7 +25,7 @@ export function Welcome() {
   const pgState = useApp((s) => s.playground?.state)
   const [recent, setRecent] = useState<string[]>([])
   useEffect(() => {
-    call('model.recent', {}).then(setRecent, () => setRecent([]))
+    modelApi.recent({}).then(setRecent, () => setRecent([]))
   }, [])
   return (
     <div className="welcome" data-testid="welcome">

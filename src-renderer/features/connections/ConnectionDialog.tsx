@@ -1,3 +1,4 @@
+import { connectionsApi } from './api'
 import { useState } from 'react'
 import { SSL_MODES, type ConnectionConfig, type PostgresConfig, type SslMode } from '../../../src-shared/connection'
 import {
@@ -10,7 +11,7 @@ import {
   shortLocation,
   type Engine,
 } from '../../../src-shared/engines'
-import { BridgeError, call, errorMessage } from '../../bridge/client'
+import { BridgeError, errorMessage } from '../../bridge/client'
 import { openDialog, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { BrowseButton } from '../../ui/PathPrompt'
@@ -62,7 +63,7 @@ export function ConnectionDialog({ editId }: { editId?: string }) {
     setUrl(u)
     if (!u.trim()) return
     try {
-      setPg(await call('connections.parseUrl', { url: u }))
+      setPg(await connectionsApi.parseUrl({ url: u }))
       setFeedback({ kind: 'info', text: 'Fields filled from the URL' })
     } catch (e) {
       fail(e)
@@ -73,7 +74,7 @@ export function ConnectionDialog({ editId }: { editId?: string }) {
     setEnvText(text)
     if (!text.trim()) return
     try {
-      const r = await call('connections.parseEnv', { text })
+      const r = await connectionsApi.parseEnv({ text })
       setPg(r.config)
       setFeedback({
         kind: 'info',
@@ -88,7 +89,7 @@ export function ConnectionDialog({ editId }: { editId?: string }) {
     setBusy(true)
     setFeedback({ kind: 'info', text: 'Connecting…' })
     try {
-      const r = await call('connections.test', { config: config() })
+      const r = await connectionsApi.test({ config: config() })
       setFeedback({ kind: 'ok', text: r.message })
     } catch (e) {
       fail(e)
@@ -107,7 +108,7 @@ export function ConnectionDialog({ editId }: { editId?: string }) {
       // with the reason, and Save keeps it anyway when that is what the user wants.
       if (connect) {
         try {
-          await call('connections.test', { config: cfg })
+          await connectionsApi.test({ config: cfg })
         } catch (e) {
           setFeedback({
             kind: 'error',

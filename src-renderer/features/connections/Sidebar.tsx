@@ -1,3 +1,4 @@
+import { filesApi } from './api'
 import type { SavedConnection } from '../../../src-shared/connection'
 import { describeConfig, ENGINES, shortLocation } from '../../../src-shared/engines'
 import { openDialog, useApp } from '../../app/store'
@@ -5,13 +6,13 @@ import { Icon } from '../../ui/icons'
 import { PlaygroundCard } from '../playground/PlaygroundCard'
 import { SchemaTree } from '../schema-tree/SchemaTree'
 import { openDesignerTab, openIsolationTab, openOrmTab, openQueryTab } from '../tabs/actions'
-import { call, downloadFromHost, errorMessage, transport } from '../../bridge/client'
+import { downloadFromHost, errorMessage, transport } from '../../bridge/client'
 import { toast } from '../../app/store'
 
 /** A consistent copy of a SQLite connection's file, downloaded by the browser. */
 async function downloadDatabase(handle: string) {
   try {
-    downloadFromHost((await call('files.snapshotDatabase', { handle })).url)
+    downloadFromHost((await filesApi.snapshotDatabase({ handle })).url)
   } catch (e) {
     toast('error', errorMessage(e))
   }

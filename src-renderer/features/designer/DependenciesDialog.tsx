@@ -1,9 +1,10 @@
+import { normalizeApi } from './api'
 import { useEffect, useMemo, useState } from 'react'
 import type { DeclaredProposal, DiagnosisView, FdSpec } from '../../../src-shared/normalize'
 import { applyDecomposition } from '../../../src-shared/model/decompose-model'
 import { proposalModel } from '../../../src-shared/model/proposal-model'
 import { modelSvg } from '../../../src-shared/model/svg'
-import { call, errorMessage } from '../../bridge/client'
+import { errorMessage } from '../../bridge/client'
 import { toast, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { DiagnosisSummary } from '../normalize/DiagnosisSummary'
@@ -50,7 +51,8 @@ export function DependenciesDialog({
     if (!paper) return
     let live = true
     setProposal(null)
-    call('normalize.declared', { table: paper, fds, target: null })
+    normalizeApi
+      .declared({ table: paper, fds, target: null })
       .then((r) => live && setDiagnosis(r.diagnosis))
       .catch((e) => live && setError(errorMessage(e)))
     return () => {
@@ -99,7 +101,7 @@ export function DependenciesDialog({
     setError(null)
     setNames({})
     try {
-      setProposal((await call('normalize.declared', { table: paper!, fds, target: to })).proposal)
+      setProposal((await normalizeApi.declared({ table: paper!, fds, target: to })).proposal)
     } catch (e) {
       setProposal(null)
       setError(errorMessage(e))

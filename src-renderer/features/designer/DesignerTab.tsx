@@ -1,3 +1,4 @@
+import { modelApi } from './api'
 import { ENGINE_LIST } from '../../../src-shared/engines'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import {
@@ -20,7 +21,7 @@ import { positionOf, type ModelDocument, type ModelTable } from '../../../src-sh
 import { addTable, deleteTables, duplicateTables, moveTables } from '../../../src-shared/model/edit'
 import { autoLayout, NODE_WIDTH, nodeHeight } from '../../../src-shared/model/layout'
 import { validateModel } from '../../../src-shared/model/validate'
-import { call, errorMessage } from '../../bridge/client'
+import { errorMessage } from '../../bridge/client'
 import type { MethodOutput } from '../../../src-shared/contract'
 import { toast, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
@@ -103,7 +104,8 @@ function Designer({
   /** Preview the migration to the target (asking for one first when there is none). */
   const previewApply = (to: string | null) => {
     if (!to || !useApp.getState().open[to]) return setChoosingTarget(true)
-    void call('model.diff', { handle: to, doc: designer(tabId).doc })
+    void modelApi
+      .diff({ handle: to, doc: designer(tabId).doc })
       .then(setPlan)
       .catch((e) => toast('error', errorMessage(e)))
   }
@@ -158,7 +160,8 @@ function Designer({
   useEffect(() => {
     if (panel !== 'ddl') return
     const timer = setTimeout(() => {
-      call('model.ddl', { doc, engine: d.engine })
+      modelApi
+        .ddl({ doc, engine: d.engine })
         .then((r) => setDdl({ script: r.script, error: null }))
         .catch((e) => setDdl((x) => ({ ...x, error: errorMessage(e) })))
     }, 150)
@@ -169,7 +172,8 @@ function Designer({
   useEffect(() => {
     if (panel !== 'code') return
     const timer = setTimeout(() => {
-      call('model.export', { doc, format: codeFormat })
+      modelApi
+        .export({ doc, format: codeFormat })
         .then((r) => setCode(r.code))
         .catch((e) => setCode(`# ${errorMessage(e)}`))
     }, 150)

@@ -1,8 +1,9 @@
+import { modelApi } from './api'
 import { ENGINES } from '../../../src-shared/engines'
 import { useState } from 'react'
 import type { MethodOutput } from '../../../src-shared/contract'
 import { markSynced } from '../../../src-shared/model/edit'
-import { call, errorMessage } from '../../bridge/client'
+import { errorMessage } from '../../bridge/client'
 import { toast, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { refreshSchema } from '../connections/actions'
@@ -55,8 +56,7 @@ export function MigrationDialog({
     setError(null)
     try {
       const doc = designer(tabId).doc
-      const r = await call(
-        'model.alembic',
+      const r = await modelApi.alembic(
         compareWith && from
           ? { doc, from, message: text || 'schemist migration' }
           : { doc, handle, message: text || 'schemist migration' },
@@ -70,7 +70,7 @@ export function MigrationDialog({
     setBusy(true)
     setError(null)
     try {
-      const r = await call('model.migrate', { handle, doc: designer(tabId).doc })
+      const r = await modelApi.migrate({ handle, doc: designer(tabId).doc })
       edit(tabId, (x) => markSynced(x))
       toast(
         'success',

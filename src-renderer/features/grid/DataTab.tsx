@@ -1,3 +1,4 @@
+import { dataApi } from './api'
 import { useEffect, useRef, useState } from 'react'
 import { tableKey } from '../../../src-shared/schema'
 import type { Cell } from '../../../src-shared/values'
@@ -25,7 +26,7 @@ import { CommitError, PendingActions } from './PendingActions'
 import { ExportDialog, ImportDialog } from './MoveDataDialogs'
 import { RelatedPanel } from './RelatedPanel'
 import { DeleteConfirm } from './DeleteConfirm'
-import { call } from '../../bridge/client'
+
 import { rowAt, totalRows } from './DataGrid'
 import { counted } from '../../../src-shared/naming'
 import { ReconnectButton } from '../connections/ReconnectButton'
@@ -125,7 +126,7 @@ export function DataTab({
     const r = selRow()
     if (!r) return
     if (!r.key || g.edits[r.id]?.kind === 'delete') return toggleDelete(tabId, r)
-    const effects = await call('data.deleteEffects', { handle, table: g.table, keys: [r.key] }).catch(() => [])
+    const effects = await dataApi.deleteEffects({ handle, table: g.table, keys: [r.key] }).catch(() => [])
     if (effects.length === 0) toggleDelete(tabId, r)
     else setDeleting({ row: r, effects })
   }

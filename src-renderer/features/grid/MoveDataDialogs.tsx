@@ -1,10 +1,11 @@
+import { dataApi, filesApi } from './api'
 import { useEffect, useState } from 'react'
 import type { EventPayload } from '../../../src-shared/contract'
 import type { Expr } from '../../../src-shared/expr'
 import type { SortKey, TableRef } from '../../../src-shared/grid'
 import type { Table } from '../../../src-shared/schema'
 import type { CsvEncoding } from '../../../src-shared/csv'
-import { call, downloadFromHost, errorMessage, onEvent, transport } from '../../bridge/client'
+import { downloadFromHost, errorMessage, onEvent, transport } from '../../bridge/client'
 import { useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { BrowseButton } from '../../ui/PathPrompt'
@@ -82,11 +83,11 @@ export function ExportDialog({
     try {
       let target = path
       if (toBrowser) {
-        const t = await call('files.downloadTarget', { name: path.split(/[\\/]/).pop() || `${table.name}.${format}` })
+        const t = await filesApi.downloadTarget({ name: path.split(/[\\/]/).pop() || `${table.name}.${format}` })
         target = t.path
         setDownloadUrl(t.url)
       } else setDownloadUrl(null)
-      setExportId((await call('data.export', { handle, table, ...view, format, path: target })).exportId)
+      setExportId((await dataApi.export({ handle, table, ...view, format, path: target })).exportId)
     } catch (e) {
       setError(errorMessage(e))
     }
@@ -102,7 +103,7 @@ export function ExportDialog({
           {running ? (
             <button
               className="btn"
-              onClick={() => exportId && call('data.cancelExport', { exportId })}
+              onClick={() => exportId && dataApi.cancelExport({ exportId })}
               data-testid="export-cancel"
             >
               Cancel
@@ -236,7 +237,7 @@ export function ImportDialog({
     setResult(null)
     try {
       if (file && text === null) return void (await decodeFile(file, encoding))
-      const p = await call('data.importPreview', { ...source(), delimiter, hasHeader })
+      const p = await dataApi.importPreview({ ...source(), delimiter, hasHeader })
       setPreview(p)
       // Map columns by name where the header matches.
       const m: Record<string, number | null> = {}
@@ -269,7 +270,7 @@ export function ImportDialog({
               setError(null)
               setProgress(null)
               try {
-                const r = await call('data.import', {
+                const r = await dataApi.import({
                   handle,
                   table: { schema: table.schema, name: table.name },
                   ...source(),

@@ -1,7 +1,8 @@
+import { dataApi } from './api'
 import { useEffect, useState } from 'react'
 import type { TableRef } from '../../../src-shared/grid'
 import { formatCell, type Cell } from '../../../src-shared/values'
-import { call, errorMessage } from '../../bridge/client'
+import { errorMessage } from '../../bridge/client'
 
 type Rel = { name: string; kind: string; target: string; columns: string[]; rows: Cell[][]; sql: string[] }
 
@@ -28,7 +29,8 @@ export function RelatedPanel({
     let live = true
     setRels(null)
     setError(null)
-    call('data.related', { handle, table, key, strategy })
+    dataApi
+      .related({ handle, table, key, strategy })
       .then((r) => live && setRels(r))
       .catch((e) => live && setError(errorMessage(e)))
     return () => {

@@ -1,6 +1,7 @@
+import { locksApi } from './api'
 import { useEffect, useState } from 'react'
 import type { Holder } from '../../../src-shared/contract'
-import { call, errorMessage, onEvent } from '../../bridge/client'
+import { errorMessage, onEvent } from '../../bridge/client'
 import { setState, toast } from '../../app/store'
 
 function age(since: number | null, now: number): string {
@@ -14,7 +15,7 @@ export async function rollbackHolder(h: Holder): Promise<boolean> {
   if (!h.id) return false
   if (!confirm(`Roll back ${h.label}? Whatever it did since its BEGIN is undone.`)) return false
   try {
-    const r = await call('locks.rollback', { holderId: h.id })
+    const r = await locksApi.rollback({ holderId: h.id })
     const handle = r.handle
     if (handle) setState((s) => ({ txState: { ...s.txState, [handle]: 'auto-commit' } }))
     toast('info', r.rolledBack ? `Rolled back ${r.label}` : `${r.label} had no transaction open any more`)

@@ -1,3 +1,4 @@
+import { normalizeApi } from './api'
 import { useEffect, useRef, useState } from 'react'
 import type { MethodOutput } from '../../../src-shared/contract'
 import type {
@@ -10,7 +11,7 @@ import type {
   ProposalView,
 } from '../../../src-shared/normalize'
 import { tableKey } from '../../../src-shared/schema'
-import { call, errorMessage, onEvent } from '../../bridge/client'
+import { errorMessage, onEvent } from '../../bridge/client'
 import { toast, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { refreshSchema } from '../connections/actions'
@@ -88,7 +89,7 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
     setProposal(null)
     setApplied(null)
     try {
-      const a = await call('normalize.analyze', {
+      const a = await normalizeApi.analyze({
         handle,
         table: ref,
         nullsEqual,
@@ -118,7 +119,7 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
     setApplied(null)
     try {
       setProposal(
-        await call('normalize.propose', {
+        await normalizeApi.propose({
           handle,
           table: ref,
           target: to,
@@ -142,7 +143,7 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
     setBusy('apply')
     setError(null)
     try {
-      const r = await call('normalize.apply', { handle, table: ref, target, fds: chosen(), keepView, names })
+      const r = await normalizeApi.apply({ handle, table: ref, target, fds: chosen(), keepView, names })
       setApplied(r)
       toast('success', `Split ${ref.name} into ${r.tables.map((x) => x.name).join(', ')}`)
       await refreshSchema(handle)
@@ -165,7 +166,8 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
   useEffect(() => {
     if (!analysis) return
     let live = true
-    call('normalize.diagnose', { handle, table: ref, fds: chosen(), csv: source() })
+    normalizeApi
+      .diagnose({ handle, table: ref, fds: chosen(), csv: source() })
       .then((x) => {
         if (!live) return
         setDiagnosis(x)
@@ -238,7 +240,7 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
                 : `Checking on the whole table: ${job.done} of ${job.total}`}
             <button
               className="btn small ghost"
-              onClick={() => void call('normalize.cancel', { jobId: job.id })}
+              onClick={() => void normalizeApi.cancel({ jobId: job.id })}
               data-testid="normalize-cancel"
             >
               Cancel

@@ -1,9 +1,10 @@
+import { queryApi } from './api'
 import { ENGINES } from '../../../src-shared/engines'
 import { useCallback, useRef, useState } from 'react'
 import type { ExplainResult, HistoryEntry } from '../../../src-shared/plan'
 import type { QueryResult } from '../../../src-shared/query'
 import { splitStatements, statementAt } from '../../../src-shared/sql-split'
-import { BridgeError, call } from '../../bridge/client'
+import { BridgeError } from '../../bridge/client'
 import { setState, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { ResultTable } from '../../ui/ResultTable'
@@ -84,10 +85,10 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
     setRan(text)
     try {
       if (explain) {
-        setPlan(await call('query.explain', { handle, sql: text, analyze: explain === 'analyze' }))
+        setPlan(await queryApi.explain({ handle, sql: text, analyze: explain === 'analyze' }))
         setResult(null)
       } else {
-        const r = await call('query.run', { handle, sql: text, queryId })
+        const r = await queryApi.run({ handle, sql: text, queryId })
         setResult(r)
         trackTransaction(handle, r.command, text)
         setPlan(null)
@@ -146,7 +147,7 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
         const queryId = `${tabId}:${Date.now()}:${i}`
         setRunning(queryId)
         try {
-          const r = await call('query.run', { handle, sql: st.text, queryId })
+          const r = await queryApi.run({ handle, sql: st.text, queryId })
           trackTransaction(handle, r.command, st.text)
           if (/^(CREATE|DROP|ALTER)/i.test(r.command)) ddl = true
           done.push({
@@ -228,7 +229,7 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
           disabled={!running}
           onClick={() => {
             stopScript.current = true
-            if (running) void call('query.cancel', { queryId: running })
+            if (running) void queryApi.cancel({ queryId: running })
           }}
           title="Cancel the running statement (and the rest of a script)"
         >
@@ -253,7 +254,7 @@ export function QueryTab({ tabId, handle }: { tabId: string; handle: string }) {
         </button>
         <button
           className="btn small ghost"
-          onClick={async () => setHistory(history ? null : await call('query.history', { handle }))}
+          onClick={async () => setHistory(history ? null : await queryApi.history({ handle }))}
           data-testid="history"
         >
           History

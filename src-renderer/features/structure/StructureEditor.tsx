@@ -1,9 +1,10 @@
+import { modelApi } from './api'
 import { ENGINES, type Engine } from '../../../src-shared/engines'
 import { useEffect, useState } from 'react'
 import type { MethodOutput } from '../../../src-shared/contract'
 import { newId, type ModelColumn, type ModelDocument, type ModelTable } from '../../../src-shared/model/document'
 import { NEUTRAL_TYPES, typeLabel, type Table } from '../../../src-shared/schema'
-import { call, errorMessage } from '../../bridge/client'
+import { errorMessage } from '../../bridge/client'
 import { toast } from '../../app/store'
 import { refreshSchema } from '../connections/actions'
 
@@ -47,7 +48,8 @@ export function StructureEditor({
 
   useEffect(() => {
     let live = true
-    call('model.reverse', { handle })
+    modelApi
+      .reverse({ handle })
       .then((d) => {
         if (!live) return
         setDoc(d)
@@ -108,7 +110,7 @@ export function StructureEditor({
     setBusy(true)
     setError(null)
     try {
-      setPlan(await call('model.diff', { handle, doc }))
+      setPlan(await modelApi.diff({ handle, doc }))
       setTyped('')
     } catch (e) {
       setError(errorMessage(e))
@@ -122,7 +124,7 @@ export function StructureEditor({
     setBusy(true)
     setError(null)
     try {
-      const r = await call('model.migrate', { handle, doc })
+      const r = await modelApi.migrate({ handle, doc })
       toast('success', `${mine?.name}: ${r.ran} statement${r.ran === 1 ? '' : 's'} applied in one transaction`)
       await refreshSchema(handle)
       onDone()

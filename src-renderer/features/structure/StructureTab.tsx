@@ -1,7 +1,8 @@
+import { schemaApi } from './api'
 import { ENGINES } from '../../../src-shared/engines'
 import { useEffect, useState } from 'react'
 import { primaryKeyColumns, tableKey, type Table } from '../../../src-shared/schema'
-import { call, errorMessage } from '../../bridge/client'
+import { errorMessage } from '../../bridge/client'
 import { useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { openDataTab, openNormalizeTab, openQueryTab } from '../tabs/actions'
@@ -30,7 +31,8 @@ export function StructureTab({ handle, table: key }: { handle: string; table: st
   useEffect(() => {
     if (!t) return
     let live = true
-    call('schema.tableDdl', { handle, schema: t.schema, name: t.name })
+    schemaApi
+      .tableDdl({ handle, schema: t.schema, name: t.name })
       .then((r) => live && setDdl(r.sql))
       .catch((e) => live && setDdl(`-- ${errorMessage(e)}`))
     return () => {

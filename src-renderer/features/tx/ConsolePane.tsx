@@ -1,9 +1,10 @@
+import { txApi } from './api'
 import { ENGINES } from '../../../src-shared/engines'
 import { useEffect, useRef, useState } from 'react'
 import type { PaneInfo, TimelineEntry } from '../../../src-shared/tx'
 import { statementAt } from '../../../src-shared/sql-split'
 import { formatCell } from '../../../src-shared/values'
-import { call, errorMessage } from '../../bridge/client'
+import { errorMessage } from '../../bridge/client'
 import { useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { SqlEditor, type SqlEditorHandle } from '../../ui/SqlEditor'
@@ -52,7 +53,7 @@ export function Pane({
   const run = async (sql: string) => {
     setError(null)
     try {
-      await call('tx.run', {
+      await txApi.run({
         consoleId,
         pane: info.id,
         sql,
@@ -212,7 +213,7 @@ export function Pane({
             <button
               className="btn small primary"
               onClick={() =>
-                void call('tx.reconnectPane', { consoleId, pane: info.id }).catch((e) => setError(errorMessage(e)))
+                void txApi.reconnectPane({ consoleId, pane: info.id }).catch((e) => setError(errorMessage(e)))
               }
               data-testid={`pane-reconnect-${info.id}`}
             >

@@ -1,7 +1,8 @@
+import { txApi } from './api'
 import { useEffect, useRef, useState } from 'react'
 import type { PaneInfo, TimelineEntry } from '../../../src-shared/tx'
 import { formatCell } from '../../../src-shared/values'
-import { call, errorMessage, onEvent } from '../../bridge/client'
+import { errorMessage, onEvent } from '../../bridge/client'
 import { Icon } from '../../ui/icons'
 import { Pane, useNow } from './ConsolePane'
 import { QueueBar, useStepQueue, type ScenarioRef } from './StepQueue'
@@ -45,19 +46,20 @@ export function ConsoleTab({ handle, load }: { handle: string; load?: ConsoleLoa
       setTimeline((m) => new Map(m).set(p.entry.id, p.entry))
     })
     const offPanes = onEvent('onTxPanes', (p) => p.consoleId === idRef.current && setPanes(p.panes))
-    call('tx.consoleOpen', { handle, panes: 2 })
+    txApi
+      .consoleOpen({ handle, panes: 2 })
       .then(async ({ consoleId }) => {
-        if (!live) return void call('tx.consoleClose', { consoleId })
+        if (!live) return void txApi.consoleClose({ consoleId })
         idRef.current = consoleId
         setConsoleId(consoleId)
-        setPanes((await call('tx.snapshot', { consoleId })).panes)
+        setPanes((await txApi.snapshot({ consoleId })).panes)
       })
       .catch((e) => setError(errorMessage(e)))
     return () => {
       live = false
       offStep()
       offPanes()
-      if (idRef.current) void call('tx.consoleClose', { consoleId: idRef.current })
+      if (idRef.current) void txApi.consoleClose({ consoleId: idRef.current })
     }
   }, [handle])
   if (error) return <div className="pane-note error">{error}</div>
@@ -84,7 +86,7 @@ export function ConsoleTab({ handle, load }: { handle: string; load?: ConsoleLoa
           ),
           'timeline.png',
         )
-      const out = await call('tx.exportConsole', { consoleId })
+      const out = await txApi.exportConsole({ consoleId })
       if (kind === 'spec') downloadText(out.spec, 'console.spec')
       else downloadText(out.script, 'console.sql', 'application/sql')
     } catch (e) {
@@ -195,18 +197,14 @@ export function ConsoleTab({ handle, load }: { handle: string; load?: ConsoleLoa
           </button>
           <span className="sep-v" />
           {panes.length < 4 && (
-            <button
-              className="btn small ghost"
-              onClick={() => call('tx.addPane', { consoleId })}
-              data-testid="add-pane"
-            >
+            <button className="btn small ghost" onClick={() => txApi.addPane({ consoleId })} data-testid="add-pane">
               <Icon name="plus" size={11} /> Pane
             </button>
           )}
           {panes.length > 1 && (
             <button
               className="btn small ghost"
-              onClick={() => call('tx.removePane', { consoleId, pane: panes[panes.length - 1].id })}
+              onClick={() => txApi.removePane({ consoleId, pane: panes[panes.length - 1].id })}
             >
               Remove {panes[panes.length - 1].id}
             </button>

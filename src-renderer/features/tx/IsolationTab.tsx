@@ -1,9 +1,10 @@
+import { txApi } from './api'
 import { ENGINES } from '../../../src-shared/engines'
 import { useEffect, useState } from 'react'
 import type { MethodOutput } from '../../../src-shared/contract'
 import type { ScenarioRun, StepOutcome } from '../../../src-shared/tx'
 import { formatCell } from '../../../src-shared/values'
-import { call, errorMessage } from '../../bridge/client'
+import { errorMessage } from '../../bridge/client'
 import { useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { ConsoleTab, type ConsoleLoad } from './ConsoleTab'
@@ -179,8 +180,8 @@ function ScenariosView({ handle, onStepThrough }: { handle: string; onStepThroug
   const [busy, setBusy] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
   useEffect(() => {
-    void call('tx.scenarios', {}).then(setScenarios)
-    void call('tx.levels', { handle }).then((l) => {
+    void txApi.scenarios({}).then(setScenarios)
+    void txApi.levels({ handle }).then((l) => {
       setLevels(l)
       setLevel(l.includes('READ COMMITTED') ? 'READ COMMITTED' : l[0])
     })
@@ -223,7 +224,7 @@ function ScenariosView({ handle, onStepThrough }: { handle: string; onStepThroug
           onClick={() =>
             go('run', async () => {
               setWorkload(null)
-              setRun((await call('tx.runScenario', { handle, scenario: id, level })) ?? null)
+              setRun((await txApi.runScenario({ handle, scenario: id, level })) ?? null)
             })
           }
           data-testid="run-scenario"
@@ -236,7 +237,7 @@ function ScenariosView({ handle, onStepThrough }: { handle: string; onStepThroug
           onClick={() =>
             go('step', async () =>
               onStepThrough({
-                ...(await call('tx.scenarioSpec', { handle, scenario: id, level })),
+                ...(await txApi.scenarioSpec({ handle, scenario: id, level })),
                 scenario: { id, level },
               }),
             )
@@ -249,7 +250,7 @@ function ScenariosView({ handle, onStepThrough }: { handle: string; onStepThroug
         <button
           className="btn small"
           disabled={!!busy}
-          onClick={() => go('matrix', async () => setMatrix((await call('tx.matrix', { handle })) ?? null))}
+          onClick={() => go('matrix', async () => setMatrix((await txApi.matrix({ handle })) ?? null))}
           data-testid="run-matrix"
         >
           {busy === 'matrix' ? <span className="spinner" /> : null} Isolation matrix
@@ -261,7 +262,7 @@ function ScenariosView({ handle, onStepThrough }: { handle: string; onStepThroug
             go('workload', async () => {
               setRun(null)
               setMatrix(null)
-              setWorkload((await call('tx.workload', { handle, level })) ?? null)
+              setWorkload((await txApi.workload({ handle, level })) ?? null)
             })
           }
           data-testid="run-workload"

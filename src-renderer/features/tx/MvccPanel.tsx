@@ -1,7 +1,8 @@
+import { txApi } from './api'
 import { useState } from 'react'
 import type { MvccView } from '../../../src-shared/tx'
 import type { Table } from '../../../src-shared/schema'
-import { call, errorMessage } from '../../bridge/client'
+import { errorMessage } from '../../bridge/client'
 
 function explainSnapshot(snapshot: string | null, xid: string | null): string {
   if (!snapshot) return ''
@@ -34,7 +35,7 @@ export function MvccPanel({
     if (!t) return
     setError(null)
     try {
-      setView(await call('tx.rowVersions', { consoleId, pane, table: { schema: t.schema, name: t.name } }))
+      setView(await txApi.rowVersions({ consoleId, pane, table: { schema: t.schema, name: t.name } }))
     } catch (e) {
       setError(errorMessage(e))
     }

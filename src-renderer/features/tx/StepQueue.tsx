@@ -1,7 +1,8 @@
+import { txApi } from './api'
 import { useEffect, useState } from 'react'
 import type { QueueState, ScenarioRun } from '../../../src-shared/tx'
 import type { MethodInput } from '../../../src-shared/contract'
-import { call, errorMessage, onEvent } from '../../bridge/client'
+import { errorMessage, onEvent } from '../../bridge/client'
 import { Icon } from '../../ui/icons'
 
 export const VERDICT_CLASS: Record<ScenarioRun['verdict'], string> = {
@@ -42,7 +43,7 @@ export function useStepQueue(consoleId: string | null) {
     const long = cmd.action === 'next' || cmd.action === 'finish' || cmd.action === 'load' || cmd.action === 'replay'
     if (long) setPending(true)
     try {
-      setQueue(await call('tx.queue', { ...cmd, consoleId } as Command))
+      setQueue(await txApi.queue({ ...cmd, consoleId } as Command))
     } catch (e) {
       setError(errorMessage(e))
     } finally {

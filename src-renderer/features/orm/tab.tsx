@@ -1,0 +1,7 @@
+import { registerTab } from '../../app/tab-registry'
+import { OrmPlaygroundTab } from './OrmPlaygroundTab'
+
+registerTab('orm', {
+  icon: 'sparkle',
+  render: (tab) => <OrmPlaygroundTab key={tab.id} tabId={tab.id} handle={tab.handle} model={tab.model} />,
+})
