@@ -20,13 +20,19 @@ export interface OrmFixture {
   close(): Promise<void>
 }
 
+/** A fresh, empty database of each engine the fixtures run on. */
+const FRESH: Record<'sqlite' | 'postgres', () => Promise<ConnectionConfig>> = {
+  sqlite: async () => sqliteConfig(),
+  postgres: freshPgDatabase,
+}
+
 /** A fresh database with the sample schema on the given engine, and its mappers. */
 export async function ormFixture(
   engine: 'sqlite' | 'postgres',
   options: RegistryOptions = {},
   setup?: (d: Driver) => Promise<void>,
 ): Promise<OrmFixture> {
-  const config: ConnectionConfig = engine === 'sqlite' ? sqliteConfig() : await freshPgDatabase()
+  const config: ConnectionConfig = await FRESH[engine]()
   const driver = await openDriver(config)
   const outside = await openDriver({ ...config, create: false } as ConnectionConfig)
   if (setup) await setup(driver)
