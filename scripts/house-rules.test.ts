@@ -131,4 +131,26 @@ describe('Prettier and the house count', () => {
     expect(cyclic.status).toBe(1)
     expect(cyclic.stdout).toContain('src-main/orm/a.ts <-> src-main/orm/b.ts')
   })
+
+  it('DDL spelled outside the compiler fails the count; the compiler and engine folders may write it', () => {
+    const root = mkdtempSync(join(tmpdir(), 'schemist-house-'))
+    mkdirSync(join(root, 'scripts'))
+    writeFileSync(join(root, 'scripts/house-limits.json'), JSON.stringify({ longFiles: [] }))
+    for (const d of ['src-main/db/sqlite', 'src-main/normalize', 'src-shared', 'src-renderer', 'src-preload'])
+      mkdirSync(join(root, d), { recursive: true })
+    writeFileSync(
+      join(root, 'src-main/db/sqlite/ok.ts'),
+      'export const f = (t: string) => `ALTER TABLE ${t} RENAME TO x`\n',
+    )
+    const run = () =>
+      spawnSync(process.execPath, [join(process.cwd(), 'scripts/house-count.mjs')], { cwd: root, encoding: 'utf8' })
+    expect(run().stdout).toContain('DDL statements written outside the DDL compiler (src-main/db/): 0')
+    writeFileSync(
+      join(root, 'src-main/normalize/bad.ts'),
+      'export const f = (t: string) => `CREATE TABLE ${t} (a int)`\n',
+    )
+    const dirty = run()
+    expect(dirty.status).toBe(1)
+    expect(dirty.stdout).toContain('src-main/normalize/bad.ts:1')
+  })
 })

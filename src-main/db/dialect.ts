@@ -2,6 +2,7 @@ import type { EngineCapabilities } from '../../src-shared/engines'
 import type { Column, DatabaseSchema, NeutralType } from '../../src-shared/schema'
 import type { Engine } from '../../src-shared/connection'
 import type { Driver } from './driver'
+import type { DdlCompiler } from './ddl-compiler'
 import type { ExplainResult } from '../../src-shared/plan'
 import type { Cell } from '../../src-shared/values'
 
@@ -72,11 +73,6 @@ export interface Dialect {
   snapshotSql(path: string): string | null
   /** A statement that bounds lock waits on this connection, or null where the driver does it (SQLite's busy timeout). */
   lockTimeoutSql(ms: number): string | null
-  /**
-   * Statements that set `column` to `expression` on every UPDATE of a row (the notes'
-   * `onupdate=func.now()` realised in the database): a trigger, and on PostgreSQL its function.
-   */
-  touchTriggerSql(schema: string | null, table: string, column: string, expression: string, key: string[]): string[]
   /** The journal mode (SQLite: delete, wal...), where the engine has one; null elsewhere. */
   journalMode(driver: Driver): Promise<string | null>
   /** The names of a table's own triggers (not the engine's internal ones), which a rebuild or split would lose. */
@@ -89,12 +85,8 @@ export interface Dialect {
     driver: Driver,
     ids: { table: number; column: number }[],
   ): Promise<Map<string, { schema: string | null; table: string; column: string }>>
-  /** Drop the touch trigger made for `<nameTable>.<column>` from `table` (its name now, after any rename). */
-  dropTouchTriggerSql(schema: string | null, table: string, nameTable: string, column: string): string[]
-  /** ALTER TABLE for migrations, or null where the engine cannot change a table in place and migrations rebuild it (SQLite). */
-  readonly alter: AlterSql | null
-  /** Statements a migration that rebuilds tables needs: before BEGIN, a check before COMMIT that returns rows on a violation, and after COMMIT. */
-  readonly rebuildGuards: { before: string[]; check: string | null; after: string[] }
+  /** Schema operations to SQL: the standard compiler with this engine's overrides (`<engine>-ddl.ts`). */
+  readonly ddl: DdlCompiler
   /** Native type spelling for a column in CREATE TABLE. */
   columnTypeSql(
     column: Pick<Column, 'type' | 'length' | 'scale' | 'autoincrement' | 'primaryKey'>,
@@ -114,22 +106,3 @@ export interface BeginOptions {
 
 /** The engine's capabilities, as the shared registry states them. */
 export type DialectCapabilities = EngineCapabilities
-
-/** In-place table changes, each as one statement on a qualified table name. */
-export interface AlterSql {
-  alterType(table: string, column: string, typeSql: string): string
-  setNotNull(table: string, column: string, on: boolean): string
-  setDefault(table: string, column: string, expression: string | null): string
-  setIdentity(table: string, column: string, on: boolean): string
-  /**
-   * Drop a constraint: by name when the model knows it, otherwise the one of that kind on exactly
-   * these columns (the engine named it).
-   */
-  dropConstraint(
-    schema: string | null,
-    table: string,
-    kind: 'primary' | 'unique' | 'foreign' | 'check',
-    name: string | null,
-    columns: string[],
-  ): string
-}

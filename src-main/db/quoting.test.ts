@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Driver } from './driver'
-import { createTableSql } from '../model/ddl'
 import { col, fk, table } from '../sample/sample-schema'
 import { ENGINES } from '../test-support/databases'
 
@@ -19,7 +18,7 @@ describe.each(ENGINES)('identifier quoting on $name', ({ open }) => {
       col('id', 'integer', { primaryKey: 1, nullable: false, autoincrement: true }),
       ...AWKWARD_COLUMNS.map((c) => col(c, 'text')),
     ])
-    for (const stmt of createTableSql(parent, d.dialect)) await d.query(stmt)
+    for (const stmt of d.dialect.ddl.createTableSql(parent)) await d.query(stmt)
     for (const name of AWKWARD_TABLES.slice(1)) {
       const t = table(
         name,
@@ -31,7 +30,7 @@ describe.each(ENGINES)('identifier quoting on $name', ({ open }) => {
           foreignKeys: [fk([AWKWARD_COLUMNS[0]], AWKWARD_TABLES[0], ['id'])],
         },
       )
-      for (const stmt of createTableSql(t, d.dialect)) await d.query(stmt)
+      for (const stmt of d.dialect.ddl.createTableSql(t)) await d.query(stmt)
     }
     const cols = AWKWARD_COLUMNS.map(q).join(', ')
     const ph = AWKWARD_COLUMNS.map((_, i) => d.dialect.placeholder(i + 1)).join(', ')

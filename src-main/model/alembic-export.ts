@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import type { ModelColumn, ModelDocument, ModelTable } from '../../src-shared/model/document'
 import { primaryKeyColumns } from '../../src-shared/schema'
-import { matchBy, sameType } from './migrate'
+import { matchBy, sameType } from '../../src-shared/model/schema-diff'
 import type { Driver } from '../db/driver'
-import { dependencyOrder } from './model-ddl'
+import { dependencyOrder } from '../../src-shared/model/schema-ops'
 import { schemaToModel } from './reverse'
 
 /**

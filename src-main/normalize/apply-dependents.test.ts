@@ -48,7 +48,12 @@ describe.each(ENGINES)(
     })
 
     it('a trigger and a view that reads the table are listed, and nothing changes', async () => {
-      for (const sql of d.dialect.touchTriggerSql(null, 'orders', 'customer_name', "'changed'", ['id']))
+      for (const sql of d.dialect.ddl.onUpdateTriggerSql(
+        { schema: null, name: 'orders' },
+        'customer_name',
+        "'changed'",
+        ['id'],
+      ))
         await d.query(sql)
       await d.query('CREATE VIEW big_orders AS SELECT id, total FROM orders WHERE total > 5')
       const before = await tableNames()

@@ -3,7 +3,6 @@ import type { Driver } from '../db/driver'
 import type { Proposal } from './decompose'
 import { finalizeNames } from './decompose'
 import { splitPlan } from './proposal-sql'
-import { createIndexSql } from '../model/ddl'
 import type { Index, Table } from '../../src-shared/schema'
 
 export interface ApplySource {
@@ -101,7 +100,12 @@ export async function applyProposal(
     }
     for (const sql of plan.finish) await run(sql)
     // The original's indexes, on the new table that has their columns (their names are free now).
-    for (const ix of carried) await run(createIndexSql({ schema: src.schema, name: ix.table }, ix.index, dl))
+    for (const sql of dl.ddl.statements(
+      carried.map(
+        (ix) => ({ op: 'createIndex', table: { schema: src.schema, name: ix.table }, index: ix.index }) as const,
+      ),
+    ))
+      await run(sql)
     await run('COMMIT')
     return { tables, view: opts.keepView ? src.name : null, originalRows, joinedRows, statements }
   } catch (e) {

@@ -1,4 +1,5 @@
 import { AppError } from '../../src-shared/errors'
+import { plainTable, type SchemaOp } from '../../src-shared/model/schema-ops'
 import type { Cell } from '../../src-shared/values'
 import type { Dialect } from '../db/dialect'
 import type { Driver } from '../db/driver'
@@ -113,24 +114,33 @@ export function splitFirstNormalForm(
 
 type OneNfSource = { schema: string | null; name: string; types: Map<string, string> }
 
-/** CREATE TABLE for a child: the parent's key and the value as its key, a foreign key to the parent. */
-function childTableSql(plan: OneNfPlan, src: OneNfSource, d: Dialect): string {
-  const q = (n: string) => d.quoteIdent(n)
+/** A child table: the parent's key and the value as its key, a foreign key to the parent. */
+function childTable(plan: OneNfPlan, src: OneNfSource): SchemaOp {
   // A JSON array's elements are plain values: the child column is text, not the array's JSON type.
   const valueType = plan.kind === 'json-array' ? 'TEXT' : src.types.get(plan.from[0]) || 'TEXT'
-  const cols = [
-    ...plan.key.map((k) => `${q(k)} ${src.types.get(k) || 'TEXT'} NOT NULL`),
-    `${q(plan.value)} ${valueType} NOT NULL`,
-  ]
-  cols.push(`PRIMARY KEY (${[...plan.key, plan.value].map(q).join(', ')})`)
-  cols.push(
-    `FOREIGN KEY (${plan.key.map(q).join(', ')}) REFERENCES ${d.qualify(src.schema, src.name)} (${plan.key.map(q).join(', ')}) ON DELETE CASCADE`,
+  const cols = [...plan.key.map((k) => [k, src.types.get(k) || 'TEXT']), [plan.value, valueType]]
+  const table = plainTable(
+    { schema: src.schema, name: plan.child },
+    cols.map(([name, nativeType], i) => ({ name, type: 'unknown', nativeType, nullable: false, primaryKey: i + 1 })),
+    [
+      {
+        name: null,
+        columns: plan.key,
+        refSchema: src.schema,
+        refTable: src.name,
+        refColumns: plan.key,
+        onDelete: 'CASCADE',
+        onUpdate: 'NO ACTION',
+      },
+    ],
   )
-  return `CREATE TABLE ${d.qualify(src.schema, plan.child)} (\n  ${cols.join(',\n  ')}\n)`
+  return { op: 'createTable', table }
 }
 
+const childTableSql = (plan: OneNfPlan, src: OneNfSource, d: Dialect) => d.ddl.statements([childTable(plan, src)])[0]
+
 const dropColumnSql = (c: string, src: OneNfSource, d: Dialect) =>
-  `ALTER TABLE ${d.qualify(src.schema, src.name)} DROP COLUMN ${d.quoteIdent(c)}`
+  d.ddl.statements([{ op: 'dropColumn', table: { schema: src.schema, name: src.name }, column: c }])[0]
 
 /** The script to review: what `applyFirstNormalForm` runs, with the row-filling step described. */
 export function firstNormalFormSql(plans: OneNfPlan[], src: OneNfSource, d: Dialect): string[] {

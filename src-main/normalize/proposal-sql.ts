@@ -1,3 +1,4 @@
+import { plainTable, type SchemaOp } from '../../src-shared/model/schema-ops'
 import type { Dialect } from '../db/dialect'
 import type { Proposal, ProposedTable } from './decompose'
 
@@ -30,21 +31,40 @@ export function splitPlan(p: Proposal, src: SplitSource, d: Dialect, keepView: b
   const order = [...p.tables].sort((a, b) => a.references.length - b.references.length)
   const keepsName = p.tables.some((t) => t.name === src.name)
   const fromName = keepsName ? `${src.name}__before_split` : src.name
-  const build: string[] = []
-  if (keepsName) build.push(`ALTER TABLE ${qt(src.name)} RENAME TO ${q(fromName)}`)
-  for (const t of order) {
-    const cols = t.columns.map((c) => `${q(c)} ${src.types.get(c) || 'TEXT'}${t.key.includes(c) ? ' NOT NULL' : ''}`)
-    cols.push(`PRIMARY KEY (${t.key.map(q).join(', ')})`)
-    for (const r of t.references)
-      cols.push(
-        `FOREIGN KEY (${r.columns.map(q).join(', ')}) REFERENCES ${qt(r.table)} (${r.columns.map(q).join(', ')})`,
-      )
-    build.push(`CREATE TABLE ${qt(t.name)} (\n  ${cols.join(',\n  ')}\n)`)
-  }
-  for (const t of order) {
-    const list = t.columns.map(q).join(', ')
-    build.push(`INSERT INTO ${qt(t.name)} (${list}) SELECT DISTINCT ${list} FROM ${qt(fromName)}`)
-  }
+  const build: SchemaOp[] = []
+  if (keepsName) build.push({ op: 'renameTable', table: { schema: src.schema, name: src.name }, name: fromName })
+  for (const t of order)
+    build.push({
+      op: 'createTable',
+      table: plainTable(
+        { schema: src.schema, name: t.name },
+        t.columns.map((c) => ({
+          name: c,
+          type: 'unknown',
+          nativeType: src.types.get(c) || 'TEXT',
+          nullable: !t.key.includes(c),
+          primaryKey: t.key.indexOf(c) + 1,
+        })),
+        t.references.map((r) => ({
+          name: null,
+          columns: r.columns,
+          refSchema: src.schema,
+          refTable: r.table,
+          refColumns: r.columns,
+          onDelete: 'NO ACTION',
+          onUpdate: 'NO ACTION',
+        })),
+      ),
+    })
+  for (const t of order)
+    build.push({
+      op: 'copyRows',
+      into: { schema: src.schema, name: t.name },
+      from: { schema: src.schema, name: fromName },
+      columns: t.columns.map((c) => [c, c]),
+      distinct: true,
+      notNull: [],
+    })
   // The join: each part on the columns it shares with those before it (NULL matching NULL, as DISTINCT did).
   const alias = new Map<string, string>()
   let joined = ''
@@ -60,9 +80,9 @@ export function splitPlan(p: Proposal, src: SplitSource, d: Dialect, keepView: b
   })
   const columns = src.columns.filter((c) => alias.has(c))
   const joinSql = `SELECT ${columns.map((c) => `${alias.get(c)}.${q(c)}`).join(', ')} FROM ${joined}`
-  const finish = [`DROP TABLE ${qt(fromName)}`]
-  if (keepView) finish.push(`CREATE VIEW ${qt(src.name)} AS ${joinSql}`)
-  return { order, build, finish, from: qt(fromName), joinSql }
+  const finish: SchemaOp[] = [{ op: 'dropTable', table: { schema: src.schema, name: fromName } }]
+  if (keepView) finish.push({ op: 'createView', view: { schema: src.schema, name: src.name }, definition: joinSql })
+  return { order, build: d.ddl.statements(build), finish: d.ddl.statements(finish), from: qt(fromName), joinSql }
 }
 
 /** The script to review: the split's statements, with the check `--apply` runs in between. */

@@ -1,7 +1,7 @@
 import type { ModelDocument } from '../../src-shared/model/document'
 import { tableKey, type DatabaseSchema } from '../../src-shared/schema'
 import type { Dialect } from '../db/dialect'
-import { toSchemaTable } from '../model/model-ddl'
+import { toSchemaTable } from '../../src-shared/model/schema-ops'
 import { Registry, type RegistryOptions } from './registry'
 
 /**

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { col } from '../../src-shared/expr'
 import type { Driver } from '../db/driver'
-import { createTableSql } from '../model/ddl'
 import { col as column, fk, table } from '../sample/sample-schema'
 import { ormFixture, type OrmFixture } from '../test-support/orm-fixture'
 import type { RelatedList } from './entity'
@@ -212,7 +211,7 @@ describe.each(['sqlite', 'postgres'] as const)('unit of work on %s', (engine) =>
         ],
         { foreignKeys: [fk(['widget_id'], 'widget', ['id'])] },
       )
-      for (const t of [emp, a, b]) for (const x of createTableSql(t, d.dialect)) await d.query(x)
+      for (const t of [emp, a, b]) for (const x of d.dialect.ddl.createTableSql(t)) await d.query(x)
       // The cycle's second edge, added once both tables exist.
       if (d.dialect.capabilities.alterColumn)
         await d.query('ALTER TABLE widget ADD FOREIGN KEY (favorite_entry_id) REFERENCES entry (id)')

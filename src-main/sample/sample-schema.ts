@@ -145,7 +145,7 @@ export const SAMPLE_VIEWS: Table[] = [
 ]
 
 /** Rows per table, columns in declaration order (timestamps left to their server defaults). */
-export const SAMPLE_ROWS: Record<string, { columns: string[]; rows: unknown[][] }> = {
+export const SAMPLE_ROWS: Record<string, { columns: string[]; rows: (string | number | null)[][] }> = {
   users: {
     columns: ['name', 'login'],
     rows: [

@@ -9,6 +9,7 @@ import { TxPane } from './tx-pane'
 import { checkHistory } from './history/checker'
 import { historyOfSteps } from './history/record'
 import { probeFor, StepEngine } from './step-engine'
+import { dropScratch, scratchTableOps } from './scratch-table'
 
 /** The scratch table scenarios run on, so a person's own tables are never touched. */
 export const SCRATCH_TABLE = 'schemist_isolation_test'
@@ -53,6 +54,10 @@ export function attribution(panes: TxPane[], waiting: TxPane): string[] {
   return panes.filter((p) => p !== waiting && p.state !== 'idle' && p.wrote).map((p) => p.id)
 }
 
+/** The scratch table with rows 1 = 10 and 2 = 20, and the scenario's own. */
+const scratchOps = (s: Scenario) =>
+  scratchTableOps(SCRATCH_TABLE, [{ name: 'value', nullable: true }], [[1, 10], [2, 20], ...(s.extraRows ?? [])])
+
 /**
  * Run a scenario at an isolation level: a fresh scratch table, one connection per transaction,
  * the steps in order through the step engine (a step that blocks is left waiting while the next
@@ -68,10 +73,7 @@ export async function runScenario(
   const admin = await openDriver(config)
   const d = admin.dialect
   const t = d.quoteIdent(SCRATCH_TABLE)
-  await admin.query(`DROP TABLE IF EXISTS ${t}`)
-  await admin.query(`CREATE TABLE ${t} (id integer PRIMARY KEY, value integer)`)
-  for (const [id, value] of [[1, 10], [2, 20], ...(s.extraRows ?? [])])
-    await admin.query(`INSERT INTO ${t} (id, value) VALUES (${id}, ${value})`)
+  for (const sql of d.ddl.statements(scratchOps(s))) await admin.query(sql)
   const panes = await Promise.all(s.panes.map((p) => openPane(p, config)))
   const byId = new Map(panes.map((p) => [p.id, p]))
   const outcomes: (StepOutcome | null)[] = new Array(s.steps.length).fill(null)
@@ -129,7 +131,7 @@ export async function runScenario(
     await Promise.all(panes.map((p) => until(p.close(), 2000)))
   }
   const finalRows = (await admin.query(`SELECT id, value FROM ${t} ORDER BY id`)).rows
-  await admin.query(`DROP TABLE IF EXISTS ${t}`).catch(() => {})
+  await admin.query(dropScratch(d, SCRATCH_TABLE)).catch(() => {})
   await admin.close()
   const steps = outcomes.map(
     (o, i) =>
@@ -191,9 +193,7 @@ export function judge(s: Scenario, level: string | null, steps: StepOutcome[], f
 export function scenarioSpec(s: Scenario, d: Dialect, level: string | null): IsolationSpec {
   const t = d.quoteIdent(SCRATCH_TABLE)
   const rows = [[1, 10], [2, 20], ...(s.extraRows ?? [])]
-  const setup = [
-    `DROP TABLE IF EXISTS ${t}; CREATE TABLE ${t} (id integer PRIMARY KEY, value integer); INSERT INTO ${t} (id, value) VALUES ${rows.map(([a, b]) => `(${a}, ${b})`).join(', ')};`,
-  ]
+  const setup = [d.ddl.statements(scratchOps(s)).join('; ') + ';']
   const count = new Map<string, number>()
   const permutation: string[] = []
   const sessions = s.panes.map((p) => ({
@@ -219,7 +219,7 @@ export function scenarioSpec(s: Scenario, d: Dialect, level: string | null): Iso
       .steps.push({ name, sql: step.sql === 'BEGIN' ? d.beginSql(level ?? undefined) : spelled })
     permutation.push(name)
   }
-  return { setup, teardown: [`DROP TABLE IF EXISTS ${t}`], sessions, permutations: [permutation] }
+  return { setup, teardown: [dropScratch(d, SCRATCH_TABLE)], sessions, permutations: [permutation] }
 }
 
 /** The scratch table as the scenario left it, read on a connection of its own. */

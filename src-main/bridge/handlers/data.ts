@@ -1,5 +1,4 @@
 import { AppError } from '../../../src-shared/errors'
-import { createTableSql, createViewSql } from '../../model/ddl'
 import { group, type HandlerKit } from './kit'
 
 /** Table data and the schema tree. */
@@ -15,8 +14,11 @@ export function dataHandlers({ s }: HandlerKit) {
       const db = await driver.dialect.introspect(driver)
       const table = db.tables.find((t) => t.name === name && t.schema === schema)
       if (!table) throw new AppError('NOT_FOUND', `No table ${name} in this database`)
-      const stmts =
-        table.kind === 'view' ? [createViewSql(table, driver.dialect)] : createTableSql(table, driver.dialect)
+      const stmts = driver.dialect.ddl.statements([
+        table.kind === 'view'
+          ? { op: 'createView', view: table, definition: table.definition ?? '' }
+          : { op: 'createTable', table },
+      ])
       return { sql: stmts.map((x) => `${x};`).join('\n\n') }
     },
     'data.page': async (req) => s.data.page(req),

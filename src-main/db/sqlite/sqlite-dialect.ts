@@ -4,6 +4,7 @@ import type { Dialect } from '../dialect'
 import { neutralFromNative } from '../type-names'
 import { introspectSqlite } from './sqlite-introspector'
 import { explainSqlite } from './sqlite-explain'
+import { SqliteDdl } from './sqlite-ddl'
 
 const TYPE_SQL: Record<string, string> = {
   integer: 'INTEGER',
@@ -80,22 +81,8 @@ export const sqliteDialect: Dialect = {
     return level ? `BEGIN ${level.toUpperCase()}` : 'BEGIN'
   },
   // SQLite changes a table by building a new one, copying the rows and renaming it (its own documented procedure).
-  alter: null,
-  // Foreign keys off while tables are rebuilt (a DROP would otherwise run ON DELETE actions), checked before commit.
-  rebuildGuards: {
-    before: ['PRAGMA foreign_keys = OFF'],
-    check: 'PRAGMA foreign_key_check',
-    after: ['PRAGMA foreign_keys = ON'],
-  },
-  touchTriggerSql(schema, table, column, expression, key) {
-    const q = (n: string) => this.quoteIdent(n)
-    const match = key.length ? key.map((k) => `${q(k)} IS NEW.${q(k)}`).join(' AND ') : 'rowid = NEW.rowid'
-    // Only when the update left the column alone, so an explicit value wins and the trigger's own UPDATE does not fire it again.
-    const name = this.qualify(schema, `${table}_${column}_touch`)
-    return [
-      `DROP TRIGGER IF EXISTS ${name}`,
-      `CREATE TRIGGER ${name} AFTER UPDATE ON ${q(table)} FOR EACH ROW WHEN NEW.${q(column)} IS OLD.${q(column)} BEGIN UPDATE ${q(table)} SET ${q(column)} = ${expression} WHERE ${match}; END`,
-    ]
+  get ddl() {
+    return sqliteDdl
   },
   triggersOf: async (driver, _schema, table) =>
     (
@@ -106,9 +93,6 @@ export const sqliteDialect: Dialect = {
   journalMode: async (driver) => String((await driver.query('PRAGMA journal_mode')).rows[0]?.[0] ?? 'delete'),
   // SQLite's column metadata names each result column's table and column already.
   resolveOrigins: async () => new Map(),
-  dropTouchTriggerSql(schema, _table, nameTable, column) {
-    return [`DROP TRIGGER IF EXISTS ${this.qualify(schema, `${nameTable}_${column}_touch`)}`]
-  },
   columnTypeSql(c) {
     // An INTEGER PRIMARY KEY column is SQLite's rowid alias: it autoincrements without the keyword.
     const base = TYPE_SQL[c.type] ?? ''
@@ -120,3 +104,5 @@ export const sqliteDialect: Dialect = {
   neutralType: neutralFromNative,
   introspect: introspectSqlite,
 }
+
+const sqliteDdl = new SqliteDdl(sqliteDialect)

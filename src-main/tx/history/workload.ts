@@ -2,6 +2,7 @@ import type { ConnectionConfig } from '../../../src-shared/connection'
 import type { Driver } from '../../db/driver'
 import { openDriver } from '../../db/open-driver'
 import { checkHistory, type CheckResult, type History, type Op, type Txn } from './checker'
+import { dropScratch, scratchTableOps } from '../scratch-table'
 
 /**
  * Anomalies found by experiment, in the manner of Elle's rw-register tests: `clients`
@@ -49,17 +50,22 @@ export async function runWorkload(config: ConnectionConfig, o: WorkloadOptions):
   const admin = await openDriver(config)
   const d = admin.dialect
   const t = d.quoteIdent(WORKLOAD_TABLE)
-  await admin.query(`DROP TABLE IF EXISTS ${t}`)
   // `prev`: what each write overwrote, returned by the UPDATE itself, so the order in which
   // a row's versions were installed is read from the server rather than guessed from when the
   // COMMIT replies arrived (a backend preempted between making its commit visible and replying
   // lets another client read the new version first: commit-reply order is not version order).
-  await admin.query(`CREATE TABLE ${t} (id integer PRIMARY KEY, value integer NOT NULL, prev integer)`)
   const initial: Record<string, number> = {}
-  for (let k = 1; k <= keys; k++) {
-    await admin.query(`INSERT INTO ${t} (id, value) VALUES (${k}, 0)`)
-    initial[String(k)] = 0
-  }
+  for (let k = 1; k <= keys; k++) initial[String(k)] = 0
+  const columns = [
+    { name: 'value', nullable: false },
+    { name: 'prev', nullable: true },
+  ]
+  const ops = scratchTableOps(
+    WORKLOAD_TABLE,
+    columns,
+    Object.keys(initial).map((k) => [Number(k), 0]),
+  )
+  for (const sql of d.ddl.statements(ops)) await admin.query(sql)
   const conns: Driver[] = []
   const txns: (Txn & { commitAt?: number })[] = []
   /** Per transaction: the value its write overwrote. */
@@ -113,7 +119,7 @@ export async function runWorkload(config: ConnectionConfig, o: WorkloadOptions):
     )
   } finally {
     await Promise.all(conns.map((c) => c.close().catch(() => {})))
-    await admin.query(`DROP TABLE IF EXISTS ${t}`).catch(() => {})
+    await admin.query(dropScratch(d, WORKLOAD_TABLE)).catch(() => {})
     await admin.close()
   }
   const committed = txns.filter((x) => x.status === 'committed').sort((x, y) => (x.commitAt ?? 0) - (y.commitAt ?? 0))
