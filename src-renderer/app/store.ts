@@ -44,8 +44,13 @@ export interface Toast {
 
 export type Dialog = null | { kind: 'connection'; editId?: string }
 
-/** The renderer's single source of truth; features own their actions in their own folders. */
-export interface AppState {
+/**
+ * The renderer's one store. The shell's state sits at the top; each feature owns a slice
+ * (its state type and actions in its own folder, keyed by tab id) and reads it through narrow
+ * selectors (`featureSlice`). One store means one subscription model, one place to look in
+ * devtools, and a tab's state dropped in one update.
+ */
+export interface AppState extends FeatureSlices {
   info: AppInfo | null
   bootError: string | null
   theme: 'dark' | 'light'
@@ -74,6 +79,13 @@ export interface AppState {
   host: import('../bridge/client').HostStatus
 }
 
+/** The features' slices: each keyed by the tab it belongs to. */
+export interface FeatureSlices {
+  designers: Record<string, import('../features/designer/designer-store').Designer>
+  grids: Record<string, import('../features/grid/grid-store').GridState>
+  orms: Record<string, import('../features/orm/orm-store').OrmTabState>
+}
+
 const storedTheme = (typeof localStorage !== 'undefined' && localStorage.getItem('schemist-theme')) as
   AppState['theme'] | null
 
@@ -98,7 +110,32 @@ export const useApp = create<AppState>()(() => ({
   toasts: [],
   logs: [],
   host: { state: 'connected' },
+  designers: {},
+  grids: {},
+  orms: {},
 }))
+
+/**
+ * A feature's slice of the store, with the store's own API narrowed to it: `use(selector)` in
+ * components re-renders only when what the selector returns changes; `getState`, `setState`
+ * (merging into the slice, or replacing it) and `subscribe` see only the slice.
+ */
+export function featureSlice<K extends keyof FeatureSlices>(key: K) {
+  type S = FeatureSlices[K]
+  const use = <T>(selector: (s: S) => T): T => useApp((a) => selector(a[key]))
+  return Object.assign(use, {
+    getState: (): S => useApp.getState()[key],
+    setState: (p: Partial<S> | ((s: S) => Partial<S>), replace = false) =>
+      useApp.setState((a) => {
+        const next = typeof p === 'function' ? p(a[key]) : p
+        return { [key]: replace ? (next as S) : { ...a[key], ...next } } as Pick<AppState, K>
+      }),
+    subscribe: (listener: (s: S, prev: S) => void) =>
+      useApp.subscribe((a, b) => {
+        if (a[key] !== b[key]) listener(a[key], b[key])
+      }),
+  })
+}
 
 export const setState = useApp.setState
 export const getState = useApp.getState

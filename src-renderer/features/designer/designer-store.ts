@@ -1,9 +1,8 @@
 import type { Engine } from '../../../src-shared/engines'
-import { create } from 'zustand'
 import type { ModelDocument } from '../../../src-shared/model/document'
 import { emptyModel } from '../../../src-shared/model/document'
 import { call, errorMessage } from '../../bridge/client'
-import { getState as getApp, toast } from '../../app/store'
+import { featureSlice, getState as getApp, toast } from '../../app/store'
 
 /** What is selected on the canvas; the inspector shows the first table or the edge. */
 export interface Selection {
@@ -36,7 +35,8 @@ const HISTORY = 200
 /** Edits with the same key within this window merge into one undo step. */
 const COALESCE_MS = 1200
 
-export const useDesigners = create<Record<string, Designer>>()(() => ({}))
+/** The designers' slice of the app store, by tab id. */
+export const useDesigners = featureSlice('designers')
 
 export function initDesigner(
   tabId: string,

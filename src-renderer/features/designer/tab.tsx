@@ -1,8 +1,10 @@
+import { dropDesigner } from './designer-store'
 import { registerTab } from '../../app/tab-registry'
 import { DesignerTab } from './DesignerTab'
 
 registerTab('designer', {
   icon: 'diagram',
+  closed: (tab) => dropDesigner(tab.id),
   render: (tab) => (
     <DesignerTab
       key={tab.id}

@@ -1,7 +1,8 @@
-import { create } from 'zustand'
+import { featureSlice } from '../../app/store'
 import type { Expr } from '../../../src-shared/expr'
 import type { ApplyEditsResult, Cursor, RowEdit, SortKey, TableRef } from '../../../src-shared/grid'
 import type { Cell } from '../../../src-shared/values'
+import { counted } from '../../../src-shared/naming'
 import { call, errorMessage } from '../../bridge/client'
 import type { Holder } from '../../../src-shared/contract'
 import type { SessionSnapshot } from '../../../src-shared/orm'
@@ -63,7 +64,8 @@ export interface GridState {
 /** How a result grid reads its rows again (its query runs again) after a commit. */
 const reloaders = new Map<string, () => Promise<void>>()
 
-export const useGrid = create<Record<string, GridState>>()(() => ({}))
+/** The grids' slice of the app store, by tab id (a query tab's result grid is `<tab>:result`). */
+export const useGrid = featureSlice('grids')
 
 export const rowId = (key: Cell[]) => `k:${JSON.stringify(key)}`
 let insertSeq = 1
@@ -208,6 +210,12 @@ export function initResultGrid(
 
 export function pendingCount(tabId: string): number {
   return Object.keys(get(tabId)?.edits ?? {}).length
+}
+
+/** Whether a grid may go: pending edits are not dropped silently. */
+export function mayDropGrid(tabId: string): boolean {
+  const n = Object.keys(get(tabId)?.edits ?? {}).length
+  return n === 0 || confirm(`Close this tab and discard ${counted(n, 'pending change')}?`)
 }
 
 export function dropGrid(tabId: string) {

@@ -1,4 +1,4 @@
-import { create } from 'zustand'
+import { featureSlice } from '../../app/store'
 import type { MapperInfo, OrmAction, SessionSnapshot } from '../../../src-shared/orm'
 import { BridgeError, call, errorMessage } from '../../bridge/client'
 import type { ModelDocument } from '../../../src-shared/model/document'
@@ -15,7 +15,8 @@ export interface OrmTabState {
 }
 
 /** One ORM session per playground tab, keyed by tab id. */
-export const useOrm = create<Record<string, OrmTabState>>()(() => ({}))
+/** The ORM playgrounds' slice of the app store, by tab id. */
+export const useOrm = featureSlice('orms')
 
 const blank = (): OrmTabState => ({
   sessionId: null,

@@ -1,14 +1,11 @@
-import { dropGrid, useGrid } from '../grid/grid-store'
 import { formatCell, type Cell } from '../../../src-shared/values'
-import { closeOrmSession } from '../orm/orm-store'
-import { dropDesigner } from '../designer/designer-store'
 import { call, errorMessage } from '../../bridge/client'
 import { toast } from '../../app/store'
 import type { ModelDocument } from '../../../src-shared/model/document'
 import { getState, setState, type Tab } from '../../app/store'
 import { askPath } from '../../ui/PathPrompt'
-import { counted } from '../../../src-shared/naming'
-import { forgetDraft, restoreDrafts } from '../query/drafts'
+import { restoreDrafts } from '../query/drafts'
+import { mayCloseTab, tabClosed } from '../../app/tab-registry'
 
 let nextQuery = 1
 
@@ -152,18 +149,9 @@ export function activateTab(id: string) {
 }
 
 export function closeTab(id: string) {
-  if (id.startsWith('orm:')) void closeOrmSession(id)
-  if (id.startsWith('designer:')) dropDesigner(id)
-  // A table tab's grid, or a query tab's editable result: pending edits are not dropped silently.
-  const gridId = id.startsWith('data:') ? id : `${id}:result`
-  const g = useGrid.getState()[gridId]
-  if (
-    g &&
-    Object.keys(g.edits).length &&
-    !confirm(`Close this tab and discard ${counted(Object.keys(g.edits).length, 'pending change')}?`)
-  )
-    return
-  if (g) dropGrid(gridId)
+  const tab = getState().tabs.find((t) => t.id === id)
+  if (!tab || !mayCloseTab(tab)) return
+  tabClosed(tab)
   setState((s) => {
     const i = s.tabs.findIndex((t) => t.id === id)
     if (i < 0) return {}
@@ -171,7 +159,6 @@ export function closeTab(id: string) {
     const activeTab = s.activeTab === id ? (tabs[Math.min(i, tabs.length - 1)]?.id ?? null) : s.activeTab
     return { tabs, activeTab }
   })
-  if (id.startsWith('query:')) forgetDraft(id)
 }
 
 export function cycleTab(delta: number) {
@@ -182,7 +169,7 @@ export function cycleTab(delta: number) {
 }
 
 export function closeTabsOf(handle: string) {
-  for (const t of getState().tabs) if (t.handle === handle && t.kind === 'orm') void closeOrmSession(t.id)
+  for (const t of getState().tabs) if (t.handle === handle) tabClosed(t, 'disconnect')
   setState((s) => {
     const tabs = s.tabs.filter((t) => t.handle !== handle)
     return { tabs, activeTab: tabs.some((t) => t.id === s.activeTab) ? s.activeTab : (tabs.at(-1)?.id ?? null) }
