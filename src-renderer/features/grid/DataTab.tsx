@@ -7,23 +7,16 @@ import { Icon } from '../../ui/icons'
 import { openDataTab, openStructureTab } from '../tabs/actions'
 import { DataGrid } from './DataGrid'
 import { FilterBar } from './FilterBar'
-import {
-  addRow,
-  closeReview,
-  commitEdits,
-  discardEdits,
-  initGrid,
-  inspectSession,
-  refreshView,
-  setCell,
-  setDefault,
-  toggleDelete,
-  useGrid,
-} from './grid-store'
+import { addRow, discardEdits, setCell, setDefault, toggleDelete } from './grid-edits'
+import { closeReview, commitEdits, inspectSession } from './grid-commit'
+import { initGrid, refreshView, useGrid } from './grid-store'
 import { SessionPanel } from '../orm/SessionPanel'
 import { ReviewDialog } from './ReviewDialog'
 import { CommitError, PendingActions } from './PendingActions'
-import { ExportDialog, ImportDialog } from './MoveDataDialogs'
+import { ColumnsMenu } from './ColumnsMenu'
+import { ExportDialog } from './ExportDialog'
+import { GridStatus } from './GridStatus'
+import { ImportDialog } from './ImportDialog'
 import { RelatedPanel } from './RelatedPanel'
 import { DeleteConfirm } from './DeleteConfirm'
 
@@ -58,7 +51,6 @@ export function DataTab({
   const [showRelated, setShowRelated] = useState(false)
   const [showSession, setShowSession] = useState(false)
   const [jump, setJump] = useState<{ row: number; seq: number } | null>(null)
-  const [jumpText, setJumpText] = useState('')
   const jumpInput = useRef<HTMLInputElement>(null)
   const [order, setOrder] = useState<string[] | null>(null)
   const [hidden, setHidden] = useState<string[]>([])
@@ -235,48 +227,18 @@ export function DataTab({
           DEFAULT
         </button>
         <span className="sep-v" />
-        <div className="popover-anchor">
-          <button
-            className={`btn small ghost${showColumns ? ' on' : ''}`}
-            onClick={() => setShowColumns(!showColumns)}
-            data-testid="toggle-columns"
-          >
-            Columns{hidden.length ? ` (${hidden.length} hidden)` : ''}
-          </button>
-          {showColumns && (
-            <div className="popover" data-testid="columns-popover">
-              {allColumns.map((c) => (
-                <div key={c} className="col-item">
-                  <label className="check">
-                    <input
-                      type="checkbox"
-                      checked={!hidden.includes(c)}
-                      onChange={(e) => setHidden(e.target.checked ? hidden.filter((x) => x !== c) : [...hidden, c])}
-                      data-testid={`show-${c}`}
-                    />{' '}
-                    <span className="mono">{c}</span>
-                  </label>
-                  <span className="spacer" />
-                  <button className="icon-button" title="Move left" onClick={() => moveColumn(c, -1)}>
-                    ↑
-                  </button>
-                  <button className="icon-button" title="Move right" onClick={() => moveColumn(c, 1)}>
-                    ↓
-                  </button>
-                </div>
-              ))}
-              <button
-                className="link small"
-                onClick={() => {
-                  setOrder(null)
-                  setHidden([])
-                }}
-              >
-                Reset
-              </button>
-            </div>
-          )}
-        </div>
+        <ColumnsMenu
+          all={allColumns}
+          hidden={hidden}
+          setHidden={setHidden}
+          open={showColumns}
+          setOpen={setShowColumns}
+          move={moveColumn}
+          reset={() => {
+            setOrder(null)
+            setHidden([])
+          }}
+        />
         <button
           className={`btn small ghost${showRelated ? ' on' : ''}`}
           onClick={() => setShowRelated(!showRelated)}
@@ -401,33 +363,7 @@ export function DataTab({
           />
         )}
       </div>
-      <div className="grid-status muted small" data-testid="grid-status">
-        <span data-testid="row-count">
-          {g.count
-            ? `${g.count.exact ? '' : '~'}${g.count.count.toLocaleString('en-US')} rows${g.count.exact ? '' : ' (estimated)'}`
-            : g.loadError
-              ? 'not counted: the view could not be read'
-              : 'counting…'}
-        </span>
-        {g.inserts.length > 0 && <span> · {g.inserts.length} new</span>}
-        <span> · {total.toLocaleString('en-US')} shown</span>
-        <input
-          ref={jumpInput}
-          className="goto-row"
-          placeholder="Go to row… (Ctrl+G)"
-          value={jumpText}
-          onChange={(e) => setJumpText(e.target.value.replace(/[^\d]/g, ''))}
-          onKeyDown={(e) => {
-            if (e.key !== 'Enter' || !jumpText) return
-            setJump({ row: Number(jumpText) - 1, seq: (jump?.seq ?? 0) + 1 })
-          }}
-          data-testid="goto-row"
-        />
-        <span className="spacer" />
-        <span className="mono last-sql" title={g.lastSql}>
-          {g.lastSql.slice(0, 140)}
-        </span>
-      </div>
+      <GridStatus g={g} total={total} jump={jump} setJump={setJump} jumpInput={jumpInput} />
       {dialog === 'export' && (
         <ExportDialog
           handle={handle}

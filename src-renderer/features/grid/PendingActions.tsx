@@ -1,5 +1,7 @@
 import { Icon } from '../../ui/icons'
-import { commitEdits, discardEdits, reviewEdits, useGrid } from './grid-store'
+import { commitEdits, reviewEdits } from './grid-commit'
+import { discardEdits } from './grid-edits'
+import { useGrid } from './grid-store'
 import { LockHolders } from '../locks/LockHolders'
 import { counted } from '../../../src-shared/naming'
 

@@ -1,3 +1,6 @@
+import { DependenciesSection, fdId } from './DependenciesSection'
+import { CsvReadOptions } from './CsvReadOptions'
+import { AppliedNote } from './AppliedNote'
 import { normalizeApi } from './api'
 import { useEffect, useRef, useState } from 'react'
 import type { MethodOutput } from '../../../src-shared/contract'
@@ -15,15 +18,9 @@ import { errorMessage, onEvent } from '../../bridge/client'
 import { toast, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { refreshSchema } from '../connections/actions'
-import { openDataTab, openDesignerTab, openNormalizeTab, openStructureTab } from '../tabs/actions'
-import { fdText, ProposalPanel } from './ProposalPanel'
+import { ProposalPanel } from './ProposalPanel'
 import { DiagnosisSummary } from './DiagnosisSummary'
 import { parseFdText } from './fd-text'
-
-const fdId = (f: FdSpec) => `${[...f.lhs].sort().join(',')}->${f.rhs}`
-
-/** Dependencies listed before "List all": a wide table can have hundreds of thousands. */
-const FD_ROWS_SHOWN = 500
 
 const TARGETS: { id: NormalizeTarget; label: string; hint: string }[] = [
   { id: '1nf', label: '1NF', hint: 'one value per cell' },
@@ -267,120 +264,18 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
             <DiagnosisSummary d={d} />
           </section>
 
-          <section className="struct-section">
-            <h3>
-              Dependencies <span className="count">{analysis.fds.length}</span>
-              <span className="muted small">
-                found in {Math.round(analysis.millis)} ms; tick the ones that are true of the data, not just of these
-                rows
-              </span>
-            </h3>
-            {analysis.sample && (
-              <div className="note-box small" data-testid="normalize-sample">
-                The table has {analysis.sample.of.toLocaleString('en-US')} rows, too many to read whole: dependencies
-                were found on a random sample of {analysis.sample.rows.toLocaleString('en-US')} rows, then the database
-                checked each one on all {analysis.sample.of.toLocaleString('en-US')} rows. Every dependency and key
-                listed here holds on the whole table (the supporting-row counts are the sample's)
-                {analysis.sample.sampleOnly.length + analysis.sample.keysSampleOnly.length > 0 ? (
-                  <>
-                    ; these held only in the sample and were dropped:{' '}
-                    <span className="mono">
-                      {[
-                        ...analysis.sample.sampleOnly.map(
-                          (f) => `${fdText(f)} (${(f.error * 100).toPrecision(2)}% of rows break it)`,
-                        ),
-                        ...analysis.sample.keysSampleOnly.map((k) => `key (${k.join(', ')})`),
-                      ].join('; ')}
-                    </span>
-                    . A dependency with a longer left side may still hold: add it by hand below.
-                  </>
-                ) : (
-                  '.'
-                )}
-              </div>
-            )}
-            <table className="grid-table" data-testid="normalize-fds">
-              <thead>
-                <tr>
-                  <th style={{ width: 28 }} />
-                  <th>Dependency</th>
-                  <th className="num">Supporting rows</th>
-                </tr>
-              </thead>
-              <tbody>
-                {(showAll ? analysis.fds : analysis.fds.slice(0, FD_ROWS_SHOWN)).map((f) => (
-                  <tr key={fdId(f)} className={accepted.has(fdId(f)) ? '' : 'muted'}>
-                    <td>
-                      <input
-                        type="checkbox"
-                        aria-label={`Accept ${fdText(f)}`}
-                        checked={accepted.has(fdId(f))}
-                        onChange={(e) =>
-                          setAccepted((s) => {
-                            const n = new Set(s)
-                            if (e.target.checked) n.add(fdId(f))
-                            else n.delete(fdId(f))
-                            return n
-                          })
-                        }
-                      />
-                    </td>
-                    <td className="mono">{fdText(f)}</td>
-                    <td
-                      className="num"
-                      title={
-                        f.support < 0
-                          ? 'Not counted: there are too many dependencies to count the rows behind each'
-                          : f.support === 0
-                            ? 'The left side is unique in every row: any column follows from it'
-                            : `${f.support} rows share their left side with another row`
-                      }
-                    >
-                      {f.support < 0 ? '—' : f.support === 0 ? 'unique' : f.support}
-                    </td>
-                  </tr>
-                ))}
-                {custom.map((f, i) => (
-                  <tr key={`c${i}`}>
-                    <td>
-                      <button
-                        className="btn ghost small"
-                        title="Remove"
-                        onClick={() => setCustom((c) => c.filter((_, j) => j !== i))}
-                      >
-                        <Icon name="close" size={11} />
-                      </button>
-                    </td>
-                    <td className="mono">{fdText(f)}</td>
-                    <td className="num muted">yours</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            {!showAll && analysis.fds.length > FD_ROWS_SHOWN && (
-              <div className="muted small" data-testid="normalize-more">
-                The {FD_ROWS_SHOWN} best supported of {analysis.fds.length.toLocaleString('en-US')} dependencies are
-                listed (the others count as found:{' '}
-                {analysis.fds.filter((f) => accepted.has(fdId(f))).length.toLocaleString('en-US')} accepted in all).{' '}
-                <button className="btn small ghost" onClick={() => setShowAll(true)}>
-                  List all
-                </button>
-              </div>
-            )}
-            <div className="nf-add">
-              <input
-                className="mono"
-                placeholder="add your own: a, b -> c"
-                value={customText}
-                onChange={(e) => setCustomText(e.target.value)}
-                onKeyDown={(e) => e.key === 'Enter' && addCustom()}
-                aria-label="Add a dependency"
-              />
-              <button className="btn small" onClick={addCustom} disabled={!customText.trim()}>
-                <Icon name="plus" size={12} /> Add
-              </button>
-            </div>
-          </section>
+          <DependenciesSection
+            analysis={analysis}
+            accepted={accepted}
+            setAccepted={setAccepted}
+            custom={custom}
+            setCustom={setCustom}
+            customText={customText}
+            setCustomText={setCustomText}
+            addCustom={addCustom}
+            showAll={showAll}
+            setShowAll={setShowAll}
+          />
 
           <section className="struct-section">
             <h3>Proposal</h3>
@@ -461,118 +356,10 @@ export function NormalizeTab({ handle, table: key, csv }: { handle: string; tabl
                 )}
               </div>
             )}
-            {applied && (
-              <div className="nf-done" role="status" data-testid="normalize-applied">
-                <Icon name="check" size={14} /> Created{' '}
-                {applied.tables.map((x) => `${x.name} (${x.rows} rows)`).join(', ')}
-                {applied.view ? `; ${applied.view} is now a view` : ''}. Joining them gives back all{' '}
-                {applied.originalRows} rows.
-                <span className="nf-links">
-                  {applied.tables.map((x) => (
-                    <button
-                      key={x.name}
-                      className="btn small"
-                      onClick={() => openDataTab(handle, tableKey({ schema: ref.schema, name: x.name }))}
-                    >
-                      <Icon name="table" size={12} /> {x.name}
-                    </button>
-                  ))}
-                  <button
-                    className="btn small ghost"
-                    onClick={() => void openDesignerTab(handle, { reverse: true })}
-                    title="The database as it is now, new tables included, as a model in the designer"
-                    data-testid="normalize-applied-designer"
-                  >
-                    <Icon name="diagram" size={12} /> Model in the designer
-                  </button>
-                  {applied.tables.map((x) => (
-                    <button
-                      key={`n-${x.name}`}
-                      className="btn small ghost"
-                      onClick={() => openNormalizeTab(handle, tableKey({ schema: ref.schema, name: x.name }))}
-                      title={`The next step of the wizard: discover ${x.name}'s dependencies and normalize it further`}
-                      data-testid={`normalize-next-${x.name}`}
-                    >
-                      <Icon name="sparkle" size={12} /> Normalize {x.name}
-                    </button>
-                  ))}
-                  {applied.view && (
-                    <button
-                      className="btn small"
-                      onClick={() => openStructureTab(handle, tableKey({ schema: ref.schema, name: applied.view! }))}
-                    >
-                      <Icon name="view" size={12} /> {applied.view}
-                    </button>
-                  )}
-                </span>
-              </div>
-            )}
+            {applied && <AppliedNote applied={applied} handle={handle} from={ref} />}
           </section>
         </>
       )}
     </div>
-  )
-}
-
-const SEPARATORS: [string, string][] = [
-  [',', 'comma'],
-  [';', 'semicolon'],
-  ['\t', 'tab'],
-  ['|', 'bar'],
-]
-const separatorName = (c: string) => SEPARATORS.find(([s]) => s === c)?.[1] ?? c
-
-/** How to read a CSV file: the first line as names or as data, and the separator; each guessed unless told. */
-function CsvReadOptions({
-  read,
-  used,
-  disabled,
-  onChange,
-}: {
-  read: CsvReading
-  used: Analysis['csvRead']
-  disabled: boolean
-  onChange: (r: CsvReading) => void
-}) {
-  const guessed = (what: string | undefined) => (what ? `guess (${what})` : 'guess')
-  return (
-    <>
-      <label
-        className="small"
-        title="Whether the file's first line names the columns; if it is data, the columns are column1..N"
-      >
-        First line{' '}
-        <select
-          value={read.header === undefined ? '' : String(read.header)}
-          disabled={disabled}
-          onChange={(e) => onChange({ ...read, header: e.target.value === '' ? undefined : e.target.value === 'true' })}
-          data-testid="normalize-csv-header"
-        >
-          <option value="">
-            {guessed(used && read.header === undefined ? (used.header ? 'names' : 'data') : undefined)}
-          </option>
-          <option value="true">column names</option>
-          <option value="false">data</option>
-        </select>
-      </label>
-      <label className="small" title="The character between values">
-        Separator{' '}
-        <select
-          value={read.separator ?? ''}
-          disabled={disabled}
-          onChange={(e) => onChange({ ...read, separator: e.target.value || undefined })}
-          data-testid="normalize-csv-separator"
-        >
-          <option value="">
-            {guessed(used && read.separator === undefined ? separatorName(used.separator) : undefined)}
-          </option>
-          {SEPARATORS.map(([c, name]) => (
-            <option key={name} value={c}>
-              {name}
-            </option>
-          ))}
-        </select>
-      </label>
-    </>
   )
 }

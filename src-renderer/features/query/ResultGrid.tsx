@@ -4,15 +4,9 @@ import { tableKey } from '../../../src-shared/schema'
 import { toast, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { DataGrid, rowAt } from '../grid/DataGrid'
-import {
-  closeReview,
-  commitEdits,
-  initResultGrid,
-  setCell,
-  setDefault,
-  toggleDelete,
-  useGrid,
-} from '../grid/grid-store'
+import { closeReview, commitEdits } from '../grid/grid-commit'
+import { initResultGrid, useGrid } from '../grid/grid-store'
+import { setCell, setDefault, toggleDelete } from '../grid/grid-edits'
 import { ReviewDialog } from '../grid/ReviewDialog'
 import { CommitError, PendingActions } from '../grid/PendingActions'
 import { openDataTab } from '../tabs/actions'
