@@ -4,17 +4,11 @@ import { encodeCell, type Cell } from '../../src-shared/values'
 import { primaryKeyColumns, tableKey, type DatabaseSchema, type Table } from '../../src-shared/schema'
 import type { ConnectionManager } from '../db/connection-manager'
 import { openDriver } from '../db/open-driver'
-import { FlushError } from '../orm/flush'
 import { Registry } from '../orm/registry'
 import { Session } from '../orm/session'
 import { select } from '../orm/statements'
-import { sqlExpression } from '../orm/sql-expression'
-import { logView, ObjectRefs, snapshotSession } from '../orm/snapshot'
-import type { SessionSnapshot } from '../../src-shared/orm'
 import { countQuery, ordering, pageQuery, ROWID_ALIAS, sampleQuery } from './keyset-pager'
-
-/** The id the grid's short-lived sessions go by in their snapshots. */
-const GRID_SESSION = 'grid'
+import { applyEdits } from './apply-edits'
 
 /** Rows between two cursors in the position index: jumps land at most this far from a cursor. */
 export const SAMPLE_STEP = 1000
@@ -251,8 +245,7 @@ export class TableData {
 
   /**
    * Apply the grid's pending edits through an ORM session on a connection of its own, in one
-   * transaction: `preview` runs them and rolls back (showing the exact SQL), `commit` commits.
-   * A failure rolls everything back and names the edit it came from.
+   * transaction (see apply-edits.ts); a commit forgets what is cached of the table.
    */
   async applyEdits(
     handle: string,
@@ -260,155 +253,14 @@ export class TableData {
     edits: RowEdit[],
     mode: 'inspect' | 'preview' | 'commit',
   ): Promise<ApplyEditsResult> {
-    let table = await this.table(handle, ref)
-    let schema = this.schemas.get(handle)!
+    const table = await this.table(handle, ref)
     const driver = await openDriver(this.connections.config(handle), `a grid commit on ${ref.name}`)
-    // A table without a primary key is edited by its rowid where the engine has one (SQLite).
-    const rowid = driver.dialect.rowidColumn
-    if (
-      !table.columns.some((c) => c.primaryKey > 0) &&
-      table.hasRowid &&
-      rowid &&
-      !table.columns.some((c) => c.name.toLowerCase() === rowid)
-    ) {
-      const withRowid = {
-        ...table,
-        columns: [
-          {
-            name: rowid,
-            type: 'integer' as const,
-            nativeType: 'INTEGER',
-            nullable: false,
-            serverDefault: null,
-            autoincrement: true,
-            primaryKey: 1,
-            unique: false,
-          },
-          ...table.columns,
-        ],
-      }
-      schema = { ...schema, tables: schema.tables.map((t) => (t === table ? withRowid : t)) }
-      table = withRowid
-    }
-    const registry = new Registry(schema, driver.dialect, { passiveWhereDatabaseActs: true })
-    // A commit writes: on SQLite it waits for the write lock from its BEGIN (within the busy
-    // timeout) rather than failing at once when its first read upgrades to a write.
-    const writeLevel = mode === 'commit' ? (driver.dialect.writeTransactionLevel ?? undefined) : undefined
-    const session = new Session(driver, registry, {
-      autoflush: false,
-      expireOnCommit: false,
-      isolationLevel: writeLevel,
-    })
-    const editOf = new Map<object, string>()
-    const refs = new ObjectRefs()
-    let before: SessionSnapshot | undefined
-    /** The objects as they were before the flush, with the transaction and statements as they are now. */
-    const withLog = (snap: SessionSnapshot): SessionSnapshot => ({
-      ...snap,
-      transaction: session.transaction,
-      log: session.log.all().map(logView),
-    })
     try {
-      const mapper = registry.mappers.get(tableKey(table))
-      if (!mapper || !mapper.hasPrimaryKey)
-        throw new AppError(
-          'UNSUPPORTED',
-          `${table.name} has no primary key, so its rows cannot be told apart for editing`,
-        )
-      const keyed = edits.filter((e): e is Extract<RowEdit, { key: Cell[] }> => e.kind !== 'insert')
-      // Load every edited row in one query.
-      if (keyed.length) {
-        const pk = mapper.pk.map((i) => mapper.columns[i])
-        const where =
-          pk.length === 1
-            ? { op: 'in' as const, column: pk[0], values: keyed.map((e) => e.key[0]) }
-            : {
-                op: 'or' as const,
-                args: keyed.map((e) => ({
-                  op: 'and' as const,
-                  args: pk.map((c, i) => ({ op: 'cmp' as const, column: c, cmp: '=' as const, value: e.key[i] })),
-                })),
-              }
-        await session.execute(select(mapper).where(where))
-      }
-      for (const e of edits) {
-        if (e.kind === 'insert') {
-          // An unknown column is an error, as it is for an update: it used to vanish from the INSERT.
-          for (const c of Object.keys(e.values))
-            if (!mapper.colIndex.has(c)) throw new AppError('BAD_REQUEST', `${table.name} has no column ${c}`)
-          const obj = session.create(mapper, e.values)
-          session.add(obj)
-          editOf.set(obj, e.id)
-          continue
-        }
-        const obj = await session.get<Record<string, unknown>>(mapper, e.key.length === 1 ? e.key[0] : e.key)
-        if (!obj)
-          return {
-            ok: false,
-            sql: [],
-            error: {
-              code: 'STALE_DATA',
-              message:
-                'This row no longer exists (another session deleted it or changed its key); reload to see the table as it is',
-              editId: e.id,
-            },
-          }
-        editOf.set(obj, e.id)
-        if (e.kind === 'delete') session.delete(obj)
-        else {
-          for (const [c, v] of Object.entries(e.values)) {
-            if (!mapper.colIndex.has(c)) throw new AppError('BAD_REQUEST', `${table.name} has no column ${c}`)
-            obj[c] = v
-          }
-          for (const c of e.defaults ?? []) {
-            if (!mapper.colIndex.has(c)) throw new AppError('BAD_REQUEST', `${table.name} has no column ${c}`)
-            obj[c] = sqlExpression(driver.dialect.columnDefaultSql(mapper.table.columns[mapper.col(c)].serverDefault))
-          }
-        }
-      }
-      // What the session holds before it flushes: the grid's Session panel shows this.
-      before = snapshotSession(session, GRID_SESSION, refs)
-      if (mode === 'inspect') {
-        await session.rollback()
-        return { ok: true, sql: [], error: null, session: withLog(before) }
-      }
-      await session.flush()
-      if (mode === 'commit') {
-        await session.commit()
-        this.invalidate(handle)
-        return { ok: true, sql: dmlOf(session), error: null, session: snapshotSession(session, GRID_SESSION, refs) }
-      }
-      await session.rollback()
-      return { ok: true, sql: dmlOf(session), error: null, session: withLog(before) }
-    } catch (e) {
-      await session.rollback().catch(() => {})
-      if (!(e instanceof AppError)) throw e
-      const editId = e instanceof FlushError ? (editOf.get(e.objects[0]) ?? null) : null
-      const failedSession = before ? withLog(before) : undefined
-      const holders = Array.isArray(e.details?.holders)
-        ? (e.details.holders as { id: string | null; label: string; since: number | null; lastStatement: string }[])
-        : undefined
-      return {
-        ok: false,
-        sql: dmlOf(session),
-        error: { code: e.code, message: e.message, editId, ...(holders ? { holders } : {}) },
-        session: failedSession,
-      }
+      const r = await applyEdits(driver, this.schemas.get(handle)!, table, edits, mode)
+      if (r.ok && mode === 'commit') this.invalidate(handle)
+      return r
     } finally {
-      await session.close()
       await driver.close()
     }
   }
-}
-
-/** The statements a commit runs, as the user will see them: BEGIN, the session's DML, COMMIT. */
-function dmlOf(s: Session) {
-  const dml = s.log
-    .all()
-    .filter((e) => /^(INSERT|UPDATE|DELETE)/.test(e.sql))
-    .map(logView)
-    .map((e) => ({ sql: e.sql, params: e.params, executions: e.executions }))
-  return dml.length
-    ? [{ sql: 'BEGIN', params: [], executions: 1 }, ...dml, { sql: 'COMMIT', params: [], executions: 1 }]
-    : []
 }

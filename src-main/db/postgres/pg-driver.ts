@@ -16,13 +16,11 @@ import { postgresDialect } from './pg-dialect'
 import { pgError } from './pg-errors'
 import { clientConfig, sslOption, TYPE_NAMES } from './pg-client-config'
 import { randomUUID } from 'node:crypto'
-import { lockBook, type HolderInfo, type LockParty } from '../lock-book'
+import { lockBook, type LockParty } from '../lock-book'
+import { watchForWaits } from './pg-waits'
 
 /** COMMIT, END and COMMIT AND CHAIN, but not COMMIT PREPARED (a two-phase commit of another). */
 const COMMIT = /^\s*(COMMIT|END)(\s+(WORK|TRANSACTION))?(\s+AND\s+(NO\s+)?CHAIN)?\s*;?\s*$/i
-
-/** How often a running statement is checked for lock waits, and after how long it starts. */
-const WAIT_POLL_MS = 40
 
 /** A PostgreSQL connection: one pg.Client, so a session's transaction stays on one backend. */
 export class PostgresDriver extends DriverEvents implements Driver, LockParty {
@@ -139,7 +137,13 @@ export class PostgresDriver extends DriverEvents implements Driver, LockParty {
     const xid = committing ? await this.currentXid() : undefined
     const running = { queryId: options.queryId ?? null }
     this.running = running
-    const stopWatch = this.watchForWaits(running)
+    const stopWatch = watchForWaits({
+      listeners: this.waitListeners,
+      running,
+      backendPid: this.backendPid,
+      resource: this.resource,
+      monitor: () => this.monitorClient(),
+    })
     try {
       const r = await this.client.query({ text: sql, values: params.map(toParam), rowMode: 'array' })
       const result = Array.isArray(r) ? r[r.length - 1] : r
@@ -286,81 +290,6 @@ export class PostgresDriver extends DriverEvents implements Driver, LockParty {
         this.noteTransaction()
       }
     })
-  }
-
-  /**
-   * The holders behind blocking pids: the app's own connections by their names, any other
-   * backend by what the server says of it (program, transaction start, statement).
-   */
-  private async describePids(mon: pg.Client, pids: number[]): Promise<HolderInfo[]> {
-    const out: HolderInfo[] = []
-    const foreign: number[] = []
-    for (const pid of pids) {
-      const own = lockBook.byPid(this.resource, pid)
-      if (own) out.push(own)
-      else foreign.push(pid)
-    }
-    if (foreign.length) {
-      const r = await mon.query<{ pid: number; app: string; xact: Date | null; query: string }>(
-        'SELECT pid, application_name AS app, xact_start AS xact, query FROM pg_stat_activity WHERE pid = ANY($1::int[])',
-        [foreign],
-      )
-      for (const row of r.rows) {
-        out.push({
-          id: null,
-          label: `${row.app ? `another program (${row.app})` : 'another program'}, server process ${row.pid}`,
-          since: row.xact ? new Date(row.xact).getTime() : null,
-          lastStatement: row.query ?? '',
-        })
-      }
-    }
-    return out
-  }
-
-  /**
-   * While a statement runs, a second connection asks the server whether our backend is blocked
-   * (`pg_blocking_pids`) and reports the start and end of each wait with the blocking pids.
-   */
-  private watchForWaits(running: { queryId: string | null }): () => Promise<void> {
-    if (this.waitListeners.size === 0) return async () => {}
-    let since = 0
-    let blockers: number[] = []
-    let holders: HolderInfo[] = []
-    let stopped = false
-    let inFlight: Promise<void> = Promise.resolve()
-    const emit = (waiting: boolean) => {
-      for (const l of this.waitListeners)
-        l({ queryId: running.queryId, waiting, since, blockedBy: blockers, holders: waiting ? holders : [] })
-    }
-    const poll = async () => {
-      try {
-        const mon = await this.monitorClient()
-        const r = await mon.query<{ pids: number[] }>('SELECT pg_blocking_pids($1) AS pids', [this.backendPid])
-        if (stopped) return
-        const pids = r.rows[0]?.pids ?? []
-        if (pids.length > 0 && (!since || pids.join() !== blockers.join())) {
-          holders = await this.describePids(mon, pids).catch(() => [])
-          if (stopped) return
-          since ||= Date.now()
-          blockers = pids
-          emit(true)
-        } else if (pids.length === 0 && since) {
-          emit(false)
-          since = 0
-          blockers = []
-        }
-      } catch {
-        // The monitor is best effort; the statement itself reports real errors.
-      }
-    }
-    const timer = setInterval(() => {
-      inFlight = inFlight.then(poll)
-    }, WAIT_POLL_MS)
-    return async () => {
-      clearInterval(timer)
-      stopped = true
-      if (since) emit(false)
-    }
   }
 
   private async monitorClient(): Promise<pg.Client> {

@@ -93,38 +93,50 @@ export function parseModule(code: string, file: string, name: string, isPackage:
       `Python syntax error on line ${l} of ${file}: ${code.split('\n')[l - 1]?.trim() ?? ''}`,
     )
   }
-  const text = (n: SyntaxNode) => code.slice(n.from, n.to)
+  const body = new ModuleReader(code).statements(children(tree.topNode), true)
+  return { name, file, isPackage, body, line }
+}
 
-  function expr(n: SyntaxNode): Py {
+/** Lezer's syntax tree of one module turned into the small Python model the importer reads. */
+class ModuleReader {
+  constructor(private readonly code: string) {}
+
+  private text(n: SyntaxNode) {
+    return this.code.slice(n.from, n.to)
+  }
+
+  expr(n: SyntaxNode): Py {
     const at = n.from
     switch (n.name) {
       case 'VariableName':
-        return { at, k: 'name', v: text(n) }
+        return { at, k: 'name', v: this.text(n) }
       case 'String': {
-        const v = pyString(text(n))
-        return v == null ? { at, k: 'other', text: text(n) } : { at, k: 'str', v }
+        const v = pyString(this.text(n))
+        return v == null ? { at, k: 'other', text: this.text(n) } : { at, k: 'str', v }
       }
       case 'ContinuedString': {
-        const parts = children(n).map((c) => pyString(text(c)))
-        return parts.every((p) => p != null) ? { at, k: 'str', v: parts.join('') } : { at, k: 'other', text: text(n) }
+        const parts = children(n).map((c) => pyString(this.text(c)))
+        return parts.every((p) => p != null)
+          ? { at, k: 'str', v: parts.join('') }
+          : { at, k: 'other', text: this.text(n) }
       }
       case 'Number': {
-        const v = Number(text(n).replaceAll('_', ''))
-        return Number.isFinite(v) ? { at, k: 'num', v } : { at, k: 'other', text: text(n) }
+        const v = Number(this.text(n).replaceAll('_', ''))
+        return Number.isFinite(v) ? { at, k: 'num', v } : { at, k: 'other', text: this.text(n) }
       }
       case 'UnaryExpression': {
         const cs = children(n)
-        const inner = cs.length === 2 ? expr(cs[1]) : null
-        if (inner?.k === 'num' && text(cs[0]) === '-') return { at, k: 'num', v: -inner.v }
-        return { at, k: 'other', text: text(n) }
+        const inner = cs.length === 2 ? this.expr(cs[1]) : null
+        if (inner?.k === 'num' && this.text(cs[0]) === '-') return { at, k: 'num', v: -inner.v }
+        return { at, k: 'other', text: this.text(n) }
       }
       case 'Boolean':
-        return { at, k: 'bool', v: text(n) === 'True' }
+        return { at, k: 'bool', v: this.text(n) === 'True' }
       case 'None':
         return { at, k: 'none' }
       case 'ParenthesizedExpression': {
         const inner = children(n).filter((c) => !PUNCT.has(c.name))
-        return inner.length === 1 ? expr(inner[0]) : { at, k: 'seq', items: inner.map(expr) }
+        return inner.length === 1 ? this.expr(inner[0]) : { at, k: 'seq', items: inner.map((x) => this.expr(x)) }
       }
       case 'TupleExpression':
       case 'ArrayExpression':
@@ -134,7 +146,7 @@ export function parseModule(code: string, file: string, name: string, isPackage:
           k: 'seq',
           items: children(n)
             .filter((c) => !PUNCT.has(c.name))
-            .map(expr),
+            .map((x) => this.expr(x)),
         }
       case 'DictionaryExpression': {
         const cs = children(n).filter((c) => !PUNCT.has(c.name))
@@ -144,14 +156,14 @@ export function parseModule(code: string, file: string, name: string, isPackage:
             i++ // a spread: its keys are not known here
             continue
           }
-          if (i + 1 < cs.length) entries.push([expr(cs[i]), expr(cs[i + 1])])
+          if (i + 1 < cs.length) entries.push([this.expr(cs[i]), this.expr(cs[i + 1])])
           i++
         }
         return { at, k: 'dict', entries }
       }
       case 'MemberExpression': {
         const cs = children(n)
-        const base = expr(cs[0])
+        const base = this.expr(cs[0])
         if (cs.some((c) => c.name === '['))
           return {
             at,
@@ -160,21 +172,21 @@ export function parseModule(code: string, file: string, name: string, isPackage:
             items: cs
               .slice(1)
               .filter((c) => !PUNCT.has(c.name))
-              .map(expr),
+              .map((x) => this.expr(x)),
           }
         const prop = cs.find((c) => c.name === 'PropertyName')
-        if (!prop) return { at, k: 'other', text: text(n) }
+        if (!prop) return { at, k: 'other', text: this.text(n) }
         return base.k === 'name'
-          ? { at, k: 'name', v: `${base.v}.${text(prop)}` }
-          : { at, k: 'attr', base, name: text(prop) }
+          ? { at, k: 'name', v: `${base.v}.${this.text(prop)}` }
+          : { at, k: 'attr', base, name: this.text(prop) }
       }
       case 'BinaryExpression': {
         const cs = children(n)
-        if (cs.length === 3 && text(cs[1]) === '|') {
-          const parts = [expr(cs[0]), expr(cs[2])]
+        if (cs.length === 3 && this.text(cs[1]) === '|') {
+          const parts = [this.expr(cs[0]), this.expr(cs[2])]
           return { at, k: 'or', items: parts.flatMap((p) => (p.k === 'or' ? p.items : [p])) }
         }
-        return { at, k: 'other', text: text(n) }
+        return { at, k: 'other', text: this.text(n) }
       }
       case 'CallExpression': {
         const [fn, argList] = children(n)
@@ -187,27 +199,27 @@ export function parseModule(code: string, file: string, name: string, isPackage:
             spread = true
             i++
           } else if (cs[i].name === 'VariableName' && cs[i + 1]?.name === 'AssignOp') {
-            if (cs[i + 2]) kw[text(cs[i])] = expr(cs[i + 2])
+            if (cs[i + 2]) kw[this.text(cs[i])] = this.expr(cs[i + 2])
             i += 2
-          } else args.push(expr(cs[i]))
+          } else args.push(this.expr(cs[i]))
         }
-        return { at, k: 'call', fn: expr(fn), args, kw, spread }
+        return { at, k: 'call', fn: this.expr(fn), args, kw, spread }
       }
       case 'LambdaExpression': {
         const cs = children(n)
-        return { at, k: 'lambda', body: expr(cs[cs.length - 1]) }
+        return { at, k: 'lambda', body: this.expr(cs[cs.length - 1]) }
       }
       default:
-        return { at, k: 'other', text: text(n) }
+        return { at, k: 'other', text: this.text(n) }
     }
   }
 
   /** `a.b.c` written as names and dots (imports and decorators are not MemberExpressions). */
-  function dotted(nodes: SyntaxNode[]): string {
-    return nodes.map((c) => text(c)).join('')
+  dotted(nodes: SyntaxNode[]): string {
+    return nodes.map((c) => this.text(c)).join('')
   }
 
-  function importStmt(n: SyntaxNode): Stmt[] {
+  importStmt(n: SyntaxNode): Stmt[] {
     const cs = children(n).filter((c) => c.name !== 'Comment')
     const at = n.from
     if (cs[0]?.name === 'from') {
@@ -217,15 +229,15 @@ export function parseModule(code: string, file: string, name: string, isPackage:
       let level = 0
       let i = 0
       for (; i < head.length && (head[i].name === '.' || head[i].name === 'Ellipsis'); i++)
-        level += text(head[i]).length
-      const module = dotted(head.slice(i))
+        level += this.text(head[i]).length
+      const module = this.dotted(head.slice(i))
       const rest = cs.slice(imp + 1).filter((c) => !['(', ')', ','].includes(c.name))
       if (rest.some((c) => c.name === '*')) return [{ at, k: 'from', module, level, names: '*' }]
       const names: { name: string; alias: string | null }[] = []
       for (let i = 0; i < rest.length; i++) {
         if (rest[i].name !== 'VariableName') continue
-        const alias = rest[i + 1]?.name === 'as' ? text(rest[i + 2]) : null
-        names.push({ name: text(rest[i]), alias })
+        const alias = rest[i + 1]?.name === 'as' ? this.text(rest[i + 2]) : null
+        names.push({ name: this.text(rest[i]), alias })
         if (alias) i += 2
       }
       return [{ at, k: 'from', module, level, names }]
@@ -235,7 +247,7 @@ export function parseModule(code: string, file: string, name: string, isPackage:
     let cur: SyntaxNode[] = []
     let alias: string | null = null
     const flush = () => {
-      if (cur.length) out.push({ at, k: 'import', module: dotted(cur), alias })
+      if (cur.length) out.push({ at, k: 'import', module: this.dotted(cur), alias })
       cur = []
       alias = null
     }
@@ -243,7 +255,7 @@ export function parseModule(code: string, file: string, name: string, isPackage:
       const c = cs[i]
       if (c.name === ',') flush()
       else if (c.name === 'as') {
-        alias = text(cs[i + 1])
+        alias = this.text(cs[i + 1])
         i++
       } else cur.push(c)
     }
@@ -251,9 +263,9 @@ export function parseModule(code: string, file: string, name: string, isPackage:
     return out
   }
 
-  function funcDef(n: SyntaxNode, decorators: string[]): Stmt {
+  funcDef(n: SyntaxNode, decorators: string[]): Stmt {
     const cs = children(n)
-    const name = text(cs.find((c) => c.name === 'VariableName')!)
+    const name = this.text(cs.find((c) => c.name === 'VariableName')!)
     const typeDef = cs.find((c) => c.name === 'TypeDef')
     const returnsNode = typeDef ? children(typeDef).find((c) => !PUNCT.has(c.name) && c.name !== '->') : undefined
     const body = cs.find((c) => c.name === 'Body')
@@ -271,32 +283,32 @@ export function parseModule(code: string, file: string, name: string, isPackage:
       k: 'def',
       name,
       decorators,
-      returns: returnsNode ? expr(returnsNode) : null,
-      ret: only && only.length === 1 ? expr(only[0]) : null,
+      returns: returnsNode ? this.expr(returnsNode) : null,
+      ret: only && only.length === 1 ? this.expr(only[0]) : null,
     }
   }
 
-  function statements(nodes: SyntaxNode[], topLevel: boolean): Stmt[] {
+  statements(nodes: SyntaxNode[], topLevel: boolean): Stmt[] {
     const out: Stmt[] = []
     for (const s of nodes) {
       switch (s.name) {
         case 'ImportStatement':
-          out.push(...importStmt(s))
+          out.push(...this.importStmt(s))
           break
         case 'AssignStatement': {
           const cs = children(s).filter((c) => c.name !== 'Comment')
           const typeDef = cs.find((c) => c.name === 'TypeDef')
           const annotationNode = typeDef ? children(typeDef).find((c) => !PUNCT.has(c.name)) : undefined
           const ops = cs.map((c, i) => (c.name === 'AssignOp' ? i : -1)).filter((i) => i >= 0)
-          const value = ops.length ? expr(cs[ops[ops.length - 1] + 1]) : null
+          const value = ops.length ? this.expr(cs[ops[ops.length - 1] + 1]) : null
           // `a = b = value`: every plain name before an `=` is a target.
           const targets = [cs[0], ...ops.slice(0, -1).map((i) => cs[i + 1])].filter((c) => c?.name === 'VariableName')
           for (const t of targets)
             out.push({
               at: s.from,
               k: 'assign',
-              target: text(t),
-              annotation: annotationNode ? expr(annotationNode) : null,
+              target: this.text(t),
+              annotation: annotationNode ? this.expr(annotationNode) : null,
               value,
             })
           break
@@ -310,36 +322,36 @@ export function parseModule(code: string, file: string, name: string, isPackage:
           const args = argList ? children(argList).filter((c) => !['(', ')', ','].includes(c.name)) : []
           for (let i = 0; i < args.length; i++) {
             if (args[i].name === 'VariableName' && args[i + 1]?.name === 'AssignOp') {
-              if (args[i + 2]) kw[text(args[i])] = expr(args[i + 2])
+              if (args[i + 2]) kw[this.text(args[i])] = this.expr(args[i + 2])
               i += 2
-            } else if (args[i].name !== '*' && args[i].name !== '**') bases.push(expr(args[i]))
+            } else if (args[i].name !== '*' && args[i].name !== '**') bases.push(this.expr(args[i]))
           }
           out.push({
             at: s.from,
             k: 'class',
-            name: text(cs.find((c) => c.name === 'VariableName')!),
+            name: this.text(cs.find((c) => c.name === 'VariableName')!),
             bases,
             kw,
-            body: body ? statements(children(body), false) : [],
+            body: body ? this.statements(children(body), false) : [],
           })
           break
         }
         case 'DecoratedStatement': {
           const cs = children(s)
-          const decorators = cs.filter((c) => c.name === 'Decorator').map((d) => text(d).replace(/^@/, '').trim())
+          const decorators = cs.filter((c) => c.name === 'Decorator').map((d) => this.text(d).replace(/^@/, '').trim())
           const def = cs.find((c) => c.name === 'FunctionDefinition')
           const cls = cs.find((c) => c.name === 'ClassDefinition')
-          if (def) out.push(funcDef(def, decorators))
-          else if (cls) out.push(...statements([cls], topLevel))
+          if (def) out.push(this.funcDef(def, decorators))
+          else if (cls) out.push(...this.statements([cls], topLevel))
           break
         }
         case 'FunctionDefinition':
-          out.push(funcDef(s, []))
+          out.push(this.funcDef(s, []))
           break
         case 'ExpressionStatement': {
           const inner = children(s).filter((c) => c.name !== 'Comment')
           if (inner.length === 1 && inner[0].name === 'CallExpression')
-            out.push({ at: s.from, k: 'expr', value: expr(inner[0]) })
+            out.push({ at: s.from, k: 'expr', value: this.expr(inner[0]) })
           break
         }
         // `if TYPE_CHECKING:` imports, `try: ... except ImportError:` fallbacks: their bodies count.
@@ -347,14 +359,13 @@ export function parseModule(code: string, file: string, name: string, isPackage:
         case 'TryStatement':
         case 'WithStatement':
           if (topLevel)
-            for (const b of children(s).filter((c) => c.name === 'Body')) out.push(...statements(children(b), true))
+            for (const b of children(s).filter((c) => c.name === 'Body'))
+              out.push(...this.statements(children(b), true))
           break
       }
     }
     return out
   }
-
-  return { name, file, isPackage, body: statements(children(tree.topNode), true), line }
 }
 
 /** A string annotation (`Mapped["User | None"]`) parsed as the expression it spells. */
