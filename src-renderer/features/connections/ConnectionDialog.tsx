@@ -1,6 +1,6 @@
 import { connectionsApi } from './api'
 import { useState } from 'react'
-import { SSL_MODES, type ConnectionConfig, type PostgresConfig, type SslMode } from '../../../src-shared/connection'
+import { type ConnectionConfig, type PostgresConfig } from '../../../src-shared/connection'
 import {
   ENGINE_LIST,
   ENGINES,
@@ -14,8 +14,8 @@ import {
 import { BridgeError, errorMessage } from '../../bridge/client'
 import { openDialog, useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
-import { BrowseButton } from '../../ui/PathPrompt'
 import { openSaved, saveConnection } from './actions'
+import { field, FileFields, ServerFields } from './ConnectionFields'
 
 type Mode = 'fields' | 'url' | 'env'
 type Feedback = { kind: 'ok' | 'error' | 'info'; text: string } | null
@@ -127,13 +127,6 @@ export function ConnectionDialog({ editId }: { editId?: string }) {
     }
   }
 
-  const field = (label: string, input: React.ReactNode, wide = false) => (
-    <label className={`field${wide ? ' wide' : ''}`}>
-      <span>{label}</span>
-      {input}
-    </label>
-  )
-
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
       <div
@@ -177,32 +170,7 @@ export function ConnectionDialog({ editId }: { editId?: string }) {
           )}
           {isFile ? (
             <>
-              {field(
-                'Database file',
-                <span className="path-field">
-                  <input
-                    value={path}
-                    onChange={(e) => setPath(e.target.value)}
-                    placeholder="/path/to/database.sqlite"
-                    className="mono"
-                    data-testid="sqlite-path"
-                    autoFocus
-                  />
-                  <BrowseButton
-                    mode={create ? 'save' : 'open'}
-                    title="SQLite database file"
-                    current={path}
-                    expect={['.sqlite', '.db', '.sqlite3']}
-                    fileType="SQLite database"
-                    onPick={setPath}
-                  />
-                </span>,
-                true,
-              )}
-              <label className="check">
-                <input type="checkbox" checked={create} onChange={(e) => setCreate(e.target.checked)} /> Create the file
-                if it does not exist
-              </label>
+              <FileFields path={path} setPath={setPath} create={create} setCreate={setCreate} />
             </>
           ) : (
             <>
@@ -251,59 +219,11 @@ export function ConnectionDialog({ editId }: { editId?: string }) {
                   />
                 </div>
               )}
-              <div className="field-grid">
-                {field(
-                  'Host',
-                  <input
-                    value={pg.host}
-                    onChange={(e) => setPg({ ...pg, host: e.target.value })}
-                    data-testid="pg-host"
-                  />,
-                )}
-                {field(
-                  'Port',
-                  <input
-                    type="number"
-                    value={pg.port}
-                    onChange={(e) => setPg({ ...pg, port: Number(e.target.value) || 5432 })}
-                    data-testid="pg-port"
-                  />,
-                )}
-                {field(
-                  'User',
-                  <input
-                    value={pg.user}
-                    onChange={(e) => setPg({ ...pg, user: e.target.value })}
-                    data-testid="pg-user"
-                  />,
-                )}
-                {field(
-                  'Password',
-                  <input
-                    type="password"
-                    value={pg.password ?? ''}
-                    placeholder={existing?.passwordStorage !== 'none' && editId ? '(unchanged)' : ''}
-                    onChange={(e) => setPg({ ...pg, password: e.target.value })}
-                    data-testid="pg-password"
-                  />,
-                )}
-                {field(
-                  'Database',
-                  <input
-                    value={pg.database}
-                    onChange={(e) => setPg({ ...pg, database: e.target.value })}
-                    data-testid="pg-database"
-                  />,
-                )}
-                {field(
-                  'SSL mode',
-                  <select value={pg.sslMode} onChange={(e) => setPg({ ...pg, sslMode: e.target.value as SslMode })}>
-                    {SSL_MODES.map((m) => (
-                      <option key={m}>{m}</option>
-                    ))}
-                  </select>,
-                )}
-              </div>
+              <ServerFields
+                pg={pg}
+                setPg={setPg}
+                passwordPlaceholder={existing?.passwordStorage !== 'none' && editId ? '(unchanged)' : ''}
+              />
               <label className="check">
                 <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> Remember
                 the password

@@ -7,13 +7,14 @@ import { Icon } from '../../ui/icons'
 import { openDataTab, openStructureTab } from '../tabs/actions'
 import { DataGrid } from './DataGrid'
 import { FilterBar } from './FilterBar'
-import { addRow, discardEdits, setCell, setDefault, toggleDelete } from './grid-edits'
+import { toggleDelete } from './grid-edits'
 import { closeReview, commitEdits, inspectSession } from './grid-commit'
 import { initGrid, refreshView, useGrid } from './grid-store'
-import { SessionPanel } from '../orm/SessionPanel'
 import { ReviewDialog } from './ReviewDialog'
 import { CommitError, PendingActions } from './PendingActions'
 import { ColumnsMenu } from './ColumnsMenu'
+import { GridSessionPane } from './GridSessionPane'
+import { RowEditButtons } from './RowEditButtons'
 import { ExportDialog } from './ExportDialog'
 import { GridStatus } from './GridStatus'
 import { ImportDialog } from './ImportDialog'
@@ -21,7 +22,6 @@ import { RelatedPanel } from './RelatedPanel'
 import { DeleteConfirm } from './DeleteConfirm'
 
 import { rowAt, totalRows } from './DataGrid'
-import { counted } from '../../../src-shared/naming'
 import { ReconnectButton } from '../connections/ReconnectButton'
 
 /** A table's rows: keyset-paged grid, sort, filter, and edits reviewed before one commit. */
@@ -101,7 +101,6 @@ export function DataTab({
         <span className="spinner" /> Reading rows…
       </div>
     )
-  const pendingCount = Object.keys(g.edits).length
   const hasKey = table.columns.some((c) => c.primaryKey > 0)
   const editable = table.kind === 'table' && (hasKey || table.hasRowid)
   const noEditReason =
@@ -164,68 +163,15 @@ export function DataTab({
           <Icon name="refresh" size={14} />
         </button>
         <span className="sep-v" />
-        <button
-          className="btn small"
-          disabled={!editable}
-          onClick={() => {
-            addRow(tabId)
-            setSelected({ row: 0, col: 0 })
-          }}
-          title="Insert a row (columns left empty get their DEFAULT)"
-          data-testid="add-row"
-        >
-          <Icon name="plus" size={12} /> Row
-        </button>
-        <button
-          className="btn small"
-          disabled={!editable || !selected}
-          onClick={() => {
-            const r = selRow()
-            if (r) {
-              const v = { ...r.values }
-              for (const c of table.columns) if (c.primaryKey && c.autoincrement) delete v[c.name]
-              addRow(tabId, v)
-            }
-          }}
-          title="Duplicate the selected row as a new one"
-        >
-          Duplicate
-        </button>
-        <button
-          className="btn small"
-          disabled={!editable || !selected}
-          onClick={() => void askDelete()}
-          title="Mark the selected row for deletion (again to unmark)"
-          data-testid="delete-row"
-        >
-          <Icon name="trash" size={12} /> Delete
-        </button>
-        <button
-          className="btn small"
-          disabled={!editable || !selected}
-          onClick={() => {
-            const r = selRow()
-            const c = selected && visibleColumns[selected.col]
-            if (r && c) setCell(tabId, r, c, null)
-          }}
-          title="Set the selected cell to NULL (Ctrl+Alt+N)"
-          data-testid="set-null"
-        >
-          NULL
-        </button>
-        <button
-          className="btn small"
-          disabled={!editable || !selected}
-          onClick={() => {
-            const r = selRow()
-            const c = selected && visibleColumns[selected.col]
-            if (r && c) setDefault(tabId, r, c)
-          }}
-          title="Put the selected cell back to its column's DEFAULT when committed (Ctrl+Alt+D)"
-          data-testid="set-default"
-        >
-          DEFAULT
-        </button>
+        <RowEditButtons
+          tabId={tabId}
+          table={table}
+          editable={editable}
+          row={selRow()}
+          column={selected ? visibleColumns[selected.col] : undefined}
+          onAdded={() => setSelected({ row: 0, col: 0 })}
+          onDelete={() => void askDelete()}
+        />
         <span className="sep-v" />
         <ColumnsMenu
           all={allColumns}
@@ -324,29 +270,7 @@ export function DataTab({
             }
           />
         </div>
-        {showSession && (
-          <div className="grid-session">
-            {g.session ? (
-              <SessionPanel
-                snapshot={g.session.snapshot}
-                caption={g.session.label}
-                actions={pendingCount ? ['commit', 'rollback'] : []}
-                busy={g.busy}
-                onAction={(op) => {
-                  if (op === 'commit') void commitEdits(tabId)
-                  else if (op === 'rollback' && confirm(`Discard ${counted(pendingCount, 'pending change')}?`))
-                    discardEdits(tabId)
-                }}
-              />
-            ) : (
-              <div className="session-panel empty" data-testid="session-panel">
-                <div className="pane-note small">
-                  No pending edits: the session is empty. Edit a cell to see the objects it loads and changes.
-                </div>
-              </div>
-            )}
-          </div>
-        )}
+        {showSession && <GridSessionPane tabId={tabId} g={g} />}
         {showRelated && (
           <RelatedPanel
             handle={handle}
