@@ -5,6 +5,7 @@ import { matchBy, sameType } from '../../src-shared/model/schema-diff'
 import type { Driver } from '../db/driver'
 import { dependencyOrder } from '../../src-shared/model/schema-ops'
 import { schemaToModel } from './reverse'
+import { NATIVE_TYPE_BODY } from './sqlalchemy-python'
 
 /**
  * A diff between two models written as an Alembic revision script: `upgrade()` and
@@ -303,13 +304,7 @@ export function exportAlembic(
           '',
           '# A column type written as the database spells it (an array, an enum type).',
           'class _Native(sa.types.UserDefinedType):',
-          '    cache_ok = True',
-          '',
-          '    def __init__(self, spelling):',
-          '        self.spelling = spelling',
-          '',
-          '    def get_col_spec(self, **kw):',
-          '        return self.spelling',
+          ...NATIVE_TYPE_BODY,
           '',
         ]
       : []),

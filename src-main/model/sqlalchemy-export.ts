@@ -4,6 +4,7 @@ import { tableNameFor } from '../../src-shared/naming'
 import {
   autoincrementArg,
   BASE_COLUMNS,
+  NATIVE_TYPE_BODY,
   pyIdent,
   pyLiteral,
   pyType,
@@ -265,13 +266,7 @@ class SqlalchemyWriter {
         'class Native(types.UserDefinedType):',
         '    """A column type written as the database spells it."""',
         '',
-        '    cache_ok = True',
-        '',
-        '    def __init__(self, spelling):',
-        '        self.spelling = spelling',
-        '',
-        '    def get_col_spec(self, **kw):',
-        '        return self.spelling',
+        ...NATIVE_TYPE_BODY,
         '',
         '',
       )

@@ -124,3 +124,14 @@ export function autoincrementArg(t: ModelTable, c: ModelColumn): string | null {
     c.serverDefault == null
   return auto ? 'autoincrement=False' : null
 }
+
+/** The body of a UserDefinedType that spells a column's type as the database does (an array, an enum type). */
+export const NATIVE_TYPE_BODY = [
+  '    cache_ok = True',
+  '',
+  '    def __init__(self, spelling):',
+  '        self.spelling = spelling',
+  '',
+  '    def get_col_spec(self, **kw):',
+  '        return self.spelling',
+]

@@ -22,6 +22,10 @@ export function RowEditButtons({
   onAdded: () => void
   onDelete: () => void
 }) {
+  /** An action on the selected cell, when there is one. */
+  const onCell = (act: (r: GridRow, c: string) => void) => () => {
+    if (row && column) act(row, column)
+  }
   return (
     <>
       <button
@@ -40,12 +44,10 @@ export function RowEditButtons({
         className="btn small"
         disabled={!editable || !row}
         onClick={() => {
-          const r = row
-          if (r) {
-            const v = { ...r.values }
-            for (const c of table.columns) if (c.primaryKey && c.autoincrement) delete v[c.name]
-            addRow(tabId, v)
-          }
+          if (!row) return
+          const v = { ...row.values }
+          for (const c of table.columns) if (c.primaryKey && c.autoincrement) delete v[c.name]
+          addRow(tabId, v)
         }}
         title="Duplicate the selected row as a new one"
       >
@@ -63,11 +65,7 @@ export function RowEditButtons({
       <button
         className="btn small"
         disabled={!editable || !row}
-        onClick={() => {
-          const r = row
-          const c = column
-          if (r && c) setCell(tabId, r, c, null)
-        }}
+        onClick={onCell((r, c) => setCell(tabId, r, c, null))}
         title="Set the selected cell to NULL (Ctrl+Alt+N)"
         data-testid="set-null"
       >
@@ -76,11 +74,7 @@ export function RowEditButtons({
       <button
         className="btn small"
         disabled={!editable || !row}
-        onClick={() => {
-          const r = row
-          const c = column
-          if (r && c) setDefault(tabId, r, c)
-        }}
+        onClick={onCell((r, c) => setDefault(tabId, r, c))}
         title="Put the selected cell back to its column's DEFAULT when committed (Ctrl+Alt+D)"
         data-testid="set-default"
       >
