@@ -121,6 +121,9 @@ function columnOf(f: DbmlField): ModelColumn {
   return c
 }
 
+/** Where enums and tables are found: `schema.name`, the default schema as empty. */
+const key = (schema: string | null | undefined, table: string) => `${schemaOf(schema) ?? ''}.${table}`
+
 export function importDbml(src: string, name = 'Imported model', warnings: string[] = []): ModelDocument {
   let db: { schemas: DbmlSchema[] }
   try {
@@ -137,74 +140,12 @@ export function importDbml(src: string, name = 'Imported model', warnings: strin
         e.values.map((v) => v.name),
       )
   const tables = new Map<string, ModelTable>()
-  const key = (schema: string | null | undefined, table: string) => `${schemaOf(schema) ?? ''}.${table}`
 
   for (const s of db.schemas) {
     for (const g of s.tableGroups ?? [])
       warnings.push(`TableGroup ${g.name} was read past: Schemist models have no table groups.`)
     for (const dt of s.tables) {
-      const t = blankTable({
-        name: dt.name,
-        className: className(dt.name),
-        nameLocked: true,
-        schema: schemaOf(s.name),
-        columns: [],
-      })
-      if (dt.note) t.comment = dt.note
-      const enumChecks: ModelTable['checks'] = []
-      for (const f of dt.fields) {
-        const c = columnOf(f)
-        const values =
-          enums.get(key(f.type.schemaName ?? s.name, f.type.type_name)) ?? enums.get(key(null, f.type.type_name))
-        if (values) {
-          // The column keeps its name and settings; its type becomes the values' varchar and a CHECK.
-          Object.assign(c, { type: 'varchar', nativeType: '', length: Math.max(...values.map((v) => v.length)) })
-          delete c.scale
-          enumChecks.push({
-            name: null,
-            expression: `${sqlIdent(c.name)} IN (${values.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ')})`,
-          })
-        }
-        t.columns.push(c)
-        for (const ck of f.checks ?? []) t.checks.push({ name: ck.name ?? null, expression: ck.expression })
-      }
-      // Column checks, then table checks, then the enums': the order the designer writes them back.
-      for (const ck of dt.checks ?? []) t.checks.push({ name: ck.name ?? null, expression: ck.expression })
-      t.checks.push(...enumChecks)
-      for (const ix of dt.indexes) {
-        const exprs = ix.columns.filter((c) => c.type === 'expression')
-        if (exprs.length) {
-          warnings.push(
-            `${dt.name}: the index on ${exprs.map((c) => `\`${c.value}\``).join(', ')}${ix.token ? ` (line ${ix.token.start.line})` : ''} was read past: Schemist indexes are on columns; create it with SQL.`,
-          )
-          continue
-        }
-        const cols = ix.columns.map((c) => c.value)
-        for (const c of cols)
-          if (!t.columns.some((x) => x.name === c))
-            throw new AppError(
-              'BAD_REQUEST',
-              `DBML: an index of ${dt.name} names ${c}, which is not one of its columns`,
-            )
-        if (ix.pk)
-          for (const [i, c] of cols.entries())
-            Object.assign(
-              t.columns.find((x) => x.name === c)!,
-              { primaryKey: i + 1, nullable: false },
-            )
-        else if (ix.unique && !ix.name) t.uniques.push({ name: null, columns: cols })
-        else
-          t.indexes.push({
-            name: ix.name ?? `ix_${dt.name}_${cols.join('_')}`,
-            columns: cols,
-            unique: !!ix.unique,
-            where: null,
-          })
-      }
-      if (dt.records?.length)
-        warnings.push(
-          `${dt.name}: its records (sample rows) were read past; import data into the tables once they exist.`,
-        )
+      const t = tableOf(dt, s.name, enums, warnings)
       tables.set(key(s.name, dt.name), t)
       doc.tables.push(t)
     }
@@ -221,50 +162,7 @@ export function importDbml(src: string, name = 'Imported model', warnings: strin
       const [a, b] = r.endpoints
       if (a.relation === '*' && b.relation === '*') {
         // Many-to-many: an association table, as the designer would draw it.
-        const ta = find(a)
-        const tb = find(b)
-        const cols = [...a.fieldNames.map((c) => [ta, c] as const), ...b.fieldNames.map((c) => [tb, c] as const)]
-        const assoc = blankTable({
-          name: `${ta.name}_${tb.name}`,
-          className: className(`${ta.name}_${tb.name}`),
-          nameLocked: true,
-          columns: [],
-        })
-        for (const [i, [t, c]] of cols.entries()) {
-          const srcCol = t.columns.find((x) => x.name === c)
-          if (!srcCol) throw new AppError('BAD_REQUEST', `DBML: ${t.name} has no column ${c}`)
-          assoc.columns.push({
-            ...newColumn(`${t.name}_${c}`, srcCol.type),
-            length: srcCol.length,
-            scale: srcCol.scale,
-            nullable: false,
-            primaryKey: i + 1,
-          })
-        }
-        for (const c of assoc.columns) for (const k of ['length', 'scale'] as const) if (c[k] === undefined) delete c[k]
-        assoc.foreignKeys = [
-          {
-            id: newId('f'),
-            name: null,
-            columns: a.fieldNames.map((c) => `${ta.name}_${c}`),
-            refSchema: ta.schema,
-            refTable: ta.name,
-            refColumns: a.fieldNames,
-            onDelete: 'CASCADE',
-            onUpdate: 'NO ACTION',
-          },
-          {
-            id: newId('f'),
-            name: null,
-            columns: b.fieldNames.map((c) => `${tb.name}_${c}`),
-            refSchema: tb.schema,
-            refTable: tb.name,
-            refColumns: b.fieldNames,
-            onDelete: 'CASCADE',
-            onUpdate: 'NO ACTION',
-          },
-        ]
-        assoc.association = { names: [tb.name, ta.name], lazy: 'select' }
+        const assoc = associationOf(a, find(a), b, find(b))
         doc.tables.push(assoc)
         continue
       }
@@ -293,4 +191,118 @@ export function importDbml(src: string, name = 'Imported model', warnings: strin
   }
   if (doc.tables.length === 0) throw new AppError('BAD_REQUEST', 'DBML: no tables')
   return autoLayout(doc)
+}
+
+/** One DBML table: its columns (an enum-typed one as varchar with a CHECK of the values), checks and indexes. */
+function tableOf(
+  dt: DbmlSchema['tables'][number],
+  schemaName: string,
+  enums: Map<string, string[]>,
+  warnings: string[],
+): ModelTable {
+  const t = blankTable({
+    name: dt.name,
+    className: className(dt.name),
+    nameLocked: true,
+    schema: schemaOf(schemaName),
+    columns: [],
+  })
+  if (dt.note) t.comment = dt.note
+  const enumChecks: ModelTable['checks'] = []
+  for (const f of dt.fields) {
+    const c = columnOf(f)
+    const values =
+      enums.get(key(f.type.schemaName ?? schemaName, f.type.type_name)) ?? enums.get(key(null, f.type.type_name))
+    if (values) {
+      // The column keeps its name and settings; its type becomes the values' varchar and a CHECK.
+      Object.assign(c, { type: 'varchar', nativeType: '', length: Math.max(...values.map((v) => v.length)) })
+      delete c.scale
+      enumChecks.push({
+        name: null,
+        expression: `${sqlIdent(c.name)} IN (${values.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ')})`,
+      })
+    }
+    t.columns.push(c)
+    for (const ck of f.checks ?? []) t.checks.push({ name: ck.name ?? null, expression: ck.expression })
+  }
+  // Column checks, then table checks, then the enums': the order the designer writes them back.
+  for (const ck of dt.checks ?? []) t.checks.push({ name: ck.name ?? null, expression: ck.expression })
+  t.checks.push(...enumChecks)
+  for (const ix of dt.indexes) {
+    const exprs = ix.columns.filter((c) => c.type === 'expression')
+    if (exprs.length) {
+      warnings.push(
+        `${dt.name}: the index on ${exprs.map((c) => `\`${c.value}\``).join(', ')}${ix.token ? ` (line ${ix.token.start.line})` : ''} was read past: Schemist indexes are on columns; create it with SQL.`,
+      )
+      continue
+    }
+    const cols = ix.columns.map((c) => c.value)
+    for (const c of cols)
+      if (!t.columns.some((x) => x.name === c))
+        throw new AppError('BAD_REQUEST', `DBML: an index of ${dt.name} names ${c}, which is not one of its columns`)
+    if (ix.pk)
+      for (const [i, c] of cols.entries())
+        Object.assign(
+          t.columns.find((x) => x.name === c)!,
+          { primaryKey: i + 1, nullable: false },
+        )
+    else if (ix.unique && !ix.name) t.uniques.push({ name: null, columns: cols })
+    else
+      t.indexes.push({
+        name: ix.name ?? `ix_${dt.name}_${cols.join('_')}`,
+        columns: cols,
+        unique: !!ix.unique,
+        where: null,
+      })
+  }
+  if (dt.records?.length)
+    warnings.push(`${dt.name}: its records (sample rows) were read past; import data into the tables once they exist.`)
+  return t
+}
+
+/** A many-to-many ref as the association table the designer draws: both keys, both foreign keys. */
+function associationOf(a: DbmlEndpoint, ta: ModelTable, b: DbmlEndpoint, tb: ModelTable): ModelTable {
+  const cols = [...a.fieldNames.map((c) => [ta, c] as const), ...b.fieldNames.map((c) => [tb, c] as const)]
+  const assoc = blankTable({
+    name: `${ta.name}_${tb.name}`,
+    className: className(`${ta.name}_${tb.name}`),
+    nameLocked: true,
+    columns: [],
+  })
+  for (const [i, [t, c]] of cols.entries()) {
+    const srcCol = t.columns.find((x) => x.name === c)
+    if (!srcCol) throw new AppError('BAD_REQUEST', `DBML: ${t.name} has no column ${c}`)
+    assoc.columns.push({
+      ...newColumn(`${t.name}_${c}`, srcCol.type),
+      length: srcCol.length,
+      scale: srcCol.scale,
+      nullable: false,
+      primaryKey: i + 1,
+    })
+  }
+  for (const c of assoc.columns) for (const k of ['length', 'scale'] as const) if (c[k] === undefined) delete c[k]
+  assoc.foreignKeys = [
+    {
+      id: newId('f'),
+      name: null,
+      columns: a.fieldNames.map((c) => `${ta.name}_${c}`),
+      refSchema: ta.schema,
+      refTable: ta.name,
+      refColumns: a.fieldNames,
+      onDelete: 'CASCADE',
+      onUpdate: 'NO ACTION',
+    },
+    {
+      id: newId('f'),
+      name: null,
+      columns: b.fieldNames.map((c) => `${tb.name}_${c}`),
+      refSchema: tb.schema,
+      refTable: tb.name,
+      refColumns: b.fieldNames,
+      onDelete: 'CASCADE',
+      onUpdate: 'NO ACTION',
+    },
+  ]
+  assoc.association = { names: [tb.name, ta.name], lazy: 'select' }
+  return assoc
 }
