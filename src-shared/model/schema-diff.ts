@@ -1,6 +1,13 @@
 import { primaryKeyColumns, type Column, type ForeignKey } from '../schema'
 import type { ModelColumn, ModelDocument, ModelForeignKey, ModelTable } from './document'
-import { dependencyOrder, toSchemaTable, type SchemaOp, type SchemaTarget, type TableChange } from './schema-ops'
+import {
+  dependencyOrder,
+  tableRefKey,
+  toSchemaTable,
+  type SchemaOp,
+  type SchemaTarget,
+  type TableChange,
+} from './schema-ops'
 
 /**
  * The difference between two models (a live database read as a model, or an older version of
@@ -63,9 +70,8 @@ class Matching {
   readonly newTableName = new Map<string, string>()
 
   constructor(from: ModelDocument, to: ModelDocument) {
-    const tkey = (t: { name: string; schema?: string | null }) => `${t.schema ?? ''}\u0000${t.name}`
     this.tables = matchBy(from.tables, to.tables, (x) =>
-      tkey({ name: x.name, schema: (x as ModelTable).schema ?? null }),
+      tableRefKey({ name: x.name, schema: (x as ModelTable).schema }),
     )
     for (const t of to.tables) {
       const f = this.tables.get(t.id)

@@ -121,7 +121,8 @@ export function plainTable(
   }
 }
 
-const key = (schema: string | null, name: string) => `${schema ?? ''}\u0000${name}`
+/** A table's identity in a map: its schema and name (a table without a schema is in the default one). */
+export const tableRefKey = (t: { schema?: string | null; name: string }) => `${t.schema ?? ''}\u0000${t.name}`
 
 /**
  * Tables ordered so each comes after the tables it references. Foreign keys that close a cycle
@@ -131,14 +132,14 @@ export function dependencyOrder(tables: ModelTable[]): {
   order: ModelTable[]
   deferred: { table: ModelTable; fk: number }[]
 } {
-  const byKey = new Map(tables.map((t) => [key(t.schema, t.name), t]))
+  const byKey = new Map(tables.map((t) => [tableRefKey(t), t]))
   const state = new Map<string, 'visiting' | 'done'>()
   const order: ModelTable[] = []
   const deferred: { table: ModelTable; fk: number }[] = []
   const visit = (t: ModelTable) => {
     state.set(t.id, 'visiting')
     t.foreignKeys.forEach((f, i) => {
-      const ref = byKey.get(key(f.refSchema, f.refTable))
+      const ref = byKey.get(tableRefKey({ schema: f.refSchema, name: f.refTable }))
       if (!ref || ref.id === t.id) return
       const s = state.get(ref.id)
       if (s === 'visiting') deferred.push({ table: t, fk: i })

@@ -1,11 +1,9 @@
 import { sameType } from '../../../src-shared/model/schema-diff'
-import type { SchemaOp, TableChange, TableRef } from '../../../src-shared/model/schema-ops'
+import { tableRefKey, type SchemaOp, type TableChange, type TableRef } from '../../../src-shared/model/schema-ops'
 import { primaryKeyColumns, type Column } from '../../../src-shared/schema'
 import { DdlCompiler, type CompileContext, type CompiledDdl, type LiveView } from '../ddl-compiler'
 
 type AlterTable = Extract<SchemaOp, { op: 'alterTable' }>
-
-const key = (t: TableRef) => `${t.schema ?? ''}\u0000${t.name}`
 
 /** A column ADD COLUMN can take: no key, no constraint, and a default that is a plain literal. */
 const plainAdd = (c: Column) =>
@@ -39,9 +37,13 @@ export class SqliteDdl extends DdlCompiler {
         .filter(
           (o) =>
             !o.changes.every(inPlace) ||
-            ops.some((x) => (x.op === 'addForeignKey' || x.op === 'dropForeignKey') && key(x.table) === key(o.table)),
+            ops.some(
+              (x) =>
+                (x.op === 'addForeignKey' || x.op === 'dropForeignKey') &&
+                tableRefKey(x.table) === tableRefKey(o.table),
+            ),
         )
-        .map((o) => key(o.table)),
+        .map((o) => tableRefKey(o.table)),
     )
     if (rebuilt.size === 0) return super.compile(ops, context)
     const out = super.compile(this.withRebuilds(ops, rebuilt, context.views ?? []), context)
@@ -55,7 +57,7 @@ export class SqliteDdl extends DdlCompiler {
 
   /** The operations with each rebuilt table's changes replaced by its rebuild, after every in-place change. */
   private withRebuilds(ops: SchemaOp[], rebuilt: Set<string>, views: LiveView[]): SchemaOp[] {
-    const tables = ops.filter((o): o is AlterTable => o.op === 'alterTable' && rebuilt.has(key(o.table)))
+    const tables = ops.filter((o): o is AlterTable => o.op === 'alterTable' && rebuilt.has(tableRefKey(o.table)))
     // Views name the tables as they were and as they will be.
     const names = new Set(tables.map((o) => o.table.name.toLowerCase()))
     for (const o of ops)
@@ -78,7 +80,8 @@ export class SqliteDdl extends DdlCompiler {
     const last = ops.findLastIndex((o) => o.op === 'alterTable')
     return ops.flatMap((o, i) => {
       const gone =
-        (o.op === 'alterTable' || o.op === 'addForeignKey' || o.op === 'dropForeignKey') && rebuilt.has(key(o.table))
+        (o.op === 'alterTable' || o.op === 'addForeignKey' || o.op === 'dropForeignKey') &&
+        rebuilt.has(tableRefKey(o.table))
       return [...(gone ? [] : [o]), ...(i === last ? rebuilds : [])]
     })
   }

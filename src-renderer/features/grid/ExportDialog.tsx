@@ -7,7 +7,7 @@ import { downloadFromHost, errorMessage, onEvent, transport } from '../../bridge
 import { useApp } from '../../app/store'
 import { BrowseButton } from '../../ui/PathPrompt'
 
-import { Modal } from './DataModal'
+import { Modal } from '../../ui/Modal'
 
 /** Export the current view (filter and sort included) to a file, with progress and cancel. */
 export function ExportDialog({

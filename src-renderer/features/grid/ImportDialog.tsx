@@ -5,7 +5,7 @@ import type { CsvEncoding } from '../../../src-shared/csv'
 import { errorMessage, onEvent } from '../../bridge/client'
 import { BrowseButton } from '../../ui/PathPrompt'
 
-import { Modal } from './DataModal'
+import { Modal } from '../../ui/Modal'
 
 /** Import a CSV file into the table: map columns, check every row, commit all or nothing. */
 export function ImportDialog({

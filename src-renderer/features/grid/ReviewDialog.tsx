@@ -1,6 +1,6 @@
 import type { ApplyEditsResult } from '../../../src-shared/grid'
 import { Icon } from '../../ui/icons'
-import { Modal } from './DataModal'
+import { Modal } from '../../ui/Modal'
 
 /** The exact statements the session will run for the pending edits, in order. */
 export function ReviewDialog({

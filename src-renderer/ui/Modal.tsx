@@ -1,6 +1,6 @@
-import { Icon } from '../../ui/icons'
+import { Icon } from './icons'
 
-/** The frame of the grid's dialogs (export, import, review): a title, a body, a footer; Escape or a click outside closes it. */
+/** A dialog's frame (the grid's export, import and review use it): a title, a body, a footer; Escape or a click outside closes it. */
 export function Modal({
   title,
   onClose,
