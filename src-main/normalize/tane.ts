@@ -63,51 +63,87 @@ const bits = (x: number) => {
  */
 export function tane(rows: Cell[][], columnCount: number, options: DiscoveryOptions = {}): DiscoveryResult {
   if (columnCount > 30) throw new Error('Dependency discovery handles up to 30 columns')
-  const n = rows.length
-  const R = columnCount === 0 ? 0 : (1 << columnCount) - 1
-  const eps = options.maxError ?? 0
-  const exactOnly = eps === 0
-  const scratch = productScratch(n)
-  const probe = scratch.probe
-  const parts = new Map<number, Partition>()
-  const budget = options.memoryBudget ?? Infinity
-  let held = 0
-  const bytes = (p: Partition) => p.rows.byteLength + p.starts.byteLength
-  const keep = (x: number, p: Partition) => {
-    parts.set(x, p)
-    held += bytes(p)
-    if (held > budget) throw new OutOfBudget(budget)
-  }
-  const drop = (x: number) => {
-    const p = parts.get(x)
-    if (p && parts.delete(x)) held -= bytes(p)
-  }
-  const cplus = new Map<number, number>()
-  const deps: Dependency[] = []
-  const keys: number[] = []
-  let partitions = 0
-  keep(0, wholePartition(n))
-  cplus.set(0, R)
+  const L = new Lattice(rows.length, columnCount, options)
   let level: number[] = []
   let previous: number[] = []
   for (let a = 0; a < columnCount; a++) {
-    keep(1 << a, columnPartition(rows, a, options.nullsEqual ?? true))
-    partitions++
+    L.keep(1 << a, columnPartition(rows, a, options.nullsEqual ?? true))
     level.push(1 << a)
-  }
-  const holds = (lhs: number, x: number): number | null => {
-    const pl = parts.get(lhs)!
-    const px = parts.get(x)!
-    if (errorCount(pl) === errorCount(px)) return 0
-    if (exactOnly) return null
-    const e = g3(pl, px, n, probe)
-    return e <= eps ? e : null
   }
   let depth = 1
   while (level.length) {
     if (options.cancelled?.()) break
     options.onProgress?.(depth, level.length)
-    // C+(X) = ∩ C+(X \ {A})
+    L.findDependencies(level)
+    const kept = L.prune(level)
+    const inLevel = new Set(kept)
+    const next = L.nextLevel(kept, inLevel)
+    // Only this level's partitions are needed from here on (the next level's checks compare
+    // against them): the level before, and this level's pruned sets, are freed.
+    for (const x of previous) L.drop(x)
+    for (const x of level) if (!inLevel.has(x)) L.drop(x)
+    previous = kept
+    level = next
+    depth++
+  }
+  return { dependencies: L.deps, keys: L.keys, partitions: L.partitions }
+}
+
+const bytes = (p: Partition) => p.rows.byteLength + p.starts.byteLength
+
+/** The search's state: partitions held (within the memory budget), C+ sets, what was found. */
+class Lattice {
+  readonly deps: Dependency[] = []
+  readonly keys: number[] = []
+  /** Partitions computed (the empty set's is not counted). */
+  partitions = 0
+  private readonly R: number
+  private readonly eps: number
+  private readonly scratch: ReturnType<typeof productScratch>
+  private readonly parts = new Map<number, Partition>()
+  private readonly cplus = new Map<number, number>()
+  private readonly budget: number
+  private held = 0
+
+  constructor(
+    private readonly n: number,
+    columnCount: number,
+    options: DiscoveryOptions,
+  ) {
+    this.R = columnCount === 0 ? 0 : (1 << columnCount) - 1
+    this.eps = options.maxError ?? 0
+    this.scratch = productScratch(n)
+    this.budget = options.memoryBudget ?? Infinity
+    this.keep(0, wholePartition(n))
+    this.partitions = 0
+    this.cplus.set(0, this.R)
+  }
+
+  keep(x: number, p: Partition): void {
+    this.parts.set(x, p)
+    this.partitions++
+    this.held += bytes(p)
+    if (this.held > this.budget) throw new OutOfBudget(this.budget)
+  }
+
+  drop(x: number): void {
+    const p = this.parts.get(x)
+    if (p && this.parts.delete(x)) this.held -= bytes(p)
+  }
+
+  /** The g3 error of lhs → x \ lhs when it is within the allowed error, else null. */
+  private holds(lhs: number, x: number): number | null {
+    const pl = this.parts.get(lhs)!
+    const px = this.parts.get(x)!
+    if (errorCount(pl) === errorCount(px)) return 0
+    if (this.eps === 0) return null
+    const e = g3(pl, px, this.n, this.scratch.probe)
+    return e <= this.eps ? e : null
+  }
+
+  /** C+(X) = ∩ C+(X \ {A}), then each X \ {A} → A with A in C+(X) is checked. */
+  findDependencies(level: number[]): void {
+    const { cplus, R } = this
     for (const x of level) {
       let c = R
       for (const a of bits(x)) c &= cplus.get(x & ~(1 << a)) ?? R
@@ -117,34 +153,41 @@ export function tane(rows: Cell[][], columnCount: number, options: DiscoveryOpti
       let c = cplus.get(x)!
       for (const a of bits(x & c)) {
         const lhs = x & ~(1 << a)
-        const e = holds(lhs, x)
+        const e = this.holds(lhs, x)
         if (e === null) continue
-        deps.push({ lhs, rhs: a, error: e })
+        this.deps.push({ lhs, rhs: a, error: e })
         c &= ~(1 << a)
         if (e === 0) c &= x
       }
       cplus.set(x, c)
     }
-    // Prune: no candidates left, or X is a key (its supersets give no minimal dependencies).
+  }
+
+  /** Prune: no candidates left, or X is a key (its supersets give no minimal dependencies). */
+  prune(level: number[]): number[] {
     const kept: number[] = []
     for (const x of level) {
-      const c = cplus.get(x)!
+      const c = this.cplus.get(x)!
       if (c === 0) continue
-      if (errorCount(parts.get(x)!) === 0) {
+      if (errorCount(this.parts.get(x)!) === 0) {
         // A key determines everything; X → A is minimal unless a dependency with a smaller left
         // side already gives A (all of those were found at earlier levels). Checking that
         // directly replaces the paper's C+ test, which needs C+ of sets the lattice pruned.
         for (const a of bits(c & ~x)) {
-          const covered = deps.some((d) => d.rhs === a && d.error === 0 && (d.lhs & x) === d.lhs)
-          if (!covered) deps.push({ lhs: x, rhs: a, error: 0 })
+          const covered = this.deps.some((d) => d.rhs === a && d.error === 0 && (d.lhs & x) === d.lhs)
+          if (!covered) this.deps.push({ lhs: x, rhs: a, error: 0 })
         }
-        if (!keys.some((k) => (k & x) === k)) keys.push(x)
+        if (!this.keys.some((k) => (k & x) === k)) this.keys.push(x)
         continue
       }
       kept.push(x)
     }
-    // Next level: join sets that share all but their highest attribute (prefix blocks).
-    const inLevel = new Set(kept)
+    return kept
+  }
+
+  /** Next level: join sets that share all but their highest attribute (prefix blocks). */
+  nextLevel(kept: number[], inLevel: Set<number>): number[] {
+    const { parts, scratch } = this
     const next: number[] = []
     const byPrefix = new Map<number, number[]>()
     for (const x of kept) {
@@ -164,23 +207,15 @@ export function tane(rows: Cell[][], columnCount: number, options: DiscoveryOpti
           if (bits(x).every((a) => inLevel.has(x & ~(1 << a)))) {
             if (!loaded) loadProbe(pi, scratch)
             loaded = true
-            keep(x, productProbed(pi, parts.get(block[j])!, scratch))
-            partitions++
+            this.keep(x, productProbed(pi, parts.get(block[j])!, scratch))
             next.push(x)
           }
         }
         if (loaded) clearProbe(pi, scratch)
       }
     }
-    // Only this level's partitions are needed from here on (the next level's checks compare
-    // against them): the level before, and this level's pruned sets, are freed.
-    for (const x of previous) drop(x)
-    for (const x of level) if (!inLevel.has(x)) drop(x)
-    previous = kept
-    level = next
-    depth++
+    return next
   }
-  return { dependencies: deps, keys, partitions }
 }
 
 export function attrs(mask: number): number[] {

@@ -98,101 +98,114 @@ function tokenize(src: string): Tok[] {
 }
 
 export function parseSpec(src: string): IsolationSpec {
-  const t = tokenize(src)
-  let p = 0
-  const spec: IsolationSpec = { setup: [], teardown: [], sessions: [], permutations: [], blockers: [] }
-  const peek = () => t[p]
-  const fail = (what: string): never => {
-    throw new AppError('BAD_REQUEST', `Spec, line ${peek()?.line ?? t[t.length - 1]?.line ?? 1}: ${what}`)
-  }
-  const isKw = (w: string) => peek()?.kind === 'keyword' && peek().text === w
-  const sql = (after: string) => {
-    const tok = t[p]
-    if (tok?.kind !== 'sql') fail(`expected { ... } after ${after}`)
-    p++
-    return tok.text
-  }
-  const ident = (what: string) => {
-    const tok = t[p]
-    if (tok?.kind !== 'ident') fail(`expected ${what}${tok ? `, found ${tok.text}` : ''}`)
-    p++
-    return tok.text
-  }
-  while (isKw('setup')) {
-    p++
-    spec.setup.push(sql('setup'))
-  }
-  if (isKw('teardown')) {
-    p++
-    spec.teardown.push(sql('teardown'))
-  }
-  while (isKw('session')) {
-    p++
-    const s = {
-      name: ident('a session name'),
-      setup: [] as string[],
-      teardown: [] as string[],
-      steps: [] as { name: string; sql: string }[],
-    }
-    if (isKw('setup')) {
-      p++
-      s.setup.push(sql('setup'))
-    }
-    while (isKw('step')) {
-      p++
-      const name = ident('a step name')
-      s.steps.push({ name, sql: sql(`step ${name}`) })
-    }
-    if (!s.steps.length) fail(`session ${s.name} has no steps`)
-    if (isKw('teardown')) {
-      p++
-      s.teardown.push(sql('teardown'))
-    }
-    spec.sessions.push(s)
-  }
-  if (!spec.sessions.length) fail('a spec needs at least one session')
-  while (isKw('permutation')) {
-    p++
-    const names: string[] = []
-    const blockers: Blocker[][] = []
-    while (peek()?.kind === 'ident') {
-      names.push(ident('a step name'))
-      const bs: Blocker[] = []
-      if (peek()?.kind === 'punct' && peek().text === '(') {
-        p++
-        for (;;) {
-          if (peek()?.kind === 'punct' && peek().text === '*') {
-            p++
-            bs.push({ kind: 'once' })
-          } else {
-            const step = ident('a step name or * in the blocker list')
-            if (isKw('notices')) {
-              p++
-              const count = t[p]
-              if (count?.kind !== 'int') fail('expected a number after notices')
-              p++
-              bs.push({ kind: 'notices', step, count: Number(count.text) })
-            } else bs.push({ kind: 'step', step })
-          }
-          if (peek()?.kind === 'punct' && peek().text === ',') {
-            p++
-            continue
-          }
-          if (peek()?.kind === 'punct' && peek().text === ')') {
-            p++
-            break
-          }
-          fail('expected , or ) in the blocker list')
-        }
-      }
-      blockers.push(bs)
-    }
-    if (!names.length) fail('a permutation names no steps')
-    spec.permutations.push(names)
-    spec.blockers!.push(blockers)
-  }
-  if (p < t.length) fail(`unexpected ${t[p].kind === 'sql' ? '{ block' : t[p].text}`)
+  const spec = new SpecParser(tokenize(src)).spec()
+  checkReferences(spec)
+  return spec
+}
 
+type Session = IsolationSpec['sessions'][number]
+
+/** A recursive-descent reader over the tokens, in the grammar of PostgreSQL's specparse.y. */
+class SpecParser {
+  private p = 0
+  constructor(private readonly t: Tok[]) {}
+
+  private peek(): Tok | undefined {
+    return this.t[this.p]
+  }
+
+  private fail(what: string): never {
+    const line = this.peek()?.line ?? this.t[this.t.length - 1]?.line ?? 1
+    throw new AppError('BAD_REQUEST', `Spec, line ${line}: ${what}`)
+  }
+
+  /** Consumes the keyword when it is next. */
+  private keyword(w: string): boolean {
+    const tok = this.peek()
+    if (tok?.kind !== 'keyword' || tok.text !== w) return false
+    this.p++
+    return true
+  }
+
+  /** Consumes the punctuation when it is next. */
+  private punct(c: string): boolean {
+    const tok = this.peek()
+    if (tok?.kind !== 'punct' || tok.text !== c) return false
+    this.p++
+    return true
+  }
+
+  private sql(after: string): string {
+    const tok = this.peek()
+    if (tok?.kind !== 'sql') this.fail(`expected { ... } after ${after}`)
+    this.p++
+    return tok.text
+  }
+
+  private ident(what: string): string {
+    const tok = this.peek()
+    if (tok?.kind !== 'ident') this.fail(`expected ${what}${tok ? `, found ${tok.text}` : ''}`)
+    this.p++
+    return tok.text
+  }
+
+  spec(): IsolationSpec {
+    const spec: IsolationSpec = { setup: [], teardown: [], sessions: [], permutations: [], blockers: [] }
+    while (this.keyword('setup')) spec.setup.push(this.sql('setup'))
+    if (this.keyword('teardown')) spec.teardown.push(this.sql('teardown'))
+    while (this.keyword('session')) spec.sessions.push(this.session())
+    if (!spec.sessions.length) this.fail('a spec needs at least one session')
+    while (this.keyword('permutation')) {
+      const names: string[] = []
+      const blockers: Blocker[][] = []
+      while (this.peek()?.kind === 'ident') {
+        names.push(this.ident('a step name'))
+        blockers.push(this.punct('(') ? this.blockerList() : [])
+      }
+      if (!names.length) this.fail('a permutation names no steps')
+      spec.permutations.push(names)
+      spec.blockers!.push(blockers)
+    }
+    const rest = this.peek()
+    if (rest) this.fail(`unexpected ${rest.kind === 'sql' ? '{ block' : rest.text}`)
+    return spec
+  }
+
+  private session(): Session {
+    const s: Session = { name: this.ident('a session name'), setup: [], teardown: [], steps: [] }
+    if (this.keyword('setup')) s.setup.push(this.sql('setup'))
+    while (this.keyword('step')) {
+      const name = this.ident('a step name')
+      s.steps.push({ name, sql: this.sql(`step ${name}`) })
+    }
+    if (!s.steps.length) this.fail(`session ${s.name} has no steps`)
+    if (this.keyword('teardown')) s.teardown.push(this.sql('teardown'))
+    return s
+  }
+
+  /** `( * | step | step notices N , ... )`, after its opening parenthesis. */
+  private blockerList(): Blocker[] {
+    const bs: Blocker[] = []
+    for (;;) {
+      if (this.punct('*')) bs.push({ kind: 'once' })
+      else {
+        const step = this.ident('a step name or * in the blocker list')
+        if (this.keyword('notices')) {
+          const count = this.peek()
+          if (count?.kind !== 'int') this.fail('expected a number after notices')
+          this.p++
+          bs.push({ kind: 'notices', step, count: Number(count.text) })
+        } else bs.push({ kind: 'step', step })
+      }
+      if (this.punct(',')) continue
+      if (this.punct(')')) return bs
+      this.fail('expected , or ) in the blocker list')
+    }
+  }
+}
+
+/** Every step named once; permutations name known steps and block only on other sessions' steps. */
+function checkReferences(spec: IsolationSpec): void {
   const sessionOfStep = new Map<string, string>()
   for (const s of spec.sessions)
     for (const st of s.steps) {
@@ -216,7 +229,6 @@ export function parseSpec(src: string): IsolationSpec {
       }
     })
   })
-  return spec
 }
 
 /** Step names no permutation uses, in the order the tester warns about them (on stderr). */

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react'
 import { create } from 'zustand'
 import { Icon } from './icons'
+import { Modal } from './Modal'
 import { uploadFolderToHost, uploadToHost } from '../bridge/client'
 
 interface Ask {
@@ -70,15 +71,11 @@ export async function askPath(o: AskOptions): Promise<string | null> {
   })
 }
 
+/** The path field (the web host's answer to askPath): a suggestion, recent files, and files sent from this computer. */
 export function PathPrompt() {
   const ask = useAsk((s) => s.ask)
   const [path, setPath] = useState('')
-  const [uploading, setUploading] = useState<string | null>(null)
   const input = useRef<HTMLInputElement>(null)
-  const picker = useRef<HTMLInputElement>(null)
-  const folderPicker = useRef<HTMLInputElement>(null)
-  // React has no prop for it: the input picks a whole folder.
-  useEffect(() => folderPicker.current?.setAttribute('webkitdirectory', ''), [ask])
   useEffect(() => {
     if (!ask) return
     setPath(ask.initial)
@@ -95,135 +92,123 @@ export function PathPrompt() {
     ask.expect &&
     !ask.expect.some((e) => path.trim().toLowerCase().endsWith(e)) &&
     !(ask.folder && !lastPart.includes('.'))
+  const footer = (
+    <>
+      <span className="spacer" />
+      <button className="btn ghost" onClick={() => done(null)}>
+        Cancel
+      </button>
+      <button className="btn primary" disabled={!path.trim()} onClick={() => done(path)} data-testid="path-ok">
+        {ask.ok}
+      </button>
+    </>
+  )
   return (
-    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && done(null)}>
-      <div
-        className="modal"
-        role="dialog"
-        aria-modal="true"
-        aria-label={ask.title}
-        data-testid="path-prompt"
-        onKeyDown={(e) => e.key === 'Escape' && done(null)}
-      >
-        <header className="modal-head">
-          <h2>{ask.title}</h2>
-          <button className="icon-button" onClick={() => done(null)} aria-label="Close">
-            <Icon name="close" />
-          </button>
-        </header>
-        <div className="modal-body">
-          <p className="hint">{ask.hint}</p>
-          <input
-            ref={input}
-            className="mono path-input"
-            value={path}
-            onChange={(e) => setPath(e.target.value)}
-            onKeyDown={(e) => e.key === 'Enter' && done(path)}
-            spellCheck={false}
-            aria-label="Path"
-            data-testid="path-input"
-          />
-          {unexpected && (
-            <div className="small warn-text">
-              Expected a file ending in {ask.expect!.join(' or ')}
-              {ask.folder ? ', or a folder' : ''}.
-            </div>
-          )}
-          {ask.mode !== 'save' && (
-            // The browser cannot name a path on the host, but it can send a file there.
-            <div className="path-upload">
-              <button
-                className="btn small"
-                onClick={() => picker.current?.click()}
-                disabled={!!uploading}
-                data-testid="path-upload"
-              >
-                <Icon name="folder" size={12} />{' '}
-                {uploading ? `Sending ${uploading}…` : 'Choose a file from this computer…'}
-              </button>
-              {ask.folder && (
-                <button
-                  className="btn small"
-                  onClick={() => folderPicker.current?.click()}
-                  disabled={!!uploading}
-                  data-testid="path-upload-folder"
-                >
-                  <Icon name="folder" size={12} /> Choose a folder…
-                </button>
-              )}
-              {ask.folder && (
-                <input
-                  ref={folderPicker}
-                  type="file"
-                  hidden
-                  multiple
-                  data-testid="path-upload-folder-input"
-                  onChange={async (e) => {
-                    const files = [...(e.target.files ?? [])]
-                    e.target.value = ''
-                    if (!files.length) return
-                    setUploading(`${files.length} files`)
-                    try {
-                      done((await uploadFolderToHost(files, ask.folder!.keep)).root)
-                    } catch (err) {
-                      setPath('')
-                      alert(err instanceof Error ? err.message : String(err))
-                    } finally {
-                      setUploading(null)
-                    }
-                  }}
-                />
-              )}
-              <input
-                ref={picker}
-                type="file"
-                hidden
-                accept={ask.expect?.join(',')}
-                data-testid="path-upload-input"
-                onChange={async (e) => {
-                  const f = e.target.files?.[0]
-                  e.target.value = ''
-                  if (!f) return
-                  setUploading(f.name)
-                  try {
-                    done((await uploadToHost(f)).path)
-                  } catch (err) {
-                    setPath('')
-                    alert(err instanceof Error ? err.message : String(err))
-                  } finally {
-                    setUploading(null)
-                  }
-                }}
-              />
-            </div>
-          )}
-          {ask.recent.length > 0 && (
-            <div className="path-recent">
-              <div className="small muted">Recent</div>
-              {ask.recent.slice(0, 8).map((r) => (
-                <button
-                  key={r}
-                  className="path-item mono"
-                  onClick={() => setPath(r)}
-                  onDoubleClick={() => done(r)}
-                  title="Click to choose, double-click to open"
-                >
-                  <Icon name="folder" size={12} /> {r}
-                </button>
-              ))}
-            </div>
-          )}
+    <Modal title={ask.title} onClose={() => done(null)} footer={footer} testId="path-prompt" className="">
+      <p className="hint">{ask.hint}</p>
+      <input
+        ref={input}
+        className="mono path-input"
+        value={path}
+        onChange={(e) => setPath(e.target.value)}
+        onKeyDown={(e) => e.key === 'Enter' && done(path)}
+        spellCheck={false}
+        aria-label="Path"
+        data-testid="path-input"
+      />
+      {unexpected && (
+        <div className="small warn-text">
+          Expected a file ending in {ask.expect!.join(' or ')}
+          {ask.folder ? ', or a folder' : ''}.
         </div>
-        <footer className="modal-foot">
-          <span className="spacer" />
-          <button className="btn ghost" onClick={() => done(null)}>
-            Cancel
-          </button>
-          <button className="btn primary" disabled={!path.trim()} onClick={() => done(path)} data-testid="path-ok">
-            {ask.ok}
-          </button>
-        </footer>
-      </div>
+      )}
+      {/* The browser cannot name a path on the host, but it can send a file there. */}
+      {ask.mode !== 'save' && <UploadButtons ask={ask} done={done} onFailed={() => setPath('')} />}
+      {ask.recent.length > 0 && (
+        <div className="path-recent">
+          <div className="small muted">Recent</div>
+          {ask.recent.slice(0, 8).map((r) => (
+            <button
+              key={r}
+              className="path-item mono"
+              onClick={() => setPath(r)}
+              onDoubleClick={() => done(r)}
+              title="Click to choose, double-click to open"
+            >
+              <Icon name="folder" size={12} /> {r}
+            </button>
+          ))}
+        </div>
+      )}
+    </Modal>
+  )
+}
+
+/** A file (or a package's folder) sent from this computer to the host; its place there is the answer. */
+function UploadButtons({ ask, done, onFailed }: { ask: Ask; done: (path: string) => void; onFailed: () => void }) {
+  const [uploading, setUploading] = useState<string | null>(null)
+  const picker = useRef<HTMLInputElement>(null)
+  const folderPicker = useRef<HTMLInputElement>(null)
+  // React has no prop for it: the input picks a whole folder.
+  useEffect(() => folderPicker.current?.setAttribute('webkitdirectory', ''), [ask])
+  const send = async (label: string, upload: () => Promise<string>) => {
+    setUploading(label)
+    try {
+      done(await upload())
+    } catch (err) {
+      onFailed()
+      alert(err instanceof Error ? err.message : String(err))
+    } finally {
+      setUploading(null)
+    }
+  }
+  return (
+    <div className="path-upload">
+      <button
+        className="btn small"
+        onClick={() => picker.current?.click()}
+        disabled={!!uploading}
+        data-testid="path-upload"
+      >
+        <Icon name="folder" size={12} /> {uploading ? `Sending ${uploading}…` : 'Choose a file from this computer…'}
+      </button>
+      {ask.folder && (
+        <button
+          className="btn small"
+          onClick={() => folderPicker.current?.click()}
+          disabled={!!uploading}
+          data-testid="path-upload-folder"
+        >
+          <Icon name="folder" size={12} /> Choose a folder…
+        </button>
+      )}
+      {ask.folder && (
+        <input
+          ref={folderPicker}
+          type="file"
+          hidden
+          multiple
+          data-testid="path-upload-folder-input"
+          onChange={(e) => {
+            const files = [...(e.target.files ?? [])]
+            e.target.value = ''
+            if (files.length)
+              void send(`${files.length} files`, async () => (await uploadFolderToHost(files, ask.folder!.keep)).root)
+          }}
+        />
+      )}
+      <input
+        ref={picker}
+        type="file"
+        hidden
+        accept={ask.expect?.join(',')}
+        data-testid="path-upload-input"
+        onChange={(e) => {
+          const f = e.target.files?.[0]
+          e.target.value = ''
+          if (f) void send(f.name, async () => (await uploadToHost(f)).path)
+        }}
+      />
     </div>
   )
 }

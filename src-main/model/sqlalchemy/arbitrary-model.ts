@@ -127,63 +127,82 @@ export function buildModel(seed: number): ModelDocument {
   const nouns = [...NOUNS].sort(() => r.next() - 0.5).slice(0, r.int(1, 6))
   const keyed: ModelTable[] = []
   for (const noun of nouns) {
-    const name = `${noun}s`
     const keyless = r.chance(0.15)
-    const columns: ModelColumn[] = []
-    if (!keyless) {
-      const composite = r.chance(0.15)
-      if (composite) {
-        for (const n of ['a_id', 'b_id']) {
-          const c = newColumn(n, 'integer', {})
-          c.nullable = false
-          columns.push(c)
-        }
-        // A key in another order than the columns.
-        const order = r.chance(0.3) ? [2, 1] : [1, 2]
-        columns[0].primaryKey = order[0]
-        columns[1].primaryKey = order[1]
-      } else {
-        const type = r.pick<NeutralType>(['integer', 'integer', 'bigint', 'varchar', 'uuid'])
-        const c = newColumn('id', type, {})
-        if (type === 'varchar') c.length = 36
-        c.nullable = false
-        c.primaryKey = 1
-        c.autoincrement = type === 'integer' || type === 'bigint' ? r.chance(0.8) : false
-        columns.push(c)
-      }
-    }
-    const words = [...WORDS].sort(() => r.next() - 0.5).slice(0, r.int(1, 5))
-    for (const w of words) columns.push(column(r, w, null))
-    const t = blankTable({ name, className: className(noun), columns })
-    t.nameLocked = r.chance(0.2)
-    if (!keyless && r.chance(0.2)) t.primaryKeyName = `pk_${name}`
-    // An enum: a varchar with a CHECK of its values.
-    if (r.chance(0.3)) {
-      const values = ['low', 'mid', 'high'].slice(0, r.int(2, 3))
-      const c = newColumn('status', 'varchar', {})
-      c.length = Math.max(...values.map((v) => v.length))
-      c.nullable = r.chance(0.3)
-      t.columns.push(c)
-      t.checks.push({ name: null, expression: `status IN (${values.map((v) => `'${v}'`).join(', ')})` })
-    }
-    if (r.chance(0.25))
-      t.checks.push({ name: r.chance(0.5) ? `ck_${name}_positive` : null, expression: `length(${words[0]}) > 0` })
-    const plain = t.columns.filter((c) => c.primaryKey === 0 && c.type !== 'unknown')
-    if (plain.length >= 2 && r.chance(0.3))
-      t.uniques.push({ name: r.chance(0.5) ? `uq_${name}_pair` : null, columns: [plain[0].name, plain[1].name] })
-    if (plain.length && r.chance(0.4))
-      t.indexes.push({
-        name: `ix_${name}_${plain[plain.length - 1].name}`,
-        columns: [plain[plain.length - 1].name],
-        unique: r.chance(0.3),
-        where: r.chance(0.2) ? `${plain[plain.length - 1].name} IS NOT NULL` : null,
-      })
+    const t = table(r, noun, keyless ? [] : keyColumns(r))
     doc.tables.push(t)
     if (!keyless) keyed.push(t)
   }
+  addForeignKeys(r, doc, keyed)
+  const assoc = association(r, keyed)
+  if (assoc) doc.tables.push(assoc)
+  return doc
+}
 
-  // Foreign keys to keyed tables (their whole key), sometimes to the table itself.
-  const pkOf = (t: ModelTable) => t.columns.filter((c) => c.primaryKey > 0).sort((a, b) => a.primaryKey - b.primaryKey)
+type Rng = ReturnType<typeof rng>
+
+const pkOf = (t: ModelTable) => t.columns.filter((c) => c.primaryKey > 0).sort((a, b) => a.primaryKey - b.primaryKey)
+
+/** A primary key: one id of a random type, or (sometimes) two integers in either key order. */
+function keyColumns(r: Rng): ModelColumn[] {
+  const columns: ModelColumn[] = []
+  const composite = r.chance(0.15)
+  if (composite) {
+    for (const n of ['a_id', 'b_id']) {
+      const c = newColumn(n, 'integer', {})
+      c.nullable = false
+      columns.push(c)
+    }
+    // A key in another order than the columns.
+    const order = r.chance(0.3) ? [2, 1] : [1, 2]
+    columns[0].primaryKey = order[0]
+    columns[1].primaryKey = order[1]
+  } else {
+    const type = r.pick<NeutralType>(['integer', 'integer', 'bigint', 'varchar', 'uuid'])
+    const c = newColumn('id', type, {})
+    if (type === 'varchar') c.length = 36
+    c.nullable = false
+    c.primaryKey = 1
+    c.autoincrement = type === 'integer' || type === 'bigint' ? r.chance(0.8) : false
+    columns.push(c)
+  }
+  return columns
+}
+
+/** A table of random columns after its key, with an enum, a check, a unique pair and an index at random. */
+function table(r: Rng, noun: string, columns: ModelColumn[]): ModelTable {
+  const name = `${noun}s`
+  const keyless = columns.length === 0
+  const words = [...WORDS].sort(() => r.next() - 0.5).slice(0, r.int(1, 5))
+  for (const w of words) columns.push(column(r, w, null))
+  const t = blankTable({ name, className: className(noun), columns })
+  t.nameLocked = r.chance(0.2)
+  if (!keyless && r.chance(0.2)) t.primaryKeyName = `pk_${name}`
+  // An enum: a varchar with a CHECK of its values.
+  if (r.chance(0.3)) {
+    const values = ['low', 'mid', 'high'].slice(0, r.int(2, 3))
+    const c = newColumn('status', 'varchar', {})
+    c.length = Math.max(...values.map((v) => v.length))
+    c.nullable = r.chance(0.3)
+    t.columns.push(c)
+    t.checks.push({ name: null, expression: `status IN (${values.map((v) => `'${v}'`).join(', ')})` })
+  }
+  if (r.chance(0.25))
+    t.checks.push({ name: r.chance(0.5) ? `ck_${name}_positive` : null, expression: `length(${words[0]}) > 0` })
+  const plain = t.columns.filter((c) => c.primaryKey === 0 && c.type !== 'unknown')
+  if (plain.length >= 2 && r.chance(0.3))
+    t.uniques.push({ name: r.chance(0.5) ? `uq_${name}_pair` : null, columns: [plain[0].name, plain[1].name] })
+  if (plain.length && r.chance(0.4))
+    t.indexes.push({
+      name: `ix_${name}_${plain[plain.length - 1].name}`,
+      columns: [plain[plain.length - 1].name],
+      unique: r.chance(0.3),
+      where: r.chance(0.2) ? `${plain[plain.length - 1].name} IS NOT NULL` : null,
+    })
+  return t
+}
+
+/** Foreign keys to keyed tables (their whole key), sometimes to the table itself. */
+function addForeignKeys(r: Rng, doc: ModelDocument, keyed: ModelTable[]): void {
   for (const t of [...doc.tables]) {
     if (!keyed.length) break
     const n = r.int(0, 2)
@@ -211,52 +230,54 @@ export function buildModel(seed: number): ModelDocument {
         onUpdate: r.chance(0.8) ? 'NO ACTION' : 'CASCADE',
       }
       const keylessT = !t.columns.some((c) => c.primaryKey > 0)
-      if (!keylessT && r.chance(0.7)) {
-        const name = r.chance(0.8) ? (target === t ? `parent${i}` : `${base}_ref${i}`) : null
-        const back = r.chance(0.7) || !name ? (target === t ? `children${i}` : `${t.name}_list${i}`) : null
-        fk.orm = {
-          name,
-          backPopulates: back,
-          cascade: back && r.chance(0.3) ? ['all', 'delete-orphan'] : [],
-          passiveDeletes: back != null && r.chance(0.2),
-          lazy: back ? r.pick(LAZY) : 'select',
-        }
-        // Only the collection side carries options; a scalar-only relationship keeps the defaults.
-        if (!back) fk.orm = { ...fk.orm, cascade: [], passiveDeletes: false, lazy: 'select' }
-      }
+      if (!keylessT && r.chance(0.7)) fk.orm = relationship(r, target === t, base, t.name, i)
       t.foreignKeys.push(fk)
     }
   }
+}
 
-  // Many-to-many between two keyed tables with single-column keys.
-  const single = keyed.filter((t) => pkOf(t).length === 1)
-  if (single.length >= 2 && r.chance(0.5)) {
-    const [a, b] = [single[0], single[1]]
-    const cols = [a, b].map((x) => {
-      const k = pkOf(x)[0]
-      const c = newColumn(`${x.name.replace(/s$/, '')}_key`, k.type, {})
-      if (k.length != null) c.length = k.length
-      c.nullable = false
-      return c
-    })
-    cols[0].primaryKey = 1
-    cols[1].primaryKey = 2
-    const assoc = blankTable({ name: `${a.name}_${b.name}`, className: `${a.className}${b.className}`, columns: cols })
-    assoc.nameLocked = true
-    assoc.foreignKeys = [a, b].map((x, i) => ({
-      id: newId('f'),
-      name: null,
-      columns: [cols[i].name],
-      refSchema: null,
-      refTable: x.name,
-      refColumns: [pkOf(x)[0].name],
-      onDelete: 'CASCADE' as const,
-      onUpdate: 'NO ACTION' as const,
-    }))
-    assoc.association = { names: [`${b.name}_set`, `${a.name}_set`], lazy: r.pick(LAZY) }
-    doc.tables.push(assoc)
+function relationship(r: Rng, self: boolean, base: string, table: string, i: number): ModelForeignKey['orm'] {
+  const name = r.chance(0.8) ? (self ? `parent${i}` : `${base}_ref${i}`) : null
+  const back = r.chance(0.7) || !name ? (self ? `children${i}` : `${table}_list${i}`) : null
+  const orm = {
+    name,
+    backPopulates: back,
+    cascade: back && r.chance(0.3) ? ['all', 'delete-orphan'] : [],
+    passiveDeletes: back != null && r.chance(0.2),
+    lazy: back ? r.pick(LAZY) : 'select',
   }
-  return doc
+  // Only the collection side carries options; a scalar-only relationship keeps the defaults.
+  return back ? orm : { ...orm, cascade: [], passiveDeletes: false, lazy: 'select' }
+}
+
+/** Many-to-many between two keyed tables with single-column keys. */
+function association(r: Rng, keyed: ModelTable[]): ModelTable | null {
+  const single = keyed.filter((t) => pkOf(t).length === 1)
+  if (!(single.length >= 2 && r.chance(0.5))) return null
+  const [a, b] = [single[0], single[1]]
+  const cols = [a, b].map((x) => {
+    const k = pkOf(x)[0]
+    const c = newColumn(`${x.name.replace(/s$/, '')}_key`, k.type, {})
+    if (k.length != null) c.length = k.length
+    c.nullable = false
+    return c
+  })
+  cols[0].primaryKey = 1
+  cols[1].primaryKey = 2
+  const assoc = blankTable({ name: `${a.name}_${b.name}`, className: `${a.className}${b.className}`, columns: cols })
+  assoc.nameLocked = true
+  assoc.foreignKeys = [a, b].map((x, i) => ({
+    id: newId('f'),
+    name: null,
+    columns: [cols[i].name],
+    refSchema: null,
+    refTable: x.name,
+    refColumns: [pkOf(x)[0].name],
+    onDelete: 'CASCADE' as const,
+    onUpdate: 'NO ACTION' as const,
+  }))
+  assoc.association = { names: [`${b.name}_set`, `${a.name}_set`], lazy: r.pick(LAZY) }
+  return assoc
 }
 
 export const arbitraryModel = () => fc.nat().map((seed) => buildModel(seed))

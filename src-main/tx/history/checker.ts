@@ -18,160 +18,17 @@
  * - and, when there is none, an equivalent serial order.
  */
 
-import type { Anomaly, AnomalyName, CheckResult, Edge, History, Key, Predicate, Txn, Value } from './history-types'
+import type { Anomaly, AnomalyName, CheckResult, Edge, History, Key, Txn } from './history-types'
+
+import { Graph } from './history-graph'
 
 export * from './history-types'
 
-const INIT = '⊥'
-
-function matches(p: Predicate, v: Value): boolean {
-  if (v === null) return false
-  if (p.op === 'all') return true
-  const x = typeof v === 'number' ? v : Number(v)
-  switch (p.op) {
-    case '>':
-      return x > p.n
-    case '>=':
-      return x >= p.n
-    case '<':
-      return x < p.n
-    case '<=':
-      return x <= p.n
-    case '=':
-      return x === p.n
-    case '!=':
-      return x !== p.n
-  }
-}
-
-interface Version {
-  writer: string
-  value: Value
-}
-
 export function checkHistory(h: History): CheckResult {
   const committed = h.txns.filter((t) => t.status === 'committed').sort((a, b) => (a.commit ?? 0) - (b.commit ?? 0))
-  const byId = new Map(h.txns.map((t) => [t.id, t]))
-  const keys = new Set<Key>(Object.keys(h.initial))
-  for (const t of h.txns) for (const o of t.ops) if (o.kind !== 'pr') keys.add(o.key)
-
-  // Version order: the initial value, then each committed transaction's final write, in commit order.
-  const versions = new Map<Key, Version[]>()
-  for (const k of keys) versions.set(k, [{ writer: INIT, value: h.initial[k] ?? null }])
-  const intermediate = new Map<string, { txn: string; key: Key }>()
-  const abortedWrites = new Map<string, string>()
-  const vkey = (k: Key, v: Value) => `${k}\u0000${v === null ? '∅' : typeof v === 'number' ? `n${v}` : `s${v}`}`
-  for (const t of committed) {
-    const finals = new Map<Key, Value>()
-    for (const o of t.ops)
-      if (o.kind === 'w') {
-        const prev = finals.get(o.key)
-        if (finals.has(o.key)) intermediate.set(vkey(o.key, prev ?? null), { txn: t.id, key: o.key })
-        finals.set(o.key, o.value)
-      }
-    for (const [k, v] of finals) {
-      versions.get(k)!.push({ writer: t.id, value: v })
-      intermediate.delete(vkey(k, v))
-    }
-  }
-  for (const [k, order] of Object.entries(h.versionOrder ?? {})) {
-    const vs = versions.get(k)
-    if (!vs) continue
-    const rank = new Map(order.map((id, i) => [id, i]))
-    const [init, ...rest] = vs
-    rest.sort((a, b) => (rank.get(a.writer) ?? Infinity) - (rank.get(b.writer) ?? Infinity))
-    versions.set(k, [init, ...rest])
-  }
-  for (const t of h.txns)
-    if (t.status === 'aborted') for (const o of t.ops) if (o.kind === 'w') abortedWrites.set(vkey(o.key, o.value), t.id)
-
-  const edges: Edge[] = []
-  const seenEdge = new Set<string>()
-  const addEdge = (e: Edge) => {
-    if (e.from === e.to || e.from === INIT || e.to === INIT) return
-    const id = `${e.from}\u0000${e.to}\u0000${e.kind}`
-    if (seenEdge.has(id)) return
-    seenEdge.add(id)
-    edges.push(e)
-  }
-  // ww: consecutive versions.
-  for (const [k, vs] of versions)
-    for (let i = 1; i < vs.length; i++) addEdge({ from: vs[i - 1].writer, to: vs[i].writer, kind: 'ww', key: k })
-
-  const anomalies: Anomaly[] = []
-  const unexplained: CheckResult['unexplained'] = []
-  // (key, value) -> the versions that hold it, so a read finds its version without a scan.
-  const byValue = new Map<string, number[]>()
-  for (const [k, vs] of versions)
-    vs.forEach((v, i) =>
-      (byValue.get(vkey(k, v.value)) ?? byValue.set(vkey(k, v.value), []).get(vkey(k, v.value))!).push(i),
-    )
-  /** Which version of `k` a read of `v` by `t` saw: the latest with that value committed before t (if any). */
-  const versionRead = (k: Key, v: Value, t: Txn): number => {
-    const vs = versions.get(k) ?? []
-    let best = -1
-    for (const i of byValue.get(vkey(k, v)) ?? []) {
-      const w = byId.get(vs[i].writer)
-      const before = vs[i].writer === INIT || t.status !== 'committed' || (w?.commit ?? 0) < (t.commit ?? 0)
-      if (best < 0 || before) best = i
-    }
-    return best
-  }
-
-  for (const t of committed) {
-    const own = new Set<Key>()
-    for (const o of t.ops) {
-      if (o.kind === 'w') {
-        own.add(o.key)
-        continue
-      }
-      if (o.kind === 'r') {
-        if (own.has(o.key)) continue // its own write
-        const i = versionRead(o.key, o.value, t)
-        if (i < 0) {
-          const aborted = abortedWrites.get(vkey(o.key, o.value))
-          const inter = intermediate.get(vkey(o.key, o.value))
-          if (aborted)
-            anomalies.push({
-              name: 'G1a',
-              txns: [aborted, t.id],
-              cycle: [],
-              explanation: `${t.id} read ${o.key} = ${JSON.stringify(o.value)}, written by ${aborted}, which aborted (an aborted read)`,
-            })
-          else if (inter)
-            anomalies.push({
-              name: 'G1b',
-              txns: [inter.txn, t.id],
-              cycle: [],
-              explanation: `${t.id} read ${o.key} = ${JSON.stringify(o.value)}, which ${inter.txn} wrote and then overwrote before it committed (an intermediate read)`,
-            })
-          else unexplained.push({ txn: t.id, key: o.key, value: o.value })
-          continue
-        }
-        const vs = versions.get(o.key)!
-        addEdge({ from: vs[i].writer, to: t.id, kind: 'wr', key: o.key })
-        if (i + 1 < vs.length) addEdge({ from: t.id, to: vs[i + 1].writer, kind: 'rw', key: o.key })
-        continue
-      }
-      // A predicate read: for each row, the next version that changes whether it matches is an
-      // anti-dependency; the version seen that made it match (or stop matching) a dependency.
-      const seen = new Map(o.seen)
-      for (const [k, vs] of versions) {
-        if (own.has(k)) continue
-        const i = seen.has(k) ? versionRead(k, seen.get(k)!, t) : 0
-        if (i < 0) continue
-        const m = matches(o.predicate, vs[i].value)
-        if (i > 0 && matches(o.predicate, vs[i - 1].value) !== m)
-          addEdge({ from: vs[i].writer, to: t.id, kind: 'wr', key: k, predicate: true })
-        for (let j = i + 1; j < vs.length; j++)
-          if (matches(o.predicate, vs[j].value) !== m) {
-            addEdge({ from: t.id, to: vs[j].writer, kind: 'rw', key: k, predicate: true })
-            break
-          }
-      }
-    }
-  }
-
+  const g = new Graph(h, committed)
+  for (const t of committed) g.readsOf(t)
+  const { anomalies, unexplained, edges } = g
   const { cyclic, adj, found } = cycles(committed, edges)
   anomalies.push(...found)
 

@@ -8,6 +8,7 @@ import { SchemaTree } from '../schema-tree/SchemaTree'
 import { openDesignerTab, openIsolationTab, openOrmTab, openQueryTab } from '../tabs/actions'
 import { downloadFromHost, errorMessage, transport } from '../../bridge/client'
 import { toast } from '../../app/store'
+import { closeConnection, reconnect, removeConnection, toggleExpanded } from './actions'
 
 /** A consistent copy of a SQLite connection's file, downloaded by the browser. */
 async function downloadDatabase(handle: string) {
@@ -17,8 +18,8 @@ async function downloadDatabase(handle: string) {
     toast('error', errorMessage(e))
   }
 }
-import { closeConnection, reconnect, removeConnection, toggleExpanded } from './actions'
 
+/** A saved connection: its engine, name and place; whether it is up; its schema tree when open. */
 function ConnectionRow({ c }: { c: SavedConnection }) {
   const handle = useApp((s) => s.handleBySaved[c.id])
   const expanded = useApp((s) => !!s.expanded[c.id])
@@ -50,95 +51,110 @@ function ConnectionRow({ c }: { c: SavedConnection }) {
             <span className="dot-lost" title={`Connection lost: ${lost}`} data-testid={`lost-${c.id}`} />
           )}
         </button>
-        <div className="conn-actions">
-          {handle && lost && (
-            <button
-              className="btn small primary"
-              title={`Connection lost: ${lost}. Open a fresh connection; tabs and pending edits are kept`}
-              onClick={() => void reconnect(handle)}
-              data-testid={`reconnect-${c.id}`}
-            >
-              Reconnect
-            </button>
-          )}
-          {handle && (
-            <button
-              className="icon-button"
-              title="New query (Ctrl+T)"
-              onClick={() => openQueryTab(handle)}
-              data-testid={`new-query-${c.id}`}
-            >
-              <Icon name="query" size={14} />
-            </button>
-          )}
-          {handle && (
-            <button
-              className="icon-button"
-              title="Isolation: anomaly scenarios and the isolation matrix"
-              onClick={() => openIsolationTab(handle)}
-              data-testid={`iso-${c.id}`}
-            >
-              <Icon name="warning" size={14} />
-            </button>
-          )}
-          {handle && (
-            <button
-              className="icon-button"
-              title="ORM playground: a session over this database"
-              onClick={() => openOrmTab(handle)}
-              data-testid={`orm-${c.id}`}
-            >
-              <Icon name="sparkle" size={14} />
-            </button>
-          )}
-          {handle && (
-            <button
-              className="icon-button"
-              title="Model designer: this database as a diagram"
-              onClick={() => void openDesignerTab(handle, { reverse: true })}
-              data-testid={`design-${c.id}`}
-            >
-              <Icon name="diagram" size={14} />
-            </button>
-          )}
-          {handle && transport === 'web' && ENGINES[c.config.engine].location === 'file' && (
-            <button
-              className="icon-button"
-              title="Download a copy of this database file"
-              onClick={() => void downloadDatabase(handle)}
-              data-testid={`download-db-${c.id}`}
-            >
-              <Icon name="download" size={14} />
-            </button>
-          )}
-          {handle && (
-            <button className="icon-button" title="Disconnect" onClick={() => closeConnection(handle)}>
-              <Icon name="close" size={14} />
-            </button>
-          )}
-          {!c.builtin && (
-            <button
-              className="icon-button"
-              title="Edit connection"
-              onClick={() => openDialog({ kind: 'connection', editId: c.id })}
-            >
-              <Icon name="edit" size={14} />
-            </button>
-          )}
-          {!c.builtin && (
-            <button
-              className="icon-button danger"
-              title="Remove saved connection"
-              onClick={() => {
-                if (confirm(`Remove the saved connection "${c.name}"?`)) void removeConnection(c.id)
-              }}
-            >
-              <Icon name="trash" size={14} />
-            </button>
-          )}
-        </div>
+        <ConnectionActions c={c} handle={handle} lost={lost} />
       </div>
       {handle && expanded && <SchemaTree handle={handle} />}
+    </div>
+  )
+}
+
+/** What can be done with a connection: reconnect, query, isolation, ORM, designer, download; disconnect, edit, remove. */
+function ConnectionActions({
+  c,
+  handle,
+  lost,
+}: {
+  c: SavedConnection
+  handle: string | undefined
+  lost: string | undefined
+}) {
+  return (
+    <div className="conn-actions">
+      {handle && lost && (
+        <button
+          className="btn small primary"
+          title={`Connection lost: ${lost}. Open a fresh connection; tabs and pending edits are kept`}
+          onClick={() => void reconnect(handle)}
+          data-testid={`reconnect-${c.id}`}
+        >
+          Reconnect
+        </button>
+      )}
+      {handle && (
+        <button
+          className="icon-button"
+          title="New query (Ctrl+T)"
+          onClick={() => openQueryTab(handle)}
+          data-testid={`new-query-${c.id}`}
+        >
+          <Icon name="query" size={14} />
+        </button>
+      )}
+      {handle && (
+        <button
+          className="icon-button"
+          title="Isolation: anomaly scenarios and the isolation matrix"
+          onClick={() => openIsolationTab(handle)}
+          data-testid={`iso-${c.id}`}
+        >
+          <Icon name="warning" size={14} />
+        </button>
+      )}
+      {handle && (
+        <button
+          className="icon-button"
+          title="ORM playground: a session over this database"
+          onClick={() => openOrmTab(handle)}
+          data-testid={`orm-${c.id}`}
+        >
+          <Icon name="sparkle" size={14} />
+        </button>
+      )}
+      {handle && (
+        <button
+          className="icon-button"
+          title="Model designer: this database as a diagram"
+          onClick={() => void openDesignerTab(handle, { reverse: true })}
+          data-testid={`design-${c.id}`}
+        >
+          <Icon name="diagram" size={14} />
+        </button>
+      )}
+      {handle && transport === 'web' && ENGINES[c.config.engine].location === 'file' && (
+        <button
+          className="icon-button"
+          title="Download a copy of this database file"
+          onClick={() => void downloadDatabase(handle)}
+          data-testid={`download-db-${c.id}`}
+        >
+          <Icon name="download" size={14} />
+        </button>
+      )}
+      {handle && (
+        <button className="icon-button" title="Disconnect" onClick={() => closeConnection(handle)}>
+          <Icon name="close" size={14} />
+        </button>
+      )}
+      {!c.builtin && (
+        <button
+          className="icon-button"
+          title="Edit connection"
+          onClick={() => openDialog({ kind: 'connection', editId: c.id })}
+        >
+          <Icon name="edit" size={14} />
+        </button>
+      )}
+      {!c.builtin && (
+        <button
+          className="icon-button danger"
+          title="Remove saved connection"
+          onClick={() => {
+            if (confirm(`Remove the saved connection "${c.name}"?`)) void removeConnection(c.id)
+          }}
+        >
+          <Icon name="trash" size={14} />
+        </button>
+      )}
     </div>
   )
 }

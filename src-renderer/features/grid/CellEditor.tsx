@@ -19,6 +19,9 @@ export function saveBlob(hex: string, name: string) {
   download(new Blob([bytes], { type: 'application/octet-stream' }), name)
 }
 
+/** A tool button must not take the focus from the editor (its blur commits). */
+const keep = (e: React.MouseEvent) => e.preventDefault()
+
 /**
  * The editor over a grid cell, fitted to the column's type: true/false for booleans, a date
  * picker for dates, text (multi-line with Shift+Enter) for the rest, with the expected format,
@@ -46,7 +49,6 @@ export function CellEditor({
   onLoadFile: () => void
   onSaveFile: (hex: string) => void
 }) {
-  const keep = (e: React.MouseEvent) => e.preventDefault()
   // The caret goes after the text (typing on a cell starts with that key; F2 and Enter keep the value).
   const area = useRef<HTMLTextAreaElement>(null)
   useEffect(() => {
@@ -103,7 +105,37 @@ export function CellEditor({
           data-testid="cell-editor"
         />
       )}
-      {type && HINTS[type] && !editing.error && (
+      {type && !editing.error && (
+        <EditorTools type={type} editing={editing} value={value} {...{ onChange, onLoadFile, onSaveFile }} />
+      )}
+      {editing.error && (
+        <div className="editor-error" role="alert">
+          {editing.error}
+        </div>
+      )}
+    </div>
+  )
+}
+
+/** Under the editor: the expected format (and Format for JSON), or a BLOB's file buttons. */
+function EditorTools({
+  type,
+  editing,
+  value,
+  onChange,
+  onLoadFile,
+  onSaveFile,
+}: {
+  type: NeutralType
+  editing: { text: string; error: string | null }
+  value: Cell | undefined
+  onChange: (text: string, error?: string | null) => void
+  onLoadFile: () => void
+  onSaveFile: (hex: string) => void
+}) {
+  return (
+    <>
+      {HINTS[type] && (
         <div className="editor-tools">
           {type === 'json' && (
             <button
@@ -124,7 +156,7 @@ export function CellEditor({
           <span className="muted small">{HINTS[type]}</span>
         </div>
       )}
-      {type === 'blob' && !editing.error && (
+      {type === 'blob' && (
         <div className="editor-tools">
           <button
             className="btn small"
@@ -148,11 +180,6 @@ export function CellEditor({
           <span className="muted small">hex, two digits a byte</span>
         </div>
       )}
-      {editing.error && (
-        <div className="editor-error" role="alert">
-          {editing.error}
-        </div>
-      )}
-    </div>
+    </>
   )
 }

@@ -62,42 +62,13 @@ export function ExportDialog({
       onClose={() => !running && onClose()}
       testId="export-dialog"
       footer={
-        <>
-          <span className="spacer" />
-          {running ? (
-            <button
-              className="btn"
-              onClick={() => exportId && dataApi.cancelExport({ exportId })}
-              data-testid="export-cancel"
-            >
-              Cancel
-            </button>
-          ) : (
-            <button className="btn ghost" onClick={onClose}>
-              Close
-            </button>
-          )}
-          <button
-            className={`btn${web ? '' : ' primary'}`}
-            disabled={running}
-            data-testid="export-start"
-            onClick={() => void start(false)}
-            title="Write the file at the path above, on the machine that runs Schemist"
-          >
-            {web ? 'Save on the host' : 'Export'}
-          </button>
-          {web && (
-            <button
-              className="btn primary"
-              disabled={running}
-              data-testid="export-download"
-              onClick={() => void start(true)}
-              title="Stream the rows into a file this browser downloads"
-            >
-              Download
-            </button>
-          )}
-        </>
+        <ExportActions
+          running={running}
+          web={web}
+          onCancel={() => exportId && dataApi.cancelExport({ exportId })}
+          onClose={onClose}
+          start={(toBrowser) => void start(toBrowser)}
+        />
       }
     >
       <p className="hint">
@@ -125,29 +96,83 @@ export function ExportDialog({
           <BrowseButton mode="save" title="Export to" current={path} expect={[`.${format}`]} onPick={setPath} />
         </span>
       </label>
-      {progress && (
-        <div className="progress-wrap" data-testid="export-progress">
-          <div className={`progress${progress.error ? ' failed' : ''}`}>
-            <div
-              style={{
-                width: `${progress.total ? Math.min(100, (100 * progress.rows) / progress.total) : progress.done ? 100 : 30}%`,
-              }}
-            />
-          </div>
-          <span className="small">
-            {progress.done
-              ? progress.cancelled
-                ? 'Cancelled; the partial file was removed.'
-                : progress.error
-                  ? `Failed: ${progress.error}`
-                  : /[\\/]downloads[\\/][^\\/]+[\\/][^\\/]+$/.test(progress.path) && progress.path.startsWith(dataDir)
-                    ? `Done: ${progress.rows.toLocaleString('en-US')} rows, downloaded as ${progress.path.split(/[\\/]/).pop()}`
-                    : `Done: ${progress.rows.toLocaleString('en-US')} rows written to ${progress.path}`
-              : `${progress.rows.toLocaleString('en-US')} of ${progress.total?.toLocaleString('en-US') ?? '?'} rows…`}
-          </span>
-        </div>
-      )}
+      {progress && <ExportProgress progress={progress} dataDir={dataDir} />}
       {error && <div className="feedback error">{error}</div>}
     </Modal>
+  )
+}
+
+function ExportActions({
+  running,
+  web,
+  onCancel,
+  onClose,
+  start,
+}: {
+  running: boolean
+  web: boolean
+  onCancel: () => void
+  onClose: () => void
+  start: (toBrowser: boolean) => void
+}) {
+  return (
+    <>
+      <span className="spacer" />
+      {running ? (
+        <button className="btn" onClick={onCancel} data-testid="export-cancel">
+          Cancel
+        </button>
+      ) : (
+        <button className="btn ghost" onClick={onClose}>
+          Close
+        </button>
+      )}
+      <button
+        className={`btn${web ? '' : ' primary'}`}
+        disabled={running}
+        data-testid="export-start"
+        onClick={() => start(false)}
+        title="Write the file at the path above, on the machine that runs Schemist"
+      >
+        {web ? 'Save on the host' : 'Export'}
+      </button>
+      {web && (
+        <button
+          className="btn primary"
+          disabled={running}
+          data-testid="export-download"
+          onClick={() => start(true)}
+          title="Stream the rows into a file this browser downloads"
+        >
+          Download
+        </button>
+      )}
+    </>
+  )
+}
+
+/** How far the export is, or how it ended: cancelled, failed, downloaded, or written where. */
+function ExportProgress({ progress, dataDir }: { progress: EventPayload<'onExportProgress'>; dataDir: string }) {
+  return (
+    <div className="progress-wrap" data-testid="export-progress">
+      <div className={`progress${progress.error ? ' failed' : ''}`}>
+        <div
+          style={{
+            width: `${progress.total ? Math.min(100, (100 * progress.rows) / progress.total) : progress.done ? 100 : 30}%`,
+          }}
+        />
+      </div>
+      <span className="small">
+        {progress.done
+          ? progress.cancelled
+            ? 'Cancelled; the partial file was removed.'
+            : progress.error
+              ? `Failed: ${progress.error}`
+              : /[\\/]downloads[\\/][^\\/]+[\\/][^\\/]+$/.test(progress.path) && progress.path.startsWith(dataDir)
+                ? `Done: ${progress.rows.toLocaleString('en-US')} rows, downloaded as ${progress.path.split(/[\\/]/).pop()}`
+                : `Done: ${progress.rows.toLocaleString('en-US')} rows written to ${progress.path}`
+          : `${progress.rows.toLocaleString('en-US')} of ${progress.total?.toLocaleString('en-US') ?? '?'} rows…`}
+      </span>
+    </div>
   )
 }

@@ -108,68 +108,26 @@ export function FilterBar({
               {outer.toUpperCase()}
             </button>
           )}
-          {g.conds.map((c, ci) => {
-            const i = flat++
-            return (
-              <div key={ci} className="filter-cond">
-                {ci > 0 && (
-                  <button
-                    className="btn small ghost join"
-                    onClick={() => setJoin(flip(g.join))}
-                    title="Switch between AND and OR inside groups (groups are joined by the other)"
-                  >
-                    {g.join.toUpperCase()}
-                  </button>
-                )}
-                <select
-                  value={c.column}
-                  onChange={(e) => update(gi, ci, { column: e.target.value })}
-                  data-testid={`filter-col-${i}`}
-                >
-                  {columns.map((col) => (
-                    <option key={col.name}>{col.name}</option>
-                  ))}
-                </select>
-                <select
-                  value={c.op}
-                  onChange={(e) => update(gi, ci, { op: e.target.value as Op })}
-                  data-testid={`filter-op-${i}`}
-                >
-                  {OPS.map((o) => (
-                    <option key={o}>{o}</option>
-                  ))}
-                </select>
-                {c.op !== 'is null' && c.op !== 'is not null' && (
-                  <input
-                    value={c.value}
-                    placeholder={
-                      c.op.endsWith('in') && !c.op.includes('like')
-                        ? 'a, b, c'
-                        : c.op.includes('like')
-                          ? '%pattern%'
-                          : (typeOf(c.column) ?? 'value')
-                    }
-                    onChange={(e) => update(gi, ci, { value: e.target.value })}
-                    onKeyDown={(e) => e.key === 'Enter' && apply()}
-                    data-testid={`filter-value-${i}`}
-                  />
-                )}
-                <button
-                  className="icon-button"
-                  title="Remove condition"
-                  onClick={() => {
-                    const next = groups
-                      .map((x, k) => (k === gi ? { ...x, conds: x.conds.filter((_, j) => j !== ci) } : x))
-                      .filter((x, k) => x.conds.length > 0 || k === 0)
-                    setGroups(next)
-                    apply(next)
-                  }}
-                >
-                  <Icon name="close" size={12} />
-                </button>
-              </div>
-            )
-          })}
+          {g.conds.map((c, ci) => (
+            <ConditionRow
+              key={ci}
+              c={c}
+              i={flat++}
+              join={ci > 0 ? g.join : null}
+              onJoin={() => setJoin(flip(g.join))}
+              columns={columns}
+              typeOf={typeOf}
+              onChange={(p) => update(gi, ci, p)}
+              onEnter={() => apply()}
+              onRemove={() => {
+                const next = groups
+                  .map((x, k) => (k === gi ? { ...x, conds: x.conds.filter((_, j) => j !== ci) } : x))
+                  .filter((x, k) => x.conds.length > 0 || k === 0)
+                setGroups(next)
+                apply(next)
+              }}
+            />
+          ))}
         </div>
       ))}
       <button
@@ -207,6 +165,73 @@ export function FilterBar({
           {error}
         </div>
       )}
+    </div>
+  )
+}
+
+/** One condition: its column, operator and value (none for IS NULL), after the group's AND/OR. */
+function ConditionRow({
+  c,
+  i,
+  join,
+  onJoin,
+  columns,
+  typeOf,
+  onChange,
+  onEnter,
+  onRemove,
+}: {
+  c: Cond
+  /** Its place among all conditions, for test ids. */
+  i: number
+  /** The group's join, shown before every condition but the first. */
+  join: Join | null
+  onJoin: () => void
+  columns: { name: string; type: NeutralType }[]
+  typeOf: (c: string) => NeutralType | undefined
+  onChange: (p: Partial<Cond>) => void
+  onEnter: () => void
+  onRemove: () => void
+}) {
+  return (
+    <div className="filter-cond">
+      {join && (
+        <button
+          className="btn small ghost join"
+          onClick={onJoin}
+          title="Switch between AND and OR inside groups (groups are joined by the other)"
+        >
+          {join.toUpperCase()}
+        </button>
+      )}
+      <select value={c.column} onChange={(e) => onChange({ column: e.target.value })} data-testid={`filter-col-${i}`}>
+        {columns.map((col) => (
+          <option key={col.name}>{col.name}</option>
+        ))}
+      </select>
+      <select value={c.op} onChange={(e) => onChange({ op: e.target.value as Op })} data-testid={`filter-op-${i}`}>
+        {OPS.map((o) => (
+          <option key={o}>{o}</option>
+        ))}
+      </select>
+      {c.op !== 'is null' && c.op !== 'is not null' && (
+        <input
+          value={c.value}
+          placeholder={
+            c.op.endsWith('in') && !c.op.includes('like')
+              ? 'a, b, c'
+              : c.op.includes('like')
+                ? '%pattern%'
+                : (typeOf(c.column) ?? 'value')
+          }
+          onChange={(e) => onChange({ value: e.target.value })}
+          onKeyDown={(e) => e.key === 'Enter' && onEnter()}
+          data-testid={`filter-value-${i}`}
+        />
+      )}
+      <button className="icon-button" title="Remove condition" onClick={onRemove}>
+        <Icon name="close" size={12} />
+      </button>
     </div>
   )
 }

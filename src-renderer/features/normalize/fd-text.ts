@@ -20,3 +20,6 @@ export function parseFdText(text: string, columns: string[], table: string): { f
   if (!fds.length) return { error: 'A column always determines itself: name another column after ->' }
   return { fds }
 }
+
+/** A dependency's identity, whatever the order of its left side. */
+export const fdId = (f: FdSpec) => `${[...f.lhs].sort().join(',')}->${f.rhs}`

@@ -49,6 +49,7 @@ function ValueInput({
   )
 }
 
+/** One object of the session: its state, its columns to edit, and its relationships to load or change. */
 export function ObjectCard({
   tabId,
   obj,
@@ -117,75 +118,89 @@ export function ObjectCard({
       </div>
       {mapper.relationships.length > 0 && (
         <div className="obj-rels">
-          {mapper.relationships.map((r) => {
-            const v = obj.related[r.name]
-            const loaded = r.name in obj.related
-            const candidates = all.filter(
-              (o) =>
-                o.table === r.target && o.status !== 'deleted' && !(Array.isArray(v) ? v.includes(o.ref) : v === o.ref),
-            )
-            return (
-              <div key={r.name} className="obj-rel">
-                <span className="rel-name" title={`${r.kind} → ${r.target}${r.secondary ? ` via ${r.secondary}` : ''}`}>
-                  {r.name}
-                </span>
-                {!loaded ? (
-                  <button
-                    className="btn small ghost"
-                    onClick={() => ormAct(tabId, { op: 'load', ref: obj.ref, relationship: r.name })}
-                    disabled={obj.status !== 'persistent'}
-                  >
-                    not loaded · load (lazy)
-                  </button>
-                ) : (
-                  <>
-                    {(Array.isArray(v) ? v : v === null ? [] : [v as number]).map((ref) => (
-                      <span key={ref} className="chip rel-chip">
-                        <a href={`#obj-${tabId}-${ref}`}>{objectLabel(all.find((o) => o.ref === ref))}</a>
-                        <button
-                          className="tab-close"
-                          title={Array.isArray(v) ? `remove from ${r.name}` : `set ${r.name} to None`}
-                          onClick={() =>
-                            ormAct(
-                              tabId,
-                              Array.isArray(v)
-                                ? { op: 'unlink', ref: obj.ref, relationship: r.name, target: ref }
-                                : { op: 'link', ref: obj.ref, relationship: r.name, target: null },
-                            )
-                          }
-                        >
-                          <Icon name="close" size={10} />
-                        </button>
-                      </span>
-                    ))}
-                    {candidates.length > 0 && (
-                      <select
-                        className="rel-add"
-                        value=""
-                        onChange={(e) =>
-                          e.target.value &&
-                          ormAct(tabId, {
-                            op: 'link',
-                            ref: obj.ref,
-                            relationship: r.name,
-                            target: Number(e.target.value),
-                          })
-                        }
-                      >
-                        <option value="">{Array.isArray(v) ? '+ add…' : 'set…'}</option>
-                        {candidates.map((o) => (
-                          <option key={o.ref} value={o.ref}>
-                            {objectLabel(o)}
-                          </option>
-                        ))}
-                      </select>
-                    )}
-                  </>
-                )}
-              </div>
-            )
-          })}
+          {mapper.relationships.map((r) => (
+            <RelationshipRow key={r.name} tabId={tabId} obj={obj} r={r} all={all} />
+          ))}
         </div>
+      )}
+    </div>
+  )
+}
+
+/** A relationship of the object: load it (lazily), or see, unlink and link its targets. */
+function RelationshipRow({
+  tabId,
+  obj,
+  r,
+  all,
+}: {
+  tabId: string
+  obj: ObjectView
+  r: MapperInfo['relationships'][number]
+  all: ObjectView[]
+}) {
+  const v = obj.related[r.name]
+  const loaded = r.name in obj.related
+  const candidates = all.filter(
+    (o) => o.table === r.target && o.status !== 'deleted' && !(Array.isArray(v) ? v.includes(o.ref) : v === o.ref),
+  )
+  return (
+    <div className="obj-rel">
+      <span className="rel-name" title={`${r.kind} → ${r.target}${r.secondary ? ` via ${r.secondary}` : ''}`}>
+        {r.name}
+      </span>
+      {!loaded ? (
+        <button
+          className="btn small ghost"
+          onClick={() => ormAct(tabId, { op: 'load', ref: obj.ref, relationship: r.name })}
+          disabled={obj.status !== 'persistent'}
+        >
+          not loaded · load (lazy)
+        </button>
+      ) : (
+        <>
+          {(Array.isArray(v) ? v : v === null ? [] : [v as number]).map((ref) => (
+            <span key={ref} className="chip rel-chip">
+              <a href={`#obj-${tabId}-${ref}`}>{objectLabel(all.find((o) => o.ref === ref))}</a>
+              <button
+                className="tab-close"
+                title={Array.isArray(v) ? `remove from ${r.name}` : `set ${r.name} to None`}
+                onClick={() =>
+                  ormAct(
+                    tabId,
+                    Array.isArray(v)
+                      ? { op: 'unlink', ref: obj.ref, relationship: r.name, target: ref }
+                      : { op: 'link', ref: obj.ref, relationship: r.name, target: null },
+                  )
+                }
+              >
+                <Icon name="close" size={10} />
+              </button>
+            </span>
+          ))}
+          {candidates.length > 0 && (
+            <select
+              className="rel-add"
+              value=""
+              onChange={(e) =>
+                e.target.value &&
+                ormAct(tabId, {
+                  op: 'link',
+                  ref: obj.ref,
+                  relationship: r.name,
+                  target: Number(e.target.value),
+                })
+              }
+            >
+              <option value="">{Array.isArray(v) ? '+ add…' : 'set…'}</option>
+              {candidates.map((o) => (
+                <option key={o.ref} value={o.ref}>
+                  {objectLabel(o)}
+                </option>
+              ))}
+            </select>
+          )}
+        </>
       )}
     </div>
   )

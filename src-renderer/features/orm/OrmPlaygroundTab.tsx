@@ -1,17 +1,25 @@
 import type { ModelDocument } from '../../../src-shared/model/document'
 import { useEffect, useMemo, useState } from 'react'
-import type { ObjectView } from '../../../src-shared/orm'
+import type { MapperInfo, ObjectView } from '../../../src-shared/orm'
 import { type Cell } from '../../../src-shared/values'
 import { useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
-import { openOrmSession, ormAct, reconnectOrmSession, runOrmQuery, setOrmTable, useOrm } from './orm-store'
+import {
+  openOrmSession,
+  ormAct,
+  reconnectOrmSession,
+  runOrmQuery,
+  setOrmTable,
+  useOrm,
+  type OrmTabState,
+} from './orm-store'
 import { objectLabel, SessionPanel } from './SessionPanel'
-
-/** How a query loads a relationship: the mapper's own choice, or one named for this query. */
-type Strategy = 'default' | 'select' | 'joined' | 'selectin' | 'subquery'
 
 import { ObjectCard } from './ObjectCard'
 import { RelationshipSettings } from './RelationshipSettings'
+
+/** How a query loads a relationship: the mapper's own choice, or one named for this query. */
+type Strategy = 'default' | 'select' | 'joined' | 'selectin' | 'subquery'
 
 export function OrmPlaygroundTab({ tabId, handle, model }: { tabId: string; handle: string; model?: ModelDocument }) {
   const st = useOrm((s) => s[tabId])
@@ -68,22 +76,7 @@ export function OrmPlaygroundTab({ tabId, handle, model }: { tabId: string; hand
             </select>
             <span className="muted small">)</span>
           </label>
-          {mapper?.relationships.map((r) => (
-            <label key={r.name} className="inline" title={`Loading strategy for ${r.name} in this query`}>
-              <span className="muted small">{r.name}:</span>
-              <select
-                value={strategies[r.name] ?? 'default'}
-                onChange={(e) => setStrategies({ ...strategies, [r.name]: e.target.value as Strategy })}
-                data-testid={`strategy-${r.name}`}
-              >
-                <option value="default">lazy="{r.lazy}"</option>
-                <option value="joined">joinedload</option>
-                <option value="selectin">selectinload</option>
-                <option value="subquery">subqueryload</option>
-                <option value="select">lazyload</option>
-              </select>
-            </label>
-          ))}
+          {mapper && <StrategyPicker mapper={mapper} strategies={strategies} setStrategies={setStrategies} />}
           <label className="inline">
             <span className="muted small">limit</span>
             <input
@@ -115,30 +108,7 @@ export function OrmPlaygroundTab({ tabId, handle, model }: { tabId: string; hand
             <RelationshipSettings tabId={tabId} mapper={mapper} />
           </div>
         )}
-        {st.error && (
-          <div className="error-box orm-error" role="alert" data-testid="orm-error">
-            {st.error.message}
-            {st.error.code === 'CONNECTION_LOST' && (
-              <div className="small">
-                The session's connection dropped; its pending changes are still here.{' '}
-                <button
-                  className="btn small primary"
-                  disabled={st.busy}
-                  onClick={() => void reconnectOrmSession(tabId)}
-                  data-testid="orm-reconnect"
-                >
-                  Reconnect session
-                </button>
-              </div>
-            )}
-            {st.error.refs.length > 0 && (
-              <div className="small">
-                Failing object: {st.error.refs.map((r) => objectLabel(byRef.get(r))).join(', ')}; fix it and commit
-                again: nothing was lost.
-              </div>
-            )}
-          </div>
-        )}
+        {st.error && <OrmError tabId={tabId} error={st.error} busy={st.busy} byRef={byRef} />}
         <div className="orm-objects">
           {shown.length === 0 && (
             <div className="pane-note muted">
@@ -166,6 +136,76 @@ export function OrmPlaygroundTab({ tabId, handle, model }: { tabId: string; hand
           document.getElementById(`obj-${tabId}-${ref}`)?.scrollIntoView({ behavior: 'smooth', block: 'center' })
         }
       />
+    </div>
+  )
+}
+
+/** A loading strategy for each of the mapper's relationships, for this query. */
+function StrategyPicker({
+  mapper,
+  strategies,
+  setStrategies,
+}: {
+  mapper: MapperInfo
+  strategies: Record<string, Strategy>
+  setStrategies: (s: Record<string, Strategy>) => void
+}) {
+  return (
+    <>
+      {mapper.relationships.map((r) => (
+        <label key={r.name} className="inline" title={`Loading strategy for ${r.name} in this query`}>
+          <span className="muted small">{r.name}:</span>
+          <select
+            value={strategies[r.name] ?? 'default'}
+            onChange={(e) => setStrategies({ ...strategies, [r.name]: e.target.value as Strategy })}
+            data-testid={`strategy-${r.name}`}
+          >
+            <option value="default">lazy="{r.lazy}"</option>
+            <option value="joined">joinedload</option>
+            <option value="selectin">selectinload</option>
+            <option value="subquery">subqueryload</option>
+            <option value="select">lazyload</option>
+          </select>
+        </label>
+      ))}
+    </>
+  )
+}
+
+/** The session's error: a lost connection to reconnect, or the failing objects (nothing was lost). */
+function OrmError({
+  tabId,
+  error,
+  busy,
+  byRef,
+}: {
+  tabId: string
+  error: NonNullable<OrmTabState['error']>
+  busy: boolean
+  byRef: Map<number, ObjectView>
+}) {
+  return (
+    <div className="error-box orm-error" role="alert" data-testid="orm-error">
+      {error.message}
+      {error.code === 'CONNECTION_LOST' && (
+        <div className="small">
+          The session's connection dropped; its pending changes are still here.{' '}
+          <button
+            className="btn small primary"
+            disabled={busy}
+            onClick={() => void reconnectOrmSession(tabId)}
+            data-testid="orm-reconnect"
+          >
+            Reconnect session
+          </button>
+        </div>
+      )}
+      {error.refs.length > 0 && (
+        <div className="small">
+          Failing object: {error.refs.map((r) => objectLabel(byRef.get(r))).join(', ')}; fix it and commit again:
+          nothing was lost.
+        </div>
+      )}
     </div>
   )
 }

@@ -65,12 +65,56 @@ function ObjList({
   )
 }
 
+export type SessionAction = 'flush' | 'commit' | 'rollback' | 'expireAll' | 'refreshAll' | 'clearLog'
+
+/** The session buttons: what each does, in the order shown. */
+const ACTION_BUTTONS: {
+  op: Exclude<SessionAction, 'clearLog'>
+  label: React.ReactNode
+  className: string
+  testId?: string
+  title: string
+}[] = [
+  {
+    op: 'flush',
+    label: 'Flush',
+    className: 'btn small',
+    testId: 'session-flush',
+    title: 'Send pending changes, keep the transaction open',
+  },
+  {
+    op: 'commit',
+    label: (
+      <>
+        <Icon name="check" size={12} /> Commit
+      </>
+    ),
+    className: 'btn small primary',
+    testId: 'session-commit',
+    title: 'Flush and COMMIT',
+  },
+  {
+    op: 'rollback',
+    label: 'Rollback',
+    className: 'btn small',
+    testId: 'session-rollback',
+    title: 'ROLLBACK: expunge new objects, expire the rest',
+  },
+  { op: 'expireAll', label: 'Expire all', className: 'btn small ghost', title: 'Mark every object stale' },
+  {
+    op: 'refreshAll',
+    label: 'Read expired again',
+    className: 'btn small ghost',
+    testId: 'session-refresh-all',
+    title:
+      'Read every expired object, and the relationships it had loaded, again: what SQLAlchemy does when you read user.posts after a commit (one SELECT per table and relationship)',
+  },
+]
+
 /**
  * What a session holds and does: its transaction, the new/dirty/deleted sets, the identity map,
  * and every statement it sent with parameters and timing.
  */
-export type SessionAction = 'flush' | 'commit' | 'rollback' | 'expireAll' | 'refreshAll' | 'clearLog'
-
 export function SessionPanel({
   snapshot,
   errorRefs,
@@ -91,7 +135,6 @@ export function SessionPanel({
   actions?: SessionAction[]
 }) {
   const byRef = new Map(snapshot.objects.map((o) => [o.ref, o]))
-  const [showMap, setShowMap] = useState(false)
   const highlight = new Set(errorRefs ?? [])
   return (
     <aside className="session-panel" data-testid="session-panel">
@@ -120,60 +163,18 @@ export function SessionPanel({
         </div>
       )}
       <div className="sp-actions">
-        {actions.includes('flush') && (
+        {ACTION_BUTTONS.filter((b) => actions.includes(b.op)).map((b) => (
           <button
-            className="btn small"
+            key={b.op}
+            className={b.className}
             disabled={busy}
-            onClick={() => onAction('flush')}
-            data-testid="session-flush"
-            title="Send pending changes, keep the transaction open"
+            onClick={() => onAction(b.op)}
+            data-testid={b.testId}
+            title={b.title}
           >
-            Flush
+            {b.label}
           </button>
-        )}
-        {actions.includes('commit') && (
-          <button
-            className="btn small primary"
-            disabled={busy}
-            onClick={() => onAction('commit')}
-            data-testid="session-commit"
-            title="Flush and COMMIT"
-          >
-            <Icon name="check" size={12} /> Commit
-          </button>
-        )}
-        {actions.includes('rollback') && (
-          <button
-            className="btn small"
-            disabled={busy}
-            onClick={() => onAction('rollback')}
-            data-testid="session-rollback"
-            title="ROLLBACK: expunge new objects, expire the rest"
-          >
-            Rollback
-          </button>
-        )}
-        {actions.includes('expireAll') && (
-          <button
-            className="btn small ghost"
-            disabled={busy}
-            onClick={() => onAction('expireAll')}
-            title="Mark every object stale"
-          >
-            Expire all
-          </button>
-        )}
-        {actions.includes('refreshAll') && (
-          <button
-            className="btn small ghost"
-            disabled={busy}
-            onClick={() => onAction('refreshAll')}
-            data-testid="session-refresh-all"
-            title="Read every expired object, and the relationships it had loaded, again: what SQLAlchemy does when you read user.posts after a commit (one SELECT per table and relationship)"
-          >
-            Read expired again
-          </button>
-        )}
+        ))}
       </div>
       <div className="sp-body">
         <ObjList
@@ -200,47 +201,69 @@ export function SessionPanel({
           onPick={onPick}
           highlight={highlight}
         />
-        <section className="sp-section">
-          <h4 className="clickable" onClick={() => setShowMap(!showMap)}>
-            <Icon name="chevron" size={11} className={`chev${showMap ? ' open' : ''}`} /> Identity map{' '}
-            <span className="count">{snapshot.identityMap.length}</span>
-          </h4>
-          {showMap && (
-            <ul className="sp-list">
-              {snapshot.identityMap.map((r) => (
-                <li key={r} onClick={() => onPick?.(r)}>
-                  <StatusBadge status={byRef.get(r)?.status ?? 'persistent'} />{' '}
-                  <span className="mono">{objectLabel(byRef.get(r))}</span>
-                  {(byRef.get(r)?.expired.length ?? 0) > 0 && <span className="muted small"> · expired</span>}
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
-        <section className="sp-section sql-log" data-testid="session-log">
-          <h4>
-            SQL <span className="count">{snapshot.log.length}</span>
-            <span className="spacer" />
-            {actions.includes('clearLog') && (
-              <button className="link small" onClick={() => onAction('clearLog')}>
-                clear
-              </button>
-            )}
-          </h4>
-          {snapshot.log.length === 0 && <div className="muted small">No statements yet</div>}
-          {[...snapshot.log].reverse().map((e) => (
-            <div key={e.id} className={`log-entry${e.error ? ' err' : ''}`}>
-              <div className="mono log-sql">{e.sql}</div>
-              <div className="log-meta muted small">
-                {e.params.length > 0 && <span className="mono">{JSON.stringify(e.params).slice(0, 160)}</span>}
-                {e.executions > 1 && <span> ×{e.executions}</span>}
-                <span> · {e.durationMs.toFixed(2)} ms</span>
-                {e.error && <span className="log-error"> · {e.error}</span>}
-              </div>
-            </div>
-          ))}
-        </section>
+        <IdentityMap snapshot={snapshot} byRef={byRef} onPick={onPick} />
+        <SqlLog log={snapshot.log} onClear={actions.includes('clearLog') ? () => onAction('clearLog') : undefined} />
       </div>
     </aside>
+  )
+}
+
+function IdentityMap({
+  snapshot,
+  byRef,
+  onPick,
+}: {
+  snapshot: SessionSnapshot
+  byRef: Map<number, SessionSnapshot['objects'][number]>
+  onPick?: (ref: number) => void
+}) {
+  const [showMap, setShowMap] = useState(false)
+  return (
+    <section className="sp-section">
+      <h4 className="clickable" onClick={() => setShowMap(!showMap)}>
+        <Icon name="chevron" size={11} className={`chev${showMap ? ' open' : ''}`} /> Identity map{' '}
+        <span className="count">{snapshot.identityMap.length}</span>
+      </h4>
+      {showMap && (
+        <ul className="sp-list">
+          {snapshot.identityMap.map((r) => (
+            <li key={r} onClick={() => onPick?.(r)}>
+              <StatusBadge status={byRef.get(r)?.status ?? 'persistent'} />{' '}
+              <span className="mono">{objectLabel(byRef.get(r))}</span>
+              {(byRef.get(r)?.expired.length ?? 0) > 0 && <span className="muted small"> · expired</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  )
+}
+
+/** Every statement the session sent, newest first, with its parameters, executions and time. */
+function SqlLog({ log, onClear }: { log: SessionSnapshot['log']; onClear?: () => void }) {
+  return (
+    <section className="sp-section sql-log" data-testid="session-log">
+      <h4>
+        SQL <span className="count">{log.length}</span>
+        <span className="spacer" />
+        {onClear && (
+          <button className="link small" onClick={onClear}>
+            clear
+          </button>
+        )}
+      </h4>
+      {log.length === 0 && <div className="muted small">No statements yet</div>}
+      {[...log].reverse().map((e) => (
+        <div key={e.id} className={`log-entry${e.error ? ' err' : ''}`}>
+          <div className="mono log-sql">{e.sql}</div>
+          <div className="log-meta muted small">
+            {e.params.length > 0 && <span className="mono">{JSON.stringify(e.params).slice(0, 160)}</span>}
+            {e.executions > 1 && <span> ×{e.executions}</span>}
+            <span> · {e.durationMs.toFixed(2)} ms</span>
+            {e.error && <span className="log-error"> · {e.error}</span>}
+          </div>
+        </div>
+      ))}
+    </section>
   )
 }

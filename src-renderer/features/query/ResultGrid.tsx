@@ -6,10 +6,12 @@ import { Icon } from '../../ui/icons'
 import { DataGrid, rowAt } from '../grid/DataGrid'
 import { closeReview, commitEdits } from '../grid/grid-commit'
 import { initResultGrid, useGrid } from '../grid/grid-store'
+import { useGridShortcuts } from '../grid/use-data-tab'
 import { setCell, setDefault, toggleDelete } from '../grid/grid-edits'
 import { ReviewDialog } from '../grid/ReviewDialog'
 import { CommitError, PendingActions } from '../grid/PendingActions'
 import { openDataTab } from '../tabs/actions'
+import type { GridRow } from '../grid/grid-rows'
 
 /**
  * A query's rows, editable because they map to one table's primary key: the same grid, pending
@@ -57,59 +59,14 @@ export function ResultGrid({
     )
   }, [gridId, handle, result, source, sql, rerun])
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's' && useApp.getState().activeTab === tabId) {
-        e.preventDefault()
-        void commitEdits(gridId)
-      }
-    }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [gridId, tabId])
+  useGridShortcuts(tabId, gridId)
 
   if (!g) return null
   const cur = selected ? rowAt(g, selected.row) : null
   const col = selected ? g.columns[selected.col] : null
   return (
     <div className="result-grid" data-testid="result-grid">
-      <div className="toolbar slim">
-        <span className="muted small" data-testid="result-source">
-          <Icon name="key" size={11} /> Editable: rows of <span className="mono">{source.table.name}</span> by{' '}
-          {source.keyColumns.join(', ')}
-        </span>
-        <span className="sep-v" />
-        <button
-          className="btn small"
-          disabled={!cur || !col}
-          onClick={() => cur && col && setCell(gridId, cur, col, null)}
-          title="Set the selected cell to NULL (Ctrl+Alt+N)"
-        >
-          NULL
-        </button>
-        <button
-          className="btn small"
-          disabled={!cur || !col}
-          onClick={() => cur && col && setDefault(gridId, cur, col)}
-          title="Back to the column's DEFAULT at commit (Ctrl+Alt+D)"
-        >
-          DEFAULT
-        </button>
-        <button
-          className="btn small"
-          disabled={!cur?.key}
-          onClick={() => cur && toggleDelete(gridId, cur)}
-          title="Mark the selected row for deletion (again to unmark)"
-        >
-          <Icon name="trash" size={12} /> Delete
-        </button>
-        <span className="spacer" />
-        <PendingActions
-          gridId={gridId}
-          prefix="result-"
-          commitTitle="Commit in one transaction (Ctrl+S), then run the query again"
-        />
-      </div>
+      <ResultToolbar gridId={gridId} source={source} row={cur} column={col} />
       <CommitError gridId={gridId} testId="result-error" />
       <div className="grid-wrap">
         <DataGrid
@@ -140,6 +97,59 @@ export function ResultGrid({
           onCommit={() => commitEdits(gridId)}
         />
       )}
+    </div>
+  )
+}
+
+/** Where the rows come from, NULL / DEFAULT / Delete on the selection, and the pending edits' actions. */
+function ResultToolbar({
+  gridId,
+  source,
+  row,
+  column,
+}: {
+  gridId: string
+  source: NonNullable<QueryResult['source']>
+  row: GridRow | null
+  column: string | null
+}) {
+  return (
+    <div className="toolbar slim">
+      <span className="muted small" data-testid="result-source">
+        <Icon name="key" size={11} /> Editable: rows of <span className="mono">{source.table.name}</span> by{' '}
+        {source.keyColumns.join(', ')}
+      </span>
+      <span className="sep-v" />
+      <button
+        className="btn small"
+        disabled={!row || !column}
+        onClick={() => row && column && setCell(gridId, row, column, null)}
+        title="Set the selected cell to NULL (Ctrl+Alt+N)"
+      >
+        NULL
+      </button>
+      <button
+        className="btn small"
+        disabled={!row || !column}
+        onClick={() => row && column && setDefault(gridId, row, column)}
+        title="Back to the column's DEFAULT at commit (Ctrl+Alt+D)"
+      >
+        DEFAULT
+      </button>
+      <button
+        className="btn small"
+        disabled={!row?.key}
+        onClick={() => row && toggleDelete(gridId, row)}
+        title="Mark the selected row for deletion (again to unmark)"
+      >
+        <Icon name="trash" size={12} /> Delete
+      </button>
+      <span className="spacer" />
+      <PendingActions
+        gridId={gridId}
+        prefix="result-"
+        commitTitle="Commit in one transaction (Ctrl+S), then run the query again"
+      />
     </div>
   )
 }

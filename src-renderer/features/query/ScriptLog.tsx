@@ -1,6 +1,6 @@
 import { counted } from '../../../src-shared/naming'
 
-/** Follow BEGIN / COMMIT / ROLLBACK on the connection, for the status bar. */
+/** One statement of a script that ran. */
 export interface ScriptStep {
   sql: string
   command: string

@@ -23,5 +23,3 @@ export function trackTransaction(handle: string, command: string, sql: string) {
       },
     }))
 }
-
-/** A SQL editor tab: the statement under the cursor (or the selection) runs with Ctrl+Enter. */

@@ -43,13 +43,11 @@ export function Pane({
   onMvcc: () => void
 }) {
   const schemaEntry = useApp((s) => (s.activeHandle ? s.schemas[s.activeHandle] : undefined))
-  const [level, setLevel] = useState(info.levels.includes('READ COMMITTED') ? 'READ COMMITTED' : info.levels[0])
-  const [readOnly, setReadOnly] = useState(false)
-  const [deferrable, setDeferrable] = useState(false)
+  const tx = useTxOptions(info)
+  const { level, readOnly, deferrable } = tx
   const caps = ENGINES[info.engine].capabilities
   const [error, setError] = useState<string | null>(null)
   const editor = useRef<SqlEditorHandle | null>(null)
-  const now = useNow(!!waiting)
   const run = async (sql: string) => {
     setError(null)
     try {
@@ -70,72 +68,9 @@ export function Pane({
     const text = cur.selection.trim() || statementAt(cur.text, cur.cursor)?.text || ''
     if (text) void run(text)
   }
-  const o = last?.outcome
   return (
     <div className={`tx-pane state-${info.state.replace(' ', '-')}`} data-testid={`pane-${info.id}`}>
-      <header className="tx-pane-head">
-        <strong>{info.id}</strong>
-        <span className={`pill st-${info.state.replace(' ', '-')}`} data-testid={`pane-state-${info.id}`}>
-          {info.state}
-        </span>
-        {waiting && (
-          <span className="wait-timer" data-testid={`pane-waiting-${info.id}`}>
-            <span className="spinner" /> {((now - (waiting.waitStartedAt ?? now)) / 1000).toFixed(1)} s on{' '}
-            {waiting.waitedOn.join(', ') || 'a lock'}
-          </span>
-        )}
-        {info.lock && (
-          <span
-            className={`lock-chip${/RESERVED|EXCLUSIVE/.test(info.lock) ? ' held' : ''}`}
-            title={`SQLite lock, as this pane's statements imply (SQLite does not report locks). Journal mode: ${info.journalMode}`}
-            data-testid={`pane-lock-${info.id}`}
-          >
-            {info.lock}
-          </span>
-        )}
-        <span className="spacer" />
-        <select
-          value={level}
-          onChange={(e) => setLevel(e.target.value)}
-          title="Isolation level for BEGIN"
-          data-testid={`pane-level-${info.id}`}
-        >
-          {info.levels.map((l) => (
-            <option key={l}>{l}</option>
-          ))}
-        </select>
-        {caps.readOnlyDeferrable && (
-          <>
-            <label
-              className="check small"
-              title="BEGIN ... READ ONLY: writes fail; a read-only SERIALIZABLE transaction takes part in SSI as a reader"
-            >
-              <input
-                type="checkbox"
-                checked={readOnly}
-                onChange={(e) => setReadOnly(e.target.checked)}
-                data-testid={`pane-readonly-${info.id}`}
-              />{' '}
-              read only
-            </label>
-            <label
-              className="check small"
-              title="DEFERRABLE (with SERIALIZABLE READ ONLY): BEGIN waits for a snapshot that cannot take part in an anomaly, and then can never fail with a serialization error"
-            >
-              <input
-                type="checkbox"
-                checked={deferrable}
-                onChange={(e) => setDeferrable(e.target.checked)}
-                data-testid={`pane-deferrable-${info.id}`}
-              />{' '}
-              deferrable
-            </label>
-          </>
-        )}
-        <span className="level-info" title={ENGINES[info.engine].isolationSummary}>
-          <Icon name="info" size={12} />
-        </span>
-      </header>
+      <PaneHead info={info} waiting={waiting} tx={tx} />
       {ENGINES[info.engine].levelNotes[level] && (
         <div className="pane-note-line small">{ENGINES[info.engine].levelNotes[level]}</div>
       )}
@@ -144,58 +79,7 @@ export function Pane({
           DEFERRABLE only changes anything in a SERIALIZABLE READ ONLY transaction.
         </div>
       )}
-      <div className="tx-buttons">
-        <button
-          className="btn small"
-          disabled={info.busy}
-          onClick={() => run('BEGIN')}
-          data-testid={`pane-begin-${info.id}`}
-        >
-          BEGIN
-        </button>
-        <button
-          className="btn small"
-          disabled={info.busy}
-          onClick={() => run('COMMIT')}
-          data-testid={`pane-commit-${info.id}`}
-        >
-          COMMIT
-        </button>
-        <button
-          className="btn small"
-          disabled={info.busy}
-          onClick={() => run('ROLLBACK')}
-          data-testid={`pane-rollback-${info.id}`}
-        >
-          ROLLBACK
-        </button>
-        <button className="btn small ghost" disabled={info.busy} onClick={() => run('SAVEPOINT sp1')}>
-          SAVEPOINT sp1
-        </button>
-        <button className="btn small ghost" disabled={info.busy} onClick={() => run('ROLLBACK TO SAVEPOINT sp1')}>
-          ROLLBACK TO sp1
-        </button>
-        {caps.rowVersions && (
-          <button
-            className={`btn small ghost${mvccOpen ? ' on' : ''}`}
-            onClick={onMvcc}
-            data-testid={`pane-mvcc-${info.id}`}
-            title="The row versions behind what this pane reads (xmin, xmax, ctid) and which ones its snapshot sees"
-          >
-            Row versions
-          </button>
-        )}
-        <span className="spacer" />
-        <button
-          className="btn small primary"
-          disabled={info.busy}
-          onClick={runCurrent}
-          data-testid={`pane-run-${info.id}`}
-          title="Run the statement under the cursor (Ctrl+Enter)"
-        >
-          <Icon name="play" size={11} /> Run
-        </button>
-      </div>
+      <TxButtons info={info} run={run} runCurrent={runCurrent} mvccOpen={mvccOpen} onMvcc={onMvcc} />
       <div className="tx-editor">
         <SqlEditor
           initial={STARTERS[info.id] ?? ''}
@@ -206,53 +90,233 @@ export function Pane({
           handleRef={editor}
         />
       </div>
-      <div className="tx-out" data-testid={`pane-out-${info.id}`}>
-        {error && <div className="step-error">{error}</div>}
-        {info.state === 'disconnected' && (
-          <div className="pane-reconnect">
-            <button
-              className="btn small primary"
-              onClick={() =>
-                void txApi.reconnectPane({ consoleId, pane: info.id }).catch((e) => setError(errorMessage(e)))
-              }
-              data-testid={`pane-reconnect-${info.id}`}
-            >
-              Reconnect pane
-            </button>{' '}
-            <span className="muted small">a fresh connection, under the same name</span>
-          </div>
-        )}
-        {info.state === 'failed' && (
-          <div className="step-note">
-            The transaction failed: PostgreSQL ignores everything until ROLLBACK (a COMMIT will roll back).
-          </div>
-        )}
-        {o && (
-          <>
-            <div className="mono small muted">{o.sql}</div>
-            {o.error ? (
-              <div className="step-error">
-                {o.error.sqlstate ? `${o.error.sqlstate} ` : ''}
-                {o.error.message}
-              </div>
-            ) : o.result?.columns.length ? (
-              <div className="mono step-rows">
-                {o.result.rows.map((r) => r.map(formatCell).join(', ')).join(' · ') || '(no rows)'}
-              </div>
-            ) : (
-              <div className="small muted">
-                {o.result?.command} {o.result?.rowCount ?? ''}
-              </div>
-            )}
-            {o.note && <div className="step-note">{o.note}</div>}
-          </>
-        )}
-        {last && !o && !waiting && (
-          <div className="small muted">
-            <span className="spinner" /> running…
-          </div>
-        )}
-      </div>
+      <PaneOutput consoleId={consoleId} info={info} last={last} waiting={waiting} error={error} setError={setError} />
+    </div>
+  )
+}
+
+/** The options BEGIN runs with: the isolation level, and READ ONLY / DEFERRABLE where the engine has them. */
+function useTxOptions(info: PaneInfo) {
+  const [level, setLevel] = useState(info.levels.includes('READ COMMITTED') ? 'READ COMMITTED' : info.levels[0])
+  const [readOnly, setReadOnly] = useState(false)
+  const [deferrable, setDeferrable] = useState(false)
+  return { level, setLevel, readOnly, setReadOnly, deferrable, setDeferrable }
+}
+
+/** The pane's name and state, how long it has waited on whom, its lock, and its BEGIN options. */
+function PaneHead({
+  info,
+  waiting,
+  tx,
+}: {
+  info: PaneInfo
+  waiting: TimelineEntry | undefined
+  tx: ReturnType<typeof useTxOptions>
+}) {
+  const caps = ENGINES[info.engine].capabilities
+  const now = useNow(!!waiting)
+  return (
+    <header className="tx-pane-head">
+      <strong>{info.id}</strong>
+      <span className={`pill st-${info.state.replace(' ', '-')}`} data-testid={`pane-state-${info.id}`}>
+        {info.state}
+      </span>
+      {waiting && (
+        <span className="wait-timer" data-testid={`pane-waiting-${info.id}`}>
+          <span className="spinner" /> {((now - (waiting.waitStartedAt ?? now)) / 1000).toFixed(1)} s on{' '}
+          {waiting.waitedOn.join(', ') || 'a lock'}
+        </span>
+      )}
+      {info.lock && (
+        <span
+          className={`lock-chip${/RESERVED|EXCLUSIVE/.test(info.lock) ? ' held' : ''}`}
+          title={`SQLite lock, as this pane's statements imply (SQLite does not report locks). Journal mode: ${info.journalMode}`}
+          data-testid={`pane-lock-${info.id}`}
+        >
+          {info.lock}
+        </span>
+      )}
+      <span className="spacer" />
+      <select
+        value={tx.level}
+        onChange={(e) => tx.setLevel(e.target.value)}
+        title="Isolation level for BEGIN"
+        data-testid={`pane-level-${info.id}`}
+      >
+        {info.levels.map((l) => (
+          <option key={l}>{l}</option>
+        ))}
+      </select>
+      {caps.readOnlyDeferrable && (
+        <>
+          <label
+            className="check small"
+            title="BEGIN ... READ ONLY: writes fail; a read-only SERIALIZABLE transaction takes part in SSI as a reader"
+          >
+            <input
+              type="checkbox"
+              checked={tx.readOnly}
+              onChange={(e) => tx.setReadOnly(e.target.checked)}
+              data-testid={`pane-readonly-${info.id}`}
+            />{' '}
+            read only
+          </label>
+          <label
+            className="check small"
+            title="DEFERRABLE (with SERIALIZABLE READ ONLY): BEGIN waits for a snapshot that cannot take part in an anomaly, and then can never fail with a serialization error"
+          >
+            <input
+              type="checkbox"
+              checked={tx.deferrable}
+              onChange={(e) => tx.setDeferrable(e.target.checked)}
+              data-testid={`pane-deferrable-${info.id}`}
+            />{' '}
+            deferrable
+          </label>
+        </>
+      )}
+      <span className="level-info" title={ENGINES[info.engine].isolationSummary}>
+        <Icon name="info" size={12} />
+      </span>
+    </header>
+  )
+}
+
+function TxButtons({
+  info,
+  run,
+  runCurrent,
+  mvccOpen,
+  onMvcc,
+}: {
+  info: PaneInfo
+  run: (sql: string) => Promise<void>
+  runCurrent: () => void
+  mvccOpen: boolean
+  onMvcc: () => void
+}) {
+  const caps = ENGINES[info.engine].capabilities
+  return (
+    <div className="tx-buttons">
+      <button
+        className="btn small"
+        disabled={info.busy}
+        onClick={() => run('BEGIN')}
+        data-testid={`pane-begin-${info.id}`}
+      >
+        BEGIN
+      </button>
+      <button
+        className="btn small"
+        disabled={info.busy}
+        onClick={() => run('COMMIT')}
+        data-testid={`pane-commit-${info.id}`}
+      >
+        COMMIT
+      </button>
+      <button
+        className="btn small"
+        disabled={info.busy}
+        onClick={() => run('ROLLBACK')}
+        data-testid={`pane-rollback-${info.id}`}
+      >
+        ROLLBACK
+      </button>
+      <button className="btn small ghost" disabled={info.busy} onClick={() => run('SAVEPOINT sp1')}>
+        SAVEPOINT sp1
+      </button>
+      <button className="btn small ghost" disabled={info.busy} onClick={() => run('ROLLBACK TO SAVEPOINT sp1')}>
+        ROLLBACK TO sp1
+      </button>
+      {caps.rowVersions && (
+        <button
+          className={`btn small ghost${mvccOpen ? ' on' : ''}`}
+          onClick={onMvcc}
+          data-testid={`pane-mvcc-${info.id}`}
+          title="The row versions behind what this pane reads (xmin, xmax, ctid) and which ones its snapshot sees"
+        >
+          Row versions
+        </button>
+      )}
+      <span className="spacer" />
+      <button
+        className="btn small primary"
+        disabled={info.busy}
+        onClick={runCurrent}
+        data-testid={`pane-run-${info.id}`}
+        title="Run the statement under the cursor (Ctrl+Enter)"
+      >
+        <Icon name="play" size={11} /> Run
+      </button>
+    </div>
+  )
+}
+
+/** The latest statement's outcome (rows, error, note), or that it runs; reconnect when the pane lost its connection. */
+function PaneOutput({
+  consoleId,
+  info,
+  last,
+  waiting,
+  error,
+  setError,
+}: {
+  consoleId: string
+  info: PaneInfo
+  last: TimelineEntry | undefined
+  waiting: TimelineEntry | undefined
+  error: string | null
+  setError: (e: string) => void
+}) {
+  const o = last?.outcome
+  return (
+    <div className="tx-out" data-testid={`pane-out-${info.id}`}>
+      {error && <div className="step-error">{error}</div>}
+      {info.state === 'disconnected' && (
+        <div className="pane-reconnect">
+          <button
+            className="btn small primary"
+            onClick={() =>
+              void txApi.reconnectPane({ consoleId, pane: info.id }).catch((e) => setError(errorMessage(e)))
+            }
+            data-testid={`pane-reconnect-${info.id}`}
+          >
+            Reconnect pane
+          </button>{' '}
+          <span className="muted small">a fresh connection, under the same name</span>
+        </div>
+      )}
+      {info.state === 'failed' && (
+        <div className="step-note">
+          The transaction failed: {ENGINES[info.engine].label} ignores everything until ROLLBACK (a COMMIT will roll
+          back).
+        </div>
+      )}
+      {o && (
+        <>
+          <div className="mono small muted">{o.sql}</div>
+          {o.error ? (
+            <div className="step-error">
+              {o.error.sqlstate ? `${o.error.sqlstate} ` : ''}
+              {o.error.message}
+            </div>
+          ) : o.result?.columns.length ? (
+            <div className="mono step-rows">
+              {o.result.rows.map((r) => r.map(formatCell).join(', ')).join(' · ') || '(no rows)'}
+            </div>
+          ) : (
+            <div className="small muted">
+              {o.result?.command} {o.result?.rowCount ?? ''}
+            </div>
+          )}
+          {o.note && <div className="step-note">{o.note}</div>}
+        </>
+      )}
+      {last && !o && !waiting && (
+        <div className="small muted">
+          <span className="spinner" /> running…
+        </div>
+      )}
     </div>
   )
 }

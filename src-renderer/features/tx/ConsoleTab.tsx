@@ -6,12 +6,13 @@ import { errorMessage, onEvent } from '../../bridge/client'
 import { Icon } from '../../ui/icons'
 import { Pane, useNow } from './ConsolePane'
 import { QueueBar, useStepQueue, type ScenarioRef } from './StepQueue'
+
+type StepQueue = ReturnType<typeof useStepQueue>
 import { MvccPanel } from './MvccPanel'
 import { timelineSvg } from './timeline-image'
 import { download, downloadText, svgToPng } from '../../ui/download'
 import { toast, useApp } from '../../app/store'
 
-/** Transactions side by side: each pane its own connection; the timeline records every step. */
 /** A spec to load into the console's step queue (from the scenario library). */
 export interface ConsoleLoad {
   title: string
@@ -19,14 +20,10 @@ export interface ConsoleLoad {
   scenario: ScenarioRef | null
 }
 
+/** Transactions side by side: each pane its own connection; the timeline records every step. */
 export function ConsoleTab({ handle, load }: { handle: string; load?: ConsoleLoad | null }) {
-  const [consoleId, setConsoleId] = useState<string | null>(null)
-  const [panes, setPanes] = useState<PaneInfo[]>([])
-  const [timeline, setTimeline] = useState<Map<number, TimelineEntry>>(new Map())
-  const [error, setError] = useState<string | null>(null)
-  const idRef = useRef<string | null>(null)
+  const { consoleId, panes, timeline, error } = useConsole(handle)
   const q = useStepQueue(consoleId)
-  const specInput = useRef<HTMLInputElement>(null)
   const loaded = useRef<ConsoleLoad | null>(null)
   useEffect(() => {
     if (!consoleId || !load || loaded.current === load) return
@@ -34,34 +31,9 @@ export function ConsoleTab({ handle, load }: { handle: string; load?: ConsoleLoa
     void q.loadSpec(load.title, load.text, load.scenario)
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new load, or the console opening, matters here
   }, [consoleId, load])
-  const theme = useApp((s) => s.theme)
   const [mvccPane, setMvccPane] = useState<string | null>(null)
   const schemaEntry = useApp((s) => s.schemas[handle])
   const now = useNow([...timeline.values()].some((e) => e.finishedAt === null))
-  useEffect(() => {
-    let live = true
-    const offStep = onEvent('onTxStep', (p) => {
-      if (p.consoleId !== idRef.current) return
-      setPanes(p.panes)
-      setTimeline((m) => new Map(m).set(p.entry.id, p.entry))
-    })
-    const offPanes = onEvent('onTxPanes', (p) => p.consoleId === idRef.current && setPanes(p.panes))
-    txApi
-      .consoleOpen({ handle, panes: 2 })
-      .then(async ({ consoleId }) => {
-        if (!live) return void txApi.consoleClose({ consoleId })
-        idRef.current = consoleId
-        setConsoleId(consoleId)
-        setPanes((await txApi.snapshot({ consoleId })).panes)
-      })
-      .catch((e) => setError(errorMessage(e)))
-    return () => {
-      live = false
-      offStep()
-      offPanes()
-      if (idRef.current) void txApi.consoleClose({ consoleId: idRef.current })
-    }
-  }, [handle])
   if (error) return <div className="pane-note error">{error}</div>
   if (!consoleId)
     return (
@@ -72,27 +44,6 @@ export function ConsoleTab({ handle, load }: { handle: string; load?: ConsoleLoa
   const entries = [...timeline.values()].sort((a, b) => a.id - b.id)
   const paneIds = panes.map((p) => p.id)
   const queued = new Set(q.queue?.entries ?? [])
-  const exportAs = async (kind: 'spec' | 'script' | 'png') => {
-    try {
-      if (kind === 'png')
-        return download(
-          await svgToPng(
-            timelineSvg(
-              entries.filter((e) => paneIds.includes(e.pane)),
-              paneIds,
-              `Transaction console · ${new Date().toLocaleString()}`,
-              theme,
-            ),
-          ),
-          'timeline.png',
-        )
-      const out = await txApi.exportConsole({ consoleId })
-      if (kind === 'spec') downloadText(out.spec, 'console.spec')
-      else downloadText(out.script, 'console.sql', 'application/sql')
-    } catch (e) {
-      toast('error', errorMessage(e))
-    }
-  }
   return (
     <div className="console-tab">
       <div className="tx-panes" style={{ gridTemplateColumns: `repeat(${panes.length}, minmax(0, 1fr))` }}>
@@ -124,92 +75,7 @@ export function ConsoleTab({ handle, load }: { handle: string; load?: ConsoleLoa
       )}
       <QueueBar q={q} />
       <div className="timeline" data-testid="timeline">
-        <div className="timeline-head">
-          <strong>Timeline</strong>
-          <span className="muted small">
-            in the order things happened; a wait runs as a bar from send to completion
-          </span>
-          {panes[0]?.journalMode && (
-            <span
-              className="chip small"
-              title="SQLite's journal mode: in WAL, readers never block the writer, nor the writer them"
-              data-testid="journal-mode"
-            >
-              journal: {panes[0].journalMode}
-            </span>
-          )}
-          <span className="spacer" />
-          <input
-            ref={specInput}
-            type="file"
-            accept=".spec,.txt"
-            hidden
-            data-testid="spec-file"
-            onChange={async (e) => {
-              const f = e.target.files?.[0]
-              e.target.value = ''
-              if (f) await q.loadSpec(f.name, await f.text())
-            }}
-          />
-          <button
-            className="btn small ghost"
-            onClick={() => specInput.current?.click()}
-            title="Load an isolation tester spec (setup, sessions, steps, permutations) and run it here step by step"
-            data-testid="open-spec"
-          >
-            Open spec…
-          </button>
-          <button
-            className="btn small ghost"
-            disabled={!entries.length}
-            onClick={() => void q.replay()}
-            title="Run the recorded steps again, one at a time, in their panes"
-            data-testid="replay"
-          >
-            Replay
-          </button>
-          <button
-            className="btn small ghost"
-            disabled={!entries.length}
-            onClick={() => void exportAs('spec')}
-            title="Save this session as an isolation tester spec: a session per pane, the permutation it ran in"
-            data-testid="save-spec"
-          >
-            <Icon name="download" size={11} /> Spec
-          </button>
-          <button
-            className="btn small ghost"
-            disabled={!entries.length}
-            onClick={() => void exportAs('script')}
-            title="Save the timeline as a commented SQL script"
-            data-testid="save-script"
-          >
-            <Icon name="download" size={11} /> Script
-          </button>
-          <button
-            className="btn small ghost"
-            disabled={!entries.length}
-            onClick={() => void exportAs('png')}
-            title="Save the timeline as a PNG image"
-            data-testid="save-png"
-          >
-            <Icon name="download" size={11} /> PNG
-          </button>
-          <span className="sep-v" />
-          {panes.length < 4 && (
-            <button className="btn small ghost" onClick={() => txApi.addPane({ consoleId })} data-testid="add-pane">
-              <Icon name="plus" size={11} /> Pane
-            </button>
-          )}
-          {panes.length > 1 && (
-            <button
-              className="btn small ghost"
-              onClick={() => txApi.removePane({ consoleId, pane: panes[panes.length - 1].id })}
-            >
-              Remove {panes[panes.length - 1].id}
-            </button>
-          )}
-        </div>
+        <TimelineHead consoleId={consoleId} panes={panes} entries={entries} q={q} />
         <ConsoleLanes
           entries={entries.filter((e) => paneIds.includes(e.pane))}
           paneIds={paneIds}
@@ -217,6 +83,173 @@ export function ConsoleTab({ handle, load }: { handle: string; load?: ConsoleLoa
           now={now}
         />
       </div>
+    </div>
+  )
+}
+
+/** Opens a console of two panes on the connection (closed with the tab), and follows its steps and panes. */
+function useConsole(handle: string) {
+  const [consoleId, setConsoleId] = useState<string | null>(null)
+  const [panes, setPanes] = useState<PaneInfo[]>([])
+  const [timeline, setTimeline] = useState<Map<number, TimelineEntry>>(new Map())
+  const [error, setError] = useState<string | null>(null)
+  const idRef = useRef<string | null>(null)
+  useEffect(() => {
+    let live = true
+    const offStep = onEvent('onTxStep', (p) => {
+      if (p.consoleId !== idRef.current) return
+      setPanes(p.panes)
+      setTimeline((m) => new Map(m).set(p.entry.id, p.entry))
+    })
+    const offPanes = onEvent('onTxPanes', (p) => p.consoleId === idRef.current && setPanes(p.panes))
+    txApi
+      .consoleOpen({ handle, panes: 2 })
+      .then(async ({ consoleId }) => {
+        if (!live) return void txApi.consoleClose({ consoleId })
+        idRef.current = consoleId
+        setConsoleId(consoleId)
+        setPanes((await txApi.snapshot({ consoleId })).panes)
+      })
+      .catch((e) => setError(errorMessage(e)))
+    return () => {
+      live = false
+      offStep()
+      offPanes()
+      if (idRef.current) void txApi.consoleClose({ consoleId: idRef.current })
+    }
+  }, [handle])
+  return { consoleId, panes, timeline, error }
+}
+
+/** The console saved as an isolation tester spec, a commented SQL script, or the timeline as an image. */
+async function exportTimeline(
+  kind: 'spec' | 'script' | 'png',
+  consoleId: string,
+  entries: TimelineEntry[],
+  paneIds: string[],
+  theme: 'dark' | 'light',
+) {
+  try {
+    if (kind === 'png')
+      return download(
+        await svgToPng(
+          timelineSvg(
+            entries.filter((e) => paneIds.includes(e.pane)),
+            paneIds,
+            `Transaction console · ${new Date().toLocaleString()}`,
+            theme,
+          ),
+        ),
+        'timeline.png',
+      )
+    const out = await txApi.exportConsole({ consoleId })
+    if (kind === 'spec') downloadText(out.spec, 'console.spec')
+    else downloadText(out.script, 'console.sql', 'application/sql')
+  } catch (e) {
+    toast('error', errorMessage(e))
+  }
+}
+
+/** The timeline's title and journal mode; load a spec, replay, save as spec, script or image; add or remove a pane. */
+function TimelineHead({
+  consoleId,
+  panes,
+  entries,
+  q,
+}: {
+  consoleId: string
+  panes: PaneInfo[]
+  entries: TimelineEntry[]
+  q: StepQueue
+}) {
+  const theme = useApp((s) => s.theme)
+  const specInput = useRef<HTMLInputElement>(null)
+  const paneIds = panes.map((p) => p.id)
+  const exportAs = (kind: 'spec' | 'script' | 'png') => exportTimeline(kind, consoleId, entries, paneIds, theme)
+  return (
+    <div className="timeline-head">
+      <strong>Timeline</strong>
+      <span className="muted small">in the order things happened; a wait runs as a bar from send to completion</span>
+      {panes[0]?.journalMode && (
+        <span
+          className="chip small"
+          title="SQLite's journal mode: in WAL, readers never block the writer, nor the writer them"
+          data-testid="journal-mode"
+        >
+          journal: {panes[0].journalMode}
+        </span>
+      )}
+      <span className="spacer" />
+      <input
+        ref={specInput}
+        type="file"
+        accept=".spec,.txt"
+        hidden
+        data-testid="spec-file"
+        onChange={async (e) => {
+          const f = e.target.files?.[0]
+          e.target.value = ''
+          if (f) await q.loadSpec(f.name, await f.text())
+        }}
+      />
+      <button
+        className="btn small ghost"
+        onClick={() => specInput.current?.click()}
+        title="Load an isolation tester spec (setup, sessions, steps, permutations) and run it here step by step"
+        data-testid="open-spec"
+      >
+        Open spec…
+      </button>
+      <button
+        className="btn small ghost"
+        disabled={!entries.length}
+        onClick={() => void q.replay()}
+        title="Run the recorded steps again, one at a time, in their panes"
+        data-testid="replay"
+      >
+        Replay
+      </button>
+      <button
+        className="btn small ghost"
+        disabled={!entries.length}
+        onClick={() => void exportAs('spec')}
+        title="Save this session as an isolation tester spec: a session per pane, the permutation it ran in"
+        data-testid="save-spec"
+      >
+        <Icon name="download" size={11} /> Spec
+      </button>
+      <button
+        className="btn small ghost"
+        disabled={!entries.length}
+        onClick={() => void exportAs('script')}
+        title="Save the timeline as a commented SQL script"
+        data-testid="save-script"
+      >
+        <Icon name="download" size={11} /> Script
+      </button>
+      <button
+        className="btn small ghost"
+        disabled={!entries.length}
+        onClick={() => void exportAs('png')}
+        title="Save the timeline as a PNG image"
+        data-testid="save-png"
+      >
+        <Icon name="download" size={11} /> PNG
+      </button>
+      <span className="sep-v" />
+      {panes.length < 4 && (
+        <button className="btn small ghost" onClick={() => txApi.addPane({ consoleId })} data-testid="add-pane">
+          <Icon name="plus" size={11} /> Pane
+        </button>
+      )}
+      {panes.length > 1 && (
+        <button
+          className="btn small ghost"
+          onClick={() => txApi.removePane({ consoleId, pane: panes[panes.length - 1].id })}
+        >
+          Remove {panes[panes.length - 1].id}
+        </button>
+      )}
     </div>
   )
 }

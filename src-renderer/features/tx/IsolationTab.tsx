@@ -170,34 +170,10 @@ export function IsolationTab({ handle }: { handle: string }) {
 
 function ScenariosView({ handle, onStepThrough }: { handle: string; onStepThrough: (l: ConsoleLoad) => void }) {
   const conn = useApp((s) => s.open[handle])
-  const [scenarios, setScenarios] = useState<Scenarios>([])
-  const [levels, setLevels] = useState<string[]>([])
-  const [id, setId] = useState('lost-update')
-  const [level, setLevel] = useState<string | null>(null)
-  const [run, setRun] = useState<ScenarioRun | null>(null)
-  const [matrix, setMatrix] = useState<Matrix | null>(null)
-  const [workload, setWorkload] = useState<Workload | null>(null)
-  const [busy, setBusy] = useState<string | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  useEffect(() => {
-    void txApi.scenarios({}).then(setScenarios)
-    void txApi.levels({ handle }).then((l) => {
-      setLevels(l)
-      setLevel(l.includes('READ COMMITTED') ? 'READ COMMITTED' : l[0])
-    })
-  }, [handle])
+  const { scenarios, levels, id, setId, level, setLevel, run, setRun, matrix, setMatrix, workload, setWorkload } =
+    useScenarioRuns(handle)
+  const { busy, error, go } = useBusy()
   const sc = scenarios.find((s) => s.id === id)
-  const go = async <T,>(label: string, fn: () => Promise<T>) => {
-    setBusy(label)
-    setError(null)
-    try {
-      return await fn()
-    } catch (e) {
-      setError(errorMessage(e))
-    } finally {
-      setBusy(null)
-    }
-  }
   return (
     <div className="iso-tab">
       <div className="toolbar wrap">
@@ -286,68 +262,17 @@ function ScenariosView({ handle, onStepThrough }: { handle: string; onStepThroug
         )}
         {error && <div className="error-box">{error}</div>}
         {matrix && (
-          <section className="matrix" data-testid="matrix">
-            <h3>Measured on {conn?.serverVersion}</h3>
-            <div className="matrix-scroll">
-              <table className="grid-table">
-                <thead>
-                  <tr>
-                    <th>level</th>
-                    {matrix.scenarios.map((s) => (
-                      <th key={s.id}>{s.name}</th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {matrix.levels.map((l) => (
-                    <tr key={l}>
-                      <td className="mono strong">{l}</td>
-                      {matrix.scenarios.map((s) => {
-                        const r = matrix.runs[l][s.id]
-                        return (
-                          <td
-                            key={s.id}
-                            className={`m-cell ${VERDICT_CLASS[r.verdict]}`}
-                            title={r.explanation}
-                            onClick={() => {
-                              setId(s.id)
-                              setLevel(l)
-                              setRun(r)
-                            }}
-                            data-testid={`m-${l}-${s.id}`}
-                          >
-                            {r.verdict === 'anomaly observed'
-                              ? 'anomaly'
-                              : r.verdict === 'prevented'
-                                ? 'prevented'
-                                : r.verdict.replace('prevented by ', '')}
-                          </td>
-                        )
-                      })}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <p className="muted small">Click a cell to see its run, step by step.</p>
-          </section>
+          <MatrixTable
+            matrix={matrix}
+            serverVersion={conn?.serverVersion}
+            onPick={(scenario, l, r) => {
+              setId(scenario)
+              setLevel(l)
+              setRun(r)
+            }}
+          />
         )}
-        {workload && (
-          <section className="workload" data-testid="workload">
-            <h3>
-              {workload.committed + workload.aborted} transactions at {workload.level} in{' '}
-              {(workload.ms / 1000).toFixed(1)} s: {workload.committed} committed, {workload.aborted} aborted
-            </h3>
-            <HistoryFindings
-              check={workload.check}
-              title={
-                workload.check.anomalies.length
-                  ? `The server allowed ${workload.check.anomalies.map((a) => a.name).join(', ')}`
-                  : 'The server allowed no anomaly'
-              }
-            />
-          </section>
-        )}
+        {workload && <WorkloadFindings workload={workload} />}
         {run && <RunLanes run={run} panes={scenarios.find((s) => s.id === run.scenario)?.panes ?? ['T1', 'T2']} />}
         {!run && !matrix && !workload && !error && (
           <div className="pane-note muted">
@@ -357,5 +282,117 @@ function ScenariosView({ handle, onStepThrough }: { handle: string; onStepThroug
         )}
       </div>
     </div>
+  )
+}
+
+/** The scenario library, the server's isolation levels, and what was picked and run. */
+function useScenarioRuns(handle: string) {
+  const [scenarios, setScenarios] = useState<Scenarios>([])
+  const [levels, setLevels] = useState<string[]>([])
+  const [id, setId] = useState('lost-update')
+  const [level, setLevel] = useState<string | null>(null)
+  const [run, setRun] = useState<ScenarioRun | null>(null)
+  const [matrix, setMatrix] = useState<Matrix | null>(null)
+  const [workload, setWorkload] = useState<Workload | null>(null)
+  useEffect(() => {
+    void txApi.scenarios({}).then(setScenarios)
+    void txApi.levels({ handle }).then((l) => {
+      setLevels(l)
+      setLevel(l.includes('READ COMMITTED') ? 'READ COMMITTED' : l[0])
+    })
+  }, [handle])
+  return { scenarios, levels, id, setId, level, setLevel, run, setRun, matrix, setMatrix, workload, setWorkload }
+}
+
+/** One long request at a time, named while it runs; its error shown. */
+function useBusy() {
+  const [busy, setBusy] = useState<string | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const go = async <T,>(label: string, fn: () => Promise<T>) => {
+    setBusy(label)
+    setError(null)
+    try {
+      return await fn()
+    } catch (e) {
+      setError(errorMessage(e))
+    } finally {
+      setBusy(null)
+    }
+  }
+  return { busy, error, go }
+}
+
+/** Every scenario at every level, as measured on this server; a cell opens its run. */
+function MatrixTable({
+  matrix,
+  serverVersion,
+  onPick,
+}: {
+  matrix: Matrix
+  serverVersion: string | undefined
+  onPick: (scenario: string, level: string, run: ScenarioRun) => void
+}) {
+  return (
+    <section className="matrix" data-testid="matrix">
+      <h3>Measured on {serverVersion}</h3>
+      <div className="matrix-scroll">
+        <table className="grid-table">
+          <thead>
+            <tr>
+              <th>level</th>
+              {matrix.scenarios.map((s) => (
+                <th key={s.id}>{s.name}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {matrix.levels.map((l) => (
+              <tr key={l}>
+                <td className="mono strong">{l}</td>
+                {matrix.scenarios.map((s) => {
+                  const r = matrix.runs[l][s.id]
+                  return (
+                    <td
+                      key={s.id}
+                      className={`m-cell ${VERDICT_CLASS[r.verdict]}`}
+                      title={r.explanation}
+                      onClick={() => onPick(s.id, l, r)}
+                      data-testid={`m-${l}-${s.id}`}
+                    >
+                      {r.verdict === 'anomaly observed'
+                        ? 'anomaly'
+                        : r.verdict === 'prevented'
+                          ? 'prevented'
+                          : r.verdict.replace('prevented by ', '')}
+                    </td>
+                  )
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p className="muted small">Click a cell to see its run, step by step.</p>
+    </section>
+  )
+}
+
+/** What the randomized workload's history showed: the anomalies the server allowed, if any. */
+function WorkloadFindings({ workload }: { workload: Workload }) {
+  return (
+    <section className="workload" data-testid="workload">
+      <h3>
+        {workload.committed + workload.aborted} transactions at {workload.level} in {(workload.ms / 1000).toFixed(1)} s:{' '}
+        {workload.committed} committed, {workload.aborted} aborted
+      </h3>
+      <HistoryFindings
+        check={workload.check}
+        title={
+          workload.check.anomalies.length
+            ? `The server allowed ${workload.check.anomalies.map((a) => a.name).join(', ')}`
+            : 'The server allowed no anomaly'
+        }
+      />
+    </section>
   )
 }
