@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint'
 const { longFiles } = JSON.parse(readFileSync(new URL('./scripts/house-limits.json', import.meta.url), 'utf8'))
 
 const TESTS = ['**/*.test.ts', '**/*.spec.ts', 'src-main/test-support/**']
-const ENGINE_FOLDERS = ['sqlite', 'postgres']
+const ENGINE_FOLDERS = ['sqlite', 'postgres', 'mariadb']
 
 /** A no-restricted-imports entry: import specifiers matching `regex` are refused with `message`. */
 const refuse = (regex, message) => ({ regex, message })

@@ -5,11 +5,14 @@ import type { TestProject } from 'vitest/node'
 import { Playground } from '../src-main/db/playground'
 import { toPostgresUrl } from '../src-main/db/connection-parsers'
 import { loadSample } from '../src-main/sample/load-sample'
+import { MariadbServer, mariadbBinary, NO_MARIADB } from '../src-main/db/mariadb/mariadb-server'
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** Superuser-less URL of the test cluster's sample database. */
     pgUrl: string
+    /** The private MariaDB server's root connection (JSON), or why there is none. */
+    mariadb: { config: string } | { missing: string }
   }
 }
 
@@ -20,7 +23,13 @@ export default async function setup(project: TestProject) {
   await pg.start()
   const config = await pg.config()
   project.provide('pgUrl', toPostgresUrl(config, true))
+  // A private MariaDB beside it, where the machine has the server (CI installs Debian's mariadb-server).
+  const mariaDir = mkdtempSync(join(tmpdir(), 'schemist-mariadb-'))
+  const maria = mariadbBinary() ? new MariadbServer(mariaDir) : null
+  project.provide('mariadb', maria ? { config: JSON.stringify(await maria.start()) } : { missing: NO_MARIADB })
   return async () => {
+    await maria?.stop()
+    rmSync(mariaDir, { recursive: true, force: true })
     await pg.stop()
     rmSync(pg.current.dataDir, { recursive: true, force: true })
     rmSync(dataDir, { recursive: true, force: true })

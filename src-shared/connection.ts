@@ -21,11 +21,28 @@ export const postgresConfigSchema = z.object({
   sslMode: z.enum(SSL_MODES).default('prefer'),
 })
 
-export const connectionConfigSchema = z.discriminatedUnion('engine', [sqliteConfigSchema, postgresConfigSchema])
+/** MariaDB or MySQL: a server with the same fields as PostgreSQL's, and its own defaults. */
+export const mariadbConfigSchema = postgresConfigSchema.extend({
+  engine: z.literal('mariadb'),
+  port: z.number().int().min(1).max(65535).default(3306),
+  user: z.string().min(1).default('root'),
+  database: z.string().min(1).default('mysql'),
+})
+
+export const connectionConfigSchema = z.discriminatedUnion('engine', [
+  sqliteConfigSchema,
+  postgresConfigSchema,
+  mariadbConfigSchema,
+])
 /** An engine's name, as the configs above spell it (the one place the list is written out). */
-export const engineSchema = z.union([sqliteConfigSchema.shape.engine, postgresConfigSchema.shape.engine])
+export const engineSchema = z.union([
+  sqliteConfigSchema.shape.engine,
+  postgresConfigSchema.shape.engine,
+  mariadbConfigSchema.shape.engine,
+])
 export type SqliteConfig = z.infer<typeof sqliteConfigSchema>
 export type PostgresConfig = z.infer<typeof postgresConfigSchema>
+export type MariadbConfig = z.infer<typeof mariadbConfigSchema>
 export type ConnectionConfig = z.infer<typeof connectionConfigSchema>
 export type Engine = ConnectionConfig['engine']
 

@@ -122,6 +122,41 @@ export const ENGINES: { readonly [E in Engine]: EngineInfo & { name: E } } = {
     },
     serverDefaults: { port: 5432, user: 'postgres', database: 'postgres' },
   },
+  mariadb: {
+    name: 'mariadb',
+    label: 'MariaDB',
+    icon: 'database',
+    location: 'server',
+    editorDialect: 'MariaSQL',
+    isolationLevels: ['READ UNCOMMITTED', 'READ COMMITTED', 'REPEATABLE READ', 'SERIALIZABLE'],
+    isolationSummary:
+      'MariaDB (InnoDB): READ UNCOMMITTED really shows uncommitted rows; READ COMMITTED takes a fresh snapshot per statement; REPEATABLE READ (the default) reads one snapshot, but UPDATE, DELETE and SELECT ... FOR UPDATE read the latest committed row, so a lost update is allowed where PostgreSQL aborts; SERIALIZABLE turns plain SELECTs into locking reads, so conflicts block or deadlock instead of aborting. Gap and next-key locks block inserts into a range another transaction read with a lock.',
+    levelNotes: {
+      'READ UNCOMMITTED':
+        'InnoDB really reads uncommitted rows here: dirty reads happen (neither PostgreSQL nor SQLite ever shows them).',
+      'REPEATABLE READ':
+        'Plain SELECTs read the first snapshot, but UPDATE, DELETE and locking reads see the latest committed row: a lost update is allowed (PostgreSQL aborts it with 40001).',
+      SERIALIZABLE:
+        'Every plain SELECT takes shared locks (LOCK IN SHARE MODE): a conflicting write waits, and a cycle ends in a deadlock error for one transaction, not a serialization failure.',
+    },
+    capabilities: {
+      // INSERT and DELETE take RETURNING on MariaDB, but UPDATE does not.
+      returning: false,
+      transactionalDdl: false,
+      schemas: false,
+      alterColumn: true,
+      lastInsertId: true,
+      rowidKeys: false,
+      forwardReferences: false,
+      errorAbortsTransaction: false,
+      rowVersions: false,
+      explainAnalyze: true,
+      readOnlyDeferrable: false,
+      parsesSql: false,
+      isolationTester: false,
+    },
+    serverDefaults: { port: 3306, user: 'root', database: 'mysql' },
+  },
 }
 
 /** Every engine, in the order the app offers them. */

@@ -50,7 +50,7 @@ function orderBySql(o: Ordering, d: Dialect, reversed: boolean): string {
   return o.keys
     .map((k) => {
       const desc = k.desc !== reversed
-      return `${columnSql(o, d, k.column)} ${desc ? 'DESC NULLS FIRST' : 'ASC NULLS LAST'}`
+      return d.orderTerm(columnSql(o, d, k.column), desc)
     })
     .join(', ')
 }

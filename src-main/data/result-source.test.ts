@@ -17,24 +17,27 @@ describe.each(ENGINES)('query results that can be edited, on $name', ({ open }) 
 
   it('a SELECT of one table with its primary key maps to that table; anything else says why it is read-only', async () => {
     d = await open()
-    await d.query('CREATE TABLE "my items" (id integer PRIMARY KEY, name text, qty integer)')
+    const items = d.dialect.quoteIdent('my items')
+    await d.query(`CREATE TABLE ${items} (id integer PRIMARY KEY, name text, qty integer)`)
     await d.query('CREATE TABLE owners (id integer PRIMARY KEY, item_id integer)')
-    await d.query(`INSERT INTO "my items" VALUES (1, 'a', 2)`)
-    const ok = await sourceOf('SELECT name, id FROM "my items" WHERE qty > 0 ORDER BY name')
+    await d.query(`INSERT INTO ${items} VALUES (1, 'a', 2)`)
+    const ok = await sourceOf(`SELECT name, id FROM ${items} WHERE qty > 0 ORDER BY name`)
     expect(ok.source).toEqual({
       table: { schema: d.dialect.name === 'postgres' ? 'public' : null, name: 'my items' },
       keyColumns: ['id'],
     })
     expect(ok.columns.map((c) => c.origin?.column)).toEqual(['name', 'id'])
-    expect((await sourceOf('SELECT * FROM "my items"')).source?.keyColumns).toEqual(['id'])
-    expect((await sourceOf('SELECT name FROM "my items"')).readOnly).toMatch(/primary key \(id\)/)
-    expect((await sourceOf('SELECT id, qty * 2 AS double FROM "my items"')).readOnly).toMatch(/double is computed/)
-    expect((await sourceOf('SELECT id, name AS label FROM "my items"')).readOnly).toMatch(/name is renamed to label/)
+    expect((await sourceOf(`SELECT * FROM ${items}`)).source?.keyColumns).toEqual(['id'])
+    expect((await sourceOf(`SELECT name FROM ${items}`)).readOnly).toMatch(/primary key \(id\)/)
+    expect((await sourceOf(`SELECT id, qty * 2 AS ${d.dialect.quoteIdent('double')} FROM ${items}`)).readOnly).toMatch(
+      /double is computed/,
+    )
+    expect((await sourceOf(`SELECT id, name AS label FROM ${items}`)).readOnly).toMatch(/name is renamed to label/)
     expect(
-      (await sourceOf('SELECT i.id, o.item_id FROM "my items" i JOIN owners o ON o.item_id = i.id')).readOnly,
+      (await sourceOf(`SELECT i.id, o.item_id FROM ${items} i JOIN owners o ON o.item_id = i.id`)).readOnly,
     ).toMatch(/2 tables/)
     expect((await sourceOf('SELECT 1 AS one')).readOnly).toMatch(/computed/)
-    const twice = await sourceOf('SELECT id, name FROM "my items" UNION ALL SELECT id, name FROM "my items"')
+    const twice = await sourceOf(`SELECT id, name FROM ${items} UNION ALL SELECT id, name FROM ${items}`)
     expect(twice.source).toBeNull()
     expect(twice.readOnly).toMatch(d.dialect.name === 'sqlite' ? /appears more than once/ : /computed/)
   })

@@ -4,7 +4,7 @@ import type { Cursor, RowEdit, SortKey } from '../../src-shared/grid'
 import type { Cell } from '../../src-shared/values'
 import { EventBus } from '../events/event-bus'
 import { ConnectionManager } from '../db/connection-manager'
-import { freshPgDatabase, sqliteConfig } from '../test-support/databases'
+import { freshMariadbDatabase, freshPgDatabase, sqliteConfig, TEST_ENGINES } from '../test-support/databases'
 import { TableData } from './table-data'
 
 type Row = { id: number; a: number | null; b: string | null }
@@ -35,19 +35,24 @@ function expected(rows: Row[], sort: SortKey[]): number[] {
     .map((r) => r.id)
 }
 
-describe.each(['sqlite', 'postgres'] as const)('table data on %s', (engine) => {
+describe.each(TEST_ENGINES)('table data on %s', (engine) => {
   let cm: ConnectionManager
   let data: TableData
   let handle: string
   const table = { schema: null, name: 't' }
 
   async function setup(n: number) {
-    const config: ConnectionConfig = engine === 'sqlite' ? sqliteConfig() : await freshPgDatabase()
+    const config: ConnectionConfig =
+      engine === 'sqlite'
+        ? sqliteConfig()
+        : engine === 'mariadb'
+          ? await freshMariadbDatabase()
+          : await freshPgDatabase()
     handle = (await cm.openConfig(config, { name: 'test', savedId: null })).handle
     const d = cm.driver(handle)
-    await d.query('CREATE TABLE t (id integer PRIMARY KEY, a integer, b text, "we""ird" text)')
+    await d.query(`CREATE TABLE t (id integer PRIMARY KEY, a integer, b text, ${d.dialect.quoteIdent('we"ird')} text)`)
     const rows = rowsFor(n)
-    const ph = engine === 'sqlite' ? '?, ?, ?' : '$1, $2, $3'
+    const ph = engine === 'postgres' ? '$1, $2, $3' : '?, ?, ?'
     await d.query('BEGIN')
     await d.runBatch([{ sql: `INSERT INTO t (id, a, b) VALUES (${ph})`, params: rows.map((r) => [r.id, r.a, r.b]) }])
     await d.query('COMMIT')
@@ -194,11 +199,12 @@ describe.each(['sqlite', 'postgres'] as const)('table data on %s', (engine) => {
     ]
     const preview = await data.applyEdits(handle, table, edits, 'preview')
     expect(preview.ok).toBe(true)
+    const q = cm.driver(handle).dialect.quoteIdent
     expect(preview.sql.map((s) => s.sql.split(' ').slice(0, 3).join(' '))).toEqual([
-      'BEGIN',
-      'UPDATE "t" SET',
-      'INSERT INTO "t"',
-      'DELETE FROM "t"',
+      cm.driver(handle).dialect.beginSql(),
+      `UPDATE ${q('t')} SET`,
+      `INSERT INTO ${q('t')}`,
+      `DELETE FROM ${q('t')}`,
       'COMMIT',
     ])
     expect((await data.count(view([]))).count).toBe(5)
@@ -259,8 +265,10 @@ describe.each(['sqlite', 'postgres'] as const)('table data on %s', (engine) => {
     const preview = await data.applyEdits(handle, ref, edits, 'preview')
     expect(preview.ok).toBe(true)
     const upd = preview.sql.find((x) => x.sql.startsWith('UPDATE'))!.sql
-    expect(upd).toContain(engine === 'postgres' ? '"status" = DEFAULT' : `"status" = ('new')`)
-    expect(upd).toContain(engine === 'postgres' ? '"note" = DEFAULT' : '"note" = NULL')
+    const q = d.dialect.quoteIdent
+    // DEFAULT where UPDATE takes it (PostgreSQL, MariaDB); SQLite has only the default's expression.
+    expect(upd).toContain(engine === 'sqlite' ? `${q('status')} = ('new')` : `${q('status')} = DEFAULT`)
+    expect(upd).toContain(engine === 'sqlite' ? `${q('note')} = NULL` : `${q('note')} = DEFAULT`)
     expect((await d.query('SELECT status FROM withdef')).rows).toEqual([['done']])
     expect((await data.applyEdits(handle, ref, edits, 'commit')).ok).toBe(true)
     expect((await d.query('SELECT status, note FROM withdef')).rows).toEqual([['new', null]])

@@ -24,6 +24,13 @@ export interface Dialect {
   placeholder(n: number): string
   /** LIMIT/OFFSET from already-rendered placeholders (either may be null). */
   limitClause(limit: string | null, offset: string | null): string
+  /**
+   * One ORDER BY term with NULLs placed: last when ascending, first when descending (the keyset
+   * pager's order). `x ASC NULLS LAST` where the engine has NULLS, `x IS NULL, x ASC` elsewhere.
+   */
+  orderTerm(expr: string, desc: boolean): string
+  /** A random number per row, for ORDER BY (a sample): random() or RAND(). */
+  readonly randomFunction: string
   /** Case-insensitive LIKE of two SQL operands. */
   ilike(left: string, right: string): string
   /** Isolation choices for BEGIN, the engine's own names, weakest first. */

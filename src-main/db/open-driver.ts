@@ -11,6 +11,9 @@ import { postgresRowVersions } from './postgres/pg-row-versions'
 import { postgresScratchDatabase } from './postgres/pg-scratch'
 import type { LockProbeFactory } from './lock-probe'
 import type { MvccView } from '../../src-shared/tx'
+import { MariadbDriver } from './mariadb/mariadb-driver'
+import { mariadbDialect } from './mariadb/mariadb-dialect'
+import { openMariadbProbe } from './mariadb/mariadb-lock-probe'
 
 /**
  * The main-side registry of engines: the one place that knows which folder serves which engine.
@@ -39,6 +42,7 @@ const ENGINES: { [E in Engine]: EngineRoles<E> } = {
     rowVersions: postgresRowVersions,
     scratchDatabase: postgresScratchDatabase,
   },
+  mariadb: { dialect: mariadbDialect, open: (c) => MariadbDriver.open(c), lockProbe: openMariadbProbe },
 }
 
 export function engineRoles(engine: Engine): EngineRoles {

@@ -37,6 +37,9 @@ export async function applyModel(d: Driver, doc: ModelDocument): Promise<ApplyMo
     await d.query('COMMIT')
   } catch (e) {
     await d.query('ROLLBACK').catch(() => undefined)
+    // Where every CREATE commits at once (MariaDB), the rollback undid nothing: the tables made
+    // before the failure are dropped again, newest first, so nothing is left of the attempt.
+    if (!d.dialect.capabilities.transactionalDdl) await dropCreated(d, missing, live)
     const msg = e instanceof Error ? e.message : String(e)
     throw new AppError(
       e instanceof AppError ? e.code : 'SQL_ERROR',
@@ -45,6 +48,23 @@ export async function applyModel(d: Driver, doc: ModelDocument): Promise<ApplyMo
     )
   }
   return { created: missing.map((t) => t.name), skipped, statements }
+}
+
+async function dropCreated(
+  d: Driver,
+  missing: ModelDocument['tables'],
+  before: Awaited<ReturnType<Dialect['introspect']>>,
+): Promise<void> {
+  const now = await d.dialect.introspect(d).catch(() => null)
+  if (!now) return
+  const made = missing.filter(
+    (t) => now.tables.some((x) => x.name === t.name) && !before.tables.some((x) => x.name === t.name),
+  )
+  for (const t of [...made].reverse())
+    for (const sql of d.dialect.ddl.statements([
+      { op: 'dropTable', table: { schema: t.schema, name: t.name }, ifExists: true },
+    ]))
+      await d.query(sql).catch(() => undefined)
 }
 
 /** Nothing runs for a model with errors: the message lists them. */

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Driver } from '../db/driver'
-import { ENGINES } from '../test-support/databases'
+import { DDL_IN_TRANSACTIONS } from '../test-support/databases'
 import { applyProposal, type ApplySource } from './apply'
 import { plausibleFds, synthesize3nf } from './decompose'
 import { discover } from './diagnose'
@@ -8,7 +8,7 @@ import { discover } from './diagnose'
 // A split must not silently drop what the table had besides its rows: indexes move to the new
 // table that has their columns; triggers, CHECKs and views that read the table are listed and the
 // split refused before anything changes.
-describe.each(ENGINES)(
+describe.each(DDL_IN_TRANSACTIONS)(
   "what a split does with the table's indexes, checks, triggers and views on $name",
   ({ open }) => {
     let d: Driver

@@ -1,3 +1,4 @@
+import { ENGINES } from '../../src-shared/engines'
 import { AppError } from '../../src-shared/errors'
 import type { Driver } from '../db/driver'
 import type { Proposal } from './decompose'
@@ -29,6 +30,20 @@ export interface ApplyResult {
 }
 
 /**
+ * A split is checked inside its transaction and rolled back when the check fails: on an engine
+ * whose CREATE, ALTER and DROP commit at once (MariaDB) that undo is not possible, so Schemist
+ * refuses rather than leave half a split behind. (Verifying before the rename and undoing by hand
+ * there is not built yet.)
+ */
+export function requireTransactionalDdl(d: Driver, what: string): void {
+  if (d.dialect.capabilities.transactionalDdl) return
+  throw new AppError(
+    'UNSUPPORTED',
+    `${ENGINES[d.dialect.name].label} commits every CREATE, ALTER and DROP at once, so a ${what} could not be undone if its check failed: Schemist does not apply it there yet. Copy the SQL and run it yourself, or apply it to a copy on SQLite or PostgreSQL.`,
+  )
+}
+
+/**
  * Applies a proposal in one transaction: create the tables with keys and foreign keys, move the
  * rows, check that joining the new tables gives back exactly the original rows (both ways), then
  * drop the original (or replace it with a view). Anything failing rolls back all of it.
@@ -40,6 +55,7 @@ export async function applyProposal(
   opts: ApplyOptions,
 ): Promise<ApplyResult> {
   const dl = d.dialect
+  requireTransactionalDdl(d, 'split')
   const q = (n: string) => dl.quoteIdent(n)
   const qt = (n: string) => dl.qualify(src.schema, n)
   const schema = await dl.introspect(d)

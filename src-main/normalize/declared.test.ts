@@ -4,7 +4,7 @@ import { addColumn, addTable, tableById } from '../../src-shared/model/edit'
 import { applyDecomposition } from '../../src-shared/model/decompose-model'
 import type { DeclaredTable } from '../../src-shared/normalize'
 import type { Driver } from '../db/driver'
-import { ENGINES } from '../test-support/databases'
+import { DDL_IN_TRANSACTIONS } from '../test-support/databases'
 import { applyModel } from '../model/apply-model'
 import { applyMigration, planAgainstDatabase } from '../model/apply-migration'
 import { schemaToModel } from '../model/reverse'
@@ -98,7 +98,9 @@ function paperTable(doc: ModelDocument, name: string): DeclaredTable {
   }
 }
 
-describe.each(ENGINES)('a declared split carried out in the designer and migrated on $name', ({ open }) => {
+// Not on MariaDB yet: the split's new tables are keyed by TEXT columns, which MariaDB cannot
+// index without a length (and its DDL would not roll back either).
+describe.each(DDL_IN_TRANSACTIONS)('a declared split carried out in the designer and migrated on $name', ({ open }) => {
   it('a chain a -> b -> c -> d becomes three splits, deepest first, and every row survives', async () => {
     const d = await open()
     try {

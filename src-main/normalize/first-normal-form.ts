@@ -1,3 +1,4 @@
+import { requireTransactionalDdl } from './apply'
 import { AppError } from '../../src-shared/errors'
 import { plainTable, type SchemaOp } from '../../src-shared/model/schema-ops'
 import type { Cell } from '../../src-shared/values'
@@ -162,6 +163,7 @@ export async function applyFirstNormalForm(
   src: OneNfSource,
   plans: OneNfPlan[],
 ): Promise<{ tables: { name: string; rows: number }[]; statements: string[] }> {
+  requireTransactionalDdl(d, '1NF split')
   const q = (n: string) => d.dialect.quoteIdent(n)
   const qt = (n: string) => d.dialect.qualify(src.schema, n)
   const statements: string[] = []

@@ -4,14 +4,14 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Driver } from '../db/driver'
 import { loadSample } from '../sample/load-sample'
-import { ENGINES } from '../test-support/databases'
+import { DDL_IN_TRANSACTIONS } from '../test-support/databases'
 import { analyzeTable, applySplit, diagnoseWith, proposeSplit } from './normalize-service'
 import { fdErrorOnTable, isKeyOnTable, mvdHoldsOnTable } from './verify'
 
 // A table whose name and columns need quoting, with a transitive dependency: dept id -> dept "city".
 const NAME = 'staff "list" 2024'
 
-describe.each(ENGINES)('the normalization service on $name', ({ open }) => {
+describe.each(DDL_IN_TRANSACTIONS)('the normalization service on $name', ({ open }) => {
   let d: Driver
   beforeEach(async () => {
     d = await open()
@@ -229,7 +229,7 @@ describe.each(ENGINES)('the normalization service on $name', ({ open }) => {
   })
 })
 
-describe.each(ENGINES)("1NF on the notes' phone tables on $name", ({ open }) => {
+describe.each(DDL_IN_TRANSACTIONS)("1NF on the notes' phone tables on $name", ({ open }) => {
   let d: Driver
   beforeEach(async () => {
     d = await open()

@@ -53,7 +53,7 @@ export async function loadTable(
   // Too big to read whole: a uniform random sample, whose findings the database then checks.
   const r = await d.query(
     n > above
-      ? `SELECT ${cols} FROM ${from} ORDER BY random() LIMIT ${Math.floor(size)}`
+      ? `SELECT ${cols} FROM ${from} ORDER BY ${d.dialect.randomFunction} LIMIT ${Math.floor(size)}`
       : `SELECT ${cols} FROM ${from}`,
   )
   const key = primaryKeyColumns(t)

@@ -105,6 +105,17 @@ function statesByKeys(s: Session, m: Mapper, rows: unknown[][]): InstanceState[]
   return rows.map((r) => s.identityMap.get(identityKey(m, r))).filter((x): x is InstanceState => !!x)
 }
 
+/**
+ * The "fetch" strategy where the engine has no UPDATE ... RETURNING (MariaDB): the matching keys
+ * are selected first, as SQLAlchemy does there. Null where RETURNING brings them back instead.
+ */
+async function keysBefore(s: Session, m: Update['mapper'], criteria: Update['criteria']) {
+  if (m.dialect.capabilities.returning || !m.pk.length) return null
+  const params: unknown[] = []
+  const where = s.compileWhere(m, criteria, params)
+  return (await s.run(`SELECT ${m.pk.map((i) => m.quoted(i)).join(', ')} FROM ${m.sqlName}${where}`, params)).rows
+}
+
 /** `UPDATE ... WHERE ...` in one statement, keeping the identity map truthful. */
 export async function bulkUpdate(s: Session, stmt: Update, sync: SynchronizeSession): Promise<Result> {
   const m = stmt.mapper
@@ -119,9 +130,10 @@ export async function bulkUpdate(s: Session, stmt: Update, sync: SynchronizeSess
   let matched: InstanceState[] | null = null
   if (sync === 'evaluate' || sync === 'auto') matched = matchInMemory(s, m, stmt.criteria, sync === 'evaluate')
   const fetch = sync === 'fetch' || (sync === 'auto' && matched === null)
-  const returning = fetch && m.pk.length ? ` RETURNING ${m.pk.map((i) => m.quoted(i)).join(', ')}` : ''
+  const keys = fetch ? await keysBefore(s, m, stmt.criteria) : null
+  const returning = fetch && !keys && m.pk.length ? ` RETURNING ${m.pk.map((i) => m.quoted(i)).join(', ')}` : ''
   const r = await s.run(`UPDATE ${m.sqlName} SET ${set}${where}${returning}`, params)
-  if (fetch) matched = statesByKeys(s, m, r.rows)
+  if (fetch) matched = statesByKeys(s, m, keys ?? r.rows)
   for (const st of matched ?? []) {
     for (const c of cols) {
       const i = m.col(c)
@@ -142,9 +154,10 @@ export async function bulkDelete(s: Session, stmt: Delete, sync: SynchronizeSess
   let matched: InstanceState[] | null = null
   if (sync === 'evaluate' || sync === 'auto') matched = matchInMemory(s, m, stmt.criteria, sync === 'evaluate')
   const fetch = sync === 'fetch' || (sync === 'auto' && matched === null)
-  const returning = fetch && m.pk.length ? ` RETURNING ${m.pk.map((i) => m.quoted(i)).join(', ')}` : ''
+  const keys = fetch ? await keysBefore(s, m, stmt.criteria) : null
+  const returning = fetch && !keys && m.pk.length ? ` RETURNING ${m.pk.map((i) => m.quoted(i)).join(', ')}` : ''
   const r = await s.run(`DELETE FROM ${m.sqlName}${where}${returning}`, params)
-  if (fetch) matched = statesByKeys(s, m, r.rows)
+  if (fetch) matched = statesByKeys(s, m, keys ?? r.rows)
   for (const st of matched ?? []) {
     if (st.key) s.identityMap.delete(st.key)
     st.status = 'deleted'

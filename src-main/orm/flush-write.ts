@@ -1,6 +1,7 @@
+import { runSteps } from './flush-errors'
 import { AppError } from '../../src-shared/errors'
 import type { BatchStep } from '../db/driver'
-import { CircularDependencyError, FlushError, InvalidRequestError, StaleDataError } from './errors'
+import { CircularDependencyError, InvalidRequestError, StaleDataError } from './errors'
 import { SqlExpression } from './sql-expression'
 import { identityKey, relatedStates, type InstanceState } from './instance-state'
 import type { Mapper, Relationship } from './mapper'
@@ -260,49 +261,6 @@ async function runInserts(s: Session, m: Mapper, states: InstanceState[], plan: 
     if (m.generatedPk) rows.sort((a, b) => compareKeys(a[0], b[0]))
     rows.forEach((row, j) => returning.forEach((col, c) => setValue(plan, sts[j], col, row[c])))
   })
-}
-
-/** Run steps; a failure names the objects of the failing row. */
-async function runSteps(s: Session, steps: BatchStep[], stepStates: InstanceState[][]) {
-  try {
-    return await s.runBatch(steps)
-  } catch (e) {
-    if (!(e instanceof AppError)) throw e
-    const step = Number(e.details?.step ?? 0)
-    const row = Number(e.details?.row ?? 0)
-    const sts = stepStates[step] ?? []
-    const failed = steps[step] && steps[step].params.length === sts.length ? [sts[row]] : narrow(sts, e.details?.detail)
-    const objs = failed.filter(Boolean)
-    const first = objs[0]
-    const details = {
-      ...e.details,
-      table: first?.mapper.name,
-      objects: objs.map((st) => ({
-        table: st.mapper.name,
-        key: st.identity,
-        values: Object.fromEntries(st.mapper.columns.map((c, i) => [c, st.values[i] ?? null])),
-      })),
-    }
-    throw new FlushError(
-      new AppError(e.code, e.message, details),
-      objs.map((st) => st.obj),
-    )
-  }
-}
-
-/**
- * A multi-row statement failed: PostgreSQL's detail (`Key (login)=(ivan) already exists.`)
- * usually says which values; keep the rows that have them.
- */
-function narrow(states: InstanceState[], detail: unknown): InstanceState[] {
-  const m = typeof detail === 'string' ? /Key \((.+?)\)=\((.*)\)/.exec(detail) : null
-  if (!m || states.length <= 1) return states
-  const cols = m[1].split(', ').map((c) => c.replace(/^"|"$/g, ''))
-  const vals = cols.length === 1 ? [m[2]] : m[2].split(', ')
-  const hit = states.filter((st) =>
-    cols.every((c, i) => st.mapper.colIndex.has(c) && String(st.values[st.mapper.col(c)]) === vals[i]),
-  )
-  return hit.length ? hit : states
 }
 
 export async function postUpdates(s: Session, plan: Plan) {

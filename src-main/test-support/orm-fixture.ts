@@ -4,10 +4,10 @@ import { Session, type SessionOptions } from '../orm/session'
 import { loadSample } from '../sample/load-sample'
 import { openDriver } from '../db/open-driver'
 import type { ConnectionConfig } from '../../src-shared/connection'
-import { freshPgDatabase, sqliteConfig } from './databases'
+import { freshMariadbDatabase, freshPgDatabase, sqliteConfig, type TestEngine } from './databases'
 
 export interface OrmFixture {
-  engine: 'sqlite' | 'postgres'
+  engine: TestEngine
   driver: Driver
   registry: Registry
   session(o?: SessionOptions): Session
@@ -21,14 +21,15 @@ export interface OrmFixture {
 }
 
 /** A fresh, empty database of each engine the fixtures run on. */
-const FRESH: Record<'sqlite' | 'postgres', () => Promise<ConnectionConfig>> = {
+const FRESH: Record<TestEngine, () => Promise<ConnectionConfig>> = {
   sqlite: async () => sqliteConfig(),
   postgres: freshPgDatabase,
+  mariadb: freshMariadbDatabase,
 }
 
 /** A fresh database with the sample schema on the given engine, and its mappers. */
 export async function ormFixture(
-  engine: 'sqlite' | 'postgres',
+  engine: TestEngine,
   options: RegistryOptions = {},
   setup?: (d: Driver) => Promise<void>,
 ): Promise<OrmFixture> {

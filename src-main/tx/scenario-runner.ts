@@ -89,21 +89,23 @@ export async function runScenario(
         : step.sql
             .replaceAll('{t}', t)
             .replace(/\{read:(\d+)\}/g, (_, n: string) => sqlValue(outcomes[Number(n)]?.result?.rows[0]?.[0]))
-    // Writes say what they left (RETURNING, on both engines), for the history; the outcome shows the statement as written.
+    // Writes say what they left, for the history: by RETURNING where the engine has it, else read
+    // back in the same transaction (`readBack`). The outcome shows the statement as written.
     const write = /^\s*(UPDATE|INSERT|DELETE)\b/i.test(sql) && !/\bRETURNING\b/i.test(sql)
+    const returning = write && d.capabilities.returning
     return pane
       .run(
-        write ? `${sql.replace(/;\s*$/, '')} RETURNING id, ${/^\s*DELETE/i.test(sql) ? 'NULL' : 'value'}` : sql,
+        returning ? `${sql.replace(/;\s*$/, '')} RETURNING id, ${/^\s*DELETE/i.test(sql) ? 'NULL' : 'value'}` : sql,
         () => attribution(panes, pane),
       )
-      .then((o) => {
-        if (write) {
+      .then(async (o) => {
+        if (returning) {
           o.sql = sql
           if (o.result) {
             o.written = o.result.rows.map((r) => [Number(r[0]), r[1] === null ? null : Number(r[1])])
             o.result = { ...o.result, columns: [], rows: [] }
           }
-        }
+        } else if (write && o.result) o.written = await readBack(pane, sql, t)
         outcomes[i] = o
         onStep?.(o)
         const next = queues.get(pane.id)!.shift()
@@ -154,6 +156,24 @@ export async function runScenario(
     historyOfSteps(steps, [[1, 10], [2, 20], ...(s.extraRows ?? [])], level ?? d.isolationLevels[0] ?? ''),
   )
   return { ...run, history: { edges, anomalies, serializable, serialOrder } }
+}
+
+/**
+ * What a write left, on an engine without UPDATE ... RETURNING (MariaDB): an INSERT's VALUES as
+ * written; an UPDATE's rows read again by its WHERE inside the same transaction, which sees its
+ * own writes (and whose locks it already holds); a DELETE's rows are gone, so it records none.
+ */
+async function readBack(pane: TxPane, sql: string, t: string): Promise<[number, number | null][]> {
+  const insert = /^\s*INSERT\b[\s\S]*?\bVALUES\s*([\s\S]+?)\s*;?\s*$/i.exec(sql)
+  if (insert)
+    return [...insert[1].matchAll(/\(\s*(-?\d+)\s*,\s*(-?\d+|NULL)\s*\)/gi)].map((m) => [
+      Number(m[1]),
+      /null/i.test(m[2]) ? null : Number(m[2]),
+    ])
+  const update = /^\s*UPDATE\b[\s\S]*?\bWHERE\b([\s\S]+?)\s*;?\s*$/i.exec(sql)
+  if (!update) return []
+  const r = await pane.driver.query(`SELECT id, value FROM ${t} WHERE ${update[1]}`).catch(() => null)
+  return (r?.rows ?? []).map((x) => [Number(x[0]), x[1] === null ? null : Number(x[1])])
 }
 
 /** The verdict on a scenario's steps and the scratch table as they left it. */

@@ -85,6 +85,8 @@ export const postgresDialect: Dialect = {
     return n >= 0 ? Math.round(n) : null
   },
   explain: explainPostgres,
+  orderTerm: (x, desc) => `${x} ${desc ? 'DESC NULLS FIRST' : 'ASC NULLS LAST'}`,
+  randomFunction: 'random()',
   ilike: (l, r) => `${l} ILIKE ${r}`,
   isolationLevels: ENGINES.postgres.isolationLevels,
   writeTransactionLevel: null,

@@ -62,6 +62,8 @@ export const sqliteDialect: Dialect = {
   // SQLite keeps no row counts; count(*) on a b-tree is what there is.
   estimateRows: async () => null,
   explain: (driver, sql, analyze) => explainSqlite(driver, sql, analyze),
+  orderTerm: (x, desc) => `${x} ${desc ? 'DESC NULLS FIRST' : 'ASC NULLS LAST'}`,
+  randomFunction: 'random()',
   ilike: (l, r) => `lower(${l}) LIKE lower(${r})`,
   // SQLite is serializable; what a transaction can choose is when it takes the write lock.
   isolationLevels: ENGINES.sqlite.isolationLevels,

@@ -41,7 +41,9 @@ export function historyOfSteps(steps: StepOutcome[], initialRows: [number, numbe
   for (const s of ordered) {
     const sql = s.sql.trim()
     const head = sql.split(/\s+/)[0]?.toUpperCase() ?? ''
-    if (head === 'BEGIN' || head === 'START') {
+    // A BEGIN may follow the statement that sets its level (MariaDB: `SET TRANSACTION ...; BEGIN`).
+    const begins = head === 'BEGIN' || head === 'START' || /;\s*(BEGIN|START\s+TRANSACTION)\b[^;]*;?\s*$/i.test(sql)
+    if (begins) {
       if (!s.error) open.set(s.pane, newTxn(s.pane))
       continue
     }

@@ -1,0 +1,121 @@
+import type mysql from 'mysql2/promise'
+import type { WaitEvent } from '../driver'
+import { lockBook, type HolderInfo } from '../lock-book'
+
+const WAIT_POLL_MS = 40
+
+/** Every lock wait on the server: the waiting connection's id, and the id of the one it waits for. */
+const WAITS_SQL = `SELECT r.trx_mysql_thread_id AS waiter, b.trx_mysql_thread_id AS blocker
+  FROM information_schema.INNODB_LOCK_WAITS w
+  JOIN information_schema.INNODB_TRX r ON r.trx_id = w.requesting_trx_id
+  JOIN information_schema.INNODB_TRX b ON b.trx_id = w.blocking_trx_id`
+
+/**
+ * InnoDB fills INNODB_TRX and INNODB_LOCK_WAITS from a cache it refreshes only when nobody has
+ * read it for 100 ms (trx0i_s.cc): polled faster, it never changes. So every reader in this
+ * process goes through one throttle per server, which reads at most every 120 ms and shares
+ * each answer with whoever asked meanwhile.
+ */
+const MIN_GAP_MS = 120
+const servers = new Map<string, { last: number; pending: Promise<Map<number, number[]>> | null }>()
+
+export function lockWaits(
+  resource: string,
+  query: (sql: string) => Promise<unknown[][]>,
+): Promise<Map<number, number[]>> {
+  let s = servers.get(resource)
+  if (!s) servers.set(resource, (s = { last: 0, pending: null }))
+  const state = s
+  state.pending ??= (async () => {
+    const gap = state.last + MIN_GAP_MS - Date.now()
+    if (gap > 0) await new Promise((r) => setTimeout(r, gap))
+    try {
+      const out = new Map<number, number[]>()
+      for (const [waiter, blocker] of await query(WAITS_SQL)) {
+        const w = Number(waiter)
+        out.set(w, [...new Set([...(out.get(w) ?? []), Number(blocker)])])
+      }
+      return out
+    } finally {
+      state.last = Date.now()
+      state.pending = null
+    }
+  })()
+  return state.pending
+}
+
+/** The app's own connections by their names; any other by what the server says of it. */
+async function describe(mon: mysql.Connection, resource: string, ids: number[]): Promise<HolderInfo[]> {
+  const out: HolderInfo[] = []
+  for (const id of ids) {
+    const own = lockBook.byPid(resource, id)
+    if (own) {
+      out.push(own)
+      continue
+    }
+    const [rows] = (await mon.query('SELECT user, host, info FROM information_schema.PROCESSLIST WHERE id = ?', [
+      id,
+    ])) as unknown as [unknown[][]]
+    const r = rows[0]
+    out.push({
+      id: null,
+      label: `another program (${r ? `${String(r[0])}@${String(r[1])}` : 'gone'}), connection ${id}`,
+      since: null,
+      lastStatement: r?.[2] == null ? '' : String(r[2]),
+    })
+  }
+  return out
+}
+
+/**
+ * While a statement runs, a second connection asks InnoDB whether our connection's transaction
+ * waits for a lock (INNODB_LOCK_WAITS) and reports each wait's start and end with the blockers.
+ */
+export function watchForWaits(o: {
+  listeners: ReadonlySet<(e: WaitEvent) => void>
+  running: { queryId: string | null }
+  threadId: number
+  resource: string
+  monitor: () => Promise<mysql.Connection>
+}): () => Promise<void> {
+  const { listeners, running } = o
+  if (listeners.size === 0) return async () => {}
+  let since = 0
+  let blockers: number[] = []
+  let holders: HolderInfo[] = []
+  let stopped = false
+  let inFlight: Promise<void> = Promise.resolve()
+  const emit = (waiting: boolean) => {
+    for (const l of listeners)
+      l({ queryId: running.queryId, waiting, since, blockedBy: blockers, holders: waiting ? holders : [] })
+  }
+  const poll = async () => {
+    try {
+      const mon = await o.monitor()
+      const waits = await lockWaits(o.resource, async (sql) => ((await mon.query(sql)) as unknown as [unknown[][]])[0])
+      if (stopped) return
+      const ids = waits.get(o.threadId) ?? []
+      if (ids.length > 0 && (!since || ids.join() !== blockers.join())) {
+        holders = await describe(mon, o.resource, ids).catch(() => [])
+        if (stopped) return
+        since ||= Date.now()
+        blockers = ids
+        emit(true)
+      } else if (ids.length === 0 && since) {
+        emit(false)
+        since = 0
+        blockers = []
+      }
+    } catch {
+      // The monitor is best effort; the statement itself reports real errors.
+    }
+  }
+  const timer = setInterval(() => {
+    inFlight = inFlight.then(poll)
+  }, WAIT_POLL_MS)
+  return async () => {
+    clearInterval(timer)
+    stopped = true
+    if (since) emit(false)
+  }
+}
