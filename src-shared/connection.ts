@@ -43,6 +43,10 @@ export const engineSchema = z.union([
 export type SqliteConfig = z.infer<typeof sqliteConfigSchema>
 export type PostgresConfig = z.infer<typeof postgresConfigSchema>
 export type MariadbConfig = z.infer<typeof mariadbConfigSchema>
+/** A connection to a server engine: the same fields whatever the engine. */
+export type ServerConfig = PostgresConfig | MariadbConfig
+/** A server URL or .env file read into fields: whichever server engine it names. */
+export const serverConfigSchema = z.discriminatedUnion('engine', [postgresConfigSchema, mariadbConfigSchema])
 export type ConnectionConfig = z.infer<typeof connectionConfigSchema>
 export type Engine = ConnectionConfig['engine']
 

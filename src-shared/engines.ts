@@ -1,4 +1,4 @@
-import type { ConnectionConfig, Engine, PostgresConfig, SqliteConfig } from './connection'
+import type { ConnectionConfig, Engine, ServerConfig, SqliteConfig } from './connection'
 
 export type { Engine }
 
@@ -182,8 +182,8 @@ export function fileOf(c: ConnectionConfig): string | null {
 }
 
 /** The server settings of a server engine's connection; null for a file. */
-export function serverOf(c: ConnectionConfig): PostgresConfig | null {
-  return 'host' in c ? (c as PostgresConfig) : null
+export function serverOf(c: ConnectionConfig): ServerConfig | null {
+  return 'host' in c ? (c as ServerConfig) : null
 }
 
 /** A connection to a database file of a file engine. */
@@ -193,11 +193,11 @@ export function fileConfig(engine: Engine, path: string, create: boolean): Conne
 }
 
 /** A connection to a server engine, with that engine's defaults for what is not given. */
-export function serverConfig(engine: Engine, fields: Partial<Omit<PostgresConfig, 'engine'>>): ConnectionConfig {
+export function serverConfig(engine: Engine, fields: Partial<Omit<ServerConfig, 'engine'>>): ConnectionConfig {
   const d = ENGINES[engine].serverDefaults
   if (!d) throw new Error(`${ENGINES[engine].label} is not a server`)
   return {
-    engine: engine as PostgresConfig['engine'],
+    engine: engine as ServerConfig['engine'],
     host: '127.0.0.1',
     port: d.port,
     user: d.user,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseEnvFile, parsePostgresUrl, toPostgresUrl } from './connection-parsers'
+import { parseEnvFile, parseMariadbUrl, parsePostgresUrl, parseServerUrl, toPostgresUrl } from './connection-parsers'
 
 describe('connection parsers', () => {
   it('parses postgres URLs with encoded credentials and sslmode', () => {
@@ -56,5 +56,25 @@ describe('connection parsers', () => {
     expect(r.missing).toEqual([])
     expect(parseEnvFile('DB_USER=x').missing).toEqual(['DB_HOST', 'DB_PORT', 'DB_PASSWORD', 'DB_NAME'])
     expect(() => parseEnvFile('DB_PORT=abc')).toThrow(/DB_PORT/)
+  })
+
+  it("parses mysql:// and mariadb:// URLs with MySQL's ssl-mode names, and picks the parser by scheme", () => {
+    expect(parseMariadbUrl('mysql://app%40corp:p%40ss@db.local:3307/my%20db?ssl-mode=REQUIRED')).toEqual({
+      engine: 'mariadb',
+      host: 'db.local',
+      port: 3307,
+      user: 'app@corp',
+      password: 'p@ss',
+      database: 'my db',
+      sslMode: 'require',
+    })
+    expect(parseMariadbUrl('mariadb://u@h')).toMatchObject({ port: 3306, database: 'mysql', sslMode: 'prefer' })
+    expect(() => parseMariadbUrl('mysql://u@h/d?ssl-mode=MAYBE')).toThrow(/Unknown SSL mode "MAYBE"/)
+    expect(parseServerUrl('mysql://u@h/d').engine).toBe('mariadb')
+    expect(parseServerUrl('postgres://u@h/d').engine).toBe('postgres')
+    expect(parseEnvFile('DATABASE_URL=mysql://root@127.0.0.1:3306/shop').config).toMatchObject({
+      engine: 'mariadb',
+      database: 'shop',
+    })
   })
 })

@@ -1,6 +1,14 @@
 import { parse as parseConnectionString } from 'pg-connection-string'
 import { AppError } from '../../src-shared/errors'
-import { postgresConfigSchema, SSL_MODES, type PostgresConfig, type SslMode } from '../../src-shared/connection'
+import {
+  mariadbConfigSchema,
+  postgresConfigSchema,
+  SSL_MODES,
+  type MariadbConfig,
+  type PostgresConfig,
+  type ServerConfig,
+  type SslMode,
+} from '../../src-shared/connection'
 
 /**
  * Parse `postgres://user:pass@host:port/db?sslmode=...` into fields through pg-connection-string
@@ -37,6 +45,49 @@ export function parsePostgresUrl(url: string): PostgresConfig {
   })
 }
 
+/** MySQL's ssl-mode names, as libpq's. */
+const MYSQL_SSL: Record<string, SslMode> = {
+  DISABLED: 'disable',
+  PREFERRED: 'prefer',
+  REQUIRED: 'require',
+  VERIFY_CA: 'verify-ca',
+  VERIFY_IDENTITY: 'verify-full',
+}
+
+/** `mysql://user:pass@host:3306/db?ssl-mode=REQUIRED` (or `mariadb://`, or `?sslmode=require`) into fields. */
+export function parseMariadbUrl(url: string): MariadbConfig {
+  let u: URL
+  try {
+    u = new URL(url.trim())
+  } catch {
+    throw new AppError('BAD_REQUEST', `Not a valid URL: ${url}`)
+  }
+  if (u.protocol !== 'mysql:' && u.protocol !== 'mariadb:')
+    throw new AppError('BAD_REQUEST', `Expected a mysql:// or mariadb:// URL, got ${u.protocol}//`)
+  const mode = u.searchParams.get('ssl-mode')
+  const ssl = mode ? MYSQL_SSL[mode.toUpperCase()] : (u.searchParams.get('sslmode') ?? 'prefer')
+  if (!ssl || !(SSL_MODES as readonly string[]).includes(ssl))
+    throw new AppError(
+      'BAD_REQUEST',
+      `Unknown SSL mode "${mode ?? ssl}"; use one of ${Object.keys(MYSQL_SSL).join(', ')}`,
+    )
+  const port = u.port ? Number(u.port) : 3306
+  return mariadbConfigSchema.parse({
+    engine: 'mariadb',
+    host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
+    port,
+    user: decodeURIComponent(u.username) || 'root',
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    database: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'mysql',
+    sslMode: ssl as SslMode,
+  })
+}
+
+/** A server URL of any server engine, by its scheme. */
+export function parseServerUrl(url: string): ServerConfig {
+  return /^\s*(mysql|mariadb):/i.test(url) ? parseMariadbUrl(url) : parsePostgresUrl(url)
+}
+
 export function toPostgresUrl(c: PostgresConfig, withPassword = false): string {
   const auth = encodeURIComponent(c.user) + (withPassword && c.password ? `:${encodeURIComponent(c.password)}` : '')
   const host = c.host.includes(':') ? `[${c.host}]` : c.host
@@ -46,7 +97,7 @@ export function toPostgresUrl(c: PostgresConfig, withPassword = false): string {
 const ENV_KEYS = ['DB_HOST', 'DB_PORT', 'DB_USER', 'DB_PASSWORD', 'DB_NAME'] as const
 
 /** Read the notes' `.env` settings (DB_USER, DB_PASSWORD, DB_HOST, DB_PORT, DB_NAME; DB_SSLMODE too). */
-export function parseEnvFile(text: string): { config: PostgresConfig; found: string[]; missing: string[] } {
+export function parseEnvFile(text: string): { config: ServerConfig; found: string[]; missing: string[] } {
   const vars = new Map<string, string>()
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim()
@@ -59,7 +110,7 @@ export function parseEnvFile(text: string): { config: PostgresConfig; found: str
     vars.set(m[1], v)
   }
   if (vars.has('DATABASE_URL') && !vars.has('DB_HOST')) {
-    return { config: parsePostgresUrl(vars.get('DATABASE_URL')!), found: ['DATABASE_URL'], missing: [] }
+    return { config: parseServerUrl(vars.get('DATABASE_URL')!), found: ['DATABASE_URL'], missing: [] }
   }
   const port = vars.has('DB_PORT') ? Number(vars.get('DB_PORT')) : 5432
   if (!Number.isInteger(port) || port < 1 || port > 65535)

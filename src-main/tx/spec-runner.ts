@@ -145,7 +145,8 @@ export async function runSpec(
   out: (line: string) => void,
 ): Promise<SpecStepResult[][]> {
   const server = serverOf(config)
-  if (server && ENGINES[config.engine].capabilities.isolationTester) return runSpecOnPostgres(server, spec, out)
+  if (server && ENGINES[config.engine].capabilities.isolationTester)
+    return runSpecOnPostgres(server as PostgresConfig, spec, out)
   const perms = spec.permutations.length ? spec.permutations : allPermutations(spec)
   const sessionOf = new Map(spec.sessions.flatMap((s) => s.steps.map((st) => [st.name, s] as const)))
   const all: SpecStepResult[][] = []

@@ -1,10 +1,5 @@
 import { z } from 'zod'
-import {
-  connectionConfigSchema,
-  openConnectionSchema,
-  postgresConfigSchema,
-  savedConnectionSchema,
-} from '../connection'
+import { connectionConfigSchema, openConnectionSchema, serverConfigSchema, savedConnectionSchema } from '../connection'
 import { method, none, handle, testResultSchema } from './kit'
 
 /** Connections. */
@@ -58,13 +53,13 @@ export const connectionsMethods = {
     output: z.array(openConnectionSchema),
   }),
   'connections.parseUrl': method({
-    doc: 'Parse a postgres:// URL into connection fields.',
+    doc: 'Parse a postgres:// or mysql:// (mariadb://) URL into connection fields.',
     input: z.object({ url: z.string() }),
-    output: postgresConfigSchema,
+    output: serverConfigSchema,
   }),
   'connections.parseEnv': method({
     doc: 'Read DB_USER, DB_PASSWORD, DB_HOST, DB_PORT, DB_NAME (and DB_SSLMODE) from .env text.',
     input: z.object({ text: z.string() }),
-    output: z.object({ config: postgresConfigSchema, found: z.array(z.string()), missing: z.array(z.string()) }),
+    output: z.object({ config: serverConfigSchema, found: z.array(z.string()), missing: z.array(z.string()) }),
   }),
 } as const

@@ -1,5 +1,5 @@
 import { describeConfig, fileOf } from '../../../src-shared/engines'
-import { parseEnvFile, parsePostgresUrl } from '../../db/connection-parsers'
+import { parseEnvFile, parseServerUrl } from '../../db/connection-parsers'
 import { group, type HandlerKit } from './kit'
 
 /** Connections: saved, tested, opened, closed. */
@@ -48,7 +48,7 @@ export function connectionsHandlers({ s }: HandlerKit) {
     'connections.reconnect': async ({ handle }) => s.connections.reconnect(handle),
     'connections.listOpen': async (_i, ctx) =>
       s.connections.list().filter((c) => s.clients.ownerOf('connection', c.handle) === ctx.clientId),
-    'connections.parseUrl': async ({ url }) => parsePostgresUrl(url),
+    'connections.parseUrl': async ({ url }) => parseServerUrl(url),
     'connections.parseEnv': async ({ text }) => parseEnvFile(text),
   })
 }

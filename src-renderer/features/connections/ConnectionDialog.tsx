@@ -95,7 +95,10 @@ function ServerSection({ f, editId }: { f: ConnectionForm; editId: string | unde
     setUrl(u)
     if (!u.trim()) return
     try {
-      f.setPg(await connectionsApi.parseUrl({ url: u }))
+      const c = await connectionsApi.parseUrl({ url: u })
+      // A mysql:// URL on the PostgreSQL tab (or the other way round) switches to its engine.
+      if (c.engine !== f.engine) f.pickEngine(c.engine)
+      f.setPg(c)
       f.setFeedback({ kind: 'info', text: 'Fields filled from the URL' })
     } catch (e) {
       f.fail(e)
@@ -107,6 +110,7 @@ function ServerSection({ f, editId }: { f: ConnectionForm; editId: string | unde
     if (!text.trim()) return
     try {
       const r = await connectionsApi.parseEnv({ text })
+      if (r.config.engine !== f.engine) f.pickEngine(r.config.engine)
       f.setPg(r.config)
       f.setFeedback({
         kind: 'info',
@@ -132,7 +136,7 @@ function ServerSection({ f, editId }: { f: ConnectionForm; editId: string | unde
           <input
             className="mono"
             value={url}
-            placeholder="postgres://user:password@host:5432/database?sslmode=prefer"
+            placeholder="postgres://user:password@host:5432/db?sslmode=prefer, or mysql://user:password@host:3306/db"
             onChange={(e) => void applyUrl(e.target.value)}
             data-testid="pg-url"
           />,

@@ -1,4 +1,4 @@
-import { SSL_MODES, type PostgresConfig, type SslMode } from '../../../src-shared/connection'
+import { SSL_MODES, type ServerConfig, type SslMode } from '../../../src-shared/connection'
 import { BrowseButton } from '../../ui/PathPrompt'
 
 /** A labelled field of the connection dialog. */
@@ -59,8 +59,8 @@ export function ServerFields({
   setPg,
   passwordPlaceholder,
 }: {
-  pg: PostgresConfig
-  setPg: (c: PostgresConfig) => void
+  pg: ServerConfig
+  setPg: (c: ServerConfig) => void
   passwordPlaceholder: string
 }) {
   return (

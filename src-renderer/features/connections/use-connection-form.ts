@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { type ConnectionConfig, type PostgresConfig } from '../../../src-shared/connection'
+import { type ConnectionConfig, type ServerConfig } from '../../../src-shared/connection'
 import {
   ENGINE_LIST,
   ENGINES,
@@ -18,7 +18,7 @@ import { openSaved, saveConnection } from './actions'
 export type Feedback = { kind: 'ok' | 'error' | 'info'; text: string } | null
 
 /** A new server connection's fields: the engine's defaults. */
-const serverDefaults = (e: Engine): PostgresConfig => ({ ...serverOf(serverConfig(e, {}))!, password: '' })
+const serverDefaults = (e: Engine): ServerConfig => ({ ...serverOf(serverConfig(e, {}))!, password: '' })
 const FIRST_SERVER = ENGINE_LIST.find((e) => e.location === 'server')!.name
 
 /**
@@ -31,7 +31,7 @@ export function useConnectionForm(editId: string | undefined) {
   const [name, setName] = useState(existing?.name ?? '')
   const [path, setPath] = useState((existing && fileOf(existing.config)) ?? '')
   const [create, setCreate] = useState(false)
-  const [pg, setPg] = useState<PostgresConfig>(() => {
+  const [pg, setPg] = useState<ServerConfig>(() => {
     const server = existing && serverOf(existing.config)
     return server ? { ...serverDefaults(server.engine), ...server, password: '' } : serverDefaults(FIRST_SERVER)
   })
