@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { col, rawWhere } from '../../src-shared/expr'
-import { ormFixture, type OrmFixture } from '../test-support/orm-fixture'
+import { ormFixture, statementsOf, type OrmFixture } from '../test-support/orm-fixture'
+import { TEST_ENGINES } from '../test-support/databases'
 import { BaseService } from './base-service'
 import { InvalidRequestError } from './errors'
 import { stateOf } from './instance-state'
@@ -9,7 +10,7 @@ import { delete_, select, update } from './statements'
 
 type Row = Record<string, unknown>
 
-describe.each(['sqlite', 'postgres'] as const)('bulk statements and the CRUD service on %s', (engine) => {
+describe.each(TEST_ENGINES)('bulk statements and the CRUD service on %s', (engine) => {
   let f: OrmFixture
   afterEach(async () => f?.close())
 
@@ -35,7 +36,9 @@ describe.each(['sqlite', 'postgres'] as const)('bulk statements and the CRUD ser
     const s = f.session()
     const all = (await s.execute(select(f.registry.get('users')))).scalars().all() as Row[]
     await s.execute(
-      update(f.registry.get('users')).where(rawWhere('length("login") = 4')).values({ name: 'Fetched' }),
+      update(f.registry.get('users'))
+        .where(rawWhere(`length(${f.driver.dialect.quoteIdent('login')}) = 4`))
+        .values({ name: 'Fetched' }),
       { synchronizeSession: 'fetch' },
     )
     expect(
@@ -44,7 +47,12 @@ describe.each(['sqlite', 'postgres'] as const)('bulk statements and the CRUD ser
         .map((u) => u.login)
         .sort(),
     ).toEqual(['anna', 'ivan', 'olga', 'petr'])
-    expect(s.log.statements().some((x) => /RETURNING "id"$/.test(x))).toBe(true)
+    // RETURNING where the engine has it on UPDATE; MariaDB selects the keys first, as SQLAlchemy does there.
+    expect(
+      statementsOf(s).some((x) =>
+        f.driver.dialect.capabilities.returning ? /RETURNING "id"$/.test(x) : /^SELECT "id" FROM "users" WHERE/.test(x),
+      ),
+    ).toBe(true)
   })
 
   it('synchronize_session=false leaves stale objects until they are refreshed', async () => {

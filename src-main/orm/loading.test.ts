@@ -1,15 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { col } from '../../src-shared/expr'
-import { ormFixture, type OrmFixture } from '../test-support/orm-fixture'
+import { ormFixture, statementsOf, type OrmFixture } from '../test-support/orm-fixture'
+import { TEST_ENGINES } from '../test-support/databases'
 import { MultipleResultsFound, NoResultFound, NotLoadedError } from './errors'
 import { joinedload, lazyload, select, selectinload, subqueryload, text } from './statements'
 
 type Row = Record<string, unknown> & { posts: Row[]; cities: Row[]; users: Row[]; user: Row | null }
 
-describe.each(['sqlite', 'postgres'] as const)('loading on %s', (engine) => {
+describe.each(TEST_ENGINES)('loading on %s', (engine) => {
   let f: OrmFixture
   afterEach(async () => f?.close())
-  const selects = (s: { log: { statements(): string[] } }) => s.log.statements().filter((x) => x.startsWith('SELECT'))
+  const selects = (s: { log: { statements(): string[] } }) => statementsOf(s).filter((x) => x.startsWith('SELECT'))
   const users = () => f.registry.get('users')
 
   it('joined loading emits one statement with a LEFT OUTER JOIN', async () => {
@@ -104,6 +105,6 @@ describe.each(['sqlite', 'postgres'] as const)('loading on %s', (engine) => {
     expect(() => many.scalarOneOrNone()).toThrow(MultipleResultsFound)
     expect(many.first()).not.toBeNull()
     expect(many.scalars().all()).toHaveLength(2)
-    expect((await s.execute(text('SELECT count(*) FROM users'))).scalar()).toEqual(engine === 'sqlite' ? 4 : '4')
+    expect((await s.execute(text('SELECT count(*) FROM users'))).scalar()).toEqual(engine === 'postgres' ? '4' : 4)
   })
 })

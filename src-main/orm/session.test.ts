@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { col } from '../../src-shared/expr'
-import { ormFixture, type OrmFixture } from '../test-support/orm-fixture'
+import { ormFixture, statementsOf, type OrmFixture } from '../test-support/orm-fixture'
+import { TEST_ENGINES } from '../test-support/databases'
 import { ExpiredAttributeError, InvalidRequestError, NotLoadedError } from './errors'
 import { stateOf } from './instance-state'
 import { sessionmaker } from './session-factory'
@@ -8,7 +9,7 @@ import { select } from './statements'
 
 type Row = Record<string, unknown> & { posts: Row[]; profile: Row | null; user: Row | null }
 
-describe.each(['sqlite', 'postgres'] as const)('session on %s', (engine) => {
+describe.each(TEST_ENGINES)('session on %s', (engine) => {
   let f: OrmFixture
   afterEach(async () => f?.close())
 
@@ -125,7 +126,7 @@ describe.each(['sqlite', 'postgres'] as const)('session on %s', (engine) => {
     const sp = await s.beginNested()
     s.add(s.create('users', { name: 'Sp', login: 'sp' }))
     await sp.commit()
-    expect(s.log.statements().some((x) => x.startsWith('RELEASE SAVEPOINT "sa_savepoint_1"'))).toBe(true)
+    expect(statementsOf(s).some((x) => x.startsWith('RELEASE SAVEPOINT "sa_savepoint_1"'))).toBe(true)
     await s.commit()
     expect(await f.scalar("SELECT count(*) FROM users WHERE login = 'sp'")).toBe(1)
   })
@@ -202,11 +203,18 @@ describe.each(['sqlite', 'postgres'] as const)('session on %s', (engine) => {
     })
     expect(await f.scalar("SELECT count(*) FROM users WHERE login IN ('w1')")).toBe(1)
     expect(await f.scalar("SELECT count(*) FROM users WHERE login IN ('w2', 'w3')")).toBe(0)
-    const level = engine === 'postgres' ? 'SERIALIZABLE' : 'IMMEDIATE'
+    const level = engine === 'sqlite' ? 'IMMEDIATE' : 'SERIALIZABLE'
     const seen = await maker.withSession({ isolationLevel: level, commit: false }, async (s) => {
       await s.get('users', 1)
       return s.log.statements()[0]
     })
-    expect(seen).toBe(engine === 'postgres' ? 'BEGIN ISOLATION LEVEL SERIALIZABLE' : 'BEGIN IMMEDIATE')
+    expect(seen).toBe(
+      {
+        postgres: 'BEGIN ISOLATION LEVEL SERIALIZABLE',
+        sqlite: 'BEGIN IMMEDIATE',
+        // SET TRANSACTION names the next transaction's level; BEGIN starts it.
+        mariadb: 'SET TRANSACTION ISOLATION LEVEL SERIALIZABLE; BEGIN',
+      }[engine],
+    )
   })
 })

@@ -74,3 +74,11 @@ export async function ormFixture(
     },
   }
 }
+
+/**
+ * A session's statements as the tests read them: MariaDB's backquoted names written with the
+ * double quotes the other engines use, so one pattern checks the SQL the ORM sent on every engine.
+ */
+export function statementsOf(s: { log: { statements(): string[] } }): string[] {
+  return s.log.statements().map((x) => x.replace(/`((?:[^`]|``)*)`/g, (_, n: string) => `"${n.replaceAll('``', '`')}"`))
+}

@@ -65,7 +65,9 @@ export const mariadbDialect: Dialect = {
       rows: rowCount,
     }
   },
-  insertPageSize: (n) => Math.max(1, Math.min(1000, Math.floor(60000 / Math.max(1, n)))),
+  // Rows that need their new keys back go one per statement: LAST_INSERT_ID names only the first
+  // of a multi-row INSERT (and RETURNING's order is not promised).
+  insertPageSize: (n, returning) => (returning ? 1 : Math.max(1, Math.min(1000, Math.floor(60000 / Math.max(1, n))))),
   rowidColumn: null,
   columnDefaultSql: () => 'DEFAULT',
   lockTimeoutSql: (ms) => `SET SESSION innodb_lock_wait_timeout = ${Math.max(1, Math.ceil(ms / 1000))}`,
