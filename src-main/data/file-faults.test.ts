@@ -24,7 +24,7 @@ import { writeFileAtomic } from '../db/atomic-write'
 import { QueryHistory } from '../db/query-history'
 import { SavedConnections } from '../db/saved-connections'
 import { SecretStore } from '../db/secret-store'
-import { freshPgDatabase, sqliteConfig } from '../test-support/databases'
+import { freshConfig, freshPgDatabase, sqliteConfig, TEST_ENGINES } from '../test-support/databases'
 import { testServices } from '../test-support/services'
 import { Exporter } from './exporter'
 import { Importer } from './importer'
@@ -35,7 +35,7 @@ import { TableData } from './table-data'
 
 const dir = () => mkdtempSync(join(tmpdir(), 'schemist-faults-'))
 
-describe.each(['sqlite', 'postgres'] as const)('fault injection on exports and imports (%s)', (engine) => {
+describe.each(TEST_ENGINES)('fault injection on exports and imports (%s)', (engine) => {
   let cm: ConnectionManager
   let events: EventBus
   let data: TableData
@@ -45,7 +45,7 @@ describe.each(['sqlite', 'postgres'] as const)('fault injection on exports and i
     events = new EventBus()
     cm = new ConnectionManager(events)
     data = new TableData(cm)
-    const config: ConnectionConfig = engine === 'sqlite' ? sqliteConfig() : await freshPgDatabase()
+    const config: ConnectionConfig = await freshConfig(engine)
     handle = (await cm.openConfig(config, { name: 't', savedId: null })).handle
     await cm.driver(handle).query('CREATE TABLE t (id integer PRIMARY KEY, name text NOT NULL)')
     await cm.driver(handle).query("INSERT INTO t VALUES (1, 'a'), (2, 'b')")

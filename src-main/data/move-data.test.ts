@@ -6,12 +6,12 @@ import type { ConnectionConfig } from '../../src-shared/connection'
 import { parseCsv } from '../../src-shared/csv'
 import { EventBus } from '../events/event-bus'
 import { ConnectionManager } from '../db/connection-manager'
-import { freshPgDatabase, sqliteConfig } from '../test-support/databases'
+import { freshConfig, freshPgDatabase, sqliteConfig, TEST_ENGINES } from '../test-support/databases'
 import { Exporter } from './exporter'
 import { Importer } from './importer'
 import { TableData } from './table-data'
 
-describe.each(['sqlite', 'postgres'] as const)('export and import on %s', (engine) => {
+describe.each(TEST_ENGINES)('export and import on %s', (engine) => {
   let cm: ConnectionManager
   let events: EventBus
   let data: TableData
@@ -23,11 +23,11 @@ describe.each(['sqlite', 'postgres'] as const)('export and import on %s', (engin
     events = new EventBus()
     cm = new ConnectionManager(events)
     data = new TableData(cm)
-    const config: ConnectionConfig = engine === 'sqlite' ? sqliteConfig() : await freshPgDatabase()
+    const config: ConnectionConfig = await freshConfig(engine)
     handle = (await cm.openConfig(config, { name: 't', savedId: null })).handle
     const d = cm.driver(handle)
     await d.query('CREATE TABLE t (id integer PRIMARY KEY, name text NOT NULL, score real, note text)')
-    const p = engine === 'sqlite' ? '?, ?, ?, ?' : '$1, $2, $3, $4'
+    const p = engine === 'postgres' ? '$1, $2, $3, $4' : '?, ?, ?, ?'
     await d.runBatch([
       {
         sql: `INSERT INTO t VALUES (${p})`,

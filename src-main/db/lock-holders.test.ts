@@ -4,13 +4,13 @@ import { EventBus } from '../events/event-bus'
 import { ConnectionManager } from './connection-manager'
 import { SqliteDriver } from './sqlite/sqlite-driver'
 import { lockBook, type HolderInfo } from './lock-book'
-import { freshPgDatabase, sqliteConfig, tempSqlitePath } from '../test-support/databases'
+import { freshConfig, freshPgDatabase, sqliteConfig, tempSqlitePath, TEST_ENGINES } from '../test-support/databases'
 import type { ConnectionConfig } from '../../src-shared/connection'
 
 // A lock wait or a "database is locked" names who holds the lock: the app's own connections by
 // the names the user knows them by, other programs by what the server says of them; and the
 // app's own holder can be rolled back from where the wait is shown.
-describe.each(['sqlite', 'postgres'] as const)('lock holders named (%s)', (engine) => {
+describe.each(TEST_ENGINES)('lock holders named (%s)', (engine) => {
   const managers: ConnectionManager[] = []
   afterEach(async () => {
     await Promise.all(managers.splice(0).map((m) => m.closeAll()))
@@ -20,7 +20,7 @@ describe.each(['sqlite', 'postgres'] as const)('lock holders named (%s)', (engin
     const events = new EventBus()
     const cm = new ConnectionManager(events)
     managers.push(cm)
-    const config: ConnectionConfig = engine === 'sqlite' ? sqliteConfig() : await freshPgDatabase()
+    const config: ConnectionConfig = await freshConfig(engine)
     const a = (await cm.openConfig(config, { name: 'Shop', savedId: null })).handle
     const b = (await cm.openConfig(config, { name: 'Shop (second window)', savedId: null })).handle
     await cm.query(a, 'CREATE TABLE items (id integer PRIMARY KEY, qty integer)')

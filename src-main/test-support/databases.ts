@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { inject } from 'vitest'
-import type { MariadbConfig, PostgresConfig, SqliteConfig } from '../../src-shared/connection'
+import type { ConnectionConfig, MariadbConfig, PostgresConfig, SqliteConfig } from '../../src-shared/connection'
 import { MariadbDriver } from '../db/mariadb/mariadb-driver'
 import { parsePostgresUrl } from '../db/connection-parsers'
 import { PostgresDriver } from '../db/postgres/pg-driver'
@@ -76,3 +76,9 @@ export const ENGINES: { name: TestEngine; open: () => Promise<Driver> }[] = [
  * checks a split inside one and needs that (on MariaDB it refuses, which its own test shows).
  */
 export const DDL_IN_TRANSACTIONS = ENGINES.filter((e) => e.name !== 'mariadb')
+
+/** A fresh, empty database on a test engine. */
+export async function freshConfig(engine: TestEngine): Promise<ConnectionConfig> {
+  if (engine === 'sqlite') return sqliteConfig()
+  return engine === 'mariadb' ? freshMariadbDatabase() : freshPgDatabase()
+}
