@@ -3,7 +3,7 @@ import type { ConnectionConfig } from '../../src-shared/connection'
 import { EventBus } from '../events/event-bus'
 import { ConnectionManager } from '../db/connection-manager'
 import { loadSample } from '../sample/load-sample'
-import { freshConfig, freshPgDatabase, sqliteConfig, TEST_ENGINES } from '../test-support/databases'
+import { freshConfig, TEST_ENGINES } from '../test-support/databases'
 import { TableData } from './table-data'
 
 describe.each(TEST_ENGINES)('related rows and delete effects on %s', (engine) => {

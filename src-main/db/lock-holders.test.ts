@@ -4,7 +4,7 @@ import { EventBus } from '../events/event-bus'
 import { ConnectionManager } from './connection-manager'
 import { SqliteDriver } from './sqlite/sqlite-driver'
 import { lockBook, type HolderInfo } from './lock-book'
-import { freshConfig, freshPgDatabase, sqliteConfig, tempSqlitePath, TEST_ENGINES } from '../test-support/databases'
+import { freshConfig, freshPgDatabase, tempSqlitePath, TEST_ENGINES } from '../test-support/databases'
 import type { ConnectionConfig } from '../../src-shared/connection'
 
 // A lock wait or a "database is locked" names who holds the lock: the app's own connections by

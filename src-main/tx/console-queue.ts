@@ -227,7 +227,14 @@ export class ConsoleQueue {
       if (this.state.scenario && this.spec) {
         // Each pane stands for one of the scenario's transactions, named as the library names them.
         const sessionOf = new Map(this.sessionPanes.map((pane, i) => [pane, this.spec!.sessions[i].name]))
+        // A spec step of several statements ran in parts (MariaDB's `SET TRANSACTION ...; BEGIN`):
+        // the scenario's step is its last part.
+        const last = (k: number) => {
+          const m = /\((\d+)\/(\d+)\)$/.exec(this.state.steps[k]?.label ?? '')
+          return !m || m[1] === m[2]
+        }
         const steps = this.state.entries
+          .filter((_, k) => last(k))
           .map((e) => this.outcomes.get(e))
           .filter((o): o is StepOutcome => !!o)
           .map((o) => ({ ...o, pane: sessionOf.get(o.pane) ?? o.pane }))

@@ -13,35 +13,44 @@ const WAITS_SQL = `SELECT r.trx_mysql_thread_id AS waiter, b.trx_mysql_thread_id
 /**
  * InnoDB fills INNODB_TRX and INNODB_LOCK_WAITS from a cache it refreshes only when nobody has
  * read it for 100 ms (trx0i_s.cc): polled faster, it never changes. So every reader in this
- * process goes through one throttle per server, which reads at most every 120 ms and shares
- * each answer with whoever asked meanwhile.
+ * process goes through one throttle per server, which reads at most every 120 ms. An answer is
+ * always read after it was asked for (a wait a COMMIT just released must not be reported from a
+ * read begun before the COMMIT); askers meanwhile share the next read.
  */
 const MIN_GAP_MS = 120
-const servers = new Map<string, { last: number; pending: Promise<Map<number, number[]>> | null }>()
+type Waits = Map<number, number[]>
+const servers = new Map<string, { last: number; inflight: Promise<Waits> | null; queued: Promise<Waits> | null }>()
 
-export function lockWaits(
-  resource: string,
-  query: (sql: string) => Promise<unknown[][]>,
-): Promise<Map<number, number[]>> {
-  let s = servers.get(resource)
-  if (!s) servers.set(resource, (s = { last: 0, pending: null }))
-  const state = s
-  state.pending ??= (async () => {
-    const gap = state.last + MIN_GAP_MS - Date.now()
+async function readWaits(query: (sql: string) => Promise<unknown[][]>): Promise<Waits> {
+  const out: Waits = new Map()
+  for (const [waiter, blocker] of await query(WAITS_SQL)) {
+    const w = Number(waiter)
+    out.set(w, [...new Set([...(out.get(w) ?? []), Number(blocker)])])
+  }
+  return out
+}
+
+export function lockWaits(resource: string, query: (sql: string) => Promise<unknown[][]>): Promise<Waits> {
+  let state = servers.get(resource)
+  if (!state) servers.set(resource, (state = { last: 0, inflight: null, queued: null }))
+  const s = state
+  if (s.queued) return s.queued
+  const run = async (): Promise<Waits> => {
+    await null // the caller records this read as queued before it starts
+    const gap = s.last + MIN_GAP_MS - Date.now()
     if (gap > 0) await new Promise((r) => setTimeout(r, gap))
+    s.queued = null
+    const p = readWaits(query)
+    s.inflight = p
     try {
-      const out = new Map<number, number[]>()
-      for (const [waiter, blocker] of await query(WAITS_SQL)) {
-        const w = Number(waiter)
-        out.set(w, [...new Set([...(out.get(w) ?? []), Number(blocker)])])
-      }
-      return out
+      return await p
     } finally {
-      state.last = Date.now()
-      state.pending = null
+      s.last = Date.now()
+      if (s.inflight === p) s.inflight = null
     }
-  })()
-  return state.pending
+  }
+  s.queued = s.inflight ? s.inflight.then(run, run) : run()
+  return s.queued
 }
 
 /** The app's own connections by their names; any other by what the server says of it. */
