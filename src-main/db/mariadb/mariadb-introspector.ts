@@ -126,13 +126,20 @@ function defaultOf(v: Cell): string | null {
   return s === 'NULL' ? null : s
 }
 
-function readKeys(byName: Map<string, Table>, keys: Row[]): void {
+/** Rows of one constraint or index together: the catalog lists them a column per row. */
+function byTableAndName(rows: Row[]): Row[][] {
   const groups = new Map<string, Row[]>()
-  for (const k of keys) {
-    const id = `${String(k.tbl)}\u0000${String(k.name)}`
-    groups.set(id, [...(groups.get(id) ?? []), k])
+  for (const r of rows) {
+    const id = `${String(r.tbl)}\u0000${String(r.name)}`
+    const g = groups.get(id)
+    if (g) g.push(r)
+    else groups.set(id, [r])
   }
-  for (const g of groups.values()) {
+  return [...groups.values()]
+}
+
+function readKeys(byName: Map<string, Table>, keys: Row[]): void {
+  for (const g of byTableAndName(keys)) {
     const t = byName.get(String(g[0].tbl))
     if (!t) continue
     const columns = g.map((k) => String(k.col))
@@ -162,12 +169,7 @@ function readKeys(byName: Map<string, Table>, keys: Row[]): void {
 
 /** Plain indexes (not a key's own); MariaDB makes one for each foreign key, named after it, which is the key's. */
 function readIndexes(byName: Map<string, Table>, idx: Row[]): void {
-  const groups = new Map<string, Row[]>()
-  for (const k of idx) {
-    const id = `${String(k.tbl)}\u0000${String(k.name)}`
-    groups.set(id, [...(groups.get(id) ?? []), k])
-  }
-  for (const g of groups.values()) {
+  for (const g of byTableAndName(idx)) {
     const t = byName.get(String(g[0].tbl))
     if (!t) continue
     const columns = g.map((k) => String(k.col))

@@ -1,6 +1,7 @@
 import type mysql from 'mysql2/promise'
 import type { WaitEvent } from '../driver'
 import { lockBook, type HolderInfo } from '../lock-book'
+import { watchWaits } from '../wait-watch'
 
 const WAIT_POLL_MS = 40
 
@@ -87,44 +88,15 @@ export function watchForWaits(o: {
   resource: string
   monitor: () => Promise<mysql.Connection>
 }): () => Promise<void> {
-  const { listeners, running } = o
-  if (listeners.size === 0) return async () => {}
-  let since = 0
-  let blockers: number[] = []
-  let holders: HolderInfo[] = []
-  let stopped = false
-  let inFlight: Promise<void> = Promise.resolve()
-  const emit = (waiting: boolean) => {
-    for (const l of listeners)
-      l({ queryId: running.queryId, waiting, since, blockedBy: blockers, holders: waiting ? holders : [] })
-  }
-  const poll = async () => {
-    try {
+  return watchWaits({
+    listeners: o.listeners,
+    running: o.running,
+    pollMs: WAIT_POLL_MS,
+    blockers: async () => {
       const mon = await o.monitor()
       const waits = await lockWaits(o.resource, async (sql) => ((await mon.query(sql)) as unknown as [unknown[][]])[0])
-      if (stopped) return
-      const ids = waits.get(o.threadId) ?? []
-      if (ids.length > 0 && (!since || ids.join() !== blockers.join())) {
-        holders = await describe(mon, o.resource, ids).catch(() => [])
-        if (stopped) return
-        since ||= Date.now()
-        blockers = ids
-        emit(true)
-      } else if (ids.length === 0 && since) {
-        emit(false)
-        since = 0
-        blockers = []
-      }
-    } catch {
-      // The monitor is best effort; the statement itself reports real errors.
-    }
-  }
-  const timer = setInterval(() => {
-    inFlight = inFlight.then(poll)
-  }, WAIT_POLL_MS)
-  return async () => {
-    clearInterval(timer)
-    stopped = true
-    if (since) emit(false)
-  }
+      return waits.get(o.threadId) ?? []
+    },
+    describe: async (ids) => describe(await o.monitor(), o.resource, ids),
+  })
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import { lockBook, type HolderInfo } from '../lock-book'
 import type { WaitEvent } from '../driver'
+import { watchWaits } from '../wait-watch'
 
 /** How often a running statement is checked for lock waits, and after how long it starts. */
 const WAIT_POLL_MS = 40
@@ -45,44 +46,15 @@ export function watchForWaits(o: {
   resource: string
   monitor: () => Promise<pg.Client>
 }): () => Promise<void> {
-  const { listeners, running } = o
-  if (listeners.size === 0) return async () => {}
-  let since = 0
-  let blockers: number[] = []
-  let holders: HolderInfo[] = []
-  let stopped = false
-  let inFlight: Promise<void> = Promise.resolve()
-  const emit = (waiting: boolean) => {
-    for (const l of listeners)
-      l({ queryId: running.queryId, waiting, since, blockedBy: blockers, holders: waiting ? holders : [] })
-  }
-  const poll = async () => {
-    try {
+  return watchWaits({
+    listeners: o.listeners,
+    running: o.running,
+    pollMs: WAIT_POLL_MS,
+    blockers: async () => {
       const mon = await o.monitor()
       const r = await mon.query<{ pids: number[] }>('SELECT pg_blocking_pids($1) AS pids', [o.backendPid])
-      if (stopped) return
-      const pids = r.rows[0]?.pids ?? []
-      if (pids.length > 0 && (!since || pids.join() !== blockers.join())) {
-        holders = await describePids(mon, o.resource, pids).catch(() => [])
-        if (stopped) return
-        since ||= Date.now()
-        blockers = pids
-        emit(true)
-      } else if (pids.length === 0 && since) {
-        emit(false)
-        since = 0
-        blockers = []
-      }
-    } catch {
-      // The monitor is best effort; the statement itself reports real errors.
-    }
-  }
-  const timer = setInterval(() => {
-    inFlight = inFlight.then(poll)
-  }, WAIT_POLL_MS)
-  return async () => {
-    clearInterval(timer)
-    stopped = true
-    if (since) emit(false)
-  }
+      return r.rows[0]?.pids ?? []
+    },
+    describe: async (pids) => describePids(await o.monitor(), o.resource, pids),
+  })
 }
