@@ -4,7 +4,7 @@ import type { Cursor, RowEdit, SortKey } from '../../src-shared/grid'
 import type { Cell } from '../../src-shared/values'
 import { EventBus } from '../events/event-bus'
 import { ConnectionManager } from '../db/connection-manager'
-import { freshMariadbDatabase, freshPgDatabase, sqliteConfig, TEST_ENGINES } from '../test-support/databases'
+import { freshConfig, TEST_ENGINES } from '../test-support/databases'
 import { TableData } from './table-data'
 
 type Row = { id: number; a: number | null; b: string | null }
@@ -42,12 +42,7 @@ describe.each(TEST_ENGINES)('table data on %s', (engine) => {
   const table = { schema: null, name: 't' }
 
   async function setup(n: number) {
-    const config: ConnectionConfig =
-      engine === 'sqlite'
-        ? sqliteConfig()
-        : engine === 'mariadb'
-          ? await freshMariadbDatabase()
-          : await freshPgDatabase()
+    const config: ConnectionConfig = await freshConfig(engine)
     handle = (await cm.openConfig(config, { name: 'test', savedId: null })).handle
     const d = cm.driver(handle)
     await d.query(`CREATE TABLE t (id integer PRIMARY KEY, a integer, b text, ${d.dialect.quoteIdent('we"ird')} text)`)

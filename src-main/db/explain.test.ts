@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadSample } from '../sample/load-sample'
-import { freshMariadbDatabase, freshPgDatabase, sqliteConfig, TEST_ENGINES } from '../test-support/databases'
+import { freshConfig, TEST_ENGINES } from '../test-support/databases'
 import type { Driver } from './driver'
 import { openDriver } from './open-driver'
 
@@ -9,12 +9,7 @@ describe.each(TEST_ENGINES)('EXPLAIN on %s', (engine) => {
   afterEach(async () => d?.close())
 
   it('returns the plan as a tree, and ANALYZE of an UPDATE changes nothing', async () => {
-    const config =
-      engine === 'sqlite'
-        ? sqliteConfig()
-        : engine === 'mariadb'
-          ? await freshMariadbDatabase()
-          : await freshPgDatabase()
+    const config = await freshConfig(engine)
     d = await openDriver(config)
     await loadSample(d)
     const plan = await d.dialect.explain(

@@ -5,9 +5,10 @@ import { randomBytes } from 'node:crypto'
 import { inject } from 'vitest'
 import type { ConnectionConfig, MariadbConfig, PostgresConfig, SqliteConfig } from '../../src-shared/connection'
 import { MariadbDriver } from '../db/mariadb/mariadb-driver'
+import { openDriver } from '../db/open-driver'
+import { ENGINES as ENGINE_REGISTRY } from '../../src-shared/engines'
 import { parsePostgresUrl } from '../db/connection-parsers'
 import { PostgresDriver } from '../db/postgres/pg-driver'
-import { SqliteDriver } from '../db/sqlite/sqlite-driver'
 import type { Driver } from '../db/driver'
 
 /** The shared test cluster's sample database. */
@@ -62,23 +63,26 @@ export type TestEngine = 'sqlite' | 'postgres' | 'mariadb'
 /** The engines suites run on: SQLite and PostgreSQL always, MariaDB where the machine has its server. */
 export const TEST_ENGINES: TestEngine[] = ['sqlite', 'postgres', ...(mariadbMissing() ? [] : (['mariadb'] as const))]
 
+/** A fresh, empty database of each test engine. */
+const FRESH: Record<TestEngine, () => Promise<ConnectionConfig>> = {
+  sqlite: async () => sqliteConfig(),
+  postgres: freshPgDatabase,
+  mariadb: freshMariadbDatabase,
+}
+
+/** A fresh, empty database on a test engine. */
+export function freshConfig(engine: TestEngine): Promise<ConnectionConfig> {
+  return FRESH[engine]()
+}
+
 /** Open a fresh empty database of each engine, for suites that must behave the same on every one. */
-export const ENGINES: { name: TestEngine; open: () => Promise<Driver> }[] = [
-  { name: 'sqlite', open: () => SqliteDriver.open(sqliteConfig()) },
-  { name: 'postgres', open: async () => PostgresDriver.open(await freshPgDatabase()) },
-  ...(mariadbMissing()
-    ? []
-    : [{ name: 'mariadb' as const, open: async () => MariadbDriver.open(await freshMariadbDatabase()) }]),
-]
+export const ENGINES: { name: TestEngine; open: () => Promise<Driver> }[] = TEST_ENGINES.map((name) => ({
+  name,
+  open: async () => openDriver(await freshConfig(name)),
+}))
 
 /**
  * The engines whose CREATE, ALTER and DROP roll back with a transaction: normalization's apply
  * checks a split inside one and needs that (on MariaDB it refuses, which its own test shows).
  */
-export const DDL_IN_TRANSACTIONS = ENGINES.filter((e) => e.name !== 'mariadb')
-
-/** A fresh, empty database on a test engine. */
-export async function freshConfig(engine: TestEngine): Promise<ConnectionConfig> {
-  if (engine === 'sqlite') return sqliteConfig()
-  return engine === 'mariadb' ? freshMariadbDatabase() : freshPgDatabase()
-}
+export const DDL_IN_TRANSACTIONS = ENGINES.filter((e) => ENGINE_REGISTRY[e.name].capabilities.transactionalDdl)

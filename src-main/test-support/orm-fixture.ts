@@ -4,7 +4,7 @@ import { Session, type SessionOptions } from '../orm/session'
 import { loadSample } from '../sample/load-sample'
 import { openDriver } from '../db/open-driver'
 import type { ConnectionConfig } from '../../src-shared/connection'
-import { freshMariadbDatabase, freshPgDatabase, sqliteConfig, type TestEngine } from './databases'
+import { freshConfig, type TestEngine } from './databases'
 
 export interface OrmFixture {
   engine: TestEngine
@@ -20,20 +20,13 @@ export interface OrmFixture {
   close(): Promise<void>
 }
 
-/** A fresh, empty database of each engine the fixtures run on. */
-const FRESH: Record<TestEngine, () => Promise<ConnectionConfig>> = {
-  sqlite: async () => sqliteConfig(),
-  postgres: freshPgDatabase,
-  mariadb: freshMariadbDatabase,
-}
-
 /** A fresh database with the sample schema on the given engine, and its mappers. */
 export async function ormFixture(
   engine: TestEngine,
   options: RegistryOptions = {},
   setup?: (d: Driver) => Promise<void>,
 ): Promise<OrmFixture> {
-  const config: ConnectionConfig = await FRESH[engine]()
+  const config: ConnectionConfig = await freshConfig(engine)
   const driver = await openDriver(config)
   const outside = await openDriver({ ...config, create: false } as ConnectionConfig)
   if (setup) await setup(driver)

@@ -1,18 +1,11 @@
 import mysql from 'mysql2/promise'
-import { randomUUID } from 'node:crypto'
 import { AppError } from '../../../src-shared/errors'
 import type { MariadbConfig } from '../../../src-shared/connection'
 import type { QueryResult, ResultColumn } from '../../../src-shared/query'
 import { encodeCell, type Cell } from '../../../src-shared/values'
-import {
-  commandOf,
-  DriverEvents,
-  type BatchStep,
-  type BatchStepResult,
-  type Driver,
-  type QueryOptions,
-} from '../driver'
+import { commandOf, type BatchStep, type BatchStepResult, type Driver, type QueryOptions } from '../driver'
 import { lockBook, type LockParty } from '../lock-book'
+import { ServerDriver } from '../server-driver'
 import { mariadbDialect } from './mariadb-dialect'
 import { mariadbError } from './mariadb-errors'
 import { watchForWaits } from './mariadb-waits'
@@ -69,21 +62,12 @@ function sslOption(mode: MariadbConfig['sslMode']): mysql.ConnectionOptions['ssl
 }
 
 /** A MariaDB or MySQL connection over mysql2's promise API: one session, statements one at a time. */
-export class MariadbDriver extends DriverEvents implements Driver, LockParty {
+export class MariadbDriver extends ServerDriver implements Driver, LockParty {
   readonly dialect = mariadbDialect
   readonly readOnly = false
   serverVersion = ''
-  /** The server's id for this connection (CONNECTION_ID()): lock waits name it. */
-  backendPid = 0
-  readonly partyId = randomUUID()
-  label = 'a connection'
-  private lastSql = ''
-  private txSinceAt: number | null = null
-  private closing = false
   private running: { queryId: string | null } | null = null
   private monitor: Conn | null = null
-  private unregister: () => void = () => {}
-  private lane: Promise<unknown> = Promise.resolve()
 
   private constructor(
     private readonly conn: Conn,
@@ -97,18 +81,6 @@ export class MariadbDriver extends DriverEvents implements Driver, LockParty {
   }
   get resource() {
     return `mariadb:${this.config.host}:${this.config.port}`
-  }
-  get pid() {
-    return this.backendPid
-  }
-  transactionSince(): number | null {
-    return this.closing ? null : this.txSinceAt
-  }
-  lastStatement(): string {
-    return this.lastSql
-  }
-  async rollback(): Promise<void> {
-    if (this.txSinceAt !== null) await this.query('ROLLBACK')
   }
 
   static async connect(config: MariadbConfig): Promise<Conn> {
@@ -147,19 +119,6 @@ export class MariadbDriver extends DriverEvents implements Driver, LockParty {
     conn.on('error', (e: Error) => d.lost(e.message))
     conn.on('end', () => d.lost('The server closed the connection'))
     return d
-  }
-
-  private lost(message: string) {
-    if (this.closing) return
-    this.closing = true
-    this.unregister()
-    for (const l of this.lostListeners) l(message)
-  }
-
-  private inTurn<T>(fn: () => Promise<T>): Promise<T> {
-    const turn = this.lane.then(fn, fn)
-    this.lane = turn.catch(() => {})
-    return turn
   }
 
   /** BEGIN and START TRANSACTION open one; COMMIT, ROLLBACK (not TO a savepoint) and any DDL end it. */

@@ -4,51 +4,26 @@ import { AppError } from '../../../src-shared/errors'
 import type { PostgresConfig } from '../../../src-shared/connection'
 import type { QueryResult } from '../../../src-shared/query'
 import { encodeCell, type Cell } from '../../../src-shared/values'
-import {
-  commandOf,
-  DriverEvents,
-  type BatchStep,
-  type BatchStepResult,
-  type Driver,
-  type QueryOptions,
-} from '../driver'
+import { commandOf, type BatchStep, type BatchStepResult, type Driver, type QueryOptions } from '../driver'
 import { postgresDialect } from './pg-dialect'
 import { pgError } from './pg-errors'
 import { clientConfig, sslOption, TYPE_NAMES } from './pg-client-config'
-import { randomUUID } from 'node:crypto'
 import { lockBook, type LockParty } from '../lock-book'
+import { ServerDriver } from '../server-driver'
 import { watchForWaits } from './pg-waits'
 
 /** COMMIT, END and COMMIT AND CHAIN, but not COMMIT PREPARED (a two-phase commit of another). */
 const COMMIT = /^\s*(COMMIT|END)(\s+(WORK|TRANSACTION))?(\s+AND\s+(NO\s+)?CHAIN)?\s*;?\s*$/i
 
 /** A PostgreSQL connection: one pg.Client, so a session's transaction stays on one backend. */
-export class PostgresDriver extends DriverEvents implements Driver, LockParty {
+export class PostgresDriver extends ServerDriver implements Driver, LockParty {
   readonly dialect = postgresDialect
   readonly readOnly = false
   serverVersion = ''
-  backendPid = 0
-  readonly partyId = randomUUID()
-  label = 'a connection'
-  private txSinceAt: number | null = null
-  private lastSql = ''
-  private unregister: () => void = () => {}
 
   /** Backend pids are unique per server: the book matches pg_blocking_pids against this. */
   get resource() {
     return `postgres:${this.config.host}:${this.config.port}`
-  }
-  get pid() {
-    return this.backendPid
-  }
-  transactionSince(): number | null {
-    return this.closing ? null : this.txSinceAt
-  }
-  lastStatement(): string {
-    return this.lastSql
-  }
-  async rollback(): Promise<void> {
-    if (this.txSinceAt !== null) await this.query('ROLLBACK')
   }
   /** After each statement: note when a transaction began, or that none is open. */
   private noteTransaction() {
@@ -58,7 +33,6 @@ export class PostgresDriver extends DriverEvents implements Driver, LockParty {
   }
   private running: { queryId: string | null } | null = null
   private monitor: pg.Client | null = null
-  private closing = false
 
   private constructor(
     private readonly client: pg.Client,
@@ -105,23 +79,6 @@ export class PostgresDriver extends DriverEvents implements Driver, LockParty {
     client.on('error', () => {})
     await client.connect()
     return client
-  }
-
-  /** The statement sent last: the next waits for it, so statements reach the server one at a time
-   *  (in the order they were asked for), as the SQLite driver's queue does. */
-  private lane: Promise<unknown> = Promise.resolve()
-
-  private inTurn<T>(fn: () => Promise<T>): Promise<T> {
-    const turn = this.lane.then(fn, fn)
-    this.lane = turn.catch(() => {})
-    return turn
-  }
-
-  private lost(message: string) {
-    if (this.closing) return
-    this.closing = true
-    this.unregister()
-    for (const l of this.lostListeners) l(message)
   }
 
   query(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<QueryResult> {

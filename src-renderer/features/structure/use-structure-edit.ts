@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
 import type { MethodOutput } from '../../../src-shared/contract'
-import { newId, type ModelColumn, type ModelDocument, type ModelTable } from '../../../src-shared/model/document'
+import { type ModelColumn, type ModelDocument, type ModelTable } from '../../../src-shared/model/document'
+import { newColumn } from '../../../src-shared/model/edit'
 import type { Table } from '../../../src-shared/schema'
 import { errorMessage } from '../../bridge/client'
 import { toast } from '../../app/store'
@@ -134,24 +135,7 @@ export function useStructureEdit(handle: string, table: Table, onDone: () => voi
       (m) => `Nothing was changed: ${m}`,
     )
 
-  const addColumn = () =>
-    change((t) => ({
-      ...t,
-      columns: [
-        ...t.columns,
-        {
-          id: newId('col'),
-          name: freeName(t),
-          type: 'text',
-          nativeType: '',
-          nullable: true,
-          serverDefault: null,
-          autoincrement: false,
-          primaryKey: 0,
-          unique: false,
-        },
-      ],
-    }))
+  const addColumn = () => change((t) => ({ ...t, columns: [...t.columns, newColumn(freeName(t))] }))
   const dropColumn = (id: string) => change((t) => ({ ...t, columns: t.columns.filter((x) => x.id !== id) }))
   const staged = undo.length
   const canUndo = undo.length > 0
