@@ -18,6 +18,11 @@ export interface EngineCapabilities {
   schemas: boolean
   /** ALTER TABLE can change a column's type or drop constraints in place (else the table is rebuilt). */
   alterColumn: boolean
+  /**
+   * A table's columns can be put in another order: in place (MariaDB's MODIFY ... AFTER) or by
+   * rebuilding the table (SQLite). PostgreSQL keeps a column's position for the table's life.
+   */
+  reorderColumns: boolean
   /** The driver can report the rowid of each INSERT without RETURNING (SQLite's lastInsertRowid). */
   lastInsertId: boolean
   /** A table's single INTEGER PRIMARY KEY is its row id and always autoincrements (SQLite). */
@@ -82,6 +87,7 @@ export const ENGINES: { readonly [E in Engine]: EngineInfo & { name: E } } = {
       transactionalDdl: true,
       schemas: false,
       alterColumn: false,
+      reorderColumns: true,
       lastInsertId: true,
       rowidKeys: true,
       forwardReferences: true,
@@ -110,6 +116,7 @@ export const ENGINES: { readonly [E in Engine]: EngineInfo & { name: E } } = {
       transactionalDdl: true,
       schemas: true,
       alterColumn: true,
+      reorderColumns: false,
       lastInsertId: false,
       rowidKeys: false,
       forwardReferences: false,
@@ -145,6 +152,7 @@ export const ENGINES: { readonly [E in Engine]: EngineInfo & { name: E } } = {
       transactionalDdl: false,
       schemas: false,
       alterColumn: true,
+      reorderColumns: true,
       lastInsertId: true,
       rowidKeys: false,
       forwardReferences: false,
@@ -221,4 +229,12 @@ export function describeConfig(c: ConnectionConfig): string {
   if (file !== null) return file
   const s = serverOf(c)!
   return `${s.user}@${s.host}:${s.port}/${s.database}`
+}
+
+/** How a migration runs on the engine, in words for a preview. */
+export function migrationRunsAs(engine: Engine): string {
+  const e = ENGINES[engine]
+  if (e.capabilities.transactionalDdl)
+    return `It runs in one transaction${e.capabilities.alterColumn ? '' : `; ${e.label} rebuilds a table where it cannot ALTER it, rows kept`}: if any statement fails, nothing changes.`
+  return `${e.label} commits every DDL statement by itself, so this cannot run as one transaction: if a statement fails, the ones before it stay applied (the error says which ran).`
 }

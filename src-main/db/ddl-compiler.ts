@@ -51,6 +51,7 @@ export function schemaTarget(d: Dialect): SchemaTarget {
     defaultSchema: d.defaultSchema,
     forwardReferences: d.capabilities.forwardReferences,
     rowidKeys: d.capabilities.rowidKeys,
+    reorderColumns: d.capabilities.reorderColumns,
   }
 }
 
@@ -222,6 +223,10 @@ export class DdlCompiler {
         return this.onUpdateTriggerSql(t, c.column, c.expression, c.key).map((x) =>
           s(x, `${t.name}.${c.column} on update`),
         )
+      case 'reorderColumns':
+        // Standard SQL has no column positions; an engine that has them (or rebuilds) says so.
+        warnings.push(`${t.name}'s columns keep their order: ${this.d.name} cannot move a column.`)
+        return []
     }
   }
 

@@ -55,11 +55,15 @@ export async function applyMigration(d: Driver, doc: ModelDocument): Promise<Mig
       if (e instanceof AppError && e.code === 'CONSTRAINT_VIOLATION' && e.message.includes('Nothing was changed'))
         throw e
       const msg = e instanceof Error ? e.message : String(e)
-      throw new AppError(
-        e instanceof AppError ? e.code : 'SQL_ERROR',
-        `${msg}, at "${current.note}". Nothing was changed.`,
-        { statement: current.sql },
-      )
+      // Where DDL commits by itself (MariaDB), the statements before the failed one stay.
+      const outcome = d.dialect.capabilities.transactionalDdl
+        ? 'Nothing was changed.'
+        : ran
+          ? `The ${ran} statement${ran === 1 ? '' : 's'} before it stay applied: ${ENGINES[d.dialect.name].label} commits each DDL statement by itself.`
+          : 'Nothing was changed.'
+      throw new AppError(e instanceof AppError ? e.code : 'SQL_ERROR', `${msg}, at "${current.note}". ${outcome}`, {
+        statement: current.sql,
+      })
     }
   } finally {
     for (const s of plan.after) await d.query(s).catch(() => undefined)

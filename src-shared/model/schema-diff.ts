@@ -1,13 +1,7 @@
-import { primaryKeyColumns, type Column, type ForeignKey } from '../schema'
+import { primaryKeyColumns } from '../schema'
 import type { ModelColumn, ModelDocument, ModelForeignKey, ModelTable } from './document'
-import {
-  dependencyOrder,
-  tableRefKey,
-  toSchemaTable,
-  type SchemaOp,
-  type SchemaTarget,
-  type TableChange,
-} from './schema-ops'
+import { json, Matching, ref, sameType, strip } from './schema-match'
+import { dependencyOrder, toSchemaTable, type SchemaOp, type SchemaTarget, type TableChange } from './schema-ops'
 
 /**
  * The difference between two models (a live database read as a model, or an older version of
@@ -16,91 +10,13 @@ import {
  * another is filled from it first. Pure: no SQL here; `src-main/db/ddl-compiler.ts` writes it,
  * and an engine that cannot alter a table in place (SQLite) rebuilds it there.
  */
+export { matchBy, sameType } from './schema-match'
+
 export interface SchemaDiff {
   ops: SchemaOp[]
   /** One line per change, for the preview. */
   summary: string[]
   warnings: string[]
-}
-
-export function matchBy<F extends { id: string; name: string }, T extends { id: string; name: string; was?: string }>(
-  from: F[],
-  to: T[],
-  key: (x: { name: string }) => string = (x) => x.name,
-): Map<string, F> {
-  const out = new Map<string, F>()
-  const claimed = new Set<string>()
-  const byId = new Map(from.map((f) => [f.id, f]))
-  const byName = new Map(from.map((f) => [key(f), f]))
-  const claim = (t: T, f: F | undefined) => {
-    if (f && !claimed.has(f.id) && !out.has(t.id)) {
-      out.set(t.id, f)
-      claimed.add(f.id)
-    }
-  }
-  for (const t of to) claim(t, byId.get(t.id))
-  // By the name it had: in its own schema first, else the one thing of that name in any schema (it moved).
-  for (const t of to) {
-    if (t.was == null) continue
-    const here = byName.get(key({ ...t, name: t.was }))
-    const anywhere = from.filter((f) => f.name === t.was && !claimed.has(f.id))
-    claim(t, here ?? (anywhere.length === 1 ? anywhere[0] : undefined))
-  }
-  for (const t of to) claim(t, byName.get(key(t)))
-  return out
-}
-
-export const sameType = (a: Column, b: Column) =>
-  a.type === b.type &&
-  (a.length ?? null) === (b.length ?? null) &&
-  (a.scale ?? null) === (b.scale ?? null) &&
-  (a.type !== 'unknown' || a.nativeType.toLowerCase() === b.nativeType.toLowerCase())
-
-const json = (x: unknown) => JSON.stringify(x)
-const ref = (t: { schema: string | null; name: string }) => ({ schema: t.schema, name: t.name })
-const strip = ({ id: _id, orm: _orm, ...f }: ModelForeignKey): ForeignKey => f
-
-/** How the two models' tables and columns correspond. */
-class Matching {
-  readonly tables: Map<string, ModelTable>
-  readonly columns = new Map<string, Map<string, ModelColumn>>()
-  /** from table name -> old column -> new column */
-  private readonly renamedColumn = new Map<string, Map<string, string>>()
-  /** from table name -> to table name */
-  readonly newTableName = new Map<string, string>()
-
-  constructor(from: ModelDocument, to: ModelDocument) {
-    this.tables = matchBy(from.tables, to.tables, (x) =>
-      tableRefKey({ name: x.name, schema: (x as ModelTable).schema }),
-    )
-    for (const t of to.tables) {
-      const f = this.tables.get(t.id)
-      if (!f) continue
-      const m = matchBy(f.columns, t.columns)
-      this.columns.set(t.id, m)
-      this.newTableName.set(f.name, t.name)
-      this.renamedColumn.set(
-        f.name,
-        new Map(t.columns.filter((c) => m.has(c.id)).map((c) => [m.get(c.id)!.name, c.name])),
-      )
-    }
-  }
-
-  /** Old column names in the new model's names; a dropped one never equals a new one. */
-  mapCols(table: string, cols: string[]) {
-    return cols.map((c) => this.renamedColumn.get(table)?.get(c) ?? `\u0000dropped:${c}`)
-  }
-
-  /** A foreign key of the old model in the new model's names, so unchanged ones compare equal. */
-  oldKey(f: ModelForeignKey, table: string) {
-    return json([
-      this.mapCols(table, f.columns),
-      this.newTableName.get(f.refTable) ?? `\u0000gone:${f.refTable}`,
-      this.mapCols(f.refTable, f.refColumns),
-      f.onDelete,
-      f.onUpdate,
-    ])
-  }
 }
 
 const newKey = (f: ModelForeignKey) => json([f.columns, f.refTable, f.refColumns, f.onDelete, f.onUpdate])
@@ -127,6 +43,20 @@ interface Kept {
   triggers: ModelColumn[]
   /** Old columns whose touch trigger goes: onupdate removed, column dropped or renamed, table renamed. */
   untouch: ModelColumn[]
+  /** The order the other changes leave (kept columns as they were, added ones last), where the new order differs from it. */
+  reordered: ModelColumn[] | null
+}
+
+/** The new order, if the columns' order differs from the one adds and drops alone would leave. */
+function newOrder(t: ModelTable, f: ModelTable, m: Map<string, ModelColumn>): ModelColumn[] | null {
+  const oldPosition = new Map(f.columns.map((c, i) => [c.id, i]))
+  const left = [
+    ...t.columns
+      .filter((c) => m.has(c.id))
+      .sort((a, b) => oldPosition.get(m.get(a.id)!.id)! - oldPosition.get(m.get(b.id)!.id)!),
+    ...t.columns.filter((c) => !m.has(c.id)),
+  ]
+  return left.every((c, i) => c.id === t.columns[i].id) ? null : left
 }
 
 function keptTable(t: ModelTable, f: ModelTable, match: Matching, target: SchemaTarget): Kept {
@@ -167,6 +97,7 @@ function keptTable(t: ModelTable, f: ModelTable, match: Matching, target: Schema
     ixDrop: f.indexes.filter((i) => !t.indexes.some((j) => sameIndex(j, i))),
     ixAdd: t.indexes.filter((j) => !f.indexes.some((i) => sameIndex(j, i))),
     pkChanged: !sameCols(primaryKeyColumns(t), primaryKeyColumns(f)),
+    reordered: newOrder(t, f, m),
     triggers: t.columns.filter(
       (c) =>
         c.onUpdate &&
@@ -181,7 +112,7 @@ function keptTable(t: ModelTable, f: ModelTable, match: Matching, target: Schema
 }
 
 /** A kept table's changes in the order an engine that alters in place runs them. */
-function tableChanges(k: Kept): TableChange[] {
+function tableChanges(k: Kept, reorder: boolean): TableChange[] {
   const { t, f } = k
   const out: TableChange[] = []
   // Constraints go before the columns change (by their old column names), and come back after.
@@ -210,6 +141,12 @@ function tableChanges(k: Kept): TableChange[] {
   for (const unique of k.uqAdd) out.push({ op: 'addUnique', unique })
   for (const check of k.ckAdd) out.push({ op: 'addCheck', check })
   for (const index of k.ixAdd) out.push({ op: 'createIndex', index })
+  if (k.reordered && reorder)
+    out.push({
+      op: 'reorderColumns',
+      columns: k.t.columns.map(({ id: _id, ...c }) => c),
+      from: k.reordered.map((c) => c.name),
+    })
   for (const o of k.untouch) out.push({ op: 'dropOnUpdate', column: o.name, nameTable: f.name })
   for (const c of k.triggers)
     out.push({ op: 'setOnUpdate', column: c.name, expression: c.onUpdate!, key: primaryKeyColumns(t) })
@@ -217,8 +154,14 @@ function tableChanges(k: Kept): TableChange[] {
 }
 
 /** The preview's lines and the data-loss warnings for one kept table. */
-function describeKept(k: Kept, created: ModelTable[], summary: string[], warnings: string[]) {
+function describeKept(k: Kept, created: ModelTable[], target: SchemaTarget, summary: string[], warnings: string[]) {
   const { t, f } = k
+  const order = t.columns.map((c) => c.name).join(', ')
+  if (k.reordered && target.reorderColumns) summary.push(`reorder columns of ${t.name}: ${order}`)
+  else if (k.reordered)
+    warnings.push(
+      `${target.engine} cannot change the order of ${t.name}'s columns (a column keeps its position for the table's life): the database keeps its own order, not ${order}.`,
+    )
   for (const [o, n] of k.renamed) summary.push(`rename column ${t.name}.${o.name} → ${n.name}`)
   for (const c of k.added) summary.push(`add column ${t.name}.${c.name}`)
   for (const c of k.dropped) summary.push(`drop column ${t.name}.${c.name}`)
@@ -363,8 +306,8 @@ export function diffModels(from: ModelDocument, to: ModelDocument, target: Schem
   const lateFks = createTables(from, created, kept, match, target, out)
   // 5. Kept tables change shape.
   for (const k of kept) {
-    describeKept(k, created, out.summary, out.warnings)
-    const changes = tableChanges(k)
+    describeKept(k, created, target, out.summary, out.warnings)
+    const changes = tableChanges(k, target.reorderColumns)
     const table = { ...toSchemaTable(k.t), columns: k.t.columns.map(({ id: _id, ...c }) => c) }
     const sources = Object.fromEntries(
       k.t.columns.filter((c) => k.m.has(c.id)).map((c) => [c.name, (({ id: _id, ...o }) => o)(k.m.get(c.id)!)]),

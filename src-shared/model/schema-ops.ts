@@ -41,6 +41,11 @@ export type TableChange =
   /** Stop setting the column on UPDATE; `nameTable` is the table's name when the trigger was made (it is named after it). */
   | { op: 'dropOnUpdate'; column: string; nameTable: string }
   | { op: 'setOnUpdate'; column: string; expression: string; key: string[] }
+  /**
+   * The columns in the order the table should have them; `from` is the order the changes before
+   * this one leave (kept columns as they were, added ones last), by their new names.
+   */
+  | { op: 'reorderColumns'; columns: Column[]; from: string[] }
 
 export type SchemaOp = (
   | { op: 'createSchema'; schema: string }
@@ -160,6 +165,8 @@ export interface SchemaTarget {
   defaultSchema: string | null
   forwardReferences: boolean
   rowidKeys: boolean
+  /** Columns can change their order (else a new order in the model stays a warning). */
+  reorderColumns: boolean
 }
 
 /**

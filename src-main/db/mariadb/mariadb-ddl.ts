@@ -113,7 +113,29 @@ export class MariadbDdl extends DdlCompiler {
   protected override change(t: Table, c: TableChange, warnings: string[]): DdlStep[] {
     if (c.op === 'dropIndex')
       return [{ sql: `DROP INDEX ${this.q(c.index.name)} ON ${this.qt(t)}`, note: `drop index ${c.index.name}` }]
+    if (c.op === 'reorderColumns') return this.reorder(t, c.columns, c.from)
     return super.change(t, c, warnings)
+  }
+
+  /**
+   * Columns put in a new order by MODIFY COLUMN ... FIRST / AFTER (with the column's whole
+   * definition, as MODIFY asks), one moved column at a time: walking the new order, a column
+   * not yet in its place moves behind the one before it.
+   */
+  private reorder(t: Table, wanted: Column[], from: string[]): DdlStep[] {
+    const now = [...from]
+    const out: DdlStep[] = []
+    wanted.forEach((c, i) => {
+      if (now[i] === c.name) return
+      now.splice(now.indexOf(c.name), 1)
+      now.splice(i, 0, c.name)
+      const place = i === 0 ? 'FIRST' : `AFTER ${this.q(wanted[i - 1].name)}`
+      out.push({
+        sql: `ALTER TABLE ${this.qt(t)} MODIFY COLUMN ${this.columnSql({ ...c, primaryKey: c.primaryKey ? 2 : 0, unique: false }, false)} ${place}`,
+        note: `move ${t.name}.${c.name} ${i === 0 ? 'first' : `after ${wanted[i - 1].name}`}`,
+      })
+    })
+    return out
   }
 
   protected override alterTypeSql(table: string, column: string, typeSql: string): string {

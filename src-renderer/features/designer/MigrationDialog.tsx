@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import type { MethodOutput } from '../../../src-shared/contract'
-import { ENGINES, type Engine } from '../../../src-shared/engines'
+import { ENGINES, migrationRunsAs, type Engine } from '../../../src-shared/engines'
 import { markSynced } from '../../../src-shared/model/edit'
 import type { ModelDocument } from '../../../src-shared/model/document'
 import { counted } from '../../../src-shared/naming'
@@ -181,7 +181,7 @@ function PlanView({ plan, compared, engine }: { plan: Plan; compared: boolean; e
       <p className="muted small">
         {compared
           ? `The migration script between the versions, in ${ENGINES[engine].label}'s dialect (the DDL tab's engine).`
-          : 'It runs in one transaction: if any statement fails, nothing changes.'}
+          : migrationRunsAs(engine)}
       </p>
       <div className="dz-script">
         <CodeView text={plan.script} lang={engine} testId="dz-migration-script" />

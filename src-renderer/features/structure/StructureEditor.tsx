@@ -1,10 +1,12 @@
-import { ENGINES, type Engine } from '../../../src-shared/engines'
+import { ENGINES, migrationRunsAs, type Engine } from '../../../src-shared/engines'
 import type { ModelColumn } from '../../../src-shared/model/document'
 import { NEUTRAL_TYPES, typeLabel, type Table } from '../../../src-shared/schema'
+import { CheckList, ForeignKeyList, IndexList, UniqueList } from '../designer/inspector/TableConstraints'
 import { useStructureEdit, type Plan, type StructureEdit } from './use-structure-edit'
 
 /**
- * The Structure tab's editing mode: the table's columns and name edited in place, staged like data
+ * The Structure tab's editing mode: the table's name, columns (and their order), indexes,
+ * constraints and foreign keys edited in place, staged like data
  * edits (Ctrl+Z undoes one change at a time), previewed as the exact migration the designer's
  * engine writes for them (SQLite's table rebuild included), and applied in one transaction.
  * The whole database is read as a model and only this table changes, so the plan touches nothing else.
@@ -40,19 +42,27 @@ export function StructureEditor({
             <th>Name</th>
             <th>Type</th>
             <th>Null</th>
+            <th>Unique</th>
             <th>Default (SQL)</th>
+            <th>Order</th>
             <th />
           </tr>
         </thead>
         <tbody>
           {mine.columns.map((c, i) => (
-            <ColumnRow key={c.id} e={e} c={c} i={i} />
+            <ColumnRow key={c.id} e={e} c={c} i={i} last={i === mine.columns.length - 1} engine={engine} />
           ))}
         </tbody>
       </table>
       <button className="btn small" onClick={e.addColumn} data-testid="edit-add-column">
         + Add column
       </button>
+      <div className="struct-constraints">
+        <IndexList table={mine} doc={doc} edit={e.edit} />
+        <UniqueList table={mine} doc={doc} edit={e.edit} />
+        <CheckList table={mine} doc={doc} edit={e.edit} />
+        <ForeignKeyList table={mine} doc={doc} edit={e.edit} />
+      </div>
       {error && <div className="pane-note error">{error}</div>}
       {plan && <MigrationPlan e={e} plan={plan} table={mine.name} engine={engine} />}
     </div>
@@ -67,7 +77,7 @@ function EditBar({ e, name, onDone }: { e: StructureEdit; name: string; onDone: 
         <input
           className="input mono"
           value={name}
-          onChange={(ev) => e.change((t) => ({ ...t, name: ev.target.value, was: t.was ?? t.name, nameLocked: true }))}
+          onChange={(ev) => e.renameTo(ev.target.value)}
           aria-label="Table name"
           data-testid="edit-table-name"
         />
@@ -97,9 +107,30 @@ function EditBar({ e, name, onDone }: { e: StructureEdit; name: string; onDone: 
   )
 }
 
-function ColumnRow({ e, c, i }: { e: StructureEdit; c: ModelColumn; i: number }) {
+function ColumnRow({
+  e,
+  c,
+  i,
+  last,
+  engine,
+}: {
+  e: StructureEdit
+  c: ModelColumn
+  i: number
+  last: boolean
+  engine: Engine
+}) {
+  const canMove = ENGINES[engine].capabilities.reorderColumns
   return (
-    <tr data-testid={`edit-col-${i}`}>
+    <tr
+      data-testid={`edit-col-${i}`}
+      onKeyDown={(ev) => {
+        // Alt+↑/↓ moves the column whose field has the focus, which stays in it.
+        if (!ev.altKey || !canMove || (ev.key !== 'ArrowUp' && ev.key !== 'ArrowDown')) return
+        ev.preventDefault()
+        if (ev.key === 'ArrowUp' ? i > 0 : !last) e.move(c.id, ev.key === 'ArrowUp' ? i - 1 : i + 1)
+      }}
+    >
       <td className="num muted">{i + 1}</td>
       <td>
         <input
@@ -145,6 +176,17 @@ function ColumnRow({ e, c, i }: { e: StructureEdit; c: ModelColumn; i: number })
       </td>
       <td>
         <input
+          type="checkbox"
+          checked={c.unique || c.primaryKey > 0}
+          disabled={c.primaryKey > 0}
+          title={c.primaryKey > 0 ? 'A primary key is unique' : undefined}
+          onChange={(ev) => e.changeColumn(c.id, { unique: ev.target.checked })}
+          aria-label={`${c.name} is unique`}
+          data-testid={`edit-col-unique-${i}`}
+        />
+      </td>
+      <td>
+        <input
           className="input mono"
           value={c.serverDefault ?? ''}
           placeholder="none"
@@ -152,6 +194,7 @@ function ColumnRow({ e, c, i }: { e: StructureEdit; c: ModelColumn; i: number })
           aria-label={`Default of ${c.name}`}
         />
       </td>
+      <OrderCell e={e} c={c} i={i} last={last} engine={engine} />
       <td>
         <button
           className="btn small ghost"
@@ -164,6 +207,48 @@ function ColumnRow({ e, c, i }: { e: StructureEdit; c: ModelColumn; i: number })
         </button>
       </td>
     </tr>
+  )
+}
+
+/** The ↑ and ↓ that move a column, disabled with the reason where the engine cannot. */
+function OrderCell({
+  e,
+  c,
+  i,
+  last,
+  engine,
+}: {
+  e: StructureEdit
+  c: ModelColumn
+  i: number
+  last: boolean
+  engine: Engine
+}) {
+  const canMove = ENGINES[engine].capabilities.reorderColumns
+  const why = canMove ? '' : `${ENGINES[engine].label} keeps a column's position for the table's life`
+  return (
+    <td className="struct-order">
+      <button
+        className="btn small ghost"
+        disabled={!canMove || i === 0}
+        title={why || `Move ${c.name} up (Alt+↑)`}
+        aria-label={`Move ${c.name} up`}
+        onClick={() => e.move(c.id, i - 1)}
+        data-testid={`edit-col-up-${i}`}
+      >
+        ↑
+      </button>
+      <button
+        className="btn small ghost"
+        disabled={!canMove || last}
+        title={why || `Move ${c.name} down (Alt+↓)`}
+        aria-label={`Move ${c.name} down`}
+        onClick={() => e.move(c.id, i + 1)}
+        data-testid={`edit-col-down-${i}`}
+      >
+        ↓
+      </button>
+    </td>
   )
 }
 
@@ -199,13 +284,7 @@ function MigrationPlan({ e, plan, table, engine }: { e: StructureEdit; plan: Pla
         </label>
       )}
       <div className="struct-edit-bar">
-        <span className="muted small">
-          Runs in one transaction
-          {ENGINES[engine].capabilities.alterColumn
-            ? ''
-            : `; ${ENGINES[engine].label} rebuilds the table where it cannot ALTER it, rows kept`}
-          ; nothing changes if a statement fails.
-        </span>
+        <span className="muted small">{migrationRunsAs(engine)}</span>
         <span className="spacer" />
         <button
           className="btn small primary"

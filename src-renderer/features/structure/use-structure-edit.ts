@@ -1,7 +1,14 @@
 import { useEffect, useState } from 'react'
 import type { MethodOutput } from '../../../src-shared/contract'
-import { type ModelColumn, type ModelDocument, type ModelTable } from '../../../src-shared/model/document'
-import { newColumn } from '../../../src-shared/model/edit'
+import { type ModelDocument, type ModelTable } from '../../../src-shared/model/document'
+import {
+  deleteColumn,
+  moveColumn,
+  newColumn,
+  renameTable,
+  updateColumn,
+  type ColumnPatch,
+} from '../../../src-shared/model/edit'
 import type { Table } from '../../../src-shared/schema'
 import { errorMessage } from '../../bridge/client'
 import { toast } from '../../app/store'
@@ -30,24 +37,19 @@ function freeName(t: ModelTable): string {
 /** The whole database as a model, read once; only `table` is edited in it. */
 function useDatabaseModel(handle: string) {
   const [doc, setDoc] = useState<ModelDocument | null>(null)
-  /** Columns the database has now: a rename of one of them is a rename (`was`), of a new one just a name. */
-  const [existing, setExisting] = useState<Set<string>>(new Set())
   const [error, setError] = useState<string | null>(null)
   useEffect(() => {
     let live = true
     modelApi
       .reverse({ handle })
-      .then((d) => {
-        if (!live) return
-        setDoc(d)
-        setExisting(new Set(d.tables.flatMap((x) => x.columns.map((c) => c.id))))
-      })
+      // Read back, each table and column knows the name it has in the database (`was`): a rename is a rename.
+      .then((d) => live && setDoc(d))
       .catch((e) => live && setError(errorMessage(e)))
     return () => {
       live = false
     }
   }, [handle])
-  return { doc, setDoc, existing, error, setError }
+  return { doc, setDoc, error, setError }
 }
 
 /**
@@ -55,33 +57,35 @@ function useDatabaseModel(handle: string) {
  * they make, and applying it.
  */
 export function useStructureEdit(handle: string, table: Table, onDone: () => void) {
-  const { doc, setDoc, existing, error, setError } = useDatabaseModel(handle)
+  const { doc, setDoc, error, setError } = useDatabaseModel(handle)
   const [undo, setUndo] = useState<ModelDocument[]>([])
   const [redo, setRedo] = useState<ModelDocument[]>([])
   const [plan, setPlan] = useState<Plan | null>(null)
   const [typed, setTyped] = useState('')
   const [busy, setBusy] = useState(false)
   const mine = doc ? findTable(doc, table) : undefined
-  const change = (fn: (t: ModelTable) => ModelTable) => {
-    if (!doc || !mine) return
+  /** One staged change of the document (this table, and references to it elsewhere); false if refused. */
+  const edit = (fn: (doc: ModelDocument) => ModelDocument): boolean => {
+    if (!doc || !mine) return false
+    let next: ModelDocument
+    try {
+      next = fn(doc)
+    } catch (e) {
+      toast('error', errorMessage(e))
+      return false
+    }
+    if (next === doc) return true
     setUndo((u) => [...u, doc])
     setRedo([])
     setPlan(null)
-    setDoc({ ...doc, tables: doc.tables.map((x) => (x.id === mine.id ? fn(x) : x)) })
+    setDoc(next)
+    return true
   }
-  const changeColumn = (id: string, patch: Partial<ModelColumn>) =>
-    change((t) => ({
-      ...t,
-      columns: t.columns.map((c) =>
-        c.id === id
-          ? {
-              ...c,
-              ...(patch.name !== undefined && c.was === undefined && existing.has(c.id) ? { was: c.name } : {}),
-              ...patch,
-            }
-          : c,
-      ),
-    }))
+  const change = (fn: (t: ModelTable) => ModelTable) =>
+    edit((d) => ({ ...d, tables: d.tables.map((x) => (x.id === mine!.id ? fn(x) : x)) }))
+  // A rename follows into this table's indexes and keys and into foreign keys elsewhere (updateColumn).
+  const changeColumn = (id: string, patch: ColumnPatch) => edit((d) => updateColumn(d, mine!.id, id, patch))
+  const renameTo = (name: string) => edit((d) => renameTable(d, mine!.id, name))
   const back = () => {
     if (!undo.length || !doc) return
     setRedo((r) => [doc, ...r])
@@ -128,7 +132,7 @@ export function useStructureEdit(handle: string, table: Table, onDone: () => voi
     step(
       async (doc) => {
         const r = await modelApi.migrate({ handle, doc })
-        toast('success', `${mine?.name}: ${r.ran} statement${r.ran === 1 ? '' : 's'} applied in one transaction`)
+        toast('success', `${mine?.name}: ${r.ran} statement${r.ran === 1 ? '' : 's'} applied`)
         await refreshSchema(handle)
         onDone()
       },
@@ -136,12 +140,28 @@ export function useStructureEdit(handle: string, table: Table, onDone: () => voi
     )
 
   const addColumn = () => change((t) => ({ ...t, columns: [...t.columns, newColumn(freeName(t))] }))
-  const dropColumn = (id: string) => change((t) => ({ ...t, columns: t.columns.filter((x) => x.id !== id) }))
+  // Its indexes, constraints and the foreign keys that used it go with it (deleteColumn).
+  const dropColumn = (id: string) => edit((d) => deleteColumn(d, mine!.id, id))
+  const move = (id: string, to: number) => edit((d) => moveColumn(d, mine!.id, id, to))
   const staged = undo.length
   const canUndo = undo.length > 0
   const canRedo = redo.length > 0
   const state = { doc, mine, error, plan, typed, busy, drops, staged, canUndo, canRedo }
-  return { ...state, setTyped, change, changeColumn, addColumn, dropColumn, back, forward, keys, preview, apply }
+  return {
+    ...state,
+    setTyped,
+    edit,
+    changeColumn,
+    renameTo,
+    addColumn,
+    dropColumn,
+    move,
+    back,
+    forward,
+    keys,
+    preview,
+    apply,
+  }
 }
 
 export type StructureEdit = ReturnType<typeof useStructureEdit>

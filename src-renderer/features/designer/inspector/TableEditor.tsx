@@ -7,7 +7,7 @@ import { Icon } from '../../../ui/icons'
 import { edit, select, useDesigners } from '../designer-store'
 import { ColumnList } from './ColumnList'
 import { SplitSection } from './SplitSection'
-import { CheckList, IndexList } from './TableConstraints'
+import { CheckList, IndexList, UniqueList } from './TableConstraints'
 
 /** The selected table: its names and schema, problems, columns, indexes, checks, split, and foreign keys. */
 export function TableEditor({
@@ -106,8 +106,9 @@ export function TableEditor({
         </p>
       )}
       <ColumnList tabId={tabId} table={t} problems={problems} />
-      <IndexList tabId={tabId} table={t} doc={doc} />
-      <CheckList tabId={tabId} table={t} />
+      <IndexList table={t} doc={doc} edit={(fn) => edit(tabId, fn)} />
+      <UniqueList table={t} doc={doc} edit={(fn) => edit(tabId, fn)} />
+      <CheckList table={t} doc={doc} edit={(fn) => edit(tabId, fn)} />
       <SplitSection tabId={tabId} table={t} />
 
       {t.foreignKeys.length > 0 && (
