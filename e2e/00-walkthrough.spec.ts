@@ -112,6 +112,6 @@ test('the first five minutes: open the sample, edit a row, two transactions side
   await expect(page.getByText(/Applied 2 changes to library\.sqlite/)).toBeVisible()
 
   // The playground as it was found (stopped): the specs after this one start it themselves.
-  await page.getByTestId('playground-stop').click()
-  await expect(page.getByTestId('playground-state')).toHaveText('Stopped', { timeout: 60_000 })
+  await page.getByTestId('playground-postgres-stop').click()
+  await expect(page.getByTestId('playground-postgres-state')).toHaveText('Stopped', { timeout: 60_000 })
 })

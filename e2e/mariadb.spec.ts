@@ -23,7 +23,7 @@ test.afterAll(async () => {
   if (server) rmSync(server.dataDir, { recursive: true, force: true })
 })
 
-test('MariaDB at REPEATABLE READ loses an update that PostgreSQL prevents', async ({ page }) => {
+test('a MariaDB server connects through the dialog by its fields', async ({ page }) => {
   test.skip(!server, NO_MARIADB)
   const app = new AppPage(page)
   await app.open()
@@ -38,7 +38,21 @@ test('MariaDB at REPEATABLE READ loses an update that PostgreSQL prevents', asyn
   await expect(dialog.getByTestId('conn-feedback')).toContainText('MariaDB')
   await dialog.getByTestId('conn-save-connect').click()
   await expect(page.getByTestId('connection-dialog')).toHaveCount(0)
-  const conn = page.locator('.conn', { hasText: 'MariaDB shop' })
+  await expect(page.locator('.conn', { hasText: 'MariaDB shop' })).toBeVisible()
+})
+
+test('the MariaDB playground at REPEATABLE READ loses an update that PostgreSQL prevents', async ({ page }) => {
+  test.skip(!server, NO_MARIADB)
+  test.setTimeout(180_000)
+  const app = new AppPage(page)
+  await app.open()
+  // The sidebar starts a private server from this machine's mariadbd, with the sample schema.
+  await page.getByTestId('playground-mariadb-start').click()
+  await expect(page.getByTestId('playground-mariadb-state')).toHaveText('Running', { timeout: 120_000 })
+  await expect(page.getByTestId('playground-mariadb-text')).toContainText('/schemist')
+  const conn = page.locator('.conn', { has: page.getByTestId('connection-playground-mariadb') })
+  await expect(conn.getByTestId('tree-table-users')).toBeVisible()
+  await app.screenshot('63-mariadb-playground')
   await conn.locator('[data-testid^="iso-"]').click()
   await page.getByTestId('scenario-select').selectOption('lost-update')
   await page.getByTestId('level-select').selectOption('REPEATABLE READ')
@@ -56,4 +70,6 @@ test('MariaDB at REPEATABLE READ loses an update that PostgreSQL prevents', asyn
   await expect(page.getByTestId('verdict')).toContainText('prevented by aborting at SERIALIZABLE')
   await expect(page.getByTestId('scenario-run')).toContainText('victim')
   await app.screenshot('61-mariadb-lost-update-serializable')
+  await page.getByTestId('playground-mariadb-stop').click()
+  await expect(page.getByTestId('playground-mariadb-state')).toHaveText('Stopped', { timeout: 60_000 })
 })

@@ -5,6 +5,9 @@ import type { AppInfo, PickPathRequest } from '../src-shared/contract'
 import { EventBus } from './events/event-bus'
 import { ConnectionManager } from './db/connection-manager'
 import { Playground } from './db/playground'
+import { engineRoles } from './db/open-driver'
+import type { PlaygroundBase } from './db/playground-base'
+import { PLAYGROUND_ENGINES, type PlaygroundEngine } from '../src-shared/engines'
 import { clearScratch } from './model/scratch'
 import { SavedConnections } from './db/saved-connections'
 import { SecretStore, type Encryptor } from './db/secret-store'
@@ -22,6 +25,11 @@ import { fileOf } from '../src-shared/engines'
 
 export const SAMPLE_CONNECTION_ID = 'sample'
 export const PLAYGROUND_CONNECTION_ID = 'playground'
+
+/** The saved connection of an engine's playground: `playground` for PostgreSQL's (as it always was), `playground-<engine>` for others. */
+export function playgroundConnectionId(engine: PlaygroundEngine): string {
+  return engine === PLAYGROUND_ENGINES[0] ? PLAYGROUND_CONNECTION_ID : `${PLAYGROUND_CONNECTION_ID}-${engine}`
+}
 
 export interface ServiceOptions {
   dataDir: string
@@ -65,7 +73,19 @@ export async function createServices(o: ServiceOptions) {
   }
   for (const m of await models.recent().catch(() => [])) paths.grant(m)
   const playground = new Playground(o.dataDir, loadSample, (m) => events.log('debug', 'playground', m))
-  playground.onStatus((s) => events.emit('onPlaygroundStatus', s))
+  // PostgreSQL's playground is also the server that parses SQL imports (model handlers): it keeps its own name.
+  const playgrounds = Object.fromEntries(
+    PLAYGROUND_ENGINES.map((e) => [
+      e,
+      e === playground.engine
+        ? playground
+        : engineRoles(e).playground!(o.dataDir, loadSample, (m) => events.log('debug', `playground ${e}`, m)),
+    ]),
+  ) as Record<PlaygroundEngine, PlaygroundBase>
+  /** The playground an engine's saved playground connection belongs to, if it has one. */
+  const playgroundOf = (engine: string): PlaygroundBase | null =>
+    (playgrounds as Record<string, PlaygroundBase | undefined>)[engine] ?? null
+  for (const p of Object.values(playgrounds)) p.onStatus((s) => events.emit('onPlaygroundStatus', s))
 
   // The user works on a copy of the bundled sample, so edits never touch the app's resources.
   const samplePath = join(o.dataDir, 'sample.sqlite')
@@ -97,7 +117,7 @@ export async function createServices(o: ServiceOptions) {
     await consoles.closeAll()
     await orm.closeAll()
     await connections.closeAll()
-    await playground.stop().catch(() => {})
+    for (const p of Object.values(playgrounds)) await p.stop().catch(() => {})
   }
 
   return {
@@ -110,6 +130,8 @@ export async function createServices(o: ServiceOptions) {
     saved,
     connections,
     playground,
+    playgrounds,
+    playgroundOf,
     orm,
     data,
     history,

@@ -1,3 +1,4 @@
+import { PLAYGROUND_ENGINES } from '../src-shared/engines'
 import { appApi, playgroundApi } from './app/api'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
@@ -15,7 +16,7 @@ import './styles-features.css'
 
 async function boot() {
   installShortcuts()
-  onEvent('onPlaygroundStatus', (playground) => setState({ playground }))
+  onEvent('onPlaygroundStatus', (p) => setState({ playgrounds: { ...getState().playgrounds, [p.engine]: p } }))
   onEvent('onLog', (l) => setState((s) => ({ logs: [...s.logs.slice(-199), l] })))
   onEvent('onConnectionLost', ({ handle, message }) => markLost(handle, message))
   onHostStatus((host) => setState({ host }))
@@ -27,7 +28,8 @@ async function boot() {
     const info = await appApi.info({})
     // Electron has the operating system's file dialogs; the web host asks for paths in the app.
     if (info.transport === 'electron') setNativePicker((req) => appApi.pickPath(req))
-    setState({ info, playground: await playgroundApi.status({}) })
+    const statuses = await Promise.all(PLAYGROUND_ENGINES.map((engine) => playgroundApi.status({ engine })))
+    setState({ info, playgrounds: Object.fromEntries(statuses.map((p) => [p.engine, p])) })
     for (const p of info.startupProblems) toast('error', p, 20000)
     await loadSaved()
     // After a reload, the connections this page had open are still there (with any transaction

@@ -12,7 +12,7 @@ export class AppPage {
     await this.page.goto('/?token=e2e-token')
     await expect(this.page.getByTestId('connection-sample')).toBeVisible()
     // The playground's state is known (not 'Checking…'), so tests may read it.
-    await expect(this.page.getByTestId('playground-state')).not.toHaveText('Checking…')
+    await expect(this.page.getByTestId('playground-postgres-state')).not.toHaveText('Checking…')
   }
 
   tree(table: string) {
@@ -62,14 +62,15 @@ export class AppPage {
   }
 
   async startPlayground() {
-    await this.page.getByTestId('playground-start').click()
-    await expect(this.page.getByTestId('playground-state')).toHaveText('Running', { timeout: 110_000 })
+    await this.page.getByTestId('playground-postgres-start').click()
+    await expect(this.page.getByTestId('playground-postgres-state')).toHaveText('Running', { timeout: 110_000 })
     await expect(this.page.getByTestId('connection-playground')).toBeVisible()
   }
 
   /** The PostgreSQL playground's connection, open in the sidebar (the server started if it is not running). */
   async openPlayground() {
-    if ((await this.page.getByTestId('playground-state').innerText()) !== 'Running') await this.startPlayground()
+    if ((await this.page.getByTestId('playground-postgres-state').innerText()) !== 'Running')
+      await this.startPlayground()
     else await this.page.getByTestId('connection-playground').click()
     return this.page.locator('.conn', { has: this.page.getByTestId('connection-playground') })
   }

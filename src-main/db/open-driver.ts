@@ -14,6 +14,9 @@ import type { MvccView } from '../../src-shared/tx'
 import { MariadbDriver } from './mariadb/mariadb-driver'
 import { mariadbDialect } from './mariadb/mariadb-dialect'
 import { openMariadbProbe } from './mariadb/mariadb-lock-probe'
+import { MariadbPlayground } from './mariadb/mariadb-playground'
+import { Playground } from './playground'
+import type { PlaygroundBase } from './playground-base'
 
 /**
  * The main-side registry of engines: the one place that knows which folder serves which engine.
@@ -31,6 +34,8 @@ export interface EngineRoles<E extends Engine = Engine> {
   scratchDatabase?: (
     server: Extract<ConnectionConfig, { engine: E }>,
   ) => Promise<{ driver: Driver; drop: () => Promise<void> }>
+  /** A local playground server in the app's data directory, seeded by `seed` (engines that have one). */
+  playground?: (dataDir: string, seed: (d: Driver) => Promise<void>, log: (m: string) => void) => PlaygroundBase
 }
 
 const ENGINES: { [E in Engine]: EngineRoles<E> } = {
@@ -41,8 +46,14 @@ const ENGINES: { [E in Engine]: EngineRoles<E> } = {
     lockProbe: openPostgresProbe,
     rowVersions: postgresRowVersions,
     scratchDatabase: postgresScratchDatabase,
+    playground: (dataDir, seed, log) => new Playground(dataDir, seed, log),
   },
-  mariadb: { dialect: mariadbDialect, open: (c) => MariadbDriver.open(c), lockProbe: openMariadbProbe },
+  mariadb: {
+    dialect: mariadbDialect,
+    open: (c) => MariadbDriver.open(c),
+    lockProbe: openMariadbProbe,
+    playground: (dataDir, seed) => new MariadbPlayground(dataDir, seed),
+  },
 }
 
 export function engineRoles(engine: Engine): EngineRoles {

@@ -7,6 +7,7 @@ import { AppError } from '../../src-shared/errors'
 import type { PlaygroundStatus } from '../../src-shared/contract'
 import type { PostgresConfig } from '../../src-shared/connection'
 import { writeFileAtomic } from './atomic-write'
+import { PlaygroundBase } from './playground-base'
 import { freePort } from './free-port'
 import { PgCluster } from './postgres/pg-cluster'
 import { PostgresDriver } from './postgres/pg-driver'
@@ -31,12 +32,8 @@ interface PlaygroundState {
  * `postgres` user (see PgCluster), and the cluster moves to a directory under the system temp
  * dir that this user can reach, because the app's data directory usually is not.
  */
-export class Playground {
+export class Playground extends PlaygroundBase {
   private pg: PgCluster | null = null
-  private status: PlaygroundStatus
-  private readonly root: string
-  private listeners = new Set<(s: PlaygroundStatus) => void>()
-  private busy: Promise<unknown> = Promise.resolve()
 
   constructor(
     dataDir: string,
@@ -44,24 +41,12 @@ export class Playground {
     private readonly log: (message: string) => void = () => {},
   ) {
     const asRoot = typeof process.getuid === 'function' && process.getuid() === 0
-    this.root = asRoot
-      ? join(tmpdir(), `schemist-pg-${createHash('sha1').update(dataDir).digest('hex').slice(0, 10)}`)
-      : join(dataDir, 'playground')
-    this.status = { state: 'stopped', dataDir: this.root, port: null, connectionId: null, message: null }
-  }
-
-  get current(): PlaygroundStatus {
-    return this.status
-  }
-
-  onStatus(l: (s: PlaygroundStatus) => void) {
-    this.listeners.add(l)
-    return () => this.listeners.delete(l)
-  }
-
-  private set(patch: Partial<PlaygroundStatus>) {
-    this.status = { ...this.status, ...patch }
-    for (const l of this.listeners) l(this.status)
+    super(
+      'postgres',
+      asRoot
+        ? join(tmpdir(), `schemist-pg-${createHash('sha1').update(dataDir).digest('hex').slice(0, 10)}`)
+        : join(dataDir, 'playground'),
+    )
   }
 
   /** The connection config for the running playground. */
@@ -80,34 +65,14 @@ export class Playground {
     }
   }
 
-  setConnectionId(id: string) {
-    this.set({ connectionId: id })
-  }
-
   /** The server's connection settings, starting it first if it is not running. */
   async ensureRunning(): Promise<PostgresConfig> {
     await this.start()
     return this.config()
   }
 
-  start(): Promise<PlaygroundStatus> {
-    return this.serial(() => this.doStart())
-  }
-  stop(): Promise<PlaygroundStatus> {
-    return this.serial(() => this.doStop())
-  }
-  reset(): Promise<PlaygroundStatus> {
-    return this.serial(async () => {
-      await this.doStop()
-      await rm(this.root, { recursive: true, force: true })
-      return this.doStart()
-    })
-  }
-
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.busy.then(fn, fn)
-    this.busy = run.catch(() => {})
-    return run
+  protected async wipe() {
+    await rm(this.root, { recursive: true, force: true })
   }
 
   private get clusterDir() {
@@ -125,7 +90,7 @@ export class Playground {
     }
   }
 
-  private async doStart(): Promise<PlaygroundStatus> {
+  protected async doStart(): Promise<PlaygroundStatus> {
     if (this.status.state === 'running') return this.status
     this.set({ state: 'starting', message: 'Starting PostgreSQL…' })
     try {
@@ -212,7 +177,7 @@ export class Playground {
     return this.status
   }
 
-  private async doStop(): Promise<PlaygroundStatus> {
+  protected async doStop(): Promise<PlaygroundStatus> {
     if (!this.pg) {
       this.set({ state: 'stopped', port: null, message: null })
       return this.status

@@ -1,3 +1,4 @@
+import { ENGINES } from '../../src-shared/engines'
 import { useEffect, useState } from 'react'
 import { useApp } from './store'
 import { toggleTheme } from './store'
@@ -9,7 +10,8 @@ export function StatusBar() {
   const tx = useApp((s) => (s.activeHandle ? (s.txState[s.activeHandle] ?? 'auto-commit') : 'auto-commit'))
   const theme = useApp((s) => s.theme)
   const info = useApp((s) => s.info)
-  const pg = useApp((s) => s.playground?.state)
+  const playgrounds = useApp((s) => s.playgrounds)
+  const running = Object.values(playgrounds).filter((p) => p.state !== 'stopped')
   const openCount = useApp((s) => Object.keys(s.open).length)
   const host = useApp((s) => s.host)
   const since = useApp((s) => (s.activeHandle ? (s.txSince[s.activeHandle] ?? null) : null))
@@ -76,7 +78,11 @@ export function StatusBar() {
       )}
       <span className="spacer" />
       {openCount > 0 && <span>{openCount} open</span>}
-      {pg && pg !== 'stopped' && <span>Playground: {pg}</span>}
+      {running.map((p) => (
+        <span key={p.engine}>
+          {ENGINES[p.engine].label} playground: {p.state}
+        </span>
+      ))}
       {info && <span title={info.dataDir}>{info.transport === 'web' ? 'Web mode' : 'Desktop'}</span>}
       <button
         className="status-button"

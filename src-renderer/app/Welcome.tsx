@@ -1,3 +1,4 @@
+import { PLAYGROUND_ENGINES } from '../../src-shared/engines'
 import { modelApi } from './api'
 import { openDialog, useApp } from './store'
 import { Icon } from '../ui/icons'
@@ -49,7 +50,7 @@ export function Welcome() {
 function StartCards() {
   const sampleId = useApp((s) => s.info?.sampleConnectionId)
   const handle = useApp((s) => s.activeHandle)
-  const pgState = useApp((s) => s.playground?.state)
+  const pgState = useApp((s) => s.playgrounds[PLAYGROUND_ENGINES[0]]?.state)
   return (
     <div className="cards">
       <button className="card" onClick={() => sampleId && openSaved(sampleId)}>
@@ -60,9 +61,9 @@ function StartCards() {
       <button className="card" onClick={() => openDialog({ kind: 'connection' })}>
         <Icon name="plus" size={20} />
         <strong>New connection</strong>
-        <span>A SQLite file, or PostgreSQL by fields, URL or .env file.</span>
+        <span>A SQLite file, or a PostgreSQL or MariaDB server by fields, URL or .env file.</span>
       </button>
-      <button className="card" onClick={startPlayground} disabled={pgState === 'starting'}>
+      <button className="card" onClick={() => startPlayground(PLAYGROUND_ENGINES[0])} disabled={pgState === 'starting'}>
         <Icon name="elephant" size={20} />
         <strong>PostgreSQL playground</strong>
         <span>

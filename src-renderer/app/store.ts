@@ -1,3 +1,4 @@
+import type { PlaygroundEngine } from '../../src-shared/engines'
 import { create } from 'zustand'
 import type { AppInfo, EventPayload, PlaygroundStatus } from '../../src-shared/contract'
 import type { OpenConnection, SavedConnection } from '../../src-shared/connection'
@@ -71,7 +72,8 @@ export interface AppState extends FeatureSlices {
   txSince: Record<string, number | null>
   tabs: Tab[]
   activeTab: string | null
-  playground: PlaygroundStatus | null
+  /** Each local playground's server, by engine. */
+  playgrounds: Partial<Record<PlaygroundEngine, PlaygroundStatus>>
   dialog: Dialog
   toasts: Toast[]
   logs: EventPayload<'onLog'>[]
@@ -105,7 +107,7 @@ export const useApp = create<AppState>()(() => ({
   txSince: {},
   tabs: [],
   activeTab: null,
-  playground: null,
+  playgrounds: {},
   dialog: null,
   toasts: [],
   logs: [],

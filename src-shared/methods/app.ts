@@ -1,5 +1,9 @@
 import { z } from 'zod'
+import { PLAYGROUND_ENGINES } from '../engines'
 import { method, none, handle, playgroundStatusSchema, appInfoSchema, pickPathSchema } from './kit'
+
+/** Which playground: PostgreSQL's when none is named. */
+const playgroundInput = z.object({ engine: z.enum(PLAYGROUND_ENGINES).default('postgres') }).strict()
 
 /** The app, files, the playground. */
 export const appMethods = {
@@ -24,23 +28,23 @@ export const appMethods = {
     output: z.object({ path: z.string(), url: z.string(), name: z.string() }),
   }),
   'playground.status': method({
-    doc: 'State of the local PostgreSQL playground.',
-    input: none,
+    doc: 'State of a local playground (PostgreSQL unless another engine is named).',
+    input: playgroundInput,
     output: playgroundStatusSchema,
   }),
   'playground.start': method({
-    doc: 'Start (creating on first use, with the sample schema) the local PostgreSQL playground.',
-    input: none,
+    doc: 'Start (creating on first use, with the sample schema) a local playground server.',
+    input: playgroundInput,
     output: playgroundStatusSchema,
   }),
   'playground.stop': method({
     doc: 'Stop the playground server; its data stays.',
-    input: none,
+    input: playgroundInput,
     output: playgroundStatusSchema,
   }),
   'playground.reset': method({
-    doc: 'Delete the playground cluster and create it again with the sample schema.',
-    input: none,
+    doc: "Delete the playground server's data and create it again with the sample schema.",
+    input: playgroundInput,
     output: playgroundStatusSchema,
   }),
 } as const

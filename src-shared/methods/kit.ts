@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { PLAYGROUND_ENGINES } from '../engines'
 
 /** What every method group uses: the method helper, and the schemas more than one group shares. */
 export interface MethodSpec<I extends z.ZodType, O extends z.ZodType> {
@@ -11,11 +12,14 @@ export const none = z.object({}).strict()
 export const handle = z.string().min(1)
 
 export const playgroundStatusSchema = z.object({
+  engine: z.enum(PLAYGROUND_ENGINES),
   state: z.enum(['stopped', 'starting', 'running', 'stopping', 'error']),
   dataDir: z.string(),
   port: z.number().nullable(),
   connectionId: z.string().nullable(),
   message: z.string().nullable(),
+  /** The server's binary is on this machine; if not, `message` says how to get one. */
+  available: z.boolean(),
 })
 export type PlaygroundStatus = z.infer<typeof playgroundStatusSchema>
 

@@ -1,11 +1,30 @@
 import { ENGINES } from '../../../src-shared/engines'
 import { AppError } from '../../../src-shared/errors'
-import { PLAYGROUND_CONNECTION_ID } from '../../services'
+import type { PlaygroundEngine } from '../../../src-shared/engines'
+import type { PlaygroundBase } from '../../db/playground-base'
+import { playgroundConnectionId } from '../../services'
 import { safeFileName } from '../../clients/safe-file-name'
 import { group, type HandlerKit } from './kit'
 
-/** The app, files, the playground. */
+/** The app, files, the playgrounds. */
 export function appHandlers({ s, downloadTarget }: HandlerKit) {
+  /** The running playground as a saved connection (its port and password change between starts). */
+  const savePlayground = async (p: PlaygroundBase) => {
+    const id = playgroundConnectionId(p.engine)
+    await s.saved.save({
+      id,
+      name: `${ENGINES[p.engine].label} playground`,
+      config: await p.config(),
+      rememberPassword: true,
+      builtin: 'playground',
+    })
+    p.setConnectionId(id)
+    return id
+  }
+  const closePlayground = async (engine: PlaygroundEngine) => {
+    for (const c of s.connections.list())
+      if (c.savedId === playgroundConnectionId(engine)) await s.connections.close(c.handle)
+  }
   return group({
     'app.info': async () => s.info,
     'app.pickPath': async (req) => {
@@ -29,38 +48,23 @@ export function appHandlers({ s, downloadTarget }: HandlerKit) {
       await d.query(sql)
       return { ...target, name }
     },
-    'playground.status': async () => s.playground.current,
-    'playground.start': async () => {
-      const status = await s.playground.start()
-      const config = await s.playground.config()
-      await s.saved.save({
-        id: PLAYGROUND_CONNECTION_ID,
-        name: 'PostgreSQL playground',
-        config,
-        rememberPassword: true,
-        builtin: 'playground',
-      })
-      s.playground.setConnectionId(PLAYGROUND_CONNECTION_ID)
-      return { ...status, connectionId: PLAYGROUND_CONNECTION_ID }
+    'playground.status': async ({ engine }) => s.playgrounds[engine].current,
+    'playground.start': async ({ engine }) => {
+      const p = s.playgrounds[engine]
+      const status = await p.start()
+      const id = await savePlayground(p)
+      return { ...status, connectionId: id }
     },
-    'playground.stop': async () => {
-      for (const c of s.connections.list())
-        if (c.savedId === PLAYGROUND_CONNECTION_ID) await s.connections.close(c.handle)
-      return s.playground.stop()
+    'playground.stop': async ({ engine }) => {
+      await closePlayground(engine)
+      return s.playgrounds[engine].stop()
     },
-    'playground.reset': async () => {
-      for (const c of s.connections.list())
-        if (c.savedId === PLAYGROUND_CONNECTION_ID) await s.connections.close(c.handle)
-      const status = await s.playground.reset()
-      const config = await s.playground.config()
-      await s.saved.save({
-        id: PLAYGROUND_CONNECTION_ID,
-        name: 'PostgreSQL playground',
-        config,
-        rememberPassword: true,
-        builtin: 'playground',
-      })
-      return { ...status, connectionId: PLAYGROUND_CONNECTION_ID }
+    'playground.reset': async ({ engine }) => {
+      await closePlayground(engine)
+      const p = s.playgrounds[engine]
+      const status = await p.reset()
+      const id = await savePlayground(p)
+      return { ...status, connectionId: id }
     },
   })
 }

@@ -24,7 +24,8 @@ export function connectionsHandlers({ s }: HandlerKit) {
       if ('id' in i) {
         const { saved, config: stored } = await s.saved.resolve(i.id)
         // The playground's port and password come from the running server, not the saved entry.
-        const config = saved.builtin === 'playground' ? await s.playground.config() : stored
+        const playground = saved.builtin === 'playground' ? s.playgroundOf(stored.engine) : null
+        const config = playground ? await playground.config() : stored
         opened = await s.connections.openConfig(config, { name: saved.name, savedId: saved.id })
       } else {
         const file = fileOf(i.config)

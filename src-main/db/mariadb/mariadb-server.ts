@@ -30,13 +30,24 @@ export class MariadbServer {
   private proc: ChildProcess | null = null
   port = 0
 
-  constructor(readonly dataDir: string) {}
+  /** `password`: root's, once set (the playground sets one); tests leave root without one. */
+  constructor(
+    readonly dataDir: string,
+    private readonly password?: string,
+  ) {}
+
+  /** Whether the data directory holds a server's files already. */
+  get initialized(): boolean {
+    const data = join(this.dataDir, 'data')
+    return existsSync(data) && readdirSync(data).length > 0
+  }
 
   async start(): Promise<MariadbConfig> {
     const bin = mariadbBinary()
     if (!bin) throw new Error(NO_MARIADB)
     const data = join(this.dataDir, 'data')
-    if (!existsSync(data) || readdirSync(data).length === 0) {
+    const fresh = !this.initialized
+    if (fresh) {
       mkdirSync(data, { recursive: true })
       const install = join(bin, '..', '..', 'bin', 'mariadb-install-db')
       await run(existsSync(install) ? install : 'mariadb-install-db', [
@@ -74,19 +85,38 @@ export class MariadbServer {
       user: 'root',
       database: 'mysql',
       sslMode: 'disable',
+      ...(this.password ? { password: this.password } : {}),
     }
     const deadline = Date.now() + 30_000
+    // A fresh server's root has no password yet: it gets the one given here, once it answers.
+    let d: MariadbDriver
     for (;;) {
       try {
-        const d = await MariadbDriver.open(config)
-        await d.close()
-        return config
+        d = await MariadbDriver.open(fresh ? { ...config, password: undefined } : config)
+        break
       } catch (e) {
         if (Date.now() > deadline || this.proc.exitCode !== null)
           throw new Error(`MariaDB did not start (see ${join(this.dataDir, 'error.log')}): ${(e as Error).message}`)
         await new Promise((r) => setTimeout(r, 200))
       }
     }
+    try {
+      if (fresh && this.password) await this.setRootPassword(d, this.password)
+    } finally {
+      await d.close()
+    }
+    return config
+  }
+
+  private async setRootPassword(d: MariadbDriver, password: string) {
+    // Entries by host name (root@<machine>) are never matched under --skip-name-resolve, and ALTER USER refuses them.
+    const hosts = await d.query(
+      "SELECT Host FROM mysql.user WHERE User = 'root' AND Host IN ('localhost', '127.0.0.1', '::1', '%')",
+    )
+    for (const [host] of hosts.rows)
+      await d.query(
+        `ALTER USER 'root'@${d.dialect.sqlLiteral(String(host))} IDENTIFIED BY ${d.dialect.sqlLiteral(password)}`,
+      )
   }
 
   async stop(): Promise<void> {

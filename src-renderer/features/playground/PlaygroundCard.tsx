@@ -1,3 +1,4 @@
+import { ENGINES, PLAYGROUND_ENGINES, type PlaygroundEngine } from '../../../src-shared/engines'
 import { useApp } from '../../app/store'
 import { Icon } from '../../ui/icons'
 import { resetPlayground, startPlayground, stopPlayground } from './actions'
@@ -9,54 +10,81 @@ const LABEL = {
   running: 'Running',
   stopping: 'Stopping…',
   error: 'Failed',
+  missing: 'Not installed',
 } as const
 
-/** The local PostgreSQL playground: a real server, no install, started from the app. */
+/** The local playgrounds: real servers started from the app (PostgreSQL's bundled, MariaDB's from the machine). */
 export function PlaygroundCard() {
-  const st = useApp((s) => s.playground)
-  // Until the main process has answered, the card offers nothing: Start on a running server would mislead.
-  const state = st?.state ?? 'unknown'
-  const busy = state === 'starting' || state === 'stopping' || state === 'unknown'
   return (
-    <div className="playground-card" data-testid="playground-card">
+    <div
+      className="playground-card"
+      data-testid="playground-card"
+      title="Local servers for trying isolation levels, each with the sample schema in database schemist"
+    >
+      <h4 className="pg-card-title">Playgrounds</h4>
+      {PLAYGROUND_ENGINES.map((e) => (
+        <PlaygroundRow key={e} engine={e} />
+      ))}
+    </div>
+  )
+}
+
+/** One engine's playground: its name and state, then its address (or message) with Start/Stop and Reset. */
+function PlaygroundRow({ engine }: { engine: PlaygroundEngine }) {
+  const st = useApp((s) => s.playgrounds[engine])
+  const info = ENGINES[engine]
+  // Until the main process has answered, the row offers nothing: Start on a running server would mislead.
+  const state = !st ? 'unknown' : st.available ? st.state : 'missing'
+  const busy = state === 'starting' || state === 'stopping' || state === 'unknown'
+  const id = (x: string) => `playground-${engine}-${x}`
+  const text = st?.message ?? (state === 'running' ? `127.0.0.1:${st?.port}/schemist` : 'sample schema')
+  return (
+    <div className="pg-row" data-testid={id('row')}>
       <div className="pg-head">
-        <span className="engine-badge postgres">
-          <Icon name="elephant" size={14} />
+        <span className={`engine-badge ${engine}`}>
+          <Icon name={info.icon} size={14} />
         </span>
-        <span className="pg-title">PostgreSQL playground</span>
-        <span className={`pill ${state}`} data-testid="playground-state">
+        <span className="pg-title">{info.label}</span>
+        <span className={`pill ${state}`} data-testid={id('state')}>
           {LABEL[state]}
         </span>
       </div>
-      <p className="pg-text">
-        {st?.message ??
-          (state === 'running'
-            ? `127.0.0.1:${st?.port}, database "schemist" with the sample schema`
-            : 'A local server for trying isolation levels, created with the sample schema.')}
-      </p>
-      <div className="pg-actions">
-        {state !== 'running' ? (
+      <div className="pg-sub">
+        <span className="pg-text" data-testid={id('text')}>
+          {text}
+        </span>
+        {state !== 'missing' &&
+          (state !== 'running' ? (
+            <button
+              className="btn small primary"
+              disabled={busy}
+              onClick={() => void startPlayground(engine)}
+              title={`Start the ${info.label} playground`}
+              data-testid={id('start')}
+            >
+              {busy ? <span className="spinner" /> : <Icon name="play" size={12} />} Start
+            </button>
+          ) : (
+            <button
+              className="btn small"
+              onClick={() => void stopPlayground(engine)}
+              title={`Stop the ${info.label} playground (its data stays)`}
+              data-testid={id('stop')}
+            >
+              <Icon name="stop" size={12} /> Stop
+            </button>
+          ))}
+        {state !== 'missing' && (
           <button
-            className="btn small primary"
+            className="icon-button"
             disabled={busy}
-            onClick={startPlayground}
-            data-testid="playground-start"
+            onClick={() => void resetPlayground(engine)}
+            title={`Reset: delete the ${info.label} playground's data and create it again with the sample schema`}
+            aria-label={`Reset the ${info.label} playground`}
           >
-            {busy ? <span className="spinner" /> : <Icon name="play" size={12} />} Start
-          </button>
-        ) : (
-          <button className="btn small" onClick={stopPlayground} data-testid="playground-stop">
-            <Icon name="stop" size={12} /> Stop
+            <Icon name="refresh" size={13} />
           </button>
         )}
-        <button
-          className="btn small ghost"
-          disabled={busy}
-          onClick={resetPlayground}
-          title="Delete the cluster and recreate it with the sample schema"
-        >
-          <Icon name="refresh" size={12} /> Reset
-        </button>
       </div>
     </div>
   )
