@@ -31,6 +31,12 @@ export interface Dialect {
   orderTerm(expr: string, desc: boolean): string
   /** A random number per row, for ORDER BY (a sample): random() or RAND(). */
   readonly randomFunction: string
+  /**
+   * The type a column of this native type takes where it is part of a key or a foreign key
+   * (a split's new tables): the same, except where the engine cannot index it whole (MariaDB's
+   * TEXT and BLOB need a length, so they become VARCHAR(255) and VARBINARY(255)).
+   */
+  keyType(nativeType: string): string
   /** Case-insensitive LIKE of two SQL operands. */
   ilike(left: string, right: string): string
   /** Isolation choices for BEGIN, the engine's own names, weakest first. */

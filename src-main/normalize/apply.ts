@@ -30,10 +30,10 @@ export interface ApplyResult {
 }
 
 /**
- * A split is checked inside its transaction and rolled back when the check fails: on an engine
- * whose CREATE, ALTER and DROP commit at once (MariaDB) that undo is not possible, so Schemist
- * refuses rather than leave half a split behind. (Verifying before the rename and undoing by hand
- * there is not built yet.)
+ * A 1NF split changes the original table in place and is checked inside its transaction: on an
+ * engine whose CREATE, ALTER and DROP commit at once (MariaDB) a failed check could not be
+ * undone, so Schemist refuses it there rather than leave half a split behind. (A normal-form
+ * split, applyProposal, checks before it drops anything and undoes by hand there.)
  */
 export function requireTransactionalDdl(d: Driver, what: string): void {
   if (d.dialect.capabilities.transactionalDdl) return
@@ -44,9 +44,11 @@ export function requireTransactionalDdl(d: Driver, what: string): void {
 }
 
 /**
- * Applies a proposal in one transaction: create the tables with keys and foreign keys, move the
- * rows, check that joining the new tables gives back exactly the original rows (both ways), then
- * drop the original (or replace it with a view). Anything failing rolls back all of it.
+ * Applies a proposal: create the tables with keys and foreign keys, move the rows, check that
+ * joining the new tables gives back exactly the original rows (both ways), then drop the original
+ * (or replace it with a view). In one transaction where DDL is transactional: anything failing
+ * rolls back all of it. Where DDL commits at once (MariaDB), the original is dropped only after
+ * the check, and a failure before that drops the new tables and gives the original its name back.
  */
 export async function applyProposal(
   d: Driver,
@@ -55,7 +57,6 @@ export async function applyProposal(
   opts: ApplyOptions,
 ): Promise<ApplyResult> {
   const dl = d.dialect
-  requireTransactionalDdl(d, 'split')
   const q = (n: string) => dl.quoteIdent(n)
   const qt = (n: string) => dl.qualify(src.schema, n)
   const schema = await dl.introspect(d)
@@ -98,9 +99,16 @@ export async function applyProposal(
     .map(q)
     .join(', ')
 
-  await run('BEGIN')
+  // Where DDL commits at once (MariaDB), nothing can be rolled back: the check runs before the
+  // original is dropped, and a failure before that point is undone by hand (undoSplit).
+  const transactional = dl.capabilities.transactionalDdl
+  let built = 0
+  if (transactional) await run('BEGIN')
   try {
-    for (const sql of plan.build) await run(sql)
+    for (const sql of plan.build) {
+      await run(sql)
+      built++
+    }
     const tables: ApplyResult['tables'] = []
     for (const t of plan.order) tables.push({ name: t.name, rows: await count(`SELECT count(*) FROM ${qt(t.name)}`) })
     const originalRows = await count(`SELECT count(*) FROM (SELECT DISTINCT ${list} FROM ${plan.from}) o`)
@@ -114,20 +122,48 @@ export async function applyProposal(
         { missing, invented },
       )
     }
+    built = -1
+    await finishSplit(d, plan, carried, src, run)
+    if (transactional) await run('COMMIT')
+    return { tables, view: opts.keepView ? src.name : null, originalRows, joinedRows, statements }
+  } catch (e) {
+    if (transactional) await d.query('ROLLBACK').catch(() => undefined)
+    else if (built >= 0) await undoSplit(plan, built, run)
+    throw e
+  }
+}
+
+/** Drop the original (or make it the view), and give its indexes to the new tables. */
+async function finishSplit(
+  d: Driver,
+  plan: ReturnType<typeof splitPlan>,
+  carried: { table: string; index: Index }[],
+  src: ApplySource,
+  run: (sql: string) => Promise<unknown>,
+) {
+  try {
     for (const sql of plan.finish) await run(sql)
     // The original's indexes, on the new table that has their columns (their names are free now).
-    for (const sql of dl.ddl.statements(
+    for (const sql of d.dialect.ddl.statements(
       carried.map(
         (ix) => ({ op: 'createIndex', table: { schema: src.schema, name: ix.table }, index: ix.index }) as const,
       ),
     ))
       await run(sql)
-    await run('COMMIT')
-    return { tables, view: opts.keepView ? src.name : null, originalRows, joinedRows, statements }
   } catch (e) {
-    await d.query('ROLLBACK').catch(() => undefined)
-    throw e
+    if (d.dialect.capabilities.transactionalDdl) throw e
+    // Past the check the rows are safe in the new tables: say what is done and what is not.
+    throw new AppError(
+      'SQL_ERROR',
+      `The new tables hold every row (checked), but finishing the split failed: ${e instanceof Error ? e.message : String(e)}. ${ENGINES[d.dialect.name].label} commits each statement, so the split is left as far as it got; see the statements run.`,
+    )
   }
+}
+
+/** Undo the statements of `build` that ran, by hand: the new tables go, the original gets its name back. */
+async function undoSplit(plan: ReturnType<typeof splitPlan>, built: number, run: (sql: string) => Promise<unknown>) {
+  for (const sql of plan.undo.drops) await run(sql).catch(() => undefined)
+  if (plan.renamed && built > 0) for (const sql of plan.undo.renameBack) await run(sql).catch(() => undefined)
 }
 
 /**

@@ -18,6 +18,12 @@ export interface SplitPlan {
   build: string[]
   /** After the check: drop the original, and create the view under its name. */
   finish: string[]
+  /**
+   * Undoing `build` by hand where DDL commits at once (MariaDB): the new tables dropped, the
+   * original renamed back if it was renamed (`renamed`: whether build's first statement is that rename).
+   */
+  undo: { drops: string[]; renameBack: string[] }
+  renamed: boolean
   /** Where the rows are read from once `build` ran. */
   from: string
   /** The join of the parts, with the original's columns in order. */
@@ -30,6 +36,8 @@ export function splitPlan(p: Proposal, src: SplitSource, d: Dialect, keepView: b
   const qt = (n: string) => d.qualify(src.schema, n)
   const order = [...p.tables].sort((a, b) => a.references.length - b.references.length)
   const keepsName = p.tables.some((t) => t.name === src.name)
+  // Columns in a key or a foreign key: the engine must be able to index them.
+  const keyed = new Set(p.tables.flatMap((t) => [...t.key, ...t.references.flatMap((r) => r.columns)]))
   const fromName = keepsName ? `${src.name}__before_split` : src.name
   const build: SchemaOp[] = []
   if (keepsName) build.push({ op: 'renameTable', table: { schema: src.schema, name: src.name }, name: fromName })
@@ -41,7 +49,7 @@ export function splitPlan(p: Proposal, src: SplitSource, d: Dialect, keepView: b
         t.columns.map((c) => ({
           name: c,
           type: 'unknown',
-          nativeType: src.types.get(c) || 'TEXT',
+          nativeType: keyed.has(c) ? d.keyType(src.types.get(c) || 'TEXT') : src.types.get(c) || 'TEXT',
           nullable: !t.key.includes(c),
           primaryKey: t.key.indexOf(c) + 1,
         })),
@@ -82,7 +90,25 @@ export function splitPlan(p: Proposal, src: SplitSource, d: Dialect, keepView: b
   const joinSql = `SELECT ${columns.map((c) => `${alias.get(c)}.${q(c)}`).join(', ')} FROM ${joined}`
   const finish: SchemaOp[] = [{ op: 'dropTable', table: { schema: src.schema, name: fromName } }]
   if (keepView) finish.push({ op: 'createView', view: { schema: src.schema, name: src.name }, definition: joinSql })
-  return { order, build: d.ddl.statements(build), finish: d.ddl.statements(finish), from: qt(fromName), joinSql }
+  const undo = {
+    drops: d.ddl.statements(
+      [...order]
+        .reverse()
+        .map((t): SchemaOp => ({ op: 'dropTable', table: { schema: src.schema, name: t.name }, ifExists: true })),
+    ),
+    renameBack: keepsName
+      ? d.ddl.statements([{ op: 'renameTable', table: { schema: src.schema, name: fromName }, name: src.name }])
+      : [],
+  }
+  return {
+    order,
+    build: d.ddl.statements(build),
+    finish: d.ddl.statements(finish),
+    undo,
+    renamed: keepsName,
+    from: qt(fromName),
+    joinSql,
+  }
 }
 
 /** The script to review: the split's statements, with the check `--apply` runs in between. */

@@ -83,6 +83,13 @@ export const mariadbDialect: Dialect = {
   // No NULLS FIRST/LAST here: `x IS NULL` (0 or 1) sorts the NULLs to their end first.
   orderTerm: (x, desc) => (desc ? `${x} IS NULL DESC, ${x} DESC` : `${x} IS NULL, ${x} ASC`),
   randomFunction: 'RAND()',
+  // 255 characters: three such columns (utf8mb4, 4 bytes each) fit InnoDB's 3072-byte key; a longer value fails the copy, and the split is undone.
+  keyType: (t) =>
+    /^(tiny|medium|long)?text$/i.test(t.trim())
+      ? 'VARCHAR(255)'
+      : /^(tiny|medium|long)?blob$/i.test(t.trim())
+        ? 'VARBINARY(255)'
+        : t,
   ilike: (l, r) => `LOWER(${l}) LIKE LOWER(${r})`,
   isolationLevels: ENGINES.mariadb.isolationLevels,
   writeTransactionLevel: null,

@@ -87,6 +87,7 @@ export const postgresDialect: Dialect = {
   explain: explainPostgres,
   orderTerm: (x, desc) => `${x} ${desc ? 'DESC NULLS FIRST' : 'ASC NULLS LAST'}`,
   randomFunction: 'random()',
+  keyType: (t) => t,
   ilike: (l, r) => `${l} ILIKE ${r}`,
   isolationLevels: ENGINES.postgres.isolationLevels,
   writeTransactionLevel: null,

@@ -64,6 +64,7 @@ export const sqliteDialect: Dialect = {
   explain: (driver, sql, analyze) => explainSqlite(driver, sql, analyze),
   orderTerm: (x, desc) => `${x} ${desc ? 'DESC NULLS FIRST' : 'ASC NULLS LAST'}`,
   randomFunction: 'random()',
+  keyType: (t) => t,
   ilike: (l, r) => `lower(${l}) LIKE lower(${r})`,
   // SQLite is serializable; what a transaction can choose is when it takes the write lock.
   isolationLevels: ENGINES.sqlite.isolationLevels,

@@ -1,5 +1,7 @@
 import type { DiagnosisView, NormalizeTarget } from '../../../src-shared/normalize'
 import type { Column } from '../../../src-shared/schema'
+import { ENGINES } from '../../../src-shared/engines'
+import { useApp } from '../../app/store'
 import { AppliedNote } from './AppliedNote'
 import { ProposalPanel } from './ProposalPanel'
 import type { Normalize } from './use-normalize'
@@ -99,15 +101,33 @@ function ApplyRow({ n }: { n: Normalize }) {
           and normalize that.
         </span>
       ) : (
-        <button
-          className="btn primary"
-          disabled={n.busy !== null || !proposal.losslessByData}
-          onClick={() => void n.apply()}
-          data-testid="normalize-apply"
-        >
-          {n.busy === 'apply' ? 'Applying…' : 'Apply in one transaction'}
-        </button>
+        <ApplyButton n={n} disabled={n.busy !== null || !proposal.losslessByData} />
       )}
     </div>
+  )
+}
+
+/**
+ * Apply: in one transaction where DDL is transactional; elsewhere (MariaDB) the button says that
+ * the check runs before the original is dropped and a failure before then is undone by hand.
+ */
+function ApplyButton({ n, disabled }: { n: Normalize; disabled: boolean }) {
+  const engine = useApp((s) => s.open[n.handle]?.engine)
+  const info = engine ? ENGINES[engine] : null
+  const atomic = !info || info.capabilities.transactionalDdl
+  return (
+    <button
+      className="btn primary"
+      disabled={disabled}
+      onClick={() => void n.apply()}
+      title={
+        atomic
+          ? 'Creates the tables, copies the rows, checks they join back to the original, and only then drops it: all in one transaction'
+          : `${info.label} commits every CREATE and DROP at once: the new tables are checked before the original is dropped, and if anything fails before that they are dropped again and the original keeps its name`
+      }
+      data-testid="normalize-apply"
+    >
+      {n.busy === 'apply' ? 'Applying…' : atomic ? 'Apply in one transaction' : 'Apply (checked before the drop)'}
+    </button>
   )
 }

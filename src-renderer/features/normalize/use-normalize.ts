@@ -142,7 +142,7 @@ export function useNormalize(handle: string, ref: TableRef, csv: string | undefi
   const state = { handle, ref, csv, busy, error, analysis, accepted, custom, customText, showAll, nullsEqual }
   const more = { target, proposal, keepView, applied, read, names, job, diagnosis: diagnosis ?? analysis?.diagnosis }
   const setters = { setAccepted, setCustom, setCustomText, setShowAll, setNullsEqual, setTarget, setKeepView, setRead }
-  return { ...state, ...more, ...setters, chosen, analyze, propose, apply, addCustom }
+  return { ...state, ...more, ...setters, handle, chosen, analyze, propose, apply, addCustom }
 }
 
 export type Normalize = ReturnType<typeof useNormalize>
