@@ -38,6 +38,7 @@ export const METHOD_NAMES = [
   'data.count',
   'data.locate',
   'data.applyEdits',
+  'data.commitStatus',
   'data.deleteEffects',
   'data.related',
   'data.export',

@@ -86,6 +86,8 @@ export const applyEditsResultSchema = z.object({
           }),
         )
         .optional(),
+      /** COMMIT_UNKNOWN: the transaction whose COMMIT was cut off, to ask later (data.commitStatus) whether it took. */
+      xid: z.string().optional(),
     })
     .nullable(),
   /** The session that ran the edits: its objects before the flush (or after a commit) and every statement it sent. */

@@ -76,7 +76,14 @@ export async function applyEdits(
     return {
       ok: false,
       sql: dmlOf(session),
-      error: { code: e.code, message: e.message, editId, ...(holders ? { holders } : {}) },
+      error: {
+        code: e.code,
+        message: e.message,
+        editId,
+        ...(holders ? { holders } : {}),
+        // A COMMIT cut off in doubt: its transaction, to ask later whether it took.
+        ...(e.code === 'COMMIT_UNKNOWN' && typeof e.details?.xid === 'string' ? { xid: e.details.xid } : {}),
+      },
       session: before ? withLog(before) : undefined,
     }
   } finally {

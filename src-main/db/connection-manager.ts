@@ -110,6 +110,16 @@ export class ConnectionManager {
     return e.driver
   }
 
+  /**
+   * Whether a transaction whose COMMIT was cut off took after all (Driver.commitStatus), asked on
+   * a fresh connection: it works on a connection marked lost too, which is when it is needed.
+   */
+  async commitStatus(handle: string, xid: string): Promise<'committed' | 'aborted' | 'in progress' | null> {
+    const e = this.open.get(handle)
+    if (!e) throw new AppError('NOT_FOUND', 'This connection is closed; open it again')
+    return e.driver.commitStatus ? e.driver.commitStatus(xid) : null
+  }
+
   /** The config a handle was opened with, to open more connections to the same database. */
   config(handle: string): ConnectionConfig {
     const e = this.open.get(handle)

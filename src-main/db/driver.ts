@@ -67,6 +67,12 @@ export interface Driver {
   /** Listeners for lock waits and for the connection dropping. */
   onWait(listener: (e: WaitEvent) => void): () => void
   onLost(listener: (message: string) => void): () => void
+  /**
+   * Whether a transaction whose COMMIT was cut off (COMMIT_UNKNOWN, with its id) committed after
+   * all, asked on a fresh connection: null when the server cannot say (yet). Engines whose
+   * commits are never in doubt (a local file) have none.
+   */
+  commitStatus?(xid: string): Promise<'committed' | 'aborted' | 'in progress' | null>
 }
 
 /** First keyword of a statement, upper-cased: the command tag when the engine gives none. */

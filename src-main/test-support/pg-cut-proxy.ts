@@ -17,6 +17,8 @@ export async function startCutProxy(
   target: { host: string; port: number },
   mode: 'after-forwarding' | 'before-forwarding',
   times = 1,
+  /** Called the moment a connection is cut (a test kills the server here: a crash mid-commit). */
+  onCut: () => void = () => {},
 ): Promise<CutProxy> {
   const sockets = new Set<Socket>()
   const state = { cuts: 0 }
@@ -55,6 +57,7 @@ export async function startCutProxy(
           state.cuts++
           client.destroy()
           upstream.destroy()
+          onCut()
           return
         }
         upstream.write(msg)
@@ -63,6 +66,7 @@ export async function startCutProxy(
           state.cuts++
           // The server has the COMMIT; the client never hears back.
           client.destroy()
+          onCut()
           return
         }
       }

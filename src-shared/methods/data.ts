@@ -41,6 +41,11 @@ export const dataMethods = {
     input: viewSpecSchema.extend({ handle, row: z.number().int().min(0) }),
     output: z.object({ after: cursorSchema.nullable(), skip: z.number() }),
   }),
+  'data.commitStatus': method({
+    doc: 'Whether a transaction whose COMMIT was cut off (COMMIT_UNKNOWN) took after all, asked on a fresh connection; null when the server cannot say yet.',
+    input: z.object({ handle, xid: z.string().regex(/^\d+$/) }),
+    output: z.object({ status: z.enum(['committed', 'aborted', 'in progress']).nullable() }),
+  }),
   'data.applyEdits': method({
     doc: "Run the grid's pending edits through an ORM session in one transaction: inspect (the session before it flushes, nothing sent but the SELECT of the edited rows), preview (flush, then roll back) or commit. A failure names the edit.",
     input: z.object({

@@ -25,6 +25,7 @@ export function dataHandlers({ s }: HandlerKit) {
     'data.count': async (req) => s.data.count(req),
     'data.locate': async (req) => s.data.locate(req),
     'data.applyEdits': async ({ handle, table, edits, mode }) => s.data.applyEdits(handle, table, edits, mode),
+    'data.commitStatus': async ({ handle, xid }) => ({ status: await s.connections.commitStatus(handle, xid) }),
     'data.deleteEffects': async ({ handle, table, keys }) => s.data.deleteEffects(handle, table, keys),
     'data.related': async ({ handle, table, key, strategy }) => s.data.related(handle, table, key, strategy),
     'data.export': async (req, ctx) => {

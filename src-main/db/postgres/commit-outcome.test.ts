@@ -1,4 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { PostgresConfig } from '../../../src-shared/connection'
 import { EventBus } from '../../events/event-bus'
 import { TableData } from '../../data/table-data'
@@ -6,6 +9,8 @@ import { ConnectionManager } from '../connection-manager'
 import { freshPgDatabase } from '../../test-support/databases'
 import { startCutProxy, type CutProxy } from '../../test-support/pg-cut-proxy'
 import { PostgresDriver } from './pg-driver'
+import { PgCluster } from './pg-cluster'
+import { freePort } from '../free-port'
 
 // Fault injection at COMMIT: a loopback proxy cuts the client's connection at the COMMIT, after
 // passing it on (the reply is lost; the server committed) or instead of passing it on (the server
@@ -89,4 +94,78 @@ describe('a connection that drops during COMMIT (PostgreSQL)', () => {
       await direct.close()
     },
   )
+})
+
+// PostgreSQL itself killed (SIGKILL to the postmaster and its backends) the moment COMMIT reached
+// it: whether the commit record made it to disk is up to the race, and the server is down, so
+// nobody can say. The app must say exactly that (never "rolled back"), and once the server is
+// back (crash recovery) ask it, so that committing the grid's edits again never duplicates them.
+describe('PostgreSQL killed mid-commit', () => {
+  const root = mkdtempSync(join(tmpdir(), 'schemist-pg-kill-'))
+  chmodSync(root, 0o755)
+  const password = 'kill-test'
+  let cluster: PgCluster
+  let config: PostgresConfig
+  beforeAll(async () => {
+    const port = await freePort()
+    cluster = new PgCluster({ dataDir: join(root, 'cluster'), port, user: 'schemist', password })
+    await cluster.init()
+    await cluster.start()
+    config = {
+      engine: 'postgres',
+      host: '127.0.0.1',
+      port,
+      user: 'schemist',
+      password,
+      database: 'postgres',
+      sslMode: 'disable',
+    }
+    const d = await PostgresDriver.open(config)
+    await d.query('CREATE TABLE payments (id serial PRIMARY KEY, note text NOT NULL)')
+    await d.close()
+  }, 120_000)
+  afterAll(async () => {
+    await cluster?.stop()
+    rmSync(root, { recursive: true, force: true })
+  })
+
+  it('a grid commit in flight when the server dies: COMMIT_UNKNOWN, then asked after the restart, and never written twice', async () => {
+    const proxy = await startCutProxy({ host: '127.0.0.1', port: config.port }, 'after-forwarding', 1, () => {
+      void cluster.kill()
+    })
+    try {
+      const events = new EventBus()
+      const cm = new ConnectionManager(events)
+      const data = new TableData(cm)
+      const handle = (await cm.openConfig({ ...config, port: proxy.port }, { name: 'via proxy', savedId: null })).handle
+      const table = { schema: 'public', name: 'payments' }
+      const insert = [{ kind: 'insert' as const, id: 'e1', values: { note: 'payment #1' } }]
+      const first = await data.applyEdits(handle, table, insert, 'commit')
+      // The server is down: the outcome cannot be known, and the app says so instead of guessing.
+      expect(first.ok).toBe(false)
+      expect(first.error).toMatchObject({
+        code: 'COMMIT_UNKNOWN',
+        message: expect.stringMatching(/could not be found out/),
+      })
+      expect(first.error?.xid).toMatch(/^\d+$/)
+      expect(cluster.running).toBe(false)
+
+      // Crash recovery replays the log: the commit is there or it is not, and the server now says which.
+      await cluster.start()
+      const d = await PostgresDriver.open(config)
+      const rows = Number((await d.query('SELECT count(*) FROM payments')).rows[0][0])
+      const status = await cm.commitStatus(handle, first.error!.xid!)
+      expect(status).toBe(rows === 1 ? 'committed' : 'aborted')
+      // What the grid does next (grid-commit.ts): committed -> the edits are done; aborted -> commit them now.
+      if (status === 'aborted') {
+        await cm.reconnect(handle)
+        expect((await data.applyEdits(handle, table, insert, 'commit')).ok).toBe(true)
+      }
+      expect((await d.query('SELECT note FROM payments')).rows).toEqual([['payment #1']])
+      await d.close()
+      await cm.closeAll()
+    } finally {
+      await proxy.close()
+    }
+  }, 120_000)
 })

@@ -1,5 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { chmod, chown, cp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { arch, platform, tmpdir } from 'node:os'
 import { join, dirname } from 'node:path'
@@ -169,6 +169,27 @@ export class PgCluster {
     })
   }
 
+  /**
+   * Kill the server as a crash would (SIGKILL to the postmaster and every backend at once), for
+   * fault injection: the next start runs crash recovery from the write-ahead log.
+   */
+  async kill(): Promise<void> {
+    const proc = this.proc
+    if (!proc?.pid) return
+    if (this.exitHook) process.removeListener('exit', this.exitHook)
+    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()))
+    for (const pid of childrenOf(proc.pid)) {
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch {
+        // already gone
+      }
+    }
+    proc.kill('SIGKILL')
+    await exited
+    this.proc = null
+  }
+
   /** Fast shutdown: roll back open transactions, disconnect clients, stop. */
   async stop(): Promise<void> {
     const proc = this.proc
@@ -184,6 +205,22 @@ export class PgCluster {
     })
     this.proc = null
   }
+}
+
+/** The processes whose parent is `pid` (Linux /proc): a postmaster's backends. */
+function childrenOf(pid: number): number[] {
+  const out: number[] = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      // The parent is the 4th field, after the command name in parentheses (which may hold spaces).
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(entry))
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out
 }
 
 function run(cmd: string, args: string[], opts: object, log?: (l: string) => void): Promise<void> {

@@ -142,6 +142,20 @@ export class PostgresDriver extends ServerDriver implements Driver, LockParty {
     }
   }
 
+  async commitStatus(xid: string): Promise<'committed' | 'aborted' | 'in progress' | null> {
+    try {
+      const c = await PostgresDriver.connect(this.config, this.ssl)
+      try {
+        const s = (await c.query<{ s: string | null }>('SELECT pg_xact_status($1::xid8) AS s', [xid])).rows[0]?.s
+        return s === 'committed' || s === 'aborted' || s === 'in progress' ? s : null
+      } finally {
+        await c.end().catch(() => {})
+      }
+    } catch {
+      return null
+    }
+  }
+
   /**
    * The connection dropped while COMMIT was on its way: did it commit? A transaction that wrote
    * nothing lost nothing. Otherwise a fresh connection asks `pg_xact_status` (waiting a little
@@ -162,20 +176,9 @@ export class PostgresDriver extends ServerDriver implements Driver, LockParty {
       }
     const deadline = Date.now() + 5000
     let status: string | null = null
-    let lastError = ''
     while (Date.now() < deadline) {
-      try {
-        const c = await PostgresDriver.connect(this.config, this.ssl)
-        try {
-          status =
-            (await c.query<{ s: string | null }>('SELECT pg_xact_status($1::xid8) AS s', [xid])).rows[0]?.s ?? null
-        } finally {
-          await c.end().catch(() => {})
-        }
-        if (status === 'committed' || status === 'aborted') break
-      } catch (e) {
-        lastError = (e as Error).message
-      }
+      status = await this.commitStatus(xid)
+      if (status === 'committed' || status === 'aborted') break
       await new Promise((r) => setTimeout(r, 200))
     }
     if (status === 'committed') return { committed: true }
@@ -193,7 +196,7 @@ export class PostgresDriver extends ServerDriver implements Driver, LockParty {
       committed: false,
       error: new AppError(
         'COMMIT_UNKNOWN',
-        `The connection to ${where} dropped while COMMIT was on its way, and whether transaction ${xid} committed could not be found out${status ? ` (it was still ${status})` : lastError ? ` (${lastError})` : ''}. Look at the data before committing again.`,
+        `The connection to ${where} dropped while COMMIT was on its way, and whether transaction ${xid} committed could not be found out${status ? ` (it was still ${status})` : ' (the server did not answer)'}. Look at the data before committing again.`,
         { xid },
       ),
     }

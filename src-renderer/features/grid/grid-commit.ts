@@ -1,6 +1,7 @@
 import type { RowEdit } from '../../../src-shared/grid'
 import type { SessionSnapshot } from '../../../src-shared/orm'
 import { call, errorMessage } from '../../bridge/client'
+import { toast } from '../../app/store'
 import { gridOf, history, patchGrid, refreshView, type GridState } from './grid-store'
 
 /** Review, commit and the ORM session behind a grid's pending edits: one transaction through data.applyEdits. */
@@ -43,15 +44,44 @@ export function closeReview(tabId: string) {
   patchGrid(tabId, { review: null })
 }
 
-/** Commit in one transaction; on failure everything stays pending and the failing row is marked. */
+/** Whether the commit whose outcome was unknown took after all, if the server can say by now. */
+async function earlierCommit(g: GridState): Promise<'committed' | 'aborted' | null> {
+  if (!g.uncertainXid) return null
+  try {
+    const { status } = await call('data.commitStatus', { handle: g.handle, xid: g.uncertainXid })
+    return status === 'committed' || status === 'aborted' ? status : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Commit in one transaction; on failure everything stays pending and the failing row is marked.
+ * After a commit whose outcome was unknown, the server is asked first whether it took: if it did,
+ * the edits are done (never written twice); if it rolled back, they are committed now.
+ */
 export async function commitEdits(tabId: string): Promise<boolean> {
   const g = gridOf(tabId)
   if (!g) return false
   const edits = toRowEdits(g)
   if (!edits.length) return true
-  if (g.uncertain) {
+  const earlier = g.uncertain ? await earlierCommit(g) : null
+  if (earlier === 'committed') {
+    // It took after all: the pending edits are in the database; writing them again would duplicate them.
+    history.delete(tabId)
+    patchGrid(tabId, { uncertain: false, uncertainXid: undefined, edits: {}, inserts: [], failed: null, review: null })
+    toast(
+      'success',
+      `The earlier commit did take (transaction ${g.uncertainXid} committed): the edits are in the database.`,
+    )
+    await refreshView(tabId)
+    return true
+  }
+  if (earlier === 'aborted') patchGrid(tabId, { uncertain: false, uncertainXid: undefined })
+  if (g.uncertain && earlier !== 'aborted') {
     patchGrid(tabId, {
       uncertain: false,
+      uncertainXid: undefined,
       failed: {
         id: null,
         message:
@@ -68,6 +98,7 @@ export async function commitEdits(tabId: string): Promise<boolean> {
         busy: false,
         review: null,
         uncertain: true,
+        uncertainXid: r.error.xid,
         failed: { id: null, message: `${r.error.code}: ${r.error.message}` },
       })
       await refreshView(tabId)

@@ -51,6 +51,8 @@ export interface GridState {
    * database are not written twice by reflex.
    */
   uncertain?: boolean
+  /** The transaction of that commit, so the next Commit can ask whether it took (data.commitStatus). */
+  uncertainXid?: string
   review: ApplyEditsResult | null
   busy: boolean
   loadError: string | null
