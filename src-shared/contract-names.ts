@@ -78,6 +78,7 @@ export const METHOD_NAMES = [
   'tx.removePane',
   'tx.run',
   'tx.rowVersions',
+  'tx.locks',
   'tx.exportConsole',
   'tx.parseSpec',
   'tx.queue',

@@ -33,6 +33,8 @@ export interface EngineCapabilities {
   errorAbortsTransaction: boolean
   /** Row versions (xmin, xmax, ctid) can be shown: the engine keeps several versions of a row (MVCC). */
   rowVersions: boolean
+  /** The locks each transaction holds can be listed (record, gap, next-key, insert intention: InnoDB). */
+  heldLocks: boolean
   /** EXPLAIN ANALYZE runs the statement and reports real times and row counts. */
   explainAnalyze: boolean
   /** BEGIN takes READ ONLY and DEFERRABLE. */
@@ -93,6 +95,7 @@ export const ENGINES: { readonly [E in Engine]: EngineInfo & { name: E } } = {
       forwardReferences: true,
       errorAbortsTransaction: false,
       rowVersions: false,
+      heldLocks: false,
       explainAnalyze: false,
       readOnlyDeferrable: false,
       parsesSql: false,
@@ -122,6 +125,7 @@ export const ENGINES: { readonly [E in Engine]: EngineInfo & { name: E } } = {
       forwardReferences: false,
       errorAbortsTransaction: true,
       rowVersions: true,
+      heldLocks: false,
       explainAnalyze: true,
       readOnlyDeferrable: true,
       parsesSql: true,
@@ -158,6 +162,7 @@ export const ENGINES: { readonly [E in Engine]: EngineInfo & { name: E } } = {
       forwardReferences: false,
       errorAbortsTransaction: false,
       rowVersions: false,
+      heldLocks: true,
       explainAnalyze: true,
       readOnlyDeferrable: false,
       parsesSql: false,

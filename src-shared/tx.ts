@@ -137,3 +137,29 @@ export const mvccViewSchema = z.object({
   note: z.string().nullable(),
 })
 export type MvccView = z.infer<typeof mvccViewSchema>
+
+/** One lock a transaction holds or waits for (InnoDB): on a table, or on an index record and/or the gap before it. */
+export const heldLockSchema = z.object({
+  table: z.string(),
+  /** The index the record lock is on (PRIMARY for the row itself); null for a table lock. */
+  index: z.string().nullable(),
+  /**
+   * table: the whole table (IX/IS: intends row locks); record: the row only; gap: the space
+   * before the record, so nothing can be inserted there; next-key: the record and the gap before
+   * it; insert-intention: an INSERT's wish to go into a gap (it waits when someone holds the gap).
+   */
+  kind: z.enum(['table', 'record', 'gap', 'next-key', 'insert-intention']),
+  /** S (shared), X (exclusive), IS, IX, AUTO-INC. */
+  mode: z.string(),
+  waiting: z.boolean(),
+  /** The record, by its index's columns (then the primary key's): "v=50, id=5"; "supremum" is past the last record. */
+  key: z.string().nullable(),
+})
+export type HeldLock = z.infer<typeof heldLockSchema>
+
+export const consoleLocksSchema = z.object({
+  panes: z.array(z.object({ pane: z.string(), locks: z.array(heldLockSchema) })),
+  /** What the list leaves out, or why it is partial (e.g. only locks that block someone are listed). */
+  note: z.string().nullable(),
+})
+export type ConsoleLocks = z.infer<typeof consoleLocksSchema>

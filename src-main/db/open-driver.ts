@@ -10,11 +10,12 @@ import { openPostgresProbe } from './postgres/pg-lock-probe'
 import { postgresRowVersions } from './postgres/pg-row-versions'
 import { postgresScratchDatabase } from './postgres/pg-scratch'
 import type { LockProbeFactory } from './lock-probe'
-import type { MvccView } from '../../src-shared/tx'
+import type { HeldLock, MvccView } from '../../src-shared/tx'
 import { MariadbDriver } from './mariadb/mariadb-driver'
 import { mariadbDialect } from './mariadb/mariadb-dialect'
 import { openMariadbProbe } from './mariadb/mariadb-lock-probe'
 import { MariadbPlayground } from './mariadb/mariadb-playground'
+import { mariadbHeldLocks } from './mariadb/mariadb-held-locks'
 import { Playground } from './playground'
 import type { PlaygroundBase } from './playground-base'
 
@@ -34,6 +35,8 @@ export interface EngineRoles<E extends Engine = Engine> {
   scratchDatabase?: (
     server: Extract<ConnectionConfig, { engine: E }>,
   ) => Promise<{ driver: Driver; drop: () => Promise<void> }>
+  /** The locks each of these connections' transactions holds, read on a connection of its own (InnoDB). */
+  heldLocks?: (config: ConnectionConfig, drivers: Driver[]) => Promise<{ locks: HeldLock[][]; note: string | null }>
   /** A local playground server in the app's data directory, seeded by `seed` (engines that have one). */
   playground?: (dataDir: string, seed: (d: Driver) => Promise<void>, log: (m: string) => void) => PlaygroundBase
 }
@@ -53,6 +56,7 @@ const ENGINES: { [E in Engine]: EngineRoles<E> } = {
     open: (c) => MariadbDriver.open(c),
     lockProbe: openMariadbProbe,
     playground: (dataDir, seed) => new MariadbPlayground(dataDir, seed),
+    heldLocks: mariadbHeldLocks,
   },
 }
 

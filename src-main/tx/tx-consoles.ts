@@ -9,7 +9,7 @@ import { engineRoles, openDriver } from '../db/open-driver'
 import { ENGINE_LIST, ENGINES } from '../../src-shared/engines'
 import { attribution } from './scenario-runner'
 import { TxPane } from './tx-pane'
-import type { MvccView } from '../../src-shared/tx'
+import type { ConsoleLocks, MvccView } from '../../src-shared/tx'
 import { timelineToScript, timelineToSpec } from './console-spec'
 import { formatSpec } from './isolation-spec'
 import { splitStatements } from '../../src-shared/sql-split'
@@ -300,6 +300,26 @@ export class TxConsoles {
       )
     }
     return read(p.driver, table)
+  }
+
+  /** The locks each pane's transaction holds and waits for (engines that can list them: InnoDB). */
+  async locks(id: string): Promise<ConsoleLocks> {
+    const c = this.get(id)
+    const engine = c.config.engine
+    const read = engineRoles(engine).heldLocks
+    if (!read) {
+      const which = ENGINE_LIST.filter((e) => e.capabilities.heldLocks).map((e) => e.label)
+      throw new AppError(
+        'UNSUPPORTED',
+        `${ENGINES[engine].label} does not list the locks each transaction holds; the lock view is ${which.join(' and ')}'s (a wait still names its holder here)`,
+      )
+    }
+    const panes = [...c.panes.values()]
+    const { locks, note } = await read(
+      c.config,
+      panes.map((p) => p.driver),
+    )
+    return { panes: panes.map((p, i) => ({ pane: p.id, locks: locks[i] })), note }
   }
 
   snapshot(id: string) {

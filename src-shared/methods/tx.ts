@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { tableRefSchema } from '../grid'
 import {
   mvccViewSchema,
+  consoleLocksSchema,
   paneInfoSchema,
   queueStateSchema,
   scenarioRunSchema,
@@ -120,6 +121,11 @@ export const txMethods = {
     doc: "PostgreSQL: the row versions of a table (ctid, xmin, xmax) and which of them a pane's snapshot sees, read in the pane's own transaction.",
     input: z.object({ consoleId: z.string(), pane: z.string(), table: tableRefSchema }),
     output: mvccViewSchema,
+  }),
+  'tx.locks': method({
+    doc: "InnoDB: the locks each pane's transaction holds or waits for (table, record, gap, next-key, insert intention), with the record's key.",
+    input: z.object({ consoleId: z.string() }),
+    output: consoleLocksSchema,
   }),
   'tx.exportConsole': method({
     doc: "The console's timeline as an isolation tester spec (one session per pane, the permutation it ran in) and as a commented SQL script.",

@@ -238,6 +238,16 @@ function TxButtons({
           Row versions
         </button>
       )}
+      {caps.heldLocks && (
+        <button
+          className={`btn small ghost${mvccOpen ? ' on' : ''}`}
+          onClick={onMvcc}
+          data-testid={`pane-locks-${info.id}`}
+          title="The locks each pane's transaction holds and waits for: record, gap, next-key, insert intention"
+        >
+          Locks
+        </button>
+      )}
       <span className="spacer" />
       <button
         className="btn small primary"

@@ -1,3 +1,4 @@
+import { ENGINES } from '../../../src-shared/engines'
 import { txApi } from './api'
 import { useEffect, useRef, useState } from 'react'
 import type { PaneInfo, TimelineEntry } from '../../../src-shared/tx'
@@ -9,6 +10,7 @@ import { QueueBar, useStepQueue, type ScenarioRef } from './StepQueue'
 
 type StepQueue = ReturnType<typeof useStepQueue>
 import { MvccPanel } from './MvccPanel'
+import { LocksPanel } from './LocksPanel'
 import { timelineSvg } from './timeline-image'
 import { download, downloadText, svgToPng } from '../../ui/download'
 import { toast, useApp } from '../../app/store'
@@ -64,7 +66,15 @@ export function ConsoleTab({ handle, load }: { handle: string; load?: ConsoleLoa
           )
         })}
       </div>
-      {mvccPane && paneIds.includes(mvccPane) && (
+      {mvccPane && paneIds.includes(mvccPane) && panes[0] && ENGINES[panes[0].engine].capabilities.heldLocks && (
+        <LocksPanel
+          consoleId={consoleId}
+          pane={mvccPane}
+          version={entries.filter((e) => e.finishedAt !== null || e.waitStartedAt !== null).length}
+          onClose={() => setMvccPane(null)}
+        />
+      )}
+      {mvccPane && paneIds.includes(mvccPane) && panes[0] && ENGINES[panes[0].engine].capabilities.rowVersions && (
         <MvccPanel
           key={mvccPane}
           consoleId={consoleId}

@@ -17,6 +17,7 @@ export const txApi = {
   reconnectPane: (i: MethodInput<'tx.reconnectPane'>) => call('tx.reconnectPane', i),
   removePane: (i: MethodInput<'tx.removePane'>) => call('tx.removePane', i),
   rowVersions: (i: MethodInput<'tx.rowVersions'>) => call('tx.rowVersions', i),
+  locks: (i: MethodInput<'tx.locks'>) => call('tx.locks', i),
   run: (i: MethodInput<'tx.run'>) => call('tx.run', i),
   runScenario: (i: MethodInput<'tx.runScenario'>) => call('tx.runScenario', i),
   scenarioSpec: (i: MethodInput<'tx.scenarioSpec'>) => call('tx.scenarioSpec', i),
