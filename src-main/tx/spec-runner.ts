@@ -167,7 +167,8 @@ export async function runSpec(
     const engine = new StepEngine(() => [...panes.values()], probe, { stallMs: 10_000 })
     const print = (record: SpecStepResult) => {
       if (record.error) out(`ERROR:  ${record.error}`)
-      else if (record.result) for (const l of formatResult(record.result)) out(l)
+      // As the tester: a table only for what returns rows (an UPDATE or COMMIT prints nothing).
+      else if (record.result?.columns.length) for (const l of formatResult(record.result)) out(l)
     }
     const blocked: { record: SpecStepResult; done: boolean }[] = []
     const flushCompleted = () => {
