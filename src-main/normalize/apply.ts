@@ -30,20 +30,6 @@ export interface ApplyResult {
 }
 
 /**
- * A 1NF split changes the original table in place and is checked inside its transaction: on an
- * engine whose CREATE, ALTER and DROP commit at once (MariaDB) a failed check could not be
- * undone, so Schemist refuses it there rather than leave half a split behind. (A normal-form
- * split, applyProposal, checks before it drops anything and undoes by hand there.)
- */
-export function requireTransactionalDdl(d: Driver, what: string): void {
-  if (d.dialect.capabilities.transactionalDdl) return
-  throw new AppError(
-    'UNSUPPORTED',
-    `${ENGINES[d.dialect.name].label} commits every CREATE, ALTER and DROP at once, so a ${what} could not be undone if its check failed: Schemist does not apply it there yet. Copy the SQL and run it yourself, or apply it to a copy on SQLite or PostgreSQL.`,
-  )
-}
-
-/**
  * Applies a proposal: create the tables with keys and foreign keys, move the rows, check that
  * joining the new tables gives back exactly the original rows (both ways), then drop the original
  * (or replace it with a view). In one transaction where DDL is transactional: anything failing

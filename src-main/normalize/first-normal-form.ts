@@ -1,4 +1,4 @@
-import { requireTransactionalDdl } from './apply'
+import { ENGINES } from '../../src-shared/engines'
 import { AppError } from '../../src-shared/errors'
 import { plainTable, type SchemaOp } from '../../src-shared/model/schema-ops'
 import type { Cell } from '../../src-shared/values'
@@ -116,10 +116,13 @@ export function splitFirstNormalForm(
 type OneNfSource = { schema: string | null; name: string; types: Map<string, string> }
 
 /** A child table: the parent's key and the value as its key, a foreign key to the parent. */
-function childTable(plan: OneNfPlan, src: OneNfSource): SchemaOp {
+function childTable(plan: OneNfPlan, src: OneNfSource, d: Dialect): SchemaOp {
   // A JSON array's elements are plain values: the child column is text, not the array's JSON type.
   const valueType = plan.kind === 'json-array' ? 'TEXT' : src.types.get(plan.from[0]) || 'TEXT'
-  const cols = [...plan.key.map((k) => [k, src.types.get(k) || 'TEXT']), [plan.value, valueType]]
+  // Every column of the child is in its key: each takes a type the engine can index.
+  const cols = [...plan.key.map((k) => [k, src.types.get(k) || 'TEXT']), [plan.value, valueType]].map(
+    ([name, type]) => [name, d.keyType(type)],
+  )
   const table = plainTable(
     { schema: src.schema, name: plan.child },
     cols.map(([name, nativeType], i) => ({ name, type: 'unknown', nativeType, nullable: false, primaryKey: i + 1 })),
@@ -138,7 +141,7 @@ function childTable(plan: OneNfPlan, src: OneNfSource): SchemaOp {
   return { op: 'createTable', table }
 }
 
-const childTableSql = (plan: OneNfPlan, src: OneNfSource, d: Dialect) => d.ddl.statements([childTable(plan, src)])[0]
+const childTableSql = (plan: OneNfPlan, src: OneNfSource, d: Dialect) => d.ddl.statements([childTable(plan, src, d)])[0]
 
 const dropColumnSql = (c: string, src: OneNfSource, d: Dialect) =>
   d.ddl.statements([{ op: 'dropColumn', table: { schema: src.schema, name: src.name }, column: c }])[0]
@@ -157,13 +160,14 @@ export function firstNormalFormSql(plans: OneNfPlan[], src: OneNfSource, d: Dial
 /**
  * Applies a 1NF split in one transaction: create each child table, fill it from the rows as they
  * are now, check every value arrived, then drop the moved columns. Anything failing rolls back.
+ * Where DDL commits at once (MariaDB) the moved columns are dropped only after every check, and a
+ * failure before then drops the child tables again, which leaves the table as it was.
  */
 export async function applyFirstNormalForm(
   d: Driver,
   src: OneNfSource,
   plans: OneNfPlan[],
 ): Promise<{ tables: { name: string; rows: number }[]; statements: string[] }> {
-  requireTransactionalDdl(d, '1NF split')
   const q = (n: string) => d.dialect.quoteIdent(n)
   const qt = (n: string) => d.dialect.qualify(src.schema, n)
   const statements: string[] = []
@@ -171,13 +175,17 @@ export async function applyFirstNormalForm(
     statements.push(sql)
     return d.query(sql)
   }
-  await run('BEGIN')
+  const transactional = d.dialect.capabilities.transactionalDdl
+  const made: string[] = []
+  let checked = false
+  if (transactional) await run('BEGIN')
   try {
     const current = await run(`SELECT * FROM ${qt(src.name)}`)
     const columns = current.columns.map((c) => c.name)
     const tables: { name: string; rows: number }[] = []
     for (const plan of plans) {
       await run(childTableSql(plan, src, d.dialect))
+      made.push(plan.child)
       const rows = childRows(columns, current.rows, plan)
       const list = [...plan.key, plan.value].map(q).join(', ')
       const sql = `INSERT INTO ${qt(plan.child)} (${list}) VALUES (${[...plan.key, plan.value].map((_, i) => d.dialect.placeholder(i + 1)).join(', ')})`
@@ -191,11 +199,28 @@ export async function applyFirstNormalForm(
         )
       tables.push({ name: plan.child, rows: got })
     }
+    checked = true
     for (const c of plans.flatMap((p) => p.from)) await run(dropColumnSql(c, src, d.dialect))
-    await run('COMMIT')
+    if (transactional) await run('COMMIT')
     return { tables, statements }
   } catch (e) {
-    await d.query('ROLLBACK').catch(() => undefined)
+    if (transactional) await d.query('ROLLBACK').catch(() => undefined)
+    else if (!checked) await undoChildren(d, src, made, run)
+    else
+      throw new AppError(
+        'SQL_ERROR',
+        `Every value arrived in ${made.join(', ')} (checked), but dropping the moved columns failed: ${e instanceof Error ? e.message : String(e)}. ${ENGINES[d.dialect.name].label} commits each statement, so the split is left as far as it got.`,
+      )
     throw e
   }
+}
+
+/** Where DDL commits at once: the child tables made so far go again (their foreign keys point at the source). */
+async function undoChildren(d: Driver, src: OneNfSource, made: string[], run: (sql: string) => Promise<unknown>) {
+  const drops = d.dialect.ddl.statements(
+    [...made]
+      .reverse()
+      .map((name): SchemaOp => ({ op: 'dropTable', table: { schema: src.schema, name }, ifExists: true })),
+  )
+  for (const sql of drops) await run(sql).catch(() => undefined)
 }

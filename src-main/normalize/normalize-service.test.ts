@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Driver } from '../db/driver'
 import { loadSample } from '../sample/load-sample'
-import { DDL_IN_TRANSACTIONS, ENGINES } from '../test-support/databases'
+import { ENGINES } from '../test-support/databases'
 import { analyzeTable, applySplit, diagnoseWith, proposeSplit } from './normalize-service'
 import { fdErrorOnTable, isKeyOnTable, mvdHoldsOnTable } from './verify'
 
@@ -231,7 +231,7 @@ describe.each(ENGINES)('the normalization service on $name', ({ open }) => {
   })
 })
 
-describe.each(DDL_IN_TRANSACTIONS)("1NF on the notes' phone tables on $name", ({ open }) => {
+describe.each(ENGINES)("1NF on the notes' phone tables on $name", ({ open }) => {
   let d: Driver
   beforeEach(async () => {
     d = await open()
