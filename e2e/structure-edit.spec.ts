@@ -109,3 +109,36 @@ test('structure edited in place on SQLite: an index, a unique pair, a check and 
   )
   await expect(page.getByRole('row', { name: '1 1 1 1 1' })).toBeVisible()
 })
+
+test('structure edited in place on PostgreSQL: an index and a check added by ALTER; column order stays, and says why', async ({
+  page,
+}) => {
+  const app = new AppPage(page)
+  await app.open()
+  await app.openPlayground()
+  await app.runSqlOn('PostgreSQL playground', 'CREATE TABLE struct_checks (id integer PRIMARY KEY, price integer)')
+  await app.runSqlOn('PostgreSQL playground', 'INSERT INTO struct_checks VALUES (1, 5), (2, 7)')
+  const pgConn = page.locator('.conn', { has: page.getByTestId('connection-playground') })
+  await pgConn.getByTestId('tree-table-public.struct_checks').hover()
+  await pgConn.getByTestId('tree-structure-public.struct_checks').click()
+  await page.getByTestId('structure-edit').click()
+  // PostgreSQL keeps a column's position: the order buttons are off, with the reason.
+  await expect(page.getByTestId('edit-col-down-0')).toBeDisabled()
+  await expect(page.getByTestId('edit-col-down-0')).toHaveAttribute('title', /keeps a column's position/)
+  await page.getByTestId('index-columns').fill('price')
+  await page.getByTestId('index-add').click()
+  await page.getByTestId('check-expression').fill('price >= 0')
+  await page.getByTestId('check-add').click()
+  await page.getByTestId('edit-preview').click()
+  const sql = page.getByTestId('edit-plan-sql')
+  await expect(sql).toContainText('CREATE INDEX "ix_struct_checks_price"')
+  await expect(sql).toContainText('CHECK (price >= 0)')
+  await page.getByTestId('edit-apply').click()
+  await expect(page.getByTestId('structure-editor')).toHaveCount(0)
+  await app.runSqlOn(
+    'PostgreSQL playground',
+    "SELECT (SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_struct_checks_price') AS ix, (SELECT count(*) FROM pg_constraint WHERE conrelid = 'struct_checks'::regclass AND contype = 'c') AS ck, (SELECT count(*) FROM struct_checks) AS n",
+  )
+  await expect(page.getByRole('row', { name: '1 1 1 2' })).toBeVisible()
+  await app.runSqlOn('PostgreSQL playground', 'DROP TABLE struct_checks')
+})

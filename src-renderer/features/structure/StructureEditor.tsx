@@ -107,19 +107,16 @@ function EditBar({ e, name, onDone }: { e: StructureEdit; name: string; onDone: 
   )
 }
 
-function ColumnRow({
-  e,
-  c,
-  i,
-  last,
-  engine,
-}: {
+/** One column of the table being edited: its place in the list and the engine it lives on. */
+interface RowProps {
   e: StructureEdit
   c: ModelColumn
   i: number
   last: boolean
   engine: Engine
-}) {
+}
+
+function ColumnRow({ e, c, i, last, engine }: RowProps) {
   const canMove = ENGINES[engine].capabilities.reorderColumns
   return (
     <tr
@@ -211,19 +208,7 @@ function ColumnRow({
 }
 
 /** The ↑ and ↓ that move a column, disabled with the reason where the engine cannot. */
-function OrderCell({
-  e,
-  c,
-  i,
-  last,
-  engine,
-}: {
-  e: StructureEdit
-  c: ModelColumn
-  i: number
-  last: boolean
-  engine: Engine
-}) {
+function OrderCell({ e, c, i, last, engine }: RowProps) {
   const canMove = ENGINES[engine].capabilities.reorderColumns
   const why = canMove ? '' : `${ENGINES[engine].label} keeps a column's position for the table's life`
   return (
