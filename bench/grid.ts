@@ -3,7 +3,7 @@
 // table, against the same page fetched by the raw driver (better-sqlite3 / pg) in this process.
 import Database from 'better-sqlite3'
 import pg from 'pg'
-import WebSocket from 'ws'
+import WebSocket, { WebSocketServer } from 'ws'
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -46,6 +46,33 @@ async function bridgeClient(port: number, token: string) {
       })
     },
     close: () => ws.close(),
+  }
+}
+
+/**
+ * The transport's own round trip, the baseline for the bridge's: a WebSocket server in this
+ * process that sends each message straight back, and a client that waits for it (no routing,
+ * no validation, no handler).
+ */
+async function echoTransport() {
+  const server = new WebSocketServer({ port: 0, host: '127.0.0.1' })
+  await new Promise((r) => server.once('listening', r))
+  server.on('connection', (sock) => sock.on('message', (d) => sock.send(d)))
+  const port = (server.address() as { port: number }).port
+  const ws = new WebSocket(`ws://127.0.0.1:${port}`)
+  await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)))
+  let next: ((v: unknown) => void) | null = null
+  ws.on('message', () => next?.(undefined))
+  return {
+    trip: (message: string) =>
+      new Promise((resolve) => {
+        next = resolve
+        ws.send(message)
+      }),
+    close: async () => {
+      ws.close()
+      await new Promise((r) => server.close(r))
+    },
   }
 }
 
@@ -221,6 +248,19 @@ async function main() {
       rawPage({ after: null, before: null, fromEnd: false }),
     )
     const emptyTrip = await series(() => bridge.call('app.info', {}))
+    // A small grid request through the bridge (a one-row page) and an empty one (app.info), each
+    // against the transport's own echo of a message of the same size, measured in turn.
+    const echo = await echoTransport()
+    const one = { ...view, limit: 1 }
+    const [small, smallEcho] = await pair(
+      () => bridge.call('data.page', one),
+      () => echo.trip(JSON.stringify({ id: 1, method: 'data.page', input: one })),
+    )
+    const [empty, emptyEcho] = await pair(
+      () => bridge.call('app.info', {}),
+      () => echo.trip(JSON.stringify({ id: 1, method: 'app.info', input: {} })),
+    )
+    await echo.close()
     const check = await page({ after: at.after, skip: at.skip })
     if (Number(check.keys[0][0]) !== DEEP + 1)
       throw new Error(`row ${DEEP} should have id ${DEEP + 1}, got ${check.keys[0][0]}`)
@@ -244,6 +284,9 @@ async function main() {
     report(`grid.${e.name}.deep_page.vs_first_page`, deepWithLocate / first, 'x', 2)
     report(`grid.${e.name}.last_page.vs_first_page`, last / first, 'x', 2)
     report(`grid.${e.name}.position_index.ms`, indexMs, 'ms')
+    report(`grid.${e.name}.echo_round_trip.ms`, emptyEcho, 'ms')
+    report(`grid.${e.name}.empty_request.vs_echo`, empty / emptyEcho, 'x', 1.5)
+    report(`grid.${e.name}.small_request.vs_echo`, small / smallEcho, 'x', 1.5)
   }
   bridge.close()
   await pgc.end()
