@@ -6,6 +6,7 @@ import type { Driver } from '../db/driver'
 import { loadSample } from '../sample/load-sample'
 import { ENGINES } from '../test-support/databases'
 import { analyzeTable, applySplit, diagnoseWith, proposeSplit } from './normalize-service'
+import { applyFirstNormalForm } from './first-normal-form'
 import { fdErrorOnTable, isKeyOnTable, mvdHoldsOnTable } from './verify'
 
 // A table whose name and columns need quoting, with a transitive dependency: dept id -> dept "city".
@@ -298,6 +299,25 @@ describe.each(ENGINES)("1NF on the notes' phone tables on $name", ({ open }) => 
       ['1', 'sql'],
       ['2', 'sql'],
     ])
+  })
+
+  it('a 1NF split that fails part way leaves the table as it was (rolled back, or undone where DDL commits)', async () => {
+    // The second child's name is taken: its CREATE fails after the first child was made and filled.
+    await d.query('CREATE TABLE taken (id integer PRIMARY KEY)')
+    const types = new Map([
+      ['id', 'integer'],
+      ['name', 'varchar(40)'],
+      ['phones', 'varchar(100)'],
+    ])
+    const err = await applyFirstNormalForm(d, { schema: null, name: 'phone_book', types }, [
+      { child: 'phones', value: 'phone', key: ['id'], from: ['phones'], kind: 'list-in-cell' },
+      { child: 'taken', value: 'nick', key: ['id'], from: ['name'], kind: 'list-in-cell' },
+    ]).catch((e: Error) => e)
+    expect(err).toBeInstanceOf(Error)
+    const tables = (await d.dialect.introspect(d)).tables
+    expect(tables.some((t) => t.name === 'phones')).toBe(false)
+    expect(tables.find((t) => t.name === 'phone_book')!.columns.map((c) => c.name)).toEqual(['id', 'name', 'phones'])
+    expect((await d.query('SELECT count(*) FROM phone_book')).rows[0].map(Number)).toEqual([2])
   })
 
   it('a table already in 1NF says so', async () => {
