@@ -46,7 +46,7 @@ const INTEGERS = new Set(['integer', 'bigint', 'smallint'])
 /** What a diff needs to know of the engine it writes for, from the registry and the dialect. */
 export function schemaTarget(d: Dialect): SchemaTarget {
   return {
-    engine: d.name,
+    engine: ENGINES[d.name].label,
     schemas: d.capabilities.schemas,
     defaultSchema: d.defaultSchema,
     forwardReferences: d.capabilities.forwardReferences,

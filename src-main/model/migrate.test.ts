@@ -15,6 +15,7 @@ import {
 } from '../../src-shared/model/edit'
 import type { Driver } from '../db/driver'
 import { ENGINES } from '../test-support/databases'
+import { ENGINES as ENGINE_INFO } from '../../src-shared/engines'
 import { applyModel } from './apply-model'
 import { applyMigration, planAgainstDatabase } from './apply-migration'
 import { schemaToModel } from './reverse'
@@ -329,7 +330,9 @@ describe.each(ENGINES)('moving a table to another schema on $name', ({ name, ope
         ])
         if (name !== 'postgres') {
           const plan = await planAgainstDatabase(d, doc)
-          expect(plan.warnings.join(' ')).toMatch(new RegExp(`schema archive, which ${name} does not have`))
+          expect(plan.warnings.join(' ')).toMatch(
+            new RegExp(`schema archive, which ${ENGINE_INFO[name].label} does not have`),
+          )
           return
         }
         const r = await migrate(d, doc)

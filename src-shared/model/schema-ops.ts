@@ -159,7 +159,7 @@ export function dependencyOrder(tables: ModelTable[]): {
 
 /** What a model needs of the engine it is written for: facts from the engine registry, no SQL. */
 export interface SchemaTarget {
-  /** The engine's name, in warnings. */
+  /** What the engine is called, in warnings ("PostgreSQL"). */
   engine: string
   schemas: boolean
   defaultSchema: string | null
