@@ -16,7 +16,6 @@ import { mariadbDialect } from './mariadb/mariadb-dialect'
 import { openMariadbProbe } from './mariadb/mariadb-lock-probe'
 import { MariadbPlayground } from './mariadb/mariadb-playground'
 import { mariadbHeldLocks } from './mariadb/mariadb-held-locks'
-import { Playground } from './playground'
 import type { PlaygroundBase } from './playground-base'
 
 /**
@@ -37,7 +36,10 @@ export interface EngineRoles<E extends Engine = Engine> {
   ) => Promise<{ driver: Driver; drop: () => Promise<void> }>
   /** The locks each of these connections' transactions holds, read on a connection of its own (InnoDB). */
   heldLocks?: (config: ConnectionConfig, drivers: Driver[]) => Promise<{ locks: HeldLock[][]; note: string | null }>
-  /** A local playground server in the app's data directory, seeded by `seed` (engines that have one). */
+  /**
+   * A local playground server in the app's data directory, seeded by `seed`. PostgreSQL's is
+   * made by the services directly (src-main/db/playground.ts), as it also parses SQL imports.
+   */
   playground?: (dataDir: string, seed: (d: Driver) => Promise<void>, log: (m: string) => void) => PlaygroundBase
 }
 
@@ -49,7 +51,6 @@ const ENGINES: { [E in Engine]: EngineRoles<E> } = {
     lockProbe: openPostgresProbe,
     rowVersions: postgresRowVersions,
     scratchDatabase: postgresScratchDatabase,
-    playground: (dataDir, seed, log) => new Playground(dataDir, seed, log),
   },
   mariadb: {
     dialect: mariadbDialect,

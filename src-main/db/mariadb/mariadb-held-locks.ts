@@ -157,7 +157,7 @@ export async function mariadbHeldLocks(
     }
     const status = String((await d.query('SHOW ENGINE INNODB STATUS')).rows[0]?.[2] ?? '')
     const raw = parseInnodbLocks(status)
-    const threads = drivers.map((x) => (x as unknown as { backendPid: number }).backendPid)
+    const threads = drivers.map((x) => (x as MariadbDriver).pid)
     const tables = new Map<string, Awaited<ReturnType<typeof indexColumns>>>()
     for (const t of new Set(raw.filter((r) => threads.includes(r.thread)).map((r) => r.table)))
       tables.set(t, await indexColumns(d, t))

@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import type { MethodOutput } from '../../../src-shared/contract'
-import { ENGINES, migrationRunsAs, type Engine } from '../../../src-shared/engines'
+import { ENGINES, type Engine } from '../../../src-shared/engines'
+import { migrationRunsAs } from './migration-words'
 import { markSynced } from '../../../src-shared/model/edit'
 import type { ModelDocument } from '../../../src-shared/model/document'
 import { counted } from '../../../src-shared/naming'

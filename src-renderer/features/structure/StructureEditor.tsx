@@ -1,4 +1,5 @@
-import { ENGINES, migrationRunsAs, type Engine } from '../../../src-shared/engines'
+import { ENGINES, type Engine } from '../../../src-shared/engines'
+import { migrationRunsAs } from '../designer/migration-words'
 import type { ModelColumn } from '../../../src-shared/model/document'
 import { NEUTRAL_TYPES, typeLabel, type Table } from '../../../src-shared/schema'
 import { CheckList, ForeignKeyList, IndexList, UniqueList } from '../designer/inspector/TableConstraints'
