@@ -80,6 +80,7 @@ export const METHOD_NAMES = [
   'tx.rowVersions',
   'tx.locks',
   'tx.exportConsole',
+  'tx.checkHistory',
   'tx.parseSpec',
   'tx.queue',
   'tx.runAdmin',

@@ -10,8 +10,10 @@ export type { Engine }
  * folder and the main-side table in `src-main/db/open-driver.ts`, it is everything an engine adds.
  */
 export interface EngineCapabilities {
-  /** INSERT/UPDATE/DELETE ... RETURNING is available. */
+  /** UPDATE ... RETURNING (and INSERT/DELETE ... RETURNING). */
   returning: boolean
+  /** INSERT ... RETURNING and DELETE ... RETURNING, even where UPDATE has none (MariaDB 10.5+). */
+  insertDeleteReturning: boolean
   /** DDL statements take part in transactions and roll back with them. */
   transactionalDdl: boolean
   /** Schemas (namespaces) beyond one database file. */
@@ -86,6 +88,7 @@ export const ENGINES: { readonly [E in Engine]: EngineInfo & { name: E } } = {
     fileExtensions: ['.sqlite', '.sqlite3', '.db'],
     capabilities: {
       returning: true,
+      insertDeleteReturning: true,
       transactionalDdl: true,
       schemas: false,
       alterColumn: false,
@@ -116,6 +119,7 @@ export const ENGINES: { readonly [E in Engine]: EngineInfo & { name: E } } = {
     },
     capabilities: {
       returning: true,
+      insertDeleteReturning: true,
       transactionalDdl: true,
       schemas: true,
       alterColumn: true,
@@ -153,6 +157,7 @@ export const ENGINES: { readonly [E in Engine]: EngineInfo & { name: E } } = {
     capabilities: {
       // INSERT and DELETE take RETURNING on MariaDB, but UPDATE does not.
       returning: false,
+      insertDeleteReturning: true,
       transactionalDdl: false,
       schemas: false,
       alterColumn: true,

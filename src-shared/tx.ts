@@ -53,6 +53,22 @@ export const historyCheckSchema = z.object({
 })
 export type HistoryCheck = z.infer<typeof historyCheckSchema>
 
+/** A console session's history, checked: what the checker found, the transactions it saw, and what it could not record. */
+export const consoleHistoryCheckSchema = historyCheckSchema.extend({
+  transactions: z.array(
+    z.object({
+      id: z.string(),
+      pane: z.string(),
+      status: z.enum(['committed', 'aborted', 'open']),
+      reads: z.number(),
+      writes: z.number(),
+    }),
+  ),
+  /** Steps the history could not record, or only in part, and why. */
+  notes: z.array(z.object({ entry: z.number(), sql: z.string(), note: z.string() })),
+})
+export type ConsoleHistoryCheck = z.infer<typeof consoleHistoryCheckSchema>
+
 export const scenarioRunSchema = z.object({
   scenario: z.string(),
   level: z.string(),
@@ -109,6 +125,8 @@ export const queueStateSchema = z.object({
   busy: z.enum(['all', 'finish']).nullable(),
   message: z.string().nullable(),
   verdict: scenarioRunSchema.nullable(),
+  /** When it finished: its steps as a history, checked for anomalies. */
+  history: consoleHistoryCheckSchema.nullable(),
 })
 export type QueueState = z.infer<typeof queueStateSchema>
 

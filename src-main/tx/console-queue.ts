@@ -1,6 +1,6 @@
 import { AppError } from '../../src-shared/errors'
 import { splitStatements } from '../../src-shared/sql-split'
-import type { QueueState, QueuedStep, ScenarioRun, StepOutcome } from '../../src-shared/tx'
+import type { ConsoleHistoryCheck, QueueState, QueuedStep, ScenarioRun, StepOutcome } from '../../src-shared/tx'
 import { allPermutations, parseSpec, type IsolationSpec } from './isolation-spec'
 import type { StepEngine } from './step-engine'
 import type { TxPane } from './tx-pane'
@@ -13,6 +13,8 @@ export interface QueueHost {
   start(pane: string, sql: string): { entry: number; done: Promise<StepOutcome> }
   engine(): Promise<StepEngine>
   runAdmin(statements: string[]): Promise<void>
+  /** The queue's steps as a history, checked (see ../console-check.ts). */
+  checkHistory(entries: number[]): Promise<ConsoleHistoryCheck>
   judge(scenario: string, level: string | null, steps: StepOutcome[]): Promise<ScenarioRun>
   emit(state: QueueState | null): void
 }
@@ -90,6 +92,7 @@ export class ConsoleQueue {
       scenario,
       kind: 'spec',
       busy: null,
+      history: null,
       message: `Sessions ${spec.sessions.map((s, i) => `${s.name} → pane ${panes[i]}`).join(', ')}. The spec's setup runs before the first step.`,
       verdict: null,
     })
@@ -112,6 +115,7 @@ export class ConsoleQueue {
       scenario: null,
       kind: 'replay',
       busy: null,
+      history: null,
       message:
         'Panes in a transaction are rolled back first; then each step runs again in its pane, in the order it first ran.',
       verdict: null,
@@ -134,6 +138,7 @@ export class ConsoleQueue {
       entries: [],
       finished: false,
       verdict: null,
+      history: null,
       message: null,
     })
   }
@@ -240,8 +245,12 @@ export class ConsoleQueue {
           .map((o) => ({ ...o, pane: sessionOf.get(o.pane) ?? o.pane }))
         verdict = await this.host.judge(this.state.scenario.id, this.state.scenario.level, steps)
       }
+      // The run as a history, checked before the teardown drops its tables.
+      const history = this.state.entries.length
+        ? await this.host.checkHistory(this.state.entries).catch(() => null)
+        : null
       if (this.spec?.teardown.length) await this.host.runAdmin(this.spec.teardown)
-      this.update({ finished: true, verdict, message: this.spec ? 'Teardown done' : null })
+      this.update({ finished: true, verdict, history, message: this.spec ? 'Teardown done' : null })
     } catch (e) {
       this.fail((e as Error).message)
     } finally {

@@ -199,7 +199,7 @@ export function judge(s: Scenario, level: string | null, steps: StepOutcome[], f
   const why = observed ? s.explain.anomaly : s.explain.prevented
   const how =
     verdict === 'prevented by aborting'
-      ? ` The engine stopped a transaction: ${steps.find((o) => o.error && ABORT_CODES.has(o.error.code))?.error?.message ?? 'its COMMIT became a ROLLBACK'}.`
+      ? ` The engine stopped a transaction: ${(steps.find((o) => o.error && ABORT_CODES.has(o.error.code))?.error?.message ?? 'its COMMIT became a ROLLBACK').replace(/\.$/, '')}.`
       : verdict === 'prevented by blocking'
         ? ' A statement waited for the other transaction to finish first.'
         : ''

@@ -174,6 +174,9 @@ permutation s1b s2b s1u s2u s1c s2r s2c
       await consoles.queue(id, { consoleId: id, action: 'next' })
     const judged = await consoles.queue(id, { consoleId: id, action: 'finish' })
     expect(judged?.verdict?.verdict).toBe(engine === 'sqlite' ? 'prevented by aborting' : 'anomaly observed')
+    // The run as a history, checked before the teardown dropped the scratch table: the lost update's cycle.
+    expect(judged?.history?.anomalies.map((a) => a.name)).toEqual(engine === 'sqlite' ? [] : ['G-single'])
+    expect(judged?.history?.transactions.map((t) => t.id)).toEqual(['A', 'B'])
     await consoles.closeAll()
   })
 })

@@ -19,6 +19,10 @@ import { ConsoleQueue, type QueueHost } from './console-queue'
 import { probeFor, StepEngine } from './step-engine'
 import { judge, scratchRows } from './scenario-runner'
 import { scenario } from './scenarios'
+import { captureFor, type CapturedWrite } from './history/console-capture'
+import type { TableKeys } from './history/console-history'
+import { checkConsole } from './console-check'
+import type { ConsoleHistoryCheck } from '../../src-shared/tx'
 
 type QueueCommand = MethodInput<'tx.queue'>
 
@@ -44,6 +48,10 @@ interface Console {
   /** The step engine the queue sends through (its PostgreSQL probe has a connection of its own). */
   engine: Promise<{ engine: StepEngine; close: () => Promise<void> }> | null
   queue: ConsoleQueue | null
+  /** What each write step left (its rows), by timeline entry, for the session's history. */
+  writes: Map<number, CapturedWrite>
+  /** The tables' keys as the last history check read them (a table dropped since keeps its). */
+  tables: Map<string, TableKeys>
 }
 
 const NAMES = ['A', 'B', 'C', 'D']
@@ -59,7 +67,17 @@ export class TxConsoles {
 
   async open(config: ConnectionConfig, panes = 2): Promise<string> {
     const id = randomUUID()
-    const c: Console = { config, journalMode: null, panes: new Map(), timeline: [], next: 1, engine: null, queue: null }
+    const c: Console = {
+      config,
+      journalMode: null,
+      panes: new Map(),
+      timeline: [],
+      next: 1,
+      engine: null,
+      queue: null,
+      writes: new Map(),
+      tables: new Map(),
+    }
     this.consoles.set(id, c)
     for (let i = 0; i < panes; i++) await this.addPane(id)
     return id
@@ -183,9 +201,17 @@ export class TxConsoles {
       outcome: null,
     }
     c.timeline.push(entry)
+    // A write is sent so that its rows come back for the history; the pane shows it as typed.
+    const capture = captureFor(sql, p.driver.dialect)
     const done = p
-      .run(sql, () => attribution([...c.panes.values()], p))
-      .then((o) => {
+      .run(capture?.sql ?? sql, () => attribution([...c.panes.values()], p))
+      .then(async (ran) => {
+        let o = ran
+        if (capture) {
+          const { outcome, write } = await capture.finish(ran, p.driver)
+          o = outcome
+          if (write) c.writes.set(entry.id, write)
+        }
         entry.finishedAt = Date.now()
         entry.outcome = o
         if (o.waitedOn.length) entry.waitedOn = o.waitedOn
@@ -211,6 +237,7 @@ export class TxConsoles {
       start: (pane, sql) => this.start(id, c, pane, sql),
       engine: () => this.engineOf(c),
       runAdmin: (statements) => this.runAdmin(id, statements),
+      checkHistory: (entries) => this.checkHistory(id, entries),
       judge: async (scenarioId, level, steps) => judge(scenario(scenarioId), level, steps, await scratchRows(c.config)),
       emit: (queue) => c.queue && this.events.emit('onTxQueue', { consoleId: id, queue }),
     }
@@ -267,6 +294,17 @@ export class TxConsoles {
       spec: formatSpec(timelineToSpec(done)),
       script: timelineToScript(done, `Schemist transaction console, ${new Date().toISOString()}`),
     }
+  }
+
+  /** The session so far, checked for anomalies (./console-check.ts). */
+  async checkHistory(id: string, entries?: number[]): Promise<ConsoleHistoryCheck> {
+    const c = this.get(id)
+    const only = entries ? new Set(entries) : null
+    const steps = c.timeline.flatMap((e) =>
+      e.outcome && (!only || only.has(e.id)) ? [{ id: e.id, pane: e.pane, sql: e.sql, outcome: e.outcome }] : [],
+    )
+    if (!steps.length) throw new AppError('BAD_REQUEST', 'Nothing has run in this console yet')
+    return checkConsole(c.config, steps, c.writes, c.tables)
   }
 
   /** Setup or teardown statements (a spec's), on a connection of their own, outside the panes. */

@@ -9,7 +9,7 @@ import {
   stepOutcomeSchema,
   timelineEntrySchema,
 } from '../tx'
-import { historyCheckSchema } from '../tx'
+import { consoleHistoryCheckSchema, historyCheckSchema } from '../tx'
 import { method, none, handle } from './kit'
 
 /** Transactions: scenarios, the matrix, workloads, consoles, specs. */
@@ -126,6 +126,11 @@ export const txMethods = {
     doc: "InnoDB: the locks each pane's transaction holds or waits for (table, record, gap, next-key, insert intention), with the record's key.",
     input: z.object({ consoleId: z.string() }),
     output: consoleLocksSchema,
+  }),
+  'tx.checkHistory': method({
+    doc: "The console session so far as a history of transactions (reads and writes of each row's columns, commits and aborts), checked for Adya's anomalies: the smallest cycle of each kind, or an equivalent serial order.",
+    input: z.object({ consoleId: z.string() }),
+    output: consoleHistoryCheckSchema,
   }),
   'tx.exportConsole': method({
     doc: "The console's timeline as an isolation tester spec (one session per pane, the permutation it ran in) and as a commented SQL script.",

@@ -71,6 +71,7 @@ export function txHandlers({ s }: HandlerKit) {
     }),
     'tx.snapshot': async ({ consoleId }) => s.consoles.snapshot(consoleId),
     'tx.exportConsole': async ({ consoleId }) => s.consoles.exportConsole(consoleId),
+    'tx.checkHistory': async ({ consoleId }) => s.consoles.checkHistory(consoleId),
     'tx.rowVersions': async ({ consoleId, pane, table }) => s.consoles.rowVersions(consoleId, pane, table),
     'tx.locks': async ({ consoleId }) => s.consoles.locks(consoleId),
     'tx.parseSpec': async ({ text }) => {

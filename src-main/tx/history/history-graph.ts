@@ -49,7 +49,10 @@ export class Graph {
   /** (key, value) -> the versions that hold it, so a read finds its version without a scan. */
   private readonly byValue = new Map<string, number[]>()
 
+  private readonly initialUnknown: boolean
+
   constructor(h: History, committed: Txn[]) {
+    this.initialUnknown = h.initialUnknown === true
     this.byId = new Map(h.txns.map((t) => [t.id, t]))
     this.buildVersions(h, committed)
     for (const t of h.txns)
@@ -126,7 +129,9 @@ export class Graph {
   }
 
   private itemRead(t: Txn, key: Key, value: Value): void {
-    const i = this.versionRead(key, value, t)
+    let i = this.versionRead(key, value, t)
+    const vk = vkey(key, value)
+    if (i < 0 && this.initialUnknown && !this.abortedWrites.has(vk) && !this.intermediate.has(vk)) i = 0
     if (i >= 0) {
       const vs = this.versions.get(key)!
       this.addEdge({ from: vs[i].writer, to: t.id, kind: 'wr', key })

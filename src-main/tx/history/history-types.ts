@@ -31,6 +31,11 @@ export interface History {
   /** Each key's value before the history began (missing: no row). */
   initial: Record<Key, Value>
   /**
+   * The values before the history began were not seen (a console session on a table it did not
+   * set up): a read of a value no transaction here wrote is a read of the initial version.
+   */
+  initialUnknown?: boolean
+  /**
    * Where the order in which a key's versions were installed is known otherwise (a list that
    * shows every append, row versions read from the engine), the writers in that order; by
    * default it is the commit order.

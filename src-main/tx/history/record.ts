@@ -131,7 +131,7 @@ export function historyOfSteps(steps: StepOutcome[], initialRows: [number, numbe
 }
 
 /** Ids: the pane's name, numbered when a pane ran more than one transaction (A.1, A.2). */
-function nameByPane(all: Txn[]): void {
+export function nameByPane(all: Txn[]): void {
   const perPane = new Map<string, number>()
   for (const t of all) perPane.set(t.session!, (perPane.get(t.session!) ?? 0) + 1)
   const seenPane = new Map<string, number>()

@@ -11,6 +11,7 @@ import { QueueBar, useStepQueue, type ScenarioRef } from './StepQueue'
 type StepQueue = ReturnType<typeof useStepQueue>
 import { MvccPanel } from './MvccPanel'
 import { LocksPanel } from './LocksPanel'
+import { ConsoleHistory } from './ConsoleHistory'
 import { timelineSvg } from './timeline-image'
 import { download, downloadText, svgToPng } from '../../ui/download'
 import { toast, useApp } from '../../app/store'
@@ -34,6 +35,7 @@ export function ConsoleTab({ handle, load }: { handle: string; load?: ConsoleLoa
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new load, or the console opening, matters here
   }, [consoleId, load])
   const [mvccPane, setMvccPane] = useState<string | null>(null)
+  const [historyOpen, setHistoryOpen] = useState(false)
   const schemaEntry = useApp((s) => s.schemas[handle])
   const now = useNow([...timeline.values()].some((e) => e.finishedAt === null))
   if (error) return <div className="pane-note error">{error}</div>
@@ -84,8 +86,22 @@ export function ConsoleTab({ handle, load }: { handle: string; load?: ConsoleLoa
         />
       )}
       <QueueBar q={q} />
+      {historyOpen && (
+        <ConsoleHistory
+          consoleId={consoleId}
+          version={entries.filter((e) => e.finishedAt !== null).length}
+          onClose={() => setHistoryOpen(false)}
+        />
+      )}
       <div className="timeline" data-testid="timeline">
-        <TimelineHead consoleId={consoleId} panes={panes} entries={entries} q={q} />
+        <TimelineHead
+          consoleId={consoleId}
+          panes={panes}
+          entries={entries}
+          q={q}
+          onCheck={() => setHistoryOpen(true)}
+          checking={historyOpen}
+        />
         <ConsoleLanes
           entries={entries.filter((e) => paneIds.includes(e.pane))}
           paneIds={paneIds}
@@ -166,11 +182,15 @@ function TimelineHead({
   panes,
   entries,
   q,
+  onCheck,
+  checking,
 }: {
   consoleId: string
   panes: PaneInfo[]
   entries: TimelineEntry[]
   q: StepQueue
+  onCheck: () => void
+  checking: boolean
 }) {
   const theme = useApp((s) => s.theme)
   const specInput = useRef<HTMLInputElement>(null)
@@ -218,6 +238,15 @@ function TimelineHead({
         data-testid="replay"
       >
         Replay
+      </button>
+      <button
+        className="btn small ghost"
+        disabled={!entries.length || checking}
+        onClick={onCheck}
+        title="Check this session for isolation anomalies: each pane's transactions as a dependency graph (ww, wr, rw), its cycles named, or the serial order it is equivalent to"
+        data-testid="check-history"
+      >
+        Check history
       </button>
       <button
         className="btn small ghost"

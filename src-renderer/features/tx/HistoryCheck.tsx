@@ -33,10 +33,14 @@ const NODE_TYPES = { txn: TxnNode }
 export function CycleGraph({ anomaly }: { anomaly: Anomaly }) {
   const { nodes, edges } = useMemo(() => {
     const ids = anomaly.cycle.map((e) => e.from)
+    const label = (e: Anomaly['cycle'][number]) =>
+      `${KIND_LABEL[e.kind]} · ${keyLabel(e.key)}${e.predicate ? ' (predicate)' : ''}`
+    // Far enough apart that each arc shows on both sides of its label (a console's keys are long: `wallet(1).balance`).
+    const gap = Math.max(150, 80 + 7.5 * Math.max(...anomaly.cycle.map((e) => label(e).length)))
     const nodes: Node[] = ids.map((id, i) => ({
       id,
       type: 'txn',
-      position: { x: i * 150, y: 0 },
+      position: { x: i * gap, y: 0 },
       data: { label: id },
       draggable: false,
       selectable: false,
@@ -49,7 +53,7 @@ export function CycleGraph({ anomaly }: { anomaly: Anomaly }) {
         target: e.to,
         sourceHandle: closing ? 'bottom-out' : 'top-out',
         targetHandle: closing ? 'bottom-in' : 'top-in',
-        label: `${KIND_LABEL[e.kind]} · ${keyLabel(e.key)}${e.predicate ? ' (predicate)' : ''}`,
+        label: label(e),
         className: `cycle-edge ${e.kind}`,
         markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
         type: 'default',
@@ -64,7 +68,7 @@ export function CycleGraph({ anomaly }: { anomaly: Anomaly }) {
         edges={edges}
         nodeTypes={NODE_TYPES}
         fitView
-        fitViewOptions={{ padding: 0.35 }}
+        fitViewOptions={{ padding: 0.2 }}
         nodesConnectable={false}
         nodesDraggable={false}
         elementsSelectable={false}

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react'
 import type { QueueState, ScenarioRun } from '../../../src-shared/tx'
 import type { MethodInput } from '../../../src-shared/contract'
 import { errorMessage, onEvent } from '../../bridge/client'
+import { HistoryFindings } from './HistoryCheck'
 import { Icon } from '../../ui/icons'
 
 export const VERDICT_CLASS: Record<ScenarioRun['verdict'], string> = {
@@ -144,6 +145,11 @@ export function QueueBar({ q }: { q: ReturnType<typeof useStepQueue> }) {
       {q.verdict && (
         <div className={`verdict ${VERDICT_CLASS[q.verdict.verdict]} queue-verdict`} data-testid="queue-verdict">
           <strong>{q.verdict.verdict}</strong> at {q.verdict.level}. {q.verdict.explanation}
+        </div>
+      )}
+      {q.queue?.history && (
+        <div className="queue-history">
+          <HistoryFindings check={q.queue.history} title="The run as a history" />
         </div>
       )}
     </div>

@@ -10,6 +10,7 @@ export const txApi = {
   addPane: (i: MethodInput<'tx.addPane'>) => call('tx.addPane', i),
   consoleClose: (i: MethodInput<'tx.consoleClose'>) => call('tx.consoleClose', i),
   consoleOpen: (i: MethodInput<'tx.consoleOpen'>) => call('tx.consoleOpen', i),
+  checkHistory: (i: MethodInput<'tx.checkHistory'>) => call('tx.checkHistory', i),
   exportConsole: (i: MethodInput<'tx.exportConsole'>) => call('tx.exportConsole', i),
   levels: (i: MethodInput<'tx.levels'>) => call('tx.levels', i),
   matrix: (i: MethodInput<'tx.matrix'>) => call('tx.matrix', i),
