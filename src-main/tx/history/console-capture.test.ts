@@ -6,6 +6,7 @@ import { consoleHistory, normalValue } from './console-history'
 describe('reading a console step for its history', () => {
   it('finds the table a lone write targets, and leaves alone what it cannot follow', () => {
     expect(writeTarget('UPDATE acct SET balance = 1 WHERE id = 1;')).toEqual({ kind: 'update', table: 'acct' })
+    expect(writeTarget('UPDATE acct SET balance = 1; -- the end')).toEqual({ kind: 'update', table: 'acct' })
     expect(writeTarget('update "My Table" set x = 1')).toEqual({ kind: 'update', table: 'My Table' })
     expect(writeTarget('INSERT OR REPLACE INTO main.acct VALUES (1)')).toEqual({ kind: 'insert', table: 'main.acct' })
     expect(writeTarget('DELETE FROM ONLY public.acct WHERE id = 2')).toEqual({ kind: 'delete', table: 'public.acct' })

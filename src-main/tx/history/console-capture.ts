@@ -55,15 +55,20 @@ export function unquote(name: string): string {
 
 /** The write a statement is, if it is one lone INSERT, UPDATE or DELETE with no RETURNING of its own. */
 export function writeTarget(sql: string): { kind: CapturedWrite['kind']; table: string } | null {
-  const parts = splitStatements(sql)
-  if (parts.length !== 1) return null
-  const text = parts[0].text
+  const text = loneStatement(sql)
+  if (text === null) return null
   if (/\bRETURNING\b/i.test(text)) return null
   for (const kind of ['insert', 'update', 'delete'] as const) {
     const m = TARGET[kind].exec(text)
     if (m) return { kind, table: unquote(m[1]) }
   }
   return null
+}
+
+/** The one statement in `sql` (a comment after its semicolon is not another), or null. */
+function loneStatement(sql: string): string | null {
+  const parts = splitStatements(sql).filter((p) => p.text.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '').trim())
+  return parts.length === 1 ? parts[0].text : null
 }
 
 /** Top-level pieces of `text` split at commas (not inside parentheses or quotes). */
@@ -109,7 +114,7 @@ const withoutRows = (o: StepOutcome): StepOutcome =>
 export function captureFor(sql: string, dialect: Dialect): Capture | null {
   const target = writeTarget(sql)
   if (!target) return null
-  const statement = splitStatements(sql)[0].text
+  const statement = loneStatement(sql)!
   const written = (o: StepOutcome, columns: string[], rows: unknown[][]): CapturedWrite => ({
     ...target,
     setColumns: target.kind === 'update' ? setColumns(statement) : null,
