@@ -3,11 +3,14 @@
 // and columns grow, against a brute-force baseline (distinct counts over every column subset)
 // run in this process on the tables it can finish. Then the searches the app picks past TANE's
 // reach: sampled agree sets on tall tables of 15+ columns, all agree sets on wide short ones.
+// First, a table of the `letter` benchmark's shape: the app's choice against brute force.
 import type { Cell } from '../src-shared/values'
 import { tane } from '../src-main/normalize/tane'
 import { agreeSetDependencies } from '../src-main/normalize/fdep'
 import { sampledDependencies } from '../src-main/normalize/hyfd'
 import { argValue, report } from './bench-lib'
+import { discover } from '../src-main/normalize/diagnose'
+import { bruteForceFds, letterShaped } from './fd-letter'
 
 const MAX_ROWS = argValue('max-rows', 1_000_000)
 const BASELINE_BUDGET_MS = argValue('baseline-budget', 60_000)
@@ -107,6 +110,7 @@ function main() {
     'columns x rows: TANE time, peak memory (heap and typed arrays, per lattice level), minimal FDs; baseline',
   )
   const results: Record<string, number> = {}
+  letter()
   // Warm the code up first, so the smallest table (the base of the growth ratio) is not timed cold.
   for (let i = 0; i < 3; i++) tane(table(10, 5_000, 3), 10)
   for (const [m, n] of [
@@ -190,6 +194,34 @@ function main() {
     console.log(`${m} x ${n}: agree sets ${ms.toFixed(0)} ms, TANE ${tms.toFixed(0)} ms (same ${fds} FDs)`)
     report(`fd.agree_sets.${m}cols.${n}rows.vs_tane`, ms / tms, 'x')
   }
+}
+
+/**
+ * The `letter` shape (20,000 rows x 17 columns of small integers, dependencies the data makes
+ * true; see ./fd-letter.ts): the app's own choice of search, as the Normalize view runs it,
+ * against the brute force over every column subset, in this run.
+ */
+function letter() {
+  const rows = letterShaped()
+  const columns = Array.from({ length: 17 }, (_, i) => `c${i}`)
+  const mem = peakTracker()
+  let t = performance.now()
+  const result = discover(columns, rows, { onProgress: mem.sample })
+  const ms = performance.now() - t
+  const { algorithm } = result
+  const found = result.fds.length
+  const mb = mem.mb()
+  t = performance.now()
+  const brute = bruteForceFds(rows, 17)
+  const bms = performance.now() - t
+  if (brute !== found) throw new Error(`letter: brute force found ${brute} FDs, the app's search ${found}`)
+  console.log(
+    `letter-shaped 17 x 20,000: ${algorithm} ${ms.toFixed(0)} ms, peak ${mb.toFixed(0)} MB, ${found} FDs; brute force over all 2^17 subsets ${bms.toFixed(0)} ms (same FDs)`,
+  )
+  report('fd.letter.ms', ms, 'ms')
+  report('fd.letter.bruteforce.ms', bms, 'ms')
+  report('fd.letter.vs_bruteforce', ms / bms, 'x', 0.1)
+  report('fd.letter.memory_mb', mb, 'MB', 500)
 }
 
 main()

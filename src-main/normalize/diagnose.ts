@@ -10,6 +10,7 @@ import {
 import { attrs, OutOfBudget, tane, type DiscoveryOptions } from './tane'
 import { AGREE_SET_PAIR_LIMIT, agreeSetDiscovery } from './fdep'
 import { sampledDependencies } from './hyfd'
+import { columnValues, refine, refineScratch, wholePartition, type Partition } from './partitions'
 import { AppError } from '../../src-shared/errors'
 
 export type NormalForm = 'not 1NF' | '1NF' | '2NF' | '3NF' | 'BCNF' | '4NF' | '5NF'
@@ -41,13 +42,19 @@ export const ALGORITHM_NAMES: Record<DiscoveryAlgorithm, string> = {
 
 /**
  * TANE walks the attribute lattice: fast on tables with many rows, and the only one that finds
- * approximate dependencies, but limited to 30 columns, and on wide tables its partitions can fill
- * memory (then it gives way, see TANE_MEMORY_BUDGET). The agree-set search compares every pair of
- * distinct rows: fast on tables of up to a few thousand rows, at any width. The sampled search
- * (HyFD's way) compares a sample of pairs and checks its candidates on every row: for tables
- * wider than 30 columns with many rows, and wherever TANE would need too much memory.
+ * approximate dependencies, but limited to 30 columns, and where its partitions stay big level
+ * after level it needs gigabytes. The agree-set search compares every pair of distinct rows: fast
+ * on tables of up to a few thousand rows, at any width. The sampled search (HyFD's way) compares
+ * a sample of pairs and checks its candidates on every row: for tables wider than 30 columns with
+ * many rows, and wherever TANE would need more than TANE_MEMORY_BUDGET, which is measured on the
+ * table first (`taneLevelBytes`), not guessed from its row count.
  */
-export function chooseAlgorithm(rows: Cell[][], columnCount: number, maxError: number): DiscoveryAlgorithm {
+export function chooseAlgorithm(
+  rows: Cell[][],
+  columnCount: number,
+  maxError: number,
+  nullsEqual = true,
+): DiscoveryAlgorithm {
   if (maxError > 0) {
     if (columnCount > 30)
       throw new AppError(
@@ -60,15 +67,59 @@ export function chooseAlgorithm(rows: Cell[][], columnCount: number, maxError: n
   // Narrow tables have a small lattice: TANE wins there once the pairs run into the millions.
   if (columnCount <= 12) return pairs <= 1_000_000 ? 'agree-sets' : 'tane'
   if (pairs <= AGREE_SET_PAIR_LIMIT) return 'agree-sets'
-  return columnCount <= 30 ? 'tane' : 'sampled-agree-sets'
+  if (columnCount > 30) return 'sampled-agree-sets'
+  // Measured on this table: what TANE's widest lattice level would hold. Where rows agree on
+  // many columns (the `letter` benchmark's shape) partitions stay big level after level, TANE
+  // takes gigabytes and minutes, and the sampled search is many times faster.
+  return taneLevelBytes(rows, columnCount, nullsEqual) > TANE_MEMORY_BUDGET ? 'sampled-agree-sets' : 'tane'
 }
 
 /**
- * What TANE's partitions may take on a table where the sampled search could run instead: 20 x
- * 100,000 rows peaks near 1.3 GB (17 s; the sampled search takes 2 minutes there). Past it,
- * TANE stops and the sampled search, whose memory stays near the table's own, takes over.
+ * What TANE's partitions may hold at once before the sampled search takes over (both when the
+ * estimate says so beforehand and when TANE reaches it while running). Measured: 20 x 100,000
+ * planted rows peak near 1.5 GB in TANE (15 s) where the sampled search takes 8 s at 200 MB; the
+ * `letter`-shaped table of bench/fd passes 2 GB in TANE and takes 4 s sampled.
  */
-export const TANE_MEMORY_BUDGET = 2_000_000_000
+export const TANE_MEMORY_BUDGET = 500_000_000
+
+/**
+ * An estimate of the most bytes TANE's partitions hold at once (two lattice levels): a few
+ * random orders of the columns (by a fixed seed), each split column by column from all rows, give
+ * the mean partition size of a set of k columns for every k; times how many sets level k has.
+ */
+export function taneLevelBytes(rows: Cell[][], columnCount: number, nullsEqual = true): number {
+  const n = rows.length
+  const m = columnCount
+  if (n < 2 || m === 0) return 0
+  const columns = Array.from({ length: m }, (_, c) => columnValues(rows, c, nullsEqual))
+  const scratch = refineScratch(n, Math.max(1, ...columns.map((c) => c.card)))
+  let seed = 12345
+  const next = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32
+  const CHAINS = 10
+  const bytesAt = new Float64Array(m + 1)
+  for (let s = 0; s < CHAINS; s++) {
+    const order = Array.from({ length: m }, (_, c) => c)
+    for (let i = m - 1; i > 0; i--) {
+      const j = Math.floor(next() * (i + 1))
+      ;[order[i], order[j]] = [order[j], order[i]]
+    }
+    let p = wholePartition(n)
+    for (let k = 1; k <= m && p.size > 0; k++) {
+      p = refine(p, columns[order[k - 1]].values, scratch)
+      bytesAt[k] += (p.rows.byteLength + p.starts.byteLength) / CHAINS
+    }
+  }
+  let peak = 0
+  let sets = 1
+  let previous = 0
+  for (let k = 1; k <= m; k++) {
+    sets = (sets * (m - k + 1)) / k
+    const level = sets * bytesAt[k]
+    peak = Math.max(peak, level + previous)
+    previous = level
+  }
+  return peak
+}
 
 /** Above this many dependencies, the supporting-row counts are not worked out (support is -1). */
 export const SUPPORT_LIMIT = 20_000
@@ -76,10 +127,13 @@ export const SUPPORT_LIMIT = 20_000
 /** Minimal dependencies named by column, ranked by how much of the data supports each. */
 export function discover(columns: string[], rows: Cell[][], options: DiscoveryOptions = {}): Discovery {
   const m = columns.length
-  let found: { lhs: number[]; rhs: number; error: number }[]
+  let found: { lhs: number[]; rhs: number; error: number; support?: number }[]
   let keyIndexes: number[][] | null = null
-  const sampled = () => sampledDependencies(rows, m, options).map((d) => ({ ...d, error: 0 }))
-  let algorithm = chooseAlgorithm(rows, m, options.maxError ?? 0)
+  const nullsEqual = options.nullsEqual ?? true
+  // The sampled search's partitions already give each left side's support (NULL = NULL only).
+  const sampled = () =>
+    sampledDependencies(rows, m, options).map((d) => ({ ...d, error: 0, support: nullsEqual ? d.support : -1 }))
+  let algorithm = chooseAlgorithm(rows, m, options.maxError ?? 0, nullsEqual)
   if (algorithm === 'tane') {
     // Exact search on a table the sampled search can take: TANE within a memory budget.
     const fallback = m > 12 && !(options.maxError ?? 0)
@@ -102,12 +156,14 @@ export function discover(columns: string[], rows: Cell[][], options: DiscoveryOp
     keyIndexes = r.keys
   }
   const counted = found.length <= SUPPORT_LIMIT
-  const supportOf = supportCounter(rows)
+  const known = (d: (typeof found)[number]) => d.support !== undefined && d.support >= 0
+  const missing = counted ? found.filter((d) => !known(d)).map((d) => d.lhs) : []
+  const support = supportOf(rows, m, missing)
   const fds: RankedFd[] = found.map((d) => ({
     lhs: d.lhs.map((i) => columns[i]),
     rhs: columns[d.rhs],
     error: d.error,
-    support: counted ? supportOf(d.lhs) : -1,
+    support: !counted ? -1 : known(d) ? d.support! : (support.get(d.lhs.join(',')) ?? -1),
   }))
   fds.sort((a, b) => b.support - a.support || a.lhs.length - b.lhs.length || a.rhs.localeCompare(b.rhs))
   const keys = keyIndexes
@@ -118,23 +174,32 @@ export function discover(columns: string[], rows: Cell[][], options: DiscoveryOp
   return { columns, rows: rows.length, fds, keys, algorithm }
 }
 
-/** Rows that share their left-hand side with another row, cached per left side. */
-function supportCounter(rows: Cell[][]): (lhs: number[]) => number {
-  const cache = new Map<string, number>()
-  return (lhs) => {
-    const id = lhs.join(',')
-    const hit = cache.get(id)
-    if (hit !== undefined) return hit
-    const seen = new Map<string, number>()
-    for (const row of rows) {
-      const k = JSON.stringify(lhs.map((i) => row[i]))
-      seen.set(k, (seen.get(k) ?? 0) + 1)
-    }
-    let support = 0
-    for (const c of seen.values()) if (c > 1) support += c
-    cache.set(id, support)
-    return support
+/**
+ * For each left side, the rows that share their values there with another row (NULL equal to
+ * NULL): the size of its stripped partition. The left sides go in column order, so each shares
+ * the partitions of its common prefix with the one before (split column by column, `refine`).
+ */
+function supportOf(rows: Cell[][], m: number, lhss: number[][]): Map<string, number> {
+  const n = rows.length
+  const out = new Map<string, number>()
+  if (!lhss.length) return out
+  const columns = Array.from({ length: m }, (_, c) => columnValues(rows, c, true))
+  const scratch = refineScratch(n, Math.max(1, ...columns.map((c) => c.card)))
+  const whole = wholePartition(n)
+  const sorted = [...new Map(lhss.map((l) => [l.join(','), l])).values()].sort((a, b) => {
+    for (let i = 0; i < a.length && i < b.length; i++) if (a[i] !== b[i]) return a[i] - b[i]
+    return a.length - b.length
+  })
+  const stack: { attr: number; p: Partition }[] = []
+  for (const lhs of sorted) {
+    let same = 0
+    while (same < stack.length && same < lhs.length && stack[same].attr === lhs[same]) same++
+    stack.length = same
+    for (let d = same; d < lhs.length; d++)
+      stack.push({ attr: lhs[d], p: refine(d ? stack[d - 1].p : whole, columns[lhs[d]].values, scratch) })
+    out.set(lhs.join(','), lhs.length ? stack[lhs.length - 1].p.size : whole.size)
   }
+  return out
 }
 
 export interface Violation {

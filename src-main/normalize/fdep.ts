@@ -130,7 +130,7 @@ export function minimalLhs(sets: { w: Uint32Array }[], m: number, rhs: number): 
  * sit in a set-trie, which answers "does a stored set contain this one" without comparing it with
  * each of them: a table with many distinct agree sets has tens of thousands of maximal ones.
  */
-function maximalOf(sets: { w: Uint32Array }[]): Uint32Array[] {
+export function maximalOf(sets: { w: Uint32Array }[]): Uint32Array[] {
   const maximal: Uint32Array[] = []
   const trie = new SupersetTrie()
   for (const s of sets) {
@@ -187,23 +187,48 @@ class SupersetTrie {
  * extensions with one column outside N, kept only when no candidate already inside it remains.
  */
 export function minimalTransversals(sets: Uint32Array[], m: number, exclude: number): number[][] {
-  const inN = new Uint8Array(m)
-  const tree = new LhsTree()
-  tree.add([])
-  for (const N of sets) {
-    inN.fill(0)
-    for (let c = 0; c < m; c++) if (N[c >>> 5] & (1 << (c & 31))) inN[c] = 1
-    const invalid = tree.removeInside(inN)
-    for (const x of invalid) {
-      for (let b = 0; b < m; b++) {
-        if (inN[b] || b === exclude) continue
-        const y = insertSorted(x, b)
-        // A stored set inside y must hold b: without it, it would sit inside x, which was minimal.
-        if (!tree.hasSubsetWith(y, b)) tree.add(y)
+  const t = new Transversals(m, exclude)
+  t.add(sets)
+  return t.all()
+}
+
+/**
+ * The same specialization kept between calls: sets can come in batches (the sampled search finds
+ * more non-dependencies round by round), and each batch only specializes what it breaks. The
+ * result does not depend on the order the sets came in.
+ */
+export class Transversals {
+  private readonly inN: Uint8Array
+  private readonly tree = new LhsTree()
+
+  constructor(
+    private readonly m: number,
+    private readonly exclude: number,
+  ) {
+    this.inN = new Uint8Array(m)
+    this.tree.add([])
+  }
+
+  add(sets: Iterable<Uint32Array>): void {
+    const { inN, tree, m, exclude } = this
+    for (const N of sets) {
+      inN.fill(0)
+      for (let c = 0; c < m; c++) if (N[c >>> 5] & (1 << (c & 31))) inN[c] = 1
+      const invalid = tree.removeInside(inN)
+      for (const x of invalid) {
+        for (let b = 0; b < m; b++) {
+          if (inN[b] || b === exclude) continue
+          const y = insertSorted(x, b)
+          // A stored set inside y must hold b: without it, it would sit inside x, which was minimal.
+          if (!tree.hasSubsetWith(y, b)) tree.add(y)
+        }
       }
     }
   }
-  return tree.all()
+
+  all(): number[][] {
+    return this.tree.all()
+  }
 }
 
 export function popcount(w: Uint32Array): number {

@@ -5,7 +5,16 @@ import { tane } from './tane'
 import { agreeSetDependencies, agreeSetDiscovery } from './fdep'
 import { sampledDependencies } from './hyfd'
 import { candidateKeys } from './fd-analysis'
-import { diagnose, discover } from './diagnose'
+import { chooseAlgorithm, diagnose, discover, taneLevelBytes } from './diagnose'
+import {
+  columnPartition,
+  columnValues,
+  product,
+  productScratch,
+  refine,
+  refineScratch,
+  type Partition,
+} from './partitions'
 
 /** A small seeded PRNG, so a failure can be replayed. */
 function rng(seed: number) {
@@ -163,9 +172,48 @@ describe('TANE', () => {
     expect(squeezed.algorithm).toBe('sampled-agree-sets')
     const text = (d: typeof byTane) => d.fds.map((f) => `${f.lhs.join(',')}->${f.rhs}`).sort()
     expect(text(squeezed)).toEqual(text(byTane))
+    // The sampled search's own partitions give the same support as counting it afresh.
+    const supports = (d: typeof byTane) => d.fds.map((f) => `${f.lhs.join(',')}->${f.rhs}:${f.support}`).sort()
+    expect(supports(squeezed)).toEqual(supports(byTane))
     expect(text(byTane)).toContain('c1->c3')
     expect(text(byTane)).toContain('c4,c5->c9')
   }, 120_000)
+
+  it("splitting a partition by one column's values gives TANE's product with that column's partition", () => {
+    const classes = (p: Partition) =>
+      Array.from({ length: p.starts.length - 1 }, (_, c) =>
+        [...p.rows.slice(p.starts[c], p.starts[c + 1])].sort((a, b) => a - b).join(','),
+      ).sort()
+    for (let seed = 1; seed <= 40; seed++) {
+      const r = rng(seed * 17)
+      const n = 2 + Math.floor(r() * 300)
+      const rows: Cell[][] = Array.from({ length: n }, () => [
+        r() < 0.1 ? null : Math.floor(r() * 4),
+        Math.floor(r() * (1 + seed)),
+      ])
+      const nullsEqual = seed % 2 === 0
+      const a = columnPartition(rows, 0, nullsEqual)
+      const b = columnValues(rows, 1, nullsEqual)
+      const want = product(a, columnPartition(rows, 1, nullsEqual), productScratch(n))
+      expect(classes(refine(a, b.values, refineScratch(n, b.card))), `seed ${seed}`).toEqual(classes(want))
+    }
+  })
+
+  it("TANE's memory is measured on the table before it is chosen: rows that agree on many columns get the sampled search", () => {
+    // Every row the same: every partition is one class of all n rows; two levels of 6 columns
+    // peak at C(6,3) + C(6,2) sets (or C(6,3) + C(6,4)) of n rows and two class bounds each.
+    const same: Cell[][] = Array.from({ length: 100 }, () => [1, 1, 1, 1, 1, 1])
+    expect(taneLevelBytes(same, 6)).toBeCloseTo((20 + 15) * (100 * 4 + 2 * 4), 6)
+    // 20,000 rows of 16 three-valued columns: past 2 GB in TANE's middle levels.
+    const r = rng(5)
+    const agreeing: Cell[][] = Array.from({ length: 20_000 }, () =>
+      Array.from({ length: 16 }, () => Math.floor(r() * 3)),
+    )
+    expect(taneLevelBytes(agreeing, 16)).toBeGreaterThan(1e9)
+    expect(chooseAlgorithm(agreeing, 16, 0)).toBe('sampled-agree-sets')
+    // Approximate dependencies are TANE's alone, whatever it costs.
+    expect(chooseAlgorithm(agreeing, 16, 0.01)).toBe('tane')
+  })
 
   it('finds approximate dependencies within an error threshold', () => {
     const rows: Cell[][] = Array.from({ length: 100 }, (_, i) => [i % 10, (i % 10) * 2])

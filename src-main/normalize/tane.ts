@@ -1,14 +1,13 @@
 import type { Cell } from '../../src-shared/values'
 import {
-  clearProbe,
-  columnPartition,
+  columnValues,
   errorCount,
   g3,
-  loadProbe,
-  productProbed,
-  productScratch,
+  refine,
+  refineScratch,
   wholePartition,
   type Partition,
+  type RefineScratch,
 } from './partitions'
 
 export interface Dependency {
@@ -63,11 +62,12 @@ const bits = (x: number) => {
  */
 export function tane(rows: Cell[][], columnCount: number, options: DiscoveryOptions = {}): DiscoveryResult {
   if (columnCount > 30) throw new Error('Dependency discovery handles up to 30 columns')
-  const L = new Lattice(rows.length, columnCount, options)
+  const columns = Array.from({ length: columnCount }, (_, a) => columnValues(rows, a, options.nullsEqual ?? true))
+  const L = new Lattice(rows.length, columnCount, options, columns)
   let level: number[] = []
   let previous: number[] = []
   for (let a = 0; a < columnCount; a++) {
-    L.keep(1 << a, columnPartition(rows, a, options.nullsEqual ?? true))
+    L.keep(1 << a, L.refine(wholePartition(rows.length), a))
     level.push(1 << a)
   }
   let depth = 1
@@ -99,7 +99,11 @@ class Lattice {
   partitions = 0
   private readonly R: number
   private readonly eps: number
-  private readonly scratch: ReturnType<typeof productScratch>
+  private readonly scratch: RefineScratch
+  /** Each column's values as dense ids: a set's partition is its parent's split by one column. */
+  private readonly values: Int32Array[]
+  /** For g3: one number per row, -1 between uses. */
+  private readonly probe: Int32Array
   private readonly parts = new Map<number, Partition>()
   private readonly cplus = new Map<number, number>()
   private readonly budget: number
@@ -109,14 +113,22 @@ class Lattice {
     private readonly n: number,
     columnCount: number,
     options: DiscoveryOptions,
+    columns: { values: Int32Array; card: number }[],
   ) {
     this.R = columnCount === 0 ? 0 : (1 << columnCount) - 1
     this.eps = options.maxError ?? 0
-    this.scratch = productScratch(n)
+    this.values = columns.map((c) => c.values)
+    this.scratch = refineScratch(n, Math.max(1, ...columns.map((c) => c.card)))
+    this.probe = new Int32Array(n).fill(-1)
     this.budget = options.memoryBudget ?? Infinity
     this.keep(0, wholePartition(n))
     this.partitions = 0
     this.cplus.set(0, this.R)
+  }
+
+  /** π of X ∪ {b}, from π of X (see `refine`). */
+  refine(p: Partition, b: number): Partition {
+    return refine(p, this.values[b], this.scratch)
   }
 
   keep(x: number, p: Partition): void {
@@ -137,7 +149,7 @@ class Lattice {
     const px = this.parts.get(x)!
     if (errorCount(pl) === errorCount(px)) return 0
     if (this.eps === 0) return null
-    const e = g3(pl, px, this.n, this.scratch.probe)
+    const e = g3(pl, px, this.n, this.probe)
     return e <= this.eps ? e : null
   }
 
@@ -187,7 +199,7 @@ class Lattice {
 
   /** Next level: join sets that share all but their highest attribute (prefix blocks). */
   nextLevel(kept: number[], inLevel: Set<number>): number[] {
-    const { parts, scratch } = this
+    const { parts } = this
     const next: number[] = []
     const byPrefix = new Map<number, number[]>()
     for (const x of kept) {
@@ -199,19 +211,28 @@ class Lattice {
     }
     for (const block of byPrefix.values()) {
       for (let i = 0; i < block.length; i++) {
-        // block[i] goes into the probe once for all its products with the sets after it.
-        const pi = parts.get(block[i])!
-        let loaded = false
         for (let j = i + 1; j < block.length; j++) {
           const x = block[i] | block[j]
-          if (bits(x).every((a) => inLevel.has(x & ~(1 << a)))) {
-            if (!loaded) loadProbe(pi, scratch)
-            loaded = true
-            this.keep(x, productProbed(pi, parts.get(block[j])!, scratch))
-            next.push(x)
+          // Every subset one smaller must be in the level; the one with the fewest rows in its
+          // classes is split by the attribute it lacks (any of them gives the same partition).
+          let best: Partition | null = null
+          let by = 0
+          for (let rest = x; rest; rest &= rest - 1) {
+            const bit = rest & -rest
+            const p = inLevel.has(x & ~bit) ? parts.get(x & ~bit) : undefined
+            if (!p) {
+              best = null
+              break
+            }
+            if (!best || p.size < best.size) {
+              best = p
+              by = 31 - Math.clz32(bit)
+            }
           }
+          if (!best) continue
+          this.keep(x, this.refine(best, by))
+          next.push(x)
         }
-        if (loaded) clearProbe(pi, scratch)
       }
     }
     return next
