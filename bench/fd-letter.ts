@@ -118,7 +118,7 @@ export function bruteForceFds(rows: Cell[][], m: number): number {
   return found
 }
 
-function popcount(x: number) {
+export function popcount(x: number) {
   let c = 0
   for (; x; x &= x - 1) c++
   return c

@@ -10,7 +10,7 @@ import { agreeSetDependencies } from '../src-main/normalize/fdep'
 import { sampledDependencies } from '../src-main/normalize/hyfd'
 import { argValue, report } from './bench-lib'
 import { discover } from '../src-main/normalize/diagnose'
-import { bruteForceFds, letterShaped } from './fd-letter'
+import { bruteForceFds, letterShaped, popcount } from './fd-letter'
 
 const MAX_ROWS = argValue('max-rows', 1_000_000)
 const BASELINE_BUDGET_MS = argValue('baseline-budget', 60_000)
@@ -71,12 +71,6 @@ function baseline(rows: Cell[][], m: number, deadline: number): number | null {
     }
   }
   return found
-}
-
-function popcount(x: number) {
-  let c = 0
-  for (; x; x &= x - 1) c++
-  return c
 }
 
 /** The JS heap plus typed arrays' buffers (partitions live there), in bytes. */
