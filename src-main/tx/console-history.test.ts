@@ -83,3 +83,19 @@ describe.each(TEST_ENGINES)('a console session on %s, checked as a history', (en
     await consoles.closeAll()
   })
 })
+
+describe('a console write the engine refuses RETURNING on (SQLite)', () => {
+  it('runs again as typed, and the pane shows its real outcome', async () => {
+    const { consoles, id, run } = await consoleOn(await freshConfig('sqlite'), [
+      'CREATE VIRTUAL TABLE docs USING fts5(body)',
+      "INSERT INTO docs VALUES ('draft')",
+    ])
+    // SQLite: "UPDATE RETURNING is not available on virtual tables".
+    const step = await run('A', "UPDATE docs SET body = 'final' WHERE rowid = 1")
+    expect(step.outcome?.error).toBeNull()
+    expect(step.outcome?.result?.rowCount).toBe(1)
+    expect((await run('A', 'SELECT body FROM docs')).outcome?.result?.rows).toEqual([['final']])
+    expect((await consoles.checkHistory(id)).transactions).toEqual([])
+    await consoles.closeAll()
+  })
+})

@@ -207,7 +207,13 @@ export class TxConsoles {
       .run(capture?.sql ?? sql, () => attribution([...c.panes.values()], p))
       .then(async (ran) => {
         let o = ran
-        if (capture) {
+        // A statement the engine will not take RETURNING on (SQLite's virtual tables) runs again
+        // as typed where a failed statement leaves the transaction usable (SQLite, MariaDB);
+        // PostgreSQL takes RETURNING * on every table and updatable view.
+        const refused = capture && ran.error && /RETURNING/i.test(ran.error.message)
+        if (refused && !p.driver.dialect.capabilities.errorAbortsTransaction)
+          o = await p.run(sql, () => attribution([...c.panes.values()], p))
+        else if (capture) {
           const { outcome, write } = await capture.finish(ran, p.driver)
           o = outcome
           if (write) c.writes.set(entry.id, write)
