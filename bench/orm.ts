@@ -140,7 +140,21 @@ const ours: Lane<Ours> = {
     const s = new Session(driver, registry, { expireOnCommit: false })
     const users = registry.get('users')
     const posts = registry.get('posts')
-    return time(async () => {
+    // Where the time goes: the batch's trip to the SQLite worker (and the database there), timed
+    // around the driver's one call; the objects made; the rest is the unit of work's own JS.
+    const run = driver.runBatch.bind(driver)
+    let batch = 0
+    driver.runBatch = async (steps) => {
+      const t = performance.now()
+      try {
+        return await run(steps)
+      } finally {
+        batch += performance.now() - t
+      }
+    }
+    let created = 0
+    const total = await time(async () => {
+      const t = performance.now()
       const all: object[] = []
       for (let i = 0; i < USERS; i++) {
         const u = s.create<U>(users, { name: `user ${i}`, email: `user${i}@example.com` })
@@ -150,9 +164,13 @@ const ours: Lane<Ours> = {
         )
         all.push(u)
       }
+      created = performance.now() - t
       s.addAll(all)
       await s.commit()
     })
+    driver.runBatch = run
+    insertParts.push({ created, batch, flush: total - created - batch })
+    return total
   },
   async loadSelectin({ driver, registry }) {
     const s = new Session(driver, registry, { expireOnCommit: false })
@@ -182,6 +200,9 @@ const ours: Lane<Ours> = {
     return time(() => s.commit())
   },
 }
+
+/** The insert lane's runs, split (see `ours.insert`). */
+const insertParts: { created: number; batch: number; flush: number }[] = []
 
 // ---- MikroORM 6 ----------------------------------------------------------------------------
 class MUser {
@@ -318,6 +339,20 @@ async function main() {
     report(`orm.${name}.ms`, o, 'ms')
     report(`orm.${name}.vs_raw`, o / r, 'x', target)
     report(`orm.${name}.vs_mikroorm`, o / m, 'x')
+    if (work === 'insert') {
+      // The measured runs only (the last RUNS of them), each part's median.
+      const parts = insertParts.slice(-RUNS)
+      const part = (k: 'created' | 'batch' | 'flush') => median(parts.map((x) => x[k]))
+      console.log(
+        `  where it goes: objects made ${part('created').toFixed(1)} ms, the unit of work's JS (cascade, plan, keys, bookkeeping) ${part('flush').toFixed(1)} ms, ` +
+          `the batch's trip to the SQLite worker and the inserts there ${part('batch').toFixed(1)} ms (raw better-sqlite3 does the same inserts in ${r.toFixed(1)} ms in process); ` +
+          'from the renderer a flush is one bridge request (an empty round trip is ~0.25 ms, see bench grid)',
+      )
+      report('orm.insert.parts.objects_ms', part('created'), 'ms')
+      report('orm.insert.parts.unit_of_work_js_ms', part('flush'), 'ms')
+      report('orm.insert.parts.worker_batch_ms', part('batch'), 'ms')
+      report('orm.insert.parts.worker_batch.vs_raw', part('batch') / r, 'x')
+    }
   }
   await postgresFlushes()
   rmSync(dir, { recursive: true, force: true })
