@@ -94,6 +94,33 @@ test('the MariaDB playground at REPEATABLE READ loses an update that PostgreSQL 
   await page.getByTestId('pane-rollback-A').click()
   await expect(page.getByTestId('pane-state-B')).toHaveText('in transaction')
   await page.getByTestId('pane-rollback-B').click()
+  await expect(page.getByTestId('pane-state-B')).toHaveText('idle')
+
+  // The same lost update typed by hand in two panes at REPEATABLE READ: InnoDB's UPDATE reads the
+  // latest committed row, so B overwrites A's change; the session's history names the cycle.
+  for (const p of ['A', 'B']) {
+    await page.getByTestId(`pane-level-${p}`).selectOption('REPEATABLE READ')
+    await page.getByTestId(`pane-begin-${p}`).click()
+    await expect(page.getByTestId(`pane-state-${p}`)).toHaveText('in transaction')
+  }
+  await app.runInPane('A', 'SELECT row_no FROM seats WHERE id = 1')
+  await expect(page.getByTestId('pane-out-A')).toContainText('row_no')
+  await app.runInPane('B', 'SELECT row_no FROM seats WHERE id = 1')
+  await expect(page.getByTestId('pane-out-B')).toContainText('row_no')
+  await app.runInPane('A', 'UPDATE seats SET row_no = 1 + 1 WHERE id = 1')
+  await expect(page.getByTestId('pane-out-A')).toContainText('UPDATE')
+  await page.getByTestId('pane-commit-A').click()
+  await expect(page.getByTestId('pane-state-A')).toHaveText('idle')
+  await app.runInPane('B', 'UPDATE seats SET row_no = 1 + 2 WHERE id = 1')
+  await expect(page.getByTestId('pane-out-B')).toContainText('UPDATE')
+  await page.getByTestId('pane-commit-B').click()
+  await expect(page.getByTestId('pane-state-B')).toHaveText('idle')
+  await page.getByTestId('check-history').click()
+  const history = page.getByTestId('console-history')
+  await expect(history.getByTestId('history-anomalies')).toContainText('G-single')
+  await expect(history.getByTestId('history-anomalies')).toContainText('seats(1).row_no')
+  await expect(history.getByTestId('cycle-graph').locator('.react-flow__node')).toHaveCount(2)
+  await app.screenshot('66-mariadb-console-lost-update-history')
 
   // Normalization applies on MariaDB too: its DDL commits at once, so the check comes before the drop.
   await app.openStructure('employee_departments', 'playground-mariadb')
