@@ -73,7 +73,7 @@ class Sampler {
   ) {
     this.n = recs.length
     this.words = Math.max(1, Math.ceil(m / 32))
-    this.all = m >= 32 ? 0xffffffff : (1 << m) - 1
+    this.all = 2 ** Math.min(m, 32) - 1
     let maxId = 0
     for (const r of recs) for (let c = 0; c < m; c++) if (r[c] > maxId) maxId = r[c]
     this.slot = new Int32Array(maxId + 1).fill(-1)

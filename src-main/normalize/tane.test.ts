@@ -129,6 +129,21 @@ describe('TANE', () => {
     matchesBruteForce((rows, m, nullsEqual) => sampledDependencies(rows, m, { nullsEqual }), 104729)
   })
 
+  it('the sampled search keys its non-dependencies by one word up to 32 columns: 31 and 32 agree with the full search', () => {
+    for (const m of [31, 32]) {
+      const r = rng(m)
+      const rows: Cell[][] = Array.from({ length: 30 }, () =>
+        Array.from({ length: m }, (_, c) => Math.floor(r() * (c % 3 ? 40 : 4))),
+      )
+      // Repeated rows agree on every column: no non-dependency at all.
+      rows.push([...rows[0]], [...rows[1]])
+      const key = (d: { lhs: number[]; rhs: number }) => `${d.lhs.join(',')}>${d.rhs}`
+      expect(sampledDependencies(rows, m).map(key).sort(), `${m} columns`).toEqual(
+        agreeSetDependencies(rows, m).map(key).sort(),
+      )
+    }
+  })
+
   it('agree-set keys are the candidate keys the dependencies imply', () => {
     for (let seed = 1; seed <= 60; seed++) {
       const r = rng(seed * 31)
