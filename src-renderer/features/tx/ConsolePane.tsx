@@ -316,7 +316,9 @@ function PaneOutput({
             </div>
           ) : (
             <div className="small muted">
-              {o.result?.command} {o.result?.rowCount ?? ''}
+              {/* As psql prints it: a count after the statements that change rows, none after COMMIT. */}
+              {o.result?.command}{' '}
+              {/^(INSERT|UPDATE|DELETE|MERGE|REPLACE|COPY)/i.test(o.result?.command ?? '') ? o.result?.rowCount : ''}
             </div>
           )}
           {o.note && <div className="step-note">{o.note}</div>}
