@@ -82,6 +82,40 @@ export class AppPage {
     await this.page.getByTestId('mode-console').click()
   }
 
+  /**
+   * Panes A and B, both in a transaction, each read a row's column (`read`); each then writes what
+   * it read plus its own amount, A first and committing, then B: a lost update where the level
+   * lets B's write, computed from a stale read, replace A's.
+   */
+  async loseAnUpdate(table: string, column: string, id: number, read: number) {
+    const p = this.page
+    for (const pane of ['A', 'B']) {
+      await this.runInPane(pane, `SELECT ${column} FROM ${table} WHERE id = ${id}`)
+      // The statement shows under the pane once it has finished, then what it read.
+      await expect(p.getByTestId(`pane-out-${pane}`)).toContainText(`SELECT ${column} FROM ${table}`)
+      await expect(p.getByTestId(`pane-out-${pane}`)).toContainText(String(read))
+    }
+    for (const [pane, add] of [
+      ['A', 10],
+      ['B', 20],
+    ] as const) {
+      await this.runInPane(pane, `UPDATE ${table} SET ${column} = ${read} + ${add} WHERE id = ${id}`)
+      await expect(p.getByTestId(`pane-out-${pane}`)).toContainText('UPDATE')
+      await p.getByTestId(`pane-commit-${pane}`).click()
+      await expect(p.getByTestId(`pane-state-${pane}`)).toHaveText('idle')
+    }
+  }
+
+  /** Check the console's history: the anomaly is named on the key, with its two-transaction cycle drawn. */
+  async expectHistoryCycle(anomaly: string, key: string) {
+    await this.page.getByTestId('check-history').click()
+    const history = this.page.getByTestId('console-history')
+    await expect(history.getByTestId('history-anomalies')).toContainText(anomaly)
+    await expect(history.getByTestId('history-anomalies')).toContainText(key)
+    await expect(history.getByTestId('cycle-graph').locator('.react-flow__node')).toHaveCount(2)
+    return history
+  }
+
   /** Replace a console pane's SQL and run it (Ctrl+Enter). */
   async runInPane(pane: string, sql: string) {
     await this.page.getByTestId(`pane-${pane}`).locator('.cm-content').click()
