@@ -142,6 +142,40 @@ export function maximalOf(sets: { w: Uint32Array }[]): Uint32Array[] {
   return maximal
 }
 
+/** Up to this many columns, `maximalLacking` sweeps the whole lattice of column sets. */
+export const LATTICE_MAX_COLUMNS = 18
+
+/**
+ * The sets of `sets` (one word each, m <= LATTICE_MAX_COLUMNS) that lack `rhs` and that no other
+ * such set contains, largest first: what `maximalOf` gives for them, found by one sweep of the
+ * 2^m column sets from the full one down, each marked when a set of the family contains it. A
+ * table of `letter`'s shape has tens of thousands of agree sets; a superset query for each, for
+ * each right side, was a quarter of its search, and the sweep is a few million byte reads.
+ */
+export function maximalLacking(sets: Iterable<number>, m: number, rhs: number): Uint32Array[] {
+  const size = 2 ** m
+  const rbit = 2 ** rhs
+  // 2: the set is in the family; 1: a set of the family contains it.
+  const mark = new Uint8Array(size)
+  for (const k of sets) if (!(k & rbit)) mark[k] = 2
+  const out: Uint32Array[] = []
+  for (let mask = size - 1; mask >= 0; mask--) {
+    if (mask & rbit) continue
+    let covered = false
+    for (let b = 0; b < m; b++) {
+      const bit = 1 << b
+      if (b !== rhs && !(mask & bit) && mark[mask | bit]) {
+        covered = true
+        break
+      }
+    }
+    if (mark[mask] === 2) {
+      if (!covered) out.push(Uint32Array.of(mask))
+    } else if (covered) mark[mask] = 1
+  }
+  return out.sort((x, y) => popcount(y) - popcount(x))
+}
+
 function columnsOf(w: Uint32Array): number[] {
   const out: number[] = []
   for (let i = 0; i < w.length; i++) for (let x = w[i]; x; x &= x - 1) out.push(i * 32 + 31 - Math.clz32(x & -x))

@@ -3,6 +3,8 @@ import {
   agreeSet,
   compressRows,
   largestFirst,
+  LATTICE_MAX_COLUMNS,
+  maximalLacking,
   maximalOf,
   Transversals,
   popcount,
@@ -130,14 +132,17 @@ class Sampler {
    * last round (the maximal ones of them that lack it).
    */
   candidates(): Map<string, { lhs: number[]; rhs: number[] }> {
-    const batch = largestFirst(this.fresh)
+    // A large first batch of one-word sets: each right side's maximal ones by a lattice sweep.
+    const lattice = this.words === 1 && this.m <= LATTICE_MAX_COLUMNS && this.fresh.length * 16 >= 2 ** this.m
+    const keys = lattice ? this.fresh.map((w) => w[0]) : []
+    const batch = lattice ? [] : largestFirst(this.fresh)
     this.fresh = []
     const byLhs = new Map<string, { lhs: number[]; rhs: number[] }>()
     for (let rhs = 0; rhs < this.m; rhs++) {
       const bit = 1 << (rhs & 31)
       const word = rhs >>> 5
       const t = this.transversals[rhs]
-      t.add(maximalOf(batch.filter((s) => !(s.w[word] & bit))))
+      t.add(lattice ? maximalLacking(keys, this.m, rhs) : maximalOf(batch.filter((s) => !(s.w[word] & bit))))
       for (const lhs of t.all()) {
         const k = lhs.join(',')
         const g = byLhs.get(k)

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Cell } from '../../src-shared/values'
 import { sampleTable } from '../test-support/sample-table'
 import { tane } from './tane'
-import { agreeSetDependencies, agreeSetDiscovery } from './fdep'
+import { agreeSetDependencies, agreeSetDiscovery, largestFirst, maximalLacking, maximalOf } from './fdep'
 import { sampledDependencies } from './hyfd'
 import { candidateKeys } from './fd-analysis'
 import { chooseAlgorithm, diagnose, discover, taneLevelBytes } from './diagnose'
@@ -127,6 +127,20 @@ describe('TANE', () => {
 
   it('sampled agree sets with validation (for tall tables) find exactly what the brute-force search finds', () => {
     matchesBruteForce((rows, m, nullsEqual) => sampledDependencies(rows, m, { nullsEqual }), 104729)
+  })
+
+  it("the lattice sweep finds each right side's maximal non-dependencies as the superset trie does", () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const r = rng(seed * 17)
+      const m = 3 + Math.floor(r() * 14)
+      const keys = Array.from({ length: 1 + Math.floor(r() * 400) }, () => Math.floor(r() * 2 ** m))
+      const sets = largestFirst([...new Set(keys)].map((k) => Uint32Array.of(k)))
+      for (let rhs = 0; rhs < m; rhs++) {
+        const lacking = sets.filter((s) => !(s.w[0] & (1 << rhs)))
+        const norm = (ws: Uint32Array[]) => ws.map((w) => w[0]).sort((a, b) => a - b)
+        expect(norm(maximalLacking(keys, m, rhs)), `seed ${seed}, rhs ${rhs}`).toEqual(norm(maximalOf(lacking)))
+      }
+    }
   })
 
   it('the sampled search keys its non-dependencies by one word up to 32 columns: 31 and 32 agree with the full search', () => {
