@@ -18,6 +18,25 @@ export interface BatchStep {
    * learn a generated key there; only where the dialect has `lastInsertId`).
    */
   returning?: 'rows' | 'lastInsertId'
+  /**
+   * Keep the keys this step generates (`returning: 'lastInsertId'`, or the first column each
+   * execution returns with `returning: 'rows'`) under this name, for the
+   * `refs` of steps sent after it, in this batch or in the batches that follow it without a
+   * statement of another kind in between (only where the driver has `batchKeyRefs`).
+   */
+  keys?: string
+  /**
+   * Parameters filled in by the connection from keys kept earlier: for parameter row i,
+   * `params[i][column]` becomes key `rows[i]` of the step kept as `from` (-1 leaves it as it is).
+   * A child row can so be sent before its parent's INSERT has answered.
+   */
+  refs?: readonly KeyRef[]
+}
+
+export interface KeyRef {
+  column: number
+  from: string
+  rows: Int32Array
 }
 
 export interface BatchStepResult {
@@ -59,6 +78,11 @@ export interface Driver {
    * at the first failure with an AppError whose details name the step and the parameter row.
    */
   runBatch(steps: readonly BatchStep[]): Promise<BatchStepResult[]>
+  /**
+   * The batch steps' `keys` and `refs` are honoured, and a batch may be sent before the one
+   * before it has answered (it is queued behind it on the connection).
+   */
+  readonly batchKeyRefs?: boolean
   /** Runs a script of several statements separated by semicolons, returning nothing. */
   execScript(sql: string): Promise<void>
   /** Stops the statement running now, if any. Resolves true when something was cancelled. */

@@ -1,5 +1,5 @@
 import { AppError } from '../../src-shared/errors'
-import type { BatchStep } from '../db/driver'
+import type { BatchStep, BatchStepResult } from '../db/driver'
 import { FlushError } from './errors'
 import type { InstanceState } from './instance-state'
 import type { Session } from './session'
@@ -8,9 +8,14 @@ import type { Session } from './session'
  * Run steps; a failure names the objects of the failing row: from the failing step and row, or
  * from what the engine said of the key (PostgreSQL's detail, MariaDB's duplicate entry).
  */
-export async function runSteps(s: Session, steps: BatchStep[], stepStates: InstanceState[][]) {
+export async function runSteps(
+  s: Session,
+  steps: BatchStep[],
+  stepStates: InstanceState[][],
+  send: (steps: BatchStep[]) => Promise<BatchStepResult[]> = (x) => s.runBatch(x),
+) {
   try {
-    return await s.runBatch(steps)
+    return await send(steps)
   } catch (e) {
     if (!(e instanceof AppError)) throw e
     const step = Number(e.details?.step ?? 0)

@@ -4,6 +4,7 @@ import { relatedStates, stateOf, type InstanceState } from './instance-state'
 import { lazyLoad } from './loading'
 import type { Mapper, Relationship } from './mapper'
 import type { Session } from './session'
+import type { KeyChain } from './flush-chain'
 
 /*
  * The unit of work's plan (./flush.ts runs it): which objects are saved and deleted, through
@@ -230,8 +231,12 @@ export function setValue(plan: Plan, st: InstanceState, i: number, v: unknown) {
   else writeColumn(st, i, v)
 }
 
-/** Copy parents' keys into a child's foreign keys, from every relationship that changed. */
-export function syncChild(st: InstanceState, plan: Plan) {
+/**
+ * Copy parents' keys into a child's foreign keys, from every relationship that changed. With a
+ * `chain`, a key its parent's INSERT has not brought back yet is left for the connection to fill
+ * in (see ./flush-chain.ts).
+ */
+export function syncChild(st: InstanceState, plan: Plan, chain: KeyChain | null = null) {
   for (const rel of plan.unlinks.get(st) ?? []) for (const c of rel.targetColumns) setValue(plan, st, c, null)
   for (const rel of st.mapper.relationships.values()) {
     if (rel.direction !== 'manytoone' || plan.postUpdate.has(rel) || !st.related.has(rel.name)) continue
@@ -239,10 +244,24 @@ export function syncChild(st: InstanceState, plan: Plan) {
     if (!changed) continue
     const p = st.related.get(rel.name) as object | null
     const ps = p ? stateOf(p) : null
-    rel.ownerColumns.forEach((c, k) => setValue(plan, st, c, ps ? ps.values[rel.targetColumns[k]] : null))
+    rel.ownerColumns.forEach((c, k) => copyKey(plan, st, c, ps, rel.targetColumns[k], chain))
   }
   for (const { parent, rel } of plan.links.get(st) ?? [])
-    rel.targetColumns.forEach((c, k) => setValue(plan, st, c, parent.values[rel.ownerColumns[k]]))
+    rel.targetColumns.forEach((c, k) => copyKey(plan, st, c, parent, rel.ownerColumns[k], chain))
+}
+
+function copyKey(
+  plan: Plan,
+  st: InstanceState,
+  c: number,
+  parent: InstanceState | null,
+  pc: number,
+  chain: KeyChain | null,
+) {
+  const v = parent ? parent.values[pc] : null
+  // keyRow >= 0: the parent was sent in the chain and has not answered yet.
+  if (v === undefined && chain && parent!.keyRow >= 0) chain.refer(plan, st, c, parent!, pc)
+  else setValue(plan, st, c, v)
 }
 
 /** Same-table parents that must be inserted first (self-referential rows). */

@@ -1,11 +1,12 @@
 import { runSteps } from './flush-errors'
 import { AppError } from '../../src-shared/errors'
-import type { BatchStep } from '../db/driver'
+import type { BatchStep, BatchStepResult } from '../db/driver'
 import { CircularDependencyError, InvalidRequestError, StaleDataError } from './errors'
 import { SqlExpression } from './sql-expression'
 import { identityKey, relatedStates, type InstanceState } from './instance-state'
 import type { Mapper, Relationship } from './mapper'
 import type { Session } from './session'
+import type { KeyChain } from './flush-chain'
 import {
   type Plan,
   setValue,
@@ -28,18 +29,25 @@ export async function saveMapper(
   states: InstanceState[],
   plan: Plan,
   inserted: InstanceState[],
+  chain: KeyChain | null = null,
 ) {
   const updates = states.filter((st) => st.status === 'persistent')
   const inserts = states.filter((st) => st.status === 'pending').sort((a, b) => a.insertOrder - b.insertOrder)
-  for (const st of updates) syncChild(st, plan)
-  await runUpdates(s, m, updates.sort(byCommittedKey(m)), plan)
+  if (updates.length) {
+    // UPDATEs read the keys of rows inserted before them: those must have answered.
+    await chain?.settle()
+    for (const st of updates) syncChild(st, plan)
+    await runUpdates(s, m, updates.sort(byCommittedKey(m)), plan)
+  }
   const selfRef = [...m.relationships.values()].some((r) => r.target === m)
   if (!selfRef) {
-    for (const st of inserts) syncChild(st, plan)
-    await runInserts(s, m, inserts, plan)
+    for (const st of inserts) syncChild(st, plan, chain)
+    if (chain) await chain.insert(m, inserts, plan)
+    else await runInserts(s, m, inserts, plan)
     for (const st of inserts) inserted.push(st)
     return
   }
+  await chain?.settle()
   const done = new Set<InstanceState>()
   let remaining = inserts
   while (remaining.length) {
@@ -164,6 +172,20 @@ function primaryKeyChanged(s: Session, m: Mapper, st: InstanceState, plan: Plan)
 }
 
 async function runInserts(s: Session, m: Mapper, states: InstanceState[], plan: Plan) {
+  const built = buildInserts(m, states, plan)
+  applyInserts(m, await runSteps(s, built.steps, built.stepStates), built, plan)
+}
+
+/** A mapper's INSERT steps, each with its rows' states, the columns it sets and the ones it returns. */
+export interface BuiltInserts {
+  steps: BatchStep[]
+  stepStates: InstanceState[][]
+  colsOf: number[][]
+  returningOf: number[][]
+}
+
+/** The INSERT steps for new rows of one table (grouped by the columns they set); nothing is sent. */
+export function buildInserts(m: Mapper, states: InstanceState[], plan: Plan): BuiltInserts {
   for (const st of states) {
     for (let i = 0; i < st.values.length; i++) {
       const v = st.values[i]
@@ -201,6 +223,7 @@ async function runInserts(s: Session, m: Mapper, states: InstanceState[], plan: 
   const d = m.dialect
   const steps: BatchStep[] = []
   const stepStates: InstanceState[][] = []
+  const colsOf: number[][] = []
   const returningOf: number[][] = []
   for (const { cols, states: sts } of groups.values()) {
     const provided = new Set(cols)
@@ -223,6 +246,7 @@ async function runInserts(s: Session, m: Mapper, states: InstanceState[], plan: 
         returning: mode,
       })
       stepStates.push(sts)
+      colsOf.push(cols)
       returningOf.push(returning)
       continue
     }
@@ -234,10 +258,16 @@ async function runInserts(s: Session, m: Mapper, states: InstanceState[], plan: 
         returning: mode,
       })
       stepStates.push(chunk)
+      colsOf.push(cols)
       returningOf.push(returning)
     }
   }
-  const results = await runSteps(s, steps, stepStates)
+  return { steps, stepStates, colsOf, returningOf }
+}
+
+/** What the INSERTs brought back (generated keys, server defaults) goes into the objects. */
+export function applyInserts(m: Mapper, results: BatchStepResult[], built: BuiltInserts, plan: Plan) {
+  const { stepStates, returningOf } = built
   results.forEach((r, k) => {
     const returning = returningOf[k]
     if (r.ids) {

@@ -4,6 +4,7 @@ import type { Mapper } from './mapper'
 import type { Session } from './session'
 import { saveMapper, postUpdates, associationRows, deleteMapper } from './flush-write'
 import { buildPlan, push, sortMappers, type Plan } from './flush-plan'
+import { KeyChain } from './flush-chain'
 
 /** The unit of work (SQLAlchemy's Session.flush): plan, order, execute, finalize. */
 export async function flushSession(s: Session): Promise<void> {
@@ -31,8 +32,12 @@ export async function flushSession(s: Session): Promise<void> {
   const inserted: InstanceState[] = []
   const byMapper = new Map<Mapper, InstanceState[]>()
   for (const st of plan.saves) push(byMapper, st.mapper, st)
+  // Where the driver keeps generated keys for later batches, tables' INSERTs go back to back.
+  const chain = s.driver.batchKeyRefs && byMapper.size > 1 ? new KeyChain(s) : null
   try {
-    for (const m of order) await saveMapper(s, m, byMapper.get(m) ?? [], plan, inserted)
+    if (chain) await s.tx.ready()
+    for (const m of order) await saveMapper(s, m, byMapper.get(m) ?? [], plan, inserted, chain)
+    await chain?.settle()
     await postUpdates(s, plan)
     await associationRows(s, plan.assocDeletes, 'delete')
     await associationRows(s, plan.assocInserts, 'insert')
@@ -44,6 +49,7 @@ export async function flushSession(s: Session): Promise<void> {
       )
     if (!ownsTransaction) await s.run(`RELEASE SAVEPOINT ${sp}`)
   } catch (e) {
+    chain?.forget()
     if (ownsTransaction) await s.abortTransaction()
     else {
       await s.run(`ROLLBACK TO SAVEPOINT ${sp}`).catch(() => {})

@@ -33,6 +33,14 @@ export class InstanceState {
   expiredRelations: Set<string> | null = null
   /** Order of `add()`, which INSERTs follow within one table. */
   insertOrder = 0
+  /**
+   * During a flush that sends rows before their parents' INSERTs answer (./flush-chain.ts): the
+   * batch step whose generated keys will hold this row's key, and its place there...
+   */
+  keyFrom: string | null = null
+  keyRow = -1
+  /** ...and this row's foreign keys that wait for a parent's key. */
+  keyRefs: { col: number; parent: InstanceState }[] | null = null
 
   constructor(
     readonly mapper: Mapper,

@@ -114,34 +114,53 @@ export class SessionTransaction {
 
   /** executemany steps, logged one entry per step. */
   async runBatch(steps: BatchStep[]): Promise<BatchStepResult[]> {
+    await this.ready()
+    return this.sendBatch(steps)
+  }
+
+  /** The transaction begun and its savepoints sent, so that batches can go back to back. */
+  async ready(): Promise<void> {
     await this.begin()
     await this.emitSavepoints()
+  }
+
+  /**
+   * A batch handed to the driver now, before the ones already sent have answered (it waits
+   * behind them on the connection); the transaction must be `ready`.
+   */
+  sendBatch(steps: BatchStep[]): Promise<BatchStepResult[]> {
+    if (this.state !== 'active' || this.nested.some((f) => !f.emitted))
+      throw new Error('sendBatch needs the transaction begun and its savepoints sent')
     const started = performance.now()
     const entry = (s: BatchStep) => ({
       sql: s.sql,
       params: s.params.length === 1 ? [...s.params[0]] : (s.params as unknown[][]),
       executions: s.params.length,
     })
-    try {
-      const out = await this.driver.runBatch(steps)
-      this.wroteInTx = true
-      const ms = (performance.now() - started) / steps.length
-      steps.forEach((s, i) =>
-        this.log.add({ ...entry(s), rows: out[i].changes.reduce((a, b) => a + b, 0), durationMs: ms }),
-      )
-      return out
-    } catch (e) {
-      const step = (e as { details?: { step?: number } }).details?.step ?? 0
-      steps.slice(0, step + 1).forEach((s, i) =>
-        this.log.add({
-          ...entry(s),
-          rows: 0,
-          durationMs: performance.now() - started,
-          ...(i === step ? { error: (e as Error).message } : {}),
-        }),
-      )
-      throw e
-    }
+    return this.driver.runBatch(steps).then(
+      (out) => {
+        this.wroteInTx = true
+        const ms = (performance.now() - started) / steps.length
+        steps.forEach((s, i) =>
+          this.log.add({ ...entry(s), rows: out[i].changes.reduce((a, b) => a + b, 0), durationMs: ms }),
+        )
+        return out
+      },
+      (e) => {
+        const details = (e as { details?: { step?: number; skipped?: boolean } }).details
+        const step = details?.step ?? 0
+        // A step not run because the batch it needed keys from failed is not logged: that one is.
+        steps.slice(0, details?.skipped ? step : step + 1).forEach((s, i) =>
+          this.log.add({
+            ...entry(s),
+            rows: 0,
+            durationMs: performance.now() - started,
+            ...(i === step ? { error: (e as Error).message } : {}),
+          }),
+        )
+        throw e
+      },
+    )
   }
 
   private async logged<T extends QueryResult>(sql: string, params: unknown[], fn: () => Promise<T>): Promise<T> {

@@ -171,6 +171,33 @@ describe.each(TEST_ENGINES)('unit of work on %s', (engine) => {
     expect(await f.scalar("SELECT count(*) FROM users WHERE login = 'new_user'")).toBe(0)
   })
 
+  it("a parent's failed INSERT stops its children's, which were sent behind it; fixed, the flush links them right", async () => {
+    f = await ormFixture(engine)
+    const s = f.session()
+    const ok = s.create<Row>('users', { name: 'New', login: 'new_user' })
+    const dup = s.create<Row>('users', { name: 'Dup', login: 'ivan' })
+    ok.posts.push(s.create<Row>('posts', { title: 'ok 1' }), s.create<Row>('posts', { title: 'ok 2' }))
+    dup.posts.push(s.create<Row>('posts', { title: 'dup 1' }))
+    s.addAll([ok, dup])
+    const err = await s.flush().catch((e: unknown) => e)
+    expect((err as FlushError).objects).toEqual([dup])
+    // The posts' INSERT never ran (on SQLite it was sent before the users' answer and skipped).
+    expect(stmts(s).some((x) => x.startsWith('INSERT INTO "posts"'))).toBe(false)
+    expect([...ok.posts, ...dup.posts].map((p) => p.user_id)).toEqual([null, null, null])
+    dup.login = 'dup_fixed'
+    await s.flush()
+    expect(ok.posts.every((p) => p.user_id === ok.id) && dup.posts[0].user_id === dup.id).toBe(true)
+    await s.commit()
+    const titles = async (login: string) =>
+      (
+        await f.driver.query(
+          `SELECT p.title FROM posts p JOIN users u ON u.id = p.user_id WHERE u.login = '${login}' ORDER BY p.title`,
+        )
+      ).rows.flat()
+    expect(await titles('new_user')).toEqual(['ok 1', 'ok 2'])
+    expect(await titles('dup_fixed')).toEqual(['dup 1'])
+  })
+
   it('after a failed flush the session can be fixed and flushed again', async () => {
     f = await ormFixture(engine)
     const s = f.session()

@@ -236,4 +236,72 @@ describe('SqliteDriver', () => {
       0.5,
     ])
   })
+
+  it("a batch sent before its parent batch answered takes the parent's keys from the worker (BatchStep.refs)", async () => {
+    const d = await track(open(tempSqlitePath()))
+    await d.query('CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT UNIQUE)')
+    await d.query('CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER NOT NULL REFERENCES p (id), note TEXT)')
+    await d.query('INSERT INTO p (name) VALUES (?)', ['taken'])
+    await d.query('BEGIN')
+    // Twelve parents (the rows travel as JSON past eight), children pointing at parents 11 and 0, and one at id 7 (p5) as given.
+    const parents = Array.from({ length: 12 }, (_, i) => [`p${i}`])
+    const children = [
+      [null, 'a'],
+      [null, 'b'],
+      [7, 'c'],
+    ]
+    const sentP = d.runBatch([
+      { sql: 'INSERT INTO p (name) VALUES (?)', params: parents, returning: 'lastInsertId', keys: 'k1' },
+    ])
+    const sentC = d.runBatch([
+      {
+        sql: 'INSERT INTO c (p_id, note) VALUES (?, ?)',
+        params: children,
+        refs: [{ column: 0, from: 'k1', rows: Int32Array.of(11, 0, -1) }],
+      },
+    ])
+    const [[pr], [cr]] = await Promise.all([sentP, sentC])
+    expect(pr.ids).toHaveLength(12)
+    // The child rows' parameters now say what ran; row 3 kept its own value.
+    expect(children).toEqual([
+      [pr.ids![11], 'a'],
+      [pr.ids![0], 'b'],
+      [7, 'c'],
+    ])
+    expect(cr.changes).toEqual([1, 1, 1])
+    const rows = (await d.query('SELECT p.name, c.note FROM c JOIN p ON p.id = c.p_id ORDER BY c.id')).rows
+    expect(rows).toEqual([
+      ['p11', 'a'],
+      ['p0', 'b'],
+      ['p5', 'c'],
+    ])
+    // A failed parent batch: the child batch behind it does not run, and says why.
+    const failing = d.runBatch([
+      { sql: 'INSERT INTO p (name) VALUES (?)', params: [['x'], ['taken']], returning: 'lastInsertId', keys: 'k2' },
+    ])
+    const orphan = d.runBatch([
+      {
+        sql: 'INSERT INTO c (p_id, note) VALUES (?, ?)',
+        params: [[null, 'z']],
+        refs: [{ column: 0, from: 'k2', rows: Int32Array.of(0) }],
+      },
+    ])
+    await expect(failing).rejects.toMatchObject({ code: 'CONSTRAINT_VIOLATION', details: { step: 0, row: 1 } })
+    await expect(orphan).rejects.toMatchObject({
+      details: { skipped: true },
+      message: expect.stringMatching(/^Not run/),
+    })
+    expect((await d.query("SELECT count(*) FROM c WHERE note = 'z'")).rows).toEqual([[0]])
+    // Kept keys go with the next statement of another kind.
+    await expect(
+      d.runBatch([
+        {
+          sql: 'INSERT INTO c (p_id) VALUES (?)',
+          params: [[null]],
+          refs: [{ column: 0, from: 'k1', rows: Int32Array.of(0) }],
+        },
+      ]),
+    ).rejects.toMatchObject({ details: { skipped: true } })
+    await d.query('ROLLBACK')
+  })
 })

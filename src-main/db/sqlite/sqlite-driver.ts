@@ -16,6 +16,7 @@ import {
 } from '../driver'
 import { sqliteDialect } from './sqlite-dialect'
 import { sqliteError } from './sqlite-errors'
+import { KeptKeys } from '../batch-keys'
 import { describeHolder, lockBook, type HolderInfo, type LockParty } from '../lock-book'
 import {
   CANCEL_SLOT,
@@ -69,6 +70,9 @@ export interface SqliteDriverOptions {
  */
 export class SqliteDriver extends DriverEvents implements Driver, LockParty {
   readonly dialect = sqliteDialect
+  /** The worker keeps the keys a batch generates for the refs of the batches after it. */
+  readonly batchKeyRefs = true
+  private readonly keptKeys = new KeptKeys()
   readonly partyId = randomUUID()
   label = 'a connection'
   resource = ''
@@ -250,6 +254,7 @@ export class SqliteDriver extends DriverEvents implements Driver, LockParty {
     const started = performance.now()
     this.lastSql = sql
     const r = (await this.send({ op: 'query', sql, params: [...params] }, options.queryId ?? null)) as QueryReply
+    this.keptKeys.other()
     return {
       columns: r.columns,
       rows: r.rows,
@@ -261,17 +266,21 @@ export class SqliteDriver extends DriverEvents implements Driver, LockParty {
 
   async runBatch(steps: readonly BatchStep[]): Promise<BatchStepResult[]> {
     if (steps.length) this.lastSql = steps[steps.length - 1].sql
-    const wire = steps.map((s): WireStep =>
-      s.params.length > 8 && plainRows(s.params)
-        ? { sql: s.sql, json: JSON.stringify(s.params), returning: s.returning }
-        : { sql: s.sql, params: s.params as unknown[][], returning: s.returning },
-    )
-    return (await this.send({ op: 'batch', steps: wire })) as BatchStepResult[]
+    const wire = steps.map((s): WireStep => {
+      const head = { sql: s.sql, returning: s.returning, keys: s.keys, refs: s.refs }
+      return s.params.length > 8 && plainRows(s.params)
+        ? { ...head, json: JSON.stringify(s.params) }
+        : { ...head, params: s.params as unknown[][] }
+    })
+    const out = (await this.send({ op: 'batch', steps: wire })) as BatchStepResult[]
+    this.keptKeys.answered(steps, out)
+    return out
   }
 
   async execScript(sql: string): Promise<void> {
     this.lastSql = sql
     await this.send({ op: 'script', sql })
+    this.keptKeys.other()
   }
 
   /**

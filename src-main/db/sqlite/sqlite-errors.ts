@@ -29,6 +29,8 @@ export function sqliteError(e: WorkerError, context?: { path?: string }): AppErr
   else if (/no such file or directory|unable to open/i.test(e.message)) mapped = 'FILE_NOT_FOUND'
   const details: Record<string, unknown> = {}
   if (code) details.sqliteCode = code
+  // A batch step that did not run because the step whose keys it needed failed (see BatchStep.refs).
+  if (code === 'SCHEMIST_SKIPPED') details.skipped = true
   if (e.step !== undefined) Object.assign(details, { step: e.step, row: e.row })
   return new AppError(mapped, message, Object.keys(details).length ? details : undefined)
 }

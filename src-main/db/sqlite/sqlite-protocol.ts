@@ -22,9 +22,12 @@ export type WorkerRequest =
  * one JSON string, which crosses to the worker several times faster than structured clone of
  * thousands of small arrays; anything else (blobs, big integers) travels as it is.
  */
-export type WireStep = { sql: string; returning?: 'rows' | 'lastInsertId' } & (
-  { params: unknown[][]; json?: undefined } | { json: string; params?: undefined }
-)
+export type WireStep = {
+  sql: string
+  returning?: 'rows' | 'lastInsertId'
+  keys?: string
+  refs?: readonly { column: number; from: string; rows: Int32Array }[]
+} & ({ params: unknown[][]; json?: undefined } | { json: string; params?: undefined })
 
 export interface WorkerError {
   message: string

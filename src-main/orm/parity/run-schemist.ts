@@ -32,9 +32,20 @@ function recording(d: Driver, out: RunOutcome['statements']): Driver {
           target.query(sql, params, o as never)
         )
       if (prop === 'runBatch')
+        // Written down when the batch answers: a flush sends a child table's rows before its
+        // parent's keys are known, and the driver fills them in (BatchStep.refs) by then.
         return (steps: BatchStep[]) => {
-          for (const s of steps) for (const p of s.params) out.push({ sql: s.sql, params: [...p] })
-          return target.runBatch(steps)
+          const note = (upto: number) => {
+            for (const s of steps.slice(0, upto)) for (const p of s.params) out.push({ sql: s.sql, params: [...p] })
+          }
+          return target.runBatch(steps).then(
+            (r) => (note(steps.length), r),
+            (e) => {
+              const d = (e as { details?: { step?: number; skipped?: boolean } }).details
+              note(d?.skipped ? (d.step ?? 0) : steps.length)
+              throw e
+            },
+          )
         }
       return Reflect.get(target, prop, recv)
     },
