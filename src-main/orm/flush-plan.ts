@@ -5,6 +5,7 @@ import { lazyLoad } from './loading'
 import type { Mapper, Relationship } from './mapper'
 import type { Session } from './session'
 import type { KeyChain } from './flush-chain'
+import { UndoLog } from './undo-log'
 
 /*
  * The unit of work's plan (./flush.ts runs it): which objects are saved and deleted, through
@@ -23,7 +24,7 @@ export interface Plan {
   assocDeletes: { rel: Relationship; owner: InstanceState; target: InstanceState }[]
   postUpdate: Set<Relationship>
   /** Every value the flush wrote into an object, to put back if the flush fails. */
-  undo: { st: InstanceState; i: number; old: unknown; wasModified: boolean }[]
+  undo: UndoLog
   /** Objects whose UPDATE set a column to a SQL expression: those columns expire afterwards. */
   expressions: InstanceState[]
   /** Objects whose primary key changed, with the identity key they had (put back if the flush fails). */
@@ -73,7 +74,7 @@ export async function buildPlan(s: Session): Promise<Plan> {
     assocInserts: [],
     assocDeletes: [],
     postUpdate: new Set(),
-    undo: [],
+    undo: new UndoLog(),
     expressions: [],
     rekeyed: [],
   }
@@ -226,7 +227,7 @@ export function sortMappers(involved: Set<Mapper>, plan: Plan): Mapper[] {
 export function setValue(plan: Plan, st: InstanceState, i: number, v: unknown) {
   const old = st.values[i]
   if (old === v) return
-  plan.undo.push({ st, i, old, wasModified: st.modified?.has(i) ?? false })
+  plan.undo.push(st, i, old, st.modified?.has(i) ?? false)
   if (st.status === 'pending') st.values[i] = v
   else writeColumn(st, i, v)
 }

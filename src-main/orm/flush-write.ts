@@ -162,7 +162,7 @@ function primaryKeyChanged(s: Session, m: Mapper, st: InstanceState, plan: Plan)
         if (!rel.ownerColumns.every((i, k) => sameValue(cur[i], oldTarget[k]))) continue
         rel.ownerColumns.forEach((i, k) => {
           const v = st.values[rel.targetColumns[k]]
-          plan.undo.push({ st: child, i, old: child.values[i], wasModified: child.modified?.has(i) ?? false })
+          plan.undo.push(child, i, child.values[i], child.modified?.has(i) ?? false)
           child.values[i] = v
           if (child.committed && child.committed !== child.values) child.committed[i] = v
         })
@@ -274,7 +274,7 @@ export function applyInserts(m: Mapper, results: BatchStepResult[], built: Built
       const sts = stepStates[k]
       const pk = m.pk[0]
       for (let j = 0; j < sts.length; j++) {
-        plan.undo.push({ st: sts[j], i: pk, old: undefined, wasModified: false })
+        plan.undo.push(sts[j], pk, undefined, false)
         sts[j].values[pk] = r.ids[j]
       }
       return

@@ -61,17 +61,15 @@ export async function flushSession(s: Session): Promise<void> {
       st.key = oldKey
       if (oldKey) s.identityMap.set(oldKey, st)
     }
-    for (let k = plan.undo.length - 1; k >= 0; k--) {
-      const u = plan.undo[k]
-      u.st.values[u.i] = u.old
-      if (!u.wasModified) u.st.modified?.delete(u.i)
-    }
+    plan.undo.restore()
     throw e
   }
   finalize(s, plan, inserted)
 }
 
 function finalize(s: Session, plan: Plan, inserted: InstanceState[]) {
+  // Usually every pending object was inserted: one clear instead of a delete each.
+  const allPending = inserted.length === s.pendingSet.size
   for (const st of inserted) {
     const m = st.mapper
     st.status = 'persistent'
@@ -83,9 +81,10 @@ function finalize(s: Session, plan: Plan, inserted: InstanceState[]) {
             m.pk.map((i) => st.values[i]),
           )
     s.identityMap.set(st.key, st)
-    s.pendingSet.delete(st)
+    if (!allPending) s.pendingSet.delete(st)
     s.insertedInTx.add(st)
   }
+  if (allPending) s.pendingSet.clear()
   // A column written as SQL holds what the database computed: expired until loaded again.
   for (const st of plan.expressions) {
     for (let i = 0; i < st.values.length; i++) {
