@@ -70,7 +70,7 @@ export class TxPane {
     const waitedOn = new Set<string>()
     const onWait = () => attribute().forEach((p) => waitedOn.add(p))
     this.waitListeners.add(onWait)
-    const command = sql.trim().split(/\s+/)[0]?.toUpperCase() ?? ''
+    const command = /^\s*(\S*)/.exec(sql)![1].toUpperCase()
     const p = (async (): Promise<StepOutcome> => {
       let note: string | null = null
       try {

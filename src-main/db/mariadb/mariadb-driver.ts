@@ -156,7 +156,7 @@ export class MariadbDriver extends ServerDriver implements Driver, LockParty {
       throw mariadbError(e, this.config)
     } finally {
       if (this.running === running) this.running = null
-      await stopWatch()
+      stopWatch()
     }
   }
 

@@ -87,7 +87,7 @@ export function watchForWaits(o: {
   threadId: number
   resource: string
   monitor: () => Promise<mysql.Connection>
-}): () => Promise<void> {
+}): () => void {
   return watchWaits({
     listeners: o.listeners,
     running: o.running,

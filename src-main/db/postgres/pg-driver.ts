@@ -128,7 +128,7 @@ export class PostgresDriver extends ServerDriver implements Driver, LockParty {
     } finally {
       if (this.running === running) this.running = null
       this.noteTransaction()
-      await stopWatch()
+      stopWatch()
     }
   }
 

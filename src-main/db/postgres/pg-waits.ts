@@ -45,7 +45,7 @@ export function watchForWaits(o: {
   backendPid: number
   resource: string
   monitor: () => Promise<pg.Client>
-}): () => Promise<void> {
+}): () => void {
   return watchWaits({
     listeners: o.listeners,
     running: o.running,

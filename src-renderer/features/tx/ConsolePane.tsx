@@ -137,46 +137,48 @@ function PaneHead({
         </span>
       )}
       <span className="spacer" />
-      <select
-        value={tx.level}
-        onChange={(e) => tx.setLevel(e.target.value)}
-        title="Isolation level for BEGIN"
-        data-testid={`pane-level-${info.id}`}
-      >
-        {info.levels.map((l) => (
-          <option key={l}>{l}</option>
-        ))}
-      </select>
-      {caps.readOnlyDeferrable && (
-        <>
-          <label
-            className="check small"
-            title="BEGIN ... READ ONLY: writes fail; a read-only SERIALIZABLE transaction takes part in SSI as a reader"
-          >
-            <input
-              type="checkbox"
-              checked={tx.readOnly}
-              onChange={(e) => tx.setReadOnly(e.target.checked)}
-              data-testid={`pane-readonly-${info.id}`}
-            />{' '}
-            read only
-          </label>
-          <label
-            className="check small"
-            title="DEFERRABLE (with SERIALIZABLE READ ONLY): BEGIN waits for a snapshot that cannot take part in an anomaly, and then can never fail with a serialization error"
-          >
-            <input
-              type="checkbox"
-              checked={tx.deferrable}
-              onChange={(e) => tx.setDeferrable(e.target.checked)}
-              data-testid={`pane-deferrable-${info.id}`}
-            />{' '}
-            deferrable
-          </label>
-        </>
-      )}
-      <span className="level-info" title={ENGINES[info.engine].isolationSummary}>
-        <Icon name="info" size={12} />
+      <span className="tx-pane-options">
+        <select
+          value={tx.level}
+          onChange={(e) => tx.setLevel(e.target.value)}
+          title="Isolation level for BEGIN"
+          data-testid={`pane-level-${info.id}`}
+        >
+          {info.levels.map((l) => (
+            <option key={l}>{l}</option>
+          ))}
+        </select>
+        {caps.readOnlyDeferrable && (
+          <>
+            <label
+              className="check small"
+              title="BEGIN ... READ ONLY: writes fail; a read-only SERIALIZABLE transaction takes part in SSI as a reader"
+            >
+              <input
+                type="checkbox"
+                checked={tx.readOnly}
+                onChange={(e) => tx.setReadOnly(e.target.checked)}
+                data-testid={`pane-readonly-${info.id}`}
+              />{' '}
+              read only
+            </label>
+            <label
+              className="check small"
+              title="DEFERRABLE (with SERIALIZABLE READ ONLY): BEGIN waits for a snapshot that cannot take part in an anomaly, and then can never fail with a serialization error"
+            >
+              <input
+                type="checkbox"
+                checked={tx.deferrable}
+                onChange={(e) => tx.setDeferrable(e.target.checked)}
+                data-testid={`pane-deferrable-${info.id}`}
+              />{' '}
+              deferrable
+            </label>
+          </>
+        )}
+        <span className="level-info" title={ENGINES[info.engine].isolationSummary}>
+          <Icon name="info" size={12} />
+        </span>
       </span>
     </header>
   )
