@@ -8,17 +8,30 @@ import type { Mapper, Relationship } from './mapper'
  * the `back_populates` side, as SQLAlchemy's instrumented lists do. Assigning by index is not
  * tracked: use push/append/remove/splice.
  */
+const OWNER = Symbol('schemist.related.owner')
+const REL = Symbol('schemist.related.rel')
+
 export class RelatedList<T extends object = object> extends Array<T> {
   static override get [Symbol.species]() {
     return Array
   }
-  declare private owner: InstanceState
-  declare private rel: Relationship
+  // Symbol keys: out of JSON, Object.keys and for-in like the list's own non-index properties
+  // should be, and plain stores (defineProperty made every new collection a slow object).
+  declare private [OWNER]: InstanceState
+  declare private [REL]: Relationship
+
+  private get owner(): InstanceState {
+    return this[OWNER]
+  }
+
+  private get rel(): Relationship {
+    return this[REL]
+  }
 
   static create<T extends object>(owner: InstanceState, rel: Relationship): RelatedList<T> {
     const list = new RelatedList<T>()
-    Object.defineProperty(list, 'owner', { value: owner, enumerable: false })
-    Object.defineProperty(list, 'rel', { value: rel, enumerable: false })
+    list[OWNER] = owner
+    list[REL] = rel
     return list
   }
 

@@ -134,18 +134,31 @@ export function autoLayout(
     return r
   }
   for (const [a, b] of edges) parent.set(root(a), root(b))
+  // Each group's tables and references, bucketed in one pass (copying a group's list per member,
+  // or filtering every edge per group, made a 1,000-table model's layout grow with its square).
   const groups = new Map<string, ModelTable[]>()
-  for (const t of tables) groups.set(root(t.id), [...(groups.get(root(t.id)) ?? []), t])
+  for (const t of tables) {
+    const r = root(t.id)
+    const g = groups.get(r)
+    if (g) g.push(t)
+    else groups.set(r, [t])
+  }
+  const groupEdges = new Map<string, [string, string][]>()
+  for (const e of edges) {
+    const r = root(e[0])
+    const g = groupEdges.get(r)
+    if (g) g.push(e)
+    else groupEdges.set(r, [e])
+  }
 
   const boxes: Box[] = []
   const singles: ModelTable[] = []
-  for (const members of groups.values()) {
+  for (const [r, members] of groups) {
     if (members.length === 1) {
       singles.push(members[0])
       continue
     }
-    const ids = new Set(members.map((t) => t.id))
-    const inside = edges.filter(([a, b]) => ids.has(a) && ids.has(b))
+    const inside = groupEdges.get(r) ?? []
     if (o.engine === 'layered' || (o.engine !== 'dagre' && members.length > DAGRE_LIMIT)) {
       boxes.push(layered(members, inside))
       continue
