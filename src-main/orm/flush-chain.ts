@@ -22,6 +22,8 @@ export class KeyChain {
   private pending: { done: Promise<BatchStepResult[]>; apply: (r: BatchStepResult[]) => void }[] = []
   /** Rows whose keys or foreign keys the chain is tracking, to let go when it settles. */
   private tracked: InstanceState[][] = []
+  /** A row needs a value of a parent in flight that is not a kept key: the next table waits. */
+  private unkeyed = false
 
   constructor(private readonly s: Session) {}
 
@@ -38,8 +40,6 @@ export class KeyChain {
     setValue(plan, st, col, null)
     ;(st.keyRefs ??= []).push({ col, parent })
   }
-
-  private unkeyed = false
 
   /** Build one table's INSERT steps and send them; their answer is taken by `settle`. */
   async insert(m: Mapper, states: InstanceState[], plan: Plan): Promise<void> {

@@ -150,30 +150,20 @@ function PaneHead({
         </select>
         {caps.readOnlyDeferrable && (
           <>
-            <label
-              className="check small"
+            <BeginOption
+              label="read only"
               title="BEGIN ... READ ONLY: writes fail; a read-only SERIALIZABLE transaction takes part in SSI as a reader"
-            >
-              <input
-                type="checkbox"
-                checked={tx.readOnly}
-                onChange={(e) => tx.setReadOnly(e.target.checked)}
-                data-testid={`pane-readonly-${info.id}`}
-              />{' '}
-              read only
-            </label>
-            <label
-              className="check small"
+              checked={tx.readOnly}
+              onChange={tx.setReadOnly}
+              testId={`pane-readonly-${info.id}`}
+            />
+            <BeginOption
+              label="deferrable"
               title="DEFERRABLE (with SERIALIZABLE READ ONLY): BEGIN waits for a snapshot that cannot take part in an anomaly, and then can never fail with a serialization error"
-            >
-              <input
-                type="checkbox"
-                checked={tx.deferrable}
-                onChange={(e) => tx.setDeferrable(e.target.checked)}
-                data-testid={`pane-deferrable-${info.id}`}
-              />{' '}
-              deferrable
-            </label>
+              checked={tx.deferrable}
+              onChange={tx.setDeferrable}
+              testId={`pane-deferrable-${info.id}`}
+            />
           </>
         )}
         <span className="level-info" title={ENGINES[info.engine].isolationSummary}>
@@ -181,6 +171,27 @@ function PaneHead({
         </span>
       </span>
     </header>
+  )
+}
+
+/** One of BEGIN's options as a checkbox. */
+function BeginOption(o: {
+  label: string
+  title: string
+  checked: boolean
+  onChange: (v: boolean) => void
+  testId: string
+}) {
+  return (
+    <label className="check small" title={o.title}>
+      <input
+        type="checkbox"
+        checked={o.checked}
+        onChange={(e) => o.onChange(e.target.checked)}
+        data-testid={o.testId}
+      />{' '}
+      {o.label}
+    </label>
   )
 }
 
