@@ -1,6 +1,6 @@
 import type { BatchStepResult, KeyRef } from '../db/driver'
 import { runSteps } from './flush-errors'
-import { applyInserts, buildInserts, type BuiltInserts } from './flush-write'
+import { applyInserts, buildInserts, runInserts, type BuiltInserts } from './flush-write'
 import { setValue, syncChild, type Plan } from './flush-plan'
 import type { InstanceState } from './instance-state'
 import type { Mapper } from './mapper'
@@ -57,8 +57,7 @@ export class KeyChain {
     if (built.steps.some((step, k) => step.params.length !== built.stepStates[k].length)) {
       await this.settle()
       for (const st of states) resolveRefs(st)
-      const again = buildInserts(m, states, plan)
-      applyInserts(m, await runSteps(this.s, again.steps, again.stepStates), again, plan)
+      await runInserts(this.s, m, states, plan)
       return
     }
     this.link(m, built)

@@ -171,7 +171,8 @@ function primaryKeyChanged(s: Session, m: Mapper, st: InstanceState, plan: Plan)
   }
 }
 
-async function runInserts(s: Session, m: Mapper, states: InstanceState[], plan: Plan) {
+/** Build one table's INSERTs, send them, and take in what they brought back. */
+export async function runInserts(s: Session, m: Mapper, states: InstanceState[], plan: Plan) {
   const built = buildInserts(m, states, plan)
   applyInserts(m, await runSteps(s, built.steps, built.stepStates), built, plan)
 }

@@ -9,6 +9,7 @@ import {
   type WorkerMessage,
   type WorkerRequest,
 } from './sqlite-protocol'
+import { fillRow, keysOf, usesKeys, type ResolvedRef } from '../batch-keys'
 
 // One SQLite connection per worker thread: better-sqlite3 is synchronous, so a statement that
 // waits on a lock blocks this thread only. SQLite's own busy handler runs in short slices
@@ -207,7 +208,7 @@ function toParams(p: unknown[]): unknown[] {
 const kept = new Map<string, Cell[]>()
 
 /** The kept keys each of a step's refs reads, or why they are missing. */
-function refsOf(step: WireStep) {
+function refsOf(step: WireStep): ResolvedRef[] | undefined {
   return step.refs?.map((r) => {
     const src = kept.get(r.from)
     if (!src)
@@ -220,12 +221,12 @@ function refsOf(step: WireStep) {
 }
 
 function runBatch(id: number, steps: WireStep[]) {
-  if (!steps.some((s) => s.keys || s.refs)) kept.clear()
+  if (!usesKeys(steps)) kept.clear()
   const out: { changes: number[]; rows: Cell[][][] | null; ids: Cell[] | null }[] = []
   for (let s = 0; s < steps.length; s++) {
     const step = steps[s]
     let st: Database.Statement
-    let refs: ReturnType<typeof refsOf>
+    let refs: ResolvedRef[] | undefined
     try {
       st = prepare(step.sql)
       refs = refsOf(step)
@@ -240,7 +241,8 @@ function runBatch(id: number, steps: WireStep[]) {
     const reader = st.reader
     if (reader) st.raw(true)
     for (let i = 0; i < n; i++) {
-      if (refs) fillRefs(params[i], i, refs, s)
+      if (refs && !fillRow(params[i], i, refs))
+        throw new BatchFailure(new Error('A ref names a key its earlier step did not generate'), s, i)
       const args = toParams(params[i])
       try {
         if (reader) {
@@ -272,23 +274,9 @@ function runBatch(id: number, steps: WireStep[]) {
       }
     }
     out.push({ changes, rows, ids })
-    if (step.keys) kept.set(step.keys, ids ?? firstCells(rows))
+    if (step.keys) kept.set(step.keys, keysOf({ ids, rows }))
   }
   return out
-}
-
-/** A RETURNING step's keys: the first column of each execution's row (null where none came back). */
-function firstCells(rows: Cell[][][] | null): Cell[] {
-  return (rows ?? []).map((r) => r[0]?.[0] ?? null)
-}
-
-function fillRefs(row: unknown[], i: number, refs: NonNullable<ReturnType<typeof refsOf>>, step: number) {
-  for (const r of refs) {
-    const k = r.rows[i]
-    if (k < 0) continue
-    if (k >= r.src.length) throw new BatchFailure(new Error(`Key ${k} of an earlier step does not exist`), step, i)
-    row[r.column] = r.src[k]
-  }
 }
 
 function handle(req: WorkerRequest): unknown {
