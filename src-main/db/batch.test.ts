@@ -76,6 +76,7 @@ describe.each(ENGINES)('runBatch on $name', ({ open }) => {
       { $bigint: '9007199254740993' },
       { $blob: 'deadbeef' },
     ])
+    const loose = Array.from({ length: 12 }, (_, i) => [200 + i, i % 2 ? `t${i}` : i])
     await d.runBatch([
       {
         sql: `INSERT INTO t (id, s, n, b, big, raw) VALUES (${[1, 2, 3, 4, 5, 6].map((k) => p(k)).join(', ')})`,
@@ -84,6 +85,11 @@ describe.each(ENGINES)('runBatch on $name', ({ open }) => {
       {
         sql: `INSERT INTO t (id, s, n, b, big, raw) VALUES (${[1, 2, 3, 4, 5, 6].map((k) => p(k)).join(', ')})`,
         params: mixed,
+      },
+      {
+        // A column holding numbers in some rows and strings in others (SQLite's own kind of loose).
+        sql: `INSERT INTO t (id, s) VALUES (${p(1)}, ${p(2)})`,
+        params: loose,
       },
     ])
     // PostgreSQL's driver reads bigint as a decimal string, exact at any size.
@@ -96,6 +102,12 @@ describe.each(ENGINES)('runBatch on $name', ({ open }) => {
       pg ? '9007199254740993' : { $bigint: '9007199254740993' },
       { $blob: 'deadbeef' },
     ])
+    // As the same values sent one statement at a time store them.
+    await d.query('CREATE TABLE t2 (id INTEGER PRIMARY KEY, s TEXT)')
+    for (const r of loose) await d.query(`INSERT INTO t2 (id, s) VALUES (${p(1)}, ${p(2)})`, r)
+    const one = (await d.query('SELECT id, s FROM t2 ORDER BY id')).rows
+    expect(rows.slice(70).map((r) => r.slice(0, 2))).toEqual(one)
+    expect(one.filter((r) => String(r[1]).startsWith('t'))).toHaveLength(6)
     const bools = (await d.query('SELECT count(*) FROM t WHERE b')).rows[0][0]
     expect(Number(bools)).toBe(25 + 20)
   })

@@ -17,6 +17,7 @@ import {
 import { sqliteDialect } from './sqlite-dialect'
 import { sqliteError } from './sqlite-errors'
 import { KeptKeys } from '../batch-keys'
+import { encodeColumns, transferables } from './param-columns'
 import { describeHolder, lockBook, type HolderInfo, type LockParty } from '../lock-book'
 import {
   CANCEL_SLOT,
@@ -86,7 +87,7 @@ export class SqliteDriver extends DriverEvents implements Driver, LockParty {
   private port!: MessagePort
   private nextId = 1
   private inFlight: { id: number; pending: Pending } | null = null
-  private queue: { req: WorkerRequest; pending: Pending }[] = []
+  private queue: { req: WorkerRequest; pending: Pending; transfer?: ArrayBuffer[] }[] = []
   private readonly cancelBuf = new SharedArrayBuffer(4)
   private readonly cancelFlag = new Int32Array(this.cancelBuf)
   private closed = false
@@ -214,10 +215,18 @@ export class SqliteDriver extends DriverEvents implements Driver, LockParty {
     if (wasOpen) for (const l of this.lostListeners) l(message)
   }
 
-  private send(req: DistributiveOmit<WorkerRequest, 'id'>, queryId: string | null = null): Promise<unknown> {
+  private send(
+    req: DistributiveOmit<WorkerRequest, 'id'>,
+    queryId: string | null = null,
+    transfer?: ArrayBuffer[],
+  ): Promise<unknown> {
     if (this.closed) return Promise.reject(new AppError('CONNECTION_LOST', 'The connection is closed'))
     return new Promise((resolve, reject) => {
-      this.queue.push({ req: { ...req, id: this.nextId++ } as WorkerRequest, pending: { resolve, reject, queryId } })
+      this.queue.push({
+        req: { ...req, id: this.nextId++ } as WorkerRequest,
+        pending: { resolve, reject, queryId },
+        transfer,
+      })
       this.pump()
     })
   }
@@ -228,7 +237,7 @@ export class SqliteDriver extends DriverEvents implements Driver, LockParty {
       Atomics.store(this.cancelFlag, CANCEL_SLOT, 0)
       const cur = { id: next.req.id, pending: next.pending }
       try {
-        this.port.postMessage(next.req)
+        this.port.postMessage(next.req, next.transfer)
       } catch (e) {
         // A request the thread boundary cannot carry (a value nested too deep to clone) fails
         // alone; before, it stayed "in flight" for ever and every later statement waited behind it.
@@ -266,13 +275,20 @@ export class SqliteDriver extends DriverEvents implements Driver, LockParty {
 
   async runBatch(steps: readonly BatchStep[]): Promise<BatchStepResult[]> {
     if (steps.length) this.lastSql = steps[steps.length - 1].sql
+    const transfer: ArrayBuffer[] = []
     const wire = steps.map((s): WireStep => {
       const head = { sql: s.sql, returning: s.returning, keys: s.keys, refs: s.refs }
-      return s.params.length > 8 && plainRows(s.params)
+      if (s.params.length <= 8) return { ...head, params: s.params as unknown[][] }
+      const columns = encodeColumns(s.params)
+      if (columns) {
+        transfer.push(...transferables(columns))
+        return { ...head, columns }
+      }
+      return plainRows(s.params)
         ? { ...head, json: JSON.stringify(s.params) }
         : { ...head, params: s.params as unknown[][] }
     })
-    const out = (await this.send({ op: 'batch', steps: wire })) as BatchStepResult[]
+    const out = (await this.send({ op: 'batch', steps: wire }, null, transfer)) as BatchStepResult[]
     this.keptKeys.answered(steps, out)
     return out
   }

@@ -1,4 +1,5 @@
 import type { Cell } from '../../../src-shared/values'
+import type { ColumnarParams } from './param-columns'
 
 /** Messages between a SqliteDriver and its worker thread. */
 export type WorkerRequest =
@@ -18,16 +19,21 @@ export type WorkerRequest =
   | { id: number; op: 'close' }
 
 /**
- * One batch step on the wire. Rows of plain values (strings, numbers, booleans, nulls) travel as
- * one JSON string, which crosses to the worker several times faster than structured clone of
- * thousands of small arrays; anything else (blobs, big integers) travels as it is.
+ * One batch step on the wire. Many rows travel as columns on transferred typed arrays (see
+ * param-columns.ts) when every column holds numbers or strings; rows of plain values that mix the
+ * two in a column as one JSON string, which crosses several times faster than structured clone of
+ * thousands of small arrays; anything else (blobs, big integers) and a few rows as they are.
  */
 export type WireStep = {
   sql: string
   returning?: 'rows' | 'lastInsertId'
   keys?: string
   refs?: readonly { column: number; from: string; rows: Int32Array }[]
-} & ({ params: unknown[][]; json?: undefined } | { json: string; params?: undefined })
+} & (
+  | { params: unknown[][]; json?: undefined; columns?: undefined }
+  | { json: string; params?: undefined; columns?: undefined }
+  | { columns: ColumnarParams; params?: undefined; json?: undefined }
+)
 
 export interface WorkerError {
   message: string

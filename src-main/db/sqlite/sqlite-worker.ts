@@ -10,6 +10,7 @@ import {
   type WorkerRequest,
 } from './sqlite-protocol'
 import { fillRow, keysOf, usesKeys, type ResolvedRef } from '../batch-keys'
+import { ColumnReader } from './param-columns'
 
 // One SQLite connection per worker thread: better-sqlite3 is synchronous, so a statement that
 // waits on a lock blocks this thread only. SQLite's own busy handler runs in short slices
@@ -233,19 +234,23 @@ function runBatch(id: number, steps: WireStep[]) {
     } catch (e) {
       throw new BatchFailure(e, s, 0)
     }
-    const params = step.params ?? (JSON.parse(step.json) as unknown[][])
-    const n = params.length
+    const reader = step.columns ? new ColumnReader(step.columns) : null
+    const params = reader ? null : (step.params ?? (JSON.parse(step.json!) as unknown[][]))
+    const n = step.columns ? step.columns.rows : params!.length
     const changes: number[] = new Array(n)
     const rows: Cell[][][] | null = step.returning === 'rows' ? new Array(n) : null
     const ids: Cell[] | null = step.returning === 'lastInsertId' ? new Array(n) : null
-    const reader = st.reader
-    if (reader) st.raw(true)
+    const returnsRows = st.reader
+    if (returnsRows) st.raw(true)
     for (let i = 0; i < n; i++) {
-      if (refs && !fillRow(params[i], i, refs))
+      // Columns hold only numbers, strings and NULLs, which need no conversion; keys filled in
+      // from refs may (a big integer's cell).
+      const row = reader ? reader.row(i) : params![i]
+      if (refs && !fillRow(row, i, refs))
         throw new BatchFailure(new Error('A ref names a key its earlier step did not generate'), s, i)
-      const args = toParams(params[i])
+      const args = reader && !refs ? row : toParams(row)
       try {
-        if (reader) {
+        if (returnsRows) {
           let r: unknown[][]
           const t0 = Date.now()
           try {
