@@ -65,6 +65,15 @@ export async function saveMapper(
   }
 }
 
+/** An UPDATE's parameters: the new values, then the key as committed (once per changed object). */
+function updateRow(st: InstanceState, bound: number[], pk: number[]): unknown[] {
+  const committed = st.committed ?? st.values
+  const row: unknown[] = new Array(bound.length + pk.length)
+  for (let k = 0; k < bound.length; k++) row[k] = st.values[bound[k]]
+  for (let k = 0; k < pk.length; k++) row[bound.length + k] = committed[pk[k]]
+  return row
+}
+
 async function runUpdates(s: Session, m: Mapper, states: InstanceState[], plan: Plan) {
   // Rows are grouped by the set of columns that really changed: one UPDATE statement per set.
   const groups = new Map<number | string, { cols: number[]; states: InstanceState[] }>()
@@ -109,10 +118,8 @@ async function runUpdates(s: Session, m: Mapper, states: InstanceState[], plan: 
       .join(', ')
     const where = m.pk.map((i) => `${m.quoted(i)} = ${d.placeholder(++n)}`).join(' AND ')
     const bound = cols.filter((i) => !(first[i] instanceof SqlExpression))
-    steps.push({
-      sql: `UPDATE ${m.sqlName} SET ${set} WHERE ${where}`,
-      params: sts.map((st) => [...bound.map((i) => st.values[i]), ...m.pk.map((i) => (st.committed ?? st.values)[i])]),
-    })
+    const params = sts.map((st) => updateRow(st, bound, m.pk))
+    steps.push({ sql: `UPDATE ${m.sqlName} SET ${set} WHERE ${where}`, params })
     stepStates.push(sts)
   }
   const results = await runSteps(s, steps, stepStates)
@@ -125,7 +132,12 @@ async function runUpdates(s: Session, m: Mapper, states: InstanceState[], plan: 
   })
   for (const sts of stepStates)
     for (const st of sts)
-      if (m.pk.some((i) => !sameValue(st.values[i], (st.committed ?? st.values)[i]))) primaryKeyChanged(s, m, st, plan)
+      if (st.committed && st.committed !== st.values && keyChanged(st)) primaryKeyChanged(s, m, st, plan)
+}
+
+function keyChanged(st: InstanceState): boolean {
+  for (const i of st.mapper.pk) if (!sameValue(st.values[i], st.committed![i])) return true
+  return false
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ColumnReader, encodeColumns, transferables } from './param-columns'
+import { ColumnReader, decodeRows, encodeColumns, transferables } from './param-columns'
 
 /** The rows as the worker reads them back, through a real structured clone with transfer. */
 function roundTrip(rows: unknown[][]): unknown[][] | null {
@@ -19,6 +19,18 @@ describe('batch parameters as columns', () => {
       [0, '', null, true, -0.25, null],
     ]
     expect(roundTrip(rows)).toEqual(rows.map((r) => r.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v))))
+  })
+
+  it('gives result rows back as arrays of their own', () => {
+    const rows = [
+      [1, 'a', null],
+      [null, '', 'é漢'],
+      [2.5, null, ''],
+    ]
+    const p = encodeColumns(rows)!
+    const back = decodeRows(structuredClone(p, { transfer: transferables(p) }))
+    expect(back).toEqual(rows)
+    expect(back[0]).not.toBe(back[1])
   })
 
   it('reads undefined as NULL', () => {

@@ -1,5 +1,6 @@
 /*
- * A batch step's parameter rows as columns on typed arrays, for the trip to the SQLite worker.
+ * Rows as columns on typed arrays, for the trips between the SQLite driver and its worker: a
+ * batch step's parameter rows on the way there, a query's result rows on the way back.
  *
  * A flush sends thousands of rows of a few small values. As JSON they cost a stringify here and a
  * parse there that allocates every row again; structured clone of the arrays is slower still. As
@@ -117,4 +118,34 @@ export class ColumnReader {
     }
     return this.args
   }
+}
+
+/**
+ * Every row as its own array, for a query's result. A string value is a slice of its column's
+ * text: V8 may keep the whole text alive while any slice of it is (a loaded page or objects).
+ */
+export function decodeRows(p: ColumnarParams): unknown[][] {
+  const out: unknown[][] = new Array(p.rows)
+  const w = p.columns.length
+  for (let i = 0; i < p.rows; i++) out[i] = new Array(w)
+  for (let c = 0; c < w; c++) {
+    const col = p.columns[c]
+    if (col.kind === 'number') {
+      for (let i = 0; i < p.rows; i++) {
+        const v = col.values[i]
+        out[i][c] = Number.isNaN(v) ? null : v
+      }
+    } else {
+      let start = 0
+      for (let i = 0; i < p.rows; i++) {
+        const e = col.ends[i]
+        if (e < 0) out[i][c] = null
+        else {
+          out[i][c] = col.text.slice(start, e)
+          start = e
+        }
+      }
+    }
+  }
+  return out
 }

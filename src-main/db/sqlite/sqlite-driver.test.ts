@@ -237,6 +237,24 @@ describe('SqliteDriver', () => {
     ])
   })
 
+  it('large results of numbers, strings and NULLs (sent as columns) carry the same cells as small ones', async () => {
+    const d = await track(open(tempSqlitePath()))
+    const plain =
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) SELECT i, i * 0.25, CASE WHEN i % 3 THEN 'Тверь ' || i END, '', NULL, -i FROM n"
+    const small = (await d.query(plain, [3])).rows
+    const large = (await d.query(plain, [400])).rows
+    expect(large.slice(0, 3)).toEqual(small)
+    expect(large[398]).toEqual([399, 99.75, null, '', null, -399])
+    expect(large[399]).toEqual([400, 100, 'Тверь 400', '', null, -400])
+    // A column holding numbers in some rows and text in others (SQLite's loose typing).
+    const loose = (
+      await d.query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40) SELECT CASE WHEN i % 2 THEN i ELSE 't' || i END FROM n",
+      )
+    ).rows
+    expect(loose.slice(0, 2)).toEqual([[1], ['t2']])
+  })
+
   it("a batch sent before its parent batch answered takes the parent's keys from the worker (BatchStep.refs)", async () => {
     const d = await track(open(tempSqlitePath()))
     await d.query('CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT UNIQUE)')

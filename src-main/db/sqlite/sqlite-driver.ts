@@ -6,6 +6,7 @@ import { spawnWorkerScript } from '../../worker-script'
 import { AppError } from '../../../src-shared/errors'
 import type { SqliteConfig } from '../../../src-shared/connection'
 import type { QueryResult } from '../../../src-shared/query'
+import type { Cell } from '../../../src-shared/values'
 import {
   commandOf,
   DriverEvents,
@@ -17,7 +18,7 @@ import {
 import { sqliteDialect } from './sqlite-dialect'
 import { sqliteError } from './sqlite-errors'
 import { KeptKeys } from '../batch-keys'
-import { encodeColumns, transferables } from './param-columns'
+import { decodeRows, encodeColumns, transferables, type ColumnarParams } from './param-columns'
 import { describeHolder, lockBook, type HolderInfo, type LockParty } from '../lock-book'
 import {
   CANCEL_SLOT,
@@ -41,6 +42,13 @@ function plainRows(rows: readonly (readonly unknown[])[]): boolean {
     }
   }
   return true
+}
+
+/** A query's reply from the worker: its JSON, with the rows from their columns when they came so. */
+function queryReply(m: { json: string; rows?: ColumnarParams }): QueryReply {
+  const r = JSON.parse(m.json) as QueryReply
+  if (m.rows) r.rows = decodeRows(m.rows) as Cell[][]
+  return r
 }
 
 /** The SQLite worker: next to the built bundle, or its TypeScript source in tests and the CLI. */
@@ -188,7 +196,7 @@ export class SqliteDriver extends DriverEvents implements Driver, LockParty {
       return
     }
     this.inFlight = null
-    if (m.ok) cur.pending.resolve('json' in m ? JSON.parse(m.json) : m.value)
+    if (m.ok) cur.pending.resolve('json' in m ? queryReply(m) : m.value)
     else {
       const err = sqliteError(m.error, { path: this.config.path })
       // SQLite says only "database is locked": the app's own bookkeeping says by whom.

@@ -68,9 +68,11 @@ export type WorkerMessage =
   | { kind: 'reply'; id: number; ok: true; value: unknown }
   /**
    * A query's reply as one JSON string: cells are JSON by design, and a string crosses threads
-   * faster than structured clone of the columns' and rows' small objects and arrays.
+   * faster than structured clone of the columns' and rows' small objects and arrays. Many rows
+   * whose every column holds numbers or strings come as `rows` on transferred typed arrays
+   * instead (see param-columns.ts), and the JSON's rows are then empty.
    */
-  | { kind: 'reply'; id: number; ok: true; json: string }
+  | { kind: 'reply'; id: number; ok: true; json: string; rows?: ColumnarParams }
   | { kind: 'reply'; id: number; ok: false; error: WorkerError }
   /** The statement in flight is waiting for a lock (SQLITE_BUSY, retrying) or stopped waiting. */
   | { kind: 'wait'; id: number; waiting: boolean; since: number }

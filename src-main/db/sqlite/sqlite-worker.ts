@@ -10,7 +10,7 @@ import {
   type WorkerRequest,
 } from './sqlite-protocol'
 import { fillRow, keysOf, usesKeys, type ResolvedRef } from '../batch-keys'
-import { ColumnReader } from './param-columns'
+import { ColumnReader, encodeColumns, transferables } from './param-columns'
 
 // One SQLite connection per worker thread: better-sqlite3 is synchronous, so a statement that
 // waits on a lock blocks this thread only. SQLite's own busy handler runs in short slices
@@ -68,8 +68,17 @@ function linger(): WorkerRequest | null {
   }
 }
 
-function post(m: WorkerMessage) {
-  port!.postMessage(m)
+function post(m: WorkerMessage, transfer?: ArrayBuffer[]) {
+  port!.postMessage(m, transfer)
+}
+
+/** Rows past which a query's reply goes as columns when it can (see param-columns.ts). */
+const COLUMNS_FROM = 16
+
+function postQueryReply(id: number, value: QueryReply) {
+  const rows = value.rows.length > COLUMNS_FROM ? encodeColumns(value.rows) : null
+  if (!rows) return post({ kind: 'reply', id, ok: true, json: JSON.stringify(value) })
+  post({ kind: 'reply', id, ok: true, json: JSON.stringify({ ...value, rows: [] }), rows }, transferables(rows))
 }
 
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER)
@@ -323,11 +332,8 @@ function serve(req: WorkerRequest) {
   try {
     const value = handle(req)
     noteTransaction()
-    post(
-      req.op === 'query'
-        ? { kind: 'reply', id: req.id, ok: true, json: JSON.stringify(value) }
-        : { kind: 'reply', id: req.id, ok: true, value },
-    )
+    if (req.op === 'query') postQueryReply(req.id, value as QueryReply)
+    else post({ kind: 'reply', id: req.id, ok: true, value })
   } catch (e) {
     const failure = e instanceof BatchFailure ? e : null
     const err = (failure ? failure.cause : e) as { message?: string; code?: string }
