@@ -145,12 +145,14 @@ async function compareWithElk(sizes: number[]) {
 }
 
 async function main() {
-  const staticDir = join(__dirname, '..', 'out', 'renderer')
+  // Run from the repository's root (npm run bench), as a bundle under out/bench or as source.
+  const root = process.cwd()
+  const staticDir = join(root, 'out', 'renderer')
   if (!existsSync(join(staticDir, 'index.html'))) throw new Error('Build the renderer first: npm run build')
   const dir = mkdtempSync(join(tmpdir(), 'schemist-bench-designer-'))
   const services = await createServices({
     dataDir: join(dir, 'data'),
-    resourcesDir: join(__dirname, '..', 'resources'),
+    resourcesDir: join(root, 'resources'),
     transport: 'web',
     version: 'bench',
     encryptor: null,
