@@ -31,6 +31,9 @@ describe('batch parameters as columns', () => {
     const back = decodeRows(structuredClone(p, { transfer: transferables(p) }))
     expect(back).toEqual(rows)
     expect(back[0]).not.toBe(back[1])
+    // -0 reads as 0, as through JSON.
+    const z = encodeColumns([[-0], [1]])!
+    expect(Object.is(decodeRows(z)[0][0], 0)).toBe(true)
   })
 
   it('reads undefined as NULL', () => {

@@ -133,7 +133,8 @@ export function decodeRows(p: ColumnarParams): unknown[][] {
     if (col.kind === 'number') {
       for (let i = 0; i < p.rows; i++) {
         const v = col.values[i]
-        out[i][c] = Number.isNaN(v) ? null : v
+        // -0 reads as 0, as it does through JSON (the small replies' way).
+        out[i][c] = Number.isNaN(v) ? null : v === 0 ? 0 : v
       }
     } else {
       let start = 0
