@@ -84,13 +84,22 @@ export class KeyChain {
       }
       const refs = new Map<string, KeyRef>()
       const cols = built.colsOf[k]
+      // Rows in a row mostly refer to the same parent step through the same column: the last
+      // ref found is tried first.
+      let last: { col: number; from: string | null; ref: KeyRef } | null = null
       for (let j = 0; j < sts.length; j++) {
-        for (const { col, parent } of sts[j].keyRefs ?? []) {
-          const column = cols.indexOf(col)
-          const key = `${column}|${parent.keyFrom}`
-          let ref = refs.get(key)
-          if (!ref) refs.set(key, (ref = { column, from: parent.keyFrom!, rows: new Int32Array(sts.length).fill(-1) }))
-          ref.rows[j] = parent.keyRow
+        const keyRefs = sts[j].keyRefs
+        if (!keyRefs) continue
+        for (const { col, parent } of keyRefs) {
+          if (!last || last.col !== col || last.from !== parent.keyFrom) {
+            const column = cols.indexOf(col)
+            const key = `${column}|${parent.keyFrom}`
+            let ref = refs.get(key)
+            if (!ref)
+              refs.set(key, (ref = { column, from: parent.keyFrom!, rows: new Int32Array(sts.length).fill(-1) }))
+            last = { col, from: parent.keyFrom, ref }
+          }
+          last.ref.rows[j] = parent.keyRow
         }
       }
       if (refs.size) step.refs = [...refs.values()]

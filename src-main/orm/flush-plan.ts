@@ -238,17 +238,23 @@ export function setValue(plan: Plan, st: InstanceState, i: number, v: unknown) {
  * in (see ./flush-chain.ts).
  */
 export function syncChild(st: InstanceState, plan: Plan, chain: KeyChain | null = null) {
-  for (const rel of plan.unlinks.get(st) ?? []) for (const c of rel.targetColumns) setValue(plan, st, c, null)
+  // Runs once per saved row: no closures or empty arrays made when there is nothing to do.
+  const unlinks = plan.unlinks.get(st)
+  if (unlinks) for (const rel of unlinks) for (const c of rel.targetColumns) setValue(plan, st, c, null)
   for (const rel of st.mapper.relationships.values()) {
     if (rel.direction !== 'manytoone' || plan.postUpdate.has(rel) || !st.related.has(rel.name)) continue
-    const changed = st.added?.has(rel.name) || st.removed?.has(rel.name) || st.status === 'pending'
+    const changed = st.status === 'pending' || st.added?.has(rel.name) || st.removed?.has(rel.name)
     if (!changed) continue
     const p = st.related.get(rel.name) as object | null
     const ps = p ? stateOf(p) : null
-    rel.ownerColumns.forEach((c, k) => copyKey(plan, st, c, ps, rel.targetColumns[k], chain))
+    for (let k = 0; k < rel.ownerColumns.length; k++)
+      copyKey(plan, st, rel.ownerColumns[k], ps, rel.targetColumns[k], chain)
   }
-  for (const { parent, rel } of plan.links.get(st) ?? [])
-    rel.targetColumns.forEach((c, k) => copyKey(plan, st, c, parent, rel.ownerColumns[k], chain))
+  const links = plan.links.get(st)
+  if (links)
+    for (const { parent, rel } of links)
+      for (let k = 0; k < rel.targetColumns.length; k++)
+        copyKey(plan, st, rel.targetColumns[k], parent, rel.ownerColumns[k], chain)
 }
 
 function copyKey(
