@@ -18,6 +18,23 @@ test('browse a large table: scroll, jump to the end, sort, filter', async ({ pag
   await page.keyboard.press('Control+End')
   await expect(grid.locator('.grid-row .g-cell.rownum').filter({ hasText: /^200000$/ })).toBeVisible()
   await app.screenshot('20-grid-end-of-large-table')
+  // 200,000 rows scroll in proportion (the scroll area is capped), yet a wheel notch moves as many
+  // rows as it would in a short table: 280 px is 10 rows of 28.
+  const lastVisible = () =>
+    grid.evaluate((el) => {
+      const bottom = el.getBoundingClientRect().bottom
+      const nums = [...el.querySelectorAll('.grid-row')]
+        .filter((r) => r.getBoundingClientRect().bottom <= bottom + 1)
+        .map((r) => Number(r.querySelector('.rownum')?.textContent))
+      return Math.max(...nums)
+    })
+  const atEnd = await lastVisible()
+  const box = (await grid.boundingBox())!
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+  await page.mouse.wheel(0, -280)
+  await expect.poll(lastVisible).toBeLessThan(atEnd)
+  expect(atEnd - (await lastVisible())).toBeGreaterThanOrEqual(8)
+  expect(atEnd - (await lastVisible())).toBeLessThanOrEqual(12)
   // Scroll to the middle.
   await grid.evaluate((el) => (el.scrollTop = el.scrollHeight / 2))
   await expect(

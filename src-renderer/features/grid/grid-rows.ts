@@ -6,18 +6,21 @@ import { BLOCK, type GridState, type Pending } from './grid-store'
 export const ROW_H = 28
 /**
  * The tallest scroll area the grid makes. Chromium cannot lay out an element much taller than
- * 2^25 px (33.5 M: 1.2 M rows of 28 px), so past this the scrollbar moves through the rows in
- * proportion: a pixel of scrolling is more than a pixel of rows, and rows are placed relative to
- * the window's virtual top.
+ * 2^25 px (33.5 M: 1.2 M rows of 28 px), and it paints badly well before that: scrolled 5.6 M px
+ * down (the end of 200,000 rows), a row's text showed above the sticky header, and at 3 M the
+ * header sat a pixel low. So past 1 M px (35,000 rows) the scrollbar moves through the rows in
+ * proportion: a pixel of scrolling is more than a pixel of rows, rows are placed relative to the
+ * window's virtual top, and the mouse wheel is scaled back (see use-grid-viewport.ts) so a notch
+ * still moves as many rows as in a short table.
  */
-const MAX_SCROLL_PX = 8_000_000
+const MAX_SCROLL_PX = 1_000_000
 
 /** Maps between the scroller's real scrollTop and the virtual top of a (possibly taller) list. */
 export function scrollScale(total: number, viewport: number) {
   const full = total * ROW_H
-  if (full <= MAX_SCROLL_PX) return { body: full, toVirtual: (s: number) => s, toScroll: (v: number) => v }
+  if (full <= MAX_SCROLL_PX) return { body: full, k: 1, toVirtual: (s: number) => s, toScroll: (v: number) => v }
   const k = (full - viewport) / Math.max(1, MAX_SCROLL_PX - viewport)
-  return { body: MAX_SCROLL_PX, toVirtual: (s: number) => s * k, toScroll: (v: number) => v / k }
+  return { body: MAX_SCROLL_PX, k, toVirtual: (s: number) => s * k, toScroll: (v: number) => v / k }
 }
 
 export interface GridRow {

@@ -28,6 +28,29 @@ export function useGridViewport(
 
   const total = g ? totalRows(g) : 0
   const scale = scrollScale(total, height)
+
+  // A table taller than the scroll area scrolls in proportion (see scrollScale): the wheel is
+  // scaled back so a notch moves the rows it would in a short table, not k times as many.
+  const k = useRef(1)
+  k.current = scale.k
+  useEffect(() => {
+    const el = scroller.current
+    if (!el) return
+    let carry = 0
+    const onWheel = (e: WheelEvent) => {
+      if (k.current <= 1 || e.ctrlKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) return
+      e.preventDefault()
+      const unit = e.deltaMode === 1 ? ROW_H : e.deltaMode === 2 ? el.clientHeight : 1
+      carry += (e.deltaY * unit) / k.current
+      const whole = Math.trunc(carry)
+      if (whole !== 0) {
+        el.scrollTop += whole
+        carry -= whole
+      }
+    }
+    el.addEventListener('wheel', onWheel, { passive: false })
+    return () => el.removeEventListener('wheel', onWheel)
+  }, [])
   const vTop = scale.toVirtual(scrollTop)
   const first = Math.max(0, Math.floor(vTop / ROW_H) - 5)
   const last = Math.min(total - 1, Math.ceil((vTop + height) / ROW_H) + 5)
