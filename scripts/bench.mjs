@@ -5,12 +5,13 @@
 // main: running TypeScript through tsx instead would charge our code (and not the libraries it is
 // compared with) for tsx's keepNames, a defineProperty on every function made per call.
 // `--source` runs bench/<name>.ts through tsx as it stands, to compare.
-import { readdirSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 import { build } from 'esbuild'
 
+// A benchmark says how to run it on its first line; the other files are its helpers.
 const names = readdirSync('bench')
-  .filter((f) => f.endsWith('.ts') && !f.includes('.lib.') && !f.startsWith('_'))
+  .filter((f) => f.endsWith('.ts') && readFileSync(`bench/${f}`, 'utf8').startsWith('// npm run bench -- '))
   .map((f) => f.replace(/\.ts$/, ''))
 const [name, ...args] = process.argv.slice(2)
 if (!name || !names.includes(name)) {
