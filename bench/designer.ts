@@ -234,14 +234,21 @@ async function main() {
       const middle = await page.evaluate(() => {
         const pane = document.querySelector('.react-flow')!.getBoundingClientRect()
         const [cx, cy] = [pane.x + pane.width / 2, pane.y + pane.height / 3]
-        let best = ''
-        let bestD = Infinity
-        for (const el of document.querySelectorAll('[data-testid^="dz-table-"]')) {
+        // Nearest first, and only one whose header is what a click at its centre reaches: zoomed
+        // out on 1,000 tables, a neighbour or a reference line can lie over a small header (a drag
+        // there once moved nothing).
+        const candidates = [...document.querySelectorAll('[data-testid^="dz-table-"]')].map((el) => {
           const r = el.getBoundingClientRect()
-          const d = Math.hypot(r.x + r.width / 2 - cx, r.y + r.height / 2 - cy)
-          if (d < bestD) ((bestD = d), (best = el.getAttribute('data-testid')!.slice('dz-table-'.length)))
-        }
-        return best
+          return { el, d: Math.hypot(r.x + r.width / 2 - cx, r.y + r.height / 2 - cy) }
+        })
+        candidates.sort((a, b) => a.d - b.d)
+        const grabbable = candidates.find(({ el }) => {
+          const head = el.querySelector('.dz-head')
+          if (!head) return false
+          const h = head.getBoundingClientRect()
+          return head.contains(document.elementFromPoint(h.x + h.width / 2, h.y + h.height / 2))
+        })
+        return (grabbable ?? candidates[0]).el.getAttribute('data-testid')!.slice('dz-table-'.length)
       })
       const fitFrames = await dragFrames(page, middle)
       const fitSorted = [...fitFrames].sort((a, b) => a - b)
