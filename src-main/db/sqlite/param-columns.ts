@@ -106,7 +106,8 @@ export class ColumnReader {
       const col = cols[c]
       if (col.kind === 'number') {
         const v = col.values[i]
-        this.args[c] = Number.isNaN(v) ? null : v
+        // -0 reads as 0, as it does through JSON (the way small replies and older batches went).
+        this.args[c] = Number.isNaN(v) ? null : v === 0 ? 0 : v
       } else {
         const e = col.ends[i]
         if (e < 0) this.args[c] = null
@@ -125,28 +126,8 @@ export class ColumnReader {
  * text: V8 may keep the whole text alive while any slice of it is (a loaded page or objects).
  */
 export function decodeRows(p: ColumnarParams): unknown[][] {
+  const reader = new ColumnReader(p)
   const out: unknown[][] = new Array(p.rows)
-  const w = p.columns.length
-  for (let i = 0; i < p.rows; i++) out[i] = new Array(w)
-  for (let c = 0; c < w; c++) {
-    const col = p.columns[c]
-    if (col.kind === 'number') {
-      for (let i = 0; i < p.rows; i++) {
-        const v = col.values[i]
-        // -0 reads as 0, as it does through JSON (the small replies' way).
-        out[i][c] = Number.isNaN(v) ? null : v === 0 ? 0 : v
-      }
-    } else {
-      let start = 0
-      for (let i = 0; i < p.rows; i++) {
-        const e = col.ends[i]
-        if (e < 0) out[i][c] = null
-        else {
-          out[i][c] = col.text.slice(start, e)
-          start = e
-        }
-      }
-    }
-  }
+  for (let i = 0; i < p.rows; i++) out[i] = reader.row(i).slice()
   return out
 }
