@@ -1,4 +1,4 @@
-// npm run bench -- tx [--runs=200]
+// npm run bench -- tx [--runs=200] [--warmup=300]
 // A statement's round trip through a console pane against the raw driver, and how long it takes
 // the console to report that a statement is waiting on a lock, on SQLite and PostgreSQL.
 import Database from 'better-sqlite3'
@@ -17,6 +17,8 @@ import { checkHistory } from '../src-main/tx/history/checker'
 import { simulatedHistory } from '../src-main/tx/history/simulate'
 
 const RUNS = argValue('runs', 200)
+/** Pairs run first and thrown away: the pane's path is more JS than the raw driver's, and V8 needs some hundreds of calls to compile it. */
+const WARMUP = argValue('warmup', 300)
 const dir = mkdtempSync(join(tmpdir(), 'schemist-bench-tx-'))
 
 /**
@@ -106,7 +108,7 @@ async function main() {
     // Interleaved (pane, raw, pane, raw...): on a busy 2-core machine the server's speed drifts,
     // and measuring one lane after the other would charge the drift to one of them.
     const timeBoth = async (a: () => Promise<unknown>, b: () => Promise<unknown>) => {
-      for (let i = 0; i < 20; i++) (await a(), await b())
+      for (let i = 0; i < WARMUP; i++) (await a(), await b())
       const xs: number[] = []
       const ys: number[] = []
       for (let i = 0; i < RUNS; i++) {
