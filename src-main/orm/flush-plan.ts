@@ -132,9 +132,11 @@ export async function buildPlan(s: Session): Promise<Plan> {
   // New objects have no history: everything in their loaded relationships is new.
   for (const st of s.pendingSet) {
     if (plan.expunge.has(st)) continue
-    for (const [name, value] of st.related) {
+    const related = st.related
+    for (let k = 0; k < related.size; k++) {
+      const value = related.valueAt(k)
       if (!value) continue
-      const rel = st.mapper.relationships.get(name)!
+      const rel = st.mapper.relationships.get(related.nameAt(k))!
       if (rel.direction === 'manytoone') continue
       const others = rel.uselist ? (value as object[]) : [value as object]
       for (const obj of others) {

@@ -20,7 +20,7 @@ export class InstanceState {
   /** Expired columns: reading them needs a refresh. */
   expired: Set<number> | null = null
   /** Loaded relationship values: an entity, null, or a RelatedList. */
-  related = new Map<string, unknown>()
+  related = new RelatedValues()
   /** Relationship history since the last flush. */
   added: Map<string, Set<InstanceState>> | null = null
   removed: Map<string, Set<InstanceState>> | null = null
@@ -76,6 +76,78 @@ export class InstanceState {
     this.added = null
     this.removed = null
     this.unknownOld = null
+  }
+}
+
+/**
+ * A state's loaded relationships by name, with the part of a Map's surface the ORM uses, kept as
+ * one small array. Every object has one: a Map each (some 200 bytes with its hash table) was the
+ * largest single part of what a new object costs, and so of what the garbage collector copies
+ * while a flush of thousands of new objects runs. An object has a few relationships at most, so
+ * a linear search is as fast as hashing. `nameAt`/`valueAt` walk it without the entry array a
+ * Map's for-of makes per item.
+ */
+export class RelatedValues {
+  /** name, value, name, value...; replaced, not resized, when a name comes or goes. */
+  private slots: unknown[] | null = null
+
+  get size(): number {
+    return this.slots === null ? 0 : this.slots.length >> 1
+  }
+
+  private find(name: string): number {
+    const s = this.slots
+    if (s !== null) for (let i = 0; i < s.length; i += 2) if (s[i] === name) return i
+    return -1
+  }
+
+  has(name: string): boolean {
+    return this.find(name) >= 0
+  }
+
+  get(name: string): unknown {
+    const i = this.find(name)
+    return i < 0 ? undefined : this.slots![i + 1]
+  }
+
+  set(name: string, value: unknown): this {
+    const i = this.find(name)
+    if (i >= 0) this.slots![i + 1] = value
+    else if (this.slots === null) this.slots = [name, value]
+    else {
+      const s = this.slots
+      const next = new Array<unknown>(s.length + 2)
+      for (let k = 0; k < s.length; k++) next[k] = s[k]
+      next[s.length] = name
+      next[s.length + 1] = value
+      this.slots = next
+    }
+    return this
+  }
+
+  delete(name: string): boolean {
+    const i = this.find(name)
+    if (i < 0) return false
+    const s = this.slots!
+    this.slots = s.length === 2 ? null : [...s.slice(0, i), ...s.slice(i + 2)]
+    return true
+  }
+
+  clear(): void {
+    this.slots = null
+  }
+
+  nameAt(k: number): string {
+    return this.slots![2 * k] as string
+  }
+
+  valueAt(k: number): unknown {
+    return this.slots![2 * k + 1]
+  }
+
+  *[Symbol.iterator](): IterableIterator<[string, unknown]> {
+    const s = this.slots
+    if (s !== null) for (let i = 0; i < s.length; i += 2) yield [s[i] as string, s[i + 1]]
   }
 }
 

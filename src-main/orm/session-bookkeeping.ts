@@ -107,10 +107,11 @@ export function expireState(st: InstanceState, attrs: string[] | undefined, seen
 
 /** save-update cascade: everything reachable from `st` through loaded relationships comes along. */
 export function cascadeAdd(s: Session, st: InstanceState): void {
-  if (st.related.size === 0) return
-  for (const [name, value] of st.related) {
+  const related = st.related
+  for (let k = 0; k < related.size; k++) {
+    const value = related.valueAt(k)
     if (!value) continue
-    const rel = st.mapper.relationships.get(name)!
+    const rel = st.mapper.relationships.get(related.nameAt(k))!
     if (!rel.cascade.has('save-update')) continue
     if (rel.uselist) {
       for (const o of value as object[]) {
