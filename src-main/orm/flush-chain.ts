@@ -9,6 +9,12 @@ import type { Session } from './session'
 let chains = 0
 
 /**
+ * Rows per batch: small enough that the connection starts on a table's first rows soon, large
+ * enough that a batch's own cost (a message each way, a statement lookup) stays small per row.
+ */
+const CHUNK_ROWS = 4096
+
+/**
  * A flush's INSERTs sent one table after another without waiting for each to answer, where the
  * driver keeps generated keys for later batches (`batchKeyRefs`, SQLite's worker thread): a
  * child's foreign key to a parent inserted in the same flush travels as a reference to the
@@ -38,12 +44,23 @@ export class KeyChain {
       return
     }
     setValue(plan, st, col, null)
-    ;(st.keyRefs ??= []).push({ col, parent })
+    // A one-element literal: `(st.keyRefs ??= []).push(...)` grows an empty array to 17 slots.
+    if (st.keyRefs === null) st.keyRefs = [{ col, parent }]
+    else st.keyRefs.push({ col, parent })
   }
 
-  /** Build one table's INSERT steps and send them; their answer is taken by `settle`. */
+  /**
+   * Set one table's new rows' foreign keys, build their INSERT steps and send them, a chunk at a
+   * time: the connection inserts the first rows while this thread builds the next. Their answers
+   * are taken by `settle`.
+   */
   async insert(m: Mapper, states: InstanceState[], plan: Plan): Promise<void> {
-    if (states.length === 0) return
+    for (let off = 0; off < states.length; off += CHUNK_ROWS)
+      await this.insertChunk(m, states.length <= CHUNK_ROWS ? states : states.slice(off, off + CHUNK_ROWS), plan)
+  }
+
+  private async insertChunk(m: Mapper, states: InstanceState[], plan: Plan): Promise<void> {
+    for (const st of states) syncChild(st, plan, this)
     if (this.unkeyed) {
       this.unkeyed = false
       await this.settle()

@@ -41,9 +41,9 @@ export async function saveMapper(
   }
   const selfRef = [...m.relationships.values()].some((r) => r.target === m)
   if (!selfRef) {
-    for (const st of inserts) syncChild(st, plan, chain)
-    if (chain) await chain.insert(m, inserts, plan)
-    else await runInserts(s, m, inserts, plan)
+    // A chain sets the rows' foreign keys itself, chunk by chunk as it sends them.
+    if (!chain) for (const st of inserts) syncChild(st, plan)
+    await (chain ? chain.insert(m, inserts, plan) : runInserts(s, m, inserts, plan))
     for (const st of inserts) inserted.push(st)
     return
   }

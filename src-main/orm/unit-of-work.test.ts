@@ -198,6 +198,40 @@ describe.each(TEST_ENGINES)('unit of work on %s', (engine) => {
     expect(await titles('dup_fixed')).toEqual(['dup 1'])
   })
 
+  it('a large flush sent in chunks: a failure in a middle chunk undoes every chunk, and fixed, every row links right', async () => {
+    // More rows than one batch carries (flush-chain.ts's CHUNK_ROWS): on SQLite the users go in
+    // several batches, each post's foreign key a reference to a key of one of them.
+    f = await ormFixture(engine)
+    const s = f.session()
+    const n = 9000
+    const users: Row[] = []
+    for (let i = 0; i < n; i++) {
+      const u = s.create<Row>('users', { name: `bulk ${i}`, login: i === 6000 ? 'ivan' : `bulk_${i}` })
+      u.posts.push(s.create<Row>('posts', { title: `post ${i}` }))
+      users.push(u)
+    }
+    s.addAll(users)
+    const err = await s.flush().catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(FlushError)
+    expect((err as FlushError).objects).toEqual([users[6000]])
+    await s.rollback().catch(() => {})
+    expect(await f.scalar("SELECT count(*) FROM users WHERE login LIKE 'bulk%'")).toBe(0)
+    expect(await f.scalar("SELECT count(*) FROM posts WHERE title LIKE 'post %'")).toBe(0)
+    expect(users.every((u) => u.id === null && u.posts[0].user_id == null)).toBe(true)
+    users[6000].login = 'bulk_fixed'
+    s.addAll(users)
+    await s.flush()
+    expect(users.every((u) => typeof u.id === 'number' && u.posts[0].user_id === u.id)).toBe(true)
+    await s.commit()
+    const wrong = await f.scalar(
+      "SELECT count(*) FROM posts p JOIN users u ON u.id = p.user_id WHERE p.title LIKE 'post %' AND substr(p.title, 6) <> substr(u.name, 6)",
+    )
+    expect(wrong).toBe(0)
+    expect(
+      await f.scalar("SELECT count(*) FROM posts p JOIN users u ON u.id = p.user_id WHERE u.login LIKE 'bulk%'"),
+    ).toBe(n)
+  })
+
   it('after a failed flush the session can be fixed and flushed again', async () => {
     f = await ormFixture(engine)
     const s = f.session()

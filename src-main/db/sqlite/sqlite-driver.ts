@@ -235,8 +235,15 @@ export class SqliteDriver extends DriverEvents implements Driver, LockParty {
         pending: { resolve, reject, queryId },
         transfer,
       })
+      // A reply that came while this thread was busy (building the next batch of a flush) is
+      // taken now, so the request goes at once instead of when the event loop next gets here.
+      if (this.inFlight) this.drain()
       this.pump()
     })
+  }
+
+  private drain() {
+    for (let got; this.inFlight && (got = receiveMessageOnPort(this.port));) this.deliver(got.message as WorkerMessage)
   }
 
   private pump() {
