@@ -1,5 +1,5 @@
 import { ExpiredAttributeError, InvalidRequestError, NotLoadedError } from './errors'
-import { InstanceState, STATE, stateOf } from './instance-state'
+import { ColumnSet, InstanceState, STATE, stateOf } from './instance-state'
 import type { Mapper, Relationship } from './mapper'
 
 /**
@@ -287,7 +287,7 @@ export function writeColumn(st: InstanceState, i: number, v: unknown) {
   if (st.committed === st.values) st.committed = st.values.slice()
   st.values[i] = v
   if (st.status === 'persistent' || st.status === 'deleted') {
-    ;(st.modified ??= new Set()).add(i)
+    ;(st.modified ??= new ColumnSet()).add(i)
     st.session?.markChanged(st)
   }
 }

@@ -86,7 +86,7 @@ async function runUpdates(s: Session, m: Mapper, states: InstanceState[], plan: 
     let names = ''
     // Columns set to a SQL expression share a statement only with rows setting the same SQL.
     let exprs = ''
-    for (const i of mod) {
+    for (let i = mod.next(); i >= 0; i = mod.next(i)) {
       const v = st.values[i]
       if (sameValue(v, committed[i])) continue
       if (wide) names += `${i},`

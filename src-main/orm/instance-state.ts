@@ -16,7 +16,7 @@ export class InstanceState {
   /** Values as last loaded or flushed; UPDATEs find the row by these key values. */
   committed: unknown[] | null = null
   /** Columns changed since load or flush. */
-  modified: Set<number> | null = null
+  modified: ColumnSet | null = null
   /** Expired columns: reading them needs a refresh. */
   expired: Set<number> | null = null
   /** Loaded relationship values: an entity, null, or a RelatedList. */
@@ -76,6 +76,56 @@ export class InstanceState {
     this.added = null
     this.removed = null
     this.unknownOld = null
+  }
+}
+
+/**
+ * Column indexes (an object's modified columns): the first 31 as the bits of one number, any
+ * further ones (wide tables) in a sorted array. Changing 10,000 loaded objects made a Set each,
+ * some 200 bytes apiece that the collector copied while their flush ran. Members come out in
+ * column order.
+ */
+export class ColumnSet {
+  private bits = 0
+  private more: number[] | null = null
+
+  add(i: number): this {
+    if (i < 31) this.bits |= 1 << i
+    else if (!this.more) this.more = [i]
+    else if (!this.more.includes(i)) this.more = [...this.more, i].sort((a, b) => a - b)
+    return this
+  }
+
+  has(i: number): boolean {
+    return i < 31 ? (this.bits & (1 << i)) !== 0 : this.more !== null && this.more.includes(i)
+  }
+
+  delete(i: number): boolean {
+    if (!this.has(i)) return false
+    if (i < 31) this.bits &= ~(1 << i)
+    else this.more = this.more!.length === 1 ? null : this.more!.filter((x) => x !== i)
+    return true
+  }
+
+  get size(): number {
+    let n = 0
+    for (let b = this.bits; b !== 0; b &= b - 1) n++
+    return n + (this.more?.length ?? 0)
+  }
+
+  /** The smallest member above `after` (from the start when -1), or -1 when there is none. */
+  next(after = -1): number {
+    if (after < 30) {
+      // Columns 0..after masked off (a shift count of -1 would wrap to 31: -1 asks for all).
+      const rest = after < 0 ? this.bits : this.bits & ~((2 << after) - 1)
+      if (rest !== 0) return 31 - Math.clz32(rest & -rest)
+    }
+    if (this.more) for (const i of this.more) if (i > after) return i
+    return -1
+  }
+
+  *[Symbol.iterator](): IterableIterator<number> {
+    for (let i = this.next(); i >= 0; i = this.next(i)) yield i
   }
 }
 
