@@ -42,7 +42,10 @@ export function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
  * looked up now, and counts as removed (so delete-orphan or the FK update applies to it).
  */
 async function resolveUnknownOld(s: Session) {
-  for (const st of [...s.changedSet]) {
+  // Few objects have one: those are picked out first (the loop below loads, and may add to the set).
+  const todo: InstanceState[] = []
+  for (const st of s.changedSet) if (st.unknownOld) todo.push(st)
+  for (const st of todo) {
     if (!st.unknownOld || st.status !== 'persistent') continue
     for (const name of st.unknownOld) {
       const rel = st.mapper.relationships.get(name)!

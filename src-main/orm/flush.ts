@@ -8,7 +8,7 @@ import { KeyChain } from './flush-chain'
 
 /** The unit of work (SQLAlchemy's Session.flush): plan, order, execute, finalize. */
 export async function flushSession(s: Session): Promise<void> {
-  if (s.pendingSet.size === 0 && s.deleteSet.size === 0 && ![...s.changedSet].some((st) => st.hasChanges())) return
+  if (s.pendingSet.size === 0 && s.deleteSet.size === 0 && !anyChanges(s)) return
   const plan = await s.noAutoflush(() => buildPlan(s))
   if (
     plan.saves.size === 0 &&
@@ -65,6 +65,11 @@ export async function flushSession(s: Session): Promise<void> {
     throw e
   }
   finalize(s, plan, inserted)
+}
+
+function anyChanges(s: Session): boolean {
+  for (const st of s.changedSet) if (st.hasChanges()) return true
+  return false
 }
 
 function finalize(s: Session, plan: Plan, inserted: InstanceState[]) {

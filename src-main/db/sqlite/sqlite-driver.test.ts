@@ -193,6 +193,65 @@ describe('SqliteDriver', () => {
     expect((await b.query('SELECT 2 AS two')).rows).toEqual([[2]])
   })
 
+  describe('batches posted behind a running batch (a flush in chunks)', () => {
+    const insert = (d: SqliteDriver, ...vs: string[]) =>
+      d.runBatch([{ sql: 'INSERT INTO t (v) VALUES (?)', params: vs.map((v) => [v]) }])
+    const setup = async (options: { cancelGraceMs?: number } = {}) => {
+      const d = await track(
+        SqliteDriver.open({ engine: 'sqlite', path: tempSqlitePath(), create: true, readOnly: false }, options),
+      )
+      await d.query('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)')
+      await d.query('CREATE TABLE slow (n INTEGER)')
+      return d
+    }
+    const behind = (d: SqliteDriver) => (d as unknown as { behind: unknown[] }).behind.length
+    /** A batch busy long enough (seconds) that the ones after it are posted while it runs. */
+    const slow = (d: SqliteDriver) =>
+      d.runBatch([
+        {
+          sql: 'INSERT INTO slow WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?) SELECT x FROM c',
+          params: [[3_000_000]],
+        },
+      ])
+
+    it('go to the worker at once, answer in order, fail alone; a query waits for them', async () => {
+      const d = await setup()
+      const first = slow(d)
+      const ok1 = insert(d, 'a', 'b')
+      const dup = insert(d, 'a')
+      const ok2 = insert(d, 'c')
+      const read = d.query('SELECT v FROM t ORDER BY v')
+      // The batches went behind the running one; the query (not a batch) waits here.
+      expect(behind(d)).toBe(3)
+      await first
+      expect((await ok1)[0].changes).toEqual([1, 1])
+      await expect(dup).rejects.toMatchObject({ code: 'CONSTRAINT_VIOLATION' })
+      expect((await ok2)[0].changes).toEqual([1])
+      expect((await read).rows).toEqual([['a'], ['b'], ['c']])
+    })
+
+    it('a worker that dies fails them all as a lost connection', async () => {
+      const d = await setup()
+      const all = [slow(d), insert(d, 'a'), insert(d, 'b')]
+      expect(behind(d)).toBe(2)
+      await (d as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate()
+      for (const p of all) await expect(p).rejects.toMatchObject({ code: 'CONNECTION_LOST' })
+    })
+
+    it('cancelling the running one by resetting the worker fails those behind it too; the connection goes on', async () => {
+      const d = await setup({ cancelGraceMs: 100 })
+      const all = [slow(d), insert(d, 'a'), insert(d, 'b')].map((p) =>
+        p.then(
+          () => null,
+          (e: unknown) => e,
+        ),
+      )
+      expect(await d.cancel()).toBe(true)
+      for (const p of all) expect(await p).toMatchObject({ code: 'CANCELLED' })
+      expect((await d.query('SELECT count(*) FROM t')).rows).toEqual([[0]])
+    })
+  })
+
   it('says clearly when a file is not a SQLite database, or does not exist', async () => {
     const path = tempSqlitePath('notes.txt')
     writeFileSync(path, 'These are my notes, not a database. '.repeat(100))

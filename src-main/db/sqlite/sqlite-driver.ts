@@ -31,6 +31,7 @@ import {
 } from './sqlite-protocol'
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void; queryId: string | null }
+type InFlight = { id: number; pending: Pending; batch: boolean }
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never
 
 /** Rows that JSON carries without changing them: finite numbers, strings, booleans and nulls. */
@@ -76,6 +77,8 @@ export interface SqliteDriverOptions {
 /**
  * A SQLite connection living on its own worker thread. Requests are sent one at a time (the
  * worker is synchronous anyway); the queue lives here so cancel can target the one in flight.
+ * The exception is a batch behind a batch (a flush's chunks): it is posted at once, so the worker
+ * goes from one to the next without waiting for this thread to take each answer.
  */
 export class SqliteDriver extends DriverEvents implements Driver, LockParty {
   readonly dialect = sqliteDialect
@@ -94,7 +97,9 @@ export class SqliteDriver extends DriverEvents implements Driver, LockParty {
   private worker!: Worker
   private port!: MessagePort
   private nextId = 1
-  private inFlight: { id: number; pending: Pending } | null = null
+  /** The request the worker runs now; `behind` are batches posted after it, in order. */
+  private inFlight: InFlight | null = null
+  private behind: InFlight[] = []
   private queue: { req: WorkerRequest; pending: Pending; transfer?: ArrayBuffer[] }[] = []
   private readonly cancelBuf = new SharedArrayBuffer(4)
   private readonly cancelFlag = new Int32Array(this.cancelBuf)
@@ -195,7 +200,7 @@ export class SqliteDriver extends DriverEvents implements Driver, LockParty {
         l({ queryId: cur.pending.queryId, waiting: m.waiting, since: m.since, holders })
       return
     }
-    this.inFlight = null
+    this.inFlight = this.behind.shift() ?? null
     if (m.ok) cur.pending.resolve('json' in m ? queryReply(m) : m.value)
     else {
       const err = sqliteError(m.error, { path: this.config.path })
@@ -219,7 +224,7 @@ export class SqliteDriver extends DriverEvents implements Driver, LockParty {
     const err = new AppError('CONNECTION_LOST', message)
     this.inFlight?.pending.reject(err)
     this.inFlight = null
-    for (const q of this.queue.splice(0)) q.pending.reject(err)
+    for (const q of [...this.behind.splice(0), ...this.queue.splice(0)]) q.pending.reject(err)
     if (wasOpen) for (const l of this.lostListeners) l(message)
   }
 
@@ -247,10 +252,16 @@ export class SqliteDriver extends DriverEvents implements Driver, LockParty {
   }
 
   private pump() {
-    while (!this.inFlight && this.queue.length > 0 && !this.closed) {
-      const next = this.queue.shift()!
-      Atomics.store(this.cancelFlag, CANCEL_SLOT, 0)
-      const cur = { id: next.req.id, pending: next.pending }
+    while (this.queue.length > 0 && !this.closed) {
+      const next = this.queue[0]
+      const batch = next.req.op === 'batch'
+      const ahead = this.inFlight
+      // Behind a running request only a batch behind batches is posted (see the class comment).
+      if (ahead && !(batch && ahead.batch && this.behind.every((b) => b.batch))) break
+      this.queue.shift()
+      // The cancel flag is for the request the worker runs: cleared only when that is this one.
+      if (!ahead) Atomics.store(this.cancelFlag, CANCEL_SLOT, 0)
+      const cur: InFlight = { id: next.req.id, pending: next.pending, batch }
       try {
         this.port.postMessage(next.req, next.transfer)
       } catch (e) {
@@ -261,8 +272,12 @@ export class SqliteDriver extends DriverEvents implements Driver, LockParty {
         )
         continue
       }
-      this.inFlight = cur
       Atomics.add(activity, 0, 1)
+      if (ahead) {
+        this.behind.push(cur)
+        continue
+      }
+      this.inFlight = cur
       // Poll briefly for the reply (see REPLY_SPIN_MS); a report that the statement waits ends it.
       const until = performance.now() + REPLY_SPIN_MS
       while (this.inFlight === cur && performance.now() < until) {
@@ -344,9 +359,13 @@ export class SqliteDriver extends DriverEvents implements Driver, LockParty {
     old.removeAllListeners()
     this.port.close()
     void old.terminate()
-    cur.pending.reject(
-      new AppError('CANCELLED', 'Query cancelled; the connection was reset, so any open transaction was rolled back'),
+    const reset = new AppError(
+      'CANCELLED',
+      'Query cancelled; the connection was reset, so any open transaction was rolled back',
     )
+    cur.pending.reject(reset)
+    // Batches posted behind it went with the old thread; their transaction is gone too.
+    for (const b of this.behind.splice(0)) b.pending.reject(reset)
     const pendingQueue = this.queue.splice(0)
     await this.start()
     this.queue.push(...pendingQueue)
