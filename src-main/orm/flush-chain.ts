@@ -1,4 +1,5 @@
 import type { BatchStepResult, KeyRef } from '../db/driver'
+import { CHUNK_ROWS } from './flush-batches'
 import { runSteps } from './flush-errors'
 import { applyInserts, buildInserts, runInserts, type BuiltInserts } from './flush-write'
 import { setValue, syncChild, type Plan } from './flush-plan'
@@ -7,12 +8,6 @@ import type { Mapper } from './mapper'
 import type { Session } from './session'
 
 let chains = 0
-
-/**
- * Rows per batch: small enough that the connection starts on a table's first rows soon, large
- * enough that a batch's own cost (a message each way, a statement lookup) stays small per row.
- */
-const CHUNK_ROWS = 4096
 
 /**
  * A flush's INSERTs sent one table after another without waiting for each to answer, where the

@@ -7,6 +7,7 @@ import { identityKey, relatedStates, type InstanceState } from './instance-state
 import type { Mapper, Relationship } from './mapper'
 import type { Session } from './session'
 import type { KeyChain } from './flush-chain'
+import { runLazySteps, type LazyStep } from './flush-batches'
 import {
   type Plan,
   setValue,
@@ -105,8 +106,7 @@ async function runUpdates(s: Session, m: Mapper, states: InstanceState[], plan: 
   }
   if (groups.size === 0) return
   const d = m.dialect
-  const steps: BatchStep[] = []
-  const stepStates: InstanceState[][] = []
+  const steps: LazyStep[] = []
   for (const { cols, states: sts } of groups.values()) {
     let n = 0
     const first = sts[0].values
@@ -118,11 +118,10 @@ async function runUpdates(s: Session, m: Mapper, states: InstanceState[], plan: 
       .join(', ')
     const where = m.pk.map((i) => `${m.quoted(i)} = ${d.placeholder(++n)}`).join(' AND ')
     const bound = cols.filter((i) => !(first[i] instanceof SqlExpression))
-    const params = sts.map((st) => updateRow(st, bound, m.pk))
-    steps.push({ sql: `UPDATE ${m.sqlName} SET ${set} WHERE ${where}`, params })
-    stepStates.push(sts)
+    const sql = `UPDATE ${m.sqlName} SET ${set} WHERE ${where}`
+    steps.push({ sql, states: sts, row: (st) => updateRow(st, bound, m.pk) })
   }
-  const results = await runSteps(s, steps, stepStates)
+  const { results, stepStates } = await runLazySteps(s, steps)
   results.forEach((r, k) => {
     const bad = r.changes.findIndex((c) => c !== 1)
     if (bad >= 0)

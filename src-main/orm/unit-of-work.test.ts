@@ -232,6 +232,28 @@ describe.each(TEST_ENGINES)('unit of work on %s', (engine) => {
     ).toBe(n)
   })
 
+  it('a large UPDATE flush sent in chunks: a failure in a middle chunk undoes every chunk, and the retry writes all', async () => {
+    f = await ormFixture(engine)
+    const s = f.session()
+    const n = 9000
+    const users = Array.from({ length: n }, (_, i) => s.create<Row>('users', { name: `bulk ${i}`, login: `bulk_${i}` }))
+    s.addAll(users)
+    await s.commit()
+    const rename = (i: number) => (i === 6000 ? 'ivan' : `upd_${i}`)
+    users.forEach((u, i) => (u.login = rename(i)))
+    const err = await s.flush().catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(FlushError)
+    expect((err as FlushError).objects).toEqual([users[6000]])
+    await s.rollback()
+    expect(await f.scalar("SELECT count(*) FROM users WHERE login LIKE 'upd%'")).toBe(0)
+    users.forEach((u, i) => (u.login = i === 6000 ? 'upd_fixed' : rename(i)))
+    await s.commit()
+    expect(await f.scalar("SELECT count(*) FROM users WHERE login LIKE 'upd%'")).toBe(n)
+    expect(
+      await f.scalar("SELECT count(*) FROM users WHERE login LIKE 'upd%' AND substr(login, 5) <> substr(name, 6)"),
+    ).toBe(1)
+  })
+
   it('after a failed flush the session can be fixed and flushed again', async () => {
     f = await ormFixture(engine)
     const s = f.session()
