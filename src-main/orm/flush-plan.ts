@@ -1,6 +1,6 @@
 import { writeColumn } from './entity'
 import { CircularDependencyError } from './errors'
-import { relatedStates, stateOf, type InstanceState } from './instance-state'
+import { relatedStates, stateOf, type IdentityKey, type InstanceState } from './instance-state'
 import { lazyLoad } from './loading'
 import type { Mapper, Relationship } from './mapper'
 import type { Session } from './session'
@@ -28,7 +28,7 @@ export interface Plan {
   /** Objects whose UPDATE set a column to a SQL expression: those columns expire afterwards. */
   expressions: InstanceState[]
   /** Objects whose primary key changed, with the identity key they had (put back if the flush fails). */
-  rekeyed: { st: InstanceState; oldKey: string | null }[]
+  rekeyed: { st: InstanceState; oldKey: IdentityKey | null }[]
 }
 
 export function push<K, V>(m: Map<K, V[]>, k: K, v: V) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ColumnSet, RelatedValues } from './instance-state'
+import { ColumnSet, identityKey, identityKey1, RelatedValues } from './instance-state'
+import type { Mapper } from './mapper'
 
 describe('ColumnSet', () => {
   it('holds narrow and wide columns, in column order, and forgets what is deleted', () => {
@@ -33,5 +34,32 @@ describe('RelatedValues', () => {
     expect([...r].map(([k]) => k)).toEqual(['posts', 'profile'])
     r.clear()
     expect([r.size, [...r]]).toEqual([0, []])
+  })
+})
+
+describe('identity keys', () => {
+  const users = { index: 0 } as Mapper
+  const posts = { index: 1 } as Mapper
+  const far = { index: 5000 } as Mapper
+  it('are equal exactly when mapper and key are, packed into a number for small integers', () => {
+    expect(identityKey1(users, 5)).toBe(identityKey1(users, 5n))
+    expect(identityKey1(users, 5)).toBe(identityKey(users, [5]))
+    expect(identityKey1(users, 0)).toBe(identityKey1(users, -0))
+    expect(typeof identityKey1(users, 5)).toBe('number')
+    const distinct = [
+      identityKey1(users, 5),
+      identityKey1(posts, 5),
+      identityKey1(users, '5'),
+      identityKey1(users, 4),
+      identityKey1(users, -5),
+      identityKey1(users, 5.5),
+      identityKey1(far, 5),
+      identityKey1(users, 2 ** 50),
+      identityKey(users, [5, 1]),
+    ]
+    expect(new Set(distinct).size).toBe(distinct.length)
+    // Past the packed range numbers and bigints still meet, as strings.
+    expect(identityKey1(users, 2 ** 50)).toBe(identityKey1(users, 2n ** 50n))
+    expect(identityKey1(users, 2 ** 40 - 1)).toBe((2 ** 40 - 1) * 4096)
   })
 })

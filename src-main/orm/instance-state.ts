@@ -10,7 +10,7 @@ export class InstanceState {
   status: ObjectStatus = 'transient'
   session: Session | null = null
   /** Identity key in the session's map, once the object has a database identity. */
-  key: string | null = null
+  key: IdentityKey | null = null
   /** Current column values by column index; `undefined` means "never set" (INSERT leaves it out). */
   values: unknown[]
   /** Values as last loaded or flushed; UPDATEs find the row by these key values. */
@@ -201,13 +201,29 @@ export class RelatedValues {
   }
 }
 
+/**
+ * An object's key in the session's identity map. A single integer key (the usual case) is a
+ * number, its value and the mapper's index packed into one exact double: a Map hashes a number
+ * at once, where a new string's hash walks its characters (a flush of 30,000 new rows spent a
+ * few milliseconds on it). Any other key is a string, which never equals a number.
+ */
+export type IdentityKey = string | number
+
+const MAPPER_SLOTS = 4096
+/** |value| below 2^40, times MAPPER_SLOTS (2^12), stays within 2^52: exact. */
+const PACKED_LIMIT = 2 ** 40
+
 /** identityKey for a single-column key, without the array. */
-export function identityKey1(mapper: Mapper, v: unknown): string {
+export function identityKey1(mapper: Mapper, v: unknown): IdentityKey {
+  // A bigint equal to a number gets the number's key, as before when both were written out.
+  const n = typeof v === 'bigint' && v < PACKED_LIMIT && v > -PACKED_LIMIT ? Number(v) : v
+  if (typeof n === 'number' && Number.isInteger(n) && Math.abs(n) < PACKED_LIMIT && mapper.index < MAPPER_SLOTS)
+    return n * MAPPER_SLOTS + mapper.index
   return `${mapper.index}:${keyPart(v)}`
 }
 
-export function identityKey(mapper: Mapper, pk: readonly unknown[]): string {
-  return pk.length === 1 ? `${mapper.index}:${keyPart(pk[0])}` : `${mapper.index}:${pk.map(keyPart).join('\u0001')}`
+export function identityKey(mapper: Mapper, pk: readonly unknown[]): IdentityKey {
+  return pk.length === 1 ? identityKey1(mapper, pk[0]) : `${mapper.index}:${pk.map(keyPart).join('\u0001')}`
 }
 
 function keyPart(v: unknown): string {

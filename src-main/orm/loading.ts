@@ -2,13 +2,13 @@ import type { QueryResult } from '../../src-shared/query'
 import type { Cell } from '../../src-shared/values'
 import { compileExpr } from '../db/sql-expr'
 import { newEntityObject, setLoaded } from './entity'
-import { identityKey, InstanceState, STATE } from './instance-state'
+import { identityKey1, identityKey, InstanceState, STATE, type IdentityKey } from './instance-state'
 import type { LoadStrategy, Mapper, Relationship } from './mapper'
 import type { Select } from './statements'
 
 /** What loaders need from the session: the identity map and a logged way to run SQL. */
 export interface LoadContext {
-  readonly identityMap: Map<string, InstanceState>
+  readonly identityMap: Map<IdentityKey, InstanceState>
   run(sql: string, params: unknown[]): Promise<QueryResult>
   adopt(st: InstanceState): void
 }
@@ -24,11 +24,11 @@ const toBool = (v: unknown) =>
  * identity map (left as it is unless expired, as SQLAlchemy does), or a new persistent one.
  */
 export function hydrate(ctx: LoadContext, m: Mapper, row: Cell[], offset: number): InstanceState | null {
-  let key: string
+  let key: IdentityKey
   if (m.pk.length === 1) {
     const v = row[offset + m.pk[0]]
     if (v === null || v === undefined) return null
-    key = identityKey(m, [v])
+    key = identityKey1(m, v)
   } else if (m.pk.length > 1) {
     const pk = m.pk.map((i) => row[offset + i])
     if (pk.some((v) => v === null || v === undefined)) return null

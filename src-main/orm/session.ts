@@ -4,7 +4,7 @@ import { compileExpr } from '../db/sql-expr'
 import { createEntity } from './entity'
 import { InvalidRequestError } from './errors'
 import { flushSession } from './flush'
-import { relatedStates, stateOf, type InstanceState } from './instance-state'
+import { relatedStates, stateOf, type IdentityKey, type InstanceState } from './instance-state'
 import type { LoadContext } from './loading'
 import type { Mapper, Relationship } from './mapper'
 import type { Registry } from './registry'
@@ -39,7 +39,7 @@ export type { TransactionState } from './session-transaction'
  * work, transactions with savepoints. Every statement it sends goes into `log`.
  */
 export class Session implements LoadContext {
-  readonly identityMap = new Map<string, InstanceState>()
+  readonly identityMap = new Map<IdentityKey, InstanceState>()
   /** @internal pending objects, in add() order */
   readonly pendingSet = new Set<InstanceState>()
   /** @internal persistent objects that may have changes */
