@@ -285,10 +285,8 @@ export function applyInserts(m: Mapper, results: BatchStepResult[], built: Built
     if (r.ids) {
       const sts = stepStates[k]
       const pk = m.pk[0]
-      for (let j = 0; j < sts.length; j++) {
-        plan.undo.push(sts[j], pk, undefined, false)
-        sts[j].values[pk] = r.ids[j]
-      }
+      plan.undo.unsetMany(sts, pk)
+      for (let j = 0; j < sts.length; j++) sts[j].values[pk] = r.ids[j]
       return
     }
     if (!returning.length || !r.rows) return
