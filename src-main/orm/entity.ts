@@ -274,9 +274,9 @@ export function defineEntityClass(m: Mapper): new () => object {
 }
 
 /** A bare mapped object with its state (symbol keys stay out of JSON and Object.keys). */
-export function newEntityObject(m: Mapper): { [STATE]: InstanceState } {
+export function newEntityObject(m: Mapper, values?: unknown[]): { [STATE]: InstanceState } {
   const obj = new m.entityClass!() as { [STATE]: InstanceState }
-  obj[STATE] = new InstanceState(m, obj)
+  obj[STATE] = new InstanceState(m, obj, values)
   return obj
 }
 

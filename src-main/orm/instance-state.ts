@@ -45,8 +45,10 @@ export class InstanceState {
   constructor(
     readonly mapper: Mapper,
     readonly obj: object,
+    /** A loaded row's values, taken as they are; a new object starts with none set. */
+    values?: unknown[],
   ) {
-    this.values = new Array(mapper.columns.length)
+    this.values = values ?? new Array(mapper.columns.length)
   }
 
   get identity(): unknown[] | null {

@@ -49,8 +49,7 @@ export function hydrate(ctx: LoadContext, m: Mapper, row: Cell[], offset: number
   const n = m.columns.length
   const values: unknown[] = offset === 0 && row.length === n ? row : row.slice(offset, offset + n)
   for (const b of m.booleanColumns) values[b] = toBool(values[b])
-  const st = newEntityObject(m)[STATE]
-  st.values = values
+  const st = newEntityObject(m, values)[STATE]
   st.committed = values
   st.status = 'persistent'
   st.key = key
