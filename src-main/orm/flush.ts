@@ -19,7 +19,9 @@ export async function flushSession(s: Session): Promise<void> {
     finalize(s, plan, [])
     return
   }
-  const involved = new Set<Mapper>([...plan.saves, ...plan.deletes].map((st) => st.mapper))
+  const involved = new Set<Mapper>()
+  for (const st of plan.saves) involved.add(st.mapper)
+  for (const st of plan.deletes) involved.add(st.mapper)
   const order = sortMappers(involved, plan)
   // A flush inside a transaction that already wrote runs in a savepoint, so a failure undoes only
   // this flush; where the transaction has written nothing yet, rolling it back undoes the flush
