@@ -165,15 +165,7 @@ export class RelatedValues {
   set(name: string, value: unknown): this {
     const i = this.find(name)
     if (i >= 0) this.slots![i + 1] = value
-    else if (this.slots === null) this.slots = [name, value]
-    else {
-      const s = this.slots
-      const next = new Array<unknown>(s.length + 2)
-      for (let k = 0; k < s.length; k++) next[k] = s[k]
-      next[s.length] = name
-      next[s.length + 1] = value
-      this.slots = next
-    }
+    else this.slots = this.slots === null ? [name, value] : [...this.slots, name, value]
     return this
   }
 
