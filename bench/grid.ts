@@ -18,6 +18,7 @@ import { pageQuery } from '../src-main/data/keyset-pager'
 import { sqliteDialect } from '../src-main/db/sqlite/sqlite-dialect'
 import { postgresDialect } from '../src-main/db/postgres/pg-dialect'
 import { argValue, median, report } from './bench-lib'
+import { COLUMNAR_FIELDS, decodeReplyFrame, encodeReplyFrame } from '../src-shared/columnar-reply'
 
 const ROWS = argValue('rows', 1_000_000)
 const RUNS = argValue('runs', 15)
@@ -25,13 +26,16 @@ const WARMUP_MS = argValue('warmup-ms', 300)
 const DEEP = Math.floor(ROWS * 0.9)
 const dir = mkdtempSync(join(tmpdir(), 'schemist-bench-grid-'))
 
+/** A bridge client as the renderer's: it asks for replies with tables as columnar frames. */
 async function bridgeClient(port: number, token: string) {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/bridge?token=${token}`, { origin: `http://127.0.0.1:${port}` })
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/bridge?token=${token}&frames=columnar`, {
+    origin: `http://127.0.0.1:${port}`,
+  })
   await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)))
   let id = 1
   const waiting = new Map<number, (v: unknown) => void>()
-  ws.on('message', (d) => {
-    const m = JSON.parse(String(d))
+  ws.on('message', (d, binary) => {
+    const m = binary ? decodeReplyFrame(d as Buffer) : JSON.parse(String(d))
     if (m.type === 'reply') waiting.get(m.id)?.(m.envelope)
   })
   return {
@@ -261,6 +265,9 @@ async function main() {
         Buffer.from(JSON.stringify({ type: 'reply', id: 1, envelope: { ok: true, value: bigPage } })).toString(),
       ),
     )
+    const bigFrame = await series(async () =>
+      decodeReplyFrame(encodeReplyFrame(1, { ok: true, value: bigPage }, COLUMNAR_FIELDS['data.page'])!),
+    )
     const [last, lastRaw] = await pair(
       () => page({ fromEnd: true }),
       rawPage({ after: null, before: null, fromEnd: true }),
@@ -300,10 +307,11 @@ async function main() {
     )
     console.log(
       `  where a 2,000-row page goes: the database ${bigInRaw.toFixed(2)} ms (raw driver), our driver and page building on top ${(bigIn - bigInRaw).toFixed(2)} ms, ` +
-        `the bridge ${(big - bigIn).toFixed(2)} ms (of which the reply's JSON, written and read, ${bigJson.toFixed(2)} ms; client and host share this thread here)`,
+        `the bridge ${(big - bigIn).toFixed(2)} ms (of which the reply's columnar frame, written and read, ${bigFrame.toFixed(2)} ms, where JSON would take ${bigJson.toFixed(2)} ms; client and host share this thread here)`,
     )
     report(`grid.${e.name}.page_2000_rows.in_process.vs_raw`, bigIn / bigInRaw, 'x')
     report(`grid.${e.name}.page_2000_rows.json_ms`, bigJson, 'ms')
+    report(`grid.${e.name}.page_2000_rows.frame_ms`, bigFrame, 'ms')
     report(`grid.${e.name}.first_page.ms`, first, 'ms')
     report(`grid.${e.name}.first_page.in_process.vs_raw`, inProcess / inProcessRaw, 'x')
     report(`grid.${e.name}.empty_round_trip.ms`, emptyTrip, 'ms')

@@ -3,6 +3,9 @@ import { AppPage } from './pages/app-page'
 
 test('browse a large table: scroll, jump to the end, sort, filter', async ({ page }) => {
   const app = new AppPage(page)
+  // Pages of rows reach the renderer as binary columnar frames (see src-shared/columnar-reply.ts).
+  let binaryFrames = 0
+  page.on('websocket', (ws) => ws.on('framereceived', (f) => void (typeof f.payload !== 'string' && binaryFrames++)))
   await app.open()
   await app.runSql(
     "CREATE TABLE big AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) SELECT i AS id, 'name ' || (i % 1000) AS name, i % 7 AS bucket FROM n",
@@ -13,6 +16,7 @@ test('browse a large table: scroll, jump to the end, sort, filter', async ({ pag
   await expect(page.getByTestId('row-count')).toHaveText('200,000 rows')
   const grid = page.getByTestId('data-grid')
   await expect(grid).toContainText('name 1')
+  expect(binaryFrames).toBeGreaterThan(0)
   // Jump to the end of the table: the last rows appear without reading the rest.
   await grid.click({ position: { x: 80, y: 50 } })
   await page.keyboard.press('Control+End')

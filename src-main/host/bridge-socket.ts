@@ -1,11 +1,33 @@
 import type { WebSocket } from 'ws'
 import { jsonTextDepth, MAX_INPUT_DEPTH } from '../bridge/input-bounds'
+import { COLUMNAR_FIELDS, encodeReplyFrame } from '../../src-shared/columnar-reply'
+import type { Envelope } from '../../src-shared/errors'
 import type { WebHostOptions } from './web-host'
 
 type ClientOptions = Pick<WebHostOptions, 'router' | 'events' | 'clients' | 'onFlow'> & {
   log: (message: string) => void
   maxInFlight: number
   maxBuffered: number
+  /** The client reads binary columnar frames (`frames=columnar`): replies with tables go so. */
+  columnar?: boolean
+}
+
+/**
+ * A reply with tables of cells, for a client that reads them as one binary columnar frame: no
+ * JSON of each cell written here and read there. Anything the frame cannot carry goes as JSON.
+ */
+function columnarFrame(method: unknown, id: number | null, envelope: Envelope<unknown>, log: (m: string) => void) {
+  const fields =
+    typeof method === 'string' && envelope.ok && Object.hasOwn(COLUMNAR_FIELDS, method)
+      ? COLUMNAR_FIELDS[method]
+      : undefined
+  if (!fields) return undefined
+  try {
+    return encodeReplyFrame(id, envelope, fields) ?? undefined
+  } catch (e) {
+    log(`a ${method} reply went as JSON: ${(e as Error).message}`)
+    return undefined
+  }
 }
 
 /**
@@ -28,11 +50,11 @@ export function serveClient(ws: WebSocket, clientId: string, o: ClientOptions) {
     ws.terminate()
   })
 
-  const send = (obj: unknown) => {
+  const send = (obj: unknown, frame?: Uint8Array) => {
     if (closed || ws.readyState !== ws.OPEN) return
-    let text: string
+    let text: string | Uint8Array
     try {
-      text = JSON.stringify(obj)
+      text = frame ?? JSON.stringify(obj)
     } catch (e) {
       text = JSON.stringify({
         type: 'reply',
@@ -68,6 +90,8 @@ export function serveClient(ws: WebSocket, clientId: string, o: ClientOptions) {
   }
 
   const reply = (id: number | null, envelope: unknown) => send({ type: 'reply', id, envelope })
+  const replyTo = (method: unknown, id: number | null, envelope: Envelope<unknown>) =>
+    send({ type: 'reply', id, envelope }, o.columnar ? columnarFrame(method, id, envelope, log) : undefined)
 
   async function handle(text: string) {
     let msg: { id?: unknown; method?: unknown; input?: unknown }
@@ -96,7 +120,7 @@ export function serveClient(ws: WebSocket, clientId: string, o: ClientOptions) {
     }
     const id = typeof msg.id === 'number' ? msg.id : null
     const envelope = await o.router(msg.method, msg.input, { clientId })
-    reply(id, envelope)
+    replyTo(msg.method, id, envelope)
   }
 
   function pumpQueue() {

@@ -7,6 +7,7 @@ import { createHandlers } from '../bridge/handlers'
 import { createRouter } from '../bridge/router'
 import type { Services } from '../services'
 import { testServices } from '../test-support/services'
+import { decodeReplyFrame } from '../../src-shared/columnar-reply'
 import { startWebHost, type WebHost } from './web-host'
 
 function connect(url: string, origin?: string): Promise<{ ws: WebSocket } | { status: number }> {
@@ -80,6 +81,53 @@ describe('the WebSocket host', () => {
     ws.send(JSON.stringify({ id: 8, method: 'query.run', input: { handle: 1 } }))
     expect(await nextReply(ws)).toMatchObject({ id: 8, envelope: { ok: false, error: { code: 'BAD_REQUEST' } } })
     ws.close()
+  })
+
+  it('sends replies with tables as binary columnar frames to a client that asks, equal to their JSON', async () => {
+    const open = async (frames: string) => {
+      const r = await connect(`${bridge(host.token)}${frames}`, origin())
+      if (!('ws' in r)) throw new Error(`refused: ${r.status}`)
+      return r.ws
+    }
+    const plain = await open('')
+    const columnar = await open('&frames=columnar')
+    const call = (ws: WebSocket, id: number, method: string, input: unknown) =>
+      new Promise<{ binary: boolean; reply: { envelope: { ok: boolean; value?: unknown } } }>((resolve) => {
+        const on = (data: WebSocket.RawData, binary: boolean) => {
+          const m = binary ? decodeReplyFrame(data as Buffer) : JSON.parse(String(data))
+          if (m.type !== 'reply' || m.id !== id) return
+          ws.off('message', on)
+          resolve({ binary, reply: m })
+        }
+        ws.on('message', on)
+        ws.send(JSON.stringify({ id, method, input }))
+      })
+    const opened = await call(plain, 1, 'connections.open', { id: 'sample' })
+    const { handle } = opened.reply.envelope.value as { handle: string }
+    const requests: [string, unknown][] = [
+      ['data.page', { handle, table: { schema: null, name: 'users' }, limit: 50 }],
+      [
+        'query.run',
+        { handle, sql: "SELECT id, 'x' || id AS label, NULL AS empty, 1.5 AS half, x'00ff' AS bytes FROM users" },
+      ],
+      ['query.run', { handle, sql: 'SELECT 1 WHERE 0' }],
+    ]
+    for (const [i, [method, input]] of requests.entries()) {
+      const a = await call(plain, 10 + i, method, input)
+      const b = await call(columnar, 10 + i, method, input)
+      expect(a.binary).toBe(false)
+      expect([method, b.binary, a.reply.envelope]).toMatchObject([method, true, { ok: true }])
+      expect(a.reply.envelope.ok).toBe(true)
+      expect({ ...b.reply.envelope, value: { ...(b.reply.envelope.value as object), durationMs: 0 } }).toEqual({
+        ...a.reply.envelope,
+        value: { ...(a.reply.envelope.value as object), durationMs: 0 },
+      })
+    }
+    // Errors and replies without tables stay JSON on the columnar socket too.
+    expect((await call(columnar, 20, 'query.run', { handle, sql: 'SELECT * FROM nowhere' })).binary).toBe(false)
+    expect((await call(columnar, 21, 'app.info', {})).binary).toBe(false)
+    plain.close()
+    columnar.close()
   })
 
   it('serves static files with a CSP and never outside its folder', async () => {

@@ -99,7 +99,10 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
     if (!allowedOrigins.includes(req.headers.origin ?? '')) return refuse(socket, 403, 'Forbidden')
     const asked = url.searchParams.get('client') ?? ''
     const clientId = CLIENT_ID.test(asked) ? asked : randomBytes(12).toString('base64url')
-    wss.handleUpgrade(req, socket, head, (ws) => serveClient(ws, clientId, { ...o, log, maxInFlight, maxBuffered }))
+    const columnar = url.searchParams.get('frames') === 'columnar'
+    wss.handleUpgrade(req, socket, head, (ws) =>
+      serveClient(ws, clientId, { ...o, log, maxInFlight, maxBuffered, columnar }),
+    )
   })
 
   await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,7 @@
 import type { BridgeApi } from '../../src-shared/api'
 import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput } from '../../src-shared/contract'
 import type { Envelope, ErrorInfo } from '../../src-shared/errors'
+import { decodeReplyFrame } from '../../src-shared/columnar-reply'
 
 declare global {
   interface Window {
@@ -48,7 +49,7 @@ function webSocketApi(): BridgeApi {
     u.searchParams.delete('token')
     history.replaceState(history.state, '', u.pathname + u.search + u.hash)
   }
-  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/bridge?token=${encodeURIComponent(token)}&client=${clientId()}`
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/bridge?token=${encodeURIComponent(token)}&client=${clientId()}&frames=columnar`
   let nextId = 1
   const pending = new Map<number, (e: Envelope<unknown>) => void>()
   const listeners = new Map<string, Set<(p: unknown) => void>>()
@@ -79,6 +80,8 @@ function webSocketApi(): BridgeApi {
   const connect = () => {
     socket = new Promise<WebSocket>((resolve, reject) => {
       const ws = new WebSocket(url)
+      // Replies with tables of cells come as binary columnar frames (see columnar-reply.ts).
+      ws.binaryType = 'arraybuffer'
       ws.onopen = () => {
         everOpen = true
         backoff = 250
@@ -101,7 +104,8 @@ function webSocketApi(): BridgeApi {
         if (everOpen) void lost()
       }
       ws.onmessage = (ev) => {
-        const m = JSON.parse(String(ev.data)) as
+        const data = ev.data as string | ArrayBuffer
+        const m = (typeof data === 'string' ? JSON.parse(data) : decodeReplyFrame(new Uint8Array(data))) as
           | { type: 'reply'; id: number; envelope: Envelope<unknown> }
           | { type: 'event'; event: string; payload: unknown }
           | { type: 'hello' }
