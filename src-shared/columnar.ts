@@ -81,7 +81,9 @@ export function encodeTable(rows: readonly (readonly unknown[])[]): EncodedTable
     }
     parts.push(values)
   }
-  const text = encoder.encode(strings.join('') + jsonTexts.join(''))
+  // One join: two joined and added would be flattened once more by the encoder.
+  for (const j of jsonTexts) strings.push(j)
+  const text = encoder.encode(strings.join(''))
   let bytes = 16 + pad8(cols) + pad8(nulls.length)
   for (const p of parts) bytes += pad8(p.byteLength)
   const textAt = bytes
