@@ -142,8 +142,9 @@ export async function buildPlan(s: Session): Promise<Plan> {
       const rel = st.mapper.relationships.get(related.nameAt(k))!
       if (rel.direction === 'manytoone') continue
       const others = rel.uselist ? (value as object[]) : [value as object]
-      for (const obj of others) {
-        const o = stateOf(obj)
+      // By index: a RelatedList's for-of (an Array subclass) makes a result object per item.
+      for (let i = 0; i < others.length; i++) {
+        const o = stateOf(others[i])
         if (plan.expunge.has(o)) continue
         if (rel.direction === 'onetomany') {
           // The child's many-to-one side already points here: syncChild reads it from there.
@@ -246,7 +247,9 @@ export function syncChild(st: InstanceState, plan: Plan, chain: KeyChain | null 
   // Runs once per saved row: no closures or empty arrays made when there is nothing to do.
   const unlinks = plan.unlinks.get(st)
   if (unlinks) for (const rel of unlinks) for (const c of rel.targetColumns) setValue(plan, st, c, null)
-  for (const rel of st.mapper.relationships.values()) {
+  const rels = st.mapper.relationshipList
+  for (let r = 0; r < rels.length; r++) {
+    const rel = rels[r]
     if (rel.direction !== 'manytoone' || plan.postUpdate.has(rel) || !st.related.has(rel.name)) continue
     const changed = st.status === 'pending' || st.added?.has(rel.name) || st.removed?.has(rel.name)
     if (!changed) continue
@@ -279,7 +282,7 @@ function copyKey(
 /** Same-table parents that must be inserted first (self-referential rows). */
 export function selfParents(st: InstanceState, plan: Plan): InstanceState[] {
   const out: InstanceState[] = []
-  for (const rel of st.mapper.relationships.values()) {
+  for (const rel of st.mapper.relationshipList) {
     if (rel.direction !== 'manytoone' || rel.target !== st.mapper || !st.related.has(rel.name)) continue
     for (const p of relatedStates(st, rel)) if (p.status === 'pending') out.push(p)
   }

@@ -60,6 +60,11 @@ export class Mapper {
   readonly serverGenerated: number[]
   readonly booleanColumns: number[]
   readonly relationships = new Map<string, Relationship>()
+  /**
+   * The same relationships in an array, for the loops that run once per row in a flush: a Map's
+   * for-of makes an iterator and a result object per step there.
+   */
+  readonly relationshipList: Relationship[] = []
   /** Python-side defaults (SQLAlchemy's `default=`), applied at INSERT when a value is not set. */
   readonly appDefaults = new Map<number, unknown | (() => unknown)>()
   /** Position in the registry, used in identity keys and for a stable flush order. */

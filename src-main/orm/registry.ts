@@ -90,6 +90,7 @@ export class Registry {
     while (owner.colIndex.has(name) || owner.relationships.has(name)) name = `${name}_rel`
     const r: Relationship = { ...rel, owner, name }
     owner.relationships.set(name, r)
+    owner.relationshipList.push(r)
     return r
   }
 

@@ -114,9 +114,11 @@ export function cascadeAdd(s: Session, st: InstanceState): void {
     const rel = st.mapper.relationships.get(related.nameAt(k))!
     if (!rel.cascade.has('save-update')) continue
     if (rel.uselist) {
-      for (const o of value as object[]) {
-        const c = stateOf(o)
-        if (c.session !== s || c.status === 'transient') s.add(o)
+      // By index: a RelatedList's for-of (an Array subclass) makes a result object per item.
+      const list = value as object[]
+      for (let i = 0; i < list.length; i++) {
+        const c = stateOf(list[i])
+        if (c.session !== s || c.status === 'transient') s.add(list[i])
       }
     } else {
       const c = stateOf(value as object)
