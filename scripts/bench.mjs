@@ -40,6 +40,10 @@ else {
     sourcemap: 'linked',
     logLevel: 'warning',
   })
-  r = spawnSync(process.execPath, ['--enable-source-maps', `${outdir}/${name}.js`, ...rest], { stdio: 'inherit', env })
+  // --expose-gc: a bench that reports peak memory collects first, so its figure starts from live data.
+  r = spawnSync(process.execPath, ['--enable-source-maps', '--expose-gc', `${outdir}/${name}.js`, ...rest], {
+    stdio: 'inherit',
+    env,
+  })
 }
 process.exit(r.status ?? 1)
