@@ -14,6 +14,8 @@ export const COLUMNAR_FIELDS: Readonly<Record<string, readonly string[]>> = {
 
 /** "SCF1": a frame this file wrote. */
 const MAGIC = 0x31464353
+/** The magic, the header's length and the id. */
+const HEAD = 16
 const pad8 = (n: number) => (n + 7) & ~7
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
@@ -21,9 +23,10 @@ const decoder = new TextDecoder()
 export type ReplyMessage = { type: 'reply'; id: number | null; envelope: Envelope<unknown> }
 
 /**
- * A reply as a binary frame: `u32 magic, u32 header bytes`, the header (the reply as JSON without
- * the tables, and the tables' field names), then each table. Null when the reply has no tables
- * to carry this way (an error, or a field that is not rectangular rows): send it as JSON.
+ * A reply as a binary frame: `u32 magic, u32 header bytes, f64 id` (NaN for none: the id stands
+ * apart so a frame that cannot be read still answers its caller), the header (the reply as JSON
+ * without the tables, and the tables' field names), then each table. Null when the reply has no
+ * tables to carry this way (an error, or a field that is not rectangular rows): send it as JSON.
  */
 export function encodeReplyFrame(
   id: number | null,
@@ -43,14 +46,15 @@ export function encodeReplyFrame(
   const header = encoder.encode(
     JSON.stringify({ type: 'reply', id, envelope: { ok: true, value: rest }, tables: fields }),
   )
-  let bytes = 8 + pad8(header.length)
+  let bytes = HEAD + pad8(header.length)
   for (const t of tables) bytes += t.bytes
   const out = new Uint8Array(bytes)
   const view = new DataView(out.buffer)
   view.setUint32(0, MAGIC, true)
   view.setUint32(4, header.length, true)
-  out.set(header, 8)
-  let at = 8 + pad8(header.length)
+  view.setFloat64(8, id ?? NaN, true)
+  out.set(header, HEAD)
+  let at = HEAD + pad8(header.length)
   for (const t of tables) {
     t.write(out, at)
     at += t.bytes
@@ -58,18 +62,31 @@ export function encodeReplyFrame(
   return out
 }
 
-/** Read a frame `encodeReplyFrame` wrote back into the reply JSON would have given. */
+/**
+ * Read a frame `encodeReplyFrame` wrote back into the reply JSON would have given. A frame that
+ * cannot be read (cut short, or from another version) answers its caller with an error, so no
+ * request is left waiting; bytes that are not a frame at all throw.
+ */
 export function decodeReplyFrame(buf: Uint8Array): ReplyMessage {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
-  if (buf.byteLength < 8 || view.getUint32(0, true) !== MAGIC) throw new Error('Not a Schemist reply frame')
-  const headerBytes = view.getUint32(4, true)
-  const head = JSON.parse(decoder.decode(buf.subarray(8, 8 + headerBytes))) as ReplyMessage & { tables: string[] }
-  const value = (head.envelope as { value: Record<string, unknown> }).value
-  let at = 8 + pad8(headerBytes)
-  for (const f of head.tables) {
-    const t = decodeTable(buf, at)
-    value[f] = t.rows
-    at = t.end
+  if (buf.byteLength < HEAD || view.getUint32(0, true) !== MAGIC) throw new Error('Not a Schemist reply frame')
+  const idValue = view.getFloat64(8, true)
+  const id = Number.isNaN(idValue) ? null : idValue
+  try {
+    const headerBytes = view.getUint32(4, true)
+    const head = JSON.parse(decoder.decode(buf.subarray(HEAD, HEAD + headerBytes))) as { envelope: Envelope<unknown> }
+    const { tables } = head as unknown as { tables: string[] }
+    const value = (head.envelope as { value: Record<string, unknown> }).value
+    let at = HEAD + pad8(headerBytes)
+    for (const f of tables) {
+      if (at >= buf.byteLength) throw new Error('the frame ends early')
+      const t = decodeTable(buf, at)
+      value[f] = t.rows
+      at = t.end
+    }
+    return { type: 'reply', id, envelope: head.envelope }
+  } catch (e) {
+    const message = `A reply from the host could not be read: ${(e as Error).message}`
+    return { type: 'reply', id, envelope: { ok: false, error: { code: 'INTERNAL', message } } }
   }
-  return { type: 'reply', id: head.id, envelope: head.envelope }
 }

@@ -112,6 +112,19 @@ describe('columnar reply frames', () => {
     expect(encodeReplyFrame(1, { ok: true, value: { rows: [[1], [2, 3]] } }, ['rows'])).toBeNull()
   })
 
+  it('answers the caller with an error when a frame is cut short, never with rows made of other bytes', () => {
+    const frame = encodeReplyFrame(42, { ok: true, value: page }, ['rows', 'keys'])!
+    for (const cut of [17, 40, frame.length - 40]) {
+      // A cut frame inside a larger buffer, as Node's pooled Buffers are: the rest must not be read.
+      const pool = new Uint8Array(frame.length + 64).fill(7)
+      pool.set(frame.subarray(0, cut))
+      const r = decodeReplyFrame(pool.subarray(0, cut))
+      expect(r.id).toBe(42)
+      expect(r.envelope).toMatchObject({ ok: false, error: { code: 'INTERNAL' } })
+    }
+    expect(decodeReplyFrame(encodeReplyFrame(null, { ok: true, value: page }, ['rows'])!).id).toBeNull()
+  })
+
   it('refuses bytes that are not a frame', () => {
     expect(() => decodeReplyFrame(new TextEncoder().encode('{"type":"reply"}'))).toThrow(/Not a Schemist reply frame/)
   })

@@ -126,6 +126,7 @@ function typed<T extends Float64Array | Uint32Array>(
 
 /** Read a table written by `encodeTable` at `at`: its rows, and where the next part starts. */
 export function decodeTable(buf: Uint8Array, at: number): { rows: unknown[][]; end: number } {
+  if (at + 16 > buf.byteLength) throw new Error('the frame ends early')
   const head = new DataView(buf.buffer, buf.byteOffset + at, 16)
   const n = head.getUint32(0, true)
   const cols = head.getUint32(4, true)
@@ -149,6 +150,8 @@ export function decodeTable(buf: Uint8Array, at: number): { rows: unknown[][]; e
       o += pad8(n * (numbers ? 8 : 4))
     }
   }
+  // Past the end, a view into a pooled buffer would read another message's bytes: refuse.
+  if (o + textBytes > buf.byteLength) throw new Error('the frame ends early')
   const text = decoder.decode(buf.subarray(o, o + textBytes))
   const end = o + pad8(textBytes)
   // Where each text column's strings start in the text, and then each JSON column's text.
