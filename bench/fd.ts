@@ -79,8 +79,14 @@ function memNow(): number {
   return m.heapUsed + m.arrayBuffers
 }
 
-/** Peak memory above `before`, sampled at each step a search reports (a lattice level, a round). */
-function peakTracker() {
+/**
+ * Peak memory above `before`, sampled at each step a search reports (a lattice level, a round).
+ * `before` is taken after a collection has settled: a dead typed array's memory is given back by
+ * a sweeper after the collection, and counted in `before` it made later figures read 0.
+ */
+async function peakTracker() {
+  global.gc?.()
+  await new Promise((r) => setTimeout(r, 100))
   global.gc?.()
   const before = memNow()
   let peak = 0
@@ -90,21 +96,21 @@ function peakTracker() {
   }
 }
 
-function measure(m: number, n: number) {
+async function measure(m: number, n: number) {
   const rows = table(m, n)
-  const mem = peakTracker()
+  const mem = await peakTracker()
   const t = performance.now()
   const r = tane(rows, m, { onProgress: mem.sample })
   const ms = performance.now() - t
   return { rows, ms, mem: mem.mb(), fds: r.dependencies.length }
 }
 
-function main() {
+async function main() {
   console.log(
     'columns x rows: TANE time, peak memory (heap and typed arrays, per lattice level), minimal FDs; baseline',
   )
   const results: Record<string, number> = {}
-  letter()
+  await letter()
   // Warm the code up first, so the smallest table (the base of the growth ratio) is not timed cold.
   for (let i = 0; i < 3; i++) tane(table(10, 5_000, 3), 10)
   for (const [m, n] of [
@@ -117,7 +123,7 @@ function main() {
     [20, 100_000],
   ] as const) {
     if (n > MAX_ROWS) continue
-    const { rows, ms, mem, fds } = measure(m, n)
+    const { rows, ms, mem, fds } = await measure(m, n)
     results[`${m}x${n}`] = ms
     let line = `${m} x ${n.toLocaleString('en-US')}: ${ms.toFixed(0)} ms, ${mem.toFixed(0)} MB, ${fds} FDs`
     report(`fd.tane.${m}cols.${n}rows.ms`, ms, 'ms')
@@ -149,7 +155,7 @@ function main() {
   ] as const) {
     if (n > MAX_ROWS) continue
     const rows = table(m, n)
-    const tracker = peakTracker()
+    const tracker = await peakTracker()
     const t = performance.now()
     const fds = sampledDependencies(rows, m, { onProgress: tracker.sample }).length
     const ms = performance.now() - t
@@ -195,10 +201,10 @@ function main() {
  * true; see ./fd-letter.ts): the app's own choice of search, as the Normalize view runs it,
  * against the brute force over every column subset, in this run.
  */
-function letter() {
+async function letter() {
   const rows = letterShaped()
   const columns = Array.from({ length: 17 }, (_, i) => `c${i}`)
-  const mem = peakTracker()
+  const mem = await peakTracker()
   let t = performance.now()
   const result = discover(columns, rows, { onProgress: mem.sample })
   const ms = performance.now() - t
@@ -218,4 +224,7 @@ function letter() {
   report('fd.letter.memory_mb', mb, 'MB', 500)
 }
 
-main()
+main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})

@@ -4,7 +4,8 @@
  * each cell's length, nulls as a bitmap. Written here because the wire formats that do this
  * (Arrow, MessagePack) either cost more than they save at a page's size (Arrow's IPC reader is a
  * large dependency for the renderer) or still write per value (MessagePack); what this needs is
- * narrow: rectangular rows of the bridge's cells, read back equal to what JSON would give.
+ * narrow: rectangular rows of the bridge's cells, read back equal to what JSON would give (but
+ * for a lone surrogate, which neither engine's text can hold: UTF-8 makes it U+FFFD).
  *
  * (Between the SQLite driver and its worker, rows go as `param-columns.ts` has them: typed arrays
  * and JS strings that a structured clone moves whole. A socket carries bytes, hence this format.)
