@@ -2,7 +2,7 @@ import mysql from 'mysql2/promise'
 import { AppError } from '../../../src-shared/errors'
 import type { MariadbConfig } from '../../../src-shared/connection'
 import type { QueryResult, ResultColumn } from '../../../src-shared/query'
-import { encodeCell, type Cell } from '../../../src-shared/values'
+import { encodeRowsInPlace, type Cell } from '../../../src-shared/values'
 import { commandOf, type BatchStep, type BatchStepResult, type Driver, type QueryOptions } from '../driver'
 import { lockBook, type LockParty } from '../lock-book'
 import { ServerDriver } from '../server-driver'
@@ -174,7 +174,7 @@ export class MariadbDriver extends ServerDriver implements Driver, LockParty {
             const [r] = await this.conn.execute(step.sql, step.params[i].map(toParam) as never[])
             if (Array.isArray(r)) {
               changes.push(r.length)
-              rows?.push((r as unknown[][]).map((row) => row.map(encodeCell)))
+              rows?.push(encodeRowsInPlace(r as unknown[][]))
             } else {
               const h = r as mysql.ResultSetHeader
               changes.push(h.affectedRows)
@@ -251,7 +251,7 @@ function toResult(sql: string, result: unknown, fields: unknown, durationMs: num
       type: TYPE_NAMES[x.columnType ?? -1] ?? null,
       origin: x.orgTable && x.orgName ? { schema: null, table: x.orgTable, column: x.orgName } : null,
     }))
-    const rows = (r as unknown[][]).map((row) => row.map(encodeCell))
+    const rows = encodeRowsInPlace(r as unknown[][])
     return { columns, rows, rowCount: rows.length, command: commandOf(sql), durationMs }
   }
   const h = (r ?? {}) as Partial<mysql.ResultSetHeader>

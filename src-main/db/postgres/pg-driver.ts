@@ -3,7 +3,7 @@ import type { ConnectionOptions } from 'node:tls'
 import { AppError } from '../../../src-shared/errors'
 import type { PostgresConfig } from '../../../src-shared/connection'
 import type { QueryResult } from '../../../src-shared/query'
-import { encodeCell, type Cell } from '../../../src-shared/values'
+import { encodeRowsInPlace, type Cell } from '../../../src-shared/values'
 import { commandOf, type BatchStep, type BatchStepResult, type Driver, type QueryOptions } from '../driver'
 import { postgresDialect } from './pg-dialect'
 import { pgError } from './pg-errors'
@@ -14,15 +14,6 @@ import { watchForWaits } from './pg-waits'
 
 /** COMMIT, END and COMMIT AND CHAIN, but not COMMIT PREPARED (a two-phase commit of another). */
 const COMMIT = /^\s*(COMMIT|END)(\s+(WORK|TRANSACTION))?(\s+AND\s+(NO\s+)?CHAIN)?\s*;?\s*$/i
-
-/**
- * The driver's rows as the bridge's cells, in place: pg made these arrays for this query alone,
- * and a copy of each (2,000 arrays for a grid page) was garbage the moment it was made.
- */
-function asCells(rows: unknown[][]): Cell[][] {
-  for (const row of rows) for (let i = 0; i < row.length; i++) row[i] = encodeCell(row[i])
-  return rows as Cell[][]
-}
 
 /** A PostgreSQL connection: one pg.Client, so a session's transaction stays on one backend. */
 export class PostgresDriver extends ServerDriver implements Driver, LockParty {
@@ -120,7 +111,7 @@ export class PostgresDriver extends ServerDriver implements Driver, LockParty {
           type: TYPE_NAMES[f.dataTypeID] ?? null,
           ...(f.tableID ? { originId: { table: f.tableID, column: f.columnID } } : {}),
         })),
-        rows: asCells(result.rows as unknown[][]),
+        rows: encodeRowsInPlace(result.rows as unknown[][]),
         rowCount: result.rowCount ?? result.rows.length,
         command: result.command ?? commandOf(sql),
         durationMs: performance.now() - started,
@@ -237,7 +228,7 @@ export class PostgresDriver extends ServerDriver implements Driver, LockParty {
         try {
           const r = await this.client.query({ text: step.sql, values: step.params[i].map(toParam), rowMode: 'array' })
           changes.push(r.rowCount ?? 0)
-          if (rows) rows.push(asCells(r.rows as unknown[][]))
+          if (rows) rows.push(encodeRowsInPlace(r.rows as unknown[][]))
         } catch (e) {
           const err = pgError(e, this.config)
           throw new AppError(err.code, err.message, { ...err.details, step: s, row: i })
