@@ -43,9 +43,7 @@ export function encodeReplyFrame(
     tables.push(table)
     delete rest[f]
   }
-  const header = encoder.encode(
-    JSON.stringify({ type: 'reply', id, envelope: { ok: true, value: rest }, tables: fields }),
-  )
+  const header = encoder.encode(JSON.stringify({ envelope: { ok: true, value: rest }, tables: fields }))
   let bytes = HEAD + pad8(header.length)
   for (const t of tables) bytes += t.bytes
   const out = new Uint8Array(bytes)
@@ -74,9 +72,12 @@ export function decodeReplyFrame(buf: Uint8Array): ReplyMessage {
   const id = Number.isNaN(idValue) ? null : idValue
   try {
     const headerBytes = view.getUint32(4, true)
-    const head = JSON.parse(decoder.decode(buf.subarray(HEAD, HEAD + headerBytes))) as { envelope: Envelope<unknown> }
-    const { tables } = head as unknown as { tables: string[] }
-    const value = (head.envelope as { value: Record<string, unknown> }).value
+    const head = JSON.parse(decoder.decode(buf.subarray(HEAD, HEAD + headerBytes))) as {
+      envelope: { ok: true; value: Record<string, unknown> }
+      tables: string[]
+    }
+    const { tables, envelope } = head
+    const value = envelope.value
     let at = HEAD + pad8(headerBytes)
     for (const f of tables) {
       if (at >= buf.byteLength) throw new Error('the frame ends early')
@@ -84,7 +85,7 @@ export function decodeReplyFrame(buf: Uint8Array): ReplyMessage {
       value[f] = t.rows
       at = t.end
     }
-    return { type: 'reply', id, envelope: head.envelope }
+    return { type: 'reply', id, envelope }
   } catch (e) {
     const message = `A reply from the host could not be read: ${(e as Error).message}`
     return { type: 'reply', id, envelope: { ok: false, error: { code: 'INTERNAL', message } } }
