@@ -278,6 +278,26 @@ describe('SqliteDriver', () => {
     })
   })
 
+  it('reads integers exactly past 2^53, in a SELECT, in a row among safe ones and through RETURNING', async () => {
+    const d = await track(open(tempSqlitePath()))
+    await d.query('CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER, r REAL)')
+    await d.query('INSERT INTO t (n, r) VALUES (1, 1e20), (?, 2.5), (?, -1e300)', [
+      { $bigint: '-9223372036854775808' },
+      { $bigint: '9007199254740993' },
+    ])
+    // Integers read exactly; reals past 2^53 stay numbers (a double is what SQLite stored).
+    expect((await d.query('SELECT n, r FROM t ORDER BY id')).rows).toEqual([
+      [1, 1e20],
+      [{ $bigint: '-9223372036854775808' }, 2.5],
+      [{ $bigint: '9007199254740993' }, -1e300],
+    ])
+    expect((await d.query('SELECT n FROM t WHERE id = 1')).rows).toEqual([[1]])
+    // A statement that writes is read once, exactly: RETURNING does not run twice.
+    const back = await d.query('INSERT INTO t (n) VALUES (?) RETURNING n', [{ $bigint: '9223372036854775807' }])
+    expect(back.rows).toEqual([[{ $bigint: '9223372036854775807' }]])
+    expect((await d.query('SELECT count(*) FROM t')).rows).toEqual([[4]])
+  })
+
   it('large results carry the same cells as small ones (blobs, big integers, infinity, unicode)', async () => {
     const d = await track(open(tempSqlitePath()))
     const sql =
