@@ -274,7 +274,7 @@ async function main() {
       ),
     )
     const bigFrame = await series(async () =>
-      decodeReplyFrame(encodeReplyFrame(1, { ok: true, value: bigPage }, COLUMNAR_FIELDS['data.page'])!),
+      decodeReplyFrame(encodeReplyFrame(1, { ok: true, value: bigPage }, COLUMNAR_FIELDS['data.page']!)!),
     )
     const [last, lastRaw] = await pair(
       () => page({ fromEnd: true }),

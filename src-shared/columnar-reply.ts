@@ -1,4 +1,5 @@
 import { decodeTable, encodeTable, type EncodedTable } from './columnar'
+import type { MethodName } from './contract'
 import type { Envelope } from './errors'
 
 /**
@@ -7,7 +8,7 @@ import type { Envelope } from './errors'
  * gets these replies as one binary frame each, the tables columnar (see `columnar.ts`) and the
  * rest of the value as JSON. The Electron transport clones values as they are and needs none.
  */
-export const COLUMNAR_FIELDS: Readonly<Record<string, readonly string[]>> = {
+export const COLUMNAR_FIELDS: Readonly<Partial<Record<MethodName, readonly string[]>>> = {
   'data.page': ['rows', 'keys'],
   'query.run': ['rows'],
 }

@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws'
 import { jsonTextDepth, MAX_INPUT_DEPTH } from '../bridge/input-bounds'
 import { COLUMNAR_FIELDS, encodeReplyFrame } from '../../src-shared/columnar-reply'
+import type { MethodName } from '../../src-shared/contract'
 import type { Envelope } from '../../src-shared/errors'
 import type { WebHostOptions } from './web-host'
 
@@ -19,7 +20,7 @@ type ClientOptions = Pick<WebHostOptions, 'router' | 'events' | 'clients' | 'onF
 function columnarFrame(method: unknown, id: number | null, envelope: Envelope<unknown>, log: (m: string) => void) {
   const fields =
     typeof method === 'string' && envelope.ok && Object.hasOwn(COLUMNAR_FIELDS, method)
-      ? COLUMNAR_FIELDS[method]
+      ? COLUMNAR_FIELDS[method as MethodName]
       : undefined
   if (!fields) return undefined
   try {

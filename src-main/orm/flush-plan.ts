@@ -328,7 +328,7 @@ export function deleteOrder(
   m: Mapper,
   states: InstanceState[],
 ): { ordered: InstanceState[]; nullFirst: { st: InstanceState; rel: Relationship }[] } {
-  const selfRels = [...m.relationships.values()].filter(
+  const selfRels = m.relationshipList.filter(
     (r) => r.target === m && (r.direction === 'manytoone' || r.direction === 'onetomany'),
   )
   if (states.length < 2 || selfRels.length === 0) return { ordered: states, nullFirst: [] }

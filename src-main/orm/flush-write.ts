@@ -40,7 +40,7 @@ export async function saveMapper(
     for (const st of updates) syncChild(st, plan)
     await runUpdates(s, m, updates.sort(byCommittedKey(m)), plan)
   }
-  const selfRef = [...m.relationships.values()].some((r) => r.target === m)
+  const selfRef = m.relationshipList.some((r) => r.target === m)
   if (!selfRef) {
     // A chain sets the rows' foreign keys itself, chunk by chunk as it sends them.
     if (!chain) for (const st of inserts) syncChild(st, plan)

@@ -37,7 +37,7 @@ export function mapperInfo(m: Mapper): MapperInfo {
       serverDefault: c.serverDefault,
       nullable: c.nullable,
     })),
-    relationships: [...m.relationships.values()].map((r) => ({
+    relationships: m.relationshipList.map((r) => ({
       name: r.name,
       kind: r.kind,
       target: r.target.table.name,
