@@ -55,7 +55,7 @@ export class KeyChain {
   }
 
   private async insertChunk(m: Mapper, states: InstanceState[], plan: Plan): Promise<void> {
-    for (const st of states) syncChild(st, plan, this)
+    for (let k = 0; k < states.length; k++) syncChild(states[k], plan, this)
     if (this.unkeyed) {
       this.unkeyed = false
       await this.settle()
@@ -121,7 +121,7 @@ export class KeyChain {
   private applied(m: Mapper, results: BatchStepResult[], built: BuiltInserts, plan: Plan) {
     applyInserts(m, results, built, plan)
     // The parents answered before this batch did: their keys are in their objects now.
-    for (const sts of built.stepStates) for (const st of sts) resolveRefs(st)
+    for (const sts of built.stepStates) for (let k = 0; k < sts.length; k++) resolveRefs(sts[k])
   }
 
   /** Wait for every batch sent, in order, and take in what each brought back. */
@@ -138,7 +138,8 @@ export class KeyChain {
   /** The flush is over (or failed): the rows are no longer tracked. */
   forget() {
     for (const sts of this.tracked)
-      for (const st of sts) {
+      for (let k = 0; k < sts.length; k++) {
+        const st = sts[k]
         st.keyFrom = null
         st.keyRow = -1
         st.keyRefs = null

@@ -129,12 +129,13 @@ export async function buildPlan(s: Session): Promise<Plan> {
     }
   }
 
-  for (const st of s.pendingSet) if (!plan.expunge.has(st)) plan.saves.add(st)
-  for (const st of s.changedSet) if (st.hasChanges()) plan.saves.add(st)
+  // Over Sets by forEach: a for-of makes a result object per row.
+  s.pendingSet.forEach((st) => void (plan.expunge.has(st) || plan.saves.add(st)))
+  s.changedSet.forEach((st) => void (st.hasChanges() && plan.saves.add(st)))
 
   // New objects have no history: everything in their loaded relationships is new.
-  for (const st of s.pendingSet) {
-    if (plan.expunge.has(st)) continue
+  s.pendingSet.forEach((st) => {
+    if (plan.expunge.has(st)) return
     const related = st.related
     for (let k = 0; k < related.size; k++) {
       const value = related.valueAt(k)
@@ -154,11 +155,11 @@ export async function buildPlan(s: Session): Promise<Plan> {
         } else plan.assocInserts.push({ rel, owner: st, target: o })
       }
     }
-  }
+  })
 
   // Relationship history becomes FK assignments and association rows.
-  for (const st of s.changedSet) {
-    if (plan.expunge.has(st) || (st.added === null && st.removed === null)) continue
+  s.changedSet.forEach((st) => {
+    if (plan.expunge.has(st) || (st.added === null && st.removed === null)) return
     for (const [kind, map] of [
       ['added', st.added],
       ['removed', st.removed],
@@ -178,7 +179,7 @@ export async function buildPlan(s: Session): Promise<Plan> {
         }
       }
     }
-  }
+  })
   for (const st of plan.deletes) plan.saves.delete(st)
   return plan
 }

@@ -37,15 +37,15 @@ export async function saveMapper(
   if (updates.length) {
     // UPDATEs read the keys of rows inserted before them: those must have answered.
     await chain?.settle()
-    for (const st of updates) syncChild(st, plan)
+    for (let k = 0; k < updates.length; k++) syncChild(updates[k], plan)
     await runUpdates(s, m, updates.sort(byCommittedKey(m)), plan)
   }
   const selfRef = m.relationshipList.some((r) => r.target === m)
   if (!selfRef) {
     // A chain sets the rows' foreign keys itself, chunk by chunk as it sends them.
-    if (!chain) for (const st of inserts) syncChild(st, plan)
+    if (!chain) for (let k = 0; k < inserts.length; k++) syncChild(inserts[k], plan)
     await (chain ? chain.insert(m, inserts, plan) : runInserts(s, m, inserts, plan))
-    for (const st of inserts) inserted.push(st)
+    for (let k = 0; k < inserts.length; k++) inserted.push(inserts[k])
     return
   }
   await chain?.settle()
@@ -79,7 +79,8 @@ async function runUpdates(s: Session, m: Mapper, states: InstanceState[], plan: 
   // Rows are grouped by the set of columns that really changed: one UPDATE statement per set.
   const groups = new Map<number | string, { cols: number[]; states: InstanceState[] }>()
   const wide = m.columns.length > 30
-  for (const st of states) {
+  for (let k = 0; k < states.length; k++) {
+    const st = states[k]
     const mod = st.modified
     if (!mod || mod.size === 0) continue
     const committed = st.committed ?? st.values
@@ -130,11 +131,11 @@ async function runUpdates(s: Session, m: Mapper, states: InstanceState[], plan: 
       )
   })
   for (const sts of stepStates)
-    for (const st of sts)
-      if (st.committed && st.committed !== st.values && keyChanged(st)) primaryKeyChanged(s, m, st, plan)
+    for (let k = 0; k < sts.length; k++) if (keyChanged(sts[k])) primaryKeyChanged(s, m, sts[k], plan)
 }
 
 function keyChanged(st: InstanceState): boolean {
+  if (!st.committed || st.committed === st.values) return false
   for (const i of st.mapper.pk) if (!sameValue(st.values[i], st.committed![i])) return true
   return false
 }
@@ -198,7 +199,8 @@ export interface BuiltInserts {
 
 /** The INSERT steps for new rows of one table (grouped by the columns they set); nothing is sent. */
 export function buildInserts(m: Mapper, states: InstanceState[], plan: Plan): BuiltInserts {
-  for (const st of states) {
+  for (let k = 0; k < states.length; k++) {
+    const st = states[k]
     for (let i = 0; i < st.values.length; i++) {
       const v = st.values[i]
       if (!(v instanceof SqlExpression)) continue
@@ -211,15 +213,16 @@ export function buildInserts(m: Mapper, states: InstanceState[], plan: Plan): Bu
     }
   }
   if (m.appDefaults.size) {
-    for (const st of states)
+    for (let k = 0; k < states.length; k++)
       for (const [i, def] of m.appDefaults)
-        if (st.values[i] === undefined)
-          setValue(plan, st, i, typeof def === 'function' ? (def as () => unknown)() : def)
+        if (states[k].values[i] === undefined)
+          setValue(plan, states[k], i, typeof def === 'function' ? (def as () => unknown)() : def)
   }
   // Rows are grouped by which columns they set: one prepared statement per column set.
   const groups = new Map<string | number, { cols: number[]; states: InstanceState[] }>()
   const n = m.columns.length
-  for (const st of states) {
+  for (let k = 0; k < states.length; k++) {
+    const st = states[k]
     let key: string | number = 0
     if (n <= 30) {
       for (let i = 0; i < n; i++) if (st.values[i] !== undefined) key |= 1 << i

@@ -77,7 +77,9 @@ function anyChanges(s: Session): boolean {
 function finalize(s: Session, plan: Plan, inserted: InstanceState[]) {
   // Usually every pending object was inserted: one clear instead of a delete each.
   const allPending = inserted.length === s.pendingSet.size
-  for (const st of inserted) {
+  // Per-row loops go by index, and over Sets by forEach: a for-of makes a result object per row.
+  for (let k = 0; k < inserted.length; k++) {
+    const st = inserted[k]
     const m = st.mapper
     st.status = 'persistent'
     st.key =
@@ -100,17 +102,17 @@ function finalize(s: Session, plan: Plan, inserted: InstanceState[]) {
       ;(st.expired ??= new Set()).add(i)
     }
   }
-  for (const st of plan.saves) {
+  plan.saves.forEach((st) => {
     // Shared until the next write copies it (see writeColumn).
     st.committed = st.values
     st.modified = null
     st.added = null
     st.removed = null
-  }
-  for (const st of s.changedSet) {
+  })
+  s.changedSet.forEach((st) => {
     st.added = null
     st.removed = null
-  }
+  })
   s.changedSet.clear()
   for (const st of plan.deletes) {
     if (st.key && s.identityMap.get(st.key) === st) s.identityMap.delete(st.key)
