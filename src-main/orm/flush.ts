@@ -91,8 +91,8 @@ function finalize(s: Session, plan: Plan, inserted: InstanceState[]) {
           )
     s.identityMap.set(st.key, st)
     if (!allPending) s.pendingSet.delete(st)
-    s.insertedInTx.add(st)
   }
+  s.insertedInTx.addAll(inserted)
   if (allPending) s.pendingSet.clear()
   // A column written as SQL holds what the database computed: expired until loaded again.
   for (const st of plan.expressions) {

@@ -9,10 +9,43 @@ import type { Session } from './session'
  * attributes wait for a refresh.
  */
 
+/**
+ * The objects flushes inserted in the current transaction, which its rollback makes transient
+ * again. A flush of 30,000 new rows added each to a Set, some 3 ms of its 20 ms of own JS; here a
+ * flush's rows go in as its one array, and a Set is built only when one must come out again (a
+ * savepoint rolled back), which is rare.
+ */
+export class InsertedLog {
+  private chunks: InstanceState[][] = []
+  private set: Set<InstanceState> | null = null
+
+  /** A flush's inserted rows; the array is kept as it is, so the caller must not change it. */
+  addAll(states: InstanceState[]): void {
+    if (this.set) for (let i = 0; i < states.length; i++) this.set.add(states[i])
+    else if (states.length) this.chunks.push(states)
+  }
+
+  delete(st: InstanceState): boolean {
+    this.set ??= new Set(this.chunks.flat())
+    this.chunks = []
+    return this.set.delete(st)
+  }
+
+  /** Each object once, in the order they were inserted. */
+  values(): InstanceState[] {
+    return [...(this.set ?? new Set(this.chunks.flat()))]
+  }
+
+  clear(): void {
+    this.chunks = []
+    this.set = null
+  }
+}
+
 /** What a rollback does to the objects, the database's side done (or lost) already. */
 export function forgetTransaction(s: Session): void {
   s.tx.nested = []
-  for (const st of [...s.pendingSet, ...s.insertedInTx]) detachToTransient(s, st)
+  for (const st of [...s.pendingSet, ...s.insertedInTx.values()]) detachToTransient(s, st)
   s.pendingSet.clear()
   s.insertedInTx.clear()
   for (const st of s.flushedDeletes) {

@@ -120,6 +120,26 @@ describe.each(TEST_ENGINES)('session on %s', (engine) => {
     expect(await f.scalar("SELECT count(*) FROM users WHERE login = 'inner'")).toBe(0)
   })
 
+  it('a rollback after a savepoint rolled back makes every row inserted in the transaction transient', async () => {
+    f = await ormFixture(engine)
+    const s = f.session()
+    const before = s.create<Row>('users', { name: 'Before', login: 'before' })
+    s.add(before)
+    await s.flush()
+    const sp = await s.beginNested()
+    const inner = s.create<Row>('users', { name: 'Inner', login: 'inner' })
+    s.add(inner)
+    await s.flush()
+    await sp.rollback()
+    const after = s.create<Row>('users', { name: 'After', login: 'after' })
+    s.add(after)
+    await s.flush()
+    expect([before, inner, after].map((o) => stateOf(o).status)).toEqual(['persistent', 'transient', 'persistent'])
+    await s.rollback()
+    expect([before, inner, after].map((o) => stateOf(o).status)).toEqual(['transient', 'transient', 'transient'])
+    expect(await f.scalar("SELECT count(*) FROM users WHERE login IN ('before', 'inner', 'after')")).toBe(0)
+  })
+
   it('savepoint commit releases it and the work commits with the transaction', async () => {
     f = await ormFixture(engine)
     const s = f.session()

@@ -49,7 +49,7 @@ export class Session implements LoadContext {
   /** @internal deleted by a flush in the current transaction */
   readonly flushedDeletes = new Set<InstanceState>()
   /** @internal objects inserted by a flush in the current transaction */
-  readonly insertedInTx = new Set<InstanceState>()
+  readonly insertedInTx = new bookkeeping.InsertedLog()
   readonly autoflush: boolean
   readonly expireOnCommit: boolean
   readonly flushSavepoint: boolean
