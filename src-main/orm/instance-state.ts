@@ -39,8 +39,9 @@ export class InstanceState {
    */
   keyFrom: string | null = null
   keyRow = -1
-  /** ...and this row's foreign keys that wait for a parent's key. */
-  keyRefs: { col: number; parent: InstanceState }[] | null = null
+  /** ...and this row's foreign keys that wait for a parent's key: `keyRefCount` from `keyRef` in the chain's lists. */
+  keyRef = -1
+  keyRefCount = 0
 
   constructor(
     readonly mapper: Mapper,
