@@ -1,4 +1,5 @@
-import { decodeTable, encodeTable, type EncodedTable } from './columnar'
+import { columnsOf } from './cell-columns'
+import { decodeTable, encodeCellColumns, encodeTable, type EncodedTable } from './columnar'
 import type { MethodName } from './contract'
 import type { Envelope } from './errors'
 
@@ -35,14 +36,18 @@ export function encodeReplyFrame(
   fields: readonly string[],
 ): Uint8Array | null {
   if (!envelope.ok || typeof envelope.value !== 'object' || envelope.value === null) return null
-  const rest: Record<string, unknown> = { ...(envelope.value as Record<string, unknown>) }
+  const value = envelope.value as Record<string, unknown>
+  // The tables' fields are not read here: one still held as columns (./cell-columns.ts) would be
+  // made into rows by reading it.
+  const rest: Record<string, unknown> = {}
+  for (const k of Object.keys(value)) if (!fields.includes(k)) rest[k] = value[k]
   const tables: EncodedTable[] = []
   for (const f of fields) {
-    const rows = rest[f]
-    const table = Array.isArray(rows) ? encodeTable(rows as unknown[][]) : null
+    const columns = columnsOf(value, f)
+    const rows = columns ? null : value[f]
+    const table = columns ? encodeCellColumns(columns) : Array.isArray(rows) ? encodeTable(rows as unknown[][]) : null
     if (!table) return null
     tables.push(table)
-    delete rest[f]
   }
   const header = encoder.encode(JSON.stringify({ envelope: { ok: true, value: rest }, tables: fields }))
   let bytes = HEAD + pad8(header.length)

@@ -21,6 +21,8 @@
  * column order, then the JSON columns' texts.
  */
 
+import type { CellColumns } from './cell-columns'
+
 const NUM = 0
 const TEXT = 1
 const JSON_TEXT = 2
@@ -84,7 +86,64 @@ export function encodeTable(rows: readonly (readonly unknown[])[]): EncodedTable
   }
   // One join: two joined and added would be flattened once more by the encoder.
   for (const j of jsonTexts) strings.push(j)
-  const text = encoder.encode(strings.join(''))
+  return layOut(n, kinds, nulls, parts, encoder.encode(strings.join('')))
+}
+
+/**
+ * Lay out columns held as `cell-columns.ts` has them (a SQLite page's, never made into rows):
+ * numbers copied with their NaNs as nulls, each string column's lengths from where its values end,
+ * and the text columns' texts one after another, which is the frame's text as it is.
+ */
+export function encodeCellColumns(t: CellColumns): EncodedTable {
+  const n = t.rows
+  const cols = t.columns.length
+  const kinds = new Uint8Array(cols)
+  const nulls = new Uint8Array((n * cols + 7) >> 3)
+  const parts: (Float64Array | Uint32Array)[] = []
+  const texts: string[] = []
+  for (let c = 0; c < cols; c++) {
+    const col = t.columns[c]
+    const nullAt = (r: number) => {
+      const bit = r * cols + c
+      nulls[bit >> 3] |= 1 << (bit & 7)
+    }
+    if (col.kind === 'number') {
+      kinds[c] = NUM
+      const values = new Float64Array(n)
+      for (let r = 0; r < n; r++) {
+        const v = col.values[r]
+        if (Number.isNaN(v)) nullAt(r)
+        else values[r] = v + 0 // -0 arrives as 0, as through JSON
+      }
+      parts.push(values)
+    } else {
+      kinds[c] = TEXT
+      const lengths = new Uint32Array(n)
+      let start = 0
+      for (let r = 0; r < n; r++) {
+        const e = col.ends[r]
+        if (e < 0) nullAt(r)
+        else {
+          lengths[r] = e - start
+          start = e
+        }
+      }
+      // A page's first rows: its text up to the last of them.
+      texts.push(start === col.text.length ? col.text : col.text.slice(0, start))
+      parts.push(lengths)
+    }
+  }
+  return layOut(n, kinds, nulls, parts, encoder.encode(texts.join('')))
+}
+
+function layOut(
+  n: number,
+  kinds: Uint8Array,
+  nulls: Uint8Array,
+  parts: (Float64Array | Uint32Array)[],
+  text: Uint8Array,
+): EncodedTable {
+  const cols = kinds.length
   let bytes = 16 + pad8(cols) + pad8(nulls.length)
   for (const p of parts) bytes += pad8(p.byteLength)
   const textAt = bytes

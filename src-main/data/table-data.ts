@@ -1,6 +1,7 @@
 import { AppError } from '../../src-shared/errors'
 import type { ApplyEditsResult, Cursor, Page, RowEdit, TableRef, ViewSpec } from '../../src-shared/grid'
 import { encodeCell, type Cell } from '../../src-shared/values'
+import { cellAt, columnsOf, firstRows, lazyRows, pickColumns } from '../../src-shared/cell-columns'
 import { primaryKeyColumns, tableKey, type DatabaseSchema, type Table } from '../../src-shared/schema'
 import type { ConnectionManager } from '../db/connection-manager'
 import { openDriver } from '../db/open-driver'
@@ -57,24 +58,43 @@ export class TableData {
     const table = await this.table(req.handle, req.table)
     const q = pageQuery(table, req, driver.dialect, req)
     const r = await driver.query(q.sql, q.params)
-    const atEdge = r.rows.length <= req.limit
-    let rows = r.rows.slice(0, req.limit)
-    if (q.reversed) rows = rows.reverse()
     const o = ordering(table, req.sort, driver.dialect)
     const pos = (c: string) => q.selectColumns.indexOf(c)
     const keyPos = o.rowKey.map(pos)
     const cursorPos = o.keys.map((k) => pos(k.column))
     const hidden = o.rowKey[0] === ROWID_ALIAS
-    return {
+    const head = {
       columns: table.columns.map((c) => c.name),
       keyColumns: o.rowKey,
+      sql: q.sql,
+      durationMs: r.durationMs,
+    }
+    // Rows that came as columns (SQLite's) make the page as columns, unread: see cell-columns.ts.
+    const t = columnsOf(r, 'rows')
+    if (t && !q.reversed && !keyPos.includes(-1) && !cursorPos.includes(-1)) {
+      const page = firstRows(t, req.limit)
+      const n = page.rows
+      const shown = hidden ? { rows: n, columns: page.columns.slice(0, -1) } : page
+      const out: Page = {
+        ...head,
+        rows: [],
+        firstCursor: n ? cursorPos.map((i) => cellAt(page, 0, i)) : null,
+        lastCursor: n ? cursorPos.map((i) => cellAt(page, n - 1, i)) : null,
+        keys: [],
+        atEdge: t.rows <= req.limit,
+      }
+      return lazyRows(lazyRows(out, 'rows', shown), 'keys', pickColumns(page, keyPos))
+    }
+    const atEdge = r.rows.length <= req.limit
+    let rows = r.rows.slice(0, req.limit)
+    if (q.reversed) rows = rows.reverse()
+    return {
+      ...head,
       rows: hidden ? rows.map((row) => row.slice(0, -1)) : rows,
       firstCursor: rows.length ? cursorPos.map((i) => rows[0][i]) : null,
       lastCursor: rows.length ? cursorPos.map((i) => rows[rows.length - 1][i]) : null,
       keys: rows.map((row) => keyPos.map((i) => row[i])),
       atEdge,
-      sql: q.sql,
-      durationMs: r.durationMs,
     }
   }
 

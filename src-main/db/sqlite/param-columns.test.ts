@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { ColumnReader, decodeRows, encodeColumns, transferables } from './param-columns'
+import { columnsToRows, firstRows, pickColumns } from '../../../src-shared/cell-columns'
+import { decodeTable, encodeCellColumns, encodeTable, type EncodedTable } from '../../../src-shared/columnar'
+import { ColumnReader, encodeColumns, transferables } from './param-columns'
 
 /** The rows as the worker reads them back, through a real structured clone with transfer. */
 function roundTrip(rows: unknown[][]): unknown[][] | null {
@@ -28,12 +30,12 @@ describe('batch parameters as columns', () => {
       [2.5, null, ''],
     ]
     const p = encodeColumns(rows)!
-    const back = decodeRows(structuredClone(p, { transfer: transferables(p) }))
+    const back = columnsToRows(structuredClone(p, { transfer: transferables(p) }))
     expect(back).toEqual(rows)
     expect(back[0]).not.toBe(back[1])
     // -0 reads as 0, as through JSON.
     const z = encodeColumns([[-0], [1]])!
-    expect(Object.is(decodeRows(z)[0][0], 0)).toBe(true)
+    expect(Object.is(columnsToRows(z)[0][0], 0)).toBe(true)
   })
 
   it('reads undefined as NULL', () => {
@@ -80,5 +82,32 @@ describe('batch parameters as columns', () => {
     expect(r.row(0)).toEqual(['ab', 1])
     expect(() => r.row(0)).toThrow(/in order/)
     expect(r.row(1)).toEqual(['cd', 2])
+  })
+
+  it("makes a query's columns into the bridge's frame as the rows would be, first rows and chosen columns too", () => {
+    let seed = 11
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff
+    const cell = (kind: number): unknown =>
+      rnd() < 0.25
+        ? null
+        : kind === 0
+          ? [Math.floor(rnd() * 1e6) - 5e5, rnd() * 1e9, -0][Math.floor(rnd() * 3)]
+          : ['', 'ascii', 'naïve 日本語 🎉', `row ${Math.floor(rnd() * 100)}`][Math.floor(rnd() * 4)]
+    const viaFrame = (t: EncodedTable) => {
+      const buf = new Uint8Array(t.bytes)
+      t.write(buf, 0)
+      return decodeTable(buf, 0).rows
+    }
+    for (let k = 0; k < 30; k++) {
+      const kinds = Array.from({ length: 1 + Math.floor(rnd() * 5) }, () => Math.floor(rnd() * 2))
+      const rows = Array.from({ length: 1 + Math.floor(rnd() * 200) }, () => kinds.map(cell))
+      const t = encodeColumns(rows)!
+      const n = Math.floor(rnd() * (rows.length + 1))
+      const pick = kinds.map((_, i) => i).filter(() => rnd() < 0.6)
+      const want = JSON.parse(JSON.stringify(rows.slice(0, n).map((r) => pick.map((i) => r[i]))))
+      const part = pickColumns(firstRows(t, n), pick)
+      expect(viaFrame(encodeCellColumns(part))).toEqual(want)
+      expect(viaFrame(encodeTable(columnsToRows(part))!)).toEqual(want)
+    }
   })
 })

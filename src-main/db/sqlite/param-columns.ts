@@ -10,16 +10,11 @@
  * our two threads: no library knows both ends.
  */
 
-/** A column of numbers (booleans as 1/0, NaN for NULL) or of strings (one text and the ends). */
-export type ParamColumn =
-  | { kind: 'number'; values: Float64Array }
-  /** Value i is text.slice(end of i - 1, ends[i]); a NULL's end is stored as ~end (negative). */
-  | { kind: 'string'; text: string; ends: Int32Array }
+import type { CellColumn, CellColumns } from '../../../src-shared/cell-columns'
 
-export interface ColumnarParams {
-  rows: number
-  columns: ParamColumn[]
-}
+/** A column of numbers (booleans as 1/0, NaN for NULL) or of strings (one text and the ends). */
+export type ParamColumn = CellColumn
+export type ColumnarParams = CellColumns
 
 /**
  * The rows as columns, or null when they do not fit: rows of different widths, a column mixing
@@ -119,15 +114,4 @@ export class ColumnReader {
     }
     return this.args
   }
-}
-
-/**
- * Every row as its own array, for a query's result. A string value is a slice of its column's
- * text: V8 may keep the whole text alive while any slice of it is (a loaded page or objects).
- */
-export function decodeRows(p: ColumnarParams): unknown[][] {
-  const reader = new ColumnReader(p)
-  const out: unknown[][] = new Array(p.rows)
-  for (let i = 0; i < p.rows; i++) out[i] = reader.row(i).slice()
-  return out
 }

@@ -6,7 +6,6 @@ import { spawnWorkerScript } from '../../worker-script'
 import { AppError } from '../../../src-shared/errors'
 import type { SqliteConfig } from '../../../src-shared/connection'
 import type { QueryResult } from '../../../src-shared/query'
-import type { Cell } from '../../../src-shared/values'
 import {
   commandOf,
   DriverEvents,
@@ -18,7 +17,8 @@ import {
 import { sqliteDialect } from './sqlite-dialect'
 import { sqliteError } from './sqlite-errors'
 import { KeptKeys } from '../batch-keys'
-import { decodeRows, encodeColumns, transferables, type ColumnarParams } from './param-columns'
+import { encodeColumns, transferables, type ColumnarParams } from './param-columns'
+import { lazyRows } from '../../../src-shared/cell-columns'
 import { describeHolder, lockBook, type HolderInfo, type LockParty } from '../lock-book'
 import {
   CANCEL_SLOT,
@@ -45,10 +45,10 @@ function plainRows(rows: readonly (readonly unknown[])[]): boolean {
   return true
 }
 
-/** A query's reply from the worker: its JSON, with the rows from their columns when they came so. */
-function queryReply(m: { json: string; rows?: ColumnarParams }): QueryReply {
-  const r = JSON.parse(m.json) as QueryReply
-  if (m.rows) r.rows = decodeRows(m.rows) as Cell[][]
+/** A query's reply from the worker: its JSON, and the rows' columns when they came so. */
+function queryReply(m: { json: string; rows?: ColumnarParams }): QueryReply & { table?: ColumnarParams } {
+  const r = JSON.parse(m.json) as QueryReply & { table?: ColumnarParams }
+  if (m.rows) r.table = m.rows
   return r
 }
 
@@ -292,15 +292,19 @@ export class SqliteDriver extends DriverEvents implements Driver, LockParty {
   async query(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<QueryResult> {
     const started = performance.now()
     this.lastSql = sql
-    const r = (await this.send({ op: 'query', sql, params: [...params] }, options.queryId ?? null)) as QueryReply
+    const r = (await this.send({ op: 'query', sql, params: [...params] }, options.queryId ?? null)) as ReturnType<
+      typeof queryReply
+    >
     this.keptKeys.other()
-    return {
+    const result: QueryResult = {
       columns: r.columns,
       rows: r.rows,
       rowCount: r.rowCount,
       command: commandOf(sql),
       durationMs: performance.now() - started,
     }
+    // Rows that came as columns stay so until read: a grid page sends them on as columns.
+    return r.table ? lazyRows(result, 'rows', r.table) : result
   }
 
   async runBatch(steps: readonly BatchStep[]): Promise<BatchStepResult[]> {
