@@ -1,4 +1,5 @@
 import type { QueryResult, ResultColumn } from '../../src-shared/query'
+import { cellAt, columnsOf } from '../../src-shared/cell-columns'
 import type { TableRef } from '../../src-shared/grid'
 import { primaryKeyColumns, type Table } from '../../src-shared/schema'
 import type { Driver } from '../db/driver'
@@ -48,8 +49,10 @@ export async function resultSource(
   // A compound query (UNION ALL) or a join to itself can repeat a row: an edit would be ambiguous.
   const keyAt = key.map((k) => names.indexOf(k))
   const seen = new Set<string>()
-  for (const row of result.rows) {
-    const k = JSON.stringify(keyAt.map((i) => row[i]))
+  // Rows still held as columns (a SQLite result's) are read by their key cells only.
+  const held = columnsOf(result, 'rows')
+  for (let r = 0, n = held ? held.rows : result.rows.length; r < n; r++) {
+    const k = JSON.stringify(keyAt.map((i) => (held ? cellAt(held, r, i) : result.rows[r][i])))
     if (seen.has(k)) return readOnly(`Read-only: the same ${name} row appears more than once in the result`)
     seen.add(k)
   }

@@ -111,6 +111,15 @@ describe('the WebSocket host', () => {
         { handle, sql: "SELECT id, 'x' || id AS label, NULL AS empty, 1.5 AS half, x'00ff' AS bytes FROM users" },
       ],
       ['query.run', { handle, sql: 'SELECT 1 WHERE 0' }],
+      // More than 16 rows of numbers, text and NULLs: the SQLite worker sends them as columns,
+      // and the frame is written from those.
+      [
+        'query.run',
+        {
+          handle,
+          sql: "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40) SELECT i, 'r ' || i AS label, CASE WHEN i % 3 = 0 THEN NULL ELSE i * 0.5 END AS half FROM n",
+        },
+      ],
     ]
     for (const [i, [method, input]] of requests.entries()) {
       const a = await call(plain, 10 + i, method, input)

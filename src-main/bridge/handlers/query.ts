@@ -27,7 +27,9 @@ export function queryHandlers({ s }: HandlerKit) {
           source: null,
           readOnly: null,
         }))
-        return { ...r, ...source }
+        // Onto the result itself: a spread would read rows a SQLite result still holds as columns,
+        // which the bridge's frame takes as they are.
+        return Object.assign(r, source)
       } catch (e) {
         void s.history.add(key, {
           sql,
