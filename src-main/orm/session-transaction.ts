@@ -38,7 +38,10 @@ export class SessionTransaction {
   ) {}
 
   top(): NestedFrame | undefined {
-    return this.nested[this.nested.length - 1]
+    // Not nested[-1] when there is none: a negative index is a named property, looked up along
+    // the prototype chain, and add() asks once per object (30,000 times for a big insert).
+    const n = this.nested.length
+    return n === 0 ? undefined : this.nested[n - 1]
   }
 
   /** Autobegin. */
