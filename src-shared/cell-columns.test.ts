@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { cellAt, columnsOf, columnsToRows, firstRows, lazyRows, pickColumns, type CellColumns } from './cell-columns'
+import {
+  cellAt,
+  columnsOf,
+  columnsToRows,
+  firstRows,
+  lazyRows,
+  pickColumns,
+  reversedRows,
+  type CellColumns,
+} from './cell-columns'
 import { decodeReplyFrame, encodeReplyFrame } from './columnar-reply'
 
 /** Rows [1, 'ab', null], [null, null, -0], [3, 'c', 2.5] as columns, built by hand. */
@@ -26,6 +35,10 @@ describe('cell columns', () => {
     expect(columnsToRows(firstRows(t, 2))).toEqual(rows.slice(0, 2))
     expect(firstRows(t, 5)).toBe(t)
     expect(columnsToRows(pickColumns(t, [2, 0]))).toEqual(rows.map((r) => [r[2], r[0]]))
+    expect(columnsToRows(reversedRows(t))).toEqual([...rows].reverse())
+    expect(columnsToRows(reversedRows(firstRows(t, 2)))).toEqual([rows[1], rows[0]])
+    const back = reversedRows(t)
+    for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) expect(cellAt(back, r, c)).toEqual(rows[2 - r][c])
   })
 
   it('stand for a field until it is read or written, which JSON, clones and spreads read as rows', () => {

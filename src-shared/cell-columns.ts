@@ -66,6 +66,32 @@ export function firstRows(t: CellColumns, n: number): CellColumns {
   }
 }
 
+/** The rows in reverse order (a page read backwards), as new columns. */
+export function reversedRows(t: CellColumns): CellColumns {
+  const n = t.rows
+  return {
+    rows: n,
+    columns: t.columns.map((c): CellColumn => {
+      if (c.kind === 'number') return { kind: 'number', values: c.values.slice().reverse() }
+      const parts: string[] = []
+      const ends = new Int32Array(n)
+      let at = 0
+      for (let i = 0; i < n; i++) {
+        const r = n - 1 - i
+        const e = c.ends[r]
+        if (e < 0) ends[i] = ~at
+        else {
+          const start = r === 0 ? 0 : endOf(c.ends[r - 1])
+          parts.push(c.text.slice(start, e))
+          at += e - start
+          ends[i] = at
+        }
+      }
+      return { kind: 'string', text: parts.join(''), ends }
+    }),
+  }
+}
+
 /** These columns, in this order. */
 export function pickColumns(t: CellColumns, which: readonly number[]): CellColumns {
   return { rows: t.rows, columns: which.map((i) => t.columns[i]) }

@@ -1,7 +1,7 @@
 import { AppError } from '../../src-shared/errors'
 import type { ApplyEditsResult, Cursor, Page, RowEdit, TableRef, ViewSpec } from '../../src-shared/grid'
 import { encodeCell, type Cell } from '../../src-shared/values'
-import { cellAt, columnsOf, firstRows, lazyRows, pickColumns } from '../../src-shared/cell-columns'
+import { cellAt, columnsOf, firstRows, lazyRows, pickColumns, reversedRows } from '../../src-shared/cell-columns'
 import { primaryKeyColumns, tableKey, type DatabaseSchema, type Table } from '../../src-shared/schema'
 import type { ConnectionManager } from '../db/connection-manager'
 import { openDriver } from '../db/open-driver'
@@ -71,8 +71,8 @@ export class TableData {
     }
     // Rows that came as columns (SQLite's) make the page as columns, unread: see cell-columns.ts.
     const t = columnsOf(r, 'rows')
-    if (t && !q.reversed && !keyPos.includes(-1) && !cursorPos.includes(-1)) {
-      const page = firstRows(t, req.limit)
+    if (t && !keyPos.includes(-1) && !cursorPos.includes(-1)) {
+      const page = q.reversed ? reversedRows(firstRows(t, req.limit)) : firstRows(t, req.limit)
       const n = page.rows
       const shown = hidden ? { rows: n, columns: page.columns.slice(0, -1) } : page
       const out: Page = {
