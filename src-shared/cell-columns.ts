@@ -22,6 +22,12 @@ export interface CellColumns {
 /** Where a string column's value ends, NULL or not. */
 export const endOf = (e: number) => (e < 0 ? ~e : e)
 
+/** Where value `row` of a string column starts: where the one before it ended. */
+const startOf = (ends: Int32Array, row: number) => (row === 0 ? 0 : endOf(ends[row - 1]))
+
+/** A number column's value as a cell: NaN is NULL, and -0 reads as 0, as through JSON. */
+export const numberCell = (v: number): number | null => (Number.isNaN(v) ? null : v === 0 ? 0 : v)
+
 /** Every row as its own array (-0 reads as 0 and NaN as NULL, as through JSON). */
 export function columnsToRows(t: CellColumns): Cell[][] {
   const n = t.rows
@@ -32,10 +38,7 @@ export function columnsToRows(t: CellColumns): Cell[][] {
     const col = t.columns[c]
     if (col.kind === 'number') {
       const values = col.values
-      for (let i = 0; i < n; i++) {
-        const v = values[i]
-        out[i][c] = Number.isNaN(v) ? null : v === 0 ? 0 : v
-      }
+      for (let i = 0; i < n; i++) out[i][c] = numberCell(values[i])
     } else {
       const { text, ends } = col
       let start = 0
@@ -81,7 +84,7 @@ export function reversedRows(t: CellColumns): CellColumns {
         const e = c.ends[r]
         if (e < 0) ends[i] = ~at
         else {
-          const start = r === 0 ? 0 : endOf(c.ends[r - 1])
+          const start = startOf(c.ends, r)
           parts.push(c.text.slice(start, e))
           at += e - start
           ends[i] = at
@@ -100,12 +103,9 @@ export function pickColumns(t: CellColumns, which: readonly number[]): CellColum
 /** One cell, as `columnsToRows` would give it. */
 export function cellAt(t: CellColumns, row: number, column: number): Cell {
   const col = t.columns[column]
-  if (col.kind === 'number') {
-    const v = col.values[row]
-    return Number.isNaN(v) ? null : v === 0 ? 0 : v
-  }
+  if (col.kind === 'number') return numberCell(col.values[row])
   const e = col.ends[row]
-  return e < 0 ? null : col.text.slice(row === 0 ? 0 : endOf(col.ends[row - 1]), e)
+  return e < 0 ? null : col.text.slice(startOf(col.ends, row), e)
 }
 
 const COLUMNS = Symbol('schemist.cellColumns')

@@ -46,18 +46,12 @@ export class KeyChain {
       return
     }
     setValue(plan, st, col, null)
-    const cols = this.refCols
-    const parents = this.refParents
-    // A row's references are made in one syncChild, one after another; should another row's come
-    // between, this row's move to the end so they stay side by side.
-    if (st.keyRefCount > 0 && st.keyRef + st.keyRefCount !== cols.length) {
-      const from = st.keyRef
-      st.keyRef = cols.length
-      for (let i = 0; i < st.keyRefCount; i++) (cols.push(cols[from + i]), parents.push(parents[from + i]))
-    }
-    if (st.keyRefCount === 0) st.keyRef = cols.length
-    cols.push(col)
-    parents.push(parent)
+    // A row's references are made in its one syncChild, one after another: side by side.
+    if (st.keyRefCount === 0) st.keyRef = this.refCols.length
+    else if (st.keyRef + st.keyRefCount !== this.refCols.length)
+      throw new Error(`Internal error: ${st.mapper.name}'s foreign keys were referred to out of turn`)
+    this.refCols.push(col)
+    this.refParents.push(parent)
     st.keyRefCount++
   }
 

@@ -10,7 +10,7 @@
  * our two threads: no library knows both ends.
  */
 
-import type { CellColumn, CellColumns } from '../../../src-shared/cell-columns'
+import { numberCell, type CellColumn, type CellColumns } from '../../../src-shared/cell-columns'
 
 /** A column of numbers (booleans as 1/0, NaN for NULL) or of strings (one text and the ends). */
 export type ParamColumn = CellColumn
@@ -99,11 +99,9 @@ export class ColumnReader {
     const cols = this.p.columns
     for (let c = 0; c < cols.length; c++) {
       const col = cols[c]
-      if (col.kind === 'number') {
-        const v = col.values[i]
-        // -0 reads as 0, as it does through JSON (the way small replies and older batches went).
-        this.args[c] = Number.isNaN(v) ? null : v === 0 ? 0 : v
-      } else {
+      // -0 reads as 0, as it does through JSON (the way small replies and older batches went).
+      if (col.kind === 'number') this.args[c] = numberCell(col.values[i])
+      else {
         const e = col.ends[i]
         if (e < 0) this.args[c] = null
         else {
